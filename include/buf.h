@@ -1,0 +1,49 @@
+/*
+ * buf.h: a growable byte buffer with a hard size cap (after git's strbuf and
+ * curl's dynbuf).
+ *
+ * Invariant: data is always NUL-terminated (data[len] == '\0'), even when
+ * empty, so it can be handed to string functions; it may also hold NUL bytes.
+ * A buffer embedded in another struct is set up with buf_init() and torn down
+ * with buf_release(). Appending past the cap fails with -1 and leaves the
+ * buffer unchanged; allocation failure is fatal.
+ */
+#ifndef CONFAB_BUF_H
+#define CONFAB_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;	/* allocated bytes */
+	size_t max;	/* hard cap on len; 0 means BUF_DEFAULT_MAX */
+};
+
+#define BUF_DEFAULT_MAX ((size_t)64 << 20)
+
+void buf_init(struct buf *b, size_t max);
+void buf_release(struct buf *b);
+void buf_reset(struct buf *b);
+
+/* Append; return 0, or -1 when the result would exceed the cap. */
+int buf_add(struct buf *b, const void *data, size_t len);
+int buf_adds(struct buf *b, const char *s);
+int buf_addc(struct buf *b, char c);
+int buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* Take the contents (caller frees) and leave the buffer empty. */
+char *buf_detach(struct buf *b, size_t *len);
+
+/*
+ * Append the whole file at path. Returns 0, or -1 with *cause set (cannot
+ * open or read it, or it is larger than the cap).
+ */
+int buf_read_file(struct buf *b, const char *path, char **cause);
+
+/* Remove the first n bytes. */
+void buf_consume(struct buf *b, size_t n);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * common.h: included first by every .c file of confab.
+ *
+ * Brings in the build configuration, the standard headers nearly every module
+ * needs, the allocation helpers and the list of banned string functions.
+ */
+#ifndef CONFAB_COMMON_H
+#define CONFAB_COMMON_H
+
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes: the command-line contract in DESIGN.md and confab(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_PROVIDER = 1, /* the provider refused or failed */
+	EXIT_USAGE = 2,    /* usage or configuration error */
+	EXIT_CONSENT = 3,  /* Terms never accepted, changed or withdrawn */
+	EXIT_AUTH = 4,     /* 401/403 */
+	EXIT_NETWORK = 5,  /* network failure, time-out, truncated answer */
+	EXIT_INTERRUPTED = 130,
+};
+
+#include "banned.h"
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * consent.h: which Terms are current, the consent state, the hash-chained
+ * ledger, and the one gate every request to a model endpoint must pass.
+ *
+ * State comes from the last decisive ledger event (accept, decline,
+ * withdraw): NONE when there is none; ACCEPTED when the last is an accept of
+ * the current text; OUTDATED when it accepted another text; WITHDRAWN;
+ * DECLINED. Only ACCEPTED lets a request out, and any error reading the
+ * ledger counts as not accepted (the gate fails closed).
+ */
+#ifndef CONFAB_CONSENT_H
+#define CONFAB_CONSENT_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+#include "terms.h"
+
+enum consent_state {
+	CONSENT_NONE,
+	CONSENT_ACCEPTED,
+	CONSENT_OUTDATED,
+	CONSENT_WITHDRAWN,
+	CONSENT_DECLINED,
+};
+
+/* One ledger event. Strings are owned by the event (consent_event_release). */
+struct consent_event {
+	int64_t id;
+	char *kind;		/* "view", "age", "accept", "decline", "withdraw" */
+	char *terms_sha256;
+	char *terms_date;	/* the "Last updated" label of that text */
+	char *method;		/* how: "typed-line", "flag", "command", ... */
+	char *age_answer;	/* "yes", "no" or NULL */
+	char *at;		/* UTC, "2026-11-27T05:00:00.123Z" */
+	char *os_user;
+	char *client_version;
+	int64_t shown_bytes;	/* how much of the text was displayed; -1 unknown */
+	int64_t total_bytes;	/* the text's size */
+	int64_t duration_ms;	/* how long the screens were open; -1 unknown */
+	char *viewer;		/* what showed it: "summary", "builtin-pager", "$PAGER (less)" */
+	char *detail;		/* free text, may be NULL */
+	char *prev_hash;
+	char *hash;
+};
+
+void consent_event_release(struct consent_event *ev);
+
+/* The current Terms and where they came from. */
+struct consent_current {
+	struct terms *terms;
+	char *source;		/* "--terms-file /x", "bundled /usr/share/...", "terms_url ..." */
+};
+
+/*
+ * Load the current Terms: terms_file (flag, environment or config), else the
+ * newest version fetched from terms_url, else the bundled file. -1 with
+ * *cause when the file is missing, unreadable or not a valid Terms text.
+ */
+int consent_current_load(const struct config *cfg, struct store *st, struct consent_current *cur,
+    char **cause);
+void consent_current_release(struct consent_current *cur);
+
+struct consent_status {
+	enum consent_state state;
+	struct consent_event last;	/* last decisive event (kind NULL when none) */
+	struct consent_event accepted;	/* last accept event (kind NULL when none) */
+	struct terms *accepted_terms;	/* its text, when OUTDATED; else NULL */
+	struct terms_diff *diff;	/* accepted -> current, when OUTDATED */
+};
+
+int consent_status_get(struct store *st, const struct terms *current, struct consent_status *cs,
+    char **cause);
+void consent_status_release(struct consent_status *cs);
+
+const char *consent_state_name(enum consent_state s);
+
+/*
+ * The gate. Returns 0 only when the current Terms are accepted; otherwise -1
+ * with *cause saying why (never accepted; changed, naming the sections;
+ * withdrawn; declined) and the command that fixes it.
+ */
+int consent_gate(struct store *st, const struct terms *current, char **cause);
+
+/*
+ * Append an event for Terms t. Fills id, at, os_user, client_version,
+ * terms_sha256, terms_date, total_bytes, prev_hash and hash; stores the full
+ * text of t if the store does not have it. Safe against other processes
+ * appending at the same time.
+ */
+int consent_record(struct store *st, const struct terms *t, struct consent_event *ev, char **cause);
+
+/*
+ * Check the chain: each event's prev_hash is the hash of the one before and
+ * its hash matches its contents; every accepted text is stored and hashes to
+ * its name. Returns 0 with *count set, or -1 with *bad_id (0 when not about
+ * one event) and *cause naming the first problem.
+ */
+int consent_verify(struct store *st, int64_t *count, int64_t *bad_id, char **cause);
+
+/* The event's hash as consent_record computes it (hex, allocated). */
+char *consent_event_hash(const struct consent_event *ev);
+
+/* A short summary of what the user agrees to, each point citing its section. */
+struct consent_point {
+	const char *clause;	/* "I.1" */
+	const char *text;
+};
+extern const struct consent_point consent_summary[];
+extern const size_t consent_summary_len;
+
+#endif

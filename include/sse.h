@@ -1,0 +1,70 @@
+/*
+ * sse.h: incremental parser for the event-stream format (WHATWG HTML,
+ * "Parsing an event stream"). Pure: no I/O.
+ *
+ * Bytes are fed in pieces of any size, split anywhere (inside a CRLF, inside
+ * a UTF-8 character). Lines end in LF, CR or CRLF; a CR at the end of one
+ * feed and an LF at the start of the next are one line end. One UTF-8 BOM at
+ * the very start of the stream is dropped. Lines starting with ':' are
+ * comments. "field:value" drops one leading space of the value (not a tab); a
+ * line without a colon is a field with an empty value. "data" appends value +
+ * LF to the data buffer, "event" sets the type, "id" sets the last event id
+ * unless the value holds NUL, "retry" sets the reconnection delay when all
+ * ASCII digits; other fields are ignored. An empty line dispatches: nothing
+ * fires when the data buffer is empty; otherwise one trailing LF is removed
+ * and the callback fires. Invalid UTF-8 in a field value is replaced by
+ * U+FFFD (EF BF BD); NUL bytes are kept (use data_len).
+ */
+#ifndef CONFAB_SSE_H
+#define CONFAB_SSE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct sse_event {
+	const char *type;	/* "message" unless an event field set it */
+	const char *data;	/* NUL-terminated, may contain NUL: use data_len */
+	size_t data_len;
+	const char *last_id;	/* last event id so far ("" when none) */
+};
+
+/*
+ * Called once per dispatched event. The event and its strings are valid
+ * only during the call. Return 0 to go on; any other value stops the parser:
+ * sse_feed() returns that value at once and the rest of the input is ignored.
+ */
+typedef int (*sse_event_fn)(const struct sse_event *ev, void *arg);
+
+struct sse_parser;
+
+/*
+ * New parser. max_line caps both one line and one event's data buffer, in
+ * bytes (0 means 1 MiB). The callback and arg are borrowed.
+ */
+struct sse_parser *sse_new(size_t max_line, sse_event_fn fn, void *arg);
+void sse_free(struct sse_parser *p); /* NULL-safe */
+
+/*
+ * Feed len bytes. Returns 0; the callback's non-zero value when it stopped
+ * the parser; or -1 when a line or an event's data exceeds the cap, with
+ * *cause set to an allocated message such as
+ * "event-stream line longer than 1048576 bytes". After a non-zero return the
+ * parser must not be fed again.
+ */
+int sse_feed(struct sse_parser *p, const char *data, size_t len, char **cause);
+
+/*
+ * End of stream. Nothing fires: per the standard, an unterminated last line
+ * and an undispatched block are discarded. So that a caller can accept a peer
+ * that ends with "data: [DONE]" and no blank line (seen from llama.cpp),
+ * leftover (when not NULL) is reset and filled with the data the undispatched
+ * block would have carried had the stream ended with a line end and a blank
+ * line (without the trailing LF); it stays empty when there was none.
+ */
+void sse_finish(struct sse_parser *p, struct buf *leftover);
+
+/* The "retry" value last set by the stream, or -1 when none. */
+long sse_retry_ms(const struct sse_parser *p);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * tty.h: the controlling terminal for line-mode questions and paging.
+ *
+ * Answers that record consent are read from /dev/tty, never from stdin, so
+ * a pipe cannot answer them.
+ */
+#ifndef CONFAB_TTY_H
+#define CONFAB_TTY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct tty {
+	FILE *in;
+	FILE *out;
+	bool color;
+};
+
+/* Open /dev/tty; -1 with *cause when there is no terminal. */
+int tty_open(struct tty *t, char **cause);
+void tty_close(struct tty *t);
+
+/*
+ * Print prompt and read one line (without its line end, blanks trimmed).
+ * Returns an allocated string, or NULL at end of file.
+ */
+char *tty_ask(struct tty *t, const char *prompt);
+
+/* Terminal size, with 80x24 when unknown. */
+void tty_size(struct tty *t, int *rows, int *cols);
+
+/*
+ * Show text a page at a time: through $PAGER when set (then *shown is -1,
+ * unknown), else the built-in pager, which counts the bytes it displayed.
+ * *viewer gets an allocated description of what showed the text.
+ */
+void tty_page(struct tty *t, const char *text, size_t len, int64_t *shown, char **viewer);
+
+/* Should escape codes be written to f? (a terminal, NO_COLOR unset, TERM not dumb) */
+bool tty_color_ok(FILE *f);
+
+/*
+ * Print s word-wrapped to width columns. The cursor is taken to be at column
+ * indent already; continuation lines are indented to match.
+ */
+void tty_wrap(FILE *f, const char *s, int width, int indent);
+
+#endif

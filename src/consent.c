@@ -1,0 +1,443 @@
+/* consent.c: current Terms, consent state, the hash-chained ledger, the gate. */
+#include "common.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "consent.h"
+
+#define BUNDLED_TERMS "qwen-chat-terms-2025-03-01.md"
+#define TERMS_FILE_MAX ((size_t)4 << 20)
+
+const struct consent_point consent_summary[] = {
+	{ "I.1", "You are at least 18, or the age of majority where you live if that is "
+	    "higher." },
+	{ "I.3", "Your account and API key are for you alone: keep them secret. You answer "
+	    "for everything done with them." },
+	{ "II.2", "You follow the Usage Policy: nothing that endangers critical systems, "
+	    "children or anyone's privacy; no extremism, sexual content, misinformation or "
+	    "political campaign material; no tailored legal, medical or financial advice for "
+	    "others." },
+	{ "II.3", "The service is for your personal learning, research and experiments: no "
+	    "commercial use without the provider's written consent." },
+	{ "III.3", "The provider and its affiliates get a perpetual, worldwide, royalty-free "
+	    "licence to use what you submit, and may use it to improve their services." },
+	{ "III.4", "Answers may be wrong, incomplete or offensive. Check them yourself: they "
+	    "are not professional, medical, legal or financial advice, and must not be used "
+	    "to make decisions about people." },
+	{ "IV", "Ratings and comments you give (thumbs up or down) are not confidential: the "
+	    "provider may keep and use them as it likes." },
+	{ "VI", "You agree to the provider's Privacy Policy, and you answer for any personal "
+	    "data about others that you submit." },
+};
+const size_t consent_summary_len = nitems(consent_summary);
+
+void
+consent_event_release(struct consent_event *ev)
+{
+	free(ev->kind);
+	free(ev->terms_sha256);
+	free(ev->terms_date);
+	free(ev->method);
+	free(ev->age_answer);
+	free(ev->at);
+	free(ev->os_user);
+	free(ev->client_version);
+	free(ev->viewer);
+	free(ev->detail);
+	free(ev->prev_hash);
+	free(ev->hash);
+	memset(ev, 0, sizeof *ev);
+}
+
+/* Deep copy of a borrowed event. */
+static void
+consent_event_copy(struct consent_event *dst, const struct consent_event *src)
+{
+#define DUP(f) dst->f = src->f != NULL ? xstrdup(src->f) : NULL
+	*dst = *src;
+	DUP(kind);
+	DUP(terms_sha256);
+	DUP(terms_date);
+	DUP(method);
+	DUP(age_answer);
+	DUP(at);
+	DUP(os_user);
+	DUP(client_version);
+	DUP(viewer);
+	DUP(detail);
+	DUP(prev_hash);
+	DUP(hash);
+#undef DUP
+}
+
+const char *
+consent_state_name(enum consent_state s)
+{
+	switch (s) {
+	case CONSENT_NONE:
+		return "NONE";
+	case CONSENT_ACCEPTED:
+		return "ACCEPTED";
+	case CONSENT_OUTDATED:
+		return "OUTDATED";
+	case CONSENT_WITHDRAWN:
+		return "WITHDRAWN";
+	case CONSENT_DECLINED:
+		return "DECLINED";
+	}
+	return "?";
+}
+
+/* Read and parse a Terms file. */
+static struct terms *
+consent_read_terms(const char *path, char **cause)
+{
+	struct buf b;
+	struct terms *t = NULL;
+	char *why = NULL;
+
+	buf_init(&b, TERMS_FILE_MAX);
+	if (buf_read_file(&b, path, &why) != 0)
+		*cause = xasprintf("cannot load the Terms: %s", why);
+	else if ((t = terms_parse(b.data, b.len, &why)) == NULL)
+		*cause = xasprintf("Terms file '%s' is not usable: %s", path, why);
+	free(why);
+	buf_release(&b);
+	return t;
+}
+
+int
+consent_current_load(const struct config *cfg, struct store *st, struct consent_current *cur,
+    char **cause)
+{
+	const char *file = config_get(cfg, CONFIG_TERMS_FILE);
+	const char *url = config_get(cfg, CONFIG_TERMS_URL);
+	char *path = NULL, *key, *sha, *body, *why = NULL;
+	size_t len;
+
+	memset(cur, 0, sizeof *cur);
+	if (file != NULL) {
+		cur->terms = consent_read_terms(file, cause);
+		cur->source = xasprintf("%s (from %s)", file, cfg->origin[CONFIG_TERMS_FILE]);
+		return cur->terms != NULL ? 0 : -1;
+	}
+	if (url != NULL && st != NULL) {
+		key = xasprintf("terms_url.sha256 %s", url);
+		sha = store_meta_get(st, key);
+		free(key);
+		body = sha != NULL ? store_terms_get(st, sha, &len, &why) : NULL;
+		if (body != NULL) {
+			cur->terms = terms_parse(body, len, &why);
+			cur->source = xasprintf("%s (fetched; see 'confab terms update')", url);
+		}
+		free(body);
+		free(sha);
+		free(why);
+		if (cur->terms != NULL)
+			return 0;
+		free(cur->source);
+		cur->source = NULL;
+	}
+	path = xasprintf("%s/%s", cfg->pkgdatadir, BUNDLED_TERMS);
+	cur->terms = consent_read_terms(path, cause);
+	cur->source = xasprintf("%s (bundled)", path);
+	free(path);
+	return cur->terms != NULL ? 0 : -1;
+}
+
+void
+consent_current_release(struct consent_current *cur)
+{
+	terms_free(cur->terms);
+	free(cur->source);
+	memset(cur, 0, sizeof *cur);
+}
+
+/* Keep the first event fn sees (used with a reverse walk: the newest). */
+static int
+consent_take_first(const struct consent_event *ev, void *arg)
+{
+	consent_event_copy(arg, ev);
+	return 1;
+}
+
+int
+consent_status_get(struct store *st, const struct terms *current, struct consent_status *cs,
+    char **cause)
+{
+	static const char *const decisive[] = { "accept", "decline", "withdraw", NULL };
+	static const char *const accepts[] = { "accept", NULL };
+	char *body, *why = NULL;
+	size_t len;
+
+	memset(cs, 0, sizeof *cs);
+	if (store_ledger_each(st, decisive, 1, consent_take_first, &cs->last, cause) != 0 ||
+	    store_ledger_each(st, accepts, 1, consent_take_first, &cs->accepted, cause) != 0)
+		return -1;
+	if (cs->last.kind == NULL)
+		cs->state = CONSENT_NONE;
+	else if (strcmp(cs->last.kind, "withdraw") == 0)
+		cs->state = CONSENT_WITHDRAWN;
+	else if (strcmp(cs->last.kind, "decline") == 0)
+		cs->state = CONSENT_DECLINED;
+	else if (strcmp(cs->last.terms_sha256, current->sha256) == 0)
+		cs->state = CONSENT_ACCEPTED;
+	else
+		cs->state = CONSENT_OUTDATED;
+	if (cs->accepted.kind == NULL || strcmp(cs->accepted.terms_sha256, current->sha256) == 0)
+		return 0;
+	body = store_terms_get(st, cs->accepted.terms_sha256, &len, &why);
+	if (body == NULL) {
+		*cause = xasprintf("the accepted Terms text %.12s is missing from the store%s%s",
+		    cs->accepted.terms_sha256, why != NULL ? ": " : "", why != NULL ? why : "");
+		free(why);
+		return -1;
+	}
+	cs->accepted_terms = terms_parse(body, len, &why);
+	free(body);
+	if (cs->accepted_terms == NULL) {
+		*cause = xasprintf("the accepted Terms text %.12s cannot be read: %s",
+		    cs->accepted.terms_sha256, why);
+		free(why);
+		return -1;
+	}
+	cs->diff = terms_diff(cs->accepted_terms, current);
+	return 0;
+}
+
+void
+consent_status_release(struct consent_status *cs)
+{
+	consent_event_release(&cs->last);
+	consent_event_release(&cs->accepted);
+	terms_diff_free(cs->diff);
+	terms_free(cs->accepted_terms);
+	memset(cs, 0, sizeof *cs);
+}
+
+/* "III. User Content (changed), XIV. New (added)" for the changed sections. */
+static char *
+consent_changed_list(const struct terms_diff *d, const struct terms *old, const struct terms *cur)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < d->nsections; i++) {
+		const struct terms_section_diff *sd = &d->sections[i];
+
+		if (sd->kind == TERMS_SAME)
+			continue;
+		buf_addf(&b, "%s%s (%s)", b.len != 0 ? ", " : "",
+		    sd->kind == TERMS_REMOVED ? terms_section_name(old, sd->old_index) :
+		    terms_section_name(cur, sd->new_index), terms_change_name(sd->kind));
+	}
+	if (b.len == 0)
+		buf_adds(&b, "only the \"Last updated\" date");
+	return buf_detach(&b, NULL);
+}
+
+int
+consent_gate(struct store *st, const struct terms *current, char **cause)
+{
+	struct consent_status cs;
+	char *list, *why = NULL;
+
+	if (st == NULL || current == NULL) {
+		*cause = xstrdup("consent cannot be checked; nothing was sent");
+		return -1;
+	}
+	if (consent_status_get(st, current, &cs, &why) != 0) {
+		*cause = xasprintf("consent cannot be checked (%s); nothing was sent", why);
+		free(why);
+		consent_status_release(&cs);
+		return -1;
+	}
+	switch (cs.state) {
+	case CONSENT_ACCEPTED:
+		consent_status_release(&cs);
+		return 0;
+	case CONSENT_NONE:
+		*cause = xasprintf("you have not accepted the Terms of Service (last updated %s, "
+		    "version %s); run 'confab terms' to read and accept them",
+		    current->date_label, current->short_hash);
+		break;
+	case CONSENT_OUTDATED:
+		list = consent_changed_list(cs.diff, cs.accepted_terms, current);
+		*cause = xasprintf("the Terms of Service changed since you accepted them (last "
+		    "updated %s, now %s): %s; run 'confab terms' to review the changes and "
+		    "accept them", cs.accepted_terms->date_label, current->date_label, list);
+		free(list);
+		break;
+	case CONSENT_WITHDRAWN:
+		*cause = xasprintf("you withdrew your consent to the Terms of Service on %.10s; "
+		    "run 'confab terms' to accept them again", cs.last.at);
+		break;
+	case CONSENT_DECLINED:
+		*cause = xasprintf("you declined the Terms of Service on %.10s; run 'confab terms' "
+		    "to review and accept them", cs.last.at);
+		break;
+	}
+	consent_status_release(&cs);
+	return -1;
+}
+
+/* Append "name=LEN:value\n" (or "name=-\n" for NULL) to the hash input. */
+static void
+consent_hash_field(struct buf *b, const char *name, const char *v)
+{
+	if (v == NULL)
+		buf_addf(b, "%s=-\n", name);
+	else
+		buf_addf(b, "%s=%zu:%s\n", name, strlen(v), v);
+}
+
+static void
+consent_hash_int(struct buf *b, const char *name, int64_t v)
+{
+	if (v < 0)
+		buf_addf(b, "%s=-\n", name);
+	else
+		buf_addf(b, "%s=%lld\n", name, (long long)v);
+}
+
+char *
+consent_event_hash(const struct consent_event *ev)
+{
+	char hex[TERMS_HASH_HEX + 1];
+	struct buf b;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "confab-ledger-v1\n");
+	consent_hash_field(&b, "prev_hash", ev->prev_hash);
+	consent_hash_field(&b, "kind", ev->kind);
+	consent_hash_field(&b, "terms_sha256", ev->terms_sha256);
+	consent_hash_field(&b, "terms_date", ev->terms_date);
+	consent_hash_field(&b, "method", ev->method);
+	consent_hash_field(&b, "age_answer", ev->age_answer);
+	consent_hash_field(&b, "at", ev->at);
+	consent_hash_field(&b, "os_user", ev->os_user);
+	consent_hash_field(&b, "client_version", ev->client_version);
+	consent_hash_int(&b, "shown_bytes", ev->shown_bytes);
+	consent_hash_int(&b, "total_bytes", ev->total_bytes);
+	consent_hash_int(&b, "duration_ms", ev->duration_ms);
+	consent_hash_field(&b, "viewer", ev->viewer);
+	consent_hash_field(&b, "detail", ev->detail);
+	terms_sha256_hex(b.data, b.len, hex);
+	buf_release(&b);
+	return xstrdup(hex);
+}
+
+static char *
+consent_os_user(void)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	const char *u = getenv("USER");
+
+	if (pw != NULL)
+		return xstrdup(pw->pw_name);
+	return xasprintf("uid %ld%s%s", (long)geteuid(), u != NULL ? " USER=" : "",
+	    u != NULL ? u : "");
+}
+
+int
+consent_record(struct store *st, const struct terms *t, struct consent_event *ev, char **cause)
+{
+	free(ev->terms_sha256);
+	free(ev->terms_date);
+	free(ev->os_user);
+	free(ev->client_version);
+	free(ev->at);
+	free(ev->prev_hash);
+	free(ev->hash);
+	ev->terms_sha256 = xstrdup(t->sha256);
+	ev->terms_date = xstrdup(t->date_label);
+	ev->os_user = consent_os_user();
+	ev->client_version = xstrdup(PACKAGE_NAME " " PACKAGE_VERSION);
+	ev->total_bytes = (int64_t)t->len;
+	ev->prev_hash = ev->hash = NULL;
+
+	if (store_begin(st, cause) != 0)
+		return -1;
+	ev->at = store_now();
+	if ((ev->prev_hash = store_ledger_head(st, cause)) == NULL)
+		goto fail;
+	ev->hash = consent_event_hash(ev);
+	if (store_terms_put(st, t->sha256, t->date_label, t->text, t->len, "ledger", cause) != 0 ||
+	    store_ledger_insert(st, ev, cause) != 0 || store_commit(st, cause) != 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+struct consent_verify_state {
+	struct store *st;
+	char *prev;
+	int64_t count;
+	int64_t bad_id;
+	char *cause;
+};
+
+/* Check one event against the one before it. */
+static int
+consent_verify_one(const struct consent_event *ev, void *arg)
+{
+	struct consent_verify_state *v = arg;
+	char *h = consent_event_hash(ev), hex[TERMS_HASH_HEX + 1], *body, *why = NULL;
+	size_t len;
+
+	v->count++;
+	if (ev->prev_hash == NULL || strcmp(ev->prev_hash, v->prev) != 0)
+		v->cause = xasprintf("event %lld (%s at %s) does not follow event %lld: the chain "
+		    "is broken (an event was removed, inserted or altered)", (long long)ev->id,
+		    ev->kind, ev->at, (long long)ev->id - 1);
+	else if (ev->hash == NULL || strcmp(ev->hash, h) != 0)
+		v->cause = xasprintf("event %lld (%s at %s) was altered: its contents do not match "
+		    "its hash", (long long)ev->id, ev->kind, ev->at);
+	else if (strcmp(ev->kind, "accept") == 0) {
+		body = store_terms_get(v->st, ev->terms_sha256, &len, &why);
+		if (body != NULL)
+			terms_sha256_hex(body, len, hex);
+		if (body == NULL)
+			v->cause = xasprintf("event %lld accepted Terms %.12s, whose text is missing "
+			    "from the store", (long long)ev->id, ev->terms_sha256);
+		else if (strcmp(hex, ev->terms_sha256) != 0)
+			v->cause = xasprintf("event %lld accepted Terms %.12s, but the stored text "
+			    "was altered (it hashes to %.12s)", (long long)ev->id, ev->terms_sha256,
+			    hex);
+		free(body);
+		free(why);
+	}
+	free(h);
+	if (v->cause != NULL) {
+		v->bad_id = ev->id;
+		return 1;
+	}
+	free(v->prev);
+	v->prev = xstrdup(ev->hash);
+	return 0;
+}
+
+int
+consent_verify(struct store *st, int64_t *count, int64_t *bad_id, char **cause)
+{
+	struct consent_verify_state v = { .st = st, .prev = xasprintf("%064d", 0) };
+
+	*bad_id = 0;
+	if (store_ledger_each(st, NULL, 0, consent_verify_one, &v, cause) != 0) {
+		free(v.prev);
+		return -1;
+	}
+	free(v.prev);
+	*count = v.count;
+	if (v.cause != NULL) {
+		*bad_id = v.bad_id;
+		*cause = v.cause;
+		return -1;
+	}
+	return 0;
+}

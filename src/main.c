@@ -1,0 +1,220 @@
+/* main.c: command line, command table, mode choice, exit codes. */
+#include "common.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "consent.h"
+#include "http.h"
+
+static const char usage_text[] =
+"usage: confab [OPTIONS] [PROMPT...]        chat (full-screen, line mode or one-shot)\n"
+"       confab terms [review]               read the Terms and accept or decline\n"
+"       confab terms show                   print the current Terms\n"
+"       confab terms status [--json]        current and accepted version; exit 0 only if accepted\n"
+"       confab terms accept --sha256 HEX --adult\n"
+"                                           accept in a script; HEX names the current text\n"
+"       confab terms diff [--json]          what changed since the version you accepted\n"
+"       confab terms withdraw               withdraw consent; nothing is sent until accepted again\n"
+"       confab terms history [--json]       the consent ledger\n"
+"       confab terms verify                 check the ledger's hash chain\n"
+"       confab terms export                 the ledger as JSON Lines\n"
+"       confab terms update                 fetch terms_url now; record a new version if changed\n"
+"\n"
+"Options:\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
+"      --config FILE       config file (default $XDG_CONFIG_HOME/confab/config)\n"
+"  -p, --profile NAME      use [profile NAME] from the config file\n"
+"  -m, --model NAME        model (default qwen-plus)\n"
+"      --base-url URL      OpenAI-compatible endpoint (default DashScope international)\n"
+"      --system TEXT       system prompt\n"
+"      --timeout SECS      give up when no data arrives for SECS seconds (default 60)\n"
+"      --terms-file FILE   use FILE as the current Terms\n"
+"      --json              machine-readable output\n"
+"  -q, --quiet             print less\n"
+"\n"
+"The API key comes from $DASHSCOPE_API_KEY, or a profile's api_key_env or api_key_cmd;\n"
+"never from the command line. An endpoint on this machine needs no key.\n"
+"\n"
+"Nothing is sent to the model until you accept the provider's Terms ('confab terms').\n"
+"\n"
+"Exit codes: 0 success; 1 the provider refused or failed, or the ledger failed\n"
+"verification; 2 usage, configuration or store error; 3 consent required; 4\n"
+"authentication failed; 5 network failure or time-out; 130 interrupted.\n"
+"\n"
+"See confab(1) for everything else.\n";
+
+enum {
+	OPT_CONFIG = 256,
+	OPT_BASE_URL,
+	OPT_SYSTEM,
+	OPT_TIMEOUT,
+	OPT_TERMS_FILE,
+	OPT_JSON,
+	OPT_SHA256,
+	OPT_ADULT,
+};
+
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "profile", required_argument, NULL, 'p' },
+	{ "model", required_argument, NULL, 'm' },
+	{ "base-url", required_argument, NULL, OPT_BASE_URL },
+	{ "system", required_argument, NULL, OPT_SYSTEM },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "terms-file", required_argument, NULL, OPT_TERMS_FILE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "sha256", required_argument, NULL, OPT_SHA256 },
+	{ "adult", no_argument, NULL, OPT_ADULT },
+	{ NULL, 0, NULL, 0 },
+};
+
+/*
+ * Parse options. Before a command word, parsing stops at the first
+ * non-option (so a prompt keeps its dashes); after it, options and words may
+ * mix (permute). Returns -1 on a bad option.
+ */
+static int
+parse_options(int argc, char **argv, bool permute, struct app *app, struct config_flags *flags,
+    int *help, int *version)
+{
+	const char *optstring = permute ? ":hVp:m:q" : "+:hVp:m:q";
+	int c;
+
+	opterr = 0;
+	optind = 0; /* full reinitialisation of GNU getopt */
+	while ((c = getopt_long(argc, argv, optstring, long_options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			*help = 1;
+			break;
+		case 'V':
+			*version = 1;
+			break;
+		case OPT_CONFIG:
+			flags->config_path = optarg;
+			break;
+		case 'p':
+			flags->profile = optarg;
+			break;
+		case 'm':
+			flags->value[CONFIG_MODEL] = optarg;
+			break;
+		case OPT_BASE_URL:
+			flags->value[CONFIG_BASE_URL] = optarg;
+			break;
+		case OPT_SYSTEM:
+			flags->value[CONFIG_SYSTEM] = optarg;
+			break;
+		case OPT_TIMEOUT:
+			flags->value[CONFIG_TIMEOUT] = optarg;
+			break;
+		case OPT_TERMS_FILE:
+			flags->value[CONFIG_TERMS_FILE] = optarg;
+			break;
+		case OPT_JSON:
+			app->json = true;
+			break;
+		case 'q':
+			app->quiet = true;
+			break;
+		case OPT_SHA256:
+			app->sha256 = optarg;
+			break;
+		case OPT_ADULT:
+			app->adult = true;
+			break;
+		case ':':
+			app_error("option '%s' needs a value; see 'confab --help'", argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt != 0)
+				app_error("unknown option '-%c'; see 'confab --help'", optopt);
+			else
+				app_error("unknown option '%s'; see 'confab --help'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Chat: not built yet, but the consent gate already guards it. */
+static int
+chat(struct app *app)
+{
+	struct consent_current cur;
+	struct store *st;
+	char *cause = NULL;
+	int r;
+
+	if ((st = app_store(app, &cause)) == NULL ||
+	    consent_current_load(&app->cfg, st, &cur, &cause) != 0) {
+		app_error("%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	r = consent_gate(st, cur.terms, &cause);
+	consent_current_release(&cur);
+	if (r != 0) {
+		app_error("%s", cause);
+		free(cause);
+		return EXIT_CONSENT;
+	}
+	app_error("chat is not part of this build yet; 'confab terms' manages consent");
+	return EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config_flags flags;
+	struct app app;
+	char *cause = NULL;
+	int help = 0, version = 0, r;
+
+	setlocale(LC_ALL, "");
+	signal(SIGPIPE, SIG_IGN);
+	memset(&app, 0, sizeof app);
+	memset(&flags, 0, sizeof flags);
+
+	if (parse_options(argc, argv, false, &app, &flags, &help, &version) != 0)
+		return EXIT_USAGE;
+	argc -= optind;
+	argv += optind;
+	/* A command takes options among its words too: parse the rest again. */
+	if (argc > 0 && strcmp(argv[0], "terms") == 0) {
+		if (parse_options(argc, argv, true, &app, &flags, &help, &version) != 0)
+			return EXIT_USAGE;
+		memmove(argv + 1, argv + optind, (size_t)(argc - optind) * sizeof *argv);
+		argc = 1 + argc - optind;
+	}
+	if (help) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	if (version) {
+		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return EXIT_OK;
+	}
+	if (config_load(&app.cfg, &flags, &cause) != 0) {
+		app_error("%s", cause);
+		free(cause);
+		config_release(&app.cfg);
+		return EXIT_USAGE;
+	}
+	http_global_init();
+	if (argc > 0 && strcmp(argv[0], "terms") == 0)
+		r = cmd_terms(&app, argc - 1, argv + 1);
+	else
+		r = chat(&app);
+	app_release(&app);
+	http_global_cleanup();
+	return r;
+}

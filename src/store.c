@@ -1,0 +1,465 @@
+/* store.c: SQLite store: open, migrations, typed queries. */
+#include "common.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "consent.h"
+#include "store.h"
+
+#define STORE_BUSY_MS 10000
+
+struct store {
+	sqlite3 *db;
+	char *path;
+};
+
+/*
+ * Migrations: entry i takes the schema from version i to i + 1. Append only;
+ * never edit a migration that has shipped.
+ */
+static const char *const store_migrations[] = {
+	/* 0 -> 1: Terms versions, the consent ledger, metadata. */
+	"CREATE TABLE terms_versions ("
+	"  sha256 TEXT PRIMARY KEY,"
+	"  date_label TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  first_seen TEXT NOT NULL"
+	");"
+	"CREATE TABLE consent_events ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  kind TEXT NOT NULL,"
+	"  terms_sha256 TEXT NOT NULL,"
+	"  terms_date TEXT,"
+	"  method TEXT,"
+	"  age_answer TEXT,"
+	"  at TEXT NOT NULL,"
+	"  os_user TEXT,"
+	"  client_version TEXT,"
+	"  shown_bytes INTEGER,"
+	"  total_bytes INTEGER,"
+	"  duration_ms INTEGER,"
+	"  viewer TEXT,"
+	"  detail TEXT,"
+	"  prev_hash TEXT NOT NULL,"
+	"  hash TEXT NOT NULL UNIQUE"
+	");"
+	"CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events"
+	" BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;"
+	"CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events"
+	" BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;"
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+};
+
+/* Format a SQLite failure as a cause. */
+static int
+store_fail(struct store *st, const char *what, char **cause)
+{
+	*cause = xasprintf("store '%s': %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	return -1;
+}
+
+static int
+store_exec(struct store *st, const char *sql, char **cause)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		*cause = xasprintf("store '%s': %s", st->path, err != NULL ? err : "error");
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+static sqlite3_stmt *
+store_prepare(struct store *st, const char *sql, char **cause)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_fail(st, "prepare", cause);
+		return NULL;
+	}
+	return s;
+}
+
+static int
+store_user_version(struct store *st, int *version, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "PRAGMA user_version", cause);
+
+	if (s == NULL)
+		return -1;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		store_fail(st, "reading the schema version", cause);
+		sqlite3_finalize(s);
+		return -1;
+	}
+	*version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int
+store_newer(struct store *st, int version, char **cause)
+{
+	*cause = xasprintf("store '%s' was written by a newer confab (schema %d; this confab "
+	    "knows up to %d); upgrade confab, the store was left as it is", st->path, version,
+	    STORE_SCHEMA_VERSION);
+	return -1;
+}
+
+/* Bring the schema to STORE_SCHEMA_VERSION in one transaction. */
+static int
+store_migrate(struct store *st, char **cause)
+{
+	int version;
+	char *sql;
+
+	if (store_begin(st, cause) != 0)
+		return -1;
+	if (store_user_version(st, &version, cause) != 0)
+		goto fail;
+	if (version > STORE_SCHEMA_VERSION) {
+		store_newer(st, version, cause);
+		goto fail;
+	}
+	for (; version < STORE_SCHEMA_VERSION; version++) {
+		if (store_exec(st, store_migrations[version], cause) != 0)
+			goto fail;
+		sql = xasprintf("PRAGMA user_version = %d", version + 1);
+		if (store_exec(st, sql, cause) != 0) {
+			free(sql);
+			goto fail;
+		}
+		free(sql);
+	}
+	return store_commit(st, cause);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+/* Refuse early a store file from a newer confab, before anything writes to it. */
+static int
+store_check_version(struct store *st, char **cause)
+{
+	int version;
+
+	if (store_user_version(st, &version, cause) != 0) {
+		free(*cause);
+		*cause = xasprintf("store '%s' is not a confab database (%s); it was left as it "
+		    "is: move it aside to start a new one", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (version > STORE_SCHEMA_VERSION)
+		return store_newer(st, version, cause);
+	return 0;
+}
+
+struct store *
+store_open(const char *path, char **cause)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	mode_t old;
+	int r;
+
+	st->path = xstrdup(path);
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (config_mkdir(dir, cause) != 0)
+			goto fail;
+		chmod(dir, 0700);
+	}
+	old = umask(077);
+	r = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	umask(old);
+	if (r != SQLITE_OK) {
+		*cause = xasprintf("cannot open store '%s': %s", path,
+		    st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(r));
+		goto fail;
+	}
+	chmod(path, 0600);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (store_check_version(st, cause) != 0)
+		goto fail;
+	if (store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;", cause) != 0)
+		goto fail;
+	if (store_migrate(st, cause) != 0)
+		goto fail;
+	free(dir);
+	return st;
+fail:
+	free(dir);
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+int
+store_begin(struct store *st, char **cause)
+{
+	return store_exec(st, "BEGIN IMMEDIATE", cause);
+}
+
+int
+store_commit(struct store *st, char **cause)
+{
+	return store_exec(st, "COMMIT", cause);
+}
+
+void
+store_rollback(struct store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+char *
+store_now(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char s[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm);
+	return xasprintf("%s.%03ldZ", s, ts.tv_nsec / 1000000);
+}
+
+int
+store_terms_put(struct store *st, const char *sha256, const char *date_label, const char *text,
+    size_t len, const char *source, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "INSERT OR IGNORE INTO terms_versions "
+	    "(sha256, date_label, body, source, first_seen) VALUES (?, ?, ?, ?, ?)", cause);
+	char *now = store_now();
+	int r = 0;
+
+	if (s == NULL) {
+		free(now);
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, date_label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, text, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_fail(st, "saving a Terms version", cause);
+	sqlite3_finalize(s);
+	free(now);
+	return r;
+}
+
+char *
+store_terms_get(struct store *st, const char *sha256, size_t *len, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT body FROM terms_versions WHERE sha256 = ?",
+	    cause);
+	char *body = NULL;
+	int rc;
+
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_text(s, 1, sha256, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(s, 0);
+		body = xstrndup((const char *)sqlite3_column_text(s, 0), *len);
+	} else if (rc != SQLITE_DONE)
+		store_fail(st, "reading a Terms version", cause);
+	sqlite3_finalize(s);
+	return body;
+}
+
+char *
+store_meta_get(struct store *st, const char *key)
+{
+	char *cause = NULL, *v = NULL;
+	sqlite3_stmt *s = store_prepare(st, "SELECT value FROM meta WHERE key = ?", &cause);
+
+	free(cause);
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return v;
+}
+
+int
+store_meta_set(struct store *st, const char *key, const char *value, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO meta (key, value) VALUES (?, ?) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", cause);
+	int r = 0;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_fail(st, "saving metadata", cause);
+	sqlite3_finalize(s);
+	return r;
+}
+
+char *
+store_ledger_head(struct store *st, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st,
+	    "SELECT hash FROM consent_events ORDER BY id DESC LIMIT 1", cause);
+	char *h = NULL;
+	int rc;
+
+	if (s == NULL)
+		return NULL;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		h = xstrdup((const char *)sqlite3_column_text(s, 0));
+	else if (rc == SQLITE_DONE)
+		h = xasprintf("%064d", 0);
+	else
+		store_fail(st, "reading the consent ledger", cause);
+	sqlite3_finalize(s);
+	return h;
+}
+
+static void
+store_bind_opt(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v != NULL)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void
+store_bind_int_opt(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v >= 0)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int
+store_ledger_insert(struct store *st, struct consent_event *ev, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO consent_events (kind, terms_sha256, "
+	    "terms_date, method, age_answer, at, os_user, client_version, shown_bytes, "
+	    "total_bytes, duration_ms, viewer, detail, prev_hash, hash) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause);
+	int r = 0;
+
+	if (s == NULL)
+		return -1;
+	store_bind_opt(s, 1, ev->kind);
+	store_bind_opt(s, 2, ev->terms_sha256);
+	store_bind_opt(s, 3, ev->terms_date);
+	store_bind_opt(s, 4, ev->method);
+	store_bind_opt(s, 5, ev->age_answer);
+	store_bind_opt(s, 6, ev->at);
+	store_bind_opt(s, 7, ev->os_user);
+	store_bind_opt(s, 8, ev->client_version);
+	store_bind_int_opt(s, 9, ev->shown_bytes);
+	store_bind_int_opt(s, 10, ev->total_bytes);
+	store_bind_int_opt(s, 11, ev->duration_ms);
+	store_bind_opt(s, 12, ev->viewer);
+	store_bind_opt(s, 13, ev->detail);
+	store_bind_opt(s, 14, ev->prev_hash);
+	store_bind_opt(s, 15, ev->hash);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_fail(st, "appending to the consent ledger", cause);
+	else
+		ev->id = sqlite3_last_insert_rowid(st->db);
+	sqlite3_finalize(s);
+	return r;
+}
+
+static char *
+store_col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+
+	return v != NULL ? (char *)v : NULL;
+}
+
+static int64_t
+store_col_int_opt(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, i);
+}
+
+int
+store_ledger_each(struct store *st, const char *const *kinds, int reverse,
+    int (*fn)(const struct consent_event *ev, void *arg), void *arg, char **cause)
+{
+	sqlite3_stmt *s;
+	char *sql;
+	int rc;
+
+	sql = xasprintf("SELECT id, kind, terms_sha256, terms_date, method, age_answer, at, "
+	    "os_user, client_version, shown_bytes, total_bytes, duration_ms, viewer, detail, "
+	    "prev_hash, hash FROM consent_events ORDER BY id %s", reverse ? "DESC" : "ASC");
+	s = store_prepare(st, sql, cause);
+	free(sql);
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct consent_event ev = {
+			.id = sqlite3_column_int64(s, 0),
+			.kind = store_col_text(s, 1),
+			.terms_sha256 = store_col_text(s, 2),
+			.terms_date = store_col_text(s, 3),
+			.method = store_col_text(s, 4),
+			.age_answer = store_col_text(s, 5),
+			.at = store_col_text(s, 6),
+			.os_user = store_col_text(s, 7),
+			.client_version = store_col_text(s, 8),
+			.shown_bytes = store_col_int_opt(s, 9),
+			.total_bytes = store_col_int_opt(s, 10),
+			.duration_ms = store_col_int_opt(s, 11),
+			.viewer = store_col_text(s, 12),
+			.detail = store_col_text(s, 13),
+			.prev_hash = store_col_text(s, 14),
+			.hash = store_col_text(s, 15),
+		};
+		const char *const *k;
+
+		if (kinds != NULL) {
+			for (k = kinds; *k != NULL && strcmp(*k, ev.kind != NULL ? ev.kind : "") != 0; k++)
+				;
+			if (*k == NULL)
+				continue;
+		}
+		if (fn(&ev, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(st, "reading the consent ledger", cause);
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}

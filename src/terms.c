@@ -1,0 +1,465 @@
+/* terms.c: canonical Terms text, its SHA-256 identity, sections and section diff. */
+#include "common.h"
+
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "terms.h"
+#include "text.h"
+
+/* Cap on the size of a Terms text: the shipped one is 39 KB. */
+#define TERMS_MAX_BYTES ((size_t)4 << 20)
+/* Above this many line pairs, a changed section's diff is shown whole. */
+#define TERMS_DIFF_MAX_CELLS ((size_t)4 << 20)
+
+char *
+terms_canonicalize(const char *bytes, size_t len, size_t *out_len, char **cause)
+{
+	struct buf out;
+	size_t bad, i, line, blank_tail = 0;
+
+	if (len > TERMS_MAX_BYTES) {
+		*cause = xasprintf("the text is larger than %zu bytes", TERMS_MAX_BYTES);
+		return NULL;
+	}
+	if (memchr(bytes, '\0', len) != NULL) {
+		*cause = xasprintf("the text holds a NUL byte at offset %zu",
+		    (size_t)((const char *)memchr(bytes, '\0', len) - bytes));
+		return NULL;
+	}
+	if (!text_utf8_valid(bytes, len, &bad)) {
+		*cause = xasprintf("the text is not valid UTF-8 (bad byte at offset %zu)", bad);
+		return NULL;
+	}
+	if (len >= 3 && memcmp(bytes, "\xef\xbb\xbf", 3) == 0) {
+		bytes += 3;
+		len -= 3;
+	}
+
+	buf_init(&out, 0);
+	for (i = 0; i < len; i = line) {
+		size_t end = i, trim;
+
+		while (end < len && bytes[end] != '\n' && bytes[end] != '\r')
+			end++;
+		line = end;
+		if (line < len && bytes[line] == '\r' && line + 1 < len && bytes[line + 1] == '\n')
+			line += 2;
+		else if (line < len)
+			line++;
+		for (trim = end; trim > i && (bytes[trim - 1] == ' ' || bytes[trim - 1] == '\t'); trim--)
+			;
+		if (trim == i) {
+			if (out.len != 0)	/* blank lines at the start are dropped */
+				blank_tail++;
+			continue;
+		}
+		for (; blank_tail > 0; blank_tail--)
+			buf_addc(&out, '\n');
+		buf_add(&out, bytes + i, trim - i);
+		buf_addc(&out, '\n');
+	}
+	return buf_detach(&out, out_len);
+}
+
+void
+terms_sha256_hex(const void *data, size_t len, char out[TERMS_HASH_HEX + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
+		fatal("SHA-256 failed in libcrypto");
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+/*
+ * If the line at s (length len) is a top-level heading, return the length of
+ * its numeral and set *skip to where the numeral starts ("## " may come first).
+ */
+static size_t
+terms_heading_numeral(const char *s, size_t len, size_t *skip)
+{
+	size_t i = 0, n;
+
+	while (i < len && s[i] == '#')
+		i++;
+	if (i > 0) {
+		if (i >= len || s[i] != ' ')
+			return 0;
+		while (i < len && s[i] == ' ')
+			i++;
+	}
+	for (n = 0; i + n < len && strchr("IVXLCDM", s[i + n]) != NULL && s[i + n] != '\0'; n++)
+		;
+	if (n == 0 || i + n + 2 >= len || s[i + n] != '.' || s[i + n + 1] != ' ')
+		return 0;
+	if (s[i + n + 2] == ' ' || s[i + n + 2] == '\t')
+		return 0;
+	*skip = i;
+	return n;
+}
+
+/* Is this line the "Last updated" line? */
+static int
+terms_is_date_line(const char *s, size_t len)
+{
+	static const char prefix[] = "last updated";
+
+	return len >= sizeof prefix - 1 && text_has_prefix_ci(s, prefix);
+}
+
+/* Add a section starting at offset start; heading is the line there, or "". */
+static void
+terms_add_section(struct terms *t, size_t start, const char *heading, size_t hlen,
+    size_t numeral_skip, size_t numeral_len)
+{
+	struct terms_section *s;
+
+	t->sections = xreallocarray(t->sections, t->nsections + 1, sizeof *t->sections);
+	s = &t->sections[t->nsections++];
+	s->heading = xstrndup(heading, hlen);
+	s->numeral = xstrndup(heading + numeral_skip, numeral_len);
+	s->start = start;
+	s->end = t->len;
+	if (t->nsections > 1)
+		t->sections[t->nsections - 2].end = start;
+}
+
+/* Split the canonical text into lines once: title, date label, sections. */
+static void
+terms_scan(struct terms *t)
+{
+	size_t i, next;
+
+	terms_add_section(t, 0, "", 0, 0, 0);
+	for (i = 0; i < t->len; i = next) {
+		const char *s = t->text + i;
+		const char *nl = memchr(s, '\n', t->len - i);
+		size_t len = nl != NULL ? (size_t)(nl - s) : t->len - i;
+		size_t skip, n;
+
+		next = i + len + 1;
+		if (t->title == NULL && len > 0)
+			t->title = xstrndup(s, len);
+		if (t->date_label == NULL && terms_is_date_line(s, len)) {
+			const char *v = s + strlen("last updated");
+
+			if (*v == ':')
+				v++;
+			v = text_skip_blanks(v);
+			if (v < s + len)
+				t->date_label = xstrndup(v, (size_t)(s + len - v));
+		}
+		if ((n = terms_heading_numeral(s, len, &skip)) != 0)
+			terms_add_section(t, i, s, len, skip, n);
+	}
+}
+
+struct terms *
+terms_parse(const char *bytes, size_t len, char **cause)
+{
+	struct terms *t = xcalloc(1, sizeof *t);
+
+	t->text = terms_canonicalize(bytes, len, &t->len, cause);
+	if (t->text == NULL)
+		goto fail;
+	if (t->len == 0) {
+		*cause = xstrdup("the text is empty");
+		goto fail;
+	}
+	terms_sha256_hex(t->text, t->len, t->sha256);
+	memcpy(t->short_hash, t->sha256, TERMS_SHORT_HEX);
+	t->short_hash[TERMS_SHORT_HEX] = '\0';
+	terms_scan(t);
+	if (t->date_label == NULL) {
+		*cause = xstrdup("the text has no \"Last updated:\" line");
+		goto fail;
+	}
+	return t;
+fail:
+	terms_free(t);
+	return NULL;
+}
+
+void
+terms_free(struct terms *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nsections; i++) {
+		free(t->sections[i].heading);
+		free(t->sections[i].numeral);
+	}
+	free(t->sections);
+	free(t->title);
+	free(t->date_label);
+	free(t->text);
+	free(t);
+}
+
+const char *
+terms_section_name(const struct terms *t, size_t i)
+{
+	return t->sections[i].heading[0] == '\0' ? "Preamble" : t->sections[i].heading;
+}
+
+char *
+terms_privacy_url(const struct terms *t)
+{
+	const char *p = t->text, *end;
+
+	while ((p = strstr(p, "<http")) != NULL) {
+		end = strchr(p, '>');
+		if (end == NULL)
+			break;
+		if (memmem(p, (size_t)(end - p), "privacy", 7) != NULL)
+			return xstrndup(p + 1, (size_t)(end - p - 1));
+		p = end;
+	}
+	return NULL;
+}
+
+int
+terms_hash_matches(const struct terms *t, const char *hex)
+{
+	size_t n = strlen(hex);
+
+	if (n != TERMS_HASH_HEX && n != TERMS_SHORT_HEX)
+		return 0;
+	return strncasecmp(t->sha256, hex, n) == 0;
+}
+
+const char *
+terms_change_name(enum terms_change kind)
+{
+	switch (kind) {
+	case TERMS_SAME:
+		return "unchanged";
+	case TERMS_ADDED:
+		return "added";
+	case TERMS_REMOVED:
+		return "removed";
+	case TERMS_CHANGED:
+		return "changed";
+	}
+	return "?";
+}
+
+/* ---- diff ---------------------------------------------------------------- */
+
+struct terms_lines {
+	const char **s;
+	size_t *len;
+	size_t n;
+};
+
+/* Split section i of t into lines (borrowed pointers). */
+static void
+terms_lines_of(const struct terms *t, size_t i, struct terms_lines *l)
+{
+	size_t off = t->sections[i].start, end = t->sections[i].end;
+
+	l->s = NULL;
+	l->len = NULL;
+	l->n = 0;
+	while (off < end) {
+		const char *nl = memchr(t->text + off, '\n', end - off);
+		size_t len = nl != NULL ? (size_t)(nl - (t->text + off)) : end - off;
+
+		l->s = xreallocarray(l->s, l->n + 1, sizeof *l->s);
+		l->len = xreallocarray(l->len, l->n + 1, sizeof *l->len);
+		l->s[l->n] = t->text + off;
+		l->len[l->n] = len;
+		l->n++;
+		off += len + 1;
+	}
+}
+
+static void
+terms_lines_release(struct terms_lines *l)
+{
+	free(l->s);
+	free(l->len);
+}
+
+static int
+terms_line_eq(const struct terms_lines *a, size_t i, const struct terms_lines *b, size_t j)
+{
+	return a->len[i] == b->len[j] && memcmp(a->s[i], b->s[j], a->len[i]) == 0;
+}
+
+/* Equal apart from the "Last updated" line? */
+static int
+terms_lines_same(const struct terms_lines *a, const struct terms_lines *b)
+{
+	size_t i = 0, j = 0;
+
+	for (;;) {
+		while (i < a->n && terms_is_date_line(a->s[i], a->len[i]))
+			i++;
+		while (j < b->n && terms_is_date_line(b->s[j], b->len[j]))
+			j++;
+		if (i == a->n || j == b->n)
+			return i == a->n && j == b->n;
+		if (!terms_line_eq(a, i, b, j))
+			return 0;
+		i++;
+		j++;
+	}
+}
+
+static void
+terms_diff_push_line(struct terms_section_diff *sd, char op, const char *s, size_t len)
+{
+	sd->lines = xreallocarray(sd->lines, sd->nlines + 1, sizeof *sd->lines);
+	sd->lines[sd->nlines].op = op;
+	sd->lines[sd->nlines].text = s;
+	sd->lines[sd->nlines].len = len;
+	sd->nlines++;
+}
+
+/*
+ * Longest-common-subsequence table for a[0..n) and b[0..m): cell (i, j)
+ * holds the LCS length of the suffixes a[i..] and b[j..].
+ */
+static size_t *
+terms_lcs(size_t n, size_t m, int (*eq)(const void *, size_t, const void *, size_t),
+    const void *a, const void *b)
+{
+	size_t *t = xcalloc((n + 1) * (m + 1), sizeof *t);
+	size_t i, j, w = m + 1;
+
+	for (i = n; i-- > 0;)
+		for (j = m; j-- > 0;) {
+			if (eq(a, i, b, j))
+				t[i * w + j] = t[(i + 1) * w + j + 1] + 1;
+			else if (t[(i + 1) * w + j] >= t[i * w + j + 1])
+				t[i * w + j] = t[(i + 1) * w + j];
+			else
+				t[i * w + j] = t[i * w + j + 1];
+		}
+	return t;
+}
+
+static int
+terms_line_eq_cb(const void *a, size_t i, const void *b, size_t j)
+{
+	return terms_line_eq(a, i, b, j);
+}
+
+/* Fill sd->lines with a line diff of two sections. */
+static void
+terms_diff_lines(struct terms_section_diff *sd, const struct terms_lines *a,
+    const struct terms_lines *b)
+{
+	size_t i = 0, j = 0, w = b->n + 1, *t;
+
+	if (a->n * b->n > TERMS_DIFF_MAX_CELLS) {
+		for (i = 0; i < a->n; i++)
+			terms_diff_push_line(sd, '-', a->s[i], a->len[i]);
+		for (j = 0; j < b->n; j++)
+			terms_diff_push_line(sd, '+', b->s[j], b->len[j]);
+		return;
+	}
+	t = terms_lcs(a->n, b->n, terms_line_eq_cb, a, b);
+	while (i < a->n || j < b->n) {
+		if (i < a->n && j < b->n && terms_line_eq(a, i, b, j)) {
+			terms_diff_push_line(sd, ' ', b->s[j], b->len[j]);
+			i++;
+			j++;
+		} else if (j == b->n || (i < a->n && t[(i + 1) * w + j] >= t[i * w + j + 1])) {
+			terms_diff_push_line(sd, '-', a->s[i], a->len[i]);
+			i++;
+		} else {
+			terms_diff_push_line(sd, '+', b->s[j], b->len[j]);
+			j++;
+		}
+	}
+	free(t);
+}
+
+static int
+terms_heading_eq_cb(const void *a, size_t i, const void *b, size_t j)
+{
+	const struct terms *ta = a, *tb = b;
+
+	return strcmp(ta->sections[i].heading, tb->sections[j].heading) == 0;
+}
+
+static struct terms_section_diff *
+terms_diff_push(struct terms_diff *d, enum terms_change kind, size_t oi, size_t ni)
+{
+	struct terms_section_diff *sd;
+
+	d->sections = xreallocarray(d->sections, d->nsections + 1, sizeof *d->sections);
+	sd = &d->sections[d->nsections++];
+	memset(sd, 0, sizeof *sd);
+	sd->kind = kind;
+	sd->old_index = oi;
+	sd->new_index = ni;
+	if (kind != TERMS_SAME)
+		d->nchanged++;
+	return sd;
+}
+
+/* Compare a pair of aligned sections and record the result. */
+static void
+terms_diff_pair(struct terms_diff *d, const struct terms *a, size_t i, const struct terms *b,
+    size_t j)
+{
+	struct terms_lines la, lb;
+
+	terms_lines_of(a, i, &la);
+	terms_lines_of(b, j, &lb);
+	if (terms_lines_same(&la, &lb))
+		terms_diff_push(d, TERMS_SAME, i, j);
+	else
+		terms_diff_lines(terms_diff_push(d, TERMS_CHANGED, i, j), &la, &lb);
+	terms_lines_release(&la);
+	terms_lines_release(&lb);
+}
+
+struct terms_diff *
+terms_diff(const struct terms *a, const struct terms *b)
+{
+	struct terms_diff *d = xcalloc(1, sizeof *d);
+	size_t n = a->nsections, m = b->nsections, w = m + 1, i = 0, j = 0;
+	size_t *t = terms_lcs(n, m, terms_heading_eq_cb, a, b);
+
+	while (i < n || j < m) {
+		if (i < n && j < m && terms_heading_eq_cb(a, i, b, j) &&
+		    t[i * w + j] == t[(i + 1) * w + j + 1] + 1) {
+			terms_diff_pair(d, a, i++, b, j++);
+		} else if (j == m || (i < n && t[(i + 1) * w + j] >= t[i * w + j + 1])) {
+			terms_diff_push(d, TERMS_REMOVED, i++, 0);
+		} else {
+			terms_diff_push(d, TERMS_ADDED, 0, j++);
+		}
+	}
+	free(t);
+	d->date_changed = strcmp(a->date_label, b->date_label) != 0;
+	return d;
+}
+
+void
+terms_diff_free(struct terms_diff *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->nsections; i++)
+		free(d->sections[i].lines);
+	free(d->sections);
+	free(d);
+}
