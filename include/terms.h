@@ -103,6 +103,14 @@ struct terms_diff {
 struct terms_diff *terms_diff(const struct terms *old, const struct terms *new);
 void terms_diff_free(struct terms_diff *d); /* NULL-safe */
 
+/*
+ * For a line a that became b: the length of their common prefix and common
+ * suffix, both ending on a word boundary, so a[pre..alen-suf) and
+ * b[pre..blen-suf) are the words that changed.
+ */
+void terms_line_change(const char *a, size_t alen, const char *b, size_t blen, size_t *pre,
+    size_t *suf);
+
 /* "added", "removed", "changed" or "unchanged". */
 const char *terms_change_name(enum terms_change kind);
 

@@ -174,37 +174,81 @@ terms_status(struct terms_ctx *c)
 
 /* ---- diff -------------------------------------------------------------- */
 
-/* Print one diff line, coloured on a terminal. */
+/* Print one diff line; a changed span [hs, he) is highlighted on a terminal. */
 static void
-terms_diff_line(FILE *f, const struct terms_diff_line *l, bool color)
+terms_diff_line(FILE *f, const struct terms_diff_line *l, bool color, size_t hs, size_t he)
 {
-	const char *on = "", *off = "";
+	const char *on = "", *off = "", *hi = "", *lo = "";
 
 	if (color && l->op != ' ') {
 		on = l->op == '-' ? "\033[31m" : "\033[32m";
 		off = "\033[m";
+		hi = "\033[7m";
+		lo = "\033[27m";
 	}
-	fprintf(f, "%s%c %.*s%s\n", on, l->op, (int)l->len, l->text, off);
+	if (he <= hs)
+		hs = he = l->len;
+	fprintf(f, "%s%c %.*s%s%.*s%s%.*s%s\n", on, l->op, (int)hs, l->text, hi, (int)(he - hs),
+	    l->text + hs, lo, (int)(l->len - he), l->text + he, off);
 }
 
-/* Print a changed section's line diff with one line of context around changes. */
+/* Print a line that changed into another, and what changed in words. */
+static void
+terms_diff_pair(FILE *f, const struct terms_diff_line *a, const struct terms_diff_line *b,
+    bool color)
+{
+	size_t pre, suf;
+
+	terms_line_change(a->text, a->len, b->text, b->len, &pre, &suf);
+	terms_diff_line(f, a, color, pre, a->len - suf);
+	terms_diff_line(f, b, color, pre, b->len - suf);
+	if (!color && a->len - suf - pre < 120 && b->len - suf - pre < 120)
+		fprintf(f, "  (changed: \"%.*s\" -> \"%.*s\")\n", (int)(a->len - suf - pre),
+		    a->text + pre, (int)(b->len - suf - pre), b->text + pre);
+}
+
+/*
+ * Print a changed section's line diff: the changed lines, and the nearest
+ * non-blank unchanged line before and after each run of changes.
+ */
 static void
 terms_diff_section(FILE *f, const struct terms_section_diff *sd, bool color)
 {
+	const struct terms_diff_line *l = sd->lines;
+	bool *show = xcalloc(sd->nlines + 1, sizeof *show);
 	size_t i, j, last = (size_t)-1;
 
 	for (i = 0; i < sd->nlines; i++) {
-		bool near = sd->lines[i].op != ' ';
-
-		for (j = i > 0 ? i - 1 : 0; !near && j <= i + 1 && j < sd->nlines; j++)
-			near = sd->lines[j].op != ' ';
-		if (!near && i != 0)
+		if (l[i].op == ' ')
 			continue;
-		if (last != (size_t)-1 && i > last + 1)
+		show[i] = true;
+		for (j = i; j-- > 0 && l[j].op == ' ';)
+			if (l[j].len > 0) {
+				show[j] = true;
+				break;
+			}
+		for (j = i + 1; j < sd->nlines && l[j].op == ' '; j++)
+			if (l[j].len > 0) {
+				show[j] = true;
+				break;
+			}
+	}
+	for (i = 0; i < sd->nlines; i++) {
+		if (!show[i] || (l[i].len == 0 && l[i].op == ' '))
+			continue;
+		for (j = last + 1; last != (size_t)-1 && j < i && l[j].len == 0; j++)
+			;
+		if (last != (size_t)-1 && j < i)
 			fprintf(f, "  ...\n");
-		terms_diff_line(f, &sd->lines[i], color);
+		if (l[i].op == '-' && i + 1 < sd->nlines && l[i + 1].op == '+' &&
+		    (i + 2 >= sd->nlines || l[i + 2].op != '+') && (i == 0 || l[i - 1].op != '-')) {
+			terms_diff_pair(f, &l[i], &l[i + 1], color);
+			i++;
+		} else
+			terms_diff_line(f, &l[i], color, 0, 0);
 		last = i;
 	}
+	free(show);
 }
 
 /* The whole human-readable diff between the accepted and the current text. */

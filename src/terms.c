@@ -255,6 +255,24 @@ terms_change_name(enum terms_change kind)
 	return "?";
 }
 
+void
+terms_line_change(const char *a, size_t alen, const char *b, size_t blen, size_t *pre,
+    size_t *suf)
+{
+	size_t p = 0, q = 0, max = alen < blen ? alen : blen;
+
+	while (p < max && a[p] == b[p])
+		p++;
+	while (p > 0 && p < max && a[p - 1] != ' ')	/* back to a word start */
+		p--;
+	while (q < max - p && a[alen - 1 - q] == b[blen - 1 - q])
+		q++;
+	while (q > 0 && q < max - p && a[alen - q] != ' ')	/* forward to a word end */
+		q--;
+	*pre = p;
+	*suf = q;
+}
+
 /* ---- diff ---------------------------------------------------------------- */
 
 struct terms_lines {

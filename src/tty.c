@@ -91,57 +91,15 @@ tty_color_ok(FILE *f)
 	return isatty(fileno(f));
 }
 
-/* Display columns of the UTF-8 text s[0..len): one per code point for now. */
-static int
-tty_columns(const char *s, size_t len)
-{
-	int cols = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			cols++;
-	return cols;
-}
-
 void
 tty_wrap(FILE *f, const char *s, int width, int indent)
 {
-	int col = indent, fresh = 1;
+	struct text_span *sp;
+	size_t n = text_wrap(s, strlen(s), width - indent, &sp), i;
 
-	if (width < indent + 20)
-		width = indent + 20;
-	for (;;) {
-		size_t wl;
-		int wc;
-
-		s = text_skip_blanks(s);
-		if (*s == '\0')
-			break;
-		if (*s == '\n') {
-			fprintf(f, "\n%*s", indent, "");
-			col = indent;
-			fresh = 1;
-			s++;
-			continue;
-		}
-		wl = strcspn(s, " \t\n");
-		wc = tty_columns(s, wl);
-		if (!fresh && col + 1 + wc > width) {
-			fprintf(f, "\n%*s", indent, "");
-			col = indent;
-			fresh = 1;
-		}
-		if (!fresh) {
-			fputc(' ', f);
-			col++;
-		}
-		fwrite(s, 1, wl, f);
-		col += wc;
-		fresh = 0;
-		s += wl;
-	}
-	fputc('\n', f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%*s%.*s\n", i == 0 ? 0 : indent, "", (int)sp[i].len, s + sp[i].off);
+	free(sp);
 }
 
 /* Run $PAGER (through sh, as pagers are conventionally set) with text on its stdin. */
@@ -182,31 +140,25 @@ tty_external_pager(const char *pager, const char *text, size_t len)
 	return 0;
 }
 
-/* Page through text on the terminal; returns the bytes displayed. */
+/* Page through text on the terminal, word-wrapped; returns the bytes displayed. */
 static int64_t
 tty_builtin_pager(struct tty *t, const char *text, size_t len)
 {
-	size_t off = 0;
-	int rows, cols;
+	struct text_span *sp;
+	size_t n, i = 0, shown = 0;
+	int rows, cols, used;
+	char *ans, prompt[96];
 
 	tty_size(t, &rows, &cols);
-	while (off < len) {
-		int used = 0;
-		char *ans, prompt[96];
-
-		while (off < len && used < rows - 2) {
-			const char *nl = memchr(text + off, '\n', len - off);
-			size_t l = nl != NULL ? (size_t)(nl - (text + off)) + 1 : len - off;
-			int c = tty_columns(text + off, l);
-
-			fwrite(text + off, 1, l, t->out);
-			used += 1 + (c > 0 ? (c - 1) / cols : 0);
-			off += l;
-		}
-		if (off >= len)
+	n = text_wrap(text, len, cols - 1, &sp);
+	while (i < n) {
+		for (used = 0; i < n && used < rows - 1; i++, used++)
+			fprintf(t->out, "%.*s\n", (int)sp[i].len, text + sp[i].off);
+		shown = i < n ? sp[i].off : len;
+		if (i >= n)
 			break;
 		snprintf(prompt, sizeof prompt, "-- %d%% -- Enter: next page, q: stop reading -- ",
-		    (int)(off * 100 / len));
+		    (int)(shown * 100 / len));
 		ans = tty_ask(t, prompt);
 		if (ans == NULL || ans[0] == 'q' || ans[0] == 'Q') {
 			free(ans);
@@ -214,8 +166,9 @@ tty_builtin_pager(struct tty *t, const char *text, size_t len)
 		}
 		free(ans);
 	}
-	fprintf(t->out, "-- end of text shown (%d%%) --\n", (int)(off * 100 / len));
-	return (int64_t)off;
+	free(sp);
+	fprintf(t->out, "-- end of the text shown (%d%% of it) --\n", (int)(shown * 100 / len));
+	return (int64_t)shown;
 }
 
 void

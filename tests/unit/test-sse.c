@@ -794,7 +794,7 @@ test_done_without_blank(void **state)
 {
 	static const char *ends[] = {
 		"data: [DONE]", "data: [DONE]\n", "data: [DONE]\r\n",
-		"data: [DONE]\r", "data:[DONE]", "\xef\xbb\xbf" "data: [DONE]",
+		"data: [DONE]\r", "data:[DONE]", (BOM "data: [DONE]"),
 	};
 	struct rec	 r;
 	struct buf	 left, s;
@@ -1173,7 +1173,7 @@ nth_data_line(const char *s, size_t k, struct buf *out)
 	const char	*line, *end;
 
 	line = s;
-	while (k-- != 0)
+	for (; k != 0; k--)
 		line = strstr(line, "\n\n") + 2;
 	assert_memory_equal(line, "data: ", 6);
 	line += 6;
