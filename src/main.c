@@ -145,9 +145,13 @@ parse_options(int argc, char **argv, bool permute, struct app *app, struct confi
 	return 0;
 }
 
-/* Chat: not built yet, but the consent gate already guards it. */
+/*
+ * Chat: not built yet, but the consent gate already guards it. On a
+ * terminal with no prompt, an unaccepted state opens the review, as the
+ * full-screen UI will.
+ */
 static int
-chat(struct app *app)
+chat(struct app *app, int nargs)
 {
 	struct consent_current cur;
 	struct store *st;
@@ -162,6 +166,10 @@ chat(struct app *app)
 	}
 	r = consent_gate(st, cur.terms, &cause);
 	consent_current_release(&cur);
+	if (r != 0 && nargs == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		free(cause);
+		return cmd_terms(app, 0, NULL);
+	}
 	if (r != 0) {
 		app_error("%s", cause);
 		free(cause);
@@ -213,7 +221,7 @@ main(int argc, char **argv)
 	if (argc > 0 && strcmp(argv[0], "terms") == 0)
 		r = cmd_terms(&app, argc - 1, argv + 1);
 	else
-		r = chat(&app);
+		r = chat(&app, argc);
 	app_release(&app);
 	http_global_cleanup();
 	return r;

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install what confab needs to build and to run its tests on Debian 12.
+# Runs apt-get as root, through sudo when not root already.
+set -eu
+
+packages="
+	build-essential autoconf automake pkg-config
+	libncurses-dev libcurl4-openssl-dev libcjson-dev libreadline-dev libsqlite3-dev
+	libssl-dev libinih-dev libmd4c-dev
+	libcmocka-dev python3 tmux sqlite3 man-db util-linux procps
+"
+
+as_root=""
+if [ "$(id -u)" != 0 ]; then
+	as_root=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086
+if ! dpkg -s $packages >/dev/null 2>&1; then
+	$as_root apt-get update -qq
+	$as_root apt-get install -y -qq --no-install-recommends $packages >/dev/null
+fi
