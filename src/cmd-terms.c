@@ -541,6 +541,9 @@ terms_update(struct app *app, struct store *st)
 	struct terms *t = NULL;
 	int r = EXIT_OK;
 
+	opts.timeout_s = strtol(config_get(&app->cfg, CONFIG_TIMEOUT), NULL, 10);
+	if (opts.timeout_s > TERMS_FETCH_TIMEOUT)
+		opts.timeout_s = TERMS_FETCH_TIMEOUT;
 	if (url == NULL) {
 		app_error("no terms_url is configured; set it in '%s' (terms_url = https://...) "
 		    "or with CONFAB_TERMS_URL", app->cfg.config_path);
@@ -567,7 +570,8 @@ terms_update(struct app *app, struct store *st)
 	free(cause);
 	cause = NULL;
 	if (resp.status == 304) {
-		printf("The Terms at %s have not changed (version %.12s).\n", url, old);
+		printf("The Terms at %s have not changed (304 Not Modified; version %.12s).\n",
+		    url, old);
 		goto out;
 	}
 	if (resp.status != 200) {
