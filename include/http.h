@@ -2,38 +2,119 @@
  * http.h: HTTP through libcurl's multi interface (the only file that
  * includes curl). TLS verification on, no redirects, proxies from the usual
  * environment variables.
+ *
+ * A struct http drives any number of transfers together. The event loop
+ * waits in http_poll(), which also watches the loop's own descriptors, and
+ * the transfers' callbacks run from inside http_poll(). Retries happen
+ * before the first byte of a successful response only: on connection errors,
+ * time-outs, 408, 409, 429 and 5xx (not on a 429 insufficient_quota), with
+ * exponential backoff and jitter, or Retry-After / retry-after-ms when the
+ * server says so (up to 60 s); x-should-retry: true|false overrides.
  */
 #ifndef CONFAB_HTTP_H
 #define CONFAB_HTTP_H
 
+#include <poll.h>
+#include <stdbool.h>
+
 #include "buf.h"
 
-struct http_response {
-	long status;		/* 0 when no response arrived */
-	struct buf body;
-	char *etag;		/* ETag header, or NULL */
-	char *last_modified;	/* Last-Modified header, or NULL */
-	char *content_type;	/* Content-Type header, or NULL */
+struct http;
+struct http_transfer;
+
+enum http_outcome {
+	HTTP_OK,	/* a 2xx response arrived whole */
+	HTTP_STATUS,	/* the server answered with another status (after any retries) */
+	HTTP_NETWORK,	/* no usable response: cannot resolve or connect, TLS, connection cut */
+	HTTP_STALLED,	/* no bytes for stall_timeout_s seconds */
+	HTTP_CANCELLED,	/* http_cancel(), or on_data asked to stop */
+	HTTP_TOO_BIG,	/* a buffered body passed max_body */
 };
 
-struct http_get_opts {
-	const char *if_none_match;	/* conditional GET validators, or NULL */
-	const char *if_modified_since;
-	long timeout_s;			/* whole request */
-	size_t max_body;		/* cap on the body in bytes */
+struct http_result {
+	enum http_outcome outcome;
+	long status;		/* the last HTTP status, 0 when none */
+	char *error;		/* what went wrong for NETWORK and STALLED, else NULL */
+	struct buf body;	/* buffered body: non-2xx, or 2xx when not streamed */
+	char *content_type;	/* of the last response, or NULL */
+	char *etag;
+	char *last_modified;
+	int attempts;		/* requests made, retries included */
+	bool streamed;		/* some of a 2xx body went to on_data */
+	long first_byte_ms;	/* from the first request to the first 2xx body byte; -1 */
+};
+
+struct http_request {
+	const char *url;
+	const char *body;		/* POST body, or NULL for GET */
+	size_t body_len;
+	const char *const *headers;	/* NULL-terminated "Name: value" lines, or NULL */
+	long connect_timeout_s;		/* 0: 10 s */
+	long stall_timeout_s;		/* no bytes for this long ends the transfer; 0: off */
+	long total_timeout_s;		/* 0: none */
+	int max_retries;
+	size_t max_body;		/* cap on a buffered body; 0: 4 MiB */
+	/*
+	 * Called once when a 2xx response's headers are complete. Return true to
+	 * receive the body through on_data as it arrives, false to have it
+	 * buffered in the result. NULL: buffer.
+	 */
+	bool (*on_headers)(long status, const char *content_type, void *arg);
+	/* Streamed body bytes. Return 0 to go on, non-zero to stop (HTTP_CANCELLED). */
+	int (*on_data)(const char *data, size_t len, void *arg);
+	/* Before a retry: the attempt that failed (1-based), the wait and why. May be NULL. */
+	void (*on_retry)(int attempt, long wait_ms, const char *why, void *arg);
+	/* Exactly once, at the end; the result is valid only during the call. */
+	void (*on_done)(const struct http_result *res, void *arg);
+	void *arg;
 };
 
 /* Process-wide set-up and tear-down (curl_global_*). */
 void http_global_init(void);
 void http_global_cleanup(void);
 
+struct http *http_new(void);
+void http_free(struct http *h); /* cancels what is still running, without callbacks */
+
 /*
- * GET url. Returns 0 when a response arrived (any status, see resp->status),
- * or -1 with *cause set when none did (cannot connect, time-out, TLS error,
- * body over the cap). resp must be released with http_response_release().
+ * Start a transfer. The request struct and the strings it points to are
+ * copied. Returns the transfer, valid until its on_done has run.
  */
-int http_get(const char *url, const struct http_get_opts *opts, struct http_response *resp,
+struct http_transfer *http_start(struct http *h, const struct http_request *req);
+
+/* Stop a transfer; its on_done runs with HTTP_CANCELLED from the next http_poll(). */
+void http_cancel(struct http_transfer *t);
+
+/* Transfers running or waiting to retry. */
+int http_pending(const struct http *h);
+
+/*
+ * Wait up to timeout_ms (-1: until something happens) for network activity,
+ * a retry falling due, or an event on one of fds (revents are filled in),
+ * then drive the transfers. Returns 0, or -1 if the wait failed.
+ */
+int http_poll(struct http *h, struct pollfd *fds, unsigned int nfds, int timeout_ms);
+
+/* Wake a http_poll() waiting in another thread or a signal handler. */
+void http_wakeup(struct http *h);
+
+/* ---- simple blocking use --------------------------------------------------- */
+
+struct http_get_opts {
+	const char *if_none_match;	/* conditional GET validators, or NULL */
+	const char *if_modified_since;
+	const char *const *headers;	/* more headers, or NULL */
+	long timeout_s;			/* whole request */
+	size_t max_body;		/* cap on the body in bytes */
+};
+
+/*
+ * GET url and wait for the whole answer. Returns 0 when a response arrived
+ * (any status, see res->status), or -1 with *cause set when none did. res
+ * must be released with http_result_release() either way.
+ */
+int http_get(const char *url, const struct http_get_opts *opts, struct http_result *res,
     char **cause);
-void http_response_release(struct http_response *resp);
+void http_result_release(struct http_result *res);
 
 #endif

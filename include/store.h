@@ -16,7 +16,7 @@ struct store;
 struct consent_event;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Open (creating) the store at path; NULL with *cause set on failure. */
 struct store *store_open(const char *path, char **cause);
@@ -59,5 +59,44 @@ int store_ledger_insert(struct store *st, struct consent_event *ev, char **cause
  */
 int store_ledger_each(struct store *st, const char *const *kinds, int reverse,
     int (*fn)(const struct consent_event *ev, void *arg), void *arg, char **cause);
+
+/* ---- conversations and messages -------------------------------------------- */
+
+/* A message row. Strings are borrowed (from the caller, or valid during a callback). */
+struct store_message {
+	int64_t id;
+	const char *role;	/* "system", "user", "assistant" */
+	const char *content;
+	size_t content_len;
+	const char *reasoning;
+	const char *model;
+	const char *status;	/* "complete", "streaming", "incomplete", "interrupted", "error" */
+	const char *finish_reason;
+	int64_t prompt_tokens;	/* -1 when unknown, as are the other numbers */
+	int64_t completion_tokens;
+	int64_t total_tokens;
+	int64_t latency_ms;	/* request sent to first byte of the answer */
+	int64_t duration_ms;	/* request sent to end of the answer */
+	const char *error;
+	const char *response_id;
+};
+
+/* New conversation; returns its id, or -1 with *cause set. */
+int64_t store_conversation_new(struct store *st, const char *title, const char *model,
+    const char *base_url, char **cause);
+
+/* The most recently updated conversation: its id, 0 when there is none, -1 on error. */
+int64_t store_conversation_latest(struct store *st, char **cause);
+
+/* Add a message; returns its id, or -1. Touches the conversation's updated time. */
+int64_t store_message_add(struct store *st, int64_t conversation, const char *role,
+    const char *content, const char *model, const char *status, char **cause);
+
+/* Rewrite a message's content and outcome (by m->id). */
+int store_message_update(struct store *st, const struct store_message *m, char **cause);
+
+/* Call fn for each message of a conversation, oldest first; fn returns non-zero to stop. */
+int store_messages_each(struct store *st, int64_t conversation,
+    int (*fn)(const struct store_message *m, void *arg), void *arg, char **cause);
 
 #endif

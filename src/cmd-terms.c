@@ -536,7 +536,7 @@ terms_update(struct app *app, struct store *st)
 	const char *url = config_get(&app->cfg, CONFIG_TERMS_URL);
 	struct http_get_opts opts = { .timeout_s = TERMS_FETCH_TIMEOUT,
 		.max_body = TERMS_FETCH_MAX };
-	struct http_response resp;
+	struct http_result resp;
 	char *k_etag, *k_lm, *k_sha, *k_check, *etag, *lm, *old, *cause = NULL, *now;
 	struct terms *t = NULL;
 	int r = EXIT_OK;
@@ -607,7 +607,7 @@ terms_update(struct app *app, struct store *st)
 		    t->date_label, url);
 out:
 	terms_free(t);
-	http_response_release(&resp);
+	http_result_release(&resp);
 	free(cause);
 	free(k_etag);
 	free(k_lm);

@@ -1,11 +1,45 @@
-/* http.c: libcurl multi interface: requests, time-outs, no redirects. */
+/* http.c: libcurl multi interface: transfers, retries with backoff, stall time-out, cancel. */
 #include "common.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
 #include <strings.h>
+#include <time.h>
 
 #include "http.h"
+
+#define HTTP_DEFAULT_MAX_BODY ((size_t)4 << 20)
+#define HTTP_MAX_RETRY_WAIT_MS 60000L
+
+struct http {
+	CURLM *multi;
+	struct http_transfer *list;
+};
+
+struct http_transfer {
+	struct http *h;
+	struct http_transfer *next;
+	CURL *easy;
+	struct curl_slist *hdrs;
+	struct http_request req;	/* strings point into the copies below */
+	char *url;
+	char *body;
+	struct http_result res;
+	char errbuf[CURL_ERROR_SIZE];
+	/* per attempt */
+	bool decided;		/* on_headers has been asked */
+	bool streaming;
+	bool too_big;
+	bool stopped;		/* on_data asked to stop */
+	char *retry_after;
+	char *retry_after_ms;
+	char *should_retry;
+	/* lifecycle */
+	bool in_multi;
+	bool cancelled;
+	int64_t retry_at;	/* monotonic ms when waiting to retry, else 0 */
+	int64_t started;	/* monotonic ms of the first attempt */
+};
 
 void
 http_global_init(void)
@@ -20,14 +54,123 @@ http_global_cleanup(void)
 	curl_global_cleanup();
 }
 
+static int64_t
+http_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct http *
+http_new(void)
+{
+	struct http *h = xcalloc(1, sizeof *h);
+
+	if ((h->multi = curl_multi_init()) == NULL)
+		fatal("cannot create a libcurl multi handle");
+	return h;
+}
+
+/* Forget the per-attempt state before a new attempt. */
+static void
+http_attempt_reset(struct http_transfer *t)
+{
+	buf_reset(&t->res.body);
+	free(t->res.content_type);
+	free(t->res.etag);
+	free(t->res.last_modified);
+	free(t->retry_after);
+	free(t->retry_after_ms);
+	free(t->should_retry);
+	t->res.content_type = t->res.etag = t->res.last_modified = NULL;
+	t->retry_after = t->retry_after_ms = t->should_retry = NULL;
+	t->res.status = 0;
+	t->decided = t->streaming = t->too_big = t->stopped = false;
+	t->errbuf[0] = '\0';
+}
+
+static void
+http_transfer_free(struct http_transfer *t)
+{
+	struct http_transfer **pp;
+
+	for (pp = &t->h->list; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	if (t->in_multi)
+		curl_multi_remove_handle(t->h->multi, t->easy);
+	http_attempt_reset(t);
+	curl_easy_cleanup(t->easy);
+	curl_slist_free_all(t->hdrs);
+	buf_release(&t->res.body);
+	free(t->res.error);
+	free(t->url);
+	free(t->body);
+	free(t);
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	while (h->list != NULL)
+		http_transfer_free(h->list);
+	curl_multi_cleanup(h->multi);
+	free(h);
+}
+
+int
+http_pending(const struct http *h)
+{
+	const struct http_transfer *t;
+	int n = 0;
+
+	for (t = h->list; t != NULL; t = t->next)
+		n++;
+	return n;
+}
+
+static bool
+http_is_2xx(long status)
+{
+	return status >= 200 && status < 300;
+}
+
 static size_t
 http_write_cb(char *data, size_t size, size_t n, void *arg)
 {
-	struct http_response *resp = arg;
+	struct http_transfer *t = arg;
+	size_t len = size * n;
 
-	if (buf_add(&resp->body, data, size * n) != 0)
-		return 0; /* over the cap: abort the transfer */
-	return size * n;
+	if (t->cancelled)
+		return 0;
+	if (t->res.status == 0)
+		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->res.status);
+	if (http_is_2xx(t->res.status) && !t->decided) {
+		t->decided = true;
+		t->streaming = t->req.on_headers != NULL &&
+		    t->req.on_headers(t->res.status, t->res.content_type, t->req.arg);
+	}
+	if (http_is_2xx(t->res.status) && t->res.first_byte_ms < 0)
+		t->res.first_byte_ms = (long)(http_now_ms() - t->started);
+	if (t->streaming) {
+		t->res.streamed = true;
+		if (t->req.on_data(data, len, t->req.arg) != 0) {
+			t->stopped = true;
+			return 0;
+		}
+		return len;
+	}
+	if (buf_add(&t->res.body, data, len) != 0) {
+		t->too_big = true;
+		return 0;
+	}
+	return len;
 }
 
 /* Keep the header value if the line is "name: value". */
@@ -53,101 +196,369 @@ http_header_take(const char *line, size_t len, const char *name, char **dst)
 static size_t
 http_header_cb(char *data, size_t size, size_t n, void *arg)
 {
-	struct http_response *resp = arg;
+	struct http_transfer *t = arg;
+	size_t len = size * n;
 
-	http_header_take(data, size * n, "etag", &resp->etag);
-	http_header_take(data, size * n, "last-modified", &resp->last_modified);
-	http_header_take(data, size * n, "content-type", &resp->content_type);
-	return size * n;
-}
-
-/* Run one easy handle to completion on a private multi handle. */
-static CURLcode
-http_run(CURL *easy)
-{
-	CURLM *multi = curl_multi_init();
-	CURLMsg *msg;
-	CURLcode result = CURLE_OK;
-	int running = 1, left;
-
-	if (multi == NULL)
-		fatal("cannot create a libcurl multi handle");
-	curl_multi_add_handle(multi, easy);
-	while (running) {
-		if (curl_multi_perform(multi, &running) != CURLM_OK)
-			break;
-		if (running && curl_multi_poll(multi, NULL, 0, 1000, NULL) != CURLM_OK)
-			break;
+	if (len > 5 && strncmp(data, "HTTP/", 5) == 0) {	/* a new response starts */
+		free(t->res.content_type);
+		t->res.content_type = NULL;
+		t->res.status = 0;
+		return len;
 	}
-	while ((msg = curl_multi_info_read(multi, &left)) != NULL)
-		if (msg->msg == CURLMSG_DONE)
-			result = msg->data.result;
-	curl_multi_remove_handle(multi, easy);
-	curl_multi_cleanup(multi);
-	return result;
+	http_header_take(data, len, "content-type", &t->res.content_type);
+	http_header_take(data, len, "etag", &t->res.etag);
+	http_header_take(data, len, "last-modified", &t->res.last_modified);
+	http_header_take(data, len, "retry-after", &t->retry_after);
+	http_header_take(data, len, "retry-after-ms", &t->retry_after_ms);
+	http_header_take(data, len, "x-should-retry", &t->should_retry);
+	return len;
 }
 
-int
-http_get(const char *url, const struct http_get_opts *opts, struct http_response *resp,
-    char **cause)
+/* Set the options of a new easy handle. */
+static void
+http_setup(struct http_transfer *t)
 {
-	struct curl_slist *hdrs = NULL;
-	char errbuf[CURL_ERROR_SIZE] = "";
-	CURL *easy = curl_easy_init();
-	CURLcode rc;
-	char *h;
+	const struct http_request *r = &t->req;
+	const char *const *hp;
 
-	memset(resp, 0, sizeof *resp);
-	buf_init(&resp->body, opts->max_body);
-	if (easy == NULL)
+	if ((t->easy = curl_easy_init()) == NULL)
 		fatal("cannot create a libcurl handle");
-	if (opts->if_none_match != NULL) {
-		h = xasprintf("If-None-Match: %s", opts->if_none_match);
-		hdrs = curl_slist_append(hdrs, h);
-		free(h);
+	for (hp = r->headers; hp != NULL && *hp != NULL; hp++)
+		t->hdrs = curl_slist_append(t->hdrs, *hp);
+	t->hdrs = curl_slist_append(t->hdrs, "User-Agent: " PACKAGE_NAME "/" PACKAGE_VERSION);
+	t->hdrs = curl_slist_append(t->hdrs, "Expect:");
+	curl_easy_setopt(t->easy, CURLOPT_URL, t->url);
+	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->hdrs);
+	if (t->body != NULL) {
+		curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->body);
+		curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
 	}
-	if (opts->if_modified_since != NULL) {
-		h = xasprintf("If-Modified-Since: %s", opts->if_modified_since);
-		hdrs = curl_slist_append(hdrs, h);
-		free(h);
+	curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT, r->connect_timeout_s > 0 ?
+	    r->connect_timeout_s : 10L);
+	if (r->stall_timeout_s > 0) {
+		curl_easy_setopt(t->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(t->easy, CURLOPT_LOW_SPEED_TIME, r->stall_timeout_s);
 	}
-	hdrs = curl_slist_append(hdrs, "User-Agent: " PACKAGE_NAME "/" PACKAGE_VERSION);
-	curl_easy_setopt(easy, CURLOPT_URL, url);
-	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(easy, CURLOPT_TIMEOUT, opts->timeout_s);
-	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, opts->timeout_s < 10 ? opts->timeout_s : 10L);
-	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, http_write_cb);
-	curl_easy_setopt(easy, CURLOPT_WRITEDATA, resp);
-	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, http_header_cb);
-	curl_easy_setopt(easy, CURLOPT_HEADERDATA, resp);
-	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+	if (r->total_timeout_s > 0)
+		curl_easy_setopt(t->easy, CURLOPT_TIMEOUT, r->total_timeout_s);
+	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
+	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, http_write_cb);
+	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, http_header_cb);
+	curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(t->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+}
 
-	rc = http_run(easy);
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &resp->status);
-	else if (rc == CURLE_WRITE_ERROR)
-		*cause = xasprintf("the response from %s is larger than %zu bytes", url,
-		    opts->max_body);
-	else
-		*cause = xasprintf("cannot fetch %s: %s", url,
-		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(easy);
-	return rc == CURLE_OK ? 0 : -1;
+static void
+http_add(struct http_transfer *t)
+{
+	t->res.attempts++;
+	t->retry_at = 0;
+	if (curl_multi_add_handle(t->h->multi, t->easy) != CURLM_OK)
+		fatal("cannot start a libcurl transfer");
+	t->in_multi = true;
+}
+
+struct http_transfer *
+http_start(struct http *h, const struct http_request *req)
+{
+	struct http_transfer *t = xcalloc(1, sizeof *t);
+
+	t->h = h;
+	t->req = *req;
+	t->url = xstrdup(req->url);
+	if (req->body != NULL) {
+		t->body = xmalloc(req->body_len + 1);
+		memcpy(t->body, req->body, req->body_len);
+		t->body[req->body_len] = '\0';
+	}
+	t->req.url = t->url;
+	t->req.body = t->body;
+	t->req.headers = NULL;
+	buf_init(&t->res.body, req->max_body != 0 ? req->max_body : HTTP_DEFAULT_MAX_BODY);
+	t->res.first_byte_ms = -1;
+	t->started = http_now_ms();
+	t->req.headers = req->headers;	/* only read by http_setup, now */
+	http_setup(t);
+	t->req.headers = NULL;
+	t->next = h->list;
+	h->list = t;
+	http_add(t);
+	return t;
 }
 
 void
-http_response_release(struct http_response *resp)
+http_cancel(struct http_transfer *t)
 {
-	buf_release(&resp->body);
-	free(resp->etag);
-	free(resp->last_modified);
-	free(resp->content_type);
-	memset(resp, 0, sizeof *resp);
+	t->cancelled = true;
+	curl_multi_wakeup(t->h->multi);
+}
+
+void
+http_wakeup(struct http *h)
+{
+	curl_multi_wakeup(h->multi);
+}
+
+/* The end of a transfer: report and free it. */
+static void
+http_finish(struct http_transfer *t, enum http_outcome outcome, char *error)
+{
+	t->res.outcome = outcome;
+	t->res.error = error;
+	if (t->in_multi) {
+		curl_multi_remove_handle(t->h->multi, t->easy);
+		t->in_multi = false;
+	}
+	if (t->req.on_done != NULL)
+		t->req.on_done(&t->res, t->req.arg);
+	http_transfer_free(t);
+}
+
+/* The wait before retry number n (1-based), from the server's headers or backoff. */
+static long
+http_retry_wait(const struct http_transfer *t, int n)
+{
+	double backoff = 0.5 * (double)(1L << (n - 1 < 10 ? n - 1 : 10));
+	long ms;
+	time_t when;
+
+	if (t->retry_after_ms != NULL && (ms = strtol(t->retry_after_ms, NULL, 10)) > 0 &&
+	    ms <= HTTP_MAX_RETRY_WAIT_MS)
+		return ms;
+	if (t->retry_after != NULL) {
+		char *end;
+
+		ms = strtol(t->retry_after, &end, 10) * 1000;
+		if (end == t->retry_after) {
+			when = curl_getdate(t->retry_after, NULL);
+			ms = when > 0 ? (long)(when - time(NULL)) * 1000 : 0;
+		}
+		if (ms > 0 && ms <= HTTP_MAX_RETRY_WAIT_MS)
+			return ms;
+	}
+	if (backoff > 8)
+		backoff = 8;
+	return (long)(backoff * (1 - 0.25 * ((double)rand() / RAND_MAX)) * 1000);
+}
+
+/* May this failed attempt be retried? why gets a short reason. */
+static bool
+http_retryable(const struct http_transfer *t, CURLcode rc, char *why, size_t len)
+{
+	long s = t->res.status;
+
+	if (t->res.streamed || t->stopped || t->too_big || t->cancelled)
+		return false;
+	if (t->res.attempts > t->req.max_retries)
+		return false;
+	if (t->should_retry != NULL)
+		if (strcmp(t->should_retry, "false") == 0)
+			return false;
+	if (rc != CURLE_OK) {
+		snprintf(why, len, "%s", t->errbuf[0] != '\0' ? t->errbuf : curl_easy_strerror(rc));
+		return true;
+	}
+	if (t->should_retry != NULL && strcmp(t->should_retry, "true") == 0) {
+		snprintf(why, len, "HTTP %ld", s);
+		return !http_is_2xx(s);
+	}
+	if (s == 429 && memmem(t->res.body.data, t->res.body.len, "insufficient_quota", 18) != NULL)
+		return false;
+	snprintf(why, len, "HTTP %ld", s);
+	return s == 408 || s == 409 || s == 429 || s >= 500;
+}
+
+/* An attempt ended with rc: retry, or finish the transfer. */
+static void
+http_attempt_done(struct http_transfer *t, CURLcode rc)
+{
+	char why[CURL_ERROR_SIZE + 32];
+	long wait;
+
+	curl_multi_remove_handle(t->h->multi, t->easy);
+	t->in_multi = false;
+	if (rc == CURLE_OK && t->res.status == 0)
+		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->res.status);
+	if (t->cancelled || t->stopped) {
+		http_finish(t, HTTP_CANCELLED, NULL);
+		return;
+	}
+	if (t->too_big) {
+		http_finish(t, HTTP_TOO_BIG, xasprintf("the response is larger than %zu bytes",
+		    t->res.body.max));
+		return;
+	}
+	if (http_retryable(t, rc, why, sizeof why)) {
+		wait = http_retry_wait(t, t->res.attempts);
+		if (t->req.on_retry != NULL)
+			t->req.on_retry(t->res.attempts, wait, why, t->req.arg);
+		http_attempt_reset(t);
+		t->retry_at = http_now_ms() + wait;
+		return;
+	}
+	if (rc == CURLE_OPERATION_TIMEDOUT && strncmp(t->errbuf, "Operation too slow", 18) == 0)
+		http_finish(t, HTTP_STALLED, xasprintf("no data from the server for %ld seconds",
+		    t->req.stall_timeout_s));
+	else if (rc != CURLE_OK)
+		http_finish(t, HTTP_NETWORK, xstrdup(t->errbuf[0] != '\0' ? t->errbuf :
+		    curl_easy_strerror(rc)));
+	else
+		http_finish(t, http_is_2xx(t->res.status) ? HTTP_OK : HTTP_STATUS, NULL);
+}
+
+/* Milliseconds until the next retry falls due, or -1 when none waits. */
+static long
+http_next_retry(const struct http *h, int64_t now)
+{
+	const struct http_transfer *t;
+	long best = -1;
+
+	for (t = h->list; t != NULL; t = t->next)
+		if (t->retry_at != 0 && !t->cancelled) {
+			long d = t->retry_at > now ? (long)(t->retry_at - now) : 0;
+
+			if (best < 0 || d < best)
+				best = d;
+		}
+	return best;
+}
+
+/* Finish cancelled transfers and start retries that fell due. */
+static void
+http_housekeeping(struct http *h)
+{
+	struct http_transfer *t, *next;
+	int64_t now = http_now_ms();
+
+	for (t = h->list; t != NULL; t = next) {
+		next = t->next;
+		if (t->cancelled)
+			http_finish(t, HTTP_CANCELLED, NULL);
+		else if (t->retry_at != 0 && t->retry_at <= now)
+			http_add(t);
+	}
+}
+
+int
+http_poll(struct http *h, struct pollfd *fds, unsigned int nfds, int timeout_ms)
+{
+	struct curl_waitfd *w = nfds > 0 ? xcalloc(nfds, sizeof *w) : NULL;
+	long retry = http_next_retry(h, http_now_ms());
+	struct http_transfer *t;
+	CURLMsg *msg;
+	unsigned int i;
+	int running, left;
+	CURLMcode mc;
+
+	if (retry >= 0 && (timeout_ms < 0 || retry < timeout_ms))
+		timeout_ms = (int)retry;
+	if (timeout_ms < 0)
+		timeout_ms = 1000;	/* curl_multi_poll needs a bound; loop again */
+	for (i = 0; i < nfds; i++) {
+		w[i].fd = fds[i].fd;
+		w[i].events = (short)((fds[i].events & POLLIN ? CURL_WAIT_POLLIN : 0) |
+		    (fds[i].events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
+		w[i].revents = 0;
+	}
+	mc = curl_multi_poll(h->multi, w, nfds, timeout_ms, NULL);
+	for (i = 0; i < nfds; i++)
+		fds[i].revents = (short)((w[i].revents & CURL_WAIT_POLLIN ? POLLIN : 0) |
+		    (w[i].revents & CURL_WAIT_POLLOUT ? POLLOUT : 0));
+	free(w);
+	if (mc != CURLM_OK && mc != CURLM_UNRECOVERABLE_POLL)
+		return -1;
+	curl_multi_perform(h->multi, &running);
+	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+		http_attempt_done(t, msg->data.result);
+	}
+	http_housekeeping(h);
+	return 0;
+}
+
+/* ---- simple blocking use --------------------------------------------------- */
+
+struct http_get_state {
+	struct http_result *res;
+	bool done;
+};
+
+/* Copy the result out of the transfer before it is freed. */
+static void
+http_get_done(const struct http_result *r, void *arg)
+{
+	struct http_get_state *g = arg;
+	struct http_result *res = g->res;
+
+	res->outcome = r->outcome;
+	res->status = r->status;
+	res->error = r->error != NULL ? xstrdup(r->error) : NULL;
+	buf_add(&res->body, r->body.data, r->body.len);
+	res->content_type = r->content_type != NULL ? xstrdup(r->content_type) : NULL;
+	res->etag = r->etag != NULL ? xstrdup(r->etag) : NULL;
+	res->last_modified = r->last_modified != NULL ? xstrdup(r->last_modified) : NULL;
+	res->attempts = r->attempts;
+	g->done = true;
+}
+
+int
+http_get(const char *url, const struct http_get_opts *opts, struct http_result *res,
+    char **cause)
+{
+	const char *hdrs[16];
+	char *inm = NULL, *ims = NULL;
+	struct http_get_state g = { .res = res };
+	struct http_request req = {
+		.url = url,
+		.headers = hdrs,
+		.total_timeout_s = opts->timeout_s,
+		.connect_timeout_s = opts->timeout_s < 10 ? opts->timeout_s : 10,
+		.max_body = opts->max_body,
+		.on_done = http_get_done,
+		.arg = &g,
+	};
+	struct http *h = http_new();
+	size_t n = 0, j;
+
+	memset(res, 0, sizeof *res);
+	buf_init(&res->body, opts->max_body);
+	if (opts->if_none_match != NULL)
+		hdrs[n++] = inm = xasprintf("If-None-Match: %s", opts->if_none_match);
+	if (opts->if_modified_since != NULL)
+		hdrs[n++] = ims = xasprintf("If-Modified-Since: %s", opts->if_modified_since);
+	for (j = 0; opts->headers != NULL && opts->headers[j] != NULL && n < nitems(hdrs) - 1; j++)
+		hdrs[n++] = opts->headers[j];
+	hdrs[n] = NULL;
+	http_start(h, &req);
+	while (!g.done)
+		if (http_poll(h, NULL, 0, 1000) != 0)
+			break;
+	http_free(h);
+	free(inm);
+	free(ims);
+	if (res->outcome == HTTP_OK || res->outcome == HTTP_STATUS)
+		return 0;
+	*cause = xasprintf("cannot fetch %s: %s", url, res->error != NULL ? res->error :
+	    "no response");
+	return -1;
+}
+
+void
+http_result_release(struct http_result *res)
+{
+	buf_release(&res->body);
+	free(res->error);
+	free(res->content_type);
+	free(res->etag);
+	free(res->last_modified);
+	memset(res, 0, sizeof *res);
 }

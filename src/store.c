@@ -54,6 +54,35 @@ static const char *const store_migrations[] = {
 	"CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events"
 	" BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+
+	/* 1 -> 2: conversations and messages. */
+	"CREATE TABLE conversations ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  started TEXT NOT NULL,"
+	"  updated TEXT NOT NULL,"
+	"  title TEXT,"
+	"  model TEXT,"
+	"  base_url TEXT"
+	");"
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+	"  role TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant')),"
+	"  content TEXT NOT NULL DEFAULT '',"
+	"  reasoning TEXT,"
+	"  model TEXT,"
+	"  created TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'complete',"
+	"  finish_reason TEXT,"
+	"  prompt_tokens INTEGER,"
+	"  completion_tokens INTEGER,"
+	"  total_tokens INTEGER,"
+	"  latency_ms INTEGER,"
+	"  duration_ms INTEGER,"
+	"  error TEXT,"
+	"  response_id TEXT"
+	");"
+	"CREATE INDEX messages_by_conversation ON messages (conversation_id, id);",
 };
 
 /* Format a SQLite failure as a cause. */
@@ -461,5 +490,149 @@ store_ledger_each(struct store *st, const char *const *kinds, int reverse,
 		return -1;
 	}
 	sqlite3_finalize(s);
+	return 0;
+}
+
+/* ---- conversations and messages -------------------------------------------- */
+
+int64_t
+store_conversation_new(struct store *st, const char *title, const char *model,
+    const char *base_url, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO conversations (started, updated, title, "
+	    "model, base_url) VALUES (?1, ?1, ?2, ?3, ?4)", cause);
+	char *now = store_now();
+	int64_t id = -1;
+
+	if (s != NULL) {
+		sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+		store_bind_opt(s, 2, title);
+		store_bind_opt(s, 3, model);
+		store_bind_opt(s, 4, base_url);
+		if (sqlite3_step(s) == SQLITE_DONE)
+			id = sqlite3_last_insert_rowid(st->db);
+		else
+			store_fail(st, "saving a conversation", cause);
+		sqlite3_finalize(s);
+	}
+	free(now);
+	return id;
+}
+
+int64_t
+store_conversation_latest(struct store *st, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st,
+	    "SELECT id FROM conversations ORDER BY updated DESC, id DESC LIMIT 1", cause);
+	int64_t id = -1;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	else if (rc == SQLITE_DONE)
+		id = 0;
+	else
+		store_fail(st, "reading conversations", cause);
+	sqlite3_finalize(s);
+	return id;
+}
+
+int64_t
+store_message_add(struct store *st, int64_t conversation, const char *role, const char *content,
+    const char *model, const char *status, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO messages (conversation_id, role, content, "
+	    "model, created, status) VALUES (?, ?, ?, ?, ?, ?)", cause);
+	sqlite3_stmt *u = NULL;
+	char *now = store_now();
+	int64_t id = -1;
+
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, conversation);
+	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, content, -1, SQLITE_STATIC);
+	store_bind_opt(s, 4, model);
+	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, status, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		store_fail(st, "saving a message", cause);
+		goto out;
+	}
+	id = sqlite3_last_insert_rowid(st->db);
+	u = store_prepare(st, "UPDATE conversations SET updated = ? WHERE id = ?", cause);
+	if (u != NULL) {
+		sqlite3_bind_text(u, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(u, 2, conversation);
+		sqlite3_step(u);
+	}
+out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(u);
+	free(now);
+	return id;
+}
+
+int
+store_message_update(struct store *st, const struct store_message *m, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "UPDATE messages SET content = ?, reasoning = ?, "
+	    "model = coalesce(?, model), status = ?, finish_reason = ?, prompt_tokens = ?, "
+	    "completion_tokens = ?, total_tokens = ?, latency_ms = ?, duration_ms = ?, error = ?, "
+	    "response_id = ? WHERE id = ?", cause);
+	int r = 0;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, m->content != NULL ? m->content : "", (int)m->content_len,
+	    SQLITE_STATIC);
+	store_bind_opt(s, 2, m->reasoning);
+	store_bind_opt(s, 3, m->model);
+	sqlite3_bind_text(s, 4, m->status, -1, SQLITE_STATIC);
+	store_bind_opt(s, 5, m->finish_reason);
+	store_bind_int_opt(s, 6, m->prompt_tokens);
+	store_bind_int_opt(s, 7, m->completion_tokens);
+	store_bind_int_opt(s, 8, m->total_tokens);
+	store_bind_int_opt(s, 9, m->latency_ms);
+	store_bind_int_opt(s, 10, m->duration_ms);
+	store_bind_opt(s, 11, m->error);
+	store_bind_opt(s, 12, m->response_id);
+	sqlite3_bind_int64(s, 13, m->id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_fail(st, "saving a message", cause);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_messages_each(struct store *st, int64_t conversation,
+    int (*fn)(const struct store_message *m, void *arg), void *arg, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT id, role, content, status, model FROM messages "
+	    "WHERE conversation_id = ? ORDER BY id", cause);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, conversation);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_message m = {
+			.id = sqlite3_column_int64(s, 0),
+			.role = store_col_text(s, 1),
+			.content = store_col_text(s, 2),
+			.content_len = (size_t)sqlite3_column_bytes(s, 2),
+			.status = store_col_text(s, 3),
+			.model = store_col_text(s, 4),
+		};
+
+		if (fn(&m, arg) != 0)
+			break;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, "reading messages", cause);
 	return 0;
 }

@@ -1,0 +1,4 @@
+/* api.c: placeholder until the wire format lands */
+#include "common.h"
+
+#include "api.h"
