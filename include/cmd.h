@@ -20,6 +20,18 @@ struct app {
 	bool quiet;
 	bool adult;
 	const char *sha256;
+	bool no_stream;
+	bool cont;		/* -c: continue the latest conversation */
+	bool no_log;
+	bool raw;
+	bool plain;
+};
+
+/* Endpoint access that passed the consent gate: the key and where it came from. */
+struct app_access {
+	char *key;		/* NULL for a keyless loopback endpoint */
+	char *key_origin;	/* "DASHSCOPE_API_KEY", "api_key_cmd of profile 'x'" */
+	char *auth_header;	/* "Authorization: Bearer ..." or NULL */
 };
 
 /* The store, opened on first use; NULL with *cause on failure. */
@@ -28,10 +40,23 @@ struct store *app_store(struct app *app, char **cause);
 /* Print "confab: MESSAGE" to stderr. */
 void app_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Everything that must hold before anything is sent to the model endpoint:
+ * the store opens, the current Terms load, the consent gate passes, a key is
+ * found when the endpoint needs one. Returns 0, or an exit code after saying
+ * what is wrong (3 for consent, 2 for the rest).
+ */
+int app_preflight(struct app *app, struct app_access *acc);
+void app_access_release(struct app_access *acc);
+
 /* Close the store and release the configuration. */
 void app_release(struct app *app);
 
 /* Subcommands: argv[0] is the subcommand's own first word ("status"). Return an exit code. */
 int cmd_terms(struct app *app, int argc, char **argv);
+int cmd_models(struct app *app, int argc, char **argv);
+
+/* One-shot chat: prompt words from the command line (and stdin when it is not a terminal). */
+int oneshot_run(struct app *app, int argc, char **argv);
 
 #endif

@@ -1,4 +1,491 @@
-/* api.c: placeholder until the wire format lands */
+/* api.c: the OpenAI-compatible chat-completions wire format (see api.h). */
 #include "common.h"
 
 #include "api.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <limits.h>
+#include <math.h>	/* isfinite() only: no libm */
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "text.h"
+
+/* Longest excerpt of untrusted data quoted in an error message, in bytes. */
+#define API_EXCERPT_MAX 80
+
+/* Die on a cJSON allocation failure, which cJSON reports as NULL. */
+static void *
+api_oom(void *p)
+{
+	if (p == NULL)
+		fatal("out of memory building JSON");
+	return p;
+}
+
+static const char *
+api_role_name(enum api_role role)
+{
+	switch (role) {
+	case API_SYSTEM:
+		return "system";
+	case API_USER:
+		return "user";
+	case API_ASSISTANT:
+		return "assistant";
+	}
+	assert(!"unknown api_role");
+	return "user";
+}
+
+char *
+api_request_json(const struct api_request *req)
+{
+	const struct api_message	*m;
+	cJSON				*root, *msgs, *msg, *opts;
+	char				*s, *out;
+	size_t				 i;
+
+	root = api_oom(cJSON_CreateObject());
+	if (req->model != NULL)
+		api_oom(cJSON_AddStringToObject(root, "model", req->model));
+	msgs = api_oom(cJSON_AddArrayToObject(root, "messages"));
+	for (i = 0; i < req->nmessages; i++) {
+		m = &req->messages[i];
+		msg = api_oom(cJSON_CreateObject());
+		cJSON_AddItemToArray(msgs, msg);
+		api_oom(cJSON_AddStringToObject(msg, "role", api_role_name(m->role)));
+		api_oom(cJSON_AddStringToObject(msg, "content",
+		    m->content != NULL ? m->content : ""));
+	}
+	api_oom(cJSON_AddBoolToObject(root, "stream", req->stream));
+	if (req->stream) {
+		opts = api_oom(cJSON_AddObjectToObject(root, "stream_options"));
+		api_oom(cJSON_AddTrueToObject(opts, "include_usage"));
+	}
+	if (req->temperature >= 0 && isfinite(req->temperature))
+		api_oom(cJSON_AddNumberToObject(root, "temperature", req->temperature));
+	if (req->max_tokens > 0) {
+		/* Raw, so that a long prints exactly rather than as a double. */
+		s = xasprintf("%ld", req->max_tokens);
+		api_oom(cJSON_AddRawToObject(root, "max_tokens", s));
+		free(s);
+	}
+	if (req->enable_thinking >= 0)
+		api_oom(cJSON_AddBoolToObject(root, "enable_thinking", req->enable_thinking != 0));
+
+	s = api_oom(cJSON_PrintUnformatted(root));
+	out = xstrdup(s);	/* the caller frees with free(), whatever cJSON's hooks */
+	cJSON_free(s);
+	cJSON_Delete(root);
+	return out;
+}
+
+/* Is cp something an error message must not carry to a terminal? */
+static bool
+api_hidden_cp(unsigned int cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c ||
+	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff ||
+	    (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+/*
+ * A short excerpt of untrusted data for an error message (allocated): at most
+ * API_EXCERPT_MAX bytes in all, controls, invisible or bidi characters and
+ * invalid UTF-8 each as '?', and "..." when cut.
+ */
+static char *
+api_excerpt(const char *data, size_t len)
+{
+	struct buf	 b;
+	size_t		 i = 0, n, limit;
+	unsigned int	 cp;
+
+	/* Replacing never lengthens, so a short input always fits whole. */
+	limit = len <= API_EXCERPT_MAX ? API_EXCERPT_MAX : API_EXCERPT_MAX - 3;
+	buf_init(&b, 0);
+	while (i < len) {
+		n = text_utf8_seq(data + i, len - i, &cp);
+		if (n == 0 || api_hidden_cp(cp)) {
+			if (b.len + 1 > limit)
+				break;
+			buf_addc(&b, '?');
+			i += n == 0 ? 1 : n;
+		} else {
+			if (b.len + n > limit)
+				break;
+			buf_add(&b, data + i, n);
+			i += n;
+		}
+	}
+	if (i < len)
+		buf_adds(&b, "...");
+	return buf_detach(&b, NULL);
+}
+
+/* Set *cause (when cause is not NULL) to "malformed JSON in WHAT...". */
+static void
+api_malformed(char **cause, const char *what, const char *why, const char *data,
+    size_t len)
+{
+	char *excerpt;
+
+	if (cause == NULL)
+		return;
+	excerpt = api_excerpt(data, len);
+	*cause = xasprintf("malformed JSON in %s: %s: '%s'", what, why, excerpt);
+	free(excerpt);
+}
+
+/*
+ * Parse data[0..len) as exactly one JSON object (whitespace around it is
+ * allowed, anything else after it is not). NULL with *cause set otherwise.
+ */
+static cJSON *
+api_parse_object(const char *data, size_t len, const char *what, char **cause)
+{
+	cJSON		*root;
+	const char	*end = NULL;
+	char		*why;
+	size_t		 at;
+
+	if (data == NULL)
+		len = 0;
+	root = len == 0 ? NULL : cJSON_ParseWithLengthOpts(data, len, &end, 0);
+	if (root == NULL) {
+		if (len == 0) {
+			api_malformed(cause, what, "no data", "", 0);
+			return NULL;
+		}
+		at = end != NULL && end >= data && end <= data + len ? (size_t)(end - data) : 0;
+		why = xasprintf("syntax error at byte %zu", at);
+		api_malformed(cause, what, why, data, len);
+		free(why);
+		return NULL;
+	}
+	at = (size_t)(end - data);
+	while (at < len && (data[at] == ' ' || data[at] == '\t' || data[at] == '\n' ||
+	    data[at] == '\r'))
+		at++;
+	if (at != len) {
+		why = xasprintf("unexpected data after the value at byte %zu", at);
+		api_malformed(cause, what, why, data, len);
+		free(why);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	if (!cJSON_IsObject(root)) {
+		api_malformed(cause, what, "expected an object", data, len);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+static const cJSON *
+api_get(const cJSON *obj, const char *key)
+{
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+/* A copy of a non-empty JSON string, or NULL (absent, null, "" or not a string). */
+static char *
+api_text(const cJSON *v)
+{
+	if (!cJSON_IsString(v) || v->valuestring == NULL || *v->valuestring == '\0')
+		return NULL;
+	return xstrdup(v->valuestring);
+}
+
+/* An error code as a string: strings as they are, numbers printed; else NULL. */
+static char *
+api_code(const cJSON *v)
+{
+	double		d;
+	long long	ll;
+
+	if (cJSON_IsString(v))
+		return api_text(v);
+	if (!cJSON_IsNumber(v))
+		return NULL;
+	d = v->valuedouble;
+	if (d > -1e15 && d < 1e15) {
+		ll = (long long)d;
+		if ((double)ll == d)
+			return xasprintf("%lld", ll);
+	}
+	return xasprintf("%g", d);
+}
+
+/* A token count: a non-negative number that fits in a long, else -1. */
+static long
+api_count(const cJSON *v)
+{
+	double d;
+
+	if (!cJSON_IsNumber(v))
+		return -1;
+	d = v->valuedouble;
+	if (!(d >= 0 && d < (double)LONG_MAX))
+		return -1;
+	return (long)d;
+}
+
+static void
+api_delta_init(struct api_delta *d)
+{
+	memset(d, 0, sizeof *d);
+	d->usage.prompt_tokens = -1;
+	d->usage.completion_tokens = -1;
+	d->usage.total_tokens = -1;
+	d->usage.reasoning_tokens = -1;
+}
+
+void
+api_error_release(struct api_error *e)
+{
+	if (e == NULL)
+		return;
+	free(e->message);
+	free(e->code);
+	free(e->type);
+	memset(e, 0, sizeof *e);
+}
+
+void
+api_delta_release(struct api_delta *d)
+{
+	if (d == NULL)
+		return;
+	free(d->content);
+	free(d->reasoning);
+	free(d->finish_reason);
+	free(d->model);
+	free(d->id);
+	api_error_release(&d->error);
+	api_delta_init(d);
+}
+
+/*
+ * Fill e when root is an error: an "error" member that is not null or false
+ * (an object with message, code and type, or a bare string), or the top-level
+ * form {"message": "...", "code": ...} of DashScope's native API and vLLM,
+ * recognised by a string "message" and no "choices". False otherwise.
+ */
+static bool
+api_error_from(const cJSON *root, struct api_error *e)
+{
+	const cJSON *err, *src;
+
+	memset(e, 0, sizeof *e);
+	err = api_get(root, "error");
+	if (err != NULL && !cJSON_IsNull(err) && !cJSON_IsFalse(err)) {
+		if (cJSON_IsString(err)) {
+			e->message = api_text(err);
+			src = NULL;
+		} else
+			src = err;
+	} else if (cJSON_IsString(api_get(root, "message")) &&
+	    api_get(root, "choices") == NULL)
+		src = root;
+	else
+		return false;
+
+	if (src != NULL) {
+		e->message = api_text(api_get(src, "message"));
+		e->code = api_code(api_get(src, "code"));
+		e->type = api_text(api_get(src, "type"));
+	}
+	if (e->message == NULL) {
+		if (e->type != NULL)
+			e->message = xstrdup(e->type);
+		else if (e->code != NULL)
+			e->message = xstrdup(e->code);
+		else
+			e->message = xstrdup("unknown error");
+	}
+	return true;
+}
+
+/* Fill the usage counts from a usage object; false when usage is not one. */
+static bool
+api_usage_from(const cJSON *usage, struct api_usage *u)
+{
+	const cJSON *details;
+
+	if (!cJSON_IsObject(usage))
+		return false;
+	u->prompt_tokens = api_count(api_get(usage, "prompt_tokens"));
+	u->completion_tokens = api_count(api_get(usage, "completion_tokens"));
+	u->total_tokens = api_count(api_get(usage, "total_tokens"));
+	details = api_get(usage, "completion_tokens_details");
+	u->reasoning_tokens = api_count(api_get(details, "reasoning_tokens"));
+	return true;
+}
+
+/*
+ * Fill d from a parsed chunk or response. key names the member of choices[0]
+ * holding the text ("delta" or "message"); the other is tried when it is
+ * missing. Reasoning is reasoning_content (DashScope, vLLM, DeepSeek), else
+ * reasoning (Ollama, newer vLLM, which may send both with the same text).
+ */
+static void
+api_delta_from(const cJSON *root, struct api_delta *d, const char *key, const char *other)
+{
+	const cJSON *choices, *choice, *body;
+
+	d->id = api_text(api_get(root, "id"));
+	d->model = api_text(api_get(root, "model"));
+	if (api_error_from(root, &d->error)) {
+		d->has_error = true;
+		return;
+	}
+
+	choices = api_get(root, "choices");
+	choice = cJSON_IsArray(choices) ? choices->child : NULL;
+	if (cJSON_IsObject(choice)) {
+		body = api_get(choice, key);
+		if (!cJSON_IsObject(body))
+			body = api_get(choice, other);
+		d->content = api_text(api_get(body, "content"));
+		d->reasoning = api_text(api_get(body, "reasoning_content"));
+		if (d->reasoning == NULL)
+			d->reasoning = api_text(api_get(body, "reasoning"));
+		d->finish_reason = api_text(api_get(choice, "finish_reason"));
+	}
+	d->has_usage = api_usage_from(api_get(root, "usage"), &d->usage);
+}
+
+int
+api_chunk_parse(const char *data, size_t len, struct api_delta *d, char **cause)
+{
+	cJSON *root;
+
+	api_delta_init(d);
+	if ((root = api_parse_object(data, len, "the event stream", cause)) == NULL)
+		return -1;
+	api_delta_from(root, d, "delta", "message");
+	cJSON_Delete(root);
+	return 0;
+}
+
+int
+api_response_parse(const char *data, size_t len, struct api_delta *d, char **cause)
+{
+	cJSON *root;
+
+	api_delta_init(d);
+	if ((root = api_parse_object(data, len, "the response", cause)) == NULL)
+		return -1;
+	api_delta_from(root, d, "message", "delta");
+	cJSON_Delete(root);
+	return 0;
+}
+
+int
+api_error_parse(const char *body, size_t len, struct api_error *e)
+{
+	cJSON	*root;
+	bool	 found;
+
+	memset(e, 0, sizeof *e);
+	if ((root = api_parse_object(body, len, "the error body", NULL)) == NULL)
+		return -1;
+	found = api_error_from(root, e);
+	cJSON_Delete(root);
+	return found ? 0 : -1;
+}
+
+/* Does s equal word, ignoring ASCII case and underscores? word is lowercase. */
+static bool
+api_code_is(const char *s, const char *word)
+{
+	if (s == NULL)
+		return false;
+	for (;; s++) {
+		if (*s == '_')
+			continue;
+		if (tolower((unsigned char)*s) != *word)
+			return false;
+		if (*s == '\0')
+			return true;
+		word++;
+	}
+}
+
+/* Does the code or the type of e match word (see api_code_is)? */
+static bool
+api_error_is(const struct api_error *e, const char *word)
+{
+	if (e == NULL)
+		return false;
+	return api_code_is(e->code, word) || api_code_is(e->type, word);
+}
+
+bool
+api_error_is_content_filter(const struct api_error *e)
+{
+	return api_error_is(e, "datainspectionfailed") || api_error_is(e, "contentfilter");
+}
+
+bool
+api_error_is_quota(const struct api_error *e)
+{
+	return api_error_is(e, "insufficientquota");
+}
+
+int
+api_models_parse(const char *data, size_t len, char ***ids, size_t *n, char **cause)
+{
+	cJSON		*root;
+	const cJSON	*list, *item;
+	char		*id, *excerpt;
+	size_t		 count = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if ((root = api_parse_object(data, len, "the model list", cause)) == NULL)
+		return -1;
+	list = api_get(root, "data");
+	if (!cJSON_IsArray(list)) {
+		if (cause != NULL) {
+			excerpt = api_excerpt(data, len);
+			*cause = xasprintf("the model list has no 'data' array: '%s'", excerpt);
+			free(excerpt);
+		}
+		cJSON_Delete(root);
+		return -1;
+	}
+	cJSON_ArrayForEach(item, list)
+		count++;
+	if (count != 0)
+		*ids = xreallocarray(NULL, count, sizeof **ids);
+	cJSON_ArrayForEach(item, list) {
+		if ((id = api_text(api_get(item, "id"))) != NULL)
+			(*ids)[(*n)++] = id;
+	}
+	if (*n == 0) {
+		free(*ids);
+		*ids = NULL;
+	}
+	cJSON_Delete(root);
+	return 0;
+}
+
+void
+api_models_free(char **ids, size_t n)
+{
+	size_t i;
+
+	if (ids == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}

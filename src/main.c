@@ -11,7 +11,9 @@
 #include "http.h"
 
 static const char usage_text[] =
-"usage: confab [OPTIONS] [PROMPT...]        chat (full-screen, line mode or one-shot)\n"
+"usage: confab [OPTIONS] PROMPT...          ask once; the answer alone on stdout\n"
+"       command | confab [OPTIONS] [PROMPT...]\n"
+"                                           the prompt, a blank line, then stdin\n"
 "       confab terms [review]               read the Terms and accept or decline\n"
 "       confab terms show                   print the current Terms\n"
 "       confab terms status [--json]        current and accepted version; exit 0 only if accepted\n"
@@ -23,6 +25,7 @@ static const char usage_text[] =
 "       confab terms verify                 check the ledger's hash chain\n"
 "       confab terms export                 the ledger as JSON Lines\n"
 "       confab terms update                 fetch terms_url now; record a new version if changed\n"
+"       confab models [--json]              list the endpoint's models\n"
 "\n"
 "Options:\n"
 "  -h, --help              show this help and exit\n"
@@ -34,7 +37,11 @@ static const char usage_text[] =
 "      --system TEXT       system prompt\n"
 "      --timeout SECS      give up when no data arrives for SECS seconds (default 60)\n"
 "      --terms-file FILE   use FILE as the current Terms\n"
-"      --json              machine-readable output\n"
+"      --json              one JSON object instead of text (one-shot), JSON for commands\n"
+"      --no-stream         ask for the whole answer at once\n"
+"  -c, --continue          continue the latest conversation\n"
+"      --no-log            keep this exchange out of the store\n"
+"      --raw               write the model's bytes unfiltered (escape codes included)\n"
 "  -q, --quiet             print less\n"
 "\n"
 "The API key comes from $DASHSCOPE_API_KEY, or a profile's api_key_env or api_key_cmd;\n"
@@ -57,6 +64,10 @@ enum {
 	OPT_JSON,
 	OPT_SHA256,
 	OPT_ADULT,
+	OPT_NO_STREAM,
+	OPT_NO_LOG,
+	OPT_RAW,
+	OPT_PLAIN,
 };
 
 static const struct option long_options[] = {
@@ -73,6 +84,11 @@ static const struct option long_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "sha256", required_argument, NULL, OPT_SHA256 },
 	{ "adult", no_argument, NULL, OPT_ADULT },
+	{ "no-stream", no_argument, NULL, OPT_NO_STREAM },
+	{ "continue", no_argument, NULL, 'c' },
+	{ "no-log", no_argument, NULL, OPT_NO_LOG },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "plain", no_argument, NULL, OPT_PLAIN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -85,7 +101,7 @@ static int
 parse_options(int argc, char **argv, bool permute, struct app *app, struct config_flags *flags,
     int *help, int *version)
 {
-	const char *optstring = permute ? ":hVp:m:q" : "+:hVp:m:q";
+	const char *optstring = permute ? ":hVp:m:qc" : "+:hVp:m:qc";
 	int c;
 
 	opterr = 0;
@@ -131,6 +147,21 @@ parse_options(int argc, char **argv, bool permute, struct app *app, struct confi
 		case OPT_ADULT:
 			app->adult = true;
 			break;
+		case OPT_NO_STREAM:
+			app->no_stream = true;
+			break;
+		case 'c':
+			app->cont = true;
+			break;
+		case OPT_NO_LOG:
+			app->no_log = true;
+			break;
+		case OPT_RAW:
+			app->raw = true;
+			break;
+		case OPT_PLAIN:
+			app->plain = true;
+			break;
 		case ':':
 			app_error("option '%s' needs a value; see 'confab --help'", argv[optind - 1]);
 			return -1;
@@ -145,13 +176,33 @@ parse_options(int argc, char **argv, bool permute, struct app *app, struct confi
 	return 0;
 }
 
+/* The commands; a first word that is none of them starts a one-shot prompt. */
+static const struct {
+	const char *name;
+	int (*fn)(struct app *, int, char **);
+} commands[] = {
+	{ "terms", cmd_terms },
+	{ "models", cmd_models },
+};
+
+static int
+find_command(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(commands); i++)
+		if (strcmp(word, commands[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
 /*
- * Chat: not built yet, but the consent gate already guards it. On a
- * terminal with no prompt, an unaccepted state opens the review, as the
+ * Interactive chat is not built yet, but the consent gate already guards
+ * it: on a terminal, an unaccepted state opens the review, as the
  * full-screen UI will.
  */
 static int
-chat(struct app *app, int nargs)
+interactive(struct app *app)
 {
 	struct consent_current cur;
 	struct store *st;
@@ -166,16 +217,11 @@ chat(struct app *app, int nargs)
 	}
 	r = consent_gate(st, cur.terms, &cause);
 	consent_current_release(&cur);
-	if (r != 0 && nargs == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		free(cause);
+	free(cause);
+	if (r != 0)
 		return cmd_terms(app, 0, NULL);
-	}
-	if (r != 0) {
-		app_error("%s", cause);
-		free(cause);
-		return EXIT_CONSENT;
-	}
-	app_error("chat is not part of this build yet; 'confab terms' manages consent");
+	app_error("interactive chat is not part of this build yet; ask one-shot questions with "
+	    "confab \"your question\"");
 	return EXIT_USAGE;
 }
 
@@ -185,7 +231,7 @@ main(int argc, char **argv)
 	struct config_flags flags;
 	struct app app;
 	char *cause = NULL;
-	int help = 0, version = 0, r;
+	int help = 0, version = 0, cmd, r;
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
@@ -197,7 +243,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	/* A command takes options among its words too: parse the rest again. */
-	if (argc > 0 && strcmp(argv[0], "terms") == 0) {
+	cmd = argc > 0 ? find_command(argv[0]) : -1;
+	if (cmd >= 0) {
 		if (parse_options(argc, argv, true, &app, &flags, &help, &version) != 0)
 			return EXIT_USAGE;
 		memmove(argv + 1, argv + optind, (size_t)(argc - optind) * sizeof *argv);
@@ -218,10 +265,12 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	http_global_init();
-	if (argc > 0 && strcmp(argv[0], "terms") == 0)
-		r = cmd_terms(&app, argc - 1, argv + 1);
+	if (cmd >= 0)
+		r = commands[cmd].fn(&app, argc - 1, argv + 1);
+	else if (argc > 0 || !isatty(STDIN_FILENO))
+		r = oneshot_run(&app, argc, argv);
 	else
-		r = chat(&app, argc);
+		r = interactive(&app);
 	app_release(&app);
 	http_global_cleanup();
 	return r;

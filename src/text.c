@@ -181,3 +181,359 @@ text_wrap(const char *s, size_t len, int width, struct text_span **spans)
 		text_push_span(spans, &n, start, len - start);
 	return n;
 }
+
+/* ---- sanitising untrusted text --------------------------------------------- */
+
+/* Bytes one escape sequence may swallow before it is given up (see text.h). */
+#define TEXT_SEQ_MAX 4096
+
+static const char text_fffd[] = "\xef\xbf\xbd";
+
+/* Sanitiser states; all but SAN_GROUND are inside an escape sequence (TEXT_DROP only). */
+enum {
+	SAN_GROUND,
+	SAN_ESC,	/* after ESC */
+	SAN_ESC_INTER,	/* ESC and intermediate bytes, before the final byte */
+	SAN_CSI,	/* CSI: parameter and intermediate bytes, before the final byte */
+	SAN_OSC,	/* OSC: up to BEL or ST */
+	SAN_OSC_C2,	/* OSC after 0xc2: U+009C (ST) may follow */
+	SAN_STR,	/* DCS, SOS, PM, APC: up to ST */
+	SAN_STR_C2,	/* DCS, SOS, PM, APC after 0xc2 */
+	SAN_STR_ESC,	/* ESC inside OSC, DCS, SOS, PM or APC: ST if '\' follows */
+};
+
+/*
+ * Length of the UTF-8 sequence lead byte c starts (2-4), or 0 when c cannot
+ * lead one; *lo and *hi get the range allowed for the second byte, which
+ * rules out overlong forms, surrogates and values past U+10FFFF.
+ */
+static size_t
+text_utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi)
+{
+	*lo = 0x80;
+	*hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (c == 0xe0)
+			*lo = 0xa0;
+		else if (c == 0xed)
+			*hi = 0x9f;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (c == 0xf0)
+			*lo = 0x90;
+		else if (c == 0xf4)
+			*hi = 0x8f;
+		return 4;
+	}
+	return 0;
+}
+
+/*
+ * Bytes of the longest prefix of s[0..len) that could start a valid UTF-8
+ * character (at least 1); *cp gets the character when the prefix is a whole
+ * one of *need bytes.
+ */
+static size_t
+text_utf8_prefix(const unsigned char *s, size_t len, size_t *need, unsigned int *cp)
+{
+	unsigned char lo, hi;
+	unsigned int c;
+	size_t n = text_utf8_lead(s[0], &lo, &hi), i;
+
+	*need = n;
+	if (n == 0)
+		return 1;
+	c = s[0] & (0xff >> (n + 1));
+	for (i = 1; i < n && i < len; i++) {
+		if (s[i] < lo || s[i] > hi)
+			break;
+		c = (c << 6) | (s[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*cp = c;
+	return i;
+}
+
+/* True for the code points text_sanitize never passes through: C1, bidi, tags. */
+static bool
+text_cp_unsafe(unsigned int cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+/* Length of the run at s[0..len) that passes unchanged: printable ASCII, LF, TAB, safe UTF-8. */
+static size_t
+text_safe_run(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n, need;
+	unsigned int cp;
+
+	while (i < len) {
+		if ((s[i] >= 0x20 && s[i] < 0x7f) || s[i] == '\n' || s[i] == '\t') {
+			i++;
+			continue;
+		}
+		if (s[i] < 0x80)
+			break;
+		n = text_utf8_prefix(s + i, len - i, &need, &cp);
+		if (n != need || text_cp_unsafe(cp))
+			break;
+		i += n;
+	}
+	return i;
+}
+
+void
+text_sanitizer_init(struct text_sanitizer *s, enum text_mode mode)
+{
+	memset(s, 0, sizeof *s);
+	s->mode = mode;
+	s->state = SAN_GROUND;
+}
+
+/* Show code point cp as "<U+XXXX>". */
+static void
+text_san_codepoint(unsigned int cp, struct buf *out)
+{
+	char tmp[16];
+	int n = snprintf(tmp, sizeof tmp, "<U+%04X>", cp);
+
+	(void)buf_add(out, tmp, (size_t)n);
+}
+
+/* A C1 control in UTF-8 (n bytes): an introducer starts a sequence in TEXT_DROP. */
+static void
+text_san_c1(struct text_sanitizer *s, unsigned int cp, size_t n, struct buf *out)
+{
+	if (s->mode == TEXT_VISIBLE) {
+		text_san_codepoint(cp, out);
+		return;
+	}
+	switch (cp) {
+	case 0x9b:
+		s->state = SAN_CSI;
+		break;
+	case 0x9d:
+		s->state = SAN_OSC;
+		break;
+	case 0x90: /* DCS */
+	case 0x98: /* SOS */
+	case 0x9e: /* PM */
+	case 0x9f: /* APC */
+		s->state = SAN_STR;
+		break;
+	default:
+		return;
+	}
+	s->seq_len = n;
+}
+
+/* Byte c continues the pending UTF-8 character; false when c must be read again. */
+static bool
+text_san_utf8(struct text_sanitizer *s, unsigned char c, struct buf *out)
+{
+	size_t n, need;
+	unsigned int cp;
+
+	s->pending[s->npending++] = c;
+	n = text_utf8_prefix(s->pending, s->npending, &need, &cp);
+	if (n < s->npending) {
+		/* c breaks the character: what came before is one U+FFFD */
+		s->npending = 0;
+		(void)buf_add(out, text_fffd, 3);
+		return false;
+	}
+	if (n < need)
+		return true;
+	s->npending = 0;
+	if (cp <= 0x9f)
+		text_san_c1(s, cp, n, out);
+	else if (!text_cp_unsafe(cp))
+		(void)buf_add(out, s->pending, n);
+	else if (s->mode == TEXT_VISIBLE)
+		text_san_codepoint(cp, out);
+	return true;
+}
+
+/* Byte c outside escape sequences; false when c must be read again. */
+static bool
+text_san_ground(struct text_sanitizer *s, unsigned char c, struct buf *out)
+{
+	unsigned char lo, hi;
+	char vis[2];
+
+	if (s->pending_cr) {
+		s->pending_cr = 0;
+		if (c == '\n') {
+			(void)buf_addc(out, '\n');
+			return true;
+		}
+		if (s->mode == TEXT_VISIBLE)
+			(void)buf_add(out, "^M", 2);
+	}
+	if (s->npending != 0)
+		return text_san_utf8(s, c, out);
+	if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t')
+		(void)buf_addc(out, (char)c);
+	else if (c == '\r')
+		s->pending_cr = 1;
+	else if (c == 0x1b && s->mode == TEXT_DROP) {
+		s->state = SAN_ESC;
+		s->seq_len = 1;
+	} else if (c < 0x80) {
+		if (s->mode == TEXT_VISIBLE) {
+			vis[0] = '^';
+			vis[1] = (char)(c ^ 0x40); /* ESC "^[", DEL "^?" */
+			(void)buf_add(out, vis, 2);
+		}
+	} else if (text_utf8_lead(c, &lo, &hi) != 0) {
+		s->pending[0] = c;
+		s->npending = 1;
+	} else
+		(void)buf_add(out, text_fffd, 3); /* stray bytes, raw 0x80..0x9f too */
+	return true;
+}
+
+/* Byte c inside an escape sequence (TEXT_DROP); false when c must be read again as text. */
+static bool
+text_san_seq(struct text_sanitizer *s, unsigned char c)
+{
+	int st = s->state, next = st;
+
+	if (s->seq_len >= TEXT_SEQ_MAX) {
+		/* a runaway sequence: give it up, what follows is text again */
+		s->state = SAN_GROUND;
+		return false;
+	}
+	switch (st) {
+	case SAN_ESC:
+	case SAN_ESC_INTER:
+		if (st == SAN_ESC && c == '[')
+			next = SAN_CSI;
+		else if (st == SAN_ESC && c == ']')
+			next = SAN_OSC;
+		else if (st == SAN_ESC && (c == 'P' || c == 'X' || c == '^' || c == '_'))
+			next = SAN_STR;
+		else if (c >= 0x20 && c <= 0x2f)
+			next = SAN_ESC_INTER;
+		else if (c >= 0x30 && c <= 0x7e)
+			next = SAN_GROUND;
+		else {
+			s->state = SAN_GROUND;
+			return false;
+		}
+		break;
+	case SAN_CSI:
+		if (c >= 0x40 && c <= 0x7e)
+			next = SAN_GROUND;
+		else if (c < 0x20 || c > 0x3f) {
+			s->state = SAN_GROUND;
+			return false;
+		}
+		break;
+	case SAN_OSC:
+	case SAN_STR:
+		if (c == 0x1b)
+			next = SAN_STR_ESC;
+		else if (c == 0x07 && st == SAN_OSC)
+			next = SAN_GROUND;
+		else if (c == 0xc2)
+			next = st == SAN_OSC ? SAN_OSC_C2 : SAN_STR_C2;
+		else if (c == 0x18 || c == 0x1a) { /* CAN and SUB cancel a sequence */
+			s->state = SAN_GROUND;
+			return false;
+		}
+		break;
+	case SAN_OSC_C2:
+	case SAN_STR_C2:
+		if (c == 0x9c)
+			next = SAN_GROUND; /* U+009C, ST */
+		else {
+			s->state = st == SAN_OSC_C2 ? SAN_OSC : SAN_STR;
+			return false;
+		}
+		break;
+	case SAN_STR_ESC:
+		if (c == '\\')
+			next = SAN_GROUND;
+		else {
+			/* the string is cut short; this ESC starts a new sequence */
+			s->state = SAN_ESC;
+			s->seq_len = 1;
+			return false;
+		}
+		break;
+	}
+	s->state = next;
+	s->seq_len++;
+	return true;
+}
+
+void
+text_sanitize(struct text_sanitizer *s, const char *in, size_t len, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i = 0, n;
+	bool used;
+
+	while (i < len) {
+		if (s->state == SAN_GROUND && s->npending == 0 && !s->pending_cr) {
+			n = text_safe_run(p + i, len - i);
+			if (n != 0) {
+				(void)buf_add(out, p + i, n);
+				i += n;
+				continue;
+			}
+		}
+		if (s->state == SAN_GROUND)
+			used = text_san_ground(s, p[i], out);
+		else
+			used = text_san_seq(s, p[i]);
+		if (used)
+			i++;
+	}
+}
+
+void
+text_sanitize_finish(struct text_sanitizer *s, struct buf *out)
+{
+	if (s->pending_cr && s->mode == TEXT_VISIBLE)
+		(void)buf_add(out, "^M", 2);
+	if (s->npending != 0)
+		(void)buf_add(out, text_fffd, 3);
+	/* an unfinished escape sequence is dropped */
+	text_sanitizer_init(s, s->mode);
+}
+
+size_t
+text_utf8_repair(const char *str, size_t len, struct buf *out)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, start = 0, n, need, bad = 0;
+	unsigned int cp;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = text_utf8_prefix(s + i, len - i, &need, &cp);
+		if (n == need) {
+			i += n;
+			continue;
+		}
+		(void)buf_add(out, s + start, i - start);
+		(void)buf_add(out, text_fffd, 3);
+		bad++;
+		i += n;
+		start = i;
+	}
+	(void)buf_add(out, s + start, i - start);
+	return bad;
+}

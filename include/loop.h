@@ -1,0 +1,36 @@
+/*
+ * loop.h: the one event loop. It waits in http_poll() on the network, the
+ * descriptors registered here (the terminal) and a signal self-pipe; it
+ * dispatches what is ready, and stops when asked or when nothing is left to
+ * wait for. Signal handlers only write to the self-pipe.
+ */
+#ifndef CONFAB_LOOP_H
+#define CONFAB_LOOP_H
+
+#include <stdbool.h>
+
+struct loop;
+struct http;
+
+typedef void (*loop_fd_fn)(int fd, void *arg);
+typedef void (*loop_signal_fn)(int sig, void *arg);
+
+/* New loop; catches SIGINT, SIGTERM, SIGHUP and SIGWINCH until loop_free(). */
+struct loop *loop_new(void);
+void loop_free(struct loop *l); /* restores the signal dispositions */
+
+/* The transfers this loop drives. */
+struct http *loop_http(struct loop *l);
+
+/* Call fn when fd is readable. At most 8 descriptors. */
+void loop_add_fd(struct loop *l, int fd, loop_fd_fn fn, void *arg);
+void loop_remove_fd(struct loop *l, int fd);
+
+/* Call fn for each caught signal, from the loop (not from the handler). */
+void loop_on_signal(struct loop *l, loop_signal_fn fn, void *arg);
+
+/* Run until loop_stop(), or until no transfer and no descriptor is left. */
+int loop_run(struct loop *l);
+void loop_stop(struct loop *l);
+
+#endif

@@ -1,0 +1,71 @@
+/* cmd-models.c: confab models: list the endpoint's models. */
+#include "common.h"
+
+#include <cjson/cJSON.h>
+
+#include "api.h"
+#include "cmd.h"
+#include "http.h"
+
+int
+cmd_models(struct app *app, int argc, char **argv)
+{
+	const char *base = config_get(&app->cfg, CONFIG_BASE_URL);
+	struct app_access acc;
+	struct http_result res;
+	const char *hdrs[2] = { NULL, NULL };
+	struct http_get_opts opts = { .headers = hdrs, .max_body = (size_t)4 << 20 };
+	char *url, *cause = NULL, **ids = NULL;
+	size_t n = 0, i;
+	struct api_error e;
+	int r;
+
+	if (argc > 0) {
+		app_error("'models' takes no argument '%s'", argv[0]);
+		return EXIT_USAGE;
+	}
+	if ((r = app_preflight(app, &acc)) != 0)
+		return r;
+	hdrs[0] = acc.auth_header;
+	opts.timeout_s = strtol(config_get(&app->cfg, CONFIG_TIMEOUT), NULL, 10);
+	url = xasprintf("%s%smodels", base, base[strlen(base) - 1] == '/' ? "" : "/");
+	if (http_get(url, &opts, &res, &cause) != 0) {
+		app_error("%s", cause);
+		r = EXIT_NETWORK;
+	} else if (res.status != 200) {
+		bool parsed = api_error_parse(res.body.data, res.body.len, &e) == 0;
+
+		app_error("%s (HTTP %ld from %s)%s%s", res.status == 401 || res.status == 403 ?
+		    "authentication failed" : "listing models failed", res.status, url,
+		    parsed ? ": " : "", parsed ? e.message : "");
+		if (res.status == 401 || res.status == 403)
+			app_error("check the API key from %s", acc.key_origin != NULL ?
+			    acc.key_origin : "nowhere (no key was sent)");
+		if (parsed)
+			api_error_release(&e);
+		r = res.status == 401 || res.status == 403 ? EXIT_AUTH : EXIT_PROVIDER;
+	} else if (api_models_parse(res.body.data, res.body.len, &ids, &n, &cause) != 0) {
+		app_error("the model list from %s cannot be read: %s", url, cause);
+		r = EXIT_PROVIDER;
+	} else if (app->json) {
+		cJSON *arr = cJSON_CreateArray();
+		char *s;
+
+		for (i = 0; i < n; i++)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(ids[i]));
+		s = cJSON_PrintUnformatted(arr);
+		puts(s);
+		free(s);
+		cJSON_Delete(arr);
+	} else
+		for (i = 0; i < n; i++)
+			puts(ids[i]);
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(cause);
+	free(url);
+	http_result_release(&res);
+	app_access_release(&acc);
+	return r;
+}
