@@ -49,12 +49,37 @@ size_t text_wrap(const char *s, size_t len, int width, struct text_span **spans)
 
 /*
  * How text_sanitize treats what must not reach a terminal: escape sequences
- * (CSI, OSC, DCS, SOS, PM, APC and two-byte ESC sequences, each dropped whole,
+ * (CSI, OSC, DCS, SOS, PM, APC and other ESC sequences, each dropped whole,
  * including their parameters and terminators), other C0 controls except LF
  * and TAB, DEL, C1 controls (as raw bytes and as UTF-8 U+0080..U+009F), a CR
  * not followed by LF (a CRLF becomes LF), backspace, bidirectional controls
  * (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C) and tag characters
  * (U+E0000..U+E007F), and invalid UTF-8.
+ *
+ * Sequences (ECMA-48), recognised in TEXT_DROP only:
+ *   CSI  ESC [ or U+009B, parameter bytes 0x30-0x3F, intermediates 0x20-0x2F,
+ *        a final byte 0x40-0x7E
+ *   OSC  ESC ] or U+009D (titles, OSC 8 links, OSC 52 clipboard), up to BEL or ST
+ *   DCS, SOS, PM, APC  ESC P, X, ^, _ or U+0090, U+0098, U+009E, U+009F, up to ST
+ *   ST   ESC \ or U+009C (the UTF-8 form only: 0x9c alone is a continuation byte)
+ *   ESC  any other ESC, intermediates 0x20-0x2F, one final byte 0x30-0x7E
+ * A byte that cannot continue a CSI or ESC sequence ends it and is then read
+ * as text (ESC [ 3 LF keeps the LF); an ESC inside a string ends the string
+ * and starts a new sequence; CAN and SUB cancel any sequence.
+ *
+ * Runaway cap: one sequence swallows at most 4096 bytes, introducer and
+ * terminator included. A sequence not finished within them is given up: the
+ * 4096 bytes are dropped and what follows is read as text again, so a stray
+ * ESC ] cannot eat a whole answer.
+ *
+ * Invalid UTF-8 becomes U+FFFD in both modes, one per maximal ill-formed
+ * subpart (as Unicode and the WHATWG decoder do: E2 82 41 is U+FFFD "A").
+ * Raw bytes 0x80..0x9F are invalid UTF-8 like any stray byte: they become
+ * U+FFFD and start no sequence, because a stray continuation byte of a broken
+ * character must not swallow the text after it.
+ *
+ * The result, in either mode, is valid UTF-8 with no C0 control but LF and
+ * TAB, no DEL, no C1 control, no bidi control and no tag character.
  */
 enum text_mode {
 	TEXT_DROP,	/* drop them (one-shot output to stdout); invalid UTF-8 becomes U+FFFD */
@@ -62,29 +87,48 @@ enum text_mode {
 };
 
 /*
+ * TEXT_VISIBLE recognises no sequence: each control shows where it stands
+ * and the rest of a sequence is ordinary text, so ESC ] 0 ; t BEL shows as
+ * "^[]0;t^G". C0 controls show as "^@".."^_" (a lone CR as "^M", ESC as
+ * "^["), DEL as "^?", C1, bidi and tag characters as "<U+XXXX>" (four to
+ * six upper-case hex digits: "<U+009B>", "<U+E0041>").
+ */
+
+/*
  * Streaming sanitiser state: text may be fed in pieces split anywhere,
- * inside an escape sequence, a CRLF or a UTF-8 character.
+ * inside an escape sequence, a CRLF or a UTF-8 character; the result is the
+ * same however the text is split. Embedded: no release needed.
  */
 struct text_sanitizer {
 	enum text_mode mode;
 	int state;		/* private */
 	unsigned char pending[8];	/* private: an unfinished UTF-8 character */
 	size_t npending;
-	int pending_cr;
+	int pending_cr;		/* private: a CR waiting to see whether LF follows */
 	size_t seq_len;		/* private: bytes swallowed in the current sequence */
 };
 
 void text_sanitizer_init(struct text_sanitizer *s, enum text_mode mode);
 
-/* Sanitise in[0..len) and append the result to out. */
+/*
+ * Sanitise in[0..len) and append the result to out. Safe runs are appended
+ * whole; nothing is allocated but out's growth. Output that does not fit
+ * under out's cap is lost (buf_add fails), never cut inside a character.
+ */
 void text_sanitize(struct text_sanitizer *s, const char *in, size_t len, struct buf *out);
 
-/* End of text: flush what is pending (an unfinished character becomes U+FFFD). */
+/*
+ * End of text: flush what is pending (an unfinished character becomes
+ * U+FFFD, a final CR shows as "^M" in TEXT_VISIBLE, an unfinished sequence
+ * is dropped) and reset s to its initial state in the same mode.
+ */
 void text_sanitize_finish(struct text_sanitizer *s, struct buf *out);
 
 /*
- * Replace invalid UTF-8 in s[0..len) with U+FFFD, appending to out. Returns
- * the number of replacements.
+ * Replace invalid UTF-8 in s[0..len) with U+FFFD (one per maximal ill-formed
+ * subpart, raw 0x80..0x9F included), appending to out. Returns the number of
+ * replacements. It only repairs: controls, escape sequences and C1 in UTF-8
+ * pass unchanged.
  */
 size_t text_utf8_repair(const char *s, size_t len, struct buf *out);
 

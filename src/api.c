@@ -162,7 +162,7 @@ api_parse_object(const char *data, size_t len, const char *what, char **cause)
 			return NULL;
 		}
 		at = end != NULL && end >= data && end <= data + len ? (size_t)(end - data) : 0;
-		why = xasprintf("syntax error at byte %zu", at);
+		why = xasprintf("syntax error near byte %zu", at);
 		api_malformed(cause, what, why, data, len);
 		free(why);
 		return NULL;

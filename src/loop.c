@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -25,6 +26,10 @@ struct loop {
 	loop_signal_fn on_signal;
 	void *signal_arg;
 	struct sigaction old[nitems(loop_signals)];
+	int timer_ms;
+	int64_t timer_due;
+	void (*timer_fn)(void *);
+	void *timer_arg;
 	bool stop;
 };
 
@@ -120,6 +125,40 @@ loop_on_signal(struct loop *l, loop_signal_fn fn, void *arg)
 	l->signal_arg = arg;
 }
 
+static int64_t
+loop_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+loop_set_timer(struct loop *l, int interval_ms, void (*fn)(void *arg), void *arg)
+{
+	l->timer_ms = interval_ms;
+	l->timer_fn = fn;
+	l->timer_arg = arg;
+	l->timer_due = loop_now() + interval_ms;
+}
+
+/* Milliseconds to wait: until the timer is due, or -1 without a timer. */
+static int
+loop_timeout(struct loop *l)
+{
+	int64_t now;
+
+	if (l->timer_ms <= 0 || l->timer_fn == NULL)
+		return -1;
+	now = loop_now();
+	if (now >= l->timer_due) {
+		l->timer_due = now + l->timer_ms;
+		l->timer_fn(l->timer_arg);
+	}
+	return (int)(l->timer_due - now > 0 ? l->timer_due - now : 0);
+}
+
 void
 loop_stop(struct loop *l)
 {
@@ -155,7 +194,7 @@ loop_run(struct loop *l)
 			pfd[i + 1].events = POLLIN;
 		}
 		n = l->nfds;
-		if (http_poll(l->http, pfd, (unsigned int)n + 1, -1) != 0)
+		if (http_poll(l->http, pfd, (unsigned int)n + 1, loop_timeout(l)) != 0)
 			return -1;
 		if (pfd[0].revents & POLLIN)
 			loop_signals_dispatch(l);

@@ -58,7 +58,7 @@ struct oneshot {
 	int64_t message;
 	int64_t t0;
 	int64_t first_byte;
-	int64_t last_flush;
+	bool dirty;			/* arrived since the last save */
 	int signal;			/* the signal that interrupted, or 0 */
 	int exit;
 };
@@ -230,7 +230,6 @@ oneshot_flush(struct oneshot *o, const char *status, const char *error)
 		app_error("warning: %s", cause);
 		free(cause);
 	}
-	o->last_flush = oneshot_now();
 }
 
 /* Take one delta: print it, keep it. */
@@ -293,6 +292,8 @@ oneshot_event(const struct sse_event *ev, void *arg)
 	struct api_delta d;
 	char *cause = NULL;
 
+	if (ev->data_len == 0)	/* an empty event, as some peers send: skip it */
+		return 0;
 	if (ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0) {
 		o->done_seen = true;
 		return 0;
@@ -303,11 +304,20 @@ oneshot_event(const struct sse_event *ev, void *arg)
 	}
 	oneshot_delta(o, &d);
 	api_delta_release(&d);
-	if (o->has_error)
-		return 1;
-	if (oneshot_now() - o->last_flush >= ONESHOT_FLUSH_MS)
+	o->dirty = true;
+	return o->has_error ? 1 : 0;
+}
+
+/* Once a second: save what arrived since the last save. */
+static void
+oneshot_tick(void *arg)
+{
+	struct oneshot *o = arg;
+
+	if (o->dirty) {
 		oneshot_flush(o, "streaming", NULL);
-	return 0;
+		o->dirty = false;
+	}
 }
 
 /* ---- transfer callbacks ------------------------------------------------------ */
@@ -634,7 +644,8 @@ oneshot_exchange(struct oneshot *o, const char *prompt, struct oneshot_history *
 		fprintf(stderr, "waiting for %s...", o->model);
 		o->waiting_shown = true;
 	}
-	o->t0 = o->last_flush = oneshot_now();
+	o->t0 = oneshot_now();
+	loop_set_timer(o->loop, ONESHOT_FLUSH_MS, oneshot_tick, o);
 	o->xfer = http_start(loop_http(o->loop), &hr);
 	loop_run(o->loop);
 	free(url);

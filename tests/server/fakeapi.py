@@ -116,10 +116,11 @@ CJK_TEXT = ("你好，世界！👍🏽 家族👨‍👩‍👧\n"
 UNICODE_LINES_TEXT = ("line-sep[\u2028] para-sep[\u2029] nel[\u0085] "
                       "bom-inside[\ufeff] zwj[a\u200db] end")
 
-# Placeholders replaced at the byte level after JSON encoding.
-RAW9B = "\ue000RAW9B\ue000"          # -> the single byte 0x9b (invalid UTF-8)
-ESC9B = "\ue000ESC9B\ue000"          # -> the six ASCII bytes \u009b (JSON escape)
-UPPER_ESC = "\ue000UPESC\ue000"      # -> \u001B (upper-case JSON escape of ESC)
+# Placeholders (single private-use code points, so piece splitting cannot cut
+# them) replaced at the byte level after JSON encoding.
+RAW9B = "\ue001"        # -> the single byte 0x9b (invalid UTF-8)
+ESC9B = "\ue002"        # -> the six ASCII bytes \u009b (JSON escape)
+UPPER_ESC = "\ue003"    # -> \u001B (upper-case JSON escape of ESC)
 
 ESCAPES_TEXT = (
     "Terminal attack test.\n"
@@ -149,6 +150,8 @@ def escapes_expected():
 
 
 def patch_bytes(b):
+    if b"\xee\x80" not in b:
+        return b
     return (b.replace(RAW9B.encode(), b"\x9b")
             .replace(ESC9B.encode(), b"\\u009b")
             .replace(UPPER_ESC.encode(), b"\\u001B"))
@@ -592,8 +595,19 @@ def s_big(ctx):
     text = big_text(n)
     if not ctx.stream:
         return complete(ctx, text)
-    body = b"".join(sse(e) for e in plan(ctx, text, pieces=split_pieces(text, BIG_PIECES)))
-    body += sse(DONE)
+    # Fast path: encode one content chunk around a marker, then splice pieces in.
+    # (Same bytes as send_stream(plan(...)), built faster: one content chunk is
+    # encoded around a marker and the pieces are spliced in.)
+    pieces = split_pieces(text, BIG_PIECES)
+    head = [chunk(ctx, {"content": "", "role": "assistant"})]
+    tail = [chunk(ctx, {"content": pieces[-1]}, "stop")]
+    if ctx.include_usage:
+        tail.append(chunk(ctx, choices=[], usage=usage_obj(ctx, len(pieces))))
+    pre, post = sse(chunk(ctx, {"content": "\ue0ff"})).split("\ue0ff".encode())
+    enc = json.encoder.encode_basestring
+    body = b"".join([sse(e) for e in head]
+                    + [pre + enc(p)[1:-1].encode() + post for p in pieces[:-1]]
+                    + [sse(e) for e in tail] + [sse(DONE)])
     ctx.start_sse()
     i = 0
     for n in itertools.cycle(BIG_WRITES):

@@ -671,28 +671,43 @@ check_diff_added(const char *tail)
 	struct terms *a = parse_shipped(), *b;
 	struct terms_diff *d;
 	struct buf s;
+	char report[4096] = "";
+	size_t i, nchanged, nsections, rest_same = 1;
+	int last_added = 0, last_ok = 0, xiii_paired = 0;
 
 	buf_init(&s, 0);
 	buf_add(&s, shipped.data, shipped.len);
 	buf_adds(&s, tail);
 	b = parse_ok(s.data, s.len);
+	buf_release(&s);
 	assert_int_equal(b->nsections, 16);
 	d = terms_diff(a, b);
-	assert_int_equal(d->nchanged, 1);
-	assert_int_equal(d->date_changed, 0);
-	assert_int_equal(d->nsections, 16);
-	assert_int_equal(d->sections[15].kind, TERMS_ADDED);
-	assert_int_equal(d->sections[15].new_index, 15);
-	assert_string_equal(terms_section_name(b, d->sections[15].new_index),
-	    "XIV. Artificial Intelligence Act");
-	assert_int_equal(d->sections[15].nlines, 0);
-	check_rest_same(d, 15, 1);
-	assert_int_equal(d->sections[14].old_index, 14);
-	assert_int_equal(d->sections[14].new_index, 14);
+	/* gather, free, then assert: a failure here must not look like a leak */
+	nchanged = d->nchanged;
+	nsections = d->nsections;
+	if (nsections == 16) {
+		last_added = d->sections[15].kind == TERMS_ADDED && d->sections[15].nlines == 0;
+		last_ok = d->sections[15].new_index == 15 &&
+		    strcmp(terms_section_name(b, 15), "XIV. Artificial Intelligence Act") == 0;
+		xiii_paired = d->sections[14].old_index == 14 && d->sections[14].new_index == 14;
+		for (i = 0; i < 15; i++)
+			if (d->sections[i].kind != TERMS_SAME) {
+				rest_same = 0;
+				snprintf(report + strlen(report), sizeof report - strlen(report),
+				    "section %zu (%s) is %s; ", i, terms_section_name(a, i),
+				    terms_change_name(d->sections[i].kind));
+			}
+	}
 	terms_diff_free(d);
 	terms_free(b);
-	buf_release(&s);
 	terms_free(a);
+	if (!rest_same)
+		fail_msg("%s", report);
+	assert_int_equal(nchanged, 1);
+	assert_int_equal(nsections, 16);
+	assert_true(last_added);
+	assert_true(last_ok);
+	assert_true(xiii_paired);
 }
 
 /*
