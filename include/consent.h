@@ -102,6 +102,40 @@ int consent_verify(struct store *st, int64_t *count, int64_t *bad_id, char **cau
 /* The event's hash as consent_record computes it (hex, allocated). */
 char *consent_event_hash(const struct consent_event *ev);
 
+/* ---- fetching the Terms from terms_url ----------------------------------------- */
+
+enum consent_fetch_result {
+	CONSENT_FETCH_NOT_MODIFIED,	/* 304: the stored version stands */
+	CONSENT_FETCH_SAME,		/* 200 with the text already current */
+	CONSENT_FETCH_NEW,		/* 200 with a new text, now recorded */
+	CONSENT_FETCH_UNREACHABLE,	/* no response */
+	CONSENT_FETCH_HTTP_ERROR,	/* 4xx or 5xx */
+	CONSENT_FETCH_REDIRECT,		/* 3xx (not followed) */
+	CONSENT_FETCH_UNUSABLE,		/* not a valid Terms text */
+	CONSENT_FETCH_STORE_ERROR,
+};
+
+struct consent_fetch {
+	enum consent_fetch_result result;
+	char short_hash[TERMS_SHORT_HEX + 1];	/* the version now current from url, or "" */
+	char *date_label;			/* its label, or NULL */
+	char *cause;				/* what went wrong, or NULL */
+};
+
+/*
+ * Fetch url with a conditional GET (the validators of the last fetch) and
+ * record a new version when the text changed; notes the time of the check.
+ */
+void consent_fetch(const char *url, struct store *st, long timeout_s, struct consent_fetch *f);
+void consent_fetch_release(struct consent_fetch *f);
+
+/*
+ * Before talking to the model: when terms_url is set (and no terms_file),
+ * check it if the last check is more than a day old, with a short time-out.
+ * A failed check is ignored; it never blocks chat.
+ */
+void consent_daily_check(const struct config *cfg, struct store *st);
+
 /* A short summary of what the user agrees to, each point citing its section. */
 struct consent_point {
 	const char *clause;	/* "I.1" */

@@ -34,8 +34,13 @@ app_preflight(struct app *app, struct app_access *acc)
 	int r;
 
 	memset(acc, 0, sizeof *acc);
-	if ((st = app_store(app, &cause)) == NULL ||
-	    consent_current_load(&app->cfg, st, &cur, &cause) != 0) {
+	if ((st = app_store(app, &cause)) == NULL) {
+		app_error("%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	consent_daily_check(&app->cfg, st);
+	if (consent_current_load(&app->cfg, st, &cur, &cause) != 0) {
 		app_error("%s", cause);
 		free(cause);
 		return EXIT_USAGE;

@@ -8,10 +8,8 @@
 #include "buf.h"
 #include "cmd.h"
 #include "consent.h"
-#include "http.h"
 #include "tty.h"
 
-#define TERMS_FETCH_MAX ((size_t)4 << 20)
 #define TERMS_FETCH_TIMEOUT 20L
 
 /* Everything most terms subcommands start from. */
@@ -534,88 +532,49 @@ static int
 terms_update(struct app *app, struct store *st)
 {
 	const char *url = config_get(&app->cfg, CONFIG_TERMS_URL);
-	struct http_get_opts opts = { .timeout_s = TERMS_FETCH_TIMEOUT,
-		.max_body = TERMS_FETCH_MAX };
-	struct http_result resp;
-	char *k_etag, *k_lm, *k_sha, *k_check, *etag, *lm, *old, *cause = NULL, *now;
-	struct terms *t = NULL;
+	long timeout = strtol(config_get(&app->cfg, CONFIG_TIMEOUT), NULL, 10);
+	struct consent_fetch f;
 	int r = EXIT_OK;
 
-	opts.timeout_s = strtol(config_get(&app->cfg, CONFIG_TIMEOUT), NULL, 10);
-	if (opts.timeout_s > TERMS_FETCH_TIMEOUT)
-		opts.timeout_s = TERMS_FETCH_TIMEOUT;
 	if (url == NULL) {
 		app_error("no terms_url is configured; set it in '%s' (terms_url = https://...) "
 		    "or with CONFAB_TERMS_URL", app->cfg.config_path);
 		return EXIT_USAGE;
 	}
-	k_etag = xasprintf("terms_url.etag %s", url);
-	k_lm = xasprintf("terms_url.last_modified %s", url);
-	k_sha = xasprintf("terms_url.sha256 %s", url);
-	k_check = xasprintf("terms_url.checked %s", url);
-	etag = store_meta_get(st, k_etag);
-	lm = store_meta_get(st, k_lm);
-	old = store_meta_get(st, k_sha);
-	opts.if_none_match = old != NULL ? etag : NULL;
-	opts.if_modified_since = old != NULL ? lm : NULL;
-
-	if (http_get(url, &opts, &resp, &cause) != 0) {
-		app_error("%s; the Terms were not updated", cause);
-		r = EXIT_NETWORK;
-		goto out;
-	}
-	now = store_now();
-	store_meta_set(st, k_check, now, &cause);
-	free(now);
-	free(cause);
-	cause = NULL;
-	if (resp.status == 304) {
-		printf("The Terms at %s have not changed (304 Not Modified; version %.12s).\n",
-		    url, old);
-		goto out;
-	}
-	if (resp.status != 200) {
-		app_error("fetching %s failed: HTTP %ld; the Terms were not updated", url,
-		    resp.status);
-		r = resp.status >= 300 && resp.status < 400 ? EXIT_PROVIDER : EXIT_NETWORK;
-		if (resp.status >= 300 && resp.status < 400)
-			app_error("confab does not follow redirects; set terms_url to the final "
-			    "address");
-		goto out;
-	}
-	if ((t = terms_parse(resp.body.data, resp.body.len, &cause)) == NULL) {
-		app_error("the text at %s is not usable Terms: %s; nothing was recorded", url, cause);
-		r = EXIT_PROVIDER;
-		goto out;
-	}
-	if (store_begin(st, &cause) != 0 ||
-	    store_terms_put(st, t->sha256, t->date_label, t->text, t->len, url, &cause) != 0 ||
-	    store_meta_set(st, k_sha, t->sha256, &cause) != 0 ||
-	    store_meta_set(st, k_etag, resp.etag != NULL ? resp.etag : "", &cause) != 0 ||
-	    store_meta_set(st, k_lm, resp.last_modified != NULL ? resp.last_modified : "",
-	    &cause) != 0 || store_commit(st, &cause) != 0) {
-		store_rollback(st);
-		app_error("%s", cause);
-		r = EXIT_USAGE;
-		goto out;
-	}
-	if (old != NULL && strcmp(old, t->sha256) == 0)
-		printf("The Terms at %s have not changed (version %s).\n", url, t->short_hash);
-	else
+	consent_fetch(url, st, timeout < TERMS_FETCH_TIMEOUT ? timeout : TERMS_FETCH_TIMEOUT, &f);
+	switch (f.result) {
+	case CONSENT_FETCH_NOT_MODIFIED:
+		printf("The Terms at %s have not changed (304 Not Modified; version %s).\n", url,
+		    f.short_hash);
+		break;
+	case CONSENT_FETCH_SAME:
+		printf("The Terms at %s have not changed (version %s).\n", url, f.short_hash);
+		break;
+	case CONSENT_FETCH_NEW:
 		printf("Recorded Terms version %s (last updated %s) from %s.\nRun 'confab terms "
-		    "status' to see whether you need to accept them.\n", t->short_hash,
-		    t->date_label, url);
-out:
-	terms_free(t);
-	http_result_release(&resp);
-	free(cause);
-	free(k_etag);
-	free(k_lm);
-	free(k_sha);
-	free(k_check);
-	free(etag);
-	free(lm);
-	free(old);
+		    "status' to see whether you need to accept them.\n", f.short_hash,
+		    f.date_label, url);
+		break;
+	case CONSENT_FETCH_UNREACHABLE:
+	case CONSENT_FETCH_HTTP_ERROR:
+		app_error("%s; the Terms were not updated", f.cause);
+		r = EXIT_NETWORK;
+		break;
+	case CONSENT_FETCH_REDIRECT:
+		app_error("%s; confab does not follow redirects: set terms_url to the final "
+		    "address", f.cause);
+		r = EXIT_PROVIDER;
+		break;
+	case CONSENT_FETCH_UNUSABLE:
+		app_error("%s; nothing was recorded", f.cause);
+		r = EXIT_PROVIDER;
+		break;
+	case CONSENT_FETCH_STORE_ERROR:
+		app_error("%s", f.cause);
+		r = EXIT_USAGE;
+		break;
+	}
+	consent_fetch_release(&f);
 	return r;
 }
 

@@ -43,6 +43,34 @@ check "status names the changed section" out_has "Changed:  III. User Content (c
 run "a prompt"
 expect_rc 3 "the gate refuses once the Terms changed upstream"
 
+# The daily check before chat: at most once a day, and a new text stops the prompt.
+terms_requests() { grep -c '"path": "/terms/' "$T/requests.log"; }
+"$CONFAB" terms accept --adult --sha256 "$("$CONFAB" terms status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["current"]["sha256"])')" -q
+sql "UPDATE meta SET value = '2000-01-01T00:00:00.000Z' WHERE key LIKE 'terms_url.checked %'"
+n=$(terms_requests)
+run --base-url "$BASE/v1" "hello"
+expect_rc 0 "chat after a stale check"
+check "a check older than a day is made before chat" [ "$(terms_requests)" = $((n + 1)) ]
+run --base-url "$BASE/v1" "hello"
+check "no second check within a day" [ "$(terms_requests)" = $((n + 1)) ]
+sed -e 's/^Last updated: March 1, 2025/Last updated: July 1, 2025/' "$TERMS" >"$T/served/terms.md"
+touch -d '+2 minutes' "$T/served/terms.md"
+sql "UPDATE meta SET value = '2000-01-01T00:00:00.000Z' WHERE key LIKE 'terms_url.checked %'"
+c=$(grep -c chat/completions "$T/requests.log")
+run --base-url "$BASE/v1" "hello"
+expect_rc 3 "a new text found by the daily check stops the prompt"
+check "the new version is announced" err_has "changed (version"
+check "the prompt was not sent" [ "$(grep -c chat/completions "$T/requests.log")" = "$c" ]
+sql "UPDATE meta SET value = '2000-01-01T00:00:00.000Z' WHERE key LIKE 'terms_url.checked %'"
+accept_terms
+# A failing terms_url (as if it had worked before): the check fails, chat goes on.
+sha=$(sql "SELECT value FROM meta WHERE key = 'terms_url.sha256 $BASE/terms/terms.md'")
+sql "INSERT INTO meta VALUES ('terms_url.sha256 $BASE/terms-500/terms.md', '$sha')"
+n=$(grep -c '"path": "/terms-500/' "$T/requests.log")
+CONFAB_TERMS_URL="$BASE/terms-500/terms.md" run --base-url "$BASE/v1" "hello"
+expect_rc 0 "a failed daily check never blocks chat"
+check "the failed check was made" [ "$(grep -c '"path": "/terms-500/' "$T/requests.log")" = $((n + 1)) ]
+
 n=$(sql 'SELECT count(*) FROM terms_versions')
 CONFAB_TERMS_URL="$BASE/terms-500/terms.md" run terms update
 expect_rc 5 "a server error"

@@ -595,7 +595,6 @@ def s_big(ctx):
     text = big_text(n)
     if not ctx.stream:
         return complete(ctx, text)
-    # Fast path: encode one content chunk around a marker, then splice pieces in.
     # (Same bytes as send_stream(plan(...)), built faster: one content chunk is
     # encoded around a marker and the pieces are spliced in.)
     pieces = split_pieces(text, BIG_PIECES)

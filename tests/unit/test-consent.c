@@ -395,6 +395,54 @@ test_decline(void **state)
 	free(cause);
 }
 
+/*
+ * consent_record frees the fields it fills; when it then fails (here: a
+ * transaction is already open) the event must not keep a freed pointer, or
+ * consent_event_release frees it twice.
+ */
+static void
+test_record_failure_leaves_event_releasable(void **state)
+{
+	struct fixture *f = *state;
+	struct consent_event ev = { .kind = xstrdup("view"), .shown_bytes = -1,
+		.duration_ms = -1 };
+	char *cause = NULL, *old_at, *old_prev, *old_hash;
+	int r, at_dangles, prev_dangles, hash_dangles;
+
+	assert_int_equal(consent_record(f->st, f->v1, &ev, &cause), 0);
+	old_at = ev.at;
+	old_prev = ev.prev_hash;
+	old_hash = ev.hash;
+	assert_int_equal(store_begin(f->st, &cause), 0);
+	r = consent_record(f->st, f->v1, &ev, &cause);
+	store_rollback(f->st);
+	/* compare addresses only: never read through them */
+	at_dangles = ev.at != NULL && ev.at == old_at;
+	prev_dangles = ev.prev_hash != NULL && ev.prev_hash == old_prev;
+	hash_dangles = ev.hash != NULL && ev.hash == old_hash;
+	if (at_dangles)
+		ev.at = NULL;
+	if (prev_dangles)
+		ev.prev_hash = NULL;
+	if (hash_dangles)
+		ev.hash = NULL;
+	consent_event_release(&ev);
+	assert_int_equal(r, -1);
+	assert_non_null(cause);
+	free(cause);
+	assert_false(at_dangles);
+	assert_false(prev_dangles);
+	assert_false(hash_dangles);
+	/* the failed attempt recorded nothing */
+	{
+		int64_t count = -1, bad = -1;
+
+		cause = NULL;
+		assert_int_equal(consent_verify(f->st, &count, &bad, &cause), 0);
+		assert_int_equal(count, 1);
+	}
+}
+
 /* No store or no Terms: the gate fails closed. */
 static void
 test_gate_fails_closed(void **state)
@@ -1061,6 +1109,7 @@ main(int argc, char **argv)
 		T(test_outdated_date_only),
 		T(test_withdraw),
 		T(test_decline),
+		T(test_record_failure_leaves_event_releasable),
 		T(test_gate_fails_closed),
 		T(test_gate_broken_store),
 		T(test_gate_missing_accepted_text),

@@ -201,19 +201,25 @@ check_wrap(const char *s, int width, const char *const *want)
 {
 	struct text_span *spans = NULL;
 	size_t n = text_wrap(s, strlen(s), width, &spans), i, nwant;
+	char msg[512] = "";
 
 	for (nwant = 0; want[nwant] != NULL; nwant++)
 		;
-	for (i = 0; i < n && i < nwant; i++) {
-		assert_true(spans[i].off + spans[i].len <= strlen(s));
-		if (spans[i].len != strlen(want[i]) ||
+	for (i = 0; i < n && i < nwant && msg[0] == '\0'; i++) {
+		if (spans[i].off + spans[i].len > strlen(s))
+			snprintf(msg, sizeof msg, "wrap of \"%s\" at %d: line %zu is out of bounds",
+			    s, width, i);
+		else if (spans[i].len != strlen(want[i]) ||
 		    memcmp(s + spans[i].off, want[i], spans[i].len) != 0)
-			fail_msg("wrap of \"%s\" at %d: line %zu is \"%.*s\", want \"%s\"", s,
-			    width, i, (int)spans[i].len, s + spans[i].off, want[i]);
+			snprintf(msg, sizeof msg, "wrap of \"%s\" at %d: line %zu is \"%.*s\", "
+			    "want \"%s\"", s, width, i, (int)spans[i].len, s + spans[i].off, want[i]);
 	}
-	if (n != nwant)
-		fail_msg("wrap of \"%s\" at %d: %zu lines, want %zu", s, width, n, nwant);
+	if (msg[0] == '\0' && n != nwant)
+		snprintf(msg, sizeof msg, "wrap of \"%s\" at %d: %zu lines, want %zu", s, width,
+		    n, nwant);
 	free(spans);
+	if (msg[0] != '\0')
+		fail_msg("%s", msg);
 }
 
 /* Each span: inside s, starts and ends on a character boundary, at most width columns. */
@@ -320,6 +326,17 @@ test_wrap_indent(void **state)
 	check_wrap("x\n    four", 20, (const char *const[]){ "x", "    four", NULL });
 }
 
+/*
+ * Indentation followed by a word longer than the rest of the line: the word
+ * is broken between characters; the blanks alone never make an empty line.
+ */
+static void
+test_wrap_indent_long_word(void **state)
+{
+	check_wrap("    abcdefghij", 6, (const char *const[]){ "    ab", "cdefgh", "ij", NULL });
+	check_wrap("x\n  abcdefgh", 4, (const char *const[]){ "x", "  ab", "cdef", "gh", NULL });
+}
+
 static void
 test_wrap_empty(void **state)
 {
@@ -372,6 +389,7 @@ main(void)
 		cmocka_unit_test(test_wrap_cjk),
 		cmocka_unit_test(test_wrap_lf),
 		cmocka_unit_test(test_wrap_indent),
+		cmocka_unit_test(test_wrap_indent_long_word),
 		cmocka_unit_test(test_wrap_empty),
 		cmocka_unit_test(test_wrap_invariants),
 	};
