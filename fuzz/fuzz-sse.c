@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 struct fuzz_run {
 	struct buf	log;
 	size_t		n;
-	size_t		stop_at;	/* stop at this event (1-based); 0 never */
+	size_t		stop_at;	/* stop at this event (from 1) */
 };
 
 /* Is s[0..len) valid UTF-8 (NUL allowed)? */
@@ -155,7 +155,8 @@ fuzz_dump(const char *what, const struct buf *b)
 
 	fprintf(stderr, "--- %s\n", what);
 	for (i = 0; i < b->len; i++) {
-		if (b->data[i] == '\n' || (b->data[i] >= ' ' && b->data[i] < 0x7f))
+		if (b->data[i] == '\n' ||
+		    (b->data[i] >= ' ' && b->data[i] < 0x7f))
 			fputc(b->data[i], stderr);
 		else
 			fprintf(stderr, "\\x%02x", (unsigned char)b->data[i]);

@@ -148,8 +148,6 @@ config_ini_handler(void *user, const char *section, const char *name, const char
 		}
 		profile = section + 8;
 	}
-	if (name == NULL) /* a section header alone (INI_CALL_HANDLER_ON_NEW_SECTION) */
-		return 1;
 	key = config_lookup_key(name);
 	if (key < 0 && !(*profile == '\0' && strcmp(name, "profile") == 0)) {
 		f->error = xasprintf("unknown setting '%s'", name);
@@ -165,28 +163,49 @@ config_ini_handler(void *user, const char *section, const char *name, const char
 }
 
 /*
- * inih does not pass line numbers to the handler; find each key's line by
- * scanning the file once more, in order. Only used for messages.
+ * A second pass over the file, for what inih does not tell the handler: the
+ * line of each setting (for messages), and every section header, so that an
+ * empty [profile NAME] exists and an unknown section is caught on its own
+ * line. Returns the line of the first bad section header, or 0.
  */
-static void
-config_number_lines(struct config_file *f, FILE *fp)
+static int
+config_scan_lines(struct config_file *f, FILE *fp, char **error)
 {
 	char line[4096];
 	size_t next = 0;
-	int lineno = 0;
+	int lineno = 0, bad = 0;
 
 	rewind(fp);
-	while (next < f->n && fgets(line, sizeof line, fp) != NULL) {
-		const char *s = line;
-		size_t klen = strlen(f->lines[next].key);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		const char *s = line, *end;
 
 		lineno++;
 		while (isspace((unsigned char)*s))
 			s++;
-		if (strncmp(s, f->lines[next].key, klen) == 0 &&
-		    (isspace((unsigned char)s[klen]) || s[klen] == '=' || s[klen] == ':'))
-			f->lines[next++].lineno = lineno;
+		if (*s == '[' && (end = strchr(s, ']')) != NULL) {
+			char *name = xstrndup(s + 1, (size_t)(end - s - 1));
+
+			if (strncmp(name, "profile ", 8) == 0 && name[8] != '\0') {
+				f->profiles = xreallocarray(f->profiles, f->nprofiles + 1,
+				    sizeof *f->profiles);
+				f->profiles[f->nprofiles++] = xstrdup(name + 8);
+			} else if (bad == 0) {
+				bad = lineno;
+				*error = xasprintf("unknown section [%s] (expected [profile NAME])",
+				    name);
+			}
+			free(name);
+			continue;
+		}
+		if (next < f->n) {
+			size_t klen = strlen(f->lines[next].key);
+
+			if (strncmp(s, f->lines[next].key, klen) == 0 &&
+			    (isspace((unsigned char)s[klen]) || s[klen] == '=' || s[klen] == ':'))
+				f->lines[next++].lineno = lineno;
+		}
 	}
+	return bad;
 }
 
 static void
@@ -201,14 +220,18 @@ config_file_release(struct config_file *f)
 	}
 	free(f->lines);
 	free(f->error);
+	for (i = 0; i < f->nprofiles; i++)
+		free(f->profiles[i]);
+	free(f->profiles);
 }
 
 /* Read and parse the config file; a missing file is an empty one. */
 static int
 config_file_read(struct config_file *f, const char *path, struct stat *st, char **cause)
 {
+	char *section_error = NULL;
 	FILE *fp;
-	int r;
+	int r, bad;
 
 	memset(f, 0, sizeof *f);
 	f->path = path;
@@ -225,9 +248,14 @@ config_file_read(struct config_file *f, const char *path, struct stat *st, char 
 		return -1;
 	}
 	r = ini_parse_file(fp, config_ini_handler, f);
-	if (r == 0)
-		config_number_lines(f, fp);
+	bad = config_scan_lines(f, fp, &section_error);
 	fclose(fp);
+	if (bad != 0 && (r <= 0 || bad <= r)) {
+		*cause = xasprintf("config '%s' line %d: %s", path, bad, section_error);
+		free(section_error);
+		return -1;
+	}
+	free(section_error);
 	if (r != 0) {
 		if (r > 0)
 			*cause = xasprintf("config '%s' line %d: %s", path, r,
@@ -324,8 +352,8 @@ config_has_profile(const struct config_file *f, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < f->n; i++)
-		if (strcmp(f->lines[i].section, name) == 0)
+	for (i = 0; i < f->nprofiles; i++)
+		if (strcmp(f->profiles[i], name) == 0)
 			return 1;
 	return 0;
 }

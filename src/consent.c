@@ -126,7 +126,10 @@ consent_current_load(const struct config *cfg, struct store *st, struct consent_
 	if (file != NULL) {
 		cur->terms = consent_read_terms(file, cause);
 		cur->source = xasprintf("%s (from %s)", file, cfg->origin[CONFIG_TERMS_FILE]);
-		return cur->terms != NULL ? 0 : -1;
+		if (cur->terms != NULL)
+			return 0;
+		consent_current_release(cur);
+		return -1;
 	}
 	if (url != NULL && st != NULL) {
 		key = xasprintf("terms_url.sha256 %s", url);
@@ -149,7 +152,10 @@ consent_current_load(const struct config *cfg, struct store *st, struct consent_
 	cur->terms = consent_read_terms(path, cause);
 	cur->source = xasprintf("%s (bundled)", path);
 	free(path);
-	return cur->terms != NULL ? 0 : -1;
+	if (cur->terms != NULL)
+		return 0;
+	consent_current_release(cur);
+	return -1;
 }
 
 void
@@ -357,12 +363,12 @@ consent_record(struct store *st, const struct terms *t, struct consent_event *ev
 	free(ev->at);
 	free(ev->prev_hash);
 	free(ev->hash);
+	ev->at = ev->prev_hash = ev->hash = NULL;
 	ev->terms_sha256 = xstrdup(t->sha256);
 	ev->terms_date = xstrdup(t->date_label);
 	ev->os_user = consent_os_user();
 	ev->client_version = xstrdup(PACKAGE_NAME " " PACKAGE_VERSION);
 	ev->total_bytes = (int64_t)t->len;
-	ev->prev_hash = ev->hash = NULL;
 
 	if (store_begin(st, cause) != 0)
 		return -1;

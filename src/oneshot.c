@@ -615,7 +615,8 @@ oneshot_exchange(struct oneshot *o, const char *prompt, struct oneshot_history *
 
 	if (system != NULL)
 		msgs[n++] = (struct api_message){ API_SYSTEM, system };
-	memcpy(msgs + n, hist->m, hist->n * sizeof *msgs);
+	if (hist->n > 0)
+		memcpy(msgs + n, hist->m, hist->n * sizeof *msgs);
 	n += hist->n;
 	msgs[n++] = (struct api_message){ API_USER, prompt };
 	req.nmessages = n;

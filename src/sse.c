@@ -197,8 +197,8 @@ static int
 sse_error(struct sse_parser *p, char **cause, const char *what)
 {
 	if (cause != NULL)
-		*cause = xasprintf("event-stream %s longer than %zu bytes", what,
-		    p->max);
+		*cause = xasprintf("event-stream %s longer than %zu bytes",
+		    what, p->max);
 	p->status = -1;
 	return -1;
 }
@@ -283,7 +283,7 @@ sse_feed(struct sse_parser *p, const char *data, size_t len, char **cause)
 
 	if (p->status != 0) {
 		if (p->status == -1 && cause != NULL)
-			*cause = xstrdup("event-stream parser fed after an error");
+			*cause = xstrdup("event-stream fed after an error");
 		return p->status;
 	}
 	if (len == 0)

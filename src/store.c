@@ -205,7 +205,6 @@ store_open(const char *path, char **cause)
 		*slash = '\0';
 		if (config_mkdir(dir, cause) != 0)
 			goto fail;
-		chmod(dir, 0700);
 	}
 	old = umask(077);
 	r = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -215,7 +214,6 @@ store_open(const char *path, char **cause)
 		    st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(r));
 		goto fail;
 	}
-	chmod(path, 0600);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (store_check_version(st, cause) != 0)
@@ -224,6 +222,10 @@ store_open(const char *path, char **cause)
 		goto fail;
 	if (store_migrate(st, cause) != 0)
 		goto fail;
+	/* Only a store that opened: a refused file keeps its mode. */
+	chmod(path, 0600);
+	if (slash != NULL && slash != dir)
+		chmod(dir, 0700);
 	free(dir);
 	return st;
 fail:

@@ -255,6 +255,13 @@ terms_change_name(enum terms_change kind)
 	return "?";
 }
 
+/* Is position x of s (length len) at a word boundary? */
+static int
+terms_word_boundary(const char *s, size_t len, size_t x)
+{
+	return x == 0 || x == len || s[x - 1] == ' ' || s[x] == ' ';
+}
+
 void
 terms_line_change(const char *a, size_t alen, const char *b, size_t blen, size_t *pre,
     size_t *suf)
@@ -263,11 +270,12 @@ terms_line_change(const char *a, size_t alen, const char *b, size_t blen, size_t
 
 	while (p < max && a[p] == b[p])
 		p++;
-	while (p > 0 && p < max && a[p - 1] != ' ')	/* back to a word start */
+	while (p > 0 && !(terms_word_boundary(a, alen, p) && terms_word_boundary(b, blen, p)))
 		p--;
 	while (q < max - p && a[alen - 1 - q] == b[blen - 1 - q])
 		q++;
-	while (q > 0 && q < max - p && a[alen - q] != ' ')	/* forward to a word end */
+	while (q > 0 && !(terms_word_boundary(a, alen, alen - q) &&
+	    terms_word_boundary(b, blen, blen - q)))
 		q--;
 	*pre = p;
 	*suf = q;
@@ -301,6 +309,8 @@ terms_lines_of(const struct terms *t, size_t i, struct terms_lines *l)
 		l->n++;
 		off += len + 1;
 	}
+	while (l->n > 0 && l->len[l->n - 1] == 0)	/* blank lines between sections */
+		l->n--;
 }
 
 static void

@@ -145,6 +145,7 @@ size_t
 text_wrap(const char *s, size_t len, int width, struct text_span **spans)
 {
 	size_t n = 0, start = 0, i = 0, brk = 0, clen;
+	bool words = false;	/* a non-blank since the line started */
 	int col = 0, w;
 
 	*spans = NULL;
@@ -156,11 +157,15 @@ text_wrap(const char *s, size_t len, int width, struct text_span **spans)
 			start = ++i;
 			col = 0;
 			brk = 0;
+			words = false;
 			continue;
 		}
 		clen = text_char(s + i, len - i, &w);
-		if (s[i] == ' ' || s[i] == '\t')
-			brk = i;	/* the line may end before this blank */
+		if (s[i] == ' ' || s[i] == '\t') {
+			if (words)
+				brk = i;	/* the line may end before this blank */
+		} else
+			words = true;
 		if (col + w > width && i > start) {
 			size_t end = brk > start ? brk : i, next = end;
 
@@ -172,6 +177,7 @@ text_wrap(const char *s, size_t len, int width, struct text_span **spans)
 			start = i = next;
 			col = 0;
 			brk = 0;
+			words = false;
 			continue;
 		}
 		col += w;

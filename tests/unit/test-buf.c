@@ -459,6 +459,7 @@ main(void)
 		cmocka_unit_test(test_read_file_over_cap),
 		cmocka_unit_test(test_read_file_directory),
 	};
+	char *cmd;
 	int r;
 
 	if (mkdtemp(tmpdir) == NULL) {
@@ -466,6 +467,10 @@ main(void)
 		return 99;
 	}
 	r = cmocka_run_group_tests(tests, NULL, NULL);
-	rmdir(tmpdir);
+	/* a failed test may leave its file behind */
+	cmd = xasprintf("rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	free(cmd);
 	return r;
 }

@@ -26,7 +26,7 @@ struct rec_event {
 struct rec {
 	struct rec_event	*ev;
 	size_t			 n;
-	size_t			 stop_at; /* stop on this event (1-based); 0 never */
+	size_t			 stop_at; /* stop on this event (from 1) */
 	int			 stop_rv;
 	struct buf		 log;
 };
@@ -593,7 +593,7 @@ test_id(void **state)
 	rec_init(&r);
 	assert_int_equal(run(&r, 0, S("id: 7\ndata: a\n\n"
 	    "data: b\n\n"
-	    "id: 8\n\n"			/* set even by a block that never fires */
+	    "id: 8\n\n"			/* set by a block that never fires */
 	    "data: c\n\n"
 	    "id:\ndata: d\n\n"
 	    "data: e\nid: 10\n\n"), NULL), 0);
@@ -881,8 +881,8 @@ test_invalid_utf8(void **state)
 	for (i = 0; i < nitems(utf8_cases); i++) {
 		rec_init(&r);
 		buf_reset(&s);
-		buf_addf(&s, "event: %s\nid: %s\ndata: %s\n\n", utf8_cases[i].in,
-		    utf8_cases[i].in, utf8_cases[i].in);
+		buf_addf(&s, "event: %s\nid: %s\ndata: %s\n\n",
+		    utf8_cases[i].in, utf8_cases[i].in, utf8_cases[i].in);
 		assert_int_equal(run(&r, 0, s.data, s.len, NULL), 0);
 		assert_int_equal(r.n, 1);
 		check_event(&r, 0, utf8_cases[i].out, utf8_cases[i].out,
@@ -1256,7 +1256,8 @@ test_dashscope_native(void **state)
 {
 	static const size_t	 sizes[] = { 5, 1, 13, 2, 333 };
 	static const char	 prefix[] = "{\"output\":{\"choices\":"
-	    "[{\"message\":{\"content\":\"\xe4\xbd\xa0\xe5\xa5\xbd\xef\xbc\x81\",";
+	    "[{\"message\":{\"content\":"
+	    "\"\xe4\xbd\xa0\xe5\xa5\xbd\xef\xbc\x81\",";
 	struct sse_parser	*p;
 	struct rec		 r;
 	struct buf		 left;

@@ -594,9 +594,14 @@ test_diff_changed_paragraph(void **state)
 	assert_string_equal(terms_section_name(b, sd->new_index), "III. User Content");
 	check_rest_same(d, 3, 1);
 
-	/* the whole section, line by line: every old line once, plus the new one */
+	/*
+	 * The whole section, line by line: every old line once, plus the new
+	 * one; the blank lines that separate it from the next section do not count.
+	 */
 	for (i = a->sections[3].start; i < a->sections[3].end; i++)
 		nlf += a->text[i] == '\n';
+	for (i = a->sections[3].end; i >= 2 && a->text[i - 1] == '\n' && a->text[i - 2] == '\n'; i--)
+		nlf--;
 	assert_int_equal(sd->nlines, nlf + 1);
 	for (i = 0; i < sd->nlines; i++) {
 		const struct terms_diff_line *l = &sd->lines[i];

@@ -255,6 +255,10 @@ test_wrap_blanks(void **state)
 	    (const char *const[]){ "the quick", "brown fox", "jumps", NULL });
 	check_wrap("the quick brown fox jumps", 100,
 	    (const char *const[]){ "the quick brown fox jumps", NULL });
+	/* a word that would straddle the width moves to the next line whole */
+	check_wrap("aaa bbb ccc", 5, (const char *const[]){ "aaa", "bbb", "ccc", NULL });
+	check_wrap("Before you access our services", 12,
+	    (const char *const[]){ "Before you", "access our", "services", NULL });
 	/* a word that ends exactly at the width */
 	check_wrap("abcd efgh", 4, (const char *const[]){ "abcd", "efgh", NULL });
 	/* several blanks at a break are left out */
