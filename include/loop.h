@@ -29,8 +29,9 @@ void loop_remove_fd(struct loop *l, int fd);
 /* Call fn for each caught signal, from the loop (not from the handler). */
 void loop_on_signal(struct loop *l, loop_signal_fn fn, void *arg);
 
-/* Call fn every interval_ms from the loop (0 stops the timer). One timer per loop. */
-void loop_set_timer(struct loop *l, int interval_ms, void (*fn)(void *arg), void *arg);
+/* Call fn every interval_ms from the loop, until loop_remove_timer(). At most 8. */
+int loop_add_timer(struct loop *l, int interval_ms, void (*fn)(void *arg), void *arg);
+void loop_remove_timer(struct loop *l, int id);
 
 /* Run until loop_stop(), or until no transfer and no descriptor is left. */
 int loop_run(struct loop *l);

@@ -11,6 +11,7 @@
 #include "loop.h"
 
 #define LOOP_MAX_FDS 8
+#define LOOP_MAX_TIMERS 8
 
 static const int loop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
 
@@ -26,10 +27,12 @@ struct loop {
 	loop_signal_fn on_signal;
 	void *signal_arg;
 	struct sigaction old[nitems(loop_signals)];
-	int timer_ms;
-	int64_t timer_due;
-	void (*timer_fn)(void *);
-	void *timer_arg;
+	struct {
+		int ms;		/* 0: a free slot */
+		int64_t due;
+		void (*fn)(void *);
+		void *arg;
+	} timers[LOOP_MAX_TIMERS];
 	bool stop;
 };
 
@@ -134,29 +137,47 @@ loop_now(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void
-loop_set_timer(struct loop *l, int interval_ms, void (*fn)(void *arg), void *arg)
+int
+loop_add_timer(struct loop *l, int interval_ms, void (*fn)(void *arg), void *arg)
 {
-	l->timer_ms = interval_ms;
-	l->timer_fn = fn;
-	l->timer_arg = arg;
-	l->timer_due = loop_now() + interval_ms;
+	int i;
+
+	for (i = 0; i < LOOP_MAX_TIMERS; i++)
+		if (l->timers[i].ms == 0) {
+			l->timers[i].ms = interval_ms > 0 ? interval_ms : 1;
+			l->timers[i].due = loop_now() + l->timers[i].ms;
+			l->timers[i].fn = fn;
+			l->timers[i].arg = arg;
+			return i;
+		}
+	fatal("too many timers in the event loop");
 }
 
-/* Milliseconds to wait: until the timer is due, or -1 without a timer. */
+void
+loop_remove_timer(struct loop *l, int id)
+{
+	if (id >= 0 && id < LOOP_MAX_TIMERS)
+		l->timers[id].ms = 0;
+}
+
+/* Run the timers that are due; return the milliseconds to the next, or -1. */
 static int
 loop_timeout(struct loop *l)
 {
-	int64_t now;
+	int64_t now = loop_now(), next = -1;
+	int i;
 
-	if (l->timer_ms <= 0 || l->timer_fn == NULL)
-		return -1;
-	now = loop_now();
-	if (now >= l->timer_due) {
-		l->timer_due = now + l->timer_ms;
-		l->timer_fn(l->timer_arg);
+	for (i = 0; i < LOOP_MAX_TIMERS; i++) {
+		if (l->timers[i].ms == 0)
+			continue;
+		if (now >= l->timers[i].due) {
+			l->timers[i].due = now + l->timers[i].ms;
+			l->timers[i].fn(l->timers[i].arg);
+		}
+		if (l->timers[i].ms != 0 && (next < 0 || l->timers[i].due - now < next))
+			next = l->timers[i].due - now;
 	}
-	return (int)(l->timer_due - now > 0 ? l->timer_due - now : 0);
+	return next < 0 ? -1 : (int)(next > 0 ? next : 0);
 }
 
 void

@@ -1,0 +1,83 @@
+/*
+ * exchange.h: one prompt and its answer: the request, the stream, the record
+ * in the store, and what went wrong. Shared by one-shot mode, the full-screen
+ * UI and line mode, which only present it.
+ *
+ * The caller has passed app_preflight() (consent gate and key). Starting an
+ * exchange stores the conversation (new or given) and the prompt before
+ * anything is sent; the answer is saved as it streams, at least once a
+ * second, and marked complete, incomplete, interrupted or error at the end.
+ */
+#ifndef CONFAB_EXCHANGE_H
+#define CONFAB_EXCHANGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api.h"
+#include "buf.h"
+#include "cmd.h"
+
+struct exchange;
+struct loop;
+
+struct exchange_params {
+	struct app *app;			/* model, base URL, options */
+	const struct app_access *access;	/* borrowed: the key */
+	bool log;				/* write to the store */
+	int64_t conversation;			/* continue this one; 0 starts a new one */
+	const char *prompt;			/* valid UTF-8 without NUL */
+	const struct api_message *history;	/* earlier turns, oldest first (borrowed) */
+	size_t nhistory;
+	bool stream;				/* false: --no-stream */
+};
+
+struct exchange_result {
+	int exit;		/* the exit code one-shot mode uses for this outcome */
+	char *message;		/* what went wrong, for people; NULL on success */
+	const char *status;	/* "complete", "incomplete", "interrupted", "error" */
+	struct buf content;	/* the answer's exact bytes */
+	struct buf reasoning;
+	char *finish_reason;	/* or NULL */
+	char *model;		/* as the server named it, or the one asked for */
+	char *id;		/* the completion id, or NULL */
+	struct api_usage usage;
+	bool has_usage;
+	bool blocked;		/* the provider's content filter stopped it */
+	int64_t conversation;	/* 0 when not logged */
+	int64_t message_id;	/* the answer's row, 0 when not logged */
+	int64_t latency_ms;	/* to the first byte; -1 */
+	int64_t duration_ms;
+};
+
+struct exchange_cb {
+	/* Text as it arrives (raw bytes: untrusted). Either may be NULL. */
+	void (*on_content)(const char *text, size_t len, void *arg);
+	void (*on_reasoning)(const char *text, size_t len, void *arg);
+	/* The first byte of the answer arrived (headers of a 2xx). May be NULL. */
+	void (*on_start)(void *arg);
+	/* A retry is coming: attempt n of max failed; waiting wait_ms. May be NULL. */
+	void (*on_retry)(int attempt, int max, long wait_ms, const char *why, void *arg);
+	/* Once, at the end; the result stays valid until exchange_free(). */
+	void (*on_done)(const struct exchange_result *res, void *arg);
+	void *arg;
+};
+
+/*
+ * Record the prompt and send it through the loop's transfers. Returns the
+ * exchange, or NULL with *cause set (the store refused; nothing was sent).
+ */
+struct exchange *exchange_start(struct loop *loop, const struct exchange_params *p,
+    const struct exchange_cb *cb, char **cause);
+
+/* Stop: on_done follows with status "interrupted" (exit 130). */
+void exchange_cancel(struct exchange *x);
+
+bool exchange_done(const struct exchange *x);
+const struct exchange_result *exchange_result(const struct exchange *x);
+void exchange_free(struct exchange *x); /* NULL-safe; cancels a running one quietly */
+
+/* The retries an exchange makes before the first byte. */
+#define EXCHANGE_RETRIES 2
+
+#endif

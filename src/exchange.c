@@ -1,0 +1,471 @@
+/* exchange.c: one prompt and its streamed answer, recorded in the store. */
+#include "common.h"
+
+#include <strings.h>
+#include <time.h>
+
+#include "api.h"
+#include "exchange.h"
+#include "http.h"
+#include "loop.h"
+#include "sse.h"
+#include "store.h"
+
+#define EXCHANGE_LINE_MAX ((size_t)1 << 20)
+#define EXCHANGE_FLUSH_MS 1000
+#define EXCHANGE_ANSWER_MAX ((size_t)256 << 20)
+
+struct exchange {
+	struct loop *loop;
+	struct exchange_params p;
+	struct exchange_cb cb;
+	struct http_transfer *xfer;
+	struct sse_parser *sse;
+	struct store *st;		/* NULL when not logging */
+	const char *model;		/* asked for */
+	const char *base_url;
+	int timer;
+	int64_t t0;
+	bool dirty;			/* arrived since the last save */
+	bool done_seen;			/* [DONE] */
+	bool finished;
+	bool has_error;			/* an error object arrived */
+	struct api_error error;
+	char *malformed;		/* why the stream could not be read */
+	struct exchange_result res;
+};
+
+static int64_t
+exchange_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Save the answer as it stands. */
+static void
+exchange_save(struct exchange *x, const char *status, const char *error)
+{
+	struct exchange_result *r = &x->res;
+	struct store_message m = {
+		.id = r->message_id,
+		.content = r->content.data,
+		.content_len = r->content.len,
+		.reasoning = r->reasoning.len > 0 ? r->reasoning.data : NULL,
+		.model = r->model,
+		.status = status,
+		.finish_reason = r->finish_reason,
+		.prompt_tokens = r->has_usage ? r->usage.prompt_tokens : -1,
+		.completion_tokens = r->has_usage ? r->usage.completion_tokens : -1,
+		.total_tokens = r->has_usage ? r->usage.total_tokens : -1,
+		.latency_ms = r->latency_ms,
+		.duration_ms = exchange_now() - x->t0,
+		.error = error,
+		.response_id = r->id,
+	};
+	char *cause = NULL;
+
+	x->dirty = false;
+	if (x->st == NULL || r->message_id <= 0)
+		return;
+	if (store_message_update(x->st, &m, &cause) != 0) {
+		fprintf(stderr, "confab: warning: %s\n", cause);
+		free(cause);
+	}
+}
+
+/* Once a second: save what arrived since the last save. */
+static void
+exchange_tick(void *arg)
+{
+	struct exchange *x = arg;
+
+	if (x->dirty)
+		exchange_save(x, "streaming", NULL);
+}
+
+/* Take one delta: keep it and pass the text on. */
+static void
+exchange_delta(struct exchange *x, struct api_delta *d)
+{
+	struct exchange_result *r = &x->res;
+
+	if (d->model != NULL && (r->model == NULL || strcmp(r->model, x->model) == 0)) {
+		free(r->model);
+		r->model = xstrdup(d->model);
+	}
+	if (d->id != NULL && r->id == NULL)
+		r->id = xstrdup(d->id);
+	if (d->has_usage) {
+		r->usage = d->usage;
+		r->has_usage = true;
+	}
+	if (d->finish_reason != NULL) {
+		free(r->finish_reason);
+		r->finish_reason = xstrdup(d->finish_reason);
+	}
+	if (d->reasoning != NULL) {
+		buf_add(&r->reasoning, d->reasoning, strlen(d->reasoning));
+		if (x->cb.on_reasoning != NULL)
+			x->cb.on_reasoning(d->reasoning, strlen(d->reasoning), x->cb.arg);
+	}
+	if (d->content != NULL) {
+		buf_add(&r->content, d->content, strlen(d->content));
+		if (x->cb.on_content != NULL)
+			x->cb.on_content(d->content, strlen(d->content), x->cb.arg);
+	}
+	if (d->has_error && !x->has_error) {
+		x->error = d->error;
+		memset(&d->error, 0, sizeof d->error);
+		x->has_error = true;
+	}
+	x->dirty = true;
+}
+
+/* One event-stream event. */
+static int
+exchange_event(const struct sse_event *ev, void *arg)
+{
+	struct exchange *x = arg;
+	struct api_delta d;
+	char *cause = NULL;
+
+	if (ev->data_len == 0)	/* an empty event, as some peers send: skip it */
+		return 0;
+	if (ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0) {
+		x->done_seen = true;
+		return 0;
+	}
+	if (api_chunk_parse(ev->data, ev->data_len, &d, &cause) != 0) {
+		x->malformed = cause;
+		return 1;
+	}
+	exchange_delta(x, &d);
+	api_delta_release(&d);
+	return x->has_error ? 1 : 0;
+}
+
+static bool
+exchange_on_headers(long status, const char *content_type, void *arg)
+{
+	struct exchange *x = arg;
+
+	x->res.latency_ms = exchange_now() - x->t0;
+	if (x->cb.on_start != NULL)
+		x->cb.on_start(x->cb.arg);
+	return content_type != NULL && strncasecmp(content_type, "text/event-stream", 17) == 0;
+}
+
+static int
+exchange_on_data(const char *data, size_t len, void *arg)
+{
+	struct exchange *x = arg;
+	char *cause = NULL;
+	int r = sse_feed(x->sse, data, len, &cause);
+
+	if (r < 0)
+		x->malformed = cause;
+	return r != 0;
+}
+
+static void
+exchange_on_retry(int attempt, long wait_ms, const char *why, void *arg)
+{
+	struct exchange *x = arg;
+
+	if (x->cb.on_retry != NULL)
+		x->cb.on_retry(attempt, EXCHANGE_RETRIES + 1, wait_ms, why, x->cb.arg);
+}
+
+/* Say why a non-2xx answer failed; set exit and message. */
+static void
+exchange_status_error(struct exchange *x, const struct http_result *h)
+{
+	struct exchange_result *r = &x->res;
+	struct api_error e;
+	bool parsed = api_error_parse(h->body.data, h->body.len, &e) == 0;
+	const char *msg = parsed ? e.message : "no error message";
+	const char *origin = x->p.access->key_origin;
+	char code[64] = "";
+
+	if (parsed && e.code != NULL)
+		snprintf(code, sizeof code, " %.50s", e.code);
+	r->exit = EXIT_PROVIDER;
+	if (h->status == 401 || h->status == 403) {
+		r->message = xasprintf("authentication failed (HTTP %ld%s: %s); check the API key "
+		    "from %s", h->status, code, msg, origin != NULL ? origin :
+		    "nowhere (no key was sent)");
+		r->exit = EXIT_AUTH;
+	} else if (parsed && api_error_is_content_filter(&e)) {
+		r->message = xasprintf("the provider blocked this content (HTTP %ld%s): %s",
+		    h->status, code, msg);
+		r->blocked = true;
+	} else if (parsed && api_error_is_quota(&e))
+		r->message = xasprintf("the provider refused: quota exhausted (HTTP %ld%s): %s",
+		    h->status, code, msg);
+	else if (h->status == 429)
+		r->message = xasprintf("rate limited by the provider (HTTP 429%s: %s) after %d "
+		    "attempts; wait and try again", code, msg, h->attempts);
+	else if (h->status == 404)
+		r->message = xasprintf("HTTP 404%s from %s: %s; check --model ('%s') and "
+		    "--base-url", code, x->base_url, msg, x->model);
+	else if (!parsed)
+		r->message = xasprintf("HTTP %ld from %s, and not an API error (%s)%s", h->status,
+		    x->base_url, h->content_type != NULL ? h->content_type : "no content type",
+		    h->attempts > 1 ? "; retries did not help" : "");
+	else
+		r->message = xasprintf("the provider failed (HTTP %ld%s): %s", h->status, code, msg);
+	if (parsed)
+		api_error_release(&e);
+}
+
+/* A 2xx body that was not an event stream: a whole response, or an error. */
+static void
+exchange_whole_body(struct exchange *x, const struct http_result *h)
+{
+	struct api_delta d;
+	char *cause = NULL;
+
+	if (api_response_parse(h->body.data, h->body.len, &d, &cause) != 0) {
+		x->malformed = cause;
+		return;
+	}
+	exchange_delta(x, &d);
+	api_delta_release(&d);
+	x->done_seen = true;
+}
+
+/* Decide how the answer ended: exit code, message, status. */
+static void
+exchange_classify(struct exchange *x, const struct http_result *h)
+{
+	struct exchange_result *r = &x->res;
+
+	r->exit = EXIT_OK;
+	r->status = "complete";
+	if (x->malformed != NULL) {
+		r->message = xasprintf("the provider's answer cannot be read: %s", x->malformed);
+		r->exit = EXIT_PROVIDER;
+		r->status = "error";
+	} else if (x->has_error && h->outcome != HTTP_STATUS) {
+		r->blocked = api_error_is_content_filter(&x->error);
+		r->message = xasprintf("the provider %s: %s%s%s%s", r->blocked ?
+		    "blocked the answer" : "stopped with an error", x->error.message,
+		    x->error.code != NULL ? " (" : "", x->error.code != NULL ? x->error.code : "",
+		    x->error.code != NULL ? ")" : "");
+		r->exit = EXIT_PROVIDER;
+		r->status = "error";
+	} else if (h->outcome == HTTP_CANCELLED) {
+		r->message = xstrdup("interrupted");
+		r->exit = EXIT_INTERRUPTED;
+		r->status = "interrupted";
+	} else if (h->outcome == HTTP_STATUS) {
+		exchange_status_error(x, h);
+		r->status = "error";
+	} else if (h->outcome != HTTP_OK) {
+		r->message = xasprintf("%s %s: %s%s", h->streamed ? "the answer from" :
+		    "cannot reach", x->base_url, h->error, !h->streamed && h->attempts > 1 ?
+		    " (after retries)" : "");
+		r->exit = EXIT_NETWORK;
+		r->status = h->streamed ? "incomplete" : "error";
+	} else if (!x->done_seen && r->finish_reason == NULL) {
+		r->message = xstrdup("the answer was cut off: the connection closed before it "
+		    "was complete");
+		r->exit = EXIT_NETWORK;
+		r->status = "incomplete";
+	}
+	if (r->finish_reason != NULL && strcmp(r->finish_reason, "content_filter") == 0)
+		r->blocked = true;
+}
+
+static void
+exchange_on_done(const struct http_result *h, void *arg)
+{
+	struct exchange *x = arg;
+	struct buf left;
+
+	x->xfer = NULL;
+	if (h->outcome == HTTP_OK && !h->streamed && x->malformed == NULL)
+		exchange_whole_body(x, h);
+	if (h->outcome == HTTP_OK && h->streamed && !x->done_seen && x->malformed == NULL) {
+		buf_init(&left, 0);
+		sse_finish(x->sse, &left);
+		if (left.len == 6 && memcmp(left.data, "[DONE]", 6) == 0)
+			x->done_seen = true;
+		buf_release(&left);
+	}
+	exchange_classify(x, h);
+	x->res.duration_ms = exchange_now() - x->t0;
+	exchange_save(x, x->res.status, x->res.message);
+	loop_remove_timer(x->loop, x->timer);
+	x->timer = -1;
+	x->finished = true;
+	if (x->cb.on_done != NULL)
+		x->cb.on_done(&x->res, x->cb.arg);
+}
+
+/* Store the conversation and the prompt before anything is sent. */
+static int
+exchange_record_prompt(struct exchange *x, char **cause)
+{
+	struct exchange_result *r = &x->res;
+	const char *prompt = x->p.prompt;
+	size_t tlen = strcspn(prompt, "\n");
+	char *title;
+
+	r->conversation = x->p.conversation;
+	if (r->conversation <= 0) {
+		title = xstrndup(prompt, tlen < 80 ? tlen : 80);
+		r->conversation = store_conversation_new(x->st, title, x->model, x->base_url, cause);
+		free(title);
+		if (r->conversation < 0)
+			return -1;
+	}
+	if (store_message_add(x->st, r->conversation, "user", prompt, x->model, "complete",
+	    cause) < 0)
+		return -1;
+	r->message_id = store_message_add(x->st, r->conversation, "assistant", "", x->model,
+	    "streaming", cause);
+	return r->message_id < 0 ? -1 : 0;
+}
+
+/* The request body for the prompt, the history and the options. */
+static char *
+exchange_body(struct exchange *x)
+{
+	const struct config *cfg = &x->p.app->cfg;
+	const char *system = config_get(cfg, CONFIG_SYSTEM);
+	const char *temp = config_get(cfg, CONFIG_TEMPERATURE);
+	const char *maxt = config_get(cfg, CONFIG_MAX_TOKENS);
+	const char *think = config_get(cfg, CONFIG_ENABLE_THINKING);
+	struct api_message *msgs = xcalloc(x->p.nhistory + 2, sizeof *msgs);
+	struct api_request req = {
+		.model = x->model,
+		.messages = msgs,
+		.stream = x->p.stream,
+		.temperature = temp != NULL ? strtod(temp, NULL) : -1,
+		.max_tokens = maxt != NULL ? strtol(maxt, NULL, 10) : 0,
+		.enable_thinking = think == NULL ? -1 : (strcmp(think, "yes") == 0 ||
+		    strcmp(think, "true") == 0 || strcmp(think, "1") == 0),
+	};
+	size_t n = 0;
+	char *body;
+
+	if (system != NULL)
+		msgs[n++] = (struct api_message){ API_SYSTEM, system };
+	if (x->p.nhistory > 0)
+		memcpy(msgs + n, x->p.history, x->p.nhistory * sizeof *msgs);
+	n += x->p.nhistory;
+	msgs[n++] = (struct api_message){ API_USER, x->p.prompt };
+	req.nmessages = n;
+	body = api_request_json(&req);
+	free(msgs);
+	return body;
+}
+
+struct exchange *
+exchange_start(struct loop *loop, const struct exchange_params *p, const struct exchange_cb *cb,
+    char **cause)
+{
+	struct exchange *x = xcalloc(1, sizeof *x);
+	const struct config *cfg = &p->app->cfg;
+	const char *hdrs[5] = { "Content-Type: application/json", NULL, NULL, NULL, NULL };
+	struct http_request hr = { 0 };
+	char *url, *body;
+	size_t h = 1;
+
+	x->loop = loop;
+	x->p = *p;
+	x->cb = *cb;
+	x->timer = -1;
+	x->model = config_get(cfg, CONFIG_MODEL);
+	x->base_url = config_get(cfg, CONFIG_BASE_URL);
+	buf_init(&x->res.content, EXCHANGE_ANSWER_MAX);
+	buf_init(&x->res.reasoning, EXCHANGE_ANSWER_MAX);
+	x->res.model = xstrdup(x->model);
+	x->res.latency_ms = -1;
+	if (p->log && (x->st = app_store(p->app, cause)) == NULL) {
+		exchange_free(x);
+		return NULL;
+	}
+	if (x->st != NULL && exchange_record_prompt(x, cause) != 0) {
+		exchange_free(x);
+		return NULL;
+	}
+	x->sse = sse_new(EXCHANGE_LINE_MAX, exchange_event, x);
+	body = exchange_body(x);
+	hdrs[h++] = p->stream ? "Accept: text/event-stream" : "Accept: application/json";
+	if (p->access->auth_header != NULL)
+		hdrs[h++] = p->access->auth_header;
+	url = xasprintf("%s%schat/completions", x->base_url,
+	    x->base_url[strlen(x->base_url) - 1] == '/' ? "" : "/");
+	hr.url = url;
+	hr.body = body;
+	hr.body_len = strlen(body);
+	hr.headers = hdrs;
+	hr.connect_timeout_s = strtol(config_get(cfg, CONFIG_CONNECT_TIMEOUT), NULL, 10);
+	hr.stall_timeout_s = strtol(config_get(cfg, CONFIG_TIMEOUT), NULL, 10);
+	hr.max_retries = EXCHANGE_RETRIES;
+	hr.max_body = (size_t)64 << 20;
+	hr.on_headers = exchange_on_headers;
+	hr.on_data = exchange_on_data;
+	hr.on_retry = exchange_on_retry;
+	hr.on_done = exchange_on_done;
+	hr.arg = x;
+	x->t0 = exchange_now();
+	x->timer = loop_add_timer(loop, EXCHANGE_FLUSH_MS, exchange_tick, x);
+	x->xfer = http_start(loop_http(loop), &hr);
+	free(url);
+	explicit_bzero(body, strlen(body));
+	free(body);
+	return x;
+}
+
+void
+exchange_cancel(struct exchange *x)
+{
+	if (x->xfer != NULL)
+		http_cancel(x->xfer);
+}
+
+bool
+exchange_done(const struct exchange *x)
+{
+	return x->finished;
+}
+
+const struct exchange_result *
+exchange_result(const struct exchange *x)
+{
+	return &x->res;
+}
+
+void
+exchange_free(struct exchange *x)
+{
+	struct exchange_result *r;
+
+	if (x == NULL)
+		return;
+	if (x->xfer != NULL) {
+		x->cb.on_done = NULL;
+		http_cancel(x->xfer);	/* its on_done will not find us: drain it now */
+		while (x->xfer != NULL)
+			http_poll(loop_http(x->loop), NULL, 0, 100);
+	}
+	if (x->timer >= 0)
+		loop_remove_timer(x->loop, x->timer);
+	r = &x->res;
+	sse_free(x->sse);
+	api_error_release(&x->error);
+	free(x->malformed);
+	buf_release(&r->content);
+	buf_release(&r->reasoning);
+	free(r->message);
+	free(r->finish_reason);
+	free(r->model);
+	free(r->id);
+	free(x);
+}

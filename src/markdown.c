@@ -1,0 +1,4 @@
+/* markdown.c: placeholder */
+#include "common.h"
+
+#include "markdown.h"
