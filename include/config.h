@@ -59,6 +59,10 @@ struct config_flags {
 int config_load(struct config *cfg, const struct config_flags *flags, char **cause);
 void config_release(struct config *cfg);
 
+/* Change a setting while running (/model, /system); origin is a label such as "/model". */
+void config_override(struct config *cfg, enum config_key key, const char *value,
+    const char *origin);
+
 /* The setting (borrowed), or NULL. */
 const char *config_get(const struct config *cfg, enum config_key key);
 

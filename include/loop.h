@@ -33,6 +33,9 @@ void loop_on_signal(struct loop *l, loop_signal_fn fn, void *arg);
 int loop_add_timer(struct loop *l, int interval_ms, void (*fn)(void *arg), void *arg);
 void loop_remove_timer(struct loop *l, int id);
 
+/* Call fn after each round of dispatching (the UI redraws there). */
+void loop_set_idle(struct loop *l, void (*fn)(void *arg), void *arg);
+
 /* Run until loop_stop(), or until no transfer and no descriptor is left. */
 int loop_run(struct loop *l);
 void loop_stop(struct loop *l);

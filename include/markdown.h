@@ -52,16 +52,23 @@ struct md_doc {
  * Headings, emphasis, lists (nested, numbered), block quotes, fenced code
  * blocks (set apart, not re-wrapped: long code lines are cut into width-sized
  * pieces), tables (columns sized to fit, cells wrapped), thematic breaks,
- * links. Blocks are separated by one empty line.
+ * links. Blocks are separated by one empty line (none inside tight lists);
+ * a render into a doc that already has lines begins with that empty line, so
+ * renders of consecutive pieces of a source join up. Raw HTML shows as text.
+ * A lone CR shows as "^M", and so does U+FDD0, which stands for it inside.
  */
 void markdown_render(const char *src, size_t len, int width, struct md_doc *doc);
 
 /*
  * How many bytes at the start of a growing src form finished blocks: the
- * offset just after the last blank line that is outside a code fence (0 when
- * there is none). Rendering src[0..stable) and src[stable..len) separately
- * gives the same lines as rendering the whole, for sources that do not use
- * reference links defined later.
+ * start of the last line that follows a blank line outside a code fence and
+ * surely begins a new top-level block (it is not indented and no list item,
+ * so no list goes on), 0 when there is none. It lands just after an LF and
+ * does not shrink as src grows. Rendering src[0..stable) and src[stable..len)
+ * into one doc gives the same lines as rendering the whole, for sources
+ * without link reference definitions. Fences are followed as md4c 0.4.8
+ * reads them, inside list items too; fences inside block quotes or right
+ * after table rows in unusual layouts may still be misread.
  */
 size_t markdown_stable(const char *src, size_t len);
 

@@ -66,6 +66,15 @@ config_key_name(enum config_key key)
 	return config_table[key].name;
 }
 
+void
+config_override(struct config *cfg, enum config_key key, const char *value, const char *origin)
+{
+	free(cfg->value[key]);
+	free(cfg->origin[key]);
+	cfg->value[key] = value != NULL ? xstrdup(value) : NULL;
+	cfg->origin[key] = xstrdup(origin);
+}
+
 const char *
 config_get(const struct config *cfg, enum config_key key)
 {

@@ -33,6 +33,8 @@ struct loop {
 		void (*fn)(void *);
 		void *arg;
 	} timers[LOOP_MAX_TIMERS];
+	void (*idle_fn)(void *);
+	void *idle_arg;
 	bool stop;
 };
 
@@ -181,6 +183,13 @@ loop_timeout(struct loop *l)
 }
 
 void
+loop_set_idle(struct loop *l, void (*fn)(void *arg), void *arg)
+{
+	l->idle_fn = fn;
+	l->idle_arg = arg;
+}
+
+void
 loop_stop(struct loop *l)
 {
 	l->stop = true;
@@ -222,6 +231,8 @@ loop_run(struct loop *l)
 		for (i = 0; i < n && i < l->nfds; i++)
 			if (pfd[i + 1].revents & POLLIN)
 				l->fds[i].fn(l->fds[i].fd, l->fds[i].arg);
+		if (l->idle_fn != NULL)
+			l->idle_fn(l->idle_arg);
 	}
 	return 0;
 }

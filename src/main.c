@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "consent.h"
 #include "http.h"
+#include "ui.h"
 
 static const char usage_text[] =
 "usage: confab [OPTIONS] PROMPT...          ask once; the answer alone on stdout\n"
@@ -42,6 +43,7 @@ static const char usage_text[] =
 "  -c, --continue          continue the latest conversation\n"
 "      --no-log            keep this exchange out of the store\n"
 "      --raw               write the model's bytes unfiltered (escape codes included)\n"
+"      --plain             line mode instead of the full-screen UI\n"
 "  -q, --quiet             print less\n"
 "\n"
 "The API key comes from $DASHSCOPE_API_KEY, or a profile's api_key_env or api_key_cmd;\n"
@@ -197,9 +199,8 @@ find_command(const char *word)
 }
 
 /*
- * Interactive chat is not built yet, but the consent gate already guards
- * it: on a terminal, an unaccepted state opens the review, as the
- * full-screen UI will.
+ * Interactive chat: the full-screen UI when the terminal can do it. Line
+ * mode is not built yet: there, an unaccepted state opens the review.
  */
 static int
 interactive(struct app *app)
@@ -209,6 +210,8 @@ interactive(struct app *app)
 	char *cause = NULL;
 	int r;
 
+	if (!app->plain && ui_possible())
+		return ui_run(app);
 	if ((st = app_store(app, &cause)) == NULL ||
 	    consent_current_load(&app->cfg, st, &cur, &cause) != 0) {
 		app_error("%s", cause);
@@ -220,8 +223,8 @@ interactive(struct app *app)
 	free(cause);
 	if (r != 0)
 		return cmd_terms(app, 0, NULL);
-	app_error("interactive chat is not part of this build yet; ask one-shot questions with "
-	    "confab \"your question\"");
+	app_error("line-mode chat is not part of this build yet; use the full-screen UI on a "
+	    "terminal that can do it, or ask one-shot questions with confab \"your question\"");
 	return EXIT_USAGE;
 }
 

@@ -1,4 +1,1969 @@
-/* markdown.c: placeholder */
+/*
+ * markdown.c: Markdown (through md4c) laid out as styled display lines.
+ *
+ * md4c calls back for each block, span and piece of text. The text of a leaf
+ * block (paragraph, heading, code block, table cell) is gathered, sanitised
+ * as it arrives, in a struct md_text: bytes plus style runs over them. When
+ * the leaf ends it is laid out: wrapped by display width and prefixed by the
+ * containers around it (quote bars, list markers, hanging indents).
+ *
+ * Blocks are parted by one empty line, made lazily just before the first line
+ * of the next block, so that a render appended to a doc that already has
+ * lines starts with it and renders of consecutive pieces of a source join up.
+ */
 #include "common.h"
 
 #include "markdown.h"
+
+#include <limits.h>
+#include <md4c.h>
+
+#include "buf.h"
+#include "text.h"
+
+#define MD_PARSE_FLAGS (MD_DIALECT_GITHUB | MD_FLAG_NOHTML)
+#define MD_CODE_INDENT 2
+
+/*
+ * md4c ends a line at a lone CR; it is passed in as U+FDD0 (a noncharacter,
+ * for internal use) and shown as "^M", as a U+FDD0 of the source is.
+ */
+static const char md_crmark[] = "\xef\xb7\x90";
+
+static const char md_spaces[] = "                                ";
+
+/* A run of a leaf's text in one style: text[off, off + len). */
+struct md_run {
+	size_t off;
+	size_t len;
+	unsigned int style;
+};
+
+/* Sanitised text of a leaf block and its style runs. */
+struct md_text {
+	struct buf text;
+	struct md_run *runs;
+	size_t nruns;
+	size_t runsalloc;
+	int col;	/* columns from the last LF to text[coloff], for TAB stops */
+	size_t coloff;
+};
+
+/* One wrapped line of a md_text: text[off, off + len). */
+struct md_seg {
+	size_t off;
+	size_t len;
+};
+
+struct md_segs {
+	struct md_seg *v;
+	size_t n;
+	size_t alloc;
+};
+
+/* Containers around the current block. */
+enum {
+	MD_C_QUOTE,
+	MD_C_LIST,
+	MD_C_ITEM,
+};
+
+struct md_cont {
+	int kind;
+	bool tight;		/* a list or an item of one without blank lines */
+	bool ordered;		/* lists */
+	char delim;		/* ordered lists: '.' or ')' */
+	unsigned int next;	/* ordered lists: the next item's number */
+	char marker[48];	/* items: "• ", "12. ", "• [x] " */
+	size_t mlen;
+	int mw;			/* items: columns of the marker and the hanging indent */
+};
+
+/* A link or image being read: where its text starts and its URL. */
+struct md_ref {
+	bool image;
+	bool colon;		/* an image whose ": " before the alt text is to come */
+	size_t off;
+	char *url;
+	size_t ulen;
+};
+
+/* A table being read; it is laid out when it ends. */
+struct md_table {
+	unsigned int ncols;
+	unsigned int nhead;
+	struct md_text *cells;	/* row-major, nrows * ncols */
+	size_t nrows;
+	size_t rowsalloc;
+	unsigned int col;	/* the next cell of the current row */
+	int *align;		/* per column, from the first row */
+};
+
+/* A span of the line being built: ltext[off, off + len). */
+struct md_lspan {
+	size_t off;
+	size_t len;
+	unsigned int style;
+};
+
+/* What the leaf text holds. */
+enum {
+	MD_L_NONE,
+	MD_L_PARA,
+	MD_L_HEADING,
+	MD_L_CODE,
+	MD_L_CELL,
+};
+
+struct md_render {
+	int width;
+	int maxp;		/* widest prefix the containers may take */
+
+	struct md_cont *cont;
+	size_t depth;
+	size_t contalloc;
+	size_t nstarted;	/* containers, from the outside, that have lines */
+	size_t low;		/* shallowest depth since the last leaf began */
+	size_t nquote;
+	bool any;		/* some line precedes the next leaf */
+	bool leafopen;		/* the current leaf has begun its lines */
+
+	unsigned int style;	/* of the open spans */
+	unsigned int *styles;
+	size_t nstyles;
+	size_t stylesalloc;
+
+	struct md_ref *refs;
+	size_t nrefs;
+	size_t refsalloc;
+
+	int leaf;
+	unsigned int hlevel;
+	struct md_text in;
+	struct md_text lang;
+	struct md_table table;
+	struct md_segs segs;
+
+	struct text_sanitizer san;
+	struct buf tmp;
+
+	struct buf ltext;
+	struct md_lspan *lspans;
+	size_t nlspans;
+	size_t lspansalloc;
+	unsigned int lq;	/* MD_QUOTE for what follows the prefix */
+
+	struct md_line *lines;
+	size_t nlines;
+	size_t linesalloc;
+};
+
+/* Make room in v (n used of *alloc) for one more element, growing geometrically. */
+static void *
+md_grow(void *v, size_t n, size_t *alloc, size_t size)
+{
+	if (n < *alloc)
+		return v;
+	*alloc = *alloc == 0 ? 8 : *alloc * 2;
+	return xreallocarray(v, *alloc, size);
+}
+
+/* ---- gathered text ------------------------------------------------------- */
+
+static void
+md_text_init(struct md_text *t)
+{
+	memset(t, 0, sizeof *t);
+	buf_init(&t->text, 0);
+}
+
+static void
+md_text_reset(struct md_text *t)
+{
+	buf_reset(&t->text);
+	t->nruns = 0;
+	t->col = 0;
+	t->coloff = 0;
+}
+
+static void
+md_text_release(struct md_text *t)
+{
+	buf_release(&t->text);
+	free(t->runs);
+	md_text_init(t);
+}
+
+/* Append s[0..n), already safe, to t in style. */
+static void
+md_put(struct md_text *t, const char *s, size_t n, unsigned int style)
+{
+	struct md_run *run;
+	size_t off = t->text.len;
+
+	if (n == 0 || buf_add(&t->text, s, n) != 0)
+		return;
+	run = t->nruns > 0 ? &t->runs[t->nruns - 1] : NULL;
+	if (run != NULL && run->style == style && run->off + run->len == off)
+		run->len += n;
+	else {
+		t->runs = md_grow(t->runs, t->nruns, &t->runsalloc, sizeof *t->runs);
+		run = &t->runs[t->nruns++];
+		run->off = off;
+		run->len = n;
+		run->style = style;
+	}
+}
+
+/* Columns from the last LF to the end of t (measuring only what was not yet). */
+static int
+md_text_col(struct md_text *t)
+{
+	const char *s = t->text.data + t->coloff, *lf;
+	size_t n = t->text.len - t->coloff;
+
+	lf = memrchr(s, '\n', n);
+	if (lf != NULL)
+		t->col = text_width(lf + 1, (size_t)(s + n - lf - 1));
+	else
+		t->col += text_width(s, n);
+	t->coloff = t->text.len;
+	return t->col;
+}
+
+/* Append all of src to dst with extra style bits. */
+static void
+md_text_copy(struct md_text *dst, const struct md_text *src, unsigned int extra)
+{
+	size_t i;
+
+	for (i = 0; i < src->nruns; i++)
+		md_put(dst, src->text.data + src->runs[i].off, src->runs[i].len,
+		    src->runs[i].style | extra);
+}
+
+/* Append one character, or what the sanitiser shows for it, as MD_CONTROL. */
+static void
+md_add_char(struct md_render *r, struct md_text *t, const char *s, size_t n, unsigned int style)
+{
+	struct buf *tmp = &r->tmp;
+
+	buf_reset(tmp);
+	text_sanitize(&r->san, s, n, tmp);
+	text_sanitize_finish(&r->san, tmp);
+	if (tmp->len == n && memcmp(tmp->data, s, n) == 0)
+		md_put(t, s, n, style);
+	else
+		md_put(t, tmp->data, tmp->len, style | MD_CONTROL);
+}
+
+/* md_add a character at a time: TABs, LFs, lone CRs and controls. */
+static void
+md_add_slow(struct md_render *r, struct md_text *t, const char *s, size_t n,
+    unsigned int style, bool lf)
+{
+	size_t i = 0, j, cl;
+	unsigned int cp;
+
+	while (i < n) {
+		for (j = i; j < n && s[j] >= 0x20 && s[j] < 0x7f; j++)
+			/* nothing */;
+		if (j > i) {
+			md_put(t, s + i, j - i, style);
+			i = j;
+			continue;
+		}
+		cl = text_utf8_seq(s + i, n - i, &cp);
+		if (cl == 0) {
+			cl = 1;
+			cp = 0xfffd;
+		}
+		if (s[i] == '\t')
+			md_put(t, md_spaces, (size_t)(4 - md_text_col(t) % 4), style);
+		else if (s[i] == '\n')
+			md_put(t, lf ? "\n" : " ", 1, style);
+		else if (cp == 0xfdd0)
+			md_add_char(r, t, "\r", 1, style);
+		else
+			md_add_char(r, t, s + i, cl, style);
+		i += cl;
+	}
+}
+
+/*
+ * Append untrusted s[0..n) to t in style: what the sanitiser changes shows
+ * visibly as MD_CONTROL, TABs become spaces to the next multiple of 4
+ * columns, an LF stays (lf, code blocks) or becomes a space.
+ */
+static void
+md_add(struct md_render *r, struct md_text *t, const char *s, size_t n, unsigned int style,
+    bool lf)
+{
+	struct buf *tmp = &r->tmp;
+
+	buf_reset(tmp);
+	text_sanitize(&r->san, s, n, tmp);
+	text_sanitize_finish(&r->san, tmp);
+	if (tmp->len == n && memcmp(tmp->data, s, n) == 0 && memchr(s, '\t', n) == NULL &&
+	    (lf || memchr(s, '\n', n) == NULL) &&
+	    memmem(s, n, md_crmark, 3) == NULL)
+		md_put(t, s, n, style);
+	else
+		md_add_slow(r, t, s, n, style, lf);
+}
+
+/* ---- entities ------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	const char *utf8;
+} md_entities[] = {
+	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" }, { "apos", "'" },
+	{ "nbsp", "\xc2\xa0" }, { "copy", "©" }, { "reg", "®" }, { "trade", "™" },
+	{ "mdash", "—" }, { "ndash", "–" }, { "hellip", "…" }, { "laquo", "«" },
+	{ "raquo", "»" }, { "lsquo", "‘" }, { "rsquo", "’" }, { "ldquo", "“" },
+	{ "rdquo", "”" }, { "bull", "•" }, { "middot", "·" }, { "times", "×" },
+	{ "divide", "÷" }, { "deg", "°" }, { "plusmn", "±" }, { "ne", "≠" }, { "le", "≤" },
+	{ "ge", "≥" }, { "larr", "←" }, { "rarr", "→" }, { "uarr", "↑" }, { "darr", "↓" },
+	{ "harr", "↔" }, { "rArr", "⇒" }, { "euro", "€" }, { "pound", "£" }, { "yen", "¥" },
+	{ "cent", "¢" }, { "sect", "§" }, { "para", "¶" }, { "infin", "∞" },
+};
+
+/* Encode code point cp (valid) as UTF-8 into out; returns the length. */
+static size_t
+md_utf8_put(unsigned int cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* Decode a numeric entity ("&#39;", "&#x27;") into out; 0 when malformed. */
+static size_t
+md_entity_number(const char *s, size_t n, char *out)
+{
+	unsigned int v = 0, d, base = 10;
+	size_t i = 2, digits = 0;
+
+	if (i < n - 1 && (s[i] == 'x' || s[i] == 'X')) {
+		base = 16;
+		i++;
+	}
+	for (; i < n - 1; i++, digits++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			d = (unsigned int)(s[i] - '0');
+		else if (base == 16 && s[i] >= 'a' && s[i] <= 'f')
+			d = (unsigned int)(s[i] - 'a' + 10);
+		else if (base == 16 && s[i] >= 'A' && s[i] <= 'F')
+			d = (unsigned int)(s[i] - 'A' + 10);
+		else
+			return 0;
+		if (v <= 0x10ffff)
+			v = v * base + d;
+	}
+	if (digits == 0 || digits > (base == 16 ? 6 : 7))
+		return 0;
+	if (v == 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		v = 0xfffd;
+	return md_utf8_put(v, out);
+}
+
+/* Decode the entity s[0..n) into out (8 bytes); returns its length, 0 when unknown. */
+static size_t
+md_entity_decode(const char *s, size_t n, char *out)
+{
+	size_t i, len;
+
+	if (n < 3 || s[0] != '&' || s[n - 1] != ';')
+		return 0;
+	if (s[1] == '#')
+		return md_entity_number(s, n, out);
+	for (i = 0; i < nitems(md_entities); i++) {
+		if (strlen(md_entities[i].name) != n - 2 ||
+		    memcmp(md_entities[i].name, s + 1, n - 2) != 0)
+			continue;
+		len = strlen(md_entities[i].utf8);
+		memcpy(out, md_entities[i].utf8, len);
+		return len;
+	}
+	return 0;
+}
+
+/* The raw value of attribute a, entities decoded, into out. */
+static void
+md_attr(const MD_ATTRIBUTE *a, struct buf *out)
+{
+	const char *s;
+	char dec[8];
+	size_t i, n, d;
+
+	for (i = 0; a->size > 0 && a->substr_offsets[i] < a->size; i++) {
+		s = a->text + a->substr_offsets[i];
+		n = a->substr_offsets[i + 1] - a->substr_offsets[i];
+		if (a->substr_types[i] == MD_TEXT_NULLCHAR)
+			(void)buf_add(out, "\xef\xbf\xbd", 3);
+		else if (a->substr_types[i] == MD_TEXT_ENTITY &&
+		    (d = md_entity_decode(s, n, dec)) != 0)
+			(void)buf_add(out, dec, d);
+		else
+			(void)buf_add(out, s, n);
+	}
+}
+
+/* ---- clusters and wrapping ----------------------------------------------- */
+
+static bool
+md_regional(unsigned int cp)
+{
+	return cp >= 0x1f1e6 && cp <= 0x1f1ff;
+}
+
+/*
+ * Bytes of the cluster at s that a line never splits: a character and the
+ * zero-width characters, ZWJ-joined characters, emoji modifiers and second
+ * regional indicator after it, up to maxw columns. *w gets its columns (the
+ * sum of its characters', as text_width counts), *first its first character.
+ */
+static size_t
+md_cluster(const char *s, size_t len, int maxw, int *w, unsigned int *first)
+{
+	unsigned int cp, prev;
+	size_t i, n;
+	int cw, ri;
+
+	if ((unsigned char)s[0] < 0x80 && (len == 1 || (unsigned char)s[1] < 0x80)) {
+		*first = (unsigned char)s[0];
+		*w = text_cp_width(*first);
+		return 1;
+	}
+	n = text_utf8_seq(s, len, &cp);
+	if (n == 0) {
+		*first = 0xfffd;
+		*w = 1;
+		return 1;
+	}
+	*first = cp;
+	*w = text_cp_width(cp);
+	ri = md_regional(cp);
+	for (i = n, prev = cp; i < len; i += n, prev = cp) {
+		n = text_utf8_seq(s + i, len - i, &cp);
+		if (n == 0 || cp <= 0x20)
+			break;
+		cw = text_cp_width(cp);
+		if (md_regional(cp) && ri == 1)
+			ri++;
+		else if (prev != 0x200d && cw != 0 && (cp < 0x1f3fb || cp > 0x1f3ff))
+			break;
+		if (*w + cw > maxw)
+			break;
+		*w += cw;
+	}
+	return i;
+}
+
+/* True for the wide scripts that wrap between characters (not Hangul: it has spaces). */
+static bool
+md_cjk(unsigned int cp)
+{
+	return (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+/* True for punctuation a line must not start with. */
+static bool
+md_no_start(unsigned int cp)
+{
+	static const unsigned int list[] = {
+		0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff01, 0xff1f, 0xff09,
+		0x3009, 0x300b, 0x300d, 0x300f, 0x3011, 0x3015, 0xff5d, 0x30fb, 0x30fc,
+		0x2019, 0x201d, 0x2026,
+	};
+	size_t i;
+
+	if (cp < 0x80)
+		return strchr("!),.:;?]}%'\"", (int)cp) != NULL && cp != 0;
+	for (i = 0; i < nitems(list); i++) {
+		if (list[i] == cp)
+			return true;
+	}
+	return false;
+}
+
+/* True for punctuation a line must not end with. */
+static bool
+md_no_end(unsigned int cp)
+{
+	return cp == 0xff08 || cp == 0x3008 || cp == 0x300a || cp == 0x300c || cp == 0x300e ||
+	    cp == 0x3010 || cp == 0x3014 || cp == 0xff5b || cp == 0x2018 || cp == 0x201c ||
+	    (cp < 0x80 && cp != 0 && strchr("([{", (int)cp) != NULL);
+}
+
+/* True when a line may break between characters prev and cp (CJK text). */
+static bool
+md_cjk_break(unsigned int prev, unsigned int cp)
+{
+	if (prev == 0 || (!md_cjk(cp) && !md_cjk(prev)))
+		return false;
+	return !md_no_end(prev) && !md_no_start(cp);
+}
+
+static void
+md_seg_push(struct md_segs *segs, size_t off, size_t len)
+{
+	segs->v = md_grow(segs->v, segs->n, &segs->alloc, sizeof *segs->v);
+	segs->v[segs->n].off = off;
+	segs->v[segs->n].len = len;
+	segs->n++;
+}
+
+/*
+ * Wrap s[0..len) into segs of at most width columns: break at blanks (left
+ * out), between CJK characters, and inside a word too long for a line
+ * (between clusters); every LF breaks. As text_wrap, with clusters kept whole.
+ */
+static void
+md_wrap(const char *s, size_t len, int width, struct md_segs *segs)
+{
+	size_t start = 0, i = 0, brk = 0, end, n;
+	unsigned int cp, prev = 0;
+	bool havebrk = false;
+	int col = 0, w;
+
+	segs->n = 0;
+	while (i < len) {
+		if (s[i] == '\n') {
+			for (end = i; end > start && s[end - 1] == ' '; end--)
+				/* nothing */;
+			md_seg_push(segs, start, end - start);
+			start = ++i;
+			col = 0;
+			havebrk = false;
+			prev = 0;
+			continue;
+		}
+		n = md_cluster(s + i, len - i, width, &w, &cp);
+		if (s[i] == ' ') {
+			if (i > start && s[i - 1] != ' ') {
+				brk = i;
+				havebrk = true;
+			}
+		} else if (i > start && md_cjk_break(prev, cp)) {
+			brk = i;
+			havebrk = true;
+		}
+		if (col + w > width && i > start) {
+			end = havebrk ? brk : i;
+			for (i = end; i < len && s[i] == ' '; i++)
+				/* nothing */;
+			while (end > start && s[end - 1] == ' ')
+				end--;
+			md_seg_push(segs, start, end - start);
+			start = i;
+			col = 0;
+			havebrk = false;
+			prev = 0;
+			continue;
+		}
+		col += w;
+		i += n;
+		prev = cp;
+	}
+	if (start < len || segs->n == 0) {
+		for (end = len; end > start && s[end - 1] == ' '; end--)
+			/* nothing */;
+		md_seg_push(segs, start, end - start);
+	}
+}
+
+/* Bytes of the longest start of s[0..len) of whole clusters within cols columns (one at least). */
+static size_t
+md_fit(const char *s, size_t len, int cols)
+{
+	size_t i = 0, n;
+	unsigned int cp;
+	int col = 0, w;
+
+	while (i < len) {
+		n = md_cluster(s + i, len - i, cols, &w, &cp);
+		if (i > 0 && col + w > cols)
+			break;
+		col += w;
+		i += n;
+	}
+	return i;
+}
+
+/* ---- lines --------------------------------------------------------------- */
+
+/* Add s[0..n), safe, to the line being built. */
+static void
+md_line_add(struct md_render *r, const char *s, size_t n, unsigned int style)
+{
+	struct md_lspan *ls;
+	size_t off = r->ltext.len;
+
+	style |= r->lq;
+	if (n == 0 || buf_add(&r->ltext, s, n) != 0)
+		return;
+	ls = r->nlspans > 0 ? &r->lspans[r->nlspans - 1] : NULL;
+	if (ls != NULL && ls->style == style) {
+		ls->len += n;
+		return;
+	}
+	r->lspans = md_grow(r->lspans, r->nlspans, &r->lspansalloc, sizeof *r->lspans);
+	ls = &r->lspans[r->nlspans++];
+	ls->off = off;
+	ls->len = n;
+	ls->style = style;
+}
+
+/* Add n spaces to the line. */
+static void
+md_line_spaces(struct md_render *r, int n, unsigned int style)
+{
+	int k;
+
+	for (; n > 0; n -= k) {
+		k = n < (int)sizeof md_spaces - 1 ? n : (int)sizeof md_spaces - 1;
+		md_line_add(r, md_spaces, (size_t)k, style);
+	}
+}
+
+/* Add s (one column wide) n times to the line. */
+static void
+md_line_repeat(struct md_render *r, const char *s, int n, unsigned int style)
+{
+	for (; n > 0; n--)
+		md_line_add(r, s, strlen(s), style);
+}
+
+/* Add text t[off, off + len) to the line in its styles plus extra; *ri is a run hint. */
+static void
+md_line_text(struct md_render *r, const struct md_text *t, size_t off, size_t len, size_t *ri,
+    unsigned int extra)
+{
+	const struct md_run *run;
+	size_t end = off + len, a, b, i;
+
+	while (*ri < t->nruns && t->runs[*ri].off + t->runs[*ri].len <= off)
+		(*ri)++;
+	for (i = *ri; i < t->nruns && t->runs[i].off < end; i++) {
+		run = &t->runs[i];
+		a = run->off > off ? run->off : off;
+		b = run->off + run->len < end ? run->off + run->len : end;
+		if (b > a)
+			md_line_add(r, t->text.data + a, b - a, run->style | extra);
+	}
+}
+
+/* Keep the line being built (trim: without trailing blanks); returns its width. */
+static int
+md_line_end(struct md_render *r, bool trim)
+{
+	struct md_line *line;
+	struct md_lspan *ls;
+	struct md_span *sp;
+	size_t i;
+
+	while (trim && r->ltext.len > 0 && r->ltext.data[r->ltext.len - 1] == ' ')
+		r->ltext.data[--r->ltext.len] = '\0';
+	while (r->nlspans > 0 && r->lspans[r->nlspans - 1].off >= r->ltext.len)
+		r->nlspans--;
+	if (r->nlspans > 0)
+		r->lspans[r->nlspans - 1].len = r->ltext.len - r->lspans[r->nlspans - 1].off;
+
+	r->lines = md_grow(r->lines, r->nlines, &r->linesalloc, sizeof *r->lines);
+	line = &r->lines[r->nlines++];
+	line->nspans = r->nlspans;
+	line->spans = NULL;
+	if (r->nlspans > 0)
+		line->spans = xreallocarray(NULL, r->nlspans, sizeof *line->spans);
+	for (i = 0; i < r->nlspans; i++) {
+		ls = &r->lspans[i];
+		sp = &line->spans[i];
+		sp->text = xmalloc(ls->len + 1);
+		memcpy(sp->text, r->ltext.data + ls->off, ls->len);
+		sp->text[ls->len] = '\0';
+		sp->len = ls->len;
+		sp->style = ls->style;
+	}
+	line->width = text_width(r->ltext.data, r->ltext.len);
+	buf_reset(&r->ltext);
+	r->nlspans = 0;
+	r->lq = 0;
+	r->any = true;
+	return line->width;
+}
+
+/* ---- containers ---------------------------------------------------------- */
+
+/* Columns container c adds to the prefix. */
+static int
+md_cont_width(const struct md_cont *c)
+{
+	if (c->kind == MD_C_QUOTE)
+		return 2;
+	if (c->kind == MD_C_ITEM)
+		return c->mw;
+	return 0;
+}
+
+/* The outermost container shown: inner ones first, within maxp columns (*width). */
+static size_t
+md_prefix_first(const struct md_render *r, int *width)
+{
+	size_t i = r->depth;
+	int w = 0, cw;
+
+	while (i > 0) {
+		cw = md_cont_width(&r->cont[i - 1]);
+		if (w + cw > r->maxp)
+			break;
+		w += cw;
+		i--;
+	}
+	*width = w;
+	return i;
+}
+
+/* Columns left for a block's text after the prefix. */
+static int
+md_room(const struct md_render *r)
+{
+	int pw;
+
+	(void)md_prefix_first(r, &pw);
+	return r->width - pw;
+}
+
+/*
+ * Add the prefix: quote bars, an item's marker on its first line and its
+ * hanging indent after. A separator line (sep) has only the containers that
+ * already have lines; other lines begin the containers.
+ */
+static void
+md_prefix(struct md_render *r, bool sep)
+{
+	struct md_cont *c;
+	size_t i;
+	int w;
+
+	for (i = md_prefix_first(r, &w); i < r->depth; i++) {
+		c = &r->cont[i];
+		if (sep && i >= r->nstarted)
+			break;
+		if (c->kind == MD_C_QUOTE)
+			md_line_add(r, "│ ", strlen("│ "), MD_DIM | MD_QUOTE);
+		else if (c->kind == MD_C_ITEM && i >= r->nstarted)
+			md_line_add(r, c->marker, c->mlen, MD_DIM);
+		else if (c->kind == MD_C_ITEM)
+			md_line_spaces(r, c->mw, 0);
+	}
+	if (!sep) {
+		r->nstarted = r->depth;
+		r->lq = r->nquote > 0 ? MD_QUOTE : 0;
+	}
+}
+
+/* True when the next leaf is parted from the last one: not inside one tight list. */
+static bool
+md_need_sep(const struct md_render *r)
+{
+	const struct md_cont *c;
+
+	if (r->low == 0)
+		return true;
+	c = &r->cont[r->low - 1];
+	return !((c->kind == MD_C_LIST || c->kind == MD_C_ITEM) && c->tight);
+}
+
+/* Begin a line: the separator before a leaf's first line, then the prefix. */
+static void
+md_line_start(struct md_render *r)
+{
+	if (!r->leafopen) {
+		r->leafopen = true;
+		if (r->any && md_need_sep(r)) {
+			md_prefix(r, true);
+			(void)md_line_end(r, true);
+		}
+		r->low = r->depth;
+	}
+	md_prefix(r, false);
+}
+
+/* Push a container. */
+static struct md_cont *
+md_push(struct md_render *r, int kind)
+{
+	struct md_cont *c;
+
+	r->cont = md_grow(r->cont, r->depth, &r->contalloc, sizeof *r->cont);
+	c = &r->cont[r->depth++];
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	if (kind == MD_C_QUOTE)
+		r->nquote++;
+	return c;
+}
+
+static void
+md_pop(struct md_render *r)
+{
+	if (r->depth == 0)
+		return;
+	if (r->cont[--r->depth].kind == MD_C_QUOTE)
+		r->nquote--;
+	if (r->nstarted > r->depth)
+		r->nstarted = r->depth;
+	if (r->low > r->depth)
+		r->low = r->depth;
+}
+
+/* Push a list item with its marker ("• ", "3. ", task box), cut to fit maxp. */
+static void
+md_push_item(struct md_render *r, const MD_BLOCK_LI_DETAIL *d)
+{
+	struct md_cont *list = r->depth > 0 ? &r->cont[r->depth - 1] : NULL, *c;
+	bool ordered = list != NULL && list->ordered, tight = list == NULL || list->tight;
+	char delim = list != NULL ? list->delim : '.';
+	unsigned int num = list != NULL ? list->next++ : 1;
+	int n;
+
+	c = md_push(r, MD_C_ITEM);
+	c->tight = tight;
+	if (ordered)
+		n = snprintf(c->marker, sizeof c->marker, "%u%c ", num, delim);
+	else
+		n = snprintf(c->marker, sizeof c->marker, "• ");
+	if (d != NULL && d->is_task)
+		n += snprintf(c->marker + n, sizeof c->marker - (size_t)n, "[%c] ",
+		    d->task_mark == ' ' ? ' ' : 'x');
+	c->mlen = md_fit(c->marker, (size_t)n, r->maxp);
+	c->marker[c->mlen] = '\0';
+	c->mw = text_width(c->marker, c->mlen);
+}
+
+/* ---- leaf blocks --------------------------------------------------------- */
+
+/* Forget the open spans: md4c 0.4.8 may leave one unclosed at the end of a block. */
+static void
+md_refs_clear(struct md_render *r)
+{
+	while (r->nrefs > 0)
+		free(r->refs[--r->nrefs].url);
+	r->style = 0;
+	r->nstyles = 0;
+}
+
+/* Lay out t wrapped at the room left, with extra style; returns the widest line's columns. */
+static int
+md_flow(struct md_render *r, const struct md_text *t, unsigned int extra)
+{
+	size_t i, ri = 0;
+	int pw, w, maxw = 0;
+
+	if (t->text.len == 0)
+		return 0;
+	(void)md_prefix_first(r, &pw);
+	md_wrap(t->text.data, t->text.len, r->width - pw, &r->segs);
+	for (i = 0; i < r->segs.n; i++) {
+		md_line_start(r);
+		md_line_text(r, t, r->segs.v[i].off, r->segs.v[i].len, &ri, extra);
+		w = md_line_end(r, false) - pw;
+		if (w > maxw)
+			maxw = w;
+	}
+	return maxw;
+}
+
+/* A heading: bold, levels 1 and 2 underlined by a dim rule as wide as the text. */
+static void
+md_heading(struct md_render *r)
+{
+	int w = md_flow(r, &r->in, MD_HEADING | MD_BOLD);
+
+	if (r->hlevel > 2 || w == 0)
+		return;
+	md_line_start(r);
+	md_line_repeat(r, r->hlevel == 1 ? "═" : "─", w, MD_DIM);
+	(void)md_line_end(r, false);
+}
+
+/* A thematic break: a dim rule across the room. */
+static void
+md_rule(struct md_render *r)
+{
+	int room = md_room(r);
+
+	md_line_start(r);
+	md_line_repeat(r, "─", room, MD_DIM);
+	(void)md_line_end(r, false);
+	r->leafopen = false;
+}
+
+/* One code line in[ls, le), cut into pieces of at most room columns. */
+static void
+md_code_line(struct md_render *r, size_t ls, size_t le, int room, size_t *ri)
+{
+	size_t n;
+
+	do {
+		n = md_fit(r->in.text.data + ls, le - ls, room);
+		md_line_start(r);
+		md_line_add(r, md_spaces, MD_CODE_INDENT, MD_CODEBLOCK);
+		md_line_text(r, &r->in, ls, n, ri, MD_CODEBLOCK);
+		(void)md_line_end(r, false);
+		ls += n;
+	} while (ls < le);
+}
+
+/* A code block: the language dim on its own line, then each line indented, not wrapped. */
+static void
+md_code(struct md_render *r)
+{
+	const char *s = r->in.text.data, *lf;
+	size_t len = r->in.text.len, ls = 0, le, ri = 0;
+	int room = md_room(r) - MD_CODE_INDENT;
+
+	if (r->lang.text.len > 0) {
+		md_line_start(r);
+		md_line_add(r, md_spaces, MD_CODE_INDENT, MD_CODEBLOCK);
+		md_line_text(r, &r->lang, 0, md_fit(r->lang.text.data, r->lang.text.len, room),
+		    &ri, MD_CODEBLOCK | MD_DIM);
+		(void)md_line_end(r, false);
+		ri = 0;
+	}
+	while (ls < len) {
+		lf = memchr(s + ls, '\n', len - ls);
+		le = lf != NULL ? (size_t)(lf - s) : len;
+		md_code_line(r, ls, le, room, &ri);
+		ls = le + 1;
+	}
+}
+
+/* Lay out the gathered leaf, if any, and start afresh. */
+static void
+md_leaf_end(struct md_render *r)
+{
+	if (r->leaf == MD_L_PARA)
+		(void)md_flow(r, &r->in, 0);
+	else if (r->leaf == MD_L_HEADING)
+		md_heading(r);
+	else if (r->leaf == MD_L_CODE)
+		md_code(r);
+	r->leaf = MD_L_NONE;
+	r->leafopen = false;
+	md_text_reset(&r->in);
+	md_text_reset(&r->lang);
+	md_refs_clear(r);
+}
+
+/* An item that ended without a line shows its marker alone. */
+static void
+md_item_end(struct md_render *r)
+{
+	if (r->nstarted < r->depth) {
+		md_line_start(r);
+		(void)md_line_end(r, true);
+		r->leafopen = false;
+	}
+	md_pop(r);
+}
+
+/* ---- tables -------------------------------------------------------------- */
+
+static void
+md_table_free(struct md_table *tb)
+{
+	size_t i;
+
+	for (i = 0; i < tb->nrows * tb->ncols; i++)
+		md_text_release(&tb->cells[i]);
+	free(tb->cells);
+	free(tb->align);
+	memset(tb, 0, sizeof *tb);
+}
+
+static void
+md_table_begin(struct md_render *r, const MD_BLOCK_TABLE_DETAIL *d)
+{
+	struct md_table *tb = &r->table;
+
+	md_table_free(tb);
+	tb->ncols = d->col_count;
+	tb->nhead = d->head_row_count;
+	tb->align = xcalloc(tb->ncols + 1, sizeof *tb->align);
+}
+
+/* A new row of empty cells. */
+static void
+md_table_row(struct md_render *r)
+{
+	struct md_table *tb = &r->table;
+	size_t i;
+
+	if (tb->ncols == 0)
+		return;
+	if (tb->nrows == tb->rowsalloc) {
+		tb->rowsalloc = tb->rowsalloc == 0 ? 8 : tb->rowsalloc * 2;
+		tb->cells = xreallocarray(tb->cells, tb->rowsalloc * tb->ncols, sizeof *tb->cells);
+	}
+	for (i = 0; i < tb->ncols; i++)
+		md_text_init(&tb->cells[tb->nrows * tb->ncols + i]);
+	tb->nrows++;
+	tb->col = 0;
+}
+
+/* The end of a cell: keep its text. */
+static void
+md_table_cell_end(struct md_render *r, const MD_BLOCK_TD_DETAIL *d)
+{
+	struct md_table *tb = &r->table;
+	struct md_text tmp;
+
+	if (tb->nrows > 0 && tb->col < tb->ncols) {
+		tmp = tb->cells[(tb->nrows - 1) * tb->ncols + tb->col];
+		tb->cells[(tb->nrows - 1) * tb->ncols + tb->col] = r->in;
+		r->in = tmp;
+		if (tb->nrows == 1 && d != NULL)
+			tb->align[tb->col] = (int)d->align;
+	}
+	tb->col++;
+	r->leaf = MD_L_NONE;
+	md_text_reset(&r->in);
+	md_refs_clear(r);
+}
+
+/* Sum of the column widths w capped at cap. */
+static long
+md_cap_sum(const int *w, size_t n, int cap)
+{
+	long sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sum += w[i] < cap ? w[i] : cap;
+	return sum;
+}
+
+/* Narrow the shrunk columns w to the widest line their wrapped cells have. */
+static void
+md_table_fit(const struct md_table *tb, int *w)
+{
+	struct md_segs segs = { NULL, 0, 0 };
+	const struct md_text *cell;
+	int *used = xcalloc(tb->ncols, sizeof *used), sw;
+	size_t i, k, c;
+
+	for (i = 0; i < tb->nrows * tb->ncols; i++) {
+		c = i % tb->ncols;
+		cell = &tb->cells[i];
+		md_wrap(cell->text.data, cell->text.len, w[c], &segs);
+		for (k = 0; k < segs.n; k++) {
+			sw = text_width(cell->text.data + segs.v[k].off, segs.v[k].len);
+			if (sw > used[c])
+				used[c] = sw;
+		}
+	}
+	for (c = 0; c < tb->ncols; c++) {
+		if (used[c] < w[c])
+			w[c] = used[c] < 1 ? 1 : used[c];
+	}
+	free(used);
+	free(segs.v);
+}
+
+/* Column widths: as wide as their cells if they fit in room, else the widest shrunk alike. */
+static int *
+md_table_widths(const struct md_table *tb, int room)
+{
+	int *w = xcalloc(tb->ncols, sizeof *w), lo = 2, hi = 2, mid, cw;
+	size_t i, c;
+	long extra;
+
+	for (i = 0; i < tb->nrows * tb->ncols; i++) {
+		c = i % tb->ncols;
+		cw = text_width(tb->cells[i].text.data, tb->cells[i].text.len);
+		if (cw > w[c])
+			w[c] = cw;
+	}
+	for (c = 0; c < tb->ncols; c++) {
+		if (w[c] < 1)
+			w[c] = 1;
+		if (w[c] > hi)
+			hi = w[c];
+	}
+	if (md_cap_sum(w, tb->ncols, hi) <= room)
+		return w;
+	while (lo < hi) {
+		mid = lo + (hi - lo + 1) / 2;
+		if (md_cap_sum(w, tb->ncols, mid) <= room)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	extra = room - md_cap_sum(w, tb->ncols, lo);
+	for (c = 0; c < tb->ncols; c++) {
+		if (w[c] > lo)
+			w[c] = lo + (extra-- > 0 ? 1 : 0);
+	}
+	md_table_fit(tb, w);
+	return w;
+}
+
+/* One cell's piece of a table line (seg, or none), padded to w columns as aligned. */
+static void
+md_table_piece(struct md_render *r, const struct md_text *cell, const struct md_seg *seg,
+    int w, int align, size_t *ri, unsigned int extra)
+{
+	int cw = 0, left = 0;
+
+	if (seg != NULL)
+		cw = text_width(cell->text.data + seg->off, seg->len);
+	if (align == MD_ALIGN_RIGHT)
+		left = w - cw;
+	else if (align == MD_ALIGN_CENTER)
+		left = (w - cw) / 2;
+	md_line_spaces(r, left, 0);
+	if (seg != NULL)
+		md_line_text(r, cell, seg->off, seg->len, ri, extra);
+	md_line_spaces(r, w - cw - left, 0);
+}
+
+/* One table row: each cell wrapped in its column, as tall as its tallest cell. */
+static void
+md_table_line(struct md_render *r, size_t row, const int *w, struct md_segs *segs, size_t *ri)
+{
+	struct md_table *tb = &r->table;
+	struct md_text *cell;
+	unsigned int extra = row < tb->nhead ? MD_BOLD : 0;
+	size_t c, k, height = 0;
+
+	for (c = 0; c < tb->ncols; c++) {
+		cell = &tb->cells[row * tb->ncols + c];
+		md_wrap(cell->text.data, cell->text.len, w[c], &segs[c]);
+		if (segs[c].n > height)
+			height = segs[c].n;
+		ri[c] = 0;
+	}
+	for (k = 0; k < height; k++) {
+		md_line_start(r);
+		for (c = 0; c < tb->ncols; c++) {
+			if (c > 0)
+				md_line_add(r, " │ ", strlen(" │ "), MD_DIM);
+			md_table_piece(r, &tb->cells[row * tb->ncols + c],
+			    k < segs[c].n ? &segs[c].v[k] : NULL, w[c], tb->align[c], &ri[c], extra);
+		}
+		(void)md_line_end(r, true);
+	}
+}
+
+/* The rule under the header row. */
+static void
+md_table_rule(struct md_render *r, const int *w)
+{
+	size_t c;
+
+	md_line_start(r);
+	for (c = 0; c < r->table.ncols; c++) {
+		if (c > 0)
+			md_line_add(r, "─┼─", strlen("─┼─"), MD_DIM);
+		md_line_repeat(r, "─", w[c], MD_DIM);
+	}
+	(void)md_line_end(r, false);
+}
+
+/* A table with too many columns for the room: each row a paragraph, cells parted by " │ ". */
+static void
+md_table_flat(struct md_render *r)
+{
+	struct md_table *tb = &r->table;
+	struct md_text row;
+	size_t i, c;
+
+	md_text_init(&row);
+	for (i = 0; i < tb->nrows; i++) {
+		md_text_reset(&row);
+		for (c = 0; c < tb->ncols; c++) {
+			if (c > 0)
+				md_put(&row, " │ ", strlen(" │ "), MD_DIM);
+			md_text_copy(&row, &tb->cells[i * tb->ncols + c], i < tb->nhead ? MD_BOLD : 0);
+		}
+		(void)md_flow(r, &row, 0);
+	}
+	md_text_release(&row);
+}
+
+/* Lay out the table that ended: columns sized to fit, cells wrapped, dim rules. */
+static void
+md_table_end(struct md_render *r)
+{
+	struct md_table *tb = &r->table;
+	struct md_segs *segs;
+	size_t row, c, *ri;
+	int room = md_room(r), *w;
+
+	if (tb->ncols == 0 || tb->nrows == 0)
+		goto out;
+	if (tb->ncols > (unsigned int)room / 5) {
+		md_table_flat(r);
+		goto out;
+	}
+	room -= 3 * ((int)tb->ncols - 1);
+	w = md_table_widths(tb, room);
+	segs = xcalloc(tb->ncols, sizeof *segs);
+	ri = xcalloc(tb->ncols, sizeof *ri);
+	for (row = 0; row < tb->nrows; row++) {
+		md_table_line(r, row, w, segs, ri);
+		if (row + 1 == tb->nhead)
+			md_table_rule(r, w);
+	}
+	for (c = 0; c < tb->ncols; c++)
+		free(segs[c].v);
+	free(segs);
+	free(ri);
+	free(w);
+out:
+	md_table_free(tb);
+	r->leafopen = false;
+}
+
+/* ---- md4c callbacks ------------------------------------------------------ */
+
+/* The language of a code block, sanitised, for its first line. */
+static void
+md_code_begin(struct md_render *r, const MD_BLOCK_CODE_DETAIL *d)
+{
+	struct buf raw;
+
+	r->leaf = MD_L_CODE;
+	md_text_reset(&r->in);
+	md_text_reset(&r->lang);
+	buf_init(&raw, 0);
+	md_attr(&d->lang, &raw);
+	md_add(r, &r->lang, raw.data, raw.len, 0, false);
+	buf_release(&raw);
+}
+
+static int
+md_cb_enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
+{
+	struct md_render *r = arg;
+	struct md_cont *c;
+
+	if (r->leaf == MD_L_PARA)
+		md_leaf_end(r);
+	switch (type) {
+	case MD_BLOCK_QUOTE:
+		(void)md_push(r, MD_C_QUOTE);
+		break;
+	case MD_BLOCK_UL:
+		c = md_push(r, MD_C_LIST);
+		c->tight = ((MD_BLOCK_UL_DETAIL *)detail)->is_tight != 0;
+		break;
+	case MD_BLOCK_OL:
+		c = md_push(r, MD_C_LIST);
+		c->tight = ((MD_BLOCK_OL_DETAIL *)detail)->is_tight != 0;
+		c->ordered = true;
+		c->next = ((MD_BLOCK_OL_DETAIL *)detail)->start;
+		c->delim = ((MD_BLOCK_OL_DETAIL *)detail)->mark_delimiter;
+		break;
+	case MD_BLOCK_LI:
+		md_push_item(r, detail);
+		break;
+	case MD_BLOCK_HR:
+		md_rule(r);
+		break;
+	case MD_BLOCK_H:
+		r->leaf = MD_L_HEADING;
+		r->hlevel = ((MD_BLOCK_H_DETAIL *)detail)->level;
+		break;
+	case MD_BLOCK_CODE:
+		md_code_begin(r, detail);
+		break;
+	case MD_BLOCK_HTML:
+	case MD_BLOCK_P:
+		r->leaf = MD_L_PARA;
+		break;
+	case MD_BLOCK_TABLE:
+		md_table_begin(r, detail);
+		break;
+	case MD_BLOCK_TR:
+		md_table_row(r);
+		break;
+	case MD_BLOCK_TH:
+	case MD_BLOCK_TD:
+		r->leaf = MD_L_CELL;
+		md_text_reset(&r->in);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int
+md_cb_leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
+{
+	struct md_render *r = arg;
+
+	switch (type) {
+	case MD_BLOCK_TH:
+	case MD_BLOCK_TD:
+		md_table_cell_end(r, detail);
+		return 0;
+	case MD_BLOCK_TABLE:
+		md_table_end(r);
+		return 0;
+	default:
+		break;
+	}
+	if (r->leaf != MD_L_CELL)
+		md_leaf_end(r);
+	if (type == MD_BLOCK_LI)
+		md_item_end(r);
+	else if (type == MD_BLOCK_QUOTE || type == MD_BLOCK_UL || type == MD_BLOCK_OL)
+		md_pop(r);
+	return 0;
+}
+
+/* Text is coming: begin an implicit paragraph (tight list items), and an image's ": ". */
+static void
+md_text_begin(struct md_render *r)
+{
+	struct md_ref *ref;
+
+	if (r->leaf == MD_L_NONE) {
+		r->leaf = MD_L_PARA;
+		md_text_reset(&r->in);
+	}
+	ref = r->nrefs > 0 ? &r->refs[r->nrefs - 1] : NULL;
+	if (ref != NULL && ref->colon) {
+		ref->colon = false;
+		md_put(&r->in, ": ", 2, r->style | MD_DIM);
+	}
+}
+
+/* A link or image begins: remember where its text starts and its URL. */
+static void
+md_ref_begin(struct md_render *r, bool image, const MD_ATTRIBUTE *url)
+{
+	struct md_ref *ref;
+	struct buf b;
+
+	r->refs = md_grow(r->refs, r->nrefs, &r->refsalloc, sizeof *r->refs);
+	ref = &r->refs[r->nrefs++];
+	memset(ref, 0, sizeof *ref);
+	ref->image = image;
+	ref->colon = image;
+	if (image)
+		md_put(&r->in, "[image", 6, r->style | MD_DIM);
+	ref->off = r->in.text.len;
+	buf_init(&b, 0);
+	md_attr(url, &b);
+	ref->url = buf_detach(&b, &ref->ulen);
+}
+
+/* True when a link's text says what its URL does (autolinks). */
+static bool
+md_same_url(const char *text, size_t tlen, const char *url, size_t ulen)
+{
+	static const char *schemes[] = { "", "mailto:", "http://", "https://" };
+	size_t i, n;
+
+	for (i = 0; i < nitems(schemes); i++) {
+		n = strlen(schemes[i]);
+		if (ulen == n + tlen && memcmp(url, schemes[i], n) == 0 &&
+		    memcmp(url + n, text, tlen) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A link or image ends: "]" for an image, then " (URL)" dim unless the text says it. */
+static void
+md_ref_end(struct md_render *r)
+{
+	struct md_ref *ref;
+	unsigned int outer = r->nstyles > 0 ? r->styles[r->nstyles - 1] : 0;
+
+	if (r->nrefs == 0)
+		return;
+	ref = &r->refs[r->nrefs - 1];
+	if (ref->image)
+		md_put(&r->in, "]", 1, outer | MD_DIM);
+	if (ref->ulen > 0 && (ref->image || !md_same_url(r->in.text.data + ref->off,
+	    r->in.text.len - ref->off, ref->url, ref->ulen))) {
+		md_put(&r->in, " (", 2, MD_DIM);
+		md_add(r, &r->in, ref->url, ref->ulen, MD_DIM, false);
+		md_put(&r->in, ")", 1, MD_DIM);
+	}
+	free(ref->url);
+	r->nrefs--;
+}
+
+static int
+md_cb_enter_span(MD_SPANTYPE type, void *detail, void *arg)
+{
+	struct md_render *r = arg;
+
+	md_text_begin(r);
+	r->styles = md_grow(r->styles, r->nstyles, &r->stylesalloc, sizeof *r->styles);
+	r->styles[r->nstyles++] = r->style;
+	switch (type) {
+	case MD_SPAN_EM:
+	case MD_SPAN_U:
+		r->style |= MD_ITALIC;
+		break;
+	case MD_SPAN_STRONG:
+		r->style |= MD_BOLD;
+		break;
+	case MD_SPAN_CODE:
+		r->style |= MD_CODE;
+		break;
+	case MD_SPAN_DEL:
+		r->style |= MD_STRIKE;
+		break;
+	case MD_SPAN_A:
+		r->style |= MD_LINK;
+		md_ref_begin(r, false, &((MD_SPAN_A_DETAIL *)detail)->href);
+		break;
+	case MD_SPAN_IMG:
+		md_ref_begin(r, true, &((MD_SPAN_IMG_DETAIL *)detail)->src);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int
+md_cb_leave_span(MD_SPANTYPE type, void *detail, void *arg)
+{
+	struct md_render *r = arg;
+
+	if (type == MD_SPAN_A || type == MD_SPAN_IMG)
+		md_ref_end(r);
+	if (r->nstyles > 0)
+		r->style = r->styles[--r->nstyles];
+	return 0;
+}
+
+static int
+md_cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
+{
+	struct md_render *r = arg;
+	char dec[8];
+	size_t d;
+
+	md_text_begin(r);
+	switch (type) {
+	case MD_TEXT_NULLCHAR:
+		md_put(&r->in, "\xef\xbf\xbd", 3, r->style);
+		break;
+	case MD_TEXT_BR:
+		md_put(&r->in, "\n", 1, r->style);
+		break;
+	case MD_TEXT_SOFTBR:
+		md_put(&r->in, " ", 1, r->style);
+		break;
+	case MD_TEXT_ENTITY:
+		if ((d = md_entity_decode(s, n, dec)) != 0)
+			md_add(r, &r->in, dec, d, r->style, false);
+		else
+			md_add(r, &r->in, s, n, r->style, false);
+		break;
+	default:
+		md_add(r, &r->in, s, n, r->style, r->leaf == MD_L_CODE);
+		break;
+	}
+	return 0;
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+/*
+ * The source as md4c gets it: a copy with each lone CR made U+FDD0,
+ * followed by NUL bytes. md4c 0.4.8 reads past the size it is given: a
+ * link destination at the very end takes a ')' after it for its end and
+ * emits text out of bounds. Behind the copy that byte is a NUL.
+ */
+static char *
+md_source(const char *src, size_t *n)
+{
+	static const char pad[16];
+	const char *p = src, *end = src + *n, *cr;
+	struct buf b;
+
+	buf_init(&b, SIZE_MAX / 2);
+	while (p < end) {
+		cr = memchr(p, '\r', (size_t)(end - p));
+		if (cr == NULL)
+			cr = end;
+		(void)buf_add(&b, p, (size_t)(cr - p));
+		if (cr == end)
+			break;
+		if (cr + 1 < end && cr[1] == '\n')
+			(void)buf_addc(&b, '\r');
+		else
+			(void)buf_add(&b, md_crmark, 3);
+		p = cr + 1;
+	}
+	*n = b.len;
+	(void)buf_add(&b, pad, sizeof pad);
+	return buf_detach(&b, NULL);
+}
+
+static void
+md_render_release(struct md_render *r)
+{
+	md_refs_clear(r);
+	free(r->refs);
+	free(r->cont);
+	free(r->styles);
+	md_text_release(&r->in);
+	md_text_release(&r->lang);
+	md_table_free(&r->table);
+	free(r->segs.v);
+	buf_release(&r->tmp);
+	buf_release(&r->ltext);
+	free(r->lspans);
+}
+
+void
+markdown_render(const char *src, size_t len, int width, struct md_doc *doc)
+{
+	struct md_render r;
+	MD_PARSER parser;
+	char *copy;
+
+	memset(&r, 0, sizeof r);
+	r.width = width < 10 ? 10 : width;
+	r.maxp = r.width / 2;
+	r.any = doc->nlines > 0;
+	md_text_init(&r.in);
+	md_text_init(&r.lang);
+	buf_init(&r.tmp, 0);
+	buf_init(&r.ltext, 0);
+	text_sanitizer_init(&r.san, TEXT_VISIBLE);
+
+	if (len > UINT_MAX / 4)
+		len = UINT_MAX / 4;
+	copy = md_source(src, &len);
+
+	memset(&parser, 0, sizeof parser);
+	parser.flags = MD_PARSE_FLAGS;
+	parser.enter_block = md_cb_enter_block;
+	parser.leave_block = md_cb_leave_block;
+	parser.enter_span = md_cb_enter_span;
+	parser.leave_span = md_cb_leave_span;
+	parser.text = md_cb_text;
+	(void)md_parse(copy, (MD_SIZE)len, &parser, &r);
+	md_leaf_end(&r);
+
+	if (r.nlines > 0) {
+		doc->lines = xreallocarray(doc->lines, doc->nlines + r.nlines, sizeof *doc->lines);
+		memcpy(doc->lines + doc->nlines, r.lines, r.nlines * sizeof *r.lines);
+		doc->nlines += r.nlines;
+	}
+	free(r.lines);
+	free(copy);
+	md_render_release(&r);
+}
+
+/* ---- stable prefix ------------------------------------------------------- */
+
+/*
+ * What markdown_stable follows of the block structure, as md4c nests it: the
+ * open list items and whether a fenced code block is open at the top, inside
+ * items or inside a block quote. Other blocks end at a blank line.
+ */
+#define MD_SCAN_DEPTH 64
+
+struct md_scan {
+	size_t items[MD_SCAN_DEPTH];	/* content columns of the open list items */
+	size_t nitems;
+	bool fence;		/* a fenced code block is open ... */
+	size_t fdepth;		/* ... inside that many items ... */
+	bool fquote;		/* ... and inside a block quote */
+	char fch;
+	size_t flen;
+	bool para;		/* a paragraph is open: a lazy line may continue it */
+	bool empty;		/* the innermost item has nothing yet: a blank line ends it */
+	bool blank;		/* the last line was blank */
+	bool lost;		/* nested too deep to follow */
+};
+
+/* Offset of the first non-blank of s[0..n) that starts at column *col, which gets its column. */
+static size_t
+md_blanks(const char *s, size_t n, size_t *col)
+{
+	size_t i;
+
+	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+		*col = s[i] == '\t' ? (*col + 4) / 4 * 4 : *col + 1;
+	return i;
+}
+
+/* Offset of the first non-blank of line s[0..n); *col gets its column (TABs to multiples of 4). */
+static size_t
+md_indent(const char *s, size_t n, size_t *col)
+{
+	*col = 0;
+	return md_blanks(s, n, col);
+}
+
+/* True when s[0..n) has only blanks. */
+static bool
+md_blank(const char *s, size_t n)
+{
+	size_t col;
+
+	return md_indent(s, n, &col) == n;
+}
+
+/* Length of the fence run at s ("```", "~~~~"), 0 if none; *ch gets its character. */
+static size_t
+md_fence(const char *s, size_t n, char *ch)
+{
+	size_t k;
+
+	if (n == 0 || (s[0] != '`' && s[0] != '~'))
+		return 0;
+	for (k = 0; k < n && s[k] == s[0]; k++)
+		/* nothing */;
+	if (k < 3)
+		return 0;
+	*ch = s[0];
+	return k;
+}
+
+/* True when s[0..n) (from its first non-blank) opens a fence. */
+static bool
+md_fence_opens(const char *s, size_t n, char *ch, size_t *len)
+{
+	size_t k = md_fence(s, n, ch);
+
+	if (k == 0 || (*ch == '`' && memchr(s + k, '`', n - k) != NULL))
+		return false;
+	*len = k;
+	return true;
+}
+
+/* True when s[0..n) (from its first non-blank) closes the open fence. */
+static bool
+md_fence_closes(const struct md_scan *sc, const char *s, size_t n)
+{
+	size_t k;
+	char ch = 0;
+
+	k = md_fence(s, n, &ch);
+	return k >= sc->flen && ch == sc->fch && md_blank(s + k, n - k);
+}
+
+/* True for a thematic break: three or more '-', '*' or '_' and blanks. */
+static bool
+md_thematic(const char *s, size_t n)
+{
+	size_t i, count = 0;
+
+	if (n == 0 || (s[0] != '-' && s[0] != '*' && s[0] != '_'))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (s[i] == s[0])
+			count++;
+		else if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	}
+	return count >= 3;
+}
+
+/* Length of the list marker at s ("-", "12."), 0 if none; *one: it may interrupt a paragraph. */
+static size_t
+md_marker(const char *s, size_t n, bool *one)
+{
+	size_t i = 0;
+
+	if (n > 0 && (s[0] == '-' || s[0] == '+' || s[0] == '*'))
+		i = 1;
+	else {
+		while (i < n && i < 10 && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == 0 || i > 9 || i == n || (s[i] != '.' && s[i] != ')'))
+			return 0;
+		*one = i == 1 && s[0] == '1';
+		i++;
+	}
+	if (i < n && s[i] != ' ' && s[i] != '\t')
+		return 0;
+	if (s[0] == '-' || s[0] == '+' || s[0] == '*')
+		*one = true;
+	return i;
+}
+
+/* True when s[0..n) (from its first non-blank) starts a block: no lazy line. */
+static bool
+md_block_start(const char *s, size_t n)
+{
+	size_t len, k;
+	bool one;
+	char ch;
+
+	for (k = 0; k < n && k < 7 && s[k] == '#'; k++)
+		/* nothing */;
+	if (k >= 1 && k <= 6 && (k == n || s[k] == ' ' || s[k] == '\t'))
+		return true;
+	return s[0] == '>' || md_thematic(s, n) || md_marker(s, n, &one) != 0 ||
+	    md_fence_opens(s, n, &ch, &len);
+}
+
+/* Offset in s[0..n) past the block quote markers ("> > "); s[0] is '>'. */
+static size_t
+md_unquote(const char *s, size_t n)
+{
+	size_t i = 0, k;
+
+	for (;;) {
+		for (k = i; k < n && k - i < 3 && s[k] == ' '; k++)
+			/* nothing */;
+		if (k == n || s[k] != '>')
+			return i;
+		i = k + 1;
+		if (i < n && s[i] == ' ')
+			i++;
+	}
+}
+
+/* True when the quoted content s[0..n) (markers and all) is a fence opener (open) or closer. */
+static bool
+md_quote_fence(struct md_scan *sc, const char *s, size_t n, bool open)
+{
+	size_t i = md_unquote(s, n), j, col;
+
+	j = i + md_indent(s + i, n - i, &col);
+	if (col > 3)
+		return false;
+	if (open)
+		return md_fence_opens(s + j, n - j, &sc->fch, &sc->flen);
+	return md_fence_closes(sc, s + j, n - j);
+}
+
+/* A line that starts blocks in the innermost open item (or at the top). */
+static void
+md_scan_block(struct md_scan *sc, const char *s, size_t n, size_t i, size_t ind)
+{
+	size_t base = sc->nitems > 0 ? sc->items[sc->nitems - 1] : 0, m, sp, col;
+	bool one = false;
+
+	while (ind < base + 4 && !md_thematic(s + i, n - i) &&
+	    (m = md_marker(s + i, n - i, &one)) != 0) {
+		col = ind + m;
+		sp = md_blanks(s + i + m, n - i - m, &col);
+		if (sc->para && (!one || i + m + sp == n))
+			return;	/* it cannot interrupt the paragraph: text */
+		if (sc->nitems == MD_SCAN_DEPTH) {
+			sc->lost = true;
+			return;
+		}
+		base = i + m + sp == n || col - (ind + m) >= 5 ? ind + m + 1 : col;
+		sc->items[sc->nitems++] = base;
+		sc->para = false;
+		ind = col;
+		i += m + sp;
+		if (i == n) {
+			sc->empty = true;
+			return;
+		}
+	}
+	if (sc->para && md_fence_opens(s + i, n - i, &sc->fch, &sc->flen)) {
+		/* md4c 0.4.8 lets a fence interrupt a paragraph however indented */
+		sc->fquote = false;
+		sc->fence = true;
+		sc->fdepth = sc->nitems;
+		sc->para = false;
+		return;
+	}
+	if (ind >= base + 4)
+		return;	/* indented code, or the paragraph goes on */
+	sc->para = !md_block_start(s + i, n - i);
+	if (s[i] == '>') {
+		sc->fquote = true;
+		sc->fence = md_quote_fence(sc, s + i, n - i, true);
+		sc->para = !sc->fence;	/* a quote's paragraph may go on lazily */
+	} else if (md_fence_opens(s + i, n - i, &sc->fch, &sc->flen)) {
+		sc->fquote = false;
+		sc->fence = true;
+	}
+	sc->fdepth = sc->nitems;
+}
+
+/*
+ * A line while a fence is open inside items or a quote, matching d items.
+ * When the line does not go on in the fence's containers, md4c 0.4.8 still
+ * takes a line that begins with the fence's character as the fence's end (a
+ * paragraph line when more follows). False when the fence and its containers
+ * ended and the line begins something new.
+ */
+static bool
+md_scan_fence(struct md_scan *sc, const char *s, size_t n, size_t i, size_t ind, size_t d)
+{
+	size_t base = d > 0 ? sc->items[d - 1] : 0, k;
+
+	if (d >= sc->fdepth && (!sc->fquote || s[i] == '>')) {
+		if (sc->fquote ? md_quote_fence(sc, s + i, n - i, false) :
+		    ind - base <= 3 && md_fence_closes(sc, s + i, n - i))
+			sc->fence = false;
+		return true;
+	}
+	sc->fence = false;
+	if (ind - base > 3 || s[i] != sc->fch)
+		return false;
+	for (k = i; k < n && s[k] == sc->fch; k++)
+		/* nothing */;
+	sc->nitems = d;
+	sc->para = !md_blank(s + k, n - k);
+	return true;
+}
+
+/* Follow one complete line s[0..n), without its LF. */
+static void
+md_scan_line(struct md_scan *sc, const char *s, size_t n)
+{
+	size_t i, ind, d;
+
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	i = md_indent(s, n, &ind);
+	if (sc->fence && sc->fdepth == 0 && !sc->fquote) {
+		if (ind <= 3 && md_fence_closes(sc, s + i, n - i))
+			sc->fence = false;
+		sc->blank = false;
+		return;
+	}
+	if (i == n) {
+		sc->blank = true;
+		sc->para = false;
+		if (sc->fquote)
+			sc->fence = false;	/* a blank line ends a quote */
+		if (sc->empty && sc->nitems > 0)
+			sc->nitems--;	/* an item begins with one blank line at most */
+		sc->empty = false;
+		return;
+	}
+	sc->empty = false;
+	for (d = 0; d < sc->nitems && sc->items[d] <= ind; d++)
+		/* nothing */;
+	if (sc->fence && md_scan_fence(sc, s, n, i, ind, d)) {
+		sc->blank = false;
+		return;
+	}
+	if (d < sc->nitems && sc->para && !sc->blank && !md_block_start(s + i, n - i))
+		return;	/* a lazy continuation line */
+	sc->blank = false;
+	if (d < sc->nitems) {
+		sc->nitems = d;
+		sc->para = false;
+	}
+	md_scan_block(sc, s, n, i, ind);
+}
+
+/*
+ * True when a line after a blank line surely begins a new top-level block:
+ * it is not indented (which may continue a list item or indented code) and
+ * is no list item (which may continue a list). complete: it has its LF.
+ */
+static bool
+md_stable_line(const char *s, size_t n, bool complete)
+{
+	size_t i = 0;
+
+	if (n == 0 || s[0] == ' ' || s[0] == '\t')
+		return false;
+	if (s[0] == '-' || s[0] == '+' || s[0] == '*')
+		i = 1;
+	else if (s[0] >= '0' && s[0] <= '9') {
+		while (i < n && i < 10 && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == n)
+			return complete;
+		if (i > 9 || (s[i] != '.' && s[i] != ')'))
+			return true;
+		i++;
+	} else
+		return true;
+	if (i == n)
+		return false;
+	return s[i] != ' ' && s[i] != '\t' && s[i] != '\r';
+}
+
+size_t
+markdown_stable(const char *src, size_t len)
+{
+	struct md_scan sc;
+	const char *p, *lf;
+	size_t off = 0, n, stable = 0;
+
+	memset(&sc, 0, sizeof sc);
+	while (off < len && !sc.lost) {
+		p = src + off;
+		lf = memchr(p, '\n', len - off);
+		n = lf != NULL ? (size_t)(lf - p) : len - off;
+		/* no top fence goes on, and no item's fence closes here */
+		if (sc.blank && !(sc.fence && (sc.fdepth == 0 || (n > 0 && p[0] == sc.fch))) &&
+		    md_stable_line(p, n, lf != NULL))
+			stable = off;
+		if (lf == NULL)
+			break;
+		md_scan_line(&sc, p, n);
+		off += n + 1;
+	}
+	return stable;
+}
+
+/* ---- documents ----------------------------------------------------------- */
+
+void
+markdown_doc_release(struct md_doc *doc)
+{
+	size_t i, j;
+
+	for (i = 0; i < doc->nlines; i++) {
+		for (j = 0; j < doc->lines[i].nspans; j++)
+			free(doc->lines[i].spans[j].text);
+		free(doc->lines[i].spans);
+	}
+	free(doc->lines);
+	doc->lines = NULL;
+	doc->nlines = 0;
+}
+
+char *
+markdown_line_text(const struct md_line *line)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < line->nspans; i++)
+		(void)buf_add(&b, line->spans[i].text, line->spans[i].len);
+	return buf_detach(&b, NULL);
+}

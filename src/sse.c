@@ -76,7 +76,13 @@ sse_add_utf8(struct buf *b, const char *s, size_t len)
 	while (i < len) {
 		c = u[i];
 		if (c < 0x80) {
-			i++;
+			uint64_t w;
+
+			/* ASCII runs, eight bytes at a time */
+			while (i + 8 <= len && (memcpy(&w, u + i, 8), (w & 0x8080808080808080ULL) == 0))
+				i += 8;
+			if (i < len && u[i] < 0x80)
+				i++;
 			continue;
 		}
 		need = 0;

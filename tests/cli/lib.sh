@@ -118,6 +118,7 @@ tmux_start() {
 	tmux -L "$_tm" -f /dev/null new-session -d -x "${TMUX_COLS:-80}" -y "${TMUX_ROWS:-24}" \
 		"$* ; echo \"[exit \$?]\"; sleep 600"
 	tmux -L "$_tm" set-option -g history-limit 5000 >/dev/null
+	tmux -L "$_tm" set-option -g window-size manual >/dev/null
 }
 
 tmux_keys() {

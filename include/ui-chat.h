@@ -1,0 +1,26 @@
+/*
+ * ui-chat.h: the chat screen of the full-screen UI: status bar, transcript
+ * (Markdown, reasoning folded away), input (readline), key hints.
+ */
+#ifndef CONFAB_UI_CHAT_H
+#define CONFAB_UI_CHAT_H
+
+struct ui;
+struct ui_chat;
+
+struct ui_chat *ui_chat_new(struct ui *ui);
+void ui_chat_free(struct ui_chat *c);
+
+struct ui_consent;
+
+/* The consent screens /terms opens (borrowed), and the version of the Terms. */
+void ui_chat_set_consent(struct ui_chat *c, struct ui_consent *consent, const char *short_hash);
+
+/* Make chat the active screen. */
+void ui_chat_open(struct ui_chat *c);
+
+/* Callbacks for the consent screens: accepted, or the viewer closed (arg is the chat). */
+void ui_chat_accepted(void *arg);
+void ui_chat_back(void *arg);
+
+#endif

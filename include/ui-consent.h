@@ -1,0 +1,60 @@
+/*
+ * ui-consent.h: the consent screens of the full-screen UI: the summary with
+ * the age question and the agree field, the full-text viewer (scrolling,
+ * section index, search), and, when the Terms changed since acceptance, the
+ * "what changed" list with a diff of each section. Acceptance is the same
+ * act as in line mode: type yes (or no) and Enter, then agree and Enter.
+ * Nothing else accepts: no key, no default, no Enter on an empty field.
+ *
+ * Keys on the summary: typed text goes into the active field; Tab opens the
+ * full text; F2 reopens "what changed" (when the Terms changed); PgUp/PgDn,
+ * arrows, Home/End and the wheel scroll the summary; Esc declines. Ctrl-C
+ * leaves without a decision (exit 130, nothing recorded). Pasted text does
+ * not answer. Below 40x12 the screens say the terminal is too small.
+ *
+ * The ledger gets, like line mode: an "age" event when the age question is
+ * answered, then "accept" or "decline", each with how much of the text the
+ * viewer showed, which screens were seen and how long they were open.
+ */
+#ifndef CONFAB_UI_CONSENT_H
+#define CONFAB_UI_CONSENT_H
+
+#include "consent.h"
+
+struct ui;
+struct ui_consent;
+
+/*
+ * The consent screens for the current Terms. Takes ownership of cur and cs
+ * (the state they were loaded in): their contents move into the object and
+ * both are left zeroed. on_accept runs when the user accepted (the event is
+ * recorded); on_close when the viewer opened from chat is left. A decline
+ * (or the answer no) is recorded and ends the UI with exit 3; when recording
+ * fails the error shows on the screen and nothing happens.
+ */
+struct ui_consent *ui_consent_new(struct ui *ui, struct consent_current *cur,
+    struct consent_status *cs, void (*on_accept)(void *arg), void (*on_close)(void *arg),
+    void *arg);
+
+/*
+ * NULL-safe. When the UI ended in a decline it restores the terminal
+ * (ui_restore) and says on stderr what was recorded, so call it once
+ * nothing more is drawn.
+ */
+void ui_consent_free(struct ui_consent *c);
+
+/* Show the consent flow: "what changed" first when OUTDATED, else the summary. */
+void ui_consent_open(struct ui_consent *c);
+
+/* Show the full-text viewer (from /terms in chat); q or Esc returns through on_close. */
+void ui_consent_view(struct ui_consent *c);
+
+/*
+ * Withdraw consent: record a "withdraw" event and show the consent flow
+ * again, so nothing can be sent until the user accepts anew. -1 with *cause
+ * when there is no consent to withdraw or it could not be recorded (then
+ * nothing changed).
+ */
+int ui_consent_withdraw(struct ui_consent *c, char **cause);
+
+#endif

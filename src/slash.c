@@ -1,0 +1,134 @@
+/* slash.c: the slash-command table shared by the full-screen UI and line mode. */
+#include "common.h"
+
+#include "buf.h"
+#include "slash.h"
+#include "text.h"
+
+enum { OP_HELP, OP_NEW, OP_MODEL, OP_SYSTEM, OP_RETRY, OP_TERMS, OP_ENDPOINT, OP_QUIT };
+
+const struct slash_cmd slash_cmds[] = {
+	{ "/help", "/help", "list the commands and keys", false, OP_HELP },
+	{ "/new", "/new", "start a new conversation", false, OP_NEW },
+	{ "/model", "/model NAME", "use another model from now on", true, OP_MODEL },
+	{ "/system", "/system TEXT", "set the system prompt (/system alone clears it)", false,
+	    OP_SYSTEM },
+	{ "/retry", "/retry", "ask the last prompt again", false, OP_RETRY },
+	{ "/terms", "/terms [withdraw]", "read the Terms, or withdraw your consent", false,
+	    OP_TERMS },
+	{ "/endpoint", "/endpoint URL", "talk to another OpenAI-compatible server", true,
+	    OP_ENDPOINT },
+	{ "/quit", "/quit", "leave confab", false, OP_QUIT },
+};
+const unsigned int slash_ncmds = nitems(slash_cmds);
+
+bool
+slash_is_command(const char *line)
+{
+	return line[0] == '/' && line[1] != '/' && line[1] != '\0' && line[1] != ' ';
+}
+
+/* The command named by the first word of line, or NULL. */
+static const struct slash_cmd *
+slash_find(const char *line, const char **args)
+{
+	size_t n = strcspn(line, " \t"), i;
+
+	*args = text_skip_blanks(line + n);
+	for (i = 0; i < slash_ncmds; i++)
+		if (strlen(slash_cmds[i].name) == n && strncmp(slash_cmds[i].name, line, n) == 0)
+			return &slash_cmds[i];
+	return NULL;
+}
+
+int
+slash_run(const struct slash_ops *ops, const char *line)
+{
+	const struct slash_cmd *c;
+	const char *args;
+	char *text, *msg;
+
+	if ((c = slash_find(line, &args)) == NULL) {
+		msg = xasprintf("unknown command '%.*s'; /help lists them", (int)strcspn(line,
+		    " \t"), line);
+		ops->say(ops->arg, msg, true);
+		free(msg);
+		return -1;
+	}
+	if (c->takes_arg && *args == '\0') {
+		msg = xasprintf("%s needs an argument: %s", c->name, c->usage);
+		ops->say(ops->arg, msg, true);
+		free(msg);
+		return -1;
+	}
+	switch (c->op) {
+	case OP_HELP:
+		text = slash_help();
+		ops->say(ops->arg, text, false);
+		free(text);
+		break;
+	case OP_NEW:
+		ops->new_chat(ops->arg);
+		break;
+	case OP_MODEL:
+		ops->model(ops->arg, args);
+		break;
+	case OP_SYSTEM:
+		ops->system(ops->arg, args);
+		break;
+	case OP_RETRY:
+		ops->retry(ops->arg);
+		break;
+	case OP_TERMS:
+		if (*args != '\0' && strcmp(args, "withdraw") != 0) {
+			ops->say(ops->arg, "usage: /terms [withdraw]", true);
+			return -1;
+		}
+		ops->terms(ops->arg, args);
+		break;
+	case OP_ENDPOINT:
+		ops->endpoint(ops->arg, args);
+		break;
+	case OP_QUIT:
+		ops->quit(ops->arg);
+		break;
+	}
+	return 0;
+}
+
+char **
+slash_complete(const char *prefix)
+{
+	char **out = NULL;
+	size_t n = 0, i, len = strlen(prefix);
+
+	for (i = 0; i < slash_ncmds; i++)
+		if (strncmp(slash_cmds[i].name, prefix, len) == 0) {
+			out = xreallocarray(out, n + 2, sizeof *out);
+			out[n++] = xstrdup(slash_cmds[i].name);
+			out[n] = NULL;
+		}
+	if (n > 1) {	/* readline wants the common prefix first */
+		size_t common = strlen(out[0]), j;
+
+		for (j = 1; j < n; j++)
+			while (common > 0 && strncmp(out[0], out[j], common) != 0)
+				common--;
+		out = xreallocarray(out, n + 2, sizeof *out);
+		memmove(out + 1, out, (n + 1) * sizeof *out);
+		out[0] = xstrndup(out[1], common);
+	}
+	return out;
+}
+
+char *
+slash_help(void)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < slash_ncmds; i++)
+		buf_addf(&b, "%-18s %s\n", slash_cmds[i].usage, slash_cmds[i].help);
+	return buf_detach(&b, NULL);
+}

@@ -1,0 +1,924 @@
+/* ui-chat.c: the chat screen: status bar, transcript, input, key hints. */
+#include "common.h"
+
+#include <curses.h>
+
+#include "buf.h"
+#include "config.h"
+#include "exchange.h"
+#include "http.h"
+#include "input.h"
+#include "loop.h"
+#include "markdown.h"
+#include "slash.h"
+#include "text.h"
+#include "ui-chat.h"
+#include "ui-consent.h"
+#include "ui.h"
+
+#define CHAT_MIN_COLS 40
+#define CHAT_MIN_ROWS 12
+#define CHAT_INPUT_MAX_ROWS 6
+#define CHAT_REASONING_ROWS 4
+#define CHAT_WHEEL_LINES 3
+
+enum chat_kind { MSG_USER, MSG_ASSISTANT, MSG_NOTICE, MSG_ERROR };
+
+/* One entry of the transcript, with its rendering at the current width. */
+struct chat_msg {
+	enum chat_kind kind;
+	struct buf text;	/* the source: raw, untrusted for answers */
+	struct buf reasoning;
+	char *model;
+	char *note;		/* how an answer ended, when not plainly */
+	bool streaming;
+	bool answer_started;	/* content has begun: reasoning folds away */
+	/* rendering */
+	int width;		/* 0: not rendered at the current width */
+	struct md_doc stable;	/* lines of text[0..stable_len) */
+	size_t stable_len;
+	struct md_doc tail;	/* lines of the rest */
+	bool tail_dirty;
+	struct md_doc extra;	/* the reasoning block */
+	struct md_doc notes;	/* how it ended */
+};
+
+struct ui_chat {
+	struct ui *ui;
+	struct ui_consent *consent;
+	struct app *app;
+	struct app_access access;
+	bool have_access;
+	struct input *in;
+	struct chat_msg **msgs;
+	size_t nmsgs;
+	struct exchange *x;	/* the answer in progress */
+	struct chat_msg *live;	/* its message */
+	char *last_prompt;	/* for /retry */
+	int64_t conversation;
+	long tokens;
+	int scroll;		/* lines scrolled up from the bottom; 0 follows new text */
+	bool quit_armed;	/* Ctrl-C once at an empty prompt */
+	char *status;		/* a note for the status bar */
+	bool status_error;
+	int spinner;
+	int timer;
+	char terms_short[16];	/* the accepted version, for the status bar */
+};
+
+static void chat_send(struct ui_chat *c, const char *prompt);
+
+/* ---- messages ---------------------------------------------------------------- */
+
+static struct chat_msg *
+chat_add(struct ui_chat *c, enum chat_kind kind, const char *text, size_t len)
+{
+	struct chat_msg *m = xcalloc(1, sizeof *m);
+
+	m->kind = kind;
+	buf_init(&m->text, (size_t)256 << 20);
+	buf_init(&m->reasoning, (size_t)256 << 20);
+	buf_add(&m->text, text, len);
+	c->msgs = xreallocarray(c->msgs, c->nmsgs + 1, sizeof *c->msgs);
+	c->msgs[c->nmsgs++] = m;
+	return m;
+}
+
+static void
+chat_msg_unrender(struct chat_msg *m)
+{
+	markdown_doc_release(&m->stable);
+	markdown_doc_release(&m->tail);
+	markdown_doc_release(&m->extra);
+	markdown_doc_release(&m->notes);
+	m->stable_len = 0;
+	m->width = 0;
+}
+
+static void
+chat_msg_free(struct chat_msg *m)
+{
+	chat_msg_unrender(m);
+	buf_release(&m->text);
+	buf_release(&m->reasoning);
+	free(m->model);
+	free(m->note);
+	free(m);
+}
+
+/* Append plain text to doc as wrapped lines of one style (visible controls). */
+static void
+chat_plain(struct md_doc *doc, const char *s, size_t len, int width, unsigned int style)
+{
+	struct text_sanitizer san;
+	struct text_span *sp;
+	struct buf clean;
+	size_t n, i;
+
+	buf_init(&clean, 0);
+	text_sanitizer_init(&san, TEXT_VISIBLE);
+	text_sanitize(&san, s, len, &clean);
+	text_sanitize_finish(&san, &clean);
+	for (i = 0; i < clean.len; i++)	/* tabs: one blank, the wrapper counts columns */
+		if (clean.data[i] == '\t')
+			clean.data[i] = ' ';
+	n = text_wrap(clean.data, clean.len, width, &sp);
+	doc->lines = xreallocarray(doc->lines, doc->nlines + n, sizeof *doc->lines);
+	for (i = 0; i < n; i++) {
+		struct md_line *l = &doc->lines[doc->nlines++];
+
+		l->spans = xcalloc(1, sizeof *l->spans);
+		l->nspans = 1;
+		l->spans[0].text = xstrndup(clean.data + sp[i].off, sp[i].len);
+		l->spans[0].len = sp[i].len;
+		l->spans[0].style = style;
+		l->width = text_width(l->spans[0].text, sp[i].len);
+	}
+	free(sp);
+	buf_release(&clean);
+}
+
+/* Words in s, for the folded reasoning line. */
+static size_t
+chat_words(const char *s, size_t len)
+{
+	size_t n = 0, i;
+	bool in = false;
+
+	for (i = 0; i < len; i++) {
+		bool blank = s[i] == ' ' || s[i] == '\n' || s[i] == '\t';
+
+		if (!blank && !in)
+			n++;
+		in = !blank;
+	}
+	return n;
+}
+
+/* The reasoning block and the note under an answer. */
+static void
+chat_render_extra(struct chat_msg *m, int width)
+{
+	char *fold;
+
+	markdown_doc_release(&m->extra);
+	if (m->reasoning.len > 0 && (m->answer_started || !m->streaming)) {
+		fold = xasprintf("> reasoning: %zu words (not shown, never sent back)",
+		    chat_words(m->reasoning.data, m->reasoning.len));
+		chat_plain(&m->extra, fold, strlen(fold), width, MD_DIM);
+		free(fold);
+	} else if (m->reasoning.len > 0) {
+		struct md_doc all = { 0 };
+		size_t first;
+
+		chat_plain(&all, m->reasoning.data, m->reasoning.len, width - 2, MD_DIM | MD_ITALIC);
+		first = all.nlines > CHAT_REASONING_ROWS ? all.nlines - CHAT_REASONING_ROWS : 0;
+		chat_plain(&m->extra, "thinking...", 11, width, MD_DIM);
+		for (; first < all.nlines; first++) {
+			char *t = markdown_line_text(&all.lines[first]);
+
+			chat_plain(&m->extra, t, strlen(t), width, MD_DIM | MD_ITALIC);
+			free(t);
+		}
+		markdown_doc_release(&all);
+	}
+}
+
+/* Bring a message's lines up to date for this width; only the tail re-renders. */
+static void
+chat_render(struct chat_msg *m, int width)
+{
+	size_t stable;
+
+	if (m->width != width) {
+		chat_msg_unrender(m);
+		m->width = width;
+		m->tail_dirty = true;
+	}
+	if (!m->tail_dirty)
+		return;
+	if (m->kind != MSG_ASSISTANT) {
+		markdown_doc_release(&m->tail);
+		chat_plain(&m->tail, m->text.data, m->text.len, width, m->kind == MSG_ERROR ?
+		    MD_BOLD : m->kind == MSG_NOTICE ? MD_DIM : 0);
+		m->tail_dirty = false;
+		return;
+	}
+	stable = m->streaming ? markdown_stable(m->text.data, m->text.len) : 0;
+	if (stable != m->stable_len) {
+		markdown_doc_release(&m->stable);
+		markdown_render(m->text.data, stable, width, &m->stable);
+		m->stable_len = stable;
+	}
+	markdown_doc_release(&m->tail);
+	markdown_render(m->text.data + m->stable_len, m->text.len - m->stable_len, width,
+	    &m->tail);
+	chat_render_extra(m, width);
+	markdown_doc_release(&m->notes);
+	if (m->note != NULL)
+		chat_plain(&m->notes, m->note, strlen(m->note), width, MD_BOLD);
+	m->tail_dirty = false;
+}
+
+/* Lines a message takes: header, extra (reasoning), body, note, blank. */
+static size_t
+chat_msg_lines(struct chat_msg *m, int width)
+{
+	chat_render(m, width);
+	return 1 + m->extra.nlines + m->stable.nlines + m->tail.nlines + m->notes.nlines + 1;
+}
+
+/* ---- drawing --------------------------------------------------------------------- */
+
+static int
+chat_span_attr(struct ui *ui, unsigned int style)
+{
+	int a = 0;
+
+	if (style & (MD_BOLD | MD_HEADING))
+		a |= A_BOLD;
+	if (style & MD_ITALIC)
+		a |= A_ITALIC;
+	if (style & (MD_DIM | MD_QUOTE))
+		a |= A_DIM;
+	if (style & (MD_CODE | MD_CODEBLOCK))
+		a |= ui_attr(ui, UI_CODE);
+	if (style & MD_LINK)
+		a |= A_UNDERLINE;
+	if (style & MD_CONTROL)
+		a |= ui_attr(ui, UI_WARN);
+	return a;
+}
+
+static void
+chat_draw_md_line(struct ui *ui, int y, const struct md_line *l, int width, int base)
+{
+	int x = 0;
+	size_t i;
+
+	for (i = 0; i < l->nspans && x < width; i++)
+		x += ui_put(y, x, l->spans[i].text, l->spans[i].len, width - x,
+		    chat_span_attr(ui, l->spans[i].style) | base);
+}
+
+/* Draw line k of message m at row y. */
+static void
+chat_draw_msg_line(struct ui_chat *c, struct chat_msg *m, size_t k, int y, int width)
+{
+	struct ui *ui = c->ui;
+	const struct md_doc *parts[4] = { &m->extra, &m->stable, &m->tail, &m->notes };
+	char head[128];
+	size_t p;
+
+	if (k == 0) {
+		if (m->kind == MSG_USER)
+			ui_put(y, 0, "You", 3, width, ui_attr(ui, UI_USER));
+		else if (m->kind == MSG_ASSISTANT) {
+			snprintf(head, sizeof head, "%s%s", m->model != NULL ? m->model : "model",
+			    m->streaming ? "  ..." : "");
+			ui_put(y, 0, head, strlen(head), width, ui_attr(ui, UI_MODEL));
+		} else
+			ui_put(y, 0, m->kind == MSG_ERROR ? "error" : "confab", m->kind ==
+			    MSG_ERROR ? 5 : 6, width, ui_attr(ui, m->kind == MSG_ERROR ? UI_ERROR :
+			    UI_DIM));
+		return;
+	}
+	k--;
+	for (p = 0; p < 4; p++) {
+		if (k < parts[p]->nlines) {
+			chat_draw_md_line(ui, y, &parts[p]->lines[k], width, p == 3 ?
+			    ui_attr(ui, UI_ERROR) : 0);
+			return;
+		}
+		k -= parts[p]->nlines;
+	}
+}
+
+/*
+ * Draw the transcript into rows [top, top + h), from the bottom up, skipping
+ * c->scroll lines: only the messages on screen are rendered.
+ */
+static void
+chat_draw_transcript(struct ui_chat *c, int top, int h, int width)
+{
+	long skip = c->scroll, y = top + h;
+	size_t i = c->nmsgs, k, n;
+
+	while (i > 0 && y > top) {
+		struct chat_msg *m = c->msgs[--i];
+
+		n = chat_msg_lines(m, width);
+		for (k = n; k-- > 0 && y > top;) {
+			if (skip > 0) {
+				skip--;
+				continue;
+			}
+			y--;
+			if (k < n - 1)	/* the last line is the blank separator */
+				chat_draw_msg_line(c, m, k, (int)y, width);
+		}
+	}
+	if (skip > 0)	/* scrolled past the top: clamp */
+		c->scroll -= (int)skip;
+}
+
+static void
+chat_draw_status(struct ui_chat *c, int cols)
+{
+	const char *base = config_get(&c->app->cfg, CONFIG_BASE_URL), *host = strstr(base, "://");
+	char left[256], right[160];
+	size_t hl;
+
+	host = host != NULL ? host + 3 : base;
+	hl = strcspn(host, "/");
+	snprintf(left, sizeof left, "%s | %.*s | Terms accepted %s | %ld tokens",
+	    config_get(&c->app->cfg, CONFIG_MODEL), (int)hl, host, c->terms_short, c->tokens);
+	if (c->status != NULL)
+		snprintf(right, sizeof right, "%s", c->status);
+	else if (c->x != NULL && !exchange_done(c->x))
+		snprintf(right, sizeof right, "answering %c", "|/-\\"[c->spinner % 4]);
+	else
+		right[0] = '\0';
+	ui_bar(0, left, right, ui_attr(c->ui, c->status_error ? UI_ERROR : UI_BAR) |
+	    (c->status_error ? A_REVERSE : 0));
+	(void)cols;
+}
+
+static void
+chat_draw(struct ui *ui, void *data)
+{
+	struct ui_chat *c = data;
+	const char *hint = input_hint(c->in);
+	int rows, cols, in_rows, th, cy, cx;
+
+	erase();
+	if (ui_too_small(ui, CHAT_MIN_COLS, CHAT_MIN_ROWS)) {
+		curs_set(0);
+		return;
+	}
+	ui_size(ui, &rows, &cols);
+	in_rows = input_rows(c->in, cols, rows / 3 < CHAT_INPUT_MAX_ROWS ? rows / 3 :
+	    CHAT_INPUT_MAX_ROWS);
+	th = rows - 2 - in_rows - 1;
+	chat_draw_status(c, cols);
+	chat_draw_transcript(c, 1, th, cols);
+	ui_rule(1 + th, cols, A_DIM);
+	if (c->scroll > 0)
+		ui_put(1 + th, cols > 30 ? cols - 28 : 0, " more below: PgDn or End ", 25, 25,
+		    ui_attr(ui, UI_HILITE));
+	input_draw(c->in, 2 + th, cols, in_rows, 0);
+	if (hint == NULL)
+		hint = c->x != NULL && !exchange_done(c->x) ? "Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send" :
+		    c->quit_armed ? "press Ctrl-C again to quit, or keep typing" :
+		    "Enter send  Alt-Enter newline  PgUp/PgDn scroll  /help  Ctrl-D quit";
+	ui_bar(rows - 1, hint, NULL, ui_attr(ui, UI_DIM));
+	input_cursor(c->in, &cy, &cx);
+	move(cy, cx);
+	curs_set(1);
+}
+
+/* ---- the exchange ---------------------------------------------------------------- */
+
+/* Keep the view still while the user reads above: grow the scroll with the text. */
+static void
+chat_grew(struct ui_chat *c, struct chat_msg *m, size_t before)
+{
+	int rows, cols;
+
+	if (c->scroll > 0 && m->width != 0) {
+		ui_size(c->ui, &rows, &cols);
+		c->scroll += (int)(chat_msg_lines(m, cols) - before);
+	}
+	ui_dirty(c->ui);
+}
+
+static size_t
+chat_lines_now(struct ui_chat *c, struct chat_msg *m)
+{
+	int rows, cols;
+
+	ui_size(c->ui, &rows, &cols);
+	return c->scroll > 0 && m->width != 0 ? chat_msg_lines(m, cols) : 0;
+}
+
+static void
+chat_on_content(const char *text, size_t len, void *arg)
+{
+	struct ui_chat *c = arg;
+	struct chat_msg *m = c->live;
+	size_t before = chat_lines_now(c, m);
+
+	buf_add(&m->text, text, len);
+	if (!m->answer_started)
+		m->answer_started = true;
+	m->tail_dirty = true;
+	chat_grew(c, m, before);
+}
+
+static void
+chat_on_reasoning(const char *text, size_t len, void *arg)
+{
+	struct ui_chat *c = arg;
+	struct chat_msg *m = c->live;
+	size_t before = chat_lines_now(c, m);
+
+	buf_add(&m->reasoning, text, len);
+	m->tail_dirty = true;
+	chat_grew(c, m, before);
+}
+
+static void
+chat_on_retry(int attempt, int max, long wait_ms, const char *why, void *arg)
+{
+	struct ui_chat *c = arg;
+
+	free(c->status);
+	c->status = xasprintf("%s; retrying in %.1f s", why, (double)wait_ms / 1000);
+	c->status_error = false;
+	ui_dirty(c->ui);
+}
+
+static void
+chat_on_done(const struct exchange_result *r, void *arg)
+{
+	struct ui_chat *c = arg;
+	struct chat_msg *m = c->live;
+	size_t before = chat_lines_now(c, m);
+
+	m->streaming = false;
+	free(m->model);
+	m->model = xstrdup(r->model);
+	if (r->has_usage && r->usage.total_tokens > 0)
+		c->tokens += r->usage.total_tokens;
+	if (r->conversation > 0)
+		c->conversation = r->conversation;
+	free(c->status);
+	c->status = NULL;
+	c->status_error = false;
+	if (strcmp(r->status, "interrupted") == 0)
+		m->note = xstrdup("[interrupted: the partial answer is kept]");
+	else if (r->message != NULL) {
+		m->note = xasprintf("[%s]", r->message);
+		c->status = xstrdup(r->message);
+		c->status_error = true;
+	} else if (r->finish_reason != NULL && strcmp(r->finish_reason, "length") == 0)
+		m->note = xstrdup("[cut off: the answer reached the token limit]");
+	else if (r->finish_reason != NULL && strcmp(r->finish_reason, "content_filter") == 0)
+		m->note = xstrdup("[stopped by the provider's content filter]");
+	m->tail_dirty = true;
+	m->stable_len = (size_t)-1;	/* render the finished text whole */
+	chat_grew(c, m, before);
+	c->live = NULL;
+	/* the exchange is freed on the next send or at exit */
+}
+
+/* Earlier turns for the request: answers and prompts, never reasoning. */
+static struct api_message *
+chat_history(struct ui_chat *c, size_t *n)
+{
+	struct api_message *h = xcalloc(c->nmsgs + 1, sizeof *h);
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < c->nmsgs; i++) {
+		struct chat_msg *m = c->msgs[i];
+
+		if ((m->kind != MSG_USER && m->kind != MSG_ASSISTANT) || m->text.len == 0 ||
+		    m->streaming)
+			continue;
+		h[*n].role = m->kind == MSG_USER ? API_USER : API_ASSISTANT;
+		h[*n].content = m->text.data;
+		(*n)++;
+	}
+	return h;
+}
+
+static void
+chat_say(struct ui_chat *c, const char *text, bool error)
+{
+	chat_add(c, error ? MSG_ERROR : MSG_NOTICE, text, strlen(text));
+	c->scroll = 0;
+	ui_dirty(c->ui);
+}
+
+/* Resolve the key once; false (with a notice) when there is none. */
+static bool
+chat_access(struct ui_chat *c)
+{
+	char *cause = NULL;
+
+	if (c->have_access)
+		return true;
+	if (config_api_key(&c->app->cfg, &c->access.key, &c->access.key_origin, &cause) != 0) {
+		chat_say(c, cause, true);
+		free(cause);
+		return false;
+	}
+	if (c->access.key != NULL)
+		c->access.auth_header = xasprintf("Authorization: Bearer %s", c->access.key);
+	c->have_access = true;
+	return true;
+}
+
+static void
+chat_send(struct ui_chat *c, const char *prompt)
+{
+	struct exchange_params p = { .app = c->app, .access = &c->access,
+		.log = !c->app->no_log, .conversation = c->conversation, .prompt = prompt,
+		.stream = !c->app->no_stream };
+	struct exchange_cb cb = { chat_on_content, chat_on_reasoning, NULL, chat_on_retry,
+		chat_on_done, c };
+	struct api_message *hist;
+	char *cause = NULL;
+
+	if (c->x != NULL && !exchange_done(c->x)) {
+		chat_say(c, "an answer is still arriving: wait, or press Esc to stop it", true);
+		input_set(c->in, prompt);
+		return;
+	}
+	exchange_free(c->x);
+	c->x = NULL;
+	if (!chat_access(c)) {
+		input_set(c->in, prompt);
+		return;
+	}
+	hist = chat_history(c, &p.nhistory);
+	p.history = hist;
+	chat_add(c, MSG_USER, prompt, strlen(prompt));
+	c->live = chat_add(c, MSG_ASSISTANT, "", 0);
+	c->live->streaming = true;
+	c->live->model = xstrdup(config_get(&c->app->cfg, CONFIG_MODEL));
+	free(c->last_prompt);
+	c->last_prompt = xstrdup(prompt);
+	c->scroll = 0;
+	free(c->status);
+	c->status = NULL;
+	c->x = exchange_start(ui_loop(c->ui), &p, &cb, &cause);
+	free(hist);
+	if (c->x == NULL) {
+		c->live->streaming = false;
+		c->live->note = xasprintf("[%s; nothing was sent]", cause);
+		c->live->tail_dirty = true;
+		c->live = NULL;
+		input_set(c->in, prompt);
+		free(cause);
+	}
+	ui_dirty(c->ui);
+}
+
+/* ---- slash commands -------------------------------------------------------------- */
+
+static void
+chat_op_say(void *arg, const char *text, bool error)
+{
+	chat_say(arg, text, error);
+}
+
+static void
+chat_op_new(void *arg)
+{
+	struct ui_chat *c = arg;
+	size_t i;
+
+	if (c->x != NULL && !exchange_done(c->x))
+		exchange_cancel(c->x);
+	exchange_free(c->x);
+	c->x = NULL;
+	c->live = NULL;
+	for (i = 0; i < c->nmsgs; i++)
+		chat_msg_free(c->msgs[i]);
+	c->nmsgs = 0;
+	c->conversation = 0;
+	c->tokens = 0;
+	c->scroll = 0;
+	chat_say(c, "new conversation", false);
+}
+
+static void
+chat_op_model(void *arg, const char *name)
+{
+	struct ui_chat *c = arg;
+	char *msg = xasprintf("model: %s", name);
+
+	config_override(&c->app->cfg, CONFIG_MODEL, name, "/model");
+	chat_say(c, msg, false);
+	free(msg);
+}
+
+static void
+chat_op_system(void *arg, const char *text)
+{
+	struct ui_chat *c = arg;
+
+	config_override(&c->app->cfg, CONFIG_SYSTEM, *text != '\0' ? text : NULL, "/system");
+	chat_say(c, *text != '\0' ? "system prompt set" : "system prompt cleared", false);
+}
+
+static void
+chat_op_retry(void *arg)
+{
+	struct ui_chat *c = arg;
+	char *p;
+
+	if (c->last_prompt == NULL) {
+		chat_say(c, "nothing to retry yet", true);
+		return;
+	}
+	p = xstrdup(c->last_prompt);
+	chat_send(c, p);
+	free(p);
+}
+
+static void
+chat_op_terms(void *arg, const char *what)
+{
+	struct ui_chat *c = arg;
+	char *cause = NULL;
+
+	if (*what == '\0') {
+		ui_consent_view(c->consent);
+		return;
+	}
+	if (c->x != NULL && !exchange_done(c->x))
+		exchange_cancel(c->x);
+	if (ui_consent_withdraw(c->consent, &cause) != 0) {
+		chat_say(c, cause, true);
+		free(cause);
+	}
+}
+
+static void
+chat_op_endpoint(void *arg, const char *url)
+{
+	struct ui_chat *c = arg;
+	char *msg;
+
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+		chat_say(c, "/endpoint needs an http:// or https:// URL", true);
+		return;
+	}
+	config_override(&c->app->cfg, CONFIG_BASE_URL, url, "/endpoint");
+	app_access_release(&c->access);
+	c->have_access = false;
+	msg = xasprintf("endpoint: %s", url);
+	chat_say(c, msg, false);
+	free(msg);
+}
+
+static void
+chat_op_quit(void *arg)
+{
+	struct ui_chat *c = arg;
+
+	ui_quit(c->ui, EXIT_OK);
+}
+
+static const struct slash_ops chat_slash_ops = {
+	.say = chat_op_say, .new_chat = chat_op_new, .model = chat_op_model,
+	.system = chat_op_system, .retry = chat_op_retry, .terms = chat_op_terms,
+	.endpoint = chat_op_endpoint, .quit = chat_op_quit,
+};
+
+/* ---- input --------------------------------------------------------------------- */
+
+static void
+chat_on_line(char *line, void *arg)
+{
+	struct ui_chat *c = arg;
+	struct slash_ops ops = chat_slash_ops;
+
+	c->quit_armed = false;
+	if (strspn(line, " \t\n") == strlen(line)) {
+		free(line);
+		return;
+	}
+	input_history_add(line);
+	if (slash_is_command(line)) {
+		ops.arg = c;
+		slash_run(&ops, line);
+	} else
+		chat_send(c, line);
+	free(line);
+	ui_dirty(c->ui);
+}
+
+static char **
+chat_complete(const char *prefix, void *arg)
+{
+	return prefix[0] == '/' ? slash_complete(prefix) : NULL;
+}
+
+static void
+chat_on_change(void *arg)
+{
+	struct ui_chat *c = arg;
+
+	ui_dirty(c->ui);
+}
+
+static void
+chat_scroll(struct ui_chat *c, int lines)
+{
+	c->scroll += lines;
+	if (c->scroll < 0)
+		c->scroll = 0;
+	ui_dirty(c->ui);
+}
+
+/* Ctrl-C: cancel an answer, clear the input, or (twice) quit. */
+static void
+chat_ctrl_c(struct ui_chat *c)
+{
+	if (c->x != NULL && !exchange_done(c->x)) {
+		exchange_cancel(c->x);
+		return;
+	}
+	if (!input_empty(c->in)) {
+		input_clear(c->in);
+		return;
+	}
+	if (c->quit_armed)
+		ui_quit(c->ui, EXIT_OK);
+	c->quit_armed = true;
+}
+
+static void
+chat_key(struct ui *ui, void *data, int key)
+{
+	struct ui_chat *c = data;
+	int rows, cols;
+	MEVENT ev;
+
+	ui_size(ui, &rows, &cols);
+	if (key != 3)
+		c->quit_armed = false;
+	switch (key) {
+	case 3:
+		chat_ctrl_c(c);
+		break;
+	case 4:	/* Ctrl-D */
+		if (input_empty(c->in))
+			ui_quit(ui, EXIT_OK);
+		else
+			input_key(c->in, key);
+		break;
+	case UI_KEY_ESC:
+		if (c->x != NULL && !exchange_done(c->x))
+			exchange_cancel(c->x);
+		else if (input_vi_mode(c->in))
+			input_key(c->in, key);
+		break;
+	case KEY_PPAGE:
+		chat_scroll(c, rows / 2);
+		break;
+	case KEY_NPAGE:
+		chat_scroll(c, -rows / 2);
+		break;
+	case KEY_HOME:
+	case KEY_END:
+		if (!input_empty(c->in))
+			input_key(c->in, key);
+		else
+			chat_scroll(c, key == KEY_HOME ? 1 << 28 : -(1 << 28));
+		break;
+	case KEY_MOUSE:
+		if (getmouse(&ev) == OK && (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)))
+			chat_scroll(c, ev.bstate & BUTTON4_PRESSED ? CHAT_WHEEL_LINES :
+			    -CHAT_WHEEL_LINES);
+		break;
+	default:
+		input_key(c->in, key);
+	}
+	ui_dirty(ui);
+}
+
+static void
+chat_paste(struct ui *ui, void *data, const char *text, size_t len)
+{
+	struct ui_chat *c = data;
+
+	input_insert(c->in, text, len);
+	ui_dirty(ui);
+}
+
+static const struct ui_screen chat_screen = { "chat", chat_draw, chat_key, chat_paste };
+
+/* Spin the status while an answer is awaited. */
+static void
+chat_tick(void *arg)
+{
+	struct ui_chat *c = arg;
+
+	if (c->x != NULL && !exchange_done(c->x)) {
+		c->spinner++;
+		ui_dirty(c->ui);
+	}
+}
+
+struct ui_chat *
+ui_chat_new(struct ui *ui)
+{
+	struct ui_chat *c = xcalloc(1, sizeof *c);
+
+	c->ui = ui;
+	c->app = ui_app(ui);
+	c->in = input_new(chat_on_line, chat_complete, chat_on_change, c);
+	c->timer = loop_add_timer(ui_loop(ui), 250, chat_tick, c);
+	return c;
+}
+
+void
+ui_chat_free(struct ui_chat *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	exchange_free(c->x);
+	loop_remove_timer(ui_loop(c->ui), c->timer);
+	input_free(c->in);
+	for (i = 0; i < c->nmsgs; i++)
+		chat_msg_free(c->msgs[i]);
+	free(c->msgs);
+	free(c->last_prompt);
+	free(c->status);
+	app_access_release(&c->access);
+	free(c);
+}
+
+void
+ui_chat_set_consent(struct ui_chat *c, struct ui_consent *consent, const char *short_hash)
+{
+	c->consent = consent;
+	snprintf(c->terms_short, sizeof c->terms_short, "%s", short_hash);
+}
+
+/* Local OpenAI-compatible servers on the usual loopback ports. */
+static void
+chat_offer_local(struct ui_chat *c)
+{
+	static const struct {
+		const char *name;
+		const char *url;
+	} servers[] = {
+		{ "Ollama", "http://127.0.0.1:11434/v1" },
+		{ "llama.cpp", "http://127.0.0.1:8080/v1" },
+		{ "LM Studio", "http://127.0.0.1:1234/v1" },
+	};
+	struct http_get_opts opts = { .timeout_s = 1, .max_body = 1 << 20 };
+	struct http_result res;
+	char *url, *cause = NULL, *msg;
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < nitems(servers); i++) {
+		url = xasprintf("%s/models", servers[i].url);
+		if (http_get(url, &opts, &res, &cause) == 0 && res.status == 200) {
+			msg = xasprintf("found %s on this machine: type /endpoint %s to use it "
+			    "(no key needed)", servers[i].name, servers[i].url);
+			chat_say(c, msg, false);
+			free(msg);
+			found++;
+		}
+		free(cause);
+		cause = NULL;
+		http_result_release(&res);
+		free(url);
+	}
+	if (found == 0)
+		chat_say(c, "no local server found on the usual ports (Ollama 11434, llama.cpp "
+		    "8080, LM Studio 1234)", false);
+}
+
+void
+ui_chat_open(struct ui_chat *c)
+{
+	char *key = NULL, *origin = NULL, *cause = NULL;
+
+	c->quit_armed = false;
+	ui_set_screen(c->ui, &chat_screen, c);
+	if (c->nmsgs > 0 || c->have_access)
+		return;
+	if (config_api_key(&c->app->cfg, &key, &origin, &cause) != 0) {
+		chat_say(c, cause, true);
+		chat_offer_local(c);
+	} else
+		chat_say(c, "ask anything; /help lists the commands", false);
+	if (key != NULL)
+		explicit_bzero(key, strlen(key));
+	free(key);
+	free(origin);
+	free(cause);
+}
+
+void
+ui_chat_accepted(void *arg)
+{
+	ui_chat_open(arg);
+}
+
+void
+ui_chat_back(void *arg)
+{
+	ui_chat_open(arg);
+}

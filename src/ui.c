@@ -1,0 +1,464 @@
+/* ui.c: the full-screen UI: terminal set-up and restore, keys, redraw, screens. */
+#include "common.h"
+
+#include <curses.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "consent.h"
+#include "loop.h"
+#include "text.h"
+#include "ui-chat.h"
+#include "ui-consent.h"
+#include "ui.h"
+
+#include <term.h>	/* last: it defines macros such as "lines" */
+
+#define UI_PASTE_MAX ((size_t)1 << 20)
+
+struct ui {
+	struct app *app;
+	struct loop *loop;
+	const struct ui_screen *screen;
+	void *data;
+	bool dirty;
+	bool quit;
+	int exit;
+	bool color;
+	/* bracketed paste in progress */
+	bool pasting;
+	struct buf paste;
+	/* escape sequences curses does not know (paste markers) */
+	char esc[8];
+	size_t nesc;
+};
+
+static struct termios ui_saved_termios;
+static bool ui_active;
+
+bool
+ui_possible(void)
+{
+	const char *term = getenv("TERM");
+	int err = 0;
+
+	if (term == NULL || *term == '\0' || strcmp(term, "dumb") == 0)
+		return false;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return false;
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return false;
+	return tigetstr("cup") != NULL && tigetstr("cup") != (char *)-1;
+}
+
+/* Leave the terminal as we found it. Safe to call twice, and from fatal(). */
+void
+ui_restore(void)
+{
+	static const char reset[] = "\033[?2004l\033[?1000l\033[?1006l";
+
+	if (!ui_active)
+		return;
+	ui_active = false;
+	(void)!write(STDOUT_FILENO, reset, sizeof reset - 1);
+	endwin();
+}
+
+/* A crash: restore the terminal with async-signal-safe calls, then die as before. */
+static void
+ui_crash(int sig)
+{
+	static const char reset[] = "\033[?2004l\033[?1000l\033[?1049l\033[?25h\033[0m\r\n";
+
+	(void)!write(STDOUT_FILENO, reset, sizeof reset - 1);
+	tcsetattr(STDIN_FILENO, TCSANOW, &ui_saved_termios);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+ui_set_screen(struct ui *ui, const struct ui_screen *s, void *data)
+{
+	ui->screen = s;
+	ui->data = data;
+	ui->dirty = true;
+}
+
+void
+ui_dirty(struct ui *ui)
+{
+	ui->dirty = true;
+}
+
+void
+ui_quit(struct ui *ui, int code)
+{
+	ui->quit = true;
+	ui->exit = code;
+	loop_stop(ui->loop);
+}
+
+struct loop *
+ui_loop(struct ui *ui)
+{
+	return ui->loop;
+}
+
+struct app *
+ui_app(struct ui *ui)
+{
+	return ui->app;
+}
+
+void
+ui_size(struct ui *ui, int *rows, int *cols)
+{
+	getmaxyx(stdscr, *rows, *cols);
+}
+
+bool
+ui_color(struct ui *ui)
+{
+	return ui->color;
+}
+
+int
+ui_attr(struct ui *ui, enum ui_role role)
+{
+	static const int mono[] = {
+		[UI_NORMAL] = A_NORMAL, [UI_BAR] = A_REVERSE, [UI_DIM] = A_DIM,
+		[UI_BOLD] = A_BOLD, [UI_USER] = A_BOLD, [UI_MODEL] = A_BOLD,
+		[UI_ERROR] = A_BOLD, [UI_ADDED] = A_BOLD, [UI_REMOVED] = A_DIM,
+		[UI_HILITE] = A_REVERSE, [UI_CODE] = A_NORMAL, [UI_FIELD] = A_UNDERLINE,
+		[UI_WARN] = A_BOLD,
+	};
+
+	if (!ui->color)
+		return mono[role];
+	switch (role) {
+	case UI_BAR:
+		return COLOR_PAIR(1) | A_REVERSE;
+	case UI_USER:
+		return COLOR_PAIR(2) | A_BOLD;
+	case UI_MODEL:
+		return COLOR_PAIR(3) | A_BOLD;
+	case UI_ERROR:
+		return COLOR_PAIR(4) | A_BOLD;
+	case UI_ADDED:
+		return COLOR_PAIR(5);
+	case UI_REMOVED:
+		return COLOR_PAIR(4);
+	case UI_CODE:
+		return COLOR_PAIR(6);
+	case UI_WARN:
+		return COLOR_PAIR(7) | A_BOLD;
+	default:
+		return mono[role];
+	}
+}
+
+/* Code points that must never reach the terminal as they are. */
+static bool
+ui_unsafe(unsigned int cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x061c ||
+	    cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+int
+ui_put(int y, int x, const char *s, size_t len, int maxcols, int attr)
+{
+	size_t i = 0, n;
+	unsigned int cp;
+	int used = 0, w;
+
+	attron(attr);
+	move(y, x);
+	while (i < len && used < maxcols) {
+		n = text_utf8_seq(s + i, len - i, &cp);
+		if (n == 0 || ui_unsafe(cp)) {
+			addch('?');
+			used++;
+			i += n == 0 ? 1 : n;
+			continue;
+		}
+		w = text_cp_width(cp);
+		if (used + w > maxcols)
+			break;
+		addnstr(s + i, (int)n);
+		used += w;
+		i += n;
+	}
+	attroff(attr);
+	return used;
+}
+
+void
+ui_bar(int y, const char *left, const char *right, int attr)
+{
+	int rows, cols, rw = right != NULL ? text_width(right, strlen(right)) : 0;
+
+	getmaxyx(stdscr, rows, cols);
+	(void)rows;
+	attron(attr);
+	mvhline(y, 0, ' ', cols);
+	attroff(attr);
+	ui_put(y, 1, left, strlen(left), cols - rw - 3, attr);
+	if (right != NULL && rw < cols - 2)
+		ui_put(y, cols - rw - 1, right, strlen(right), rw, attr);
+}
+
+void
+ui_rule(int y, int cols, int attr)
+{
+	int x;
+
+	attron(attr);
+	for (x = 0; x < cols; x++)
+		mvaddstr(y, x, MB_CUR_MAX > 1 ? "\u2500" : "-");
+	attroff(attr);
+}
+
+bool
+ui_too_small(struct ui *ui, int min_cols, int min_rows)
+{
+	static const char msg[] = "terminal too small";
+	int rows, cols;
+
+	getmaxyx(stdscr, rows, cols);
+	if (cols >= min_cols && rows >= min_rows)
+		return false;
+	erase();
+	ui_put(rows / 2, cols > (int)sizeof msg ? (cols - (int)sizeof msg + 1) / 2 : 0, msg,
+	    sizeof msg - 1, cols, A_BOLD);
+	return true;
+}
+
+/* Redraw once, when something changed. */
+static void
+ui_idle(void *arg)
+{
+	struct ui *ui = arg;
+
+	if (!ui->dirty || ui->quit || ui->screen == NULL)
+		return;
+	ui->dirty = false;
+	ui->screen->draw(ui, ui->data);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* Keys inside a bracketed paste, up to the end marker. */
+static void
+ui_paste_byte(struct ui *ui, int c)
+{
+	static const char end[] = "\033[201~";
+
+	buf_addc(&ui->paste, (char)c);
+	if (ui->paste.len >= sizeof end - 1 &&
+	    memcmp(ui->paste.data + ui->paste.len - (sizeof end - 1), end, sizeof end - 1) == 0) {
+		ui->paste.len -= sizeof end - 1;
+		ui->pasting = false;
+		if (ui->screen->paste != NULL)
+			ui->screen->paste(ui, ui->data, ui->paste.data, ui->paste.len);
+		buf_reset(&ui->paste);
+	}
+}
+
+/*
+ * One key from curses. An ESC starts a possible paste marker ESC [ 2 0 0 ~,
+ * which curses does not know: collect it; anything else is replayed as keys.
+ */
+static void
+ui_key(struct ui *ui, int c)
+{
+	static const char start[] = "\033[200~";
+	size_t i;
+
+	if (ui->pasting) {
+		ui_paste_byte(ui, c);
+		return;
+	}
+	if (ui->nesc > 0 || c == UI_KEY_ESC) {
+		if (c >= 0 && c < 256 && ui->nesc < sizeof start - 1 &&
+		    (char)c == start[ui->nesc]) {
+			ui->esc[ui->nesc++] = (char)c;
+			if (ui->nesc == sizeof start - 1) {
+				ui->nesc = 0;
+				ui->pasting = true;
+			}
+			return;
+		}
+		/* not a paste: ESC and the next byte are Alt+byte; replay the rest */
+		if (ui->nesc == 1 && c == UI_KEY_ESC) {	/* a lone ESC, then another */
+			ui->screen->key(ui, ui->data, UI_KEY_ESC);
+			return;
+		}
+		if (ui->nesc == 1 && c >= 0 && c < 256) {
+			ui->nesc = 0;
+			ui->screen->key(ui, ui->data, UI_KEY_META(c));
+			return;
+		}
+		if (ui->nesc == 1)
+			ui->screen->key(ui, ui->data, UI_KEY_ESC);
+		else
+			ui->screen->key(ui, ui->data, UI_KEY_META((unsigned char)ui->esc[1]));
+		for (i = 2; i < ui->nesc; i++)
+			ui->screen->key(ui, ui->data, (unsigned char)ui->esc[i]);
+		ui->nesc = 0;
+	}
+	ui->screen->key(ui, ui->data, c);
+}
+
+/* The terminal is readable: take every key that is there. */
+static void
+ui_on_input(int fd, void *arg)
+{
+	struct ui *ui = arg;
+	int c;
+
+	while (!ui->quit && (c = getch()) != ERR) {
+		if (c == KEY_RESIZE || c == 12 /* Ctrl-L */) {
+			if (c == 12)
+				clearok(curscr, TRUE);
+			ui->dirty = true;
+			if (c == KEY_RESIZE)
+				continue;
+		}
+		ui_key(ui, c);
+	}
+	/* A lone ESC: curses gave it alone and nothing followed. */
+	if (!ui->quit && ui->nesc == 1) {
+		ui->nesc = 0;
+		ui->screen->key(ui, ui->data, UI_KEY_ESC);
+	}
+	ui->dirty = true;
+}
+
+static void
+ui_on_signal(int sig, void *arg)
+{
+	struct ui *ui = arg;
+
+	if (sig == SIGWINCH) {	/* the loop owns SIGWINCH: tell curses the new size */
+		struct winsize ws;
+
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+			resize_term(ws.ws_row, ws.ws_col);
+		clearok(curscr, TRUE);
+		ui->dirty = true;
+		return;
+	}
+	if (sig == SIGINT) {	/* with raw keys, Ctrl-C comes as a key; this is kill -INT */
+		ui->screen->key(ui, ui->data, 3);
+		return;
+	}
+	ui_quit(ui, 128 + sig);
+}
+
+static void
+ui_start_curses(struct ui *ui)
+{
+	struct sigaction sa = { .sa_handler = ui_crash };
+
+	tcgetattr(STDIN_FILENO, &ui_saved_termios);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	initscr();
+	ui_active = true;
+	fatal_set_cleanup(ui_restore);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
+	ui->color = has_colors() && (getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0');
+	if (ui->color) {
+		start_color();
+		use_default_colors();
+		init_pair(1, -1, -1);
+		init_pair(2, COLOR_CYAN, -1);
+		init_pair(3, COLOR_GREEN, -1);
+		init_pair(4, COLOR_RED, -1);
+		init_pair(5, COLOR_GREEN, -1);
+		init_pair(6, COLOR_YELLOW, -1);
+		init_pair(7, COLOR_MAGENTA, -1);
+	}
+	fputs("\033[?2004h", stdout);	/* bracketed paste */
+	fflush(stdout);
+}
+
+/* Before curses starts: the store and the Terms, so errors print plainly. */
+static int
+ui_load(struct app *app, struct consent_current *cur, struct consent_status *cs)
+{
+	struct store *st;
+	char *cause = NULL;
+
+	memset(cur, 0, sizeof *cur);
+	memset(cs, 0, sizeof *cs);
+	if ((st = app_store(app, &cause)) == NULL)
+		goto fail;
+	consent_daily_check(&app->cfg, st);
+	if (consent_current_load(&app->cfg, st, cur, &cause) != 0 ||
+	    consent_status_get(st, cur->terms, cs, &cause) != 0)
+		goto fail;
+	return 0;
+fail:
+	app_error("%s", cause);
+	free(cause);
+	consent_status_release(cs);
+	consent_current_release(cur);
+	return EXIT_USAGE;
+}
+
+int
+ui_run(struct app *app)
+{
+	struct ui ui = { .app = app };
+	struct consent_current cur;
+	struct consent_status cs;
+	struct ui_consent *consent;
+	struct ui_chat *chat;
+	char short_hash[16];
+	bool accepted;
+
+	if (ui_load(app, &cur, &cs) != 0)
+		return EXIT_USAGE;
+	accepted = cs.state == CONSENT_ACCEPTED;
+	snprintf(short_hash, sizeof short_hash, "%s", cur.terms->short_hash);
+	buf_init(&ui.paste, UI_PASTE_MAX);
+	ui.loop = loop_new();
+	ui_start_curses(&ui);
+	loop_on_signal(ui.loop, ui_on_signal, &ui);
+	loop_add_fd(ui.loop, STDIN_FILENO, ui_on_input, &ui);
+	loop_set_idle(ui.loop, ui_idle, &ui);
+
+	chat = ui_chat_new(&ui);
+	consent = ui_consent_new(&ui, &cur, &cs, ui_chat_accepted, ui_chat_back, chat);
+	ui_chat_set_consent(chat, consent, short_hash);
+	if (accepted)
+		ui_chat_open(chat);
+	else
+		ui_consent_open(consent);
+	ui_idle(&ui);
+	while (!ui.quit)
+		if (loop_run(ui.loop) != 0)
+			break;
+	ui_chat_free(chat);
+	ui_consent_free(consent);
+	ui_restore();
+	fatal_set_cleanup(NULL);
+	loop_free(ui.loop);
+	buf_release(&ui.paste);
+	return ui.exit;
+}
