@@ -11,6 +11,7 @@
 #include "loop.h"
 #include "markdown.h"
 #include "slash.h"
+#include "store.h"
 #include "text.h"
 #include "ui-chat.h"
 #include "ui-consent.h"
@@ -890,6 +891,50 @@ chat_offer_local(struct ui_chat *c)
 		    "8080, LM Studio 1234)", false);
 }
 
+/* One stored message into the transcript. */
+static int
+chat_load_cb(const struct store_message *sm, void *arg)
+{
+	struct ui_chat *c = arg;
+	struct chat_msg *m;
+
+	if (strcmp(sm->role, "user") != 0 && strcmp(sm->role, "assistant") != 0)
+		return 0;
+	m = chat_add(c, strcmp(sm->role, "user") == 0 ? MSG_USER : MSG_ASSISTANT, sm->content,
+	    sm->content_len);
+	if (sm->model != NULL)
+		m->model = xstrdup(sm->model);
+	if (m->kind == MSG_ASSISTANT && strcmp(sm->status, "complete") != 0)
+		m->note = xasprintf("[%s]", sm->status);
+	return 0;
+}
+
+/* With -c: the latest conversation, shown and continued. */
+static void
+chat_load_latest(struct ui_chat *c)
+{
+	struct store *st;
+	char *cause = NULL, *msg;
+	int64_t conv;
+
+	if ((st = app_store(c->app, &cause)) == NULL ||
+	    (conv = store_conversation_latest(st, &cause)) < 0 ||
+	    (conv > 0 && store_messages_each(st, conv, chat_load_cb, c, &cause) != 0)) {
+		chat_say(c, cause, true);
+		free(cause);
+		return;
+	}
+	if (conv == 0) {
+		chat_say(c, "there is no earlier conversation to continue", false);
+		return;
+	}
+	if (!c->app->no_log)
+		c->conversation = conv;
+	msg = xasprintf("continuing conversation %lld", (long long)conv);
+	chat_say(c, msg, false);
+	free(msg);
+}
+
 void
 ui_chat_open(struct ui_chat *c)
 {
@@ -899,6 +944,8 @@ ui_chat_open(struct ui_chat *c)
 	ui_set_screen(c->ui, &chat_screen, c);
 	if (c->nmsgs > 0 || c->have_access)
 		return;
+	if (c->app->cont)
+		chat_load_latest(c);
 	if (config_api_key(&c->app->cfg, &key, &origin, &cause) != 0) {
 		chat_say(c, cause, true);
 		chat_offer_local(c);

@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include "cmd.h"
-#include "loop.h"
 #include "text.h"
 #include "ui.h"
 
@@ -33,12 +32,9 @@
 #define CONSENT_FAR (1L << 40)	/* a motion to the start or the end */
 #define CONSENT_NONE ((size_t)-1)
 
-#define CONSENT_ESC_MS 40	/* an ESC nothing follows within this is the Esc key */
-
 #define CONSENT_KEY_CTRL_C 3
 #define CONSENT_KEY_CTRL_U 21
 #define CONSENT_KEY_CHANGES KEY_F(2)	/* reopens "what changed" from the summary */
-#define CONSENT_KEY_LONE_ESC (KEY_MAX + 1)	/* the Esc key, confirmed by the timer */
 
 #define CONSENT_METHOD_TYPED "typed (full-screen)"
 #define CONSENT_METHOD_AGREE "typed 'agree' (full-screen)"
@@ -57,7 +53,6 @@ enum consent_field {
 /* Where we are in an escape sequence curses did not decode (consent_filter). */
 enum consent_esc {
 	CONSENT_ESC_NONE,
-	CONSENT_ESC_SEEN,	/* an ESC: the Esc key, unless more follows at once */
 	CONSENT_ESC_CSI,	/* ESC [ and parameters */
 	CONSENT_ESC_SS3,	/* ESC O */
 };
@@ -103,8 +98,6 @@ struct ui_consent {
 	char *farewell;		/* said once the terminal is restored (a decline) */
 	enum consent_esc esc;
 	int esc_param;
-	int esc_timer;		/* the loop timer that confirms an Esc, or -1 */
-	void (*esc_key)(struct ui *, void *, int);	/* the screen the ESC came to */
 
 	/* summary */
 	struct consent_row *rows;
@@ -245,28 +238,6 @@ consent_draw_end(struct ui_consent *c)
 	curs_set(1);
 }
 
-/* Nothing followed the ESC: it was the Esc key; hand it to the screen it came to. */
-static void
-consent_esc_timer(void *arg)
-{
-	struct ui_consent *c = arg;
-
-	loop_remove_timer(ui_loop(c->ui), c->esc_timer);
-	c->esc_timer = -1;
-	c->esc = CONSENT_ESC_NONE;
-	c->esc_key(c->ui, c, CONSENT_KEY_LONE_ESC);
-	ui_dirty(c->ui);
-}
-
-/* Stop waiting to see whether an ESC was the Esc key. */
-static void
-consent_esc_disarm(struct ui_consent *c)
-{
-	if (c->esc_timer >= 0)
-		loop_remove_timer(ui_loop(c->ui), c->esc_timer);
-	c->esc_timer = -1;
-}
-
 /* The key a finished CSI or SS3 sequence stands for, or 0 for one the screens do not use. */
 static int
 consent_esc_final(int param, int final)
@@ -293,53 +264,36 @@ consent_esc_final(int param, int final)
 }
 
 /*
- * Keys as the consent screens take them. curses hands over a sequence it
- * does not know (Home as ESC [ 1 ~ when TERM does not match the terminal)
- * as ESC and then its bytes, and an Esc that declines must not come from
- * the Home key. So an ESC is the Esc key only when nothing follows it at
- * once (a timer then brings it back as CONSENT_KEY_LONE_ESC); a sequence
- * becomes the key it means, or nothing. False: nothing to handle now.
+ * Keys as the consent screens take them. A sequence curses does not know
+ * (Home as ESC [ 1 ~ when TERM does not match the terminal) comes as Alt-[
+ * and then its bytes, which must not land in a field: it becomes the key it
+ * means, or nothing. Other Alt keys mean nothing here. False: nothing to
+ * handle now; *key may change.
  */
 static bool
-consent_filter(struct ui_consent *c, void (*fn)(struct ui *, void *, int), int *key)
+consent_filter(struct ui_consent *c, int *key)
 {
 	int k = *key;
 
-	if (k == CONSENT_KEY_LONE_ESC) {
-		*key = UI_KEY_ESC;
+	if (k == UI_KEY_META('[') || k == UI_KEY_META('O')) {
+		c->esc = k == UI_KEY_META('[') ? CONSENT_ESC_CSI : CONSENT_ESC_SS3;
+		c->esc_param = 0;
+		return false;
+	}
+	if ((k & UI_KEY_META(0)) != 0)
+		return false;
+	if (c->esc == CONSENT_ESC_NONE || k > 255 || k == UI_KEY_ESC) {
+		c->esc = CONSENT_ESC_NONE;	/* a decoded key or an Esc ends a sequence */
 		return true;
 	}
-	if (c->esc != CONSENT_ESC_NONE && k > 255)
-		c->esc = CONSENT_ESC_NONE;	/* a decoded key ends any sequence */
-	switch (c->esc) {
-	case CONSENT_ESC_NONE:
-		if (k != UI_KEY_ESC)
-			return true;
-		c->esc = CONSENT_ESC_SEEN;
-		c->esc_key = fn;
-		if (c->esc_timer < 0)
-			c->esc_timer = loop_add_timer(ui_loop(c->ui), CONSENT_ESC_MS,
-			    consent_esc_timer, c);
-		return false;
-	case CONSENT_ESC_SEEN:
-		if (k == UI_KEY_ESC)
-			return false;	/* still waiting; two are one Esc */
-		consent_esc_disarm(c);
-		c->esc_param = 0;
-		c->esc = k == '[' ? CONSENT_ESC_CSI : k == 'O' ? CONSENT_ESC_SS3 : CONSENT_ESC_NONE;
-		return false;
-	case CONSENT_ESC_CSI:
+	if (c->esc == CONSENT_ESC_CSI && k >= 0x20 && k < 0x40) {
 		if (k >= '0' && k <= '9' && c->esc_param < 1000)
 			c->esc_param = c->esc_param * 10 + k - '0';
-		if (k >= 0x20 && k < 0x40)
-			return false;
-		/* FALLTHROUGH */
-	case CONSENT_ESC_SS3:
-		*key = consent_esc_final(c->esc == CONSENT_ESC_CSI ? c->esc_param : 0, k);
-		c->esc = CONSENT_ESC_NONE;
-		return *key != 0;
+		return false;
 	}
-	return true;
+	*key = consent_esc_final(c->esc == CONSENT_ESC_CSI ? c->esc_param : 0, k);
+	c->esc = CONSENT_ESC_NONE;
+	return *key != 0;
 }
 
 /* Bytes of the character at s (at least 1, so invalid bytes step too). */
@@ -990,7 +944,7 @@ consent_summary_key(struct ui *ui, void *data, int key)
 {
 	struct ui_consent *c = data;
 
-	if (!consent_filter(c, consent_summary_key, &key))
+	if (!consent_filter(c, &key))
 		return;
 	consent_msg_clear(c);
 	ui_dirty(ui);
@@ -1330,7 +1284,7 @@ consent_view_key(struct ui *ui, void *data, int key)
 	struct ui_consent *c = data;
 	size_t page;
 
-	if (!consent_filter(c, consent_view_key, &key))
+	if (!consent_filter(c, &key))
 		return;
 	consent_msg_clear(c);
 	ui_dirty(ui);
@@ -1393,7 +1347,7 @@ consent_index_key(struct ui *ui, void *data, int key)
 	const struct terms *t = c->cur.terms;
 	int rows, cols;
 
-	if (!consent_filter(c, consent_index_key, &key))
+	if (!consent_filter(c, &key))
 		return;
 	ui_dirty(ui);
 	ui_size(ui, &rows, &cols);
@@ -1519,7 +1473,7 @@ consent_changes_key(struct ui *ui, void *data, int key)
 	struct ui_consent *c = data;
 	int rows, cols;
 
-	if (!consent_filter(c, consent_changes_key, &key))
+	if (!consent_filter(c, &key))
 		return;
 	consent_msg_clear(c);
 	ui_dirty(ui);
@@ -1766,7 +1720,7 @@ consent_diff_key(struct ui *ui, void *data, int key)
 	struct ui_consent *c = data;
 	size_t page;
 
-	if (!consent_filter(c, consent_diff_key, &key))
+	if (!consent_filter(c, &key))
 		return;
 	ui_dirty(ui);
 	if (key == CONSENT_KEY_CTRL_C) {
@@ -1804,7 +1758,6 @@ ui_consent_new(struct ui *ui, struct consent_current *cur, struct consent_status
 	c->arg = arg;
 	c->match = CONSENT_NONE;
 	c->cur_y = -1;
-	c->esc_timer = -1;
 	clock_gettime(CLOCK_MONOTONIC, &c->t0);
 	return c;
 }
@@ -1814,7 +1767,6 @@ ui_consent_free(struct ui_consent *c)
 {
 	if (c == NULL)
 		return;
-	consent_esc_disarm(c);
 	if (c->farewell != NULL) {
 		ui_restore();
 		app_error("%s", c->farewell);
@@ -1834,7 +1786,6 @@ ui_consent_free(struct ui_consent *c)
 void
 ui_consent_open(struct ui_consent *c)
 {
-	consent_esc_disarm(c);
 	c->esc = CONSENT_ESC_NONE;
 	clock_gettime(CLOCK_MONOTONIC, &c->t0);
 	c->saw_text = c->saw_changes = false;
@@ -1857,7 +1808,6 @@ ui_consent_open(struct ui_consent *c)
 void
 ui_consent_view(struct ui_consent *c)
 {
-	consent_esc_disarm(c);
 	c->esc = CONSENT_ESC_NONE;
 	c->from_chat = true;
 	consent_view_open(c);

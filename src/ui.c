@@ -31,7 +31,7 @@ struct ui {
 	bool pasting;
 	struct buf paste;
 	/* escape sequences curses does not know (paste markers) */
-	char esc[8];
+	char esc[16];
 	size_t nesc;
 };
 
@@ -268,47 +268,79 @@ ui_paste_byte(struct ui *ui, int c)
 	}
 }
 
+/* A complete CSI sequence curses did not decode: a paste marker or a key. */
+static void
+ui_csi(struct ui *ui, const char *seq)
+{
+	static const struct {
+		const char *seq;
+		int key;
+	} keys[] = {
+		{ "1~", KEY_HOME }, { "7~", KEY_HOME }, { "H", KEY_HOME }, { "4~", KEY_END },
+		{ "8~", KEY_END }, { "F", KEY_END }, { "5~", KEY_PPAGE }, { "6~", KEY_NPAGE },
+		{ "3~", KEY_DC }, { "A", KEY_UP }, { "B", KEY_DOWN }, { "C", KEY_RIGHT },
+		{ "D", KEY_LEFT },
+	};
+	size_t i;
+
+	if (strcmp(seq, "200~") == 0) {
+		ui->pasting = true;
+		return;
+	}
+	for (i = 0; i < nitems(keys); i++)
+		if (strcmp(seq, keys[i].seq) == 0) {
+			ui->screen->key(ui, ui->data, keys[i].key);
+			return;
+		}
+	/* anything else (focus reports, modified keys we do not use) is dropped */
+}
+
 /*
- * One key from curses. An ESC starts a possible paste marker ESC [ 2 0 0 ~,
- * which curses does not know: collect it; anything else is replayed as keys.
+ * One key from curses. ESC starts either Alt+key, a CSI sequence curses did
+ * not decode (paste markers, some Home/End forms), or a lone Esc, which
+ * ui_on_input() delivers when nothing follows it.
  */
 static void
 ui_key(struct ui *ui, int c)
 {
-	static const char start[] = "\033[200~";
-	size_t i;
-
 	if (ui->pasting) {
 		ui_paste_byte(ui, c);
 		return;
 	}
-	if (ui->nesc > 0 || c == UI_KEY_ESC) {
-		if (c >= 0 && c < 256 && ui->nesc < sizeof start - 1 &&
-		    (char)c == start[ui->nesc]) {
-			ui->esc[ui->nesc++] = (char)c;
-			if (ui->nesc == sizeof start - 1) {
-				ui->nesc = 0;
-				ui->pasting = true;
-			}
+	if (ui->nesc == 0 && c == UI_KEY_ESC) {
+		ui->nesc = 1;
+		return;
+	}
+	if (ui->nesc == 1) {
+		if (c == '[') {
+			ui->nesc = 2;
 			return;
 		}
-		/* not a paste: ESC and the next byte are Alt+byte; replay the rest */
-		if (ui->nesc == 1 && c == UI_KEY_ESC) {	/* a lone ESC, then another */
+		if (c == UI_KEY_ESC) {	/* Esc, then another Esc */
 			ui->screen->key(ui, ui->data, UI_KEY_ESC);
 			return;
 		}
-		if (ui->nesc == 1 && c >= 0 && c < 256) {
-			ui->nesc = 0;
+		ui->nesc = 0;
+		if (c >= 0 && c < 256) {
 			ui->screen->key(ui, ui->data, UI_KEY_META(c));
 			return;
 		}
-		if (ui->nesc == 1)
-			ui->screen->key(ui, ui->data, UI_KEY_ESC);
-		else
-			ui->screen->key(ui, ui->data, UI_KEY_META((unsigned char)ui->esc[1]));
-		for (i = 2; i < ui->nesc; i++)
-			ui->screen->key(ui, ui->data, (unsigned char)ui->esc[i]);
-		ui->nesc = 0;
+		ui->screen->key(ui, ui->data, UI_KEY_ESC);
+	} else if (ui->nesc >= 2) {
+		if (c >= 0x20 && c <= 0x3f && ui->nesc < sizeof ui->esc - 1) {
+			ui->esc[ui->nesc++] = (char)c;
+			return;
+		}
+		ui->esc[ui->nesc] = '\0';
+		if (c >= 0x40 && c <= 0x7e) {
+			char seq[sizeof ui->esc + 1];
+
+			snprintf(seq, sizeof seq, "%s%c", ui->esc + 2, c);
+			ui->nesc = 0;
+			ui_csi(ui, seq);
+			return;
+		}
+		ui->nesc = 0;	/* not a sequence after all: drop it */
 	}
 	ui->screen->key(ui, ui->data, c);
 }
@@ -330,11 +362,12 @@ ui_on_input(int fd, void *arg)
 		}
 		ui_key(ui, c);
 	}
-	/* A lone ESC: curses gave it alone and nothing followed. */
-	if (!ui->quit && ui->nesc == 1) {
-		ui->nesc = 0;
+	/* A lone ESC (nothing followed it), or Alt-[ typed alone. */
+	if (!ui->quit && ui->nesc == 1)
 		ui->screen->key(ui, ui->data, UI_KEY_ESC);
-	}
+	else if (!ui->quit && ui->nesc == 2)
+		ui->screen->key(ui, ui->data, UI_KEY_META('['));
+	ui->nesc = 0;
 	ui->dirty = true;
 }
 
