@@ -295,6 +295,18 @@ chat_draw_msg_line(struct ui_chat *c, struct chat_msg *m, size_t k, int y, int w
 	}
 }
 
+/* Lines of the newest messages, counted until at least want (or all of them). */
+static long
+chat_lines_above(struct ui_chat *c, int width, long want)
+{
+	long total = 0;
+	size_t i = c->nmsgs;
+
+	while (i > 0 && total < want)
+		total += (long)chat_msg_lines(c->msgs[--i], width);
+	return total;
+}
+
 /*
  * Draw the transcript into rows [top, top + h), from the bottom up, skipping
  * c->scroll lines: only the messages on screen are rendered.
@@ -304,6 +316,14 @@ chat_draw_transcript(struct ui_chat *c, int top, int h, int width)
 {
 	long skip = c->scroll, y = top + h;
 	size_t i = c->nmsgs, k, n;
+
+	/* scrolled further up than there is text: stop at the first line */
+	if (c->scroll > 0 && chat_lines_above(c, width, (long)c->scroll + h) < (long)c->scroll + h) {
+		c->scroll = (int)(chat_lines_above(c, width, (long)c->scroll + h) - h);
+		if (c->scroll < 0)
+			c->scroll = 0;
+		skip = c->scroll;
+	}
 
 	while (i > 0 && y > top) {
 		struct chat_msg *m = c->msgs[--i];
@@ -319,8 +339,6 @@ chat_draw_transcript(struct ui_chat *c, int top, int h, int width)
 				chat_draw_msg_line(c, m, k, (int)y, width);
 		}
 	}
-	if (skip > 0)	/* scrolled past the top: clamp */
-		c->scroll -= (int)skip;
 }
 
 static void
