@@ -25,6 +25,11 @@ struct app {
 	bool no_log;
 	bool raw;
 	bool plain;
+	bool yes;		/* --yes: no confirmation questions */
+	const char *format;	/* --format */
+	const char *reason;	/* --reason (feedback) */
+	const char *comment;	/* --comment (feedback) */
+	const char *conversation;	/* --conversation ID */
 };
 
 /* Endpoint access that passed the consent gate: the key and where it came from. */
@@ -55,6 +60,8 @@ void app_release(struct app *app);
 /* Subcommands: argv[0] is the subcommand's own first word ("status"). Return an exit code. */
 int cmd_terms(struct app *app, int argc, char **argv);
 int cmd_models(struct app *app, int argc, char **argv);
+int cmd_feedback(struct app *app, int argc, char **argv);
+int cmd_log(struct app *app, int argc, char **argv);
 
 /* One-shot chat: prompt words from the command line (and stdin when it is not a terminal). */
 int oneshot_run(struct app *app, int argc, char **argv);

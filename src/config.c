@@ -41,6 +41,7 @@ static const struct config_entry {
 	[CONFIG_TERMS_URL] = { "terms_url", T_URL, NULL, 1 },
 	[CONFIG_FEEDBACK_URL] = { "feedback_url", T_URL, NULL, 1 },
 	[CONFIG_FEEDBACK_INCLUDE_EXCHANGE] = { "feedback_include_exchange", T_BOOL, "no", 1 },
+	[CONFIG_DISCLAIMERS_FILE] = { "disclaimers_file", T_STRING, NULL, 1 },
 };
 
 /* One "key = value" line of the config file. */

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "consent.h"
 #include "http.h"
+#include "line.h"
 #include "ui.h"
 
 static const char usage_text[] =
@@ -70,6 +71,11 @@ enum {
 	OPT_NO_LOG,
 	OPT_RAW,
 	OPT_PLAIN,
+	OPT_YES,
+	OPT_FORMAT,
+	OPT_REASON,
+	OPT_COMMENT,
+	OPT_CONVERSATION,
 };
 
 static const struct option long_options[] = {
@@ -91,6 +97,11 @@ static const struct option long_options[] = {
 	{ "no-log", no_argument, NULL, OPT_NO_LOG },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "plain", no_argument, NULL, OPT_PLAIN },
+	{ "yes", no_argument, NULL, OPT_YES },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "comment", required_argument, NULL, OPT_COMMENT },
+	{ "conversation", required_argument, NULL, OPT_CONVERSATION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -164,6 +175,21 @@ parse_options(int argc, char **argv, bool permute, struct app *app, struct confi
 		case OPT_PLAIN:
 			app->plain = true;
 			break;
+		case OPT_YES:
+			app->yes = true;
+			break;
+		case OPT_FORMAT:
+			app->format = optarg;
+			break;
+		case OPT_REASON:
+			app->reason = optarg;
+			break;
+		case OPT_COMMENT:
+			app->comment = optarg;
+			break;
+		case OPT_CONVERSATION:
+			app->conversation = optarg;
+			break;
 		case ':':
 			app_error("option '%s' needs a value; see 'confab --help'", argv[optind - 1]);
 			return -1;
@@ -185,6 +211,8 @@ static const struct {
 } commands[] = {
 	{ "terms", cmd_terms },
 	{ "models", cmd_models },
+	{ "feedback", cmd_feedback },
+	{ "log", cmd_log },
 };
 
 static int
@@ -198,34 +226,13 @@ find_command(const char *word)
 	return -1;
 }
 
-/*
- * Interactive chat: the full-screen UI when the terminal can do it. Line
- * mode is not built yet: there, an unaccepted state opens the review.
- */
+/* Interactive chat: the full-screen UI when the terminal can do it, else line mode. */
 static int
 interactive(struct app *app)
 {
-	struct consent_current cur;
-	struct store *st;
-	char *cause = NULL;
-	int r;
-
 	if (!app->plain && ui_possible())
 		return ui_run(app);
-	if ((st = app_store(app, &cause)) == NULL ||
-	    consent_current_load(&app->cfg, st, &cur, &cause) != 0) {
-		app_error("%s", cause);
-		free(cause);
-		return EXIT_USAGE;
-	}
-	r = consent_gate(st, cur.terms, &cause);
-	consent_current_release(&cur);
-	free(cause);
-	if (r != 0)
-		return cmd_terms(app, 0, NULL);
-	app_error("line-mode chat is not part of this build yet; use the full-screen UI on a "
-	    "terminal that can do it, or ask one-shot questions with confab \"your question\"");
-	return EXIT_USAGE;
+	return line_run(app);
 }
 
 int

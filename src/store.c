@@ -10,13 +10,10 @@
 #include "config.h"
 #include "consent.h"
 #include "store.h"
+#include "store-internal.h"
 
 #define STORE_BUSY_MS 10000
 
-struct store {
-	sqlite3 *db;
-	char *path;
-};
 
 /*
  * Migrations: entry i takes the schema from version i to i + 1. Append only;
@@ -83,17 +80,55 @@ static const char *const store_migrations[] = {
 	"  response_id TEXT"
 	");"
 	"CREATE INDEX messages_by_conversation ON messages (conversation_id, id);",
+
+	/* 2 -> 3: disclaimers, feedback and its outbox, full-text search. */
+	"ALTER TABLE messages ADD COLUMN disclaimers TEXT;"
+	"CREATE TABLE feedback ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  message_id INTEGER NOT NULL UNIQUE REFERENCES messages(id) ON DELETE CASCADE,"
+	"  conversation_id INTEGER NOT NULL,"
+	"  rating INTEGER NOT NULL CHECK (rating IN (-1, 0, 1)),"
+	"  reasons TEXT,"
+	"  comment TEXT,"
+	"  model TEXT,"
+	"  created TEXT NOT NULL,"
+	"  updated TEXT NOT NULL"
+	");"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  feedback_id INTEGER NOT NULL,"
+	"  idempotency_key TEXT NOT NULL UNIQUE,"
+	"  payload TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt TEXT,"
+	"  delivered TEXT,"
+	"  last_error TEXT,"
+	"  created TEXT NOT NULL"
+	");"
+	"CREATE INDEX outbox_pending ON outbox (delivered, next_attempt);"
+	"CREATE VIRTUAL TABLE messages_fts USING fts5(content, content='messages', "
+	"  content_rowid='id', tokenize='trigram');"
+	"INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages;"
+	"CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+	"  INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content); END;"
+	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+	"  INSERT INTO messages_fts (messages_fts, rowid, content)"
+	"  VALUES ('delete', old.id, old.content); END;"
+	"CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN"
+	"  INSERT INTO messages_fts (messages_fts, rowid, content)"
+	"  VALUES ('delete', old.id, old.content);"
+	"  INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content); END;",
 };
 
 /* Format a SQLite failure as a cause. */
-static int
+int
 store_fail(struct store *st, const char *what, char **cause)
 {
 	*cause = xasprintf("store '%s': %s: %s", st->path, what, sqlite3_errmsg(st->db));
 	return -1;
 }
 
-static int
+int
 store_exec(struct store *st, const char *sql, char **cause)
 {
 	char *err = NULL;
@@ -106,7 +141,7 @@ store_exec(struct store *st, const char *sql, char **cause)
 	return 0;
 }
 
-static sqlite3_stmt *
+sqlite3_stmt *
 store_prepare(struct store *st, const char *sql, char **cause)
 {
 	sqlite3_stmt *s = NULL;
@@ -375,7 +410,7 @@ store_ledger_head(struct store *st, char **cause)
 	return h;
 }
 
-static void
+void
 store_bind_opt(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v != NULL)
@@ -384,7 +419,7 @@ store_bind_opt(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
-static void
+void
 store_bind_int_opt(sqlite3_stmt *s, int i, int64_t v)
 {
 	if (v >= 0)
@@ -427,7 +462,7 @@ store_ledger_insert(struct store *st, struct consent_event *ev, char **cause)
 	return r;
 }
 
-static char *
+char *
 store_col_text(sqlite3_stmt *s, int i)
 {
 	const unsigned char *v = sqlite3_column_text(s, i);
@@ -435,7 +470,7 @@ store_col_text(sqlite3_stmt *s, int i)
 	return v != NULL ? (char *)v : NULL;
 }
 
-static int64_t
+int64_t
 store_col_int_opt(sqlite3_stmt *s, int i)
 {
 	return sqlite3_column_type(s, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, i);

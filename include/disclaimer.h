@@ -1,0 +1,58 @@
+/*
+ * disclaimer.h: which reliance notices an exchange gets (Terms III.4).
+ * Pure: the rules come as text (assets/disclaimers.ini, or the file named by
+ * the config setting disclaimers_file); no I/O here.
+ *
+ * Every answer gets the general notice; a prompt or answer that touches a
+ * high-stakes topic (medical, legal, financial, decisions about people,
+ * critical systems: III.4(f)) gets that topic's stronger notice; an answer
+ * that was cut off, filtered, interrupted or broken says so.
+ */
+#ifndef CONFAB_DISCLAIMER_H
+#define CONFAB_DISCLAIMER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct disclaimer {
+	const char *id;		/* "general", "medical", "end-length", ... */
+	const char *clause;	/* "III.4", "III.4(f)(i)", ... */
+	const char *text;	/* the project's own words, plain and short */
+	bool strong;		/* high-stakes: shown clearly marked, not quietly */
+};
+
+/* How an answer ended, as far as the notices care. */
+enum disclaimer_end {
+	DISCLAIMER_END_COMPLETE,
+	DISCLAIMER_END_LENGTH,		/* finish_reason "length" */
+	DISCLAIMER_END_FILTERED,	/* content_filter, data_inspection_failed */
+	DISCLAIMER_END_INTERRUPTED,	/* the user stopped it */
+	DISCLAIMER_END_BROKEN,		/* the network or the stream broke */
+};
+
+struct disclaimer_rules;
+
+/*
+ * Parse rules from INI text. Returns NULL with *cause set (naming the line)
+ * when the text is not valid rules or lacks the general notice.
+ */
+struct disclaimer_rules *disclaimer_rules_parse(const char *text, size_t len, char **cause);
+void disclaimer_rules_free(struct disclaimer_rules *r); /* NULL-safe */
+
+/* At most this many notices for one exchange. */
+#define DISCLAIMER_MAX 8
+
+/*
+ * The notices for an exchange, in the order to show them: the general one
+ * first, then topics, then how it ended. out[] entries are borrowed from r.
+ * Keywords match case-insensitively, on word boundaries for alphabetic
+ * scripts ("legally blonde" is not legal advice), as substrings for CJK.
+ */
+size_t disclaimer_pick(const struct disclaimer_rules *r, const char *prompt, size_t prompt_len,
+    const char *answer, size_t answer_len, enum disclaimer_end end,
+    const struct disclaimer *out[DISCLAIMER_MAX]);
+
+/* [{"id":..,"clause":..,"text":..}, ...] (allocated), for the store and --json. */
+char *disclaimer_json(const struct disclaimer *const *d, size_t n);
+
+#endif

@@ -1,0 +1,2 @@
+/* disclaimer.c: placeholder */
+#include "common.h"

@@ -1,0 +1,2 @@
+/* feedback.c: placeholder */
+#include "common.h"

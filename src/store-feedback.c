@@ -1,0 +1,2 @@
+/* store-feedback.c: placeholder */
+#include "common.h"

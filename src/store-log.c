@@ -1,0 +1,2 @@
+/* store-log.c: placeholder */
+#include "common.h"
