@@ -13,7 +13,8 @@
 #include "ui.h"
 
 static const char usage_text[] =
-"usage: confab [OPTIONS] PROMPT...          ask once; the answer alone on stdout\n"
+"usage: confab [OPTIONS]                    chat: full-screen on a terminal, line mode with --plain\n"
+"       confab [OPTIONS] PROMPT...          ask once; the answer alone on stdout\n"
 "       command | confab [OPTIONS] [PROMPT...]\n"
 "                                           the prompt, a blank line, then stdin\n"
 "       confab terms [review]               read the Terms and accept or decline\n"
@@ -49,6 +50,9 @@ static const char usage_text[] =
 "\n"
 "The API key comes from $DASHSCOPE_API_KEY, or a profile's api_key_env or api_key_cmd;\n"
 "never from the command line. An endpoint on this machine needs no key.\n"
+"\n"
+"In chat: Enter sends, Alt-Enter adds a line, Esc or Ctrl-C stops an answer, /help lists\n"
+"the slash commands, Ctrl-D quits.\n"
 "\n"
 "Nothing is sent to the model until you accept the provider's Terms ('confab terms').\n"
 "\n"
