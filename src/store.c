@@ -106,17 +106,28 @@ static const char *const store_migrations[] = {
 	"  created TEXT NOT NULL"
 	");"
 	"CREATE INDEX outbox_pending ON outbox (delivered, next_attempt);"
+	/*
+	 * Full-text search: an answer is indexed once it is no longer
+	 * streaming, so the once-a-second saves of a long answer do not
+	 * re-index it each time.
+	 */
 	"CREATE VIRTUAL TABLE messages_fts USING fts5(content, content='messages', "
 	"  content_rowid='id', tokenize='trigram');"
-	"INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages;"
-	"CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+	"INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages"
+	"  WHERE status != 'streaming';"
+	"CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages"
+	"  WHEN new.status != 'streaming' BEGIN"
 	"  INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content); END;"
-	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
+	"  WHEN old.status != 'streaming' BEGIN"
 	"  INSERT INTO messages_fts (messages_fts, rowid, content)"
 	"  VALUES ('delete', old.id, old.content); END;"
-	"CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN"
+	"CREATE TRIGGER messages_fts_unindex AFTER UPDATE OF content, status ON messages"
+	"  WHEN old.status != 'streaming' BEGIN"
 	"  INSERT INTO messages_fts (messages_fts, rowid, content)"
-	"  VALUES ('delete', old.id, old.content);"
+	"  VALUES ('delete', old.id, old.content); END;"
+	"CREATE TRIGGER messages_fts_index AFTER UPDATE OF content, status ON messages"
+	"  WHEN new.status != 'streaming' BEGIN"
 	"  INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content); END;",
 };
 
