@@ -1,0 +1,434 @@
+/*
+ * ui-consent-text.c: the full-text viewer of the consent screens (scrolling
+ * and search) and its section index.
+ */
+#include "common.h"
+
+#include "ui-consent-internal.h"
+
+#include <curses.h>
+#include <strings.h>
+
+#include "text.h"
+#include "ui.h"
+
+#define CONSENT_MARKS 32	/* highlighted ranges on one screen line */
+
+static void consent_view_draw(struct ui *, void *);
+static void consent_view_key(struct ui *, void *, int);
+static void consent_index_draw(struct ui *, void *);
+static void consent_index_key(struct ui *, void *, int);
+
+const struct ui_screen ui_consent_text_screen = {
+	"consent-text", consent_view_draw, consent_view_key, NULL
+};
+static const struct ui_screen consent_index_screen = {
+	"consent-index", consent_index_draw, consent_index_key, NULL
+};
+
+/* ---- full text ---------------------------------------------------------- */
+
+/* Which section byte off of the current text is in. */
+static size_t
+consent_section_at(const struct terms *t, size_t off)
+{
+	size_t i = t->nsections;
+
+	while (i-- > 1)
+		if (t->sections[i].start <= off)
+			return i;
+	return 0;
+}
+
+/* Does a section heading start at byte off? */
+static bool
+consent_is_heading(const struct terms *t, size_t off)
+{
+	size_t i;
+
+	for (i = 1; i < t->nsections; i++)
+		if (t->sections[i].start == off)
+			return true;
+	return false;
+}
+
+/* The screen line that shows byte off. */
+static size_t
+consent_line_at(const struct ui_consent *c, size_t off)
+{
+	size_t lo = 0, hi = c->nlines, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (c->lines[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Wrap the text for cols columns (again only when the width changed), keeping the top. */
+static void
+consent_view_layout(struct ui_consent *c, int cols)
+{
+	const struct terms *t = c->cur.terms;
+	int w = cols - 2 < CONSENT_TEXT_COLS ? cols - 2 : CONSENT_TEXT_COLS;
+	size_t off;
+
+	if (w == c->lines_width)
+		return;
+	off = c->top < c->nlines ? c->lines[c->top].off : 0;
+	free(c->lines);
+	c->nlines = text_wrap(t->text, t->len, w, &c->lines);
+	c->lines_width = w;
+	c->top = consent_line_at(c, off);
+}
+
+/* Lay the text out for the terminal; returns the lines a page shows. */
+static size_t
+consent_view_page(struct ui *ui, struct ui_consent *c)
+{
+	int rows, cols;
+
+	ui_size(ui, &rows, &cols);
+	consent_view_layout(c, cols);
+	if (c->top > ui_consent_max_top((size_t)rows - 2, c->nlines))
+		c->top = ui_consent_max_top((size_t)rows - 2, c->nlines);
+	return (size_t)rows - 2;
+}
+
+/* The byte just past what a page of the viewer shows. */
+static size_t
+consent_view_end(const struct ui_consent *c, size_t page)
+{
+	size_t last = c->top + page;
+
+	if (last >= c->nlines)
+		return c->cur.terms->len;
+	return c->lines[last - 1].off + c->lines[last - 1].len;
+}
+
+/* Does the query match at byte off? */
+static bool
+consent_match_at(const struct ui_consent *c, size_t off)
+{
+	const struct terms *t = c->cur.terms;
+	size_t n = strlen(c->query);
+
+	if (n == 0 || off + n > t->len)
+		return false;
+	return c->icase ? strncasecmp(t->text + off, c->query, n) == 0 :
+	    memcmp(t->text + off, c->query, n) == 0;
+}
+
+/* Draw screen line i of the text at row y: headings bold, matches marked. */
+static void
+consent_view_line(struct ui *ui, struct ui_consent *c, int y, size_t i)
+{
+	const struct terms *t = c->cur.terms;
+	const struct text_span *l = &c->lines[i];
+	size_t marks[2 * CONSENT_MARKS], n = 0, q = strlen(c->query), off;
+	int attr = ui_attr(ui, consent_is_heading(t, l->off) ? UI_BOLD : UI_NORMAL);
+
+	off = q > 0 && l->off >= q - 1 ? l->off - (q - 1) : 0;
+	for (; q > 0 && off < l->off + l->len && n < CONSENT_MARKS; off++) {
+		if (!consent_match_at(c, off))
+			continue;
+		marks[2 * n] = off;
+		marks[2 * n + 1] = off + q;
+		n++;
+	}
+	ui_consent_put_marked(y, 1, c->lines_width, t->text, l->off, l->len, attr, marks, n,
+	    ui_attr(ui, UI_HILITE));
+}
+
+/* The bottom bar of the viewer: the search being typed, a message, or the keys. */
+static void
+consent_view_bar(struct ui *ui, struct ui_consent *c, int y, int cols)
+{
+	int attr = ui_attr(ui, UI_BAR);
+	char *s;
+
+	if (c->searching) {
+		s = xasprintf("Search: %s", c->query_in);
+		ui_bar(y, s, cols >= 72 ? "capitals match case  Enter find  Esc cancel" : NULL,
+		    attr);
+		c->cur_y = y;
+		c->cur_x = 1 + text_width(s, strlen(s));
+		free(s);
+	} else if (c->msg != NULL)
+		ui_bar(y, c->msg, NULL, attr);
+	else if (cols >= 80)
+		ui_bar(y, c->from_chat ? "PgUp/PgDn Home/End  i sections  / search  n/N next/prev  "
+		    "q back to chat" : "PgUp/PgDn Home/End  i sections  / search  n/N next/prev  "
+		    "q back", NULL, attr);
+	else
+		ui_bar(y, "i sections  / search  n N  q back", NULL, attr);
+}
+
+static void
+consent_view_draw(struct ui *ui, void *data)
+{
+	struct ui_consent *c = data;
+	const struct terms *t = c->cur.terms;
+	size_t page, i, end;
+	int rows, cols;
+	char *left, right[16];
+	const char *name;
+
+	if (ui_consent_draw_start(ui, c))
+		return;
+	ui_size(ui, &rows, &cols);
+	page = consent_view_page(ui, c);
+	for (i = 0; i < page && c->top + i < c->nlines; i++)
+		consent_view_line(ui, c, 1 + (int)i, c->top + i);
+	end = consent_view_end(c, page);
+	if (end > c->shown)
+		c->shown = end;
+	name = terms_section_name(t, consent_section_at(t, c->nlines > 0 ?
+	    c->lines[c->top].off : 0));
+	left = cols >= 70 ? xasprintf("%s: %s", t->title, name) : xstrdup(name);
+	snprintf(right, sizeof right, "%d%%", ui_consent_pct(c, end));
+	ui_bar(0, left, right, ui_attr(ui, UI_BAR));
+	free(left);
+	consent_view_bar(ui, c, rows - 1, cols);
+	ui_consent_draw_end(c);
+}
+
+/* Find the query from byte from, forward or backward; CONSENT_NONE when it is not there. */
+static size_t
+consent_find(const struct ui_consent *c, size_t from, bool forward)
+{
+	size_t off, len = c->cur.terms->len;
+
+	if (forward) {
+		for (off = from; off < len; off++)
+			if (consent_match_at(c, off))
+				return off;
+		return CONSENT_NONE;
+	}
+	for (off = from < len ? from : len; off-- > 0;)
+		if (consent_match_at(c, off))
+			return off;
+	return CONSENT_NONE;
+}
+
+/* Which match the one at byte at is (*k, from 1), of *n in the text. */
+static void
+consent_count(const struct ui_consent *c, size_t at, size_t *k, size_t *n)
+{
+	size_t off;
+
+	*k = *n = 0;
+	for (off = 0; off < c->cur.terms->len; off++) {
+		if (!consent_match_at(c, off))
+			continue;
+		(*n)++;
+		if (off <= at)
+			(*k)++;
+	}
+}
+
+/* Go to the next match from byte from (the previous before it), wrapping around. */
+static void
+consent_search_from(struct ui_consent *c, size_t from, bool forward)
+{
+	size_t off = consent_find(c, from, forward), k, n, line;
+	const char *wrapped = "";
+
+	if (off == CONSENT_NONE) {
+		off = consent_find(c, forward ? 0 : c->cur.terms->len, forward);
+		wrapped = forward ? " (from the top)" : " (from the end)";
+	}
+	if (off == CONSENT_NONE) {
+		c->match = CONSENT_NONE;
+		ui_consent_msg(c, UI_BAR, "'%s' is not in the text", c->query);
+		return;
+	}
+	c->match = off;
+	consent_count(c, off, &k, &n);
+	ui_consent_msg(c, UI_BAR, "'%s': match %zu of %zu%s   n next  N previous", c->query, k, n,
+	    wrapped);
+	line = consent_line_at(c, off);
+	c->top = line > 2 ? line - 2 : 0;	/* the match near the top, as less does */
+}
+
+/* n and N: the next or previous match of the last search. */
+static void
+consent_search_next(struct ui_consent *c, bool forward)
+{
+	size_t from;
+
+	if (c->query[0] == '\0') {
+		ui_consent_msg(c, UI_BAR, "nothing to repeat: press / to search");
+		return;
+	}
+	if (c->match == CONSENT_NONE)
+		from = c->lines[c->top].off;
+	else
+		from = forward ? c->match + 1 : c->match;
+	consent_search_from(c, from, forward);
+}
+
+/* Keys while a search is typed in the bottom bar. */
+static void
+consent_search_key(struct ui_consent *c, int key)
+{
+	const char *p;
+
+	if (key == UI_KEY_ESC) {
+		c->searching = false;
+	} else if (ui_consent_is_enter(key)) {
+		c->searching = false;
+		if (c->query_in[0] != '\0')
+			memcpy(c->query, c->query_in, sizeof c->query);
+		if (c->query[0] == '\0')
+			return;
+		c->icase = true;
+		for (p = c->query; *p != '\0'; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				c->icase = false;
+		consent_search_from(c, c->lines[c->top].off, true);
+	} else if (ui_consent_is_backspace(key)) {
+		if (c->query_in[0] == '\0')
+			c->searching = false;
+		ui_consent_chop(c->query_in);
+	} else if (ui_consent_is_text(key))
+		ui_consent_append(c->query_in, CONSENT_QUERY_MAX, key);
+}
+
+/* Leave the viewer: back to chat (through on_close) or to the summary. */
+static void
+consent_view_close(struct ui_consent *c)
+{
+	if (c->from_chat) {
+		c->from_chat = false;
+		if (c->on_close != NULL)
+			c->on_close(c->arg);
+		return;
+	}
+	ui_consent_summary_open(c);
+}
+
+/* Open the section index at the section on the screen. */
+static void
+consent_index_open(struct ui_consent *c)
+{
+	c->isel = consent_section_at(c->cur.terms, c->nlines > 0 ? c->lines[c->top].off : 0);
+	ui_set_screen(c->ui, &consent_index_screen, c);
+}
+
+/* Keys of the viewer that are not motions. */
+static void
+consent_view_command(struct ui_consent *c, int key)
+{
+	switch (key) {
+	case 'i':
+	case '\t':
+		consent_index_open(c);
+		break;
+	case '/':
+		c->searching = true;
+		c->query_in[0] = '\0';
+		break;
+	case 'n':
+		consent_search_next(c, true);
+		break;
+	case 'N':
+		consent_search_next(c, false);
+		break;
+	case 'q':
+	case UI_KEY_ESC:
+		consent_view_close(c);
+		break;
+	}
+}
+
+static void
+consent_view_key(struct ui *ui, void *data, int key)
+{
+	struct ui_consent *c = data;
+	size_t page;
+
+	if (!ui_consent_filter(c, &key))
+		return;
+	ui_consent_msg_clear(c);
+	ui_dirty(ui);
+	if (key == CONSENT_KEY_CTRL_C) {
+		ui_quit(ui, EXIT_INTERRUPTED);
+		return;
+	}
+	if (!ui_consent_fits(ui)) {
+		if (key == 'q' || key == UI_KEY_ESC)
+			consent_view_close(c);
+		return;
+	}
+	page = consent_view_page(ui, c);
+	if (c->searching) {
+		consent_search_key(c, key);
+		return;
+	}
+	if (key == ' ')
+		key = KEY_NPAGE;
+	else if (key == 'b')
+		key = KEY_PPAGE;
+	if (!ui_consent_move(key, page, &c->top, ui_consent_max_top(page, c->nlines)))
+		consent_view_command(c, key);
+}
+
+/* ---- section index -------------------------------------------------------- */
+
+static void
+consent_index_draw(struct ui *ui, void *data)
+{
+	struct ui_consent *c = data;
+	const struct terms *t = c->cur.terms;
+	int rows, cols;
+	size_t page, i;
+	char right[32], pct[16];
+
+	if (ui_consent_draw_start(ui, c))
+		return;
+	ui_size(ui, &rows, &cols);
+	page = (size_t)rows - 2;
+	ui_consent_follow(c->isel, page, &c->itop);
+	snprintf(right, sizeof right, "%zu sections", t->nsections - 1);
+	ui_bar(0, "Sections of the Terms", right, ui_attr(ui, UI_BAR));
+	for (i = 0; i < page && c->itop + i < t->nsections; i++) {
+		size_t k = c->itop + i;
+
+		snprintf(pct, sizeof pct, "at %d%%", ui_consent_pct(c, t->sections[k].start));
+		ui_consent_put_item(ui, 1 + (int)i, cols, terms_section_name(t, k), pct,
+		    k == c->isel, ui_attr(ui, UI_NORMAL));
+	}
+	ui_bar(rows - 1, cols >= 60 ? "Up/Down choose   Enter go to the section   Esc back" :
+	    "Enter go there  Esc back", NULL, ui_attr(ui, UI_BAR));
+	ui_consent_draw_end(c);
+}
+
+static void
+consent_index_key(struct ui *ui, void *data, int key)
+{
+	struct ui_consent *c = data;
+	const struct terms *t = c->cur.terms;
+	int rows, cols;
+
+	if (!ui_consent_filter(c, &key))
+		return;
+	ui_dirty(ui);
+	ui_size(ui, &rows, &cols);
+	if (key == CONSENT_KEY_CTRL_C)
+		ui_quit(ui, EXIT_INTERRUPTED);
+	else if (key == UI_KEY_ESC || key == 'q' || key == 'i' || key == '\t')
+		ui_set_screen(ui, &ui_consent_text_screen, c);
+	else if (!ui_consent_fits(ui))
+		return;
+	else if (ui_consent_move(key, (size_t)rows - 2, &c->isel, t->nsections - 1))
+		return;
+	else if (ui_consent_is_enter(key)) {
+		c->top = consent_line_at(c, t->sections[c->isel].start);
+		c->match = CONSENT_NONE;
+		ui_set_screen(ui, &ui_consent_text_screen, c);
+	}
+}
