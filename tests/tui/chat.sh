@@ -129,7 +129,6 @@ wait_for c6 "Enter send" >/dev/null
 tmux_keys c6 "long" Enter
 wait_for c6 "line 000" >/dev/null
 tmux_keys c6 PPage
-sleep_until() { :; }
 top1=$(tmux -L c6 capture-pane -p | sed -n 3p)
 wait_for c6 "more below" && ok "PgUp while streaming shows that more is below" || not_ok "PgUp while streaming shows that more is below"
 top2=$(tmux -L c6 capture-pane -p | sed -n 3p)
@@ -140,9 +139,21 @@ tmux_keys c6 C-c
 # SIGTERM restores the terminal.
 ui c7 ok
 wait_for c7 "Enter send" >/dev/null
-kill -TERM "$(pgrep -P "$(pane_pid c7)" -x confab || pgrep -f "s/ok/v1" | head -n 1)" 2>/dev/null
+kill -TERM "$(pgrep -P "$(pane_pid c7)" -x confab)" 2>/dev/null
 wait_for c7 "[exit 143]" && ok "SIGTERM ends the UI with 143" || not_ok "SIGTERM ends the UI with 143"
 check "the terminal is restored after SIGTERM" sh -c "tmux -L c7 display -p '#{alternate_on}' | grep -qx 0"
+
+# SIGHUP and a crash restore the terminal too.
+ui c9 ok
+wait_for c9 "Enter send" >/dev/null
+kill -HUP "$(pgrep -P "$(pane_pid c9)" -x confab)" 2>/dev/null
+wait_for c9 "[exit 129]" && ok "SIGHUP ends the UI with 129" || not_ok "SIGHUP ends the UI with 129"
+check "the terminal is restored after SIGHUP" sh -c "tmux -L c9 display -p '#{alternate_on}' | grep -qx 0"
+ui c10 ok
+wait_for c10 "Enter send" >/dev/null
+kill -SEGV "$(pgrep -P "$(pane_pid c10)" -x confab)" 2>/dev/null
+wait_for c10 "[exit 139]" && ok "a crash (SIGSEGV) still ends with the signal" || not_ok "a crash (SIGSEGV) still ends with the signal"
+check "the terminal is restored after a crash" sh -c "tmux -L c10 display -p '#{alternate_on}' | grep -qx 0"
 
 # No key for a remote endpoint: the UI says how to set one.
 tmux_start c8 "$ENVS $CONFAB --base-url https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
