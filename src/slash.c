@@ -5,7 +5,10 @@
 #include "slash.h"
 #include "text.h"
 
-enum { OP_HELP, OP_NEW, OP_MODEL, OP_SYSTEM, OP_RETRY, OP_TERMS, OP_ENDPOINT, OP_QUIT };
+enum {
+	OP_HELP, OP_NEW, OP_MODEL, OP_SYSTEM, OP_RETRY, OP_GOOD, OP_BAD, OP_TERMS, OP_ENDPOINT,
+	OP_QUIT
+};
 
 const struct slash_cmd slash_cmds[] = {
 	{ "/help", "/help", "list the commands and keys", false, OP_HELP },
@@ -14,6 +17,8 @@ const struct slash_cmd slash_cmds[] = {
 	{ "/system", "/system TEXT", "set the system prompt (/system alone clears it)", false,
 	    OP_SYSTEM },
 	{ "/retry", "/retry", "ask the last prompt again", false, OP_RETRY },
+	{ "/good", "/good [COMMENT]", "rate the last answer thumbs up", false, OP_GOOD },
+	{ "/bad", "/bad [COMMENT]", "rate the last answer thumbs down", false, OP_BAD },
 	{ "/terms", "/terms [withdraw]", "read the Terms, or withdraw your consent", false,
 	    OP_TERMS },
 	{ "/endpoint", "/endpoint URL", "talk to another OpenAI-compatible server", true,
@@ -78,6 +83,10 @@ slash_run(const struct slash_ops *ops, const char *line)
 		break;
 	case OP_RETRY:
 		ops->retry(ops->arg);
+		break;
+	case OP_GOOD:
+	case OP_BAD:
+		ops->rate(ops->arg, c->op == OP_GOOD ? 1 : -1, args);
 		break;
 	case OP_TERMS:
 		if (*args != '\0' && strcmp(args, "withdraw") != 0) {
