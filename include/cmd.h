@@ -10,11 +10,13 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "disclaimer.h"
 #include "store.h"
 
 struct app {
 	struct config cfg;
 	struct store *store;	/* NULL until app_store() */
+	struct disclaimer_rules *disclaimers;	/* NULL until app_disclaimers() */
 	/* options */
 	bool json;
 	bool quiet;
@@ -41,6 +43,16 @@ struct app_access {
 
 /* The store, opened on first use; NULL with *cause on failure. */
 struct store *app_store(struct app *app, char **cause);
+
+/*
+ * The reliance notice rules, loaded on first use from the disclaimers_file
+ * setting, else pkgdatadir/disclaimers.ini; they live until app_release().
+ * Never NULL: when the file is missing or broken, the built-in rules (the
+ * general notice and the end notices, no topics) are used instead and, on
+ * that first call only, *cause (allocated) says why, for the caller to show
+ * as a warning. *cause is NULL otherwise.
+ */
+const struct disclaimer_rules *app_disclaimers(struct app *app, char **cause);
 
 /* Print "confab: MESSAGE" to stderr. */
 void app_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

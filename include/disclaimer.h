@@ -33,20 +33,38 @@ enum disclaimer_end {
 struct disclaimer_rules;
 
 /*
- * Parse rules from INI text. Returns NULL with *cause set (naming the line)
- * when the text is not valid rules or lacks the general notice.
+ * Parse rules from INI text (the format is described at the top of
+ * assets/disclaimers.ini): one section per notice, [general] required, topic
+ * sections with keywords, and [end-length], [end-filtered],
+ * [end-interrupted], [end-broken] optional. Keys: clause, text (one line
+ * each), strong = yes|no (default no), keywords (comma-separated; repeatable;
+ * a trailing '*' matches words that start so). At most 32 sections and
+ * 65534 bytes of normalised keywords. Returns NULL with *cause set (naming
+ * the line) when the text is not valid rules or lacks the general notice.
  */
 struct disclaimer_rules *disclaimer_rules_parse(const char *text, size_t len, char **cause);
 void disclaimer_rules_free(struct disclaimer_rules *r); /* NULL-safe */
+
+/*
+ * The built-in rules (DISCLAIMER_FALLBACK in disclaimer.c), for when the
+ * rules file is missing or broken: the general notice and the end notices,
+ * no topics. Never NULL; free with disclaimer_rules_free().
+ */
+struct disclaimer_rules *disclaimer_rules_fallback(void);
 
 /* At most this many notices for one exchange. */
 #define DISCLAIMER_MAX 8
 
 /*
  * The notices for an exchange, in the order to show them: the general one
- * first, then topics, then how it ended. out[] entries are borrowed from r.
+ * first, then topics (in file order; at most DISCLAIMER_MAX - 2, so the end
+ * notice always fits), then how it ended, when the rules describe that end.
+ * out[] entries are borrowed from r.
  * Keywords match case-insensitively, on word boundaries for alphabetic
- * scripts ("legally blonde" is not legal advice), as substrings for CJK.
+ * scripts ("legally blonde" is not legal advice), as substrings for CJK;
+ * punctuation and runs of blanks count as one space. One pass over each
+ * text whatever the number of keywords (an automaton built by the parser).
+ * A prompt or answer may be NULL when its length is 0.
  */
 size_t disclaimer_pick(const struct disclaimer_rules *r, const char *prompt, size_t prompt_len,
     const char *answer, size_t answer_len, enum disclaimer_end end,

@@ -17,6 +17,7 @@
 #include "api.h"
 #include "buf.h"
 #include "cmd.h"
+#include "disclaimer.h"
 
 struct exchange;
 struct loop;
@@ -48,6 +49,15 @@ struct exchange_result {
 	int64_t message_id;	/* the answer's row, 0 when not logged */
 	int64_t latency_ms;	/* to the first byte; -1 */
 	int64_t duration_ms;
+	/*
+	 * The reliance notices (Terms III.4), set before on_done: general first,
+	 * then topics, then how the answer ended; none when no answer arrived
+	 * (an error or an interruption before any text). Borrowed from the app's
+	 * rules (app_disclaimers()), valid until app_release(). Also stored with
+	 * the answer as JSON (messages.disclaimers).
+	 */
+	const struct disclaimer *disclaimers[DISCLAIMER_MAX];
+	size_t ndisclaimers;
 };
 
 struct exchange_cb {

@@ -117,4 +117,14 @@ int http_get(const char *url, const struct http_get_opts *opts, struct http_resu
     char **cause);
 void http_result_release(struct http_result *res);
 
+/*
+ * POST body[0..len) to url (headers: NULL-terminated "Name: value" lines, or
+ * NULL) and wait for the whole answer, at most timeout_s seconds. One attempt:
+ * the caller decides about retries. Returns 0 when a response arrived (any
+ * status, see res->status), or -1 with *cause set when none did. res must be
+ * released with http_result_release() either way.
+ */
+int http_post(const char *url, const char *body, size_t len, const char *const *headers,
+    long timeout_s, struct http_result *res, char **cause);
+
 #endif

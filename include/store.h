@@ -9,6 +9,7 @@
 #ifndef CONFAB_STORE_H
 #define CONFAB_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -79,6 +80,7 @@ struct store_message {
 	int64_t duration_ms;	/* request sent to end of the answer */
 	const char *error;
 	const char *response_id;
+	const char *disclaimers;	/* JSON array (disclaimer_json()) or NULL; written by update */
 };
 
 /* New conversation; returns its id, or -1 with *cause set. */
@@ -98,5 +100,187 @@ int store_message_update(struct store *st, const struct store_message *m, char *
 /* Call fn for each message of a conversation, oldest first; fn returns non-zero to stop. */
 int store_messages_each(struct store *st, int64_t conversation,
     int (*fn)(const struct store_message *m, void *arg), void *arg, char **cause);
+
+/* ---- conversation history (store-log.c) ------------------------------------ */
+
+/*
+ * A conversation. Its strings are borrowed: during a store_log_list()
+ * callback they are valid for that call; store_log_get() copies them, and
+ * store_conversation_release() frees the copies. The title is the start of
+ * the first prompt (up to 80 bytes, possibly cut inside a character):
+ * untrusted text, to sanitise before it is shown.
+ */
+struct store_conversation {
+	int64_t id;
+	char *started;		/* UTC, as store_now() writes it */
+	char *updated;
+	char *title;		/* or NULL */
+	char *model;		/* or NULL */
+	char *base_url;		/* or NULL */
+	int64_t messages;	/* how many messages it holds */
+};
+
+/* Each conversation, most recently updated first; fn returns non-zero to stop. */
+int store_log_list(struct store *st, int (*fn)(const struct store_conversation *c, void *arg),
+    void *arg, char **cause);
+
+/* Fill *c with conversation id (owned copies): 1 found, 0 no such conversation, -1 error. */
+int store_log_get(struct store *st, int64_t id, struct store_conversation *c, char **cause);
+void store_conversation_release(struct store_conversation *c);
+
+/*
+ * The conversation a user names: a decimal id, or "last" for the most
+ * recently updated one. Returns its id, or -1 with *cause saying why (not
+ * a number, no such conversation, none at all, or a store error).
+ */
+int64_t store_log_resolve(struct store *st, const char *name, char **cause);
+
+/* A message with what was shown and said about it. Strings borrowed, valid during the call. */
+struct store_log_message {
+	struct store_message m;	/* every column, reasoning and usage included */
+	const char *created;
+	const char *disclaimers;	/* the stored JSON array, or NULL */
+	int rated;		/* 1 when there is a feedback row; then: */
+	int rating;		/* -1 down, 0 cleared, 1 up */
+	const char *reasons;	/* or NULL */
+	const char *comment;	/* or NULL */
+};
+
+/*
+ * Each message of a conversation with its feedback, oldest first, one row
+ * at a time (nothing is loaded whole); fn returns non-zero to stop.
+ */
+int store_log_messages(struct store *st, int64_t conversation,
+    int (*fn)(const struct store_log_message *lm, void *arg), void *arg, char **cause);
+
+/* One conversation that matches a search. Strings borrowed, valid during the call. */
+struct store_log_hit {
+	int64_t conversation;
+	const char *title;	/* or NULL */
+	const char *updated;
+	int64_t matches;	/* how many of its messages match */
+	int64_t message;	/* the first matching message */
+	const char *role;
+	const char *content;	/* that message's text */
+	size_t content_len;
+};
+
+/*
+ * Conversations whose prompts or answers contain text (case-insensitive
+ * for ASCII), most recently updated first. The text is a literal, never
+ * query syntax: FTS5 (trigram) for 3 characters or more, a LIKE scan for
+ * shorter text. An empty text is the caller's error to refuse.
+ */
+int store_log_search(struct store *st, const char *text,
+    int (*fn)(const struct store_log_hit *h, void *arg), void *arg, char **cause);
+
+/*
+ * Delete a conversation with its messages, their feedback and that feedback's
+ * outbox items (undelivered ones are never sent), in one transaction.
+ */
+int store_log_delete(struct store *st, int64_t id, char **cause);
+
+/* ---- feedback and its outbox (store-feedback.c) ----------------------------- */
+
+/* An answer as a rating sees it. Owned copies: store_feedback_answer_release(). */
+struct store_feedback_answer {
+	int64_t message_id;
+	int64_t conversation_id;
+	char *role;		/* "assistant" for an answer */
+	char *model;		/* or NULL */
+	char *response_id;	/* the provider's completion id, or NULL */
+	char *content;		/* the answer text */
+	char *prompt;		/* the user message before it in its conversation, or NULL */
+};
+
+/* Fill *a for message id: 1 found, 0 no such message, -1 error. */
+int store_feedback_answer_get(struct store *st, int64_t id, struct store_feedback_answer *a,
+    char **cause);
+void store_feedback_answer_release(struct store_feedback_answer *a);
+
+/* The newest answer (assistant message): its id, 0 when there is none, -1 on error. */
+int64_t store_feedback_last_answer(struct store *st, char **cause);
+
+/* A rating to save. Strings borrowed. */
+struct store_feedback_put {
+	int64_t message_id;
+	int64_t conversation_id;
+	int rating;		/* 1 up, -1 down, 0 cleared */
+	const char *reasons;	/* "a,b", or NULL */
+	const char *comment;	/* or NULL */
+	const char *model;	/* or NULL */
+	const char *now;	/* store_now(): the rating's time, also the item's */
+	const char *key;	/* the outbox item's idempotency key; NULL: stays local */
+	const char *payload;	/* its JSON body */
+	bool only_if_sent;	/* enqueue only when an earlier item may have reached the collector */
+};
+
+struct store_feedback_saved {
+	int64_t feedback_id;
+	bool existed;		/* the message had a feedback row before */
+	int previous;		/* its rating then */
+	int64_t outbox_id;	/* the item enqueued, 0 when none */
+};
+
+/*
+ * Save a rating in one transaction: insert or replace the message's feedback
+ * row (rating, reasons and comment all replaced; created kept), drop the
+ * undelivered outbox items of that row (a newer rating supersedes them), and
+ * enqueue the new item when p->key is set.
+ */
+int store_feedback_put(struct store *st, const struct store_feedback_put *p,
+    struct store_feedback_saved *saved, char **cause);
+
+/* A feedback row with its delivery. Strings borrowed, valid during the call. */
+struct store_feedback {
+	int64_t id;
+	int64_t message_id;
+	int64_t conversation_id;
+	int rating;		/* 1 up, -1 down, 0 cleared */
+	const char *reasons;	/* or NULL */
+	const char *comment;	/* or NULL */
+	const char *model;	/* or NULL */
+	const char *created;
+	const char *updated;
+	const char *delivery;	/* "local" (never queued), "pending" or "delivered" */
+	const char *delivered;	/* when, or NULL */
+	int64_t attempts;	/* of the current state's outbox item, 0 when none */
+	const char *last_error;	/* or NULL */
+};
+
+/* Each feedback row (of message_id, or all when 0), oldest first; fn returns non-zero to stop. */
+int store_feedback_each(struct store *st, int64_t message_id,
+    int (*fn)(const struct store_feedback *f, void *arg), void *arg, char **cause);
+
+/* An outbox item. Owned copies: store_outbox_item_release(). */
+struct store_outbox_item {
+	int64_t id;
+	int64_t feedback_id;
+	char *key;
+	char *payload;
+	int64_t attempts;
+};
+void store_outbox_item_release(struct store_outbox_item *it);
+
+/*
+ * The oldest undelivered item with id > after whose feedback row still
+ * exists; only those due (next_attempt passed) when due_only; only those of
+ * feedback_id when it is not 0. 1 found, 0 none, -1 error.
+ */
+int store_feedback_outbox_next(struct store *st, int64_t after, bool due_only,
+    int64_t feedback_id, struct store_outbox_item *it, char **cause);
+
+/* Count an attempt starting now; the next is not due for delay_ms (in case it never ends). */
+int store_feedback_outbox_attempt(struct store *st, int64_t id, int64_t delay_ms, char **cause);
+
+/* Mark an item delivered now (once: a delivered item is never changed again). */
+int store_feedback_outbox_delivered(struct store *st, int64_t id, char **cause);
+
+/* Note a failed attempt and when the next one is due. */
+int store_feedback_outbox_failed(struct store *st, int64_t id, const char *error,
+    int64_t delay_ms, char **cause);
+
+/* Undelivered items (of rows that still exist): how many, and how many are due now. */
+int store_feedback_outbox_count(struct store *st, int64_t *pending, int64_t *due, char **cause);
 
 #endif

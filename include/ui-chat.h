@@ -5,6 +5,8 @@
 #ifndef CONFAB_UI_CHAT_H
 #define CONFAB_UI_CHAT_H
 
+#include <stdbool.h>
+
 struct ui;
 struct ui_chat;
 
@@ -15,6 +17,9 @@ struct ui_consent;
 
 /* The consent screens /terms opens (borrowed), and the version of the Terms. */
 void ui_chat_set_consent(struct ui_chat *c, struct ui_consent *consent, const char *short_hash);
+
+/* Add a notice (or an error) to the transcript. */
+void ui_chat_say(struct ui_chat *c, const char *text, bool error);
 
 /* Make chat the active screen. */
 void ui_chat_open(struct ui_chat *c);

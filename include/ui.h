@@ -22,6 +22,9 @@ struct loop;
 /* Alt (Meta) with a byte: ESC then that byte, as a terminal sends Alt-x. */
 #define UI_KEY_META(c) (0x100000 | (c))
 #define UI_KEY_IS_META(k) (((k) & 0x100000) != 0)
+/* Alt-Up and Alt-Down, however the terminal sends them. */
+#define UI_KEY_ALT_UP 0x200001
+#define UI_KEY_ALT_DOWN 0x200002
 
 struct ui_screen {
 	const char *name;

@@ -1,8 +1,11 @@
 /* app.c: state shared by the subcommands: configuration, the store, messages. */
 #include "common.h"
 
+#include "buf.h"
 #include "cmd.h"
 #include "consent.h"
+
+#define APP_DISCLAIMERS_MAX ((size_t)1 << 20)	/* bytes of a rules file */
 
 struct store *
 app_store(struct app *app, char **cause)
@@ -10,6 +13,37 @@ app_store(struct app *app, char **cause)
 	if (app->store == NULL)
 		app->store = store_open(app->cfg.db_path, cause);
 	return app->store;
+}
+
+const struct disclaimer_rules *
+app_disclaimers(struct app *app, char **cause)
+{
+	const char *file = config_get(&app->cfg, CONFIG_DISCLAIMERS_FILE);
+	const char *origin = app->cfg.origin[CONFIG_DISCLAIMERS_FILE];
+	char *path, *why = NULL;
+	struct buf b;
+
+	*cause = NULL;
+	if (app->disclaimers != NULL)
+		return app->disclaimers;
+	path = file != NULL ? xstrdup(file) : xasprintf("%s/disclaimers.ini", app->cfg.pkgdatadir);
+	buf_init(&b, APP_DISCLAIMERS_MAX);
+	if (buf_read_file(&b, path, &why) != 0) {
+		if (file != NULL)
+			*cause = xasprintf("%s (disclaimers_file, from %s); only the built-in "
+			    "disclaimer notices are shown", why, origin != NULL ? origin : "config");
+		else
+			*cause = xasprintf("%s: the installed disclaimer rules are missing; only the "
+			    "built-in notices are shown (set disclaimers_file to a rules file)", why);
+	} else if ((app->disclaimers = disclaimer_rules_parse(b.data, b.len, &why)) == NULL)
+		*cause = xasprintf("the disclaimer rules '%s' are broken: %s; only the built-in "
+		    "notices are shown until they are fixed", path, why);
+	if (app->disclaimers == NULL)
+		app->disclaimers = disclaimer_rules_fallback();
+	buf_release(&b);
+	free(why);
+	free(path);
+	return app->disclaimers;
 }
 
 void
@@ -86,5 +120,7 @@ app_release(struct app *app)
 {
 	store_close(app->store);
 	app->store = NULL;
+	disclaimer_rules_free(app->disclaimers);
+	app->disclaimers = NULL;
 	config_release(&app->cfg);
 }

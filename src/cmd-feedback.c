@@ -1,11 +1,586 @@
-/* cmd-feedback.c: placeholder */
+/* cmd-feedback.c: confab feedback up|down|clear [ID|last], list, export, sync */
 #include "common.h"
 
+#include <cjson/cJSON.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "buf.h"
 #include "cmd.h"
+#include "feedback.h"
+#include "text.h"
+#include "tty.h"
+
+#define FEEDBACK_QUICK_TIMEOUT_S 2L	/* the one try right after a rating */
+#define FEEDBACK_SYNC_TIMEOUT_MAX_S 30L
+#define FEEDBACK_SYNC_TRIES 3
+#define FEEDBACK_SYNC_LOCK_WAIT_MS 25000L
+#define FEEDBACK_COMMENT_COLS 40
+
+static const char *
+feedback_cmd_rating_name(int rating)
+{
+	return rating > 0 ? "up" : rating < 0 ? "down" : "cleared";
+}
+
+static void
+feedback_cmd_print_json(cJSON *o)
+{
+	char *s = cJSON_PrintUnformatted(o);
+
+	puts(s);
+	free(s);
+	cJSON_Delete(o);
+}
+
+/* Print text (paragraphs, "- " items) word-wrapped to width. */
+static void
+feedback_cmd_print_text(FILE *f, const char *text, int width)
+{
+	const char *p = text, *e;
+	char *line;
+
+	while (*p != '\0') {
+		e = strchr(p, '\n');
+		line = e != NULL ? xstrndup(p, (size_t)(e - p)) : xstrdup(p);
+		if (*line == '\0')
+			fputc('\n', f);
+		else
+			tty_wrap(f, line, width, strncmp(line, "- ", 2) == 0 ? 2 : 0);
+		free(line);
+		p = e != NULL ? e + 1 : p + strlen(p);
+	}
+}
+
+/* ---- the notice --------------------------------------------------------------- */
+
+/* Ask on the terminal; EXIT_OK when confirmed (and recorded), EXIT_CONSENT otherwise. */
+static int
+feedback_cmd_ask(struct app *app, struct tty *tty, const char *text)
+{
+	char *a, *method, *cause = NULL;
+	int rows, cols;
+	bool yes;
+
+	tty_size(tty, &rows, &cols);
+	fputc('\n', tty->out);
+	feedback_cmd_print_text(tty->out, text, cols > 100 ? 100 : cols - 1);
+	a = tty_ask(tty, "\nType yes to confirm and store your rating; anything else cancels "
+	    "it: ");
+	yes = a != NULL && strcasecmp(a, "yes") == 0;
+	method = a == NULL ? xstrdup("end of input (terminal)") :
+	    xasprintf("typed '%.40s' (terminal)", a);
+	free(a);
+	if (feedback_notice_record(app, yes, method, &cause) != 0) {
+		app_error("your answer could not be recorded, so nothing was stored: %s", cause);
+		free(cause);
+		free(method);
+		return EXIT_USAGE;
+	}
+	free(method);
+	if (yes)
+		return EXIT_OK;
+	fprintf(tty->out, "Declined and recorded. Nothing was stored; you are asked again the "
+	    "next time you rate an answer.\n");
+	return EXIT_CONSENT;
+}
+
+/*
+ * The first rating: confirm the notice with --yes, or on a terminal, or
+ * explain and refuse. EXIT_OK when confirmed, else an exit code.
+ */
+static int
+feedback_cmd_notice(struct app *app)
+{
+	char *text = feedback_notice_text(app), *cause = NULL;
+	struct tty tty;
+	int r = EXIT_OK;
+
+	if (app->yes) {
+		if (feedback_notice_record(app, true, "flag --yes", &cause) != 0) {
+			app_error("the confirmation could not be recorded, so nothing was "
+			    "stored: %s", cause);
+			r = EXIT_USAGE;
+		} else if (!app->quiet)
+			fprintf(stderr, "confab: feedback notice confirmed with --yes (recorded "
+			    "in the consent ledger): ratings are not confidential and the "
+			    "provider may keep and use them freely (Terms IV)\n");
+	} else if (isatty(STDIN_FILENO) && tty_open(&tty, &cause) == 0) {
+		r = feedback_cmd_ask(app, &tty, text);
+		tty_close(&tty);
+	} else {
+		fflush(stdout);
+		feedback_cmd_print_text(stderr, text, 78);
+		app_error("to rate, confirm the notice above: run again with --yes, or on a "
+		    "terminal to be asked; nothing was stored");
+		r = EXIT_CONSENT;
+	}
+	free(cause);
+	free(text);
+	return r;
+}
+
+/* ---- up, down, clear --------------------------------------------------------------- */
+
+/* Try to deliver the new rating at once, briefly; never fails the command. */
+static void
+feedback_cmd_quick(struct app *app, int64_t id, const char **delivery, char **error)
+{
+	struct feedback_sync_opts o = {
+		.message_id = id,
+		.all = true,
+		.timeout_s = FEEDBACK_QUICK_TIMEOUT_S,
+		.tries = 1,
+		.lock_wait_ms = FEEDBACK_QUICK_TIMEOUT_S * 1000,
+	};
+	struct feedback_sync_report rep;
+	char *cause = NULL;
+
+	*delivery = "pending";
+	if (feedback_sync(app, &o, &rep, &cause) != 0)
+		*error = cause;
+	else if (rep.delivered > 0)
+		*delivery = "delivered";
+	else if (rep.busy)
+		*error = xstrdup("another confab is delivering feedback right now");
+	else if (rep.last_error != NULL)
+		*error = xstrdup(rep.last_error);
+	feedback_sync_report_release(&rep);
+}
+
+/* Say what happened, as text or JSON. */
+static void
+feedback_cmd_report(struct app *app, int rating, const struct feedback_outcome *out,
+    const char *delivery, const char *error)
+{
+	const char *url = config_get(&app->cfg, CONFIG_FEEDBACK_URL);
+	long long id = (long long)out->message_id;
+	cJSON *o;
+
+	if (app->json) {
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "message_id", (double)out->message_id);
+		cJSON_AddStringToObject(o, "rating", feedback_cmd_rating_name(rating));
+		if (out->existed)
+			cJSON_AddStringToObject(o, "previous",
+			    feedback_cmd_rating_name(out->previous));
+		else
+			cJSON_AddNullToObject(o, "previous");
+		cJSON_AddBoolToObject(o, "changed", out->changed);
+		cJSON_AddStringToObject(o, "delivery", delivery);
+		if (error != NULL)
+			cJSON_AddStringToObject(o, "error", error);
+		feedback_cmd_print_json(o);
+		return;
+	}
+	if (app->quiet)
+		return;
+	if (error != NULL)
+		app_error("%s", error);
+	if (!out->changed)
+		printf("Answer %lld has no rating; nothing to clear.\n", id);
+	else if (rating == 0)
+		printf("Cleared the rating of answer %lld.\n", id);
+	else if (out->existed && out->previous != 0 && out->previous != rating)
+		printf("Changed answer %lld from thumbs %s to thumbs %s.\n", id,
+		    feedback_cmd_rating_name(out->previous), feedback_cmd_rating_name(rating));
+	else
+		printf("Rated answer %lld thumbs %s.\n", id, feedback_cmd_rating_name(rating));
+	if (!out->changed || (rating == 0 && !out->queued))
+		return;
+	if (strcmp(delivery, "delivered") == 0)
+		printf("Sent to %s.\n", url);
+	else if (strcmp(delivery, "pending") == 0)
+		printf("Kept, and queued for %s; confab retries later, or now with 'confab "
+		    "feedback sync'.\n", url);
+	else
+		printf("Kept on this machine only: no feedback_url is set.\n");
+}
+
+static int
+feedback_cmd_rate(struct app *app, int rating, int argc, char **argv)
+{
+	struct feedback_rating fr = { rating, app->reason, app->comment };
+	struct feedback_outcome out;
+	const char *delivery = "local";
+	char *cause = NULL, *error = NULL;
+	int64_t id;
+	int r;
+
+	if (argc > 1) {
+		app_error("'feedback %s' takes one answer id or 'last', not '%s'", argv[-1],
+		    argv[1]);
+		return EXIT_USAGE;
+	}
+	if ((id = feedback_resolve(app, argc > 0 ? argv[0] : NULL, &cause)) < 0) {
+		app_error("%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	r = feedback_rate(app, id, &fr, &out, &cause);
+	if (r == EXIT_CONSENT) {
+		free(cause);
+		cause = NULL;
+		if ((r = feedback_cmd_notice(app)) != EXIT_OK)
+			return r;
+		r = feedback_rate(app, id, &fr, &out, &cause);
+	}
+	if (r != EXIT_OK) {
+		app_error("%s", cause);
+		free(cause);
+		return r;
+	}
+	if (out.dropped > 0 && !app->quiet)
+		app_error("%zu control character%s removed from the comment", out.dropped,
+		    out.dropped == 1 ? " was" : "s were");
+	if (out.queued)
+		feedback_cmd_quick(app, id, &delivery, &error);
+	feedback_cmd_report(app, rating, &out, delivery, error);
+	free(error);
+	return EXIT_OK;
+}
+
+/* ---- list and export ----------------------------------------------------------- */
+
+/* A feedback row as JSON. */
+static cJSON *
+feedback_cmd_json(const struct store_feedback *f)
+{
+	cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "reasons");
+	const char *p = f->reasons, *e;
+	char *one;
+
+#define STR(k, v) ((v) != NULL ? cJSON_AddStringToObject(o, k, v) : cJSON_AddNullToObject(o, k))
+	cJSON_AddNumberToObject(o, "message_id", (double)f->message_id);
+	cJSON_AddNumberToObject(o, "conversation_id", (double)f->conversation_id);
+	cJSON_AddStringToObject(o, "rating", feedback_cmd_rating_name(f->rating));
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, ',');
+		one = e != NULL ? xstrndup(p, (size_t)(e - p)) : xstrdup(p);
+		cJSON_AddItemToArray(arr, cJSON_CreateString(one));
+		free(one);
+		p = e != NULL ? e + 1 : NULL;
+	}
+	STR("comment", f->comment);
+	STR("model", f->model);
+	STR("created", f->created);
+	STR("updated", f->updated);
+	STR("delivery", f->delivery);
+	STR("delivered_at", f->delivered);
+	cJSON_AddNumberToObject(o, "attempts", (double)f->attempts);
+	STR("last_error", f->last_error);
+#undef STR
+	return o;
+}
+
+/* s made safe for a terminal cell: controls visible, newlines as spaces, at most cols wide. */
+static char *
+feedback_cmd_cell(const char *s, int cols)
+{
+	struct text_sanitizer ts;
+	struct buf b, out;
+	size_t i = 0, n;
+	unsigned int cp;
+	int w = 0, cw;
+
+	buf_init(&b, 0);
+	buf_init(&out, 0);
+	text_sanitizer_init(&ts, TEXT_VISIBLE);
+	text_sanitize(&ts, s != NULL ? s : "", s != NULL ? strlen(s) : 0, &b);
+	text_sanitize_finish(&ts, &b);
+	while (i < b.len) {
+		n = text_utf8_seq(b.data + i, b.len - i, &cp);
+		if (n == 0)
+			n = 1;
+		cw = b.data[i] == '\n' ? 1 : text_cp_width(cp);
+		if (w + cw > cols - 1 && i + n < b.len) {
+			buf_adds(&out, "\xe2\x80\xa6");
+			break;
+		}
+		if (b.data[i] == '\n' || b.data[i] == '\t')
+			buf_addc(&out, ' ');
+		else
+			buf_add(&out, b.data + i, n);
+		w += cw;
+		i += n;
+	}
+	buf_release(&b);
+	return buf_detach(&out, NULL);
+}
+
+struct feedback_cmd_list {
+	struct app *app;
+	cJSON *arr;		/* --json */
+	int n;
+};
+
+/* One row of the table, or of the --json array. */
+static int
+feedback_cmd_list_cb(const struct store_feedback *f, void *arg)
+{
+	struct feedback_cmd_list *l = arg;
+	char *model, *reasons, *comment, when[32];
+
+	if (l->arr != NULL) {
+		cJSON_AddItemToArray(l->arr, feedback_cmd_json(f));
+		return 0;
+	}
+	if (l->n++ == 0)
+		printf("%-7s %-7s %-20s %-9s %-16s %-18s %s\n", "answer", "rating", "updated",
+		    "delivery", "model", "reasons", "comment");
+	snprintf(when, sizeof when, "%.10s %.5s UTC", f->updated, f->updated + 11);
+	model = feedback_cmd_cell(f->model, 16);
+	reasons = feedback_cmd_cell(f->reasons, 18);
+	comment = feedback_cmd_cell(f->comment, FEEDBACK_COMMENT_COLS);
+	printf("%-7lld %-7s %-20s %-9s %s%*s %s%*s %s\n", (long long)f->message_id,
+	    feedback_cmd_rating_name(f->rating), when, f->delivery, model,
+	    16 - text_width(model, strlen(model)), "", reasons,
+	    18 - text_width(reasons, strlen(reasons)), "", comment);
+	free(model);
+	free(reasons);
+	free(comment);
+	return 0;
+}
+
+/* Where ratings go, and what waits, after the table. */
+static void
+feedback_cmd_list_footer(struct app *app)
+{
+	const char *url = config_get(&app->cfg, CONFIG_FEEDBACK_URL);
+	int64_t pending = 0, due = 0;
+	char *cause = NULL;
+
+	if (url == NULL) {
+		printf("\nRatings stay on this machine: no feedback_url is set.\n");
+		return;
+	}
+	if (store_feedback_outbox_count(app->store, &pending, &due, &cause) != 0) {
+		free(cause);
+		return;
+	}
+	if (pending > 0)
+		printf("\n%lld rating%s wait%s for delivery to %s; 'confab feedback sync' sends "
+		    "them now.\n", (long long)pending, pending == 1 ? "" : "s",
+		    pending == 1 ? "s" : "", url);
+	else
+		printf("\nRatings go to %s; none is waiting.\n", url);
+}
+
+/* confab feedback list [--json] */
+static int
+feedback_cmd_list(struct app *app)
+{
+	struct feedback_cmd_list l = { app, app->json ? cJSON_CreateArray() : NULL, 0 };
+	char *cause = NULL;
+	struct store *st;
+
+	if ((st = app_store(app, &cause)) == NULL ||
+	    store_feedback_each(st, 0, feedback_cmd_list_cb, &l, &cause) != 0) {
+		cJSON_Delete(l.arr);
+		app_error("%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (l.arr != NULL)
+		feedback_cmd_print_json(l.arr);
+	else if (l.n == 0)
+		printf("No ratings yet. Rate the newest answer with 'confab feedback up' or "
+		    "'confab feedback down'.\n");
+	if (l.arr == NULL)
+		feedback_cmd_list_footer(app);
+	return EXIT_OK;
+}
+
+/* One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF. */
+static void
+feedback_cmd_csv_field(struct buf *b, const char *s, bool last)
+{
+	struct text_sanitizer ts;
+	struct buf clean;
+	size_t i;
+
+	buf_init(&clean, 0);
+	if (s != NULL) {
+		text_sanitizer_init(&ts, TEXT_DROP);
+		text_sanitize(&ts, s, strlen(s), &clean);
+		text_sanitize_finish(&ts, &clean);
+	}
+	if (strpbrk(clean.data, ",\"\r\n") == NULL)
+		buf_add(b, clean.data, clean.len);
+	else {
+		buf_addc(b, '"');
+		for (i = 0; i < clean.len; i++) {
+			if (clean.data[i] == '"')
+				buf_addc(b, '"');
+			buf_addc(b, clean.data[i]);
+		}
+		buf_addc(b, '"');
+	}
+	buf_adds(b, last ? "\r\n" : ",");
+	buf_release(&clean);
+}
+
+/* One row as a JSON line or a CSV record. */
+static int
+feedback_cmd_export_cb(const struct store_feedback *f, void *arg)
+{
+	bool csv = *(bool *)arg;
+	char num[3][32];
+	struct buf b;
+
+	if (!csv) {
+		feedback_cmd_print_json(feedback_cmd_json(f));
+		return 0;
+	}
+	snprintf(num[0], sizeof num[0], "%lld", (long long)f->message_id);
+	snprintf(num[1], sizeof num[1], "%lld", (long long)f->conversation_id);
+	snprintf(num[2], sizeof num[2], "%lld", (long long)f->attempts);
+	buf_init(&b, 0);
+	feedback_cmd_csv_field(&b, num[0], false);
+	feedback_cmd_csv_field(&b, num[1], false);
+	feedback_cmd_csv_field(&b, feedback_cmd_rating_name(f->rating), false);
+	feedback_cmd_csv_field(&b, f->reasons, false);
+	feedback_cmd_csv_field(&b, f->comment, false);
+	feedback_cmd_csv_field(&b, f->model, false);
+	feedback_cmd_csv_field(&b, f->created, false);
+	feedback_cmd_csv_field(&b, f->updated, false);
+	feedback_cmd_csv_field(&b, f->delivery, false);
+	feedback_cmd_csv_field(&b, f->delivered, false);
+	feedback_cmd_csv_field(&b, num[2], false);
+	feedback_cmd_csv_field(&b, f->last_error, true);
+	fwrite(b.data, 1, b.len, stdout);
+	buf_release(&b);
+	return 0;
+}
+
+/* confab feedback export [--format jsonl|csv]: every row, oldest first, exact text. */
+static int
+feedback_cmd_export(struct app *app)
+{
+	const char *format = app->format != NULL ? app->format : "jsonl";
+	char *cause = NULL;
+	struct store *st;
+	bool csv;
+
+	if (strcmp(format, "jsonl") != 0 && strcmp(format, "csv") != 0) {
+		app_error("unknown export format '%s'; use --format jsonl or --format csv", format);
+		return EXIT_USAGE;
+	}
+	csv = strcmp(format, "csv") == 0;
+	if ((st = app_store(app, &cause)) == NULL)
+		goto fail;
+	if (csv)
+		fputs("message_id,conversation_id,rating,reasons,comment,model,created,updated,"
+		    "delivery,delivered_at,attempts,last_error\r\n", stdout);
+	if (store_feedback_each(st, 0, feedback_cmd_export_cb, &csv, &cause) != 0)
+		goto fail;
+	return EXIT_OK;
+fail:
+	app_error("%s", cause);
+	free(cause);
+	return EXIT_USAGE;
+}
+
+/* ---- sync -------------------------------------------------------------------- */
+
+static int
+feedback_cmd_sync_json(const struct feedback_sync_report *rep, int r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "delivered", rep->delivered);
+	cJSON_AddNumberToObject(o, "failed", rep->failed);
+	cJSON_AddNumberToObject(o, "skipped", rep->skipped);
+	cJSON_AddNumberToObject(o, "pending", (double)rep->pending);
+	cJSON_AddBoolToObject(o, "busy", rep->busy);
+	if (rep->last_error != NULL)
+		cJSON_AddStringToObject(o, "last_error", rep->last_error);
+	else
+		cJSON_AddNullToObject(o, "last_error");
+	feedback_cmd_print_json(o);
+	return r;
+}
+
+/* confab feedback sync: deliver now; exit 5 when nothing could be delivered. */
+static int
+feedback_cmd_sync(struct app *app)
+{
+	const char *url = config_get(&app->cfg, CONFIG_FEEDBACK_URL);
+	long timeout = strtol(config_get(&app->cfg, CONFIG_TIMEOUT), NULL, 10);
+	struct feedback_sync_opts o = {
+		.all = true,
+		.timeout_s = timeout < FEEDBACK_SYNC_TIMEOUT_MAX_S ? timeout :
+		    FEEDBACK_SYNC_TIMEOUT_MAX_S,
+		.tries = FEEDBACK_SYNC_TRIES,
+		.lock_wait_ms = FEEDBACK_SYNC_LOCK_WAIT_MS,
+	};
+	struct feedback_sync_report rep;
+	char *cause = NULL;
+	long long p;
+	int r;
+
+	if ((r = feedback_sync(app, &o, &rep, &cause)) != 0) {
+		app_error("%s", cause);
+		free(cause);
+		return r;
+	}
+	p = (long long)rep.pending;
+	if (rep.busy || (rep.failed > 0 && rep.delivered == 0))
+		r = EXIT_NETWORK;
+	if (rep.last_error != NULL)
+		app_error("%s", rep.last_error);
+	if (app->json) {
+		r = feedback_cmd_sync_json(&rep, r);
+		feedback_sync_report_release(&rep);
+		return r;
+	}
+	if (url == NULL)
+		printf("No feedback_url is set: ratings stay on this machine; nothing to "
+		    "deliver.\n");
+	else if (rep.busy)
+		printf("Another confab is delivering feedback right now; %lld pending.\n", p);
+	else if (rep.delivered + rep.failed == 0 && p == 0)
+		printf("Nothing to deliver: every rating queued for %s has been delivered.\n", url);
+	else {
+		printf("Delivered %d, failed %d, still pending %lld", rep.delivered, rep.failed, p);
+		if (rep.skipped > 0)
+			printf(" (%d not tried after the failure)", rep.skipped);
+		printf(".\n");
+		if (p > 0)
+			printf("Pending ratings are kept and retried, or sent now with 'confab "
+			    "feedback sync'.\n");
+	}
+	feedback_sync_report_release(&rep);
+	return r;
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
 
 int
 cmd_feedback(struct app *app, int argc, char **argv)
 {
-	app_error("'confab feedback' is not part of this build yet");
-	return EXIT_USAGE;
+	const char *sub = argc > 0 ? argv[0] : NULL;
+
+	if (sub == NULL) {
+		app_error("'confab feedback' needs a command: up, down, clear, list, export or "
+		    "sync; see 'confab --help'");
+		return EXIT_USAGE;
+	}
+	if (strcmp(sub, "up") == 0 || strcmp(sub, "down") == 0 || strcmp(sub, "clear") == 0)
+		return feedback_cmd_rate(app, sub[0] == 'u' ? 1 : sub[0] == 'd' ? -1 : 0,
+		    argc - 1, argv + 1);
+	if (strcmp(sub, "list") != 0 && strcmp(sub, "export") != 0 && strcmp(sub, "sync") != 0) {
+		app_error("unknown command 'feedback %s'; the feedback commands are up, down, "
+		    "clear, list, export and sync", sub);
+		return EXIT_USAGE;
+	}
+	if (argc > 1) {
+		app_error("'feedback %s' takes no argument '%s'", sub, argv[1]);
+		return EXIT_USAGE;
+	}
+	if (strcmp(sub, "list") == 0)
+		return feedback_cmd_list(app);
+	if (strcmp(sub, "export") == 0)
+		return feedback_cmd_export(app);
+	return feedback_cmd_sync(app);
 }

@@ -1,11 +1,871 @@
-/* cmd-log.c: placeholder */
+/* cmd-log.c: confab log list|show|search|delete|export: the conversation history. */
 #include "common.h"
 
+#include <cjson/cJSON.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "buf.h"
 #include "cmd.h"
+#include "store.h"
+#include "text.h"
+#include "tty.h"
+
+#define LOG_SNIPPET_BEFORE 30	/* characters of context before a match */
+#define LOG_SNIPPET_AFTER 50	/* and after it */
+
+/* What every log command works with. */
+struct log {
+	struct app *app;
+	struct store *st;
+	bool tty;		/* stdout is a terminal: controls are shown visibly */
+	bool color;		/* escape codes may go to stdout */
+	enum text_mode mode;	/* TEXT_VISIBLE on a terminal, TEXT_DROP to a pipe */
+	int cols;		/* terminal width, 0 when not a terminal */
+	int64_t n;		/* rows printed so far */
+	const char *query;	/* search: the text */
+};
+
+/* ---- text helpers ---------------------------------------------------------- */
+
+/* Length of t without a last character cut short (titles are cut at 80 bytes). */
+static size_t
+log_title_len(const char *t)
+{
+	size_t len = strlen(t), i = len, need;
+	unsigned char lead;
+
+	while (i > 0 && len - i < 3 && ((unsigned char)t[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return len;
+	lead = (unsigned char)t[i - 1];
+	if (lead < 0xc0)
+		return len;
+	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	return len - (i - 1) < need ? i - 1 : len;
+}
+
+/* Sanitised text (caller frees); with oneline, line ends and tabs become spaces. */
+static char *
+log_clean(const char *s, size_t len, enum text_mode mode, bool oneline)
+{
+	struct text_sanitizer san;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	text_sanitizer_init(&san, mode);
+	text_sanitize(&san, s, len, &b);
+	text_sanitize_finish(&san, &b);
+	for (i = 0; oneline && i < b.len; i++)
+		if (b.data[i] == '\n' || b.data[i] == '\t')
+			b.data[i] = ' ';
+	return buf_detach(&b, NULL);
+}
+
+/* A title for people: never NULL, one line, sanitised (caller frees). */
+static char *
+log_title(const char *title, enum text_mode mode)
+{
+	if (title == NULL || *title == '\0')
+		return xstrdup("(untitled)");
+	return log_clean(title, log_title_len(title), mode, true);
+}
+
+/* "2026-11-27 05:00" from a stored UTC time (caller frees). */
+static char *
+log_when(const char *at)
+{
+	if (at == NULL || strlen(at) < 16)
+		return xstrdup("?");
+	return xasprintf("%.10s %.5s", at, at + 11);
+}
+
+/* Print valid UTF-8 s in at most cols columns, ending in "..." when cut. */
+static void
+log_put_fit(FILE *f, const char *s, int cols)
+{
+	size_t len = strlen(s), i = 0, k, cut = 0;
+	unsigned int cp;
+	int w = 0, cw;
+
+	if (cols <= 0 || text_width(s, len) <= cols) {
+		fputs(s, f);
+		return;
+	}
+	while (i < len) {
+		if ((k = text_utf8_seq(s + i, len - i, &cp)) == 0)
+			k = 1, cp = '?';
+		cw = text_cp_width(cp);
+		if (w + cw > cols - 3)
+			break;
+		w += cw;
+		i += k;
+		cut = i;
+	}
+	fprintf(f, "%.*s...", (int)cut, s);
+}
+
+/* Add s[0..len) (NULL becomes null); invalid UTF-8 is repaired so the JSON stays valid. */
+static void
+log_json_str(cJSON *o, const char *key, const char *s, size_t len)
+{
+	struct buf b;
+
+	if (s == NULL) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	if (s[len] == '\0' && text_utf8_valid(s, len, NULL)) {
+		cJSON_AddStringToObject(o, key, s);
+		return;
+	}
+	buf_init(&b, 0);
+	text_utf8_repair(s, len, &b);
+	cJSON_AddStringToObject(o, key, b.data);
+	buf_release(&b);
+}
+
+/* Add a NUL-terminated string, or null. */
+static void
+log_json_text(cJSON *o, const char *key, const char *s)
+{
+	log_json_str(o, key, s, s != NULL ? strlen(s) : 0);
+}
+
+static void
+log_json_int(cJSON *o, const char *key, int64_t v)
+{
+	if (v >= 0)
+		cJSON_AddNumberToObject(o, key, (double)v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+/* The stored disclaimers: the JSON array, [] when none, the text when it is not JSON. */
+static cJSON *
+log_json_disclaimers(const char *stored)
+{
+	cJSON *v;
+
+	if (stored == NULL)
+		return cJSON_CreateArray();
+	if ((v = cJSON_Parse(stored)) != NULL)
+		return v;
+	return cJSON_CreateString(stored);
+}
+
+/* Print sep and one JSON value, and free it. */
+static void
+log_json_print(cJSON *o, const char *sep)
+{
+	char *s = cJSON_PrintUnformatted(o);
+
+	fputs(sep, stdout);
+	fputs(s, stdout);
+	free(s);
+	cJSON_Delete(o);
+}
+
+static cJSON *
+log_conversation_json(const struct store_conversation *c)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)c->id);
+	log_json_str(o, "title", c->title, c->title != NULL ? log_title_len(c->title) : 0);
+	log_json_text(o, "started", c->started);
+	log_json_text(o, "updated", c->updated);
+	log_json_text(o, "model", c->model);
+	log_json_text(o, "base_url", c->base_url);
+	cJSON_AddNumberToObject(o, "message_count", (double)c->messages);
+	return o;
+}
+
+/* Resolve the ID argument; 0 with *id set, or an exit code after saying why. */
+static int
+log_resolve(struct log *l, const char *name, int64_t *id)
+{
+	char *cause = NULL;
+
+	if ((*id = store_log_resolve(l->st, name, &cause)) < 0) {
+		app_error("%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* ---- list -------------------------------------------------------------------- */
+
+static int
+log_list_cb(const struct store_conversation *c, void *arg)
+{
+	struct log *l = arg;
+	char *when, *title, *model;
+	int used;
+
+	if (l->app->json) {
+		log_json_print(log_conversation_json(c), l->n++ == 0 ? "[" : ",");
+		return 0;
+	}
+	if (l->n++ == 0)
+		printf("%s%-6s %-16s  %-16s %5s  %s%s\n", l->color ? "\033[1m" : "", "ID",
+		    "STARTED (UTC)", "MODEL", "MSGS", "TITLE", l->color ? "\033[m" : "");
+	when = log_when(c->started);
+	model = log_clean(c->model != NULL ? c->model : "?", c->model != NULL ?
+	    strlen(c->model) : 1, l->mode, true);
+	title = log_title(c->title, l->mode);
+	used = printf("%-6lld %-16s  %-16s %5lld  ", (long long)c->id, when, model,
+	    (long long)c->messages);
+	/* On a terminal the title gets the columns that are left. */
+	used += text_width(model, strlen(model)) - (int)strlen(model);
+	log_put_fit(stdout, title, l->cols > 0 ? (l->cols - used > 10 ? l->cols - used : 10) : 0);
+	putchar('\n');
+	free(title);
+	free(model);
+	free(when);
+	return 0;
+}
+
+static int
+log_list(struct log *l, int argc, char **argv)
+{
+	char *cause = NULL;
+
+	if (store_log_list(l->st, log_list_cb, l, &cause) != 0) {
+		if (l->app->json && l->n > 0)
+			puts("]");
+		app_error("%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (l->app->json)
+		puts(l->n == 0 ? "[]" : "]");
+	else if (l->n == 0)
+		printf("No conversations are stored.\n");
+	return EXIT_OK;
+}
+
+/* ---- show and export ---------------------------------------------------------- */
+
+/* Stored reasons as a JSON array of strings: a JSON array as it is, "a,b" split at commas. */
+static cJSON *
+log_reasons_json(const char *stored)
+{
+	cJSON *arr = stored != NULL ? cJSON_Parse(stored) : NULL;
+	const char *p, *e, *a, *z;
+	char *r;
+
+	if (cJSON_IsArray(arr))
+		return arr;
+	cJSON_Delete(arr);
+	arr = cJSON_CreateArray();
+	for (p = stored; p != NULL && *p != '\0'; p = e + (*e == ',')) {
+		e = p + strcspn(p, ",");
+		for (a = text_skip_blanks(p), z = e; z > a && (z[-1] == ' ' || z[-1] == '\t'); z--)
+			;
+		if (z > a) {
+			r = xstrndup(a, (size_t)(z - a));
+			cJSON_AddItemToArray(arr, cJSON_CreateString(r));
+			free(r);
+		}
+	}
+	return arr;
+}
+
+/* "too long, wrong" from stored reasons (caller frees), or NULL when there are none. */
+static char *
+log_reasons(const char *stored, enum text_mode mode)
+{
+	cJSON *arr = log_reasons_json(stored), *r;
+	struct buf b;
+	char *s = NULL;
+
+	buf_init(&b, 0);
+	cJSON_ArrayForEach(r, arr)
+		if (cJSON_IsString(r))
+			buf_addf(&b, "%s%s", b.len > 0 ? ", " : "", r->valuestring);
+	cJSON_Delete(arr);
+	if (b.len > 0)
+		s = log_clean(b.data, b.len, mode, true);
+	buf_release(&b);
+	return s;
+}
+
+static cJSON *
+log_message_json(const struct store_log_message *lm)
+{
+	const struct store_message *m = &lm->m;
+	cJSON *o = cJSON_CreateObject(), *u, *f;
+
+	cJSON_AddNumberToObject(o, "id", (double)m->id);
+	log_json_text(o, "role", m->role);
+	log_json_str(o, "content", m->content, m->content_len);
+	log_json_text(o, "reasoning", m->reasoning);
+	log_json_text(o, "model", m->model);
+	log_json_text(o, "created", lm->created);
+	log_json_text(o, "status", m->status);
+	log_json_text(o, "finish_reason", m->finish_reason);
+	if (m->prompt_tokens >= 0 || m->completion_tokens >= 0 || m->total_tokens >= 0) {
+		u = cJSON_AddObjectToObject(o, "usage");
+		log_json_int(u, "prompt_tokens", m->prompt_tokens);
+		log_json_int(u, "completion_tokens", m->completion_tokens);
+		log_json_int(u, "total_tokens", m->total_tokens);
+	} else
+		cJSON_AddNullToObject(o, "usage");
+	log_json_int(o, "latency_ms", m->latency_ms);
+	log_json_int(o, "duration_ms", m->duration_ms);
+	log_json_text(o, "error", m->error);
+	log_json_text(o, "response_id", m->response_id);
+	cJSON_AddItemToObject(o, "disclaimers", log_json_disclaimers(lm->disclaimers));
+	if (lm->rated) {
+		f = cJSON_AddObjectToObject(o, "feedback");
+		cJSON_AddNumberToObject(f, "rating", lm->rating);
+		cJSON_AddItemToObject(f, "reasons", log_reasons_json(lm->reasons));
+		log_json_text(f, "comment", lm->comment);
+	} else
+		cJSON_AddNullToObject(o, "feedback");
+	return o;
+}
+
+static int
+log_show_json_cb(const struct store_log_message *lm, void *arg)
+{
+	struct log *l = arg;
+
+	log_json_print(log_message_json(lm), l->n++ == 0 ? "" : ",");
+	return 0;
+}
+
+/* Write untrusted text: exact when allowed and not to a terminal, else sanitised. */
+static void
+log_put_text(struct log *l, const char *s, size_t len, bool exact)
+{
+	char *clean;
+
+	if (exact && !l->tty) {
+		fwrite(s, 1, len, stdout);
+		return;
+	}
+	clean = log_clean(s, len, l->mode, false);
+	fputs(clean, stdout);
+	free(clean);
+}
+
+/* Call fn for each disclaimer text in the stored JSON, with its clause. */
+static void
+log_each_disclaimer(const char *stored, void (*fn)(struct log *, const char *, const char *),
+    struct log *l)
+{
+	cJSON *arr = stored != NULL ? cJSON_Parse(stored) : NULL, *d, *t, *c;
+
+	cJSON_ArrayForEach(d, arr) {
+		t = cJSON_IsString(d) ? d : cJSON_GetObjectItemCaseSensitive(d, "text");
+		c = cJSON_GetObjectItemCaseSensitive(d, "clause");
+		if (cJSON_IsString(t))
+			fn(l, t->valuestring, cJSON_IsString(c) ? c->valuestring : NULL);
+	}
+	cJSON_Delete(arr);
+}
+
+/* "thumbs up (too long): comment" (caller frees), or NULL when there is nothing to say. */
+static char *
+log_feedback_text(const struct store_log_message *lm, enum text_mode mode)
+{
+	char *reasons, *comment = NULL, *s;
+
+	if (!lm->rated || (lm->rating == 0 && lm->comment == NULL))
+		return NULL;
+	reasons = log_reasons(lm->reasons, mode);
+	if (lm->comment != NULL && *lm->comment != '\0')
+		comment = log_clean(lm->comment, strlen(lm->comment), mode, true);
+	s = xasprintf("%s%s%s%s%s%s", lm->rating > 0 ? "thumbs up" : lm->rating < 0 ?
+	    "thumbs down" : "no rating", reasons != NULL ? " (" : "", reasons != NULL ? reasons : "",
+	    reasons != NULL ? ")" : "", comment != NULL ? ": " : "", comment != NULL ? comment : "");
+	free(reasons);
+	free(comment);
+	return s;
+}
+
+static const char *
+log_role_name(const struct store_message *m)
+{
+	if (strcmp(m->role, "user") == 0)
+		return "you";
+	if (strcmp(m->role, "system") == 0)
+		return "system";
+	return m->model != NULL ? m->model : "assistant";
+}
+
+static void
+log_show_disclaimer(struct log *l, const char *text, const char *clause)
+{
+	char *t = log_clean(text, strlen(text), l->mode, true);
+
+	printf("%s  Notice%s%s%s: %s%s\n", l->color ? "\033[2m" : "", clause != NULL ? " (" : "",
+	    clause != NULL ? clause : "", clause != NULL ? ")" : "", t, l->color ? "\033[m" : "");
+	free(t);
+}
+
+static int
+log_show_cb(const struct store_log_message *lm, void *arg)
+{
+	struct log *l = arg;
+	const struct store_message *m = &lm->m;
+	char *when = log_when(lm->created), *who, *fb, *err;
+
+	who = log_clean(log_role_name(m), strlen(log_role_name(m)), l->mode, true);
+	printf("\n%s[#%lld] %s, %s UTC%s\n", l->color ? "\033[1m" : "", (long long)m->id, who,
+	    when, l->color ? "\033[m" : "");
+	log_put_text(l, m->content, m->content_len, false);
+	if (m->content_len == 0 || m->content[m->content_len - 1] != '\n')
+		putchar('\n');
+	if (strcmp(m->status, "complete") != 0) {
+		err = m->error != NULL ? log_clean(m->error, strlen(m->error), l->mode, true) : NULL;
+		printf("%s  (%s%s%s)%s\n", l->color ? "\033[2m" : "", m->status, err != NULL ? ": " :
+		    "", err != NULL ? err : "", l->color ? "\033[m" : "");
+		free(err);
+	}
+	log_each_disclaimer(lm->disclaimers, log_show_disclaimer, l);
+	if ((fb = log_feedback_text(lm, l->mode)) != NULL)
+		printf("  Feedback: %s\n", fb);
+	free(fb);
+	free(who);
+	free(when);
+	l->n++;
+	return 0;
+}
+
+static void
+log_md_disclaimer(struct log *l, const char *text, const char *clause)
+{
+	char *t = log_clean(text, strlen(text), l->tty ? l->mode : TEXT_DROP, true);
+
+	printf("%s> **Notice%s%s%s:** %s\n", l->n++ > 0 ? ">\n" : "", clause != NULL ? " (" : "",
+	    clause != NULL ? clause : "", clause != NULL ? ")" : "", t);
+	free(t);
+}
+
+/* One turn of a Markdown export: a heading, the exact text, notices and feedback. */
+static int
+log_md_cb(const struct store_log_message *lm, void *arg)
+{
+	struct log *l = arg;
+	const struct store_message *m = &lm->m;
+	enum text_mode mode = l->tty ? l->mode : TEXT_DROP;
+	char *when = log_when(lm->created), *model, *fb;
+
+	model = m->model != NULL ? log_clean(m->model, strlen(m->model), mode, true) : NULL;
+	if (strcmp(m->role, "assistant") == 0)
+		printf("## Assistant%s%s (#%lld, %s UTC)\n\n", model != NULL ? ": " : "",
+		    model != NULL ? model : "", (long long)m->id, when);
+	else
+		printf("## %s (#%lld, %s UTC)\n\n", strcmp(m->role, "user") == 0 ? "You" : "System",
+		    (long long)m->id, when);
+	log_put_text(l, m->content, m->content_len, true);
+	if (m->content_len == 0 || m->content[m->content_len - 1] != '\n')
+		putchar('\n');
+	putchar('\n');
+	if (strcmp(m->status, "complete") != 0)
+		printf("*This answer is %s.*\n\n", m->status);
+	l->n = 0;	/* notices in this turn's block quote */
+	log_each_disclaimer(lm->disclaimers, log_md_disclaimer, l);
+	if (l->n > 0)
+		putchar('\n');
+	if ((fb = log_feedback_text(lm, mode)) != NULL)
+		printf("*Feedback: %s*\n\n", fb);
+	free(fb);
+	free(model);
+	free(when);
+	return 0;
+}
+
+/* The conversation's header in the chosen form. */
+static void
+log_show_head(struct log *l, const struct store_conversation *c, const char *format)
+{
+	enum text_mode mode = l->tty ? l->mode : TEXT_DROP;
+	char *title = log_title(c->title, mode), *started = log_when(c->started);
+	char *model = log_clean(c->model != NULL ? c->model : "?", c->model != NULL ?
+	    strlen(c->model) : 1, mode, true);
+	char *base = log_clean(c->base_url != NULL ? c->base_url : "?", c->base_url != NULL ?
+	    strlen(c->base_url) : 1, mode, true);
+	cJSON *o;
+	char *s;
+
+	if (strcmp(format, "json") == 0) {
+		o = log_conversation_json(c);
+		s = cJSON_PrintUnformatted(o);
+		/* The messages follow as a streamed array: reopen the object. */
+		s[strlen(s) - 1] = '\0';
+		printf("%s,\"messages\":[", s);
+		cJSON_free(s);
+		cJSON_Delete(o);
+	} else if (strcmp(format, "markdown") == 0) {
+		printf("# Conversation %lld: %s\n\n- Started: %s UTC\n- Model: %s\n- Endpoint: %s\n"
+		    "- Messages: %lld\n\n", (long long)c->id, title, started, model, base,
+		    (long long)c->messages);
+	} else {
+		printf("%sConversation %lld: %s%s\n", l->color ? "\033[1m" : "", (long long)c->id,
+		    title, l->color ? "\033[m" : "");
+		printf("Started %s UTC, %lld message%s, %s at %s\n", started,
+		    (long long)c->messages, c->messages == 1 ? "" : "s", model, base);
+	}
+	free(base);
+	free(model);
+	free(started);
+	free(title);
+}
+
+/* Print conversation name as text, markdown or json, one message at a time. */
+static int
+log_print(struct log *l, const char *name, const char *format)
+{
+	struct store_conversation c;
+	char *cause = NULL;
+	int64_t id;
+	int r;
+
+	if ((r = log_resolve(l, name, &id)) != 0)
+		return r;
+	if ((r = store_log_get(l->st, id, &c, &cause)) <= 0) {
+		if (r == 0)
+			cause = xasprintf("conversation %lld was deleted just now", (long long)id);
+		app_error("%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	log_show_head(l, &c, format);
+	if (strcmp(format, "json") == 0)
+		r = store_log_messages(l->st, id, log_show_json_cb, l, &cause);
+	else if (strcmp(format, "markdown") == 0)
+		r = store_log_messages(l->st, id, log_md_cb, l, &cause);
+	else
+		r = store_log_messages(l->st, id, log_show_cb, l, &cause);
+	if (strcmp(format, "json") == 0)
+		puts("]}");
+	store_conversation_release(&c);
+	if (r != 0) {
+		app_error("%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int
+log_show(struct log *l, int argc, char **argv)
+{
+	return log_print(l, argv[0], l->app->json ? "json" : "text");
+}
+
+static int
+log_export(struct log *l, int argc, char **argv)
+{
+	const char *format = l->app->format;
+
+	if (format == NULL)
+		format = l->app->json ? "json" : "markdown";
+	if (strcmp(format, "markdown") != 0 && strcmp(format, "md") != 0 &&
+	    strcmp(format, "json") != 0) {
+		app_error("unknown export format '%s'; 'log export' writes markdown or json", format);
+		return EXIT_USAGE;
+	}
+	return log_print(l, argv[0], strcmp(format, "json") == 0 ? "json" : "markdown");
+}
+
+/* ---- search ------------------------------------------------------------------- */
+
+/* Offset of needle in hay, ignoring ASCII case; hay_len when absent. */
+static size_t
+log_find(const char *hay, size_t hay_len, const char *needle)
+{
+	size_t n = strlen(needle), i, j;
+
+	for (i = 0; n > 0 && i + n <= hay_len; i++) {
+		for (j = 0; j < n; j++) {
+			unsigned char a = (unsigned char)hay[i + j], b = (unsigned char)needle[j];
+
+			if (a != b && !(a < 0x80 && b < 0x80 && (a | 0x20) == (b | 0x20) &&
+			    (a | 0x20) >= 'a' && (a | 0x20) <= 'z'))
+				break;
+		}
+		if (j == n)
+			return i;
+	}
+	return hay_len;
+}
+
+/* Move back over n characters from off (not before 0). */
+static size_t
+log_back(const char *s, size_t off, int n)
+{
+	while (n-- > 0 && off > 0) {
+		off--;
+		while (off > 0 && ((unsigned char)s[off] & 0xc0) == 0x80)
+			off--;
+	}
+	return off;
+}
+
+/* Move forward over n characters from off (not past len). */
+static size_t
+log_forward(const char *s, size_t len, size_t off, int n)
+{
+	size_t k;
+
+	while (n-- > 0 && off < len) {
+		k = text_utf8_seq(s + off, len - off, NULL);
+		off += k > 0 ? k : 1;
+	}
+	return off;
+}
+
+/* The parts of a snippet around the match: before, match, after (each sanitised, one line). */
+struct log_snippet {
+	char *part[3];
+};
+
+static void
+log_snippet(const char *s, size_t len, const char *query, enum text_mode mode,
+    struct log_snippet *sn)
+{
+	size_t m0 = log_find(s, len, query), m1, a, b;
+	struct buf pre;
+
+	if (m0 == len)
+		m0 = m1 = 0;	/* matched by case folding beyond ASCII: no highlight */
+	else
+		m1 = m0 + strlen(query);
+	a = log_back(s, m0, LOG_SNIPPET_BEFORE);
+	b = log_forward(s, len, m1, LOG_SNIPPET_AFTER);
+	buf_init(&pre, 0);
+	if (a > 0)
+		buf_adds(&pre, "...");
+	sn->part[0] = log_clean(s + a, m0 - a, mode, true);
+	buf_adds(&pre, sn->part[0]);
+	free(sn->part[0]);
+	sn->part[0] = buf_detach(&pre, NULL);
+	sn->part[1] = log_clean(s + m0, m1 - m0, mode, true);
+	sn->part[2] = log_clean(s + m1, b - m1, mode, true);
+	if (b < len) {
+		buf_adds(&pre, sn->part[2]);
+		buf_adds(&pre, "...");
+		free(sn->part[2]);
+		sn->part[2] = buf_detach(&pre, NULL);
+	}
+	buf_release(&pre);
+}
+
+static void
+log_snippet_release(struct log_snippet *sn)
+{
+	free(sn->part[0]);
+	free(sn->part[1]);
+	free(sn->part[2]);
+}
+
+/* Characters in valid UTF-8 s. */
+static size_t
+log_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static int
+log_search_cb(const struct store_log_hit *h, void *arg)
+{
+	struct log *l = arg;
+	struct log_snippet sn;
+	char *title, *when, *snippet;
+	cJSON *o;
+
+	log_snippet(h->content, h->content_len, l->query, l->app->json ? TEXT_DROP : l->mode, &sn);
+	if (l->app->json) {
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "conversation_id", (double)h->conversation);
+		log_json_str(o, "title", h->title, h->title != NULL ? log_title_len(h->title) : 0);
+		log_json_text(o, "updated", h->updated);
+		cJSON_AddNumberToObject(o, "matches", (double)h->matches);
+		cJSON_AddNumberToObject(o, "message_id", (double)h->message);
+		log_json_text(o, "role", h->role);
+		snippet = xasprintf("%s%s%s", sn.part[0], sn.part[1], sn.part[2]);
+		log_json_text(o, "snippet", snippet);
+		/* snippet[match_start:match_end] in characters (Python's str slicing). */
+		cJSON_AddNumberToObject(o, "match_start", (double)log_chars(sn.part[0]));
+		cJSON_AddNumberToObject(o, "match_end", (double)(log_chars(sn.part[0]) +
+		    log_chars(sn.part[1])));
+		free(snippet);
+		log_json_print(o, l->n++ == 0 ? "[" : ",");
+		log_snippet_release(&sn);
+		return 0;
+	}
+	title = log_title(h->title, l->mode);
+	when = log_when(h->updated);
+	printf("%s%-6lld%s %s  %s (%lld matching message%s)\n", l->color ? "\033[1m" : "",
+	    (long long)h->conversation, l->color ? "\033[m" : "", when, title,
+	    (long long)h->matches, h->matches == 1 ? "" : "s");
+	printf("       #%lld %s: %s%s%s%s%s\n", (long long)h->message,
+	    strcmp(h->role, "user") == 0 ? "you" : h->role, sn.part[0],
+	    l->color ? "\033[1;31m" : "", sn.part[1], l->color ? "\033[m" : "", sn.part[2]);
+	free(when);
+	free(title);
+	log_snippet_release(&sn);
+	l->n++;
+	return 0;
+}
+
+static int
+log_search(struct log *l, int argc, char **argv)
+{
+	struct buf q;
+	char *cause = NULL, *shown;
+	int i, r = EXIT_OK;
+
+	buf_init(&q, 0);
+	for (i = 0; i < argc; i++)
+		buf_addf(&q, "%s%s", i > 0 ? " " : "", argv[i]);
+	if (strspn(q.data, " \t\r\n") == q.len) {
+		app_error("'log search' needs the text to look for: confab log search TEXT");
+		buf_release(&q);
+		return EXIT_USAGE;
+	}
+	l->query = q.data;
+	if (store_log_search(l->st, q.data, log_search_cb, l, &cause) != 0) {
+		if (l->app->json && l->n > 0)
+			puts("]");
+		app_error("%s", cause);
+		free(cause);
+		r = EXIT_USAGE;
+	} else if (l->app->json)
+		puts(l->n == 0 ? "[]" : "]");
+	else if (l->n == 0) {
+		shown = log_clean(q.data, q.len, l->mode, true);
+		printf("No conversation contains \"%s\".\n", shown);
+		free(shown);
+	}
+	buf_release(&q);
+	return r;
+}
+
+/* ---- delete ------------------------------------------------------------------ */
+
+/* Ask on the terminal; true only when the answer is yes. */
+static int
+log_confirm(struct log *l, int64_t id, bool *yes)
+{
+	struct store_conversation c;
+	struct tty t;
+	char *cause = NULL, *title, *answer, *q;
+
+	*yes = false;
+	if (tty_open(&t, &cause) != 0) {
+		app_error("not deleting conversation %lld without confirmation: %s; add --yes to "
+		    "delete it from a script", (long long)id, cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (store_log_get(l->st, id, &c, &cause) <= 0) {
+		tty_close(&t);
+		app_error("%s", cause != NULL ? cause : "the conversation was deleted just now");
+		free(cause);
+		return EXIT_USAGE;
+	}
+	title = log_title(c.title, TEXT_VISIBLE);
+	q = xasprintf("Delete conversation %lld, \"%s\" (%lld message%s)? It cannot be undone.\n"
+	    "Type yes to delete it: ", (long long)id, title, (long long)c.messages,
+	    c.messages == 1 ? "" : "s");
+	answer = tty_ask(&t, q);
+	*yes = answer != NULL && strcasecmp(answer, "yes") == 0;
+	if (!*yes)
+		fprintf(t.out, "Nothing was deleted.\n");
+	free(answer);
+	free(q);
+	free(title);
+	store_conversation_release(&c);
+	tty_close(&t);
+	return 0;
+}
+
+static int
+log_delete(struct log *l, int argc, char **argv)
+{
+	char *cause = NULL;
+	bool yes = l->app->yes;
+	int64_t id;
+	int r;
+
+	if ((r = log_resolve(l, argv[0], &id)) != 0)
+		return r;
+	if (!yes && ((r = log_confirm(l, id, &yes)) != 0 || !yes))
+		return r;
+	if (store_log_delete(l->st, id, &cause) != 0) {
+		app_error("%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (!l->app->quiet)
+		printf("Deleted conversation %lld.\n", (long long)id);
+	return EXIT_OK;
+}
+
+/* ---- dispatch ---------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	int (*fn)(struct log *, int, char **);
+	int min, max;		/* arguments after the command word; max -1: any */
+	const char *usage;
+} log_cmds[] = {
+	{ "list", log_list, 0, 0, "log list [--json]" },
+	{ "show", log_show, 1, 1, "log show ID|last [--json]" },
+	{ "search", log_search, 1, -1, "log search TEXT [--json]" },
+	{ "delete", log_delete, 1, 1, "log delete ID|last [--yes]" },
+	{ "export", log_export, 1, 1, "log export ID|last [--format markdown|json]" },
+};
 
 int
 cmd_log(struct app *app, int argc, char **argv)
 {
-	app_error("'confab log' is not part of this build yet");
-	return EXIT_USAGE;
+	const char *sub = argc > 0 ? argv[0] : "list";
+	struct log l = { .app = app };
+	char *cause = NULL;
+	struct tty t = { .out = stdout };
+	int rows, r;
+	size_t i;
+
+	for (i = 0; i < nitems(log_cmds) && strcmp(sub, log_cmds[i].name) != 0; i++)
+		;
+	if (i == nitems(log_cmds)) {
+		app_error("unknown command 'log %s'; the log commands are list, show, search, "
+		    "delete and export", sub);
+		return EXIT_USAGE;
+	}
+	argc = argc > 0 ? argc - 1 : 0;
+	if (argc < log_cmds[i].min || (log_cmds[i].max >= 0 && argc > log_cmds[i].max)) {
+		app_error("usage: confab %s", log_cmds[i].usage);
+		return EXIT_USAGE;
+	}
+	if ((l.st = app_store(app, &cause)) == NULL) {
+		app_error("%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	l.tty = isatty(STDOUT_FILENO);
+	l.color = tty_color_ok(stdout);
+	l.mode = l.tty ? TEXT_VISIBLE : TEXT_DROP;
+	if (l.tty)
+		tty_size(&t, &rows, &l.cols);
+	r = log_cmds[i].fn(&l, argc, argv + 1);
+	if (fflush(stdout) != 0 && r == EXIT_OK) {
+		app_error("cannot write the output: %s", strerror(errno));
+		r = EXIT_USAGE;
+	}
+	return r;
 }

@@ -1,2 +1,764 @@
-/* disclaimer.c: placeholder */
+/* disclaimer.c: which reliance notices an exchange gets: the rules file and the matching. */
 #include "common.h"
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "disclaimer.h"
+#include "text.h"
+
+#define DISCLAIMER_NOTICES_MAX 32	/* sections in one file: one bit of a mask each */
+#define DISCLAIMER_NODES_MAX 65535	/* automaton states: uint16_t */
+#define DISCLAIMER_KEYWORD_MAX 200	/* bytes */
+#define DISCLAIMER_TEXT_MAX 1000	/* bytes of a clause or a text */
+
+/*
+ * The built-in rules, used when the rules file is missing or broken: the
+ * general notice and how an answer ended, no topics (their keywords are
+ * data, and a broken file has none to offer).
+ */
+#define DISCLAIMER_FALLBACK \
+	"[general]\n" \
+	"clause = III.4\n" \
+	"text = AI answers can be wrong, incomplete or out of context; check before you rely " \
+	"on them.\n" \
+	"[end-length]\n" \
+	"clause = III.4(a)(i)\n" \
+	"text = The answer stopped at the length limit: it is incomplete.\n" \
+	"strong = yes\n" \
+	"[end-filtered]\n" \
+	"clause = III.4(a)(i)\n" \
+	"text = The provider's filter blocked or cut this answer: it may be incomplete or " \
+	"missing.\n" \
+	"strong = yes\n" \
+	"[end-interrupted]\n" \
+	"clause = III.4(a)(i)\n" \
+	"text = You stopped this answer: it is incomplete.\n" \
+	"[end-broken]\n" \
+	"clause = III.4(a)(i)\n" \
+	"text = The connection or the stream broke before the answer was complete: it is " \
+	"incomplete.\n" \
+	"strong = yes\n"
+
+/* Character classes of the normalised text. */
+enum {
+	DN_SPACE,	/* blanks, punctuation, symbols, invalid bytes: one space */
+	DN_WORD,	/* letters and digits of scripts written with spaces */
+	DN_OTHER,	/* CJK and other scripts written without spaces: substrings */
+};
+
+static const char *const disclaimer_end_ids[] = {
+	[DISCLAIMER_END_COMPLETE] = NULL,
+	[DISCLAIMER_END_LENGTH] = "end-length",
+	[DISCLAIMER_END_FILTERED] = "end-filtered",
+	[DISCLAIMER_END_INTERRUPTED] = "end-interrupted",
+	[DISCLAIMER_END_BROKEN] = "end-broken",
+};
+#define DISCLAIMER_NENDS nitems(disclaimer_end_ids)
+
+struct disclaimer_rules {
+	struct disclaimer notice[DISCLAIMER_NOTICES_MAX];
+	size_t n;
+	int general;			/* index into notice[] */
+	int end[DISCLAIMER_NENDS];	/* by enum disclaimer_end; -1 for none */
+	uint32_t topics;		/* bit i: notice[i] is a topic */
+
+	/*
+	 * Every keyword in one Aho-Corasick automaton over the normalised text,
+	 * as a full transition table of rows, one per state: row[0] is the mask
+	 * of topics whose keyword ends in that state, row[col[byte]] the offset
+	 * of the next state's row. Column 1 is every byte that occurs in no
+	 * keyword. Offsets rather than state numbers keep a multiplication out
+	 * of the loop. A space read after a space leaves the state as it is, so
+	 * the text needs no collapsing of blanks; acol[] is the column of each
+	 * ASCII byte as it reads normalised (a letter lower-cased, the rest a
+	 * space), so ASCII needs no normalising either.
+	 */
+	unsigned char col[256];
+	unsigned char acol[128];
+	uint32_t *tab;
+	size_t nstates;
+};
+
+/* A keyword, normalised, with the topic it belongs to. */
+struct disclaimer_pattern {
+	char *s;
+	size_t len;
+	int notice;
+};
+
+struct disclaimer_parse {
+	struct disclaimer_rules *r;
+	int line[DISCLAIMER_NOTICES_MAX];	/* where each section starts */
+	int cur;				/* the section being read, or -1 */
+	struct disclaimer_pattern *pat;
+	size_t npat;
+	size_t patbytes;
+};
+
+/* ---- normalising text ------------------------------------------------------ */
+
+/* ASCII: lower-case letters and digits stand for themselves; the rest is a space (0). */
+static const unsigned char disclaimer_ascii[128] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
+	['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
+	['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l',
+	['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r',
+	['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+	['y'] = 'y', ['z'] = 'z',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',
+	['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l',
+	['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r',
+	['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
+	['Y'] = 'y', ['Z'] = 'z',
+};
+
+/*
+ * The class of a non-ASCII code point. Latin, Greek, Cyrillic, Armenian,
+ * Hebrew and Arabic letters (and combining marks) make words; Unicode
+ * punctuation, spaces and symbol blocks separate; everything else (CJK,
+ * kana, Hangul, Thai...) matches as substrings.
+ */
+static int
+disclaimer_cp_class(unsigned int cp)
+{
+	if (cp < 0xc0 || cp == 0xd7 || cp == 0xf7 || cp == 0xfffd)
+		return DN_SPACE;
+	if (cp <= 0x6ff || (cp >= 0x1e00 && cp <= 0x1fff))
+		return DN_WORD;
+	if ((cp >= 0x2000 && cp <= 0x2bff) || (cp >= 0x3000 && cp <= 0x303f) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff01 && cp <= 0xff0f) ||
+	    (cp >= 0xff1a && cp <= 0xff20) || (cp >= 0xff3b && cp <= 0xff40) ||
+	    (cp >= 0xff5b && cp <= 0xff65) || (cp >= 0x1f000 && cp <= 0x1faff))
+		return DN_SPACE;
+	return DN_OTHER;
+}
+
+/* Lower-case the capitals of Latin-1, Greek and Cyrillic. */
+static unsigned int
+disclaimer_cp_fold(unsigned int cp)
+{
+	if ((cp >= 0xc0 && cp <= 0xde) || (cp >= 0x391 && cp <= 0x3ab) ||
+	    (cp >= 0x410 && cp <= 0x42f))
+		return cp + 0x20;
+	if (cp >= 0x400 && cp <= 0x40f)
+		return cp + 0x50;
+	return cp;
+}
+
+static size_t
+disclaimer_utf8_put(unsigned int cp, unsigned char *out)
+{
+	if (cp < 0x800) {
+		out[0] = (unsigned char)(0xc0 | cp >> 6);
+		out[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (unsigned char)(0xe0 | cp >> 12);
+		out[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (unsigned char)(0xf0 | cp >> 18);
+	out[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * Normalise the character at s[*i] and advance past it: the bytes it becomes
+ * go to out (at most 5), and the count is returned. Letters and digits are
+ * lower-cased, any run of separators becomes one space, and a space also
+ * goes between a word and a CJK character, so "药物dose" reads "药物 dose".
+ * *prev is the class of the character before.
+ */
+static inline size_t
+disclaimer_norm(const unsigned char *s, size_t len, size_t *i, int *prev, unsigned char *out)
+{
+	unsigned int cp = s[*i];
+	size_t n = 1, o = 0;
+	int cls;
+
+	if (cp < 0x80) {
+		cp = disclaimer_ascii[cp];
+		cls = cp != 0 ? DN_WORD : DN_SPACE;
+	} else if (cp >= 0xc2 && cp <= 0xdf && len - *i >= 2 && (s[*i + 1] & 0xc0) == 0x80) {
+		cp = (cp & 0x1f) << 6 | (s[*i + 1] & 0x3f);	/* two bytes, inline: Latin, Cyrillic */
+		n = 2;
+		cls = disclaimer_cp_class(cp);
+	} else if ((n = text_utf8_seq((const char *)s + *i, len - *i, &cp)) == 0) {
+		n = 1;
+		cls = DN_SPACE;
+	} else
+		cls = disclaimer_cp_class(cp);
+	if (cls == DN_SPACE) {
+		if (*prev != DN_SPACE)
+			out[o++] = ' ';
+	} else {
+		if (*prev != DN_SPACE && *prev != cls)
+			out[o++] = ' ';
+		if (cp < 0x80)
+			out[o++] = (unsigned char)cp;
+		else if (cls == DN_WORD)
+			o += disclaimer_utf8_put(disclaimer_cp_fold(cp), out + o);
+		else {
+			memcpy(out + o, s + *i, n);
+			o += n;
+		}
+	}
+	*i += n;
+	*prev = cls;
+	return o;
+}
+
+/*
+ * A keyword as the automaton looks for it: normalised, with a space before
+ * it when it starts with a word character and after it when it ends with
+ * one (unless it ends in '*'), so words match whole. NULL with *cause set
+ * when it has nothing to match.
+ */
+static char *
+disclaimer_keyword(const char *kw, size_t len, size_t *outlen, char **cause)
+{
+	const unsigned char *s = (const unsigned char *)kw;
+	bool prefix = len > 0 && kw[len - 1] == '*';
+	int prev = DN_SPACE, first = DN_SPACE;
+	unsigned char out[8];
+	struct buf b;
+	size_t i = 0, n;
+
+	if (prefix)
+		len--;
+	if (memchr(kw, '*', len) != NULL) {
+		*cause = xasprintf("keyword '%.*s%s': '*' goes only at the end", (int)len, kw,
+		    prefix ? "*" : "");
+		return NULL;
+	}
+	buf_init(&b, 0);
+	buf_addc(&b, ' ');
+	while (i < len) {
+		n = disclaimer_norm(s, len, &i, &prev, out);
+		if (first == DN_SPACE)
+			first = prev;
+		if (n > 0 && (b.len > 1 || out[0] != ' '))
+			buf_add(&b, out, n);
+	}
+	if (b.len > 1 && b.data[b.len - 1] == ' ')
+		b.len--;
+	if (first == DN_SPACE || (prefix && prev != DN_WORD)) {
+		*cause = xasprintf(first == DN_SPACE ? "keyword '%.*s%s' has no letters" :
+		    "keyword '%.*s%s': '*' must follow a letter or digit of a word", (int)len, kw,
+		    prefix ? "*" : "");
+		buf_release(&b);
+		return NULL;
+	}
+	if (prev == DN_WORD && !prefix)
+		buf_addc(&b, ' ');
+	if (first != DN_WORD)
+		buf_consume(&b, 1);
+	return buf_detach(&b, outlen);
+}
+
+/* ---- the automaton ------------------------------------------------------------ */
+
+/*
+ * The table from the automaton: masks and offsets in rows, a space after a
+ * space a loop (see struct disclaimer_rules). last[] is the byte that leads
+ * into each state.
+ */
+static void
+disclaimer_table(struct disclaimer_rules *r, const uint16_t *next, const uint32_t *mask,
+    const unsigned char *last, size_t ncls)
+{
+	size_t row = ncls + 1, u, c, space = r->col[' '];
+
+	r->tab = xcalloc(r->nstates * row, sizeof *r->tab);
+	for (u = 0; u < r->nstates; u++) {
+		r->tab[u * row] = mask[u];
+		for (c = 0; c < ncls; c++)
+			r->tab[u * row + 1 + c] = (uint32_t)(next[u * ncls + c] * row);
+		if (u > 0 && last[u] == ' ')
+			r->tab[u * row + 1 + space] = (uint32_t)(u * row);
+	}
+	for (c = 0; c < 256; c++)
+		r->col[c]++;
+	for (c = 0; c < 128; c++)
+		r->acol[c] = r->col[disclaimer_ascii[c] != 0 ? disclaimer_ascii[c] : ' '];
+}
+
+/* Build the automaton from the keywords. */
+static int
+disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pat, size_t npat,
+    size_t bytes, char **cause)
+{
+	size_t i, j, c, ncls = 1, max = bytes + 1, head = 0, tail = 0;
+	uint16_t *next, *fail, *queue, u, v;
+	unsigned char *last;
+	uint32_t *mask;
+
+	if (max > DISCLAIMER_NODES_MAX) {
+		*cause = xasprintf("the keywords are too many (%zu bytes normalised; the limit is "
+		    "%d)", bytes, DISCLAIMER_NODES_MAX - 1);
+		return -1;
+	}
+	for (i = 0; i < npat; i++)
+		for (j = 0; j < pat[i].len; j++)
+			if (r->col[(unsigned char)pat[i].s[j]] == 0)
+				r->col[(unsigned char)pat[i].s[j]] = (unsigned char)ncls++;
+
+	/* The trie: next[state * ncls + column], 0 for none. */
+	next = xcalloc(max * ncls, sizeof *next);
+	mask = xcalloc(max, sizeof *mask);
+	last = xcalloc(max, 1);
+	r->nstates = 1;
+	for (i = 0; i < npat; i++) {
+		u = 0;
+		for (j = 0; j < pat[i].len; j++) {
+			c = r->col[(unsigned char)pat[i].s[j]];
+			if (next[u * ncls + c] == 0) {
+				last[r->nstates] = (unsigned char)pat[i].s[j];
+				next[u * ncls + c] = (uint16_t)r->nstates++;
+			}
+			u = next[u * ncls + c];
+		}
+		mask[u] |= (uint32_t)1 << pat[i].notice;
+	}
+
+	/* Breadth first: failure links, then the missing transitions through them. */
+	fail = xcalloc(r->nstates, sizeof *fail);
+	queue = xcalloc(r->nstates, sizeof *queue);
+	for (c = 0; c < ncls; c++)
+		if ((v = next[c]) != 0)
+			queue[tail++] = v;
+	while (head < tail) {
+		u = queue[head++];
+		mask[u] |= mask[fail[u]];
+		for (c = 0; c < ncls; c++) {
+			v = next[u * ncls + c];
+			if (v != 0) {
+				fail[v] = next[fail[u] * ncls + c];
+				queue[tail++] = v;
+			} else
+				next[u * ncls + c] = next[fail[u] * ncls + c];
+		}
+	}
+	disclaimer_table(r, next, mask, last, ncls);
+	free(last);
+	free(queue);
+	free(fail);
+	free(mask);
+	free(next);
+	return 0;
+}
+
+#define DISCLAIMER_STEP(byte)                                                  \
+	do {                                                                   \
+		st = tab[st + col[(byte)]];                                    \
+		found |= tab[st];                                              \
+	} while (0)
+
+/*
+ * The topics found in text[0..len), added to found; stops early once all are
+ * found. The same as feeding disclaimer_norm()'s output to the automaton,
+ * with ASCII and three-byte characters, the common cases, done inline.
+ */
+static uint32_t
+disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, uint32_t found)
+{
+	const unsigned char *s = (const unsigned char *)text, *col = r->col;
+	const uint32_t *tab = r->tab, all = r->topics;
+	unsigned char out[8], c;
+	size_t i = 0, k, n;
+	uint32_t st = 0;
+	unsigned int cp;
+	int prev = DN_SPACE;
+
+	DISCLAIMER_STEP(' ');	/* the text starts after a space */
+	while (i < len && (found & all) != all) {
+		c = s[i];
+		if (c < 0x80) {
+			if (prev == DN_OTHER && disclaimer_ascii[c] != 0)
+				DISCLAIMER_STEP(' ');
+			st = tab[st + r->acol[c]];
+			found |= tab[st];
+			prev = disclaimer_ascii[c] != 0 ? DN_WORD : DN_SPACE;
+			i++;
+			continue;
+		}
+		/* a CJK character: its bytes as they are */
+		if (c >= 0xe1 && c <= 0xec && len - i >= 3 && (s[i + 1] & 0xc0) == 0x80 &&
+		    (s[i + 2] & 0xc0) == 0x80) {
+			cp = (unsigned int)(c & 0x0f) << 12 | (unsigned int)(s[i + 1] & 0x3f) << 6 |
+			    (s[i + 2] & 0x3f);
+			if (disclaimer_cp_class(cp) == DN_OTHER) {
+				if (prev == DN_WORD)
+					DISCLAIMER_STEP(' ');
+				DISCLAIMER_STEP(c);
+				DISCLAIMER_STEP(s[i + 1]);
+				DISCLAIMER_STEP(s[i + 2]);
+				prev = DN_OTHER;
+				i += 3;
+				continue;
+			}
+		}
+		n = disclaimer_norm(s, len, &i, &prev, out);
+		for (k = 0; k < n; k++)
+			DISCLAIMER_STEP(out[k]);
+	}
+	if (prev != DN_SPACE)	/* and ends before one */
+		DISCLAIMER_STEP(' ');
+	return found;
+}
+
+/* ---- the rules file ------------------------------------------------------------ */
+
+/* Is s[0..len) an acceptable value for a clause or text: no controls, not too long? */
+static bool
+disclaimer_printable(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > DISCLAIMER_TEXT_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* A "[name]" line. */
+static int
+disclaimer_parse_section(struct disclaimer_parse *ps, const char *s, size_t len, int line,
+    char **cause)
+{
+	struct disclaimer_rules *r = ps->r;
+	size_t i;
+
+	if (len < 3 || s[len - 1] != ']') {
+		*cause = xasprintf("line %d: a section line is '[name]'", line);
+		return -1;
+	}
+	s++;
+	len -= 2;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		    s[i] == '_')) {
+			*cause = xasprintf("line %d: section '[%.*s]': names are lower-case letters, "
+			    "digits, '-' and '_'", line, (int)len, s);
+			return -1;
+		}
+	for (i = 0; i < r->n; i++)
+		if (strlen(r->notice[i].id) == len && memcmp(r->notice[i].id, s, len) == 0) {
+			*cause = xasprintf("line %d: section [%.*s] again (first on line %d)", line,
+			    (int)len, s, ps->line[i]);
+			return -1;
+		}
+	if (r->n == DISCLAIMER_NOTICES_MAX) {
+		*cause = xasprintf("line %d: too many sections (the limit is %d)", line,
+		    DISCLAIMER_NOTICES_MAX);
+		return -1;
+	}
+	ps->cur = (int)r->n;
+	ps->line[r->n] = line;
+	r->notice[r->n++].id = xstrndup(s, len);
+	return 0;
+}
+
+/* One comma-separated keyword list. */
+static int
+disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len, int line,
+    char **cause)
+{
+	struct disclaimer_pattern *p;
+	const char *end = s + len, *comma;
+	size_t n;
+	char *why = NULL;
+
+	while (s < end) {
+		comma = memchr(s, ',', (size_t)(end - s));
+		if (comma == NULL)
+			comma = end;
+		n = (size_t)(comma - s);
+		while (n > 0 && (*s == ' ' || *s == '\t')) {
+			s++;
+			n--;
+		}
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n > DISCLAIMER_KEYWORD_MAX) {
+			*cause = xasprintf("line %d: a keyword is longer than %d bytes", line,
+			    DISCLAIMER_KEYWORD_MAX);
+			return -1;
+		}
+		if (n > 0) {
+			ps->pat = xreallocarray(ps->pat, ps->npat + 1, sizeof *ps->pat);
+			p = &ps->pat[ps->npat];
+			if ((p->s = disclaimer_keyword(s, n, &p->len, &why)) == NULL) {
+				*cause = xasprintf("line %d: %s", line, why);
+				free(why);
+				return -1;
+			}
+			p->notice = ps->cur;
+			ps->npat++;
+			ps->patbytes += p->len;
+			ps->r->topics |= (uint32_t)1 << ps->cur;
+		}
+		s = comma + 1;
+	}
+	return 0;
+}
+
+/* A "key = value" line. */
+static int
+disclaimer_parse_key(struct disclaimer_parse *ps, const char *s, size_t len, int line,
+    char **cause)
+{
+	struct disclaimer *d;
+	const char *eq = memchr(s, '=', len), *v;
+	const char **slot = NULL;
+	size_t klen, vlen;
+
+	if (eq == NULL) {
+		*cause = xasprintf("line %d: expected '[section]' or 'key = value'", line);
+		return -1;
+	}
+	for (klen = (size_t)(eq - s); klen > 0 && (s[klen - 1] == ' ' || s[klen - 1] == '\t');)
+		klen--;
+	for (v = eq + 1; v < s + len && (*v == ' ' || *v == '\t');)
+		v++;
+	vlen = len - (size_t)(v - s);
+	if (ps->cur < 0) {
+		*cause = xasprintf("line %d: '%.*s' before any [section]", line, (int)klen, s);
+		return -1;
+	}
+	d = &ps->r->notice[ps->cur];
+	if (klen == 8 && memcmp(s, "keywords", 8) == 0)
+		return disclaimer_parse_keywords(ps, v, vlen, line, cause);
+	if (klen == 6 && memcmp(s, "strong", 6) == 0) {
+		if (vlen == 3 && memcmp(v, "yes", 3) == 0)
+			d->strong = true;
+		else if (vlen == 2 && memcmp(v, "no", 2) == 0)
+			d->strong = false;
+		else {
+			*cause = xasprintf("line %d: strong is 'yes' or 'no', not '%.*s'", line,
+			    (int)vlen, v);
+			return -1;
+		}
+		return 0;
+	}
+	if (klen == 6 && memcmp(s, "clause", 6) == 0)
+		slot = &d->clause;
+	else if (klen == 4 && memcmp(s, "text", 4) == 0)
+		slot = &d->text;
+	if (slot == NULL) {
+		*cause = xasprintf("line %d: unknown key '%.*s' (keys are clause, text, strong and "
+		    "keywords)", line, (int)klen, s);
+		return -1;
+	}
+	if (*slot != NULL) {
+		*cause = xasprintf("line %d: '%.*s' given twice in [%s]", line, (int)klen, s, d->id);
+		return -1;
+	}
+	if (!disclaimer_printable(v, vlen)) {
+		*cause = xasprintf("line %d: '%.*s' must be one line of 1 to %d bytes without "
+		    "control characters", line, (int)klen, s, DISCLAIMER_TEXT_MAX);
+		return -1;
+	}
+	*slot = xstrndup(v, vlen);
+	return 0;
+}
+
+/* After the last line: every section complete, [general] present, ends known. */
+static int
+disclaimer_parse_check(struct disclaimer_parse *ps, char **cause)
+{
+	struct disclaimer_rules *r = ps->r;
+	const struct disclaimer *d;
+	bool topic, general, end;
+	size_t i, e;
+
+	r->general = -1;
+	for (e = 0; e < DISCLAIMER_NENDS; e++)
+		r->end[e] = -1;
+	for (i = 0; i < r->n; i++) {
+		d = &r->notice[i];
+		topic = (r->topics >> i & 1) != 0;
+		general = strcmp(d->id, "general") == 0;
+		end = strncmp(d->id, "end-", 4) == 0;
+		for (e = 1; end && e < DISCLAIMER_NENDS; e++)
+			if (strcmp(d->id, disclaimer_end_ids[e]) == 0)
+				break;
+		if (end && e == DISCLAIMER_NENDS) {
+			*cause = xasprintf("line %d: unknown section [%s] (the end notices are "
+			    "end-length, end-filtered, end-interrupted and end-broken)", ps->line[i],
+			    d->id);
+			return -1;
+		}
+		if (end)
+			r->end[e] = (int)i;
+		if (general)
+			r->general = (int)i;
+		if (d->clause == NULL || d->text == NULL) {
+			*cause = xasprintf("line %d: [%s] has no %s", ps->line[i], d->id,
+			    d->clause == NULL ? "clause" : "text");
+			return -1;
+		}
+		if (topic && (general || end)) {
+			*cause = xasprintf("line %d: [%s] takes no keywords", ps->line[i], d->id);
+			return -1;
+		}
+		if (!topic && !general && !end) {
+			*cause = xasprintf("line %d: [%s] has no keywords", ps->line[i], d->id);
+			return -1;
+		}
+	}
+	if (r->general < 0) {
+		*cause = xstrdup("no [general] section: every answer needs the general notice");
+		return -1;
+	}
+	return 0;
+}
+
+/* One line, without its end; comments and blank lines are skipped. */
+static int
+disclaimer_parse_line(struct disclaimer_parse *ps, const char *s, size_t len, int line,
+    char **cause)
+{
+	while (len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	if (len == 0 || *s == '#' || *s == ';')
+		return 0;
+	if (*s == '[')
+		return disclaimer_parse_section(ps, s, len, line, cause);
+	return disclaimer_parse_key(ps, s, len, line, cause);
+}
+
+/* The text is UTF-8 without NUL bytes; otherwise say on which line it is not. */
+static int
+disclaimer_parse_bytes(const char *text, size_t len, char **cause)
+{
+	const char *nul = memchr(text, '\0', len), *what = "not valid UTF-8";
+	size_t bad, i;
+	int line = 1;
+
+	if (text_utf8_valid(text, len, &bad)) {
+		if (nul == NULL)
+			return 0;
+		bad = (size_t)(nul - text);
+		what = "a NUL byte";
+	}
+	for (i = 0; i < bad; i++)
+		line += text[i] == '\n';
+	*cause = xasprintf("line %d: %s", line, what);
+	return -1;
+}
+
+struct disclaimer_rules *
+disclaimer_rules_parse(const char *text, size_t len, char **cause)
+{
+	struct disclaimer_parse ps = { .cur = -1 };
+	const char *p = text, *end = text + len, *nl;
+	int line = 1, r;
+	size_t i;
+
+	ps.r = xcalloc(1, sizeof *ps.r);
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	r = disclaimer_parse_bytes(text, len, cause);
+	for (; r == 0 && p < end; p = nl + 1, line++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		r = disclaimer_parse_line(&ps, p, (size_t)(nl - p), line, cause);
+	}
+	if (r == 0)
+		r = disclaimer_parse_check(&ps, cause);
+	if (r == 0)
+		r = disclaimer_build(ps.r, ps.pat, ps.npat, ps.patbytes, cause);
+	for (i = 0; i < ps.npat; i++)
+		free(ps.pat[i].s);
+	free(ps.pat);
+	if (r != 0) {
+		disclaimer_rules_free(ps.r);
+		return NULL;
+	}
+	return ps.r;
+}
+
+struct disclaimer_rules *
+disclaimer_rules_fallback(void)
+{
+	char *cause = NULL;
+	struct disclaimer_rules *r;
+
+	r = disclaimer_rules_parse(DISCLAIMER_FALLBACK, strlen(DISCLAIMER_FALLBACK), &cause);
+	if (r == NULL)
+		fatal("the built-in disclaimer rules are broken: %s", cause);
+	return r;
+}
+
+void
+disclaimer_rules_free(struct disclaimer_rules *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++) {
+		free((char *)r->notice[i].id);
+		free((char *)r->notice[i].clause);
+		free((char *)r->notice[i].text);
+	}
+	free(r->tab);
+	free(r);
+}
+
+/* ---- choosing and writing notices -------------------------------------------- */
+
+size_t
+disclaimer_pick(const struct disclaimer_rules *r, const char *prompt, size_t prompt_len,
+    const char *answer, size_t answer_len, enum disclaimer_end end,
+    const struct disclaimer *out[DISCLAIMER_MAX])
+{
+	uint32_t found = 0;
+	size_t i, n = 0;
+
+	out[n++] = &r->notice[r->general];
+	if (r->topics != 0) {
+		found = disclaimer_scan(r, prompt, prompt_len, found);
+		found = disclaimer_scan(r, answer, answer_len, found);
+	}
+	for (i = 0; i < r->n && n < DISCLAIMER_MAX - 1; i++)
+		if ((found & r->topics) >> i & 1)
+			out[n++] = &r->notice[i];
+	if ((size_t)end < DISCLAIMER_NENDS && r->end[end] >= 0)
+		out[n++] = &r->notice[r->end[end]];
+	return n;
+}
+
+char *
+disclaimer_json(const struct disclaimer *const *d, size_t n)
+{
+	cJSON *a = cJSON_CreateArray(), *o;
+	char *s;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", d[i]->id);
+		cJSON_AddStringToObject(o, "clause", d[i]->clause);
+		cJSON_AddStringToObject(o, "text", d[i]->text);
+		cJSON_AddItemToArray(a, o);
+	}
+	s = cJSON_PrintUnformatted(a);
+	cJSON_Delete(a);
+	if (s == NULL)
+		fatal("out of memory");
+	return s;
+}

@@ -32,6 +32,9 @@ struct exchange {
 	bool has_error;			/* an error object arrived */
 	struct api_error error;
 	char *malformed;		/* why the stream could not be read */
+	char *prompt;			/* a copy, for the notices at the end */
+	const struct disclaimer_rules *rules;	/* the app's */
+	char *disclaimers;		/* the notices as JSON, for the store */
 	struct exchange_result res;
 };
 
@@ -64,6 +67,7 @@ exchange_save(struct exchange *x, const char *status, const char *error)
 		.duration_ms = exchange_now() - x->t0,
 		.error = error,
 		.response_id = r->id,
+		.disclaimers = x->disclaimers,
 	};
 	char *cause = NULL;
 
@@ -280,6 +284,34 @@ exchange_classify(struct exchange *x, const struct http_result *h)
 		r->blocked = true;
 }
 
+/* How the answer ended, as the notices see it. */
+static enum disclaimer_end
+exchange_end(const struct exchange_result *r)
+{
+	if (r->blocked)
+		return DISCLAIMER_END_FILTERED;
+	if (r->finish_reason != NULL && strcmp(r->finish_reason, "length") == 0)
+		return DISCLAIMER_END_LENGTH;
+	if (strcmp(r->status, "interrupted") == 0)
+		return DISCLAIMER_END_INTERRUPTED;
+	if (strcmp(r->status, "complete") != 0)
+		return DISCLAIMER_END_BROKEN;
+	return DISCLAIMER_END_COMPLETE;
+}
+
+/* The notices for the answer, unless none arrived because the exchange failed. */
+static void
+exchange_disclaimers(struct exchange *x)
+{
+	struct exchange_result *r = &x->res;
+
+	if (r->content.len == 0 && !r->blocked && strcmp(r->status, "complete") != 0)
+		return;
+	r->ndisclaimers = disclaimer_pick(x->rules, x->prompt, strlen(x->prompt), r->content.data,
+	    r->content.len, exchange_end(r), r->disclaimers);
+	x->disclaimers = disclaimer_json(r->disclaimers, r->ndisclaimers);
+}
+
 static void
 exchange_on_done(const struct http_result *h, void *arg)
 {
@@ -298,6 +330,7 @@ exchange_on_done(const struct http_result *h, void *arg)
 	}
 	exchange_classify(x, h);
 	x->res.duration_ms = exchange_now() - x->t0;
+	exchange_disclaimers(x);
 	exchange_save(x, x->res.status, x->res.message);
 	loop_remove_timer(x->loop, x->timer);
 	x->timer = -1;
@@ -317,7 +350,10 @@ exchange_record_prompt(struct exchange *x, char **cause)
 
 	r->conversation = x->p.conversation;
 	if (r->conversation <= 0) {
-		title = xstrndup(prompt, tlen < 80 ? tlen : 80);
+		if (tlen > 80)	/* at most 80 bytes, never half a character */
+			for (tlen = 80; tlen > 0 && (prompt[tlen] & 0xc0) == 0x80; tlen--)
+				;
+		title = xstrndup(prompt, tlen);
 		r->conversation = store_conversation_new(x->st, title, x->model, x->base_url, cause);
 		free(title);
 		if (r->conversation < 0)
@@ -373,7 +409,7 @@ exchange_start(struct loop *loop, const struct exchange_params *p, const struct 
 	const struct config *cfg = &p->app->cfg;
 	const char *hdrs[5] = { "Content-Type: application/json", NULL, NULL, NULL, NULL };
 	struct http_request hr = { 0 };
-	char *url, *body;
+	char *url, *body, *warning;
 	size_t h = 1;
 
 	x->loop = loop;
@@ -386,6 +422,12 @@ exchange_start(struct loop *loop, const struct exchange_params *p, const struct 
 	buf_init(&x->res.reasoning, EXCHANGE_ANSWER_MAX);
 	x->res.model = xstrdup(x->model);
 	x->res.latency_ms = -1;
+	x->prompt = xstrdup(p->prompt);
+	x->rules = app_disclaimers(p->app, &warning);
+	if (warning != NULL) {
+		fprintf(stderr, "confab: warning: %s\n", warning);
+		free(warning);
+	}
 	if (p->log && (x->st = app_store(p->app, cause)) == NULL) {
 		exchange_free(x);
 		return NULL;
@@ -461,6 +503,8 @@ exchange_free(struct exchange *x)
 	sse_free(x->sse);
 	api_error_release(&x->error);
 	free(x->malformed);
+	free(x->prompt);
+	free(x->disclaimers);
 	buf_release(&r->content);
 	buf_release(&r->reasoning);
 	free(r->message);

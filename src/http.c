@@ -562,3 +562,38 @@ http_result_release(struct http_result *res)
 	free(res->last_modified);
 	memset(res, 0, sizeof *res);
 }
+
+/* The most of a response to a POST that is kept. */
+#define HTTP_POST_MAX_BODY ((size_t)1 << 20)
+
+int
+http_post(const char *url, const char *body, size_t len, const char *const *headers,
+    long timeout_s, struct http_result *res, char **cause)
+{
+	struct http_get_state g = { .res = res };
+	struct http_request req = {
+		.url = url,
+		.body = body != NULL ? body : "",
+		.body_len = body != NULL ? len : 0,
+		.headers = headers,
+		.total_timeout_s = timeout_s,
+		.connect_timeout_s = timeout_s > 0 && timeout_s < 10 ? timeout_s : 10,
+		.max_body = HTTP_POST_MAX_BODY,
+		.on_done = http_get_done,
+		.arg = &g,
+	};
+	struct http *h = http_new();
+
+	memset(res, 0, sizeof *res);
+	buf_init(&res->body, HTTP_POST_MAX_BODY);
+	http_start(h, &req);
+	while (!g.done)
+		if (http_poll(h, NULL, 0, 1000) != 0)
+			break;
+	http_free(h);
+	if (g.done && (res->outcome == HTTP_OK || res->outcome == HTTP_STATUS))
+		return 0;
+	*cause = xasprintf("cannot post to %s: %s", url, res->error != NULL ? res->error :
+	    "no response");
+	return -1;
+}

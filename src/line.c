@@ -1,12 +1,1636 @@
-/* line.c: placeholder */
+/*
+ * line.c: line mode: a GNU readline REPL on the real terminal. Answers stream
+ * above the prompt: hide the prompt, print, show it again (STYLE 14), so what
+ * the user is typing stays intact while text arrives.
+ */
 #include "common.h"
 
+#include <ctype.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "api.h"
+#include "buf.h"
 #include "cmd.h"
+#include "config.h"
+#include "consent.h"
+#include "disclaimer.h"
+#include "exchange.h"
+#include "feedback.h"
+#include "http.h"
 #include "line.h"
+#include "loop.h"
+#include "slash.h"
+#include "store.h"
+#include "text.h"
+#include "tty.h"
+
+#include <curses.h>
+#include <term.h>	/* last: it defines macros such as "lines" */
+
+#define LINE_PROMPT "> "
+#define LINE_HISTORY_MAX 1000
+#define LINE_TOKEN_MIN 20	/* a key-like token ("sk-...") this long is a secret */
+
+static const char line_keys[] =
+    "Keys: Enter sends; Alt-Enter, or a \\ at the end of the line, starts a new line of the "
+    "prompt; Up, Down and Ctrl-R find earlier prompts; Tab completes commands; Ctrl-C stops "
+    "an answer or clears the line; Ctrl-D on an empty line leaves.";
+
+/* Text styles; escape codes are written only when colour is allowed. */
+enum { LINE_PLAIN, LINE_BOLD, LINE_DIM };
+static const char *const line_sgr[] = { "\033[0m", "\033[0;1m", "\033[0;2m" };
+
+/* One earlier turn of the conversation, sent back with the next prompt. */
+struct line_turn {
+	enum api_role role;
+	char *text;
+};
+
+/* Light Markdown while an answer streams (colour only): bold, headings, code fences. */
+struct line_md {
+	bool bol;		/* at the start of a line, deciding what it is */
+	char lead[8];		/* its first characters while undecided: "##", "``" */
+	size_t nlead;
+	bool heading;		/* this line is a heading */
+	bool fence_line;	/* this line opens or closes a code fence */
+	bool fence;		/* inside a fenced code block */
+	bool code;		/* inside `inline code` */
+	bool bold;		/* inside **bold** */
+	bool star;		/* one '*' held back: the next may make "**" */
+	int cur;		/* the style last written */
+};
+
+struct line {
+	struct app *app;
+	struct loop *loop;
+	struct consent_current cur;
+	struct app_access access;
+	bool have_access;
+	/* the conversation */
+	struct line_turn *turns;
+	size_t nturns;
+	int64_t conversation;
+	int64_t last_answer;	/* the stored id of the last answer (for /good, /bad), or 0 */
+	char *last_prompt;	/* for /retry */
+	struct exchange *x;	/* the answer in progress, or the last one */
+	char *asked;		/* the prompt x answers */
+	bool streaming;
+	/* writing an answer */
+	struct text_sanitizer san;
+	struct text_sanitizer rsan;
+	bool reasoning;		/* a reasoning block is open */
+	bool answered;		/* content has begun */
+	struct line_md md;
+	struct buf scratch;
+	/* the terminal */
+	FILE *term;		/* stdout, or stderr when stdout is not a terminal */
+	bool color;
+	const char *up;		/* cursor up one row (terminfo cuu1); NULL on dumb terminals */
+	const char *right;	/* cursor right N columns (cuf) */
+	struct buf out;		/* styled text waiting to be printed above the prompt */
+	bool out_bol;		/* the text printed and waiting ends at the start of a line */
+	int col;		/* the column after the printed text; 0 at the start of a line */
+	bool below;		/* the prompt went on the row below an unfinished line */
+	char sgr[16];		/* the style in effect at the end of the printed text */
+	bool prompt_shown;
+	bool in_handler;	/* inside readline's line handler: readline shows the prompt */
+	bool typed;		/* a key arrived while an answer streamed */
+	bool dirty;		/* out has text, or the prompt must come back */
+	bool quit_armed;	/* Ctrl-C once at an empty prompt */
+	bool done;
+	int exit;
+	bool resumed;		/* the next SIGCONT is the one after our own stop */
+	char *restore;		/* text to put back on the input line (a prompt not sent) */
+	char *history_path;	/* NULL: history is not kept on disk */
+	bool history_warned;
+	int sigpipe[2];		/* SIGTSTP and SIGCONT */
+};
+
+/* Readline's state is global, and so is the one line mode that drives it. */
+static struct line *line_current;
+
+/* For the crash handler: how to give the terminal back. */
+static struct termios line_saved_termios;
+static bool line_have_termios;
+static const char *line_crash_reset = "\r\n";
+static int line_crash_fd = STDOUT_FILENO;
+static int line_signal_fd = -1;
+
+static void line_md_char(struct line *l, char c);
+
+/* ---- printing above the prompt ----------------------------------------------- */
+
+static int
+line_cols(void)
+{
+	int rows, cols;
+
+	rl_get_screen_size(&rows, &cols);
+	return cols > 0 ? cols : 80;
+}
+
+static FILE *line_tputs_file;
+
+static int
+line_tputs_putc(int c)
+{
+	return putc(c, line_tputs_file);
+}
+
+static void
+line_tputs(struct line *l, const char *s)
+{
+	line_tputs_file = l->term;
+	tputs(s, 1, line_tputs_putc);
+}
+
+/* Can printed text be continued in place above the prompt (cursor up and right)? */
+static void
+line_term_caps(struct line *l)
+{
+	char *up, *right;
+	int err = 0;
+
+	l->up = l->right = NULL;
+	if (!isatty(fileno(l->term)) ||
+	    (cur_term == NULL && setupterm(NULL, fileno(l->term), &err) != OK))
+		return;
+	up = tigetstr("cuu1");
+	right = tigetstr("cuf");
+	if (up == NULL || up == (char *)-1 || right == NULL || right == (char *)-1)
+		return;
+	l->up = up;
+	l->right = right;
+	line_crash_reset = "\033[?2004l\033[0m\r\n";
+}
+
+/* Follow printed text: the column it ends at (wrapping as the terminal does), its style. */
+static void
+line_track(struct line *l, const char *s, size_t len)
+{
+	int cols = line_cols(), w;
+	unsigned int cp;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (s[i] == '\033') {	/* one of our styles: text never holds ESC */
+			n = 1;
+			while (i + n < len && s[i + n] != 'm')
+				n++;
+			n = i + n < len ? n + 1 : n;
+			if (n < sizeof l->sgr && strncmp(s + i, line_sgr[LINE_PLAIN], n) != 0) {
+				memcpy(l->sgr, s + i, n);
+				l->sgr[n] = '\0';
+			} else
+				l->sgr[0] = '\0';
+			i += n;
+			continue;
+		}
+		if (s[i] == '\n') {
+			l->col = 0;
+			i++;
+			continue;
+		}
+		if (s[i] == '\t') {
+			l->col = l->col / 8 * 8 + 8 < cols ? l->col / 8 * 8 + 8 : cols;
+			i++;
+			continue;
+		}
+		n = text_utf8_seq(s + i, len - i, &cp);
+		w = n > 0 ? text_cp_width(cp) : 1;
+		n = n > 0 ? n : 1;
+		l->col = l->col + w > cols ? w : l->col + w;
+		i += n;
+	}
+}
+
+/*
+ * Take the prompt off the screen; the cursor goes where printed text
+ * continues. False when an unfinished line cannot be continued: the cursor is
+ * then at the start of a line, as if the line had ended.
+ */
+static bool
+line_hide(struct line *l)
+{
+	bool in_place = true;
+
+	if (!l->prompt_shown)
+		return true;
+	rl_clear_visible_line();
+	l->prompt_shown = false;
+	if (!l->below)
+		return true;
+	l->below = false;
+	if (l->up != NULL && l->col > 0 && l->col < line_cols()) {
+		line_tputs(l, l->up);
+		fputc('\r', l->term);
+		line_tputs(l, tiparm(l->right, l->col));
+	} else {
+		l->col = 0;	/* it goes on at the start of the prompt's row */
+		in_place = false;
+	}
+	fputs(l->sgr, l->term);
+	return in_place;
+}
+
+/* Put the prompt back under the printed text. */
+static void
+line_show(struct line *l)
+{
+	if (l->prompt_shown || l->done)
+		return;
+	if (l->sgr[0] != '\0')
+		fputs(line_sgr[LINE_PLAIN], l->term);
+	if (l->col > 0) {
+		fputc('\n', l->term);
+		l->below = true;
+	}
+	if (l->in_handler)	/* readline shows it when the handler returns */
+		return;
+	fflush(l->term);
+	rl_forced_update_display();
+	l->prompt_shown = true;
+}
+
+/*
+ * Print what waits above the prompt, then show the prompt again. A terminal
+ * that cannot move the cursor up gets whole lines only while the prompt is
+ * shown during an answer (an unfinished line cannot be continued above it);
+ * there the prompt stays away while an answer streams, until a key is typed.
+ */
+static void
+line_flush(struct line *l)
+{
+	bool want = !l->streaming || l->up != NULL || l->typed;
+	size_t n = l->out.len;
+	const char *nl;
+
+	if (want && l->up == NULL && l->streaming) {
+		nl = memrchr(l->out.data, '\n', n);
+		n = nl != NULL ? (size_t)(nl - l->out.data) + 1 : 0;
+	}
+	if (n > 0) {
+		if (!line_hide(l) && l->out.data[0] == '\n') {
+			buf_consume(&l->out, 1);	/* the line already ended on screen */
+			n--;
+		}
+		fwrite(l->out.data, 1, n, l->term);
+		line_track(l, l->out.data, n);
+		buf_consume(&l->out, n);
+	}
+	if (want)
+		line_show(l);
+	fflush(l->term);
+}
+
+/* Once per round of the loop: print what arrived (STYLE 9). */
+static void
+line_idle(void *arg)
+{
+	struct line *l = arg;
+
+	if (l->dirty && !l->done) {
+		l->dirty = false;
+		line_flush(l);
+	}
+}
+
+/* Append text to what waits above the prompt. */
+static void
+line_add(struct line *l, const char *s, size_t len)
+{
+	if (len == 0)
+		return;
+	buf_add(&l->out, s, len);
+	l->out_bol = s[len - 1] == '\n';
+	l->dirty = true;
+}
+
+static void
+line_style(struct line *l, int style)
+{
+	if (l->color)
+		buf_adds(&l->out, line_sgr[style]);
+}
+
+/* Start a new line unless the text already ends at one. */
+static void
+line_newline(struct line *l)
+{
+	if (!l->out_bol)
+		line_add(l, "\n", 1);
+}
+
+/*
+ * Text from confab on lines of its own, in a style, word-wrapped; sanitised,
+ * as it may quote a server.
+ */
+static void
+line_note(struct line *l, int style, const char *prefix, const char *text)
+{
+	struct text_sanitizer san;
+	struct text_span *sp;
+	struct buf clean;
+	char *wrapped;
+	size_t n, i;
+
+	buf_init(&clean, 0);
+	text_sanitizer_init(&san, TEXT_VISIBLE);
+	text_sanitize(&san, text, strlen(text), &clean);
+	text_sanitize_finish(&san, &clean);
+	while (clean.len > 0 && clean.data[clean.len - 1] == '\n')
+		clean.len--;
+	clean.data[clean.len] = '\0';
+	wrapped = xasprintf("%s%s", prefix, clean.data);
+	n = text_wrap(wrapped, strlen(wrapped), line_cols() - 1, &sp);
+	line_newline(l);
+	line_style(l, style);
+	for (i = 0; i < n; i++) {
+		line_add(l, wrapped + sp[i].off, sp[i].len);
+		line_add(l, "\n", 1);
+	}
+	line_style(l, LINE_PLAIN);
+	free(sp);
+	free(wrapped);
+	buf_release(&clean);
+	if (l->in_handler)
+		line_flush(l);
+}
+
+/* A message: quiet (dim), or an error (bold). */
+static void
+line_say(struct line *l, const char *text, bool error)
+{
+	line_note(l, error ? LINE_BOLD : LINE_DIM, error ? "error: " : "", text);
+}
+
+static void
+line_sayf(struct line *l, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+line_sayf(struct line *l, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	line_say(l, s, error);
+	free(s);
+}
+
+/* ---- light Markdown ------------------------------------------------------------ */
+
+/* The style the Markdown state asks for. */
+static int
+line_md_style(const struct line_md *m)
+{
+	if (m->fence || m->fence_line)
+		return LINE_DIM;
+	return m->heading || m->bold ? LINE_BOLD : LINE_PLAIN;
+}
+
+/* Write one byte of answer text in the style of the moment. */
+static void
+line_md_put(struct line *l, char c)
+{
+	int style = line_md_style(&l->md);
+
+	if (style != l->md.cur) {
+		line_style(l, style);
+		l->md.cur = style;
+	}
+	line_add(l, &c, 1);
+}
+
+/* The start of a line turned out to be ordinary text: write it as such. */
+static void
+line_md_lead_plain(struct line *l)
+{
+	struct line_md *m = &l->md;
+	char lead[sizeof m->lead];
+	size_t n = m->nlead, i;
+
+	memcpy(lead, m->lead, n);
+	m->nlead = 0;
+	m->bol = false;
+	for (i = 0; i < n; i++)
+		line_md_char(l, lead[i]);
+}
+
+/* At the start of a line: a heading ("## "), a code fence ("```"), or text? True when c was taken. */
+static bool
+line_md_lead(struct line *l, char c)
+{
+	struct line_md *m = &l->md;
+	char first = m->nlead > 0 ? m->lead[0] : c;
+
+	if (first == '#' && !m->fence) {
+		if (c == '#' && m->nlead < 6) {
+			m->lead[m->nlead++] = c;
+			return true;
+		}
+		if (c == ' ' && m->nlead > 0) {	/* the hashes go: the line shows bold */
+			m->nlead = 0;
+			m->bol = false;
+			m->heading = true;
+			return true;
+		}
+	} else if ((first == '`' || first == '~') && c == first) {
+		m->lead[m->nlead++] = c;
+		if (m->nlead == 3) {
+			m->fence_line = true;
+			m->fence = !m->fence;
+			line_md_lead_plain(l);
+		}
+		return true;
+	}
+	line_md_lead_plain(l);
+	return false;
+}
+
+static void
+line_md_char(struct line *l, char c)
+{
+	struct line_md *m = &l->md;
+
+	if (m->bol && line_md_lead(l, c))
+		return;
+	if (c == '\n') {
+		if (m->star)
+			line_md_put(l, '*');
+		m->star = m->heading = m->fence_line = m->code = m->bold = false;
+		line_md_put(l, '\n');
+		m->bol = true;
+		return;
+	}
+	if (m->fence || m->fence_line) {
+		line_md_put(l, c);
+		return;
+	}
+	if (c == '*' && !m->code) {
+		if (m->star)
+			m->bold = !m->bold;
+		m->star = !m->star;
+		return;
+	}
+	if (m->star) {
+		m->star = false;
+		line_md_put(l, '*');
+	}
+	if (c == '`')
+		m->code = !m->code;
+	line_md_put(l, c);
+}
+
+/* The answer ended: write what was held back, and plain style again. */
+static void
+line_md_end(struct line *l)
+{
+	struct line_md *m = &l->md;
+
+	if (m->bol && m->nlead > 0)
+		line_md_lead_plain(l);
+	if (m->star)
+		line_md_put(l, '*');
+	if (m->cur != LINE_PLAIN)
+		line_style(l, LINE_PLAIN);
+	memset(m, 0, sizeof *m);
+	m->bol = true;
+}
+
+/* Sanitised answer text: styled with colour, as it is without. */
+static void
+line_answer_text(struct line *l, const char *s, size_t len)
+{
+	size_t i;
+
+	if (!l->color) {
+		line_add(l, s, len);
+		return;
+	}
+	for (i = 0; i < len; i++)
+		line_md_char(l, s[i]);
+}
+
+/* ---- the exchange ------------------------------------------------------------- */
+
+/* Close the reasoning block; a label for the answer when one follows, without colour. */
+static void
+line_end_reasoning(struct line *l, bool answer_follows)
+{
+	if (!l->reasoning)
+		return;
+	l->reasoning = false;
+	buf_reset(&l->scratch);
+	text_sanitize_finish(&l->rsan, &l->scratch);
+	line_add(l, l->scratch.data, l->scratch.len);
+	line_style(l, LINE_PLAIN);
+	line_newline(l);
+	if (answer_follows)
+		line_add(l, l->color ? "\n" : "[answer]\n", l->color ? 1 : 9);
+}
+
+static void
+line_on_reasoning(const char *text, size_t len, void *arg)
+{
+	struct line *l = arg;
+
+	if (l->answered)
+		return;
+	if (!l->reasoning) {
+		l->reasoning = true;
+		line_newline(l);
+		if (l->color)
+			line_style(l, LINE_DIM);
+		else
+			line_add(l, "[reasoning]\n", 12);
+	}
+	buf_reset(&l->scratch);
+	text_sanitize(&l->rsan, text, len, &l->scratch);
+	line_add(l, l->scratch.data, l->scratch.len);
+}
+
+static void
+line_on_content(const char *text, size_t len, void *arg)
+{
+	struct line *l = arg;
+
+	line_end_reasoning(l, true);
+	l->answered = true;
+	buf_reset(&l->scratch);
+	text_sanitize(&l->san, text, len, &l->scratch);
+	line_answer_text(l, l->scratch.data, l->scratch.len);
+}
+
+static void
+line_on_retry(int attempt, int max, long wait_ms, const char *why, void *arg)
+{
+	struct line *l = arg;
+
+	line_sayf(l, false, "%s; retrying in %.1f s (attempt %d of %d)", why,
+	    (double)wait_ms / 1000, attempt + 1, max);
+}
+
+/* How the answer ended when it was stopped or failed, or NULL (a cut-off or filtered answer has its notice). */
+static char *
+line_end_note(const struct exchange_result *r)
+{
+	if (strcmp(r->status, "interrupted") == 0)
+		return xstrdup("[interrupted]");
+	if (r->message != NULL)
+		return xasprintf("[%s]", r->message);
+	return NULL;
+}
+
+/*
+ * The reliance notices after an answer (Terms III.4), as one-shot mode
+ * prints them: the general one quietly (dim), strong ones marked with "!"
+ * and their name (bold), each with its clause.
+ */
+static void
+line_print_disclaimers(struct line *l, const struct exchange_result *r)
+{
+	const struct disclaimer *d;
+	char *prefix, *text;
+	size_t i;
+
+	for (i = 0; i < r->ndisclaimers; i++) {
+		d = r->disclaimers[i];
+		text = xasprintf("%s (Terms %s)", d->text, d->clause);
+		if (d->strong) {
+			prefix = xasprintf("! %s: ", strncmp(d->id, "end-", 4) == 0 ? d->id + 4 :
+			    d->id);
+			line_note(l, LINE_BOLD, prefix, text);
+			free(prefix);
+		} else
+			line_note(l, LINE_DIM, "", text);
+		free(text);
+	}
+}
+
+static void
+line_turn_add(struct line *l, enum api_role role, const char *text, size_t len)
+{
+	l->turns = xreallocarray(l->turns, l->nturns + 1, sizeof *l->turns);
+	l->turns[l->nturns].role = role;
+	l->turns[l->nturns].text = xstrndup(text, len);
+	l->nturns++;
+}
+
+static void
+line_turns_clear(struct line *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nturns; i++)
+		free(l->turns[i].text);
+	free(l->turns);
+	l->turns = NULL;
+	l->nturns = 0;
+}
+
+static void
+line_on_done(const struct exchange_result *r, void *arg)
+{
+	struct line *l = arg;
+	char *note = line_end_note(r);
+
+	line_end_reasoning(l, false);
+	buf_reset(&l->scratch);
+	text_sanitize_finish(&l->san, &l->scratch);
+	line_answer_text(l, l->scratch.data, l->scratch.len);
+	if (l->color)
+		line_md_end(l);
+	line_newline(l);
+	if (note != NULL)
+		line_note(l, LINE_BOLD, "", note);
+	line_print_disclaimers(l, r);
+	line_add(l, "\n", 1);	/* a blank line before the next prompt */
+	free(note);
+
+	line_turn_add(l, API_USER, l->asked, strlen(l->asked));
+	if (r->content.len > 0)
+		line_turn_add(l, API_ASSISTANT, r->content.data, r->content.len);
+	if (r->conversation > 0)
+		l->conversation = r->conversation;
+	l->last_answer = r->message_id;
+	l->streaming = false;
+	l->typed = false;
+	/* the exchange is freed on the next send or at the end */
+}
+
+/* Resolve the key once; false (with a message) when there is none. */
+static bool
+line_access(struct line *l)
+{
+	char *cause = NULL;
+
+	if (l->have_access)
+		return true;
+	if (config_api_key(&l->app->cfg, &l->access.key, &l->access.key_origin, &cause) != 0) {
+		line_say(l, cause, true);
+		free(cause);
+		return false;
+	}
+	if (l->access.key != NULL)
+		l->access.auth_header = xasprintf("Authorization: Bearer %s", l->access.key);
+	l->have_access = true;
+	return true;
+}
+
+/*
+ * The review of 'confab terms review' on the terminal; 0 when accepted, 3 when
+ * declined. Ctrl-C there ends confab, as it ends that command.
+ */
+static int
+line_review(struct line *l)
+{
+	struct sigaction dfl, old;
+	char *argv[] = { "review", NULL };
+	int r;
+
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGINT, &dfl, &old);
+	if (l->term != NULL)
+		fflush(l->term);
+	r = cmd_terms(l->app, 1, argv);
+	fflush(stdout);
+	sigaction(SIGINT, &old, NULL);
+	return r;
+}
+
+/* The consent gate before every prompt; when it is closed, the review first. */
+static bool
+line_consent(struct line *l)
+{
+	struct store *st;
+	char *cause = NULL;
+
+	if ((st = app_store(l->app, &cause)) != NULL &&
+	    consent_gate(st, l->cur.terms, &cause) == 0)
+		return true;
+	line_say(l, cause, true);
+	free(cause);
+	if (st == NULL || line_review(l) != EXIT_OK) {
+		line_say(l, "nothing was sent", true);
+		return false;
+	}
+	return true;
+}
+
+/* Earlier turns for the request (borrowed from l->turns). */
+static struct api_message *
+line_history(struct line *l, size_t *n)
+{
+	struct api_message *h = xcalloc(l->nturns + 1, sizeof *h);
+	size_t i;
+
+	for (i = 0; i < l->nturns; i++) {
+		h[i].role = l->turns[i].role;
+		h[i].content = l->turns[i].text;
+	}
+	*n = l->nturns;
+	return h;
+}
+
+/* Put a prompt that was not sent back on the input line. */
+static void
+line_restore(struct line *l, const char *text)
+{
+	free(l->restore);
+	l->restore = xstrdup(text);
+}
+
+static void
+line_send(struct line *l, const char *prompt)
+{
+	struct exchange_params p = { .app = l->app, .access = &l->access,
+		.log = !l->app->no_log, .conversation = l->conversation, .prompt = prompt,
+		.stream = !l->app->no_stream };
+	struct exchange_cb cb = { line_on_content, line_on_reasoning, NULL, line_on_retry,
+		line_on_done, l };
+	struct api_message *hist;
+	char *cause = NULL;
+
+	if (l->streaming) {
+		line_say(l, "an answer is still arriving: wait for it, or press Ctrl-C to stop it",
+		    true);
+		line_restore(l, prompt);
+		return;
+	}
+	exchange_free(l->x);
+	l->x = NULL;
+	if (!line_consent(l) || !line_access(l)) {
+		line_restore(l, prompt);
+		return;
+	}
+	text_sanitizer_init(&l->san, TEXT_VISIBLE);
+	text_sanitizer_init(&l->rsan, TEXT_VISIBLE);
+	memset(&l->md, 0, sizeof l->md);
+	l->md.bol = true;
+	l->reasoning = l->answered = false;
+	free(l->asked);
+	l->asked = xstrdup(prompt);
+	hist = line_history(l, &p.nhistory);
+	p.history = hist;
+	l->x = exchange_start(l->loop, &p, &cb, &cause);
+	free(hist);
+	if (l->x == NULL) {
+		line_sayf(l, true, "%s; nothing was sent", cause);
+		free(cause);
+		line_restore(l, prompt);
+		return;
+	}
+	l->streaming = true;
+}
+
+/* Stop the answer in progress and wait for it to end (it is marked interrupted). */
+static void
+line_stop(struct line *l)
+{
+	if (!l->streaming)
+		return;
+	exchange_cancel(l->x);
+	while (l->streaming && !exchange_done(l->x))
+		http_poll(loop_http(l->loop), NULL, 0, 100);
+}
+
+/* Leave with code; an answer in progress is stopped and marked first. */
+static void
+line_quit(struct line *l, int code)
+{
+	if (l->done)
+		return;
+	line_stop(l);
+	l->done = true;
+	l->exit = code;
+	loop_stop(l->loop);
+}
+
+/* ---- slash commands ------------------------------------------------------------- */
+
+static void
+line_op_say(void *arg, const char *text, bool error)
+{
+	line_say(arg, text, error);
+}
+
+static void
+line_op_new(void *arg)
+{
+	struct line *l = arg;
+
+	line_stop(l);
+	exchange_free(l->x);
+	l->x = NULL;
+	line_turns_clear(l);
+	l->conversation = 0;
+	l->last_answer = 0;
+	line_say(l, "new conversation", false);
+}
+
+static void
+line_op_model(void *arg, const char *name)
+{
+	struct line *l = arg;
+
+	config_override(&l->app->cfg, CONFIG_MODEL, name, "/model");
+	line_sayf(l, false, "model: %s", name);
+}
+
+static void
+line_op_system(void *arg, const char *text)
+{
+	struct line *l = arg;
+
+	config_override(&l->app->cfg, CONFIG_SYSTEM, *text != '\0' ? text : NULL, "/system");
+	line_say(l, *text != '\0' ? "system prompt set" : "system prompt cleared", false);
+}
+
+static void
+line_op_retry(void *arg)
+{
+	struct line *l = arg;
+	char *p;
+
+	if (l->last_prompt == NULL) {
+		line_say(l, "nothing to retry yet", true);
+		return;
+	}
+	p = xstrdup(l->last_prompt);
+	line_send(l, p);
+	free(p);
+}
+
+/* /terms shows the text (a pager on the terminal); /terms withdraw withdraws. */
+static void
+line_op_terms(void *arg, const char *what)
+{
+	struct line *l = arg;
+	char *argv[] = { *what == '\0' ? "show" : "withdraw", NULL };
+
+	if (*what != '\0')
+		line_stop(l);
+	line_flush(l);
+	cmd_terms(l->app, 1, argv);
+	fflush(stdout);
+	if (*what != '\0')
+		line_say(l, "your next prompt opens the review of the Terms; Ctrl-D leaves", false);
+}
+
+static void
+line_op_endpoint(void *arg, const char *url)
+{
+	struct line *l = arg;
+
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+		line_say(l, "/endpoint needs an http:// or https:// URL", true);
+		return;
+	}
+	config_override(&l->app->cfg, CONFIG_BASE_URL, url, "/endpoint");
+	app_access_release(&l->access);
+	l->have_access = false;
+	line_sayf(l, false, "endpoint: %s", url);
+}
+
+static void
+line_op_quit(void *arg)
+{
+	line_quit(arg, EXIT_OK);
+}
+
+/* Ask one question on the terminal (the line handler runs with it in its normal mode). */
+static char *
+line_ask(struct line *l, const char *question)
+{
+	struct tty tty;
+	char *cause = NULL, *a;
+
+	line_flush(l);
+	if (tty_open(&tty, &cause) != 0) {
+		line_say(l, cause, true);
+		free(cause);
+		return NULL;
+	}
+	a = tty_ask(&tty, question);
+	tty_close(&tty);
+	return a;
+}
+
+/* The notice of Terms IV, confirmed once before the first rating; true when it is. */
+static bool
+line_feedback_notice(struct line *l)
+{
+	enum feedback_notice state;
+	char *cause = NULL, *text, *a, *method;
+	bool yes;
+
+	if (feedback_notice_state(l->app, &state, &cause) != 0) {
+		line_say(l, cause, true);
+		free(cause);
+		return false;
+	}
+	if (state == FEEDBACK_NOTICE_CONFIRMED)
+		return true;
+	text = feedback_notice_text(l->app);
+	line_note(l, LINE_PLAIN, "", text);
+	free(text);
+	a = line_ask(l, "Type yes to confirm and store your rating; anything else cancels it: ");
+	yes = a != NULL && strcasecmp(a, "yes") == 0;
+	method = a == NULL ? xstrdup("end of input (line mode)") :
+	    xasprintf("typed '%.40s' (line mode)", a);
+	free(a);
+	if (feedback_notice_record(l->app, yes, method, &cause) != 0) {
+		line_sayf(l, true, "your answer could not be recorded, so nothing was stored: %s",
+		    cause);
+		free(cause);
+		yes = false;
+	} else if (!yes)
+		line_say(l, "declined and recorded; nothing was stored, and you are asked again "
+		    "the next time you rate an answer", false);
+	free(method);
+	return yes;
+}
+
+/* Why a thumbs-down, when no comment came with it: reasons by number, then a comment. */
+static void
+line_feedback_why(struct line *l, char **reasons, char **comment)
+{
+	const char *const *names = feedback_reasons(-1);
+	struct buf b;
+	char *a, *p;
+	size_t i, n;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "Why? (optional)");
+	for (n = 0; names[n] != NULL; n++)
+		buf_addf(&b, "  %zu %s", n + 1, names[n]);
+	line_note(l, LINE_PLAIN, "", b.data);
+	buf_reset(&b);
+	if ((a = line_ask(l, "Numbers of the reasons (as 1 3), or Enter to skip: ")) != NULL)
+		for (p = a; *p != '\0'; p++)
+			if (*p >= '1' && (i = (size_t)(*p - '1')) < n && strstr(b.data, names[i]) == NULL)
+				buf_addf(&b, "%s%s", b.len > 0 ? "," : "", names[i]);
+	*reasons = b.len > 0 ? buf_detach(&b, NULL) : NULL;
+	buf_release(&b);
+	free(a);
+	a = line_ask(l, "A comment, or Enter to skip: ");
+	*comment = a != NULL && *a != '\0' ? a : NULL;
+	if (*comment == NULL)
+		free(a);
+}
+
+/* /good and /bad: rate the last answer (the notice of Terms IV first, once). */
+static void
+line_op_rate(void *arg, int rating, const char *comment)
+{
+	struct line *l = arg;
+	struct feedback_rating fr = { rating, NULL, *comment != '\0' ? comment : NULL };
+	struct feedback_outcome out;
+	char *cause = NULL, *reasons = NULL, *typed = NULL;
+
+	if (l->last_answer <= 0) {
+		line_say(l, l->x == NULL ? "there is no answer to rate yet" :
+		    "this answer was not stored (--no-log), so it cannot be rated", true);
+		return;
+	}
+	if (!line_feedback_notice(l))
+		return;
+	if (rating < 0 && fr.comment == NULL) {
+		line_feedback_why(l, &reasons, &typed);
+		fr.reasons = reasons;
+		fr.comment = typed;
+	}
+	if (feedback_rate(l->app, l->last_answer, &fr, &out, &cause) != 0) {
+		line_say(l, cause, true);
+		free(cause);
+	} else {
+		line_sayf(l, false, "%s%s", rating > 0 ? "rated up" : "rated down", out.queued ?
+		    "; it will be sent to the feedback collector" : "; kept on this machine");
+		feedback_outbox_start(l->app, l->loop);
+	}
+	free(reasons);
+	free(typed);
+}
+
+static const struct slash_ops line_slash_ops = {
+	.say = line_op_say, .new_chat = line_op_new, .model = line_op_model,
+	.system = line_op_system, .retry = line_op_retry, .terms = line_op_terms,
+	.endpoint = line_op_endpoint, .quit = line_op_quit, .rate = line_op_rate,
+};
+
+/* ---- history ------------------------------------------------------------------- */
+
+/* Does the word at s start a key-like token ("sk-" and 17 more) that long? */
+static bool
+line_token(const char *s)
+{
+	static const char *const prefixes[] = {
+		"sk-", "ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "xoxb-", "xoxp-", "AKIA",
+		"AIza", "hf_",
+	};
+	size_t i, n;
+
+	for (i = 0; i < nitems(prefixes); i++) {
+		if (strncmp(s, prefixes[i], strlen(prefixes[i])) != 0)
+			continue;
+		for (n = 0; isalnum((unsigned char)s[n]) || s[n] == '-' || s[n] == '_'; n++)
+			;
+		if (n >= LINE_TOKEN_MIN)
+			return true;
+	}
+	return false;
+}
+
+/* Might the line hold a secret (a key, a password, a token)? It stays out of the history file. */
+static bool
+line_secret(const char *s)
+{
+	static const char *const words[] = {
+		"api_key", "api-key", "apikey", "password", "passwd", "bearer ", "authorization:",
+		"secret_key", "access_token", "private key",
+	};
+	size_t i, w;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		for (w = 0; w < nitems(words); w++)
+			if (text_has_prefix_ci(s + i, words[w]))
+				return true;
+		if ((i == 0 || !isalnum((unsigned char)s[i - 1])) && line_token(s + i))
+			return true;
+	}
+	return false;
+}
+
+/* History in $XDG_STATE_HOME/confab/history (0600, directory 0700), entries spanning lines. */
+static void
+line_history_load(struct line *l)
+{
+	const char *dir = l->app->cfg.state_dir;
+	char *cause = NULL, *path;
+	int fd;
+
+	using_history();
+	stifle_history(LINE_HISTORY_MAX);
+	/* "#<time>" lines delimit the entries, so an entry can hold newlines */
+	history_comment_char = '#';
+	history_write_timestamps = 1;
+	history_multiline_entries = 1;
+	if (config_mkdir(dir, &cause) != 0) {
+		app_error("warning: %s; the prompt history is not kept", cause);
+		free(cause);
+		return;
+	}
+	path = xasprintf("%s/history", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0) {
+		app_error("warning: cannot open '%s': %s; the prompt history is not kept", path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		return;
+	}
+	close(fd);
+	history_truncate_file(path, LINE_HISTORY_MAX);
+	read_history(path);
+	l->history_path = path;
+}
+
+/* Remember a sent line: in memory for this session, on disk unless it may hold a secret. */
+static void
+line_history_add(struct line *l, const char *text)
+{
+	HIST_ENTRY *last;
+	int e;
+
+	if (text[0] == ' ')	/* bash's ignorespace: kept out of the history entirely */
+		return;
+	last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
+	if (last != NULL && strcmp(last->line, text) == 0)
+		return;
+	add_history(text);
+	if (l->history_path == NULL || line_secret(text))
+		return;
+	if ((e = append_history(1, l->history_path)) != 0 && !l->history_warned) {
+		line_sayf(l, true, "cannot write the history to '%s': %s", l->history_path,
+		    strerror(e));
+		l->history_warned = true;
+	}
+}
+
+/* ---- readline ------------------------------------------------------------------ */
+
+/* A line from readline (Enter), or NULL at the end of input (Ctrl-D on an empty line). */
+static void
+line_on_line(char *text)
+{
+	struct line *l = line_current;
+	struct slash_ops ops = line_slash_ops;
+	const char *bp;
+
+	if (l == NULL) {
+		free(text);
+		return;
+	}
+	/* readline ended the input line with a newline; it shows the prompt on return */
+	l->in_handler = true;
+	l->prompt_shown = false;
+	l->col = 0;
+	l->below = false;
+	if (l->out.len == 0)
+		l->out_bol = true;	/* an answer arriving goes on below the input */
+	l->quit_armed = false;
+	if (text == NULL) {
+		/* readline ends the line itself at the end of input only with bracketed paste */
+		bp = rl_variable_value("enable-bracketed-paste");
+		if (bp == NULL || strcmp(bp, "on") != 0)
+			fputc('\n', l->term);
+		line_quit(l, EXIT_OK);
+	} else if (text[strspn(text, " \t\n")] != '\0') {
+		line_history_add(l, text);
+		if (slash_is_command(text)) {
+			ops.arg = l;
+			if (slash_run(&ops, text) == 0 && strncmp(text, "/help", 5) == 0)
+				line_say(l, line_keys, false);
+		} else {
+			free(l->last_prompt);
+			l->last_prompt = xstrdup(text);
+			line_send(l, text);
+		}
+	}
+	free(text);
+	line_flush(l);
+	if (l->col > 0 && !l->below) {	/* the prompt comes on a line of its own */
+		fputc('\n', l->term);
+		l->below = true;
+	}
+	fflush(l->term);
+	l->in_handler = false;
+	if (l->done)
+		rl_callback_handler_remove();	/* no prompt after the last line */
+	else
+		l->prompt_shown = true;
+}
+
+/* Before readline shows a new prompt: put back a prompt that was not sent. */
+static int
+line_startup(void)
+{
+	struct line *l = line_current;
+
+	if (l != NULL && l->restore != NULL) {
+		rl_insert_text(l->restore);
+		free(l->restore);
+		l->restore = NULL;
+	}
+	return 0;
+}
+
+/* Enter sends, unless the line ends in a backslash: that continues it on a new line. */
+static int
+line_key_enter(int count, int key)
+{
+	if (rl_point == rl_end && rl_end > 0 && rl_line_buffer[rl_end - 1] == '\\') {
+		rl_delete_text(rl_end - 1, rl_end);
+		rl_point = rl_end;
+		rl_insert_text("\n");
+		return 0;
+	}
+	return rl_newline(count, key);
+}
+
+/* Alt-Enter: a newline in the prompt. */
+static int
+line_key_newline(int count, int key)
+{
+	rl_insert_text("\n");
+	return 0;
+}
+
+/* Tab completes slash commands at the start of the line, nothing else. */
+static char **
+line_completion(const char *text, int start, int end)
+{
+	rl_attempted_completion_over = 1;
+	return start == 0 && text[0] == '/' ? slash_complete(text) : NULL;
+}
+
+static void
+line_readline_init(struct line *l)
+{
+	rl_readline_name = "confab";
+	rl_catch_signals = 0;	/* the loop owns the signals */
+	rl_catch_sigwinch = 0;
+	rl_change_environment = 0;
+	rl_instream = stdin;
+	rl_outstream = l->term;
+	rl_attempted_completion_function = line_completion;
+	rl_startup_hook = line_startup;
+	rl_add_defun("confab-newline", line_key_newline, -1);
+	rl_initialize();	/* reads the user's inputrc; our keys go on top */
+	rl_bind_key_in_map('\r', line_key_enter, emacs_standard_keymap);
+	rl_bind_key_in_map('\n', line_key_enter, emacs_standard_keymap);
+	rl_bind_key_in_map('\r', line_key_enter, vi_insertion_keymap);
+	rl_bind_key_in_map('\n', line_key_enter, vi_insertion_keymap);
+	rl_bind_key_in_map('\r', line_key_enter, vi_movement_keymap);
+	rl_bind_key_in_map('\n', line_key_enter, vi_movement_keymap);
+	rl_bind_keyseq_in_map("\\e\\r", line_key_newline, emacs_standard_keymap);
+	rl_bind_keyseq_in_map("\\e\\n", line_key_newline, emacs_standard_keymap);
+}
+
+/* The terminal is readable: one byte for readline. */
+static void
+line_on_input(int fd, void *arg)
+{
+	struct line *l = arg;
+
+	l->quit_armed = false;
+	if (l->streaming && !l->typed) {
+		l->typed = true;	/* a dumb terminal shows the prompt again for it */
+		line_flush(l);
+	}
+	rl_callback_read_char();
+}
+
+/* Ctrl-C: stop an answer, clear the line, or (twice at an empty prompt) quit. */
+static void
+line_ctrl_c(struct line *l)
+{
+	if (l->streaming) {
+		exchange_cancel(l->x);
+		return;
+	}
+	/* readline's own clean-up redraws the line: before it goes from the screen */
+	rl_callback_sigcleanup();	/* an incremental search, a numeric argument */
+	if (rl_end > 0)
+		rl_free_line_state();
+	line_hide(l);
+	l->dirty = true;
+	if (rl_end > 0) {
+		rl_replace_line("", 1);
+		rl_point = rl_mark = 0;
+		l->quit_armed = false;
+		return;
+	}
+	if (l->quit_armed) {
+		line_quit(l, EXIT_OK);
+		return;
+	}
+	l->quit_armed = true;
+	line_say(l, "press Ctrl-C again to quit, or Ctrl-D", false);
+}
+
+static void
+line_on_signal(int sig, void *arg)
+{
+	struct line *l = arg;
+
+	if (sig == SIGWINCH) {
+		if (l->prompt_shown)
+			rl_resize_terminal();
+		else
+			rl_reset_screen_size();
+		return;
+	}
+	if (sig == SIGINT) {
+		line_ctrl_c(l);
+		return;
+	}
+	line_quit(l, 128 + sig);
+}
+
+/* ---- suspending, crashing ---------------------------------------------------------- */
+
+/* SIGTSTP and SIGCONT: only noted in a self-pipe, like the loop's own signals. */
+static void
+line_signal_handler(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	int saved = errno;
+
+	if (line_signal_fd >= 0)
+		(void)!write(line_signal_fd, &c, 1);
+	errno = saved;
+}
+
+/* Ctrl-Z: give the terminal back as it was, stop, and take it again on resuming. */
+static void
+line_suspend(struct line *l)
+{
+	struct sigaction dfl, old;
+
+	if (l->prompt_shown)
+		fputc('\n', l->term);
+	if (l->color)
+		fputs(line_sgr[LINE_PLAIN], l->term);
+	fflush(l->term);
+	rl_deprep_terminal();
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, &old);
+	raise(SIGTSTP);		/* stopped here until SIGCONT */
+	sigaction(SIGTSTP, &old, NULL);
+	rl_prep_terminal(1);
+	l->resumed = true;
+	l->col = 0;
+	l->below = false;
+	if (l->prompt_shown)
+		rl_forced_update_display();
+}
+
+/* Continued after a stop that was not ours (SIGSTOP): the terminal modes may be lost. */
+static void
+line_continued(struct line *l)
+{
+	if (l->resumed) {
+		l->resumed = false;
+		return;
+	}
+	rl_deprep_terminal();
+	rl_prep_terminal(1);
+	if (l->prompt_shown) {
+		fputc('\r', l->term);
+		rl_forced_update_display();
+	}
+}
+
+static void
+line_on_stop_signal(int fd, void *arg)
+{
+	struct line *l = arg;
+	unsigned char sigs[8];
+	ssize_t n, i;
+
+	while ((n = read(fd, sigs, sizeof sigs)) > 0)
+		for (i = 0; i < n; i++)
+			if (sigs[i] == SIGTSTP)
+				line_suspend(l);
+			else if (sigs[i] == SIGCONT)
+				line_continued(l);
+}
+
+/* A crash: the terminal as it was, with async-signal-safe calls, then die as before. */
+static void
+line_crash(int sig)
+{
+	(void)!write(line_crash_fd, line_crash_reset, strlen(line_crash_reset));
+	if (line_have_termios)
+		tcsetattr(STDIN_FILENO, TCSANOW, &line_saved_termios);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* fatal(): leave the terminal usable. */
+static void
+line_fatal_cleanup(void)
+{
+	if (line_current != NULL) {
+		rl_callback_handler_remove();
+		fputc('\n', line_current->term);
+		fflush(line_current->term);
+	}
+}
+
+static const int line_crash_signals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
+static const int line_job_signals[] = { SIGTSTP, SIGCONT, SIGQUIT };
+
+struct line_saved_signals {
+	struct sigaction crash[nitems(line_crash_signals)];
+	struct sigaction job[nitems(line_job_signals)];
+};
+
+/* Crash handlers, Ctrl-Z through the self-pipe, Ctrl-\ ignored (as shells do). */
+static void
+line_signals_start(struct line *l, struct line_saved_signals *saved)
+{
+	struct sigaction sa;
+	size_t i;
+
+	if (tcgetattr(STDIN_FILENO, &line_saved_termios) == 0)
+		line_have_termios = true;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = line_crash;
+	for (i = 0; i < nitems(line_crash_signals); i++)
+		sigaction(line_crash_signals[i], &sa, &saved->crash[i]);
+	if (pipe(l->sigpipe) != 0)
+		fatal("pipe: %s", strerror(errno));
+	for (i = 0; i < 2; i++) {
+		fcntl(l->sigpipe[i], F_SETFL, fcntl(l->sigpipe[i], F_GETFL) | O_NONBLOCK);
+		fcntl(l->sigpipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	line_signal_fd = l->sigpipe[1];
+	loop_add_fd(l->loop, l->sigpipe[0], line_on_stop_signal, l);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < nitems(line_job_signals); i++) {
+		sa.sa_handler = line_job_signals[i] == SIGQUIT ? SIG_IGN : line_signal_handler;
+		sigaction(line_job_signals[i], &sa, &saved->job[i]);
+	}
+	fatal_set_cleanup(line_fatal_cleanup);
+}
+
+static void
+line_signals_stop(struct line *l, struct line_saved_signals *saved)
+{
+	size_t i;
+
+	fatal_set_cleanup(NULL);
+	for (i = 0; i < nitems(line_job_signals); i++)
+		sigaction(line_job_signals[i], &saved->job[i], NULL);
+	for (i = 0; i < nitems(line_crash_signals); i++)
+		sigaction(line_crash_signals[i], &saved->crash[i], NULL);
+	line_signal_fd = -1;
+	loop_remove_fd(l->loop, l->sigpipe[0]);
+	close(l->sigpipe[0]);
+	close(l->sigpipe[1]);
+}
+
+/* ---- starting and ending ----------------------------------------------------------- */
+
+/* The store, the current Terms and consent: the review first when they are not accepted. */
+static int
+line_load(struct line *l)
+{
+	struct consent_status cs;
+	struct store *st;
+	char *cause = NULL;
+	int r = 0;
+
+	memset(&cs, 0, sizeof cs);
+	if ((st = app_store(l->app, &cause)) == NULL)
+		goto fail;
+	consent_daily_check(&l->app->cfg, st);
+	if (consent_current_load(&l->app->cfg, st, &l->cur, &cause) != 0 ||
+	    consent_status_get(st, l->cur.terms, &cs, &cause) != 0)
+		goto fail;
+	if (cs.state != CONSENT_ACCEPTED)
+		r = line_review(l);
+	consent_status_release(&cs);
+	return r;
+fail:
+	app_error("%s", cause);
+	free(cause);
+	consent_status_release(&cs);
+	return EXIT_USAGE;
+}
+
+/* One stored message as a turn of the conversation continued with -c. */
+static int
+line_load_cb(const struct store_message *m, void *arg)
+{
+	struct line *l = arg;
+	enum api_role role;
+
+	if (strcmp(m->role, "user") == 0)
+		role = API_USER;
+	else if (strcmp(m->role, "assistant") == 0)
+		role = API_ASSISTANT;
+	else
+		return 0;
+	if (m->content_len > 0 && strcmp(m->status, "error") != 0)
+		line_turn_add(l, role, m->content, m->content_len);
+	return 0;
+}
+
+/* With -c: the latest conversation's turns, continued. */
+static void
+line_load_latest(struct line *l)
+{
+	struct store *st;
+	char *cause = NULL;
+	int64_t conv;
+
+	if ((st = app_store(l->app, &cause)) == NULL ||
+	    (conv = store_conversation_latest(st, &cause)) < 0 ||
+	    (conv > 0 && store_messages_each(st, conv, line_load_cb, l, &cause) != 0)) {
+		line_say(l, cause, true);
+		free(cause);
+		return;
+	}
+	if (conv == 0) {
+		line_say(l, "there is no earlier conversation to continue", false);
+		return;
+	}
+	if (!l->app->no_log)
+		l->conversation = conv;
+	line_sayf(l, false, "continuing conversation %lld (%zu earlier messages)",
+	    (long long)conv, l->nturns);
+}
+
+/* What is printed before the first prompt. */
+static void
+line_greet(struct line *l)
+{
+	const char *base = config_get(&l->app->cfg, CONFIG_BASE_URL), *host = strstr(base, "://");
+	char *key = NULL, *origin = NULL, *cause = NULL;
+
+	host = host != NULL ? host + 3 : base;
+	line_sayf(l, false, "confab %s, line mode: %s at %.*s. /help lists the commands and keys; "
+	    "Ctrl-D leaves.", PACKAGE_VERSION, config_get(&l->app->cfg, CONFIG_MODEL),
+	    (int)strcspn(host, "/"), host);
+	app_disclaimers(l->app, &cause);	/* loaded now, so that a warning comes first */
+	if (cause != NULL) {
+		line_sayf(l, true, "warning: %s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	if (l->app->cont)
+		line_load_latest(l);
+	if (config_api_key(&l->app->cfg, &key, &origin, &cause) != 0)
+		line_say(l, cause, true);
+	if (key != NULL)
+		explicit_bzero(key, strlen(key));
+	free(key);
+	free(origin);
+	free(cause);
+}
+
+static void
+line_release(struct line *l)
+{
+	exchange_free(l->x);
+	line_turns_clear(l);
+	app_access_release(&l->access);
+	consent_current_release(&l->cur);
+	buf_release(&l->out);
+	buf_release(&l->scratch);
+	free(l->last_prompt);
+	free(l->asked);
+	free(l->restore);
+	free(l->history_path);
+}
 
 int
 line_run(struct app *app)
 {
-	app_error("line mode is not part of this build yet");
-	return EXIT_USAGE;
+	struct line l = { .app = app };
+	struct line_saved_signals saved;
+	int r;
+
+	if ((r = line_load(&l)) != 0) {
+		consent_current_release(&l.cur);
+		return r;
+	}
+	l.term = isatty(STDOUT_FILENO) || !isatty(STDERR_FILENO) ? stdout : stderr;
+	l.color = tty_color_ok(l.term);
+	line_crash_fd = fileno(l.term);
+	line_term_caps(&l);
+	buf_init(&l.out, 0);
+	buf_init(&l.scratch, 0);
+	l.out_bol = true;
+	line_history_load(&l);
+	l.loop = loop_new();
+	loop_on_signal(l.loop, line_on_signal, &l);
+	loop_set_idle(l.loop, line_idle, &l);
+	line_signals_start(&l, &saved);
+	line_current = &l;
+	line_readline_init(&l);
+
+	l.in_handler = true;	/* no prompt yet: messages print straight away */
+	line_greet(&l);
+	l.in_handler = false;
+	rl_callback_handler_install(LINE_PROMPT, line_on_line);
+	l.prompt_shown = true;
+	loop_add_fd(l.loop, STDIN_FILENO, line_on_input, &l);
+	feedback_outbox_start(app, l.loop);
+	while (!l.done)
+		if (loop_run(l.loop) != 0)
+			break;
+
+	loop_remove_fd(l.loop, STDIN_FILENO);
+	if (l.out.len > 0) {
+		line_hide(&l);
+		fwrite(l.out.data, 1, l.out.len, l.term);
+		line_track(&l, l.out.data, l.out.len);
+	} else if (l.prompt_shown)
+		l.col = 1;	/* end the prompt's line */
+	rl_callback_handler_remove();
+	fputs(l.sgr[0] != '\0' ? line_sgr[LINE_PLAIN] : "", l.term);
+	if (l.col > 0)
+		fputc('\n', l.term);
+	fflush(l.term);
+	line_current = NULL;
+	rl_startup_hook = NULL;
+	exchange_free(l.x);	/* before the loop goes: it drains the transfer */
+	l.x = NULL;
+	feedback_outbox_stop();
+	line_signals_stop(&l, &saved);
+	loop_free(l.loop);
+	line_release(&l);
+	return l.exit;
 }

@@ -122,7 +122,7 @@ oneshot_history_cb(const struct store_message *m, void *arg)
 	return 0;
 }
 
-/* With -c: the latest conversation and its turns. */
+/* With -c: the latest conversation and its turns; with --conversation ID: that one. */
 static int
 oneshot_history(struct app *app, struct oneshot_history *h, int64_t *conversation)
 {
@@ -131,10 +131,11 @@ oneshot_history(struct app *app, struct oneshot_history *h, int64_t *conversatio
 	int64_t conv;
 
 	*conversation = 0;
-	if (!app->cont)
+	if (!app->cont && app->conversation == NULL)
 		return 0;
 	if ((st = app_store(app, &cause)) == NULL ||
-	    (conv = store_conversation_latest(st, &cause)) < 0 ||
+	    (conv = app->conversation != NULL ? store_log_resolve(st, app->conversation, &cause) :
+	    store_conversation_latest(st, &cause)) < 0 ||
 	    (conv > 0 && store_messages_each(st, conv, oneshot_history_cb, h, &cause) != 0)) {
 		app_error("%s; nothing was sent", cause);
 		free(cause);
@@ -278,7 +279,7 @@ oneshot_print_json(struct oneshot *o)
 {
 	const struct exchange_result *r = o->res;
 	cJSON *j = cJSON_CreateObject(), *u;
-	char *s, *content = xstrndup(r->content.data, r->content.len);
+	char *s, *content = xstrndup(r->content.data, r->content.len), *disclaimers;
 
 	cJSON_AddStringToObject(j, "id", r->id != NULL ? r->id : "");
 	cJSON_AddStringToObject(j, "model", r->model);
@@ -298,7 +299,9 @@ oneshot_print_json(struct oneshot *o)
 		cJSON_AddNumberToObject(u, "total_tokens", (double)r->usage.total_tokens);
 	} else
 		cJSON_AddNullToObject(j, "usage");
-	cJSON_AddArrayToObject(j, "disclaimers");
+	disclaimers = disclaimer_json(r->disclaimers, r->ndisclaimers);
+	cJSON_AddItemToObject(j, "disclaimers", cJSON_Parse(disclaimers));
+	free(disclaimers);
 	cJSON_AddBoolToObject(j, "complete", r->exit == EXIT_OK);
 	cJSON_AddStringToObject(j, "status", r->status);
 	if (r->message != NULL)
@@ -332,6 +335,33 @@ oneshot_print_usage(struct oneshot *o)
 	if (r->finish_reason != NULL && strcmp(r->finish_reason, "stop") != 0)
 		fprintf(stderr, ", finish_reason %s", r->finish_reason);
 	fprintf(stderr, "]%s\n", o->err_color ? "\033[m" : "");
+}
+
+/*
+ * The reliance notices on stderr, after the usage line: the general one
+ * quietly (dim on a terminal), strong ones marked with "!" and their name
+ * (bold on a terminal), each with its clause of the Terms.
+ */
+static void
+oneshot_print_disclaimers(struct oneshot *o)
+{
+	const struct exchange_result *r = o->res;
+	const struct disclaimer *d;
+	const char *name;
+	size_t i;
+
+	if (o->app->quiet || o->app->json)
+		return;
+	for (i = 0; i < r->ndisclaimers; i++) {
+		d = r->disclaimers[i];
+		name = strncmp(d->id, "end-", 4) == 0 ? d->id + 4 : d->id;
+		if (d->strong)
+			fprintf(stderr, "%s! %s: %s (Terms %s)%s\n", o->err_color ? "\033[1m" : "",
+			    name, d->text, d->clause, o->err_color ? "\033[m" : "");
+		else
+			fprintf(stderr, "%s%s (Terms %s)%s\n", o->err_color ? "\033[2m" : "", d->text,
+			    d->clause, o->err_color ? "\033[m" : "");
+	}
 }
 
 /* The exit code: a signal other than SIGINT gives its own. */
@@ -371,6 +401,12 @@ oneshot_run(struct app *app, int argc, char **argv)
 	text_sanitizer_init(&o.san, TEXT_DROP);
 	text_sanitizer_init(&o.rsan, TEXT_DROP);
 	o.err_color = tty_color_ok(stderr);
+	app_disclaimers(app, &cause);	/* loaded now so that a warning comes first */
+	if (cause != NULL) {
+		app_error("warning: %s", cause);
+		free(cause);
+		cause = NULL;
+	}
 	o.loop = loop_new();
 	loop_on_signal(o.loop, oneshot_on_signal, &o);
 	if (isatty(STDERR_FILENO) && !app->quiet && !app->json) {
@@ -390,6 +426,7 @@ oneshot_run(struct app *app, int argc, char **argv)
 			putchar('\n');
 		fflush(stdout);
 		oneshot_print_usage(&o);
+		oneshot_print_disclaimers(&o);
 		r = oneshot_exit(&o);
 	}
 	exchange_free(o.x);

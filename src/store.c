@@ -630,7 +630,7 @@ store_message_update(struct store *st, const struct store_message *m, char **cau
 	sqlite3_stmt *s = store_prepare(st, "UPDATE messages SET content = ?, reasoning = ?, "
 	    "model = coalesce(?, model), status = ?, finish_reason = ?, prompt_tokens = ?, "
 	    "completion_tokens = ?, total_tokens = ?, latency_ms = ?, duration_ms = ?, error = ?, "
-	    "response_id = ? WHERE id = ?", cause);
+	    "response_id = ?, disclaimers = ? WHERE id = ?", cause);
 	int r = 0;
 
 	if (s == NULL)
@@ -648,7 +648,8 @@ store_message_update(struct store *st, const struct store_message *m, char **cau
 	store_bind_int_opt(s, 10, m->duration_ms);
 	store_bind_opt(s, 11, m->error);
 	store_bind_opt(s, 12, m->response_id);
-	sqlite3_bind_int64(s, 13, m->id);
+	store_bind_opt(s, 13, m->disclaimers);
+	sqlite3_bind_int64(s, 14, m->id);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		r = store_fail(st, "saving a message", cause);
 	sqlite3_finalize(s);

@@ -2,10 +2,13 @@
 #include "common.h"
 
 #include <curses.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "config.h"
+#include "disclaimer.h"
 #include "exchange.h"
+#include "feedback.h"
 #include "http.h"
 #include "input.h"
 #include "loop.h"
@@ -42,7 +45,16 @@ struct chat_msg {
 	bool tail_dirty;
 	struct md_doc extra;	/* the reasoning block */
 	struct md_doc notes;	/* how it ended */
+	char *disc;		/* the reliance notices, one per line ("!" first: strong) */
+	struct md_doc discdoc;
+	/* feedback */
+	int64_t id;		/* the answer's row in the store, 0 when not logged */
+	int rating;		/* 1, -1, 0 */
+	bool rating_known;
 };
+
+/* A small dialog over the input: the feedback notice, reasons, a comment. */
+enum chat_modal { MODAL_NONE, MODAL_NOTICE, MODAL_REASONS, MODAL_COMMENT };
 
 struct ui_chat {
 	struct ui *ui;
@@ -65,9 +77,21 @@ struct ui_chat {
 	int spinner;
 	int timer;
 	char terms_short[16];	/* the accepted version, for the status bar */
+	/* feedback */
+	ssize_t sel;		/* the selected answer, -1: the latest */
+	enum chat_modal modal;
+	struct chat_msg *rating_msg;	/* the answer being rated */
+	int pending_rating;	/* waiting for the notice to be confirmed */
+	char *pending_comment;
+	char *notice;		/* the notice text while it is shown */
+	unsigned int reasons;	/* bits of feedback_reasons(-1) */
+	struct buf field;	/* what is typed into the dialog */
+	bool pump;		/* the outbox pump runs */
 };
 
 static void chat_send(struct ui_chat *c, const char *prompt);
+static const char *chat_thumb(int rating);
+static void chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols);
 
 /* ---- messages ---------------------------------------------------------------- */
 
@@ -92,6 +116,7 @@ chat_msg_unrender(struct chat_msg *m)
 	markdown_doc_release(&m->tail);
 	markdown_doc_release(&m->extra);
 	markdown_doc_release(&m->notes);
+	markdown_doc_release(&m->discdoc);
 	m->stable_len = 0;
 	m->width = 0;
 }
@@ -104,6 +129,7 @@ chat_msg_free(struct chat_msg *m)
 	buf_release(&m->reasoning);
 	free(m->model);
 	free(m->note);
+	free(m->disc);
 	free(m);
 }
 
@@ -185,6 +211,24 @@ chat_render_extra(struct chat_msg *m, int width)
 	}
 }
 
+/* The reliance notices under an answer: quiet for the general one, marked when strong. */
+static void
+chat_render_notices(struct chat_msg *m, int width)
+{
+	const char *line = m->disc, *nl;
+
+	while (line != NULL && *line != '\0') {
+		nl = strchr(line, '\n');
+		if (*line == '!')
+			chat_plain(&m->discdoc, line, nl != NULL ? (size_t)(nl - line) : strlen(line),
+			    width, MD_BOLD);
+		else
+			chat_plain(&m->discdoc, line, nl != NULL ? (size_t)(nl - line) : strlen(line),
+			    width, MD_DIM);
+		line = nl != NULL ? nl + 1 : NULL;
+	}
+}
+
 /* Bring a message's lines up to date for this width; only the tail re-renders. */
 static void
 chat_render(struct chat_msg *m, int width)
@@ -218,6 +262,8 @@ chat_render(struct chat_msg *m, int width)
 	markdown_doc_release(&m->notes);
 	if (m->note != NULL)
 		chat_plain(&m->notes, m->note, strlen(m->note), width, MD_BOLD);
+	markdown_doc_release(&m->discdoc);
+	chat_render_notices(m, width);
 	m->tail_dirty = false;
 }
 
@@ -226,7 +272,8 @@ static size_t
 chat_msg_lines(struct chat_msg *m, int width)
 {
 	chat_render(m, width);
-	return 1 + m->extra.nlines + m->stable.nlines + m->tail.nlines + m->notes.nlines + 1;
+	return 1 + m->extra.nlines + m->stable.nlines + m->tail.nlines + m->notes.nlines +
+	    m->discdoc.nlines + 1;
 }
 
 /* ---- drawing --------------------------------------------------------------------- */
@@ -267,7 +314,8 @@ static void
 chat_draw_msg_line(struct ui_chat *c, struct chat_msg *m, size_t k, int y, int width)
 {
 	struct ui *ui = c->ui;
-	const struct md_doc *parts[4] = { &m->extra, &m->stable, &m->tail, &m->notes };
+	const struct md_doc *parts[5] = { &m->extra, &m->stable, &m->tail, &m->notes,
+		&m->discdoc };
 	char head[128];
 	size_t p;
 
@@ -275,9 +323,18 @@ chat_draw_msg_line(struct ui_chat *c, struct chat_msg *m, size_t k, int y, int w
 		if (m->kind == MSG_USER)
 			ui_put(y, 0, "You", 3, width, ui_attr(ui, UI_USER));
 		else if (m->kind == MSG_ASSISTANT) {
-			snprintf(head, sizeof head, "%s%s", m->model != NULL ? m->model : "model",
-			    m->streaming ? "  ..." : "");
-			ui_put(y, 0, head, strlen(head), width, ui_attr(ui, UI_MODEL));
+			char *cause = NULL;
+
+			if (!m->rating_known && m->id > 0 && !m->streaming &&
+			    feedback_get(c->app, m->id, &m->rating, &cause) >= 0)
+				m->rating_known = true;
+			free(cause);
+			snprintf(head, sizeof head, "%s%s%s%s", m->model != NULL ? m->model : "model",
+			    m->streaming ? "  ..." : "", chat_thumb(m->rating),
+			    c->sel >= 0 && c->msgs[c->sel] == m ? "   < selected: + or - rates it" :
+			    "");
+			ui_put(y, 0, head, strlen(head), width, ui_attr(ui, c->sel >= 0 &&
+			    c->msgs[c->sel] == m ? UI_HILITE : UI_MODEL));
 		} else
 			ui_put(y, 0, m->kind == MSG_ERROR ? "error" : "confab", m->kind ==
 			    MSG_ERROR ? 5 : 6, width, ui_attr(ui, m->kind == MSG_ERROR ? UI_ERROR :
@@ -285,7 +342,7 @@ chat_draw_msg_line(struct ui_chat *c, struct chat_msg *m, size_t k, int y, int w
 		return;
 	}
 	k--;
-	for (p = 0; p < 4; p++) {
+	for (p = 0; p < 5; p++) {
 		if (k < parts[p]->nlines) {
 			chat_draw_md_line(ui, y, &parts[p]->lines[k], width, p == 3 ?
 			    ui_attr(ui, UI_ERROR) : 0);
@@ -378,6 +435,8 @@ chat_draw(struct ui *ui, void *data)
 	ui_size(ui, &rows, &cols);
 	in_rows = input_rows(c->in, cols, rows / 3 < CHAT_INPUT_MAX_ROWS ? rows / 3 :
 	    CHAT_INPUT_MAX_ROWS);
+	if (c->modal != MODAL_NONE && in_rows < 3)
+		in_rows = 3;	/* room for the dialog's wrapped line */
 	th = rows - 2 - in_rows - 1;
 	chat_draw_status(c, cols);
 	chat_draw_transcript(c, 1, th, cols);
@@ -386,10 +445,18 @@ chat_draw(struct ui *ui, void *data)
 		ui_put(1 + th, cols > 30 ? cols - 28 : 0, " more below: PgDn or End ", 25, 25,
 		    ui_attr(ui, UI_HILITE));
 	input_draw(c->in, 2 + th, cols, in_rows, 0);
+	if (c->modal != MODAL_NONE) {
+		chat_draw_modal(c, 1, th, 2 + th, in_rows, cols);
+		ui_bar(rows - 1, c->modal == MODAL_REASONS ? "digits choose reasons  Enter: add a "
+		    "comment  Esc: skip" : c->modal == MODAL_COMMENT ? "Enter saves  Esc skips" :
+		    "feedback under section IV of the Terms", NULL, ui_attr(ui, UI_DIM));
+		curs_set(1);
+		return;
+	}
 	if (hint == NULL)
 		hint = c->x != NULL && !exchange_done(c->x) ? "Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send" :
 		    c->quit_armed ? "press Ctrl-C again to quit, or keep typing" :
-		    "Enter send  Alt-Enter newline  PgUp/PgDn scroll  /help  Ctrl-D quit";
+		    "Enter send  Alt-Enter newline  PgUp/PgDn scroll  +/- rate  /help  Ctrl-D quit";
 	ui_bar(rows - 1, hint, NULL, ui_attr(ui, UI_DIM));
 	input_cursor(c->in, &cy, &cx);
 	move(cy, cx);
@@ -457,6 +524,27 @@ chat_on_retry(int attempt, int max, long wait_ms, const char *why, void *arg)
 	ui_dirty(c->ui);
 }
 
+/* Keep the exchange's notices as lines, for drawing under the answer. */
+static void
+chat_set_notices(struct chat_msg *m, const struct exchange_result *r)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < r->ndisclaimers; i++) {
+		const struct disclaimer *d = r->disclaimers[i];
+
+		if (d->strong)
+			buf_addf(&b, "! %s (Terms %s)\n", d->text, d->clause);
+		else
+			buf_addf(&b, "%s (Terms %s)\n", d->text, d->clause);
+	}
+	free(m->disc);
+	m->disc = b.len > 0 ? buf_detach(&b, NULL) : NULL;
+	buf_release(&b);
+}
+
 static void
 chat_on_done(const struct exchange_result *r, void *arg)
 {
@@ -471,6 +559,8 @@ chat_on_done(const struct exchange_result *r, void *arg)
 		c->tokens += r->usage.total_tokens;
 	if (r->conversation > 0)
 		c->conversation = r->conversation;
+	m->id = r->message_id;
+	chat_set_notices(m, r);
 	free(c->status);
 	c->status = NULL;
 	c->status_error = false;
@@ -585,6 +675,263 @@ chat_send(struct ui_chat *c, const char *prompt)
 	ui_dirty(c->ui);
 }
 
+/* ---- feedback ------------------------------------------------------------------- */
+
+/* The answer a rating goes to: the selected one, or the latest finished one. */
+static struct chat_msg *
+chat_selected(struct ui_chat *c)
+{
+	size_t i;
+
+	if (c->sel >= 0 && (size_t)c->sel < c->nmsgs)
+		return c->msgs[c->sel];
+	for (i = c->nmsgs; i-- > 0;)
+		if (c->msgs[i]->kind == MSG_ASSISTANT && !c->msgs[i]->streaming)
+			return c->msgs[i];
+	return NULL;
+}
+
+/* Move the selection to an older (-1) or newer (+1) answer; past the newest clears it. */
+static void
+chat_select_move(struct ui_chat *c, int dir)
+{
+	ssize_t i = c->sel >= 0 ? c->sel : (ssize_t)c->nmsgs;
+
+	for (i += dir; i >= 0 && (size_t)i < c->nmsgs; i += dir)
+		if (c->msgs[i]->kind == MSG_ASSISTANT && !c->msgs[i]->streaming) {
+			c->sel = i;
+			return;
+		}
+	if (dir > 0)
+		c->sel = -1;
+}
+
+static void
+chat_status(struct ui_chat *c, const char *text, bool error)
+{
+	free(c->status);
+	c->status = text != NULL ? xstrdup(text) : NULL;
+	c->status_error = error;
+	ui_dirty(c->ui);
+}
+
+/* The mark beside a rated answer: a thumb where the terminal can show it. */
+static const char *
+chat_thumb(int rating)
+{
+	if (rating == 0)
+		return "";
+	if (MB_CUR_MAX > 1)
+		return rating > 0 ? " \xf0\x9f\x91\x8d" : " \xf0\x9f\x91\x8e";
+	return rating > 0 ? " [+]" : " [-]";
+}
+
+static void
+chat_modal_open(struct ui_chat *c, enum chat_modal modal)
+{
+	c->modal = modal;
+	buf_reset(&c->field);
+	ui_dirty(c->ui);
+}
+
+/* Store a rating (the notice confirmed); a thumbs-down without words asks why. */
+static void
+chat_rate(struct ui_chat *c, struct chat_msg *m, int rating, const char *reasons,
+    const char *comment)
+{
+	struct feedback_rating r = { rating, reasons, comment };
+	struct feedback_outcome out;
+	enum feedback_notice notice;
+	char *cause = NULL, *msg;
+
+	if (m == NULL || m->id <= 0) {
+		chat_status(c, m == NULL ? "there is no answer to rate yet" : "this answer was not "
+		    "stored (--no-log), so it cannot be rated", true);
+		return;
+	}
+	if (feedback_notice_state(c->app, &notice, &cause) == 0 &&
+	    notice != FEEDBACK_NOTICE_CONFIRMED) {
+		free(c->notice);
+		free(c->pending_comment);
+		c->notice = feedback_notice_text(c->app);
+		c->rating_msg = m;
+		c->pending_rating = rating;
+		c->pending_comment = comment != NULL ? xstrdup(comment) : NULL;
+		chat_modal_open(c, MODAL_NOTICE);
+		return;
+	}
+	if (cause != NULL || feedback_rate(c->app, m->id, &r, &out, &cause) != 0) {
+		chat_status(c, cause, true);
+		free(cause);
+		return;
+	}
+	m->rating = rating;
+	m->rating_known = true;
+	msg = xasprintf("%s%s", rating == 0 ? "rating cleared" : rating > 0 ? "rated up" :
+	    "rated down", out.queued ? "; it will be sent to the feedback collector" :
+	    "; kept on this machine");
+	chat_status(c, msg, false);
+	free(msg);
+	feedback_outbox_start(c->app, ui_loop(c->ui));
+	if (rating < 0 && reasons == NULL && comment == NULL) {
+		c->rating_msg = m;
+		c->reasons = 0;
+		chat_modal_open(c, MODAL_REASONS);
+	}
+}
+
+/* '+' or '-' on an answer: rate it, or clear the same rating again. */
+static void
+chat_thumb_key(struct ui_chat *c, int rating)
+{
+	struct chat_msg *m = chat_selected(c);
+	char *cause = NULL;
+
+	if (m != NULL && !m->rating_known && m->id > 0 &&
+	    feedback_get(c->app, m->id, &m->rating, &cause) >= 0)
+		m->rating_known = true;
+	free(cause);
+	chat_rate(c, m, m != NULL && m->rating == rating ? 0 : rating, NULL, NULL);
+}
+
+/* The reasons chosen in the dialog, comma-separated (allocated), or NULL. */
+static char *
+chat_reasons(const struct ui_chat *c)
+{
+	const char *const *names = feedback_reasons(-1);
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; names[i] != NULL; i++)
+		if (c->reasons & (1u << i))
+			buf_addf(&b, "%s%s", b.len > 0 ? "," : "", names[i]);
+	if (b.len == 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Typing into the dialog's field: printable bytes, Backspace. */
+static bool
+chat_field_key(struct ui_chat *c, int key)
+{
+	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		while (c->field.len > 0 && (c->field.data[c->field.len - 1] & 0xc0) == 0x80)
+			c->field.len--;
+		if (c->field.len > 0)
+			c->field.len--;
+		c->field.data[c->field.len] = '\0';
+		return true;
+	}
+	if (key >= 0x20 && key < 256 && key != 0x7f) {
+		buf_addc(&c->field, (char)key);
+		return true;
+	}
+	return false;
+}
+
+/* The notice: yes confirms (and the rating goes ahead), no or Esc declines. */
+static void
+chat_notice_answer(struct ui_chat *c, bool confirmed, const char *how)
+{
+	char *cause = NULL, *comment = c->pending_comment;
+
+	c->pending_comment = NULL;
+	c->modal = MODAL_NONE;
+	if (feedback_notice_record(c->app, confirmed, how, &cause) != 0) {
+		chat_status(c, cause, true);
+		free(cause);
+	} else if (confirmed)
+		chat_rate(c, c->rating_msg, c->pending_rating, NULL, comment);
+	else
+		chat_status(c, "feedback declined: nothing was stored", false);
+	free(comment);
+}
+
+/* Keys while a dialog is open. */
+static void
+chat_modal_key(struct ui_chat *c, int key)
+{
+	const char *const *names = feedback_reasons(-1);
+	char *reasons;
+
+	if (c->modal == MODAL_NOTICE) {
+		if (key == UI_KEY_ESC)
+			chat_notice_answer(c, false, "Esc (full-screen)");
+		else if (key == 13 && strcasecmp(c->field.data, "yes") == 0)
+			chat_notice_answer(c, true, "typed 'yes' (full-screen)");
+		else if (key == 13 && strcasecmp(c->field.data, "no") == 0)
+			chat_notice_answer(c, false, "typed 'no' (full-screen)");
+		else if (key == 13)
+			chat_status(c, "type yes to confirm, or no", true);
+		else
+			chat_field_key(c, key);
+	} else if (c->modal == MODAL_REASONS) {
+		if (key >= '1' && key <= '9' && names[key - '1'] != NULL)
+			c->reasons ^= 1u << (key - '1');
+		else if (key == 13)
+			chat_modal_open(c, MODAL_COMMENT);
+		else if (key == UI_KEY_ESC)
+			c->modal = MODAL_NONE;
+	} else if (c->modal == MODAL_COMMENT) {
+		if (key == 13 || key == UI_KEY_ESC) {
+			reasons = chat_reasons(c);
+			c->modal = MODAL_NONE;
+			if (reasons != NULL || (key == 13 && c->field.len > 0))
+				chat_rate(c, c->rating_msg, -1, reasons != NULL ? reasons : "",
+				    key == 13 && c->field.len > 0 ? c->field.data : NULL);
+			free(reasons);
+		} else
+			chat_field_key(c, key);
+	}
+	ui_dirty(c->ui);
+}
+
+/* Draw the open dialog over the input area (and the notice over the transcript). */
+static void
+chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols)
+{
+	const char *const *names = feedback_reasons(-1);
+	struct buf line;
+	struct md_doc doc = { 0 };
+	size_t i;
+	int y;
+
+	buf_init(&line, 0);
+	if (c->modal == MODAL_NOTICE) {
+		for (y = top; y < top + th; y++) {
+			move(y, 0);
+			clrtoeol();
+		}
+		chat_plain(&doc, c->notice, strlen(c->notice), cols - 2, 0);
+		for (i = 0; i < doc.nlines && (int)i < th; i++)
+			chat_draw_md_line(c->ui, top + (int)i, &doc.lines[i], cols - 2, 0);
+		markdown_doc_release(&doc);
+		buf_addf(&line, "Type yes and Enter to confirm, no or Esc to decline: %s",
+		    c->field.data);
+	} else if (c->modal == MODAL_REASONS) {
+		buf_adds(&line, "Why? ");
+		for (i = 0; names[i] != NULL; i++)
+			buf_addf(&line, "%s[%c] %zu %s", i > 0 ? "  " : "", c->reasons & (1u << i) ?
+			    'x' : ' ', i + 1, names[i]);
+	} else
+		buf_addf(&line, "Comment (optional): %s", c->field.data);
+	for (y = iy; y < iy + rows; y++) {
+		move(y, 0);
+		clrtoeol();
+	}
+	chat_plain(&doc, line.data, line.len, cols, 0);
+	for (i = 0; i < doc.nlines && (int)i < rows; i++)
+		chat_draw_md_line(c->ui, iy + (int)i, &doc.lines[i], cols, ui_attr(c->ui, UI_FIELD));
+	if (doc.nlines > 0 && (int)doc.nlines <= rows)
+		move(iy + (int)doc.nlines - 1, doc.lines[doc.nlines - 1].width < cols ?
+		    doc.lines[doc.nlines - 1].width : cols - 1);
+	markdown_doc_release(&doc);
+	buf_release(&line);
+}
+
 /* ---- slash commands -------------------------------------------------------------- */
 
 static void
@@ -607,6 +954,7 @@ chat_op_new(void *arg)
 	for (i = 0; i < c->nmsgs; i++)
 		chat_msg_free(c->msgs[i]);
 	c->nmsgs = 0;
+	c->sel = -1;
 	c->conversation = 0;
 	c->tokens = 0;
 	c->scroll = 0;
@@ -685,6 +1033,17 @@ chat_op_endpoint(void *arg, const char *url)
 }
 
 static void
+chat_op_rate(void *arg, int rating, const char *comment)
+{
+	struct ui_chat *c = arg;
+	ssize_t sel = c->sel;
+
+	c->sel = -1;	/* /good and /bad rate the last answer */
+	chat_rate(c, chat_selected(c), rating, NULL, *comment != '\0' ? comment : NULL);
+	c->sel = sel;
+}
+
+static void
 chat_op_quit(void *arg)
 {
 	struct ui_chat *c = arg;
@@ -694,7 +1053,8 @@ chat_op_quit(void *arg)
 
 static const struct slash_ops chat_slash_ops = {
 	.say = chat_op_say, .new_chat = chat_op_new, .model = chat_op_model,
-	.system = chat_op_system, .retry = chat_op_retry, .terms = chat_op_terms,
+	.system = chat_op_system, .retry = chat_op_retry, .rate = chat_op_rate,
+	.terms = chat_op_terms,
 	.endpoint = chat_op_endpoint, .quit = chat_op_quit,
 };
 
@@ -748,6 +1108,12 @@ chat_scroll(struct ui_chat *c, int lines)
 static void
 chat_ctrl_c(struct ui_chat *c)
 {
+	if (c->modal != MODAL_NONE) {
+		if (c->modal == MODAL_NOTICE)
+			chat_notice_answer(c, false, "Ctrl-C (full-screen)");
+		c->modal = MODAL_NONE;
+		return;
+	}
 	if (c->x != NULL && !exchange_done(c->x)) {
 		exchange_cancel(c->x);
 		return;
@@ -771,7 +1137,22 @@ chat_key(struct ui *ui, void *data, int key)
 	ui_size(ui, &rows, &cols);
 	if (key != 3)
 		c->quit_armed = false;
+	if (c->modal != MODAL_NONE && key != 3) {
+		chat_modal_key(c, key);
+		return;
+	}
+	if ((key == '+' || key == '-') && input_empty(c->in) &&
+	    (c->x == NULL || exchange_done(c->x))) {
+		chat_thumb_key(c, key == '+' ? 1 : -1);
+		return;
+	}
 	switch (key) {
+	case UI_KEY_ALT_UP:
+		chat_select_move(c, -1);
+		break;
+	case UI_KEY_ALT_DOWN:
+		chat_select_move(c, 1);
+		break;
 	case 3:
 		chat_ctrl_c(c);
 		break;
@@ -784,6 +1165,8 @@ chat_key(struct ui *ui, void *data, int key)
 	case UI_KEY_ESC:
 		if (c->x != NULL && !exchange_done(c->x))
 			exchange_cancel(c->x);
+		else if (c->sel >= 0)
+			c->sel = -1;
 		else if (input_vi_mode(c->in))
 			input_key(c->in, key);
 		break;
@@ -843,6 +1226,9 @@ ui_chat_new(struct ui *ui)
 	c->app = ui_app(ui);
 	c->in = input_new(chat_on_line, chat_complete, chat_on_change, c);
 	c->timer = loop_add_timer(ui_loop(ui), 250, chat_tick, c);
+	c->sel = -1;
+	buf_init(&c->field, 4096);
+	feedback_outbox_start(c->app, ui_loop(ui));
 	return c;
 }
 
@@ -854,8 +1240,12 @@ ui_chat_free(struct ui_chat *c)
 	if (c == NULL)
 		return;
 	exchange_free(c->x);
+	feedback_outbox_stop();
 	loop_remove_timer(ui_loop(c->ui), c->timer);
 	input_free(c->in);
+	buf_release(&c->field);
+	free(c->notice);
+	free(c->pending_comment);
 	for (i = 0; i < c->nmsgs; i++)
 		chat_msg_free(c->msgs[i]);
 	free(c->msgs);
@@ -863,6 +1253,12 @@ ui_chat_free(struct ui_chat *c)
 	free(c->status);
 	app_access_release(&c->access);
 	free(c);
+}
+
+void
+ui_chat_say(struct ui_chat *c, const char *text, bool error)
+{
+	chat_say(c, text, error);
 }
 
 void
@@ -922,6 +1318,7 @@ chat_load_cb(const struct store_message *sm, void *arg)
 	    sm->content_len);
 	if (sm->model != NULL)
 		m->model = xstrdup(sm->model);
+	m->id = sm->id;
 	if (m->kind == MSG_ASSISTANT && strcmp(sm->status, "complete") != 0)
 		m->note = xasprintf("[%s]", sm->status);
 	return 0;

@@ -279,7 +279,7 @@ ui_csi(struct ui *ui, const char *seq)
 		{ "1~", KEY_HOME }, { "7~", KEY_HOME }, { "H", KEY_HOME }, { "4~", KEY_END },
 		{ "8~", KEY_END }, { "F", KEY_END }, { "5~", KEY_PPAGE }, { "6~", KEY_NPAGE },
 		{ "3~", KEY_DC }, { "A", KEY_UP }, { "B", KEY_DOWN }, { "C", KEY_RIGHT },
-		{ "D", KEY_LEFT },
+		{ "D", KEY_LEFT }, { "1;3A", UI_KEY_ALT_UP }, { "1;3B", UI_KEY_ALT_DOWN },
 	};
 	size_t i;
 
@@ -360,6 +360,10 @@ ui_on_input(int fd, void *arg)
 			if (c == KEY_RESIZE)
 				continue;
 		}
+		if (c >= KEY_MIN && keyname(c) != NULL && strcmp(keyname(c), "kUP3") == 0)
+			c = UI_KEY_ALT_UP;
+		else if (c >= KEY_MIN && keyname(c) != NULL && strcmp(keyname(c), "kDN3") == 0)
+			c = UI_KEY_ALT_DOWN;
 		ui_key(ui, c);
 	}
 	/* A lone ESC (nothing followed it), or Alt-[ typed alone. */
@@ -462,11 +466,12 @@ ui_run(struct app *app)
 	struct consent_status cs;
 	struct ui_consent *consent;
 	struct ui_chat *chat;
-	char short_hash[16];
+	char short_hash[16], *warning = NULL;
 	bool accepted;
 
 	if (ui_load(app, &cur, &cs) != 0)
 		return EXIT_USAGE;
+	app_disclaimers(app, &warning);	/* now: a warning must not go to stderr under curses */
 	accepted = cs.state == CONSENT_ACCEPTED;
 	snprintf(short_hash, sizeof short_hash, "%s", cur.terms->short_hash);
 	buf_init(&ui.paste, UI_PASTE_MAX);
@@ -479,6 +484,10 @@ ui_run(struct app *app)
 	chat = ui_chat_new(&ui);
 	consent = ui_consent_new(&ui, &cur, &cs, ui_chat_accepted, ui_chat_back, chat);
 	ui_chat_set_consent(chat, consent, short_hash);
+	if (warning != NULL) {
+		ui_chat_say(chat, warning, true);
+		free(warning);
+	}
 	if (accepted)
 		ui_chat_open(chat);
 	else

@@ -144,6 +144,16 @@ wait_for() {
 	return 1
 }
 
+# wait_until CMD...: poll until CMD succeeds (10 s at most); 1 on time-out.
+wait_until() {
+	_end=$(($(date +%s) + 10))
+	while [ "$(date +%s)" -le "$_end" ]; do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # ---- fake API server -----------------------------------------------------
 
 # start_server: run tests/server/fakeapi.py on a free loopback port; sets PORT and BASE.

@@ -116,7 +116,7 @@ check "--no-stream asks for the whole answer" [ "$(last_request 'r["body"]["stre
 check "--no-stream prints the answer" [ "$OUT" = "Hello! You said: $PROMPT" ]
 ask ok --json "$PROMPT"
 check "--json prints one JSON object with the answer" \
-	sh -c "python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j[\"content\"] == \"Hello! You said: $PROMPT\" and j[\"finish_reason\"] == \"stop\" and j[\"usage\"][\"total_tokens\"] > 0 and j[\"message_id\"] > 0 and j[\"disclaimers\"] == []' '$T/out'"
+	sh -c "python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j[\"content\"] == \"Hello! You said: $PROMPT\" and j[\"finish_reason\"] == \"stop\" and j[\"usage\"][\"total_tokens\"] > 0 and j[\"message_id\"] > 0 and j[\"disclaimers\"][0][\"clause\"].startswith(\"III.4\")' '$T/out'"
 CONFAB_MODEL=from-env ask echo-json "$PROMPT"
 check "CONFAB_MODEL is used" [ "$(last_request 'r["body"]["model"]')" = from-env ]
 

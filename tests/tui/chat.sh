@@ -36,6 +36,7 @@ check "the status bar names model, host and the accepted Terms" has "$(screen c1
 tmux_keys c1 "Hello there" Enter
 wait_for c1 "Hello! You said: Hello there" && ok "an answer streams into the transcript" || not_ok "an answer streams into the transcript"
 wait_for c1 "| 40 tokens" >/dev/null
+check "the reliance notice shows under the answer" has "$(screen c1)" "(Terms III.4)"
 check "the exchange is stored complete" [ "$(last_message "status || ':' || content")" = "complete:Hello! You said: Hello there" ]
 
 # Slash commands, completion, multi-line input, paste.
@@ -57,6 +58,10 @@ check "a bracketed paste with a newline sends nothing" [ "$(chats)" = "$n" ]
 tmux_keys c1 Enter
 wait_for c1 "You said: pasted one" && ok "the pasted text is sent with Enter" || not_ok "the pasted text is sent with Enter"
 check "the paste kept its newline" [ "$(last_request 'repr(r["body"]["messages"][-1]["content"])')" = "'pasted one\\npasted two'" ]
+tmux_keys c1 "what dose of ibuprofen is safe" Enter
+wait_for c1 "You said: what dose of ibuprofen" >/dev/null
+wait_for c1 "(Terms III.4(f)(i))" && ok "a medical prompt gets the marked medical notice" || not_ok "a medical prompt gets the marked medical notice"
+check "the strong notice is marked" sh -c "tmux -L c1 capture-pane -p | grep -q '^! '"
 tmux_keys c1 "/help" Enter
 wait_for c1 "/retry" && ok "/help lists the commands" || not_ok "/help lists the commands"
 tmux_keys c1 "/nonsense" Enter
@@ -99,7 +104,7 @@ tmux_keys c3 "typed after" Enter
 wait_for c3 "typed after" && ok "the UI keeps going after an error" || not_ok "the UI keeps going after an error"
 
 # Escape sequences in an answer are shown, never obeyed; the title stays.
-TMUX_COLS=60 TMUX_ROWS=20 ui c4 escapes
+TMUX_COLS=60 TMUX_ROWS=40 ui c4 escapes
 title=$(tmux -L c4 display -p '#{pane_title}')
 wait_for c4 "Enter send" >/dev/null
 tmux_keys c4 "attack" Enter
