@@ -106,6 +106,7 @@ static const char *const store_migrations[] = {
 	"  created TEXT NOT NULL"
 	");"
 	"CREATE INDEX outbox_pending ON outbox (delivered, next_attempt);"
+	"CREATE INDEX outbox_by_feedback ON outbox (feedback_id);"
 	/*
 	 * Full-text search: an answer is indexed once it is no longer
 	 * streaming, so the once-a-second saves of a long answer do not
