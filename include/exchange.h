@@ -87,6 +87,14 @@ bool exchange_done(const struct exchange *x);
 const struct exchange_result *exchange_result(const struct exchange *x);
 void exchange_free(struct exchange *x); /* NULL-safe; cancels a running one quietly */
 
+struct store_message;
+
+/*
+ * Is a stored message a turn to send again when a conversation continues (a
+ * prompt, or an answer that has text and did not fail)? Sets *role.
+ */
+bool exchange_turn(const struct store_message *m, enum api_role *role);
+
 /* The retries an exchange makes before the first byte. */
 #define EXCHANGE_RETRIES 2
 

@@ -12,6 +12,7 @@
 #ifndef CONFAB_TERMS_H
 #define CONFAB_TERMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define TERMS_HASH_HEX 64
@@ -110,6 +111,13 @@ void terms_diff_free(struct terms_diff *d); /* NULL-safe */
  */
 void terms_line_change(const char *a, size_t alen, const char *b, size_t blen, size_t *pre,
     size_t *suf);
+
+/*
+ * Which lines of a changed section are worth showing: every changed line and
+ * the nearest non-blank unchanged line before and after each run of changes.
+ * Returns an allocated array of sd->nlines flags (caller frees).
+ */
+bool *terms_diff_shown(const struct terms_section_diff *sd);
 
 /* "added", "removed", "changed" or "unchanged". */
 const char *terms_change_name(enum terms_change kind);

@@ -213,24 +213,9 @@ static void
 terms_diff_section(FILE *f, const struct terms_section_diff *sd, bool color)
 {
 	const struct terms_diff_line *l = sd->lines;
-	bool *show = xcalloc(sd->nlines + 1, sizeof *show);
+	bool *show = terms_diff_shown(sd);
 	size_t i, j, last = (size_t)-1;
 
-	for (i = 0; i < sd->nlines; i++) {
-		if (l[i].op == ' ')
-			continue;
-		show[i] = true;
-		for (j = i; j-- > 0 && l[j].op == ' ';)
-			if (l[j].len > 0) {
-				show[j] = true;
-				break;
-			}
-		for (j = i + 1; j < sd->nlines && l[j].op == ' '; j++)
-			if (l[j].len > 0) {
-				show[j] = true;
-				break;
-			}
-	}
 	for (i = 0; i < sd->nlines; i++) {
 		if (!show[i] || (l[i].len == 0 && l[i].op == ' '))
 			continue;

@@ -465,6 +465,18 @@ exchange_start(struct loop *loop, const struct exchange_params *p, const struct 
 	return x;
 }
 
+bool
+exchange_turn(const struct store_message *m, enum api_role *role)
+{
+	if (strcmp(m->role, "user") == 0)
+		*role = API_USER;
+	else if (strcmp(m->role, "assistant") == 0)
+		*role = API_ASSISTANT;
+	else
+		return false;
+	return m->content_len > 0 && strcmp(m->status, "error") != 0;
+}
+
 void
 exchange_cancel(struct exchange *x)
 {

@@ -1496,13 +1496,7 @@ line_load_cb(const struct store_message *m, void *arg)
 	struct line *l = arg;
 	enum api_role role;
 
-	if (strcmp(m->role, "user") == 0)
-		role = API_USER;
-	else if (strcmp(m->role, "assistant") == 0)
-		role = API_ASSISTANT;
-	else
-		return 0;
-	if (m->content_len > 0 && strcmp(m->status, "error") != 0)
+	if (exchange_turn(m, &role))
 		line_turn_add(l, role, m->content, m->content_len);
 	return 0;
 }

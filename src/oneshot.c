@@ -105,13 +105,7 @@ oneshot_history_cb(const struct store_message *m, void *arg)
 	struct oneshot_history *h = arg;
 	enum api_role role;
 
-	if (strcmp(m->role, "user") == 0)
-		role = API_USER;
-	else if (strcmp(m->role, "assistant") == 0)
-		role = API_ASSISTANT;
-	else
-		return 0;
-	if (m->content_len == 0 || strcmp(m->status, "error") == 0)
+	if (!exchange_turn(m, &role))
 		return 0;
 	h->m = xreallocarray(h->m, h->n + 2, sizeof *h->m);
 	h->owned = xreallocarray(h->owned, h->n + 2, sizeof *h->owned);

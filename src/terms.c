@@ -479,6 +479,31 @@ terms_diff(const struct terms *a, const struct terms *b)
 	return d;
 }
 
+bool *
+terms_diff_shown(const struct terms_section_diff *sd)
+{
+	const struct terms_diff_line *l = sd->lines;
+	bool *show = xcalloc(sd->nlines + 1, sizeof *show);
+	size_t i, j;
+
+	for (i = 0; i < sd->nlines; i++) {
+		if (l[i].op == ' ')
+			continue;
+		show[i] = true;
+		for (j = i; j-- > 0 && l[j].op == ' ';)
+			if (l[j].len > 0) {
+				show[j] = true;
+				break;
+			}
+		for (j = i + 1; j < sd->nlines && l[j].op == ' '; j++)
+			if (l[j].len > 0) {
+				show[j] = true;
+				break;
+			}
+	}
+	return show;
+}
+
 void
 terms_diff_free(struct terms_diff *d)
 {

@@ -170,32 +170,6 @@ consent_drow_add(struct ui_consent *c, char op, const char *text, size_t len, si
 	r->he = he;
 }
 
-/* Which lines of a changed section to show: the changes and the nearest line around each. */
-static bool *
-consent_diff_shown(const struct terms_section_diff *sd)
-{
-	const struct terms_diff_line *l = sd->lines;
-	bool *show = xcalloc(sd->nlines + 1, sizeof *show);
-	size_t i, j;
-
-	for (i = 0; i < sd->nlines; i++) {
-		if (l[i].op == ' ')
-			continue;
-		show[i] = true;
-		for (j = i; j-- > 0 && l[j].op == ' ';)
-			if (l[j].len > 0) {
-				show[j] = true;
-				break;
-			}
-		for (j = i + 1; j < sd->nlines && l[j].op == ' '; j++)
-			if (l[j].len > 0) {
-				show[j] = true;
-				break;
-			}
-	}
-	return show;
-}
-
 /* Is line i of a changed section the first of a -/+ pair of one line each? */
 static bool
 consent_diff_pair(const struct terms_section_diff *sd, size_t i)
@@ -211,7 +185,7 @@ static void
 consent_diff_changed(struct ui_consent *c, const struct terms_section_diff *sd)
 {
 	const struct terms_diff_line *l = sd->lines;
-	bool *show = consent_diff_shown(sd);
+	bool *show = terms_diff_shown(sd);
 	size_t i, j, last = CONSENT_NONE, pre, suf;
 
 	for (i = 0; i < sd->nlines; i++) {
