@@ -19,6 +19,7 @@ struct slash_ops {
 	void (*terms)(void *arg, const char *what);	/* "" views, "withdraw" withdraws */
 	void (*endpoint)(void *arg, const char *url);
 	void (*quit)(void *arg);
+	void (*history)(void *arg);	/* may be NULL: not available there */
 };
 
 struct slash_cmd {

@@ -7,7 +7,7 @@
 
 enum {
 	OP_HELP, OP_NEW, OP_MODEL, OP_SYSTEM, OP_RETRY, OP_GOOD, OP_BAD, OP_TERMS, OP_ENDPOINT,
-	OP_QUIT
+	OP_HISTORY, OP_QUIT
 };
 
 const struct slash_cmd slash_cmds[] = {
@@ -23,6 +23,8 @@ const struct slash_cmd slash_cmds[] = {
 	    OP_TERMS },
 	{ "/endpoint", "/endpoint URL", "talk to another OpenAI-compatible server", true,
 	    OP_ENDPOINT },
+	{ "/history", "/history", "pick a past conversation to continue (with search)", false,
+	    OP_HISTORY },
 	{ "/quit", "/quit", "leave confab", false, OP_QUIT },
 };
 const unsigned int slash_ncmds = nitems(slash_cmds);
@@ -97,6 +99,14 @@ slash_run(const struct slash_ops *ops, const char *line)
 		break;
 	case OP_ENDPOINT:
 		ops->endpoint(ops->arg, args);
+		break;
+	case OP_HISTORY:
+		if (ops->history == NULL) {
+			ops->say(ops->arg, "/history is in the full-screen UI; here, use 'confab log "
+			    "list' and --conversation ID", true);
+			return -1;
+		}
+		ops->history(ops->arg);
 		break;
 	case OP_QUIT:
 		ops->quit(ops->arg);

@@ -18,6 +18,7 @@
 #include "text.h"
 #include "ui-chat.h"
 #include "ui-consent.h"
+#include "ui-history.h"
 #include "ui.h"
 
 #define CHAT_MIN_COLS 40
@@ -91,6 +92,8 @@ struct ui_chat {
 
 static void chat_send(struct ui_chat *c, const char *prompt);
 static const char *chat_thumb(int rating);
+static const struct ui_screen chat_screen;
+static void chat_op_history(void *arg);
 static void chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols);
 
 /* ---- messages ---------------------------------------------------------------- */
@@ -940,10 +943,10 @@ chat_op_say(void *arg, const char *text, bool error)
 	chat_say(arg, text, error);
 }
 
+/* Forget the conversation on screen: a new one starts with the next prompt. */
 static void
-chat_op_new(void *arg)
+chat_op_new_quiet(struct ui_chat *c)
 {
-	struct ui_chat *c = arg;
 	size_t i;
 
 	if (c->x != NULL && !exchange_done(c->x))
@@ -958,6 +961,14 @@ chat_op_new(void *arg)
 	c->conversation = 0;
 	c->tokens = 0;
 	c->scroll = 0;
+}
+
+static void
+chat_op_new(void *arg)
+{
+	struct ui_chat *c = arg;
+
+	chat_op_new_quiet(c);
 	chat_say(c, "new conversation", false);
 }
 
@@ -1055,7 +1066,7 @@ static const struct slash_ops chat_slash_ops = {
 	.say = chat_op_say, .new_chat = chat_op_new, .model = chat_op_model,
 	.system = chat_op_system, .retry = chat_op_retry, .rate = chat_op_rate,
 	.terms = chat_op_terms,
-	.endpoint = chat_op_endpoint, .quit = chat_op_quit,
+	.endpoint = chat_op_endpoint, .quit = chat_op_quit, .history = chat_op_history,
 };
 
 /* ---- input --------------------------------------------------------------------- */
@@ -1324,16 +1335,15 @@ chat_load_cb(const struct store_message *sm, void *arg)
 	return 0;
 }
 
-/* With -c: the latest conversation, shown and continued. */
+/* Show conversation conv (0: the latest) and continue it. */
 static void
-chat_load_latest(struct ui_chat *c)
+chat_load(struct ui_chat *c, int64_t conv)
 {
 	struct store *st;
 	char *cause = NULL, *msg;
-	int64_t conv;
 
 	if ((st = app_store(c->app, &cause)) == NULL ||
-	    (conv = store_conversation_latest(st, &cause)) < 0 ||
+	    (conv == 0 && (conv = store_conversation_latest(st, &cause)) < 0) ||
 	    (conv > 0 && store_messages_each(st, conv, chat_load_cb, c, &cause) != 0)) {
 		chat_say(c, cause, true);
 		free(cause);
@@ -1350,6 +1360,31 @@ chat_load_latest(struct ui_chat *c)
 	free(msg);
 }
 
+/* /history picked a conversation (or none): back to chat, showing it. */
+static void
+chat_history_picked(int64_t id, void *arg)
+{
+	struct ui_chat *c = arg;
+
+	if (id > 0) {
+		chat_op_new_quiet(c);
+		chat_load(c, id);
+	}
+	ui_set_screen(c->ui, &chat_screen, c);
+}
+
+static void
+chat_op_history(void *arg)
+{
+	struct ui_chat *c = arg;
+
+	if (c->x != NULL && !exchange_done(c->x)) {
+		chat_say(c, "wait for the answer, or press Esc, before opening /history", true);
+		return;
+	}
+	ui_history_open(c->ui, chat_history_picked, c);
+}
+
 void
 ui_chat_open(struct ui_chat *c)
 {
@@ -1359,8 +1394,19 @@ ui_chat_open(struct ui_chat *c)
 	ui_set_screen(c->ui, &chat_screen, c);
 	if (c->nmsgs > 0 || c->have_access)
 		return;
-	if (c->app->cont)
-		chat_load_latest(c);
+	if (c->app->conversation != NULL) {
+		struct store *st = app_store(c->app, &cause);
+		int64_t id = st != NULL ? store_log_resolve(st, c->app->conversation, &cause) : -1;
+
+		if (id > 0)
+			chat_load(c, id);
+		else {
+			chat_say(c, cause, true);
+			free(cause);
+			cause = NULL;
+		}
+	} else if (c->app->cont)
+		chat_load(c, 0);
 	if (config_api_key(&c->app->cfg, &key, &origin, &cause) != 0) {
 		chat_say(c, cause, true);
 		chat_offer_local(c);

@@ -27,7 +27,7 @@ _tmux_servers=""
 
 cleanup() {
 	for s in $_tmux_servers; do
-		tmux -L "$s" kill-server 2>/dev/null
+		tm "$s" kill-server 2>/dev/null
 	done
 	[ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
 	rm -rf "$T"
@@ -110,26 +110,34 @@ accept_terms() {
 
 # ---- tmux -------------------------------------------------------------------
 
+# tm NAME ARGS...: tmux on this test run's own server NAME. The socket name
+# carries the process id, so runs at the same time never share a server.
+tm() {
+	_tmn=$1
+	shift
+	tmux -L "confab$$-$_tmn" "$@"
+}
+
 # tmux_start NAME CMD: run CMD in a private tmux server at 80x24.
 tmux_start() {
 	_tm=$1
 	shift
 	_tmux_servers="$_tmux_servers $_tm"
-	tmux -L "$_tm" -f /dev/null new-session -d -x "${TMUX_COLS:-80}" -y "${TMUX_ROWS:-24}" \
+	tm "$_tm" -f /dev/null new-session -d -x "${TMUX_COLS:-80}" -y "${TMUX_ROWS:-24}" \
 		"$* ; echo \"[exit \$?]\"; sleep 600"
-	tmux -L "$_tm" set-option -g history-limit 5000 >/dev/null
-	tmux -L "$_tm" set-option -g window-size manual >/dev/null
+	tm "$_tm" set-option -g history-limit 5000 >/dev/null
+	tm "$_tm" set-option -g window-size manual >/dev/null
 }
 
 tmux_keys() {
 	_tm=$1
 	shift
-	tmux -L "$_tm" send-keys "$@"
+	tm "$_tm" send-keys "$@"
 }
 
 # screen NAME: the pane with its scrollback.
 screen() {
-	tmux -L "$1" capture-pane -p -J -S - 2>/dev/null
+	tm "$1" capture-pane -p -J -S - 2>/dev/null
 }
 
 # wait_for NAME TEXT [SECONDS]: wait until TEXT is on the screen; 1 on time-out.

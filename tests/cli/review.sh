@@ -78,7 +78,7 @@ wait_for rv4 "[exit 3]" && ok "answering no to the age question ends the review 
 check "the screen explains the age requirement" has "$(screen rv4)" "at least 18"
 check "the age answer no and a decline are recorded" \
 	[ "$(sql "SELECT group_concat(kind || ':' || coalesce(age_answer, '-'), ' ') FROM (SELECT * FROM consent_events ORDER BY id DESC LIMIT 2)")" = "decline:- age:no" ]
-check "the review never asked for agree" sh -c "! tmux -L rv4 capture-pane -p | grep -q 'type agree'"
+check "the review never asked for agree" sh -c "! tmux -L confab$$-rv4 capture-pane -p | grep -q 'type agree'"
 
 # 5. Input piped into stdin cannot answer: the questions go to the terminal.
 tmux_start rv5 "printf 'yes\nagree\n' | $ENVS $CONFAB terms --terms-file $T/v2.md"

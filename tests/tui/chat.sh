@@ -17,7 +17,7 @@ ui() {
 	shift 2
 	tmux_start "$_name" "$ENVS $CONFAB --base-url $BASE/s/$_scen/v1 $*"
 }
-pane_pid() { tmux -L "$1" display -p '#{pane_pid}'; }
+pane_pid() { tm "$1" display -p '#{pane_pid}'; }
 
 # Before acceptance, nothing can be sent: decline at once.
 ui c0 ok
@@ -50,9 +50,9 @@ check "Alt-Enter puts a newline in the prompt" [ "$(last_request 'repr(r["body"]
 check "the new model is used" [ "$(last_request 'r["body"]["model"]')" = qwen-max ]
 check "earlier turns are sent as history" [ "$(last_request 'len(r["body"]["messages"])')" = 3 ]
 n=$(chats)
-tmux -L c1 set-buffer "pasted one
+tm c1 set-buffer "pasted one
 pasted two"
-tmux -L c1 paste-buffer -p
+tm c1 paste-buffer -p
 wait_for c1 "pasted two" >/dev/null
 check "a bracketed paste with a newline sends nothing" [ "$(chats)" = "$n" ]
 tmux_keys c1 Enter
@@ -61,7 +61,7 @@ check "the paste kept its newline" [ "$(last_request 'repr(r["body"]["messages"]
 tmux_keys c1 "what dose of ibuprofen is safe" Enter
 wait_for c1 "You said: what dose of ibuprofen" >/dev/null
 wait_for c1 "(Terms III.4(f)(i))" && ok "a medical prompt gets the marked medical notice" || not_ok "a medical prompt gets the marked medical notice"
-check "the strong notice is marked" sh -c "tmux -L c1 capture-pane -p | grep -q '^! '"
+check "the strong notice is marked" sh -c "tmux -L confab$$-c1 capture-pane -p | grep -q '^! '"
 tmux_keys c1 "/help" Enter
 wait_for c1 "/retry" && ok "/help lists the commands" || not_ok "/help lists the commands"
 tmux_keys c1 "/nonsense" Enter
@@ -77,7 +77,7 @@ tmux_keys c1 C-c
 wait_for c1 "press Ctrl-C again to quit" && ok "Ctrl-C at an empty prompt asks first" || not_ok "Ctrl-C at an empty prompt asks first"
 tmux_keys c1 C-c
 wait_for c1 "[exit 0]" && ok "a second Ctrl-C quits (exit 0)" || not_ok "a second Ctrl-C quits (exit 0)"
-check "the terminal is back to normal after quitting" sh -c "tmux -L c1 display -p '#{alternate_on}' | grep -qx 0"
+check "the terminal is back to normal after quitting" sh -c "tmux -L confab$$-c1 display -p '#{alternate_on}' | grep -qx 0"
 
 # Cancel mid-answer keeps the partial answer.
 ui c2 stall
@@ -105,13 +105,13 @@ wait_for c3 "typed after" && ok "the UI keeps going after an error" || not_ok "t
 
 # Escape sequences in an answer are shown, never obeyed; the title stays.
 TMUX_COLS=60 TMUX_ROWS=40 ui c4 escapes
-title=$(tmux -L c4 display -p '#{pane_title}')
+title=$(tm c4 display -p '#{pane_title}')
 wait_for c4 "Enter send" >/dev/null
 tmux_keys c4 "attack" Enter
 wait_for c4 "end of test." && ok "the escapes answer arrives" || not_ok "the escapes answer arrives"
 S=$(screen c4)
 check "an OSC title sequence is shown visibly" has "$S" "^[]0;pwned-title^G"
-check "the pane title did not change" [ "$(tmux -L c4 display -p '#{pane_title}')" = "$title" ]
+check "the pane title did not change" [ "$(tm c4 display -p '#{pane_title}')" = "$title" ]
 check "the hyperlink text is visible" has "$S" "click me"
 check "a bidi override is shown as its code point" has "$S" "<U+202E>"
 
@@ -120,12 +120,12 @@ TMUX_COLS=40 TMUX_ROWS=12 ui c5 cjk-split
 wait_for c5 "Enter send" && ok "chat is usable at 40x12" || not_ok "chat is usable at 40x12"
 tmux_keys c5 "cjk" Enter
 wait_for c5 "你好" && ok "CJK text arrives" || not_ok "CJK text arrives"
-check "no replacement characters from split UTF-8" sh -c "! tmux -L c5 capture-pane -p | grep -q '�'"
-tmux -L c5 resize-window -x 80 -y 24
+check "no replacement characters from split UTF-8" sh -c "! tmux -L confab$$-c5 capture-pane -p | grep -q '�'"
+tm c5 resize-window -x 80 -y 24
 wait_for c5 "Enter send  Alt-Enter newline  PgUp/PgDn scroll" && ok "resizing to 80x24 redraws" || not_ok "resizing to 80x24 redraws"
-tmux -L c5 resize-window -x 30 -y 10
+tm c5 resize-window -x 30 -y 10
 wait_for c5 "terminal too small" && ok "below 40x12 it says the terminal is too small" || not_ok "below 40x12 it says the terminal is too small"
-tmux -L c5 resize-window -x 50 -y 14
+tm c5 resize-window -x 50 -y 14
 wait_for c5 "你好" && ok "growing again brings the transcript back" || not_ok "growing again brings the transcript back"
 
 # Reading above while an answer streams: the view stays put.
@@ -134,9 +134,9 @@ wait_for c6 "Enter send" >/dev/null
 tmux_keys c6 "long" Enter
 wait_for c6 "line 000" >/dev/null
 tmux_keys c6 PPage
-top1=$(tmux -L c6 capture-pane -p | sed -n 3p)
+top1=$(tm c6 capture-pane -p | sed -n 3p)
 wait_for c6 "more below" && ok "PgUp while streaming shows that more is below" || not_ok "PgUp while streaming shows that more is below"
-top2=$(tmux -L c6 capture-pane -p | sed -n 3p)
+top2=$(tm c6 capture-pane -p | sed -n 3p)
 check "new text does not yank the view back ($top1)" [ "$top1" = "$top2" ]
 tmux_keys c6 End
 tmux_keys c6 C-c
@@ -146,19 +146,36 @@ ui c7 ok
 wait_for c7 "Enter send" >/dev/null
 kill -TERM "$(pgrep -P "$(pane_pid c7)" -x confab)" 2>/dev/null
 wait_for c7 "[exit 143]" && ok "SIGTERM ends the UI with 143" || not_ok "SIGTERM ends the UI with 143"
-check "the terminal is restored after SIGTERM" sh -c "tmux -L c7 display -p '#{alternate_on}' | grep -qx 0"
+check "the terminal is restored after SIGTERM" sh -c "tmux -L confab$$-c7 display -p '#{alternate_on}' | grep -qx 0"
 
 # SIGHUP and a crash restore the terminal too.
 ui c9 ok
 wait_for c9 "Enter send" >/dev/null
 kill -HUP "$(pgrep -P "$(pane_pid c9)" -x confab)" 2>/dev/null
 wait_for c9 "[exit 129]" && ok "SIGHUP ends the UI with 129" || not_ok "SIGHUP ends the UI with 129"
-check "the terminal is restored after SIGHUP" sh -c "tmux -L c9 display -p '#{alternate_on}' | grep -qx 0"
+check "the terminal is restored after SIGHUP" sh -c "tmux -L confab$$-c9 display -p '#{alternate_on}' | grep -qx 0"
 ui c10 ok
 wait_for c10 "Enter send" >/dev/null
 kill -SEGV "$(pgrep -P "$(pane_pid c10)" -x confab)" 2>/dev/null
 wait_for c10 "[exit 139]" && ok "a crash (SIGSEGV) still ends with the signal" || not_ok "a crash (SIGSEGV) still ends with the signal"
-check "the terminal is restored after a crash" sh -c "tmux -L c10 display -p '#{alternate_on}' | grep -qx 0"
+check "the terminal is restored after a crash" sh -c "tmux -L confab$$-c10 display -p '#{alternate_on}' | grep -qx 0"
+
+# /history: pick a past conversation, with search, and continue it.
+ui c11 echo-json
+wait_for c11 "Enter send" >/dev/null
+tmux_keys c11 "/history" Enter
+wait_for c11 "conversations, newest first" && ok "/history lists past conversations" || not_ok "/history lists past conversations"
+tmux_keys c11 "/" "second line" Enter
+wait_for c11 'conversations with "second line"' && ok "/history searches" || not_ok "/history searches"
+tmux_keys c11 Enter
+wait_for c11 "continuing conversation" && ok "Enter continues the chosen conversation" || not_ok "Enter continues the chosen conversation"
+tmux_keys c11 "and more" Enter
+wait_for c11 "You said" >/dev/null 2>&1 || wait_for c11 "and more" >/dev/null
+sent_turn() { [ "$(last_request '"first line\nsecond line" in [m["content"] for m in r["body"]["messages"]]')" = True ]; }
+check "the continued conversation's turns are sent" wait_until sent_turn
+conv=$(sql "SELECT conversation_id FROM messages WHERE content = 'fresh'")
+tmux_start c12 "$ENVS $CONFAB --conversation $conv --base-url $BASE/v1"
+wait_for c12 "continuing conversation $conv" && ok "--conversation ID opens that conversation in the UI" || not_ok "--conversation ID opens that conversation in the UI"
 
 # No key for a remote endpoint: the UI says how to set one.
 tmux_start c8 "$ENVS $CONFAB --base-url https://dashscope-intl.aliyuncs.com/compatible-mode/v1"

@@ -23,7 +23,7 @@ ui() {
 		"LC_ALL=C.UTF-8 TERM=xterm-256color $CONFAB --base-url $BASE/s/ok/v1 $*"
 }
 # visible NAME: the screen as it is now (no scrollback).
-visible() { tmux -L "$1" capture-pane -p; }
+visible() { tm "$1" capture-pane -p; }
 # pct NAME: the percentage the viewer's title bar shows.
 pct() { visible "$1" | head -n 1 | grep -o '[0-9]*%' | tail -n 1 | tr -d %; }
 events() { sql "SELECT group_concat(kind || ':' || coalesce(age_answer, '-'), ' ') FROM consent_events"; }
@@ -149,7 +149,7 @@ waits e "100%" "End shows the end of the text"
 tmux_keys e Home
 sleep 0.3
 check "Home goes back to the top" [ "$(pct e)" = "$p1" ]
-tmux -L e send-keys -l "$(printf '\033[<65;5;5M')"
+tm e send-keys -l "$(printf '\033[<65;5;5M')"
 sleep 0.3
 check "the mouse wheel scrolls down ($(pct e)%)" [ "$(pct e)" -gt "$p1" ]
 tmux_keys e Home / "Liability" Enter
@@ -196,7 +196,7 @@ waits g "terminal too small" "a 30x10 terminal is too small"
 tmux_keys g "yes" Enter "agree" Enter
 sleep 0.3
 check "nothing is accepted on a terminal too small" [ "$(sql 'SELECT count(*) FROM consent_events')" = 0 ]
-tmux -L g resize-window -x 80 -y 24
+tm g resize-window -x 80 -y 24
 waits g "Are you at least 18" "growing the terminal shows the summary"
 tmux_keys g Escape
 wait_for g "[exit 3]" >/dev/null

@@ -21,7 +21,7 @@ line() {
 }
 # cursor_line NAME: the line the cursor is on (trailing blanks go)
 cursor_line() {
-	tmux -L "$1" capture-pane -p | sed -n "$(($(tmux -L "$1" display -p '#{cursor_y}') + 1))p" |
+	tm "$1" capture-pane -p | sed -n "$(($(tm "$1" display -p '#{cursor_y}') + 1))p" |
 		sed 's/ *$//'
 }
 # answered NAME TEXT: wait for TEXT, then for the answer to be complete in the store.
@@ -54,7 +54,7 @@ wait_for ln1 "type agree" >/dev/null
 tmux_keys ln1 "agree" Enter
 waits ln1 "/help lists the commands" "after yes and agree the chat starts"
 check "the acceptance is in the ledger" [ "$(sql "SELECT method FROM consent_events WHERE kind='accept'")" = "typed 'agree' (line mode)" ]
-check "--plain on xterm stays off the alternate screen" sh -c "tmux -L ln1 display -p '#{alternate_on}' | grep -qx 0"
+check "--plain on xterm stays off the alternate screen" sh -c "tmux -L confab$$-ln1 display -p '#{alternate_on}' | grep -qx 0"
 tmux_keys ln1 "Hello there" Enter
 answered ln1 "Hello! You said: Hello there" && ok "an answer prints under the prompt line" || not_ok "an answer prints under the prompt line"
 check "the general reliance notice follows the answer" has "$(screen ln1)" "(Terms III.4)"
@@ -91,7 +91,7 @@ sleep 0.3
 check "Ctrl-C clears a line with text" [ "$(cursor_line ln1)" = ">" ]
 tmux_keys ln1 "/help" Enter
 waits ln1 "/retry" "/help lists the commands"
-check "the shared table has /good and /bad" sh -c "tmux -L ln1 capture-pane -p -S - | grep -q '^/bad'"
+check "the shared table has /good and /bad" sh -c "tmux -L confab$$-ln1 capture-pane -p -S - | grep -q '^/bad'"
 tmux_keys ln1 "/good" Enter
 waits ln1 "Type yes to confirm" "the first /good shows the feedback notice (Terms IV)"
 tmux_keys ln1 "yes" Enter
@@ -114,7 +114,7 @@ line ln2 xterm-256color ok --plain
 wait_for ln2 "/help lists" >/dev/null
 tmux_keys ln2 C-r "first"
 waits ln2 "first line" "Ctrl-R finds an earlier prompt from the history file"
-check "a multi-line prompt comes back whole" sh -c "tmux -L ln2 capture-pane -p | grep -q '^second line$'"
+check "a multi-line prompt comes back whole" sh -c "tmux -L confab$$-ln2 capture-pane -p | grep -q '^second line$'"
 tmux_keys ln2 C-g C-u C-d
 waits ln2 "[exit 0]" "Ctrl-D at an empty prompt exits 0"
 
@@ -125,7 +125,7 @@ tmux_keys ln3 "Hello there" Enter
 wait_for ln3 "Hello!" >/dev/null
 tmux_keys ln3 "half typed"
 sleep 0.3
-S=$(tmux -L ln3 capture-pane -p)
+S=$(tm ln3 capture-pane -p)
 check "the answer shows above the prompt" sh -c "printf '%s\n' \"\$1\" | grep -q '^Hello!$'" - "$S"
 check "the half-typed text stays on the prompt line" [ "$(cursor_line ln3)" = "> half typed" ]
 tmux_keys ln3 C-c
@@ -160,13 +160,13 @@ check "and the typed text stays" [ "$(cursor_line ln5)" = "> typing" ]
 
 # Escape sequences in an answer are shown, never obeyed.
 line ln6 xterm-256color escapes --plain
-title=$(tmux -L ln6 display -p '#{pane_title}')
+title=$(tm ln6 display -p '#{pane_title}')
 wait_for ln6 "/help lists" >/dev/null
 tmux_keys ln6 "attack" Enter
 waits ln6 "end of test." "the escapes answer arrives"
 S=$(screen ln6)
 check "an OSC title sequence is shown visibly" has "$S" "^[]0;pwned-title^G"
-check "the pane title did not change" [ "$(tmux -L ln6 display -p '#{pane_title}')" = "$title" ]
+check "the pane title did not change" [ "$(tm ln6 display -p '#{pane_title}')" = "$title" ]
 check "a bidi override is shown as its code point" has "$S" "<U+202E>"
 check "the screen was not cleared" has "$S" "Terminal attack test."
 
@@ -175,12 +175,12 @@ line ln7 xterm-256color ok --plain
 wait_for ln7 "/help lists" >/dev/null
 tmux_keys ln7 "a **strong** word" Enter
 answered ln7 "You said: a " >/dev/null
-check "with colour, **bold** shows bold without the stars" sh -c "tmux -L ln7 capture-pane -p -e | grep -q 'You said: a .*1mstrong.* word'"
+check "with colour, **bold** shows bold without the stars" sh -c "tmux -L confab$$-ln7 capture-pane -p -e | grep -q 'You said: a .*1mstrong.* word'"
 tmux_start ln8 "$ENVS TERM=xterm-256color NO_COLOR=1 $CONFAB --base-url $BASE/s/ok/v1 --plain"
 wait_for ln8 "/help lists" >/dev/null
 tmux_keys ln8 "a **strong** word" Enter
 waits ln8 "You said: a **strong** word" "with NO_COLOR the stars stay"
-check "and no escape codes are written" sh -c "! tmux -L ln8 capture-pane -p -e | grep -q '1mstrong'"
+check "and no escape codes are written" sh -c "! tmux -L confab$$-ln8 capture-pane -p -e | grep -q '1mstrong'"
 
 # Reasoning is labelled without colour and kept out of the next request.
 tmux_start ln9 "$ENVS TERM=xterm-256color NO_COLOR=1 $CONFAB --base-url $BASE/s/reasoning/v1 --plain"

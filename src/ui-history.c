@@ -1,0 +1,202 @@
+/* ui-history.c: the /history screen: pick a past conversation, with search. */
+#include "common.h"
+
+#include "ui-history.h"
+
+#include <curses.h>
+
+#include "buf.h"
+#include "store.h"
+#include "text.h"
+#include "ui.h"
+
+#define HISTORY_MAX 2000	/* rows listed at most */
+
+struct history_row {
+	int64_t id;
+	char *line;		/* what the list shows (sanitised) */
+};
+
+struct history {
+	struct ui *ui;
+	void (*on_pick)(int64_t id, void *arg);
+	void *arg;
+	struct history_row *rows;
+	size_t nrows;
+	size_t sel;
+	size_t top;
+	struct buf query;
+	bool searching;		/* typing into the search field */
+	char *error;
+};
+
+static struct history history;
+
+static void
+history_clear(struct history *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nrows; i++)
+		free(h->rows[i].line);
+	free(h->rows);
+	h->rows = NULL;
+	h->nrows = h->sel = h->top = 0;
+	free(h->error);
+	h->error = NULL;
+}
+
+/* A row of the list from untrusted text: controls made visible, one line. */
+static void
+history_add(struct history *h, int64_t id, const char *when, int64_t n, const char *what)
+{
+	struct text_sanitizer san;
+	struct buf b;
+	size_t i;
+
+	if (h->nrows >= HISTORY_MAX)
+		return;
+	buf_init(&b, 0);
+	buf_addf(&b, "%5lld  %.16s  %4lld  ", (long long)id, when != NULL ? when : "", (long long)n);
+	text_sanitizer_init(&san, TEXT_VISIBLE);
+	text_sanitize(&san, what != NULL ? what : "", what != NULL ? strlen(what) : 0, &b);
+	text_sanitize_finish(&san, &b);
+	for (i = 0; i < b.len; i++)
+		if (b.data[i] == '\n' || b.data[i] == '\t')
+			b.data[i] = ' ';
+	h->rows = xreallocarray(h->rows, h->nrows + 1, sizeof *h->rows);
+	h->rows[h->nrows].id = id;
+	h->rows[h->nrows].line = buf_detach(&b, NULL);
+	h->nrows++;
+}
+
+static int
+history_list_cb(const struct store_conversation *c, void *arg)
+{
+	history_add(arg, c->id, c->updated, c->messages, c->title);
+	return ((struct history *)arg)->nrows >= HISTORY_MAX;
+}
+
+static int
+history_search_cb(const struct store_log_hit *hit, void *arg)
+{
+	history_add(arg, hit->conversation, hit->updated, hit->matches, hit->title);
+	return ((struct history *)arg)->nrows >= HISTORY_MAX;
+}
+
+/* Fill the list: every conversation, or those matching the query. */
+static void
+history_load(struct history *h)
+{
+	struct store *st;
+	char *cause = NULL;
+	int r;
+
+	history_clear(h);
+	if ((st = app_store(ui_app(h->ui), &cause)) == NULL)
+		r = -1;
+	else if (h->query.len > 0)
+		r = store_log_search(st, h->query.data, history_search_cb, h, &cause);
+	else
+		r = store_log_list(st, history_list_cb, h, &cause);
+	if (r != 0)
+		h->error = cause;
+}
+
+static void
+history_draw(struct ui *ui, void *data)
+{
+	struct history *h = data;
+	int rows, cols, y, list;
+	char title[160];
+	size_t i;
+
+	erase();
+	if (ui_too_small(ui, 40, 12))
+		return;
+	ui_size(ui, &rows, &cols);
+	snprintf(title, sizeof title, "%s%s%s", h->query.len > 0 ? "conversations with \"" :
+	    "conversations, newest first", h->query.len > 0 ? h->query.data : "",
+	    h->query.len > 0 ? "\"" : "");
+	ui_bar(0, title, NULL, ui_attr(ui, UI_BAR));
+	ui_put(1, 0, "   id  updated (UTC)     msgs  title", 36, cols, ui_attr(ui, UI_DIM));
+	list = rows - 4;
+	if (h->sel < h->top)
+		h->top = h->sel;
+	if (h->sel >= h->top + (size_t)list)
+		h->top = h->sel - (size_t)list + 1;
+	for (i = h->top, y = 2; i < h->nrows && y < 2 + list; i++, y++)
+		ui_put(y, 0, h->rows[i].line, strlen(h->rows[i].line), cols, i == h->sel ?
+		    ui_attr(ui, UI_HILITE) : 0);
+	if (h->error != NULL)
+		ui_put(2, 0, h->error, strlen(h->error), cols, ui_attr(ui, UI_ERROR));
+	else if (h->nrows == 0)
+		ui_put(2, 0, "no conversations", 16, cols, ui_attr(ui, UI_DIM));
+	if (h->searching) {
+		ui_put(rows - 2, 0, "search: ", 8, cols, ui_attr(ui, UI_FIELD));
+		ui_put(rows - 2, 8, h->query.data, h->query.len, cols - 8, ui_attr(ui, UI_FIELD));
+	}
+	ui_bar(rows - 1, h->searching ? "Enter search  Esc cancel" :
+	    "Up/Down choose  Enter continue it  / search  Esc back", NULL, ui_attr(ui, UI_DIM));
+}
+
+static void
+history_done(struct history *h, int64_t id)
+{
+	history_clear(h);
+	buf_release(&h->query);
+	h->on_pick(id, h->arg);
+}
+
+static void
+history_key(struct ui *ui, void *data, int key)
+{
+	struct history *h = data;
+
+	if (h->searching) {
+		if (key == 13) {
+			h->searching = false;
+			history_load(h);
+		} else if (key == UI_KEY_ESC) {
+			h->searching = false;
+		} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+			if (h->query.len > 0)
+				h->query.data[--h->query.len] = '\0';
+		} else if (key >= 0x20 && key < 256 && key != 0x7f)
+			buf_addc(&h->query, (char)key);
+		ui_dirty(ui);
+		return;
+	}
+	if (key == KEY_UP && h->sel > 0)
+		h->sel--;
+	else if (key == KEY_DOWN && h->sel + 1 < h->nrows)
+		h->sel++;
+	else if (key == KEY_PPAGE)
+		h->sel = h->sel > 10 ? h->sel - 10 : 0;
+	else if (key == KEY_NPAGE)
+		h->sel = h->sel + 10 < h->nrows ? h->sel + 10 : h->nrows > 0 ? h->nrows - 1 : 0;
+	else if (key == '/') {
+		h->searching = true;
+		buf_reset(&h->query);
+	} else if (key == 13 && h->nrows > 0)
+		history_done(h, h->rows[h->sel].id);
+	else if (key == UI_KEY_ESC || key == 'q' || key == 3)
+		history_done(h, 0);
+	ui_dirty(ui);
+}
+
+static const struct ui_screen history_screen = { "history", history_draw, history_key, NULL };
+
+void
+ui_history_open(struct ui *ui, void (*on_pick)(int64_t id, void *arg), void *arg)
+{
+	struct history *h = &history;
+
+	memset(h, 0, sizeof *h);
+	h->ui = ui;
+	h->on_pick = on_pick;
+	h->arg = arg;
+	buf_init(&h->query, 1024);
+	history_load(h);
+	ui_set_screen(ui, &history_screen, h);
+}
