@@ -1501,7 +1501,7 @@ line_load_cb(const struct store_message *m, void *arg)
 	return 0;
 }
 
-/* With -c: the latest conversation's turns, continued. */
+/* With -c: the latest conversation's turns, continued; with --conversation ID, that one's. */
 static void
 line_load_latest(struct line *l)
 {
@@ -1510,7 +1510,9 @@ line_load_latest(struct line *l)
 	int64_t conv;
 
 	if ((st = app_store(l->app, &cause)) == NULL ||
-	    (conv = store_conversation_latest(st, &cause)) < 0 ||
+	    (conv = l->app->conversation != NULL ?
+	    store_log_resolve(st, l->app->conversation, &cause) :
+	    store_conversation_latest(st, &cause)) < 0 ||
 	    (conv > 0 && store_messages_each(st, conv, line_load_cb, l, &cause) != 0)) {
 		line_say(l, cause, true);
 		free(cause);
@@ -1543,7 +1545,7 @@ line_greet(struct line *l)
 		free(cause);
 		cause = NULL;
 	}
-	if (l->app->cont)
+	if (l->app->cont || l->app->conversation != NULL)
 		line_load_latest(l);
 	if (config_api_key(&l->app->cfg, &key, &origin, &cause) != 0)
 		line_say(l, cause, true);

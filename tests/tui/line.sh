@@ -196,4 +196,11 @@ tmux_keys ln10 "and more" Enter
 wait_for ln10 "You said: and more" >/dev/null
 check "its turns are sent as history" [ "$(last_request 'len(r["body"]["messages"])')" -gt 1 ]
 
+# --conversation ID continues that one; an unknown ID is said plainly.
+first=$(sql "SELECT min(id) FROM conversations")
+line ln11 xterm-256color ok --plain --conversation "$first"
+waits ln11 "continuing conversation $first" "--conversation ID continues that conversation"
+line ln12 xterm-256color ok --plain --conversation 99999
+waits ln12 "99999" "an unknown conversation is named"
+
 done_testing
