@@ -60,6 +60,9 @@ int feedback_notice_record(struct app *app, bool confirmed, const char *method, 
 /* The reasons a rating may give, for up (1) or down (-1): a NULL-terminated list. */
 const char *const *feedback_reasons(int rating);
 
+/* How a reason reads on screen ("harmful or offensive" for "harmful"). Borrowed. */
+const char *feedback_reason_label(const char *name);
+
 struct feedback_rating {
 	int rating;		/* 1 up, -1 down, 0 clear */
 	const char *reasons;	/* comma-separated names from feedback_reasons(), or NULL */

@@ -31,8 +31,14 @@ static const char *const feedback_reasons_up[] = {
 	"accurate", "helpful", "clear", "other", NULL
 };
 static const char *const feedback_reasons_down[] = {
-	"inaccurate", "unhelpful", "incomplete", "unsafe", "offensive", "other", NULL
+	"inaccurate", "unhelpful", "harmful", "other", NULL	/* harmful: harmful or offensive */
 };
+
+const char *
+feedback_reason_label(const char *name)
+{
+	return strcmp(name, "harmful") == 0 ? "harmful or offensive" : name;
+}
 
 const char *const *
 feedback_reasons(int rating)

@@ -977,7 +977,7 @@ line_feedback_why(struct line *l, char **reasons, char **comment)
 	buf_init(&b, 0);
 	buf_adds(&b, "Why? (optional)");
 	for (n = 0; names[n] != NULL; n++)
-		buf_addf(&b, "  %zu %s", n + 1, names[n]);
+		buf_addf(&b, "  %zu %s", n + 1, feedback_reason_label(names[n]));
 	line_note(l, LINE_PLAIN, "", b.data);
 	buf_reset(&b);
 	if ((a = line_ask(l, "Numbers of the reasons (as 1 3), or Enter to skip: ")) != NULL)

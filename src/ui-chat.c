@@ -918,7 +918,7 @@ chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols)
 		buf_adds(&line, "Why? ");
 		for (i = 0; names[i] != NULL; i++)
 			buf_addf(&line, "%s[%c] %zu %s", i > 0 ? "  " : "", c->reasons & (1u << i) ?
-			    'x' : ' ', i + 1, names[i]);
+			    'x' : ' ', i + 1, feedback_reason_label(names[i]));
 	} else
 		buf_addf(&line, "Comment (optional): %s", c->field.data);
 	for (y = iy; y < iy + rows; y++) {

@@ -174,12 +174,12 @@ check "without feedback_url the rating stays local" out_has "Kept on this machin
 check "without feedback_url nothing enters the outbox" [ "$(sql 'SELECT count(*) FROM outbox')" = 0 ]
 created=$(sql "SELECT created FROM feedback WHERE message_id = $A2")
 sleep 0.01
-run feedback down "$A2" --reason "Inaccurate, incomplete,inaccurate" --comment "wrong year"
+run feedback down "$A2" --reason "Inaccurate, unhelpful,inaccurate" --comment "wrong year"
 expect_rc 0 "changing a rating"
 check "the change is reported" out_has "Changed answer $A2 from thumbs up to thumbs down"
 check "the new rating replaces the old" [ "$(rating "$A2")" = -1 ]
 check "reasons are normalised (lower case, no duplicates)" \
-	[ "$(sql "SELECT reasons FROM feedback WHERE message_id = $A2")" = "inaccurate,incomplete" ]
+	[ "$(sql "SELECT reasons FROM feedback WHERE message_id = $A2")" = "inaccurate,unhelpful" ]
 check "the comment is stored" [ "$(sql "SELECT comment FROM feedback WHERE message_id = $A2")" = "wrong year" ]
 check "created is kept, updated moves on" \
 	[ "$(sql "SELECT created = '$created' AND updated > created FROM feedback WHERE message_id = $A2")" = 1 ]
@@ -217,7 +217,7 @@ expect_rc 2 "rating a prompt"
 check "the message says it is not an answer" err_has "not an answer"
 run feedback down "$A1" --reason bogus
 expect_rc 2 "an unknown reason"
-check "the message lists the reasons" err_has "inaccurate, unhelpful, incomplete, unsafe, offensive or other"
+check "the message lists the reasons" err_has "inaccurate, unhelpful, harmful or other"
 run feedback up "$A1" --reason inaccurate
 expect_rc 2 "a reason that belongs to the other rating"
 run feedback clear "$A1" --comment "why"
