@@ -1,6 +1,7 @@
 /* ui-chat.c: the chat screen: status bar, transcript, input, key hints. */
 #include "common.h"
 
+#include <cjson/cJSON.h>
 #include <curses.h>
 #include <strings.h>
 
@@ -525,6 +526,33 @@ chat_on_retry(int attempt, int max, long wait_ms, const char *why, void *arg)
 	c->status = xasprintf("%s; retrying in %.1f s", why, (double)wait_ms / 1000);
 	c->status_error = false;
 	ui_dirty(c->ui);
+}
+
+/* The stored notices of an answer ([{id, clause, text}]) as lines to draw. */
+static char *
+chat_notices_from_json(const char *json)
+{
+	cJSON *arr = cJSON_Parse(json), *d;
+	struct buf b;
+
+	buf_init(&b, 0);
+	cJSON_ArrayForEach(d, arr) {
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(d, "id"));
+		const char *clause = cJSON_GetStringValue(cJSON_GetObjectItem(d, "clause"));
+		const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(d, "text"));
+		bool quiet = id != NULL && (strcmp(id, "general") == 0 ||
+		    strcmp(id, "end-interrupted") == 0);
+
+		if (text != NULL)
+			buf_addf(&b, "%s%s (Terms %s)\n", quiet ? "" : "! ", text,
+			    clause != NULL ? clause : "III.4");
+	}
+	cJSON_Delete(arr);
+	if (b.len == 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
 }
 
 /* Keep the exchange's notices as lines, for drawing under the answer. */
@@ -1318,8 +1346,9 @@ chat_offer_local(struct ui_chat *c)
 
 /* One stored message into the transcript. */
 static int
-chat_load_cb(const struct store_message *sm, void *arg)
+chat_load_cb(const struct store_log_message *lm, void *arg)
 {
+	const struct store_message *sm = &lm->m;
 	struct ui_chat *c = arg;
 	struct chat_msg *m;
 
@@ -1330,8 +1359,12 @@ chat_load_cb(const struct store_message *sm, void *arg)
 	if (sm->model != NULL)
 		m->model = xstrdup(sm->model);
 	m->id = sm->id;
+	m->rating = lm->rated ? lm->rating : 0;
+	m->rating_known = true;
 	if (m->kind == MSG_ASSISTANT && strcmp(sm->status, "complete") != 0)
 		m->note = xasprintf("[%s]", sm->status);
+	if (lm->disclaimers != NULL)
+		m->disc = chat_notices_from_json(lm->disclaimers);
 	return 0;
 }
 
@@ -1344,7 +1377,7 @@ chat_load(struct ui_chat *c, int64_t conv)
 
 	if ((st = app_store(c->app, &cause)) == NULL ||
 	    (conv == 0 && (conv = store_conversation_latest(st, &cause)) < 0) ||
-	    (conv > 0 && store_messages_each(st, conv, chat_load_cb, c, &cause) != 0)) {
+	    (conv > 0 && store_log_messages(st, conv, chat_load_cb, c, &cause) != 0)) {
 		chat_say(c, cause, true);
 		free(cause);
 		return;

@@ -78,5 +78,6 @@ wait_for f1 "[exit 0]" >/dev/null
 tmux_start f2 "$ENVS $CONFAB -c --base-url $BASE/v1"
 wait_for f2 "continuing conversation" >/dev/null
 check "stored ratings show when the conversation is continued" has "$(screen f2)" "qwen-plus 👍"
+check "stored notices show when the conversation is continued" has "$(screen f2)" "(Terms III.4)"
 
 done_testing
