@@ -47,6 +47,9 @@ struct consent_event {
 
 void consent_event_release(struct consent_event *ev);
 
+/* Deep copy of a borrowed event (release dst with consent_event_release). */
+void consent_event_copy(struct consent_event *dst, const struct consent_event *src);
+
 /* The current Terms and where they came from. */
 struct consent_current {
 	struct terms *terms;

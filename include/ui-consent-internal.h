@@ -67,7 +67,7 @@ struct ui_consent {
 	void *arg;
 
 	/* the flow: what was shown and for how long, for the ledger */
-	struct timespec t0;
+	int64_t t0;		/* clock_ms() when the screens opened */
 	bool saw_text;
 	bool saw_changes;
 	size_t shown;		/* the furthest byte of the text the viewer showed */

@@ -46,7 +46,6 @@ void ui_quit(struct ui *ui, int code);
 struct loop *ui_loop(struct ui *ui);
 struct app *ui_app(struct ui *ui);
 void ui_size(struct ui *ui, int *rows, int *cols);
-bool ui_color(struct ui *ui);
 
 /* Visual roles, mapped to colours or plain attributes. */
 enum ui_role {

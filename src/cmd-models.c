@@ -60,9 +60,7 @@ cmd_models(struct app *app, int argc, char **argv)
 	} else
 		for (i = 0; i < n; i++)
 			puts(ids[i]);
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	api_models_free(ids, n);
 	free(cause);
 	free(url);
 	http_result_release(&res);

@@ -2,9 +2,9 @@
 #include "common.h"
 
 #include <cjson/cJSON.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "buf.h"
 #include "cmd.h"
 #include "consent.h"
@@ -586,15 +586,6 @@ terms_show(struct terms_ctx *c)
 
 /* ---- review (interactive) ----------------------------------------------------- */
 
-static int64_t
-terms_ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (int64_t)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* Print the summary of what is being agreed to. */
 static void
 terms_print_summary(struct tty *tty, const struct terms *t)
@@ -640,7 +631,7 @@ static int
 terms_review(struct terms_ctx *c)
 {
 	const struct terms *t = c->cur.terms;
-	struct timespec t0;
+	int64_t t0;
 	struct tty tty;
 	char *cause = NULL, *a, *viewer = xstrdup("summary"), *detail = NULL;
 	int64_t shown = 0;
@@ -654,7 +645,7 @@ terms_review(struct terms_ctx *c)
 		free(viewer);
 		return EXIT_USAGE;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = clock_ms();
 	if (c->cs.state == CONSENT_ACCEPTED) {
 		char *when = terms_when(c->cs.last.at);
 
@@ -687,7 +678,7 @@ terms_review(struct terms_ctx *c)
 	free(a);
 	a = terms_ask_age(&tty);
 	if (terms_record(c, "age", "typed (line mode)", a != NULL ? a : NULL, shown, viewer,
-	    terms_ms_since(&t0), a == NULL ? "no answer (end of input)" : NULL) != 0) {
+	    clock_ms() - t0, a == NULL ? "no answer (end of input)" : NULL) != 0) {
 		free(a);
 		r = EXIT_USAGE;
 		goto out;
@@ -708,7 +699,7 @@ terms_review(struct terms_ctx *c)
 	if (a != NULL && strcasecmp(a, "agree") == 0) {
 		free(a);
 		if (terms_record(c, "accept", "typed 'agree' (line mode)", "yes", shown, viewer,
-		    terms_ms_since(&t0), NULL) != 0) {
+		    clock_ms() - t0, NULL) != 0) {
 			r = EXIT_USAGE;
 			goto out;
 		}
@@ -721,7 +712,7 @@ terms_review(struct terms_ctx *c)
 	free(a);
 decline:
 	if (terms_record(c, "decline", "typed (line mode)", NULL, shown, viewer,
-	    terms_ms_since(&t0), detail) != 0)
+	    clock_ms() - t0, detail) != 0)
 		r = EXIT_USAGE;
 	else
 		fprintf(tty.out, "\nDeclined and recorded. Nothing will be sent to the model. Run "
@@ -739,14 +730,13 @@ static const struct {
 	const char *name;
 	int (*fn)(struct terms_ctx *);
 	bool needs_status;
-	const char *usage;
 } terms_cmds[] = {
-	{ "review", terms_review, true, "terms [review]" },
-	{ "show", terms_show, false, "terms show" },
-	{ "status", terms_status, true, "terms status [--json]" },
-	{ "accept", terms_accept, false, "terms accept --sha256 HEX --adult" },
-	{ "diff", terms_diff_cmd, true, "terms diff [--json]" },
-	{ "withdraw", terms_withdraw, true, "terms withdraw" },
+	{ "review", terms_review, true },
+	{ "show", terms_show, false },
+	{ "status", terms_status, true },
+	{ "accept", terms_accept, false },
+	{ "diff", terms_diff_cmd, true },
+	{ "withdraw", terms_withdraw, true },
 };
 
 int

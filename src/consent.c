@@ -56,8 +56,7 @@ consent_event_release(struct consent_event *ev)
 	memset(ev, 0, sizeof *ev);
 }
 
-/* Deep copy of a borrowed event. */
-static void
+void
 consent_event_copy(struct consent_event *dst, const struct consent_event *src)
 {
 #define DUP(f) dst->f = src->f != NULL ? xstrdup(src->f) : NULL

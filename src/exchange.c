@@ -2,8 +2,8 @@
 #include "common.h"
 
 #include <strings.h>
-#include <time.h>
 
+#include "clock.h"
 #include "api.h"
 #include "exchange.h"
 #include "http.h"
@@ -38,15 +38,6 @@ struct exchange {
 	struct exchange_result res;
 };
 
-static int64_t
-exchange_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Save the answer as it stands. */
 static void
 exchange_save(struct exchange *x, const char *status, const char *error)
@@ -64,7 +55,7 @@ exchange_save(struct exchange *x, const char *status, const char *error)
 		.completion_tokens = r->has_usage ? r->usage.completion_tokens : -1,
 		.total_tokens = r->has_usage ? r->usage.total_tokens : -1,
 		.latency_ms = r->latency_ms,
-		.duration_ms = exchange_now() - x->t0,
+		.duration_ms = clock_ms() - x->t0,
 		.error = error,
 		.response_id = r->id,
 		.disclaimers = x->disclaimers,
@@ -156,7 +147,7 @@ exchange_on_headers(long status, const char *content_type, void *arg)
 {
 	struct exchange *x = arg;
 
-	x->res.latency_ms = exchange_now() - x->t0;
+	x->res.latency_ms = clock_ms() - x->t0;
 	if (x->cb.on_start != NULL)
 		x->cb.on_start(x->cb.arg);
 	return content_type != NULL && strncasecmp(content_type, "text/event-stream", 17) == 0;
@@ -329,7 +320,7 @@ exchange_on_done(const struct http_result *h, void *arg)
 		buf_release(&left);
 	}
 	exchange_classify(x, h);
-	x->res.duration_ms = exchange_now() - x->t0;
+	x->res.duration_ms = clock_ms() - x->t0;
 	exchange_disclaimers(x);
 	exchange_save(x, x->res.status, x->res.message);
 	loop_remove_timer(x->loop, x->timer);
@@ -456,7 +447,7 @@ exchange_start(struct loop *loop, const struct exchange_params *p, const struct 
 	hr.on_retry = exchange_on_retry;
 	hr.on_done = exchange_on_done;
 	hr.arg = x;
-	x->t0 = exchange_now();
+	x->t0 = clock_ms();
 	x->timer = loop_add_timer(loop, EXCHANGE_FLUSH_MS, exchange_tick, x);
 	x->xfer = http_start(loop_http(loop), &hr);
 	free(url);

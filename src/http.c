@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "http.h"
 
 #define HTTP_DEFAULT_MAX_BODY ((size_t)4 << 20)
@@ -52,15 +53,6 @@ void
 http_global_cleanup(void)
 {
 	curl_global_cleanup();
-}
-
-static int64_t
-http_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 struct http *
@@ -157,7 +149,7 @@ http_write_cb(char *data, size_t size, size_t n, void *arg)
 		    t->req.on_headers(t->res.status, t->res.content_type, t->req.arg);
 	}
 	if (http_is_2xx(t->res.status) && t->res.first_byte_ms < 0)
-		t->res.first_byte_ms = (long)(http_now_ms() - t->started);
+		t->res.first_byte_ms = (long)(clock_ms() - t->started);
 	if (t->streaming) {
 		t->res.streamed = true;
 		if (t->req.on_data(data, len, t->req.arg) != 0) {
@@ -283,7 +275,7 @@ http_start(struct http *h, const struct http_request *req)
 	t->req.headers = NULL;
 	buf_init(&t->res.body, req->max_body != 0 ? req->max_body : HTTP_DEFAULT_MAX_BODY);
 	t->res.first_byte_ms = -1;
-	t->started = http_now_ms();
+	t->started = clock_ms();
 	t->req.headers = req->headers;	/* only read by http_setup, now */
 	http_setup(t);
 	t->req.headers = NULL;
@@ -400,7 +392,7 @@ http_attempt_done(struct http_transfer *t, CURLcode rc)
 		if (t->req.on_retry != NULL)
 			t->req.on_retry(t->res.attempts, wait, why, t->req.arg);
 		http_attempt_reset(t);
-		t->retry_at = http_now_ms() + wait;
+		t->retry_at = clock_ms() + wait;
 		return;
 	}
 	if (rc == CURLE_OPERATION_TIMEDOUT && strncmp(t->errbuf, "Operation too slow", 18) == 0)
@@ -435,7 +427,7 @@ static void
 http_housekeeping(struct http *h)
 {
 	struct http_transfer *t, *next;
-	int64_t now = http_now_ms();
+	int64_t now = clock_ms();
 
 	for (t = h->list; t != NULL; t = next) {
 		next = t->next;
@@ -450,7 +442,7 @@ int
 http_poll(struct http *h, struct pollfd *fds, unsigned int nfds, int timeout_ms)
 {
 	struct curl_waitfd *w = nfds > 0 ? xcalloc(nfds, sizeof *w) : NULL;
-	long retry = http_next_retry(h, http_now_ms());
+	long retry = http_next_retry(h, clock_ms());
 	struct http_transfer *t;
 	CURLMsg *msg;
 	unsigned int i;

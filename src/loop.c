@@ -4,9 +4,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "http.h"
 #include "loop.h"
 
@@ -130,15 +130,6 @@ loop_on_signal(struct loop *l, loop_signal_fn fn, void *arg)
 	l->signal_arg = arg;
 }
 
-static int64_t
-loop_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 loop_add_timer(struct loop *l, int interval_ms, void (*fn)(void *arg), void *arg)
 {
@@ -147,7 +138,7 @@ loop_add_timer(struct loop *l, int interval_ms, void (*fn)(void *arg), void *arg
 	for (i = 0; i < LOOP_MAX_TIMERS; i++)
 		if (l->timers[i].ms == 0) {
 			l->timers[i].ms = interval_ms > 0 ? interval_ms : 1;
-			l->timers[i].due = loop_now() + l->timers[i].ms;
+			l->timers[i].due = clock_ms() + l->timers[i].ms;
 			l->timers[i].fn = fn;
 			l->timers[i].arg = arg;
 			return i;
@@ -166,7 +157,7 @@ loop_remove_timer(struct loop *l, int id)
 static int
 loop_timeout(struct loop *l)
 {
-	int64_t now = loop_now(), next = -1;
+	int64_t now = clock_ms(), next = -1;
 	int i;
 
 	for (i = 0; i < LOOP_MAX_TIMERS; i++) {

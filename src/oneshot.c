@@ -3,9 +3,9 @@
 
 #include <cjson/cJSON.h>
 #include <signal.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "api.h"
 #include "buf.h"
 #include "cmd.h"
@@ -32,15 +32,6 @@ struct oneshot {
 	int signal;			/* the signal that interrupted, or 0 */
 	int64_t t0;
 };
-
-static int64_t
-oneshot_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- the prompt ------------------------------------------------------------ */
 
@@ -223,6 +214,12 @@ oneshot_on_content(const char *text, size_t len, void *arg)
 		text_sanitize(&o->san, text, len, &o->scratch);
 		oneshot_emit(o, o->scratch.data, o->scratch.len);
 	}
+}
+
+/* After each round of the loop: what arrived goes out in one write. */
+static void
+oneshot_idle(void *arg)
+{
 	fflush(stdout);
 }
 
@@ -322,7 +319,7 @@ oneshot_print_usage(struct oneshot *o)
 	if (o->app->quiet || o->app->json)
 		return;
 	fprintf(stderr, "%s[%s, %.1f s", o->err_color ? "\033[2m" : "", r->model,
-	    (double)(oneshot_now() - o->t0) / 1000);
+	    (double)(clock_ms() - o->t0) / 1000);
 	if (r->has_usage)
 		fprintf(stderr, ", %ld prompt + %ld completion tokens", r->usage.prompt_tokens,
 		    r->usage.completion_tokens);
@@ -403,11 +400,12 @@ oneshot_run(struct app *app, int argc, char **argv)
 	}
 	o.loop = loop_new();
 	loop_on_signal(o.loop, oneshot_on_signal, &o);
+	loop_set_idle(o.loop, oneshot_idle, &o);
 	if (isatty(STDERR_FILENO) && !app->quiet && !app->json) {
 		fprintf(stderr, "waiting for %s...", config_get(&app->cfg, CONFIG_MODEL));
 		o.waiting_shown = true;
 	}
-	o.t0 = oneshot_now();
+	o.t0 = clock_ms();
 	if ((o.x = exchange_start(o.loop, &p, &cb, &cause)) == NULL) {
 		oneshot_clear_waiting(&o);
 		app_error("%s; nothing was sent", cause);

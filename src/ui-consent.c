@@ -11,11 +11,11 @@
  */
 #include "common.h"
 
+#include "clock.h"
 #include "ui-consent.h"
 
 #include <curses.h>
 #include <strings.h>
-#include <time.h>
 
 #include "cmd.h"
 #include "text.h"
@@ -50,17 +50,6 @@ static const struct ui_screen consent_summary_screen = {
 };
 
 /* ---- helpers ----------------------------------------------------------- */
-
-/* Milliseconds since the consent screens opened. */
-static int64_t
-consent_ms(const struct ui_consent *c)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (int64_t)(t1.tv_sec - c->t0.tv_sec) * 1000 +
-	    (t1.tv_nsec - c->t0.tv_nsec) / 1000000;
-}
 
 /* How far into the text byte off is, in percent. */
 int
@@ -394,7 +383,7 @@ consent_event(struct ui_consent *c, const char *kind, const char *method, const 
 		.method = xstrdup(method),
 		.age_answer = age != NULL ? xstrdup(age) : NULL,
 		.shown_bytes = (int64_t)c->shown,
-		.duration_ms = consent_ms(c),
+		.duration_ms = clock_ms() - c->t0,
 		.viewer = consent_viewer(c),
 		.detail = detail != NULL ? xstrdup(detail) : NULL,
 	};
@@ -864,7 +853,7 @@ ui_consent_new(struct ui *ui, struct consent_current *cur, struct consent_status
 	c->arg = arg;
 	c->match = CONSENT_NONE;
 	c->cur_y = -1;
-	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	c->t0 = clock_ms();
 	return c;
 }
 
@@ -893,7 +882,7 @@ void
 ui_consent_open(struct ui_consent *c)
 {
 	c->esc = CONSENT_ESC_NONE;
-	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	c->t0 = clock_ms();
 	c->saw_text = c->saw_changes = false;
 	c->shown = 0;
 	c->from_chat = false;

@@ -118,12 +118,6 @@ ui_size(struct ui *ui, int *rows, int *cols)
 	getmaxyx(stdscr, *rows, *cols);
 }
 
-bool
-ui_color(struct ui *ui)
-{
-	return ui->color;
-}
-
 int
 ui_attr(struct ui *ui, enum ui_role role)
 {

@@ -519,21 +519,7 @@ collect(const struct consent_event *ev, void *arg)
 
 	assert_true(c->n < nitems(c->ev));
 	d = &c->ev[c->n++];
-	*d = *ev;
-#define DUP(x) d->x = ev->x != NULL ? xstrdup(ev->x) : NULL
-	DUP(kind);
-	DUP(terms_sha256);
-	DUP(terms_date);
-	DUP(method);
-	DUP(age_answer);
-	DUP(at);
-	DUP(os_user);
-	DUP(client_version);
-	DUP(viewer);
-	DUP(detail);
-	DUP(prev_hash);
-	DUP(hash);
-#undef DUP
+	consent_event_copy(d, ev);
 	return 0;
 }
 
