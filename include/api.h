@@ -1,6 +1,7 @@
 /*
  * api.h: the OpenAI-compatible chat-completions wire format. Pure: builds
- * request JSON and turns response JSON into deltas; no I/O.
+ * request JSON, turns response JSON into deltas, classifies errors and splits
+ * reasoning sent inline in the content; no I/O.
  *
  * Handles DashScope (reasoning in delta.reasoning_content, error codes as
  * strings), Ollama (delta.reasoning, repeated role), llama.cpp (integer
@@ -12,6 +13,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "buf.h"
 
 enum api_role {
 	API_SYSTEM,
@@ -109,8 +112,8 @@ int api_error_parse(const char *body, size_t len, struct api_error *e);
 /*
  * Is this error a content-safety rejection? True when the code or the type is
  * data_inspection_failed (DashScope; gateways spell it DataInspectionFailed)
- * or content_filter (Azure), compared ignoring ASCII case and underscores.
- * The message is not looked at. Not retryable.
+ * or content_filter (Azure), compared ignoring ASCII case and the separators
+ * '_', '-' and '.'. The message is not looked at. Not retryable.
  */
 bool api_error_is_content_filter(const struct api_error *e);
 
@@ -120,6 +123,103 @@ bool api_error_is_content_filter(const struct api_error *e);
  * 429, is a rate limit and retryable.
  */
 bool api_error_is_quota(const struct api_error *e);
+
+/* What an error means for the user and for a retry. */
+enum api_error_class {
+	API_ERR_AUTH,		/* bad or missing key, no permission: exit 4 */
+	API_ERR_RATE_LIMIT,	/* too many requests: retryable */
+	API_ERR_OVERLOAD,	/* server busy/unavailable/internal error: retryable */
+	API_ERR_QUOTA,		/* quota/billing exhausted: not retryable */
+	API_ERR_FILTER,		/* content-safety rejection: not retryable */
+	API_ERR_OTHER,		/* anything else: not retryable */
+};
+
+/*
+ * Classify an error, the same way for an HTTP error status and for an error
+ * object inside a 200 event stream. status is the HTTP status the error came
+ * with, or 0 for an error inside a stream; e may be NULL (a body that was not
+ * an API error: then only the status counts).
+ *
+ * In order, the first rule that holds decides:
+ *  1. api_error_is_content_filter(): FILTER; api_error_is_quota(): QUOTA.
+ *  2. The code, then the type, compared as above:
+ *     AUTH: invalid_api_key, authentication_error, permission_error,
+ *       permission_denied, unauthorized, invalid_authentication, and
+ *       accessdenied* (DashScope's AccessDenied.Unpurchased);
+ *     RATE_LIMIT: limit_requests, rate_limit_exceeded, rate_limit_error,
+ *       requests (OpenAI's type), too_many_requests, and throttling*;
+ *     OVERLOAD: server_error, internal_error and internalerror*,
+ *       service_unavailable, overloaded, overloaded_error, engine_overloaded,
+ *       timeout, bad_gateway.
+ *  3. The status: the given one when it is 400 to 599, else an all-digit code
+ *     (llama.cpp, vLLM and OpenRouter send "401", "429", 502): 401 and 403
+ *     AUTH; 429 RATE_LIMIT; 408, 409, 500, 502, 503, 504 and 529 OVERLOAD.
+ *  4. OTHER.
+ */
+enum api_error_class api_error_classify(const struct api_error *e, long status);
+
+/* Is an error of class c worth retrying (RATE_LIMIT and OVERLOAD)? */
+bool api_error_class_retryable(enum api_error_class c);
+
+/*
+ * The class as a short lowercase name: "auth", "rate-limit", "overload",
+ * "quota", "filter", "other". Static; never NULL.
+ */
+const char *api_error_class_name(enum api_error_class c);
+
+/*
+ * Reasoning inline in the content: servers without a reasoning parser (vLLM
+ * without --reasoning-parser, llama.cpp --reasoning-format none, some Ollama
+ * set-ups) send it as a leading "<think>...</think>" block in content.
+ *
+ * The rules, for a stream and for stored text alike:
+ *  - Only a block at the very start counts, after at most
+ *    API_THINK_SPACE_MAX bytes of whitespace (space, tab, CR, LF), which are
+ *    dropped. The opening tag is exactly "<think>"; a "<think>" anywhere else
+ *    is ordinary content.
+ *  - Everything up to "</think>" is reasoning; the tags appear nowhere.
+ *    Whitespace right after "</think>" is dropped; the rest is the answer,
+ *    passed on unchanged (a second "<think>" in it too).
+ *  - Without a leading block every byte is content, unchanged and in order.
+ *    Bytes are held back only while they could still begin "<think>" or, in
+ *    the block, "</think>".
+ */
+#define API_THINK_SPACE_MAX 32
+
+/* The splitter's state: embedded, set up by api_think_init(); no release. */
+struct api_think {
+	int	state;		/* private, as are the rest */
+	char	space[API_THINK_SPACE_MAX];	/* leading whitespace held back */
+	size_t	nspace;
+	size_t	ntag;		/* bytes of "<think>" or "</think>" matched so far */
+};
+
+/* Set t up for the start of a new content stream. */
+void api_think_init(struct api_think *t);
+
+/*
+ * Split one content delta s[0..len), cut anywhere (a tag may arrive one byte
+ * at a time): append the answer's bytes to content and the reasoning's bytes
+ * to reasoning; either may get nothing. A buffer at its cap drops what does
+ * not fit (buf_add fails).
+ */
+void api_think_feed(struct api_think *t, const char *s, size_t len, struct buf *content,
+    struct buf *reasoning);
+
+/*
+ * The content ended: flush what is held back (an unfinished "<thi" and the
+ * whitespace before it are content; an unclosed block stays reasoning, as
+ * does an unfinished "</thi" in it). t is then as after api_think_init().
+ */
+void api_think_finish(struct api_think *t, struct buf *content, struct buf *reasoning);
+
+/*
+ * The same rules for text already whole: returns the offset at which the
+ * answer begins (0 when there is no leading block, len when the block is
+ * unclosed or nothing follows it). *roff and *rlen (each may be NULL) get the
+ * offset and length of the reasoning, 0 and 0 without a block.
+ */
+size_t api_think_skip(const char *s, size_t len, size_t *roff, size_t *rlen);
 
 /*
  * Model ids from a /models response ({"data": [{"id": ...}, ...]}), in order:

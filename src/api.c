@@ -402,30 +402,40 @@ api_error_parse(const char *body, size_t len, struct api_error *e)
 	return found ? 0 : -1;
 }
 
-/* Does s equal word, ignoring ASCII case and underscores? word is lowercase. */
+/* Is c a separator that codes are compared without? */
 static bool
-api_code_is(const char *s, const char *word)
+api_code_sep(char c)
+{
+	return c == '_' || c == '-' || c == '.';
+}
+
+/*
+ * Does s match word, ignoring ASCII case and the separators '_', '-' and '.'?
+ * word is lowercase without separators. With prefix, s may go on after word.
+ */
+static bool
+api_code_match(const char *s, const char *word, bool prefix)
 {
 	if (s == NULL)
 		return false;
 	for (;; s++) {
-		if (*s == '_')
+		if (api_code_sep(*s))
 			continue;
+		if (*word == '\0')
+			return prefix || *s == '\0';
 		if (tolower((unsigned char)*s) != *word)
 			return false;
-		if (*s == '\0')
-			return true;
 		word++;
 	}
 }
 
-/* Does the code or the type of e match word (see api_code_is)? */
+/* Does the code or the type of e match word exactly (see api_code_match)? */
 static bool
 api_error_is(const struct api_error *e, const char *word)
 {
 	if (e == NULL)
 		return false;
-	return api_code_is(e->code, word) || api_code_is(e->type, word);
+	return api_code_match(e->code, word, false) || api_code_match(e->type, word, false);
 }
 
 bool
@@ -438,6 +448,319 @@ bool
 api_error_is_quota(const struct api_error *e)
 {
 	return api_error_is(e, "insufficientquota");
+}
+
+/* Codes and types that decide an error's class, normalised for api_code_match. */
+static const struct {
+	const char		*word;
+	bool			 prefix;
+	enum api_error_class	 class;
+} api_error_words[] = {
+	{ "invalidapikey", false, API_ERR_AUTH },
+	{ "authenticationerror", false, API_ERR_AUTH },
+	{ "permissionerror", false, API_ERR_AUTH },
+	{ "permissiondenied", false, API_ERR_AUTH },
+	{ "unauthorized", false, API_ERR_AUTH },
+	{ "invalidauthentication", false, API_ERR_AUTH },
+	{ "accessdenied", true, API_ERR_AUTH },
+	{ "limitrequests", false, API_ERR_RATE_LIMIT },
+	{ "ratelimitexceeded", false, API_ERR_RATE_LIMIT },
+	{ "ratelimiterror", false, API_ERR_RATE_LIMIT },
+	{ "requests", false, API_ERR_RATE_LIMIT },
+	{ "toomanyrequests", false, API_ERR_RATE_LIMIT },
+	{ "throttling", true, API_ERR_RATE_LIMIT },
+	{ "servererror", false, API_ERR_OVERLOAD },
+	{ "internalerror", true, API_ERR_OVERLOAD },
+	{ "serviceunavailable", false, API_ERR_OVERLOAD },
+	{ "overloaded", false, API_ERR_OVERLOAD },
+	{ "overloadederror", false, API_ERR_OVERLOAD },
+	{ "engineoverloaded", false, API_ERR_OVERLOAD },
+	{ "timeout", false, API_ERR_OVERLOAD },
+	{ "badgateway", false, API_ERR_OVERLOAD },
+};
+
+/* The class a code or type names (api_error_words), or API_ERR_OTHER. */
+static enum api_error_class
+api_error_word_class(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(api_error_words); i++) {
+		if (api_code_match(s, api_error_words[i].word, api_error_words[i].prefix))
+			return api_error_words[i].class;
+	}
+	return API_ERR_OTHER;
+}
+
+/* An all-digit code (llama.cpp's 500, OpenRouter's 502) as a number, else 0. */
+static long
+api_code_status(const char *code)
+{
+	long	n = 0;
+	size_t	i;
+
+	if (code == NULL || *code == '\0' || strlen(code) > 3)
+		return 0;
+	for (i = 0; code[i] != '\0'; i++) {
+		if (code[i] < '0' || code[i] > '9')
+			return 0;
+		n = n * 10 + (code[i] - '0');
+	}
+	return n;
+}
+
+/* The class an HTTP status stands for. */
+static enum api_error_class
+api_status_class(long status)
+{
+	switch (status) {
+	case 401:
+	case 403:
+		return API_ERR_AUTH;
+	case 429:
+		return API_ERR_RATE_LIMIT;
+	case 408:
+	case 409:
+	case 500:
+	case 502:
+	case 503:
+	case 504:
+	case 529:
+		return API_ERR_OVERLOAD;
+	}
+	return API_ERR_OTHER;
+}
+
+enum api_error_class
+api_error_classify(const struct api_error *e, long status)
+{
+	enum api_error_class c;
+
+	if (api_error_is_content_filter(e))
+		return API_ERR_FILTER;
+	if (api_error_is_quota(e))
+		return API_ERR_QUOTA;
+	if (e != NULL) {
+		if ((c = api_error_word_class(e->code)) != API_ERR_OTHER)
+			return c;
+		if ((c = api_error_word_class(e->type)) != API_ERR_OTHER)
+			return c;
+	}
+	if ((status < 400 || status > 599) && e != NULL)
+		status = api_code_status(e->code);
+	return api_status_class(status);
+}
+
+bool
+api_error_class_retryable(enum api_error_class c)
+{
+	return c == API_ERR_RATE_LIMIT || c == API_ERR_OVERLOAD;
+}
+
+const char *
+api_error_class_name(enum api_error_class c)
+{
+	switch (c) {
+	case API_ERR_AUTH:
+		return "auth";
+	case API_ERR_RATE_LIMIT:
+		return "rate-limit";
+	case API_ERR_OVERLOAD:
+		return "overload";
+	case API_ERR_QUOTA:
+		return "quota";
+	case API_ERR_FILTER:
+		return "filter";
+	case API_ERR_OTHER:
+		break;
+	}
+	return "other";
+}
+
+/* ---- inline reasoning ------------------------------------------------------ */
+
+/* Where the splitter is: see struct api_think. */
+enum {
+	API_THINK_LEAD,		/* at the start: holding whitespace and part of <think> */
+	API_THINK_IN,		/* in the block: holding part of </think> */
+	API_THINK_AFTER,	/* after </think>: dropping whitespace */
+	API_THINK_BODY,		/* the answer, or content without a block: passing on */
+};
+
+static const char api_think_open[] = "<think>";
+static const char api_think_close[] = "</think>";
+#define API_THINK_OPEN_LEN (sizeof api_think_open - 1)
+#define API_THINK_CLOSE_LEN (sizeof api_think_close - 1)
+
+/* Is c whitespace that may come before <think> or after </think>? */
+static bool
+api_think_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+void
+api_think_init(struct api_think *t)
+{
+	memset(t, 0, sizeof *t);
+	t->state = API_THINK_LEAD;
+}
+
+/* Not a block after all: pass on what was held back as content. */
+static void
+api_think_unhold(struct api_think *t, struct buf *content)
+{
+	buf_add(content, t->space, t->nspace);
+	buf_add(content, api_think_open, t->ntag);
+	t->nspace = t->ntag = 0;
+	t->state = API_THINK_BODY;
+}
+
+/* At the start: hold whitespace and <think>. Returns the bytes used. */
+static size_t
+api_think_lead(struct api_think *t, const char *s, size_t len, struct buf *content)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (t->ntag == 0 && api_think_space(s[i]) && t->nspace < API_THINK_SPACE_MAX)
+			t->space[t->nspace++] = s[i];
+		else if (s[i] == api_think_open[t->ntag]) {
+			if (++t->ntag == API_THINK_OPEN_LEN) {
+				t->nspace = t->ntag = 0;
+				t->state = API_THINK_IN;
+				return i + 1;
+			}
+		} else {
+			api_think_unhold(t, content);
+			return i;	/* s[i] is the body's */
+		}
+	}
+	return len;
+}
+
+/* In the block: reasoning up to </think>. Returns the bytes used. */
+static size_t
+api_think_in(struct api_think *t, const char *s, size_t len, struct buf *reasoning)
+{
+	const char	*lt;
+	size_t		 i = 0, n;
+
+	while (i < len) {
+		if (s[i] == api_think_close[t->ntag]) {
+			i++;
+			if (++t->ntag == API_THINK_CLOSE_LEN) {
+				t->ntag = 0;
+				t->state = API_THINK_AFTER;
+				return i;
+			}
+		} else if (t->ntag != 0) {
+			/* "</think>" has one '<': what was matched is reasoning. */
+			buf_add(reasoning, api_think_close, t->ntag);
+			t->ntag = 0;
+		} else {
+			/* s[i] is not '<': pass on everything before the next one. */
+			lt = memchr(s + i, '<', len - i);
+			n = lt != NULL ? (size_t)(lt - (s + i)) : len - i;
+			buf_add(reasoning, s + i, n);
+			i += n;
+		}
+	}
+	return len;
+}
+
+/* After </think>: drop whitespace. Returns the bytes used. */
+static size_t
+api_think_after(struct api_think *t, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && api_think_space(s[i]); i++)
+		/* nothing */;
+	if (i < len)
+		t->state = API_THINK_BODY;
+	return i;
+}
+
+void
+api_think_feed(struct api_think *t, const char *s, size_t len, struct buf *content,
+    struct buf *reasoning)
+{
+	size_t n;
+
+	while (len > 0) {
+		switch (t->state) {
+		case API_THINK_LEAD:
+			n = api_think_lead(t, s, len, content);
+			break;
+		case API_THINK_IN:
+			n = api_think_in(t, s, len, reasoning);
+			break;
+		case API_THINK_AFTER:
+			n = api_think_after(t, s, len);
+			break;
+		default:
+			buf_add(content, s, len);
+			n = len;
+			break;
+		}
+		s += n;
+		len -= n;
+	}
+}
+
+void
+api_think_finish(struct api_think *t, struct buf *content, struct buf *reasoning)
+{
+	if (t->state == API_THINK_LEAD)
+		api_think_unhold(t, content);
+	else if (t->state == API_THINK_IN)
+		buf_add(reasoning, api_think_close, t->ntag);
+	api_think_init(t);
+}
+
+/* The offset of the first "</think>" in s[0..len), or len when there is none. */
+static size_t
+api_think_find_close(const char *s, size_t len)
+{
+	const char	*lt;
+	size_t		 i = 0;
+
+	while (i < len && (lt = memchr(s + i, '<', len - i)) != NULL) {
+		i = (size_t)(lt - s);
+		if (len - i >= API_THINK_CLOSE_LEN &&
+		    memcmp(s + i, api_think_close, API_THINK_CLOSE_LEN) == 0)
+			return i;
+		i++;
+	}
+	return len;
+}
+
+size_t
+api_think_skip(const char *s, size_t len, size_t *roff, size_t *rlen)
+{
+	size_t i = 0, start, end;
+
+	if (roff != NULL)
+		*roff = 0;
+	if (rlen != NULL)
+		*rlen = 0;
+	while (i < len && i < API_THINK_SPACE_MAX && api_think_space(s[i]))
+		i++;
+	if (len - i < API_THINK_OPEN_LEN || memcmp(s + i, api_think_open,
+	    API_THINK_OPEN_LEN) != 0)
+		return 0;
+	start = i + API_THINK_OPEN_LEN;
+	end = start + api_think_find_close(s + start, len - start);
+	if (roff != NULL)
+		*roff = start;
+	if (rlen != NULL)
+		*rlen = end - start;
+	if (end == len)
+		return len;
+	for (i = end + API_THINK_CLOSE_LEN; i < len && api_think_space(s[i]); i++)
+		/* nothing */;
+	return i;
 }
 
 int

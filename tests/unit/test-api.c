@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "api.h"
+#include "buf.h"
 #include "text.h"
 
 /* A string literal as pointer and length, so that it may hold NUL bytes. */
@@ -1141,6 +1142,560 @@ test_error_not_recognised(void **state)
 	assert_int_equal(api_error_parse(NULL, 0, &e), -1);
 }
 
+/* ---- error classes --------------------------------------------------------- */
+
+/* Classify an HTTP error body that must parse, received with status. */
+static enum api_error_class
+classify_body(const char *body, long status)
+{
+	struct api_error	 e;
+	enum api_error_class	 c;
+
+	assert_int_equal(error_parse(body, &e), 0);
+	c = api_error_classify(&e, status);
+	api_error_release(&e);
+	return c;
+}
+
+/* Classify the error object inside a chunk of a 200 stream (status 0). */
+static enum api_error_class
+classify_chunk(const char *json)
+{
+	struct api_delta	 d;
+	enum api_error_class	 c;
+
+	chunk_ok(json, &d);
+	assert_true(d.has_error);
+	c = api_error_classify(&d.error, 0);
+	api_delta_release(&d);
+	return c;
+}
+
+/* Classify an error made of just a code and a type (either may be NULL). */
+static enum api_error_class
+classify(const char *code, const char *type, long status)
+{
+	struct api_error e;
+
+	memset(&e, 0, sizeof e);
+	e.message = (char *)"m";
+	e.code = (char *)code;
+	e.type = (char *)type;
+	return api_error_classify(&e, status);
+}
+
+static void
+test_error_class_dashscope(void **state)
+{
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"Incorrect API key "
+	    "provided. \",\"type\":\"invalid_request_error\",\"param\":null,\"code\":"
+	    "\"invalid_api_key\"},\"request_id\":\"8d2c\"}", 401), API_ERR_AUTH);
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"Requests rate limit "
+	    "exceeded, please try again later.\",\"type\":\"limit_requests\",\"param\":null,"
+	    "\"code\":\"limit_requests\"},\"id\":\"chatcmpl-9\",\"request_id\":\"9\"}", 429),
+	    API_ERR_RATE_LIMIT);
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"You exceeded your current "
+	    "quota, please check your plan and billing details.\",\"type\":"
+	    "\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"},"
+	    "\"request_id\":\"a\"}", 429), API_ERR_QUOTA);
+	assert_int_equal(classify_body("{\"error\":{\"code\":\"data_inspection_failed\","
+	    "\"param\":null,\"message\":\"Input data may contain inappropriate content.\","
+	    "\"type\":\"data_inspection_failed\"},\"id\":\"chatcmpl-6b0e\"}", 400),
+	    API_ERR_FILTER);
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"<503> ServiceUnavailable: "
+	    "The service is temporarily unavailable.\",\"type\":\"ServiceUnavailable\","
+	    "\"param\":null,\"code\":\"ServiceUnavailable\"},\"request_id\":\"c\"}", 503),
+	    API_ERR_OVERLOAD);
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"An internal error has "
+	    "occured, please try again later or contact service support.\",\"type\":"
+	    "\"internal_error\",\"param\":null,\"code\":\"internal_error\"},"
+	    "\"request_id\":\"d\"}", 500), API_ERR_OVERLOAD);
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"Access to model denied. "
+	    "Please make sure you are eligible for using the model.\",\"type\":"
+	    "\"AccessDenied.Unpurchased\",\"param\":null,\"code\":"
+	    "\"AccessDenied.Unpurchased\"},\"request_id\":\"e\"}", 403), API_ERR_AUTH);
+	/* the native form; the same codes in a 200 stream */
+	assert_int_equal(classify_body("{\"code\":\"AccessDenied.Unpurchased\",\"message\":"
+	    "\"Access to model denied.\",\"request_id\":\"f\"}", 400), API_ERR_AUTH);
+	assert_int_equal(classify_body("{\"code\":\"Throttling.RateQuota\",\"message\":"
+	    "\"Requests rate limit exceeded.\",\"request_id\":\"g\"}", 400),
+	    API_ERR_RATE_LIMIT);
+	assert_int_equal(classify_body("{\"code\":\"InternalError.Algo\",\"message\":"
+	    "\"An internal error occurred.\",\"request_id\":\"h\"}", 400), API_ERR_OVERLOAD);
+	assert_int_equal(classify_chunk("{\"error\":{\"message\":\"Output data may contain "
+	    "inappropriate content.\",\"type\":\"data_inspection_failed\",\"param\":null,"
+	    "\"code\":\"data_inspection_failed\"},\"id\":\"chatcmpl-5d1e\"}"), API_ERR_FILTER);
+	assert_int_equal(classify_chunk("{\"error\":{\"message\":\"x\",\"type\":"
+	    "\"internal_error\",\"code\":\"internal_error\"},\"id\":\"chatcmpl-5e\"}"),
+	    API_ERR_OVERLOAD);
+}
+
+static void
+test_error_class_openai(void **state)
+{
+	assert_int_equal(classify_body("{\n    \"error\": {\n        \"message\": \"Rate limit "
+	    "reached for gpt-4o in organization org-x on requests per min (RPM): Limit 3, "
+	    "Used 3, Requested 1.\",\n        \"type\": \"requests\",\n        \"param\": "
+	    "null,\n        \"code\": \"rate_limit_exceeded\"\n    }\n}\n", 429),
+	    API_ERR_RATE_LIMIT);
+	assert_int_equal(classify("rate_limit_exceeded", "tokens", 429), API_ERR_RATE_LIMIT);
+	assert_int_equal(classify(NULL, "requests", 0), API_ERR_RATE_LIMIT);
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"You exceeded your current "
+	    "quota.\",\"type\":\"insufficient_quota\",\"param\":null,\"code\":null}}", 429),
+	    API_ERR_QUOTA);
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"The server had an error "
+	    "while processing your request. Sorry about that!\",\"type\":\"server_error\","
+	    "\"param\":null,\"code\":null}}", 500), API_ERR_OVERLOAD);
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"Incorrect API key "
+	    "provided: sk-abc.\",\"type\":\"invalid_request_error\",\"param\":null,"
+	    "\"code\":\"invalid_api_key\"}}", 401), API_ERR_AUTH);
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"The model `x` does not "
+	    "exist.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":"
+	    "\"model_not_found\"}}", 404), API_ERR_OTHER);
+	/* Anthropic-style types behind a gateway */
+	assert_int_equal(classify(NULL, "overloaded_error", 529), API_ERR_OVERLOAD);
+	assert_int_equal(classify(NULL, "rate_limit_error", 0), API_ERR_RATE_LIMIT);
+	assert_int_equal(classify(NULL, "authentication_error", 0), API_ERR_AUTH);
+	assert_int_equal(classify(NULL, "permission_error", 0), API_ERR_AUTH);
+}
+
+static void
+test_error_class_others(void **state)
+{
+	/* OpenRouter: in the stream, a string code or a numeric one */
+	assert_int_equal(classify_chunk("{\"id\":\"gen-1\",\"object\":\"chat.completion.chunk\","
+	    "\"created\":1735795200,\"model\":\"qwen/qwen3-8b\",\"provider\":\"Alibaba\","
+	    "\"error\":{\"code\":\"server_error\",\"message\":\"Provider disconnected "
+	    "unexpectedly\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},"
+	    "\"finish_reason\":\"error\"}]}"), API_ERR_OVERLOAD);
+	assert_int_equal(classify_chunk("{\"error\":{\"code\":502,\"message\":\"Provider "
+	    "returned error\"}}"), API_ERR_OVERLOAD);
+	assert_int_equal(classify_chunk("{\"error\":{\"code\":429,\"message\":\"Rate limit "
+	    "exceeded\"}}"), API_ERR_RATE_LIMIT);
+	assert_int_equal(classify_chunk("{\"error\":{\"code\":401,\"message\":\"No auth "
+	    "credentials found\"}}"), API_ERR_AUTH);
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"Insufficient credits\","
+	    "\"code\":402}}", 402), API_ERR_OTHER);
+
+	/* llama.cpp */
+	assert_int_equal(classify_body("{\"error\":{\"code\":500,\"message\":\"failed to "
+	    "decode\",\"type\":\"server_error\"}}", 500), API_ERR_OVERLOAD);
+	assert_int_equal(classify_chunk("{\"error\":{\"code\":500,\"message\":\"context "
+	    "shift is disabled\",\"type\":\"server_error\"}}"), API_ERR_OVERLOAD);
+	assert_int_equal(classify_body("{\"error\":{\"code\":401,\"message\":\"Invalid API "
+	    "Key\",\"type\":\"authentication_error\"}}", 401), API_ERR_AUTH);
+	assert_int_equal(classify_body("{\"error\":{\"code\":503,\"message\":\"Loading "
+	    "model\",\"type\":\"unavailable_error\"}}", 503), API_ERR_OVERLOAD);
+	assert_int_equal(classify_body("{\"error\":{\"code\":400,\"message\":\"bad\","
+	    "\"type\":\"invalid_request_error\"}}", 400), API_ERR_OTHER);
+
+	/* vLLM's top-level form */
+	assert_int_equal(classify_body("{\"object\":\"error\",\"message\":\"The model `foo` "
+	    "does not exist.\",\"type\":\"NotFoundError\",\"param\":null,\"code\":404}", 404),
+	    API_ERR_OTHER);
+	assert_int_equal(classify_chunk("{\"object\":\"error\",\"message\":\"busy\","
+	    "\"type\":\"ServiceUnavailableError\",\"param\":null,\"code\":503}"),
+	    API_ERR_OVERLOAD);
+
+	/* Ollama: code null, the type follows the status, so the status decides */
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"llama runner process has "
+	    "terminated\",\"type\":\"api_error\",\"param\":null,\"code\":null}}", 500),
+	    API_ERR_OVERLOAD);
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"model \\\"qwen3:8b\\\" not "
+	    "found, try pulling it first\",\"type\":\"not_found_error\",\"param\":null,"
+	    "\"code\":null}}", 404), API_ERR_OTHER);
+	assert_int_equal(classify_body("{\"error\":{\"message\":\"unauthorized\",\"type\":"
+	    "\"api_error\",\"param\":null,\"code\":null}}", 401), API_ERR_AUTH);
+	assert_int_equal(classify_body("{\"error\":\"server busy, please try again.  "
+	    "maximum pending requests exceeded\"}", 503), API_ERR_OVERLOAD);
+	assert_int_equal(classify_chunk("{\"error\":\"an error was encountered while "
+	    "running the model\"}"), API_ERR_OTHER);
+}
+
+static void
+test_error_class_words(void **state)
+{
+	static const struct {
+		const char		*word;
+		enum api_error_class	 class;
+	} words[] = {
+		{ "invalid_api_key", API_ERR_AUTH },
+		{ "InvalidApiKey", API_ERR_AUTH },
+		{ "authentication_error", API_ERR_AUTH },
+		{ "permission_error", API_ERR_AUTH },
+		{ "permission_denied", API_ERR_AUTH },
+		{ "PERMISSION-DENIED", API_ERR_AUTH },
+		{ "unauthorized", API_ERR_AUTH },
+		{ "Unauthorized", API_ERR_AUTH },
+		{ "AccessDenied", API_ERR_AUTH },
+		{ "AccessDenied.Unpurchased", API_ERR_AUTH },
+		{ "access_denied", API_ERR_AUTH },
+		{ "invalid_authentication", API_ERR_AUTH },
+		{ "limit_requests", API_ERR_RATE_LIMIT },
+		{ "rate_limit_exceeded", API_ERR_RATE_LIMIT },
+		{ "rate-limit-exceeded", API_ERR_RATE_LIMIT },
+		{ "RateLimitExceeded", API_ERR_RATE_LIMIT },
+		{ "rate_limit_error", API_ERR_RATE_LIMIT },
+		{ "requests", API_ERR_RATE_LIMIT },
+		{ "Throttling", API_ERR_RATE_LIMIT },
+		{ "Throttling.User", API_ERR_RATE_LIMIT },
+		{ "Throttling.AllocationQuota", API_ERR_RATE_LIMIT },
+		{ "too_many_requests", API_ERR_RATE_LIMIT },
+		{ "TooManyRequests", API_ERR_RATE_LIMIT },
+		{ "server_error", API_ERR_OVERLOAD },
+		{ "internal_error", API_ERR_OVERLOAD },
+		{ "InternalError", API_ERR_OVERLOAD },
+		{ "InternalError.Algo", API_ERR_OVERLOAD },
+		{ "service_unavailable", API_ERR_OVERLOAD },
+		{ "ServiceUnavailable", API_ERR_OVERLOAD },
+		{ "overloaded", API_ERR_OVERLOAD },
+		{ "overloaded_error", API_ERR_OVERLOAD },
+		{ "engine_overloaded", API_ERR_OVERLOAD },
+		{ "timeout", API_ERR_OVERLOAD },
+		{ "bad_gateway", API_ERR_OVERLOAD },
+		{ "insufficient_quota", API_ERR_QUOTA },
+		{ "insufficient-quota", API_ERR_QUOTA },
+		{ "data_inspection_failed", API_ERR_FILTER },
+		{ "data-inspection-failed", API_ERR_FILTER },
+		{ "content_filter", API_ERR_FILTER },
+		/* near misses */
+		{ "invalid_api_keys", API_ERR_OTHER },
+		{ "invalid_api", API_ERR_OTHER },
+		{ "access", API_ERR_OTHER },
+		{ "request", API_ERR_OTHER },
+		{ "requests_x", API_ERR_OTHER },
+		{ "xthrottling", API_ERR_OTHER },
+		{ "internal", API_ERR_OTHER },
+		{ "server", API_ERR_OTHER },
+		{ "timeouts", API_ERR_OTHER },
+		{ "invalid_request_error", API_ERR_OTHER },
+		{ "api_error", API_ERR_OTHER },
+		{ "Arrearage", API_ERR_OTHER },
+		{ "_", API_ERR_OTHER },
+		{ "", API_ERR_OTHER },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(words); i++) {
+		/* as the code, as the type, in a stream and with a neutral status */
+		assert_int_equal(classify(words[i].word, NULL, 0), words[i].class);
+		assert_int_equal(classify(NULL, words[i].word, 0), words[i].class);
+		assert_int_equal(classify(words[i].word, "api_error", 400), words[i].class);
+		assert_int_equal(classify("x", words[i].word, 418), words[i].class);
+	}
+}
+
+static void
+test_error_class_precedence(void **state)
+{
+	/* a word wins over the status */
+	assert_int_equal(classify("invalid_api_key", "invalid_request_error", 400),
+	    API_ERR_AUTH);
+	assert_int_equal(classify("insufficient_quota", NULL, 429), API_ERR_QUOTA);
+	assert_int_equal(classify(NULL, "insufficient_quota", 429), API_ERR_QUOTA);
+	assert_int_equal(classify("limit_requests", NULL, 503), API_ERR_RATE_LIMIT);
+	assert_int_equal(classify("server_error", NULL, 401), API_ERR_OVERLOAD);
+	/* the filter first, then the quota, then the code before the type */
+	assert_int_equal(classify("data_inspection_failed", "insufficient_quota", 401),
+	    API_ERR_FILTER);
+	assert_int_equal(classify("invalid_api_key", "content_filter", 429), API_ERR_FILTER);
+	assert_int_equal(classify("insufficient_quota", "invalid_api_key", 401),
+	    API_ERR_QUOTA);
+	assert_int_equal(classify("invalid_api_key", "server_error", 503), API_ERR_AUTH);
+	assert_int_equal(classify("server_error", "invalid_api_key", 401), API_ERR_OVERLOAD);
+	/* a word in the type wins over a numeric code and the status */
+	assert_int_equal(classify("500", "rate_limit_error", 500), API_ERR_RATE_LIMIT);
+
+	/* a numeric code counts only without an HTTP error status */
+	assert_int_equal(classify("429", NULL, 0), API_ERR_RATE_LIMIT);
+	assert_int_equal(classify("429", NULL, 200), API_ERR_RATE_LIMIT);
+	assert_int_equal(classify("503", "api_error", 0), API_ERR_OVERLOAD);
+	assert_int_equal(classify("401", NULL, 500), API_ERR_OVERLOAD);
+	assert_int_equal(classify("503", NULL, 400), API_ERR_OTHER);
+	assert_int_equal(classify("403", NULL, 0), API_ERR_AUTH);
+	/* and only when all digits */
+	assert_int_equal(classify("4290", NULL, 0), API_ERR_OTHER);
+	assert_int_equal(classify("0429", NULL, 0), API_ERR_OTHER);
+	assert_int_equal(classify("-401", NULL, 0), API_ERR_OTHER);
+	assert_int_equal(classify("401x", NULL, 0), API_ERR_OTHER);
+	assert_int_equal(classify("42.9", NULL, 0), API_ERR_OTHER);
+	assert_int_equal(classify("5e2", NULL, 0), API_ERR_OTHER);
+	assert_int_equal(classify("1e+300", NULL, 0), API_ERR_OTHER);
+	assert_int_equal(classify("429", "429", 0), API_ERR_RATE_LIMIT);
+	assert_int_equal(classify(NULL, "429", 0), API_ERR_OTHER);
+	assert_int_equal(classify(NULL, NULL, 0), API_ERR_OTHER);
+}
+
+static void
+test_error_class_status(void **state)
+{
+	static const struct {
+		long			 status;
+		enum api_error_class	 class;
+	} statuses[] = {
+		{ 0, API_ERR_OTHER }, { 200, API_ERR_OTHER }, { 400, API_ERR_OTHER },
+		{ 401, API_ERR_AUTH }, { 402, API_ERR_OTHER }, { 403, API_ERR_AUTH },
+		{ 404, API_ERR_OTHER }, { 408, API_ERR_OVERLOAD }, { 409, API_ERR_OVERLOAD },
+		{ 413, API_ERR_OTHER }, { 422, API_ERR_OTHER }, { 429, API_ERR_RATE_LIMIT },
+		{ 500, API_ERR_OVERLOAD }, { 501, API_ERR_OTHER }, { 502, API_ERR_OVERLOAD },
+		{ 503, API_ERR_OVERLOAD }, { 504, API_ERR_OVERLOAD }, { 505, API_ERR_OTHER },
+		{ 520, API_ERR_OTHER }, { 529, API_ERR_OVERLOAD }, { 599, API_ERR_OTHER },
+		{ 600, API_ERR_OTHER }, { -1, API_ERR_OTHER },
+	};
+	size_t i;
+
+	/* without an error object (an HTML page, an empty body) only the status counts */
+	for (i = 0; i < nitems(statuses); i++) {
+		assert_int_equal(api_error_classify(NULL, statuses[i].status),
+		    statuses[i].class);
+		assert_int_equal(classify(NULL, NULL, statuses[i].status), statuses[i].class);
+		assert_int_equal(classify(NULL, "api_error", statuses[i].status),
+		    statuses[i].class);
+	}
+}
+
+static void
+test_error_class_names(void **state)
+{
+	assert_string_equal(api_error_class_name(API_ERR_AUTH), "auth");
+	assert_string_equal(api_error_class_name(API_ERR_RATE_LIMIT), "rate-limit");
+	assert_string_equal(api_error_class_name(API_ERR_OVERLOAD), "overload");
+	assert_string_equal(api_error_class_name(API_ERR_QUOTA), "quota");
+	assert_string_equal(api_error_class_name(API_ERR_FILTER), "filter");
+	assert_string_equal(api_error_class_name(API_ERR_OTHER), "other");
+
+	assert_false(api_error_class_retryable(API_ERR_AUTH));
+	assert_true(api_error_class_retryable(API_ERR_RATE_LIMIT));
+	assert_true(api_error_class_retryable(API_ERR_OVERLOAD));
+	assert_false(api_error_class_retryable(API_ERR_QUOTA));
+	assert_false(api_error_class_retryable(API_ERR_FILTER));
+	assert_false(api_error_class_retryable(API_ERR_OTHER));
+}
+
+/* ---- inline reasoning -------------------------------------------------------- */
+
+/* One input of the splitter and what must come of it (each may hold NULs). */
+struct think_case {
+	const char	*in;
+	size_t		 len;
+	const char	*content;
+	size_t		 clen;
+	const char	*reasoning;
+	size_t		 rlen;
+};
+#define THINK(in, content, reasoning) { S(in), S(content), S(reasoning) }
+
+static const struct think_case think_cases[] = {
+	THINK("Hello, world.", "Hello, world.", ""),
+	THINK("", "", ""),
+	THINK("<think>Let me see.</think>\n\nThe answer is 4.", "The answer is 4.",
+	    "Let me see."),
+	/* Qwen3: newlines inside the block are reasoning */
+	THINK("<think>\nThe user asks 2+2.\n</think>\n\n4", "4", "\nThe user asks 2+2.\n"),
+	THINK(" \t\r\n\n<think>r</think>a", "a", "r"),
+	THINK("<think></think>answer", "answer", ""),
+	THINK("<think>a</think>\r\n\r\nb\r\n", "b\r\n", "a"),
+	THINK("<think>a</think> \t b  c ", "b  c ", "a"),
+	THINK("<think>a</think>   \n", "", "a"),
+	THINK("<think>a</think>", "", "a"),
+	THINK("<think>", "", ""),
+	/* an unfinished opening tag is content */
+	THINK("<thi", "<thi", ""),
+	THINK("<think", "<think", ""),
+	THINK("<", "<", ""),
+	THINK("\n\n", "\n\n", ""),
+	THINK("  <thi", "  <thi", ""),
+	THINK("\n<thx>", "\n<thx>", ""),
+	/* only a leading block counts, and only "<think>" exactly */
+	THINK("The tag <think> opens</think> a block.", "The tag <think> opens</think> a block.",
+	    ""),
+	THINK("x<think>y", "x<think>y", ""),
+	THINK("<<think>a</think>", "<<think>a</think>", ""),
+	THINK("<Think>a</Think>b", "<Think>a</Think>b", ""),
+	THINK("<thinking>a</thinking>b", "<thinking>a</thinking>b", ""),
+	THINK("< think>a</think>", "< think>a</think>", ""),
+	THINK("</think>answer", "</think>answer", ""),
+	THINK("<think>a</think>b<think>c</think>", "b<think>c</think>", "a"),
+	/* an unclosed block stays reasoning, an unfinished close tag too */
+	THINK("<think>still thinking", "", "still thinking"),
+	THINK("<think>unclosed </thi", "", "unclosed </thi"),
+	THINK("<think>x<", "", "x<"),
+	/* near misses of the close tag inside the block */
+	THINK("<think>a<b</thinkx><</think>c", "c", "a<b</thinkx><"),
+	THINK("<think>x<</</think>y", "y", "x<</"),
+	THINK("<think></</think>", "", "</"),
+	THINK("<think><think>nested</think>after</think>", "after</think>", "<think>nested"),
+	/* UTF-8 inside and after the block, and NUL bytes */
+	THINK("<think>让我想想。2+2=4</think>\n答案是四。", "答案是四。", "让我想想。2+2=4"),
+	THINK("\n<think>思考</think>\n\n🙂 好", "🙂 好", "思考"),
+	THINK("答案<think>不是</think>", "答案<think>不是</think>", ""),
+	THINK("<think>a\0b</think>c\0d", "c\0d", "a\0b"),
+	THINK("a\0<think>", "a\0<think>", ""),
+	/* at most API_THINK_SPACE_MAX (32) bytes of whitespace before the block */
+	THINK("                                <think>r</think>a", "a", "r"),
+	THINK("                                 <think>r</think>a",
+	    "                                 <think>r</think>a", ""),
+	THINK("                                  ", "                                  ", ""),
+};
+
+/* got must hold exactly want[0..len), NUL-terminated. */
+static void
+assert_buf_is(const struct buf *got, const char *want, size_t len)
+{
+	assert_int_equal(got->len, len);
+	assert_memory_equal(got->data, want, len);
+	assert_int_equal(got->data[got->len], '\0');
+}
+
+/*
+ * Run tc through a splitter fed in pieces cut at the offsets cuts[0..ncuts)
+ * (ascending), each piece an exactly sized heap copy, then finish.
+ */
+static void
+think_run(const struct think_case *tc, const size_t *cuts, size_t ncuts)
+{
+	struct api_think	 t;
+	struct buf		 content, reasoning;
+	size_t			 i, from = 0, to;
+	char			*piece;
+
+	api_think_init(&t);
+	buf_init(&content, 0);
+	buf_init(&reasoning, 0);
+	for (i = 0; i <= ncuts; i++) {
+		to = i < ncuts ? cuts[i] : tc->len;
+		piece = xmalloc(to - from + 1);
+		memcpy(piece, tc->in + from, to - from);
+		api_think_feed(&t, piece, to - from, &content, &reasoning);
+		free(piece);
+		from = to;
+	}
+	api_think_finish(&t, &content, &reasoning);
+	assert_buf_is(&content, tc->content, tc->clen);
+	assert_buf_is(&reasoning, tc->reasoning, tc->rlen);
+	buf_release(&content);
+	buf_release(&reasoning);
+}
+
+static void
+test_think_whole_and_bytes(void **state)
+{
+	size_t	i, j, cuts[128];
+
+	for (i = 0; i < nitems(think_cases); i++) {
+		assert_true(think_cases[i].len < nitems(cuts));
+		think_run(&think_cases[i], NULL, 0);
+		for (j = 0; j < think_cases[i].len; j++)
+			cuts[j] = j + 1;
+		think_run(&think_cases[i], cuts, think_cases[i].len);
+	}
+}
+
+static void
+test_think_split_everywhere(void **state)
+{
+	const struct think_case	*tc;
+	size_t			 i, a, b, cuts[2];
+
+	for (i = 0; i < nitems(think_cases); i++) {
+		tc = &think_cases[i];
+		/* one cut at each position, empty pieces included */
+		for (a = 0; a <= tc->len; a++) {
+			cuts[0] = a;
+			think_run(tc, cuts, 1);
+		}
+		/* two cuts at each pair of positions */
+		for (a = 0; a <= tc->len; a++) {
+			for (b = a; b <= tc->len; b++) {
+				cuts[0] = a;
+				cuts[1] = b;
+				think_run(tc, cuts, 2);
+			}
+		}
+	}
+}
+
+static void
+test_think_skip(void **state)
+{
+	const struct think_case	*tc;
+	struct buf		 answer, reasoning;
+	size_t			 i, off, roff, rlen;
+
+	for (i = 0; i < nitems(think_cases); i++) {
+		tc = &think_cases[i];
+		off = api_think_skip(tc->in, tc->len, &roff, &rlen);
+		assert_true(off <= tc->len);
+		assert_true(roff + rlen <= off);
+		if (off == 0)
+			assert_true(roff == 0 && rlen == 0);
+		buf_init(&answer, 0);
+		buf_init(&reasoning, 0);
+		buf_add(&answer, tc->in + off, tc->len - off);
+		buf_add(&reasoning, tc->in + roff, rlen);
+		assert_buf_is(&answer, tc->content, tc->clen);
+		assert_buf_is(&reasoning, tc->reasoning, tc->rlen);
+		buf_release(&answer);
+		buf_release(&reasoning);
+		assert_int_equal(api_think_skip(tc->in, tc->len, NULL, NULL), off);
+	}
+
+	off = api_think_skip(S("\n<think>abc</think>\n\nanswer"), &roff, &rlen);
+	assert_int_equal(off, 21);
+	assert_int_equal(roff, 8);
+	assert_int_equal(rlen, 3);
+	off = api_think_skip(S("<think>abc"), &roff, &rlen);
+	assert_int_equal(off, 10);
+	assert_int_equal(roff, 7);
+	assert_int_equal(rlen, 3);
+	assert_int_equal(api_think_skip(S("plain"), &roff, &rlen), 0);
+	assert_int_equal(roff, 0);
+	assert_int_equal(rlen, 0);
+	assert_int_equal(api_think_skip(NULL, 0, NULL, NULL), 0);
+}
+
+static void
+test_think_reuse(void **state)
+{
+	struct api_think	t;
+	struct buf		content, reasoning;
+
+	/* finish leaves the splitter ready for the next answer */
+	api_think_init(&t);
+	buf_init(&content, 0);
+	buf_init(&reasoning, 0);
+	api_think_feed(&t, S("<think>a</thi"), &content, &reasoning);
+	assert_int_equal(content.len, 0);
+	assert_string_equal(reasoning.data, "a");	/* "</thi" is held back */
+	api_think_finish(&t, &content, &reasoning);
+	assert_string_equal(reasoning.data, "a</thi");
+	api_think_feed(&t, S("  <think>b</think> c"), &content, &reasoning);
+	api_think_finish(&t, &content, &reasoning);
+	assert_string_equal(content.data, "c");
+	assert_string_equal(reasoning.data, "a</thib");
+
+	/* without a block, content passes on at once, except a possible tag start */
+	buf_reset(&content);
+	buf_reset(&reasoning);
+	api_think_feed(&t, S("Hi"), &content, &reasoning);
+	assert_string_equal(content.data, "Hi");
+	api_think_feed(&t, S(" <think>"), &content, &reasoning);
+	assert_string_equal(content.data, "Hi <think>");
+	api_think_finish(&t, &content, &reasoning);
+	api_think_feed(&t, S("\n<th"), &content, &reasoning);
+	assert_string_equal(content.data, "Hi <think>");
+	api_think_feed(&t, S("x"), &content, &reasoning);
+	assert_string_equal(content.data, "Hi <think>\n<thx");
+	assert_int_equal(reasoning.len, 0);
+	api_think_finish(&t, &content, &reasoning);
+	/* nothing fed: nothing out */
+	api_think_feed(&t, "", 0, &content, &reasoning);
+	api_think_finish(&t, &content, &reasoning);
+	assert_string_equal(content.data, "Hi <think>\n<thx");
+	buf_release(&content);
+	buf_release(&reasoning);
+}
+
 /* ---- /models --------------------------------------------------------------- */
 
 static int
@@ -1242,6 +1797,17 @@ main(void)
 		cmocka_unit_test(test_error_others),
 		cmocka_unit_test(test_error_not_recognised),
 		cmocka_unit_test(test_models),
+		cmocka_unit_test(test_error_class_dashscope),
+		cmocka_unit_test(test_error_class_openai),
+		cmocka_unit_test(test_error_class_others),
+		cmocka_unit_test(test_error_class_words),
+		cmocka_unit_test(test_error_class_precedence),
+		cmocka_unit_test(test_error_class_status),
+		cmocka_unit_test(test_error_class_names),
+		cmocka_unit_test(test_think_whole_and_bytes),
+		cmocka_unit_test(test_think_split_everywhere),
+		cmocka_unit_test(test_think_skip),
+		cmocka_unit_test(test_think_reuse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
