@@ -39,6 +39,7 @@ struct app_access {
 	char *key;		/* NULL for a keyless loopback endpoint */
 	char *key_origin;	/* "DASHSCOPE_API_KEY", "api_key_cmd of profile 'x'" */
 	char *auth_header;	/* "Authorization: Bearer ..." or NULL */
+	bool resolved;		/* app_access_get() succeeded */
 };
 
 /* The store, opened on first use; NULL with *cause on failure. */
@@ -58,9 +59,25 @@ const struct disclaimer_rules *app_disclaimers(struct app *app, char **cause);
 void app_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * Everything that must hold before anything is sent to the model endpoint:
- * the store opens, the current Terms load, the consent gate passes, a key is
- * found when the endpoint needs one. Returns 0, or an exit code after saying
+ * The consent gate, read afresh: the store opens, the daily terms_url check
+ * runs when due, the current Terms load and are accepted. Every request that
+ * carries a prompt passes it immediately before it is sent (exchange_start),
+ * and so does every feedback delivery. Returns 0, or EXIT_CONSENT (not
+ * accepted: never, changed, withdrawn, declined) or EXIT_USAGE (the store or
+ * the Terms cannot be read) with *cause saying why and what fixes it. It
+ * fails closed.
+ */
+int app_gate(struct app *app, char **cause);
+
+/*
+ * Resolve the endpoint's key and build its Authorization header (the one
+ * place that does). 0, or -1 with *cause; release acc either way.
+ */
+int app_access_get(struct app *app, struct app_access *acc, char **cause);
+
+/*
+ * For commands that talk to the endpoint outside a chat ('confab models'):
+ * app_gate(), then app_access_get(). Returns 0, or an exit code after saying
  * what is wrong (3 for consent, 2 for the rest).
  */
 int app_preflight(struct app *app, struct app_access *acc);

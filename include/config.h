@@ -30,6 +30,7 @@ enum config_key {
 	CONFIG_FEEDBACK_URL,
 	CONFIG_FEEDBACK_INCLUDE_EXCHANGE,
 	CONFIG_DISCLAIMERS_FILE,
+	CONFIG_CONTEXT_TOKENS,	/* the model's context window; unset: a default per model */
 	CONFIG_NKEYS
 };
 
@@ -69,6 +70,9 @@ const char *config_get(const struct config *cfg, enum config_key key);
 
 /* The setting's name in the config file ("base_url"). */
 const char *config_key_name(enum config_key key);
+
+/* base_url joined with a path below it ("chat/completions"), one '/' between (allocated). */
+char *config_url(const char *base, const char *path);
 
 /* Does the base URL point at this machine (localhost, 127.0.0.0/8, ::1)? */
 bool config_is_loopback(const char *url);

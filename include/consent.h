@@ -95,6 +95,14 @@ int consent_gate(struct store *st, const struct terms *current, char **cause);
 int consent_record(struct store *st, const struct terms *t, struct consent_event *ev, char **cause);
 
 /*
+ * Withdraw consent to the current Terms: a "withdraw" event with method.
+ * Returns 1 when recorded, 0 with *cause when there is no consent to
+ * withdraw (nothing recorded), -1 with *cause when recording failed.
+ */
+int consent_withdraw(struct store *st, const struct terms *current, const char *method,
+    char **cause);
+
+/*
  * Check the chain: each event's prev_hash is the hash of the one before and
  * its hash matches its contents; every accepted text is stored and hashes to
  * its name. Returns 0 with *count set, or -1 with *bad_id (0 when not about

@@ -3,10 +3,20 @@
  * in the store, and what went wrong. Shared by one-shot mode, the full-screen
  * UI and line mode, which only present it.
  *
- * The caller has passed app_preflight() (consent gate and key). Starting an
- * exchange stores the conversation (new or given) and the prompt before
- * anything is sent; the answer is saved as it streams, at least once a
- * second, and marked complete, incomplete, interrupted or error at the end.
+ * Starting an exchange passes the consent gate (app_gate(), read afresh:
+ * the one choke point every prompt goes through), then stores the
+ * conversation (new or given) and the prompt before anything is sent; the
+ * answer is saved as it streams, at least once a second, and marked
+ * complete, incomplete, interrupted or error at the end.
+ *
+ * A leading <think>...</think> block in the content is reasoning (api_think):
+ * it goes to on_reasoning and res.reasoning, never to the content.
+ *
+ * Errors map through one table (api_error_classify), whether they come as
+ * an HTTP status or as an error object inside a 200 stream: authentication
+ * exits 4; a rate limit or an overload before any text is retried like a
+ * 429 or a 503; after text, a passing error is a cut answer (exit 5, the
+ * partial answer kept); everything else exits 1.
  */
 #ifndef CONFAB_EXCHANGE_H
 #define CONFAB_EXCHANGE_H
@@ -24,7 +34,7 @@ struct loop;
 
 struct exchange_params {
 	struct app *app;			/* model, base URL, options */
-	const struct app_access *access;	/* borrowed: the key */
+	struct app_access *access;	/* borrowed: the key, resolved here when it is not yet */
 	bool log;				/* write to the store */
 	int64_t conversation;			/* continue this one; 0 starts a new one */
 	const char *prompt;			/* valid UTF-8 without NUL */
@@ -74,11 +84,14 @@ struct exchange_cb {
 };
 
 /*
- * Record the prompt and send it through the loop's transfers. Returns the
- * exchange, or NULL with *cause set (the store refused; nothing was sent).
+ * Pass the gate, resolve the key (once: p->access keeps it), record the
+ * prompt and send it through the loop's transfers. Returns 0 with *out set,
+ * or an exit code with *cause set and nothing sent: EXIT_CONSENT when the
+ * gate is closed, EXIT_USAGE when there is no key or the store or the Terms
+ * cannot be read.
  */
-struct exchange *exchange_start(struct loop *loop, const struct exchange_params *p,
-    const struct exchange_cb *cb, char **cause);
+int exchange_start(struct loop *loop, const struct exchange_params *p,
+    const struct exchange_cb *cb, struct exchange **out, char **cause);
 
 /* Stop: on_done follows with status "interrupted" (exit 130). */
 void exchange_cancel(struct exchange *x);
@@ -86,14 +99,6 @@ void exchange_cancel(struct exchange *x);
 bool exchange_done(const struct exchange *x);
 const struct exchange_result *exchange_result(const struct exchange *x);
 void exchange_free(struct exchange *x); /* NULL-safe; cancels a running one quietly */
-
-struct store_message;
-
-/*
- * Is a stored message a turn to send again when a conversation continues (a
- * prompt, or an answer that has text and did not fail)? Sets *role.
- */
-bool exchange_turn(const struct store_message *m, enum api_role *role);
 
 /* The retries an exchange makes before the first byte. */
 #define EXCHANGE_RETRIES 2

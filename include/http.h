@@ -60,14 +60,31 @@ struct http_request {
 	 * buffered in the result. NULL: buffer.
 	 */
 	bool (*on_headers)(long status, const char *content_type, void *arg);
-	/* Streamed body bytes. Return 0 to go on, non-zero to stop (HTTP_CANCELLED). */
+	/*
+	 * Streamed body bytes. Return HTTP_DATA_MORE to go on, HTTP_DATA_STOP to
+	 * stop (HTTP_CANCELLED), or HTTP_DATA_RETRY to stop this attempt and make
+	 * another like a failed one (backoff, on_retry) while retries are left,
+	 * else stop. on_retry is where the receiver forgets what the attempt sent.
+	 */
 	int (*on_data)(const char *data, size_t len, void *arg);
+	/*
+	 * May a non-2xx answer be retried (the body as it arrived)? NULL: 408,
+	 * 409, 429 and 5xx are. Asked only while retries are left and no
+	 * x-should-retry header decided it.
+	 */
+	bool (*retry_status)(long status, const char *body, size_t len, void *arg);
 	/* Before a retry: the attempt that failed (1-based), the wait and why. May be NULL. */
 	void (*on_retry)(int attempt, long wait_ms, const char *why, void *arg);
 	/* Exactly once, at the end; the result is valid only during the call. */
 	void (*on_done)(const struct http_result *res, void *arg);
 	void *arg;
 };
+
+/* What on_data returns. */
+enum { HTTP_DATA_MORE, HTTP_DATA_STOP, HTTP_DATA_RETRY };
+
+/* The backoff before retry n (1-based): min(0.5 * 2^(n-1), 8) s less up to 25% jitter, in ms. */
+long http_backoff_ms(int n);
 
 /* Process-wide set-up and tear-down (curl_global_*). */
 void http_global_init(void);

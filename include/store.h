@@ -71,7 +71,8 @@ struct store_message {
 	size_t content_len;
 	const char *reasoning;
 	const char *model;
-	const char *status;	/* "complete", "streaming", "incomplete", "interrupted", "error" */
+	const char *status;	/* "complete", "streaming", "incomplete", "interrupted", "error",
+				   "replaced" (a /retry superseded it) */
 	const char *finish_reason;
 	int64_t prompt_tokens;	/* -1 when unknown, as are the other numbers */
 	int64_t completion_tokens;
@@ -97,9 +98,19 @@ int64_t store_message_add(struct store *st, int64_t conversation, const char *ro
 /* Rewrite a message's content and outcome (by m->id). */
 int store_message_update(struct store *st, const struct store_message *m, char **cause);
 
-/* Call fn for each message of a conversation, oldest first; fn returns non-zero to stop. */
-int store_messages_each(struct store *st, int64_t conversation,
+/* Set a message's status alone ("replaced" when /retry supersedes an answer). */
+int store_message_set_status(struct store *st, int64_t id, const char *status, char **cause);
+
+/*
+ * Call fn for each message of a conversation (id, role, content, status and
+ * model only), oldest first or newest first; fn returns non-zero to stop, and
+ * rows after that are never read.
+ */
+int store_messages_each(struct store *st, int64_t conversation, bool newest_first,
     int (*fn)(const struct store_message *m, void *arg), void *arg, char **cause);
+
+/* How many complete answers a conversation holds, or -1 with *cause. */
+int64_t store_answers_count(struct store *st, int64_t conversation, char **cause);
 
 /* ---- conversation history (store-log.c) ------------------------------------ */
 

@@ -15,8 +15,8 @@ void ui_chat_free(struct ui_chat *c);
 
 struct ui_consent;
 
-/* The consent screens /terms opens (borrowed), and the version of the Terms. */
-void ui_chat_set_consent(struct ui_chat *c, struct ui_consent *consent, const char *short_hash);
+/* The consent screens /terms and the gate open (borrowed). */
+void ui_chat_set_consent(struct ui_chat *c, struct ui_consent *consent);
 
 /* Add a notice (or an error) to the transcript. */
 void ui_chat_say(struct ui_chat *c, const char *text, bool error);

@@ -50,11 +50,14 @@ void ui_consent_open(struct ui_consent *c);
 void ui_consent_view(struct ui_consent *c);
 
 /*
- * Withdraw consent: record a "withdraw" event and show the consent flow
- * again, so nothing can be sent until the user accepts anew. -1 with *cause
- * when there is no consent to withdraw or it could not be recorded (then
- * nothing changed).
+ * Read the current Terms and the consent state afresh (they may have changed
+ * while the UI was open: a withdrawal, a new version) and show the consent
+ * flow for them: "what changed" first when OUTDATED, else the summary. -1
+ * with *cause when the store or the Terms cannot be read (nothing changed).
  */
-int ui_consent_withdraw(struct ui_consent *c, char **cause);
+int ui_consent_reload(struct ui_consent *c, char **cause);
+
+/* The short version of the current Terms (borrowed). */
+const char *ui_consent_version(const struct ui_consent *c);
 
 #endif

@@ -60,40 +60,48 @@ app_error(const char *fmt, ...)
 }
 
 int
-app_preflight(struct app *app, struct app_access *acc)
+app_gate(struct app *app, char **cause)
 {
 	struct consent_current cur;
 	struct store *st;
+	int r;
+
+	if ((st = app_store(app, cause)) == NULL)
+		return EXIT_USAGE;
+	consent_daily_check(&app->cfg, st);
+	if (consent_current_load(&app->cfg, st, &cur, cause) != 0)
+		return EXIT_USAGE;
+	r = consent_gate(st, cur.terms, cause);
+	consent_current_release(&cur);
+	return r != 0 ? EXIT_CONSENT : 0;
+}
+
+int
+app_access_get(struct app *app, struct app_access *acc, char **cause)
+{
+	memset(acc, 0, sizeof *acc);
+	if (config_api_key(&app->cfg, &acc->key, &acc->key_origin, cause) != 0)
+		return -1;
+	if (acc->key != NULL)
+		acc->auth_header = xasprintf("Authorization: Bearer %s", acc->key);
+	acc->resolved = true;
+	return 0;
+}
+
+int
+app_preflight(struct app *app, struct app_access *acc)
+{
 	char *cause = NULL;
 	int r;
 
 	memset(acc, 0, sizeof *acc);
-	if ((st = app_store(app, &cause)) == NULL) {
-		app_error("%s", cause);
-		free(cause);
-		return EXIT_USAGE;
-	}
-	consent_daily_check(&app->cfg, st);
-	if (consent_current_load(&app->cfg, st, &cur, &cause) != 0) {
-		app_error("%s", cause);
-		free(cause);
-		return EXIT_USAGE;
-	}
-	r = consent_gate(st, cur.terms, &cause);
-	consent_current_release(&cur);
+	if ((r = app_gate(app, &cause)) == 0 && app_access_get(app, acc, &cause) != 0)
+		r = EXIT_USAGE;
 	if (r != 0) {
 		app_error("%s", cause);
 		free(cause);
-		return EXIT_CONSENT;
 	}
-	if (config_api_key(&app->cfg, &acc->key, &acc->key_origin, &cause) != 0) {
-		app_error("%s", cause);
-		free(cause);
-		return EXIT_USAGE;
-	}
-	if (acc->key != NULL)
-		acc->auth_header = xasprintf("Authorization: Bearer %s", acc->key);
-	return 0;
+	return r;
 }
 
 /* Overwrite a secret before freeing it. */

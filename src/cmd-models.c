@@ -28,7 +28,7 @@ cmd_models(struct app *app, int argc, char **argv)
 		return r;
 	hdrs[0] = acc.auth_header;
 	opts.timeout_s = strtol(config_get(&app->cfg, CONFIG_TIMEOUT), NULL, 10);
-	url = xasprintf("%s%smodels", base, base[strlen(base) - 1] == '/' ? "" : "/");
+	url = config_url(base, "models");
 	if (http_get(url, &opts, &res, &cause) != 0) {
 		app_error("%s", cause);
 		r = EXIT_NETWORK;

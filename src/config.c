@@ -42,6 +42,7 @@ static const struct config_entry {
 	[CONFIG_FEEDBACK_URL] = { "feedback_url", T_URL, NULL, 1 },
 	[CONFIG_FEEDBACK_INCLUDE_EXCHANGE] = { "feedback_include_exchange", T_BOOL, "no", 1 },
 	[CONFIG_DISCLAIMERS_FILE] = { "disclaimers_file", T_STRING, NULL, 1 },
+	[CONFIG_CONTEXT_TOKENS] = { "context_tokens", T_COUNT, NULL, 1 },
 };
 
 /* One "key = value" line of the config file. */
@@ -677,4 +678,12 @@ config_mkdir(const char *dir, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+char *
+config_url(const char *base, const char *path)
+{
+	size_t n = strlen(base);
+
+	return xasprintf("%s%s%s", base, n > 0 && base[n - 1] == '/' ? "" : "/", path);
 }

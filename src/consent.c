@@ -590,3 +590,30 @@ consent_daily_check(const struct config *cfg, struct store *st)
 		    url, f.short_hash, f.date_label);
 	consent_fetch_release(&f);
 }
+
+int
+consent_withdraw(struct store *st, const struct terms *current, const char *method,
+    char **cause)
+{
+	struct consent_event ev = {
+		.kind = xstrdup("withdraw"),
+		.method = xstrdup(method),
+		.shown_bytes = -1,
+		.duration_ms = -1,
+	};
+	struct consent_status cs;
+	int r = -1;
+
+	if (consent_status_get(st, current, &cs, cause) != 0)
+		goto out;
+	if (cs.state != CONSENT_ACCEPTED && cs.state != CONSENT_OUTDATED) {
+		*cause = xasprintf("there is no consent to withdraw (state %s); nothing is sent "
+		    "to the model", consent_state_name(cs.state));
+		r = 0;
+	} else if (consent_record(st, current, &ev, cause) == 0)
+		r = 1;
+	consent_status_release(&cs);
+out:
+	consent_event_release(&ev);
+	return r;
+}

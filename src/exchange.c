@@ -31,6 +31,9 @@ struct exchange {
 	bool finished;
 	bool has_error;			/* an error object arrived */
 	struct api_error error;
+	struct api_think think;		/* a leading <think> block in content is reasoning */
+	struct buf split_content;	/* what the splitter gave, per delta */
+	struct buf split_reasoning;
 	char *malformed;		/* why the stream could not be read */
 	char *prompt;			/* a copy, for the notices at the end */
 	const struct disclaimer_rules *rules;	/* the app's */
@@ -81,6 +84,28 @@ exchange_tick(void *arg)
 		exchange_save(x, "streaming", NULL);
 }
 
+/* Keep text of the answer (or its reasoning) and pass it on. */
+static void
+exchange_text(struct exchange *x, struct buf *b, const char *s, size_t len, bool reasoning)
+{
+	void (*fn)(const char *, size_t, void *) = reasoning ? x->cb.on_reasoning :
+	    x->cb.on_content;
+
+	if (len == 0)
+		return;
+	buf_add(b, s, len);
+	if (fn != NULL)
+		fn(s, len, x->cb.arg);
+}
+
+/* Pass on what the <think> splitter made of a content delta. */
+static void
+exchange_split(struct exchange *x)
+{
+	exchange_text(x, &x->res.reasoning, x->split_reasoning.data, x->split_reasoning.len, true);
+	exchange_text(x, &x->res.content, x->split_content.data, x->split_content.len, false);
+}
+
 /* Take one delta: keep it and pass the text on. */
 static void
 exchange_delta(struct exchange *x, struct api_delta *d)
@@ -101,15 +126,14 @@ exchange_delta(struct exchange *x, struct api_delta *d)
 		free(r->finish_reason);
 		r->finish_reason = xstrdup(d->finish_reason);
 	}
-	if (d->reasoning != NULL) {
-		buf_add(&r->reasoning, d->reasoning, strlen(d->reasoning));
-		if (x->cb.on_reasoning != NULL)
-			x->cb.on_reasoning(d->reasoning, strlen(d->reasoning), x->cb.arg);
-	}
+	if (d->reasoning != NULL)
+		exchange_text(x, &r->reasoning, d->reasoning, strlen(d->reasoning), true);
 	if (d->content != NULL) {
-		buf_add(&r->content, d->content, strlen(d->content));
-		if (x->cb.on_content != NULL)
-			x->cb.on_content(d->content, strlen(d->content), x->cb.arg);
+		buf_reset(&x->split_content);
+		buf_reset(&x->split_reasoning);
+		api_think_feed(&x->think, d->content, strlen(d->content), &x->split_content,
+		    &x->split_reasoning);
+		exchange_split(x);
 	}
 	if (d->has_error && !x->has_error) {
 		x->error = d->error;
@@ -153,6 +177,14 @@ exchange_on_headers(long status, const char *content_type, void *arg)
 	return content_type != NULL && strncasecmp(content_type, "text/event-stream", 17) == 0;
 }
 
+/* Could the attempt be made again: an error of a passing kind before any text? */
+static bool
+exchange_again(const struct exchange *x)
+{
+	return x->has_error && x->res.content.len == 0 && x->res.reasoning.len == 0 &&
+	    api_error_class_retryable(api_error_classify(&x->error, 0));
+}
+
 static int
 exchange_on_data(const char *data, size_t len, void *arg)
 {
@@ -162,7 +194,28 @@ exchange_on_data(const char *data, size_t len, void *arg)
 
 	if (r < 0)
 		x->malformed = cause;
-	return r != 0;
+	if (r > 0 && exchange_again(x))
+		return HTTP_DATA_RETRY;
+	return r != 0 ? HTTP_DATA_STOP : HTTP_DATA_MORE;
+}
+
+/* Forget what a failed attempt sent: the next one starts afresh. */
+static void
+exchange_attempt_reset(struct exchange *x)
+{
+	struct exchange_result *r = &x->res;
+
+	sse_free(x->sse);
+	x->sse = sse_new(EXCHANGE_LINE_MAX, exchange_event, x);
+	api_error_release(&x->error);
+	x->has_error = x->done_seen = false;
+	free(x->malformed);
+	x->malformed = NULL;
+	free(r->finish_reason);
+	r->finish_reason = NULL;
+	buf_reset(&r->content);
+	buf_reset(&r->reasoning);
+	api_think_init(&x->think);
 }
 
 static void
@@ -170,8 +223,41 @@ exchange_on_retry(int attempt, long wait_ms, const char *why, void *arg)
 {
 	struct exchange *x = arg;
 
+	exchange_attempt_reset(x);
 	if (x->cb.on_retry != NULL)
 		x->cb.on_retry(attempt, EXCHANGE_RETRIES + 1, wait_ms, why, x->cb.arg);
+}
+
+/* May a non-2xx answer be tried again? The one classification decides. */
+static bool
+exchange_retry_status(long status, const char *body, size_t len, void *arg)
+{
+	struct api_error e;
+	bool parsed = api_error_parse(body, len, &e) == 0;
+	bool again = api_error_class_retryable(api_error_classify(parsed ? &e : NULL, status));
+
+	if (parsed)
+		api_error_release(&e);
+	return again;
+}
+
+/* The exit code for an error of class c (one table for HTTP and in-stream errors). */
+static int
+exchange_error_exit(enum api_error_class c)
+{
+	return c == API_ERR_AUTH ? EXIT_AUTH : EXIT_PROVIDER;
+}
+
+/* " (code)" when the code says more than the status already does. */
+static void
+exchange_code(char *dst, size_t len, const struct api_error *e, long status)
+{
+	char st[24];
+
+	dst[0] = '\0';
+	snprintf(st, sizeof st, "%ld", status);
+	if (e != NULL && e->code != NULL && strcmp(e->code, st) != 0)
+		snprintf(dst, len, " %.50s", e->code);
 }
 
 /* Say why a non-2xx answer failed; set exit and message. */
@@ -181,28 +267,27 @@ exchange_status_error(struct exchange *x, const struct http_result *h)
 	struct exchange_result *r = &x->res;
 	struct api_error e;
 	bool parsed = api_error_parse(h->body.data, h->body.len, &e) == 0;
+	enum api_error_class c = api_error_classify(parsed ? &e : NULL, h->status);
 	const char *msg = parsed ? e.message : "no error message";
 	const char *origin = x->p.access->key_origin;
-	char code[64] = "";
+	char code[64];
 
-	if (parsed && e.code != NULL)
-		snprintf(code, sizeof code, " %.50s", e.code);
-	r->exit = EXIT_PROVIDER;
-	if (h->status == 401 || h->status == 403) {
+	exchange_code(code, sizeof code, parsed ? &e : NULL, h->status);
+	r->exit = exchange_error_exit(c);
+	if (c == API_ERR_AUTH)
 		r->message = xasprintf("authentication failed (HTTP %ld%s: %s); check the API key "
 		    "from %s", h->status, code, msg, origin != NULL ? origin :
 		    "nowhere (no key was sent)");
-		r->exit = EXIT_AUTH;
-	} else if (parsed && api_error_is_content_filter(&e)) {
+	else if (c == API_ERR_FILTER) {
 		r->message = xasprintf("the provider blocked this content (HTTP %ld%s): %s",
 		    h->status, code, msg);
 		r->blocked = true;
-	} else if (parsed && api_error_is_quota(&e))
+	} else if (c == API_ERR_QUOTA)
 		r->message = xasprintf("the provider refused: quota exhausted (HTTP %ld%s): %s",
 		    h->status, code, msg);
-	else if (h->status == 429)
-		r->message = xasprintf("rate limited by the provider (HTTP 429%s: %s) after %d "
-		    "attempts; wait and try again", code, msg, h->attempts);
+	else if (c == API_ERR_RATE_LIMIT)
+		r->message = xasprintf("rate limited by the provider (HTTP %ld%s: %s) after %d "
+		    "attempts; wait and try again", h->status, code, msg, h->attempts);
 	else if (h->status == 404)
 		r->message = xasprintf("HTTP 404%s from %s: %s; check --model ('%s') and "
 		    "--base-url", code, x->base_url, msg, x->model);
@@ -211,9 +296,43 @@ exchange_status_error(struct exchange *x, const struct http_result *h)
 		    x->base_url, h->content_type != NULL ? h->content_type : "no content type",
 		    h->attempts > 1 ? "; retries did not help" : "");
 	else
-		r->message = xasprintf("the provider failed (HTTP %ld%s): %s", h->status, code, msg);
+		r->message = xasprintf("the provider failed (HTTP %ld%s): %s%s", h->status, code, msg,
+		    h->attempts > 1 ? "; retries did not help" : "");
 	if (parsed)
 		api_error_release(&e);
+}
+
+/*
+ * An error object inside a 200 stream: the same exit code as the same error
+ * as an HTTP status; a passing error after part of the answer is a cut answer.
+ */
+static void
+exchange_stream_error(struct exchange *x, const struct http_result *h)
+{
+	struct exchange_result *r = &x->res;
+	const struct api_error *e = &x->error;
+	enum api_error_class c = api_error_classify(e, 0);
+	const char *origin = x->p.access->key_origin;
+	char code[64];
+
+	exchange_code(code, sizeof code, e, 0);
+	r->exit = exchange_error_exit(c);
+	r->status = "error";
+	r->blocked = c == API_ERR_FILTER;
+	if (c == API_ERR_AUTH)
+		r->message = xasprintf("authentication failed (in the stream%s: %s); check the API "
+		    "key from %s", code, e->message, origin != NULL ? origin :
+		    "nowhere (no key was sent)");
+	else if (api_error_class_retryable(c) && r->content.len > 0) {
+		r->message = xasprintf("the answer was cut off: the provider stopped with an error "
+		    "(%s%s): %s", api_error_class_name(c), code, e->message);
+		r->exit = EXIT_NETWORK;
+		r->status = "incomplete";
+	} else
+		r->message = xasprintf("the provider %s: %s%s%s%s%s", r->blocked ?
+		    "blocked the answer" : "stopped with an error", e->message,
+		    e->code != NULL ? " (" : "", e->code != NULL ? e->code : "",
+		    e->code != NULL ? ")" : "", h->attempts > 1 ? "; retries did not help" : "");
 }
 
 /* A 2xx body that was not an event stream: a whole response, or an error. */
@@ -245,13 +364,7 @@ exchange_classify(struct exchange *x, const struct http_result *h)
 		r->exit = EXIT_PROVIDER;
 		r->status = "error";
 	} else if (x->has_error && h->outcome != HTTP_STATUS) {
-		r->blocked = api_error_is_content_filter(&x->error);
-		r->message = xasprintf("the provider %s: %s%s%s%s", r->blocked ?
-		    "blocked the answer" : "stopped with an error", x->error.message,
-		    x->error.code != NULL ? " (" : "", x->error.code != NULL ? x->error.code : "",
-		    x->error.code != NULL ? ")" : "");
-		r->exit = EXIT_PROVIDER;
-		r->status = "error";
+		exchange_stream_error(x, h);
 	} else if (h->outcome == HTTP_CANCELLED) {
 		r->message = xstrdup("interrupted");
 		r->exit = EXIT_INTERRUPTED;
@@ -319,6 +432,10 @@ exchange_on_done(const struct http_result *h, void *arg)
 			x->done_seen = true;
 		buf_release(&left);
 	}
+	buf_reset(&x->split_content);
+	buf_reset(&x->split_reasoning);
+	api_think_finish(&x->think, &x->split_content, &x->split_reasoning);
+	exchange_split(x);
 	exchange_classify(x, h);
 	x->res.duration_ms = clock_ms() - x->t0;
 	exchange_disclaimers(x);
@@ -392,48 +509,19 @@ exchange_body(struct exchange *x)
 	return body;
 }
 
-struct exchange *
-exchange_start(struct loop *loop, const struct exchange_params *p, const struct exchange_cb *cb,
-    char **cause)
+/* The request as libcurl gets it, for x's prompt; starts the transfer. */
+static void
+exchange_send(struct exchange *x)
 {
-	struct exchange *x = xcalloc(1, sizeof *x);
-	const struct config *cfg = &p->app->cfg;
+	const struct config *cfg = &x->p.app->cfg;
 	const char *hdrs[5] = { "Content-Type: application/json", NULL, NULL, NULL, NULL };
 	struct http_request hr = { 0 };
-	char *url, *body, *warning;
+	char *url = config_url(x->base_url, "chat/completions"), *body = exchange_body(x);
 	size_t h = 1;
 
-	x->loop = loop;
-	x->p = *p;
-	x->cb = *cb;
-	x->timer = -1;
-	x->model = config_get(cfg, CONFIG_MODEL);
-	x->base_url = config_get(cfg, CONFIG_BASE_URL);
-	buf_init(&x->res.content, EXCHANGE_ANSWER_MAX);
-	buf_init(&x->res.reasoning, EXCHANGE_ANSWER_MAX);
-	x->res.model = xstrdup(x->model);
-	x->res.latency_ms = -1;
-	x->prompt = xstrdup(p->prompt);
-	x->rules = app_disclaimers(p->app, &warning);
-	if (warning != NULL) {
-		fprintf(stderr, "confab: warning: %s\n", warning);
-		free(warning);
-	}
-	if (p->log && (x->st = app_store(p->app, cause)) == NULL) {
-		exchange_free(x);
-		return NULL;
-	}
-	if (x->st != NULL && exchange_record_prompt(x, cause) != 0) {
-		exchange_free(x);
-		return NULL;
-	}
-	x->sse = sse_new(EXCHANGE_LINE_MAX, exchange_event, x);
-	body = exchange_body(x);
-	hdrs[h++] = p->stream ? "Accept: text/event-stream" : "Accept: application/json";
-	if (p->access->auth_header != NULL)
-		hdrs[h++] = p->access->auth_header;
-	url = xasprintf("%s%schat/completions", x->base_url,
-	    x->base_url[strlen(x->base_url) - 1] == '/' ? "" : "/");
+	hdrs[h++] = x->p.stream ? "Accept: text/event-stream" : "Accept: application/json";
+	if (x->p.access->auth_header != NULL)
+		hdrs[h++] = x->p.access->auth_header;
 	hr.url = url;
 	hr.body = body;
 	hr.body_len = strlen(body);
@@ -444,28 +532,63 @@ exchange_start(struct loop *loop, const struct exchange_params *p, const struct 
 	hr.max_body = (size_t)64 << 20;
 	hr.on_headers = exchange_on_headers;
 	hr.on_data = exchange_on_data;
+	hr.retry_status = exchange_retry_status;
 	hr.on_retry = exchange_on_retry;
 	hr.on_done = exchange_on_done;
 	hr.arg = x;
 	x->t0 = clock_ms();
-	x->timer = loop_add_timer(loop, EXCHANGE_FLUSH_MS, exchange_tick, x);
-	x->xfer = http_start(loop_http(loop), &hr);
+	x->timer = loop_add_timer(x->loop, EXCHANGE_FLUSH_MS, exchange_tick, x);
+	x->xfer = http_start(loop_http(x->loop), &hr);
 	free(url);
 	explicit_bzero(body, strlen(body));
 	free(body);
-	return x;
 }
 
-bool
-exchange_turn(const struct store_message *m, enum api_role *role)
+int
+exchange_start(struct loop *loop, const struct exchange_params *p, const struct exchange_cb *cb,
+    struct exchange **out, char **cause)
 {
-	if (strcmp(m->role, "user") == 0)
-		*role = API_USER;
-	else if (strcmp(m->role, "assistant") == 0)
-		*role = API_ASSISTANT;
-	else
-		return false;
-	return m->content_len > 0 && strcmp(m->status, "error") != 0;
+	struct exchange *x;
+	const struct config *cfg = &p->app->cfg;
+	char *warning;
+	int r;
+
+	*out = NULL;
+	if ((r = app_gate(p->app, cause)) != 0)	/* afresh, immediately before sending */
+		return r;
+	if (!p->access->resolved && app_access_get(p->app, p->access, cause) != 0) {
+		app_access_release(p->access);
+		return EXIT_USAGE;
+	}
+	x = xcalloc(1, sizeof *x);
+	x->loop = loop;
+	x->p = *p;
+	x->cb = *cb;
+	x->timer = -1;
+	x->model = config_get(cfg, CONFIG_MODEL);
+	x->base_url = config_get(cfg, CONFIG_BASE_URL);
+	buf_init(&x->res.content, EXCHANGE_ANSWER_MAX);
+	buf_init(&x->res.reasoning, EXCHANGE_ANSWER_MAX);
+	buf_init(&x->split_content, 0);
+	buf_init(&x->split_reasoning, 0);
+	api_think_init(&x->think);
+	x->res.model = xstrdup(x->model);
+	x->res.latency_ms = -1;
+	x->prompt = xstrdup(p->prompt);
+	x->rules = app_disclaimers(p->app, &warning);
+	if (warning != NULL) {
+		fprintf(stderr, "confab: warning: %s\n", warning);
+		free(warning);
+	}
+	if ((p->log && (x->st = app_store(p->app, cause)) == NULL) ||
+	    (x->st != NULL && exchange_record_prompt(x, cause) != 0)) {
+		exchange_free(x);
+		return EXIT_USAGE;
+	}
+	x->sse = sse_new(EXCHANGE_LINE_MAX, exchange_event, x);
+	exchange_send(x);
+	*out = x;
+	return 0;
 }
 
 void
@@ -510,6 +633,8 @@ exchange_free(struct exchange *x)
 	free(x->disclaimers);
 	buf_release(&r->content);
 	buf_release(&r->reasoning);
+	buf_release(&x->split_content);
+	buf_release(&x->split_reasoning);
 	free(r->message);
 	free(r->finish_reason);
 	free(r->model);

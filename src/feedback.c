@@ -606,27 +606,18 @@ feedback_lock(struct app *app, long wait_ms, char **cause)
 	return fd;
 }
 
-/* May ratings be sent? Only under accepted, current Terms. 0, or -1 with *cause. */
+/* May ratings be sent? Only through the gate, under accepted, current Terms. 0, or -1. */
 static int
-feedback_consent_ok(struct app *app, struct store *st, char **cause)
+feedback_consent_ok(struct app *app, char **cause)
 {
-	struct consent_current cur;
 	char *why = NULL;
-	int r;
 
-	if (consent_current_load(&app->cfg, st, &cur, &why) != 0) {
-		*cause = xasprintf("ratings are not sent: %s", why);
-		free(why);
-		return -1;
-	}
-	r = consent_gate(st, cur.terms, &why);
-	consent_current_release(&cur);
-	if (r != 0) {
-		*cause = xasprintf("ratings are sent only under accepted Terms, so they wait in "
-		    "the outbox: %s", why);
-		free(why);
-	}
-	return r;
+	if (app_gate(app, &why) == 0)
+		return 0;
+	*cause = xasprintf("ratings are sent only under accepted Terms, so they wait in the "
+	    "outbox: %s", why);
+	free(why);
+	return -1;
 }
 
 /* Should a failed attempt be tried again at once (within a sync run)? */
@@ -741,7 +732,7 @@ feedback_sync(struct app *app, const struct feedback_sync_opts *o,
 	}
 	if (url == NULL || rep->pending == 0)
 		return 0;
-	if (feedback_consent_ok(app, st, cause) != 0)
+	if (feedback_consent_ok(app, cause) != 0)
 		return EXIT_CONSENT;
 	if (o->message_id > 0 &&
 	    store_feedback_each(st, o->message_id, feedback_row_cb, &feedback_id, cause) != 0)
@@ -856,7 +847,7 @@ feedback_pump_tick(void *arg)
 		return;
 	if ((st = app_store(app, &cause)) == NULL ||
 	    store_feedback_outbox_count(st, &pending, &due, &cause) != 0 || due == 0 ||
-	    feedback_consent_ok(app, st, &cause) != 0 ||
+	    feedback_consent_ok(app, &cause) != 0 ||
 	    (feedback_pump.lock = feedback_lock(app, 0, &cause)) < 0) {
 		feedback_pump.lock = -1;
 		free(cause);

@@ -32,6 +32,7 @@ struct http_transfer {
 	bool streaming;
 	bool too_big;
 	bool stopped;		/* on_data asked to stop */
+	bool again;		/* on_data asked for a new attempt (HTTP_DATA_RETRY) */
 	char *retry_after;
 	char *retry_after_ms;
 	char *should_retry;
@@ -79,7 +80,8 @@ http_attempt_reset(struct http_transfer *t)
 	t->res.content_type = t->res.etag = t->res.last_modified = NULL;
 	t->retry_after = t->retry_after_ms = t->should_retry = NULL;
 	t->res.status = 0;
-	t->decided = t->streaming = t->too_big = t->stopped = false;
+	t->decided = t->streaming = t->too_big = t->stopped = t->again = false;
+	t->res.streamed = false;
 	t->errbuf[0] = '\0';
 }
 
@@ -152,7 +154,13 @@ http_write_cb(char *data, size_t size, size_t n, void *arg)
 		t->res.first_byte_ms = (long)(clock_ms() - t->started);
 	if (t->streaming) {
 		t->res.streamed = true;
-		if (t->req.on_data(data, len, t->req.arg) != 0) {
+		switch (t->req.on_data(data, len, t->req.arg)) {
+		case HTTP_DATA_MORE:
+			break;
+		case HTTP_DATA_RETRY:
+			t->again = true;
+			/* FALLTHROUGH */
+		default:
 			t->stopped = true;
 			return 0;
 		}
@@ -313,11 +321,20 @@ http_finish(struct http_transfer *t, enum http_outcome outcome, char *error)
 	http_transfer_free(t);
 }
 
+long
+http_backoff_ms(int n)
+{
+	double backoff = 0.5 * (double)(1L << (n - 1 < 10 ? n - 1 : 10));
+
+	if (backoff > 8)
+		backoff = 8;
+	return (long)(backoff * (1 - 0.25 * ((double)rand() / RAND_MAX)) * 1000);
+}
+
 /* The wait before retry number n (1-based), from the server's headers or backoff. */
 static long
 http_retry_wait(const struct http_transfer *t, int n)
 {
-	double backoff = 0.5 * (double)(1L << (n - 1 < 10 ? n - 1 : 10));
 	long ms;
 	time_t when;
 
@@ -335,9 +352,7 @@ http_retry_wait(const struct http_transfer *t, int n)
 		if (ms > 0 && ms <= HTTP_MAX_RETRY_WAIT_MS)
 			return ms;
 	}
-	if (backoff > 8)
-		backoff = 8;
-	return (long)(backoff * (1 - 0.25 * ((double)rand() / RAND_MAX)) * 1000);
+	return http_backoff_ms(n);
 }
 
 /* May this failed attempt be retried? why gets a short reason. */
@@ -346,6 +361,10 @@ http_retryable(const struct http_transfer *t, CURLcode rc, char *why, size_t len
 {
 	long s = t->res.status;
 
+	if (t->again && !t->cancelled && t->res.attempts <= t->req.max_retries) {
+		snprintf(why, len, "the server sent an error in the stream");
+		return true;
+	}
 	if (t->res.streamed || t->stopped || t->too_big || t->cancelled)
 		return false;
 	if (t->res.attempts > t->req.max_retries)
@@ -361,9 +380,9 @@ http_retryable(const struct http_transfer *t, CURLcode rc, char *why, size_t len
 		snprintf(why, len, "HTTP %ld", s);
 		return !http_is_2xx(s);
 	}
-	if (s == 429 && memmem(t->res.body.data, t->res.body.len, "insufficient_quota", 18) != NULL)
-		return false;
 	snprintf(why, len, "HTTP %ld", s);
+	if (t->req.retry_status != NULL)
+		return t->req.retry_status(s, t->res.body.data, t->res.body.len, t->req.arg);
 	return s == 408 || s == 409 || s == 429 || s >= 500;
 }
 
@@ -372,13 +391,15 @@ static void
 http_attempt_done(struct http_transfer *t, CURLcode rc)
 {
 	char why[CURL_ERROR_SIZE + 32];
+	bool retry;
 	long wait;
 
 	curl_multi_remove_handle(t->h->multi, t->easy);
 	t->in_multi = false;
 	if (rc == CURLE_OK && t->res.status == 0)
 		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->res.status);
-	if (t->cancelled || t->stopped) {
+	retry = http_retryable(t, rc, why, sizeof why);
+	if (!retry && (t->cancelled || t->stopped)) {
 		http_finish(t, HTTP_CANCELLED, NULL);
 		return;
 	}
@@ -387,7 +408,7 @@ http_attempt_done(struct http_transfer *t, CURLcode rc)
 		    t->res.body.max));
 		return;
 	}
-	if (http_retryable(t, rc, why, sizeof why)) {
+	if (retry) {
 		wait = http_retry_wait(t, t->res.attempts);
 		if (t->req.on_retry != NULL)
 			t->req.on_retry(t->res.attempts, wait, why, t->req.arg);

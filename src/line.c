@@ -23,6 +23,8 @@
 #include "consent.h"
 #include "disclaimer.h"
 #include "exchange.h"
+#include "review.h"
+#include "session.h"
 #include "feedback.h"
 #include "http.h"
 #include "line.h"
@@ -48,12 +50,6 @@ static const char line_keys[] =
 enum { LINE_PLAIN, LINE_BOLD, LINE_DIM };
 static const char *const line_sgr[] = { "\033[0m", "\033[0;1m", "\033[0;2m" };
 
-/* One earlier turn of the conversation, sent back with the next prompt. */
-struct line_turn {
-	enum api_role role;
-	char *text;
-};
-
 /* Light Markdown while an answer streams (colour only): bold, headings, code fences. */
 struct line_md {
 	bool bol;		/* at the start of a line, deciding what it is */
@@ -71,18 +67,8 @@ struct line_md {
 struct line {
 	struct app *app;
 	struct loop *loop;
-	struct consent_current cur;
-	struct app_access access;
-	bool have_access;
-	/* the conversation */
-	struct line_turn *turns;
-	size_t nturns;
-	int64_t conversation;
-	int64_t last_answer;	/* the stored id of the last answer (for /good, /bad), or 0 */
-	char *last_prompt;	/* for /retry */
-	struct exchange *x;	/* the answer in progress, or the last one */
-	char *asked;		/* the prompt x answers */
-	bool streaming;
+	struct session *s;	/* the conversation */
+	bool streaming;		/* an answer is arriving */
 	/* writing an answer */
 	struct text_sanitizer san;
 	struct text_sanitizer rsan;
@@ -542,7 +528,7 @@ line_end_reasoning(struct line *l, bool answer_follows)
 }
 
 static void
-line_on_reasoning(const char *text, size_t len, void *arg)
+line_on_reasoning(void *arg, const char *text, size_t len)
 {
 	struct line *l = arg;
 
@@ -562,7 +548,7 @@ line_on_reasoning(const char *text, size_t len, void *arg)
 }
 
 static void
-line_on_content(const char *text, size_t len, void *arg)
+line_on_content(void *arg, const char *text, size_t len)
 {
 	struct line *l = arg;
 
@@ -574,7 +560,7 @@ line_on_content(const char *text, size_t len, void *arg)
 }
 
 static void
-line_on_retry(int attempt, int max, long wait_ms, const char *why, void *arg)
+line_on_retry(void *arg, int attempt, int max, long wait_ms, const char *why)
 {
 	struct line *l = arg;
 
@@ -620,28 +606,7 @@ line_print_disclaimers(struct line *l, const struct exchange_result *r)
 }
 
 static void
-line_turn_add(struct line *l, enum api_role role, const char *text, size_t len)
-{
-	l->turns = xreallocarray(l->turns, l->nturns + 1, sizeof *l->turns);
-	l->turns[l->nturns].role = role;
-	l->turns[l->nturns].text = xstrndup(text, len);
-	l->nturns++;
-}
-
-static void
-line_turns_clear(struct line *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->nturns; i++)
-		free(l->turns[i].text);
-	free(l->turns);
-	l->turns = NULL;
-	l->nturns = 0;
-}
-
-static void
-line_on_done(const struct exchange_result *r, void *arg)
+line_on_done(void *arg, const struct exchange_result *r)
 {
 	struct line *l = arg;
 	char *note = line_end_note(r);
@@ -658,46 +623,18 @@ line_on_done(const struct exchange_result *r, void *arg)
 	line_print_disclaimers(l, r);
 	line_add(l, "\n", 1);	/* a blank line before the next prompt */
 	free(note);
-
-	line_turn_add(l, API_USER, l->asked, strlen(l->asked));
-	if (r->content.len > 0)
-		line_turn_add(l, API_ASSISTANT, r->content.data, r->content.len);
-	if (r->conversation > 0)
-		l->conversation = r->conversation;
-	l->last_answer = r->message_id;
 	l->streaming = false;
 	l->typed = false;
-	/* the exchange is freed on the next send or at the end */
-}
-
-/* Resolve the key once; false (with a message) when there is none. */
-static bool
-line_access(struct line *l)
-{
-	char *cause = NULL;
-
-	if (l->have_access)
-		return true;
-	if (config_api_key(&l->app->cfg, &l->access.key, &l->access.key_origin, &cause) != 0) {
-		line_say(l, cause, true);
-		free(cause);
-		return false;
-	}
-	if (l->access.key != NULL)
-		l->access.auth_header = xasprintf("Authorization: Bearer %s", l->access.key);
-	l->have_access = true;
-	return true;
 }
 
 /*
- * The review of 'confab terms review' on the terminal; 0 when accepted, 3 when
- * declined. Ctrl-C there ends confab, as it ends that command.
+ * The review of the Terms on the terminal (review_run); 0 when accepted.
+ * Ctrl-C there ends confab, as it ends 'confab terms'.
  */
 static int
 line_review(struct line *l)
 {
 	struct sigaction dfl, old;
-	char *argv[] = { "review", NULL };
 	int r;
 
 	memset(&dfl, 0, sizeof dfl);
@@ -706,44 +643,10 @@ line_review(struct line *l)
 	sigaction(SIGINT, &dfl, &old);
 	if (l->term != NULL)
 		fflush(l->term);
-	r = cmd_terms(l->app, 1, argv);
+	r = review_run(l->app);
 	fflush(stdout);
 	sigaction(SIGINT, &old, NULL);
 	return r;
-}
-
-/* The consent gate before every prompt; when it is closed, the review first. */
-static bool
-line_consent(struct line *l)
-{
-	struct store *st;
-	char *cause = NULL;
-
-	if ((st = app_store(l->app, &cause)) != NULL &&
-	    consent_gate(st, l->cur.terms, &cause) == 0)
-		return true;
-	line_say(l, cause, true);
-	free(cause);
-	if (st == NULL || line_review(l) != EXIT_OK) {
-		line_say(l, "nothing was sent", true);
-		return false;
-	}
-	return true;
-}
-
-/* Earlier turns for the request (borrowed from l->turns). */
-static struct api_message *
-line_history(struct line *l, size_t *n)
-{
-	struct api_message *h = xcalloc(l->nturns + 1, sizeof *h);
-	size_t i;
-
-	for (i = 0; i < l->nturns; i++) {
-		h[i].role = l->turns[i].role;
-		h[i].content = l->turns[i].text;
-	}
-	*n = l->nturns;
-	return h;
 }
 
 /* Put a prompt that was not sent back on the input line. */
@@ -755,57 +658,47 @@ line_restore(struct line *l, const char *text)
 }
 
 static void
-line_send(struct line *l, const char *prompt)
+line_unsent(void *arg, const char *prompt)
 {
-	struct exchange_params p = { .app = l->app, .access = &l->access,
-		.log = !l->app->no_log, .conversation = l->conversation, .prompt = prompt,
-		.stream = !l->app->no_stream };
-	struct exchange_cb cb = { line_on_content, line_on_reasoning, NULL, line_on_retry,
-		line_on_done, l };
-	struct api_message *hist;
-	char *cause = NULL;
+	line_restore(arg, prompt);
+}
 
-	if (l->streaming) {
-		line_say(l, "an answer is still arriving: wait for it, or press Ctrl-C to stop it",
-		    true);
-		line_restore(l, prompt);
+/*
+ * The gate is closed: the review now, and the kept prompt back on the input
+ * line, for Enter to send once the Terms are accepted.
+ */
+static void
+line_consent(void *arg, const char *prompt, const char *why)
+{
+	struct line *l = arg;
+
+	line_say(l, why, true);
+	if (prompt == NULL) {
+		line_say(l, "your next prompt opens the review of the Terms; Ctrl-D leaves", false);
 		return;
 	}
-	exchange_free(l->x);
-	l->x = NULL;
-	if (!line_consent(l) || !line_access(l)) {
-		line_restore(l, prompt);
-		return;
-	}
+	line_flush(l);
+	if (line_review(l) == EXIT_OK)
+		line_say(l, "the prompt that was not sent is back on the input line: press Enter "
+		    "to send it", false);
+	else
+		line_say(l, "nothing was sent", true);
+	line_restore(l, prompt);
+	session_pending_clear(l->s);
+}
+
+/* A prompt is on its way: get ready for its answer. */
+static void
+line_asked(void *arg, const char *prompt, const char *model)
+{
+	struct line *l = arg;
+
 	text_sanitizer_init(&l->san, TEXT_VISIBLE);
 	text_sanitizer_init(&l->rsan, TEXT_VISIBLE);
 	memset(&l->md, 0, sizeof l->md);
 	l->md.bol = true;
 	l->reasoning = l->answered = false;
-	free(l->asked);
-	l->asked = xstrdup(prompt);
-	hist = line_history(l, &p.nhistory);
-	p.history = hist;
-	l->x = exchange_start(l->loop, &p, &cb, &cause);
-	free(hist);
-	if (l->x == NULL) {
-		line_sayf(l, true, "%s; nothing was sent", cause);
-		free(cause);
-		line_restore(l, prompt);
-		return;
-	}
 	l->streaming = true;
-}
-
-/* Stop the answer in progress and wait for it to end (it is marked interrupted). */
-static void
-line_stop(struct line *l)
-{
-	if (!l->streaming)
-		return;
-	exchange_cancel(l->x);
-	while (l->streaming && !exchange_done(l->x))
-		http_poll(loop_http(l->loop), NULL, 0, 100);
 }
 
 /* Leave with code; an answer in progress is stopped and marked first. */
@@ -814,100 +707,33 @@ line_quit(struct line *l, int code)
 {
 	if (l->done)
 		return;
-	line_stop(l);
+	session_stop(l->s);
 	l->done = true;
 	l->exit = code;
 	loop_stop(l->loop);
 }
 
-/* ---- slash commands ------------------------------------------------------------- */
+/* ---- what the session asks of line mode -------------------------------------- */
 
 static void
-line_op_say(void *arg, const char *text, bool error)
+line_view_say(void *arg, const char *text, bool error)
 {
 	line_say(arg, text, error);
 }
 
+/* /terms: the text, through a pager on the terminal. */
 static void
-line_op_new(void *arg)
+line_terms(void *arg)
 {
 	struct line *l = arg;
 
-	line_stop(l);
-	exchange_free(l->x);
-	l->x = NULL;
-	line_turns_clear(l);
-	l->conversation = 0;
-	l->last_answer = 0;
-	line_say(l, "new conversation", false);
-}
-
-static void
-line_op_model(void *arg, const char *name)
-{
-	struct line *l = arg;
-
-	config_override(&l->app->cfg, CONFIG_MODEL, name, "/model");
-	line_sayf(l, false, "model: %s", name);
-}
-
-static void
-line_op_system(void *arg, const char *text)
-{
-	struct line *l = arg;
-
-	config_override(&l->app->cfg, CONFIG_SYSTEM, *text != '\0' ? text : NULL, "/system");
-	line_say(l, *text != '\0' ? "system prompt set" : "system prompt cleared", false);
-}
-
-static void
-line_op_retry(void *arg)
-{
-	struct line *l = arg;
-	char *p;
-
-	if (l->last_prompt == NULL) {
-		line_say(l, "nothing to retry yet", true);
-		return;
-	}
-	p = xstrdup(l->last_prompt);
-	line_send(l, p);
-	free(p);
-}
-
-/* /terms shows the text (a pager on the terminal); /terms withdraw withdraws. */
-static void
-line_op_terms(void *arg, const char *what)
-{
-	struct line *l = arg;
-	char *argv[] = { *what == '\0' ? "show" : "withdraw", NULL };
-
-	if (*what != '\0')
-		line_stop(l);
 	line_flush(l);
-	cmd_terms(l->app, 1, argv);
+	review_show(l->app);
 	fflush(stdout);
-	if (*what != '\0')
-		line_say(l, "your next prompt opens the review of the Terms; Ctrl-D leaves", false);
 }
 
 static void
-line_op_endpoint(void *arg, const char *url)
-{
-	struct line *l = arg;
-
-	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-		line_say(l, "/endpoint needs an http:// or https:// URL", true);
-		return;
-	}
-	config_override(&l->app->cfg, CONFIG_BASE_URL, url, "/endpoint");
-	app_access_release(&l->access);
-	l->have_access = false;
-	line_sayf(l, false, "endpoint: %s", url);
-}
-
-static void
-line_op_quit(void *arg)
+line_view_quit(void *arg)
 {
 	line_quit(arg, EXIT_OK);
 }
@@ -930,48 +756,32 @@ line_ask(struct line *l, const char *question)
 	return a;
 }
 
-/* The notice of Terms IV, confirmed once before the first rating; true when it is. */
-static bool
-line_feedback_notice(struct line *l)
+/* The notice of Terms IV, before the first rating: yes confirms it. */
+static void
+line_notice(void *arg, const char *text)
 {
-	enum feedback_notice state;
-	char *cause = NULL, *text, *a, *method;
+	struct line *l = arg;
+	char *a, *method;
 	bool yes;
 
-	if (feedback_notice_state(l->app, &state, &cause) != 0) {
-		line_say(l, cause, true);
-		free(cause);
-		return false;
-	}
-	if (state == FEEDBACK_NOTICE_CONFIRMED)
-		return true;
-	text = feedback_notice_text(l->app);
 	line_note(l, LINE_PLAIN, "", text);
-	free(text);
 	a = line_ask(l, "Type yes to confirm and store your rating; anything else cancels it: ");
 	yes = a != NULL && strcasecmp(a, "yes") == 0;
 	method = a == NULL ? xstrdup("end of input (line mode)") :
 	    xasprintf("typed '%.40s' (line mode)", a);
 	free(a);
-	if (feedback_notice_record(l->app, yes, method, &cause) != 0) {
-		line_sayf(l, true, "your answer could not be recorded, so nothing was stored: %s",
-		    cause);
-		free(cause);
-		yes = false;
-	} else if (!yes)
-		line_say(l, "declined and recorded; nothing was stored, and you are asked again "
-		    "the next time you rate an answer", false);
+	session_notice_answer(l->s, yes, method);
 	free(method);
-	return yes;
 }
 
 /* Why a thumbs-down, when no comment came with it: reasons by number, then a comment. */
 static void
-line_feedback_why(struct line *l, char **reasons, char **comment)
+line_why(void *arg, int64_t id)
 {
+	struct line *l = arg;
 	const char *const *names = feedback_reasons(-1);
 	struct buf b;
-	char *a, *p;
+	char *a, *p, *comment;
 	size_t i, n;
 
 	buf_init(&b, 0);
@@ -984,52 +794,19 @@ line_feedback_why(struct line *l, char **reasons, char **comment)
 		for (p = a; *p != '\0'; p++)
 			if (*p >= '1' && (i = (size_t)(*p - '1')) < n && strstr(b.data, names[i]) == NULL)
 				buf_addf(&b, "%s%s", b.len > 0 ? "," : "", names[i]);
-	*reasons = b.len > 0 ? buf_detach(&b, NULL) : NULL;
-	buf_release(&b);
 	free(a);
 	a = line_ask(l, "A comment, or Enter to skip: ");
-	*comment = a != NULL && *a != '\0' ? a : NULL;
-	if (*comment == NULL)
-		free(a);
+	comment = a != NULL && *a != '\0' ? a : NULL;
+	session_rate(l->s, id, -1, b.data, comment);
+	free(a);
+	buf_release(&b);
 }
 
-/* /good and /bad: rate the last answer (the notice of Terms IV first, once). */
-static void
-line_op_rate(void *arg, int rating, const char *comment)
-{
-	struct line *l = arg;
-	struct feedback_rating fr = { rating, NULL, *comment != '\0' ? comment : NULL };
-	struct feedback_outcome out;
-	char *cause = NULL, *reasons = NULL, *typed = NULL;
-
-	if (l->last_answer <= 0) {
-		line_say(l, l->x == NULL ? "there is no answer to rate yet" :
-		    "this answer was not stored (--no-log), so it cannot be rated", true);
-		return;
-	}
-	if (!line_feedback_notice(l))
-		return;
-	if (rating < 0 && fr.comment == NULL) {
-		line_feedback_why(l, &reasons, &typed);
-		fr.reasons = reasons;
-		fr.comment = typed;
-	}
-	if (feedback_rate(l->app, l->last_answer, &fr, &out, &cause) != 0) {
-		line_say(l, cause, true);
-		free(cause);
-	} else {
-		line_sayf(l, false, "%s%s", rating > 0 ? "rated up" : "rated down", out.queued ?
-		    "; it will be sent to the feedback collector" : "; kept on this machine");
-		feedback_outbox_start(l->app, l->loop);
-	}
-	free(reasons);
-	free(typed);
-}
-
-static const struct slash_ops line_slash_ops = {
-	.say = line_op_say, .new_chat = line_op_new, .model = line_op_model,
-	.system = line_op_system, .retry = line_op_retry, .terms = line_op_terms,
-	.endpoint = line_op_endpoint, .quit = line_op_quit, .rate = line_op_rate,
+static const struct session_view line_view = {
+	.keys = line_keys, .say = line_view_say, .asked = line_asked,
+	.content = line_on_content, .reasoning = line_on_reasoning, .retry = line_on_retry,
+	.done = line_on_done, .consent = line_consent, .unsent = line_unsent,
+	.notice = line_notice, .why = line_why, .terms = line_terms, .quit = line_view_quit,
 };
 
 /* ---- history ------------------------------------------------------------------- */
@@ -1139,7 +916,6 @@ static void
 line_on_line(char *text)
 {
 	struct line *l = line_current;
-	struct slash_ops ops = line_slash_ops;
 	const char *bp;
 
 	if (l == NULL) {
@@ -1162,15 +938,7 @@ line_on_line(char *text)
 		line_quit(l, EXIT_OK);
 	} else if (text[strspn(text, " \t\n")] != '\0') {
 		line_history_add(l, text);
-		if (slash_is_command(text)) {
-			ops.arg = l;
-			if (slash_run(&ops, text) == 0 && strncmp(text, "/help", 5) == 0)
-				line_say(l, line_keys, false);
-		} else {
-			free(l->last_prompt);
-			l->last_prompt = xstrdup(text);
-			line_send(l, text);
-		}
+		session_input(l->s, text);
 	}
 	free(text);
 	line_flush(l);
@@ -1271,7 +1039,7 @@ static void
 line_ctrl_c(struct line *l)
 {
 	if (l->streaming) {
-		exchange_cancel(l->x);
+		session_cancel(l->s);
 		return;
 	}
 	/* readline's own clean-up redraws the line: before it goes from the screen */
@@ -1466,66 +1234,15 @@ line_signals_stop(struct line *l, struct line_saved_signals *saved)
 static int
 line_load(struct line *l)
 {
-	struct consent_status cs;
-	struct store *st;
 	char *cause = NULL;
-	int r = 0;
+	int r = app_gate(l->app, &cause);
 
-	memset(&cs, 0, sizeof cs);
-	if ((st = app_store(l->app, &cause)) == NULL)
-		goto fail;
-	consent_daily_check(&l->app->cfg, st);
-	if (consent_current_load(&l->app->cfg, st, &l->cur, &cause) != 0 ||
-	    consent_status_get(st, l->cur.terms, &cs, &cause) != 0)
-		goto fail;
-	if (cs.state != CONSENT_ACCEPTED)
+	if (r == EXIT_CONSENT)
 		r = line_review(l);
-	consent_status_release(&cs);
-	return r;
-fail:
-	app_error("%s", cause);
+	else if (r != 0)
+		app_error("%s", cause);
 	free(cause);
-	consent_status_release(&cs);
-	return EXIT_USAGE;
-}
-
-/* One stored message as a turn of the conversation continued with -c. */
-static int
-line_load_cb(const struct store_message *m, void *arg)
-{
-	struct line *l = arg;
-	enum api_role role;
-
-	if (exchange_turn(m, &role))
-		line_turn_add(l, role, m->content, m->content_len);
-	return 0;
-}
-
-/* With -c: the latest conversation's turns, continued; with --conversation ID, that one's. */
-static void
-line_load_latest(struct line *l)
-{
-	struct store *st;
-	char *cause = NULL;
-	int64_t conv;
-
-	if ((st = app_store(l->app, &cause)) == NULL ||
-	    (conv = l->app->conversation != NULL ?
-	    store_log_resolve(st, l->app->conversation, &cause) :
-	    store_conversation_latest(st, &cause)) < 0 ||
-	    (conv > 0 && store_messages_each(st, conv, line_load_cb, l, &cause) != 0)) {
-		line_say(l, cause, true);
-		free(cause);
-		return;
-	}
-	if (conv == 0) {
-		line_say(l, "there is no earlier conversation to continue", false);
-		return;
-	}
-	if (!l->app->no_log)
-		l->conversation = conv;
-	line_sayf(l, false, "continuing conversation %lld (%zu earlier messages)",
-	    (long long)conv, l->nturns);
+	return r;
 }
 
 /* What is printed before the first prompt. */
@@ -1533,7 +1250,7 @@ static void
 line_greet(struct line *l)
 {
 	const char *base = config_get(&l->app->cfg, CONFIG_BASE_URL), *host = strstr(base, "://");
-	char *key = NULL, *origin = NULL, *cause = NULL;
+	char *cause = NULL;
 
 	host = host != NULL ? host + 3 : base;
 	line_sayf(l, false, "confab %s, line mode: %s at %.*s. /help lists the commands and keys; "
@@ -1545,28 +1262,18 @@ line_greet(struct line *l)
 		free(cause);
 		cause = NULL;
 	}
-	if (l->app->cont || l->app->conversation != NULL)
-		line_load_latest(l);
-	if (config_api_key(&l->app->cfg, &key, &origin, &cause) != 0)
+	if (session_resume(l->s, &cause) != 0) {
 		line_say(l, cause, true);
-	if (key != NULL)
-		explicit_bzero(key, strlen(key));
-	free(key);
-	free(origin);
-	free(cause);
+		free(cause);
+	}
+	session_ready(l->s);
 }
 
 static void
 line_release(struct line *l)
 {
-	exchange_free(l->x);
-	line_turns_clear(l);
-	app_access_release(&l->access);
-	consent_current_release(&l->cur);
 	buf_release(&l->out);
 	buf_release(&l->scratch);
-	free(l->last_prompt);
-	free(l->asked);
 	free(l->restore);
 	free(l->history_path);
 }
@@ -1576,12 +1283,11 @@ line_run(struct app *app)
 {
 	struct line l = { .app = app };
 	struct line_saved_signals saved;
+	struct session_view v = line_view;
 	int r;
 
-	if ((r = line_load(&l)) != 0) {
-		consent_current_release(&l.cur);
+	if ((r = line_load(&l)) != 0)
 		return r;
-	}
 	l.term = isatty(STDOUT_FILENO) || !isatty(STDERR_FILENO) ? stdout : stderr;
 	l.color = tty_color_ok(l.term);
 	line_crash_fd = fileno(l.term);
@@ -1591,6 +1297,8 @@ line_run(struct app *app)
 	l.out_bol = true;
 	line_history_load(&l);
 	l.loop = loop_new();
+	v.arg = &l;
+	l.s = session_new(app, l.loop, &v);
 	loop_on_signal(l.loop, line_on_signal, &l);
 	loop_set_idle(l.loop, line_idle, &l);
 	line_signals_start(&l, &saved);
@@ -1622,8 +1330,8 @@ line_run(struct app *app)
 	fflush(l.term);
 	line_current = NULL;
 	rl_startup_hook = NULL;
-	exchange_free(l.x);	/* before the loop goes: it drains the transfer */
-	l.x = NULL;
+	session_free(l.s);	/* before the loop goes: it drains the transfer */
+	l.s = NULL;
 	feedback_outbox_stop();
 	line_signals_stop(&l, &saved);
 	loop_free(l.loop);

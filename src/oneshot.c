@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "exchange.h"
+#include "session.h"
 #include "loop.h"
 #include "store.h"
 #include "text.h"
@@ -20,8 +21,9 @@
 struct oneshot {
 	struct app *app;
 	struct loop *loop;
-	struct exchange *x;
+	struct session *session;
 	const struct exchange_result *res;
+	int refused;			/* the exit code when nothing was sent, or 0 */
 	struct text_sanitizer san;	/* stdout */
 	struct text_sanitizer rsan;	/* reasoning to stderr */
 	struct buf scratch;
@@ -82,66 +84,6 @@ oneshot_prompt(int argc, char **argv, struct buf *prompt)
 	return 0;
 }
 
-/* ---- history -------------------------------------------------------------- */
-
-struct oneshot_history {
-	struct api_message *m;
-	size_t n;
-	char **owned;
-};
-
-static int
-oneshot_history_cb(const struct store_message *m, void *arg)
-{
-	struct oneshot_history *h = arg;
-	enum api_role role;
-
-	if (!exchange_turn(m, &role))
-		return 0;
-	h->m = xreallocarray(h->m, h->n + 2, sizeof *h->m);
-	h->owned = xreallocarray(h->owned, h->n + 2, sizeof *h->owned);
-	h->owned[h->n] = xstrndup(m->content, m->content_len);
-	h->m[h->n].role = role;
-	h->m[h->n].content = h->owned[h->n];
-	h->n++;
-	return 0;
-}
-
-/* With -c: the latest conversation and its turns; with --conversation ID: that one. */
-static int
-oneshot_history(struct app *app, struct oneshot_history *h, int64_t *conversation)
-{
-	struct store *st;
-	char *cause = NULL;
-	int64_t conv;
-
-	*conversation = 0;
-	if (!app->cont && app->conversation == NULL)
-		return 0;
-	if ((st = app_store(app, &cause)) == NULL ||
-	    (conv = app->conversation != NULL ? store_log_resolve(st, app->conversation, &cause) :
-	    store_conversation_latest(st, &cause)) < 0 ||
-	    (conv > 0 && store_messages_each(st, conv, oneshot_history_cb, h, &cause) != 0)) {
-		app_error("%s; nothing was sent", cause);
-		free(cause);
-		return EXIT_USAGE;
-	}
-	if (!app->no_log)
-		*conversation = conv;
-	return 0;
-}
-
-static void
-oneshot_history_release(struct oneshot_history *h)
-{
-	size_t i;
-
-	for (i = 0; i < h->n; i++)
-		free(h->owned[i]);
-	free(h->owned);
-	free(h->m);
-}
-
 /* ---- writing the answer ---------------------------------------------------- */
 
 /* Write sanitised text to stdout, holding back trailing newlines. */
@@ -181,8 +123,43 @@ oneshot_end_reasoning(struct oneshot *o)
 	o->reasoning_open = false;
 }
 
+/* The session's notices ("continuing conversation 3") and errors, on stderr. */
 static void
-oneshot_on_reasoning(const char *text, size_t len, void *arg)
+oneshot_say(void *arg, const char *text, bool error)
+{
+	struct oneshot *o = arg;
+
+	oneshot_clear_waiting(o);
+	if (error || !o->app->quiet)
+		app_error("%s", text);
+}
+
+/* The gate stopped the prompt: say why; nothing was sent. */
+static void
+oneshot_consent(void *arg, const char *prompt, const char *why)
+{
+	struct oneshot *o = arg;
+
+	oneshot_clear_waiting(o);
+	app_error("%s", why);
+	o->refused = EXIT_CONSENT;
+}
+
+static void
+oneshot_unsent(void *arg, const char *prompt)
+{
+	struct oneshot *o = arg;
+
+	o->refused = EXIT_USAGE;
+}
+
+static void
+oneshot_asked(void *arg, const char *prompt, const char *model)
+{
+}
+
+static void
+oneshot_on_reasoning(void *arg, const char *text, size_t len)
 {
 	struct oneshot *o = arg;
 
@@ -199,7 +176,7 @@ oneshot_on_reasoning(const char *text, size_t len, void *arg)
 }
 
 static void
-oneshot_on_content(const char *text, size_t len, void *arg)
+oneshot_on_content(void *arg, const char *text, size_t len)
 {
 	struct oneshot *o = arg;
 
@@ -224,7 +201,7 @@ oneshot_idle(void *arg)
 }
 
 static void
-oneshot_on_retry(int attempt, int max, long wait_ms, const char *why, void *arg)
+oneshot_on_retry(void *arg, int attempt, int max, long wait_ms, const char *why)
 {
 	struct oneshot *o = arg;
 
@@ -235,7 +212,7 @@ oneshot_on_retry(int attempt, int max, long wait_ms, const char *why, void *arg)
 }
 
 static void
-oneshot_on_done(const struct exchange_result *r, void *arg)
+oneshot_on_done(void *arg, const struct exchange_result *r)
 {
 	struct oneshot *o = arg;
 
@@ -252,6 +229,17 @@ oneshot_on_done(const struct exchange_result *r, void *arg)
 	loop_stop(o->loop);
 }
 
+/* A notice or a rating is never asked for in one-shot mode. */
+static void
+oneshot_notice(void *arg, const char *text)
+{
+}
+
+static void
+oneshot_none(void *arg)
+{
+}
+
 static void
 oneshot_on_signal(int sig, void *arg)
 {
@@ -261,8 +249,7 @@ oneshot_on_signal(int sig, void *arg)
 		return;
 	if (o->signal == 0)
 		o->signal = sig;
-	if (o->x != NULL)
-		exchange_cancel(o->x);
+	session_cancel(o->session);
 }
 
 static void
@@ -297,6 +284,7 @@ oneshot_print_json(struct oneshot *o)
 	cJSON_AddStringToObject(j, "status", r->status);
 	if (r->message != NULL)
 		cJSON_AddStringToObject(j, "error", r->message);
+	cJSON_AddNumberToObject(j, "turns_omitted", (double)session_omitted(o->session));
 	if (r->conversation > 0) {
 		cJSON_AddNumberToObject(j, "conversation_id", (double)r->conversation);
 		cJSON_AddNumberToObject(j, "message_id", (double)r->message_id);
@@ -364,31 +352,63 @@ oneshot_exit(const struct oneshot *o)
 	return o->res->exit;
 }
 
+static const struct session_view oneshot_view = {
+	.say = oneshot_say, .asked = oneshot_asked, .content = oneshot_on_content,
+	.reasoning = oneshot_on_reasoning, .retry = oneshot_on_retry, .done = oneshot_on_done,
+	.consent = oneshot_consent, .unsent = oneshot_unsent, .notice = oneshot_notice,
+	.terms = oneshot_none, .quit = oneshot_none,
+};
+
+/* Send the prompt through a session and wait for the answer; the exit code. */
+static int
+oneshot_ask(struct oneshot *o, const char *prompt)
+{
+	struct session_view v = oneshot_view;
+	char *cause = NULL;
+	int r;
+
+	v.arg = o;
+	o->loop = loop_new();
+	o->session = session_new(o->app, o->loop, &v);
+	loop_on_signal(o->loop, oneshot_on_signal, o);
+	loop_set_idle(o->loop, oneshot_idle, o);
+	if ((r = session_resume(o->session, &cause)) != 0) {
+		app_error("%s; nothing was sent", cause);
+		free(cause);
+		return r;
+	}
+	if (isatty(STDERR_FILENO) && !o->app->quiet && !o->app->json) {
+		fprintf(stderr, "waiting for %s...", config_get(&o->app->cfg, CONFIG_MODEL));
+		o->waiting_shown = true;
+	}
+	o->t0 = clock_ms();
+	if (session_send(o->session, prompt) != 0) {
+		oneshot_clear_waiting(o);
+		return o->refused != 0 ? o->refused : EXIT_USAGE;
+	}
+	loop_run(o->loop);
+	if (o->app->json)
+		oneshot_print_json(o);
+	else if (o->res->content.len > 0 || o->res->exit == EXIT_OK)
+		putchar('\n');
+	fflush(stdout);
+	oneshot_print_usage(o);
+	oneshot_print_disclaimers(o);
+	return oneshot_exit(o);
+}
+
 int
 oneshot_run(struct app *app, int argc, char **argv)
 {
 	struct oneshot o = { .app = app };
-	struct oneshot_history hist = { 0 };
-	struct app_access acc;
-	struct exchange_params p = { .app = app, .access = &acc, .log = !app->no_log,
-		.stream = !app->no_stream };
-	struct exchange_cb cb = { oneshot_on_content, oneshot_on_reasoning, NULL,
-		oneshot_on_retry, oneshot_on_done, &o };
 	struct buf prompt;
 	char *cause = NULL;
 	int r;
 
-	memset(&acc, 0, sizeof acc);
 	buf_init(&prompt, ONESHOT_STDIN_MAX + 65536);
-	if ((r = oneshot_prompt(argc, argv, &prompt)) != 0 ||
-	    (r = app_preflight(app, &acc)) != 0 ||
-	    (r = oneshot_history(app, &hist, &p.conversation)) != 0)
-		goto out;
-	p.prompt = prompt.data;
-	p.history = hist.m;
-	p.nhistory = hist.n;
-
 	buf_init(&o.scratch, 0);
+	if ((r = oneshot_prompt(argc, argv, &prompt)) != 0)
+		goto out;
 	text_sanitizer_init(&o.san, TEXT_DROP);
 	text_sanitizer_init(&o.rsan, TEXT_DROP);
 	o.err_color = tty_color_ok(stderr);
@@ -396,38 +416,12 @@ oneshot_run(struct app *app, int argc, char **argv)
 	if (cause != NULL) {
 		app_error("warning: %s", cause);
 		free(cause);
-		cause = NULL;
 	}
-	o.loop = loop_new();
-	loop_on_signal(o.loop, oneshot_on_signal, &o);
-	loop_set_idle(o.loop, oneshot_idle, &o);
-	if (isatty(STDERR_FILENO) && !app->quiet && !app->json) {
-		fprintf(stderr, "waiting for %s...", config_get(&app->cfg, CONFIG_MODEL));
-		o.waiting_shown = true;
-	}
-	o.t0 = clock_ms();
-	if ((o.x = exchange_start(o.loop, &p, &cb, &cause)) == NULL) {
-		oneshot_clear_waiting(&o);
-		app_error("%s; nothing was sent", cause);
-		r = EXIT_USAGE;
-	} else {
-		loop_run(o.loop);
-		if (app->json)
-			oneshot_print_json(&o);
-		else if (o.res->content.len > 0 || o.res->exit == EXIT_OK)
-			putchar('\n');
-		fflush(stdout);
-		oneshot_print_usage(&o);
-		oneshot_print_disclaimers(&o);
-		r = oneshot_exit(&o);
-	}
-	exchange_free(o.x);
+	r = oneshot_ask(&o, prompt.data);
+out:
+	session_free(o.session);
 	loop_free(o.loop);
 	buf_release(&o.scratch);
-out:
-	oneshot_history_release(&hist);
-	app_access_release(&acc);
 	buf_release(&prompt);
-	free(cause);
 	return r;
 }

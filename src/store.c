@@ -658,11 +658,30 @@ store_message_update(struct store *st, const struct store_message *m, char **cau
 }
 
 int
-store_messages_each(struct store *st, int64_t conversation,
+store_message_set_status(struct store *st, int64_t id, const char *status, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "UPDATE messages SET status = ? WHERE id = ?", cause);
+	int r = 0;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_fail(st, "saving a message", cause);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_messages_each(struct store *st, int64_t conversation, bool newest_first,
     int (*fn)(const struct store_message *m, void *arg), void *arg, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT id, role, content, status, model FROM messages "
-	    "WHERE conversation_id = ? ORDER BY id", cause);
+	sqlite3_stmt *s = store_prepare(st, newest_first ?
+	    "SELECT id, role, content, status, model FROM messages WHERE conversation_id = ? "
+	    "ORDER BY id DESC" :
+	    "SELECT id, role, content, status, model FROM messages WHERE conversation_id = ? "
+	    "ORDER BY id", cause);
 	int rc;
 
 	if (s == NULL)
@@ -685,4 +704,22 @@ store_messages_each(struct store *st, int64_t conversation,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, "reading messages", cause);
 	return 0;
+}
+
+int64_t
+store_answers_count(struct store *st, int64_t conversation, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM messages WHERE "
+	    "conversation_id = ? AND role = 'assistant' AND status = 'complete'", cause);
+	int64_t n = -1;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, conversation);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	else
+		store_fail(st, "counting messages", cause);
+	sqlite3_finalize(s);
+	return n;
 }

@@ -9,12 +9,13 @@
 #include "config.h"
 #include "disclaimer.h"
 #include "exchange.h"
+#include "session.h"
+#include "slash.h"
 #include "feedback.h"
 #include "http.h"
 #include "input.h"
 #include "loop.h"
 #include "markdown.h"
-#include "slash.h"
 #include "store.h"
 #include "text.h"
 #include "ui-chat.h"
@@ -62,16 +63,12 @@ struct ui_chat {
 	struct ui *ui;
 	struct ui_consent *consent;
 	struct app *app;
-	struct app_access access;
-	bool have_access;
+	struct session *s;	/* the conversation */
 	struct input *in;
 	struct chat_msg **msgs;
 	size_t nmsgs;
-	struct exchange *x;	/* the answer in progress */
-	struct chat_msg *live;	/* its message */
-	char *last_prompt;	/* for /retry */
-	int64_t conversation;
-	long tokens;
+	struct chat_msg *live;	/* the answer arriving, or NULL */
+	bool opened;		/* the greeting was said */
 	int scroll;		/* lines scrolled up from the bottom; 0 follows new text */
 	bool quit_armed;	/* Ctrl-C once at an empty prompt */
 	char *status;		/* a note for the status bar */
@@ -82,19 +79,14 @@ struct ui_chat {
 	/* feedback */
 	ssize_t sel;		/* the selected answer, -1: the latest */
 	enum chat_modal modal;
-	struct chat_msg *rating_msg;	/* the answer being rated */
-	int pending_rating;	/* waiting for the notice to be confirmed */
-	char *pending_comment;
+	int64_t rating_id;	/* the answer asked about (reasons, comment) */
 	char *notice;		/* the notice text while it is shown */
 	unsigned int reasons;	/* bits of feedback_reasons(-1) */
 	struct buf field;	/* what is typed into the dialog */
-	bool pump;		/* the outbox pump runs */
 };
 
-static void chat_send(struct ui_chat *c, const char *prompt);
 static const char *chat_thumb(int rating);
 static const struct ui_screen chat_screen;
-static void chat_op_history(void *arg);
 static void chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols);
 
 /* ---- messages ---------------------------------------------------------------- */
@@ -412,10 +404,11 @@ chat_draw_status(struct ui_chat *c, int cols)
 	host = host != NULL ? host + 3 : base;
 	hl = strcspn(host, "/");
 	snprintf(left, sizeof left, "%s | %.*s | Terms accepted %s | %ld tokens",
-	    config_get(&c->app->cfg, CONFIG_MODEL), (int)hl, host, c->terms_short, c->tokens);
+	    config_get(&c->app->cfg, CONFIG_MODEL), (int)hl, host, c->terms_short,
+	    session_tokens(c->s));
 	if (c->status != NULL)
 		snprintf(right, sizeof right, "%s", c->status);
-	else if (c->x != NULL && !exchange_done(c->x))
+	else if (session_busy(c->s))
 		snprintf(right, sizeof right, "answering %c", "|/-\\"[c->spinner % 4]);
 	else
 		right[0] = '\0';
@@ -458,7 +451,7 @@ chat_draw(struct ui *ui, void *data)
 		return;
 	}
 	if (hint == NULL)
-		hint = c->x != NULL && !exchange_done(c->x) ? "Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send" :
+		hint = session_busy(c->s) ? "Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send" :
 		    c->quit_armed ? "press Ctrl-C again to quit, or keep typing" :
 		    "Enter send  Alt-Enter newline  PgUp/PgDn scroll  +/- rate  /help  Ctrl-D quit";
 	ui_bar(rows - 1, hint, NULL, ui_attr(ui, UI_DIM));
@@ -492,7 +485,7 @@ chat_lines_now(struct ui_chat *c, struct chat_msg *m)
 }
 
 static void
-chat_on_content(const char *text, size_t len, void *arg)
+chat_on_content(void *arg, const char *text, size_t len)
 {
 	struct ui_chat *c = arg;
 	struct chat_msg *m = c->live;
@@ -506,7 +499,7 @@ chat_on_content(const char *text, size_t len, void *arg)
 }
 
 static void
-chat_on_reasoning(const char *text, size_t len, void *arg)
+chat_on_reasoning(void *arg, const char *text, size_t len)
 {
 	struct ui_chat *c = arg;
 	struct chat_msg *m = c->live;
@@ -518,7 +511,7 @@ chat_on_reasoning(const char *text, size_t len, void *arg)
 }
 
 static void
-chat_on_retry(int attempt, int max, long wait_ms, const char *why, void *arg)
+chat_on_retry(void *arg, int attempt, int max, long wait_ms, const char *why)
 {
 	struct ui_chat *c = arg;
 
@@ -577,7 +570,7 @@ chat_set_notices(struct chat_msg *m, const struct exchange_result *r)
 }
 
 static void
-chat_on_done(const struct exchange_result *r, void *arg)
+chat_on_done(void *arg, const struct exchange_result *r)
 {
 	struct ui_chat *c = arg;
 	struct chat_msg *m = c->live;
@@ -586,10 +579,6 @@ chat_on_done(const struct exchange_result *r, void *arg)
 	m->streaming = false;
 	free(m->model);
 	m->model = xstrdup(r->model);
-	if (r->has_usage && r->usage.total_tokens > 0)
-		c->tokens += r->usage.total_tokens;
-	if (r->conversation > 0)
-		c->conversation = r->conversation;
 	m->id = r->message_id;
 	chat_set_notices(m, r);
 	free(c->status);
@@ -609,28 +598,6 @@ chat_on_done(const struct exchange_result *r, void *arg)
 	m->stable_len = (size_t)-1;	/* render the finished text whole */
 	chat_grew(c, m, before);
 	c->live = NULL;
-	/* the exchange is freed on the next send or at exit */
-}
-
-/* Earlier turns for the request: answers and prompts, never reasoning. */
-static struct api_message *
-chat_history(struct ui_chat *c, size_t *n)
-{
-	struct api_message *h = xcalloc(c->nmsgs + 1, sizeof *h);
-	size_t i;
-
-	*n = 0;
-	for (i = 0; i < c->nmsgs; i++) {
-		struct chat_msg *m = c->msgs[i];
-
-		if ((m->kind != MSG_USER && m->kind != MSG_ASSISTANT) || m->text.len == 0 ||
-		    m->streaming)
-			continue;
-		h[*n].role = m->kind == MSG_USER ? API_USER : API_ASSISTANT;
-		h[*n].content = m->text.data;
-		(*n)++;
-	}
-	return h;
 }
 
 static void
@@ -641,69 +608,51 @@ chat_say(struct ui_chat *c, const char *text, bool error)
 	ui_dirty(c->ui);
 }
 
-/* Resolve the key once; false (with a notice) when there is none. */
-static bool
-chat_access(struct ui_chat *c)
-{
-	char *cause = NULL;
-
-	if (c->have_access)
-		return true;
-	if (config_api_key(&c->app->cfg, &c->access.key, &c->access.key_origin, &cause) != 0) {
-		chat_say(c, cause, true);
-		free(cause);
-		return false;
-	}
-	if (c->access.key != NULL)
-		c->access.auth_header = xasprintf("Authorization: Bearer %s", c->access.key);
-	c->have_access = true;
-	return true;
-}
-
+/* A prompt is on its way: it and its answer join the transcript. */
 static void
-chat_send(struct ui_chat *c, const char *prompt)
+chat_asked(void *arg, const char *prompt, const char *model)
 {
-	struct exchange_params p = { .app = c->app, .access = &c->access,
-		.log = !c->app->no_log, .conversation = c->conversation, .prompt = prompt,
-		.stream = !c->app->no_stream };
-	struct exchange_cb cb = { chat_on_content, chat_on_reasoning, NULL, chat_on_retry,
-		chat_on_done, c };
-	struct api_message *hist;
-	char *cause = NULL;
+	struct ui_chat *c = arg;
 
-	if (c->x != NULL && !exchange_done(c->x)) {
-		chat_say(c, "an answer is still arriving: wait, or press Esc to stop it", true);
-		input_set(c->in, prompt);
-		return;
-	}
-	exchange_free(c->x);
-	c->x = NULL;
-	if (!chat_access(c)) {
-		input_set(c->in, prompt);
-		return;
-	}
-	hist = chat_history(c, &p.nhistory);
-	p.history = hist;
 	chat_add(c, MSG_USER, prompt, strlen(prompt));
 	c->live = chat_add(c, MSG_ASSISTANT, "", 0);
 	c->live->streaming = true;
-	c->live->model = xstrdup(config_get(&c->app->cfg, CONFIG_MODEL));
-	free(c->last_prompt);
-	c->last_prompt = xstrdup(prompt);
+	c->live->model = xstrdup(model);
 	c->scroll = 0;
 	free(c->status);
 	c->status = NULL;
-	c->x = exchange_start(ui_loop(c->ui), &p, &cb, &cause);
-	free(hist);
-	if (c->x == NULL) {
-		c->live->streaming = false;
-		c->live->note = xasprintf("[%s; nothing was sent]", cause);
-		c->live->tail_dirty = true;
-		c->live = NULL;
+	ui_dirty(c->ui);
+}
+
+/* A prompt that was not sent goes back into the input. */
+static void
+chat_unsent(void *arg, const char *prompt)
+{
+	struct ui_chat *c = arg;
+
+	input_set(c->in, prompt);
+	ui_dirty(c->ui);
+}
+
+/*
+ * The gate is closed: the prompt waits in the input, and the consent
+ * screens open for the Terms as they are now; after acceptance Enter sends it.
+ */
+static void
+chat_consent(void *arg, const char *prompt, const char *why)
+{
+	struct ui_chat *c = arg;
+	char *cause = NULL;
+
+	chat_say(c, why, true);
+	if (prompt != NULL) {
 		input_set(c->in, prompt);
+		session_pending_clear(c->s);
+	}
+	if (ui_consent_reload(c->consent, &cause) != 0) {
+		chat_say(c, cause, true);
 		free(cause);
 	}
-	ui_dirty(c->ui);
 }
 
 /* ---- feedback ------------------------------------------------------------------- */
@@ -765,50 +714,46 @@ chat_modal_open(struct ui_chat *c, enum chat_modal modal)
 	ui_dirty(c->ui);
 }
 
-/* Store a rating (the notice confirmed); a thumbs-down without words asks why. */
+/* The rating view callbacks: the notice first, reasons after a thumbs-down. */
 static void
-chat_rate(struct ui_chat *c, struct chat_msg *m, int rating, const char *reasons,
-    const char *comment)
+chat_notice(void *arg, const char *text)
 {
-	struct feedback_rating r = { rating, reasons, comment };
-	struct feedback_outcome out;
-	enum feedback_notice notice;
-	char *cause = NULL, *msg;
+	struct ui_chat *c = arg;
 
-	if (m == NULL || m->id <= 0) {
-		chat_status(c, m == NULL ? "there is no answer to rate yet" : "this answer was not "
-		    "stored (--no-log), so it cannot be rated", true);
-		return;
-	}
-	if (feedback_notice_state(c->app, &notice, &cause) == 0 &&
-	    notice != FEEDBACK_NOTICE_CONFIRMED) {
-		free(c->notice);
-		free(c->pending_comment);
-		c->notice = feedback_notice_text(c->app);
-		c->rating_msg = m;
-		c->pending_rating = rating;
-		c->pending_comment = comment != NULL ? xstrdup(comment) : NULL;
-		chat_modal_open(c, MODAL_NOTICE);
-		return;
-	}
-	if (cause != NULL || feedback_rate(c->app, m->id, &r, &out, &cause) != 0) {
-		chat_status(c, cause, true);
-		free(cause);
-		return;
-	}
-	m->rating = rating;
-	m->rating_known = true;
-	msg = xasprintf("%s%s", rating == 0 ? "rating cleared" : rating > 0 ? "rated up" :
-	    "rated down", out.queued ? "; it will be sent to the feedback collector" :
-	    "; kept on this machine");
-	chat_status(c, msg, false);
-	free(msg);
-	feedback_outbox_start(c->app, ui_loop(c->ui));
-	if (rating < 0 && reasons == NULL && comment == NULL) {
-		c->rating_msg = m;
-		c->reasons = 0;
-		chat_modal_open(c, MODAL_REASONS);
-	}
+	free(c->notice);
+	c->notice = xstrdup(text);
+	chat_modal_open(c, MODAL_NOTICE);
+}
+
+static void
+chat_why(void *arg, int64_t id)
+{
+	struct ui_chat *c = arg;
+
+	c->rating_id = id;
+	c->reasons = 0;
+	chat_modal_open(c, MODAL_REASONS);
+}
+
+/* An answer's rating changed: its mark follows. */
+static void
+chat_rated(void *arg, int64_t id, int rating)
+{
+	struct ui_chat *c = arg;
+	size_t i;
+
+	for (i = 0; i < c->nmsgs; i++)
+		if (c->msgs[i]->kind == MSG_ASSISTANT && c->msgs[i]->id == id) {
+			c->msgs[i]->rating = rating;
+			c->msgs[i]->rating_known = true;
+		}
+	ui_dirty(c->ui);
+}
+
+static void
+chat_view_status(void *arg, const char *text, bool error)
+{
+	chat_status(arg, text, error);
 }
 
 /* '+' or '-' on an answer: rate it, or clear the same rating again. */
@@ -816,13 +761,13 @@ static void
 chat_thumb_key(struct ui_chat *c, int rating)
 {
 	struct chat_msg *m = chat_selected(c);
-	char *cause = NULL;
 
-	if (m != NULL && !m->rating_known && m->id > 0 &&
-	    feedback_get(c->app, m->id, &m->rating, &cause) >= 0)
-		m->rating_known = true;
-	free(cause);
-	chat_rate(c, m, m != NULL && m->rating == rating ? 0 : rating, NULL, NULL);
+	if (m == NULL || m->id <= 0) {
+		chat_status(c, m == NULL ? "there is no answer to rate yet" : "this answer was not "
+		    "stored (--no-log), so it cannot be rated", true);
+		return;
+	}
+	session_thumb(c->s, m->id, rating);
 }
 
 /* The reasons chosen in the dialog, comma-separated (allocated), or NULL. */
@@ -867,18 +812,19 @@ chat_field_key(struct ui_chat *c, int key)
 static void
 chat_notice_answer(struct ui_chat *c, bool confirmed, const char *how)
 {
-	char *cause = NULL, *comment = c->pending_comment;
-
-	c->pending_comment = NULL;
 	c->modal = MODAL_NONE;
-	if (feedback_notice_record(c->app, confirmed, how, &cause) != 0) {
-		chat_status(c, cause, true);
-		free(cause);
-	} else if (confirmed)
-		chat_rate(c, c->rating_msg, c->pending_rating, NULL, comment);
-	else
-		chat_status(c, "feedback declined: nothing was stored", false);
-	free(comment);
+	session_notice_answer(c->s, confirmed, how);
+}
+
+/* The reasons dialog ended: the thumbs-down is stored, with what was given. */
+static void
+chat_why_done(struct ui_chat *c, const char *comment)
+{
+	char *reasons = chat_reasons(c);
+
+	c->modal = MODAL_NONE;
+	session_rate(c->s, c->rating_id, -1, reasons != NULL ? reasons : "", comment);
+	free(reasons);
 }
 
 /* Keys while a dialog is open. */
@@ -886,7 +832,6 @@ static void
 chat_modal_key(struct ui_chat *c, int key)
 {
 	const char *const *names = feedback_reasons(-1);
-	char *reasons;
 
 	if (c->modal == MODAL_NOTICE) {
 		if (key == UI_KEY_ESC)
@@ -905,16 +850,11 @@ chat_modal_key(struct ui_chat *c, int key)
 		else if (key == 13)
 			chat_modal_open(c, MODAL_COMMENT);
 		else if (key == UI_KEY_ESC)
-			c->modal = MODAL_NONE;
+			chat_why_done(c, NULL);
 	} else if (c->modal == MODAL_COMMENT) {
-		if (key == 13 || key == UI_KEY_ESC) {
-			reasons = chat_reasons(c);
-			c->modal = MODAL_NONE;
-			if (reasons != NULL || (key == 13 && c->field.len > 0))
-				chat_rate(c, c->rating_msg, -1, reasons != NULL ? reasons : "",
-				    key == 13 && c->field.len > 0 ? c->field.data : NULL);
-			free(reasons);
-		} else
+		if (key == 13 || key == UI_KEY_ESC)
+			chat_why_done(c, key == 13 && c->field.len > 0 ? c->field.data : NULL);
+		else
 			chat_field_key(c, key);
 	}
 	ui_dirty(c->ui);
@@ -963,139 +903,64 @@ chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols)
 	buf_release(&line);
 }
 
-/* ---- slash commands -------------------------------------------------------------- */
+/* ---- what the session asks of the chat screen ------------------------------------ */
 
 static void
-chat_op_say(void *arg, const char *text, bool error)
+chat_view_say(void *arg, const char *text, bool error)
 {
 	chat_say(arg, text, error);
 }
 
-/* Forget the conversation on screen: a new one starts with the next prompt. */
+/* The conversation on screen ended: a new one starts with the next prompt. */
 static void
-chat_op_new_quiet(struct ui_chat *c)
+chat_cleared(void *arg)
 {
+	struct ui_chat *c = arg;
 	size_t i;
 
-	if (c->x != NULL && !exchange_done(c->x))
-		exchange_cancel(c->x);
-	exchange_free(c->x);
-	c->x = NULL;
 	c->live = NULL;
 	for (i = 0; i < c->nmsgs; i++)
 		chat_msg_free(c->msgs[i]);
 	c->nmsgs = 0;
 	c->sel = -1;
-	c->conversation = 0;
-	c->tokens = 0;
 	c->scroll = 0;
+	ui_dirty(c->ui);
 }
 
 static void
-chat_op_new(void *arg)
+chat_terms(void *arg)
 {
 	struct ui_chat *c = arg;
 
-	chat_op_new_quiet(c);
-	chat_say(c, "new conversation", false);
+	ui_consent_view(c->consent);
 }
 
+/* /history picked a conversation (or none): back to chat, showing it. */
 static void
-chat_op_model(void *arg, const char *name)
-{
-	struct ui_chat *c = arg;
-	char *msg = xasprintf("model: %s", name);
-
-	config_override(&c->app->cfg, CONFIG_MODEL, name, "/model");
-	chat_say(c, msg, false);
-	free(msg);
-}
-
-static void
-chat_op_system(void *arg, const char *text)
+chat_history_picked(int64_t id, void *arg)
 {
 	struct ui_chat *c = arg;
 
-	config_override(&c->app->cfg, CONFIG_SYSTEM, *text != '\0' ? text : NULL, "/system");
-	chat_say(c, *text != '\0' ? "system prompt set" : "system prompt cleared", false);
+	ui_set_screen(c->ui, &chat_screen, c);
+	if (id > 0)
+		session_open(c->s, id);
 }
 
 static void
-chat_op_retry(void *arg)
+chat_history(void *arg)
 {
 	struct ui_chat *c = arg;
-	char *p;
 
-	if (c->last_prompt == NULL) {
-		chat_say(c, "nothing to retry yet", true);
-		return;
-	}
-	p = xstrdup(c->last_prompt);
-	chat_send(c, p);
-	free(p);
+	ui_history_open(c->ui, chat_history_picked, c);
 }
 
 static void
-chat_op_terms(void *arg, const char *what)
-{
-	struct ui_chat *c = arg;
-	char *cause = NULL;
-
-	if (*what == '\0') {
-		ui_consent_view(c->consent);
-		return;
-	}
-	if (c->x != NULL && !exchange_done(c->x))
-		exchange_cancel(c->x);
-	if (ui_consent_withdraw(c->consent, &cause) != 0) {
-		chat_say(c, cause, true);
-		free(cause);
-	}
-}
-
-static void
-chat_op_endpoint(void *arg, const char *url)
-{
-	struct ui_chat *c = arg;
-	char *msg;
-
-	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-		chat_say(c, "/endpoint needs an http:// or https:// URL", true);
-		return;
-	}
-	config_override(&c->app->cfg, CONFIG_BASE_URL, url, "/endpoint");
-	app_access_release(&c->access);
-	c->have_access = false;
-	msg = xasprintf("endpoint: %s", url);
-	chat_say(c, msg, false);
-	free(msg);
-}
-
-static void
-chat_op_rate(void *arg, int rating, const char *comment)
-{
-	struct ui_chat *c = arg;
-	ssize_t sel = c->sel;
-
-	c->sel = -1;	/* /good and /bad rate the last answer */
-	chat_rate(c, chat_selected(c), rating, NULL, *comment != '\0' ? comment : NULL);
-	c->sel = sel;
-}
-
-static void
-chat_op_quit(void *arg)
+chat_quit(void *arg)
 {
 	struct ui_chat *c = arg;
 
 	ui_quit(c->ui, EXIT_OK);
 }
-
-static const struct slash_ops chat_slash_ops = {
-	.say = chat_op_say, .new_chat = chat_op_new, .model = chat_op_model,
-	.system = chat_op_system, .retry = chat_op_retry, .rate = chat_op_rate,
-	.terms = chat_op_terms,
-	.endpoint = chat_op_endpoint, .quit = chat_op_quit, .history = chat_op_history,
-};
 
 /* ---- input --------------------------------------------------------------------- */
 
@@ -1103,19 +968,12 @@ static void
 chat_on_line(char *line, void *arg)
 {
 	struct ui_chat *c = arg;
-	struct slash_ops ops = chat_slash_ops;
 
 	c->quit_armed = false;
-	if (strspn(line, " \t\n") == strlen(line)) {
-		free(line);
-		return;
+	if (strspn(line, " \t\n") != strlen(line)) {
+		input_history_add(line);
+		session_input(c->s, line);
 	}
-	input_history_add(line);
-	if (slash_is_command(line)) {
-		ops.arg = c;
-		slash_run(&ops, line);
-	} else
-		chat_send(c, line);
 	free(line);
 	ui_dirty(c->ui);
 }
@@ -1147,14 +1005,16 @@ chat_scroll(struct ui_chat *c, int lines)
 static void
 chat_ctrl_c(struct ui_chat *c)
 {
-	if (c->modal != MODAL_NONE) {
-		if (c->modal == MODAL_NOTICE)
-			chat_notice_answer(c, false, "Ctrl-C (full-screen)");
-		c->modal = MODAL_NONE;
+	if (c->modal == MODAL_NOTICE) {
+		chat_notice_answer(c, false, "Ctrl-C (full-screen)");
 		return;
 	}
-	if (c->x != NULL && !exchange_done(c->x)) {
-		exchange_cancel(c->x);
+	if (c->modal != MODAL_NONE) {
+		chat_why_done(c, NULL);
+		return;
+	}
+	if (session_busy(c->s)) {
+		session_cancel(c->s);
 		return;
 	}
 	if (!input_empty(c->in)) {
@@ -1180,8 +1040,7 @@ chat_key(struct ui *ui, void *data, int key)
 		chat_modal_key(c, key);
 		return;
 	}
-	if ((key == '+' || key == '-') && input_empty(c->in) &&
-	    (c->x == NULL || exchange_done(c->x))) {
+	if ((key == '+' || key == '-') && input_empty(c->in) && !session_busy(c->s)) {
 		chat_thumb_key(c, key == '+' ? 1 : -1);
 		return;
 	}
@@ -1202,8 +1061,8 @@ chat_key(struct ui *ui, void *data, int key)
 			input_key(c->in, key);
 		break;
 	case UI_KEY_ESC:
-		if (c->x != NULL && !exchange_done(c->x))
-			exchange_cancel(c->x);
+		if (session_busy(c->s))
+			session_cancel(c->s);
 		else if (c->sel >= 0)
 			c->sel = -1;
 		else if (input_vi_mode(c->in))
@@ -1250,19 +1109,55 @@ chat_tick(void *arg)
 {
 	struct ui_chat *c = arg;
 
-	if (c->x != NULL && !exchange_done(c->x)) {
+	if (session_busy(c->s)) {
 		c->spinner++;
 		ui_dirty(c->ui);
 	}
+}
+
+static const struct session_view chat_view = {
+	.keys = "Keys: Enter sends; Alt-Enter starts a new line; Esc or Ctrl-C stops an answer; "
+	    "PgUp/PgDn and the wheel scroll; Alt-Up/Alt-Down select an answer, + and - rate it; "
+	    "Tab completes commands; Ctrl-D leaves.",
+	.say = chat_view_say, .status = chat_view_status, .shown = NULL, .cleared = chat_cleared,
+	.asked = chat_asked, .content = chat_on_content, .reasoning = chat_on_reasoning,
+	.retry = chat_on_retry, .done = chat_on_done, .consent = chat_consent,
+	.unsent = chat_unsent, .notice = chat_notice, .why = chat_why, .rated = chat_rated,
+	.terms = chat_terms, .history = chat_history, .quit = chat_quit,
+};
+
+/* One stored message of a continued conversation into the transcript. */
+static void
+chat_shown(void *arg, const struct store_log_message *lm)
+{
+	const struct store_message *sm = &lm->m;
+	struct ui_chat *c = arg;
+	struct chat_msg *m;
+
+	m = chat_add(c, strcmp(sm->role, "user") == 0 ? MSG_USER : MSG_ASSISTANT, sm->content,
+	    sm->content_len);
+	if (sm->model != NULL)
+		m->model = xstrdup(sm->model);
+	m->id = sm->id;
+	m->rating = lm->rated ? lm->rating : 0;
+	m->rating_known = true;
+	if (m->kind == MSG_ASSISTANT && strcmp(sm->status, "complete") != 0)
+		m->note = xasprintf("[%s]", sm->status);
+	if (lm->disclaimers != NULL)
+		m->disc = chat_notices_from_json(lm->disclaimers);
 }
 
 struct ui_chat *
 ui_chat_new(struct ui *ui)
 {
 	struct ui_chat *c = xcalloc(1, sizeof *c);
+	struct session_view v = chat_view;
 
 	c->ui = ui;
 	c->app = ui_app(ui);
+	v.arg = c;
+	v.shown = chat_shown;
+	c->s = session_new(c->app, ui_loop(ui), &v);
 	c->in = input_new(chat_on_line, chat_complete, chat_on_change, c);
 	c->timer = loop_add_timer(ui_loop(ui), 250, chat_tick, c);
 	c->sel = -1;
@@ -1278,19 +1173,16 @@ ui_chat_free(struct ui_chat *c)
 
 	if (c == NULL)
 		return;
-	exchange_free(c->x);
+	session_free(c->s);
 	feedback_outbox_stop();
 	loop_remove_timer(ui_loop(c->ui), c->timer);
 	input_free(c->in);
 	buf_release(&c->field);
 	free(c->notice);
-	free(c->pending_comment);
 	for (i = 0; i < c->nmsgs; i++)
 		chat_msg_free(c->msgs[i]);
 	free(c->msgs);
-	free(c->last_prompt);
 	free(c->status);
-	app_access_release(&c->access);
 	free(c);
 }
 
@@ -1301,10 +1193,9 @@ ui_chat_say(struct ui_chat *c, const char *text, bool error)
 }
 
 void
-ui_chat_set_consent(struct ui_chat *c, struct ui_consent *consent, const char *short_hash)
+ui_chat_set_consent(struct ui_chat *c, struct ui_consent *consent)
 {
 	c->consent = consent;
-	snprintf(c->terms_short, sizeof c->terms_short, "%s", short_hash);
 }
 
 /* Local OpenAI-compatible servers on the usual loopback ports. */
@@ -1326,7 +1217,7 @@ chat_offer_local(struct ui_chat *c)
 	int found = 0;
 
 	for (i = 0; i < nitems(servers); i++) {
-		url = xasprintf("%s/models", servers[i].url);
+		url = config_url(servers[i].url, "models");
 		if (http_get(url, &opts, &res, &cause) == 0 && res.status == 200) {
 			msg = xasprintf("found %s on this machine: type /endpoint %s to use it "
 			    "(no key needed)", servers[i].name, servers[i].url);
@@ -1344,118 +1235,42 @@ chat_offer_local(struct ui_chat *c)
 		    "8080, LM Studio 1234)", false);
 }
 
-/* One stored message into the transcript. */
-static int
-chat_load_cb(const struct store_log_message *lm, void *arg)
-{
-	const struct store_message *sm = &lm->m;
-	struct ui_chat *c = arg;
-	struct chat_msg *m;
-
-	if (strcmp(sm->role, "user") != 0 && strcmp(sm->role, "assistant") != 0)
-		return 0;
-	m = chat_add(c, strcmp(sm->role, "user") == 0 ? MSG_USER : MSG_ASSISTANT, sm->content,
-	    sm->content_len);
-	if (sm->model != NULL)
-		m->model = xstrdup(sm->model);
-	m->id = sm->id;
-	m->rating = lm->rated ? lm->rating : 0;
-	m->rating_known = true;
-	if (m->kind == MSG_ASSISTANT && strcmp(sm->status, "complete") != 0)
-		m->note = xasprintf("[%s]", sm->status);
-	if (lm->disclaimers != NULL)
-		m->disc = chat_notices_from_json(lm->disclaimers);
-	return 0;
-}
-
-/* Show conversation conv (0: the latest) and continue it. */
+/* The first time: continue what the command line named, and check for a key. */
 static void
-chat_load(struct ui_chat *c, int64_t conv)
+chat_greet(struct ui_chat *c)
 {
-	struct store *st;
-	char *cause = NULL, *msg;
+	char *cause = NULL;
 
-	if ((st = app_store(c->app, &cause)) == NULL ||
-	    (conv == 0 && (conv = store_conversation_latest(st, &cause)) < 0) ||
-	    (conv > 0 && store_log_messages(st, conv, chat_load_cb, c, &cause) != 0)) {
+	c->opened = true;
+	if (session_resume(c->s, &cause) != 0) {
 		chat_say(c, cause, true);
 		free(cause);
-		return;
 	}
-	if (conv == 0) {
-		chat_say(c, "there is no earlier conversation to continue", false);
-		return;
-	}
-	if (!c->app->no_log)
-		c->conversation = conv;
-	msg = xasprintf("continuing conversation %lld", (long long)conv);
-	chat_say(c, msg, false);
-	free(msg);
-}
-
-/* /history picked a conversation (or none): back to chat, showing it. */
-static void
-chat_history_picked(int64_t id, void *arg)
-{
-	struct ui_chat *c = arg;
-
-	if (id > 0) {
-		chat_op_new_quiet(c);
-		chat_load(c, id);
-	}
-	ui_set_screen(c->ui, &chat_screen, c);
-}
-
-static void
-chat_op_history(void *arg)
-{
-	struct ui_chat *c = arg;
-
-	if (c->x != NULL && !exchange_done(c->x)) {
-		chat_say(c, "wait for the answer, or press Esc, before opening /history", true);
-		return;
-	}
-	ui_history_open(c->ui, chat_history_picked, c);
+	if (!session_ready(c->s))
+		chat_offer_local(c);
+	else
+		chat_say(c, "ask anything; /help lists the commands", false);
 }
 
 void
 ui_chat_open(struct ui_chat *c)
 {
-	char *key = NULL, *origin = NULL, *cause = NULL;
-
+	snprintf(c->terms_short, sizeof c->terms_short, "%s", ui_consent_version(c->consent));
 	c->quit_armed = false;
 	ui_set_screen(c->ui, &chat_screen, c);
-	if (c->nmsgs > 0 || c->have_access)
-		return;
-	if (c->app->conversation != NULL) {
-		struct store *st = app_store(c->app, &cause);
-		int64_t id = st != NULL ? store_log_resolve(st, c->app->conversation, &cause) : -1;
-
-		if (id > 0)
-			chat_load(c, id);
-		else {
-			chat_say(c, cause, true);
-			free(cause);
-			cause = NULL;
-		}
-	} else if (c->app->cont)
-		chat_load(c, 0);
-	if (config_api_key(&c->app->cfg, &key, &origin, &cause) != 0) {
-		chat_say(c, cause, true);
-		chat_offer_local(c);
-	} else
-		chat_say(c, "ask anything; /help lists the commands", false);
-	if (key != NULL)
-		explicit_bzero(key, strlen(key));
-	free(key);
-	free(origin);
-	free(cause);
+	if (!c->opened)
+		chat_greet(c);
 }
 
 void
 ui_chat_accepted(void *arg)
 {
-	ui_chat_open(arg);
+	struct ui_chat *c = arg;
+
+	ui_chat_open(c);
+	if (!input_empty(c->in))
+		chat_say(c, "accepted: the prompt that was not sent is in the input; press Enter "
+		    "to send it", false);
 }
 
 void

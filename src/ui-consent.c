@@ -909,40 +909,42 @@ ui_consent_view(struct ui_consent *c)
 }
 
 int
-ui_consent_withdraw(struct ui_consent *c, char **cause)
+ui_consent_reload(struct ui_consent *c, char **cause)
 {
-	struct consent_event ev = {
-		.kind = xstrdup("withdraw"),
-		.method = xstrdup("slash command /terms withdraw"),
-		.shown_bytes = -1,
-		.duration_ms = -1,
-	};
-	struct store *st = app_store(ui_app(c->ui), cause);
+	struct app *app = ui_app(c->ui);
+	struct consent_current cur;
 	struct consent_status cs;
-	char *why = NULL;
-	int r = -1;
+	struct store *st;
 
-	if (st == NULL || consent_status_get(st, c->cur.terms, &cs, cause) != 0)
-		goto out;
-	if (cs.state != CONSENT_ACCEPTED && cs.state != CONSENT_OUTDATED)
-		*cause = xasprintf("there is no consent to withdraw (state %s); nothing is sent "
-		    "to the model", consent_state_name(cs.state));
-	else
-		r = consent_record(st, c->cur.terms, &ev, cause);
-	consent_status_release(&cs);
-out:
-	consent_event_release(&ev);
-	if (r != 0)
+	if ((st = app_store(app, cause)) == NULL ||
+	    consent_current_load(&app->cfg, st, &cur, cause) != 0)
 		return -1;
-	consent_status_release(&c->cs);
-	if (consent_status_get(st, c->cur.terms, &cs, &why) != 0) {
-		memset(&cs, 0, sizeof cs);
-		cs.state = CONSENT_WITHDRAWN;
+	if (consent_status_get(st, cur.terms, &cs, cause) != 0) {
+		consent_current_release(&cur);
+		return -1;
 	}
+	consent_status_release(&c->cs);
+	consent_current_release(&c->cur);
+	c->cur = cur;
 	c->cs = cs;
+	consent_rows_free(c);
+	free(c->lines);
+	c->lines = NULL;
+	c->nlines = 0;
+	c->lines_width = 0;
+	free(c->drows);
+	c->drows = NULL;
+	c->ndrows = 0;
+	free(c->dlines);
+	c->dlines = NULL;
+	c->ndlines = 0;
+	c->dwidth = 0;
 	ui_consent_open(c);
-	if (why != NULL)
-		ui_consent_msg(c, UI_ERROR, "%s", why);
-	free(why);
 	return 0;
+}
+
+const char *
+ui_consent_version(const struct ui_consent *c)
+{
+	return c->cur.terms->short_hash;
 }

@@ -460,14 +460,13 @@ ui_run(struct app *app)
 	struct consent_status cs;
 	struct ui_consent *consent;
 	struct ui_chat *chat;
-	char short_hash[16], *warning = NULL;
+	char *warning = NULL;
 	bool accepted;
 
 	if (ui_load(app, &cur, &cs) != 0)
 		return EXIT_USAGE;
 	app_disclaimers(app, &warning);	/* now: a warning must not go to stderr under curses */
 	accepted = cs.state == CONSENT_ACCEPTED;
-	snprintf(short_hash, sizeof short_hash, "%s", cur.terms->short_hash);
 	buf_init(&ui.paste, UI_PASTE_MAX);
 	ui.loop = loop_new();
 	ui_start_curses(&ui);
@@ -477,7 +476,7 @@ ui_run(struct app *app)
 
 	chat = ui_chat_new(&ui);
 	consent = ui_consent_new(&ui, &cur, &cs, ui_chat_accepted, ui_chat_back, chat);
-	ui_chat_set_consent(chat, consent, short_hash);
+	ui_chat_set_consent(chat, consent);
 	if (warning != NULL) {
 		ui_chat_say(chat, warning, true);
 		free(warning);

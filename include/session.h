@@ -1,0 +1,152 @@
+/*
+ * session.h: one conversation, for every front end (the full-screen UI,
+ * line mode and one-shot mode). The front ends draw and read keys; the
+ * session decides:
+ *
+ * - what is sent: the consent gate is passed immediately before each request
+ *   (exchange_start(), read afresh); a prompt the gate stops is kept, never
+ *   lost, and handed back through view->consent;
+ * - what is sent back: only completed user/assistant pairs (failed turns,
+ *   interrupted or broken answers and reasoning stay in the store and on
+ *   screen, never in a request), newest first within the model's context
+ *   budget, the system prompt always; /retry replaces the last attempt;
+ * - the slash commands (one table, slash.c; one implementation, here), the
+ *   endpoint, model, system prompt and key, ratings and their Terms IV notice,
+ *   continuing a stored conversation (-c, --conversation, /history).
+ *
+ * The view's callbacks only show things; a callback may call back into the
+ * session (session_notice_answer() from view->notice, for instance).
+ */
+#ifndef CONFAB_SESSION_H
+#define CONFAB_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct app;
+struct loop;
+struct session;
+struct exchange_result;
+struct store_log_message;
+
+/* What a front end shows. Callbacks marked optional may be NULL. */
+struct session_view {
+	void *arg;
+	const char *keys;	/* the front end's keys, said after /help (optional) */
+	/* A notice from confab, or an error. */
+	void (*say)(void *arg, const char *text, bool error);
+	/* A short status (a rating's outcome); optional: said as a notice. */
+	void (*status)(void *arg, const char *text, bool error);
+	/* A stored message of a conversation being continued, oldest first. Optional:
+	   without it only the turns that are sent back are read, newest first. */
+	void (*shown)(void *arg, const struct store_log_message *lm);
+	/* The conversation on screen ended (/new, or another one opens). Optional. */
+	void (*cleared)(void *arg);
+	/* A prompt is on its way: its answer follows. */
+	void (*asked)(void *arg, const char *prompt, const char *model);
+	/* Answer and reasoning text as it arrives (raw, untrusted). */
+	void (*content)(void *arg, const char *text, size_t len);
+	void (*reasoning)(void *arg, const char *text, size_t len);
+	/* A retry is coming. Optional. */
+	void (*retry)(void *arg, int attempt, int max, long wait_ms, const char *why);
+	/* The answer ended; r is valid until the next prompt. */
+	void (*done)(void *arg, const struct exchange_result *r);
+	/*
+	 * The gate is closed (why says so): open the consent flow. prompt, when
+	 * not NULL, was not sent; session_pending() keeps it for after acceptance.
+	 */
+	void (*consent)(void *arg, const char *prompt, const char *why);
+	/* A prompt that was not sent (an answer still arriving, no key, a store error): put it back. */
+	void (*unsent)(void *arg, const char *prompt);
+	/* A rating waits for the Terms IV notice: show text, then session_notice_answer(). */
+	void (*notice)(void *arg, const char *text);
+	/* A thumbs-down without a reason or comment: ask, then session_rate() again. Optional. */
+	void (*why)(void *arg, int64_t message_id);
+	/* An answer's rating changed (1, -1, 0). Optional. */
+	void (*rated)(void *arg, int64_t message_id, int rating);
+	/* /terms: show the Terms. */
+	void (*terms)(void *arg);
+	/* /history: pick a past conversation and session_open() it. Optional: not offered. */
+	void (*history)(void *arg);
+	/* /quit */
+	void (*quit)(void *arg);
+};
+
+/* A session on the loop; view is copied. */
+struct session *session_new(struct app *app, struct loop *loop, const struct session_view *view);
+
+/* NULL-safe; an answer in progress is stopped and marked interrupted first. */
+void session_free(struct session *s);
+
+/*
+ * Continue what the command line asked for: --conversation ID, or -c (the
+ * latest). 0, also when there was nothing to continue (said through the
+ * view); EXIT_USAGE with *cause when the store or the id fails.
+ */
+int session_resume(struct session *s, char **cause);
+
+/* Forget the conversation on screen and continue conversation id (/history). */
+void session_open(struct session *s, int64_t id);
+
+/*
+ * Is a key at hand for the endpoint? false after saying why (the view may
+ * then offer a local server). Resolved once per endpoint.
+ */
+bool session_ready(struct session *s);
+
+/* A line the user entered: a slash command, or a prompt to send. */
+void session_input(struct session *s, const char *line);
+
+/*
+ * Send a prompt with the turns that are sent back. Returns 0 when it went
+ * out; otherwise an exit code after the view was told, and the prompt was
+ * handed back (view->unsent, or view->consent for EXIT_CONSENT).
+ */
+int session_send(struct session *s, const char *prompt);
+
+/* The prompt the gate kept (NULL when none): sent once the Terms are accepted. Borrowed. */
+const char *session_pending(const struct session *s);
+
+/* Forget the kept prompt (it was sent, or handed back to the user). */
+void session_pending_clear(struct session *s);
+
+bool session_busy(const struct session *s);
+
+/* Stop the answer in progress (view->done follows, status "interrupted"). */
+void session_cancel(struct session *s);
+
+/* Stop the answer in progress and wait until it is marked. */
+void session_stop(struct session *s);
+
+/*
+ * Rate an answer (message_id, 0: the last one) with 1, -1 or 0 and optional
+ * reasons and comment. When the Terms IV notice is not confirmed yet, the
+ * rating waits and view->notice shows it. The outcome is said through the
+ * view (status).
+ */
+void session_rate(struct session *s, int64_t message_id, int rating, const char *reasons,
+    const char *comment);
+
+/* A rating key: rate the answer, or clear the rating when it is already that. */
+void session_thumb(struct session *s, int64_t message_id, int rating);
+
+/* The answer to the notice (how: "typed 'yes' (line mode)"); a waiting rating goes ahead. */
+void session_notice_answer(struct session *s, bool confirmed, const char *how);
+
+/* Withdraw consent (/terms withdraw): recorded; view->consent follows. */
+void session_withdraw(struct session *s);
+
+/* The stored conversation (0: none yet, or --no-log). */
+int64_t session_conversation(const struct session *s);
+
+/* Tokens the provider counted in this session. */
+long session_tokens(const struct session *s);
+
+/* Completed pairs left out of the last request to fit the context budget. */
+size_t session_omitted(const struct session *s);
+
+/* The context budget in tokens: context_tokens, else a default for the model. */
+long session_context_tokens(const struct session *s);
+
+#endif
