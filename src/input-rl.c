@@ -20,6 +20,8 @@ struct input {
 	size_t npending;
 	FILE *devnull;
 	char *hint;		/* completion matches, for the hint line */
+	bool in_line;		/* inside on_line: readline clears the line after it */
+	char *later;		/* what input_set() put there meanwhile */
 	int cur_y, cur_x;
 };
 
@@ -72,7 +74,9 @@ input_line_cb(char *line)
 	}
 	if (line == NULL)	/* end of file: Ctrl-D, which the UI handles itself */
 		return;
+	in->in_line = true;
 	in->on_line(line, in->arg);
+	in->in_line = false;
 }
 
 /* Alt-Enter: a newline in the input instead of sending. */
@@ -154,6 +158,7 @@ input_free(struct input *in)
 	if (in->devnull != NULL)
 		fclose(in->devnull);
 	free(in->hint);
+	free(in->later);
 	free(in);
 }
 
@@ -165,6 +170,13 @@ input_feed(struct input *in, const char *bytes, size_t n)
 	in->npending = n;
 	while (in->npending > 0)
 		rl_callback_read_char();
+	if (in->later != NULL) {	/* the line handler has returned: now it stays */
+		char *text = in->later;
+
+		in->later = NULL;
+		input_set(in, text);
+		free(text);
+	}
 }
 
 void
@@ -232,6 +244,11 @@ input_clear(struct input *in)
 void
 input_set(struct input *in, const char *text)
 {
+	if (in->in_line) {
+		free(in->later);
+		in->later = xstrdup(text);
+		return;
+	}
 	rl_replace_line(text, 0);
 	rl_point = rl_end;
 	input_redisplay();

@@ -351,11 +351,11 @@ line_note(struct line *l, int style, const char *prefix, const char *text)
 		line_flush(l);
 }
 
-/* A message: quiet (dim), or an error (bold). */
+/* A message: quiet (dim), or an error (bold). Also the session's view->say. */
 static void
-line_say(struct line *l, const char *text, bool error)
+line_say(void *arg, const char *text, bool error)
 {
-	line_note(l, error ? LINE_BOLD : LINE_DIM, error ? "error: " : "", text);
+	line_note(arg, error ? LINE_BOLD : LINE_DIM, error ? "error: " : "", text);
 }
 
 static void
@@ -715,12 +715,6 @@ line_quit(struct line *l, int code)
 
 /* ---- what the session asks of line mode -------------------------------------- */
 
-static void
-line_view_say(void *arg, const char *text, bool error)
-{
-	line_say(arg, text, error);
-}
-
 /* /terms: the text, through a pager on the terminal. */
 static void
 line_terms(void *arg)
@@ -803,7 +797,7 @@ line_why(void *arg, int64_t id)
 }
 
 static const struct session_view line_view = {
-	.keys = line_keys, .say = line_view_say, .asked = line_asked,
+	.keys = line_keys, .say = line_say, .asked = line_asked,
 	.content = line_on_content, .reasoning = line_on_reasoning, .retry = line_on_retry,
 	.done = line_on_done, .consent = line_consent, .unsent = line_unsent,
 	.notice = line_notice, .why = line_why, .terms = line_terms, .quit = line_view_quit,

@@ -600,9 +600,12 @@ chat_on_done(void *arg, const struct exchange_result *r)
 	c->live = NULL;
 }
 
+/* A notice or an error in the transcript; also the session's view->say. */
 static void
-chat_say(struct ui_chat *c, const char *text, bool error)
+chat_say(void *arg, const char *text, bool error)
 {
+	struct ui_chat *c = arg;
+
 	chat_add(c, error ? MSG_ERROR : MSG_NOTICE, text, strlen(text));
 	c->scroll = 0;
 	ui_dirty(c->ui);
@@ -686,9 +689,12 @@ chat_select_move(struct ui_chat *c, int dir)
 		c->sel = -1;
 }
 
+/* A note in the status bar; also the session's view->status. */
 static void
-chat_status(struct ui_chat *c, const char *text, bool error)
+chat_status(void *arg, const char *text, bool error)
 {
+	struct ui_chat *c = arg;
+
 	free(c->status);
 	c->status = text != NULL ? xstrdup(text) : NULL;
 	c->status_error = error;
@@ -748,12 +754,6 @@ chat_rated(void *arg, int64_t id, int rating)
 			c->msgs[i]->rating_known = true;
 		}
 	ui_dirty(c->ui);
-}
-
-static void
-chat_view_status(void *arg, const char *text, bool error)
-{
-	chat_status(arg, text, error);
 }
 
 /* '+' or '-' on an answer: rate it, or clear the same rating again. */
@@ -904,12 +904,6 @@ chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols)
 }
 
 /* ---- what the session asks of the chat screen ------------------------------------ */
-
-static void
-chat_view_say(void *arg, const char *text, bool error)
-{
-	chat_say(arg, text, error);
-}
 
 /* The conversation on screen ended: a new one starts with the next prompt. */
 static void
@@ -1119,7 +1113,7 @@ static const struct session_view chat_view = {
 	.keys = "Keys: Enter sends; Alt-Enter starts a new line; Esc or Ctrl-C stops an answer; "
 	    "PgUp/PgDn and the wheel scroll; Alt-Up/Alt-Down select an answer, + and - rate it; "
 	    "Tab completes commands; Ctrl-D leaves.",
-	.say = chat_view_say, .status = chat_view_status, .shown = NULL, .cleared = chat_cleared,
+	.say = chat_say, .status = chat_status, .shown = NULL, .cleared = chat_cleared,
 	.asked = chat_asked, .content = chat_on_content, .reasoning = chat_on_reasoning,
 	.retry = chat_on_retry, .done = chat_on_done, .consent = chat_consent,
 	.unsent = chat_unsent, .notice = chat_notice, .why = chat_why, .rated = chat_rated,
