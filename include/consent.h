@@ -147,6 +147,20 @@ void consent_fetch_release(struct consent_fetch *f);
  */
 void consent_daily_check(const struct config *cfg, struct store *st);
 
+/*
+ * A ledger time ("2026-11-27T05:00:00.123Z") as people read it: "2026-11-27
+ * 05:00 UTC", or "?" when at is NULL or not such a time. Caller frees.
+ */
+char *consent_when(const char *at);
+
+/* ---- the wording every front end shows -------------------------------------- */
+
+/*
+ * The consent wording has this one home; the full-screen UI (ui-consent*.c)
+ * and the terminal review (review.c) add only their layout and the tail of
+ * their prompt ("Type yes or no:").
+ */
+
 /* A short summary of what the user agrees to, each point citing its section. */
 struct consent_point {
 	const char *clause;	/* "I.1" */
@@ -154,5 +168,14 @@ struct consent_point {
 };
 extern const struct consent_point consent_summary[];
 extern const size_t consent_summary_len;
+
+/* The paragraph before the summary: accepting comes first, and the Terms govern. */
+extern const char consent_summary_intro[];
+
+/* The neutral age question of I.1: one sentence, ending in '?'. */
+extern const char consent_age_question[];
+
+/* Why a no to the age question ends it, as a message: lowercase, no final period. */
+extern const char consent_underage[];
 
 #endif

@@ -45,6 +45,12 @@ enum feedback_notice {
  */
 char *feedback_notice_text(struct app *app);
 
+/* What the notice asks on a terminal and in line mode, as a prompt ending in ": ". */
+extern const char feedback_notice_question[];
+
+/* The notice in one clause, for messages: lowercase, no final period. */
+extern const char feedback_notice_gist[];
+
 /* The user's last answer to the notice. 0, or -1 with *cause (store error). */
 int feedback_notice_state(struct app *app, enum feedback_notice *state, char **cause);
 

@@ -65,8 +65,8 @@ feedback_cmd_ask(struct app *app, struct tty *tty, const char *text)
 	tty_size(tty, &rows, &cols);
 	fputc('\n', tty->out);
 	feedback_cmd_print_text(tty->out, text, cols > 100 ? 100 : cols - 1);
-	a = tty_ask(tty, "\nType yes to confirm and store your rating; anything else cancels "
-	    "it: ");
+	fputc('\n', tty->out);
+	a = tty_ask(tty, feedback_notice_question);
 	yes = a != NULL && strcasecmp(a, "yes") == 0;
 	method = a == NULL ? xstrdup("end of input (terminal)") :
 	    xasprintf("typed '%.40s' (terminal)", a);
@@ -103,8 +103,7 @@ feedback_cmd_notice(struct app *app)
 			r = EXIT_USAGE;
 		} else if (!app->quiet)
 			fprintf(stderr, "confab: feedback notice confirmed with --yes (recorded "
-			    "in the consent ledger): ratings are not confidential and the "
-			    "provider may keep and use them freely (Terms IV)\n");
+			    "in the consent ledger): %s\n", feedback_notice_gist);
 	} else if (isatty(STDIN_FILENO) && tty_open(&tty, &cause) == 0) {
 		r = feedback_cmd_ask(app, &tty, text);
 		tty_close(&tty);

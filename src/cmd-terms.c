@@ -1,63 +1,22 @@
-/* cmd-terms.c: confab terms review|show|status|accept|diff|withdraw|history|verify|export|update */
+/*
+ * cmd-terms.c: confab terms status|accept|diff|history|verify|export|update,
+ * and review|show|withdraw through the terminal review (review.c).
+ */
 #include "common.h"
 
 #include <cjson/cJSON.h>
-#include <unistd.h>
 
-#include "clock.h"
-#include "buf.h"
 #include "cmd.h"
 #include "consent.h"
+#include "review.h"
 #include "tty.h"
 
-#define TERMS_FETCH_TIMEOUT 20L
-
-/* Everything most terms subcommands start from. */
-struct terms_ctx {
-	struct app *app;
-	struct store *st;
-	struct consent_current cur;
-	struct consent_status cs;
-};
-
-/* Open the store, load the current Terms and the consent state; exit code or 0. */
-static int
-terms_ctx_load(struct terms_ctx *c, struct app *app, bool need_status)
-{
-	char *cause = NULL;
-
-	memset(c, 0, sizeof *c);
-	c->app = app;
-	if ((c->st = app_store(app, &cause)) == NULL ||
-	    consent_current_load(&app->cfg, c->st, &c->cur, &cause) != 0 ||
-	    (need_status && consent_status_get(c->st, c->cur.terms, &c->cs, &cause) != 0)) {
-		app_error("%s", cause);
-		free(cause);
-		return EXIT_USAGE;
-	}
-	return 0;
-}
-
-static void
-terms_ctx_release(struct terms_ctx *c)
-{
-	consent_status_release(&c->cs);
-	consent_current_release(&c->cur);
-}
-
-/* "2026-11-27 05:00 UTC" from a stored timestamp. */
-static char *
-terms_when(const char *at)
-{
-	if (at == NULL || strlen(at) < 16)
-		return xstrdup("?");
-	return xasprintf("%.10s %.5s UTC", at, at + 11);
-}
+#define CMD_TERMS_FETCH_TIMEOUT 20L
 
 /* ---- status ------------------------------------------------------------ */
 
 static cJSON *
-terms_json_changes(const struct terms_diff *d, const struct terms *old, const struct terms *cur)
+cmd_terms_json_changes(const struct terms_diff *d, const struct terms *old, const struct terms *cur)
 {
 	cJSON *arr = cJSON_CreateArray(), *o;
 	size_t i;
@@ -79,7 +38,7 @@ terms_json_changes(const struct terms_diff *d, const struct terms *old, const st
 }
 
 static void
-terms_print_json(cJSON *o)
+cmd_terms_print_json(cJSON *o)
 {
 	char *s = cJSON_PrintUnformatted(o);
 
@@ -89,51 +48,51 @@ terms_print_json(cJSON *o)
 }
 
 static int
-terms_status_json(struct terms_ctx *c)
+cmd_terms_status_json(struct review *rv)
 {
-	const struct terms *t = c->cur.terms;
+	const struct terms *t = rv->cur.terms;
 	cJSON *o = cJSON_CreateObject(), *cur = cJSON_AddObjectToObject(o, "current"), *acc;
 
 	cJSON_AddStringToObject(cur, "sha256", t->sha256);
 	cJSON_AddStringToObject(cur, "short", t->short_hash);
 	cJSON_AddStringToObject(cur, "title", t->title);
 	cJSON_AddStringToObject(cur, "last_updated", t->date_label);
-	cJSON_AddStringToObject(cur, "source", c->cur.source);
-	cJSON_AddStringToObject(o, "state", consent_state_name(c->cs.state));
-	if (c->cs.accepted.kind != NULL) {
+	cJSON_AddStringToObject(cur, "source", rv->cur.source);
+	cJSON_AddStringToObject(o, "state", consent_state_name(rv->cs.state));
+	if (rv->cs.accepted.kind != NULL) {
 		acc = cJSON_AddObjectToObject(o, "accepted");
-		cJSON_AddStringToObject(acc, "sha256", c->cs.accepted.terms_sha256);
-		cJSON_AddStringToObject(acc, "last_updated", c->cs.accepted.terms_date);
-		cJSON_AddStringToObject(acc, "at", c->cs.accepted.at);
+		cJSON_AddStringToObject(acc, "sha256", rv->cs.accepted.terms_sha256);
+		cJSON_AddStringToObject(acc, "last_updated", rv->cs.accepted.terms_date);
+		cJSON_AddStringToObject(acc, "at", rv->cs.accepted.at);
 	} else
 		cJSON_AddNullToObject(o, "accepted");
-	if (c->cs.last.kind != NULL) {
+	if (rv->cs.last.kind != NULL) {
 		acc = cJSON_AddObjectToObject(o, "last_event");
-		cJSON_AddStringToObject(acc, "kind", c->cs.last.kind);
-		cJSON_AddStringToObject(acc, "at", c->cs.last.at);
+		cJSON_AddStringToObject(acc, "kind", rv->cs.last.kind);
+		cJSON_AddStringToObject(acc, "at", rv->cs.last.at);
 	}
 	cJSON_AddItemToObject(o, "changed_sections",
-	    terms_json_changes(c->cs.diff, c->cs.accepted_terms, t));
-	terms_print_json(o);
-	return c->cs.state == CONSENT_ACCEPTED ? EXIT_OK : EXIT_CONSENT;
+	    cmd_terms_json_changes(rv->cs.diff, rv->cs.accepted_terms, t));
+	cmd_terms_print_json(o);
+	return rv->cs.state == CONSENT_ACCEPTED ? EXIT_OK : EXIT_CONSENT;
 }
 
 static int
-terms_status(struct terms_ctx *c)
+cmd_terms_status(struct review *rv)
 {
-	const struct terms *t = c->cur.terms;
-	const struct consent_status *cs = &c->cs;
-	char *when = terms_when(cs->last.at);
+	const struct terms *t = rv->cur.terms;
+	const struct consent_status *cs = &rv->cs;
+	char *when = consent_when(cs->last.at);
 	size_t i;
 
-	if (c->app->json) {
+	if (rv->app->json) {
 		free(when);
-		return terms_status_json(c);
+		return cmd_terms_status_json(rv);
 	}
 	printf("Terms:    %s\n", t->title);
 	printf("Version:  %s (last updated %s)\n", t->short_hash, t->date_label);
 	printf("SHA-256:  %s\n", t->sha256);
-	printf("Source:   %s\n", c->cur.source);
+	printf("Source:   %s\n", rv->cur.source);
 	switch (cs->state) {
 	case CONSENT_NONE:
 		printf("State:    NONE: not accepted yet\n");
@@ -172,105 +131,17 @@ terms_status(struct terms_ctx *c)
 
 /* ---- diff -------------------------------------------------------------- */
 
-/* Print one diff line; a changed span [hs, he) is highlighted on a terminal. */
-static void
-terms_diff_line(FILE *f, const struct terms_diff_line *l, bool color, size_t hs, size_t he)
-{
-	const char *on = "", *off = "", *hi = "", *lo = "";
-
-	if (color && l->op != ' ') {
-		on = l->op == '-' ? "\033[31m" : "\033[32m";
-		off = "\033[m";
-		hi = "\033[7m";
-		lo = "\033[27m";
-	}
-	if (he <= hs)
-		hs = he = l->len;
-	fprintf(f, "%s%c %.*s%s%.*s%s%.*s%s\n", on, l->op, (int)hs, l->text, hi, (int)(he - hs),
-	    l->text + hs, lo, (int)(l->len - he), l->text + he, off);
-}
-
-/* Print a line that changed into another, and what changed in words. */
-static void
-terms_diff_pair(FILE *f, const struct terms_diff_line *a, const struct terms_diff_line *b,
-    bool color)
-{
-	size_t pre, suf;
-
-	terms_line_change(a->text, a->len, b->text, b->len, &pre, &suf);
-	terms_diff_line(f, a, color, pre, a->len - suf);
-	terms_diff_line(f, b, color, pre, b->len - suf);
-	if (!color && a->len - suf - pre < 120 && b->len - suf - pre < 120)
-		fprintf(f, "  (changed: \"%.*s\" -> \"%.*s\")\n", (int)(a->len - suf - pre),
-		    a->text + pre, (int)(b->len - suf - pre), b->text + pre);
-}
-
-/*
- * Print a changed section's line diff: the changed lines, and the nearest
- * non-blank unchanged line before and after each run of changes.
- */
-static void
-terms_diff_section(FILE *f, const struct terms_section_diff *sd, bool color)
-{
-	const struct terms_diff_line *l = sd->lines;
-	bool *show = terms_diff_shown(sd);
-	size_t i, j, last = (size_t)-1;
-
-	for (i = 0; i < sd->nlines; i++) {
-		if (!show[i] || (l[i].len == 0 && l[i].op == ' '))
-			continue;
-		for (j = last + 1; last != (size_t)-1 && j < i && l[j].len == 0; j++)
-			;
-		if (last != (size_t)-1 && j < i)
-			fprintf(f, "  ...\n");
-		if (l[i].op == '-' && i + 1 < sd->nlines && l[i + 1].op == '+' &&
-		    (i + 2 >= sd->nlines || l[i + 2].op != '+') && (i == 0 || l[i - 1].op != '-')) {
-			terms_diff_pair(f, &l[i], &l[i + 1], color);
-			i++;
-		} else
-			terms_diff_line(f, &l[i], color, 0, 0);
-		last = i;
-	}
-	free(show);
-}
-
-/* The whole human-readable diff between the accepted and the current text. */
-static void
-terms_diff_print(FILE *f, const struct terms *old, const struct terms *cur,
-    const struct terms_diff *d, bool color)
-{
-	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[m" : "";
-	size_t i;
-
-	fprintf(f, "What changed from version %s (last updated %s) to %s (last updated %s):\n",
-	    old->short_hash, old->date_label, cur->short_hash, cur->date_label);
-	for (i = 0; i < d->nsections; i++) {
-		const struct terms_section_diff *sd = &d->sections[i];
-
-		if (sd->kind == TERMS_SAME)
-			continue;
-		fprintf(f, "\n%s%s (%s)%s\n", bold, sd->kind == TERMS_REMOVED ?
-		    terms_section_name(old, sd->old_index) : terms_section_name(cur, sd->new_index),
-		    terms_change_name(sd->kind), off);
-		if (sd->kind == TERMS_CHANGED)
-			terms_diff_section(f, sd, color);
-	}
-	if (d->nchanged == 0)
-		fprintf(f, "\nOnly the \"Last updated\" date changed (%s -> %s).\n", old->date_label,
-		    cur->date_label);
-}
-
 static int
-terms_diff_json(struct terms_ctx *c)
+cmd_terms_diff_json(struct review *rv)
 {
-	const struct terms_diff *d = c->cs.diff;
+	const struct terms_diff *d = rv->cs.diff;
 	cJSON *o = cJSON_CreateObject(), *arr, *s, *lines;
 	size_t i, j;
 	char op[2] = "";
 
-	cJSON_AddStringToObject(o, "from", c->cs.accepted.kind != NULL ?
-	    c->cs.accepted.terms_sha256 : "");
-	cJSON_AddStringToObject(o, "to", c->cur.terms->sha256);
+	cJSON_AddStringToObject(o, "from", rv->cs.accepted.kind != NULL ?
+	    rv->cs.accepted.terms_sha256 : "");
+	cJSON_AddStringToObject(o, "to", rv->cur.terms->sha256);
 	arr = cJSON_AddArrayToObject(o, "sections");
 	for (i = 0; d != NULL && i < d->nsections; i++) {
 		const struct terms_section_diff *sd = &d->sections[i];
@@ -279,8 +150,8 @@ terms_diff_json(struct terms_ctx *c)
 			continue;
 		s = cJSON_CreateObject();
 		cJSON_AddStringToObject(s, "section", sd->kind == TERMS_REMOVED ?
-		    terms_section_name(c->cs.accepted_terms, sd->old_index) :
-		    terms_section_name(c->cur.terms, sd->new_index));
+		    terms_section_name(rv->cs.accepted_terms, sd->old_index) :
+		    terms_section_name(rv->cur.terms, sd->new_index));
 		cJSON_AddStringToObject(s, "change", terms_change_name(sd->kind));
 		lines = cJSON_AddArrayToObject(s, "lines");
 		for (j = 0; j < sd->nlines; j++) {
@@ -295,64 +166,37 @@ terms_diff_json(struct terms_ctx *c)
 		}
 		cJSON_AddItemToArray(arr, s);
 	}
-	terms_print_json(o);
+	cmd_terms_print_json(o);
 	return EXIT_OK;
 }
 
 static int
-terms_diff_cmd(struct terms_ctx *c)
+cmd_terms_diff(struct review *rv)
 {
-	if (c->app->json)
-		return terms_diff_json(c);
-	if (c->cs.accepted.kind == NULL) {
+	if (rv->app->json)
+		return cmd_terms_diff_json(rv);
+	if (rv->cs.accepted.kind == NULL) {
 		printf("You have not accepted any version of the Terms yet, so there is nothing "
 		    "to compare; run 'confab terms' to read them.\n");
 		return EXIT_OK;
 	}
-	if (c->cs.diff == NULL) {
+	if (rv->cs.diff == NULL) {
 		printf("The Terms you accepted (version %s) are the current ones: nothing changed.\n",
-		    c->cur.terms->short_hash);
+		    rv->cur.terms->short_hash);
 		return EXIT_OK;
 	}
-	terms_diff_print(stdout, c->cs.accepted_terms, c->cur.terms, c->cs.diff,
+	review_diff_print(stdout, rv->cs.accepted_terms, rv->cur.terms, rv->cs.diff,
 	    tty_color_ok(stdout));
 	return EXIT_OK;
-}
-
-/* ---- recording events ------------------------------------------------------ */
-
-/* Append an event; on failure say so (the act did not count). */
-static int
-terms_record(struct terms_ctx *c, const char *kind, const char *method, const char *age,
-    int64_t shown, const char *viewer, int64_t duration_ms, const char *detail)
-{
-	struct consent_event ev = {
-		.kind = xstrdup(kind),
-		.method = xstrdup(method),
-		.age_answer = age != NULL ? xstrdup(age) : NULL,
-		.shown_bytes = shown,
-		.duration_ms = duration_ms,
-		.viewer = viewer != NULL ? xstrdup(viewer) : NULL,
-		.detail = detail != NULL ? xstrdup(detail) : NULL,
-	};
-	char *cause = NULL;
-	int r = consent_record(c->st, c->cur.terms, &ev, &cause);
-
-	if (r != 0) {
-		app_error("the %s could not be recorded, so it does not count: %s", kind, cause);
-		free(cause);
-	}
-	consent_event_release(&ev);
-	return r;
 }
 
 /* ---- accept (scripted) --------------------------------------------------- */
 
 static int
-terms_accept(struct terms_ctx *c)
+cmd_terms_accept(struct review *rv)
 {
-	const struct terms *t = c->cur.terms;
-	const char *hex = c->app->sha256;
+	const struct terms *t = rv->cur.terms;
+	const char *hex = rv->app->sha256;
 
 	if (hex == NULL) {
 		app_error("'terms accept' needs --sha256 HEX naming the current Terms (version "
@@ -366,42 +210,25 @@ terms_accept(struct terms_ctx *c)
 		    "version", hex, t->short_hash, t->date_label, t->sha256);
 		return EXIT_CONSENT;
 	}
-	if (!c->app->adult) {
+	if (!rv->app->adult) {
 		app_error("accepting needs --adult, your statement that you are at least 18 and "
 		    "of the age of majority where you live (Terms I.1); nothing was recorded for "
 		    "version %s", t->short_hash);
 		return EXIT_CONSENT;
 	}
-	if (terms_record(c, "age", "flag --adult", "yes", -1, NULL, -1, NULL) != 0 ||
-	    terms_record(c, "accept", "flag --sha256 --adult", "yes", -1, NULL, -1, NULL) != 0)
+	if (review_record(rv, "age", "flag --adult", "yes", -1, NULL, -1, NULL) != 0 ||
+	    review_record(rv, "accept", "flag --sha256 --adult", "yes", -1, NULL, -1, NULL) != 0)
 		return EXIT_USAGE;
-	if (!c->app->quiet)
+	if (!rv->app->quiet)
 		printf("Accepted the Terms version %s (last updated %s). Withdraw at any time with "
 		    "'confab terms withdraw'.\n", t->short_hash, t->date_label);
-	return EXIT_OK;
-}
-
-/* ---- withdraw ------------------------------------------------------------- */
-
-static int
-terms_withdraw(struct terms_ctx *c)
-{
-	if (c->cs.state != CONSENT_ACCEPTED && c->cs.state != CONSENT_OUTDATED) {
-		printf("There is no consent to withdraw (state %s); nothing is sent to the model.\n",
-		    consent_state_name(c->cs.state));
-		return EXIT_OK;
-	}
-	if (terms_record(c, "withdraw", "command", NULL, -1, NULL, -1, NULL) != 0)
-		return EXIT_USAGE;
-	printf("Consent withdrawn. Nothing will be sent to the model until you accept the Terms "
-	    "again with 'confab terms'.\n");
 	return EXIT_OK;
 }
 
 /* ---- history and export ---------------------------------------------------- */
 
 static cJSON *
-terms_event_json(const struct consent_event *ev)
+cmd_terms_event_json(const struct consent_event *ev)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -429,23 +256,23 @@ terms_event_json(const struct consent_event *ev)
 }
 
 static int
-terms_history_json_cb(const struct consent_event *ev, void *arg)
+cmd_terms_history_json_cb(const struct consent_event *ev, void *arg)
 {
-	cJSON_AddItemToArray(arg, terms_event_json(ev));
+	cJSON_AddItemToArray(arg, cmd_terms_event_json(ev));
 	return 0;
 }
 
 static int
-terms_export_cb(const struct consent_event *ev, void *arg)
+cmd_terms_export_cb(const struct consent_event *ev, void *arg)
 {
-	terms_print_json(terms_event_json(ev));
+	cmd_terms_print_json(cmd_terms_event_json(ev));
 	return 0;
 }
 
 static int
-terms_history_cb(const struct consent_event *ev, void *arg)
+cmd_terms_history_cb(const struct consent_event *ev, void *arg)
 {
-	char *when = terms_when(ev->at), shown[64] = "";
+	char *when = consent_when(ev->at), shown[64] = "";
 	int *n = arg;
 
 	if (ev->shown_bytes >= 0 && ev->total_bytes > 0)
@@ -464,19 +291,19 @@ terms_history_cb(const struct consent_event *ev, void *arg)
 }
 
 static int
-terms_history(struct app *app, struct store *st, bool export)
+cmd_terms_history(struct app *app, struct store *st, bool export)
 {
 	char *cause = NULL;
 	cJSON *arr = NULL;
 	int n = 0, r;
 
 	if (export)
-		r = store_ledger_each(st, NULL, 0, terms_export_cb, NULL, &cause);
+		r = store_ledger_each(st, NULL, 0, cmd_terms_export_cb, NULL, &cause);
 	else if (app->json) {
 		arr = cJSON_CreateArray();
-		r = store_ledger_each(st, NULL, 0, terms_history_json_cb, arr, &cause);
+		r = store_ledger_each(st, NULL, 0, cmd_terms_history_json_cb, arr, &cause);
 	} else
-		r = store_ledger_each(st, NULL, 0, terms_history_cb, &n, &cause);
+		r = store_ledger_each(st, NULL, 0, cmd_terms_history_cb, &n, &cause);
 	if (r != 0) {
 		cJSON_Delete(arr);
 		app_error("%s", cause);
@@ -484,7 +311,7 @@ terms_history(struct app *app, struct store *st, bool export)
 		return EXIT_USAGE;
 	}
 	if (arr != NULL)
-		terms_print_json(arr);
+		cmd_terms_print_json(arr);
 	else if (!export && n == 0)
 		printf("The consent ledger is empty: you have not reviewed or accepted any Terms.\n");
 	return EXIT_OK;
@@ -493,7 +320,7 @@ terms_history(struct app *app, struct store *st, bool export)
 /* ---- verify ------------------------------------------------------------ */
 
 static int
-terms_verify(struct store *st)
+cmd_terms_verify(struct store *st)
 {
 	int64_t count = 0, bad = 0;
 	char *cause = NULL, *head;
@@ -514,7 +341,7 @@ terms_verify(struct store *st)
 /* ---- update ------------------------------------------------------------ */
 
 static int
-terms_update(struct app *app, struct store *st)
+cmd_terms_update(struct app *app, struct store *st)
 {
 	const char *url = config_get(&app->cfg, CONFIG_TERMS_URL);
 	long timeout = strtol(config_get(&app->cfg, CONFIG_TIMEOUT), NULL, 10);
@@ -526,7 +353,8 @@ terms_update(struct app *app, struct store *st)
 		    "or with CONFAB_TERMS_URL", app->cfg.config_path);
 		return EXIT_USAGE;
 	}
-	consent_fetch(url, st, timeout < TERMS_FETCH_TIMEOUT ? timeout : TERMS_FETCH_TIMEOUT, &f);
+	consent_fetch(url, st, timeout < CMD_TERMS_FETCH_TIMEOUT ? timeout : CMD_TERMS_FETCH_TIMEOUT,
+	    &f);
 	switch (f.result) {
 	case CONSENT_FETCH_NOT_MODIFIED:
 		printf("The Terms at %s have not changed (304 Not Modified; version %s).\n", url,
@@ -563,187 +391,34 @@ terms_update(struct app *app, struct store *st)
 	return r;
 }
 
-/* ---- show -------------------------------------------------------------- */
-
-static int
-terms_show(struct terms_ctx *c)
-{
-	const struct terms *t = c->cur.terms;
-	struct tty tty;
-	char *cause = NULL, *viewer = NULL;
-	int64_t shown;
-
-	if (isatty(STDOUT_FILENO) && tty_open(&tty, &cause) == 0) {
-		tty_page(&tty, t->text, t->len, &shown, &viewer);
-		tty_close(&tty);
-		free(viewer);
-		return EXIT_OK;
-	}
-	free(cause);
-	fwrite(t->text, 1, t->len, stdout);
-	return EXIT_OK;
-}
-
-/* ---- review (interactive) ----------------------------------------------------- */
-
-/* Print the summary of what is being agreed to. */
-static void
-terms_print_summary(struct tty *tty, const struct terms *t)
-{
-	const char *b = tty->color ? "\033[1m" : "", *o = tty->color ? "\033[m" : "";
-	char *privacy = terms_privacy_url(t);
-	int rows, cols;
-	size_t i;
-
-	tty_size(tty, &rows, &cols);
-	if (cols > 100)
-		cols = 100;
-	fprintf(tty->out, "\n%s%s%s\nLast updated %s, version %s. %zu sections, %zu bytes.\n\n",
-	    b, t->title, o, t->date_label, t->short_hash, t->nsections - 1, t->len);
-	fputs("Before confab sends anything to the model you must accept these Terms.\nIn our "
-	    "own words, this is what they ask of you (the Terms themselves govern):\n\n", tty->out);
-	for (i = 0; i < consent_summary_len; i++) {
-		fprintf(tty->out, "  %s%-6s%s", b, consent_summary[i].clause, o);
-		tty_wrap(tty->out, consent_summary[i].text, cols - 1, 8);
-	}
-	if (privacy != NULL)
-		fprintf(tty->out, "\nPrivacy Policy: %s\n", privacy);
-	free(privacy);
-}
-
-/* Ask until the answer is yes or no; NULL at end of file. */
-static char *
-terms_ask_age(struct tty *tty)
-{
-	char *a;
-
-	for (;;) {
-		a = tty_ask(tty, "\nAre you at least 18 years old and at least the age of majority "
-		    "where you live? Type yes or no: ");
-		if (a == NULL || strcasecmp(a, "yes") == 0 || strcasecmp(a, "no") == 0)
-			return a;
-		fprintf(tty->out, "Please type yes or no.\n");
-		free(a);
-	}
-}
-
-static int
-terms_review(struct terms_ctx *c)
-{
-	const struct terms *t = c->cur.terms;
-	int64_t t0;
-	struct tty tty;
-	char *cause = NULL, *a, *viewer = xstrdup("summary"), *detail = NULL;
-	int64_t shown = 0;
-	int r = EXIT_CONSENT;
-
-	if (tty_open(&tty, &cause) != 0) {
-		app_error("'terms review' asks on a terminal, and there is none (%s); in a script "
-		    "use 'confab terms accept --sha256 %s --adult' after reading 'confab terms "
-		    "show'", cause, t->short_hash);
-		free(cause);
-		free(viewer);
-		return EXIT_USAGE;
-	}
-	t0 = clock_ms();
-	if (c->cs.state == CONSENT_ACCEPTED) {
-		char *when = terms_when(c->cs.last.at);
-
-		fprintf(tty.out, "You accepted these Terms (version %s, last updated %s) on %s. "
-		    "Nothing to do.\n'confab terms show' prints them; 'confab terms withdraw' "
-		    "withdraws your consent.\n", t->short_hash, t->date_label, when);
-		free(when);
-		r = EXIT_OK;
-		goto out;
-	}
-	if (c->cs.state == CONSENT_OUTDATED) {
-		fprintf(tty.out, "The Terms changed since you accepted them on %.10s.\n\n",
-		    c->cs.accepted.at);
-		terms_diff_print(tty.out, c->cs.accepted_terms, t, c->cs.diff, tty.color);
-		free(viewer);
-		viewer = xstrdup("summary and diff of the changes");
-	}
-	terms_print_summary(&tty, t);
-	a = tty_ask(&tty, "\nType 'read' to read the full text now, or press Enter to go on: ");
-	if (a != NULL && strcasecmp(a, "read") == 0) {
-		free(viewer);
-		tty_page(&tty, t->text, t->len, &shown, &viewer);
-		free(a);
-		a = xstrdup("");
-	}
-	if (a == NULL) {
-		detail = xstrdup("no answer (end of input)");
-		goto decline;
-	}
-	free(a);
-	a = terms_ask_age(&tty);
-	if (terms_record(c, "age", "typed (line mode)", a != NULL ? a : NULL, shown, viewer,
-	    clock_ms() - t0, a == NULL ? "no answer (end of input)" : NULL) != 0) {
-		free(a);
-		r = EXIT_USAGE;
-		goto out;
-	}
-	if (a == NULL || strcasecmp(a, "no") == 0) {
-		detail = xstrdup(a == NULL ? "no answer to the age question" :
-		    "under the minimum age (Terms I.1)");
-		if (a != NULL)
-			fprintf(tty.out, "\nThe Terms require you to be at least 18 and of the age "
-			    "of majority where you live (I.1), so confab cannot be used.\n");
-		free(a);
-		goto decline;
-	}
-	free(a);
-	fprintf(tty.out, "\nTo accept the Terms (version %s, last updated %s), type agree.\n",
-	    t->short_hash, t->date_label);
-	a = tty_ask(&tty, "Anything else declines: ");
-	if (a != NULL && strcasecmp(a, "agree") == 0) {
-		free(a);
-		if (terms_record(c, "accept", "typed 'agree' (line mode)", "yes", shown, viewer,
-		    clock_ms() - t0, NULL) != 0) {
-			r = EXIT_USAGE;
-			goto out;
-		}
-		fprintf(tty.out, "\nAccepted and recorded in your consent ledger. You can withdraw "
-		    "at any time with 'confab terms withdraw'.\n");
-		r = EXIT_OK;
-		goto out;
-	}
-	detail = a == NULL ? xstrdup("no answer (end of input)") : xasprintf("typed '%.40s'", a);
-	free(a);
-decline:
-	if (terms_record(c, "decline", "typed (line mode)", NULL, shown, viewer,
-	    clock_ms() - t0, detail) != 0)
-		r = EXIT_USAGE;
-	else
-		fprintf(tty.out, "\nDeclined and recorded. Nothing will be sent to the model. Run "
-		    "'confab terms' when you want to review the Terms again.\n");
-out:
-	free(detail);
-	free(viewer);
-	tty_close(&tty);
-	return r;
-}
-
 /* ---- dispatch ------------------------------------------------------------ */
 
+/* The subcommands that start from the current Terms (and the consent state). */
 static const struct {
 	const char *name;
-	int (*fn)(struct terms_ctx *);
+	int (*fn)(struct review *);
 	bool needs_status;
-} terms_cmds[] = {
-	{ "review", terms_review, true },
-	{ "show", terms_show, false },
-	{ "status", terms_status, true },
-	{ "accept", terms_accept, false },
-	{ "diff", terms_diff_cmd, true },
-	{ "withdraw", terms_withdraw, true },
+} cmd_terms_table[] = {
+	{ "status", cmd_terms_status, true },
+	{ "accept", cmd_terms_accept, false },
+	{ "diff", cmd_terms_diff, true },
+};
+
+/* The subcommands the terminal review shares with line mode (review.h). */
+static const struct {
+	const char *name;
+	int (*fn)(struct app *);
+} cmd_terms_review[] = {
+	{ "review", review_run },
+	{ "show", review_show },
+	{ "withdraw", review_withdraw },
 };
 
 int
 cmd_terms(struct app *app, int argc, char **argv)
 {
 	const char *sub = argc > 0 ? argv[0] : "review";
-	struct terms_ctx c;
+	struct review rv;
 	char *cause = NULL;
 	struct store *st;
 	size_t i;
@@ -753,12 +428,15 @@ cmd_terms(struct app *app, int argc, char **argv)
 		app_error("'terms %s' takes no argument '%s'; see 'confab --help'", sub, argv[1]);
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < nitems(terms_cmds); i++) {
-		if (strcmp(sub, terms_cmds[i].name) != 0)
+	for (i = 0; i < nitems(cmd_terms_review); i++)
+		if (strcmp(sub, cmd_terms_review[i].name) == 0)
+			return cmd_terms_review[i].fn(app);
+	for (i = 0; i < nitems(cmd_terms_table); i++) {
+		if (strcmp(sub, cmd_terms_table[i].name) != 0)
 			continue;
-		if ((r = terms_ctx_load(&c, app, terms_cmds[i].needs_status)) == 0)
-			r = terms_cmds[i].fn(&c);
-		terms_ctx_release(&c);
+		if ((r = review_load(&rv, app, cmd_terms_table[i].needs_status)) == 0)
+			r = cmd_terms_table[i].fn(&rv);
+		review_release(&rv);
 		return r;
 	}
 	if (strcmp(sub, "history") != 0 && strcmp(sub, "export") != 0 &&
@@ -773,8 +451,8 @@ cmd_terms(struct app *app, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "verify") == 0)
-		return terms_verify(st);
+		return cmd_terms_verify(st);
 	if (strcmp(sub, "update") == 0)
-		return terms_update(app, st);
-	return terms_history(app, st, strcmp(sub, "export") == 0);
+		return cmd_terms_update(app, st);
+	return cmd_terms_history(app, st, strcmp(sub, "export") == 0);
 }

@@ -38,6 +38,22 @@ const struct consent_point consent_summary[] = {
 };
 const size_t consent_summary_len = nitems(consent_summary);
 
+const char consent_summary_intro[] = "Before confab sends anything to the model, you must "
+    "accept these Terms. In our own words, this is what they ask of you (the Terms "
+    "themselves govern):";
+const char consent_age_question[] = "Are you at least 18 years old and at least the age of "
+    "majority where you live?";
+const char consent_underage[] = "the Terms require you to be at least 18 years old and of "
+    "the age of majority where you live (I.1), so confab cannot be used";
+
+char *
+consent_when(const char *at)
+{
+	if (at == NULL || strlen(at) < 16)
+		return xstrdup("?");
+	return xasprintf("%.10s %.5s UTC", at, at + 11);
+}
+
 void
 consent_event_release(struct consent_event *ev)
 {

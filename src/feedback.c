@@ -58,6 +58,11 @@ feedback_include_exchange(struct app *app)
 
 /* ---- the notice ------------------------------------------------------------ */
 
+const char feedback_notice_question[] = "Type yes to confirm and store your rating; anything "
+    "else cancels it: ";
+const char feedback_notice_gist[] = "feedback is not confidential and the provider may keep "
+    "and use it freely (Terms IV)";
+
 char *
 feedback_notice_text(struct app *app)
 {
@@ -461,9 +466,8 @@ feedback_check_notice(struct app *app, char **cause)
 		return EXIT_USAGE;
 	if (ns == FEEDBACK_NOTICE_CONFIRMED)
 		return 0;
-	*cause = xstrdup("rating needs your confirmation of the feedback notice first (Terms "
-	    "IV: feedback is not confidential and the provider may use it freely); nothing "
-	    "was stored");
+	*cause = xasprintf("rating needs your confirmation of the feedback notice first: %s; "
+	    "nothing was stored", feedback_notice_gist);
 	return EXIT_CONSENT;
 }
 

@@ -11,12 +11,12 @@
  */
 #include "common.h"
 
-#include "clock.h"
 #include "ui-consent.h"
 
 #include <curses.h>
 #include <strings.h>
 
+#include "clock.h"
 #include "cmd.h"
 #include "text.h"
 #include "ui-consent-internal.h"
@@ -35,9 +35,8 @@
 #define CONSENT_METHOD_TYPED "typed (full-screen)"
 #define CONSENT_METHOD_AGREE "typed 'agree' (full-screen)"
 
-/* The questions, in the words line mode uses. */
-static const char consent_age_q[] = "Are you at least 18 years old and at least the age of "
-    "majority where you live? Type yes or no:";
+/* The tail of the age question (consent_age_question), and the agree question. */
+static const char consent_age_tail[] = "Type yes or no:";
 static const char consent_agree_q[] = "To accept these Terms, type agree (anything else "
     "declines):";
 
@@ -507,9 +506,7 @@ consent_summary_layout(struct ui_consent *c, int cols)
 		consent_rows_add(c, s, NULL, 1, w, UI_WARN);
 	free(s);
 	consent_rows_add(c, "", NULL, 1, w, UI_NORMAL);
-	consent_rows_add(c, "Before confab sends anything to the model, you must accept these "
-	    "Terms. In our own words, this is what they ask of you (the Terms themselves "
-	    "govern):", NULL, 1, w, UI_NORMAL);
+	consent_rows_add(c, consent_summary_intro, NULL, 1, w, UI_NORMAL);
 	consent_rows_add(c, "", NULL, 1, w, UI_NORMAL);
 	for (i = 0; i < consent_summary_len; i++)
 		consent_rows_add(c, consent_summary[i].text, consent_summary[i].clause, 9, w,
@@ -584,7 +581,8 @@ static int
 consent_field(struct ui *ui, struct ui_consent *c, enum consent_field f, int y, int cols,
     bool draw)
 {
-	const char *q = f == CONSENT_FIELD_AGE ? consent_age_q : consent_agree_q;
+	char *q = f == CONSENT_FIELD_AGE ? xasprintf("%s %s", consent_age_question,
+	    consent_age_tail) : xstrdup(consent_agree_q);
 	int attr = ui_attr(ui, c->field == f || (f == CONSENT_FIELD_AGE && c->age_yes) ?
 	    UI_NORMAL : UI_DIM);
 	struct text_span *sp;
@@ -600,6 +598,7 @@ consent_field(struct ui *ui, struct ui_consent *c, enum consent_field f, int y, 
 	if (draw)
 		consent_field_box(ui, c, f, y + h - 1, fx);
 	free(sp);
+	free(q);
 	return h;
 }
 
@@ -697,6 +696,7 @@ static void
 consent_answer_age(struct ui_consent *c, const char *a)
 {
 	bool yes = strcasecmp(a, "yes") == 0;
+	char *farewell;
 
 	if (*a == '\0') {
 		ui_consent_msg(c, UI_WARN, "type yes or no, then press Enter");
@@ -710,9 +710,10 @@ consent_answer_age(struct ui_consent *c, const char *a)
 	if (consent_event(c, "age", CONSENT_METHOD_TYPED, yes ? "yes" : "no", NULL) != 0)
 		return;
 	if (!yes) {
-		ui_consent_decline(c, "under the minimum age (Terms I.1)", "the Terms require you "
-		    "to be at least 18 years old and of the age of majority where you live (I.1), "
-		    "so confab cannot be used; your answer is recorded and nothing was sent");
+		farewell = xasprintf("%s; your answer is recorded and nothing was sent",
+		    consent_underage);
+		ui_consent_decline(c, "under the minimum age (Terms I.1)", farewell);
+		free(farewell);
 		return;
 	}
 	c->age_yes = true;

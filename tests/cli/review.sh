@@ -51,7 +51,7 @@ check "it names the changed section" has "$S" "III. User Content (changed)"
 check "it shows the new line" has "$S" "+ (e) you must never depend solely"
 check "the diff comes before the summary" \
 	[ "$(printf '%s\n' "$S" | grep -n 'III. User Content (changed)' | cut -d: -f1)" -lt \
-	  "$(printf '%s\n' "$S" | grep -n 'In our own words' | cut -d: -f1)" ]
+	  "$(printf '%s\n' "$S" | grep -n 'what they ask of you' | cut -d: -f1)" ]
 tmux_keys rv3 "read" Enter
 wait_for rv3 "Enter: next page, q: stop reading" && ok "'read' opens the built-in pager" || not_ok "'read' opens the built-in pager"
 tmux_keys rv3 Enter

@@ -1,0 +1,404 @@
+/* review.c: consent to the Terms on the terminal: the review, show, withdraw, what changed. */
+#include "common.h"
+
+#include "review.h"
+
+#include <ctype.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "cmd.h"
+#include "tty.h"
+
+#define REVIEW_METHOD_TYPED "typed (line mode)"
+#define REVIEW_METHOD_AGREE "typed 'agree' (line mode)"
+#define REVIEW_NO_ANSWER "no answer (end of input)"
+
+/* One interactive review: its terminal, what it showed and since when. */
+struct review_flow {
+	struct review *rv;
+	struct tty tty;
+	int64_t t0;
+	int64_t shown;
+	char *viewer;
+};
+
+/* ---- state and ledger --------------------------------------------------- */
+
+int
+review_load(struct review *rv, struct app *app, bool status)
+{
+	char *cause = NULL;
+
+	memset(rv, 0, sizeof *rv);
+	rv->app = app;
+	if ((rv->st = app_store(app, &cause)) == NULL ||
+	    consent_current_load(&app->cfg, rv->st, &rv->cur, &cause) != 0 ||
+	    (status && consent_status_get(rv->st, rv->cur.terms, &rv->cs, &cause) != 0)) {
+		app_error("%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+void
+review_release(struct review *rv)
+{
+	consent_status_release(&rv->cs);
+	consent_current_release(&rv->cur);
+}
+
+int
+review_record(struct review *rv, const char *kind, const char *method, const char *age,
+    int64_t shown, const char *viewer, int64_t duration_ms, const char *detail)
+{
+	struct consent_event ev = {
+		.kind = xstrdup(kind),
+		.method = xstrdup(method),
+		.age_answer = age != NULL ? xstrdup(age) : NULL,
+		.shown_bytes = shown,
+		.duration_ms = duration_ms,
+		.viewer = viewer != NULL ? xstrdup(viewer) : NULL,
+		.detail = detail != NULL ? xstrdup(detail) : NULL,
+	};
+	char *cause = NULL;
+	int r = consent_record(rv->st, rv->cur.terms, &ev, &cause);
+
+	if (r != 0) {
+		app_error("the %s could not be recorded, so it does not count: %s", kind, cause);
+		free(cause);
+	}
+	consent_event_release(&ev);
+	return r;
+}
+
+/* ---- what changed -------------------------------------------------------- */
+
+/* Print one diff line; a changed span [hs, he) is highlighted on a terminal. */
+static void
+review_diff_line(FILE *f, const struct terms_diff_line *l, bool color, size_t hs, size_t he)
+{
+	const char *on = "", *off = "", *hi = "", *lo = "";
+
+	if (color && l->op != ' ') {
+		on = l->op == '-' ? "\033[31m" : "\033[32m";
+		off = "\033[m";
+		hi = "\033[7m";
+		lo = "\033[27m";
+	}
+	if (he <= hs)
+		hs = he = l->len;
+	fprintf(f, "%s%c %.*s%s%.*s%s%.*s%s\n", on, l->op, (int)hs, l->text, hi, (int)(he - hs),
+	    l->text + hs, lo, (int)(l->len - he), l->text + he, off);
+}
+
+/* Print a line that changed into another, and what changed in words. */
+static void
+review_diff_pair(FILE *f, const struct terms_diff_line *a, const struct terms_diff_line *b,
+    bool color)
+{
+	size_t pre, suf;
+
+	terms_line_change(a->text, a->len, b->text, b->len, &pre, &suf);
+	review_diff_line(f, a, color, pre, a->len - suf);
+	review_diff_line(f, b, color, pre, b->len - suf);
+	if (!color && a->len - suf - pre < 120 && b->len - suf - pre < 120)
+		fprintf(f, "  (changed: \"%.*s\" -> \"%.*s\")\n", (int)(a->len - suf - pre),
+		    a->text + pre, (int)(b->len - suf - pre), b->text + pre);
+}
+
+/*
+ * Print a changed section's line diff: the changed lines, and the nearest
+ * non-blank unchanged line before and after each run of changes.
+ */
+static void
+review_diff_section(FILE *f, const struct terms_section_diff *sd, bool color)
+{
+	const struct terms_diff_line *l = sd->lines;
+	bool *show = terms_diff_shown(sd);
+	size_t i, j, last = (size_t)-1;
+
+	for (i = 0; i < sd->nlines; i++) {
+		if (!show[i] || (l[i].len == 0 && l[i].op == ' '))
+			continue;
+		for (j = last + 1; last != (size_t)-1 && j < i && l[j].len == 0; j++)
+			;
+		if (last != (size_t)-1 && j < i)
+			fprintf(f, "  ...\n");
+		if (l[i].op == '-' && i + 1 < sd->nlines && l[i + 1].op == '+' &&
+		    (i + 2 >= sd->nlines || l[i + 2].op != '+') && (i == 0 || l[i - 1].op != '-')) {
+			review_diff_pair(f, &l[i], &l[i + 1], color);
+			i++;
+		} else
+			review_diff_line(f, &l[i], color, 0, 0);
+		last = i;
+	}
+	free(show);
+}
+
+void
+review_diff_print(FILE *f, const struct terms *old, const struct terms *cur,
+    const struct terms_diff *d, bool color)
+{
+	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[m" : "";
+	size_t i;
+
+	fprintf(f, "What changed from version %s (last updated %s) to %s (last updated %s):\n",
+	    old->short_hash, old->date_label, cur->short_hash, cur->date_label);
+	for (i = 0; i < d->nsections; i++) {
+		const struct terms_section_diff *sd = &d->sections[i];
+
+		if (sd->kind == TERMS_SAME)
+			continue;
+		fprintf(f, "\n%s%s (%s)%s\n", bold, sd->kind == TERMS_REMOVED ?
+		    terms_section_name(old, sd->old_index) : terms_section_name(cur, sd->new_index),
+		    terms_change_name(sd->kind), off);
+		if (sd->kind == TERMS_CHANGED)
+			review_diff_section(f, sd, color);
+	}
+	if (d->nchanged == 0)
+		fprintf(f, "\nOnly the \"Last updated\" date changed (%s -> %s).\n", old->date_label,
+		    cur->date_label);
+}
+
+/* ---- show and withdraw --------------------------------------------------- */
+
+int
+review_show(struct app *app)
+{
+	struct review rv;
+	const struct terms *t;
+	struct tty tty;
+	char *cause = NULL, *viewer = NULL;
+	int64_t shown;
+	int r;
+
+	if ((r = review_load(&rv, app, false)) != 0)
+		goto out;
+	t = rv.cur.terms;
+	if (isatty(STDOUT_FILENO) && tty_open(&tty, &cause) == 0) {
+		tty_page(&tty, t->text, t->len, &shown, &viewer);
+		tty_close(&tty);
+		free(viewer);
+	} else {
+		free(cause);
+		fwrite(t->text, 1, t->len, stdout);
+	}
+out:
+	review_release(&rv);
+	return r;
+}
+
+int
+review_withdraw(struct app *app)
+{
+	struct review rv;
+	int r;
+
+	if ((r = review_load(&rv, app, true)) != 0)
+		goto out;
+	if (rv.cs.state != CONSENT_ACCEPTED && rv.cs.state != CONSENT_OUTDATED)
+		printf("There is no consent to withdraw (state %s); nothing is sent to the model.\n",
+		    consent_state_name(rv.cs.state));
+	else if (review_record(&rv, "withdraw", "command", NULL, -1, NULL, -1, NULL) != 0)
+		r = EXIT_USAGE;
+	else
+		printf("Consent withdrawn. Nothing will be sent to the model until you accept the "
+		    "Terms again with 'confab terms'.\n");
+out:
+	review_release(&rv);
+	return r;
+}
+
+/* ---- the review ---------------------------------------------------------- */
+
+/* Record an act of the review, with what it showed and how long it has been open. */
+static int
+review_flow_record(struct review_flow *f, const char *kind, const char *method,
+    const char *age, const char *detail)
+{
+	return review_record(f->rv, kind, method, age, f->shown, f->viewer,
+	    clock_ms() - f->t0, detail);
+}
+
+/* Record a decline and say so: EXIT_CONSENT, or EXIT_USAGE when it was not recorded. */
+static int
+review_decline(struct review_flow *f, const char *detail)
+{
+	if (review_flow_record(f, "decline", REVIEW_METHOD_TYPED, NULL, detail) != 0)
+		return EXIT_USAGE;
+	fprintf(f->tty.out, "\nDeclined and recorded. Nothing will be sent to the model. Run "
+	    "'confab terms' when you want to review the Terms again.\n");
+	return EXIT_CONSENT;
+}
+
+/* Print the summary of what is being agreed to. */
+static void
+review_summary(struct tty *tty, const struct terms *t)
+{
+	const char *b = tty->color ? "\033[1m" : "", *o = tty->color ? "\033[m" : "";
+	char *privacy = terms_privacy_url(t);
+	int rows, cols;
+	size_t i;
+
+	tty_size(tty, &rows, &cols);
+	if (cols > 100)
+		cols = 100;
+	fprintf(tty->out, "\n%s%s%s\nLast updated %s, version %s. %zu sections, %zu bytes.\n\n",
+	    b, t->title, o, t->date_label, t->short_hash, t->nsections - 1, t->len);
+	tty_wrap(tty->out, consent_summary_intro, cols - 1, 0);
+	fputc('\n', tty->out);
+	for (i = 0; i < consent_summary_len; i++) {
+		fprintf(tty->out, "  %s%-6s%s", b, consent_summary[i].clause, o);
+		tty_wrap(tty->out, consent_summary[i].text, cols - 1, 8);
+	}
+	if (privacy != NULL)
+		fprintf(tty->out, "\nPrivacy Policy: %s\n", privacy);
+	free(privacy);
+}
+
+/*
+ * Before the questions: what changed (when the accepted text is older), the
+ * summary, and the full text on request. false at end of input.
+ */
+static bool
+review_present(struct review_flow *f)
+{
+	const struct review *rv = f->rv;
+	const struct terms *t = rv->cur.terms;
+	char *a;
+
+	if (rv->cs.state == CONSENT_OUTDATED) {
+		fprintf(f->tty.out, "The Terms changed since you accepted them on %.10s.\n\n",
+		    rv->cs.accepted.at);
+		review_diff_print(f->tty.out, rv->cs.accepted_terms, t, rv->cs.diff, f->tty.color);
+		free(f->viewer);
+		f->viewer = xstrdup("summary and diff of the changes");
+	}
+	review_summary(&f->tty, t);
+	a = tty_ask(&f->tty, "\nType 'read' to read the full text now, or press Enter to go on: ");
+	if (a == NULL)
+		return false;
+	if (strcasecmp(a, "read") == 0) {
+		free(f->viewer);
+		tty_page(&f->tty, t->text, t->len, &f->shown, &f->viewer);
+	}
+	free(a);
+	return true;
+}
+
+/* Ask until the answer is yes or no; NULL at end of file. */
+static char *
+review_ask_age(struct tty *tty)
+{
+	char *q = xasprintf("\n%s Type yes or no: ", consent_age_question), *a;
+
+	while ((a = tty_ask(tty, q)) != NULL && strcasecmp(a, "yes") != 0 &&
+	    strcasecmp(a, "no") != 0) {
+		fprintf(tty->out, "Please type yes or no.\n");
+		free(a);
+	}
+	free(q);
+	return a;
+}
+
+/* The age question, its answer recorded: 0 to go on, else the exit code of the review. */
+static int
+review_age(struct review_flow *f)
+{
+	char *a = review_ask_age(&f->tty);
+	int r = 0;
+
+	if (review_flow_record(f, "age", REVIEW_METHOD_TYPED, a, a == NULL ? REVIEW_NO_ANSWER :
+	    NULL) != 0)
+		r = EXIT_USAGE;
+	else if (a == NULL)
+		r = review_decline(f, "no answer to the age question");
+	else if (strcasecmp(a, "no") == 0) {
+		/* The message, as a sentence. */
+		fprintf(f->tty.out, "\n%c%s.\n", toupper((unsigned char)consent_underage[0]),
+		    consent_underage + 1);
+		r = review_decline(f, "under the minimum age (Terms I.1)");
+	}
+	free(a);
+	return r;
+}
+
+/* Typing agree accepts; anything else declines. */
+static int
+review_agree(struct review_flow *f)
+{
+	const struct terms *t = f->rv->cur.terms;
+	char *a, *detail;
+	int r;
+
+	fprintf(f->tty.out, "\nTo accept the Terms (version %s, last updated %s), type agree.\n",
+	    t->short_hash, t->date_label);
+	a = tty_ask(&f->tty, "Anything else declines: ");
+	if (a == NULL || strcasecmp(a, "agree") != 0) {
+		detail = a == NULL ? xstrdup(REVIEW_NO_ANSWER) : xasprintf("typed '%.40s'", a);
+		r = review_decline(f, detail);
+		free(detail);
+	} else if (review_flow_record(f, "accept", REVIEW_METHOD_AGREE, "yes", NULL) != 0)
+		r = EXIT_USAGE;
+	else {
+		fprintf(f->tty.out, "\nAccepted and recorded in your consent ledger. You can "
+		    "withdraw at any time with 'confab terms withdraw'.\n");
+		r = EXIT_OK;
+	}
+	free(a);
+	return r;
+}
+
+/* The review on an open terminal. */
+static int
+review_flow_run(struct review_flow *f)
+{
+	const struct review *rv = f->rv;
+	const struct terms *t = rv->cur.terms;
+	char *when;
+	int r;
+
+	if (rv->cs.state == CONSENT_ACCEPTED) {
+		when = consent_when(rv->cs.last.at);
+		fprintf(f->tty.out, "You accepted these Terms (version %s, last updated %s) on %s. "
+		    "Nothing to do.\n'confab terms show' prints them; 'confab terms withdraw' "
+		    "withdraws your consent.\n", t->short_hash, t->date_label, when);
+		free(when);
+		return EXIT_OK;
+	}
+	if (!review_present(f))
+		return review_decline(f, REVIEW_NO_ANSWER);
+	if ((r = review_age(f)) != 0)
+		return r;
+	return review_agree(f);
+}
+
+int
+review_run(struct app *app)
+{
+	struct review rv;
+	struct review_flow f = { .rv = &rv, .viewer = xstrdup("summary") };
+	char *cause = NULL;
+	int r;
+
+	if ((r = review_load(&rv, app, true)) != 0)
+		goto out;
+	if (tty_open(&f.tty, &cause) != 0) {
+		app_error("'terms review' asks on a terminal, and there is none (%s); in a script "
+		    "use 'confab terms accept --sha256 %s --adult' after reading 'confab terms "
+		    "show'", cause, rv.cur.terms->short_hash);
+		free(cause);
+		r = EXIT_USAGE;
+		goto out;
+	}
+	f.t0 = clock_ms();
+	r = review_flow_run(&f);
+	tty_close(&f.tty);
+out:
+	free(f.viewer);
+	review_release(&rv);
+	return r;
+}
