@@ -186,14 +186,16 @@ class Ctx:
         self.headers_sent = False
 
     # -- raw HTTP ------------------------------------------------------------
-    def send_head(self, status, headers, framing):
-        """framing: 'length' (caller gives Content-Length), 'chunked', 'close'."""
+    def send_head(self, status, headers, framing, bare=False):
+        """framing: 'length' (caller gives Content-Length), 'chunked', 'close'.
+        bare: no Date/Server lines of ours (the caller gives every header)."""
         try:
             reason = http.HTTPStatus(status).phrase
         except ValueError:
             reason = "Status"
-        lines = ["HTTP/1.1 %d %s" % (status, reason), "Date: " + http_date(),
-                 "Server: fakeapi"]
+        lines = ["HTTP/1.1 %d %s" % (status, reason)]
+        if not bare:
+            lines += ["Date: " + http_date(), "Server: fakeapi"]
         lines += ["%s: %s" % kv for kv in headers]
         if framing == "chunked":
             lines.append("Transfer-Encoding: chunked")
@@ -749,22 +751,149 @@ def s_slow_first_byte(ctx):
     s_ok(ctx)
 
 
+def stream_error(ctx, error, before=(), with_ids=True):
+    """A 200 event stream (close-delimited) whose chunks `before` are followed by
+    data: {"error": error[, "id", "request_id"]}; then the connection closes
+    with no [DONE]. Each event is written in the usual split pieces."""
+    send_stream(ctx, list(before), framing="close", done=False, end=False)
+    obj = {"error": error}
+    if with_ids:
+        obj["id"] = ctx.id
+        obj["request_id"] = ctx.request_id
+    for p in split_default(sse(obj)):
+        ctx.write(p)
+    ctx.drop()
+
+
+def role_chunk(ctx):
+    return chunk(ctx, {"content": "", "role": "assistant"})
+
+
+def api_error(message, etype, code):
+    return {"message": message, "type": etype, "param": None, "code": code}
+
+
 @scenario("error-in-stream", doc="200 stream: role chunk, content 'Partial answer ', then "
           "data: {\"error\":{... data_inspection_failed ...}}; connection closes.",
           expect=lambda p: "Partial answer ")
 def s_error_in_stream(ctx):
     if not ctx.stream:
         return err_inspection(ctx, output=True)
-    evs = [chunk(ctx, {"content": "", "role": "assistant"}),
-           chunk(ctx, {"content": "Partial answer "})]
-    send_stream(ctx, evs, framing="close", done=False, end=False)
-    for p in split_default(sse({"error": {
-            "message": "Output data may contain inappropriate content.",
-            "type": "data_inspection_failed", "param": None,
-            "code": "data_inspection_failed"},
-            "id": ctx.id, "request_id": ctx.request_id})):
-        ctx.write(p)
+    stream_error(ctx, api_error("Output data may contain inappropriate content.",
+                                "data_inspection_failed", "data_inspection_failed"),
+                 before=[role_chunk(ctx), chunk(ctx, {"content": "Partial answer "})])
+
+
+# In-stream twins of the HTTP errors: the same error object, but inside a 200
+# event stream (as gateways and OpenAI-compatible servers relay it once the
+# status line has gone out). A client must treat each like the HTTP error.
+
+MSG_401 = "Incorrect API key provided. "
+MSG_429 = "Requests rate limit exceeded, please try again later."
+MSG_QUOTA = ("You exceeded your current quota, please check your plan and billing "
+             "details.")
+
+
+@scenario("error-in-stream-auth", doc="200 stream whose first event is data: {\"error\": "
+          "{... invalid_api_key ...}} (no ids), then close; no content. Non-stream: 401.")
+def s_eis_auth(ctx):
+    if not ctx.stream:
+        return err_401(ctx)
+    stream_error(ctx, api_error(MSG_401, "invalid_request_error", "invalid_api_key"),
+                 with_ids=False)
+
+
+def eis_429(ctx):
+    if not ctx.stream:
+        return err_429(ctx)
+    stream_error(ctx, api_error(MSG_429, "limit_requests", "limit_requests"),
+                 before=[role_chunk(ctx)])
+
+
+@scenario("error-in-stream-429-then-ok", doc="Attempt 1: 200 stream, role chunk (content "
+          "\"\"), then an error object limit_requests before any content, then close. "
+          "Later attempts: ok.", expect=ECHO)
+def s_eis_429_then_ok(ctx):
+    if ctx.attempt == 1:
+        return eis_429(ctx)
+    s_ok(ctx)
+
+
+@scenario("error-in-stream-429-always", doc="As error-in-stream-429-then-ok's attempt 1, "
+          "on every attempt.")
+def s_eis_429_always(ctx):
+    eis_429(ctx)
+
+
+@scenario("error-in-stream-quota", doc="200 stream, role chunk, then an error object "
+          "insufficient_quota before any content (must not be retried). Non-stream: 429.")
+def s_eis_quota(ctx):
+    if not ctx.stream:
+        return s_429_quota(ctx)
+    stream_error(ctx, api_error(MSG_QUOTA, "insufficient_quota", "insufficient_quota"),
+                 before=[role_chunk(ctx)])
+
+
+def overload_expect(prompt):
+    return "".join(split_pieces(echo_text(prompt))[:2])
+
+
+@scenario("error-in-stream-overload-after-content", doc="OpenRouter: ': OPENROUTER "
+          "PROCESSING', chunks with the first pieces of the echo answer, then the documented "
+          "mid-stream error chunk (error {code: server_error, message: 'Provider disconnected "
+          "unexpectedly'}, finish_reason 'error'), then close. Non-stream: 502.",
+          expect=overload_expect)
+def s_eis_overload(ctx):
+    if not ctx.stream:
+        return ctx.json(502, {"error": {"code": 502,
+                                        "message": "Provider disconnected unexpectedly"}})
+    gen = "gen-%d-%s" % (CREATED, hashlib.sha256(ctx.id.encode()).hexdigest()[:20])
+
+    def ch(delta, finish=None, error=None):
+        o = {"id": gen, "object": "chat.completion.chunk", "created": CREATED,
+             "model": ctx.model, "provider": "OpenAI"}
+        if error is not None:
+            o["error"] = error
+            o["choices"] = [{"index": 0, "delta": delta, "finish_reason": finish}]
+        else:
+            o["choices"] = [{"index": 0, "delta": delta, "finish_reason": finish,
+                             "native_finish_reason": finish, "logprobs": None}]
+        return o
+    evs = [ch({"role": "assistant", "content": p})
+           for p in split_pieces(echo_text(ctx.prompt))[:2]]
+    evs.append(ch({"content": ""}, "error", {"code": "server_error",
+                                              "message": "Provider disconnected unexpectedly"}))
+    ctx.send_head(200, [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"),
+                        ("X-Generation-Id", gen)], "close")
+    ctx.write(b": OPENROUTER PROCESSING\n\n")
+    for e in evs:
+        for p in split_default(sse(e)):
+            ctx.write(p)
     ctx.drop()
+
+
+THINK_OPEN, THINK_CLOSE = "<think>\n", "\n</think>\n\n"
+
+
+def think_inline_pieces(prompt):
+    """<think>, the reasoning, </think>, the answer; the tags cut across pieces."""
+    r = split_pieces(REASONING)
+    a = split_pieces(echo_text(prompt))
+    return (["<thi", "nk>\n" + r[0]] + r[1:-1] + [r[-1] + "\n</th", "ink>\n\n" + a[0]]
+            + a[1:])
+
+
+@scenario("think-inline", doc="Reasoning inline in content (a server without a reasoning "
+          "parser): '<think>\\n' + REASONING + '\\n</think>\\n\\n' + the echo answer, the "
+          "tags split across pieces ('<thi'|'nk>', '</th'|'ink>'). A client shows the echo "
+          "answer as the answer and REASONING as reasoning.", expect=ECHO)
+def s_think_inline(ctx):
+    pieces = think_inline_pieces(ctx.prompt)
+    text = "".join(pieces)
+    assert text == THINK_OPEN + REASONING + THINK_CLOSE + echo_text(ctx.prompt)
+    if not ctx.stream:
+        return complete(ctx, text)
+    send_stream(ctx, plan(ctx, text, pieces=pieces))
 
 
 @scenario("malformed", doc="Role chunk, content 'Before ', then 'data: {not json', then more "
@@ -900,7 +1029,7 @@ def s_echo_json(ctx):
 # ---- errors ---------------------------------------------------------------
 
 def err_401(ctx):
-    ctx.error(401, "Incorrect API key provided. ", "invalid_request_error", "invalid_api_key")
+    ctx.error(401, MSG_401, "invalid_request_error", "invalid_api_key")
 
 
 def err_inspection(ctx, output=False, camel=False):
@@ -938,8 +1067,7 @@ def s_400(ctx):
 
 
 def err_429(ctx, headers=()):
-    ctx.error(429, "Requests rate limit exceeded, please try again later.", "limit_requests",
-              "limit_requests", headers)
+    ctx.error(429, MSG_429, "limit_requests", "limit_requests", headers)
 
 
 def err_500(ctx):
@@ -959,8 +1087,7 @@ def s_429_always(ctx):
 
 @scenario("429-quota", doc="429 insufficient_quota (must not be retried).")
 def s_429_quota(ctx):
-    ctx.error(429, "You exceeded your current quota, please check your plan and billing "
-              "details.", "insufficient_quota", "insufficient_quota")
+    ctx.error(429, MSG_QUOTA, "insufficient_quota", "insufficient_quota")
 
 
 @scenario("429-then-ok", doc="Attempt 1: 429 with 'Retry-After: 1'; later attempts: ok.",
@@ -1033,6 +1160,73 @@ def s_llama_http_error(ctx):
                              "context size, try increasing it",
                              "type": "exceed_context_size_error",
                              "n_prompt_tokens": 9000, "n_ctx": 4096}})
+
+
+# llama.cpp serving a model whose chat template insists on user/assistant/user/...
+# (Gemma 3's; Mistral's templates make the same test): after an optional system
+# message, message i must be a user turn exactly when i is even. The template's raise_exception() ends up in
+# the HTTP error body. llama.cpp's own Jinja engine (common/jinja, from b7xxx)
+# formats it at the CallExpression that raised: the line and column of its '(' in
+# the template source, 40 bytes of source either side with each LF shown as U+21B5,
+# a caret under the '(' (pos - start + 3 spaces), then "Error: Jinja Exception: "
+# and the message. For Gemma 3 (google/gemma-3-*-it) the raise is on line 15 of the
+# template. The server's ex_wrapper turns the exception into
+# {"error":{"code":500,"message":...,"type":"server_error"}} (nlohmann, keys
+# sorted, compact), Content-Type "application/json; charset=utf-8", from
+# cpp-httplib, which sends no Date and sorts its headers. Builds with the
+# differential autoparser (2026) wrap the same text in std::invalid_argument
+# instead: 400 invalid_request_error, "Unable to generate parser for this
+# template. Automatic parser generation failed: " + the text.
+
+ROLES_MSG = "Conversation roles must alternate user/assistant/user/assistant/..."
+JINJA_ROLES_ERROR = (
+    "\n------------\nWhile executing CallExpression at line 15, column 27 in source:\n"
+    "...% 2 == 0) -%}\u21b5        {{ raise_exception(\"Conversation roles must alternate "
+    "user...\n" + " " * 43 + "^\nError: Jinja Exception: " + ROLES_MSG)
+LLAMA_PARSER_PREFIX = ("Unable to generate parser for this template. Automatic parser "
+                       "generation failed: ")
+
+
+def roles_alternate(messages):
+    """The Gemma 3 / Mistral template test, as the template does it."""
+    if messages and isinstance(messages[0], dict) and messages[0].get("role") == "system":
+        messages = messages[1:]
+    for i, m in enumerate(messages):
+        role = m.get("role") if isinstance(m, dict) else None
+        if (role == "user") != (i % 2 == 0):
+            return False
+    return True
+
+
+def llama_error(ctx, status, message, etype):
+    """An error as llama-server (cpp-httplib) sends it, headers and all."""
+    body = dumps({"error": {"code": status, "message": message, "type": etype}})
+    ctx.send_head(status, [("Access-Control-Allow-Origin", ""),
+                           ("Content-Length", str(len(body))),
+                           ("Content-Type", "application/json; charset=utf-8"),
+                           ("Keep-Alive", "timeout=5, max=100"),
+                           ("Server", "llama.cpp")], "length", bare=True)
+    ctx.h.wfile.write(body)
+
+
+@scenario("strict-roles", doc="As ok, unless the messages after an optional leading system "
+          "message do not alternate user/assistant/... starting with user: then llama.cpp "
+          "(Jinja engine, early 2026) with Gemma 3's template: 500 server_error, message "
+          "'Conversation roles must alternate ...' with the template location, on every "
+          "attempt.", expect=ECHO)
+def s_strict_roles(ctx):
+    if roles_alternate(ctx.messages):
+        return s_ok(ctx)
+    llama_error(ctx, 500, JINJA_ROLES_ERROR, "server_error")
+
+
+@scenario("strict-roles-400", doc="As strict-roles, as newer llama.cpp builds (autoparser) "
+          "answer: 400 invalid_request_error, 'Unable to generate parser for this template. "
+          "Automatic parser generation failed: ' + the same text.", expect=ECHO)
+def s_strict_roles_400(ctx):
+    if roles_alternate(ctx.messages):
+        return s_ok(ctx)
+    llama_error(ctx, 400, LLAMA_PARSER_PREFIX + JINJA_ROLES_ERROR, "invalid_request_error")
 
 
 def fail_then_ok(status, times):
@@ -1346,8 +1540,9 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     if args.list:
+        width = max(26, max(len(k) for k in SCENARIOS))
         for k, v in SCENARIOS.items():
-            print("%-26s %s" % (k, v["doc"]))
+            print("%-*s %s" % (width, k, v["doc"]))
         for d in PATTERN_DOCS:
             print(d)
         return 0
