@@ -759,7 +759,7 @@ line_notice(void *arg, const char *text)
 	bool yes;
 
 	line_note(l, LINE_PLAIN, "", text);
-	a = line_ask(l, "Type yes to confirm and store your rating; anything else cancels it: ");
+	a = line_ask(l, feedback_notice_question);
 	yes = a != NULL && strcasecmp(a, "yes") == 0;
 	method = a == NULL ? xstrdup("end of input (line mode)") :
 	    xasprintf("typed '%.40s' (line mode)", a);

@@ -195,18 +195,20 @@ int
 review_withdraw(struct app *app)
 {
 	struct review rv;
-	int r;
+	char *cause = NULL;
+	int r, w;
 
-	if ((r = review_load(&rv, app, true)) != 0)
+	if ((r = review_load(&rv, app, false)) != 0)
 		goto out;
-	if (rv.cs.state != CONSENT_ACCEPTED && rv.cs.state != CONSENT_OUTDATED)
-		printf("There is no consent to withdraw (state %s); nothing is sent to the model.\n",
-		    consent_state_name(rv.cs.state));
-	else if (review_record(&rv, "withdraw", "command", NULL, -1, NULL, -1, NULL) != 0)
+	if ((w = consent_withdraw(rv.st, rv.cur.terms, "command", &cause)) < 0) {
+		app_error("the withdraw could not be recorded, so it does not count: %s", cause);
 		r = EXIT_USAGE;
+	} else if (w == 0)
+		printf("%s\n", cause);
 	else
 		printf("Consent withdrawn. Nothing will be sent to the model until you accept the "
 		    "Terms again with 'confab terms'.\n");
+	free(cause);
 out:
 	review_release(&rv);
 	return r;
