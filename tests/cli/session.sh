@@ -225,4 +225,31 @@ import json, sys
 j = json.load(open(sys.argv[1]))
 sys.exit(0 if j["content"] == sys.argv[2] else 1)' "$T/out" "Hello! You said: $PROMPT"
 
+# e) The context budget: the oldest completed pairs go first, never the system prompt.
+export XDG_DATA_HOME="$T/data-budget"
+DB="$XDG_DATA_HOME/confab/confab.db"
+# shellcheck disable=SC2119
+accept_terms
+LONG=$(python3 -c 'print("word " * 120, end="")')
+for i in 1 2 3 4 5 6; do
+	if [ "$i" = 1 ]; then ask ok "turn $i $LONG"; else ask ok -c "turn $i $LONG"; fi
+done
+CONFAB_CONTEXT_TOKENS=1200 ask echo-json -c --json --system "keep me" "small window"
+check "e) with a small context_tokens the request fits it" sent 'sum(len(x["content"]) for x in m) < 1200 * 4'
+check "e) the system prompt stays first" sent 'm[0] == {"role": "system", "content": "keep me"}'
+check "e) the newest pairs are kept, the oldest left out" sent '
+[x["content"][:7] for x in m if x["role"] == "user"][-2:] == ["turn 6 ", "small w"] and
+not any(x["content"].startswith("turn 1 ") for x in m)'
+check "e) roles still alternate after the cut" sent '
+[x["role"] for x in m[1:]] == ["user", "assistant"] * ((len(m) - 2) // 2) + ["user"]'
+check "e) --json says how many turns were left out" python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if j["turns_omitted"] >= 3 else 1)' "$T/out"
+ask echo-json -c --json --system "keep me" "last"
+check "e) a long conversation still answers (exit 0)" [ "$RC" = 0 ]
+check "e) with the default budget every earlier pair is sent" sent 'len(m) == 1 + 14 + 1'
+CONFAB_CONTEXT_TOKENS=1200 ask ok -c "and again"
+check "e) stderr says earlier turns were left out" err_has "earlier turns of this conversation are left out"
+
 done_testing
