@@ -68,11 +68,16 @@ struct http_request {
 	 */
 	int (*on_data)(const char *data, size_t len, void *arg);
 	/*
-	 * May a non-2xx answer be retried (the body as it arrived)? NULL: 408,
-	 * 409, 429 and 5xx are. Asked only while retries are left and no
-	 * x-should-retry header decided it.
+	 * May a non-2xx answer be retried (the body as it arrived)? Returns
+	 * HTTP_RETRY_NO, HTTP_RETRY_YES (within max_retries), or HTTP_RETRY_WAIT:
+	 * the server is still starting (a model loading), so retries go on past
+	 * max_retries until patience_s seconds after the first attempt. It may
+	 * put a better reason for on_retry in why. NULL: 408, 409, 429 and 5xx
+	 * are retried. Not asked when x-should-retry decided it.
 	 */
-	bool (*retry_status)(long status, const char *body, size_t len, void *arg);
+	int (*retry_status)(long status, const char *body, size_t len, char *why, size_t wlen,
+	    void *arg);
+	long patience_s;
 	/* Before a retry: the attempt that failed (1-based), the wait and why. May be NULL. */
 	void (*on_retry)(int attempt, long wait_ms, const char *why, void *arg);
 	/* Exactly once, at the end; the result is valid only during the call. */
@@ -82,6 +87,9 @@ struct http_request {
 
 /* What on_data returns. */
 enum { HTTP_DATA_MORE, HTTP_DATA_STOP, HTTP_DATA_RETRY };
+
+/* What retry_status returns. */
+enum { HTTP_RETRY_NO, HTTP_RETRY_YES, HTTP_RETRY_WAIT };
 
 /* The backoff before retry n (1-based): min(0.5 * 2^(n-1), 8) s less up to 25% jitter, in ms. */
 long http_backoff_ms(int n);

@@ -14,6 +14,7 @@
 #define EXCHANGE_LINE_MAX ((size_t)1 << 20)
 #define EXCHANGE_FLUSH_MS 1000
 #define EXCHANGE_ANSWER_MAX ((size_t)256 << 20)
+#define EXCHANGE_LOADING_WAIT_S 60	/* how long to wait for a server loading its model */
 
 struct exchange {
 	struct loop *loop;
@@ -228,17 +229,32 @@ exchange_on_retry(int attempt, long wait_ms, const char *why, void *arg)
 		x->cb.on_retry(attempt, EXCHANGE_RETRIES + 1, wait_ms, why, x->cb.arg);
 }
 
-/* May a non-2xx answer be tried again? The one classification decides. */
+/* Is this a server still loading its model (llama.cpp's 503 "Loading model")? */
 static bool
-exchange_retry_status(long status, const char *body, size_t len, void *arg)
+exchange_loading(long status, const struct api_error *e)
 {
+	return status == 503 && e != NULL && strcasestr(e->message, "loading model") != NULL;
+}
+
+/* May a non-2xx answer be tried again? The one classification decides. */
+static int
+exchange_retry_status(long status, const char *body, size_t len, char *why, size_t wlen,
+    void *arg)
+{
+	struct exchange *x = arg;
 	struct api_error e;
 	bool parsed = api_error_parse(body, len, &e) == 0;
-	bool again = api_error_class_retryable(api_error_classify(parsed ? &e : NULL, status));
+	int r = api_error_class_retryable(api_error_classify(parsed ? &e : NULL, status)) ?
+	    HTTP_RETRY_YES : HTTP_RETRY_NO;
 
+	if (exchange_loading(status, parsed ? &e : NULL)) {
+		snprintf(why, wlen, "the server is loading the model (%.0f s so far)",
+		    (double)(clock_ms() - x->t0) / 1000);
+		r = HTTP_RETRY_WAIT;
+	}
 	if (parsed)
 		api_error_release(&e);
-	return again;
+	return r;
 }
 
 /* The exit code for an error of class c (one table for HTTP and in-stream errors). */
@@ -533,6 +549,7 @@ exchange_send(struct exchange *x)
 	hr.on_headers = exchange_on_headers;
 	hr.on_data = exchange_on_data;
 	hr.retry_status = exchange_retry_status;
+	hr.patience_s = EXCHANGE_LOADING_WAIT_S;
 	hr.on_retry = exchange_on_retry;
 	hr.on_done = exchange_on_done;
 	hr.arg = x;

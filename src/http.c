@@ -355,6 +355,20 @@ http_retry_wait(const struct http_transfer *t, int n)
 	return http_backoff_ms(n);
 }
 
+/*
+ * Past max_retries: is this a server that is still starting (HTTP_RETRY_WAIT),
+ * and is there patience left?
+ */
+static bool
+http_patient(const struct http_transfer *t, CURLcode rc, char *why, size_t len)
+{
+	if (rc != CURLE_OK || t->req.retry_status == NULL || t->req.patience_s <= 0 ||
+	    clock_ms() - t->started >= (int64_t)t->req.patience_s * 1000)
+		return false;
+	return t->req.retry_status(t->res.status, t->res.body.data, t->res.body.len, why, len,
+	    t->req.arg) == HTTP_RETRY_WAIT;
+}
+
 /* May this failed attempt be retried? why gets a short reason. */
 static bool
 http_retryable(const struct http_transfer *t, CURLcode rc, char *why, size_t len)
@@ -367,7 +381,7 @@ http_retryable(const struct http_transfer *t, CURLcode rc, char *why, size_t len
 	}
 	if (t->res.streamed || t->stopped || t->too_big || t->cancelled)
 		return false;
-	if (t->res.attempts > t->req.max_retries)
+	if (t->res.attempts > t->req.max_retries && !http_patient(t, rc, why, len))
 		return false;
 	if (t->should_retry != NULL)
 		if (strcmp(t->should_retry, "false") == 0)
@@ -382,7 +396,8 @@ http_retryable(const struct http_transfer *t, CURLcode rc, char *why, size_t len
 	}
 	snprintf(why, len, "HTTP %ld", s);
 	if (t->req.retry_status != NULL)
-		return t->req.retry_status(s, t->res.body.data, t->res.body.len, t->req.arg);
+		return t->req.retry_status(s, t->res.body.data, t->res.body.len, why, len,
+		    t->req.arg) != HTTP_RETRY_NO;
 	return s == 408 || s == 409 || s == 429 || s >= 500;
 }
 

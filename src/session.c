@@ -616,11 +616,11 @@ session_retry(struct session *s)
 		i--;
 	if (!s->last_in_turns)
 		i = 0;	/* the last prompt never went out: nothing to replace */
-	if (i > 0 && i < s->nturns && s->turns[i].ok && s->turns[i].id > 0 &&
-	    (st = app_store(s->app, &cause)) != NULL)
-		store_message_set_status(st, s->turns[i].id, "replaced", &cause);
-	if (cause != NULL) {
-		session_say(s, cause, true);
+	if (i > 0 && i < s->nturns && s->turns[i].ok) {
+		if (s->turns[i].id > 0 && (st = app_store(s->app, &cause)) != NULL)
+			store_message_set_status(st, s->turns[i].id, "replaced", &cause);
+		session_say(s, cause != NULL ? cause : "the last answer is replaced: it stays "
+		    "here and in the log, but is no longer sent back", cause != NULL);
 		free(cause);
 	}
 	while (i > 0 && s->nturns >= i) {	/* the last prompt and its answer go */
