@@ -35,12 +35,13 @@ struct api_request {
 	double temperature;	/* < 0, NaN or infinite: not sent */
 	long max_tokens;	/* <= 0: not sent */
 	int enable_thinking;	/* -1: not sent; 0 or 1: sent as a top-level boolean */
+	bool omit_usage;	/* no stream_options (servers that refuse it, as Mistral's) */
 };
 
 /*
  * The request body (allocated, compact JSON): model, messages (role and
  * content only), "stream": true or false, then stream_options.include_usage
- * when streaming, temperature, max_tokens and enable_thinking when set.
+ * when streaming (unless omit_usage), temperature, max_tokens and enable_thinking when set.
  * Content is escaped exactly: quote, backslash and every control character
  * escaped (\n, \t, ... or \u00XX), all other UTF-8 bytes copied as they are.
  */
@@ -108,6 +109,13 @@ int api_response_parse(const char *data, size_t len, struct api_delta *d, char *
  * recognisable error (an HTML page, not JSON, {"error": null}, {}).
  */
 int api_error_parse(const char *body, size_t len, struct api_error *e);
+
+/*
+ * An excerpt of untrusted data (an error body that is not an API error) to
+ * quote in a message (allocated): at most max bytes (max >= 4), controls,
+ * invisible or bidi characters and invalid UTF-8 each as '?', "..." when cut.
+ */
+char *api_excerpt_n(const char *data, size_t len, size_t max);
 
 /*
  * Is this error a content-safety rejection? True when the code or the type is

@@ -31,6 +31,7 @@ enum config_key {
 	CONFIG_FEEDBACK_INCLUDE_EXCHANGE,
 	CONFIG_DISCLAIMERS_FILE,
 	CONFIG_CONTEXT_TOKENS,	/* the model's context window; unset: a default per model */
+	CONFIG_INCLUDE_USAGE,	/* ask for the usage chunk (stream_options) */
 	CONFIG_NKEYS
 };
 
@@ -68,11 +69,20 @@ void config_override(struct config *cfg, enum config_key key, const char *value,
 /* The setting (borrowed), or NULL. */
 const char *config_get(const struct config *cfg, enum config_key key);
 
+/* A yes/no setting: 1 yes (or true, 1), 0 no, -1 unset. */
+int config_bool(const struct config *cfg, enum config_key key);
+
 /* The setting's name in the config file ("base_url"). */
 const char *config_key_name(enum config_key key);
 
 /* base_url joined with a path below it ("chat/completions"), one '/' between (allocated). */
 char *config_url(const char *base, const char *path);
+
+/* The host of a URL (borrowed, not NUL-terminated: *len bytes; "[::1]" with brackets). */
+const char *config_url_host(const char *url, size_t *len);
+
+/* Is the URL one of DashScope's hosts (dashscope*.aliyuncs.com)? */
+bool config_is_dashscope(const char *url);
 
 /* Does the base URL point at this machine (localhost, 127.0.0.0/8, ::1)? */
 bool config_is_loopback(const char *url);

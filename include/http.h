@@ -39,6 +39,7 @@ struct http_result {
 	char *content_type;	/* of the last response, or NULL */
 	char *etag;
 	char *last_modified;
+	char *location;		/* of a redirect (never followed), or NULL */
 	int attempts;		/* requests made, retries included */
 	bool streamed;		/* some of a 2xx body went to on_data */
 	long first_byte_ms;	/* from the first request to the first 2xx body byte; -1 */

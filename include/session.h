@@ -36,7 +36,7 @@ struct session_view {
 	const char *keys;	/* the front end's keys, said after /help (optional) */
 	/* A notice from confab, or an error. */
 	void (*say)(void *arg, const char *text, bool error);
-	/* A short status (a rating's outcome); optional: said as a notice. */
+	/* A short status (a rating's outcome, a retry coming); optional: said as a notice. */
 	void (*status)(void *arg, const char *text, bool error);
 	/* A stored message of a conversation being continued, oldest first. Optional:
 	   without it only the turns that are sent back are read, newest first. */
@@ -48,8 +48,6 @@ struct session_view {
 	/* Answer and reasoning text as it arrives (raw, untrusted). */
 	void (*content)(void *arg, const char *text, size_t len);
 	void (*reasoning)(void *arg, const char *text, size_t len);
-	/* A retry is coming. Optional. */
-	void (*retry)(void *arg, int attempt, int max, long wait_ms, const char *why);
 	/* The answer ended; r is valid until the next prompt. */
 	void (*done)(void *arg, const struct exchange_result *r);
 	/*

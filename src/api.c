@@ -61,7 +61,7 @@ api_request_json(const struct api_request *req)
 		    m->content != NULL ? m->content : ""));
 	}
 	api_oom(cJSON_AddBoolToObject(root, "stream", req->stream));
-	if (req->stream) {
+	if (req->stream && !req->omit_usage) {
 		opts = api_oom(cJSON_AddObjectToObject(root, "stream_options"));
 		api_oom(cJSON_AddTrueToObject(opts, "include_usage"));
 	}
@@ -93,20 +93,15 @@ api_hidden_cp(unsigned int cp)
 	    (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
-/*
- * A short excerpt of untrusted data for an error message (allocated): at most
- * API_EXCERPT_MAX bytes in all, controls, invisible or bidi characters and
- * invalid UTF-8 each as '?', and "..." when cut.
- */
-static char *
-api_excerpt(const char *data, size_t len)
+char *
+api_excerpt_n(const char *data, size_t len, size_t max)
 {
 	struct buf	 b;
 	size_t		 i = 0, n, limit;
 	unsigned int	 cp;
 
 	/* Replacing never lengthens, so a short input always fits whole. */
-	limit = len <= API_EXCERPT_MAX ? API_EXCERPT_MAX : API_EXCERPT_MAX - 3;
+	limit = len <= max ? max : max - 3;
 	buf_init(&b, 0);
 	while (i < len) {
 		n = text_utf8_seq(data + i, len - i, &cp);
@@ -125,6 +120,13 @@ api_excerpt(const char *data, size_t len)
 	if (i < len)
 		buf_adds(&b, "...");
 	return buf_detach(&b, NULL);
+}
+
+/* An excerpt of API_EXCERPT_MAX bytes at most. */
+static char *
+api_excerpt(const char *data, size_t len)
+{
+	return api_excerpt_n(data, len, API_EXCERPT_MAX);
 }
 
 /* Set *cause (when cause is not NULL) to "malformed JSON in WHAT...". */

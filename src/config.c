@@ -43,6 +43,7 @@ static const struct config_entry {
 	[CONFIG_FEEDBACK_INCLUDE_EXCHANGE] = { "feedback_include_exchange", T_BOOL, "no", 1 },
 	[CONFIG_DISCLAIMERS_FILE] = { "disclaimers_file", T_STRING, NULL, 1 },
 	[CONFIG_CONTEXT_TOKENS] = { "context_tokens", T_COUNT, NULL, 1 },
+	[CONFIG_INCLUDE_USAGE] = { "include_usage", T_BOOL, "yes", 1 },
 };
 
 /* One "key = value" line of the config file. */
@@ -484,18 +485,37 @@ config_release(struct config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 }
 
+const char *
+config_url_host(const char *url, size_t *len)
+{
+	const char *h = strstr(url, "://");
+
+	h = h != NULL ? h + 3 : url;
+	*len = *h == '[' && strchr(h, ']') != NULL ? (size_t)(strchr(h, ']') - h) + 1 :
+	    strcspn(h, ":/?#");
+	return h;
+}
+
+bool
+config_is_dashscope(const char *url)
+{
+	size_t n;
+	const char *h = config_url_host(url, &n);
+
+	return n > 22 && strncasecmp(h, "dashscope", 9) == 0 &&
+	    strncasecmp(h + n - 13, ".aliyuncs.com", 13) == 0;
+}
+
 bool
 config_is_loopback(const char *url)
 {
-	const char *h = strstr(url, "://");
 	size_t n;
+	const char *h = config_url_host(url, &n);
 
-	if (h == NULL)
+	if (strstr(url, "://") == NULL)
 		return false;
-	h += 3;
-	if (strncmp(h, "[::1]", 5) == 0)
+	if (n == 5 && strncmp(h, "[::1]", 5) == 0)
 		return true;
-	n = strcspn(h, ":/?#");
 	if (n == 9 && strncasecmp(h, "localhost", 9) == 0)
 		return true;
 	if (n >= 4 && strncmp(h, "127.", 4) == 0) {
@@ -686,4 +706,14 @@ config_url(const char *base, const char *path)
 	size_t n = strlen(base);
 
 	return xasprintf("%s%s%s", base, n > 0 && base[n - 1] == '/' ? "" : "/", path);
+}
+
+int
+config_bool(const struct config *cfg, enum config_key key)
+{
+	const char *v = config_get(cfg, key);
+
+	if (v == NULL)
+		return -1;
+	return strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
 }

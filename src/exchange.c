@@ -14,7 +14,12 @@
 #define EXCHANGE_LINE_MAX ((size_t)1 << 20)
 #define EXCHANGE_FLUSH_MS 1000
 #define EXCHANGE_ANSWER_MAX ((size_t)256 << 20)
+#define EXCHANGE_BODY_MAX ((size_t)64 << 20)	/* a body read whole */
+#define EXCHANGE_EXCERPT_MAX 300		/* bytes of an unknown error body quoted */
 #define EXCHANGE_LOADING_WAIT_S 60	/* how long to wait for a server loading its model */
+
+/* How a 2xx body is read: as an event stream, whole, or not decided yet. */
+enum exchange_body { EXCHANGE_SSE, EXCHANGE_WHOLE, EXCHANGE_SNIFF };
 
 struct exchange {
 	struct loop *loop;
@@ -33,6 +38,8 @@ struct exchange {
 	bool has_error;			/* an error object arrived */
 	struct api_error error;
 	struct api_think think;		/* a leading <think> block in content is reasoning */
+	enum exchange_body body;	/* how a 2xx body is read */
+	struct buf whole;		/* a body read whole, or its start while sniffing */
 	struct buf split_content;	/* what the splitter gave, per delta */
 	struct buf split_reasoning;
 	char *malformed;		/* why the stream could not be read */
@@ -167,6 +174,11 @@ exchange_event(const struct sse_event *ev, void *arg)
 	return x->has_error ? 1 : 0;
 }
 
+/*
+ * A 2xx answer: streamed to on_data when a stream was asked for, whatever
+ * its Content-Type says (as the SDKs do); its first bytes decide later how
+ * it is read unless it says text/event-stream.
+ */
 static bool
 exchange_on_headers(long status, const char *content_type, void *arg)
 {
@@ -175,7 +187,35 @@ exchange_on_headers(long status, const char *content_type, void *arg)
 	x->res.latency_ms = clock_ms() - x->t0;
 	if (x->cb.on_start != NULL)
 		x->cb.on_start(x->cb.arg);
-	return content_type != NULL && strncasecmp(content_type, "text/event-stream", 17) == 0;
+	if (!x->p.stream)
+		return false;
+	x->body = content_type != NULL && strncasecmp(content_type, "text/event-stream", 17) == 0 ?
+	    EXCHANGE_SSE : EXCHANGE_SNIFF;
+	return true;
+}
+
+/*
+ * Does a body that begins with s[0..len) look like an event stream (a field
+ * or a comment first), like one JSON document, or can't it tell yet?
+ */
+static enum exchange_body
+exchange_sniff(const char *s, size_t len)
+{
+	static const char *const fields[] = { "data:", "event:", "id:", "retry:", ":" };
+	size_t i = 0, n, k;
+
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && strchr(" \t\r\n", s[i]) != NULL)
+		i++;
+	if (i == len)
+		return EXCHANGE_SNIFF;
+	for (k = 0; k < nitems(fields); k++) {
+		n = strlen(fields[k]);
+		if (memcmp(s + i, fields[k], len - i < n ? len - i : n) == 0)
+			return len - i < n ? EXCHANGE_SNIFF : EXCHANGE_SSE;
+	}
+	return EXCHANGE_WHOLE;
 }
 
 /* Could the attempt be made again: an error of a passing kind before any text? */
@@ -186,10 +226,10 @@ exchange_again(const struct exchange *x)
 	    api_error_class_retryable(api_error_classify(&x->error, 0));
 }
 
+/* Feed event-stream bytes; an HTTP_DATA_* answer for the transfer. */
 static int
-exchange_on_data(const char *data, size_t len, void *arg)
+exchange_feed(struct exchange *x, const char *data, size_t len)
 {
-	struct exchange *x = arg;
 	char *cause = NULL;
 	int r = sse_feed(x->sse, data, len, &cause);
 
@@ -198,6 +238,27 @@ exchange_on_data(const char *data, size_t len, void *arg)
 	if (r > 0 && exchange_again(x))
 		return HTTP_DATA_RETRY;
 	return r != 0 ? HTTP_DATA_STOP : HTTP_DATA_MORE;
+}
+
+static int
+exchange_on_data(const char *data, size_t len, void *arg)
+{
+	struct exchange *x = arg;
+	int r;
+
+	if (x->body == EXCHANGE_SSE)
+		return exchange_feed(x, data, len);
+	if (buf_add(&x->whole, data, len) != 0) {
+		x->malformed = xasprintf("the answer is larger than %zu bytes", x->whole.max);
+		return HTTP_DATA_STOP;
+	}
+	if (x->body == EXCHANGE_SNIFF &&
+	    (x->body = exchange_sniff(x->whole.data, x->whole.len)) == EXCHANGE_SSE) {
+		r = exchange_feed(x, x->whole.data, x->whole.len);
+		buf_reset(&x->whole);
+		return r;
+	}
+	return HTTP_DATA_MORE;
 }
 
 /* Forget what a failed attempt sent: the next one starts afresh. */
@@ -216,6 +277,8 @@ exchange_attempt_reset(struct exchange *x)
 	r->finish_reason = NULL;
 	buf_reset(&r->content);
 	buf_reset(&r->reasoning);
+	buf_reset(&x->whole);
+	x->body = EXCHANGE_SSE;
 	api_think_init(&x->think);
 }
 
@@ -276,6 +339,53 @@ exchange_code(char *dst, size_t len, const struct api_error *e, long status)
 		snprintf(dst, len, " %.50s", e->code);
 }
 
+/* What a redirect on the chat endpoint means (never followed). */
+static char *
+exchange_redirect(struct exchange *x, const struct http_result *h)
+{
+	const char *to = h->location;
+	bool https = to != NULL && strncmp(x->base_url, "http://", 7) == 0 &&
+	    strncmp(to, "https://", 8) == 0;
+	char *clean = to != NULL ? api_excerpt_n(to, strlen(to), 200) : NULL;
+	char *msg = xasprintf("HTTP %ld from %s: the server redirects to %s%s%s; confab does not "
+	    "follow redirects, so set --base-url (or base_url) to the address it names%s",
+	    h->status, x->base_url, clean != NULL ? "'" : "", clean != NULL ? clean :
+	    "an address it does not name", clean != NULL ? "'" : "", https ?
+	    " (it moved to https://: the server only speaks TLS)" : "");
+
+	free(clean);
+	return msg;
+}
+
+/* What the server said, for a body that is not an API error object. */
+static char *
+exchange_unknown_error(struct exchange *x, const struct http_result *h)
+{
+	char *body = api_excerpt_n(h->body.data, h->body.len, EXCHANGE_EXCERPT_MAX);
+	const char *hint = memmem(h->body.data, h->body.len, "stream_options", 14) != NULL ?
+	    "; the server refuses stream_options: set include_usage = no for it" : "";
+	char *msg = xasprintf("HTTP %ld from %s (%s)%s%s%s%s%s", h->status, x->base_url,
+	    h->content_type != NULL ? h->content_type : "no content type",
+	    h->body.len > 0 ? ": '" : ", with no body", body, h->body.len > 0 ? "'" : "", hint,
+	    h->attempts > 1 ? "; retries did not help" : "");
+
+	free(body);
+	return msg;
+}
+
+/* "check the API key from X", or what to do when none was sent. */
+static char *
+exchange_key_hint(const struct exchange *x)
+{
+	const char *origin = x->p.access->key_origin;
+
+	if (origin != NULL)
+		return xasprintf("check the API key from %s", origin);
+	return xstrdup("no key was sent, as this endpoint is on this machine and none is "
+	    "configured for it: if the server wants one, set api_key_env or api_key_cmd in "
+	    "its profile");
+}
+
 /* Say why a non-2xx answer failed; set exit and message. */
 static void
 exchange_status_error(struct exchange *x, const struct http_result *h)
@@ -285,15 +395,17 @@ exchange_status_error(struct exchange *x, const struct http_result *h)
 	bool parsed = api_error_parse(h->body.data, h->body.len, &e) == 0;
 	enum api_error_class c = api_error_classify(parsed ? &e : NULL, h->status);
 	const char *msg = parsed ? e.message : "no error message";
-	const char *origin = x->p.access->key_origin;
-	char code[64];
+	char code[64], *hint;
 
 	exchange_code(code, sizeof code, parsed ? &e : NULL, h->status);
 	r->exit = exchange_error_exit(c);
-	if (c == API_ERR_AUTH)
-		r->message = xasprintf("authentication failed (HTTP %ld%s: %s); check the API key "
-		    "from %s", h->status, code, msg, origin != NULL ? origin :
-		    "nowhere (no key was sent)");
+	if (c == API_ERR_AUTH) {
+		hint = exchange_key_hint(x);
+		r->message = xasprintf("authentication failed (HTTP %ld%s: %s); %s", h->status,
+		    code, parsed ? msg : "no error message", hint);
+		free(hint);
+	} else if (h->status >= 300 && h->status < 400)
+		r->message = exchange_redirect(x, h);
 	else if (c == API_ERR_FILTER) {
 		r->message = xasprintf("the provider blocked this content (HTTP %ld%s): %s",
 		    h->status, code, msg);
@@ -304,13 +416,11 @@ exchange_status_error(struct exchange *x, const struct http_result *h)
 	else if (c == API_ERR_RATE_LIMIT)
 		r->message = xasprintf("rate limited by the provider (HTTP %ld%s: %s) after %d "
 		    "attempts; wait and try again", h->status, code, msg, h->attempts);
+	else if (!parsed)
+		r->message = exchange_unknown_error(x, h);
 	else if (h->status == 404)
 		r->message = xasprintf("HTTP 404%s from %s: %s; check --model ('%s') and "
 		    "--base-url", code, x->base_url, msg, x->model);
-	else if (!parsed)
-		r->message = xasprintf("HTTP %ld from %s, and not an API error (%s)%s", h->status,
-		    x->base_url, h->content_type != NULL ? h->content_type : "no content type",
-		    h->attempts > 1 ? "; retries did not help" : "");
 	else
 		r->message = xasprintf("the provider failed (HTTP %ld%s): %s%s", h->status, code, msg,
 		    h->attempts > 1 ? "; retries did not help" : "");
@@ -328,18 +438,18 @@ exchange_stream_error(struct exchange *x, const struct http_result *h)
 	struct exchange_result *r = &x->res;
 	const struct api_error *e = &x->error;
 	enum api_error_class c = api_error_classify(e, 0);
-	const char *origin = x->p.access->key_origin;
-	char code[64];
+	char code[64], *hint;
 
 	exchange_code(code, sizeof code, e, 0);
 	r->exit = exchange_error_exit(c);
 	r->status = "error";
 	r->blocked = c == API_ERR_FILTER;
-	if (c == API_ERR_AUTH)
-		r->message = xasprintf("authentication failed (in the stream%s: %s); check the API "
-		    "key from %s", code, e->message, origin != NULL ? origin :
-		    "nowhere (no key was sent)");
-	else if (api_error_class_retryable(c) && r->content.len > 0) {
+	if (c == API_ERR_AUTH) {
+		hint = exchange_key_hint(x);
+		r->message = xasprintf("authentication failed (in the stream%s: %s); %s", code,
+		    e->message, hint);
+		free(hint);
+	} else if (api_error_class_retryable(c) && r->content.len > 0) {
 		r->message = xasprintf("the answer was cut off: the provider stopped with an error "
 		    "(%s%s): %s", api_error_class_name(c), code, e->message);
 		r->exit = EXIT_NETWORK;
@@ -353,18 +463,37 @@ exchange_stream_error(struct exchange *x, const struct http_result *h)
 
 /* A 2xx body that was not an event stream: a whole response, or an error. */
 static void
-exchange_whole_body(struct exchange *x, const struct http_result *h)
+exchange_whole_body(struct exchange *x, const char *body, size_t len)
 {
 	struct api_delta d;
 	char *cause = NULL;
 
-	if (api_response_parse(h->body.data, h->body.len, &d, &cause) != 0) {
+	if (api_response_parse(body, len, &d, &cause) != 0) {
 		x->malformed = cause;
 		return;
 	}
 	exchange_delta(x, &d);
 	api_delta_release(&d);
 	x->done_seen = true;
+}
+
+/* The end of a 2xx body: what is left of the stream, or the body read whole. */
+static void
+exchange_body_end(struct exchange *x, const struct http_result *h)
+{
+	struct buf left;
+
+	if (!h->streamed)
+		exchange_whole_body(x, h->body.data, h->body.len);
+	else if (x->body != EXCHANGE_SSE)
+		exchange_whole_body(x, x->whole.data, x->whole.len);
+	else if (!x->done_seen) {
+		buf_init(&left, 0);
+		sse_finish(x->sse, &left);
+		if (left.len == 6 && memcmp(left.data, "[DONE]", 6) == 0)
+			x->done_seen = true;
+		buf_release(&left);
+	}
 }
 
 /* Decide how the answer ended: exit code, message, status. */
@@ -436,18 +565,10 @@ static void
 exchange_on_done(const struct http_result *h, void *arg)
 {
 	struct exchange *x = arg;
-	struct buf left;
 
 	x->xfer = NULL;
-	if (h->outcome == HTTP_OK && !h->streamed && x->malformed == NULL)
-		exchange_whole_body(x, h);
-	if (h->outcome == HTTP_OK && h->streamed && !x->done_seen && x->malformed == NULL) {
-		buf_init(&left, 0);
-		sse_finish(x->sse, &left);
-		if (left.len == 6 && memcmp(left.data, "[DONE]", 6) == 0)
-			x->done_seen = true;
-		buf_release(&left);
-	}
+	if (h->outcome == HTTP_OK && x->malformed == NULL)
+		exchange_body_end(x, h);
 	buf_reset(&x->split_content);
 	buf_reset(&x->split_reasoning);
 	api_think_finish(&x->think, &x->split_content, &x->split_reasoning);
@@ -491,6 +612,20 @@ exchange_record_prompt(struct exchange *x, char **cause)
 	return r->message_id < 0 ? -1 : 0;
 }
 
+/*
+ * enable_thinking as set (-1: not sent); unset, a request without streaming
+ * to DashScope says false, which its Qwen3 models require there.
+ */
+static int
+exchange_thinking(const struct exchange *x)
+{
+	int think = config_bool(&x->p.app->cfg, CONFIG_ENABLE_THINKING);
+
+	if (think < 0 && !x->p.stream && config_is_dashscope(x->base_url))
+		return 0;
+	return think;
+}
+
 /* The request body for the prompt, the history and the options. */
 static char *
 exchange_body(struct exchange *x)
@@ -499,7 +634,6 @@ exchange_body(struct exchange *x)
 	const char *system = config_get(cfg, CONFIG_SYSTEM);
 	const char *temp = config_get(cfg, CONFIG_TEMPERATURE);
 	const char *maxt = config_get(cfg, CONFIG_MAX_TOKENS);
-	const char *think = config_get(cfg, CONFIG_ENABLE_THINKING);
 	struct api_message *msgs = xcalloc(x->p.nhistory + 2, sizeof *msgs);
 	struct api_request req = {
 		.model = x->model,
@@ -507,8 +641,8 @@ exchange_body(struct exchange *x)
 		.stream = x->p.stream,
 		.temperature = temp != NULL ? strtod(temp, NULL) : -1,
 		.max_tokens = maxt != NULL ? strtol(maxt, NULL, 10) : 0,
-		.enable_thinking = think == NULL ? -1 : (strcmp(think, "yes") == 0 ||
-		    strcmp(think, "true") == 0 || strcmp(think, "1") == 0),
+		.enable_thinking = exchange_thinking(x),
+		.omit_usage = config_bool(cfg, CONFIG_INCLUDE_USAGE) == 0,
 	};
 	size_t n = 0;
 	char *body;
@@ -545,7 +679,7 @@ exchange_send(struct exchange *x)
 	hr.connect_timeout_s = strtol(config_get(cfg, CONFIG_CONNECT_TIMEOUT), NULL, 10);
 	hr.stall_timeout_s = strtol(config_get(cfg, CONFIG_TIMEOUT), NULL, 10);
 	hr.max_retries = EXCHANGE_RETRIES;
-	hr.max_body = (size_t)64 << 20;
+	hr.max_body = EXCHANGE_BODY_MAX;
 	hr.on_headers = exchange_on_headers;
 	hr.on_data = exchange_on_data;
 	hr.retry_status = exchange_retry_status;
@@ -586,6 +720,7 @@ exchange_start(struct loop *loop, const struct exchange_params *p, const struct 
 	x->base_url = config_get(cfg, CONFIG_BASE_URL);
 	buf_init(&x->res.content, EXCHANGE_ANSWER_MAX);
 	buf_init(&x->res.reasoning, EXCHANGE_ANSWER_MAX);
+	buf_init(&x->whole, EXCHANGE_BODY_MAX);
 	buf_init(&x->split_content, 0);
 	buf_init(&x->split_reasoning, 0);
 	api_think_init(&x->think);
@@ -650,6 +785,7 @@ exchange_free(struct exchange *x)
 	free(x->disclaimers);
 	buf_release(&r->content);
 	buf_release(&r->reasoning);
+	buf_release(&x->whole);
 	buf_release(&x->split_content);
 	buf_release(&x->split_reasoning);
 	free(r->message);

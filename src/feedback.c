@@ -50,10 +50,7 @@ feedback_reasons(int rating)
 static bool
 feedback_include_exchange(struct app *app)
 {
-	const char *v = config_get(&app->cfg, CONFIG_FEEDBACK_INCLUDE_EXCHANGE);
-
-	return v != NULL && (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
-	    strcmp(v, "1") == 0);
+	return config_bool(&app->cfg, CONFIG_FEEDBACK_INCLUDE_EXCHANGE) == 1;
 }
 
 /* ---- the notice ------------------------------------------------------------ */

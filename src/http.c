@@ -74,10 +74,11 @@ http_attempt_reset(struct http_transfer *t)
 	free(t->res.content_type);
 	free(t->res.etag);
 	free(t->res.last_modified);
+	free(t->res.location);
 	free(t->retry_after);
 	free(t->retry_after_ms);
 	free(t->should_retry);
-	t->res.content_type = t->res.etag = t->res.last_modified = NULL;
+	t->res.content_type = t->res.etag = t->res.last_modified = t->res.location = NULL;
 	t->retry_after = t->retry_after_ms = t->should_retry = NULL;
 	t->res.status = 0;
 	t->decided = t->streaming = t->too_big = t->stopped = t->again = false;
@@ -208,6 +209,7 @@ http_header_cb(char *data, size_t size, size_t n, void *arg)
 	http_header_take(data, len, "content-type", &t->res.content_type);
 	http_header_take(data, len, "etag", &t->res.etag);
 	http_header_take(data, len, "last-modified", &t->res.last_modified);
+	http_header_take(data, len, "location", &t->res.location);
 	http_header_take(data, len, "retry-after", &t->retry_after);
 	http_header_take(data, len, "retry-after-ms", &t->retry_after_ms);
 	http_header_take(data, len, "x-should-retry", &t->should_retry);
@@ -534,6 +536,7 @@ http_get_done(const struct http_result *r, void *arg)
 	res->content_type = r->content_type != NULL ? xstrdup(r->content_type) : NULL;
 	res->etag = r->etag != NULL ? xstrdup(r->etag) : NULL;
 	res->last_modified = r->last_modified != NULL ? xstrdup(r->last_modified) : NULL;
+	res->location = r->location != NULL ? xstrdup(r->location) : NULL;
 	res->attempts = r->attempts;
 	g->done = true;
 }
@@ -588,6 +591,7 @@ http_result_release(struct http_result *res)
 	free(res->content_type);
 	free(res->etag);
 	free(res->last_modified);
+	free(res->location);
 	memset(res, 0, sizeof *res);
 }
 

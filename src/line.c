@@ -559,15 +559,6 @@ line_on_content(void *arg, const char *text, size_t len)
 	line_answer_text(l, l->scratch.data, l->scratch.len);
 }
 
-static void
-line_on_retry(void *arg, int attempt, int max, long wait_ms, const char *why)
-{
-	struct line *l = arg;
-
-	line_sayf(l, false, "%s; retrying in %.1f s (attempt %d of %d)", why,
-	    (double)wait_ms / 1000, attempt + 1, max);
-}
-
 /* How the answer ended when it was stopped or failed, or NULL (a cut-off or filtered answer has its notice). */
 static char *
 line_end_note(const struct exchange_result *r)
@@ -798,7 +789,7 @@ line_why(void *arg, int64_t id)
 
 static const struct session_view line_view = {
 	.keys = line_keys, .say = line_say, .asked = line_asked,
-	.content = line_on_content, .reasoning = line_on_reasoning, .retry = line_on_retry,
+	.content = line_on_content, .reasoning = line_on_reasoning, 
 	.done = line_on_done, .consent = line_consent, .unsent = line_unsent,
 	.notice = line_notice, .why = line_why, .terms = line_terms, .quit = line_view_quit,
 };
@@ -1243,13 +1234,14 @@ line_load(struct line *l)
 static void
 line_greet(struct line *l)
 {
-	const char *base = config_get(&l->app->cfg, CONFIG_BASE_URL), *host = strstr(base, "://");
+	size_t hl;
+	const char *host = config_url_host(config_get(&l->app->cfg, CONFIG_BASE_URL), &hl);
 	char *cause = NULL;
 
-	host = host != NULL ? host + 3 : base;
+	hl = strcspn(host, "/?#");	/* with the port: it tells local servers apart */
 	line_sayf(l, false, "confab %s, line mode: %s at %.*s. /help lists the commands and keys; "
-	    "Ctrl-D leaves.", PACKAGE_VERSION, config_get(&l->app->cfg, CONFIG_MODEL),
-	    (int)strcspn(host, "/"), host);
+	    "Ctrl-D leaves.", PACKAGE_VERSION, config_get(&l->app->cfg, CONFIG_MODEL), (int)hl,
+	    host);
 	app_disclaimers(l->app, &cause);	/* loaded now, so that a warning comes first */
 	if (cause != NULL) {
 		line_sayf(l, true, "warning: %s", cause);

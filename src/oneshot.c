@@ -17,6 +17,7 @@
 #include "tty.h"
 
 #define ONESHOT_STDIN_MAX ((size_t)1 << 20)	/* documented in confab(1) */
+#define EXIT_BROKEN_PIPE (128 + SIGPIPE)	/* the reader of stdout went away */
 
 struct oneshot {
 	struct app *app;
@@ -28,6 +29,8 @@ struct oneshot {
 	struct text_sanitizer rsan;	/* reasoning to stderr */
 	struct buf scratch;
 	size_t held_newlines;		/* trailing LFs not yet written */
+	bool line_ended;		/* the answer's final newline is written */
+	bool broken_pipe;		/* the reader of stdout went away */
 	bool reasoning_open;		/* a reasoning block is being written to stderr */
 	bool waiting_shown;		/* the "waiting" note is on stderr */
 	bool err_color;
@@ -100,6 +103,15 @@ oneshot_emit(struct oneshot *o, const char *s, size_t len)
 		fwrite(s, 1, end, stdout);
 	}
 	o->held_newlines += len - end;
+}
+
+/* The answer's one final newline (once). */
+static void
+oneshot_end_line(struct oneshot *o)
+{
+	if (!o->line_ended)
+		putchar('\n');
+	o->line_ended = true;
 }
 
 static void
@@ -197,18 +209,12 @@ oneshot_on_content(void *arg, const char *text, size_t len)
 static void
 oneshot_idle(void *arg)
 {
-	fflush(stdout);
-}
-
-static void
-oneshot_on_retry(void *arg, int attempt, int max, long wait_ms, const char *why)
-{
 	struct oneshot *o = arg;
 
-	oneshot_clear_waiting(o);
-	if (!o->app->quiet)
-		fprintf(stderr, "confab: %s; retrying in %.1f s (attempt %d of %d)\n", why,
-		    (double)wait_ms / 1000, attempt + 1, max);
+	if (fflush(stdout) != 0 && errno == EPIPE && !o->broken_pipe) {
+		o->broken_pipe = true;	/* as cat does: stop, exit 141 (SIGPIPE) */
+		session_cancel(o->session);
+	}
 }
 
 static void
@@ -222,11 +228,15 @@ oneshot_on_done(void *arg, const struct exchange_result *r)
 	text_sanitize_finish(&o->san, &o->scratch);
 	if (!o->app->json && !o->app->raw)
 		oneshot_emit(o, o->scratch.data, o->scratch.len);
-	if (r->message != NULL)
-		app_error("%s%s", r->message, r->content.len > 0 ?
-		    "; the partial answer was kept" : "");
 	o->res = r;
 	loop_stop(o->loop);
+	if (o->broken_pipe || r->message == NULL)
+		return;
+	if (r->content.len > 0 && !o->app->json) {	/* the error on a line of its own */
+		oneshot_end_line(o);
+		fflush(stdout);
+	}
+	app_error("%s%s", r->message, r->content.len > 0 ? "; the partial answer was kept" : "");
 }
 
 /* A notice or a rating is never asked for in one-shot mode. */
@@ -354,7 +364,7 @@ oneshot_exit(const struct oneshot *o)
 
 static const struct session_view oneshot_view = {
 	.say = oneshot_say, .asked = oneshot_asked, .content = oneshot_on_content,
-	.reasoning = oneshot_on_reasoning, .retry = oneshot_on_retry, .done = oneshot_on_done,
+	.reasoning = oneshot_on_reasoning, .done = oneshot_on_done,
 	.consent = oneshot_consent, .unsent = oneshot_unsent, .notice = oneshot_notice,
 	.terms = oneshot_none, .quit = oneshot_none,
 };
@@ -387,10 +397,12 @@ oneshot_ask(struct oneshot *o, const char *prompt)
 		return o->refused != 0 ? o->refused : EXIT_USAGE;
 	}
 	loop_run(o->loop);
+	if (o->broken_pipe)
+		return EXIT_BROKEN_PIPE;
 	if (o->app->json)
 		oneshot_print_json(o);
 	else if (o->res->content.len > 0 || o->res->exit == EXIT_OK)
-		putchar('\n');
+		oneshot_end_line(o);
 	fflush(stdout);
 	oneshot_print_usage(o);
 	oneshot_print_disclaimers(o);

@@ -473,9 +473,12 @@ static void
 session_on_retry(int attempt, int max, long wait_ms, const char *why, void *arg)
 {
 	struct session *s = arg;
+	char *text = attempt < max ? xasprintf("%s; retrying in %.1f s (attempt %d of %d)", why,
+	    (double)wait_ms / 1000, attempt + 1, max) : xasprintf("%s; retrying in %.1f s "
+	    "(attempt %d)", why, (double)wait_ms / 1000, attempt + 1);
 
-	if (s->v.retry != NULL)
-		s->v.retry(s->v.arg, attempt, max, wait_ms, why);
+	session_status(s, text, false);
+	free(text);
 }
 
 /* The answer ended: the attempt becomes two turns; only a complete one is sent back. */

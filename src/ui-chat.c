@@ -397,12 +397,11 @@ chat_draw_transcript(struct ui_chat *c, int top, int h, int width)
 static void
 chat_draw_status(struct ui_chat *c, int cols)
 {
-	const char *base = config_get(&c->app->cfg, CONFIG_BASE_URL), *host = strstr(base, "://");
-	char left[256], right[160];
 	size_t hl;
+	const char *host = config_url_host(config_get(&c->app->cfg, CONFIG_BASE_URL), &hl);
+	char left[256], right[160];
 
-	host = host != NULL ? host + 3 : base;
-	hl = strcspn(host, "/");
+	hl = strcspn(host, "/?#");	/* with the port: it tells local servers apart */
 	snprintf(left, sizeof left, "%s | %.*s | Terms accepted %s | %ld tokens",
 	    config_get(&c->app->cfg, CONFIG_MODEL), (int)hl, host, c->terms_short,
 	    session_tokens(c->s));
@@ -508,17 +507,6 @@ chat_on_reasoning(void *arg, const char *text, size_t len)
 	buf_add(&m->reasoning, text, len);
 	m->tail_dirty = true;
 	chat_grew(c, m, before);
-}
-
-static void
-chat_on_retry(void *arg, int attempt, int max, long wait_ms, const char *why)
-{
-	struct ui_chat *c = arg;
-
-	free(c->status);
-	c->status = xasprintf("%s; retrying in %.1f s", why, (double)wait_ms / 1000);
-	c->status_error = false;
-	ui_dirty(c->ui);
 }
 
 /* The stored notices of an answer ([{id, clause, text}]) as lines to draw. */
@@ -1115,7 +1103,7 @@ static const struct session_view chat_view = {
 	    "Tab completes commands; Ctrl-D leaves.",
 	.say = chat_say, .status = chat_status, .shown = NULL, .cleared = chat_cleared,
 	.asked = chat_asked, .content = chat_on_content, .reasoning = chat_on_reasoning,
-	.retry = chat_on_retry, .done = chat_on_done, .consent = chat_consent,
+	.done = chat_on_done, .consent = chat_consent,
 	.unsent = chat_unsent, .notice = chat_notice, .why = chat_why, .rated = chat_rated,
 	.terms = chat_terms, .history = chat_history, .quit = chat_quit,
 };

@@ -1229,6 +1229,75 @@ def s_strict_roles_400(ctx):
     llama_error(ctx, 400, LLAMA_PARSER_PREFIX + JINJA_ROLES_ERROR, "invalid_request_error")
 
 
+# ---- interoperability: what real servers and SDK-compatible mocks do --------
+
+@scenario("stream-ctype-json", "stream-ctype-text", "stream-ctype-none",
+          doc="A normal event stream sent with Content-Type application/json "
+          "(stream-ctype-json), text/plain (stream-ctype-text) or none at all "
+          "(stream-ctype-none), as npm mock servers do; the SDKs decide by what they "
+          "asked for (stream: true), not by the header.", expect=ECHO)
+def s_stream_ctype(ctx):
+    if not ctx.stream:
+        return s_ok(ctx)
+    ctype = {"stream-ctype-json": "application/json",
+             "stream-ctype-text": "text/plain; charset=utf-8"}.get(ctx.scenario)
+    events = plan(ctx, echo_text(ctx.prompt))
+    if ctype is not None:
+        return send_stream(ctx, events, ctype=ctype)
+    ctx.send_head(200, [("x-request-id", ctx.request_id)], "chunked")
+    for e in events + [DONE]:
+        for piece in split_default(sse(e)):
+            ctx.write(piece)
+    ctx.end()
+
+
+@scenario("error-text-plain", doc="400 text/plain 'Bad Request: model is required' (a plain "
+          "HTTP framework's error, no JSON).")
+def s_error_text_plain(ctx):
+    ctx.respond(400, b"Bad Request: model is required", "text/plain; charset=utf-8")
+
+
+@scenario("error-fastapi", doc="422 FastAPI validation error: {\"detail\": [{type, loc, "
+          "msg, input}]} (vLLM and FastAPI-based servers).")
+def s_error_fastapi(ctx):
+    ctx.json(422, {"detail": [{"type": "missing", "loc": ["body", "messages"],
+                               "msg": "Field required", "input": {"model": ctx.model}}]})
+
+
+MISTRAL_EXTRA = {"object": "error", "message": {"detail": [
+    {"type": "extra_forbidden", "loc": ["body", "stream_options"],
+     "msg": "Extra inputs are not permitted", "input": {"include_usage": True}}]},
+    "type": "invalid_request_message_error", "param": None, "code": None}
+
+
+@scenario("mistral-stream-options", doc="Mistral's API: 422 invalid_request_message_error "
+          "whose message is an object (extra_forbidden: stream_options) when the request "
+          "carries stream_options; without it, ok.", expect=ECHO)
+def s_mistral_stream_options(ctx):
+    if "stream_options" in ctx.body:
+        return ctx.json(422, MISTRAL_EXTRA)
+    s_ok(ctx)
+
+
+@scenario("redirect-https", doc="301 Moved Permanently to the https:// form of the same URL "
+          "(a server that only speaks TLS), with a small text/html body.")
+def s_redirect_https(ctx):
+    host = ctx.h.headers.get("Host", "127.0.0.1")
+    body = (b"<html><head><title>301 Moved Permanently</title></head>"
+            b"<body><h1>301 Moved Permanently</h1></body></html>\r\n")
+    ctx.respond(301, body, "text/html",
+                [("Location", "https://%s%s" % (host, ctx.h.path))])
+
+
+@scenario("loading-model", doc="llama.cpp while it loads the model: attempts 1 to 3 get 503 "
+          "{\"error\":{\"code\":503,\"message\":\"Loading model\",\"type\":"
+          "\"unavailable_error\"}} (no Retry-After); later attempts: ok.", expect=ECHO)
+def s_loading_model(ctx):
+    if ctx.attempt <= 3:
+        return llama_error(ctx, 503, "Loading model", "unavailable_error")
+    s_ok(ctx)
+
+
 def fail_then_ok(status, times):
     def fn(ctx):
         if ctx.attempt > times:

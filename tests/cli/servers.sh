@@ -1,0 +1,88 @@
+#!/bin/sh
+# Real servers' ugly corners (issue: works with every OpenAI-compatible server):
+# streams without text/event-stream, error bodies that are not OpenAI errors,
+# redirects, a model still loading, servers that refuse stream_options, a
+# reader that goes away. One-shot mode against the fake server.
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+
+# shellcheck disable=SC2119
+start_server
+# shellcheck disable=SC2119
+accept_terms
+
+# ask SCENARIO ARGS...: one-shot against a scenario; sets RC, OUT, ERR.
+ask() {
+	_s=$1
+	shift
+	"$CONFAB" --base-url "$BASE/s/$_s/v1" "$@" >"$T/out" 2>"$T/err" </dev/null
+	RC=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+}
+# requests SCENARIO: chat requests the server saw for it.
+requests() { grep -c "/s/$1/v1/chat/completions" "$T/requests.log"; }
+# last_body EXPR: a Python expression on b, the JSON body of the last chat request.
+last_body() {
+	grep chat/completions "$T/requests.log" | tail -n 1 |
+		python3 -c "import json,sys; b=json.loads(sys.stdin.read())['body']; print($1)"
+}
+
+# 1. An event stream is read as one whatever its Content-Type says.
+for s in stream-ctype-json stream-ctype-text stream-ctype-none; do
+	ask "$s" "hello there"
+	check "$s: the stream is read as a stream (exit 0)" [ "$RC" = 0 ]
+	check "$s: the answer is whole" [ "$OUT" = "Hello! You said: hello there" ]
+done
+ask error-json-in-200 "hi"
+check "a JSON error in a 200 is still an error (exit 1)" [ "$RC" = 1 ]
+check "and its message is shown" err_has "does not exist or you do not have access"
+
+# 2. Error bodies that are not OpenAI error objects are quoted, sanitised.
+ask error-text-plain "hi"
+check "a text/plain error: exit 1" [ "$RC" = 1 ]
+check "its text is shown" err_has "'Bad Request: model is required'"
+ask error-fastapi "hi"
+check "a FastAPI 422 detail is shown" err_has '"msg":"Field required"'
+ask mistral-stream-options "hi"
+check "Mistral's 422 with a message object is shown" err_has "Extra inputs are not permitted"
+check "and the way out is named" err_has "set include_usage = no"
+CONFAB_INCLUDE_USAGE=no ask mistral-stream-options "hi"
+check "include_usage = no: Mistral answers (exit 0)" [ "$RC" = 0 ]
+check "include_usage = no: no stream_options in the request" [ "$(last_body '"stream_options" in b')" = False ]
+ask llama-http-error "hi"
+check "a numeric error code equal to the status is not printed twice" sh -c "! grep -q '400 400' '$T/err'"
+check "llama.cpp's message is shown" err_has "the request exceeds the available context size"
+
+# 3. A redirect names where it goes, and why that usually is.
+ask redirect-https "hi"
+check "a redirect: exit 1" [ "$RC" = 1 ]
+check "it names the Location" err_has "redirects to 'https://127.0.0.1:$PORT/s/redirect-https/v1/chat/completions'"
+check "it says the server only speaks TLS" err_has "only speaks TLS"
+check "it is not followed or retried" [ "$(requests redirect-https)" = 1 ]
+
+# 4. A keyless server that asks for a key.
+ask 401 "hi"
+check "a 401 from a keyless loopback server: exit 4" [ "$RC" = 4 ]
+check "it says no key was sent and how to give one" err_has "no key was sent"
+check "no 'nowhere' wording" sh -c "! grep -q nowhere '$T/err'"
+
+# 5. llama.cpp loading its model: waited for, with what is happening.
+ask loading-model "wait for me"
+check "a model still loading is waited for (exit 0)" [ "$RC" = 0 ]
+check "the answer arrives" [ "$OUT" = "Hello! You said: wait for me" ]
+check "past the usual two retries" [ "$(requests loading-model)" = 4 ]
+check "the wait says the server is loading the model" err_has "the server is loading the model"
+
+# 6. An error after part of the answer goes on a line of its own.
+"$CONFAB" --base-url "$BASE/s/cut/v1" "hi" >"$T/both" 2>&1 </dev/null
+check "the error after a partial answer starts its own line" grep -q "^confab: the answer was cut off" "$T/both"
+
+# 7. A reader that goes away: stop, exit 141 as cat does, the answer marked interrupted.
+("$CONFAB" --base-url "$BASE/s/big4m/v1" "big" 2>"$T/err"; echo $? >"$T/rc") | head -c 100 >/dev/null
+check "a closed pipe ends confab with 141" [ "$(cat "$T/rc")" = 141 ]
+check "nothing is said about it on stderr" [ ! -s "$T/err" ]
+check "the answer is stored as interrupted" [ "$(sql "SELECT status FROM messages WHERE role = 'assistant' ORDER BY id DESC LIMIT 1")" = interrupted ]
+check "and not whole" [ "$(sql "SELECT length(content) < 4194304 FROM messages WHERE role = 'assistant' ORDER BY id DESC LIMIT 1")" = 1 ]
+
+done_testing
