@@ -65,7 +65,8 @@ static const char usage_text[] =
 "\n"
 "Exit codes: 0 success; 1 the provider refused or failed, or the ledger failed\n"
 "verification; 2 usage, configuration or store error; 3 consent required; 4\n"
-"authentication failed; 5 network failure or time-out; 130 interrupted.\n"
+"authentication failed; 5 network failure, time-out or a cut answer; 130 interrupted;\n"
+"141 the reader of the answer went away.\n"
 "\n"
 "See confab(1) for everything else.\n";
 
