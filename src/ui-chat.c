@@ -452,7 +452,7 @@ chat_draw(struct ui *ui, void *data)
 	if (hint == NULL)
 		hint = session_busy(c->s) ? "Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send" :
 		    c->quit_armed ? "press Ctrl-C again to quit, or keep typing" :
-		    "Enter send  Alt-Enter newline  PgUp/PgDn scroll  +/- rate  /help  Ctrl-D quit";
+		    "Enter send  Alt-Enter newline  PgUp/PgDn scroll  Alt-+/- rate  /help  Ctrl-D quit";
 	ui_bar(rows - 1, hint, NULL, ui_attr(ui, UI_DIM));
 	input_cursor(c->in, &cy, &cx);
 	move(cy, cx);
@@ -983,6 +983,23 @@ chat_scroll(struct ui_chat *c, int lines)
 	ui_dirty(c->ui);
 }
 
+/*
+ * Does key rate an answer (1 up, -1 down, 0 no)? Alt-+ (or Alt-=) and Alt--
+ * always do; plain + and - only while an answer is selected, so that typing
+ * never rates: a prompt may begin with any character.
+ */
+static int
+chat_rating_key(const struct ui_chat *c, int key)
+{
+	if (key == UI_KEY_META('+') || key == UI_KEY_META('='))
+		return 1;
+	if (key == UI_KEY_META('-'))
+		return -1;
+	if (c->sel >= 0 && (key == '+' || key == '-'))
+		return key == '+' ? 1 : -1;
+	return 0;
+}
+
 /* Ctrl-C: cancel an answer, clear the input, or (twice) quit. */
 static void
 chat_ctrl_c(struct ui_chat *c)
@@ -1022,8 +1039,8 @@ chat_key(struct ui *ui, void *data, int key)
 		chat_modal_key(c, key);
 		return;
 	}
-	if ((key == '+' || key == '-') && input_empty(c->in) && !session_busy(c->s)) {
-		chat_thumb_key(c, key == '+' ? 1 : -1);
+	if (chat_rating_key(c, key) != 0) {
+		chat_thumb_key(c, chat_rating_key(c, key));
 		return;
 	}
 	switch (key) {
@@ -1099,7 +1116,8 @@ chat_tick(void *arg)
 
 static const struct session_view chat_view = {
 	.keys = "Keys: Enter sends; Alt-Enter starts a new line; Esc or Ctrl-C stops an answer; "
-	    "PgUp/PgDn and the wheel scroll; Alt-Up/Alt-Down select an answer, + and - rate it; "
+	    "PgUp/PgDn and the wheel scroll; Alt-+ and Alt-- rate the last answer; Alt-Up/Alt-Down "
+	    "select an earlier one, then + and - rate it; "
 	    "Tab completes commands; Ctrl-D leaves.",
 	.say = chat_say, .status = chat_status, .shown = NULL, .cleared = chat_cleared,
 	.asked = chat_asked, .content = chat_on_content, .reasoning = chat_on_reasoning,
