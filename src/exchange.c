@@ -15,7 +15,8 @@
 #define EXCHANGE_FLUSH_MS 1000
 #define EXCHANGE_ANSWER_MAX ((size_t)256 << 20)
 #define EXCHANGE_BODY_MAX ((size_t)64 << 20)	/* a body read whole */
-#define EXCHANGE_EXCERPT_MAX 300		/* bytes of an unknown error body quoted */
+#define EXCHANGE_EXCERPT_MAX 300		/* bytes of a server's message or body quoted */
+#define EXCHANGE_NAME_MAX 80			/* bytes of a model name, code or id kept */
 #define EXCHANGE_LOADING_WAIT_S 60	/* how long to wait for a server loading its model */
 
 /* How a 2xx body is read: as an event stream, whole, or not decided yet. */
@@ -114,6 +115,34 @@ exchange_split(struct exchange *x)
 	exchange_text(x, &x->res.content, x->split_content.data, x->split_content.len, false);
 }
 
+/*
+ * A string from the server that people will see (a model name, an error
+ * message): bounded, with controls and invisible characters as '?'. Takes s.
+ */
+static char *
+exchange_clean(char *s, size_t max)
+{
+	char *clean, *p;
+
+	if (s == NULL)
+		return NULL;
+	for (p = s; *p != '\0'; p++)	/* a message on one line */
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	clean = api_excerpt_n(s, strlen(s), max);
+	free(s);
+	return clean;
+}
+
+/* An error from the server, made fit to show and to store. */
+static void
+exchange_error_clean(struct api_error *e)
+{
+	e->message = exchange_clean(e->message, EXCHANGE_EXCERPT_MAX);
+	e->code = exchange_clean(e->code, EXCHANGE_NAME_MAX);
+	e->type = exchange_clean(e->type, EXCHANGE_NAME_MAX);
+}
+
 /* Take one delta: keep it and pass the text on. */
 static void
 exchange_delta(struct exchange *x, struct api_delta *d)
@@ -122,17 +151,17 @@ exchange_delta(struct exchange *x, struct api_delta *d)
 
 	if (d->model != NULL && (r->model == NULL || strcmp(r->model, x->model) == 0)) {
 		free(r->model);
-		r->model = xstrdup(d->model);
+		r->model = exchange_clean(xstrdup(d->model), EXCHANGE_NAME_MAX);
 	}
 	if (d->id != NULL && r->id == NULL)
-		r->id = xstrdup(d->id);
+		r->id = exchange_clean(xstrdup(d->id), EXCHANGE_NAME_MAX);
 	if (d->has_usage) {
 		r->usage = d->usage;
 		r->has_usage = true;
 	}
 	if (d->finish_reason != NULL) {
 		free(r->finish_reason);
-		r->finish_reason = xstrdup(d->finish_reason);
+		r->finish_reason = exchange_clean(xstrdup(d->finish_reason), EXCHANGE_NAME_MAX);
 	}
 	if (d->reasoning != NULL)
 		exchange_text(x, &r->reasoning, d->reasoning, strlen(d->reasoning), true);
@@ -146,6 +175,7 @@ exchange_delta(struct exchange *x, struct api_delta *d)
 	if (d->has_error && !x->has_error) {
 		x->error = d->error;
 		memset(&d->error, 0, sizeof d->error);
+		exchange_error_clean(&x->error);
 		x->has_error = true;
 	}
 	x->dirty = true;
@@ -362,13 +392,15 @@ static char *
 exchange_unknown_error(struct exchange *x, const struct http_result *h)
 {
 	char *body = api_excerpt_n(h->body.data, h->body.len, EXCHANGE_EXCERPT_MAX);
+	char *ctype = h->content_type != NULL ? api_excerpt_n(h->content_type,
+	    strlen(h->content_type), EXCHANGE_NAME_MAX) : xstrdup("no content type");
 	const char *hint = memmem(h->body.data, h->body.len, "stream_options", 14) != NULL ?
 	    "; the server refuses stream_options: set include_usage = no for it" : "";
-	char *msg = xasprintf("HTTP %ld from %s (%s)%s%s%s%s%s", h->status, x->base_url,
-	    h->content_type != NULL ? h->content_type : "no content type",
+	char *msg = xasprintf("HTTP %ld from %s (%s)%s%s%s%s%s", h->status, x->base_url, ctype,
 	    h->body.len > 0 ? ": '" : ", with no body", body, h->body.len > 0 ? "'" : "", hint,
 	    h->attempts > 1 ? "; retries did not help" : "");
 
+	free(ctype);
 	free(body);
 	return msg;
 }
@@ -394,9 +426,12 @@ exchange_status_error(struct exchange *x, const struct http_result *h)
 	struct api_error e;
 	bool parsed = api_error_parse(h->body.data, h->body.len, &e) == 0;
 	enum api_error_class c = api_error_classify(parsed ? &e : NULL, h->status);
-	const char *msg = parsed ? e.message : "no error message";
+	const char *msg;
 	char code[64], *hint;
 
+	if (parsed)
+		exchange_error_clean(&e);
+	msg = parsed ? e.message : "no error message";
 	exchange_code(code, sizeof code, parsed ? &e : NULL, h->status);
 	r->exit = exchange_error_exit(c);
 	if (c == API_ERR_AUTH) {

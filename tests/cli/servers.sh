@@ -85,4 +85,23 @@ check "nothing is said about it on stderr" [ ! -s "$T/err" ]
 check "the answer is stored as interrupted" [ "$(sql "SELECT status FROM messages WHERE role = 'assistant' ORDER BY id DESC LIMIT 1")" = interrupted ]
 check "and not whole" [ "$(sql "SELECT length(content) < 4194304 FROM messages WHERE role = 'assistant' ORDER BY id DESC LIMIT 1")" = 1 ]
 
+# 8. Strings from the server other than the answer never reach the terminal raw, and are bounded.
+# noesc FILE: no ESC, BEL or U+202E in it.
+noesc() { ! grep -q "$(printf '\033')\|$(printf '\007')\|$(printf '\342\200\256')" "$1"; }
+ask hostile-fields "hi"
+check "hostile model and finish_reason: the answer still arrives (exit 0)" [ "$RC" = 0 ]
+check "nothing on stderr carries an escape (usage line, model, finish_reason)" noesc "$T/err"
+check "the model is still named, cleaned" err_has "evil-model?]0;pwned-title?"
+ask hostile-fields --json "hi"
+check "--json: the model and id are cleaned too" noesc "$T/out"
+ask hostile-error "hi"
+check "a hostile HTTP error: exit 1" [ "$RC" = 1 ]
+check "its message carries no escape" noesc "$T/err"
+check "and is bounded (not 3 MB)" [ "$(wc -c <"$T/err")" -lt 2000 ]
+check "the stored error is clean and bounded too" [ "$(sql "SELECT length(error) < 1000 AND instr(error, char(27)) = 0 FROM messages ORDER BY id DESC LIMIT 1")" = 1 ]
+ask hostile-error-in-stream "hi"
+check "a hostile in-stream error: exit 1" [ "$RC" = 1 ]
+check "its message carries no escape" noesc "$T/err"
+check "and is bounded" [ "$(wc -c <"$T/err")" -lt 2000 ]
+
 done_testing

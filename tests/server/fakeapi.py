@@ -1298,6 +1298,35 @@ def s_loading_model(ctx):
     s_ok(ctx)
 
 
+HOSTILE = "\x1b]0;pwned-title\x07\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[2J\u202e"
+
+
+@scenario("hostile-fields", doc="A normal answer whose other fields attack the terminal: "
+          "model and id with OSC 0 / OSC 52 / CSI 2J / U+202E, finish_reason likewise.",
+          expect=ECHO)
+def s_hostile_fields(ctx):
+    events = plan(ctx, echo_text(ctx.prompt))
+    for e in events:
+        e["model"] = "evil-model" + HOSTILE
+        e["id"] = "chatcmpl-" + HOSTILE
+        for c in e.get("choices") or []:
+            if c.get("finish_reason"):
+                c["finish_reason"] = "stop" + HOSTILE
+    send_stream(ctx, events)
+
+
+@scenario("hostile-error", "hostile-error-in-stream", doc="An error whose message and code "
+          "attack the terminal (OSC 0, OSC 52, CSI, bidi) and go on for 3 MB: as a 400 "
+          "(hostile-error) or inside a 200 stream (hostile-error-in-stream).")
+def s_hostile_error(ctx):
+    message = "Bad things" + HOSTILE + "\n" + "x" * (3 << 20)
+    if ctx.scenario == "hostile-error":
+        return ctx.error(400, message, "invalid_request_error", "bad" + HOSTILE)
+    obj = {"error": {"message": message, "type": "invalid_request_error",
+                     "param": None, "code": "bad" + HOSTILE}}
+    send_stream(ctx, [chunk(ctx, {"content": "", "role": "assistant"}), obj], done=False)
+
+
 def fail_then_ok(status, times):
     def fn(ctx):
         if ctx.attempt > times:
