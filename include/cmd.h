@@ -36,8 +36,9 @@ struct app {
 
 /* Endpoint access that passed the consent gate: the key and where it came from. */
 struct app_access {
-	char *key;		/* NULL for a keyless loopback endpoint */
+	char *key;		/* NULL when no key is sent (see unsent) */
 	char *key_origin;	/* "DASHSCOPE_API_KEY", "api_key_cmd of profile 'x'" */
+	char *unsent;		/* without a key: why none is sent, or NULL (none is set) */
 	char *auth_header;	/* "Authorization: Bearer ..." or NULL */
 	bool resolved;		/* app_access_get() succeeded */
 };
@@ -71,9 +72,24 @@ int app_gate(struct app *app, char **cause);
 
 /*
  * Resolve the endpoint's key and build its Authorization header (the one
- * place that does). 0, or -1 with *cause; release acc either way.
+ * place that does), by the rules of config_api_key(): no_key, the provider
+ * key kept for its provider's hosts, no key over plain http:// off this
+ * machine. A ca_file that cannot be read stops an https endpoint here too.
+ * 0, or -1 with *cause (exit 2: it names the setting that fixes it);
+ * release acc either way.
  */
 int app_access_get(struct app *app, struct app_access *acc, char **cause);
+
+/*
+ * After the server refused the key (HTTP 401/403): what to check, as a
+ * clause to follow "authentication failed (...); ": "check the API key from
+ * DASHSCOPE_API_KEY", or that no key was sent, why, and how to send one.
+ * Allocated.
+ */
+char *app_access_auth_hint(const struct app_access *acc);
+
+/* Give libcurl the network settings (ca_file, proxy) for every request. */
+void app_http_configure(const struct app *app);
 
 /*
  * For commands that talk to the endpoint outside a chat ('confab models'):

@@ -12,6 +12,7 @@
 #define CONFAB_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum config_key {
 	CONFIG_BASE_URL,
@@ -20,6 +21,10 @@ enum config_key {
 	CONFIG_API_KEY_ENV,
 	CONFIG_API_KEY_CMD,
 	CONFIG_API_KEY,
+	CONFIG_NO_KEY,		/* yes: the server needs no key; none is sent */
+	CONFIG_ALLOW_INSECURE_KEY,	/* yes: a key may go over http:// off this machine */
+	CONFIG_CA_FILE,		/* PEM CA certificates (else CURL_CA_BUNDLE, SSL_CERT_FILE) */
+	CONFIG_PROXY,		/* the proxy for every request ("none"); unset: environment */
 	CONFIG_TEMPERATURE,
 	CONFIG_MAX_TOKENS,
 	CONFIG_ENABLE_THINKING,
@@ -78,22 +83,52 @@ const char *config_key_name(enum config_key key);
 /* base_url joined with a path below it ("chat/completions"), one '/' between (allocated). */
 char *config_url(const char *base, const char *path);
 
-/* The host of a URL (borrowed, not NUL-terminated: *len bytes; "[::1]" with brackets). */
-const char *config_url_host(const char *url, size_t *len);
+/*
+ * The host of an http(s) URL, lower-cased, into buf: no user info, no port,
+ * an IPv6 address in its brackets ("[::1]"). False when there is none.
+ */
+bool config_url_host(const char *url, char *buf, size_t len);
 
-/* Is the URL one of DashScope's hosts (dashscope*.aliyuncs.com)? */
+/* Host and port of a URL as given, for people ("127.0.0.1:11434"): no user info. */
+bool config_url_place(const char *url, char *buf, size_t len);
+
+/*
+ * Is this one of DashScope's API hosts (dashscope.aliyuncs.com and the
+ * regional dashscope-intl, dashscope-us, ...)?
+ */
 bool config_is_dashscope(const char *url);
 
 /* Does the base URL point at this machine (localhost, 127.0.0.0/8, ::1)? */
 bool config_is_loopback(const char *url);
 
+/* Is the setting (a T_BOOL) yes, true or 1? */
+bool config_is_yes(const struct config *cfg, enum config_key key);
+
+/* The API key for the endpoint, as config_api_key() decided it. */
+struct config_auth {
+	char *key;	/* the key (a secret), or NULL: none is sent */
+	char *origin;	/* with a key: where it came from, never the key itself
+			   ("DASHSCOPE_API_KEY", "api_key_cmd of profile 'work'") */
+	char *unsent;	/* without a key: why none is sent ("no_key = yes ..."), or
+			   NULL when none is configured for a loopback endpoint */
+};
+
 /*
- * Resolve the API key. Returns 0 with *key set (allocated) and *origin
- * describing where it came from without revealing it ("DASHSCOPE_API_KEY",
- * "api_key_cmd of profile 'work'"); 0 with *key NULL when the endpoint is
- * on loopback and no key is configured; -1 with *cause set otherwise.
+ * Decide which key goes to base_url; the one place the rules live:
+ * - no_key = yes: none;
+ * - else api_key_cmd, api_key, then the variable api_key_env names;
+ * - the default variable (DASHSCOPE_API_KEY, when nobody set api_key_env)
+ *   goes only to DashScope hosts: elsewhere on loopback it is withheld,
+ *   elsewhere off loopback the request is refused;
+ * - no key goes over plain http:// to a host that is not loopback unless
+ *   allow_insecure_key = yes;
+ * - without a key, only a loopback endpoint may be used.
+ * Returns 0 with k filled in (release it with config_auth_release()), or -1
+ * with *cause (allocated) saying why and naming the setting that fixes it.
+ * api_key_cmd runs only when its key would be sent.
  */
-int config_api_key(const struct config *cfg, char **key, char **origin, char **cause);
+int config_api_key(const struct config *cfg, struct config_auth *k, char **cause);
+void config_auth_release(struct config_auth *k);
 
 /* Create dir (and parents) with mode 0700; -1 with *cause on failure. */
 int config_mkdir(const char *dir, char **cause);

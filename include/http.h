@@ -1,13 +1,16 @@
 /*
  * http.h: HTTP through libcurl's multi interface (the only file that
- * includes curl). TLS verification on, no redirects, proxies from the usual
- * environment variables.
+ * includes curl). TLS verification on (against ca_file when set), no
+ * redirects. Proxies: the one http_configure() names, else those of the
+ * usual environment variables, except for loopback URLs, which a proxy from
+ * the environment never sees.
  *
  * A struct http drives any number of transfers together. The event loop
  * waits in http_poll(), which also watches the loop's own descriptors, and
  * the transfers' callbacks run from inside http_poll(). Retries happen
  * before the first byte of a successful response only: on connection errors,
- * time-outs, 408, 409, 429 and 5xx (not on a 429 insufficient_quota), with
+ * time-outs, 408, 409, 429 and 5xx (not on a 429 insufficient_quota, nor on
+ * an error no retry can mend: an untrusted certificate, a bad CA file), with
  * exponential backoff and jitter, or Retry-After / retry-after-ms when the
  * server says so (up to 60 s); x-should-retry: true|false overrides.
  */
@@ -25,7 +28,9 @@ struct http_transfer;
 enum http_outcome {
 	HTTP_OK,	/* a 2xx response arrived whole */
 	HTTP_STATUS,	/* the server answered with another status (after any retries) */
-	HTTP_NETWORK,	/* no usable response: cannot resolve or connect, TLS, connection cut */
+	HTTP_NETWORK,	/* no usable response: cannot resolve or connect, TLS, connection cut;
+			   error names the proxy when one was used, and says how to fix a
+			   certificate the server cannot be verified with (ca_file) */
 	HTTP_STALLED,	/* no bytes for stall_timeout_s seconds */
 	HTTP_CANCELLED,	/* http_cancel(), or on_data asked to stop */
 	HTTP_TOO_BIG,	/* a buffered body passed max_body */
@@ -98,6 +103,18 @@ long http_backoff_ms(int n);
 /* Process-wide set-up and tear-down (curl_global_*). */
 void http_global_init(void);
 void http_global_cleanup(void);
+
+/* Settings for every transfer of the process. */
+struct http_options {
+	const char *ca_file;	/* PEM CA certificates to verify with; NULL: the system's */
+	const char *ca_origin;	/* where ca_file came from ("FILE:LINE", "SSL_CERT_FILE") */
+	const char *proxy;	/* a proxy for every URL, loopback too ("none": no proxy);
+				   NULL: the environment's, never for loopback URLs */
+	const char *proxy_origin;
+};
+
+/* Use these settings (copied) for the transfers started from now on. */
+void http_configure(const struct http_options *o);
 
 struct http *http_new(void);
 void http_free(struct http *h); /* cancels what is still running, without callbacks */

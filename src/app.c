@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "consent.h"
+#include "http.h"
 
 #define APP_DISCLAIMERS_MAX ((size_t)1 << 20)	/* bytes of a rules file */
 
@@ -76,16 +77,67 @@ app_gate(struct app *app, char **cause)
 	return r != 0 ? EXIT_CONSENT : 0;
 }
 
+/* A ca_file that an https endpoint would need but that cannot be read. */
+static int
+app_check_ca_file(const struct config *cfg, char **cause)
+{
+	const char *ca = config_get(cfg, CONFIG_CA_FILE);
+	FILE *f;
+
+	if (ca == NULL || strncasecmp(config_get(cfg, CONFIG_BASE_URL), "https://", 8) != 0)
+		return 0;
+	if ((f = fopen(ca, "r")) != NULL) {
+		fclose(f);
+		return 0;
+	}
+	*cause = xasprintf("cannot read the CA certificates '%s' (ca_file, from %s): %s; set "
+	    "ca_file to a file of PEM certificates", ca, cfg->origin[CONFIG_CA_FILE],
+	    strerror(errno));
+	return -1;
+}
+
 int
 app_access_get(struct app *app, struct app_access *acc, char **cause)
 {
+	struct config_auth k;
+
 	memset(acc, 0, sizeof *acc);
-	if (config_api_key(&app->cfg, &acc->key, &acc->key_origin, cause) != 0)
+	if (app_check_ca_file(&app->cfg, cause) != 0)
 		return -1;
+	if (config_api_key(&app->cfg, &k, cause) != 0)
+		return -1;
+	acc->key = k.key;
+	acc->key_origin = k.origin;
+	acc->unsent = k.unsent;
 	if (acc->key != NULL)
 		acc->auth_header = xasprintf("Authorization: Bearer %s", acc->key);
 	acc->resolved = true;
 	return 0;
+}
+
+char *
+app_access_auth_hint(const struct app_access *acc)
+{
+	if (acc->key_origin != NULL)
+		return xasprintf("check the API key from %s", acc->key_origin);
+	if (acc->unsent != NULL)
+		return xasprintf("no key was sent (%s)", acc->unsent);
+	return xstrdup("no key was sent; if this server needs one, set api_key_env or "
+	    "api_key_cmd in its profile (see 'man confab')");
+}
+
+void
+app_http_configure(const struct app *app)
+{
+	const struct config *cfg = &app->cfg;
+	struct http_options o = {
+		.ca_file = config_get(cfg, CONFIG_CA_FILE),
+		.ca_origin = cfg->origin[CONFIG_CA_FILE],
+		.proxy = config_get(cfg, CONFIG_PROXY),
+		.proxy_origin = cfg->origin[CONFIG_PROXY],
+	};
+
+	http_configure(&o);
 }
 
 int
@@ -120,6 +172,7 @@ app_access_release(struct app_access *acc)
 	app_free_secret(acc->key);
 	app_free_secret(acc->auth_header);
 	free(acc->key_origin);
+	free(acc->unsent);
 	memset(acc, 0, sizeof *acc);
 }
 

@@ -38,9 +38,12 @@ cmd_models(struct app *app, int argc, char **argv)
 		app_error("%s (HTTP %ld from %s)%s%s", res.status == 401 || res.status == 403 ?
 		    "authentication failed" : "listing models failed", res.status, url,
 		    parsed ? ": " : "", parsed ? e.message : "");
-		if (res.status == 401 || res.status == 403)
-			app_error("check the API key from %s", acc.key_origin != NULL ?
-			    acc.key_origin : "nowhere (no key was sent)");
+		if (res.status == 401 || res.status == 403) {
+			char *hint = app_access_auth_hint(&acc);
+
+			app_error("%s", hint);
+			free(hint);
+		}
 		if (parsed)
 			api_error_release(&e);
 		r = res.status == 401 || res.status == 403 ? EXIT_AUTH : EXIT_PROVIDER;

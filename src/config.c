@@ -18,7 +18,7 @@ extern char **environ;
 #define DEFAULT_BASE_URL "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
 #define KEY_MAX_BYTES 4096
 
-enum config_type { T_STRING, T_URL, T_NUMBER, T_COUNT, T_BOOL };
+enum config_type { T_STRING, T_URL, T_NUMBER, T_COUNT, T_BOOL, T_PROXY };
 
 static const struct config_entry {
 	const char *name;
@@ -32,6 +32,10 @@ static const struct config_entry {
 	[CONFIG_API_KEY_ENV] = { "api_key_env", T_STRING, "DASHSCOPE_API_KEY", 1 },
 	[CONFIG_API_KEY_CMD] = { "api_key_cmd", T_STRING, NULL, 0 },
 	[CONFIG_API_KEY] = { "api_key", T_STRING, NULL, 0 },
+	[CONFIG_NO_KEY] = { "no_key", T_BOOL, "no", 1 },
+	[CONFIG_ALLOW_INSECURE_KEY] = { "allow_insecure_key", T_BOOL, "no", 0 },
+	[CONFIG_CA_FILE] = { "ca_file", T_STRING, NULL, 1 },
+	[CONFIG_PROXY] = { "proxy", T_PROXY, NULL, 1 },
 	[CONFIG_TEMPERATURE] = { "temperature", T_NUMBER, NULL, 1 },
 	[CONFIG_MAX_TOKENS] = { "max_tokens", T_COUNT, NULL, 1 },
 	[CONFIG_ENABLE_THINKING] = { "enable_thinking", T_BOOL, NULL, 1 },
@@ -105,6 +109,27 @@ config_set(struct config *cfg, enum config_key key, const char *value, char *ori
 	cfg->origin[key] = origin;
 }
 
+/* A proxy: "none", or [SCHEME://]HOST[:PORT] with a scheme libcurl knows. */
+static char *
+config_check_proxy(const char *value)
+{
+	static const char *const schemes[] = {
+		"http://", "https://", "socks4://", "socks4a://", "socks5://", "socks5h://",
+	};
+	size_t i;
+
+	if (strcmp(value, "none") == 0)
+		return NULL;
+	if (*value == '\0' || strpbrk(value, " \t") != NULL)
+		return xasprintf("'%s' is not a proxy URL (or none)", value);
+	if (strstr(value, "://") == NULL)
+		return NULL;
+	for (i = 0; i < nitems(schemes); i++)
+		if (strncasecmp(value, schemes[i], strlen(schemes[i])) == 0)
+			return NULL;
+	return xasprintf("'%s' is not an http, https or socks proxy URL (or none)", value);
+}
+
 /* Is value acceptable for key? Returns NULL or an allocated reason. */
 static char *
 config_check_value(enum config_key key, const char *value)
@@ -138,6 +163,8 @@ config_check_value(enum config_key key, const char *value)
 		    strcmp(value, "1") == 0 || strcmp(value, "0") == 0)
 			return NULL;
 		return xasprintf("'%s' is not yes or no", value);
+	case T_PROXY:
+		return config_check_proxy(value);
 	}
 	return NULL;
 }
@@ -409,6 +436,23 @@ config_validate(struct config *cfg, char **cause)
 	return 0;
 }
 
+/* Without ca_file, the CA bundle the curl tool would use: CURL_CA_BUNDLE, SSL_CERT_FILE. */
+static void
+config_ca_from_env(struct config *cfg)
+{
+	static const char *const vars[] = { "CURL_CA_BUNDLE", "SSL_CERT_FILE" };
+	const char *v;
+	size_t i;
+
+	if (cfg->value[CONFIG_CA_FILE] != NULL)
+		return;
+	for (i = 0; i < nitems(vars); i++)
+		if ((v = getenv(vars[i])) != NULL && *v != '\0') {
+			config_set(cfg, CONFIG_CA_FILE, v, xstrdup(vars[i]));
+			return;
+		}
+}
+
 int
 config_load(struct config *cfg, const struct config_flags *flags, char **cause)
 {
@@ -461,6 +505,7 @@ config_load(struct config *cfg, const struct config_flags *flags, char **cause)
 					*p = '-';
 			config_set(cfg, i, flags->value[i], flag);
 		}
+	config_ca_from_env(cfg);
 	r = config_validate(cfg, cause);
 out:
 	config_file_release(&f);
@@ -485,48 +530,102 @@ config_release(struct config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 }
 
-const char *
-config_url_host(const char *url, size_t *len)
+bool
+config_url_place(const char *url, char *buf, size_t len)
 {
-	const char *h = strstr(url, "://");
+	const char *h = strstr(url, "://"), *at;
+	size_t n;
 
-	h = h != NULL ? h + 3 : url;
-	*len = *h == '[' && strchr(h, ']') != NULL ? (size_t)(strchr(h, ']') - h) + 1 :
-	    strcspn(h, ":/?#");
-	return h;
+	if (h == NULL)
+		return false;
+	h += 3;
+	n = strcspn(h, "/?#");
+	while ((at = memchr(h, '@', n)) != NULL) {	/* never show user info */
+		n -= (size_t)(at + 1 - h);
+		h = at + 1;
+	}
+	if (n == 0 || n >= len)
+		return false;
+	memcpy(buf, h, n);
+	buf[n] = '\0';
+	return true;
 }
 
 bool
-config_is_dashscope(const char *url)
+config_url_host(const char *url, char *buf, size_t len)
 {
-	size_t n;
-	const char *h = config_url_host(url, &n);
+	const char *h = strstr(url, "://"), *at, *end;
+	size_t n, i;
 
-	return n > 22 && strncasecmp(h, "dashscope", 9) == 0 &&
-	    strncasecmp(h + n - 13, ".aliyuncs.com", 13) == 0;
+	if (strstr(url, "://") == NULL)
+		return false;
+	h += 3;
+	n = strcspn(h, "/?#");
+	while ((at = memchr(h, '@', n)) != NULL) {
+		n -= (size_t)(at + 1 - h);
+		h = at + 1;
+	}
+	if (*h == '[')
+		end = (end = memchr(h, ']', n)) != NULL ? end + 1 : h + n;
+	else
+		end = (end = memchr(h, ':', n)) != NULL ? end : h + n;
+	n = (size_t)(end - h);
+	if (n == 0 || n >= len)
+		return false;
+	for (i = 0; i < n; i++)
+		buf[i] = (char)tolower((unsigned char)h[i]);
+	buf[n] = '\0';
+	return true;
 }
 
 bool
 config_is_loopback(const char *url)
 {
-	size_t n;
-	const char *h = config_url_host(url, &n);
+	char host[256];
+	size_t i;
 
-	if (strstr(url, "://") == NULL)
+	if (!config_url_host(url, host, sizeof host))
 		return false;
-	if (n == 5 && strncmp(h, "[::1]", 5) == 0)
+	if (strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
 		return true;
-	if (n == 9 && strncasecmp(h, "localhost", 9) == 0)
-		return true;
-	if (n >= 4 && strncmp(h, "127.", 4) == 0) {
-		size_t i;
+	if (strncmp(host, "127.", 4) != 0)
+		return false;
+	for (i = 4; host[i] != '\0'; i++)
+		if (!isdigit((unsigned char)host[i]) && host[i] != '.')
+			return false;
+	return true;
+}
 
-		for (i = 4; i < n; i++)
-			if (!isdigit((unsigned char)h[i]) && h[i] != '.')
-				return false;
-		return true;
-	}
-	return false;
+/*
+ * Is this one of DashScope's API hosts (dashscope.aliyuncs.com and the
+ * regional dashscope-intl, dashscope-us, ...)? Only these, not every
+ * *.aliyuncs.com name: storage buckets live under that domain too.
+ */
+bool
+config_is_dashscope(const char *url)
+{
+	static const char suffix[] = ".aliyuncs.com";
+	char host[256];
+	size_t n;
+
+	if (!config_url_host(url, host, sizeof host))
+		return false;
+	n = strlen(host);
+	if (n <= sizeof suffix - 1 || strcmp(host + n - (sizeof suffix - 1), suffix) != 0)
+		return false;
+	host[n - (sizeof suffix - 1)] = '\0';
+	return strcmp(host, "dashscope") == 0 ||
+	    (strncmp(host, "dashscope-", 10) == 0 && host[10] != '\0' &&
+	    strchr(host, '.') == NULL);
+}
+
+bool
+config_is_yes(const struct config *cfg, enum config_key key)
+{
+	const char *v = cfg->value[key];
+
+	return v != NULL && (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "1") == 0);
 }
 
 /* Split a command line into words: blanks separate, '...' and "..." quote. */
@@ -630,45 +729,147 @@ out:
 	return buf_detach(&out, NULL);
 }
 
-int
-config_api_key(const struct config *cfg, char **key, char **origin, char **cause)
+/* Where a setting for this endpoint goes, for messages: "in [profile x] of 'FILE'". */
+static char *
+config_where(const struct config *cfg)
+{
+	if (cfg->profile != NULL)
+		return xasprintf("in [profile %s] of '%s'", cfg->profile, cfg->config_path);
+	return xasprintf("in '%s' (or a profile there)", cfg->config_path);
+}
+
+/* Was the setting given by the user (a flag, CONFAB_*, the file), not a default? */
+static bool
+config_is_set(const struct config *cfg, enum config_key key)
+{
+	return cfg->value[key] != NULL && strcmp(cfg->origin[key], "default") != 0;
+}
+
+/* Where the key will come from, without running api_key_cmd; NULL when nowhere. */
+static char *
+config_key_source(const struct config *cfg)
 {
 	const char *envname = cfg->value[CONFIG_API_KEY_ENV], *v;
-	const char *where = cfg->profile != NULL ? "profile" : "config";
 
-	*key = NULL;
-	*origin = NULL;
-	*cause = NULL;
-	if (cfg->value[CONFIG_API_KEY_CMD] != NULL) {
-		*key = config_run_key_cmd(cfg->value[CONFIG_API_KEY_CMD], cause);
-		if (*key == NULL)
-			return -1;
-		*origin = cfg->profile != NULL ?
+	if (cfg->value[CONFIG_API_KEY_CMD] != NULL)
+		return cfg->profile != NULL ?
 		    xasprintf("api_key_cmd of profile '%s'", cfg->profile) :
 		    xasprintf("api_key_cmd in %s", cfg->origin[CONFIG_API_KEY_CMD]);
-	} else if (cfg->value[CONFIG_API_KEY] != NULL) {
-		*key = xstrdup(cfg->value[CONFIG_API_KEY]);
-		*origin = cfg->profile != NULL ?
+	if (cfg->value[CONFIG_API_KEY] != NULL)
+		return cfg->profile != NULL ?
 		    xasprintf("api_key of profile '%s'", cfg->profile) :
 		    xasprintf("api_key in %s", cfg->origin[CONFIG_API_KEY]);
-	} else if ((v = getenv(envname)) != NULL && *v != '\0') {
-		*key = xstrdup(v);
-		*origin = xstrdup(envname);
+	if ((v = getenv(envname)) != NULL && *v != '\0')
+		return xstrdup(envname);
+	return NULL;
+}
+
+/*
+ * The rules that do not need the key itself, so that api_key_cmd runs only
+ * for a key that will be sent. Returns 1: fetch the key from source and send
+ * it; 0: send none (k->unsent says why when a key was withheld); -1 with
+ * *cause: refuse.
+ */
+static int
+config_key_allowed(const struct config *cfg, const char *source, struct config_auth *k,
+    char **cause)
+{
+	const char *url = cfg->value[CONFIG_BASE_URL], *envname = cfg->value[CONFIG_API_KEY_ENV];
+	bool loopback = config_is_loopback(url);
+	char *where = config_where(cfg);
+	int r = -1;
+
+	if (source == NULL) {
+		if (loopback)
+			r = 0;
+		else if (config_is_dashscope(url))
+			*cause = xasprintf("no API key for %s: set %s (export %s=...), or "
+			    "choose a profile with api_key_cmd in '%s' (see 'man confab'), or use "
+			    "--base-url for a local server such as http://localhost:11434/v1", url,
+			    envname, envname, cfg->config_path);
+		else if (config_is_set(cfg, CONFIG_API_KEY_ENV))
+			*cause = xasprintf("no API key for %s: %s (named by api_key_env, from "
+			    "%s) is not set; export %s=..., or set api_key_cmd %s; if this server "
+			    "needs no key, set no_key = yes there", url, envname,
+			    cfg->origin[CONFIG_API_KEY_ENV], envname, where);
+		else
+			*cause = xasprintf("no API key for %s: set api_key_env (the variable that "
+			    "holds its key) or api_key_cmd %s (see 'man confab'); if this server "
+			    "needs no key, set no_key = yes there", url, where);
+		goto out;
 	}
-	if (*key != NULL && **key == '\0') {
-		*cause = xasprintf("the API key from %s is empty", *origin);
-		free(*key);
-		free(*origin);
-		*key = *origin = NULL;
+	if (cfg->value[CONFIG_API_KEY_CMD] == NULL && cfg->value[CONFIG_API_KEY] == NULL &&
+	    !config_is_set(cfg, CONFIG_API_KEY_ENV) && !config_is_dashscope(url)) {
+		if (loopback) {
+			k->unsent = xasprintf("%s goes only to DashScope hosts; to send it here, "
+			    "set api_key_env = %s %s", envname, envname, where);
+			r = 0;
+		} else
+			*cause = xasprintf("not sending %s to %s: that key goes only to DashScope "
+			    "hosts (dashscope*.aliyuncs.com); to send it there anyway, set "
+			    "api_key_env = %s %s, or name this server's own key with api_key_env "
+			    "or api_key_cmd; if this server needs no key, set no_key = yes",
+			    envname, url, envname, where);
+		goto out;
+	}
+	if (!loopback && strncasecmp(url, "http://", 7) == 0 &&
+	    !config_is_yes(cfg, CONFIG_ALLOW_INSECURE_KEY)) {
+		*cause = xasprintf("not sending the API key from %s to %s over plain http:// "
+		    "(anyone on the way could read it): use https://, or set allow_insecure_key "
+		    "= yes %s; if this server needs no key, set no_key = yes", source, url, where);
+		goto out;
+	}
+	r = 1;
+out:
+	free(where);
+	return r;
+}
+
+int
+config_api_key(const struct config *cfg, struct config_auth *k, char **cause)
+{
+	char *source = NULL;
+	int r;
+
+	memset(k, 0, sizeof *k);
+	*cause = NULL;
+	if (config_is_yes(cfg, CONFIG_NO_KEY)) {
+		k->unsent = xasprintf("no_key = yes, from %s", cfg->origin[CONFIG_NO_KEY]);
+		return 0;
+	}
+	source = config_key_source(cfg);
+	if ((r = config_key_allowed(cfg, source, k, cause)) <= 0) {
+		free(source);
+		return r;
+	}
+	if (cfg->value[CONFIG_API_KEY_CMD] != NULL) {
+		if ((k->key = config_run_key_cmd(cfg->value[CONFIG_API_KEY_CMD], cause)) == NULL) {
+			free(source);
+			return -1;
+		}
+	} else if (cfg->value[CONFIG_API_KEY] != NULL)
+		k->key = xstrdup(cfg->value[CONFIG_API_KEY]);
+	else
+		k->key = xstrdup(getenv(cfg->value[CONFIG_API_KEY_ENV]));
+	k->origin = source;
+	if (*k->key == '\0') {
+		*cause = xasprintf("the API key from %s is empty", k->origin);
+		config_auth_release(k);
 		return -1;
 	}
-	if (*key != NULL || config_is_loopback(cfg->value[CONFIG_BASE_URL]))
-		return 0;
-	*cause = xasprintf("no API key for %s: set %s (export %s=...), or choose a %s with "
-	    "api_key_cmd in '%s' (see 'man confab'), or use --base-url for a local server "
-	    "such as http://localhost:11434/v1", cfg->value[CONFIG_BASE_URL], envname,
-	    envname, where, cfg->config_path);
-	return -1;
+	return 0;
+}
+
+void
+config_auth_release(struct config_auth *k)
+{
+	if (k->key != NULL) {
+		explicit_bzero(k->key, strlen(k->key));
+		free(k->key);
+	}
+	free(k->origin);
+	free(k->unsent);
+	memset(k, 0, sizeof *k);
 }
 
 int

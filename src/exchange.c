@@ -405,19 +405,6 @@ exchange_unknown_error(struct exchange *x, const struct http_result *h)
 	return msg;
 }
 
-/* "check the API key from X", or what to do when none was sent. */
-static char *
-exchange_key_hint(const struct exchange *x)
-{
-	const char *origin = x->p.access->key_origin;
-
-	if (origin != NULL)
-		return xasprintf("check the API key from %s", origin);
-	return xstrdup("no key was sent, as this endpoint is on this machine and none is "
-	    "configured for it: if the server wants one, set api_key_env or api_key_cmd in "
-	    "its profile");
-}
-
 /* Say why a non-2xx answer failed; set exit and message. */
 static void
 exchange_status_error(struct exchange *x, const struct http_result *h)
@@ -435,7 +422,7 @@ exchange_status_error(struct exchange *x, const struct http_result *h)
 	exchange_code(code, sizeof code, parsed ? &e : NULL, h->status);
 	r->exit = exchange_error_exit(c);
 	if (c == API_ERR_AUTH) {
-		hint = exchange_key_hint(x);
+		hint = app_access_auth_hint(x->p.access);
 		r->message = xasprintf("authentication failed (HTTP %ld%s: %s); %s", h->status,
 		    code, parsed ? msg : "no error message", hint);
 		free(hint);
@@ -480,7 +467,7 @@ exchange_stream_error(struct exchange *x, const struct http_result *h)
 	r->status = "error";
 	r->blocked = c == API_ERR_FILTER;
 	if (c == API_ERR_AUTH) {
-		hint = exchange_key_hint(x);
+		hint = app_access_auth_hint(x->p.access);
 		r->message = xasprintf("authentication failed (in the stream%s: %s); %s", code,
 		    e->message, hint);
 		free(hint);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "config.h"
 #include "http.h"
 
 #define HTTP_DEFAULT_MAX_BODY ((size_t)4 << 20)
@@ -17,6 +18,14 @@ struct http {
 	struct http_transfer *list;
 };
 
+/* http_configure()'s settings, for every transfer. */
+static struct {
+	char *ca_file;
+	char *ca_origin;
+	char *proxy;
+	char *proxy_origin;
+} http_opts;
+
 struct http_transfer {
 	struct http *h;
 	struct http_transfer *next;
@@ -25,6 +34,7 @@ struct http_transfer {
 	struct http_request req;	/* strings point into the copies below */
 	char *url;
 	char *body;
+	char *via;		/* "the proxy 'URL' from http_proxy", or NULL: direct */
 	struct http_result res;
 	char errbuf[CURL_ERROR_SIZE];
 	/* per attempt */
@@ -53,7 +63,25 @@ http_global_init(void)
 void
 http_global_cleanup(void)
 {
+	http_configure(&(struct http_options){ 0 });
 	curl_global_cleanup();
+}
+
+/* Replace a copied setting. */
+static void
+http_opt_set(char **dst, const char *value)
+{
+	free(*dst);
+	*dst = value != NULL ? xstrdup(value) : NULL;
+}
+
+void
+http_configure(const struct http_options *o)
+{
+	http_opt_set(&http_opts.ca_file, o->ca_file);
+	http_opt_set(&http_opts.ca_origin, o->ca_origin);
+	http_opt_set(&http_opts.proxy, o->proxy);
+	http_opt_set(&http_opts.proxy_origin, o->proxy_origin);
 }
 
 struct http *
@@ -103,6 +131,7 @@ http_transfer_free(struct http_transfer *t)
 	curl_slist_free_all(t->hdrs);
 	buf_release(&t->res.body);
 	free(t->res.error);
+	free(t->via);
 	free(t->url);
 	free(t->body);
 	free(t);
@@ -216,6 +245,113 @@ http_header_cb(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* Does no_proxy (or NO_PROXY) exempt host, as libcurl reads it (names and suffixes)? */
+static bool
+http_no_proxy(const char *host)
+{
+	const char *np = getenv("no_proxy"), *tok;
+	size_t hlen = strlen(host), n;
+
+	if (np == NULL || *np == '\0')
+		np = getenv("NO_PROXY");
+	if (np == NULL)
+		return false;
+	if (strcmp(np, "*") == 0)
+		return true;
+	if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {	/* no_proxy: no brackets */
+		host++;
+		hlen -= 2;
+	}
+	for (tok = np; *tok != '\0'; tok += n) {
+		tok += strspn(tok, ", \t");
+		n = strcspn(tok, ", \t");
+		if (n > 0 && *tok == '.') {
+			tok++;
+			n--;
+		}
+		if (n == 0)
+			continue;
+		if (hlen == n && strncasecmp(host, tok, n) == 0)
+			return true;
+		if (hlen > n && host[hlen - n - 1] == '.' &&
+		    strncasecmp(host + hlen - n, tok, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The environment's proxy for url, as libcurl picks it: NULL when none; *name the variable. */
+static const char *
+http_env_proxy(const char *url, const char **name)
+{
+	static const char *const https_vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy",
+	    "ALL_PROXY" };
+	static const char *const http_vars[] = { "http_proxy", "all_proxy", "ALL_PROXY" };
+	bool https = strncasecmp(url, "https://", 8) == 0;
+	const char *const *vars = https ? https_vars : http_vars;
+	size_t n = https ? nitems(https_vars) : nitems(http_vars), i;
+	char host[256];
+	const char *v;
+
+	if (!config_url_host(url, host, sizeof host) || http_no_proxy(host))
+		return NULL;
+	for (i = 0; i < n; i++)	/* HTTP_PROXY is not read: CGI sets it from a header */
+		if ((v = getenv(vars[i])) != NULL && *v != '\0') {
+			*name = vars[i];
+			return v;
+		}
+	return NULL;
+}
+
+/*
+ * "the proxy 'URL' from http_proxy" or "the proxy 'URL' of the proxy setting
+ * (FILE:LINE)", without any user name or password that URL holds.
+ */
+static char *
+http_proxy_label(const char *proxy, const char *origin, bool setting)
+{
+	const char *s = strstr(proxy, "://"), *auth = s != NULL ? s + 3 : proxy, *at = NULL, *p;
+	size_t n = strcspn(auth, "/?#");
+
+	for (p = auth; p < auth + n; p++)
+		if (*p == '@')
+			at = p;
+	return xasprintf("the proxy '%.*s%s' %s%s%s", (int)(auth - proxy), proxy,
+	    at != NULL ? at + 1 : auth, setting ? "of the proxy setting (" : "from ", origin,
+	    setting ? ")" : "");
+}
+
+/*
+ * Which proxy: the proxy setting for every URL (no_proxy does not apply to
+ * it); else the environment's,
+ * except for loopback URLs (a proxy set for the world does not know this
+ * machine's servers). Remembers it in t->via for messages.
+ */
+static void
+http_setup_proxy(struct http_transfer *t)
+{
+	const char *proxy, *name = NULL;
+
+	if (http_opts.proxy != NULL) {
+		if (strcmp(http_opts.proxy, "none") == 0) {
+			curl_easy_setopt(t->easy, CURLOPT_PROXY, "");
+			return;
+		}
+		curl_easy_setopt(t->easy, CURLOPT_PROXY, http_opts.proxy);
+		curl_easy_setopt(t->easy, CURLOPT_NOPROXY, "");	/* whatever no_proxy says */
+		t->via = http_proxy_label(http_opts.proxy, http_opts.proxy_origin != NULL ?
+		    http_opts.proxy_origin : "the configuration", true);
+		return;
+	}
+	if (config_is_loopback(t->url)) {
+		/* "": no proxy, whatever the environment says */
+		curl_easy_setopt(t->easy, CURLOPT_PROXY, "");
+		return;
+	}
+	if ((proxy = http_env_proxy(t->url, &name)) != NULL)
+		t->via = http_proxy_label(proxy, name, false);
+}
+
 /* Set the options of a new easy handle. */
 static void
 http_setup(struct http_transfer *t)
@@ -239,6 +375,9 @@ http_setup(struct http_transfer *t)
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (http_opts.ca_file != NULL)
+		curl_easy_setopt(t->easy, CURLOPT_CAINFO, http_opts.ca_file);
+	http_setup_proxy(t);
 	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT, r->connect_timeout_s > 0 ?
 	    r->connect_timeout_s : 10L);
 	if (r->stall_timeout_s > 0) {
@@ -357,6 +496,65 @@ http_retry_wait(const struct http_transfer *t, int n)
 	return http_backoff_ms(n);
 }
 
+/* An error no retry can mend: the TLS certificate, the CA file, the URL itself. */
+static bool
+http_permanent(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* What a failed attempt's rc means, with the way out when there is one and the proxy used. */
+static char *
+http_error_text(const struct http_transfer *t, CURLcode rc)
+{
+	const char *e = t->errbuf[0] != '\0' ? t->errbuf : curl_easy_strerror(rc);
+	const char *ca = http_opts.ca_file, *from = http_opts.ca_origin != NULL ?
+	    http_opts.ca_origin : "the configuration";
+	char *msg, *full;
+
+	if (rc == CURLE_PEER_FAILED_VERIFICATION && (strstr(e, "subject name") != NULL ||
+	    strstr(e, "host name") != NULL))
+		msg = xasprintf("the server's TLS certificate is not for this host name (%s); use "
+		    "the name it was issued for in base_url", e);
+	else if (rc == CURLE_PEER_FAILED_VERIFICATION && ca != NULL)
+		msg = xasprintf("cannot verify the server's TLS certificate with the CA "
+		    "certificates in '%s' (ca_file, from %s): %s; set ca_file to the PEM "
+		    "certificate of the CA that signed it", ca, from, e);
+	else if (rc == CURLE_PEER_FAILED_VERIFICATION)
+		msg = xasprintf("cannot verify the server's TLS certificate (%s); if the server "
+		    "uses a self-signed or private-CA certificate, set ca_file to that CA's PEM "
+		    "certificate (see 'man confab')", e);
+	else if (rc == CURLE_SSL_CACERT_BADFILE && ca != NULL)
+		msg = xasprintf("cannot use the CA certificates in '%s' (ca_file, from %s): %s; "
+		    "set ca_file to a file of PEM certificates", ca, from, e);
+	else if (rc == CURLE_SSL_CACERT_BADFILE)
+		msg = xasprintf("cannot load the system's CA certificates (%s); set ca_file to a "
+		    "file of PEM certificates", e);
+	else
+		msg = xstrdup(e);
+	if (t->via == NULL)
+		return msg;
+	full = xasprintf("%s (through %s)", msg, t->via);
+	free(msg);
+	return full;
+}
+
 /*
  * Past max_retries: is this a server that is still starting (HTTP_RETRY_WAIT),
  * and is there patience left?
@@ -389,7 +587,13 @@ http_retryable(const struct http_transfer *t, CURLcode rc, char *why, size_t len
 		if (strcmp(t->should_retry, "false") == 0)
 			return false;
 	if (rc != CURLE_OK) {
-		snprintf(why, len, "%s", t->errbuf[0] != '\0' ? t->errbuf : curl_easy_strerror(rc));
+		char *e;
+
+		if (http_permanent(rc))
+			return false;
+		e = http_error_text(t, rc);
+		snprintf(why, len, "%s", e);
+		free(e);
 		return true;
 	}
 	if (t->should_retry != NULL && strcmp(t->should_retry, "true") == 0) {
@@ -407,7 +611,7 @@ http_retryable(const struct http_transfer *t, CURLcode rc, char *why, size_t len
 static void
 http_attempt_done(struct http_transfer *t, CURLcode rc)
 {
-	char why[CURL_ERROR_SIZE + 32];
+	char why[CURL_ERROR_SIZE + 512];
 	bool retry;
 	long wait;
 
@@ -437,8 +641,7 @@ http_attempt_done(struct http_transfer *t, CURLcode rc)
 		http_finish(t, HTTP_STALLED, xasprintf("no data from the server for %ld seconds",
 		    t->req.stall_timeout_s));
 	else if (rc != CURLE_OK)
-		http_finish(t, HTTP_NETWORK, xstrdup(t->errbuf[0] != '\0' ? t->errbuf :
-		    curl_easy_strerror(rc)));
+		http_finish(t, HTTP_NETWORK, http_error_text(t, rc));
 	else
 		http_finish(t, http_is_2xx(t->res.status) ? HTTP_OK : HTTP_STATUS, NULL);
 }

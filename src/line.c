@@ -1234,14 +1234,12 @@ line_load(struct line *l)
 static void
 line_greet(struct line *l)
 {
-	size_t hl;
-	const char *host = config_url_host(config_get(&l->app->cfg, CONFIG_BASE_URL), &hl);
-	char *cause = NULL;
+	char *cause = NULL, host[128];
 
-	hl = strcspn(host, "/?#");	/* with the port: it tells local servers apart */
-	line_sayf(l, false, "confab %s, line mode: %s at %.*s. /help lists the commands and keys; "
-	    "Ctrl-D leaves.", PACKAGE_VERSION, config_get(&l->app->cfg, CONFIG_MODEL), (int)hl,
-	    host);
+	if (!config_url_place(config_get(&l->app->cfg, CONFIG_BASE_URL), host, sizeof host))
+		snprintf(host, sizeof host, "?");
+	line_sayf(l, false, "confab %s, line mode: %s at %s. /help lists the commands and keys; "
+	    "Ctrl-D leaves.", PACKAGE_VERSION, config_get(&l->app->cfg, CONFIG_MODEL), host);
 	app_disclaimers(l->app, &cause);	/* loaded now, so that a warning comes first */
 	if (cause != NULL) {
 		line_sayf(l, true, "warning: %s", cause);

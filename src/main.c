@@ -55,8 +55,9 @@ static const char usage_text[] =
 "      --plain             line mode instead of the full-screen UI\n"
 "  -q, --quiet             print less\n"
 "\n"
-"The API key comes from $DASHSCOPE_API_KEY, or a profile's api_key_env or api_key_cmd;\n"
-"never from the command line. An endpoint on this machine needs no key.\n"
+"The API key comes from $DASHSCOPE_API_KEY (sent to DashScope's hosts only), or a\n"
+"profile's api_key_env or api_key_cmd; never from the command line. An endpoint on this\n"
+"machine needs no key; for another that needs none, its profile says no_key = yes.\n"
 "\n"
 "In chat: Enter sends, Alt-Enter adds a line, Esc or Ctrl-C stops an answer, /help lists\n"
 "the slash commands, Ctrl-D quits.\n"
@@ -287,6 +288,7 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	http_global_init();
+	app_http_configure(&app);
 	if (cmd >= 0)
 		r = commands[cmd].fn(&app, argc - 1, argv + 1);
 	else if (argc > 0 || !isatty(STDIN_FILENO))

@@ -397,13 +397,12 @@ chat_draw_transcript(struct ui_chat *c, int top, int h, int width)
 static void
 chat_draw_status(struct ui_chat *c, int cols)
 {
-	size_t hl;
-	const char *host = config_url_host(config_get(&c->app->cfg, CONFIG_BASE_URL), &hl);
-	char left[256], right[160];
+	char left[256], right[160], host[128];
 
-	hl = strcspn(host, "/?#");	/* with the port: it tells local servers apart */
-	snprintf(left, sizeof left, "%s | %.*s | Terms accepted %s | %ld tokens",
-	    config_get(&c->app->cfg, CONFIG_MODEL), (int)hl, host, c->terms_short,
+	if (!config_url_place(config_get(&c->app->cfg, CONFIG_BASE_URL), host, sizeof host))
+		snprintf(host, sizeof host, "?");
+	snprintf(left, sizeof left, "%s | %s | Terms accepted %s | %ld tokens",
+	    config_get(&c->app->cfg, CONFIG_MODEL), host, c->terms_short,
 	    session_tokens(c->s));
 	if (c->status != NULL)
 		snprintf(right, sizeof right, "%s", c->status);

@@ -63,6 +63,13 @@ check "the invalid value names where it came from" err_has "invalid temperature 
 printf 'base_url = ftp://x\n' >"$CONF"
 run terms status
 expect_rc 2 "a base_url that is not http"
+printf '[profile lan]\nno_key = maybe\n' >"$CONF"
+run --profile lan terms status
+expect_rc 2 "no_key that is not yes or no"
+check "the message names no_key and its line" err_has "invalid no_key from $CONF:2"
+printf 'allow_insecure_key = yes\nca_file = /x.pem\nproxy = none\nno_key = no\n' >"$CONF"
+run terms status
+expect_rc 3 "the endpoint settings are known settings"
 printf '' >"$CONF"
 CONFAB_TIMEOUT=-3 run terms status
 expect_rc 2 "an invalid value from the environment"

@@ -15,7 +15,9 @@ export XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" XDG_STATE_HOME="$T/st
 export HOME="$T/home"
 mkdir -p "$HOME"
 unset PAGER NO_COLOR CONFAB_PROFILE CONFAB_TERMS_FILE CONFAB_TERMS_URL CONFAB_CONFIG \
-	CONFAB_BASE_URL CONFAB_MODEL DASHSCOPE_API_KEY
+	CONFAB_BASE_URL CONFAB_MODEL DASHSCOPE_API_KEY CONFAB_API_KEY_ENV CONFAB_NO_KEY \
+	CONFAB_CA_FILE CONFAB_PROXY CURL_CA_BUNDLE SSL_CERT_FILE \
+	http_proxy https_proxy all_proxy HTTPS_PROXY ALL_PROXY no_proxy NO_PROXY
 export LC_ALL=C.UTF-8
 DB="$XDG_DATA_HOME/confab/confab.db"
 TERMS="$TOP_SRCDIR/assets/qwen-chat-terms-2025-03-01.md"
@@ -29,7 +31,9 @@ cleanup() {
 	for s in $_tmux_servers; do
 		tm "$s" kill-server 2>/dev/null
 	done
-	[ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+	for p in ${SERVER_PID:-} ${MORE_PIDS:-}; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
 	rm -rf "$T"
 }
 trap cleanup EXIT

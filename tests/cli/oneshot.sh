@@ -168,7 +168,8 @@ check "the gateway spelling is recognised" err_has "blocked this content"
 ask 400-invalid-parameter "$PROMPT"
 expect_rc 1 "400 invalid_parameter_error"
 
-export DASHSCOPE_API_KEY=sk-test-secret-0123
+# The default DASHSCOPE_API_KEY goes only to DashScope's hosts: naming it sends it here.
+export DASHSCOPE_API_KEY=sk-test-secret-0123 CONFAB_API_KEY_ENV=DASHSCOPE_API_KEY
 ask 401 "$PROMPT"
 expect_rc 4 "401"
 check "the 401 names the variable that supplied the key" err_has "DASHSCOPE_API_KEY"
@@ -179,7 +180,7 @@ ask auth "$PROMPT"
 expect_rc 0 "the key is sent as a bearer token"
 check "the Authorization header carries the key" [ "$(last_request 'r["headers"]["authorization"]')" = "Bearer sk-test-secret-0123" ]
 check "the key is not in the store" sh -c "! grep -q sk-test-secret '$DB' '$DB-wal' 2>/dev/null"
-unset DASHSCOPE_API_KEY
+unset DASHSCOPE_API_KEY CONFAB_API_KEY_ENV
 
 n=$(requests)
 ask 429-always "$PROMPT"

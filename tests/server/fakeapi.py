@@ -6,6 +6,7 @@ Ollama and llama.cpp in the test suite, so it speaks the wire protocol byte for
 byte, ugly corners included.  See README.md next to this file.
 
 Serve:   fakeapi.py --port-file PATH --log PATH [--terms-dir DIR] [--max-seconds N]
+                    [--tls CERT KEY]
 Expect:  fakeapi.py --expect SCENARIO [--prompt TEXT]
          prints the answer text a correct client assembles (no newline added).
 List:    fakeapi.py --list
@@ -22,6 +23,7 @@ import random
 import re
 import signal
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -1371,6 +1373,26 @@ def resolve(name):
 # HTTP handler
 
 
+def log_line(entry):
+    """Append one JSON line to --log."""
+    entry["time"] = round(time.time(), 3)
+    if S.log_fd is not None:
+        with S.lock:
+            os.write(S.log_fd, json.dumps(entry).encode("utf-8") + b"\n")
+
+
+class TLSServer(ThreadingHTTPServer):
+    """--tls: every connection speaks TLS. The handshake runs in the
+    connection's own thread (Handler.setup), so a client that stalls in it
+    cannot block the accept loop, and each handshake is logged."""
+    ssl_context = None
+
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        return self.ssl_context.wrap_socket(sock, server_side=True,
+                                            do_handshake_on_connect=False), addr
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fakeapi"
@@ -1378,8 +1400,28 @@ class Handler(BaseHTTPRequestHandler):
     timeout = 300
 
     def setup(self):
+        self.tls_failed = False
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(10)
+            try:
+                self.request.do_handshake()
+                log_line({"tls": "handshake", "ok": True, "control": True})
+            except (ssl.SSLError, OSError) as e:
+                self.tls_failed = True
+                log_line({"tls": "handshake", "ok": False, "error": str(e), "control": True})
         super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if not self.tls_failed:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def handle(self):
+        if not self.tls_failed:
+            super().handle()
+
+    def finish(self):
+        try:
+            super().finish()
+        except OSError:
+            pass
 
     def log_message(self, fmt, *args):
         if S.verbose:
@@ -1595,7 +1637,13 @@ def serve(args):
     S.terms_dir = args.terms_dir
     S.log_fd = os.open(args.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 
-    srv = ThreadingHTTPServer((args.host, 0), Handler)
+    if args.tls:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(args.tls[0], args.tls[1])
+        TLSServer.ssl_context = ctx
+        srv = TLSServer((args.host, 0), Handler)
+    else:
+        srv = ThreadingHTTPServer((args.host, 0), Handler)
     srv.daemon_threads = True
     port = srv.server_address[1]
 
@@ -1631,6 +1679,8 @@ def main(argv=None):
     ap.add_argument("--pause", type=float, default=PAUSE,
                     help="seconds to sleep between split writes (default %(default)s)")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"),
+                    help="speak HTTPS with this PEM certificate and key")
     ap.add_argument("--expect", metavar="SCENARIO",
                     help="print the answer text a correct client shows, and exit")
     ap.add_argument("--prompt", default="", help="the last user message, for --expect")

@@ -26,6 +26,7 @@ unset_confab_env(void)
 {
 	static const char *const vars[] = {
 		"CONFAB_PROFILE", "CONFAB_CONFIG", "DASHSCOPE_API_KEY", "MY_KEY",
+		"CURL_CA_BUNDLE", "SSL_CERT_FILE",
 	};
 	char name[64];
 	size_t i, j;
@@ -594,6 +595,19 @@ test_invalid_values(void **state)
 	free(cause);
 }
 
+/* config_api_key() with the key and its origin apart; why none is sent is dropped. */
+static int
+api_key(const struct config *cfg, char **key, char **origin, char **cause)
+{
+	struct config_auth k;
+	int r = config_api_key(cfg, &k, cause);
+
+	*key = k.key;
+	*origin = k.origin;
+	free(k.unsent);
+	return r;
+}
+
 /* api_key in a file others can read is refused; in a 0600 file it is used. */
 static void
 test_api_key_in_file(void **state)
@@ -619,7 +633,7 @@ test_api_key_in_file(void **state)
 	load_ok(&cfg, &flags);
 	assert_string_equal(config_get(&cfg, CONFIG_API_KEY), "sk-file-secret");
 	setenv("DASHSCOPE_API_KEY", "sk-env-secret", 1);
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), 0);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), 0);
 	assert_string_equal(key, "sk-file-secret");
 	want = xasprintf("api_key in %s:2", conf_path);
 	assert_string_equal(origin, want);
@@ -672,7 +686,7 @@ test_key_from_env(void **state)
 
 	setenv("DASHSCOPE_API_KEY", "sk-abc123", 1);
 	load_ok(&cfg, &flags);
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), 0);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), 0);
 	assert_null(cause);
 	assert_string_equal(key, "sk-abc123");
 	assert_string_equal(origin, "DASHSCOPE_API_KEY");
@@ -694,7 +708,7 @@ test_key_from_other_env(void **state)
 	setenv("DASHSCOPE_API_KEY", "sk-not-this-one", 1);
 	setenv("MY_KEY", "sk-mine", 1);
 	load_ok(&cfg, &flags);
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), 0);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), 0);
 	assert_string_equal(key, "sk-mine");
 	assert_string_equal(origin, "MY_KEY");
 	free(key);
@@ -713,7 +727,7 @@ test_key_from_cmd(void **state)
 	write_config("api_key_cmd = printf '%s\\n' \"sk-from cmd\"\n", 0644);
 	load_ok(&cfg, &flags);
 	assert_string_equal(config_get(&cfg, CONFIG_API_KEY_CMD), "printf '%s\\n' \"sk-from cmd\"");
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), 0);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), 0);
 	assert_null(cause);
 	assert_string_equal(key, "sk-from cmd");
 	assert_contains(origin, "api_key_cmd");
@@ -733,7 +747,7 @@ test_key_cmd_first_line(void **state)
 
 	write_config("[profile work]\napi_key_cmd = printf 'sk-line1\\r\\nline2\\n'\n", 0644);
 	load_ok(&cfg, &flags);
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), 0);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), 0);
 	assert_string_equal(key, "sk-line1");
 	assert_string_equal(origin, "api_key_cmd of profile 'work'");
 	free(key);
@@ -751,7 +765,7 @@ test_key_cmd_fails(void **state)
 	write_config("api_key_cmd = false\n", 0644);
 	setenv("DASHSCOPE_API_KEY", "sk-env", 1);
 	load_ok(&cfg, &flags);
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), -1);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), -1);
 	assert_null(key);
 	assert_null(origin);
 	assert_contains(cause, "api_key_cmd");
@@ -771,7 +785,7 @@ test_key_cmd_fails_quietly(void **state)
 
 	write_config("api_key_cmd = sh -c 'echo sk-leaked; exit 3'\n", 0644);
 	load_ok(&cfg, &flags);
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), -1);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), -1);
 	assert_null(key);
 	assert_contains(cause, "exit status 3");
 	assert_not_contains(cause, "sk-leaked");
@@ -788,7 +802,7 @@ test_key_cmd_missing(void **state)
 
 	write_config("api_key_cmd = confab-no-such-command-here --get key\n", 0644);
 	load_ok(&cfg, &flags);
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), -1);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), -1);
 	assert_null(key);
 	assert_null(origin);
 	assert_contains(cause, "confab-no-such-command-here");
@@ -798,7 +812,7 @@ test_key_cmd_missing(void **state)
 
 	write_config("api_key_cmd = /nonexistent/dir/get-key\n", 0644);
 	load_ok(&cfg, &flags);
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), -1);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), -1);
 	assert_null(key);
 	assert_contains(cause, "/nonexistent/dir/get-key");
 	free(cause);
@@ -815,7 +829,7 @@ test_key_cmd_empty_or_bad(void **state)
 
 	write_config("api_key_cmd = true\n", 0644);
 	load_ok(&cfg, &flags);
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), -1);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), -1);
 	assert_null(key);
 	assert_null(origin);
 	assert_contains(cause, "empty");
@@ -825,7 +839,7 @@ test_key_cmd_empty_or_bad(void **state)
 
 	write_config("api_key_cmd = printf 'sk-abc\n", 0644);
 	load_ok(&cfg, &flags);
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), -1);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), -1);
 	assert_null(key);
 	assert_contains(cause, "quote");
 	free(cause);
@@ -841,7 +855,7 @@ test_no_key_remote(void **state)
 
 	setenv("DASHSCOPE_API_KEY", "", 1);	/* set but empty counts as unset */
 	load_ok(&cfg, &flags);
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), -1);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), -1);
 	assert_null(key);
 	assert_null(origin);
 	assert_contains(cause, "DASHSCOPE_API_KEY");
@@ -860,11 +874,217 @@ test_no_key_loopback(void **state)
 
 	flags.value[CONFIG_BASE_URL] = "http://localhost:11434/v1";
 	load_ok(&cfg, &flags);
-	assert_int_equal(config_api_key(&cfg, &key, &origin, &cause), 0);
+	assert_int_equal(api_key(&cfg, &key, &origin, &cause), 0);
 	assert_null(key);
 	assert_null(origin);
 	assert_null(cause);
 	config_release(&cfg);
+}
+
+/* Load with base_url (and the config text, when not NULL); decide the key. */
+static int
+decide(const char *url, const char *conf, struct config_auth *k, char **cause)
+{
+	struct config_flags flags = { 0 };
+	struct config cfg;
+	int r;
+
+	if (conf != NULL)
+		write_config(conf, 0600);
+	flags.value[CONFIG_BASE_URL] = url;
+	load_ok(&cfg, &flags);
+	*cause = NULL;
+	r = config_api_key(&cfg, k, cause);
+	config_release(&cfg);
+	return r;
+}
+
+/* no_key = yes: nothing is sent anywhere, and api_key_cmd does not run. */
+static void
+test_no_key_setting(void **state)
+{
+	struct config_auth k;
+	char *cause;
+
+	setenv("DASHSCOPE_API_KEY", "sk-env", 1);
+	assert_int_equal(decide("http://10.0.0.5:11434/v1",
+	    "no_key = yes\napi_key_cmd = false\n", &k, &cause), 0);
+	assert_null(k.key);
+	assert_null(k.origin);
+	assert_contains(k.unsent, "no_key = yes");
+	config_auth_release(&k);
+
+	unsetenv("DASHSCOPE_API_KEY");
+	assert_int_equal(decide("http://10.0.0.5:11434/v1", "", &k, &cause), -1);
+	assert_contains(cause, "no API key for http://10.0.0.5:11434/v1");
+	assert_contains(cause, "no_key = yes");
+	assert_contains(cause, "api_key_env");
+	free(cause);
+}
+
+/* The default DASHSCOPE_API_KEY goes to DashScope's hosts only. */
+static void
+test_provider_key_hosts(void **state)
+{
+	static const char *const ok[] = {
+		"https://dashscope.aliyuncs.com/compatible-mode/v1",
+		"https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+		"https://DashScope-US.aliyuncs.com:443/compatible-mode/v1",
+	};
+	static const char *const refused[] = {
+		"https://api.example.com/v1",
+		"https://mybucket.oss-cn-hangzhou.aliyuncs.com/v1",
+		"https://dashscope.aliyuncs.com.example.com/v1",
+		"https://dashscope-x.evil.aliyuncs.com/v1",
+		"https://notdashscope.aliyuncs.com/v1",
+		"https://dashscope.aliyuncs.com@example.com/v1",
+	};
+	struct config_auth k;
+	char *cause;
+	size_t i;
+
+	setenv("DASHSCOPE_API_KEY", "sk-env", 1);
+	for (i = 0; i < nitems(ok); i++) {
+		assert_int_equal(decide(ok[i], NULL, &k, &cause), 0);
+		assert_string_equal(k.key, "sk-env");
+		assert_string_equal(k.origin, "DASHSCOPE_API_KEY");
+		config_auth_release(&k);
+	}
+	for (i = 0; i < nitems(refused); i++) {
+		assert_int_equal(decide(refused[i], NULL, &k, &cause), -1);
+		assert_null(k.key);
+		assert_contains(cause, "not sending DASHSCOPE_API_KEY");
+		assert_contains(cause, "api_key_env = DASHSCOPE_API_KEY");
+		assert_contains(cause, "no_key = yes");
+		assert_not_contains(cause, "sk-env");
+		free(cause);
+	}
+	/* On loopback it is withheld, and the reason kept for a 401. */
+	assert_int_equal(decide("http://127.0.0.1:8080/v1", NULL, &k, &cause), 0);
+	assert_null(k.key);
+	assert_null(k.origin);
+	assert_contains(k.unsent, "DASHSCOPE_API_KEY goes only to DashScope hosts");
+	config_auth_release(&k);
+	/* Named on purpose, it goes where it is told. */
+	assert_int_equal(decide("https://api.example.com/v1",
+	    "api_key_env = DASHSCOPE_API_KEY\n", &k, &cause), 0);
+	assert_string_equal(k.key, "sk-env");
+	config_auth_release(&k);
+	assert_int_equal(decide("http://127.0.0.1:8080/v1", NULL, &k, &cause), 0);
+	assert_string_equal(k.key, "sk-env");
+	config_auth_release(&k);
+	setenv("CONFAB_API_KEY_ENV", "DASHSCOPE_API_KEY", 1);
+	write_config("", 0600);
+	assert_int_equal(decide("https://api.example.com/v1", NULL, &k, &cause), 0);
+	assert_string_equal(k.key, "sk-env");
+	config_auth_release(&k);
+}
+
+/* No key over plain http:// off this machine, unless allow_insecure_key = yes. */
+static void
+test_insecure_key(void **state)
+{
+	struct config_auth k;
+	char *cause;
+
+	setenv("MY_KEY", "sk-mine", 1);
+	assert_int_equal(decide("http://10.0.0.5:8000/v1", "api_key_env = MY_KEY\n", &k,
+	    &cause), -1);
+	assert_null(k.key);
+	assert_contains(cause, "plain http://");
+	assert_contains(cause, "allow_insecure_key = yes");
+	assert_contains(cause, "MY_KEY");
+	assert_not_contains(cause, "sk-mine");
+	free(cause);
+	/* api_key_cmd is not even run. */
+	assert_int_equal(decide("http://10.0.0.5:8000/v1", "api_key_cmd = false\n", &k,
+	    &cause), -1);
+	assert_contains(cause, "allow_insecure_key");
+	assert_not_contains(cause, "exit status");
+	free(cause);
+	assert_int_equal(decide("http://10.0.0.5:8000/v1",
+	    "api_key_env = MY_KEY\nallow_insecure_key = yes\n", &k, &cause), 0);
+	assert_string_equal(k.key, "sk-mine");
+	config_auth_release(&k);
+	assert_int_equal(decide("http://localhost:8000/v1", "api_key_env = MY_KEY\n", &k,
+	    &cause), 0);
+	assert_string_equal(k.key, "sk-mine");
+	config_auth_release(&k);
+	assert_int_equal(decide("https://10.0.0.5:8000/v1", "api_key_env = MY_KEY\n", &k,
+	    &cause), 0);
+	assert_string_equal(k.key, "sk-mine");
+	config_auth_release(&k);
+	/* allow_insecure_key never comes from the environment. */
+	setenv("CONFAB_ALLOW_INSECURE_KEY", "yes", 1);
+	assert_int_equal(decide("http://10.0.0.5:8000/v1", "api_key_env = MY_KEY\n", &k,
+	    &cause), -1);
+	free(cause);
+}
+
+/* ca_file: the setting, else CURL_CA_BUNDLE, else SSL_CERT_FILE. */
+static void
+test_ca_file(void **state)
+{
+	struct config_flags flags = { 0 };
+	struct config cfg;
+
+	load_ok(&cfg, &flags);
+	assert_null(config_get(&cfg, CONFIG_CA_FILE));
+	config_release(&cfg);
+	setenv("SSL_CERT_FILE", "/ssl.pem", 1);
+	load_ok(&cfg, &flags);
+	assert_string_equal(config_get(&cfg, CONFIG_CA_FILE), "/ssl.pem");
+	assert_string_equal(cfg.origin[CONFIG_CA_FILE], "SSL_CERT_FILE");
+	config_release(&cfg);
+	setenv("CURL_CA_BUNDLE", "/curl.pem", 1);
+	load_ok(&cfg, &flags);
+	assert_string_equal(config_get(&cfg, CONFIG_CA_FILE), "/curl.pem");
+	config_release(&cfg);
+	write_config("ca_file = /mine.pem\n", 0644);
+	load_ok(&cfg, &flags);
+	assert_string_equal(config_get(&cfg, CONFIG_CA_FILE), "/mine.pem");
+	assert_origin_line(&cfg, CONFIG_CA_FILE, 1);
+	config_release(&cfg);
+}
+
+/* proxy: none, a URL with a scheme libcurl knows, or host:port. */
+static void
+test_proxy_values(void **state)
+{
+	struct config_flags flags = { 0 };
+	struct config cfg;
+	char *cause;
+
+	write_config("proxy = none\n", 0644);
+	load_ok(&cfg, &flags);
+	config_release(&cfg);
+	write_config("proxy = socks5h://127.0.0.1:1080\n", 0644);
+	load_ok(&cfg, &flags);
+	config_release(&cfg);
+	write_config("proxy = proxy.example.com:3128\n", 0644);
+	load_ok(&cfg, &flags);
+	config_release(&cfg);
+	write_config("proxy = ftp://proxy.example.com\n", 0644);
+	cause = load_fails(&flags);
+	assert_contains(cause, "invalid proxy");
+	free(cause);
+}
+
+/* The host of a URL. */
+static void
+test_url_host(void **state)
+{
+	char h[64];
+
+	assert_true(config_url_host("https://User:pw@Example.COM:8443/v1?x#y", h, sizeof h));
+	assert_string_equal(h, "example.com");
+	assert_true(config_url_host("http://[::1]:11434/v1", h, sizeof h));
+	assert_string_equal(h, "[::1]");
+	assert_true(config_url_host("http://a@b@c/v1", h, sizeof h));
+	assert_string_equal(h, "c");
+	assert_false(config_url_host("http:///v1", h, sizeof h));
+	assert_false(config_url_host("example.com", h, sizeof h));
+	assert_false(config_url_host("http://a-very-long-name.example.com/", h, 8));
 }
 
 /* ---- config_mkdir ---------------------------------------------------- */
@@ -929,6 +1149,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_key_cmd_empty_or_bad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_key_remote, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_key_loopback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_key_setting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_provider_key_hosts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_insecure_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ca_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_url_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mkdir, setup, teardown),
 	};
 	char *cmd;
