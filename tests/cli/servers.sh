@@ -104,4 +104,17 @@ check "a hostile in-stream error: exit 1" [ "$RC" = 1 ]
 check "its message carries no escape" noesc "$T/err"
 check "and is bounded" [ "$(wc -c <"$T/err")" -lt 2000 ]
 
+# 9. DashScope refuses thinking without streaming: confab says enable_thinking false there.
+# The fake server doubles as a forward proxy, standing in for the DashScope host.
+DS="http://dashscope-intl.aliyuncs.com/s/ok/v1"
+CONFAB_NO_KEY=yes http_proxy=$BASE ask ok --no-stream --base-url "$DS" "hi"
+check "--no-stream to DashScope answers (exit 0)" [ "$RC" = 0 ]
+check "--no-stream to DashScope sends enable_thinking false" [ "$(last_body 'b.get("enable_thinking")')" = False ]
+CONFAB_NO_KEY=yes http_proxy=$BASE ask ok --base-url "$DS" "hi"
+check "streaming to DashScope leaves enable_thinking to the server" [ "$(last_body '"enable_thinking" in b')" = False ]
+CONFAB_ENABLE_THINKING=yes CONFAB_NO_KEY=yes http_proxy=$BASE ask ok --no-stream --base-url "$DS" "hi"
+check "a set enable_thinking is sent as set" [ "$(last_body 'b.get("enable_thinking")')" = True ]
+ask ok --no-stream "hi"
+check "--no-stream elsewhere sends no enable_thinking" [ "$(last_body '"enable_thinking" in b')" = False ]
+
 done_testing
