@@ -462,7 +462,14 @@ static int
 consent_event(struct ui_consent *c, const char *kind, const char *method, const char *age,
     const char *detail)
 {
-	struct consent_event ev = {
+	struct consent_event ev;
+	char *cause = NULL;
+	struct store *st;
+	int r;
+
+	if ((r = consent_fresh(c, kind)) != 0)
+		return r;
+	ev = (struct consent_event){
 		.kind = xstrdup(kind),
 		.method = xstrdup(method),
 		.age_answer = age != NULL ? xstrdup(age) : NULL,
@@ -471,16 +478,8 @@ consent_event(struct ui_consent *c, const char *kind, const char *method, const 
 		.viewer = consent_viewer(c),
 		.detail = detail != NULL ? xstrdup(detail) : NULL,
 	};
-	char *cause = NULL;
-	struct store *st = app_store(ui_app(c->ui), &cause);
-	int r = -1;
-
-	if (st != NULL && (r = consent_fresh(c, kind)) != 0) {
-		consent_event_release(&ev);
-		return r;
-	}
-	if (st != NULL)
-		r = consent_record(st, c->cur.terms, &ev, &cause);
+	st = app_store(ui_app(c->ui), &cause);
+	r = st != NULL ? consent_record(st, c->cur.terms, &ev, &cause) : -1;
 	if (r != 0)
 		ui_consent_msg(c, UI_ERROR, "the %s could not be recorded, so it does not count: "
 		    "%s", kind, cause != NULL ? cause : "unknown error");
