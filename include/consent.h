@@ -163,8 +163,9 @@ char *consent_when(const char *at);
 
 /* A short summary of what the user agrees to, each point citing its section. */
 struct consent_point {
-	const char *clause;	/* "I.1" */
+	const char *clause;	/* "I.1": the section (I) and its item */
 	const char *text;
+	const char *topic;	/* a few words naming it: "minimum age" */
 };
 extern const struct consent_point consent_summary[];
 extern const size_t consent_summary_len;
@@ -177,5 +178,31 @@ extern const char consent_age_question[];
 
 /* Why a no to the age question ends it, as a message: lowercase, no final period. */
 extern const char consent_underage[];
+
+/*
+ * The points of the summary whose clause lies in a section that d shows
+ * added, removed or changed (I.1 lies in section I), in summary order:
+ * "I.1 minimum age; III.3 licence to your inputs". NULL when none does.
+ * old and cur are the two texts of d. Caller frees.
+ */
+char *consent_changed_points(const struct terms_diff *d, const struct terms *old,
+    const struct terms *cur);
+
+/* ---- before an answer is recorded ------------------------------------------- */
+
+enum consent_recheck {
+	CONSENT_RECHECK_SAME,		/* shown is current and not accepted: record the answer */
+	CONSENT_RECHECK_ACCEPTED,	/* shown was accepted meanwhile (another process) */
+	CONSENT_RECHECK_NEWER,		/* another text is current now */
+};
+
+/*
+ * Read the current Terms and the ledger afresh before an answer to the
+ * Terms shown (age, accept, decline) is recorded, so that no stale answer
+ * is: the UI may have been open while a script ran 'terms accept', or a new
+ * version became current. -1 with *cause when they cannot be read.
+ */
+int consent_recheck(const struct config *cfg, struct store *st, const struct terms *shown,
+    enum consent_recheck *out, char **cause);
 
 #endif

@@ -6,8 +6,9 @@
  *
  * Answers are read from /dev/tty (tty.h), never from stdin, so a pipe cannot
  * consent, and accepting takes typing agree: never an empty line or a
- * default. An act counts only once it is in the consent ledger; when it
- * cannot be recorded that is said on stderr, and the act did not happen.
+ * default. Only an explicit answer declines (decline or no typed); anything
+ * else asks again. An act counts only once it is in the consent ledger; when
+ * it cannot be recorded that is said on stderr, and the act did not happen.
  */
 #ifndef CONFAB_REVIEW_H
 #define CONFAB_REVIEW_H
@@ -50,11 +51,15 @@ int review_record(struct review *rv, const char *kind, const char *method, const
 /*
  * The interactive review of the current Terms on the terminal (/dev/tty):
  * what changed first when the accepted text is older, then the summary, the
- * full text on request, the age question, then 'agree'. Records the age
- * answer and the accept or the decline (with how much of the text was shown,
- * and for how long) in the ledger. Returns 0 when accepted, or already
- * accepted; 3 (EXIT_CONSENT) when declined, under age or at end of input; 2
- * when there is no terminal or the store fails.
+ * full text on request, the age question, then 'agree' or 'decline'. Records
+ * the age answer and the accept or the decline (with how much of the text
+ * was shown, and for how long) in the ledger; end of input records nothing.
+ * Before each is recorded the ledger is read afresh (consent_recheck): Terms
+ * accepted elsewhere meanwhile are said and not answered again (0), and a
+ * version that became current meanwhile is reviewed instead. Returns 0 when
+ * accepted, or already accepted; 3 (EXIT_CONSENT) when declined, under age
+ * or at end of input (nothing accepted); 2 when there is no terminal or the
+ * store fails.
  *
  * 'confab terms [review]' runs it, and so do line mode and the gate's
  * re-consent path when a prompt finds the Terms not accepted or changed.
@@ -74,8 +79,9 @@ int review_show(struct app *app);
 int review_withdraw(struct app *app);
 
 /*
- * Print what changed from old to cur, d being their diff: each added, removed
- * or changed section by name, and the changed lines of a changed section with
+ * Print what changed from old to cur, d being their diff: first the points of
+ * the summary in changed sections (consent_changed_points), then each added,
+ * removed or changed section by name, and the changed lines of a changed section with
  * the nearest unchanged line around them. With color, escape codes mark the
  * lines and the changed words; without, a short change within a line is also
  * spelled out.

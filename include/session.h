@@ -65,6 +65,11 @@ struct session_view {
 	void (*rated)(void *arg, int64_t message_id, int rating);
 	/* /terms: show the Terms. */
 	void (*terms)(void *arg);
+	/*
+	 * /terms withdraw: ask question (y/N), then session_withdraw_answer().
+	 * Optional: without it /terms withdraw withdraws nothing (no one to ask).
+	 */
+	void (*withdraw)(void *arg, const char *question);
 	/* /history: pick a past conversation and session_open() it. Optional: not offered. */
 	void (*history)(void *arg);
 	/* /quit */
@@ -132,8 +137,14 @@ void session_thumb(struct session *s, int64_t message_id, int rating);
 /* The answer to the notice (how: "typed 'yes' (line mode)"); a waiting rating goes ahead. */
 void session_notice_answer(struct session *s, bool confirmed, const char *how);
 
-/* Withdraw consent (/terms withdraw): recorded; view->consent follows. */
+/*
+ * Withdraw consent: recorded (the one place for a session); view->consent
+ * follows. /terms withdraw asks first (view->withdraw) and comes here on yes.
+ */
 void session_withdraw(struct session *s);
+
+/* The answer to view->withdraw: yes withdraws (session_withdraw); no keeps consent, said. */
+void session_withdraw_answer(struct session *s, bool yes);
 
 /* The stored conversation (0: none yet, or --no-log). */
 int64_t session_conversation(const struct session *s);

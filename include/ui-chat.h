@@ -24,8 +24,11 @@ void ui_chat_say(struct ui_chat *c, const char *text, bool error);
 /* Make chat the active screen. */
 void ui_chat_open(struct ui_chat *c);
 
-/* Callbacks for the consent screens: accepted, or the viewer closed (arg is the chat). */
-void ui_chat_accepted(void *arg);
+/*
+ * Callbacks for the consent screens (arg is the chat): accepted (note, or
+ * NULL, says how, in the transcript), or the viewer closed.
+ */
+void ui_chat_accepted(void *arg, const char *note);
 void ui_chat_back(void *arg);
 
 #endif

@@ -62,7 +62,7 @@ struct ui_consent {
 	struct ui *ui;
 	struct consent_current cur;
 	struct consent_status cs;
-	void (*on_accept)(void *arg);
+	void (*on_accept)(void *arg, const char *note);
 	void (*on_close)(void *arg);
 	void *arg;
 
@@ -75,6 +75,7 @@ struct ui_consent {
 	char *msg;		/* a hint or an error; cleared by the next key */
 	enum ui_role msg_role;
 	char *farewell;		/* said once the terminal is restored (a decline) */
+	bool confirming;	/* Esc was pressed: "Decline the Terms?" waits for y */
 	enum consent_esc esc;
 	int esc_param;
 
@@ -177,12 +178,17 @@ void ui_consent_put_item(struct ui *ui, int y, int cols, const char *left, const
 
 /*
  * Record a decline and end the UI with exit 3; farewell (or a default) is
- * said after. When recording fails the error shows and nothing happens.
+ * said after. When recording fails the error shows and nothing happens;
+ * when the ledger moved on meanwhile (the Terms accepted elsewhere, a newer
+ * version) nothing is recorded and that is said instead.
  */
 void ui_consent_decline(struct ui_consent *c, const char *detail, const char *farewell);
 
 /* Show the summary. */
 void ui_consent_summary_open(struct ui_consent *c);
+
+/* Esc where it declines: show the summary and ask "Decline the Terms? ... y/N" there. */
+void ui_consent_confirm_decline(struct ui_consent *c);
 
 /* ---- ui-consent-text.c ---------------------------------------------------- */
 

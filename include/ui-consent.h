@@ -8,7 +8,8 @@
  *
  * Keys on the summary: typed text goes into the active field; Tab opens the
  * full text; F2 reopens "what changed" (when the Terms changed); PgUp/PgDn,
- * arrows, Home/End and the wheel scroll the summary; Esc declines. Ctrl-C
+ * arrows, Home/End and the wheel scroll the summary; Esc asks "Decline the
+ * Terms? Nothing will be sent. y/N", and only y declines. Ctrl-C
  * leaves without a decision (exit 130, nothing recorded). Pasted text does
  * not answer. Below 40x12 the screens say the terminal is too small.
  *
@@ -28,13 +29,15 @@ struct ui_consent;
  * The consent screens for the current Terms. Takes ownership of cur and cs
  * (the state they were loaded in): their contents move into the object and
  * both are left zeroed. on_accept runs when the user accepted (the event is
- * recorded); on_close when the viewer opened from chat is left. A decline
- * (or the answer no) is recorded and ends the UI with exit 3; when recording
- * fails the error shows on the screen and nothing happens.
+ * recorded; note NULL), or when an answer found the Terms accepted elsewhere
+ * meanwhile (nothing recorded; note, borrowed, says so); on_close when the
+ * viewer opened from chat is left. A decline (or the answer no) is recorded
+ * and ends the UI with exit 3; when recording fails the error shows on the
+ * screen and nothing happens.
  */
 struct ui_consent *ui_consent_new(struct ui *ui, struct consent_current *cur,
-    struct consent_status *cs, void (*on_accept)(void *arg), void (*on_close)(void *arg),
-    void *arg);
+    struct consent_status *cs, void (*on_accept)(void *arg, const char *note),
+    void (*on_close)(void *arg), void *arg);
 
 /*
  * NULL-safe. When the UI ended in a decline it restores the terminal

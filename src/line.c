@@ -759,6 +759,19 @@ line_notice(void *arg, const char *text)
 	free(method);
 }
 
+/* /terms withdraw: the session's y/N question on the terminal; only y or yes withdraws. */
+static void
+line_withdraw(void *arg, const char *question)
+{
+	struct line *l = arg;
+	char *q = xasprintf("%s ", question), *a = line_ask(l, q);
+
+	session_withdraw_answer(l->s, a != NULL && (strcasecmp(a, "y") == 0 ||
+	    strcasecmp(a, "yes") == 0));
+	free(a);
+	free(q);
+}
+
 /* Why a thumbs-down, when no comment came with it: reasons by number, then a comment. */
 static void
 line_why(void *arg, int64_t id)
@@ -791,7 +804,8 @@ static const struct session_view line_view = {
 	.keys = line_keys, .say = line_say, .asked = line_asked,
 	.content = line_on_content, .reasoning = line_on_reasoning, 
 	.done = line_on_done, .consent = line_consent, .unsent = line_unsent,
-	.notice = line_notice, .why = line_why, .terms = line_terms, .quit = line_view_quit,
+	.notice = line_notice, .why = line_why, .terms = line_terms, .withdraw = line_withdraw,
+	.quit = line_view_quit,
 };
 
 /* ---- history ------------------------------------------------------------------- */

@@ -13,7 +13,10 @@
 
 #define REVIEW_METHOD_TYPED "typed (line mode)"
 #define REVIEW_METHOD_AGREE "typed 'agree' (line mode)"
-#define REVIEW_NO_ANSWER "no answer (end of input)"
+
+/* Outcomes of a step of the review besides exit codes. */
+#define REVIEW_AGAIN (-1)	/* a newer version is current now: review it from the start */
+#define REVIEW_HELD (-2)	/* the Terms shown were accepted elsewhere meanwhile: exit 0 */
 
 /* One interactive review: its terminal, what it showed and since when. */
 struct review_flow {
@@ -143,10 +146,17 @@ review_diff_print(FILE *f, const struct terms *old, const struct terms *cur,
     const struct terms_diff *d, bool color)
 {
 	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[m" : "";
+	char *points = d->nchanged > 0 ? consent_changed_points(d, old, cur) : NULL;
 	size_t i;
 
 	fprintf(f, "What changed from version %s (last updated %s) to %s (last updated %s):\n",
 	    old->short_hash, old->date_label, cur->short_hash, cur->date_label);
+	if (points != NULL)
+		fprintf(f, "\n%sPoints of the summary in changed sections:%s %s.\n", bold, off,
+		    points);
+	else if (d->nchanged > 0)
+		fprintf(f, "\nNo point of the summary lies in a changed section.\n");
+	free(points);
 	for (i = 0; i < d->nsections; i++) {
 		const struct terms_section_diff *sd = &d->sections[i];
 
@@ -216,23 +226,107 @@ out:
 
 /* ---- the review ---------------------------------------------------------- */
 
-/* Record an act of the review, with what it showed and how long it has been open. */
+/* The Terms shown were accepted elsewhere meanwhile: say that the act (kind) is not recorded. */
+static void
+review_held(struct review_flow *f, const char *kind)
+{
+	const char *v = f->rv->cur.terms->short_hash;
+
+	if (strcmp(kind, "accept") == 0)
+		fprintf(f->tty.out, "\nThese Terms (version %s) were accepted elsewhere while you "
+		    "were reading them, so nothing more was recorded: they are accepted.\n", v);
+	else if (strcmp(kind, "decline") == 0)
+		fprintf(f->tty.out, "\nThe Terms (version %s) were accepted elsewhere while you were "
+		    "reading them, so your decline was not recorded: they stay accepted. 'confab "
+		    "terms withdraw' withdraws that consent.\n", v);
+	else
+		fprintf(f->tty.out, "\nThe Terms (version %s) were accepted elsewhere while you were "
+		    "reading them, so your answer was not recorded: they are accepted.\n", v);
+}
+
+/*
+ * Before an act (kind) is recorded: the current Terms and the ledger read
+ * afresh. 0: record it. Otherwise, said: REVIEW_HELD when the Terms shown
+ * were accepted elsewhere meanwhile; REVIEW_AGAIN when another version is
+ * current now (loaded, to be reviewed); EXIT_USAGE when they cannot be read.
+ */
+static int
+review_fresh(struct review_flow *f, const char *kind)
+{
+	struct review *rv = f->rv;
+	struct app *app = rv->app;
+	enum consent_recheck rc = CONSENT_RECHECK_SAME;
+	char *cause = NULL, *old;
+	int r;
+
+	if (consent_recheck(&app->cfg, rv->st, rv->cur.terms, &rc, &cause) != 0) {
+		app_error("the %s could not be recorded, so it does not count: %s", kind, cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (rc == CONSENT_RECHECK_SAME)
+		return 0;
+	if (rc == CONSENT_RECHECK_ACCEPTED) {
+		review_held(f, kind);
+		return REVIEW_HELD;
+	}
+	old = xstrdup(rv->cur.terms->short_hash);
+	review_release(rv);
+	if ((r = review_load(rv, app, true)) == 0) {
+		fprintf(f->tty.out, "\nThe Terms changed while you read them: version %s (last "
+		    "updated %s) is current now, so your %s to version %s was not recorded.\n\n",
+		    rv->cur.terms->short_hash, rv->cur.terms->date_label,
+		    strcmp(kind, "age") == 0 ? "answer" : kind, old);
+		f->shown = 0;
+		free(f->viewer);
+		f->viewer = xstrdup("summary");
+		r = REVIEW_AGAIN;
+	}
+	free(old);
+	return r;
+}
+
+/*
+ * Record an act of the review, with what it showed and how long it has been
+ * open, once the ledger is read afresh (review_fresh). 0 when recorded, else
+ * what review_fresh returned, or EXIT_USAGE when it was not recorded.
+ */
 static int
 review_flow_record(struct review_flow *f, const char *kind, const char *method,
     const char *age, const char *detail)
 {
-	return review_record(f->rv, kind, method, age, f->shown, f->viewer,
-	    clock_ms() - f->t0, detail);
+	int r = review_fresh(f, kind);
+
+	if (r != 0)
+		return r;
+	if (review_record(f->rv, kind, method, age, f->shown, f->viewer, clock_ms() - f->t0,
+	    detail) != 0)
+		return EXIT_USAGE;
+	return 0;
 }
 
-/* Record a decline and say so: EXIT_CONSENT, or EXIT_USAGE when it was not recorded. */
+/* Record a decline and say so: EXIT_CONSENT, or what review_flow_record returned. */
 static int
 review_decline(struct review_flow *f, const char *detail)
 {
-	if (review_flow_record(f, "decline", REVIEW_METHOD_TYPED, NULL, detail) != 0)
-		return EXIT_USAGE;
+	int r = review_flow_record(f, "decline", REVIEW_METHOD_TYPED, NULL, detail);
+
+	if (r != 0)
+		return r;
 	fprintf(f->tty.out, "\nDeclined and recorded. Nothing will be sent to the model. Run "
 	    "'confab terms' when you want to review the Terms again.\n");
+	return EXIT_CONSENT;
+}
+
+/*
+ * End of input: there is no one left to ask. Only an answer declines, so
+ * nothing is recorded; the Terms stay not accepted and nothing was sent.
+ */
+static int
+review_no_answer(struct review_flow *f)
+{
+	fprintf(f->tty.out, "\nNo answer (end of input): nothing was recorded, and nothing will "
+	    "be sent to the model. Run 'confab terms' when you want to review the Terms.\n");
 	return EXIT_CONSENT;
 }
 
@@ -306,19 +400,17 @@ review_ask_age(struct tty *tty)
 	return a;
 }
 
-/* The age question, its answer recorded: 0 to go on, else the exit code of the review. */
+/* The age question, its answer recorded: 0 to go on, else the outcome of the review. */
 static int
 review_age(struct review_flow *f)
 {
 	char *a = review_ask_age(&f->tty);
-	int r = 0;
+	int r;
 
-	if (review_flow_record(f, "age", REVIEW_METHOD_TYPED, a, a == NULL ? REVIEW_NO_ANSWER :
-	    NULL) != 0)
-		r = EXIT_USAGE;
-	else if (a == NULL)
-		r = review_decline(f, "no answer to the age question");
-	else if (strcasecmp(a, "no") == 0) {
+	if (a == NULL)
+		return review_no_answer(f);
+	r = review_flow_record(f, "age", REVIEW_METHOD_TYPED, a, NULL);
+	if (r == 0 && strcasecmp(a, "no") == 0) {
 		/* The message, as a sentence. */
 		fprintf(f->tty.out, "\n%c%s.\n", toupper((unsigned char)consent_underage[0]),
 		    consent_underage + 1);
@@ -328,7 +420,27 @@ review_age(struct review_flow *f)
 	return r;
 }
 
-/* Typing agree accepts; anything else declines. */
+/* Ask until the answer is agree, or decline (or no); NULL at end of file. */
+static char *
+review_ask_agree(struct tty *tty)
+{
+	char *a;
+
+	while ((a = tty_ask(tty, "Type agree or decline: ")) != NULL &&
+	    strcasecmp(a, "agree") != 0 && strcasecmp(a, "decline") != 0 &&
+	    strcasecmp(a, "no") != 0) {
+		if (*a == '\0')
+			fprintf(tty->out, "Please type agree to accept the Terms, or decline to "
+			    "decline them.\n");
+		else
+			fprintf(tty->out, "'%.40s' is not an answer: type agree to accept the Terms, "
+			    "or decline to decline them.\n", a);
+		free(a);
+	}
+	return a;
+}
+
+/* Typing agree accepts; decline (or no) declines; anything else asks again. */
 static int
 review_agree(struct review_flow *f)
 {
@@ -336,16 +448,15 @@ review_agree(struct review_flow *f)
 	char *a, *detail;
 	int r;
 
-	fprintf(f->tty.out, "\nTo accept the Terms (version %s, last updated %s), type agree.\n",
-	    t->short_hash, t->date_label);
-	a = tty_ask(&f->tty, "Anything else declines: ");
-	if (a == NULL || strcasecmp(a, "agree") != 0) {
-		detail = a == NULL ? xstrdup(REVIEW_NO_ANSWER) : xasprintf("typed '%.40s'", a);
+	fprintf(f->tty.out, "\nTo accept the Terms (version %s, last updated %s), type agree; to "
+	    "decline them, type decline.\n", t->short_hash, t->date_label);
+	if ((a = review_ask_agree(&f->tty)) == NULL)
+		return review_no_answer(f);
+	if (strcasecmp(a, "agree") != 0) {
+		detail = xasprintf("typed '%s'", a);
 		r = review_decline(f, detail);
 		free(detail);
-	} else if (review_flow_record(f, "accept", REVIEW_METHOD_AGREE, "yes", NULL) != 0)
-		r = EXIT_USAGE;
-	else {
+	} else if ((r = review_flow_record(f, "accept", REVIEW_METHOD_AGREE, "yes", NULL)) == 0) {
 		fprintf(f->tty.out, "\nAccepted and recorded in your consent ledger. You can "
 		    "withdraw at any time with 'confab terms withdraw'.\n");
 		r = EXIT_OK;
@@ -354,9 +465,9 @@ review_agree(struct review_flow *f)
 	return r;
 }
 
-/* The review on an open terminal. */
+/* One pass of the review on an open terminal (REVIEW_AGAIN: once more, for newer Terms). */
 static int
-review_flow_run(struct review_flow *f)
+review_flow_once(struct review_flow *f)
 {
 	const struct review *rv = f->rv;
 	const struct terms *t = rv->cur.terms;
@@ -372,10 +483,21 @@ review_flow_run(struct review_flow *f)
 		return EXIT_OK;
 	}
 	if (!review_present(f))
-		return review_decline(f, REVIEW_NO_ANSWER);
+		return review_no_answer(f);
 	if ((r = review_age(f)) != 0)
 		return r;
 	return review_agree(f);
+}
+
+/* The review on an open terminal, again when newer Terms became current meanwhile. */
+static int
+review_flow_run(struct review_flow *f)
+{
+	int r;
+
+	while ((r = review_flow_once(f)) == REVIEW_AGAIN)
+		;
+	return r == REVIEW_HELD ? EXIT_OK : r;
 }
 
 int

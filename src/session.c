@@ -751,6 +751,9 @@ session_notice_answer(struct session *s, bool confirmed, const char *how)
 
 /* ---- consent ------------------------------------------------------------------- */
 
+static const char session_withdraw_q[] = "Withdraw your consent to the Terms? Nothing will be "
+    "sent to the model until you accept them again. y/N";
+
 void
 session_withdraw(struct session *s)
 {
@@ -762,7 +765,8 @@ session_withdraw(struct session *s)
 	session_stop(s);
 	if ((st = app_store(s->app, &cause)) != NULL &&
 	    consent_current_load(&s->app->cfg, st, &cur, &cause) == 0) {
-		r = consent_withdraw(st, cur.terms, "slash command /terms withdraw", &cause);
+		r = consent_withdraw(st, cur.terms, "slash command /terms withdraw, confirmed",
+		    &cause);
 		consent_current_release(&cur);
 	}
 	if (r == 1)
@@ -771,6 +775,27 @@ session_withdraw(struct session *s)
 	else
 		session_say(s, cause, r < 0);
 	free(cause);
+}
+
+/* /terms withdraw: ask first (view->withdraw); session_withdraw_answer() goes on. */
+static void
+session_withdraw_ask(struct session *s)
+{
+	if (s->v.withdraw == NULL) {
+		session_say(s, "/terms withdraw asks for a confirmation, and there is no one to ask "
+		    "here; use 'confab terms withdraw'", true);
+		return;
+	}
+	s->v.withdraw(s->v.arg, session_withdraw_q);
+}
+
+void
+session_withdraw_answer(struct session *s, bool yes)
+{
+	if (yes)
+		session_withdraw(s);
+	else
+		session_say(s, "consent not withdrawn: nothing changed", false);
 }
 
 /* ---- slash commands --------------------------------------------------------------- */
@@ -828,7 +853,7 @@ session_op_terms(void *arg, const char *what)
 	if (*what == '\0')
 		s->v.terms(s->v.arg);
 	else
-		session_withdraw(s);
+		session_withdraw_ask(s);
 }
 
 static void

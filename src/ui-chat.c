@@ -56,8 +56,8 @@ struct chat_msg {
 	bool rating_known;
 };
 
-/* A small dialog over the input: the feedback notice, reasons, a comment. */
-enum chat_modal { MODAL_NONE, MODAL_NOTICE, MODAL_REASONS, MODAL_COMMENT };
+/* A small dialog over the input: the feedback notice, reasons, a comment, a y/N question. */
+enum chat_modal { MODAL_NONE, MODAL_NOTICE, MODAL_REASONS, MODAL_COMMENT, MODAL_WITHDRAW };
 
 struct ui_chat {
 	struct ui *ui;
@@ -80,7 +80,7 @@ struct ui_chat {
 	ssize_t sel;		/* the selected answer, -1: the latest */
 	enum chat_modal modal;
 	int64_t rating_id;	/* the answer asked about (reasons, comment) */
-	char *notice;		/* the notice text while it is shown */
+	char *notice;		/* the notice text, or the y/N question, while it is shown */
 	unsigned int reasons;	/* bits of feedback_reasons(-1) */
 	struct buf field;	/* what is typed into the dialog */
 };
@@ -444,6 +444,7 @@ chat_draw(struct ui *ui, void *data)
 		chat_draw_modal(c, 1, th, 2 + th, in_rows, cols);
 		ui_bar(rows - 1, c->modal == MODAL_REASONS ? "digits choose reasons  Enter: add a "
 		    "comment  Esc: skip" : c->modal == MODAL_COMMENT ? "Enter saves  Esc skips" :
+		    c->modal == MODAL_WITHDRAW ? "y withdraws consent  any other key keeps it" :
 		    "feedback under section IV of the Terms", NULL, ui_attr(ui, UI_DIM));
 		curs_set(1);
 		return;
@@ -718,6 +719,17 @@ chat_notice(void *arg, const char *text)
 	chat_modal_open(c, MODAL_NOTICE);
 }
 
+/* /terms withdraw: the session's y/N question over the input; one key answers. */
+static void
+chat_withdraw(void *arg, const char *question)
+{
+	struct ui_chat *c = arg;
+
+	free(c->notice);
+	c->notice = xstrdup(question);
+	chat_modal_open(c, MODAL_WITHDRAW);
+}
+
 static void
 chat_why(void *arg, int64_t id)
 {
@@ -803,6 +815,14 @@ chat_notice_answer(struct ui_chat *c, bool confirmed, const char *how)
 	session_notice_answer(c->s, confirmed, how);
 }
 
+/* The withdraw question: y withdraws; any other key keeps consent. */
+static void
+chat_withdraw_answer(struct ui_chat *c, bool yes)
+{
+	c->modal = MODAL_NONE;
+	session_withdraw_answer(c->s, yes);
+}
+
 /* The reasons dialog ended: the thumbs-down is stored, with what was given. */
 static void
 chat_why_done(struct ui_chat *c, const char *comment)
@@ -820,7 +840,9 @@ chat_modal_key(struct ui_chat *c, int key)
 {
 	const char *const *names = feedback_reasons(-1);
 
-	if (c->modal == MODAL_NOTICE) {
+	if (c->modal == MODAL_WITHDRAW) {
+		chat_withdraw_answer(c, key == 'y' || key == 'Y');
+	} else if (c->modal == MODAL_NOTICE) {
 		if (key == UI_KEY_ESC)
 			chat_notice_answer(c, false, "Esc (full-screen)");
 		else if (key == 13 && strcasecmp(c->field.data, "yes") == 0)
@@ -869,6 +891,8 @@ chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols)
 		markdown_doc_release(&doc);
 		buf_addf(&line, "Type yes and Enter to confirm, no or Esc to decline: %s",
 		    c->field.data);
+	} else if (c->modal == MODAL_WITHDRAW) {
+		buf_addf(&line, "%s ", c->notice);
 	} else if (c->modal == MODAL_REASONS) {
 		buf_adds(&line, "Why? ");
 		for (i = 0; names[i] != NULL; i++)
@@ -1007,6 +1031,10 @@ chat_ctrl_c(struct ui_chat *c)
 		chat_notice_answer(c, false, "Ctrl-C (full-screen)");
 		return;
 	}
+	if (c->modal == MODAL_WITHDRAW) {
+		chat_withdraw_answer(c, false);
+		return;
+	}
 	if (c->modal != MODAL_NONE) {
 		chat_why_done(c, NULL);
 		return;
@@ -1122,7 +1150,8 @@ static const struct session_view chat_view = {
 	.asked = chat_asked, .content = chat_on_content, .reasoning = chat_on_reasoning,
 	.done = chat_on_done, .consent = chat_consent,
 	.unsent = chat_unsent, .notice = chat_notice, .why = chat_why, .rated = chat_rated,
-	.terms = chat_terms, .history = chat_history, .quit = chat_quit,
+	.terms = chat_terms, .withdraw = chat_withdraw, .history = chat_history,
+	.quit = chat_quit,
 };
 
 /* One stored message of a continued conversation into the transcript. */
@@ -1262,11 +1291,13 @@ ui_chat_open(struct ui_chat *c)
 }
 
 void
-ui_chat_accepted(void *arg)
+ui_chat_accepted(void *arg, const char *note)
 {
 	struct ui_chat *c = arg;
 
 	ui_chat_open(c);
+	if (note != NULL)
+		chat_say(c, note, false);
 	if (!input_empty(c->in))
 		chat_say(c, "accepted: the prompt that was not sent is in the input; press Enter "
 		    "to send it", false);

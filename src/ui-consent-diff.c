@@ -56,6 +56,28 @@ consent_change_name(const struct ui_consent *c, size_t k)
 	return terms_section_name(c->cur.terms, sd->new_index);
 }
 
+/*
+ * The points of the summary in changed sections (they come before the
+ * sections, so the user sees which commitments moved) from row y; returns
+ * the row after them.
+ */
+static int
+consent_changes_points(struct ui *ui, struct ui_consent *c, int y, int rows, int cols,
+    bool wide)
+{
+	char *points = consent_changed_points(c->cs.diff, c->cs.accepted_terms, c->cur.terms), *s;
+
+	if (points != NULL)
+		s = xasprintf("%s: %s.", wide ? "Points of the summary in changed sections" :
+		    "Summary points in changed sections", points);
+	else
+		s = xstrdup("No point of the summary lies in a changed section.");
+	y = ui_consent_put_para(y, rows - 2, 1, cols - 2, s, ui_attr(ui, UI_BOLD));
+	free(s);
+	free(points);
+	return y + (wide ? 1 : 0);
+}
+
 /* The introduction of "what changed" from row y, shorter when narrow; returns the row after it. */
 static int
 consent_changes_intro(struct ui *ui, struct ui_consent *c, int y, int rows, int cols)
@@ -75,6 +97,11 @@ consent_changes_intro(struct ui *ui, struct ui_consent *c, int y, int rows, int 
 		    at, old->date_label, t->date_label);
 	y = ui_consent_put_para(y, rows - 2, 1, cols - 2, s, attr) + (wide ? 1 : 0);
 	free(s);
+	if (c->msg != NULL)
+		y = ui_consent_put_para(y, rows - 2, 1, cols - 2, c->msg, ui_attr(ui, c->msg_role)) +
+		    (wide ? 1 : 0);
+	if (c->nchanges > 0)
+		y = consent_changes_points(ui, c, y, rows, cols, wide);
 	if (c->nchanges == 0)
 		s = xasprintf("Only the \"Last updated\" date changed (%s -> %s); the text is the "
 		    "same.", old->date_label, t->date_label);
@@ -139,7 +166,7 @@ consent_changes_key(struct ui *ui, void *data, int key)
 	if (key == CONSENT_KEY_CTRL_C)
 		ui_quit(ui, EXIT_INTERRUPTED);
 	else if (key == UI_KEY_ESC && !c->changes_back)
-		ui_consent_decline(c, "Esc", NULL);
+		ui_consent_confirm_decline(c);
 	else if (key == UI_KEY_ESC || key == 'q' || key == 'c')
 		ui_consent_summary_open(c);
 	else if (!ui_consent_fits(ui))

@@ -6,8 +6,11 @@
  * Terms changed since acceptance, in ui-consent-diff.c.
  *
  * Acceptance is the same act as in line mode: type yes and Enter, then agree
- * and Enter. No key, default or empty Enter accepts. Esc, or anything but
- * agree in the agree field, declines; both are recorded and end the UI.
+ * and Enter. No key, default or empty Enter accepts. Only an explicit answer
+ * declines: decline (or no) typed in the agree field, or Esc and then y to
+ * "Decline the Terms?"; anything else asks again. Before an answer is
+ * recorded the ledger is read afresh (consent_recheck): an answer to Terms
+ * accepted elsewhere meanwhile, or no longer current, is not recorded.
  */
 #include "common.h"
 
@@ -37,8 +40,9 @@
 
 /* The tail of the age question (consent_age_question), and the agree question. */
 static const char consent_age_tail[] = "Type yes or no:";
-static const char consent_agree_q[] = "To accept these Terms, type agree (anything else "
-    "declines):";
+static const char consent_agree_q[] = "To accept these Terms, type agree; to decline them, "
+    "type decline:";
+static const char consent_decline_q[] = "Decline the Terms? Nothing will be sent. y/N";
 
 static void consent_summary_draw(struct ui *, void *);
 static void consent_summary_key(struct ui *, void *, int);
@@ -372,12 +376,100 @@ consent_viewer(const struct ui_consent *c)
 	return xasprintf("full-screen: summary%s%s", text, c->saw_changes ? ", changes" : "");
 }
 
-/* Append an event for the current Terms; -1 with the error on the screen (it did not count). */
+/* Leave the consent screens for the chat; note (or NULL) says why, there. */
+static void
+consent_go_on(struct ui_consent *c, const char *note)
+{
+	c->field = CONSENT_FIELD_AGE;
+	c->age_yes = false;
+	c->confirming = false;
+	c->input[CONSENT_FIELD_AGE][0] = c->input[CONSENT_FIELD_AGREE][0] = '\0';
+	if (c->on_accept != NULL)
+		c->on_accept(c->arg, note);
+}
+
+/* What was not recorded because the shown Terms were accepted elsewhere meanwhile. */
+static char *
+consent_accepted_note(const struct ui_consent *c, const char *kind)
+{
+	const char *v = c->cur.terms->short_hash;
+
+	if (strcmp(kind, "accept") == 0)
+		return xasprintf("these Terms (version %s) are already accepted: they were accepted "
+		    "elsewhere while the consent screens were open, so nothing more was recorded", v);
+	if (strcmp(kind, "decline") == 0)
+		return xasprintf("the Terms (version %s) were accepted elsewhere while the consent "
+		    "screens were open, so your decline was not recorded; '/terms withdraw' "
+		    "withdraws that consent", v);
+	return xasprintf("the Terms (version %s) were accepted elsewhere while the consent screens "
+	    "were open, so your answer was not recorded", v);
+}
+
+/*
+ * Before an answer (kind) is recorded: the current Terms and the ledger as
+ * they are now. 0: record it. 1: not to be recorded, said and handled (the
+ * Terms accepted elsewhere meanwhile: on to the chat; a newer version: shown
+ * instead). -1: they cannot be read (the error is on the screen).
+ */
+static int
+consent_fresh(struct ui_consent *c, const char *kind)
+{
+	struct app *app = ui_app(c->ui);
+	enum consent_recheck rc = CONSENT_RECHECK_SAME;
+	char *cause = NULL, *note, *old;
+	struct store *st = app_store(app, &cause);
+
+	if (st == NULL || consent_recheck(&app->cfg, st, c->cur.terms, &rc, &cause) != 0) {
+		ui_consent_msg(c, UI_ERROR, "the %s could not be recorded, so it does not count: "
+		    "%s", kind, cause != NULL ? cause : "unknown error");
+		free(cause);
+		return -1;
+	}
+	if (rc == CONSENT_RECHECK_SAME)
+		return 0;
+	if (rc == CONSENT_RECHECK_ACCEPTED) {
+		note = consent_accepted_note(c, kind);
+		consent_go_on(c, note);
+		free(note);
+		return 1;
+	}
+	old = xstrdup(c->cur.terms->short_hash);
+	if (ui_consent_reload(c, &cause) != 0) {
+		ui_consent_msg(c, UI_ERROR, "the Terms changed, and they cannot be read: %s", cause);
+		free(cause);
+	} else if (c->cs.state == CONSENT_ACCEPTED) {
+		note = xasprintf("the Terms changed from version %s to %s while the consent screens "
+		    "were open, and %s was accepted elsewhere: your %s was not recorded", old,
+		    c->cur.terms->short_hash, c->cur.terms->short_hash,
+		    strcmp(kind, "age") == 0 ? "answer" : kind);
+		consent_go_on(c, note);
+		free(note);
+	} else
+		ui_consent_msg(c, UI_WARN, "the Terms changed while you read them (version %s is "
+		    "current now, last updated %s): your %s to version %s was not recorded; "
+		    "review the current version", c->cur.terms->short_hash,
+		    c->cur.terms->date_label, strcmp(kind, "age") == 0 ? "answer" : kind, old);
+	free(old);
+	return 1;
+}
+
+/*
+ * Append an event for the current Terms once the ledger is read afresh
+ * (consent_fresh): 0 recorded; 1 not recorded, as the ledger moved on
+ * (handled); -1 with the error on the screen (it did not count).
+ */
 static int
 consent_event(struct ui_consent *c, const char *kind, const char *method, const char *age,
     const char *detail)
 {
-	struct consent_event ev = {
+	struct consent_event ev;
+	char *cause = NULL;
+	struct store *st;
+	int r;
+
+	if ((r = consent_fresh(c, kind)) != 0)
+		return r;
+	ev = (struct consent_event){
 		.kind = xstrdup(kind),
 		.method = xstrdup(method),
 		.age_answer = age != NULL ? xstrdup(age) : NULL,
@@ -386,12 +478,8 @@ consent_event(struct ui_consent *c, const char *kind, const char *method, const 
 		.viewer = consent_viewer(c),
 		.detail = detail != NULL ? xstrdup(detail) : NULL,
 	};
-	char *cause = NULL;
-	struct store *st = app_store(ui_app(c->ui), &cause);
-	int r = -1;
-
-	if (st != NULL)
-		r = consent_record(st, c->cur.terms, &ev, &cause);
+	st = app_store(ui_app(c->ui), &cause);
+	r = st != NULL ? consent_record(st, c->cur.terms, &ev, &cause) : -1;
 	if (r != 0)
 		ui_consent_msg(c, UI_ERROR, "the %s could not be recorded, so it does not count: "
 		    "%s", kind, cause != NULL ? cause : "unknown error");
@@ -422,11 +510,7 @@ consent_accept(struct ui_consent *c)
 {
 	if (consent_event(c, "accept", CONSENT_METHOD_AGREE, "yes", NULL) != 0)
 		return;
-	c->field = CONSENT_FIELD_AGE;
-	c->age_yes = false;
-	c->input[CONSENT_FIELD_AGE][0] = c->input[CONSENT_FIELD_AGREE][0] = '\0';
-	if (c->on_accept != NULL)
-		c->on_accept(c->arg);
+	consent_go_on(c, NULL);
 }
 
 /* ---- summary ----------------------------------------------------------- */
@@ -720,7 +804,10 @@ consent_answer_age(struct ui_consent *c, const char *a)
 	c->field = CONSENT_FIELD_AGREE;
 }
 
-/* Enter on the summary: answer the age question, or accept, or decline. */
+/*
+ * Enter on the summary: answer the age question, or accept (agree), or
+ * decline (decline or no); anything else asks again, saying what to type.
+ */
 static void
 consent_submit(struct ui_consent *c)
 {
@@ -733,16 +820,22 @@ consent_submit(struct ui_consent *c)
 	}
 	if (*a == '\0') {
 		ui_consent_msg(c, UI_WARN, "type agree and press Enter to accept these Terms, or "
-		    "press Esc to decline");
+		    "decline to decline them");
 		return;
 	}
 	if (strcasecmp(a, "agree") == 0) {
 		consent_accept(c);
 		return;
 	}
-	detail = xasprintf("typed '%s'", a);
-	ui_consent_decline(c, detail, NULL);
-	free(detail);
+	if (strcasecmp(a, "decline") == 0 || strcasecmp(a, "no") == 0) {
+		detail = xasprintf("typed '%s'", a);
+		ui_consent_decline(c, detail, NULL);
+		free(detail);
+		return;
+	}
+	ui_consent_msg(c, UI_WARN, "'%s' is not an answer: type agree to accept these Terms, or "
+	    "decline to decline them", a);
+	c->input[CONSENT_FIELD_AGREE][0] = '\0';
 }
 
 /* Open the full-text viewer. */
@@ -770,7 +863,28 @@ void
 ui_consent_summary_open(struct ui_consent *c)
 {
 	ui_consent_msg_clear(c);
+	c->confirming = false;
 	ui_set_screen(c->ui, &consent_summary_screen, c);
+}
+
+void
+ui_consent_confirm_decline(struct ui_consent *c)
+{
+	ui_consent_summary_open(c);
+	c->confirming = true;
+	ui_consent_msg(c, UI_WARN, "%s", consent_decline_q);
+}
+
+/* The key after Esc: y declines (on a terminal that shows the question); anything else not. */
+static void
+consent_confirm_key(struct ui *ui, struct ui_consent *c, int key)
+{
+	c->confirming = false;
+	if ((key == 'y' || key == 'Y') && ui_consent_fits(ui))
+		ui_consent_decline(c, "Esc, then y to confirm", NULL);
+	else
+		ui_consent_msg(c, UI_DIM, "not declined: type agree to accept these Terms, or "
+		    "decline to decline them");
 }
 
 /* Keys that edit the active field; false if key is not one. */
@@ -805,8 +919,12 @@ consent_summary_key(struct ui *ui, void *data, int key)
 		ui_quit(ui, EXIT_INTERRUPTED);
 		return;
 	}
+	if (c->confirming) {
+		consent_confirm_key(ui, c, key);
+		return;
+	}
 	if (key == UI_KEY_ESC) {
-		ui_consent_decline(c, "Esc", NULL);
+		ui_consent_confirm_decline(c);
 		return;
 	}
 	if (!ui_consent_fits(ui))
@@ -832,6 +950,7 @@ consent_summary_paste(struct ui *ui, void *data, const char *text, size_t len)
 
 	(void)text;
 	(void)len;
+	c->confirming = false;
 	ui_consent_msg(c, UI_WARN, "pasting does not answer here: type your answer");
 	ui_dirty(ui);
 }
@@ -840,7 +959,7 @@ consent_summary_paste(struct ui *ui, void *data, const char *text, size_t len)
 
 struct ui_consent *
 ui_consent_new(struct ui *ui, struct consent_current *cur, struct consent_status *cs,
-    void (*on_accept)(void *arg), void (*on_close)(void *arg), void *arg)
+    void (*on_accept)(void *arg, const char *note), void (*on_close)(void *arg), void *arg)
 {
 	struct ui_consent *c = xcalloc(1, sizeof *c);
 
@@ -883,6 +1002,7 @@ void
 ui_consent_open(struct ui_consent *c)
 {
 	c->esc = CONSENT_ESC_NONE;
+	c->confirming = false;
 	c->t0 = clock_ms();
 	c->saw_text = c->saw_changes = false;
 	c->shown = 0;

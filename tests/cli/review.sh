@@ -39,7 +39,7 @@ tmux_start rv2 "$ENVS $CONFAB terms review"
 wait_for rv2 "Nothing to do." && ok "a second review says there is nothing to do" || not_ok "a second review says there is nothing to do"
 wait_for rv2 "[exit 0]" && ok "and exits 0" || not_ok "and exits 0"
 
-# 3. Changed Terms: the diff comes first; read a page; then decline with an empty line.
+# 3. Changed Terms: the diff comes first; read a page; an empty line or I agree asks again; decline.
 sed -e 's/^Last updated: March 1, 2025/Last updated: June 1, 2025/' \
 	-e 's/^(e) you must not depend solely on the Outputs/(e) you must never depend solely on the Outputs/' \
 	"$TERMS" >"$T/v2.md"
@@ -49,6 +49,11 @@ S=$(screen rv3)
 check "it says the Terms changed" has "$S" "The Terms changed since you accepted them"
 check "it names the changed section" has "$S" "III. User Content (changed)"
 check "it shows the new line" has "$S" "+ (e) you must never depend solely"
+check "it lists the summary's points in changed sections" \
+	has "$S" "Points of the summary in changed sections: III.3 licence to your inputs; III.4 reliance on outputs."
+check "the points come before the sections" \
+	[ "$(printf '%s\n' "$S" | grep -n 'Points of the summary' | cut -d: -f1)" -lt \
+	  "$(printf '%s\n' "$S" | grep -n 'III. User Content (changed)' | cut -d: -f1)" ]
 check "the diff comes before the summary" \
 	[ "$(printf '%s\n' "$S" | grep -n 'III. User Content (changed)' | cut -d: -f1)" -lt \
 	  "$(printf '%s\n' "$S" | grep -n 'what they ask of you' | cut -d: -f1)" ]
@@ -59,10 +64,16 @@ wait_for rv3 "You agree that, if you apply for an account:" && ok "Enter shows t
 tmux_keys rv3 "q" Enter
 wait_for rv3 "end of the text shown" && ok "q leaves the pager" || not_ok "q leaves the pager"
 tmux_keys rv3 "yes" Enter
-wait_for rv3 "Anything else declines:" && ok "agree is asked after the age" || not_ok "agree is asked after the age"
+wait_for rv3 "Type agree or decline:" && ok "agree is asked after the age" || not_ok "agree is asked after the age"
+check "the question says how to decline" has "$(screen rv3)" "to decline them, type decline."
 tmux_keys rv3 Enter
-wait_for rv3 "[exit 3]" && ok "an empty line declines (exit 3)" || not_ok "an empty line declines (exit 3)"
-check "the decline is recorded" [ "$(sql "SELECT kind FROM consent_events ORDER BY id DESC LIMIT 1")" = decline ]
+wait_for rv3 "Please type agree to accept the Terms, or decline" && ok "an empty line asks again" || not_ok "an empty line asks again"
+tmux_keys rv3 "I agree" Enter
+wait_for rv3 "'I agree' is not an answer: type agree to accept the Terms, or decline" && ok "I agree asks again, saying what to type" || not_ok "I agree asks again, saying what to type"
+check "nothing is decided yet" [ "$(sql "SELECT kind FROM consent_events ORDER BY id DESC LIMIT 1")" = age ]
+tmux_keys rv3 "decline" Enter
+wait_for rv3 "[exit 3]" && ok "typing decline declines (exit 3)" || not_ok "typing decline declines (exit 3)"
+check "the decline is recorded" [ "$(sql "SELECT kind || '|' || detail FROM consent_events ORDER BY id DESC LIMIT 1")" = "decline|typed 'decline'" ]
 check "the decline records how much of the text was shown" \
 	[ "$(sql "SELECT viewer = 'built-in pager' AND shown_bytes > 0 AND shown_bytes < total_bytes FROM consent_events ORDER BY id DESC LIMIT 1")" = 1 ]
 run --terms-file "$T/v2.md" terms status
@@ -86,24 +97,68 @@ wait_for rv5 "or press Enter to go on:" >/dev/null
 tmux_keys rv5 Enter
 wait_for rv5 "Type yes or no:" && ok "piped input does not answer the questions" || not_ok "piped input does not answer the questions"
 tmux_keys rv5 "yes" Enter
-wait_for rv5 "Anything else declines:" >/dev/null
+wait_for rv5 "Type agree or decline:" >/dev/null
 tmux_keys rv5 "AGREE" Enter
 wait_for rv5 "[exit 0]" && ok "typed on the terminal, agree accepts" || not_ok "typed on the terminal, agree accepts"
 run --terms-file "$T/v2.md" terms status
 expect_rc 0 "the changed Terms are now accepted"
 
-# 6. End of input at the agree question declines.
+# 6. End of input at the agree question ends the review (exit 3): no answer, so nothing is
+# recorded as a decline (only an explicit answer declines).
 sed -e 's/^Last updated: March 1, 2025/Last updated: July 1, 2025/' "$TERMS" >"$T/v3.md"
 tmux_start rv6 "$ENVS $CONFAB terms --terms-file $T/v3.md"
 wait_for rv6 "or press Enter to go on:" >/dev/null
 tmux_keys rv6 Enter
 wait_for rv6 "Type yes or no:" >/dev/null
 tmux_keys rv6 "yes" Enter
-wait_for rv6 "Anything else declines:" >/dev/null
+wait_for rv6 "Type agree or decline:" >/dev/null
+n=$(sql 'SELECT count(*) FROM consent_events')
 tmux_keys rv6 C-d
-wait_for rv6 "[exit 3]" && ok "end of input at agree declines (exit 3)" || not_ok "end of input at agree declines (exit 3)"
-check "the decline says there was no answer" \
-	[ "$(sql "SELECT detail FROM consent_events ORDER BY id DESC LIMIT 1")" = "no answer (end of input)" ]
+wait_for rv6 "[exit 3]" && ok "end of input at agree ends the review (exit 3)" || not_ok "end of input at agree ends the review (exit 3)"
+check "it says nothing was recorded" has "$(screen rv6)" "No answer (end of input): nothing was recorded"
+check "no decline is recorded for end of input" [ "$(sql 'SELECT count(*) FROM consent_events')" = "$n" ]
+check "the last event is the age answer" [ "$(sql "SELECT kind FROM consent_events ORDER BY id DESC LIMIT 1")" = age ]
+run --terms-file "$T/v3.md" terms status
+expect_rc 3 "the Terms are still not accepted after end of input"
+
+# 6b. A review open while a script accepts: a decline is not recorded over the acceptance.
+sed -e 's/^Last updated: March 1, 2025/Last updated: August 1, 2025/' "$TERMS" >"$T/v4.md"
+tmux_start rv8 "$ENVS $CONFAB terms --terms-file $T/v4.md"
+wait_for rv8 "or press Enter to go on:" >/dev/null
+tmux_keys rv8 Enter
+wait_for rv8 "Type yes or no:" >/dev/null
+tmux_keys rv8 "yes" Enter
+wait_for rv8 "Type agree or decline:" >/dev/null
+accept_terms --terms-file "$T/v4.md"
+n=$(sql 'SELECT count(*) FROM consent_events')
+tmux_keys rv8 "decline" Enter
+wait_for rv8 "[exit 0]" && ok "a decline over an acceptance made meanwhile ends the review with 0" || not_ok "a decline over an acceptance made meanwhile ends the review with 0"
+check "it says the decline was not recorded" has "$(screen rv8)" "so your decline was not recorded: they stay accepted"
+check "no decline is recorded" [ "$(sql 'SELECT count(*) FROM consent_events')" = "$n" ]
+run --terms-file "$T/v4.md" terms status
+expect_rc 0 "the Terms stay accepted"
+
+# 6c. A newer version became current during the review: it is reviewed instead.
+sed -e 's/^Last updated: March 1, 2025/Last updated: September 1, 2025/' "$TERMS" >"$T/v5.md"
+tmux_start rv9 "$ENVS $CONFAB terms --terms-file $T/v5.md"
+wait_for rv9 "or press Enter to go on:" >/dev/null
+tmux_keys rv9 Enter
+wait_for rv9 "Type yes or no:" >/dev/null
+n=$(sql 'SELECT count(*) FROM consent_events')
+sed -i 's/^(e) you must not depend solely on the Outputs/(e) you must hardly depend solely on the Outputs/' "$T/v5.md"
+tmux_keys rv9 "yes" Enter
+wait_for rv9 "The Terms changed while you read them: version $(short_hash "$T/v5.md")" && ok "an answer to Terms no longer current is not recorded, and that is said" || not_ok "an answer to Terms no longer current is not recorded, and that is said"
+check "nothing was recorded" [ "$(sql 'SELECT count(*) FROM consent_events')" = "$n" ]
+wait_for rv9 "or press Enter to go on:" >/dev/null
+check "the review starts again with what changed" has "$(screen rv9)" "+ (e) you must hardly depend solely"
+tmux_keys rv9 Enter
+wait_for rv9 "Type yes or no:" >/dev/null
+tmux_keys rv9 "yes" Enter
+wait_for rv9 "Type agree or decline:" >/dev/null
+tmux_keys rv9 "agree" Enter
+wait_for rv9 "[exit 0]" && ok "the current version is accepted" || not_ok "the current version is accepted"
+check "the accept names the current version" \
+	[ "$(sql "SELECT substr(terms_sha256, 1, 12) FROM consent_events WHERE kind = 'accept' ORDER BY id DESC LIMIT 1")" = "$(short_hash "$T/v5.md")" ]
 
 # 7. No terminal at all: a clear error, nothing recorded.
 n=$(sql 'SELECT count(*) FROM consent_events')

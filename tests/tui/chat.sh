@@ -19,11 +19,13 @@ ui() {
 }
 pane_pid() { tm "$1" display -p '#{pane_pid}'; }
 
-# Before acceptance, nothing can be sent: decline at once.
+# Before acceptance, nothing can be sent: decline at once (Esc, then y).
 ui c0 ok
 wait_for c0 "Are you at least 18" && ok "first run opens the consent screens" || not_ok "first run opens the consent screens"
 tmux_keys c0 Escape
-wait_for c0 "[exit 3]" && ok "Esc on the consent screen declines (exit 3)" || not_ok "Esc on the consent screen declines (exit 3)"
+wait_for c0 "Decline the Terms?" >/dev/null
+tmux_keys c0 y
+wait_for c0 "[exit 3]" && ok "Esc, then y, on the consent screen declines (exit 3)" || not_ok "Esc, then y, on the consent screen declines (exit 3)"
 check "nothing reached the server before acceptance" [ "$(chats)" = 0 ]
 
 # Accept on the consent screen, then chat.

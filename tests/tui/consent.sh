@@ -39,6 +39,8 @@ wait_events() {
 }
 # waits NAME TEXT DESC: one test that TEXT appears.
 waits() { if wait_for "$1" "$2"; then ok "$3"; else not_ok "$3"; fi; }
+# flat NAME: the screen as one line, blanks squeezed (for text the UI wraps itself).
+flat() { visible "$1" | tr '\n' ' ' | tr -s ' '; }
 
 SHORT=$(short_hash "$TERMS")
 
@@ -88,8 +90,16 @@ waits a "i sections" "/terms opens the full text from chat"
 tmux_keys a q
 waits a "Enter send" "q returns to the chat"
 tmux_keys a "/terms withdraw" Enter
-waits a "Are you at least 18" "/terms withdraw shows the consent screens again"
-check "the withdrawal is recorded" [ "$(last "kind || '|' || method")" = "withdraw|slash command /terms withdraw" ]
+waits a "Withdraw your consent to the Terms? Nothing will be sent" "/terms withdraw asks first"
+check "asking records nothing" [ "$(last kind)" = accept ]
+tmux_keys a n
+waits a "consent not withdrawn" "n keeps the consent"
+check "after n nothing is withdrawn" [ "$(last kind)" = accept ]
+tmux_keys a "/terms withdraw" Enter
+wait_for a "Withdraw your consent to the Terms?" >/dev/null
+tmux_keys a y
+waits a "Are you at least 18" "/terms withdraw, then y, shows the consent screens again"
+check "the withdrawal is recorded" [ "$(last "kind || '|' || method")" = "withdraw|slash command /terms withdraw, confirmed" ]
 check "the summary says consent was withdrawn" has "$(visible a)" "You withdrew your consent on"
 run terms status
 expect_rc 3 "terms status after /terms withdraw"
@@ -101,14 +111,27 @@ waits a "Enter send" "accepting again returns to the chat"
 tmux_keys a C-d
 wait_for a "[exit 0]" >/dev/null
 
-# 3. Esc declines at once.
+# 3. Esc asks whether to decline; only y declines.
 fresh b
 ui b
 wait_for b "Are you at least 18" >/dev/null
 tmux_keys b Escape
-waits b "[exit 3]" "Esc declines (exit 3)"
+waits b "Decline the Terms? Nothing will be sent. y/N" "Esc asks whether to decline"
+check "Esc alone records nothing" [ "$(sql 'SELECT count(*) FROM consent_events')" = 0 ]
+tmux_keys b n
+waits b "not declined: type agree to accept" "Esc, then n returns to the summary"
+check "the summary is back with its fields" has "$(visible b)" "Are you at least 18"
+tmux_keys b Escape
+wait_for b "Decline the Terms?" >/dev/null
+tmux_keys b Enter
+waits b "not declined" "Esc, then Enter does not decline either"
+check "nothing is recorded after Esc and n or Enter" [ "$(sql 'SELECT count(*) FROM consent_events')" = 0 ]
+tmux_keys b Escape
+wait_for b "Decline the Terms?" >/dev/null
+tmux_keys b y
+waits b "[exit 3]" "Esc, then y declines (exit 3)"
 check "the decline is recorded, with no age answer" [ "$(events)" = "decline:-" ]
-check "the decline says Esc" [ "$(last "method || '|' || detail")" = "typed (full-screen)|Esc" ]
+check "the decline says Esc and y" [ "$(last "method || '|' || detail")" = "typed (full-screen)|Esc, then y to confirm" ]
 check "leaving says nothing was sent" has "$(screen b)" "nothing was sent to the model"
 run terms status
 expect_rc 3 "terms status after declining"
@@ -123,15 +146,30 @@ check "the age answer no and a decline are recorded" [ "$(events)" = "age:no dec
 check "the decline gives the reason" [ "$(last detail)" = "under the minimum age (Terms I.1)" ]
 check "the reason is explained" has "$(screen c)" "at least 18 years old"
 
-# 5. Anything but agree declines.
+# 5. At the agree field only agree or decline (or no) answers; anything else asks again.
 fresh d
 ui d
 wait_for d "Are you at least 18" >/dev/null
+check "the agree question says how to decline" has "$(flat d)" "to decline them, type decline:"
 tmux_keys d "YES" Enter "nope" Enter
-waits d "[exit 3]" "typing nope in the agree field declines (exit 3)"
+waits d "'nope' is not an answer: type agree to accept these Terms, or decline" \
+	"typing nope in the agree field asks again, saying what to type"
+tmux_keys d "I agree" Enter
+waits d "'I agree' is not an answer" "typing I agree asks again"
+tmux_keys d "ok" Enter
+waits d "'ok' is not an answer" "typing ok asks again"
+check "only the age answer is recorded" [ "$(events)" = "age:yes" ]
+tmux_keys d "decline" Enter
+waits d "[exit 3]" "typing decline declines (exit 3)"
 check "age yes and the decline are recorded" [ "$(events)" = "age:yes decline:-" ]
-check "the decline records what was typed" [ "$(last detail)" = "typed 'nope'" ]
+check "the decline records what was typed" [ "$(last detail)" = "typed 'decline'" ]
 check "no prompt reached the server" [ "$(chats)" = 0 ]
+fresh d2
+ui d2
+wait_for d2 "Are you at least 18" >/dev/null
+tmux_keys d2 "yes" Enter "no" Enter
+waits d2 "[exit 3]" "typing no in the agree field declines (exit 3)"
+check "the decline records the no" [ "$(last "kind || '|' || detail")" = "decline|typed 'no'" ]
 
 # 6. The full-text viewer: scroll, search, the index; then accept.
 fresh e
@@ -199,6 +237,8 @@ check "nothing is accepted on a terminal too small" [ "$(sql 'SELECT count(*) FR
 tm g resize-window -x 80 -y 24
 waits g "Are you at least 18" "growing the terminal shows the summary"
 tmux_keys g Escape
+wait_for g "Decline the Terms?" >/dev/null
+tmux_keys g y
 wait_for g "[exit 3]" >/dev/null
 
 # 9. Changed Terms: what changed comes first, each section has a diff.
@@ -219,6 +259,10 @@ check "it names the changed section" has "$S" "III. User Content"
 check "it names the added section" has "$S" "XIV. Testing"
 check "it offers to go on" has "$S" "Continue to the summary"
 check "Esc declines here" has "$S" "Esc decline"
+check "it lists the summary's points in changed sections first" \
+	has "$(flat h)" "Points of the summary in changed sections: III.3 licence to your inputs; III.4 reliance on outputs."
+check "the points come before the list of sections" \
+	[ "$(visible h | grep -n 'Points of the summary' | cut -d: -f1)" -lt "$(visible h | grep -n 'III. User Content' | cut -d: -f1)" ]
 tmux_keys h Enter
 waits h "III. User Content (changed)" "Enter opens the diff of the section"
 S=$(visible h)
@@ -240,15 +284,66 @@ check "the accept records the changes were shown" [ "$(last viewer)" = "full-scr
 run --terms-file "$T/v2.md" terms status
 expect_rc 0 "the changed Terms are accepted"
 
-# 10. Esc on the first screen of changed Terms declines.
+# 10. Esc on the first screen of changed Terms asks on the summary; y declines.
 sed -e 's/^Last updated: March 1, 2025/Last updated: July 1, 2025/' \
 	-e 's/^(e) you must not depend solely on the Outputs/(e) you must rarely depend solely on the Outputs/' \
 	"$TERMS" >"$T/v3.md"
 ui i --terms-file "$T/v3.md"
 wait_for i "What changed in the Terms" >/dev/null
 tmux_keys i Escape
-waits i "[exit 3]" "Esc on what changed declines (exit 3)"
-check "the decline is recorded" [ "$(last "kind || '|' || detail")" = "decline|Esc" ]
+waits i "Decline the Terms? Nothing will be sent. y/N" "Esc on what changed asks whether to decline"
+check "asking records nothing" [ "$(last kind)" = accept ]
+tmux_keys i y
+waits i "[exit 3]" "then y declines (exit 3)"
+check "the decline is recorded" [ "$(last "kind || '|' || detail")" = "decline|Esc, then y to confirm" ]
+
+# 11. A UI opened before a script accepted: its decline is not recorded over that acceptance.
+fresh j
+ui j
+wait_for j "Are you at least 18" >/dev/null
+tmux_keys j "yes" Enter
+check "the age answer is recorded" wait_events "age:yes"
+accept_terms
+check "the script's acceptance is recorded" [ "$(events)" = "age:yes age:yes accept:yes" ]
+tmux_keys j "decline" Enter
+waits j "so your decline was not recorded" "a decline over an acceptance made meanwhile says it was not recorded"
+check "no decline is recorded over the acceptance" [ "$(events)" = "age:yes age:yes accept:yes" ]
+waits j "Enter send" "and the chat opens"
+run terms status
+expect_rc 0 "the Terms stay accepted"
+
+# 12. The same for an accept: it is said to hold already, and nothing more is recorded.
+fresh k
+ui k
+wait_for k "Are you at least 18" >/dev/null
+accept_terms
+tmux_keys k "yes" Enter
+waits k "were accepted elsewhere" "an age answer to Terms accepted meanwhile is not recorded"
+check "only the script's acceptance is in the ledger" [ "$(events)" = "age:yes accept:yes" ]
+waits k "Enter send" "and the chat opens"
+fresh k2
+ui k2
+wait_for k2 "Are you at least 18" >/dev/null
+tmux_keys k2 "yes" Enter
+wait_events "age:yes" >/dev/null
+accept_terms
+tmux_keys k2 "agree" Enter
+waits k2 "are already accepted" "an accept of Terms accepted meanwhile says they are already accepted"
+check "no second accept is recorded" [ "$(events)" = "age:yes age:yes accept:yes" ]
+
+# 13. A newer version became current while the screens were open: it is shown instead.
+fresh l
+cp "$TERMS" "$T/l.md"
+ui l --terms-file "$T/l.md"
+wait_for l "Are you at least 18" >/dev/null
+sed -i 's/^(e) you must not depend solely on the Outputs/(e) you must seldom depend solely on the Outputs/' "$T/l.md"
+tmux_keys l "yes" Enter
+waits l "the Terms changed while you read them" "an answer to Terms no longer current is not recorded, and that is said"
+check "nothing is recorded" [ "$(sql 'SELECT count(*) FROM consent_events')" = 0 ]
+check "the current version is shown" has "$(visible l)" "Version $(short_hash "$T/l.md")"
+tmux_keys l "yes" Enter "agree" Enter
+waits l "Enter send" "accepting the current version opens the chat"
+check "the accept names the current version" [ "$(last "kind || '|' || substr(terms_sha256, 1, 12)")" = "accept|$(short_hash "$T/l.md")" ]
 
 run terms verify
 expect_rc 0 "the ledger verifies after all that"

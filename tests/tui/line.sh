@@ -104,6 +104,17 @@ check "the thumbs-down and its comment replace the rating" [ "$(sql "SELECT rati
 check "the notice was confirmed once, in the ledger" [ "$(sql "SELECT count(*) FROM consent_events WHERE kind = 'feedback-notice'")" = 1 ]
 tmux_keys ln1 "/nonsense" Enter
 waits ln1 "unknown command '/nonsense'" "an unknown command is explained"
+tmux_keys ln1 "/terms withdraw" Enter
+waits ln1 "Withdraw your consent to the Terms? Nothing will be sent" "/terms withdraw asks first"
+tmux_keys ln1 "n" Enter
+waits ln1 "consent not withdrawn" "an answer other than y keeps the consent"
+check "nothing is withdrawn" [ "$(sql "SELECT count(*) FROM consent_events WHERE kind = 'withdraw'")" = 0 ]
+tmux_keys ln1 "/terms withdraw" Enter
+sleep 0.3
+tmux_keys ln1 "y" Enter
+waits ln1 "consent withdrawn: nothing is sent" "y withdraws"
+check "the withdrawal is recorded as confirmed" [ "$(sql "SELECT method FROM consent_events WHERE kind = 'withdraw'")" = "slash command /terms withdraw, confirmed" ]
+accept_terms
 tmux_keys ln1 C-c
 waits ln1 "press Ctrl-C again to quit" "Ctrl-C at an empty prompt asks first"
 tmux_keys ln1 C-c

@@ -1071,6 +1071,7 @@ test_summary_cites_sections(void **state)
 		int found = 0;
 
 		assert_true(strlen(consent_summary[i].text) > 0);
+		assert_true(consent_summary[i].topic != NULL && *consent_summary[i].topic != '\0');
 		for (j = 1; j < t->nsections; j++)
 			if (strlen(t->sections[j].numeral) == n &&
 			    strncmp(t->sections[j].numeral, consent_summary[i].clause, n) == 0)
@@ -1080,6 +1081,78 @@ test_summary_cites_sections(void **state)
 	}
 	terms_free(t);
 	buf_release(&b);
+	free(path);
+}
+
+/* The summary points in changed sections: by the section their clause lies in, in order. */
+static void
+test_changed_points(void **state)
+{
+	struct fixture *f = *state;
+	struct terms *v3;
+	struct terms_diff *d = terms_diff(f->v1, f->v2);
+	char *p = consent_changed_points(d, f->v1, f->v2);
+
+	assert_string_equal(p, "II.2 usage policy; II.3 non-commercial use");
+	free(p);
+	terms_diff_free(d);
+
+	/* only the date changed: no point */
+	v3 = parse_ok(S("Test Terms of Service\n\nLast updated: March 3, 2025\n\nWelcome.\n\n"
+	    "I. First Things\n\nYou must be an adult.\n\nII. Second Things\n\nBe nice.\n"));
+	d = terms_diff(f->v1, v3);
+	assert_null(consent_changed_points(d, f->v1, v3));
+	terms_diff_free(d);
+
+	/* section I removed, and II changed: the points of both, in summary order */
+	terms_free(v3);
+	v3 = parse_ok(S("Test Terms of Service\n\nLast updated: March 3, 2025\n\nWelcome.\n\n"
+	    "II. Second Things\n\nBe kind.\n"));
+	d = terms_diff(f->v1, v3);
+	p = consent_changed_points(d, f->v1, v3);
+	assert_string_equal(p, "I.1 minimum age; I.3 account security; II.2 usage policy; "
+	    "II.3 non-commercial use");
+	free(p);
+	terms_diff_free(d);
+	terms_free(v3);
+}
+
+/* Before an answer is recorded: the same Terms, accepted meanwhile, or another text current. */
+static void
+test_recheck(void **state)
+{
+	struct fixture *f = *state;
+	enum consent_recheck rc = CONSENT_RECHECK_NEWER;
+	struct config cfg;
+	char *cause = NULL, *path = xasprintf("%s/terms.md", f->dir);
+	int fd;
+
+	memset(&cfg, 0, sizeof cfg);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_int_equal(write(fd, V1_TEXT, strlen(V1_TEXT)), (ssize_t)strlen(V1_TEXT));
+	close(fd);
+	cfg.value[CONFIG_TERMS_FILE] = path;
+	cfg.origin[CONFIG_TERMS_FILE] = (char *)"--terms-file";
+
+	assert_int_equal(consent_recheck(&cfg, f->st, f->v1, &rc, &cause), 0);
+	assert_int_equal(rc, CONSENT_RECHECK_SAME);
+	record(f->st, f->v1, "decline");
+	assert_int_equal(consent_recheck(&cfg, f->st, f->v1, &rc, &cause), 0);
+	assert_int_equal(rc, CONSENT_RECHECK_SAME);
+	record(f->st, f->v1, "accept");
+	assert_int_equal(consent_recheck(&cfg, f->st, f->v1, &rc, &cause), 0);
+	assert_int_equal(rc, CONSENT_RECHECK_ACCEPTED);
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_int_equal(write(fd, V2_TEXT, strlen(V2_TEXT)), (ssize_t)strlen(V2_TEXT));
+	close(fd);
+	assert_int_equal(consent_recheck(&cfg, f->st, f->v1, &rc, &cause), 0);
+	assert_int_equal(rc, CONSENT_RECHECK_NEWER);
+
+	unlink(path);
+	assert_int_equal(consent_recheck(&cfg, f->st, f->v1, &rc, &cause), -1);
+	assert_contains(cause, path);
+	free(cause);
 	free(path);
 }
 
@@ -1113,6 +1186,8 @@ main(int argc, char **argv)
 		T(test_store_reopen),
 		T(test_current_load),
 		T(test_summary_cites_sections),
+		T(test_changed_points),
+		T(test_recheck),
 	};
 #undef T
 	char *cmd;
