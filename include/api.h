@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -61,13 +62,39 @@ struct api_error {
 };
 
 /*
+ * UTF-16 halves cut off the ends of one text field of a chunk. A gateway that
+ * slices JavaScript strings may end one chunk's content with the high half of
+ * a surrogate pair ("\ud83d") and begin the next chunk's with the low half
+ * ("\ude00"); api_carry_join() puts them together again. Both are 0 when
+ * there is none. A lone surrogate anywhere else in any string is U+FFFD.
+ */
+struct api_cut {
+	uint16_t high;	/* 0xD800..0xDBFF: ended the field; not in the text */
+	uint16_t low;	/* 0xDC00..0xDFFF: began the field; not in the text */
+};
+
+/*
  * What one streamed chunk (or a whole non-streamed response) carried. A
  * string that is absent, null, "" or not a string is NULL. All pointers are
  * the caller's, freed by api_delta_release().
+ *
+ * The text fields are valid as far as the JSON went: escapes decoded, a lone
+ * surrogate escape as U+FFFD (EF BF BD). In a chunk, a surrogate cut at the
+ * very end or start of content, reasoning or refusal is left out of the text
+ * and set in the field's api_cut instead (the text may then be NULL); pass
+ * every chunk's delta through api_carry_join() before using the text. A
+ * whole response (api_response_parse) never has cuts: they are U+FFFD.
  */
 struct api_delta {
 	char *content;		/* text to append (allocated), or NULL */
 	char *reasoning;	/* reasoning_content, else reasoning (Ollama); never both */
+	char *refusal;		/* delta.refusal or message.refusal (OpenAI), or NULL */
+	struct api_cut content_cut;
+	struct api_cut reasoning_cut;
+	struct api_cut refusal_cut;
+	bool tool_calls;	/* a non-empty tool_calls array or a function_call
+				   object came, or finish_reason was "tool_calls" or
+				   "function_call": the model asked to call a tool */
 	char *finish_reason;	/* "stop", "length", "content_filter", ... or NULL */
 	char *model;		/* the model named in the chunk, or NULL */
 	char *id;		/* the completion id, or NULL */
@@ -93,14 +120,56 @@ void api_error_release(struct api_error *e);
  * (an object, or a bare string as Ollama's native API sends), or the
  * top-level {"message": "...", "code": ...} form (DashScope native, vLLM):
  * a string "message" and no "choices" member.
+ *
+ * JSON strings may hold lone surrogate escapes, which the JSON grammar allows
+ * (cJSON does not): they are U+FFFD, or cuts (see struct api_cut), never a
+ * reason to fail. Error offsets in *cause count the bytes as they came.
  */
 int api_chunk_parse(const char *data, size_t len, struct api_delta *d, char **cause);
 
 /*
  * Parse a whole non-streamed chat.completion response (choices[0].message,
- * or .delta when message is missing), or an error body. Same contract.
+ * or .delta when message is missing), or an error body. Same contract, but a
+ * surrogate half at either end of a text is U+FFFD: the cuts are always 0.
  */
 int api_response_parse(const char *data, size_t len, struct api_delta *d, char **cause);
+
+/*
+ * Joining surrogate halves across the chunks of one stream. Each text field
+ * (content, reasoning, refusal) keeps its own pending high half:
+ *  - a high half that ended the field in one chunk and a low half that
+ *    begins the same field in the next chunk that has it are one character,
+ *    put at the start of that chunk's text (4 bytes of UTF-8);
+ *  - a high half not followed by a low one, and a low half with no high one
+ *    before it, are each U+FFFD;
+ *  - a chunk without the field (NULL text and no cut) leaves a pending half
+ *    waiting; so does an empty string, which is NULL.
+ * Embedded; set up with api_carry_init(), no release.
+ */
+struct api_carry {
+	uint16_t content;	/* a high half waiting for its low half, or 0 */
+	uint16_t reasoning;
+	uint16_t refusal;
+};
+
+/* Set c up for a new stream (and for a retried attempt). */
+void api_carry_init(struct api_carry *c);
+
+/*
+ * Apply c to a chunk's delta d, just parsed by api_chunk_parse(): each text
+ * gets the joined character or U+FFFD in front as the rules say (a NULL text
+ * may become non-NULL), a new high half moves into c, and d's cuts are 0
+ * afterwards. The text's other bytes are unchanged.
+ */
+void api_carry_join(struct api_carry *c, struct api_delta *d);
+
+/*
+ * The stream ended (however it ended): d is set up empty, and each field that
+ * still waits for a low half gets U+FFFD as its text. Returns true when d got
+ * any text (pass it on like a chunk's delta), false when d is empty. c is then
+ * as after api_carry_init(). Release d in either case.
+ */
+bool api_carry_finish(struct api_carry *c, struct api_delta *d);
 
 /*
  * Parse an HTTP error body ({"error": {...}} as OpenAI, DashScope, Ollama and
@@ -232,9 +301,11 @@ size_t api_think_skip(const char *s, size_t len, size_t *roff, size_t *rlen);
 /*
  * Model ids from a /models response ({"data": [{"id": ...}, ...]}), in order:
  * *ids is an allocated array of *n allocated strings (NULL when *n is 0);
- * entries without a non-empty string id are skipped. Returns -1 with *cause
- * set (cause may be NULL) when the body is not a JSON object with a "data"
- * array; *ids is then NULL.
+ * entries without a non-empty string id are skipped. "data": null is an empty
+ * list (Ollama with no model pulled sends {"object":"list","data":null}).
+ * Returns -1 with *cause set (cause may be NULL) when the body is not a JSON
+ * object whose "data" is an array or null (a missing "data" is an error);
+ * *ids is then NULL.
  */
 int api_models_parse(const char *data, size_t len, char ***ids, size_t *n, char **cause);
 

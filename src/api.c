@@ -143,33 +143,260 @@ api_malformed(char **cause, const char *what, const char *why, const char *data,
 	free(excerpt);
 }
 
+/* ---- lone surrogate escapes ------------------------------------------------- */
+
+/*
+ * The JSON grammar allows any \uXXXX escape, lone UTF-16 surrogates
+ * included, and a gateway that slices JavaScript strings sends them: the high
+ * half of a pair at the end of one chunk's content, the low half at the start
+ * of the next. cJSON rejects a lone surrogate and with it the whole text, so
+ * each one is rewritten in a copy first (api_surrogates), keeping the length so
+ * that error offsets stay true: into "\uFFFD", or, for a high half that ends a
+ * string and a low half that begins one, into a mark. A mark is 0xFF 0xFF and
+ * the escape's four hex digits in place of the backslash and the 'u'. 0xFF
+ * never occurs in UTF-8, so cJSON copies a mark into the string as it is and
+ * nothing else looks like one; a text that holds raw 0xFF bytes gets no marks.
+ * After parsing, the texts of a chunk take their marks off as cuts
+ * (api_text_cut) and every other string turns them into U+FFFD (api_unmark).
+ */
+#define API_MARK_LEN 6
+
+static const char api_fffd[] = "\xef\xbf\xbd";
+#define API_FFFD_LEN (sizeof api_fffd - 1)
+
+/* The value of a hex digit, or -1. */
+static int
+api_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Four hex digits at s (s has at least 4 bytes) as a number; false if they are not. */
+static bool
+api_hex4(const char *s, unsigned int *v)
+{
+	int	i, x;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		if ((x = api_hexval(s[i])) < 0)
+			return false;
+		*v = *v << 4 | (unsigned int)x;
+	}
+	return true;
+}
+
+static bool
+api_is_high(unsigned int u)
+{
+	return u >= 0xd800 && u <= 0xdbff;
+}
+
+static bool
+api_is_low(unsigned int u)
+{
+	return u >= 0xdc00 && u <= 0xdfff;
+}
+
+/* Might s hold a surrogate escape? A quick test that may say yes wrongly ("\\ud800"). */
+static bool
+api_maybe_surrogate(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len, *q;
+
+	while ((q = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - q >= 6 && q[1] == 'u' && (q[2] == 'd' || q[2] == 'D') &&
+		    api_hexval(q[3]) >= 8)
+			return true;
+		p = q + 1;
+	}
+	return false;
+}
+
+/* Is data[i..) a \uXXXX escape of a low surrogate? */
+static bool
+api_low_escape_at(const char *data, size_t len, size_t i)
+{
+	unsigned int v;
+
+	return len - i >= 6 && data[i] == '\\' && data[i + 1] == 'u' &&
+	    api_hex4(data + i + 2, &v) && api_is_low(v);
+}
+
+/*
+ * A copy of data[0..len) with every lone surrogate escape in a string
+ * rewritten (see above), or NULL when there is none. *marked says whether a
+ * mark went in. Escaped backslashes are followed, so "\\ud83d" is text.
+ */
+static char *
+api_surrogates(const char *data, size_t len, bool *marked)
+{
+	char		*out = NULL;
+	bool		 in = false, marks;
+	size_t		 i, start = 0;
+	unsigned int	 u;
+
+	*marked = false;
+	if (!api_maybe_surrogate(data, len))
+		return NULL;
+	marks = memchr(data, 0xff, len) == NULL;
+	for (i = 0; i < len; i++) {
+		if (!in) {
+			if (data[i] == '"') {
+				in = true;
+				start = i + 1;
+			}
+			continue;
+		}
+		if (data[i] == '"')
+			in = false;
+		if (data[i] != '\\')
+			continue;
+		if (len - i < 6 || data[i + 1] != 'u' || !api_hex4(data + i + 2, &u)) {
+			i++;	/* another escape (or a broken one, cJSON's to reject) */
+			continue;
+		}
+		if (api_is_high(u) && api_low_escape_at(data, len, i + 6)) {
+			i += 11;	/* a whole pair, which cJSON decodes */
+			continue;
+		}
+		if (api_is_high(u) || api_is_low(u)) {
+			if (out == NULL)
+				out = memcpy(xmalloc(len), data, len);
+			if (marks && ((api_is_high(u) && i + 6 < len && data[i + 6] == '"') ||
+			    (api_is_low(u) && i == start))) {
+				out[i] = out[i + 1] = (char)0xff;
+				*marked = true;
+			} else
+				memcpy(out + i + 2, "FFFD", 4);
+		}
+		i += 5;
+	}
+	return out;
+}
+
+/* The surrogate half the mark at s holds (s has API_MARK_LEN bytes), or 0. */
+static unsigned int
+api_mark_at(const char *s)
+{
+	unsigned int u;
+
+	if ((unsigned char)s[0] != 0xff || (unsigned char)s[1] != 0xff || !api_hex4(s + 2, &u))
+		return 0;
+	return u;
+}
+
+/*
+ * The marks at the ends of s[0..*len): a high half last, a low half first
+ * (marks are made nowhere else). Sets cut, and *off and *len to the text
+ * between them.
+ */
+static void
+api_marks(const char *s, size_t *off, size_t *len, struct api_cut *cut)
+{
+	unsigned int u;
+
+	cut->high = cut->low = 0;
+	*off = 0;
+	if (*len >= API_MARK_LEN && api_is_high(u = api_mark_at(s + *len - API_MARK_LEN))) {
+		cut->high = (uint16_t)u;
+		*len -= API_MARK_LEN;
+	}
+	if (*len >= API_MARK_LEN && api_is_low(u = api_mark_at(s))) {
+		cut->low = (uint16_t)u;
+		*off = API_MARK_LEN;
+		*len -= API_MARK_LEN;
+	}
+}
+
+/* Turn the marks of a decoded string into U+FFFD, in place (a mark is longer). */
+static void
+api_unmark_string(char *s)
+{
+	struct api_cut	 cut;
+	size_t		 off, len = strlen(s);
+	char		*p = s;
+
+	api_marks(s, &off, &len, &cut);
+	if (cut.low != 0) {
+		memcpy(p, api_fffd, API_FFFD_LEN);
+		p += API_FFFD_LEN;
+	}
+	memmove(p, s + off, len);
+	p += len;
+	if (cut.high != 0) {
+		memcpy(p, api_fffd, API_FFFD_LEN);
+		p += API_FFFD_LEN;
+	}
+	*p = '\0';
+}
+
+/* The texts whose marks are cuts, not U+FFFD (see struct api_body). */
+#define API_KEEP 3
+
+/* Turn the marks in item, its siblings and everything below into U+FFFD, but in keep. */
+static void
+api_unmark(cJSON *item, const cJSON *const keep[API_KEEP])
+{
+	size_t i;
+
+	for (; item != NULL; item = item->next) {
+		if (item->string != NULL && !(item->type & cJSON_StringIsConst))
+			api_unmark_string(item->string);
+		if (cJSON_IsString(item) && item->valuestring != NULL) {
+			for (i = 0; i < API_KEEP && (keep == NULL || keep[i] != item); i++)
+				/* nothing */;
+			if (i == API_KEEP)
+				api_unmark_string(item->valuestring);
+		}
+		if (item->child != NULL)
+			api_unmark(item->child, keep);
+	}
+}
+
 /*
  * Parse data[0..len) as exactly one JSON object (whitespace around it is
  * allowed, anything else after it is not). NULL with *cause set otherwise.
+ * Lone surrogate escapes are U+FFFD, except that with marked not NULL a half
+ * at either end of a string is left as a mark for the caller to take off
+ * (api_text_cut) or undo (api_unmark); *marked says whether there are any.
  */
 static cJSON *
-api_parse_object(const char *data, size_t len, const char *what, char **cause)
+api_parse_object(const char *data, size_t len, const char *what, char **cause, bool *marked)
 {
 	cJSON		*root;
-	const char	*end = NULL;
-	char		*why;
+	const char	*end = NULL, *src;
+	char		*why, *copy;
 	size_t		 at;
+	bool		 m = false;
 
+	if (marked != NULL)
+		*marked = false;
 	if (data == NULL)
 		len = 0;
-	root = len == 0 ? NULL : cJSON_ParseWithLengthOpts(data, len, &end, 0);
+	copy = len == 0 ? NULL : api_surrogates(data, len, &m);
+	src = copy != NULL ? copy : data;
+	root = len == 0 ? NULL : cJSON_ParseWithLengthOpts(src, len, &end, 0);
 	if (root == NULL) {
 		if (len == 0) {
 			api_malformed(cause, what, "no data", "", 0);
 			return NULL;
 		}
-		at = end != NULL && end >= data && end <= data + len ? (size_t)(end - data) : 0;
+		at = end != NULL && end >= src && end <= src + len ? (size_t)(end - src) : 0;
+		free(copy);
 		why = xasprintf("syntax error near byte %zu", at);
 		api_malformed(cause, what, why, data, len);
 		free(why);
 		return NULL;
 	}
-	at = (size_t)(end - data);
+	at = (size_t)(end - src);
+	free(copy);
 	while (at < len && (data[at] == ' ' || data[at] == '\t' || data[at] == '\n' ||
 	    data[at] == '\r'))
 		at++;
@@ -185,6 +412,10 @@ api_parse_object(const char *data, size_t len, const char *what, char **cause)
 		cJSON_Delete(root);
 		return NULL;
 	}
+	if (marked != NULL)
+		*marked = m;
+	else if (m)
+		api_unmark(root, NULL);
 	return root;
 }
 
@@ -203,6 +434,24 @@ api_text(const cJSON *v)
 	if (!cJSON_IsString(v) || v->valuestring == NULL || *v->valuestring == '\0')
 		return NULL;
 	return xstrdup(v->valuestring);
+}
+
+/*
+ * Like api_text(), for a text whose marks (in a text that has them) are cut
+ * off into cut; NULL when nothing is left between them.
+ */
+static char *
+api_text_cut(const cJSON *v, bool marked, struct api_cut *cut)
+{
+	size_t off = 0, len;
+
+	cut->high = cut->low = 0;
+	if (!cJSON_IsString(v) || v->valuestring == NULL)
+		return NULL;
+	len = strlen(v->valuestring);
+	if (marked)
+		api_marks(v->valuestring, &off, &len, cut);
+	return len == 0 ? NULL : xstrndup(v->valuestring + off, len);
 }
 
 /* An error code as a string: strings as they are, numbers printed; else NULL. */
@@ -267,6 +516,7 @@ api_delta_release(struct api_delta *d)
 		return;
 	free(d->content);
 	free(d->reasoning);
+	free(d->refusal);
 	free(d->finish_reason);
 	free(d->model);
 	free(d->id);
@@ -331,35 +581,96 @@ api_usage_from(const cJSON *usage, struct api_usage *u)
 	return true;
 }
 
+/* The members of a chunk or a response that hold its texts. */
+struct api_body {
+	const cJSON	*choice;	/* choices[0] when it is an object, else NULL */
+	const cJSON	*body;		/* its delta or message */
+	const cJSON	*content;	/* these NULL when absent */
+	const cJSON	*reasoning;
+	const cJSON	*refusal;
+};
+
+/* Is v a string with something in it? */
+static bool
+api_filled(const cJSON *v)
+{
+	return cJSON_IsString(v) && v->valuestring != NULL && *v->valuestring != '\0';
+}
+
 /*
- * Fill d from a parsed chunk or response. key names the member of choices[0]
- * holding the text ("delta" or "message"); the other is tried when it is
- * missing. Reasoning is reasoning_content (DashScope, vLLM, DeepSeek), else
+ * Find the texts of root. key names the member of choices[0] holding them
+ * ("delta" or "message"); the other is tried when it is missing. Reasoning
+ * is reasoning_content (DashScope, vLLM, DeepSeek) when it has text, else
  * reasoning (Ollama, newer vLLM, which may send both with the same text).
  */
 static void
-api_delta_from(const cJSON *root, struct api_delta *d, const char *key, const char *other)
+api_body_find(const cJSON *root, const char *key, const char *other, struct api_body *b)
 {
-	const cJSON *choices, *choice, *body;
+	const cJSON *choices;
 
+	memset(b, 0, sizeof *b);
+	choices = api_get(root, "choices");
+	if (!cJSON_IsArray(choices) || !cJSON_IsObject(choices->child))
+		return;
+	b->choice = choices->child;
+	b->body = api_get(b->choice, key);
+	if (!cJSON_IsObject(b->body))
+		b->body = api_get(b->choice, other);
+	b->content = api_get(b->body, "content");
+	b->reasoning = api_get(b->body, "reasoning_content");
+	if (!api_filled(b->reasoning))
+		b->reasoning = api_get(b->body, "reasoning");
+	b->refusal = api_get(b->body, "refusal");
+}
+
+/*
+ * Did the model ask to call a tool? A non-empty tool_calls array (OpenAI
+ * streams its fragments, one per chunk, with no content), the deprecated
+ * function_call object, or the finish_reason that says so (a stream's last
+ * chunk has an empty delta).
+ */
+static bool
+api_tool_calls(const cJSON *body, const char *finish_reason)
+{
+	const cJSON *calls = api_get(body, "tool_calls");
+
+	if (cJSON_IsArray(calls) && calls->child != NULL)
+		return true;
+	if (cJSON_IsObject(api_get(body, "function_call")))
+		return true;
+	return finish_reason != NULL && (strcmp(finish_reason, "tool_calls") == 0 ||
+	    strcmp(finish_reason, "function_call") == 0);
+}
+
+/*
+ * Fill d from a parsed chunk or response (see api_body_find for key and
+ * other). With marked, the texts keep their marks as cuts and every other
+ * string has them as U+FFFD.
+ */
+static void
+api_delta_from(cJSON *root, struct api_delta *d, const char *key, const char *other,
+    bool marked)
+{
+	struct api_body b;
+
+	api_body_find(root, key, other, &b);
+	if (marked) {
+		const cJSON *const keep[API_KEEP] = { b.content, b.reasoning, b.refusal };
+
+		api_unmark(root, keep);
+	}
 	d->id = api_text(api_get(root, "id"));
 	d->model = api_text(api_get(root, "model"));
 	if (api_error_from(root, &d->error)) {
 		d->has_error = true;
 		return;
 	}
-
-	choices = api_get(root, "choices");
-	choice = cJSON_IsArray(choices) ? choices->child : NULL;
-	if (cJSON_IsObject(choice)) {
-		body = api_get(choice, key);
-		if (!cJSON_IsObject(body))
-			body = api_get(choice, other);
-		d->content = api_text(api_get(body, "content"));
-		d->reasoning = api_text(api_get(body, "reasoning_content"));
-		if (d->reasoning == NULL)
-			d->reasoning = api_text(api_get(body, "reasoning"));
-		d->finish_reason = api_text(api_get(choice, "finish_reason"));
+	if (b.choice != NULL) {
+		d->content = api_text_cut(b.content, marked, &d->content_cut);
+		d->reasoning = api_text_cut(b.reasoning, marked, &d->reasoning_cut);
+		d->refusal = api_text_cut(b.refusal, marked, &d->refusal_cut);
+		d->finish_reason = api_text(api_get(b.choice, "finish_reason"));
+		d->tool_calls = api_tool_calls(b.body, d->finish_reason);
 	}
 	d->has_usage = api_usage_from(api_get(root, "usage"), &d->usage);
 }
@@ -367,27 +678,123 @@ api_delta_from(const cJSON *root, struct api_delta *d, const char *key, const ch
 int
 api_chunk_parse(const char *data, size_t len, struct api_delta *d, char **cause)
 {
-	cJSON *root;
+	cJSON	*root;
+	bool	 marked;
 
 	api_delta_init(d);
-	if ((root = api_parse_object(data, len, "the event stream", cause)) == NULL)
+	if ((root = api_parse_object(data, len, "the event stream", cause, &marked)) == NULL)
 		return -1;
-	api_delta_from(root, d, "delta", "message");
+	api_delta_from(root, d, "delta", "message", marked);
 	cJSON_Delete(root);
 	return 0;
+}
+
+/* Put U+FFFD after *text (which may be NULL). */
+static void
+api_text_fffd(char **text)
+{
+	char *t = xasprintf("%s%s", *text != NULL ? *text : "", api_fffd);
+
+	free(*text);
+	*text = t;
 }
 
 int
 api_response_parse(const char *data, size_t len, struct api_delta *d, char **cause)
 {
-	cJSON *root;
+	struct api_carry	 c;
+	cJSON			*root;
+	bool			 marked;
 
 	api_delta_init(d);
-	if ((root = api_parse_object(data, len, "the response", cause)) == NULL)
+	if ((root = api_parse_object(data, len, "the response", cause, &marked)) == NULL)
 		return -1;
-	api_delta_from(root, d, "message", "delta");
+	api_delta_from(root, d, "message", "delta", marked);
 	cJSON_Delete(root);
+	/* A whole text: nothing comes to pair a half at either end with. */
+	api_carry_init(&c);
+	api_carry_join(&c, d);
+	if (c.content != 0)
+		api_text_fffd(&d->content);
+	if (c.reasoning != 0)
+		api_text_fffd(&d->reasoning);
+	if (c.refusal != 0)
+		api_text_fffd(&d->refusal);
 	return 0;
+}
+
+/* ---- joining surrogate halves across chunks ------------------------------------ */
+
+void
+api_carry_init(struct api_carry *c)
+{
+	memset(c, 0, sizeof *c);
+}
+
+/* The 4-byte UTF-8 form of the character a high and a low half make. */
+static void
+api_pair_utf8(unsigned int high, unsigned int low, char out[4])
+{
+	unsigned int cp = 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00);
+
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+}
+
+/* Apply one field's pending half to its text and cut (see api_carry_join). */
+static void
+api_join(uint16_t *pending, char **text, struct api_cut *cut)
+{
+	char	 front[2 * API_FFFD_LEN];
+	size_t	 n = 0;
+	char	*t;
+
+	if (*text == NULL && cut->high == 0 && cut->low == 0)
+		return;		/* not in this chunk: a pending half waits */
+	if (*pending != 0 && cut->low != 0) {
+		api_pair_utf8(*pending, cut->low, front);
+		n = 4;
+	} else {
+		if (*pending != 0) {
+			memcpy(front + n, api_fffd, API_FFFD_LEN);
+			n += API_FFFD_LEN;
+		}
+		if (cut->low != 0) {
+			memcpy(front + n, api_fffd, API_FFFD_LEN);
+			n += API_FFFD_LEN;
+		}
+	}
+	if (n != 0) {
+		t = xasprintf("%.*s%s", (int)n, front, *text != NULL ? *text : "");
+		free(*text);
+		*text = t;
+	}
+	*pending = cut->high;
+	cut->high = cut->low = 0;
+}
+
+void
+api_carry_join(struct api_carry *c, struct api_delta *d)
+{
+	api_join(&c->content, &d->content, &d->content_cut);
+	api_join(&c->reasoning, &d->reasoning, &d->reasoning_cut);
+	api_join(&c->refusal, &d->refusal, &d->refusal_cut);
+}
+
+bool
+api_carry_finish(struct api_carry *c, struct api_delta *d)
+{
+	api_delta_init(d);
+	if (c->content != 0)
+		d->content = xstrdup(api_fffd);
+	if (c->reasoning != 0)
+		d->reasoning = xstrdup(api_fffd);
+	if (c->refusal != 0)
+		d->refusal = xstrdup(api_fffd);
+	api_carry_init(c);
+	return d->content != NULL || d->reasoning != NULL || d->refusal != NULL;
 }
 
 int
@@ -397,7 +804,7 @@ api_error_parse(const char *body, size_t len, struct api_error *e)
 	bool	 found;
 
 	memset(e, 0, sizeof *e);
-	if ((root = api_parse_object(body, len, "the error body", NULL)) == NULL)
+	if ((root = api_parse_object(body, len, "the error body", NULL, NULL)) == NULL)
 		return -1;
 	found = api_error_from(root, e);
 	cJSON_Delete(root);
@@ -775,9 +1182,13 @@ api_models_parse(const char *data, size_t len, char ***ids, size_t *n, char **ca
 
 	*ids = NULL;
 	*n = 0;
-	if ((root = api_parse_object(data, len, "the model list", cause)) == NULL)
+	if ((root = api_parse_object(data, len, "the model list", cause, NULL)) == NULL)
 		return -1;
 	list = api_get(root, "data");
+	if (cJSON_IsNull(list)) {	/* Ollama with no model pulled */
+		cJSON_Delete(root);
+		return 0;
+	}
 	if (!cJSON_IsArray(list)) {
 		if (cause != NULL) {
 			excerpt = api_excerpt(data, len);

@@ -63,6 +63,8 @@ cmd_models(struct app *app, int argc, char **argv)
 	} else
 		for (i = 0; i < n; i++)
 			puts(ids[i]);
+	if (r == 0 && n == 0)	/* not an error: a fresh Ollama has none yet */
+		app_error("the server offers no models (for Ollama: ollama pull NAME)");
 	api_models_free(ids, n);
 	free(cause);
 	free(url);

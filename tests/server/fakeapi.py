@@ -1028,6 +1028,229 @@ def s_echo_json(ctx):
     answer(ctx, ctx.raw.decode("utf-8", "replace"))
 
 
+# ---- interoperability: what other servers and gateways send -----------------
+
+# A gateway that slices JavaScript strings (String.prototype.slice counts UTF-16
+# units) and re-serialises each piece with JSON.stringify: a piece may end with
+# the high half of a surrogate pair and the next begin with the low half, and
+# JSON.stringify writes a lone half as a lower-case \uXXXX escape (everything
+# else raw UTF-8, compact). SURROGATE_TEXT holds emoji that the pieces cut in
+# half, and three lone halves the text itself has: \ud800 in the middle of a
+# piece, \udbff at the end of one (the next begins with "]") and \udc00 at the
+# start of one (the one before ends with "["). A correct client joins the
+# halves of each emoji and shows each lone half as U+FFFD.
+SURROGATE_TEXT = ("Smile \U0001F600, party \U0001F389, rocket \U0001F680! Family "
+                  "\U0001F468\u200d\U0001F469\u200d\U0001F467, flag \U0001F1EF\U0001F1F5, "
+                  "clef \U0001D11E. Lone [\ud800] half, cut high [\udbff] and cut low "
+                  "[\udc00] end.")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_expected():
+    return LONE_SURROGATE.sub("\ufffd", SURROGATE_TEXT)
+
+
+def utf16_units(text):
+    b = text.encode("utf-16-le", "surrogatepass")
+    return list(struct.unpack("<%dH" % (len(b) // 2), b))
+
+
+def from_units(units):
+    """UTF-16 units as a str: pairs joined, lone halves kept as they are."""
+    return struct.pack("<%dH" % len(units), *units).decode("utf-16-le", "surrogatepass")
+
+
+def surrogate_pieces():
+    """SURROGATE_TEXT cut as a UTF-16 slicing gateway might: between the halves
+    of every astral character, a piece that is only the high half of the party
+    popper, the lone \udbff last in a piece, the lone \udc00 first in one, and
+    every 12 units where nothing else cuts (never next to the lone \ud800)."""
+    units = utf16_units(SURROGATE_TEXT)
+    cuts = set()
+    for i, u in enumerate(units):
+        if 0xD800 <= u <= 0xDBFF and i + 1 < len(units) and 0xDC00 <= units[i + 1] <= 0xDFFF:
+            cuts.add(i + 1)
+            if units[i + 1] == 0xDF89:          # U+1F389: the high half alone
+                cuts.add(i)
+        elif u == 0xDBFF:
+            cuts.add(i + 1)
+        elif u == 0xDC00 and (i == 0 or not 0xD800 <= units[i - 1] <= 0xDBFF):
+            cuts.add(i)
+    lone = units.index(0xD800)
+    last = 0
+    for i in range(1, len(units)):
+        if i in cuts:
+            last = i
+        elif i - last >= 12 and i not in (lone, lone + 1):
+            cuts.add(i)
+            last = i
+    cuts = sorted(c for c in cuts if 0 < c < len(units))
+    return [from_units(units[a:b]) for a, b in zip([0] + cuts, cuts + [len(units)])]
+
+
+def js_dumps(obj):
+    """Compact JSON as JSON.stringify writes it: raw UTF-8, lone halves escaped."""
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return LONE_SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), s).encode("utf-8")
+
+
+assert utf16_units("".join(surrogate_pieces())) == utf16_units(SURROGATE_TEXT)
+
+
+@scenario("surrogate-split", doc="A gateway slicing UTF-16: content pieces end with the high "
+          "half of an emoji (\\ud83d) and the next begins with the low half (\\ude00), for "
+          "every emoji; one piece is a high half alone; lone halves \\ud800 (mid-piece), "
+          "\\udbff (piece end) and \\udc00 (piece start). Lone halves are JSON escapes. "
+          "Non-stream: the whole text, lone halves escaped.",
+          expect=lambda p: surrogate_expected())
+def s_surrogate_split(ctx):
+    if not ctx.stream:
+        return ctx.json(200, js_dumps(completion_obj(ctx, SURROGATE_TEXT)))
+    evs = plan(ctx, SURROGATE_TEXT, pieces=surrogate_pieces())
+    send_stream(ctx, [js_dumps(e) for e in evs])
+
+
+# Ollama's GET /v1/models with no model pulled (middleware/openai.go, ListWriter:
+# openai.ToListCompletion leaves Data a nil slice, which encoding/json writes as
+# null; json.Encoder adds a newline; Content-Type set by the writer; Go's
+# net/http then adds Date and Content-Length after the handler's headers).
+OLLAMA_MODELS_NULL = b'{"object":"list","data":null}\n'
+
+
+def ollama_models_null(ctx):
+    ctx.send_head(200, [("Content-Type", "application/json"), ("Date", http_date()),
+                        ("Content-Length", str(len(OLLAMA_MODELS_NULL)))], "length", bare=True)
+    if ctx.h.command != "HEAD":
+        ctx.h.wfile.write(OLLAMA_MODELS_NULL)
+
+
+scenario("models-null", doc="GET /models answers as Ollama with no model pulled, byte for "
+         "byte: {\"object\":\"list\",\"data\":null} + LF, application/json; chat completions "
+         "as ok.", expect=ECHO)(s_ok)
+
+# OpenAI. Streams as the API sent them (openai-python's recorded fixtures, 2024;
+# captures of gpt-4o in late 2025 for the newer envelope with service_tier,
+# usage null and obfuscation). Whole answers pretty-printed with two spaces.
+REFUSAL_TEXT = "I'm sorry, but I can't assist with that request."
+REFUSAL_PIECES = ["I'm", " sorry", ",", " but", " I", " can't", " assist", " with", " that",
+                  " request", "."]
+TOOL_CALL_NAME = "get_weather"
+TOOL_CALL_ARGS = '{"location":"San Francisco, CA"}'
+TOOL_CALL_PIECES = ['{"', "location", '":"', "San", " Francisco", ",", " CA", '"}']
+assert "".join(REFUSAL_PIECES) == REFUSAL_TEXT and "".join(TOOL_CALL_PIECES) == TOOL_CALL_ARGS
+
+
+def openai_token(seed, n):
+    """n letters and digits, deterministic (ids, obfuscation padding)."""
+    alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    h = hashlib.sha256(seed.encode()).digest() * 4
+    return "".join(alpha[b % len(alpha)] for b in h[:n])
+
+
+def openai_head(ctx, ctype, length=None):
+    hdrs = [("Content-Type", ctype), ("openai-processing-ms", "231"),
+            ("openai-version", "2020-10-01"),
+            ("x-request-id", "req_" + hashlib.sha256(ctx.id.encode()).hexdigest()[:32])]
+    if length is None:
+        ctx.send_head(200, hdrs, "chunked")
+    else:
+        ctx.send_head(200, hdrs + [("Content-Length", str(length))], "length")
+
+
+def openai_stream(ctx, events):
+    openai_head(ctx, "text/event-stream; charset=utf-8")
+    for e in events + [DONE]:
+        for p in split_default(sse(e)):
+            ctx.write(p)
+    ctx.end()
+
+
+def openai_complete(ctx, message, finish):
+    n = 12
+    prompt = usage_obj(ctx, n)["prompt_tokens"]
+    obj = {"id": ctx.id, "object": "chat.completion", "created": CREATED, "model": ctx.model,
+           "choices": [{"index": 0, "message": message, "logprobs": None,
+                        "finish_reason": finish}],
+           "usage": {"prompt_tokens": prompt, "completion_tokens": n,
+                     "total_tokens": prompt + n,
+                     "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+                     "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+                                                   "accepted_prediction_tokens": 0,
+                                                   "rejected_prediction_tokens": 0}},
+           "service_tier": "default", "system_fingerprint": "fp_7eeb46f068"}
+    body = json.dumps(obj, ensure_ascii=False, indent=2).encode("utf-8")
+    openai_head(ctx, "application/json", len(body))
+    ctx.h.wfile.write(body)
+
+
+@scenario("refusal", doc="OpenAI refusal (structured outputs): delta.role + content null + "
+          "refusal \"\", then delta.refusal pieces (no content key), then an empty delta with "
+          "finish_reason stop; usage chunk when asked. Non-stream: message.content null, "
+          "message.refusal. expect: the refusal text (a client shows it marked as a refusal).",
+          expect=lambda p: REFUSAL_TEXT)
+def s_refusal(ctx):
+    if not ctx.stream:
+        return openai_complete(ctx, {"role": "assistant", "content": None,
+                                     "refusal": REFUSAL_TEXT, "annotations": []}, "stop")
+
+    def ch(delta, finish=None):
+        return {"id": ctx.id, "object": "chat.completion.chunk", "created": CREATED,
+                "model": ctx.model, "system_fingerprint": "fp_845eaabc1f",
+                "choices": [{"index": 0, "delta": delta, "logprobs": None,
+                             "finish_reason": finish}]}
+    evs = [ch({"role": "assistant", "content": None, "refusal": ""})]
+    evs += [ch({"refusal": p}) for p in REFUSAL_PIECES]
+    evs.append(ch({}, "stop"))
+    if ctx.include_usage:
+        u = ch(None)
+        u["choices"] = []
+        u["usage"] = usage_obj(ctx, len(REFUSAL_PIECES) + 1)
+        evs.append(u)
+    openai_stream(ctx, evs)
+
+
+@scenario("tool-calls", doc="OpenAI tool call, no content: the first delta has role, content "
+          "null, refusal null and tool_calls[0] with id, type, function.name and empty "
+          "arguments; then tool_calls fragments carrying the arguments; then an empty delta "
+          "with finish_reason tool_calls (service_tier, obfuscation; usage null and a usage "
+          "chunk when asked). Non-stream: message.tool_calls, content null.")
+def s_tool_calls(ctx):
+    call_id = "call_" + openai_token(ctx.id, 24)
+    if not ctx.stream:
+        return openai_complete(ctx, {"role": "assistant", "content": None, "tool_calls": [
+            {"id": call_id, "type": "function",
+             "function": {"name": TOOL_CALL_NAME, "arguments": TOOL_CALL_ARGS}}],
+            "refusal": None, "annotations": []}, "tool_calls")
+    evs = []
+
+    def ch(delta, finish=None, choices=None, usage=None):
+        o = {"id": ctx.id, "object": "chat.completion.chunk", "created": CREATED,
+             "model": ctx.model, "service_tier": "default",
+             "system_fingerprint": "fp_7eeb46f068",
+             "choices": choices if choices is not None else [
+                 {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]}
+        if ctx.include_usage:
+            o["usage"] = usage
+        o["obfuscation"] = openai_token("%s/%d" % (ctx.id, len(evs)), len(evs) * 5 % 16)
+        evs.append(o)
+    ch({"role": "assistant", "content": None, "tool_calls": [
+        {"index": 0, "id": call_id, "type": "function",
+         "function": {"name": TOOL_CALL_NAME, "arguments": ""}}], "refusal": None})
+    for p in TOOL_CALL_PIECES:
+        ch({"tool_calls": [{"index": 0, "function": {"arguments": p}}]})
+    ch({}, "tool_calls")
+    if ctx.include_usage:
+        prompt = usage_obj(ctx, 0)["prompt_tokens"]
+        n = len(TOOL_CALL_PIECES) + 1
+        ch(None, choices=[], usage={
+            "prompt_tokens": prompt, "completion_tokens": n, "total_tokens": prompt + n,
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+                                          "accepted_prediction_tokens": 0,
+                                          "rejected_prediction_tokens": 0}})
+    openai_stream(ctx, evs)
+
+
 # ---- errors ---------------------------------------------------------------
 
 def err_401(ctx):
@@ -1576,6 +1799,8 @@ class Handler(BaseHTTPRequestHandler):
     def models(self, ctx, base):
         if base in MODEL_ERRORS:
             return MODEL_ERRORS[base](ctx)
+        if base == "models-null":
+            return ollama_models_null(ctx)
         data = [] if base == "models-empty" else [
             {"id": i, "object": "model", "created": c, "owned_by": "system"} for i, c in MODELS]
         ctx.json(200, {"object": "list", "data": data})

@@ -1753,6 +1753,19 @@ test_models(void **state)
 	assert_int_equal(n, 0);
 	assert_null(ids);
 
+	/* Ollama with no model pulled: data is null, which is an empty list */
+	assert_int_equal(models("{\"object\":\"list\",\"data\":null}\n", &ids, &n, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(n, 0);
+	assert_null(ids);
+	assert_int_equal(models("{\"data\":null}", &ids, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	/* a model id with a lone surrogate is U+FFFD, not a broken list */
+	assert_int_equal(models("{\"data\":[{\"id\":\"m\\ud83d\"}]}", &ids, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], "m\xef\xbf\xbd");
+	api_models_free(ids, n);
+
 	/* malformed */
 	assert_int_equal(models("{\"data\":[{\"id\":\"qwen", &ids, &n, &cause), -1);
 	assert_true(strncmp(cause, "malformed JSON in the model list: ", 34) == 0);
@@ -1765,10 +1778,516 @@ test_models(void **state)
 	free(cause);
 	assert_int_equal(models("{\"data\":{\"id\":\"x\"}}", &ids, &n, &cause), -1);
 	free(cause);
+	assert_int_equal(models("{\"data\":false}", &ids, &n, &cause), -1);
+	free(cause);
+	assert_int_equal(models("{\"data\":\"null\"}", &ids, &n, &cause), -1);
+	free(cause);
 	assert_int_equal(models("<html></html>", &ids, &n, &cause), -1);
 	free(cause);
 	assert_int_equal(models("[]", &ids, &n, NULL), -1);
 	api_models_free(NULL, 0);
+}
+
+/* ---- lone and split UTF-16 surrogates --------------------------------------- */
+
+#define FFFD "\xef\xbf\xbd"
+#define GRIN "\xf0\x9f\x98\x80"	/* U+1F600, \ud83d\ude00 */
+
+/* A chunk whose delta content is the JSON string body s (escapes as written). */
+static void
+content_chunk(const char *s, struct api_delta *d)
+{
+	char *json = xasprintf("{\"choices\":[{\"delta\":{\"content\":\"%s\"},"
+	    "\"finish_reason\":null,\"index\":0}]}", s);
+
+	chunk_ok(json, d);
+	free(json);
+}
+
+/* The content a chunk with content s gives, and its cut, checked. */
+static void
+assert_content(const char *s, const char *want, unsigned int high, unsigned int low)
+{
+	struct api_delta d;
+
+	content_chunk(s, &d);
+	if (want == NULL)
+		assert_null(d.content);
+	else
+		assert_string_equal(d.content, want);
+	assert_int_equal(d.content_cut.high, high);
+	assert_int_equal(d.content_cut.low, low);
+	api_delta_release(&d);
+}
+
+static void
+test_surrogate_chunk(void **state)
+{
+	struct api_delta	 d;
+	char			*cause, *c2;
+
+	/* a lone half inside a text is U+FFFD, whatever its kind */
+	assert_content("a\\ud800b", "a" FFFD "b", 0, 0);
+	assert_content("a\\udc00b", "a" FFFD "b", 0, 0);
+	assert_content("a\\uDBFFb\\uDFFFc", "a" FFFD "b" FFFD "c", 0, 0);
+	/* a high half at the very end and a low half at the very start are cut */
+	assert_content("Hi \\ud83d", "Hi ", 0xd83d, 0);
+	assert_content("\\ude00 there", " there", 0, 0xde00);
+	assert_content("\\uD83D", NULL, 0xd83d, 0);
+	assert_content("\\uDE00", NULL, 0, 0xde00);
+	assert_content("\\ude00\\ud83d", NULL, 0xd83d, 0xde00);
+	assert_content("\\ude00x\\ud83d", "x", 0xd83d, 0xde00);
+	/* but not the other way round: a low half last, a high half first */
+	assert_content("x\\ude00", "x" FFFD, 0, 0);
+	assert_content("\\ud83dx", FFFD "x", 0, 0);
+	/* whole pairs are decoded, and a pair is not a cut */
+	assert_content("\\ud83d\\ude00", GRIN, 0, 0);
+	assert_content("\\ud83d\\ude00\\ud83d", GRIN, 0xd83d, 0);
+	assert_content("\\ude00\\ud83d\\ude00", GRIN, 0, 0xde00);
+	assert_content("\\ud83d\\ud83d", FFFD, 0xd83d, 0);
+	assert_content("\\ude00\\ude00", FFFD, 0, 0xde00);
+	assert_content("\\ud83d\\u0041\\ud83d\\n", FFFD "A" FFFD "\n", 0, 0);
+	assert_content("\\ud800\\udc00\\udbff\\udfff", "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf", 0, 0);
+	/* an escaped backslash before "ud83d" is text, not an escape */
+	assert_content("\\\\ud83d", "\\ud83d", 0, 0);
+	assert_content("\\\\\\ud83d", "\\", 0xd83d, 0);
+	assert_content("\\\\ude00", "\\ude00", 0, 0);
+	assert_content("\\\"\\ud83d", "\"", 0xd83d, 0);
+	assert_content("\\u005c\\ud83d", "\\", 0xd83d, 0);
+
+	/* reasoning (both names) and refusal are cut the same way */
+	chunk_ok("{\"choices\":[{\"delta\":{\"content\":null,\"reasoning_content\":"
+	    "\"\\ude00think\\ud83d\",\"refusal\":\"\\udc00no\\udbff\"}}]}", &d);
+	assert_null(d.content);
+	assert_string_equal(d.reasoning, "think");
+	assert_int_equal(d.reasoning_cut.high, 0xd83d);
+	assert_int_equal(d.reasoning_cut.low, 0xde00);
+	assert_string_equal(d.refusal, "no");
+	assert_int_equal(d.refusal_cut.high, 0xdbff);
+	assert_int_equal(d.refusal_cut.low, 0xdc00);
+	api_delta_release(&d);
+	chunk_ok("{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\","
+	    "\"reasoning\":\"\\ude00\"}}]}", &d);
+	assert_null(d.reasoning);
+	assert_int_equal(d.reasoning_cut.low, 0xde00);
+	api_delta_release(&d);
+	/* a reasoning_content that is only a half is still the one chosen */
+	chunk_ok("{\"choices\":[{\"delta\":{\"reasoning_content\":\"\\ud83d\","
+	    "\"reasoning\":\"\\ud83d\"}}]}", &d);
+	assert_null(d.reasoning);
+	assert_int_equal(d.reasoning_cut.high, 0xd83d);
+	api_delta_release(&d);
+
+	/* every other string has its halves as U+FFFD, ends included */
+	chunk_ok("{\"id\":\"\\udc00id\",\"model\":\"m\\ud83d\",\"\\ud800\":1,"
+	    "\"choices\":[{\"delta\":{\"content\":\"ok\",\"tool_calls\":[{\"index\":0,"
+	    "\"function\":{\"arguments\":\"\\ud83d\"}}]},\"finish_reason\":\"\\ud83d\"}]}", &d);
+	assert_string_equal(d.id, FFFD "id");
+	assert_string_equal(d.model, "m" FFFD);
+	assert_string_equal(d.finish_reason, FFFD);
+	assert_string_equal(d.content, "ok");
+	assert_true(d.tool_calls);
+	api_delta_release(&d);
+	chunk_ok("{\"error\":{\"message\":\"bad \\ud83d\",\"code\":\"\\udc00\"}}", &d);
+	assert_true(d.has_error);
+	assert_string_equal(d.error.message, "bad " FFFD);
+	assert_string_equal(d.error.code, FFFD);
+	assert_null(d.content);
+	api_delta_release(&d);
+	/* the "message" fallback of a chunk is cut like the delta */
+	chunk_ok("{\"choices\":[{\"message\":{\"content\":\"a\\ud83d\"}}]}", &d);
+	assert_string_equal(d.content, "a");
+	assert_int_equal(d.content_cut.high, 0xd83d);
+	api_delta_release(&d);
+
+	/*
+	 * Raw 0xFF bytes (invalid UTF-8, passed on as they are) could be taken
+	 * for a cut: a text that has them gets U+FFFD for every lone half, and
+	 * raw bytes that look like a cut are only text.
+	 */
+	chunk_ok("{\"id\":\"\xff\",\"choices\":[{\"delta\":{\"content\":\"a\\ud83d\"}}]}", &d);
+	assert_string_equal(d.content, "a" FFFD);
+	assert_int_equal(d.content_cut.high, 0);
+	api_delta_release(&d);
+	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"\xff\xff" "d83d\"}}]}", &d);
+	assert_string_equal(d.content, "\xff\xff" "d83d");
+	assert_int_equal(d.content_cut.high, 0);
+	api_delta_release(&d);
+	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"\xff\xff" "d83d\\ud800\"}}]}", &d);
+	assert_string_equal(d.content, "\xff\xff" "d83d" FFFD);
+	assert_int_equal(d.content_cut.high, 0);
+	api_delta_release(&d);
+
+	/* broken escapes stay errors, at the same offsets as without a half */
+	cause = chunk_bad(S("{\"choices\":[{\"delta\":{\"content\":\"\\ud83"));
+	c2 = chunk_bad(S("{\"choices\":[{\"delta\":{\"content\":\"\\u004"));
+	assert_non_null(strstr(cause, ": syntax error near byte 33: "));
+	assert_non_null(strstr(c2, ": syntax error near byte 33: "));
+	free(cause);
+	free(c2);
+	cause = chunk_bad(S("{\"choices\":[{\"delta\":{\"content\":\"x\\ud83d\"}}]"));
+	c2 = chunk_bad(S("{\"choices\":[{\"delta\":{\"content\":\"x\\u0041\"}}]"));
+	assert_non_null(strstr(cause, ": syntax error near byte 43: "));
+	assert_non_null(strstr(c2, ": syntax error near byte 43: "));
+	free(cause);
+	free(c2);
+	cause = chunk_bad(S("{\"a\":\"\\ud83d\"} x"));
+	assert_true(strstr(cause, "unexpected data after the value at byte 15") != NULL);
+	free(cause);
+	/* the excerpt shows the data as it came */
+	cause = chunk_bad(S("{\"a\":\"\\ud83d\""));
+	assert_true(strstr(cause, "'{\"a\":\"\\ud83d\"'") != NULL);
+	free(cause);
+
+	/* an HTTP error body with lone halves is read, not dropped as "not JSON" */
+	{
+		struct api_error e;
+
+		assert_int_equal(error_parse("{\"error\":{\"message\":\"\\udc00x\\ud83d\","
+		    "\"type\":\"t\\ud800\"}}", &e), 0);
+		assert_string_equal(e.message, FFFD "x" FFFD);
+		assert_string_equal(e.type, "t" FFFD);
+		api_error_release(&e);
+	}
+}
+
+/* The answer a stream of content chunks gives, joined as a client must. */
+static char *
+join_stream(const char *const *pieces, size_t n)
+{
+	struct api_carry	 c;
+	struct api_delta	 d;
+	struct buf		 b;
+	size_t			 i;
+
+	buf_init(&b, 0);
+	api_carry_init(&c);
+	for (i = 0; i < n; i++) {
+		content_chunk(pieces[i], &d);
+		api_carry_join(&c, &d);
+		assert_int_equal(d.content_cut.high, 0);
+		assert_int_equal(d.content_cut.low, 0);
+		if (d.content != NULL)
+			buf_adds(&b, d.content);
+		api_delta_release(&d);
+	}
+	if (api_carry_finish(&c, &d))
+		buf_adds(&b, d.content);
+	api_delta_release(&d);
+	assert_int_equal(c.content, 0);
+	buf_addc(&b, '\0');
+	return buf_detach(&b, NULL);
+}
+
+static void
+assert_joined(const char *want, size_t n, ...)
+{
+	const char	*pieces[8];
+	va_list		 ap;
+	size_t		 i;
+	char		*got;
+
+	assert_true(n <= nitems(pieces));
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		pieces[i] = va_arg(ap, const char *);
+	va_end(ap);
+	got = join_stream(pieces, n);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+test_surrogate_join(void **state)
+{
+	struct api_carry	 c;
+	struct api_delta	 d;
+
+	assert_joined("Hi " GRIN " there", 2, "Hi \\ud83d", "\\ude00 there");
+	assert_joined(GRIN, 2, "\\ud83d", "\\ude00");
+	assert_joined("a" GRIN GRIN "b", 3, "a\\ud83d", "\\ude00\\ud83d", "\\ude00b");
+	/* a high half with no low one after it; a low half with no high one before */
+	assert_joined("a" FFFD "b", 2, "a\\ud83d", "b");
+	assert_joined("a" FFFD FFFD, 2, "a\\ud83d", "\\ud83d");
+	assert_joined(FFFD "b", 1, "\\ude00b");
+	assert_joined("a" FFFD, 1, "a\\ud83d");
+	assert_joined("a" FFFD " " FFFD "b", 3, "a\\ud83d", " ", "\\ude00b");
+	/* an empty piece between the halves is nothing between them */
+	assert_joined("a" GRIN "b", 3, "a\\ud83d", "", "\\ude00b");
+	/* two different pairs are joined by their own values */
+	assert_joined("\xf0\x90\x80\x80\xf4\x8f\xbf\xbf", 4, "\\ud800", "\\udc00\\udbff", "",
+	    "\\udfff");
+
+	/* a chunk without the field leaves the half waiting */
+	api_carry_init(&c);
+	content_chunk("x\\ud83d", &d);
+	api_carry_join(&c, &d);
+	assert_string_equal(d.content, "x");
+	assert_int_equal(c.content, 0xd83d);
+	api_delta_release(&d);
+	chunk_ok("{\"choices\":[],\"usage\":{\"prompt_tokens\":1}}", &d);
+	api_carry_join(&c, &d);
+	assert_null(d.content);
+	api_delta_release(&d);
+	chunk_ok("{\"choices\":[{\"delta\":{\"reasoning_content\":\"\\ude00r\"}}]}", &d);
+	api_carry_join(&c, &d);
+	assert_string_equal(d.reasoning, FFFD "r");	/* reasoning has its own halves */
+	assert_null(d.content);
+	assert_int_equal(c.content, 0xd83d);
+	api_delta_release(&d);
+	content_chunk("\\ude00", &d);
+	api_carry_join(&c, &d);
+	assert_string_equal(d.content, GRIN);
+	assert_int_equal(c.content, 0);
+	api_delta_release(&d);
+	assert_false(api_carry_finish(&c, &d));
+	assert_null(d.content);
+	assert_null(d.reasoning);
+	assert_null(d.refusal);
+	api_delta_release(&d);
+
+	/* each field joins on its own; the end gives U+FFFD for what still waits */
+	api_carry_init(&c);
+	chunk_ok("{\"choices\":[{\"delta\":{\"reasoning\":\"r\\ud83d\",\"refusal\":\"\\ud83d\"}}]}",
+	    &d);
+	api_carry_join(&c, &d);
+	assert_string_equal(d.reasoning, "r");
+	assert_null(d.refusal);
+	api_delta_release(&d);
+	chunk_ok("{\"choices\":[{\"delta\":{\"reasoning\":\"\\ude00!\",\"refusal\":\"no\"}}]}",
+	    &d);
+	api_carry_join(&c, &d);
+	assert_string_equal(d.reasoning, GRIN "!");
+	assert_string_equal(d.refusal, FFFD "no");
+	api_delta_release(&d);
+	chunk_ok("{\"choices\":[{\"delta\":{\"refusal\":\"\\ud83d\",\"content\":\"c\\udbff\","
+	    "\"reasoning\":\"x\"}}]}", &d);
+	api_carry_join(&c, &d);
+	api_delta_release(&d);
+	assert_true(api_carry_finish(&c, &d));
+	assert_string_equal(d.content, FFFD);
+	assert_null(d.reasoning);
+	assert_string_equal(d.refusal, FFFD);
+	assert_false(d.has_usage);
+	assert_int_equal(c.content | c.reasoning | c.refusal, 0);
+	api_delta_release(&d);
+
+	/* joining a delta that is not a chunk's (no text, an error) changes nothing */
+	api_carry_init(&c);
+	chunk_ok("{\"error\":{\"message\":\"x\"}}", &d);
+	api_carry_join(&c, &d);
+	assert_null(d.content);
+	api_delta_release(&d);
+}
+
+/*
+ * Text of BMP and astral characters, as UTF-16 units, cut into two and three
+ * pieces at every unit, each piece escaped as a gateway's JSON.stringify
+ * would (\uXXXX for each unit here): joined, the pieces are the text again,
+ * and a lone half in the text is U+FFFD however it is cut.
+ */
+static void
+test_surrogate_split_everywhere(void **state)
+{
+	static const uint16_t units[] = { 'H', 0xd83d, 0xde00, 0x4f60, 0xd83c, 0xdf89,
+		0xd83d, 0xde80, ' ', 0xd800, 'x', 0xdbff, 0xdfff, '!' };
+	static const char want[] = "H" GRIN "\xe4\xbd\xa0\xf0\x9f\x8e\x89\xf0\x9f\x9a\x80 "
+	    FFFD "x\xf4\x8f\xbf\xbf!";
+	const size_t	 n = nitems(units);
+	char		*pieces[3], *got;
+	const char	*p[3];
+	size_t		 i, j, k, a, b;
+	struct buf	 e;
+
+	for (i = 0; i <= n; i++) {
+		for (j = i; j <= n; j++) {
+			size_t cuts[4] = { 0, i, j, n };
+
+			for (k = 0; k < 3; k++) {
+				buf_init(&e, 0);
+				for (a = cuts[k], b = cuts[k + 1]; a < b; a++)
+					buf_addf(&e, "\\u%04x", units[a]);
+				buf_addc(&e, '\0');
+				pieces[k] = buf_detach(&e, NULL);
+				p[k] = pieces[k];
+			}
+			got = join_stream(p, 3);
+			assert_string_equal(got, want);
+			free(got);
+			for (k = 0; k < 3; k++)
+				free(pieces[k]);
+		}
+	}
+}
+
+static void
+test_surrogate_response(void **state)
+{
+	struct api_delta	 d;
+	char			*cause;
+
+	/* a whole answer has no one to pass a half to: both ends are U+FFFD */
+	assert_int_equal(response("{\"choices\":[{\"message\":{\"role\":\"assistant\","
+	    "\"content\":\"\\ude00a\\ud83d\\ude00b\\ud800c\\ud83d\",\"reasoning_content\":"
+	    "\"\\ud83d\",\"refusal\":\"\\udc00\"},\"finish_reason\":\"stop\"}]}", &d, &cause), 0);
+	assert_string_equal(d.content, FFFD "a" GRIN "b" FFFD "c" FFFD);
+	assert_string_equal(d.reasoning, FFFD);
+	assert_string_equal(d.refusal, FFFD);
+	assert_int_equal(d.content_cut.high | d.content_cut.low | d.reasoning_cut.high |
+	    d.refusal_cut.low, 0);
+	api_delta_release(&d);
+	assert_int_equal(response("{\"choices\":[{\"message\":{\"content\":\"plain\"}}]}", &d,
+	    &cause), 0);
+	assert_string_equal(d.content, "plain");
+	assert_null(d.reasoning);
+	assert_null(d.refusal);
+	api_delta_release(&d);
+}
+
+/* ---- refusals and tool calls ---------------------------------------------------- */
+
+/* The OpenAI chunk envelope (as gpt-4o sent it in 2024) around a choice. */
+#define OPENAI_CHUNK(choice) "{\"id\":\"chatcmpl-9tXmMGFPkLS0t0u0895fzYOblnfYa\",\"object\":" \
+	"\"chat.completion.chunk\",\"created\":1723024914,\"model\":\"gpt-4o-2024-08-06\"," \
+	"\"system_fingerprint\":\"fp_845eaabc1f\",\"choices\":[" choice "]}"
+
+static void
+test_refusal(void **state)
+{
+	struct api_delta	 d;
+	char			*cause;
+
+	/* OpenAI streams a refusal in delta.refusal pieces, content null */
+	chunk_ok(OPENAI_CHUNK("{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,"
+	    "\"refusal\":\"\"},\"logprobs\":null,\"finish_reason\":null}"), &d);
+	assert_null(d.content);
+	assert_null(d.refusal);
+	assert_false(d.tool_calls);
+	api_delta_release(&d);
+	chunk_ok(OPENAI_CHUNK("{\"index\":0,\"delta\":{\"refusal\":\"I'm\"},\"logprobs\":null,"
+	    "\"finish_reason\":null}"), &d);
+	assert_null(d.content);
+	assert_string_equal(d.refusal, "I'm");
+	api_delta_release(&d);
+	chunk_ok(OPENAI_CHUNK("{\"index\":0,\"delta\":{},\"logprobs\":null,"
+	    "\"finish_reason\":\"stop\"}"), &d);
+	assert_null(d.refusal);
+	assert_string_equal(d.finish_reason, "stop");
+	assert_false(d.tool_calls);
+	api_delta_release(&d);
+	/* refusal null (every ordinary chunk today), or not a string */
+	chunk_ok("{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
+	    "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null,"
+	    "\"obfuscation\":\"WuQNX\"}", &d);
+	assert_null(d.refusal);
+	api_delta_release(&d);
+	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"x\",\"refusal\":42}}]}", &d);
+	assert_string_equal(d.content, "x");
+	assert_null(d.refusal);
+	api_delta_release(&d);
+	/* an error object: no refusal even if one is there */
+	chunk_ok("{\"error\":{\"message\":\"m\"},\"choices\":[{\"delta\":{\"refusal\":\"r\"}}]}",
+	    &d);
+	assert_true(d.has_error);
+	assert_null(d.refusal);
+	api_delta_release(&d);
+
+	/* the whole response: message.refusal, content null */
+	assert_int_equal(response("{\n  \"id\": \"chatcmpl-ABfvwoKVWPQj2UPlAcAKM7s40GsRx\",\n"
+	    "  \"object\": \"chat.completion\",\n  \"created\": 1727346164,\n"
+	    "  \"model\": \"gpt-4o-2024-08-06\",\n  \"choices\": [\n    {\n"
+	    "      \"index\": 0,\n      \"message\": {\n        \"role\": \"assistant\",\n"
+	    "        \"content\": null,\n        \"refusal\": \"I'm very sorry, but I can't "
+	    "assist with that.\",\n        \"annotations\": []\n      },\n"
+	    "      \"logprobs\": null,\n      \"finish_reason\": \"stop\"\n    }\n  ]\n}",
+	    &d, &cause), 0);
+	assert_null(d.content);
+	assert_string_equal(d.refusal, "I'm very sorry, but I can't assist with that.");
+	assert_string_equal(d.finish_reason, "stop");
+	assert_false(d.tool_calls);
+	api_delta_release(&d);
+	assert_int_equal(response("{\"choices\":[{\"message\":{\"content\":\"Hi\","
+	    "\"refusal\":null}}]}", &d, &cause), 0);
+	assert_string_equal(d.content, "Hi");
+	assert_null(d.refusal);
+	api_delta_release(&d);
+}
+
+static void
+test_tool_calls(void **state)
+{
+	struct api_delta	 d;
+	char			*cause;
+
+	/* OpenAI's streamed fragments: the first names the call, the rest carry arguments */
+	chunk_ok(OPENAI_CHUNK("{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,"
+	    "\"tool_calls\":[{\"index\":0,\"id\":\"call_2Uzw0AEZQeOex2CP2TKjcLKc\",\"type\":"
+	    "\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}],"
+	    "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}"), &d);
+	assert_true(d.tool_calls);
+	assert_null(d.content);
+	assert_null(d.refusal);
+	assert_null(d.finish_reason);
+	api_delta_release(&d);
+	chunk_ok(OPENAI_CHUNK("{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+	    "\"function\":{\"arguments\":\"{\\\"\"}}]},\"logprobs\":null,"
+	    "\"finish_reason\":null}"), &d);
+	assert_true(d.tool_calls);
+	assert_null(d.content);
+	api_delta_release(&d);
+	/* the last chunk has an empty delta: the finish_reason says it */
+	chunk_ok(OPENAI_CHUNK("{\"index\":0,\"delta\":{},\"logprobs\":null,"
+	    "\"finish_reason\":\"tool_calls\"}"), &d);
+	assert_true(d.tool_calls);
+	assert_string_equal(d.finish_reason, "tool_calls");
+	api_delta_release(&d);
+	/* the deprecated function_call, and its finish_reason */
+	chunk_ok("{\"choices\":[{\"delta\":{\"function_call\":{\"name\":\"f\",\"arguments\":\"\"}}}]}",
+	    &d);
+	assert_true(d.tool_calls);
+	api_delta_release(&d);
+	chunk_ok("{\"choices\":[{\"delta\":{},\"finish_reason\":\"function_call\"}]}", &d);
+	assert_true(d.tool_calls);
+	api_delta_release(&d);
+	/* empty, null or not an array: no call */
+	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"x\",\"tool_calls\":[]}}]}", &d);
+	assert_false(d.tool_calls);
+	api_delta_release(&d);
+	chunk_ok("{\"choices\":[{\"delta\":{\"tool_calls\":null,\"function_call\":null}}]}", &d);
+	assert_false(d.tool_calls);
+	api_delta_release(&d);
+	chunk_ok("{\"choices\":[{\"delta\":{\"tool_calls\":{\"index\":0}}}]}", &d);
+	assert_false(d.tool_calls);
+	api_delta_release(&d);
+	chunk_ok("{\"choices\":[],\"usage\":{\"prompt_tokens\":1}}", &d);
+	assert_false(d.tool_calls);
+	api_delta_release(&d);
+	/* tool_calls outside choices[0] count for nothing */
+	chunk_ok("{\"tool_calls\":[{\"index\":0}],\"choices\":[{\"delta\":{\"content\":\"x\"}},"
+	    "{\"delta\":{\"tool_calls\":[{\"index\":0}]}}]}", &d);
+	assert_false(d.tool_calls);
+	api_delta_release(&d);
+
+	/* the whole response: message.tool_calls with content null */
+	assert_int_equal(response("{\"id\": \"chatcmpl-ABfvx6Z4dchiW2nya1N8KMsHFrQRE\", "
+	    "\"object\": \"chat.completion\", \"created\": 1727346165, \"model\": "
+	    "\"gpt-4o-2024-08-06\", \"choices\": [{\"index\": 0, \"message\": {\"role\": "
+	    "\"assistant\", \"content\": null, \"tool_calls\": [{\"id\": "
+	    "\"call_Y6qJ7ofLgOrBnMD5WbVAeiRV\", \"type\": \"function\", \"function\": "
+	    "{\"name\": \"GetWeatherArgs\", \"arguments\": \"{\\\"city\\\":\\\"Edinburgh\\\"}\"}}], "
+	    "\"refusal\": null}, \"logprobs\": null, \"finish_reason\": \"tool_calls\"}], "
+	    "\"usage\": {\"prompt_tokens\": 76, \"completion_tokens\": 24, \"total_tokens\": 100}}",
+	    &d, &cause), 0);
+	assert_true(d.tool_calls);
+	assert_null(d.content);
+	assert_null(d.refusal);
+	assert_usage(&d, 76, 24, 100, -1);
+	api_delta_release(&d);
+	/* vLLM sends an empty list with every answer */
+	assert_int_equal(response("{\"choices\":[{\"message\":{\"content\":\"Hi\","
+	    "\"tool_calls\":[]},\"finish_reason\":\"stop\"}]}", &d, &cause), 0);
+	assert_false(d.tool_calls);
+	api_delta_release(&d);
 }
 
 int
@@ -1793,6 +2312,12 @@ main(void)
 		cmocka_unit_test(test_malformed_json),
 		cmocka_unit_test(test_malformed_excerpt),
 		cmocka_unit_test(test_response),
+		cmocka_unit_test(test_surrogate_chunk),
+		cmocka_unit_test(test_surrogate_join),
+		cmocka_unit_test(test_surrogate_split_everywhere),
+		cmocka_unit_test(test_surrogate_response),
+		cmocka_unit_test(test_refusal),
+		cmocka_unit_test(test_tool_calls),
 		cmocka_unit_test(test_error_dashscope),
 		cmocka_unit_test(test_error_others),
 		cmocka_unit_test(test_error_not_recognised),
