@@ -17,6 +17,7 @@
 #define EXCHANGE_BODY_MAX ((size_t)64 << 20)	/* a body read whole */
 #define EXCHANGE_EXCERPT_MAX 300		/* bytes of a server's message or body quoted */
 #define EXCHANGE_NAME_MAX 80			/* bytes of a model name, code or id kept */
+#define EXCHANGE_REFUSAL_MAX 2000		/* bytes of a refusal shown */
 #define EXCHANGE_LOADING_WAIT_S 60	/* how long to wait for a server loading its model */
 
 /* How a 2xx body is read: as an event stream, whole, or not decided yet. */
@@ -39,6 +40,9 @@ struct exchange {
 	bool has_error;			/* an error object arrived */
 	struct api_error error;
 	struct api_think think;		/* a leading <think> block in content is reasoning */
+	struct api_carry carry;		/* UTF-16 halves waiting for the next chunk */
+	struct buf refusal;		/* the model's refusal (OpenAI's refusal field) */
+	bool tool_calls;		/* the model asked to call a tool */
 	enum exchange_body body;	/* how a 2xx body is read */
 	struct buf whole;		/* a body read whole, or its start while sniffing */
 	struct buf split_content;	/* what the splitter gave, per delta */
@@ -172,6 +176,9 @@ exchange_delta(struct exchange *x, struct api_delta *d)
 		    &x->split_reasoning);
 		exchange_split(x);
 	}
+	if (d->refusal != NULL)
+		buf_add(&x->refusal, d->refusal, strlen(d->refusal));
+	x->tool_calls = x->tool_calls || d->tool_calls;
 	if (d->has_error && !x->has_error) {
 		x->error = d->error;
 		memset(&d->error, 0, sizeof d->error);
@@ -199,6 +206,7 @@ exchange_event(const struct sse_event *ev, void *arg)
 		x->malformed = cause;
 		return 1;
 	}
+	api_carry_join(&x->carry, &d);
 	exchange_delta(x, &d);
 	api_delta_release(&d);
 	return x->has_error ? 1 : 0;
@@ -308,8 +316,11 @@ exchange_attempt_reset(struct exchange *x)
 	buf_reset(&r->content);
 	buf_reset(&r->reasoning);
 	buf_reset(&x->whole);
+	buf_reset(&x->refusal);
+	x->tool_calls = false;
 	x->body = EXCHANGE_SSE;
 	api_think_init(&x->think);
+	api_carry_init(&x->carry);
 }
 
 static void
@@ -518,6 +529,43 @@ exchange_body_end(struct exchange *x, const struct http_result *h)
 	}
 }
 
+/* The stream ended: what the UTF-16 joiner and the <think> splitter still hold. */
+static void
+exchange_flush(struct exchange *x)
+{
+	struct api_delta d;
+
+	if (api_carry_finish(&x->carry, &d))	/* a half the stream never completed */
+		exchange_delta(x, &d);
+	api_delta_release(&d);
+	buf_reset(&x->split_content);
+	buf_reset(&x->split_reasoning);
+	api_think_finish(&x->think, &x->split_content, &x->split_reasoning);
+	exchange_split(x);
+}
+
+/* An answer that ended well but says nothing: a refusal, or only a tool call. */
+static void
+exchange_no_answer(struct exchange *x)
+{
+	struct exchange_result *r = &x->res;
+	char *text;
+
+	if (x->refusal.len > 0) {
+		text = api_excerpt_n(x->refusal.data, x->refusal.len, EXCHANGE_REFUSAL_MAX);
+		r->message = xasprintf("the model refused: %s", text);
+		free(text);
+		r->status = "refused";
+	} else if (x->tool_calls && r->content.len == 0) {
+		r->message = xstrdup("the model asked to call a tool and sent no text; confab "
+		    "offers the model no tools, so there is no answer to show (ask again, or "
+		    "without tools in the system prompt)");
+		r->status = "error";
+	} else
+		return;
+	r->exit = EXIT_PROVIDER;
+}
+
 /* Decide how the answer ended: exit code, message, status. */
 static void
 exchange_classify(struct exchange *x, const struct http_result *h)
@@ -551,6 +599,8 @@ exchange_classify(struct exchange *x, const struct http_result *h)
 		r->exit = EXIT_NETWORK;
 		r->status = "incomplete";
 	}
+	if (r->exit == EXIT_OK)
+		exchange_no_answer(x);
 	if (r->finish_reason != NULL && strcmp(r->finish_reason, "content_filter") == 0)
 		r->blocked = true;
 }
@@ -591,10 +641,7 @@ exchange_on_done(const struct http_result *h, void *arg)
 	x->xfer = NULL;
 	if (h->outcome == HTTP_OK && x->malformed == NULL)
 		exchange_body_end(x, h);
-	buf_reset(&x->split_content);
-	buf_reset(&x->split_reasoning);
-	api_think_finish(&x->think, &x->split_content, &x->split_reasoning);
-	exchange_split(x);
+	exchange_flush(x);
 	exchange_classify(x, h);
 	x->res.duration_ms = clock_ms() - x->t0;
 	exchange_disclaimers(x);
@@ -743,6 +790,8 @@ exchange_start(struct loop *loop, const struct exchange_params *p, const struct 
 	buf_init(&x->res.content, EXCHANGE_ANSWER_MAX);
 	buf_init(&x->res.reasoning, EXCHANGE_ANSWER_MAX);
 	buf_init(&x->whole, EXCHANGE_BODY_MAX);
+	buf_init(&x->refusal, EXCHANGE_BODY_MAX);
+	api_carry_init(&x->carry);
 	buf_init(&x->split_content, 0);
 	buf_init(&x->split_reasoning, 0);
 	api_think_init(&x->think);
@@ -808,6 +857,7 @@ exchange_free(struct exchange *x)
 	buf_release(&r->content);
 	buf_release(&r->reasoning);
 	buf_release(&x->whole);
+	buf_release(&x->refusal);
 	buf_release(&x->split_content);
 	buf_release(&x->split_reasoning);
 	free(r->message);

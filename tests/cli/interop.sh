@@ -5,11 +5,8 @@
 # - Ollama's model list with no model pulled, {"object":"list","data":null}
 #   (models-null);
 # - OpenAI refusals and tool calls instead of content (refusal, tool-calls).
-# Checks marked [wiring] need the consumer of the parsed deltas (src/exchange.c)
-# to join the halves (api_carry_join, api_carry_finish) and to show refusals and
-# tool calls (api_delta.refusal, .tool_calls). Until it does, they are TAP TODO
-# items (reported as XFAIL); once it does, the TODO is an XPASS, which fails the
-# suite: empty the matching TODO_* variable below then.
+# Checks marked [wiring] go through the consumer of the parsed deltas
+# (src/exchange.c): it joins the halves and shows refusals and tool calls.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 
@@ -20,9 +17,6 @@ accept_terms
 
 FAKE="python3 $TOP_SRCDIR/tests/server/fakeapi.py"
 PROMPT="Hi there"
-TODO_CARRY=" # TODO exchange.c: api_carry_join/api_carry_finish"
-TODO_REFUSAL=" # TODO exchange.c: show and record api_delta.refusal"
-TODO_TOOLS=" # TODO exchange.c: say so when api_delta.tool_calls"
 
 # expected SCENARIO: the answer a correct client shows, with one final newline.
 expected() {
@@ -132,15 +126,15 @@ expected surrogate-split >"$T/want"
 ask surrogate-split "$PROMPT"
 expect_rc 0 "surrogate-split: the stream is read to the end, not stopped as malformed"
 if same_bytes "$T/out" "$T/want"; then
-	ok "[wiring] surrogate-split: emoji joined, lone halves U+FFFD$TODO_CARRY"
+	ok "[wiring] surrogate-split: emoji joined, lone halves U+FFFD"
 else
-	not_ok "[wiring] surrogate-split: emoji joined, lone halves U+FFFD$TODO_CARRY"
+	not_ok "[wiring] surrogate-split: emoji joined, lone halves U+FFFD"
 	diag "rc=$RC" "stderr: $ERR" "got:  $OUT" "want: $(cat "$T/want")"
 fi
-check "[wiring] surrogate-split: the answer is stored as shown, complete$TODO_CARRY" \
+check "[wiring] surrogate-split: the answer is stored as shown, complete" \
 	[ "$(last_message "status || '|' || content")" = "complete|$($FAKE --expect surrogate-split)" ]
 ask surrogate-split --raw "$PROMPT"
-check "[wiring] surrogate-split --raw: the same bytes$TODO_CARRY" same_bytes "$T/out" "$T/want"
+check "[wiring] surrogate-split --raw: the same bytes" same_bytes "$T/out" "$T/want"
 ask surrogate-split --no-stream "$PROMPT"
 expect_rc 0 "surrogate-split --no-stream"
 if same_bytes "$T/out" "$T/want"; then
@@ -157,9 +151,9 @@ REFUSAL=$(fake REFUSAL_TEXT)
 check "fakeapi --expect refusal is the refusal text" [ "$($FAKE --expect refusal)" = "$REFUSAL" ]
 for mode in stream no-stream; do
 	if [ "$mode" = stream ]; then ask refusal "$PROMPT"; else ask refusal --no-stream "$PROMPT"; fi
-	check "[wiring] refusal ($mode): the refusal text is shown$TODO_REFUSAL" either_has "$REFUSAL"
-	check "[wiring] refusal ($mode): marked as a refusal$TODO_REFUSAL" either_has_ci "refus"
-	check "[wiring] refusal ($mode): recorded with the answer$TODO_REFUSAL" sh -c \
+	check "[wiring] refusal ($mode): the refusal text is shown" either_has "$REFUSAL"
+	check "[wiring] refusal ($mode): marked as a refusal" either_has_ci "refus"
+	check "[wiring] refusal ($mode): recorded with the answer" sh -c \
 		"sqlite3 -line '$DB' 'SELECT * FROM messages ORDER BY id DESC LIMIT 1' | grep -qF \"\$1\"" \
 		sh "$REFUSAL"
 done
@@ -167,7 +161,7 @@ done
 # ---- tool calls ----------------------------------------------------------------------
 for mode in stream no-stream; do
 	if [ "$mode" = stream ]; then ask tool-calls "$PROMPT"; else ask tool-calls --no-stream "$PROMPT"; fi
-	check "[wiring] tool-calls ($mode): says the model asked for a tool call$TODO_TOOLS" \
+	check "[wiring] tool-calls ($mode): says the model asked for a tool call" \
 		either_has_ci "tool"
 	check "tool-calls ($mode): no answer text is made up from the arguments" \
 		sh -c "! printf '%s' \"\$1\" | grep -q 'San Francisco'" sh "$OUT"
