@@ -5,18 +5,6 @@
 start_server
 accept_terms
 
-PROMPT="Hi there"
-
-# ask SCENARIO ARGS...: one-shot against a scenario; sets RC, OUT, ERR.
-ask() {
-	_s=$1
-	shift
-	"$CONFAB" --base-url "$BASE/s/$_s/v1" "$@" >"$T/out" 2>"$T/err" </dev/null
-	RC=$?
-	OUT=$(cat "$T/out")
-	ERR=$(cat "$T/err")
-}
-
 err_lacks() { ! has "$ERR" "$1"; }
 # last_answer SQL_COLUMNS: columns of the newest answer.
 last_answer() { sql "SELECT $1 FROM messages WHERE role = 'assistant' ORDER BY id DESC LIMIT 1"; }

@@ -6,7 +6,6 @@
 start_server
 accept_terms
 
-PROMPT="Hi there"
 CONF="$XDG_CONFIG_HOME/confab/config"
 mkdir -p "$XDG_CONFIG_HOME/confab"
 # A name that never resolves (RFC 6761): only a proxy can reach it.

@@ -15,14 +15,6 @@ start_server
 # shellcheck disable=SC2119
 accept_terms
 
-FAKE="python3 $TOP_SRCDIR/tests/server/fakeapi.py"
-PROMPT="Hi there"
-
-# expected SCENARIO: the answer a correct client shows, with one final newline.
-expected() {
-	$FAKE --expect "$1" --prompt "$PROMPT" | python3 -c '
-import sys; t = sys.stdin.buffer.read().rstrip(b"\n"); sys.stdout.buffer.write(t + b"\n")'
-}
 
 # fake NAME: a name from fakeapi.py, printed.
 fake() {
@@ -30,15 +22,6 @@ fake() {
 sys.stdout.write(getattr(fakeapi, sys.argv[2]))' "$TOP_SRCDIR/tests/server" "$1"
 }
 
-# ask SCENARIO ARGS...: one-shot against a scenario; sets RC, OUT, ERR.
-ask() {
-	_s=$1
-	shift
-	"$CONFAB" --base-url "$BASE/s/$_s/v1" "$@" >"$T/out" 2>"$T/err" </dev/null
-	RC=$?
-	OUT=$(cat "$T/out")
-	ERR=$(cat "$T/err")
-}
 
 # raw METHOD PATH [BODY]: the exact bytes the fake server answers, Date blanked.
 raw() {
@@ -59,7 +42,6 @@ sys.stdout.buffer.write(re.sub(rb"\r\nDate: [^\r]*\r\n", b"\r\nDate: D\r\n", out
 		"$PORT" "$@"
 }
 
-same_bytes() { cmp -s "$1" "$2"; }
 last_message() { sql "SELECT $1 FROM messages ORDER BY id DESC LIMIT 1"; }
 # either_has TEXT: stdout or stderr has TEXT.
 either_has() { out_has "$1" || err_has "$1"; }

@@ -183,6 +183,29 @@ start_server() {
 	BASE="http://127.0.0.1:$PORT"
 }
 
+# ---- one-shot against a scenario ---------------------------------------------
+
+FAKE="python3 $TOP_SRCDIR/tests/server/fakeapi.py"
+PROMPT="Hi there"
+
+# expected SCENARIO [PROMPT]: the answer a correct client shows, with one final newline.
+expected() {
+	$FAKE --expect "$1" --prompt "${2:-$PROMPT}" | python3 -c '
+import sys; t = sys.stdin.buffer.read().rstrip(b"\n"); sys.stdout.buffer.write(t + b"\n")'
+}
+
+# ask SCENARIO ARGS...: one-shot against a scenario; sets RC, OUT, ERR.
+ask() {
+	_s=$1
+	shift
+	"$CONFAB" --base-url "$BASE/s/$_s/v1" "$@" >"$T/out" 2>"$T/err" </dev/null
+	RC=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+}
+
+same_bytes() { cmp -s "$1" "$2"; }
+
 # done_testing: print the plan. Failures are counted from the "not ok" lines.
 done_testing() {
 	echo "1..$_n"

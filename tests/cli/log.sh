@@ -8,16 +8,6 @@ ENVS="env XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_DATA_HOME=$XDG_DATA_HOME XDG_STAT
 start_server
 accept_terms
 
-# ask SCENARIO ARGS...: one-shot against a scenario of the fake server.
-ask() {
-	_s=$1
-	shift
-	"$CONFAB" --base-url "$BASE/s/$_s/v1" "$@" >"$T/out" 2>"$T/err" </dev/null
-	RC=$?
-	OUT=$(cat "$T/out")
-	ERR=$(cat "$T/err")
-}
-
 # json EXPR: the last run's stdout is JSON d for which the Python expression EXPR holds.
 json() {
 	python3 -c "import json,sys; d=json.load(open(sys.argv[1], encoding='utf-8')); sys.exit(0 if ($1) else 1)" "$T/out"

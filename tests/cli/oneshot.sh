@@ -5,24 +5,8 @@
 start_server
 accept_terms
 
-FAKE="python3 $TOP_SRCDIR/tests/server/fakeapi.py"
-PROMPT="Hi there"
 
-# expected SCENARIO [PROMPT]: the answer a correct client shows, with one final newline.
-expected() {
-	$FAKE --expect "$1" --prompt "${2:-$PROMPT}" | python3 -c '
-import sys; t = sys.stdin.buffer.read().rstrip(b"\n"); sys.stdout.buffer.write(t + b"\n")'
-}
 
-# ask SCENARIO ARGS...: one-shot against a scenario, stdout to $T/out.
-ask() {
-	_s=$1
-	shift
-	"$CONFAB" --base-url "$BASE/s/$_s/v1" "$@" >"$T/out" 2>"$T/err" </dev/null
-	RC=$?
-	OUT=$(cat "$T/out")
-	ERR=$(cat "$T/err")
-}
 
 # requests: how many requests the server has logged.
 requests() { [ -f "$T/requests.log" ] && wc -l <"$T/requests.log" || echo 0; }
@@ -33,7 +17,6 @@ last_request() {
 # last_message SQL_COLUMNS: columns of the newest message.
 last_message() { sql "SELECT $1 FROM messages ORDER BY id DESC LIMIT 1"; }
 
-same_bytes() { cmp -s "$1" "$2"; }
 
 # ---- answers that must arrive byte for byte --------------------------------
 for s in ok ctype-params reasoning ollama-reasoning ollama cjk-split keepalive \

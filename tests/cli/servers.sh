@@ -11,15 +11,6 @@ start_server
 # shellcheck disable=SC2119
 accept_terms
 
-# ask SCENARIO ARGS...: one-shot against a scenario; sets RC, OUT, ERR.
-ask() {
-	_s=$1
-	shift
-	"$CONFAB" --base-url "$BASE/s/$_s/v1" "$@" >"$T/out" 2>"$T/err" </dev/null
-	RC=$?
-	OUT=$(cat "$T/out")
-	ERR=$(cat "$T/err")
-}
 # requests SCENARIO: chat requests the server saw for it.
 requests() { grep -c "/s/$1/v1/chat/completions" "$T/requests.log"; }
 # last_body EXPR: a Python expression on b, the JSON body of the last chat request.

@@ -14,28 +14,11 @@ start_server
 # shellcheck disable=SC2119
 accept_terms
 
-FAKE="python3 $TOP_SRCDIR/tests/server/fakeapi.py"
-PROMPT="Hi there"
 REASONING=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import fakeapi
 print(fakeapi.REASONING)' "$TOP_SRCDIR/tests/server")
 
-# expected SCENARIO [PROMPT]: the answer a correct client shows, with one final newline.
-expected() {
-	$FAKE --expect "$1" --prompt "${2:-$PROMPT}" | python3 -c '
-import sys; t = sys.stdin.buffer.read().rstrip(b"\n"); sys.stdout.buffer.write(t + b"\n")'
-}
 
-# ask SCENARIO ARGS...: one-shot against a scenario; sets RC, OUT, ERR.
-ask() {
-	_s=$1
-	shift
-	"$CONFAB" --base-url "$BASE/s/$_s/v1" "$@" >"$T/out" 2>"$T/err" </dev/null
-	RC=$?
-	OUT=$(cat "$T/out")
-	ERR=$(cat "$T/err")
-}
 
-same_bytes() { cmp -s "$1" "$2"; }
 
 # sent EXPR: a Python expression on m, the messages of the last chat request
 # (reasoning is REASONING); on failure the messages are shown.
