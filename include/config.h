@@ -37,6 +37,8 @@ enum config_key {
 	CONFIG_DISCLAIMERS_FILE,
 	CONFIG_CONTEXT_TOKENS,	/* the model's context window; unset: a default per model */
 	CONFIG_INCLUDE_USAGE,	/* ask for the usage chunk (stream_options) */
+	CONFIG_MAX_ANSWER_BYTES,	/* an answer (and its reasoning) ends here, incomplete */
+	CONFIG_MAX_TIME,	/* one-shot mode: seconds a whole exchange may take; 0: no limit */
 	CONFIG_NKEYS
 };
 
@@ -88,6 +90,9 @@ char *config_url(const char *base, const char *path);
  * an IPv6 address in its brackets ("[::1]"). False when there is none.
  */
 bool config_url_host(const char *url, char *buf, size_t len);
+
+/* The URL without the user name and password it may hold, to show or store (allocated). */
+char *config_url_public(const char *url);
 
 /* Host and port of a URL as given, for people ("127.0.0.1:11434"): no user info. */
 bool config_url_place(const char *url, char *buf, size_t len);

@@ -41,6 +41,7 @@ struct exchange_params {
 	const struct api_message *history;	/* earlier turns, oldest first (borrowed) */
 	size_t nhistory;
 	bool stream;				/* false: --no-stream */
+	long max_time_s;			/* the whole exchange at most; 0: no limit */
 };
 
 struct exchange_result {

@@ -146,6 +146,9 @@ void session_withdraw(struct session *s);
 /* The answer to view->withdraw: yes withdraws (session_withdraw); no keeps consent, said. */
 void session_withdraw_answer(struct session *s, bool yes);
 
+/* Each exchange from now on takes at most seconds in all (0: no limit): one-shot mode's max_time. */
+void session_limit_time(struct session *s, long seconds);
+
 /* The stored conversation (0: none yet, or --no-log). */
 int64_t session_conversation(const struct session *s);
 

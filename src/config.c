@@ -48,6 +48,8 @@ static const struct config_entry {
 	[CONFIG_DISCLAIMERS_FILE] = { "disclaimers_file", T_STRING, NULL, 1 },
 	[CONFIG_CONTEXT_TOKENS] = { "context_tokens", T_COUNT, NULL, 1 },
 	[CONFIG_INCLUDE_USAGE] = { "include_usage", T_BOOL, "yes", 1 },
+	[CONFIG_MAX_ANSWER_BYTES] = { "max_answer_bytes", T_COUNT, "33554432", 1 },
+	[CONFIG_MAX_TIME] = { "max_time", T_COUNT, "600", 1 },
 };
 
 /* One "key = value" line of the config file. */
@@ -528,6 +530,18 @@ config_release(struct config *cfg)
 	free(cfg->db_path);
 	free(cfg->pkgdatadir);
 	memset(cfg, 0, sizeof *cfg);
+}
+
+char *
+config_url_public(const char *url)
+{
+	const char *s = strstr(url, "://"), *auth = s != NULL ? s + 3 : url, *at = NULL, *p;
+	size_t n = strcspn(auth, "/?#");
+
+	for (p = auth; p < auth + n; p++)
+		if (*p == '@')
+			at = p;
+	return xasprintf("%.*s%s", (int)(auth - url), url, at != NULL ? at + 1 : auth);
 }
 
 bool

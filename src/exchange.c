@@ -32,6 +32,7 @@ struct exchange {
 	struct store *st;		/* NULL when not logging */
 	const char *model;		/* asked for */
 	const char *base_url;
+	char *shown_url;		/* base_url without credentials, for messages and the store */
 	int timer;
 	int64_t t0;
 	bool dirty;			/* arrived since the last save */
@@ -48,6 +49,8 @@ struct exchange {
 	struct buf split_content;	/* what the splitter gave, per delta */
 	struct buf split_reasoning;
 	char *malformed;		/* why the stream could not be read */
+	size_t max_answer;		/* max_answer_bytes */
+	bool too_long;			/* the answer reached max_answer */
 	char *prompt;			/* a copy, for the notices at the end */
 	const struct disclaimer_rules *rules;	/* the app's */
 	char *disclaimers;		/* the notices as JSON, for the store */
@@ -104,8 +107,12 @@ exchange_text(struct exchange *x, struct buf *b, const char *s, size_t len, bool
 	void (*fn)(const char *, size_t, void *) = reasoning ? x->cb.on_reasoning :
 	    x->cb.on_content;
 
-	if (len == 0)
+	if (len == 0 || x->too_long)
 		return;
+	if (x->res.content.len + x->res.reasoning.len + len > x->max_answer) {
+		x->too_long = true;	/* the stream stops at the next event */
+		return;
+	}
 	buf_add(b, s, len);
 	if (fn != NULL)
 		fn(s, len, x->cb.arg);
@@ -124,27 +131,35 @@ exchange_split(struct exchange *x)
  * message): bounded, with controls and invisible characters as '?'. Takes s.
  */
 static char *
-exchange_clean(char *s, size_t max)
+exchange_clean(const struct exchange *x, char *s, size_t max)
 {
-	char *clean, *p;
+	const char *key = x->p.access->key;
+	char *clean, *p, *hit;
+	struct buf b;
 
 	if (s == NULL)
 		return NULL;
 	for (p = s; *p != '\0'; p++)	/* a message on one line */
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
-	clean = api_excerpt_n(s, strlen(s), max);
+	buf_init(&b, 0);
+	for (p = s; key != NULL && *key != '\0' && (hit = strstr(p, key)) != NULL;
+	    p = hit + strlen(key))	/* a server that echoes the key never gets it shown */
+		buf_addf(&b, "%.*s[the API key]", (int)(hit - p), p);
+	buf_adds(&b, p);
+	clean = api_excerpt_n(b.data, b.len, max);
+	buf_release(&b);
 	free(s);
 	return clean;
 }
 
 /* An error from the server, made fit to show and to store. */
 static void
-exchange_error_clean(struct api_error *e)
+exchange_error_clean(const struct exchange *x, struct api_error *e)
 {
-	e->message = exchange_clean(e->message, EXCHANGE_EXCERPT_MAX);
-	e->code = exchange_clean(e->code, EXCHANGE_NAME_MAX);
-	e->type = exchange_clean(e->type, EXCHANGE_NAME_MAX);
+	e->message = exchange_clean(x, e->message, EXCHANGE_EXCERPT_MAX);
+	e->code = exchange_clean(x, e->code, EXCHANGE_NAME_MAX);
+	e->type = exchange_clean(x, e->type, EXCHANGE_NAME_MAX);
 }
 
 /* Take one delta: keep it and pass the text on. */
@@ -155,17 +170,17 @@ exchange_delta(struct exchange *x, struct api_delta *d)
 
 	if (d->model != NULL && (r->model == NULL || strcmp(r->model, x->model) == 0)) {
 		free(r->model);
-		r->model = exchange_clean(xstrdup(d->model), EXCHANGE_NAME_MAX);
+		r->model = exchange_clean(x, xstrdup(d->model), EXCHANGE_NAME_MAX);
 	}
 	if (d->id != NULL && r->id == NULL)
-		r->id = exchange_clean(xstrdup(d->id), EXCHANGE_NAME_MAX);
+		r->id = exchange_clean(x, xstrdup(d->id), EXCHANGE_NAME_MAX);
 	if (d->has_usage) {
 		r->usage = d->usage;
 		r->has_usage = true;
 	}
 	if (d->finish_reason != NULL) {
 		free(r->finish_reason);
-		r->finish_reason = exchange_clean(xstrdup(d->finish_reason), EXCHANGE_NAME_MAX);
+		r->finish_reason = exchange_clean(x, xstrdup(d->finish_reason), EXCHANGE_NAME_MAX);
 	}
 	if (d->reasoning != NULL)
 		exchange_text(x, &r->reasoning, d->reasoning, strlen(d->reasoning), true);
@@ -182,7 +197,7 @@ exchange_delta(struct exchange *x, struct api_delta *d)
 	if (d->has_error && !x->has_error) {
 		x->error = d->error;
 		memset(&d->error, 0, sizeof d->error);
-		exchange_error_clean(&x->error);
+		exchange_error_clean(x, &x->error);
 		x->has_error = true;
 	}
 	x->dirty = true;
@@ -209,7 +224,7 @@ exchange_event(const struct sse_event *ev, void *arg)
 	api_carry_join(&x->carry, &d);
 	exchange_delta(x, &d);
 	api_delta_release(&d);
-	return x->has_error ? 1 : 0;
+	return x->has_error || x->too_long ? 1 : 0;
 }
 
 /*
@@ -390,7 +405,7 @@ exchange_redirect(struct exchange *x, const struct http_result *h)
 	char *clean = to != NULL ? api_excerpt_n(to, strlen(to), 200) : NULL;
 	char *msg = xasprintf("HTTP %ld from %s: the server redirects to %s%s%s; confab does not "
 	    "follow redirects, so set --base-url (or base_url) to the address it names%s",
-	    h->status, x->base_url, clean != NULL ? "'" : "", clean != NULL ? clean :
+	    h->status, x->shown_url, clean != NULL ? "'" : "", clean != NULL ? clean :
 	    "an address it does not name", clean != NULL ? "'" : "", https ?
 	    " (it moved to https://: the server only speaks TLS)" : "");
 
@@ -402,12 +417,14 @@ exchange_redirect(struct exchange *x, const struct http_result *h)
 static char *
 exchange_unknown_error(struct exchange *x, const struct http_result *h)
 {
-	char *body = api_excerpt_n(h->body.data, h->body.len, EXCHANGE_EXCERPT_MAX);
+	char *body = exchange_clean(x, xstrndup(h->body.data,
+	    h->body.len < 4 * EXCHANGE_EXCERPT_MAX ? h->body.len : 4 * EXCHANGE_EXCERPT_MAX),
+	    EXCHANGE_EXCERPT_MAX);
 	char *ctype = h->content_type != NULL ? api_excerpt_n(h->content_type,
 	    strlen(h->content_type), EXCHANGE_NAME_MAX) : xstrdup("no content type");
 	const char *hint = memmem(h->body.data, h->body.len, "stream_options", 14) != NULL ?
 	    "; the server refuses stream_options: set include_usage = no for it" : "";
-	char *msg = xasprintf("HTTP %ld from %s (%s)%s%s%s%s%s", h->status, x->base_url, ctype,
+	char *msg = xasprintf("HTTP %ld from %s (%s)%s%s%s%s%s", h->status, x->shown_url, ctype,
 	    h->body.len > 0 ? ": '" : ", with no body", body, h->body.len > 0 ? "'" : "", hint,
 	    h->attempts > 1 ? "; retries did not help" : "");
 
@@ -428,7 +445,7 @@ exchange_status_error(struct exchange *x, const struct http_result *h)
 	char code[64], *hint;
 
 	if (parsed)
-		exchange_error_clean(&e);
+		exchange_error_clean(x, &e);
 	msg = parsed ? e.message : "no error message";
 	exchange_code(code, sizeof code, parsed ? &e : NULL, h->status);
 	r->exit = exchange_error_exit(c);
@@ -453,7 +470,7 @@ exchange_status_error(struct exchange *x, const struct http_result *h)
 		r->message = exchange_unknown_error(x, h);
 	else if (h->status == 404)
 		r->message = xasprintf("HTTP 404%s from %s: %s; check --model ('%s') and "
-		    "--base-url", code, x->base_url, msg, x->model);
+		    "--base-url", code, x->shown_url, msg, x->model);
 	else
 		r->message = xasprintf("the provider failed (HTTP %ld%s): %s%s", h->status, code, msg,
 		    h->attempts > 1 ? "; retries did not help" : "");
@@ -580,6 +597,17 @@ exchange_classify(struct exchange *x, const struct http_result *h)
 		r->status = "error";
 	} else if (x->has_error && h->outcome != HTTP_STATUS) {
 		exchange_stream_error(x, h);
+	} else if (x->too_long) {
+		r->message = xasprintf("the answer was cut off at %zu bytes (max_answer_bytes); "
+		    "set max_answer_bytes higher to take longer answers", x->max_answer);
+		r->exit = EXIT_NETWORK;
+		r->status = "incomplete";
+	} else if (h->outcome == HTTP_NETWORK && x->p.max_time_s > 0 &&
+	    clock_ms() - x->t0 >= (int64_t)x->p.max_time_s * 1000 - 100) {
+		r->message = xasprintf("the exchange took longer than %ld s (max_time); the "
+		    "answer is incomplete; set max_time higher (0: no limit)", x->p.max_time_s);
+		r->exit = EXIT_NETWORK;
+		r->status = h->streamed ? "incomplete" : "error";
 	} else if (h->outcome == HTTP_CANCELLED) {
 		r->message = xstrdup("interrupted");
 		r->exit = EXIT_INTERRUPTED;
@@ -589,7 +617,7 @@ exchange_classify(struct exchange *x, const struct http_result *h)
 		r->status = "error";
 	} else if (h->outcome != HTTP_OK) {
 		r->message = xasprintf("%s %s: %s%s", h->streamed ? "the answer from" :
-		    "cannot reach", x->base_url, h->error, !h->streamed && h->attempts > 1 ?
+		    "cannot reach", x->shown_url, h->error, !h->streamed && h->attempts > 1 ?
 		    " (after retries)" : "");
 		r->exit = EXIT_NETWORK;
 		r->status = h->streamed ? "incomplete" : "error";
@@ -668,7 +696,7 @@ exchange_record_prompt(struct exchange *x, char **cause)
 			for (tlen = 80; tlen > 0 && (prompt[tlen] & 0xc0) == 0x80; tlen--)
 				;
 		title = xstrndup(prompt, tlen);
-		r->conversation = store_conversation_new(x->st, title, x->model, x->base_url, cause);
+		r->conversation = store_conversation_new(x->st, title, x->model, x->shown_url, cause);
 		free(title);
 		if (r->conversation < 0)
 			return -1;
@@ -748,6 +776,7 @@ exchange_send(struct exchange *x)
 	hr.connect_timeout_s = strtol(config_get(cfg, CONFIG_CONNECT_TIMEOUT), NULL, 10);
 	hr.stall_timeout_s = strtol(config_get(cfg, CONFIG_TIMEOUT), NULL, 10);
 	hr.max_retries = EXCHANGE_RETRIES;
+	hr.total_timeout_s = x->p.max_time_s;
 	hr.max_body = EXCHANGE_BODY_MAX;
 	hr.on_headers = exchange_on_headers;
 	hr.on_data = exchange_on_data;
@@ -787,6 +816,10 @@ exchange_start(struct loop *loop, const struct exchange_params *p, const struct 
 	x->timer = -1;
 	x->model = config_get(cfg, CONFIG_MODEL);
 	x->base_url = config_get(cfg, CONFIG_BASE_URL);
+	x->shown_url = config_url_public(x->base_url);
+	x->max_answer = (size_t)strtoull(config_get(cfg, CONFIG_MAX_ANSWER_BYTES), NULL, 10);
+	if (x->max_answer == 0 || x->max_answer > EXCHANGE_ANSWER_MAX)
+		x->max_answer = EXCHANGE_ANSWER_MAX;
 	buf_init(&x->res.content, EXCHANGE_ANSWER_MAX);
 	buf_init(&x->res.reasoning, EXCHANGE_ANSWER_MAX);
 	buf_init(&x->whole, EXCHANGE_BODY_MAX);
@@ -853,6 +886,7 @@ exchange_free(struct exchange *x)
 	api_error_release(&x->error);
 	free(x->malformed);
 	free(x->prompt);
+	free(x->shown_url);
 	free(x->disclaimers);
 	buf_release(&r->content);
 	buf_release(&r->reasoning);

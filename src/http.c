@@ -310,15 +310,12 @@ http_env_proxy(const char *url, const char **name)
 static char *
 http_proxy_label(const char *proxy, const char *origin, bool setting)
 {
-	const char *s = strstr(proxy, "://"), *auth = s != NULL ? s + 3 : proxy, *at = NULL, *p;
-	size_t n = strcspn(auth, "/?#");
+	char *shown = config_url_public(proxy);
+	char *label = xasprintf("the proxy '%s' %s%s%s", shown,
+	    setting ? "of the proxy setting (" : "from ", origin, setting ? ")" : "");
 
-	for (p = auth; p < auth + n; p++)
-		if (*p == '@')
-			at = p;
-	return xasprintf("the proxy '%.*s%s' %s%s%s", (int)(auth - proxy), proxy,
-	    at != NULL ? at + 1 : auth, setting ? "of the proxy setting (" : "from ", origin,
-	    setting ? ")" : "");
+	free(shown);
+	return label;
 }
 
 /*

@@ -815,13 +815,13 @@ static bool
 line_token(const char *s)
 {
 	static const char *const prefixes[] = {
-		"sk-", "ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "xoxb-", "xoxp-", "AKIA",
-		"AIza", "hf_",
+		"sk-", "sk_live_", "sk_test_", "rk_live_", "ghp_", "gho_", "ghs_", "ghu_",
+		"github_pat_", "xoxb-", "xoxp-", "AKIA", "AIza", "hf_", "glpat-",
 	};
 	size_t i, n;
 
 	for (i = 0; i < nitems(prefixes); i++) {
-		if (strncmp(s, prefixes[i], strlen(prefixes[i])) != 0)
+		if (!text_has_prefix_ci(s, prefixes[i]))
 			continue;
 		for (n = 0; isalnum((unsigned char)s[n]) || s[n] == '-' || s[n] == '_'; n++)
 			;
@@ -837,7 +837,8 @@ line_secret(const char *s)
 {
 	static const char *const words[] = {
 		"api_key", "api-key", "apikey", "password", "passwd", "bearer ", "authorization:",
-		"secret_key", "access_token", "private key",
+		"secret_key", "access_token", "private key", "token=", "token:", "secret=",
+		"secret:",
 	};
 	size_t i, w;
 
@@ -1303,6 +1304,7 @@ line_run(struct app *app)
 	line_current = &l;
 	line_readline_init(&l);
 
+	rl_prep_terminal(1);	/* keys typed during the greeting wait for readline, unechoed */
 	l.in_handler = true;	/* no prompt yet: messages print straight away */
 	line_greet(&l);
 	l.in_handler = false;

@@ -17,6 +17,7 @@
 #include "tty.h"
 
 #define ONESHOT_STDIN_MAX ((size_t)1 << 20)	/* documented in confab(1) */
+#define ONESHOT_PROMPT_MAX (2 * ONESHOT_STDIN_MAX)	/* arguments and stdin together */
 #define EXIT_BROKEN_PIPE (128 + SIGPIPE)	/* the reader of stdout went away */
 
 struct oneshot {
@@ -50,7 +51,12 @@ oneshot_prompt(int argc, char **argv, struct buf *prompt)
 	int i;
 
 	for (i = 0; i < argc; i++)
-		buf_addf(prompt, "%s%s", i > 0 ? " " : "", argv[i]);
+		if (buf_addf(prompt, "%s%s", i > 0 ? " " : "", argv[i]) != 0) {
+			app_error("the prompt given as arguments is longer than %zu bytes; nothing "
+			    "was sent (give a long text on standard input: confab \"question\" < "
+			    "FILE)", prompt->max);
+			return EXIT_USAGE;
+		}
 	if (!isatty(STDIN_FILENO)) {
 		buf_init(&in, ONESHOT_STDIN_MAX);
 		if (buf_read_file(&in, "/dev/stdin", &cause) != 0) {
@@ -60,9 +66,13 @@ oneshot_prompt(int argc, char **argv, struct buf *prompt)
 			buf_release(&in);
 			return EXIT_USAGE;
 		}
-		if (in.len > 0 && prompt->len > 0)
-			buf_adds(prompt, "\n\n");
-		buf_add(prompt, in.data, in.len);
+		if ((in.len > 0 && prompt->len > 0 && buf_adds(prompt, "\n\n") != 0) ||
+		    buf_add(prompt, in.data, in.len) != 0) {
+			app_error("the prompt (arguments and standard input) is longer than %zu "
+			    "bytes; nothing was sent", prompt->max);
+			buf_release(&in);
+			return EXIT_USAGE;
+		}
 		buf_release(&in);
 	}
 	if (strspn(prompt->data, " \t\r\n") == prompt->len) {
@@ -81,6 +91,7 @@ oneshot_prompt(int argc, char **argv, struct buf *prompt)
 		    "%zu invalid sequences were replaced with U+FFFD", bad,
 		    text_utf8_repair(prompt->data, prompt->len, &fixed));
 		buf_reset(prompt);
+		prompt->max = 0;	/* U+FFFD is longer than the byte it replaces */
 		buf_add(prompt, fixed.data, fixed.len);
 		buf_release(&fixed);
 	}
@@ -380,6 +391,7 @@ oneshot_ask(struct oneshot *o, const char *prompt)
 	v.arg = o;
 	o->loop = loop_new();
 	o->session = session_new(o->app, o->loop, &v);
+	session_limit_time(o->session, strtol(config_get(&o->app->cfg, CONFIG_MAX_TIME), NULL, 10));
 	loop_on_signal(o->loop, oneshot_on_signal, o);
 	loop_set_idle(o->loop, oneshot_idle, o);
 	if ((r = session_resume(o->session, &cause)) != 0) {
@@ -417,7 +429,7 @@ oneshot_run(struct app *app, int argc, char **argv)
 	char *cause = NULL;
 	int r;
 
-	buf_init(&prompt, ONESHOT_STDIN_MAX + 65536);
+	buf_init(&prompt, ONESHOT_PROMPT_MAX);
 	buf_init(&o.scratch, 0);
 	if ((r = oneshot_prompt(argc, argv, &prompt)) != 0)
 		goto out;

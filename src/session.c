@@ -61,6 +61,7 @@ struct session {
 	size_t omitted;		/* pairs left out of the last request */
 	size_t omitted_said;
 	struct session_rating rate;
+	long max_time_s;	/* each exchange at most (one-shot mode); 0: no limit */
 };
 
 static void session_turns_clear(struct session *s);
@@ -525,7 +526,7 @@ session_send(struct session *s, const char *prompt)
 {
 	struct exchange_params p = { .app = s->app, .access = &s->access,
 		.log = !s->app->no_log, .conversation = s->conversation, .prompt = prompt,
-		.stream = !s->app->no_stream };
+		.stream = !s->app->no_stream, .max_time_s = s->max_time_s };
 	struct exchange_cb cb = { session_on_content, session_on_reasoning, NULL,
 		session_on_retry, session_on_done, s };
 	struct api_message *hist;
@@ -937,6 +938,12 @@ session_free(struct session *s)
 	free(s->asked);
 	free(s->pending);
 	free(s);
+}
+
+void
+session_limit_time(struct session *s, long seconds)
+{
+	s->max_time_s = seconds;
 }
 
 int64_t
