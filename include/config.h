@@ -32,6 +32,7 @@ enum config_key {
 	CONFIG_DISCLAIMERS_FILE,
 	CONFIG_CONTEXT_TOKENS,	/* the model's context window; unset: a default per model */
 	CONFIG_INCLUDE_USAGE,	/* ask for the usage chunk (stream_options) */
+	CONFIG_TERMS,		/* "none": no provider's Terms govern the endpoint */
 	CONFIG_NKEYS
 };
 

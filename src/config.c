@@ -18,7 +18,7 @@ extern char **environ;
 #define DEFAULT_BASE_URL "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
 #define KEY_MAX_BYTES 4096
 
-enum config_type { T_STRING, T_URL, T_NUMBER, T_COUNT, T_BOOL };
+enum config_type { T_STRING, T_URL, T_NUMBER, T_COUNT, T_BOOL, T_TERMS };
 
 static const struct config_entry {
 	const char *name;
@@ -44,6 +44,7 @@ static const struct config_entry {
 	[CONFIG_DISCLAIMERS_FILE] = { "disclaimers_file", T_STRING, NULL, 1 },
 	[CONFIG_CONTEXT_TOKENS] = { "context_tokens", T_COUNT, NULL, 1 },
 	[CONFIG_INCLUDE_USAGE] = { "include_usage", T_BOOL, "yes", 1 },
+	[CONFIG_TERMS] = { "terms", T_TERMS, NULL, 1 },
 };
 
 /* One "key = value" line of the config file. */
@@ -138,6 +139,12 @@ config_check_value(enum config_key key, const char *value)
 		    strcmp(value, "1") == 0 || strcmp(value, "0") == 0)
 			return NULL;
 		return xasprintf("'%s' is not yes or no", value);
+	case T_TERMS:
+		if (strcmp(value, "none") == 0)
+			return NULL;
+		return xasprintf("'%s' is not a Terms setting: the only value is none (no "
+		    "provider's Terms apply); name other Terms with terms_file or terms_url",
+		    value);
 	}
 	return NULL;
 }
