@@ -151,6 +151,21 @@ run terms history --json
 check "history --json has the endpoint" \
 	pyjson '[e["endpoint"] for e in o if e["kind"] == "no-terms"][0] == a[0]' "$LOCAL"
 
+# ---- the question in the full-screen UI: the yes/no field ------------------------------
+LOCAL2="http://localhost:$PORT/s/echo-json/v1"
+tmux_start u1 "$ENVS $CONFAB -p mine"
+wait_for u1 "/help lists the commands" >/dev/null && ok "the UI opens the chat under terms = none" ||
+	not_ok "the UI opens the chat under terms = none"
+tmux_keys u1 "/endpoint $LOCAL2" Enter
+wait_for u1 "Type yes or no and Enter" >/dev/null && ok "the UI asks after /endpoint" ||
+	not_ok "the UI asks after /endpoint"
+tmux_keys u1 "yes" Enter
+wait_for u1 "recorded: this server is used without" >/dev/null && ok "the UI records a yes" ||
+	not_ok "the UI records a yes"
+tmux_keys u1 C-d
+check "the UI's answer names its endpoint and how it was given" \
+	[ "$(sql "SELECT detail || ' ' || method FROM consent_events WHERE kind = 'no-terms' AND endpoint = '$LOCAL2'")" = "yes typed 'yes' (full-screen)" ]
+
 # ---- the chain head outside the database ------------------------------------------------
 accept_terms
 run terms verify
