@@ -153,14 +153,27 @@ cmd_terms_endpoint_json(const struct review *rv, const struct consent_endpoint *
 	return o;
 }
 
+static int
+cmd_terms_last_id(const struct consent_event *ev, void *arg)
+{
+	*(int64_t *)arg = ev->id;
+	return 1;
+}
+
 /* The ledger's head in the database and in the head file. */
 static cJSON *
 cmd_terms_head_json(struct store *st)
 {
 	cJSON *o = cJSON_CreateObject();
 	char *cause = NULL, *h = store_ledger_head(st, &cause), *fh = NULL, *path;
-	int64_t fid = 0;
+	int64_t fid = 0, id = 0;
 
+	free(cause);
+	cause = NULL;
+	if (store_ledger_each(st, NULL, 1, cmd_terms_last_id, &id, &cause) == 0 && id > 0)
+		cJSON_AddNumberToObject(o, "event", (double)id);
+	else
+		cJSON_AddNullToObject(o, "event");
 	cJSON_AddStringToObject(o, "hash", h != NULL ? h : "");
 	path = consent_head_path(st);
 	cJSON_AddStringToObject(o, "file", path);

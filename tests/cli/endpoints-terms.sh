@@ -172,7 +172,7 @@ run terms verify
 expect_rc 0 "verify an intact ledger with its head file"
 check "the head file is private" [ "$(stat -c %a "$HEADFILE")" = 600 ]
 run terms status --json
-HEAD=$(printf '%s' "$OUT" | python3 -c 'import json,sys; h=json.load(sys.stdin)["head"]; assert h["hash"] == h["file_hash"]; print(h["hash"])')
+HEAD=$(printf '%s' "$OUT" | python3 -c 'import json,sys; h=json.load(sys.stdin)["head"]; assert h["hash"] == h["file_hash"] and h["event"] == h["file_event"]; print(h["hash"])')
 check "status --json prints the head, the same in the file" [ -n "$HEAD" ]
 FIRST=$(sql "SELECT hash FROM consent_events ORDER BY id LIMIT 1")
 run terms verify --head "$HEAD"
