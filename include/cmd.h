@@ -32,6 +32,10 @@ struct app {
 	const char *reason;	/* --reason (feedback) */
 	const char *comment;	/* --comment (feedback) */
 	const char *conversation;	/* --conversation ID */
+	bool no_terms;		/* --no-terms: 'terms accept' answers the loopback question yes */
+	const char *head;	/* --head HEX: 'terms verify' checks against it */
+	/* set by app_gate(): it refused an endpoint on this machine whose question is open */
+	bool gate_askable;
 };
 
 /* Endpoint access that passed the consent gate: the key and where it came from. */
@@ -60,15 +64,25 @@ const struct disclaimer_rules *app_disclaimers(struct app *app, char **cause);
 void app_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * The consent gate, read afresh: the store opens, the daily terms_url check
- * runs when due, the current Terms load and are accepted. Every request that
+ * The consent gate, read afresh, for the endpoint the request goes to
+ * (base_url now; consent_endpoint_get()): the store opens; an endpoint that
+ * no provider's Terms govern (terms = none, or a loopback server the user
+ * answered yes for) passes; otherwise the daily terms_url check runs when
+ * due, and the current Terms load and must be accepted. Every request that
  * carries a prompt passes it immediately before it is sent (exchange_start),
  * and so does every feedback delivery. Returns 0, or EXIT_CONSENT (not
- * accepted: never, changed, withdrawn, declined) or EXIT_USAGE (the store or
- * the Terms cannot be read) with *cause saying why and what fixes it. It
- * fails closed.
+ * accepted: never, changed, withdrawn, declined; app->gate_askable then says
+ * whether the loopback question is open, and *cause says how to answer it) or
+ * EXIT_USAGE (the store or the Terms cannot be read) with *cause saying why
+ * and what fixes it. It fails closed.
  */
 int app_gate(struct app *app, char **cause);
+
+/*
+ * Record the answer to the loopback question (consent_no_terms_question) for
+ * the endpoint in effect; method says how it was given. 0, or -1 with *cause.
+ */
+int app_no_terms_answer(struct app *app, bool yes, const char *method, char **cause);
 
 /*
  * Resolve the endpoint's key and build its Authorization header (the one

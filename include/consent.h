@@ -11,6 +11,7 @@
 #ifndef CONFAB_CONSENT_H
 #define CONFAB_CONSENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -28,7 +29,8 @@ enum consent_state {
 /* One ledger event. Strings are owned by the event (consent_event_release). */
 struct consent_event {
 	int64_t id;
-	char *kind;		/* "view", "age", "accept", "decline", "withdraw" */
+	char *kind;		/* "view", "age", "accept", "decline", "withdraw", "no-terms",
+				   "feedback-notice" */
 	char *terms_sha256;
 	char *terms_date;	/* the "Last updated" label of that text */
 	char *method;		/* how: "typed-line", "flag", "command", ... */
@@ -43,6 +45,7 @@ struct consent_event {
 	char *detail;		/* free text, may be NULL */
 	char *prev_hash;
 	char *hash;
+	char *endpoint;		/* the base URL it applies to; NULL in events before schema 4 */
 };
 
 void consent_event_release(struct consent_event *ev);
@@ -88,9 +91,10 @@ int consent_gate(struct store *st, const struct terms *current, char **cause);
 
 /*
  * Append an event for Terms t. Fills id, at, os_user, client_version,
- * terms_sha256, terms_date, total_bytes, prev_hash and hash; stores the full
- * text of t if the store does not have it. Safe against other processes
- * appending at the same time.
+ * terms_sha256, terms_date, total_bytes, prev_hash and hash, and the
+ * endpoint when the event names none (store_ledger_set_endpoint()); stores
+ * the full text of t if the store does not have it; writes the head file.
+ * Safe against other processes appending at the same time.
  */
 int consent_record(struct store *st, const struct terms *t, struct consent_event *ev, char **cause);
 
@@ -112,6 +116,84 @@ int consent_verify(struct store *st, int64_t *count, int64_t *bad_id, char **cau
 
 /* The event's hash as consent_record computes it (hex, allocated). */
 char *consent_event_hash(const struct consent_event *ev);
+
+/* ---- the head outside the database ------------------------------------------------ */
+
+/*
+ * After each event, consent_record() writes the chain head (the event's id
+ * and hash) to a 0600 file beside the store, "ledger-head" (one line:
+ * "confab-ledger-head ID HASH"), replaced atomically while the event's
+ * transaction holds the write lock; so events cut from the end of the
+ * ledger can be seen.
+ */
+#define CONSENT_HEAD_FILE "ledger-head"
+
+/* The head file's path (allocated). */
+char *consent_head_path(struct store *st);
+
+/* Read the head file: 1 with *id and *hash (allocated), 0 when missing, -1 with *cause. */
+int consent_head_read(struct store *st, int64_t *id, char **hash, char **cause);
+
+/*
+ * Check that the ledger reaches its head: want (a hash or a prefix of 12 hex
+ * digits or more, kept elsewhere by the user) when not NULL, else the head
+ * file. Returns 0, with *note (allocated) when there is something to say: the
+ * head file is missing, or older than the ledger; the event want names and
+ * how many followed. -1 with *cause when the ledger ends before the head
+ * (events cut from the end), lacks it, or does not match it.
+ */
+int consent_verify_head(struct store *st, const char *want, char **note, char **cause);
+
+/* ---- what governs an endpoint ------------------------------------------------------ */
+
+/*
+ * Terms belong to a provider. The endpoint a request goes to (base_url at
+ * that moment) is governed by:
+ * - no Terms, when the setting terms is "none" (flag, environment, the top
+ *   level or the profile of the config file): explicit, never inferred;
+ * - the Terms named by terms_file or terms_url, when set;
+ * - else, on loopback, no Terms when the user answered the question
+ *   consent_no_terms_question with yes (a "no-terms" event for that endpoint,
+ *   detail "yes"); the question is open until answered;
+ * - else the bundled Qwen Chat Terms (the DashScope hosts, and by default).
+ */
+enum consent_rule {
+	CONSENT_RULE_TERMS,	/* a Terms document: only its acceptance lets requests out */
+	CONSENT_RULE_NONE,	/* terms = none */
+	CONSENT_RULE_ANSWERED,	/* a loopback server the user said needs no Terms */
+};
+
+struct consent_endpoint {
+	char *url;			/* the endpoint as the ledger names it */
+	enum consent_rule rule;
+	bool askable;			/* loopback, no Terms setting, the question not answered */
+	struct consent_event answer;	/* the newest "no-terms" event for url (kind NULL: none) */
+};
+
+/* "This server runs on this machine; no provider's Terms apply. Use it without Terms?" */
+extern const char consent_no_terms_question[];
+
+/* A base URL as the ledger names it: without trailing slashes (allocated). */
+char *consent_endpoint_url(const char *base_url);
+
+/*
+ * What governs url (NULL: the configured base_url) under cfg's settings
+ * (terms = none applies to the configured base_url only). 0, or -1 with
+ * *cause when the ledger cannot be read. Release ep either way.
+ */
+int consent_endpoint_get(const struct config *cfg, struct store *st, const char *url,
+    struct consent_endpoint *ep, char **cause);
+void consent_endpoint_release(struct consent_endpoint *ep);
+
+/* "terms", "none", "no-terms". */
+const char *consent_rule_name(enum consent_rule r);
+
+/*
+ * Record the answer to the loopback question for url: a "no-terms" event
+ * with detail "yes" or "no", naming the Terms t that govern url otherwise.
+ */
+int consent_no_terms_record(struct store *st, const struct terms *t, const char *url, bool yes,
+    const char *method, char **cause);
 
 /* ---- fetching the Terms from terms_url ----------------------------------------- */
 

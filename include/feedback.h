@@ -40,7 +40,9 @@ enum feedback_notice {
 
 /*
  * The explanation shown once before the first rating, in plain words, with
- * where ratings go under the current configuration. Paragraphs separated by
+ * where ratings go under the current configuration first: without
+ * feedback_url, that nothing leaves the machine, and section IV as what would
+ * apply if a rating reached the provider. Paragraphs separated by
  * blank lines, list items starting "- ", lines not wrapped. Caller frees.
  */
 char *feedback_notice_text(struct app *app);

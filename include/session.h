@@ -63,6 +63,12 @@ struct session_view {
 	void (*why)(void *arg, int64_t message_id);
 	/* An answer's rating changed (1, -1, 0). Optional. */
 	void (*rated)(void *arg, int64_t message_id, int rating);
+	/*
+	 * /endpoint switched to a server on this machine whose question is open
+	 * (consent.h): ask question (yes or no), then session_no_terms_answer().
+	 * Optional: without it the session says how to answer from a shell.
+	 */
+	void (*no_terms)(void *arg, const char *question);
 	/* /terms: show the Terms. */
 	void (*terms)(void *arg);
 	/*
@@ -136,6 +142,13 @@ void session_thumb(struct session *s, int64_t message_id, int rating);
 
 /* The answer to the notice (how: "typed 'yes' (line mode)"); a waiting rating goes ahead. */
 void session_notice_answer(struct session *s, bool confirmed, const char *how);
+
+/*
+ * The answer to the loopback question for the endpoint in effect (how:
+ * "typed 'yes' (line mode)"): recorded in the ledger for that endpoint, and
+ * said through the view.
+ */
+void session_no_terms_answer(struct session *s, bool yes, const char *how);
 
 /*
  * Withdraw consent: recorded (the one place for a session); view->consent

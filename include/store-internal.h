@@ -12,6 +12,7 @@
 struct store {
 	sqlite3 *db;
 	char *path;
+	char *endpoint;		/* what new consent events apply to, or NULL */
 };
 
 /* Set *cause to "store 'PATH': WHAT: sqlite message"; returns -1. */

@@ -17,11 +17,14 @@ struct store;
 struct consent_event;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Open (creating) the store at path; NULL with *cause set on failure. */
 struct store *store_open(const char *path, char **cause);
 void store_close(struct store *st); /* NULL-safe */
+
+/* The store's file (borrowed). */
+const char *store_path(const struct store *st);
 
 /* The current UTC time as the store writes it: "2026-11-27T05:00:00.123Z". */
 char *store_now(void);
@@ -49,6 +52,14 @@ int store_meta_set(struct store *st, const char *key, const char *value, char **
 
 /* The hash of the newest event, or the all-zero genesis hash (caller frees). */
 char *store_ledger_head(struct store *st, char **cause);
+
+/*
+ * The endpoint that new consent events apply to when they name none
+ * (consent_record() fills it in); app_store() sets it to the endpoint in
+ * effect. NULL: none. Copied; the getter's string is borrowed.
+ */
+void store_ledger_set_endpoint(struct store *st, const char *url);
+const char *store_ledger_endpoint(const struct store *st);
 
 /* Insert a fully filled event; sets ev->id. */
 int store_ledger_insert(struct store *st, struct consent_event *ev, char **cause);

@@ -11,8 +11,16 @@
 struct store *
 app_store(struct app *app, char **cause)
 {
+	char *url;
+
 	if (app->store == NULL)
 		app->store = store_open(app->cfg.db_path, cause);
+	if (app->store != NULL) {
+		/* Events name the endpoint in effect now (it changes with /endpoint). */
+		url = consent_endpoint_url(config_get(&app->cfg, CONFIG_BASE_URL));
+		store_ledger_set_endpoint(app->store, url);
+		free(url);
+	}
 	return app->store;
 }
 
@@ -64,16 +72,40 @@ int
 app_gate(struct app *app, char **cause)
 {
 	struct consent_current cur;
+	struct consent_endpoint ep;
 	struct store *st;
+	char *why;
 	int r;
 
+	app->gate_askable = false;
 	if ((st = app_store(app, cause)) == NULL)
 		return EXIT_USAGE;
-	consent_daily_check(&app->cfg, st);
-	if (consent_current_load(&app->cfg, st, &cur, cause) != 0)
+	if (consent_endpoint_get(&app->cfg, st, NULL, &ep, &why) != 0) {
+		*cause = xasprintf("consent cannot be checked (%s); nothing was sent", why);
+		free(why);
+		consent_endpoint_release(&ep);
 		return EXIT_USAGE;
+	}
+	if (ep.rule != CONSENT_RULE_TERMS) {
+		consent_endpoint_release(&ep);
+		return 0;
+	}
+	consent_daily_check(&app->cfg, st);
+	if (consent_current_load(&app->cfg, st, &cur, cause) != 0) {
+		consent_endpoint_release(&ep);
+		return EXIT_USAGE;
+	}
 	r = consent_gate(st, cur.terms, cause);
+	if (r != 0 && ep.askable) {
+		why = *cause;
+		*cause = xasprintf("%s; or, since %s runs on this machine and no provider's Terms "
+		    "may apply to it, run 'confab terms accept --no-terms --endpoint %s' (or set "
+		    "'terms = none' in its profile)", why, ep.url, ep.url);
+		free(why);
+		app->gate_askable = true;
+	}
 	consent_current_release(&cur);
+	consent_endpoint_release(&ep);
 	return r != 0 ? EXIT_CONSENT : 0;
 }
 
@@ -94,6 +126,24 @@ app_check_ca_file(const struct config *cfg, char **cause)
 	    "ca_file to a file of PEM certificates", ca, cfg->origin[CONFIG_CA_FILE],
 	    strerror(errno));
 	return -1;
+}
+
+int
+app_no_terms_answer(struct app *app, bool yes, const char *method, char **cause)
+{
+	struct consent_current cur;
+	struct store *st;
+	char *url;
+	int r;
+
+	if ((st = app_store(app, cause)) == NULL ||
+	    consent_current_load(&app->cfg, st, &cur, cause) != 0)
+		return -1;
+	url = consent_endpoint_url(config_get(&app->cfg, CONFIG_BASE_URL));
+	r = consent_no_terms_record(st, cur.terms, url, yes, method, cause);
+	free(url);
+	consent_current_release(&cur);
+	return r;
 }
 
 int

@@ -47,12 +47,184 @@ cmd_terms_print_json(cJSON *o)
 	cJSON_Delete(o);
 }
 
+/* ---- endpoints and the head ------------------------------------------------------------ */
+
+/* Every endpoint the ledger names, and the current one first. */
+struct cmd_terms_endpoints {
+	char **urls;
+	size_t n;
+};
+
+static void
+cmd_terms_endpoints_add(struct cmd_terms_endpoints *e, const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (strcmp(e->urls[i], url) == 0)
+			return;
+	e->urls = xreallocarray(e->urls, e->n + 1, sizeof *e->urls);
+	e->urls[e->n++] = xstrdup(url);
+}
+
+static int
+cmd_terms_endpoints_cb(const struct consent_event *ev, void *arg)
+{
+	if (ev->endpoint != NULL)
+		cmd_terms_endpoints_add(arg, ev->endpoint);
+	return 0;
+}
+
+static int
+cmd_terms_endpoints_load(struct review *rv, struct cmd_terms_endpoints *e, char **cause)
+{
+	char *cur = consent_endpoint_url(config_get(&rv->app->cfg, CONFIG_BASE_URL));
+
+	memset(e, 0, sizeof *e);
+	cmd_terms_endpoints_add(e, cur);
+	free(cur);
+	return store_ledger_each(rv->st, NULL, 0, cmd_terms_endpoints_cb, e, cause);
+}
+
+static void
+cmd_terms_endpoints_release(struct cmd_terms_endpoints *e)
+{
+	while (e->n > 0)
+		free(e->urls[--e->n]);
+	free(e->urls);
+}
+
+/* How an endpoint stands, in words: "ACCEPTED (these Terms)", "no Terms (terms = none)". */
+static char *
+cmd_terms_endpoint_state(const struct review *rv, const struct consent_endpoint *ep)
+{
+	char *when, *s;
+
+	switch (ep->rule) {
+	case CONSENT_RULE_NONE:
+		return xasprintf("no provider's Terms (terms = none, from %s)",
+		    rv->app->cfg.origin[CONFIG_TERMS]);
+	case CONSENT_RULE_ANSWERED:
+		when = consent_when(ep->answer.at);
+		s = xasprintf("no provider's Terms (you answered yes on %s)", when);
+		free(when);
+		return s;
+	case CONSENT_RULE_TERMS:
+		break;
+	}
+	if (ep->answer.kind != NULL) {
+		when = consent_when(ep->answer.at);
+		s = xasprintf("%s under the Terms above (you answered no to using it without "
+		    "Terms on %s)", consent_state_name(rv->cs.state), when);
+		free(when);
+		return s;
+	}
+	return xasprintf("%s under the Terms above%s", consent_state_name(rv->cs.state),
+	    ep->askable ? " (on this machine: 'confab terms accept --no-terms' would use it "
+	    "without Terms)" : "");
+}
+
+/* May a request go to the current endpoint? */
+static bool
+cmd_terms_may_send(const struct review *rv, const struct consent_endpoint *ep)
+{
+	return ep->rule != CONSENT_RULE_TERMS || rv->cs.state == CONSENT_ACCEPTED;
+}
+
+static cJSON *
+cmd_terms_endpoint_json(const struct review *rv, const struct consent_endpoint *ep)
+{
+	cJSON *o = cJSON_CreateObject(), *a;
+
+	cJSON_AddStringToObject(o, "url", ep->url);
+	cJSON_AddStringToObject(o, "rule", consent_rule_name(ep->rule));
+	cJSON_AddStringToObject(o, "state", ep->rule == CONSENT_RULE_TERMS ?
+	    consent_state_name(rv->cs.state) : "NO-TERMS");
+	cJSON_AddBoolToObject(o, "may_send", cmd_terms_may_send(rv, ep));
+	cJSON_AddBoolToObject(o, "question_open", ep->askable);
+	if (ep->answer.kind != NULL) {
+		a = cJSON_AddObjectToObject(o, "answer");
+		cJSON_AddStringToObject(a, "no_terms", ep->answer.detail != NULL ?
+		    ep->answer.detail : "");
+		cJSON_AddStringToObject(a, "at", ep->answer.at);
+		cJSON_AddNumberToObject(a, "event", (double)ep->answer.id);
+	} else
+		cJSON_AddNullToObject(o, "answer");
+	return o;
+}
+
+static int
+cmd_terms_last_id(const struct consent_event *ev, void *arg)
+{
+	*(int64_t *)arg = ev->id;
+	return 1;
+}
+
+/* The ledger's head in the database and in the head file. */
+static cJSON *
+cmd_terms_head_json(struct store *st)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *cause = NULL, *h = store_ledger_head(st, &cause), *fh = NULL, *path;
+	int64_t fid = 0, id = 0;
+
+	free(cause);
+	cause = NULL;
+	if (store_ledger_each(st, NULL, 1, cmd_terms_last_id, &id, &cause) == 0 && id > 0)
+		cJSON_AddNumberToObject(o, "event", (double)id);
+	else
+		cJSON_AddNullToObject(o, "event");
+	cJSON_AddStringToObject(o, "hash", h != NULL ? h : "");
+	path = consent_head_path(st);
+	cJSON_AddStringToObject(o, "file", path);
+	free(path);
+	free(cause);
+	cause = NULL;
+	if (consent_head_read(st, &fid, &fh, &cause) == 1) {
+		cJSON_AddNumberToObject(o, "file_event", (double)fid);
+		cJSON_AddStringToObject(o, "file_hash", fh);
+	} else {
+		cJSON_AddNullToObject(o, "file_event");
+		cJSON_AddNullToObject(o, "file_hash");
+	}
+	free(cause);
+	free(fh);
+	free(h);
+	return o;
+}
+
+/* Fill the current endpoint and the list; -1 after saying why. */
+static int
+cmd_terms_endpoints_get(struct review *rv, struct consent_endpoint *cur,
+    struct cmd_terms_endpoints *all)
+{
+	char *cause = NULL;
+
+	if (consent_endpoint_get(&rv->app->cfg, rv->st, NULL, cur, &cause) != 0 ||
+	    cmd_terms_endpoints_load(rv, all, &cause) != 0) {
+		app_error("%s", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 cmd_terms_status_json(struct review *rv)
 {
 	const struct terms *t = rv->cur.terms;
-	cJSON *o = cJSON_CreateObject(), *cur = cJSON_AddObjectToObject(o, "current"), *acc;
+	cJSON *o = cJSON_CreateObject(), *cur = cJSON_AddObjectToObject(o, "current"), *acc, *arr;
+	struct cmd_terms_endpoints all;
+	struct consent_endpoint ep, other;
+	char *cause = NULL;
+	size_t i;
+	int r;
 
+	if (cmd_terms_endpoints_get(rv, &ep, &all) != 0) {
+		cJSON_Delete(o);
+		r = EXIT_USAGE;
+		goto out;
+	}
 	cJSON_AddStringToObject(cur, "sha256", t->sha256);
 	cJSON_AddStringToObject(cur, "short", t->short_hash);
 	cJSON_AddStringToObject(cur, "title", t->title);
@@ -64,17 +236,63 @@ cmd_terms_status_json(struct review *rv)
 		cJSON_AddStringToObject(acc, "sha256", rv->cs.accepted.terms_sha256);
 		cJSON_AddStringToObject(acc, "last_updated", rv->cs.accepted.terms_date);
 		cJSON_AddStringToObject(acc, "at", rv->cs.accepted.at);
+		if (rv->cs.accepted.endpoint != NULL)
+			cJSON_AddStringToObject(acc, "endpoint", rv->cs.accepted.endpoint);
 	} else
 		cJSON_AddNullToObject(o, "accepted");
 	if (rv->cs.last.kind != NULL) {
 		acc = cJSON_AddObjectToObject(o, "last_event");
 		cJSON_AddStringToObject(acc, "kind", rv->cs.last.kind);
 		cJSON_AddStringToObject(acc, "at", rv->cs.last.at);
+		if (rv->cs.last.endpoint != NULL)
+			cJSON_AddStringToObject(acc, "endpoint", rv->cs.last.endpoint);
 	}
 	cJSON_AddItemToObject(o, "changed_sections",
 	    cmd_terms_json_changes(rv->cs.diff, rv->cs.accepted_terms, t));
+	cJSON_AddItemToObject(o, "endpoint", cmd_terms_endpoint_json(rv, &ep));
+	arr = cJSON_AddArrayToObject(o, "endpoints");
+	for (i = 0; i < all.n; i++) {
+		if (consent_endpoint_get(&rv->app->cfg, rv->st, all.urls[i], &other, &cause) != 0) {
+			free(cause);
+			cause = NULL;
+		} else
+			cJSON_AddItemToArray(arr, cmd_terms_endpoint_json(rv, &other));
+		consent_endpoint_release(&other);
+	}
+	cJSON_AddItemToObject(o, "head", cmd_terms_head_json(rv->st));
 	cmd_terms_print_json(o);
-	return rv->cs.state == CONSENT_ACCEPTED ? EXIT_OK : EXIT_CONSENT;
+	r = cmd_terms_may_send(rv, &ep) ? EXIT_OK : EXIT_CONSENT;
+out:
+	consent_endpoint_release(&ep);
+	cmd_terms_endpoints_release(&all);
+	return r;
+}
+
+/* The endpoints' lines of 'terms status'. */
+static void
+cmd_terms_status_endpoints(struct review *rv, const struct cmd_terms_endpoints *all)
+{
+	struct consent_endpoint ep;
+	char *cause = NULL, *state, *head;
+	size_t i;
+
+	printf("\nEndpoints (the current one first):\n");
+	for (i = 0; i < all->n; i++) {
+		if (consent_endpoint_get(&rv->app->cfg, rv->st, all->urls[i], &ep, &cause) != 0) {
+			printf("  %s  ? (%s)\n", all->urls[i], cause);
+			free(cause);
+			cause = NULL;
+		} else {
+			state = cmd_terms_endpoint_state(rv, &ep);
+			printf("  %s  %s\n", ep.url, state);
+			free(state);
+		}
+		consent_endpoint_release(&ep);
+	}
+	head = store_ledger_head(rv->st, &cause);
+	printf("\nLedger head: %s\n", head != NULL ? head : "?");
+	free(head);
+	free(cause);
 }
 
 static int
@@ -82,12 +300,19 @@ cmd_terms_status(struct review *rv)
 {
 	const struct terms *t = rv->cur.terms;
 	const struct consent_status *cs = &rv->cs;
+	struct cmd_terms_endpoints all;
+	struct consent_endpoint ep;
 	char *when = consent_when(cs->last.at);
 	size_t i;
+	int r;
 
 	if (rv->app->json) {
 		free(when);
 		return cmd_terms_status_json(rv);
+	}
+	if (cmd_terms_endpoints_get(rv, &ep, &all) != 0) {
+		r = EXIT_USAGE;
+		goto out;
 	}
 	printf("Terms:    %s\n", t->title);
 	printf("Version:  %s (last updated %s)\n", t->short_hash, t->date_label);
@@ -121,12 +346,19 @@ cmd_terms_status(struct review *rv)
 		printf("State:    DECLINED on %s\n", when);
 		break;
 	}
+	cmd_terms_status_endpoints(rv, &all);
+	r = EXIT_OK;
+	if (ep.rule == CONSENT_RULE_TERMS && cs->state != CONSENT_ACCEPTED) {
+		printf("\nNothing is sent to %s until you accept. Run 'confab terms' to %s.\n",
+		    ep.url, cs->state == CONSENT_OUTDATED ? "see what changed and accept" :
+		    "read and accept them");
+		r = EXIT_CONSENT;
+	}
+out:
 	free(when);
-	if (cs->state == CONSENT_ACCEPTED)
-		return EXIT_OK;
-	printf("\nNothing is sent to the model until you accept. Run 'confab terms' to %s.\n",
-	    cs->state == CONSENT_OUTDATED ? "see what changed and accept" : "read and accept them");
-	return EXIT_CONSENT;
+	consent_endpoint_release(&ep);
+	cmd_terms_endpoints_release(&all);
+	return r;
 }
 
 /* ---- diff -------------------------------------------------------------- */
@@ -192,12 +424,53 @@ cmd_terms_diff(struct review *rv)
 
 /* ---- accept (scripted) --------------------------------------------------- */
 
+/*
+ * 'terms accept --no-terms' (yes) and 'terms withdraw --no-terms' (no): the
+ * answer to the loopback question for the endpoint in effect.
+ */
+static int
+cmd_terms_no_terms(struct review *rv, bool yes)
+{
+	struct consent_endpoint ep;
+	char *cause = NULL;
+	int r = EXIT_USAGE;
+
+	if (consent_endpoint_get(&rv->app->cfg, rv->st, NULL, &ep, &cause) != 0)
+		app_error("%s", cause);
+	else if (!config_is_loopback(ep.url))
+		app_error("'%s' is not on this machine, so confab does not ask whether Terms apply "
+		    "to it; for a server you run elsewhere, set 'terms = none' in its profile",
+		    ep.url);
+	else if (config_get(&rv->app->cfg, CONFIG_TERMS_FILE) != NULL ||
+	    config_get(&rv->app->cfg, CONFIG_TERMS_URL) != NULL)
+		app_error("the Terms named by %s govern '%s'; remove that setting first",
+		    config_get(&rv->app->cfg, CONFIG_TERMS_FILE) != NULL ? "terms_file" :
+		    "terms_url", ep.url);
+	else if (consent_no_terms_record(rv->st, rv->cur.terms, ep.url, yes, yes ?
+	    "flag --no-terms (terms accept)" : "flag --no-terms (terms withdraw)", &cause) != 0)
+		app_error("the answer could not be recorded, so it does not count: %s", cause);
+	else {
+		r = EXIT_OK;
+		if (!rv->app->quiet && yes)
+			printf("Recorded: %s runs on this machine and is used without Terms.\n",
+			    ep.url);
+		else if (!rv->app->quiet)
+			printf("Recorded: the Terms (version %s) govern %s again.\n",
+			    rv->cur.terms->short_hash, ep.url);
+	}
+	free(cause);
+	consent_endpoint_release(&ep);
+	return r;
+}
+
 static int
 cmd_terms_accept(struct review *rv)
 {
 	const struct terms *t = rv->cur.terms;
 	const char *hex = rv->app->sha256;
 
+	if (rv->app->no_terms)
+		return cmd_terms_no_terms(rv, true);
 	if (hex == NULL) {
 		app_error("'terms accept' needs --sha256 HEX naming the current Terms (version "
 		    "%s, last updated %s; see 'confab terms status') and --adult", t->short_hash,
@@ -250,6 +523,7 @@ cmd_terms_event_json(const struct consent_event *ev)
 	STR(detail);
 	STR(prev_hash);
 	STR(hash);
+	STR(endpoint);
 #undef STR
 #undef NUM
 	return o;
@@ -281,10 +555,13 @@ cmd_terms_history_cb(const struct consent_event *ev, void *arg)
 	if (*n == 0)
 		printf("%-5s %-20s %-9s %-12s %-16s %s\n", "#", "when", "event", "version",
 		    "last updated", "how");
-	printf("%-5lld %-20s %-9s %.12s %-16s %s%s%s%s\n", (long long)ev->id, when, ev->kind,
-	    ev->terms_sha256, ev->terms_date != NULL ? ev->terms_date : "", ev->method,
+	printf("%-5lld %-20s %-9s %.12s %-16s %s%s%s%s%s%s%s\n", (long long)ev->id, when,
+	    ev->kind, ev->terms_sha256, ev->terms_date != NULL ? ev->terms_date : "", ev->method,
 	    ev->age_answer != NULL ? (strcmp(ev->age_answer, "yes") == 0 ? ", adult: yes" :
-	    ", adult: no") : "", shown, ev->detail != NULL ? "" : "");
+	    ", adult: no") : "", shown, strcmp(ev->kind, "no-terms") == 0 && ev->detail != NULL ?
+	    ", without Terms: " : "", strcmp(ev->kind, "no-terms") == 0 && ev->detail != NULL ?
+	    ev->detail : "", ev->endpoint != NULL ? ", for " : "",
+	    ev->endpoint != NULL ? ev->endpoint : "");
 	free(when);
 	(*n)++;
 	return 0;
@@ -320,12 +597,17 @@ cmd_terms_history(struct app *app, struct store *st, bool export)
 /* ---- verify ------------------------------------------------------------ */
 
 static int
-cmd_terms_verify(struct store *st)
+cmd_terms_verify(struct app *app, struct store *st)
 {
 	int64_t count = 0, bad = 0;
-	char *cause = NULL, *head;
+	char *cause = NULL, *head, *note = NULL;
 
 	if (consent_verify(st, &count, &bad, &cause) != 0) {
+		app_error("the consent ledger failed verification: %s", cause);
+		free(cause);
+		return EXIT_PROVIDER;
+	}
+	if (consent_verify_head(st, app->head, &note, &cause) != 0) {
 		app_error("the consent ledger failed verification: %s", cause);
 		free(cause);
 		return EXIT_PROVIDER;
@@ -333,6 +615,9 @@ cmd_terms_verify(struct store *st)
 	head = store_ledger_head(st, &cause);
 	printf("The consent ledger is intact: %lld event%s, chain head %s.\n", (long long)count,
 	    count == 1 ? "" : "s", head != NULL ? head : "?");
+	if (note != NULL)
+		printf("Note: %s.\n", note);
+	free(note);
 	free(head);
 	free(cause);
 	return EXIT_OK;
@@ -428,6 +713,12 @@ cmd_terms(struct app *app, int argc, char **argv)
 		app_error("'terms %s' takes no argument '%s'; see 'confab --help'", sub, argv[1]);
 		return EXIT_USAGE;
 	}
+	if (app->no_terms && strcmp(sub, "withdraw") == 0) {
+		if ((r = review_load(&rv, app, false)) == 0)
+			r = cmd_terms_no_terms(&rv, false);
+		review_release(&rv);
+		return r;
+	}
 	for (i = 0; i < nitems(cmd_terms_review); i++)
 		if (strcmp(sub, cmd_terms_review[i].name) == 0)
 			return cmd_terms_review[i].fn(app);
@@ -451,7 +742,7 @@ cmd_terms(struct app *app, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "verify") == 0)
-		return cmd_terms_verify(st);
+		return cmd_terms_verify(app, st);
 	if (strcmp(sub, "update") == 0)
 		return cmd_terms_update(app, st);
 	return cmd_terms_history(app, st, strcmp(sub, "export") == 0);

@@ -18,7 +18,7 @@ extern char **environ;
 #define DEFAULT_BASE_URL "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
 #define KEY_MAX_BYTES 4096
 
-enum config_type { T_STRING, T_URL, T_NUMBER, T_COUNT, T_BOOL, T_PROXY };
+enum config_type { T_STRING, T_URL, T_NUMBER, T_COUNT, T_BOOL, T_PROXY, T_TERMS };
 
 static const struct config_entry {
 	const char *name;
@@ -50,6 +50,7 @@ static const struct config_entry {
 	[CONFIG_INCLUDE_USAGE] = { "include_usage", T_BOOL, "yes", 1 },
 	[CONFIG_MAX_ANSWER_BYTES] = { "max_answer_bytes", T_COUNT, "33554432", 1 },
 	[CONFIG_MAX_TIME] = { "max_time", T_COUNT, "600", 1 },
+	[CONFIG_TERMS] = { "terms", T_TERMS, NULL, 1 },
 };
 
 /* One "key = value" line of the config file. */
@@ -167,6 +168,12 @@ config_check_value(enum config_key key, const char *value)
 		return xasprintf("'%s' is not yes or no", value);
 	case T_PROXY:
 		return config_check_proxy(value);
+	case T_TERMS:
+		if (strcmp(value, "none") == 0)
+			return NULL;
+		return xasprintf("'%s' is not a Terms setting: the only value is none (no "
+		    "provider's Terms apply); name other Terms with terms_file or terms_url",
+		    value);
 	}
 	return NULL;
 }

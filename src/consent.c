@@ -1,8 +1,10 @@
 /* consent.c: current Terms, consent state, the hash-chained ledger, the gate. */
 #include "common.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,6 +72,7 @@ consent_event_release(struct consent_event *ev)
 	free(ev->detail);
 	free(ev->prev_hash);
 	free(ev->hash);
+	free(ev->endpoint);
 	memset(ev, 0, sizeof *ev);
 }
 
@@ -90,6 +93,7 @@ consent_event_copy(struct consent_event *dst, const struct consent_event *src)
 	DUP(detail);
 	DUP(prev_hash);
 	DUP(hash);
+	DUP(endpoint);
 #undef DUP
 }
 
@@ -352,6 +356,9 @@ consent_event_hash(const struct consent_event *ev)
 	consent_hash_int(&b, "duration_ms", ev->duration_ms);
 	consent_hash_field(&b, "viewer", ev->viewer);
 	consent_hash_field(&b, "detail", ev->detail);
+	/* Only when set, so that events from before it existed keep their hashes. */
+	if (ev->endpoint != NULL)
+		consent_hash_field(&b, "endpoint", ev->endpoint);
 	terms_sha256_hex(b.data, b.len, hex);
 	buf_release(&b);
 	return xstrdup(hex);
@@ -369,9 +376,99 @@ consent_os_user(void)
 	    u != NULL ? u : "");
 }
 
+char *
+consent_head_path(struct store *st)
+{
+	const char *path = store_path(st), *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(CONSENT_HEAD_FILE);
+	return xasprintf("%.*s/%s", (int)(slash - path), path, CONSENT_HEAD_FILE);
+}
+
+/* Read a whole small file into an allocated string; NULL with errno set. */
+static char *
+consent_slurp(const char *path)
+{
+	struct buf b;
+	char *why = NULL;
+
+	buf_init(&b, 4096);
+	if (buf_read_file(&b, path, &why) != 0) {
+		free(why);
+		buf_release(&b);
+		return NULL;
+	}
+	free(why);
+	return buf_detach(&b, NULL);
+}
+
+/* Replace path with text: a 0600 temporary file beside it, then rename. */
+static int
+consent_write_atomic(const char *path, const char *text, char **cause)
+{
+	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	size_t len = strlen(text);
+	int fd, r = -1;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*cause = xasprintf("cannot write the ledger head '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
+		*cause = xasprintf("cannot write the ledger head '%s': %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		*cause = xasprintf("cannot replace the ledger head '%s': %s", path,
+		    strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	r = 0;
+out:
+	free(tmp);
+	return r;
+}
+
+int
+consent_head_read(struct store *st, int64_t *id, char **hash, char **cause)
+{
+	char *path = consent_head_path(st), *text = consent_slurp(path), h[TERMS_HASH_HEX + 1];
+	long long n;
+	int r = 1;
+
+	*id = 0;
+	*hash = NULL;
+	if (text == NULL) {
+		r = errno == ENOENT ? 0 : -1;
+		if (r < 0)
+			*cause = xasprintf("cannot read the ledger head '%s': %s", path,
+			    strerror(errno));
+	} else if (sscanf(text, "confab-ledger-head %lld %64[0-9a-f]", &n, h) != 2 ||
+	    strlen(h) != TERMS_HASH_HEX || n <= 0) {
+		*cause = xasprintf("the ledger head '%s' is not readable (expected "
+		    "'confab-ledger-head ID HASH')", path);
+		r = -1;
+	} else {
+		*id = n;
+		*hash = xstrdup(h);
+	}
+	free(text);
+	free(path);
+	return r;
+}
+
 int
 consent_record(struct store *st, const struct terms *t, struct consent_event *ev, char **cause)
 {
+	char *path = consent_head_path(st), *old = NULL, *line = NULL, *why = NULL;
+	int r = -1;
+
 	free(ev->terms_sha256);
 	free(ev->terms_date);
 	free(ev->os_user);
@@ -385,20 +482,44 @@ consent_record(struct store *st, const struct terms *t, struct consent_event *ev
 	ev->os_user = consent_os_user();
 	ev->client_version = xstrdup(PACKAGE_NAME " " PACKAGE_VERSION);
 	ev->total_bytes = (int64_t)t->len;
+	if (ev->endpoint == NULL && store_ledger_endpoint(st) != NULL)
+		ev->endpoint = xstrdup(store_ledger_endpoint(st));
 
 	if (store_begin(st, cause) != 0)
-		return -1;
+		goto out;
 	ev->at = store_now();
 	if ((ev->prev_hash = store_ledger_head(st, cause)) == NULL)
 		goto fail;
 	ev->hash = consent_event_hash(ev);
 	if (store_terms_put(st, t->sha256, t->date_label, t->text, t->len, "ledger", cause) != 0 ||
-	    store_ledger_insert(st, ev, cause) != 0 || store_commit(st, cause) != 0)
+	    store_ledger_insert(st, ev, cause) != 0)
 		goto fail;
-	return 0;
+	/*
+	 * The head outside the database, written while the write lock is held
+	 * so that concurrent confabs write it in the order of their events.
+	 */
+	old = consent_slurp(path);
+	line = xasprintf("confab-ledger-head %lld %s\n", (long long)ev->id, ev->hash);
+	if (consent_write_atomic(path, line, cause) != 0)
+		goto fail;
+	if (store_commit(st, cause) != 0) {
+		/* The event is not there: put the head back as it was. */
+		if (old != NULL)
+			consent_write_atomic(path, old, &why);
+		else
+			unlink(path);
+		free(why);
+		goto fail;
+	}
+	r = 0;
+	goto out;
 fail:
 	store_rollback(st);
-	return -1;
+out:
+	free(line);
+	free(old);
+	free(path);
+	return r;
 }
 
 struct consent_verify_state {
@@ -467,6 +588,213 @@ consent_verify(struct store *st, int64_t *count, int64_t *bad_id, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- the head outside the database ---------------------------------------------- */
+
+struct consent_find {
+	const char *hash;	/* what to look for: a full hash or a prefix */
+	int64_t id;		/* or this id */
+	struct consent_event found;
+	int64_t last_id;
+	char *last_hash;
+	int64_t after;		/* events after the one found */
+};
+
+static int
+consent_find_one(const struct consent_event *ev, void *arg)
+{
+	struct consent_find *f = arg;
+
+	if (f->found.kind != NULL)
+		f->after++;
+	else if ((f->id > 0 && ev->id == f->id) || (f->id == 0 && f->hash != NULL &&
+	    ev->hash != NULL && strncasecmp(ev->hash, f->hash, strlen(f->hash)) == 0))
+		consent_event_copy(&f->found, ev);
+	f->last_id = ev->id;
+	free(f->last_hash);
+	f->last_hash = ev->hash != NULL ? xstrdup(ev->hash) : NULL;
+	return 0;
+}
+
+/* Is s a hash or a prefix of one (12 hex digits at least)? */
+static bool
+consent_is_hex(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdefABCDEF");
+
+	return s[n] == '\0' && n >= TERMS_SHORT_HEX && n <= TERMS_HASH_HEX;
+}
+
+int
+consent_verify_head(struct store *st, const char *want, char **note, char **cause)
+{
+	struct consent_find f = { .hash = want };
+	char *path = consent_head_path(st), *fhash = NULL;
+	int64_t fid = 0;
+	int r = -1, have = 0;
+
+	*note = NULL;
+	if (want != NULL && !consent_is_hex(want)) {
+		*cause = xasprintf("'%s' is not a ledger head: give the hash of an event, 12 to 64 "
+		    "hex digits", want);
+		goto out;
+	}
+	if (want == NULL) {
+		if ((have = consent_head_read(st, &fid, &fhash, cause)) < 0)
+			goto out;
+		f.id = fid;
+	}
+	if (store_ledger_each(st, NULL, 0, consent_find_one, &f, cause) != 0)
+		goto out;
+	if (want != NULL) {
+		if (f.found.kind == NULL)
+			*cause = xasprintf("no event in the ledger has the hash %s: the events up to "
+			    "that head were cut from the ledger or altered (the ledger ends at event "
+			    "%lld)", want, (long long)f.last_id);
+		else {
+			*note = xasprintf("the head %s is event %lld (%s at %s)%s%lld event%s "
+			    "followed it", want, (long long)f.found.id, f.found.kind, f.found.at,
+			    "; ", (long long)f.after, f.after == 1 ? "" : "s");
+			r = 0;
+		}
+		goto out;
+	}
+	if (have == 0) {
+		if (f.last_id > 0)
+			*note = xasprintf("the head file '%s' is missing, so events cut from the "
+			    "end cannot be detected (it is written again with the next event)", path);
+		r = 0;
+	} else if (f.found.kind == NULL && fid > f.last_id)
+		*cause = xasprintf("the ledger ends at event %lld, but the head recorded in '%s' "
+		    "is event %lld (%.12s): events were cut from the end of the ledger",
+		    (long long)f.last_id, path, (long long)fid, fhash);
+	else if (f.found.kind == NULL)
+		*cause = xasprintf("event %lld, the head recorded in '%s', is missing from the "
+		    "ledger: events were removed", (long long)fid, path);
+	else if (strcasecmp(f.found.hash, fhash) != 0)
+		*cause = xasprintf("event %lld does not match the head recorded in '%s' (%.12s, "
+		    "the ledger has %.12s): the ledger was rewritten", (long long)fid, path,
+		    fhash, f.found.hash);
+	else {
+		if (f.after > 0)
+			*note = xasprintf("the head file '%s' names event %lld, older than the "
+			    "ledger's head (event %lld): it was not updated by the last %lld "
+			    "event%s", path, (long long)fid, (long long)f.last_id, (long long)f.after,
+			    f.after == 1 ? "" : "s");
+		r = 0;
+	}
+out:
+	consent_event_release(&f.found);
+	free(f.last_hash);
+	free(fhash);
+	free(path);
+	return r;
+}
+
+/* ---- what governs an endpoint ------------------------------------------------------ */
+
+const char consent_no_terms_question[] = "This server runs on this machine; no provider's "
+    "Terms apply. Use it without Terms?";
+
+char *
+consent_endpoint_url(const char *base_url)
+{
+	size_t n = strlen(base_url);
+
+	while (n > 0 && base_url[n - 1] == '/')
+		n--;
+	return xstrndup(base_url, n);
+}
+
+struct consent_answer_find {
+	const char *url;
+	struct consent_event *answer;
+};
+
+static int
+consent_answer_one(const struct consent_event *ev, void *arg)
+{
+	struct consent_answer_find *a = arg;
+
+	if (ev->endpoint == NULL || strcmp(ev->endpoint, a->url) != 0)
+		return 0;
+	consent_event_copy(a->answer, ev);
+	return 1;
+}
+
+int
+consent_endpoint_get(const struct config *cfg, struct store *st, const char *url,
+    struct consent_endpoint *ep, char **cause)
+{
+	static const char *const kinds[] = { "no-terms", NULL };
+	struct consent_answer_find a = { .answer = &ep->answer };
+	const char *terms = config_get(cfg, CONFIG_TERMS);
+
+	char *base = consent_endpoint_url(config_get(cfg, CONFIG_BASE_URL));
+	bool current;
+
+	memset(ep, 0, sizeof *ep);
+	ep->url = consent_endpoint_url(url != NULL ? url : base);
+	a.url = ep->url;
+	/* terms = none is said of the configured endpoint only. */
+	current = strcmp(ep->url, base) == 0;
+	free(base);
+	if (current && terms != NULL && strcmp(terms, "none") == 0) {
+		ep->rule = CONSENT_RULE_NONE;
+		return 0;
+	}
+	ep->rule = CONSENT_RULE_TERMS;
+	if (config_get(cfg, CONFIG_TERMS_FILE) != NULL || config_get(cfg, CONFIG_TERMS_URL) != NULL ||
+	    !config_is_loopback(ep->url))
+		return 0;
+	if (store_ledger_each(st, kinds, 1, consent_answer_one, &a, cause) != 0)
+		return -1;
+	if (ep->answer.kind == NULL)
+		ep->askable = true;
+	else if (ep->answer.detail != NULL && strcmp(ep->answer.detail, "yes") == 0)
+		ep->rule = CONSENT_RULE_ANSWERED;
+	return 0;
+}
+
+void
+consent_endpoint_release(struct consent_endpoint *ep)
+{
+	free(ep->url);
+	consent_event_release(&ep->answer);
+	memset(ep, 0, sizeof *ep);
+}
+
+const char *
+consent_rule_name(enum consent_rule r)
+{
+	switch (r) {
+	case CONSENT_RULE_TERMS:
+		return "terms";
+	case CONSENT_RULE_NONE:
+		return "none";
+	case CONSENT_RULE_ANSWERED:
+		return "no-terms";
+	}
+	return "?";
+}
+
+int
+consent_no_terms_record(struct store *st, const struct terms *t, const char *url, bool yes,
+    const char *method, char **cause)
+{
+	struct consent_event ev = {
+		.kind = xstrdup("no-terms"),
+		.method = xstrdup(method),
+		.detail = xstrdup(yes ? "yes" : "no"),
+		.endpoint = consent_endpoint_url(url),
+		.shown_bytes = -1,
+		.duration_ms = -1,
+	};
+	int r = consent_record(st, t, &ev, cause);
+
+	consent_event_release(&ev);
+	return r;
 }
 
 /* ---- fetching the Terms ----------------------------------------------------- */

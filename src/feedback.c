@@ -67,24 +67,28 @@ feedback_notice_text(struct app *app)
 	struct buf b;
 
 	buf_init(&b, 0);
-	buf_adds(&b, "Before your first rating: what section IV of the Terms means\n\n"
-	    "A rating (thumbs up or down), its reasons and any comment are \"User Feedback\" "
-	    "under section IV of the Terms. In plain words:\n\n"
-	    "- It is not confidential. The provider may keep it, use it and disclose it in any "
-	    "way it chooses, and owes you nothing for it (IV(a), IV(c)).\n"
+	buf_adds(&b, "Before your first rating: what section IV of the Terms means\n\n");
+	if (url == NULL)
+		buf_adds(&b, "Where it goes: confab keeps your ratings in its store on this "
+		    "machine. No feedback_url is set, so nothing is sent anywhere: no rating, "
+		    "reason or comment leaves this machine, and the provider never sees them.\n\n"
+		    "If you set feedback_url, each rating would be sent there, and a rating that "
+		    "reaches the provider, its reasons and any comment are \"User Feedback\" under "
+		    "section IV of the Terms. In plain words:\n\n");
+	else
+		buf_addf(&b, "Where it goes: confab keeps your ratings in its store on this "
+		    "machine and sends each one to %s (feedback_url), %s. A rating (thumbs up or "
+		    "down), its reasons and any comment are \"User Feedback\" under section IV of "
+		    "the Terms. In plain words:\n\n", url,
+		    feedback_include_exchange(app) ? "together with the prompt and the answer "
+		    "(feedback_include_exchange is on)" : "without the text of your prompt or "
+		    "of the answer");
+	buf_adds(&b, "- It is not confidential. The provider may keep it, use it and disclose "
+	    "it in any way it chooses, and owes you nothing for it (IV(a), IV(c)).\n"
 	    "- The provider owns it: by giving it, you give up your rights in it (IV(a)).\n"
 	    "- The provider need not read it, act on it, or give it back (IV(b)).\n\n"
 	    "So put nothing private or secret, and nothing about other people, into a "
 	    "comment.\n\n");
-	if (url == NULL)
-		buf_adds(&b, "Where it goes: confab keeps your ratings in its store on this "
-		    "machine. No feedback_url is set, so nothing is sent anywhere.\n\n");
-	else
-		buf_addf(&b, "Where it goes: confab keeps your ratings in its store on this "
-		    "machine and sends each one to %s (feedback_url), %s.\n\n", url,
-		    feedback_include_exchange(app) ? "together with the prompt and the answer "
-		    "(feedback_include_exchange is on)" : "without the text of your prompt or "
-		    "of the answer");
 	buf_adds(&b, "You can change or clear a rating later; clearing cannot recall what "
 	    "was already sent. You are asked this once; your answer is kept in the consent "
 	    "ledger.\n");

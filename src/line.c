@@ -800,12 +800,36 @@ line_why(void *arg, int64_t id)
 	buf_release(&b);
 }
 
+/* The loopback question after /endpoint: yes or no, asked again until one of them. */
+static void
+line_no_terms(void *arg, const char *question)
+{
+	struct line *l = arg;
+	char *q = xasprintf("%s Type yes or no: ", question), *a, *how;
+
+	while ((a = line_ask(l, q)) != NULL && strcasecmp(a, "yes") != 0 &&
+	    strcasecmp(a, "no") != 0) {
+		line_say(l, "please type yes or no", false);
+		free(a);
+	}
+	free(q);
+	if (a == NULL) {
+		line_say(l, "no answer: nothing was recorded, and the Terms govern this server",
+		    false);
+		return;
+	}
+	how = xasprintf("typed '%s' (line mode)", a);
+	session_no_terms_answer(l->s, strcasecmp(a, "yes") == 0, how);
+	free(how);
+	free(a);
+}
+
 static const struct session_view line_view = {
 	.keys = line_keys, .say = line_say, .asked = line_asked,
 	.content = line_on_content, .reasoning = line_on_reasoning, 
 	.done = line_on_done, .consent = line_consent, .unsent = line_unsent,
 	.notice = line_notice, .why = line_why, .terms = line_terms, .withdraw = line_withdraw,
-	.quit = line_view_quit,
+	.quit = line_view_quit, .no_terms = line_no_terms,
 };
 
 /* ---- history ------------------------------------------------------------------- */

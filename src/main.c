@@ -22,10 +22,12 @@ static const char usage_text[] =
 "       confab terms status [--json]        current and accepted version; exit 0 only if accepted\n"
 "       confab terms accept --sha256 HEX --adult\n"
 "                                           accept in a script; HEX names the current text\n"
+"       confab terms accept --no-terms [--endpoint URL]\n"
+"                                           a server on this machine: use it without Terms\n"
 "       confab terms diff [--json]          what changed since the version you accepted\n"
 "       confab terms withdraw               withdraw consent; nothing is sent until accepted again\n"
 "       confab terms history [--json]       the consent ledger\n"
-"       confab terms verify                 check the ledger's hash chain\n"
+"       confab terms verify [--head HEX]    check the ledger's hash chain and its recorded head\n"
 "       confab terms export                 the ledger as JSON Lines\n"
 "       confab terms update                 fetch terms_url now; record a new version if changed\n"
 "       confab models [--json]              list the endpoint's models\n"
@@ -42,10 +44,12 @@ static const char usage_text[] =
 "      --config FILE       config file (default $XDG_CONFIG_HOME/confab/config)\n"
 "  -p, --profile NAME      use [profile NAME] from the config file\n"
 "  -m, --model NAME        model (default qwen-plus)\n"
-"      --base-url URL      OpenAI-compatible endpoint (default DashScope international)\n"
+"      --base-url URL      OpenAI-compatible endpoint (default DashScope international);\n"
+"                          --endpoint URL is the same\n"
 "      --system TEXT       system prompt\n"
 "      --timeout SECS      give up when no data arrives for SECS seconds (default 60)\n"
 "      --terms-file FILE   use FILE as the current Terms\n"
+"      --terms none        the endpoint is a server you run: no provider's Terms apply\n"
 "      --json              one JSON object instead of text (one-shot), JSON for commands\n"
 "      --no-stream         ask for the whole answer at once\n"
 "  -c, --continue          continue the latest conversation\n"
@@ -89,6 +93,9 @@ enum {
 	OPT_REASON,
 	OPT_COMMENT,
 	OPT_CONVERSATION,
+	OPT_TERMS,
+	OPT_NO_TERMS,
+	OPT_HEAD,
 };
 
 static const struct option long_options[] = {
@@ -101,6 +108,10 @@ static const struct option long_options[] = {
 	{ "system", required_argument, NULL, OPT_SYSTEM },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "terms-file", required_argument, NULL, OPT_TERMS_FILE },
+	{ "terms", required_argument, NULL, OPT_TERMS },
+	{ "no-terms", no_argument, NULL, OPT_NO_TERMS },
+	{ "endpoint", required_argument, NULL, OPT_BASE_URL },
+	{ "head", required_argument, NULL, OPT_HEAD },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "sha256", required_argument, NULL, OPT_SHA256 },
@@ -160,6 +171,15 @@ parse_options(int argc, char **argv, bool permute, struct app *app, struct confi
 			break;
 		case OPT_TERMS_FILE:
 			flags->value[CONFIG_TERMS_FILE] = optarg;
+			break;
+		case OPT_TERMS:
+			flags->value[CONFIG_TERMS] = optarg;
+			break;
+		case OPT_NO_TERMS:
+			app->no_terms = true;
+			break;
+		case OPT_HEAD:
+			app->head = optarg;
 			break;
 		case OPT_JSON:
 			app->json = true;

@@ -799,6 +799,48 @@ session_withdraw_answer(struct session *s, bool yes)
 		session_say(s, "consent not withdrawn: nothing changed", false);
 }
 
+/*
+ * After /endpoint: a server on this machine that no setting covers, whose
+ * question is open, and that the Terms would otherwise stop: ask once.
+ */
+static void
+session_ask_no_terms(struct session *s)
+{
+	char *cause = NULL, *url;
+
+	if (app_gate(s->app, &cause) != EXIT_CONSENT || !s->app->gate_askable) {
+		free(cause);
+		return;
+	}
+	free(cause);
+	if (s->v.no_terms != NULL) {
+		s->v.no_terms(s->v.arg, consent_no_terms_question);
+		return;
+	}
+	url = consent_endpoint_url(config_get(&s->app->cfg, CONFIG_BASE_URL));
+	session_sayf(s, false, "%s To use it without Terms, run 'confab terms accept "
+	    "--no-terms --endpoint %s'; until then the Terms govern it", consent_no_terms_question,
+	    url);
+	free(url);
+}
+
+void
+session_no_terms_answer(struct session *s, bool yes, const char *how)
+{
+	char *cause = NULL;
+
+	if (app_no_terms_answer(s->app, yes, how, &cause) != 0) {
+		session_sayf(s, true, "the answer could not be recorded, so it does not count: %s",
+		    cause);
+		free(cause);
+	} else if (yes)
+		session_say(s, "recorded: this server is used without Terms; nothing you send it "
+		    "falls under a provider's Terms", false);
+	else
+		session_say(s, "recorded: the provider's Terms govern this server, as they do "
+		    "the default endpoint", false);
+}
+
 /* ---- slash commands --------------------------------------------------------------- */
 
 static void
@@ -869,6 +911,14 @@ session_op_endpoint(void *arg, const char *url)
 	config_override(&s->app->cfg, CONFIG_BASE_URL, url, "/endpoint");
 	app_access_release(&s->access);
 	session_sayf(s, false, "endpoint: %s", url);
+	/* terms = none was said of the server it was set for, not of this one. */
+	if (config_get(&s->app->cfg, CONFIG_TERMS) != NULL) {
+		session_sayf(s, false, "terms = %s (from %s) applied to the previous endpoint, "
+		    "not to this one", config_get(&s->app->cfg, CONFIG_TERMS),
+		    s->app->cfg.origin[CONFIG_TERMS]);
+		config_override(&s->app->cfg, CONFIG_TERMS, NULL, "/endpoint");
+	}
+	session_ask_no_terms(s);
 }
 
 static void

@@ -130,6 +130,12 @@ static const char *const store_migrations[] = {
 	"CREATE TRIGGER messages_fts_index AFTER UPDATE OF content, status ON messages"
 	"  WHEN new.status != 'streaming' BEGIN"
 	"  INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content); END;",
+
+	/*
+	 * 3 -> 4: the endpoint a consent event applies to (NULL in older
+	 * events, whose hashes stay valid: see consent_event_hash()).
+	 */
+	"ALTER TABLE consent_events ADD COLUMN endpoint TEXT;",
 };
 
 /* Format a SQLite failure as a cause. */
@@ -281,6 +287,25 @@ fail:
 	return NULL;
 }
 
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
+void
+store_ledger_set_endpoint(struct store *st, const char *url)
+{
+	free(st->endpoint);
+	st->endpoint = url != NULL ? xstrdup(url) : NULL;
+}
+
+const char *
+store_ledger_endpoint(const struct store *st)
+{
+	return st->endpoint;
+}
+
 void
 store_close(struct store *st)
 {
@@ -288,6 +313,7 @@ store_close(struct store *st)
 		return;
 	sqlite3_close(st->db);
 	free(st->path);
+	free(st->endpoint);
 	free(st);
 }
 
@@ -445,8 +471,8 @@ store_ledger_insert(struct store *st, struct consent_event *ev, char **cause)
 {
 	sqlite3_stmt *s = store_prepare(st, "INSERT INTO consent_events (kind, terms_sha256, "
 	    "terms_date, method, age_answer, at, os_user, client_version, shown_bytes, "
-	    "total_bytes, duration_ms, viewer, detail, prev_hash, hash) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause);
+	    "total_bytes, duration_ms, viewer, detail, prev_hash, hash, endpoint) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause);
 	int r = 0;
 
 	if (s == NULL)
@@ -466,6 +492,7 @@ store_ledger_insert(struct store *st, struct consent_event *ev, char **cause)
 	store_bind_opt(s, 13, ev->detail);
 	store_bind_opt(s, 14, ev->prev_hash);
 	store_bind_opt(s, 15, ev->hash);
+	store_bind_opt(s, 16, ev->endpoint);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		r = store_fail(st, "appending to the consent ledger", cause);
 	else
@@ -498,7 +525,7 @@ store_ledger_each(struct store *st, const char *const *kinds, int reverse,
 
 	sql = xasprintf("SELECT id, kind, terms_sha256, terms_date, method, age_answer, at, "
 	    "os_user, client_version, shown_bytes, total_bytes, duration_ms, viewer, detail, "
-	    "prev_hash, hash FROM consent_events ORDER BY id %s", reverse ? "DESC" : "ASC");
+	    "prev_hash, hash, endpoint FROM consent_events ORDER BY id %s", reverse ? "DESC" : "ASC");
 	s = store_prepare(st, sql, cause);
 	free(sql);
 	if (s == NULL)
@@ -521,6 +548,7 @@ store_ledger_each(struct store *st, const char *const *kinds, int reverse,
 			.detail = store_col_text(s, 13),
 			.prev_hash = store_col_text(s, 14),
 			.hash = store_col_text(s, 15),
+			.endpoint = store_col_text(s, 16),
 		};
 		const char *const *k;
 

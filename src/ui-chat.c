@@ -81,6 +81,7 @@ struct ui_chat {
 	enum chat_modal modal;
 	int64_t rating_id;	/* the answer asked about (reasons, comment) */
 	char *notice;		/* the notice text, or the y/N question, while it is shown */
+	bool no_terms;		/* the notice is the loopback question (consent.h) */
 	unsigned int reasons;	/* bits of feedback_reasons(-1) */
 	struct buf field;	/* what is typed into the dialog */
 };
@@ -716,6 +717,19 @@ chat_notice(void *arg, const char *text)
 
 	free(c->notice);
 	c->notice = xstrdup(text);
+	c->no_terms = false;
+	chat_modal_open(c, MODAL_NOTICE);
+}
+
+/* The loopback question after /endpoint: the notice's yes/no field asks it. */
+static void
+chat_no_terms(void *arg, const char *question)
+{
+	struct ui_chat *c = arg;
+
+	free(c->notice);
+	c->notice = xstrdup(question);
+	c->no_terms = true;
 	chat_modal_open(c, MODAL_NOTICE);
 }
 
@@ -812,7 +826,13 @@ static void
 chat_notice_answer(struct ui_chat *c, bool confirmed, const char *how)
 {
 	c->modal = MODAL_NONE;
-	session_notice_answer(c->s, confirmed, how);
+	if (!c->no_terms)
+		session_notice_answer(c->s, confirmed, how);
+	else if (strncmp(how, "typed", 5) == 0)
+		session_no_terms_answer(c->s, confirmed, how);
+	else	/* only a typed answer counts: Esc and Ctrl-C leave the question open */
+		chat_say(c, "no answer: nothing was recorded, and the Terms govern this server",
+		    false);
 }
 
 /* The withdraw question: y withdraws; any other key keeps consent. */
@@ -850,7 +870,8 @@ chat_modal_key(struct ui_chat *c, int key)
 		else if (key == 13 && strcasecmp(c->field.data, "no") == 0)
 			chat_notice_answer(c, false, "typed 'no' (full-screen)");
 		else if (key == 13)
-			chat_status(c, "type yes to confirm, or no", true);
+			chat_status(c, c->no_terms ? "type yes or no" : "type yes to confirm, or no",
+			    true);
 		else
 			chat_field_key(c, key);
 	} else if (c->modal == MODAL_REASONS) {
@@ -889,8 +910,8 @@ chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols)
 		for (i = 0; i < doc.nlines && (int)i < th; i++)
 			chat_draw_md_line(c->ui, top + (int)i, &doc.lines[i], cols - 2, 0);
 		markdown_doc_release(&doc);
-		buf_addf(&line, "Type yes and Enter to confirm, no or Esc to decline: %s",
-		    c->field.data);
+		buf_addf(&line, c->no_terms ? "Type yes or no and Enter (Esc: not now): %s" :
+		    "Type yes and Enter to confirm, no or Esc to decline: %s", c->field.data);
 	} else if (c->modal == MODAL_WITHDRAW) {
 		buf_addf(&line, "%s ", c->notice);
 	} else if (c->modal == MODAL_REASONS) {
@@ -1151,7 +1172,7 @@ static const struct session_view chat_view = {
 	.done = chat_on_done, .consent = chat_consent,
 	.unsent = chat_unsent, .notice = chat_notice, .why = chat_why, .rated = chat_rated,
 	.terms = chat_terms, .withdraw = chat_withdraw, .history = chat_history,
-	.quit = chat_quit,
+	.quit = chat_quit, .no_terms = chat_no_terms,
 };
 
 /* One stored message of a continued conversation into the transcript. */

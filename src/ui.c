@@ -465,8 +465,11 @@ ui_run(struct app *app)
 
 	if (ui_load(app, &cur, &cs) != 0)
 		return EXIT_USAGE;
+	/* The chat first when the gate is open: accepted, or no Terms govern the endpoint. */
+	accepted = app_gate(app, &warning) == 0;
+	free(warning);
+	warning = NULL;
 	app_disclaimers(app, &warning);	/* now: a warning must not go to stderr under curses */
-	accepted = cs.state == CONSENT_ACCEPTED;
 	buf_init(&ui.paste, UI_PASTE_MAX);
 	ui.loop = loop_new();
 	ui_start_curses(&ui);

@@ -1047,6 +1047,187 @@ test_current_load(void **state)
 	free(cfg.pkgdatadir);
 }
 
+/* ---- endpoints and the head file ------------------------------------------------ */
+
+/* Keep a copy of the first event a walk sees. */
+static int
+take_newest(const struct consent_event *ev, void *arg)
+{
+	consent_event_copy(arg, ev);
+	return 1;
+}
+
+/*
+ * The serialisation of an event without an endpoint is the one of schema 3,
+ * byte for byte (old events keep their hashes); with one, a last line.
+ */
+static void
+test_event_hash_endpoint(void **state)
+{
+	struct consent_event ev = {
+		.kind = (char *)"accept",
+		.terms_sha256 = (char *)ZERO_HASH,
+		.terms_date = (char *)"March 1, 2025",
+		.method = (char *)"flag",
+		.at = (char *)"2026-11-27T05:00:00.123Z",
+		.os_user = (char *)"alice",
+		.client_version = (char *)"confab 0.1.0",
+		.shown_bytes = -1,
+		.total_bytes = 200,
+		.duration_ms = 3000,
+		.prev_hash = (char *)ZERO_HASH,
+	};
+	const char *v1 = "confab-ledger-v1\nprev_hash=64:" ZERO_HASH "\nkind=6:accept\n"
+	    "terms_sha256=64:" ZERO_HASH "\nterms_date=13:March 1, 2025\nmethod=4:flag\n"
+	    "age_answer=-\nat=24:2026-11-27T05:00:00.123Z\nos_user=5:alice\n"
+	    "client_version=12:confab 0.1.0\nshown_bytes=-\ntotal_bytes=200\n"
+	    "duration_ms=3000\nviewer=-\ndetail=-\n";
+	char want[TERMS_HASH_HEX + 1], *with, *h;
+
+	(void)state;
+	terms_sha256_hex(v1, strlen(v1), want);
+	h = consent_event_hash(&ev);
+	assert_string_equal(h, want);
+	free(h);
+	with = xasprintf("%sendpoint=21:http://127.0.0.1:8/v1\n", v1);
+	terms_sha256_hex(with, strlen(with), want);
+	ev.endpoint = (char *)"http://127.0.0.1:8/v1";
+	h = consent_event_hash(&ev);
+	assert_string_equal(h, want);
+	free(h);
+	free(with);
+}
+
+/* Events name the endpoint in effect; a chain of old and new events verifies. */
+static void
+test_endpoint_recorded(void **state)
+{
+	struct fixture *f = *state;
+	struct consent_event last = { 0 };
+	int64_t count = 0, bad = 0;
+	char *cause = NULL;
+
+	record(f->st, f->v1, "view");
+	store_ledger_set_endpoint(f->st, "http://127.0.0.1:8/v1");
+	record(f->st, f->v1, "accept");
+	assert_int_equal(store_ledger_each(f->st, NULL, 1, take_newest, &last, &cause), 0);
+	assert_string_equal(last.endpoint, "http://127.0.0.1:8/v1");
+	consent_event_release(&last);
+	assert_int_equal(consent_verify(f->st, &count, &bad, &cause), 0);
+	assert_int_equal(count, 2);
+	assert_int_equal(state_of(f->st, f->v1), CONSENT_ACCEPTED);
+}
+
+/* The loopback question: its answer counts for its endpoint only, and terms = none. */
+static void
+test_endpoint_rules(void **state)
+{
+	struct fixture *f = *state;
+	struct consent_endpoint ep;
+	struct config cfg;
+	char *cause = NULL;
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.value[CONFIG_BASE_URL] = (char *)"http://127.0.0.1:8/v1/";
+	assert_int_equal(consent_endpoint_get(&cfg, f->st, NULL, &ep, &cause), 0);
+	assert_string_equal(ep.url, "http://127.0.0.1:8/v1");
+	assert_int_equal(ep.rule, CONSENT_RULE_TERMS);
+	assert_true(ep.askable);
+	consent_endpoint_release(&ep);
+
+	assert_int_equal(consent_no_terms_record(f->st, f->v1, "http://127.0.0.1:8/v1", true,
+	    "unit-test", &cause), 0);
+	assert_int_equal(consent_endpoint_get(&cfg, f->st, NULL, &ep, &cause), 0);
+	assert_int_equal(ep.rule, CONSENT_RULE_ANSWERED);
+	assert_false(ep.askable);
+	consent_endpoint_release(&ep);
+	/* another loopback endpoint is not answered */
+	assert_int_equal(consent_endpoint_get(&cfg, f->st, "http://127.0.0.1:9/v1", &ep, &cause),
+	    0);
+	assert_int_equal(ep.rule, CONSENT_RULE_TERMS);
+	assert_true(ep.askable);
+	consent_endpoint_release(&ep);
+	/* the answer is no consent state of the Terms */
+	assert_int_equal(state_of(f->st, f->v1), CONSENT_NONE);
+	/* a later no wins */
+	assert_int_equal(consent_no_terms_record(f->st, f->v1, "http://127.0.0.1:8/v1", false,
+	    "unit-test", &cause), 0);
+	assert_int_equal(consent_endpoint_get(&cfg, f->st, NULL, &ep, &cause), 0);
+	assert_int_equal(ep.rule, CONSENT_RULE_TERMS);
+	assert_false(ep.askable);
+	consent_endpoint_release(&ep);
+
+	/* a remote endpoint is never asked about; terms = none is explicit */
+	cfg.value[CONFIG_BASE_URL] = (char *)"https://dashscope.aliyuncs.com/compatible-mode/v1";
+	assert_int_equal(consent_endpoint_get(&cfg, f->st, NULL, &ep, &cause), 0);
+	assert_int_equal(ep.rule, CONSENT_RULE_TERMS);
+	assert_false(ep.askable);
+	consent_endpoint_release(&ep);
+	cfg.value[CONFIG_TERMS] = (char *)"none";
+	assert_int_equal(consent_endpoint_get(&cfg, f->st, NULL, &ep, &cause), 0);
+	assert_int_equal(ep.rule, CONSENT_RULE_NONE);
+	consent_endpoint_release(&ep);
+	/* ... for the configured endpoint only */
+	assert_int_equal(consent_endpoint_get(&cfg, f->st, "http://127.0.0.1:9/v1", &ep, &cause),
+	    0);
+	assert_int_equal(ep.rule, CONSENT_RULE_TERMS);
+	consent_endpoint_release(&ep);
+}
+
+/* The head file follows each event; cutting the last events is reported. */
+static void
+test_head_file(void **state)
+{
+	struct fixture *f = *state;
+	char *cause = NULL, *note = NULL, *path, *text, *hash, *want;
+	struct stat sb;
+	int64_t id, last;
+
+	record(f->st, f->v1, "view");
+	record(f->st, f->v1, "age");
+	last = record(f->st, f->v1, "accept");
+	path = consent_head_path(f->st);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(consent_head_read(f->st, &id, &hash, &cause), 1);
+	assert_int_equal(id, last);
+	want = store_ledger_head(f->st, &cause);
+	assert_string_equal(hash, want);
+	text = slurp(path, NULL);
+	free(want);
+	want = xasprintf("confab-ledger-head %lld %s\n", (long long)last, hash);
+	assert_string_equal(text, want);
+	free(text);
+	free(want);
+	assert_int_equal(consent_verify_head(f->st, NULL, &note, &cause), 0);
+	assert_null(note);
+	assert_int_equal(consent_verify_head(f->st, hash, &note, &cause), 0);
+	free(note);
+	note = NULL;
+
+	if (have_sqlite3) {
+		store_close(f->st);
+		run("sqlite3 '%s' 'DROP TRIGGER consent_events_no_delete; "
+		    "DELETE FROM consent_events WHERE id = %lld'", f->db, (long long)last);
+		f->st = store_open(f->db, &cause);
+		assert_non_null(f->st);
+		assert_int_equal(consent_verify_head(f->st, NULL, &note, &cause), -1);
+		assert_contains(cause, "cut from the end");
+		free(cause);
+		cause = NULL;
+		assert_int_equal(consent_verify_head(f->st, hash, &note, &cause), -1);
+		assert_contains(cause, "no event in the ledger has the hash");
+		free(cause);
+		cause = NULL;
+	}
+	unlink(path);
+	assert_int_equal(consent_verify_head(f->st, NULL, &note, &cause), 0);
+	assert_contains(note, "missing");
+	free(note);
+	free(hash);
+	free(path);
+}
+
 /* Each point of the summary cites a section the shipped Terms have. */
 static void
 test_summary_cites_sections(void **state)
@@ -1188,6 +1369,10 @@ main(int argc, char **argv)
 		T(test_summary_cites_sections),
 		T(test_changed_points),
 		T(test_recheck),
+		T(test_event_hash_endpoint),
+		T(test_endpoint_recorded),
+		T(test_endpoint_rules),
+		T(test_head_file),
 	};
 #undef T
 	char *cmd;
