@@ -18,7 +18,8 @@ extern char **environ;
 #define DEFAULT_BASE_URL "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
 #define KEY_MAX_BYTES 4096
 
-enum config_type { T_STRING, T_URL, T_NUMBER, T_COUNT, T_BOOL, T_PROXY, T_TERMS };
+enum config_type { T_STRING, T_URL, T_NUMBER, T_COUNT, T_BOOL, T_PROXY, T_TERMS, T_BYTES,
+	T_SECONDS };
 
 static const struct config_entry {
 	const char *name;
@@ -48,8 +49,8 @@ static const struct config_entry {
 	[CONFIG_DISCLAIMERS_FILE] = { "disclaimers_file", T_STRING, NULL, 1 },
 	[CONFIG_CONTEXT_TOKENS] = { "context_tokens", T_COUNT, NULL, 1 },
 	[CONFIG_INCLUDE_USAGE] = { "include_usage", T_BOOL, "yes", 1 },
-	[CONFIG_MAX_ANSWER_BYTES] = { "max_answer_bytes", T_COUNT, "33554432", 1 },
-	[CONFIG_MAX_TIME] = { "max_time", T_COUNT, "600", 1 },
+	[CONFIG_MAX_ANSWER_BYTES] = { "max_answer_bytes", T_BYTES, "33554432", 1 },
+	[CONFIG_MAX_TIME] = { "max_time", T_SECONDS, "600", 1 },
 	[CONFIG_TERMS] = { "terms", T_TERMS, NULL, 1 },
 };
 
@@ -159,6 +160,19 @@ config_check_value(enum config_key key, const char *value)
 		l = strtol(value, &end, 10);
 		if (errno != 0 || end == value || *end != '\0' || l <= 0 || l > 1000000)
 			return xasprintf("'%s' is not a positive whole number", value);
+		return NULL;
+	case T_BYTES:	/* up to the 256 MiB an answer can hold */
+		errno = 0;
+		l = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0' || l < 1024 || l > (256L << 20))
+			return xasprintf("'%s' is not a number of bytes from 1024 to 268435456",
+			    value);
+		return NULL;
+	case T_SECONDS:	/* 0: no limit */
+		errno = 0;
+		l = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0' || l < 0 || l > 1000000)
+			return xasprintf("'%s' is not a number of seconds (0 for no limit)", value);
 		return NULL;
 	case T_BOOL:
 		if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0 ||

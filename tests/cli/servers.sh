@@ -108,4 +108,46 @@ check "a set enable_thinking is sent as set" [ "$(last_body 'b.get("enable_think
 ask ok --no-stream "hi"
 check "--no-stream elsewhere sends no enable_thinking" [ "$(last_body '"enable_thinking" in b')" = False ]
 
+# 10. Limits and secrets.
+# A prompt over the limit is refused whole: never part of it.
+big=$(python3 -c 'print("w" * 100000, end="")')
+set --
+i=0
+while [ $i -lt 15 ]; do
+	set -- "$@" "$big"
+	i=$((i + 1))
+done
+python3 -c 'print("s" * 900000)' >"$T/stdin"
+n=$(grep -c chat/completions "$T/requests.log")
+"$CONFAB" --base-url "$BASE/s/ok/v1" "$@" <"$T/stdin" >"$T/out" 2>"$T/err"
+RC=$?
+ERR=$(cat "$T/err")
+check "a prompt over 2 MiB is refused (exit 2)" [ "$RC" = 2 ]
+check "the refusal names the limit" err_has "longer than 2097152 bytes; nothing was sent"
+check "nothing was sent" [ "$(grep -c chat/completions "$T/requests.log")" = "$n" ]
+set --
+# A key the server repeats is never shown or stored.
+CONFAB_API_KEY_ENV=TEST_KEY TEST_KEY=sk-echo-0123456789abcdef ask 401-echo-key "hi"
+check "a server that echoes the key: exit 4" [ "$RC" = 4 ]
+check "the key is not printed" sh -c "! grep -q sk-echo-0123456789abcdef '$T/err'"
+check "it is named instead" err_has "Incorrect API key provided: [the API key]"
+check "the key is not stored" [ "$(sql "SELECT count(*) FROM messages WHERE error LIKE '%sk-echo-0123%'")" = 0 ]
+# A password in the base URL is never shown or stored.
+"$CONFAB" --base-url "http://user:pw-secret-42@127.0.0.1:$PORT/s/400-invalid-parameter/v1" hi \
+	>"$T/out" 2>"$T/err" </dev/null
+RC=$?
+check "a base URL with a password still works (exit 1 from this scenario)" [ "$RC" = 1 ]
+check "the password is not printed" sh -c "! grep -q pw-secret-42 '$T/err'"
+check "the password is not stored" [ "$(sql "SELECT count(*) FROM conversations WHERE base_url LIKE '%pw-secret%'")" = 0 ]
+# An answer without end: max_answer_bytes and max_time.
+CONFAB_MAX_ANSWER_BYTES=100000 ask big "hi"
+check "an answer over max_answer_bytes is cut off (exit 5)" [ "$RC" = 5 ]
+check "it says why and names the setting" err_has "max_answer_bytes"
+check "what was printed stays within the limit" [ "$(wc -c <"$T/out")" -le 100001 ]
+check "it is stored incomplete" [ "$(sql "SELECT status FROM messages WHERE role = 'assistant' ORDER BY id DESC LIMIT 1")" = incomplete ]
+CONFAB_MAX_TIME=2 ask stall "hi"
+check "an answer that never ends stops at max_time (exit 5)" [ "$RC" = 5 ]
+check "it names max_time" err_has "max_time"
+check "the partial answer is kept" [ "$OUT" = "Hello!" ]
+
 done_testing

@@ -1552,6 +1552,15 @@ def s_hostile_error(ctx):
     send_stream(ctx, [chunk(ctx, {"content": "", "role": "assistant"}), obj], done=False)
 
 
+@scenario("401-echo-key", doc="401 invalid_api_key whose message repeats the key it was "
+          "sent, as some gateways and older OpenAI-compatible servers do.")
+def s_401_echo_key(ctx):
+    auth = ctx.h.headers.get("Authorization", "")
+    key = auth[7:] if auth.startswith("Bearer ") else auth
+    ctx.error(401, "Incorrect API key provided: %s. You can find your API key in the "
+              "console." % key, "invalid_request_error", "invalid_api_key")
+
+
 def fail_then_ok(status, times):
     def fn(ctx):
         if ctx.attempt > times:
