@@ -91,7 +91,7 @@ oneshot_prompt(int argc, char **argv, struct buf *prompt)
 		    "%zu invalid sequences were replaced with U+FFFD", bad,
 		    text_utf8_repair(prompt->data, prompt->len, &fixed));
 		buf_reset(prompt);
-		prompt->max = 0;	/* U+FFFD is longer than the byte it replaces */
+		prompt->max = BUF_DEFAULT_MAX;	/* U+FFFD is longer than the byte it replaces */
 		buf_add(prompt, fixed.data, fixed.len);
 		buf_release(&fixed);
 	}
