@@ -215,21 +215,21 @@ line ln12 xterm-256color ok --plain --conversation 99999
 waits ln12 "99999" "an unknown conversation is named"
 
 # More secrets stay out of the history file: upper case, live keys, token= and secret=.
-line ln9 xterm-256color ok --plain
-wait_for ln9 "/help lists" >/dev/null
+line lsec xterm-256color ok --plain
+wait_for lsec "/help lists" >/dev/null
 for secret in "SK-ABCDEFGHIJKLMNOPQRSTUVWX" "pay with sk_live_abcdefghijklmnopqrstu" \
 	"curl -H token=abc123def" "the secret=hunter2"; do
-	tmux_keys ln9 -- "$secret" Enter
-	answered ln9 "You said: $secret" >/dev/null
+	tmux_keys lsec -- "$secret" Enter
+	answered lsec "You said: $secret" >/dev/null
 done
-tmux_keys ln9 "plain words" Enter
-answered ln9 "You said: plain words" >/dev/null
+tmux_keys lsec "plain words" Enter
+answered lsec "You said: plain words" >/dev/null
 check "an ordinary prompt is kept in the history file" grep -q "^plain words$" "$HIST"
 check "an upper-case SK- key is not" sh -c "! grep -q SK-ABCD '$HIST'"
 check "nor an sk_live_ key" sh -c "! grep -q sk_live_ '$HIST'"
 check "nor token=" sh -c "! grep -q token= '$HIST'"
 check "nor secret=" sh -c "! grep -q secret= '$HIST'"
-tmux_keys ln9 C-d
-wait_for ln9 "[exit 0]" >/dev/null
+tmux_keys lsec C-d
+wait_for lsec "[exit 0]" >/dev/null
 
 done_testing
