@@ -11,6 +11,9 @@
 #define DISCLAIMER_NODES_MAX 65535	/* automaton states: uint16_t */
 #define DISCLAIMER_KEYWORD_MAX 200	/* bytes */
 #define DISCLAIMER_TEXT_MAX 1000	/* bytes of a clause or a text */
+#define DISCLAIMER_EXCEPT_MAX 255	/* bytes of an exception phrase, normalised */
+#define DISCLAIMER_RING 256		/* pending matches of a topic: > DISCLAIMER_EXCEPT_MAX */
+#define DISCLAIMER_EV_END 0xff		/* the topic that ends a list of events */
 
 /*
  * The built-in rules, used when the rules file is missing or broken: the
@@ -56,35 +59,61 @@ static const char *const disclaimer_end_ids[] = {
 };
 #define DISCLAIMER_NENDS nitems(disclaimer_end_ids)
 
+/*
+ * What ends in a state for a topic with exceptions: the longest keyword of
+ * the topic (0 for none) and the longest exception phrase (0 for none) that
+ * end there, in bytes of normalised text.
+ */
+struct disclaimer_event {
+	uint8_t topic;		/* DISCLAIMER_EV_END after the last of a state's list */
+	uint16_t kw;
+	uint16_t ex;
+};
+
 struct disclaimer_rules {
 	struct disclaimer notice[DISCLAIMER_NOTICES_MAX];
 	size_t n;
 	int general;			/* index into notice[] */
 	int end[DISCLAIMER_NENDS];	/* by enum disclaimer_end; -1 for none */
 	uint32_t topics;		/* bit i: notice[i] is a topic */
+	uint32_t excepts;		/* bit i: topic i has exception phrases */
+	uint16_t exmax[DISCLAIMER_NOTICES_MAX];	/* its longest exception phrase */
 
 	/*
-	 * Every keyword in one Aho-Corasick automaton over the normalised text,
-	 * as a full transition table of rows, one per state: row[0] is the mask
-	 * of topics whose keyword ends in that state, row[col[byte]] the offset
-	 * of the next state's row. Column 1 is every byte that occurs in no
+	 * Every keyword and exception phrase in one Aho-Corasick automaton over
+	 * the normalised text, as a full transition table of rows, one per
+	 * state: row[0] is the mask of topics without exceptions whose keyword
+	 * ends in that state, row[1] 1 + the index in ev[] of the state's events
+	 * (0 for none: see disclaimer_events()), row[col[byte]] the offset of
+	 * the next state's row. Column 2 is every byte that occurs in no
 	 * keyword. Offsets rather than state numbers keep a multiplication out
-	 * of the loop. A space read after a space leaves the state as it is, so
-	 * the text needs no collapsing of blanks; acol[] is the column of each
-	 * ASCII byte as it reads normalised (a letter lower-cased, the rest a
-	 * space), so ASCII needs no normalising either.
+	 * of the loop. acol[] is the column of each ASCII byte as it reads
+	 * normalised (a letter lower-cased, the rest a space), so ASCII needs no
+	 * normalising.
 	 */
 	unsigned char col[256];
 	unsigned char acol[128];
 	uint32_t *tab;
 	size_t nstates;
+	struct disclaimer_event *ev;
+	size_t nev;
 };
 
-/* A keyword, normalised, with the topic it belongs to. */
+/* A keyword or an exception phrase, normalised, with the topic it belongs to. */
 struct disclaimer_pattern {
 	char *s;
 	size_t len;
 	int notice;
+	bool except;
+};
+
+/*
+ * The keyword matches of a topic with exceptions that an exception phrase
+ * may still cover: their starts, increasing, in a ring.
+ */
+struct disclaimer_pending {
+	size_t start[DISCLAIMER_RING];
+	unsigned int head, n;
 };
 
 struct disclaimer_parse {
@@ -264,40 +293,79 @@ disclaimer_keyword(const char *kw, size_t len, size_t *outlen, char **cause)
 
 /* ---- the automaton ------------------------------------------------------------ */
 
-/*
- * The table from the automaton: masks and offsets in rows, a space after a
- * space a loop (see struct disclaimer_rules). last[] is the byte that leads
- * into each state.
- */
+/* The table from the automaton: masks, events and offsets in rows (see struct disclaimer_rules). */
 static void
 disclaimer_table(struct disclaimer_rules *r, const uint16_t *next, const uint32_t *mask,
-    const unsigned char *last, size_t ncls)
+    const uint32_t *evat, size_t ncls)
 {
-	size_t row = ncls + 1, u, c, space = r->col[' '];
+	size_t row = ncls + 2, u, c;
 
 	r->tab = xcalloc(r->nstates * row, sizeof *r->tab);
 	for (u = 0; u < r->nstates; u++) {
 		r->tab[u * row] = mask[u];
+		r->tab[u * row + 1] = evat[u];
 		for (c = 0; c < ncls; c++)
-			r->tab[u * row + 1 + c] = (uint32_t)(next[u * ncls + c] * row);
-		if (u > 0 && last[u] == ' ')
-			r->tab[u * row + 1 + space] = (uint32_t)(u * row);
+			r->tab[u * row + 2 + c] = (uint32_t)(next[u * ncls + c] * row);
 	}
 	for (c = 0; c < 256; c++)
-		r->col[c]++;
+		r->col[c] += 2;
 	for (c = 0; c < 128; c++)
 		r->acol[c] = r->col[disclaimer_ascii[c] != 0 ? disclaimer_ascii[c] : ' '];
 }
 
-/* Build the automaton from the keywords. */
+/*
+ * The events of state u: those of its failure state f, with the keywords
+ * and exception phrases of topics with exceptions that end exactly in u
+ * (the patterns first[u] - 1, then along nextpat[]). evat[] as in row[1].
+ */
+static void
+disclaimer_events_of(struct disclaimer_rules *r, const struct disclaimer_pattern *pat,
+    const uint32_t *first, const uint32_t *nextpat, uint32_t *evat, size_t u, size_t f)
+{
+	uint16_t kw[DISCLAIMER_NOTICES_MAX] = { 0 }, ex[DISCLAIMER_NOTICES_MAX] = { 0 };
+	const struct disclaimer_event *e;
+	const struct disclaimer_pattern *p;
+	uint32_t i, own = 0;
+	size_t t;
+
+	for (i = first[u]; i != 0; i = nextpat[i - 1]) {
+		p = &pat[i - 1];
+		if ((r->excepts >> p->notice & 1) == 0)
+			continue;
+		own |= (uint32_t)1 << p->notice;
+		if (p->except && p->len > ex[p->notice])
+			ex[p->notice] = (uint16_t)p->len;
+		if (!p->except && p->len > kw[p->notice])
+			kw[p->notice] = (uint16_t)p->len;
+	}
+	evat[u] = evat[f];
+	if (own == 0)
+		return;
+	for (e = evat[f] != 0 ? &r->ev[evat[f] - 1] : NULL; e != NULL && e->topic !=
+	    DISCLAIMER_EV_END; e++) {
+		kw[e->topic] = kw[e->topic] > e->kw ? kw[e->topic] : e->kw;
+		ex[e->topic] = ex[e->topic] > e->ex ? ex[e->topic] : e->ex;
+		own |= (uint32_t)1 << e->topic;
+	}
+	evat[u] = (uint32_t)r->nev + 1;
+	for (t = 0; t <= DISCLAIMER_NOTICES_MAX; t++) {
+		if (t < DISCLAIMER_NOTICES_MAX && (own >> t & 1) == 0)
+			continue;
+		r->ev = xreallocarray(r->ev, r->nev + 1, sizeof *r->ev);
+		r->ev[r->nev].topic = t < DISCLAIMER_NOTICES_MAX ? (uint8_t)t : DISCLAIMER_EV_END;
+		r->ev[r->nev].kw = t < DISCLAIMER_NOTICES_MAX ? kw[t] : 0;
+		r->ev[r->nev++].ex = t < DISCLAIMER_NOTICES_MAX ? ex[t] : 0;
+	}
+}
+
+/* Build the automaton from the keywords and the exception phrases. */
 static int
 disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pat, size_t npat,
     size_t bytes, char **cause)
 {
 	size_t i, j, c, ncls = 1, max = bytes + 1, head = 0, tail = 0;
 	uint16_t *next, *fail, *queue, u, v;
-	unsigned char *last;
-	uint32_t *mask;
+	uint32_t *mask, *first, *nextpat, *evat;
 
 	if (max > DISCLAIMER_NODES_MAX) {
 		*cause = xasprintf("the keywords are too many (%zu bytes normalised; the limit is "
@@ -309,33 +377,37 @@ disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pa
 			if (r->col[(unsigned char)pat[i].s[j]] == 0)
 				r->col[(unsigned char)pat[i].s[j]] = (unsigned char)ncls++;
 
-	/* The trie: next[state * ncls + column], 0 for none. */
+	/* The trie: next[state * ncls + column], 0 for none; the patterns ending in each state. */
 	next = xcalloc(max * ncls, sizeof *next);
 	mask = xcalloc(max, sizeof *mask);
-	last = xcalloc(max, 1);
+	first = xcalloc(max, sizeof *first);
+	nextpat = xcalloc(npat + 1, sizeof *nextpat);
 	r->nstates = 1;
 	for (i = 0; i < npat; i++) {
 		u = 0;
 		for (j = 0; j < pat[i].len; j++) {
 			c = r->col[(unsigned char)pat[i].s[j]];
-			if (next[u * ncls + c] == 0) {
-				last[r->nstates] = (unsigned char)pat[i].s[j];
+			if (next[u * ncls + c] == 0)
 				next[u * ncls + c] = (uint16_t)r->nstates++;
-			}
 			u = next[u * ncls + c];
 		}
-		mask[u] |= (uint32_t)1 << pat[i].notice;
+		if ((r->excepts >> pat[i].notice & 1) == 0)
+			mask[u] |= (uint32_t)1 << pat[i].notice;
+		nextpat[i] = first[u];
+		first[u] = (uint32_t)i + 1;
 	}
 
 	/* Breadth first: failure links, then the missing transitions through them. */
 	fail = xcalloc(r->nstates, sizeof *fail);
 	queue = xcalloc(r->nstates, sizeof *queue);
+	evat = xcalloc(r->nstates, sizeof *evat);
 	for (c = 0; c < ncls; c++)
 		if ((v = next[c]) != 0)
 			queue[tail++] = v;
 	while (head < tail) {
 		u = queue[head++];
 		mask[u] |= mask[fail[u]];
+		disclaimer_events_of(r, pat, first, nextpat, evat, u, fail[u]);
 		for (c = 0; c < ncls; c++) {
 			v = next[u * ncls + c];
 			if (v != 0) {
@@ -345,45 +417,107 @@ disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pa
 				next[u * ncls + c] = next[fail[u] * ncls + c];
 		}
 	}
-	disclaimer_table(r, next, mask, last, ncls);
-	free(last);
+	disclaimer_table(r, next, mask, evat, ncls);
+	free(evat);
 	free(queue);
 	free(fail);
+	free(nextpat);
+	free(first);
 	free(mask);
 	free(next);
 	return 0;
 }
 
-#define DISCLAIMER_STEP(byte)                                                  \
+/*
+ * A state where keywords or exception phrases of topics with exceptions end,
+ * pos bytes into the normalised text: a keyword match counts only when no
+ * exception phrase of its topic covers it, and a phrase that covers it
+ * starts before it and ends within the topic's longest phrase of its start.
+ * So a match waits in pend[] until it is that far behind (then it counts) or
+ * a phrase covers it. A match that starts no later than a waiting one makes
+ * that one moot (whatever covers the new one covers it), so the starts
+ * waiting are increasing, and a phrase removes those it covers from the back.
+ */
+/* The waiting matches of a topic that no phrase can cover any more count. */
+static uint32_t
+disclaimer_expire(const struct disclaimer_rules *r, struct disclaimer_pending *q, int topic,
+    size_t pos, uint32_t found)
+{
+	while (q->n > 0 && pos - q->start[q->head] > r->exmax[topic]) {
+		found |= (uint32_t)1 << topic;
+		q->head = (q->head + 1) % DISCLAIMER_RING;
+		q->n--;
+	}
+	return found;
+}
+
+static uint32_t
+disclaimer_events(const struct disclaimer_rules *r, uint32_t at, size_t pos,
+    struct disclaimer_pending *pend, uint32_t found)
+{
+	const struct disclaimer_event *e;
+	struct disclaimer_pending *q;
+	size_t start;
+
+	for (e = &r->ev[at - 1]; e->topic != DISCLAIMER_EV_END; e++) {
+		if (found >> e->topic & 1)
+			continue;
+		q = &pend[e->topic];
+		found = disclaimer_expire(r, q, e->topic, pos, found);
+		if (e->kw != 0) {
+			start = pos - e->kw;
+			while (q->n > 0 && q->start[(q->head + q->n - 1) % DISCLAIMER_RING] >= start)
+				q->n--;
+			q->start[(q->head + q->n++) % DISCLAIMER_RING] = start;
+		}
+		if (e->ex != 0) {
+			start = pos - e->ex;
+			while (q->n > 0 && q->start[(q->head + q->n - 1) % DISCLAIMER_RING] >= start)
+				q->n--;
+		}
+		found = disclaimer_expire(r, q, e->topic, pos, found);
+	}
+	return found;
+}
+
+#define DISCLAIMER_STEP(column)                                                \
 	do {                                                                   \
-		st = tab[st + col[(byte)]];                                    \
+		st = tab[st + (column)];                                       \
 		found |= tab[st];                                              \
+		pos++;                                                         \
+		if (tab[st + 1] != 0)                                          \
+			found = disclaimer_events(r, tab[st + 1], pos, pend, found); \
 	} while (0)
 
 /*
  * The topics found in text[0..len), added to found; stops early once all are
  * found. The same as feeding disclaimer_norm()'s output to the automaton,
  * with ASCII and three-byte characters, the common cases, done inline.
+ * pend[] has a ring for each topic, empty, and is left so.
  */
 static uint32_t
-disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, uint32_t found)
+disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, uint32_t found,
+    struct disclaimer_pending *pend)
 {
 	const unsigned char *s = (const unsigned char *)text, *col = r->col;
 	const uint32_t *tab = r->tab, all = r->topics;
 	unsigned char out[8], c;
-	size_t i = 0, k, n;
+	size_t i = 0, k, n, pos = 0, t;
 	uint32_t st = 0;
 	unsigned int cp;
 	int prev = DN_SPACE;
 
-	DISCLAIMER_STEP(' ');	/* the text starts after a space */
+	DISCLAIMER_STEP(col[' ']);	/* the text starts after a space */
 	while (i < len && (found & all) != all) {
 		c = s[i];
 		if (c < 0x80) {
+			if (disclaimer_ascii[c] == 0 && prev == DN_SPACE) {
+				i++;	/* blanks and punctuation read as one space */
+				continue;
+			}
 			if (prev == DN_OTHER && disclaimer_ascii[c] != 0)
-				DISCLAIMER_STEP(' ');
-			st = tab[st + r->acol[c]];
-			found |= tab[st];
+				DISCLAIMER_STEP(col[' ']);
+			DISCLAIMER_STEP(r->acol[c]);
 			prev = disclaimer_ascii[c] != 0 ? DN_WORD : DN_SPACE;
 			i++;
 			continue;
@@ -395,10 +529,10 @@ disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, 
 			    (s[i + 2] & 0x3f);
 			if (disclaimer_cp_class(cp) == DN_OTHER) {
 				if (prev == DN_WORD)
-					DISCLAIMER_STEP(' ');
-				DISCLAIMER_STEP(c);
-				DISCLAIMER_STEP(s[i + 1]);
-				DISCLAIMER_STEP(s[i + 2]);
+					DISCLAIMER_STEP(col[' ']);
+				DISCLAIMER_STEP(col[c]);
+				DISCLAIMER_STEP(col[s[i + 1]]);
+				DISCLAIMER_STEP(col[s[i + 2]]);
 				prev = DN_OTHER;
 				i += 3;
 				continue;
@@ -406,10 +540,15 @@ disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, 
 		}
 		n = disclaimer_norm(s, len, &i, &prev, out);
 		for (k = 0; k < n; k++)
-			DISCLAIMER_STEP(out[k]);
+			DISCLAIMER_STEP(col[out[k]]);
 	}
 	if (prev != DN_SPACE)	/* and ends before one */
-		DISCLAIMER_STEP(' ');
+		DISCLAIMER_STEP(col[' ']);
+	for (t = 0; r->excepts != 0 && t < r->n; t++) {
+		if (pend[t].n > 0)	/* no phrase can cover them now */
+			found |= (uint32_t)1 << t;
+		pend[t].n = pend[t].head = 0;
+	}
 	return found;
 }
 
@@ -467,10 +606,10 @@ disclaimer_parse_section(struct disclaimer_parse *ps, const char *s, size_t len,
 	return 0;
 }
 
-/* One comma-separated keyword list. */
+/* One comma-separated list of keywords or of exception phrases. */
 static int
 disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len, int line,
-    char **cause)
+    bool except, char **cause)
 {
 	struct disclaimer_pattern *p;
 	const char *end = s + len, *comma;
@@ -502,9 +641,20 @@ disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len
 				return -1;
 			}
 			p->notice = ps->cur;
+			p->except = except;
 			ps->npat++;
 			ps->patbytes += p->len;
-			ps->r->topics |= (uint32_t)1 << ps->cur;
+			if (except && p->len > DISCLAIMER_EXCEPT_MAX) {
+				*cause = xasprintf("line %d: the exception '%.*s' is longer than %d "
+				    "bytes normalised", line, (int)n, s, DISCLAIMER_EXCEPT_MAX);
+				return -1;
+			}
+			if (except) {
+				ps->r->excepts |= (uint32_t)1 << ps->cur;
+				if (p->len > ps->r->exmax[ps->cur])
+					ps->r->exmax[ps->cur] = (uint16_t)p->len;
+			} else
+				ps->r->topics |= (uint32_t)1 << ps->cur;
 		}
 		s = comma + 1;
 	}
@@ -536,7 +686,9 @@ disclaimer_parse_key(struct disclaimer_parse *ps, const char *s, size_t len, int
 	}
 	d = &ps->r->notice[ps->cur];
 	if (klen == 8 && memcmp(s, "keywords", 8) == 0)
-		return disclaimer_parse_keywords(ps, v, vlen, line, cause);
+		return disclaimer_parse_keywords(ps, v, vlen, line, false, cause);
+	if (klen == 6 && memcmp(s, "except", 6) == 0)
+		return disclaimer_parse_keywords(ps, v, vlen, line, true, cause);
 	if (klen == 6 && memcmp(s, "strong", 6) == 0) {
 		if (vlen == 3 && memcmp(v, "yes", 3) == 0)
 			d->strong = true;
@@ -554,8 +706,8 @@ disclaimer_parse_key(struct disclaimer_parse *ps, const char *s, size_t len, int
 	else if (klen == 4 && memcmp(s, "text", 4) == 0)
 		slot = &d->text;
 	if (slot == NULL) {
-		*cause = xasprintf("line %d: unknown key '%.*s' (keys are clause, text, strong and "
-		    "keywords)", line, (int)klen, s);
+		*cause = xasprintf("line %d: unknown key '%.*s' (keys are clause, text, strong, "
+		    "keywords and except)", line, (int)klen, s);
 		return -1;
 	}
 	if (*slot != NULL) {
@@ -577,7 +729,7 @@ disclaimer_parse_check(struct disclaimer_parse *ps, char **cause)
 {
 	struct disclaimer_rules *r = ps->r;
 	const struct disclaimer *d;
-	bool topic, general, end;
+	bool topic, general, end, except;
 	size_t i, e;
 
 	r->general = -1;
@@ -586,6 +738,7 @@ disclaimer_parse_check(struct disclaimer_parse *ps, char **cause)
 	for (i = 0; i < r->n; i++) {
 		d = &r->notice[i];
 		topic = (r->topics >> i & 1) != 0;
+		except = (r->excepts >> i & 1) != 0;
 		general = strcmp(d->id, "general") == 0;
 		end = strncmp(d->id, "end-", 4) == 0;
 		for (e = 1; end && e < DISCLAIMER_NENDS; e++)
@@ -606,8 +759,13 @@ disclaimer_parse_check(struct disclaimer_parse *ps, char **cause)
 			    d->clause == NULL ? "clause" : "text");
 			return -1;
 		}
-		if (topic && (general || end)) {
+		if ((topic || except) && (general || end)) {
 			*cause = xasprintf("line %d: [%s] takes no keywords", ps->line[i], d->id);
+			return -1;
+		}
+		if (except && !topic) {
+			*cause = xasprintf("line %d: [%s] has exceptions but no keywords",
+			    ps->line[i], d->id);
 			return -1;
 		}
 		if (!topic && !general && !end) {
@@ -716,6 +874,7 @@ disclaimer_rules_free(struct disclaimer_rules *r)
 		free((char *)r->notice[i].text);
 	}
 	free(r->tab);
+	free(r->ev);
 	free(r);
 }
 
@@ -726,14 +885,18 @@ disclaimer_pick(const struct disclaimer_rules *r, const char *prompt, size_t pro
     const char *answer, size_t answer_len, enum disclaimer_end end,
     const struct disclaimer *out[DISCLAIMER_MAX])
 {
+	struct disclaimer_pending *pend = NULL;
 	uint32_t found = 0;
 	size_t i, n = 0;
 
 	out[n++] = &r->notice[r->general];
+	if (r->excepts != 0)
+		pend = xcalloc(r->n, sizeof *pend);
 	if (r->topics != 0) {
-		found = disclaimer_scan(r, prompt, prompt_len, found);
-		found = disclaimer_scan(r, answer, answer_len, found);
+		found = disclaimer_scan(r, prompt, prompt_len, found, pend);
+		found = disclaimer_scan(r, answer, answer_len, found, pend);
 	}
+	free(pend);
 	for (i = 0; i < r->n && n < DISCLAIMER_MAX - 1; i++)
 		if ((found & r->topics) >> i & 1)
 			out[n++] = &r->notice[i];

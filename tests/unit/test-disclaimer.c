@@ -491,6 +491,11 @@ test_parse_errors(void **state)
 		{ GENERAL "[m]\nclause = c\ntext = t\nkeywords = dose.*\n",
 		    "line 7: keyword 'dose.*': '*' must follow" },
 		{ GENERAL "\n\ntext = caf\xe9\n", "line 6: not valid UTF-8" },
+		{ GENERAL "except = 保险起见\n", "line 1: [general] takes no keywords" },
+		{ GENERAL "[m]\nclause = c\ntext = t\nexcept = 保险起见\n",
+		    "line 4: [m] has exceptions but no keywords" },
+		{ GENERAL "[m]\nclause = c\ntext = t\nexcept = *起见\n",
+		    "line 7: keyword '*起见': '*' goes only at the end" },
 	};
 	char *cause;
 	size_t i;
@@ -536,6 +541,17 @@ test_parse_limits(void **state)
 	assert_string_equal(cause, "line 7: a keyword is longer than 200 bytes");
 	free(cause);
 
+	/* an exception phrase too long once normalised */
+	buf_reset(&b);
+	buf_adds(&b, GENERAL "[m]\nclause = c\ntext = t\nkeywords = a\nexcept = ");
+	for (i = 0; i < 45; i++)
+		buf_adds(&b, "a中");
+	buf_addc(&b, '\n');
+	assert_null(disclaimer_rules_parse(b.data, b.len, &cause));
+	assert_true(strncmp(cause, "line 8: the exception 'a中a中", 27) == 0);
+	assert_non_null(strstr(cause, "is longer than 255 bytes normalised"));
+	free(cause);
+
 	/* too many keywords for the automaton */
 	buf_reset(&b);
 	buf_adds(&b, GENERAL "[m]\nclause = c\ntext = t\n");
@@ -555,6 +571,167 @@ test_parse_limits(void **state)
 	    "control characters");
 	free(cause);
 	free(kw);
+	buf_release(&b);
+}
+
+/* ---- exceptions ----------------------------------------------------------------------- */
+
+#define EXCEPTS GENERAL "[m]\nclause = c\ntext = t\n"
+
+static void
+test_exceptions(void **state)
+{
+	struct disclaimer_rules *r = parse_ok(EXCEPTS
+	    "keywords = 保险, 发烧, loans, loan*, fever\n"
+	    "except = 保险起见, 音响发烧友, the loans table, loans table*, fever dream\n"
+	    "[n]\nclause = c\ntext = t\nkeywords = table\n");
+
+	/* inside a phrase: no notice; the same keyword outside one: the notice */
+	assert_string_equal(ids_end(r, "保险起见，带把伞", "", 0), "general");
+	assert_string_equal(ids_end(r, "保险起见，买份保险吧", "", 0), "general,m");
+	assert_string_equal(ids_end(r, "买份保险吧，保险起见", "", 0), "general,m");
+	assert_string_equal(ids_end(r, "我是音响发烧友", "", 0), "general");
+	assert_string_equal(ids_end(r, "音响发烧", "", 0), "general,m");
+	assert_string_equal(ids_end(r, "孩子发烧了", "", 0), "general,m");
+	/* words: the phrase covers the keyword and its stem, whole words only */
+	assert_string_equal(ids_end(r, "SELECT * FROM the loans   table;", "", 0), "general,n");
+	assert_string_equal(ids_end(r, "the loans tables", "", 0), "general");
+	assert_string_equal(ids_end(r, "loans tablespace", "", 0), "general");
+	assert_string_equal(ids_end(r, "the loans, table", "", 0), "general,n");
+	assert_string_equal(ids_end(r, "loans tab", "", 0), "general,m");
+	assert_string_equal(ids_end(r, "overdue loans from the loans table", "", 0),
+	    "general,m,n");
+	assert_string_equal(ids_end(r, "a fever dream", "", 0), "general");
+	assert_string_equal(ids_end(r, "a fever dreamer", "", 0), "general,m");
+	assert_string_equal(ids_end(r, "a fever", "", 0), "general,m");
+	/* a phrase covers matches of its own topic only, in its own text */
+	assert_string_equal(ids_end(r, "the loans", "table", 0), "general,m,n");
+	assert_string_equal(ids_end(r, "fever", "fever dream", 0), "general,m");
+	assert_string_equal(ids_end(r, "fever dream", "fever dream", 0), "general");
+	/* CJK next to words, many matches in a row */
+	assert_string_equal(ids_end(r, "保险起见保险起见保险起见loans tables", "", 0), "general");
+	assert_string_equal(ids_end(r, "保险起见保险起见保险起见loans tables保险", "", 0),
+	    "general,m");
+	disclaimer_rules_free(r);
+}
+
+/*
+ * The matcher against a slow reference on random texts and rules over a
+ * small alphabet, so keywords and phrases overlap in every way: a keyword
+ * occurrence counts unless a phrase occurrence of its topic spans it.
+ */
+static bool
+ref_at(const char *t, size_t tlen, size_t at, const char *p, size_t plen)
+{
+	return at + plen <= tlen && memcmp(t + at, p, plen) == 0;
+}
+
+static bool
+ref_fires(const char *t, char kw[][12], size_t nkw, char ex[][12], size_t nex)
+{
+	size_t tlen = strlen(t), i, j, a, b, kl, el;
+
+	for (i = 0; i < nkw; i++) {
+		kl = strlen(kw[i]);
+		for (a = 0; a + kl <= tlen; a++) {
+			bool covered = false;
+
+			if (!ref_at(t, tlen, a, kw[i], kl))
+				continue;
+			for (j = 0; j < nex && !covered; j++) {
+				el = strlen(ex[j]);
+				for (b = a + kl >= el ? a + kl - el : 0; b <= a && !covered; b++)
+					covered = ref_at(t, tlen, b, ex[j], el);
+			}
+			if (!covered)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* A random word of 1 to 3 letters of "ab", with a '*' now and then when star. */
+static void
+rand_word(char *out, bool star, unsigned int *seed)
+{
+	size_t n = 1 + (size_t)rand_r(seed) % 3, i;
+
+	for (i = 0; i < n; i++)
+		out[i] = (char)('a' + rand_r(seed) % 2);
+	if (star && rand_r(seed) % 3 == 0)
+		out[n++] = '*';
+	out[n] = '\0';
+}
+
+/* The normalised form of a keyword: " w " or " w" for "w*"; "w1 w2" for two words. */
+static void
+ref_norm(char *out, const char *w1, const char *w2)
+{
+	size_t n;
+
+	if (w2 == NULL)
+		snprintf(out, 12, " %s", w1);
+	else
+		snprintf(out, 12, " %s %s", w1, w2);
+	n = strlen(out);
+	if (out[n - 1] == '*')
+		out[n - 1] = '\0';
+	else
+		snprintf(out + n, 12 - n, " ");
+}
+
+static void
+test_exceptions_random(void **state)
+{
+	char kw[4][12], ex[4][12], w1[8], w2[8], text[64], norm[80];
+	unsigned int seed = 20261207;
+	size_t nkw, nex, i, j, k, n, o;
+	struct buf b;
+	struct disclaimer_rules *r;
+	bool want;
+
+	buf_init(&b, 0);
+	for (k = 0; k < 2000; k++) {
+		buf_reset(&b);
+		buf_adds(&b, EXCEPTS "keywords = ");
+		nkw = 1 + (size_t)rand_r(&seed) % 3;
+		nex = 1 + (size_t)rand_r(&seed) % 3;
+		for (i = 0; i < nkw; i++) {
+			rand_word(w1, true, &seed);
+			buf_addf(&b, "%s%s", i > 0 ? ", " : "", w1);
+			ref_norm(kw[i], w1, NULL);
+		}
+		buf_adds(&b, "\nexcept = ");
+		for (i = 0; i < nex; i++) {
+			rand_word(w1, false, &seed);
+			rand_word(w2, true, &seed);
+			buf_addf(&b, "%s%s %s", i > 0 ? ", " : "", w1, w2);
+			ref_norm(ex[i], w1, w2);
+		}
+		buf_addc(&b, '\n');
+		r = parse_ok(b.data);
+		for (j = 0; j < 20; j++) {
+			n = (size_t)rand_r(&seed) % 40;
+			for (i = 0; i < n; i++)
+				text[i] = "ab  ,"[rand_r(&seed) % 5];
+			text[n] = '\0';
+			/* the reference reads the text as the matcher does: " a b " */
+			norm[0] = ' ';
+			for (i = 0, o = 1; i < n; i++)
+				if (text[i] != ' ' && text[i] != ',')
+					norm[o++] = text[i];
+				else if (norm[o - 1] != ' ')
+					norm[o++] = ' ';
+			if (norm[o - 1] != ' ')
+				norm[o++] = ' ';
+			norm[o] = '\0';
+			want = ref_fires(norm, kw, nkw, ex, nex);
+			if (strcmp(ids_end(r, text, "", 0), want ? "general,m" : "general") != 0)
+				fail_msg("rules '%s', text '%s': want %s", b.data, text,
+				    want ? "m" : "none");
+		}
+		disclaimer_rules_free(r);
+	}
 	buf_release(&b);
 }
 
@@ -604,6 +781,8 @@ main(void)
 		cmocka_unit_test(test_file_syntax),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_limits),
+		cmocka_unit_test(test_exceptions),
+		cmocka_unit_test(test_exceptions_random),
 		cmocka_unit_test(test_json),
 	};
 
