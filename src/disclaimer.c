@@ -127,10 +127,14 @@ struct disclaimer_parse {
 
 /* ---- normalising text ------------------------------------------------------ */
 
-/* ASCII: lower-case letters and digits stand for themselves; the rest is a space (0). */
+/*
+ * ASCII: lower-case letters, digits and '_' stand for themselves; the rest is
+ * a space (0).
+ */
 static const unsigned char disclaimer_ascii[128] = {
 	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
 	['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['_'] = '_',	/* identifiers are one word: test_patients_list */
 	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
 	['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l',
 	['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r',

@@ -55,7 +55,7 @@ check "decisions about people get their notice citing III.4(f)(iii)" \
 	err_has "! people: Do not use it to decide about a person"
 ask ok "核电站的控制系统"
 check "critical systems get their notice citing III.4(f)(iv)" err_has "(Terms III.4(f)(iv))"
-ask ok "dose lawyer stocks tenant nuclear"
+ask ok "dose lawyer stocks applicants nuclear"
 check "all five topics at once" [ "$(strong_lines)" = 5 ]
 
 # ---- how the answer ended ----------------------------------------------------------------

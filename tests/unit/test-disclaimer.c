@@ -166,7 +166,7 @@ test_people(void **state)
 	FIRES("Should we reject him based on his credit score?", "people");
 	FIRES("Screen this résumé for me", "people");
 	FIRES("SCREEN THIS RÉSUMÉ", "people");
-	FIRES("Which tenant should the landlord pick?", "people");
+	FIRES("Should the landlord accept this tenant?", "people");
 	FIRES("Decide on the insurance claim", "people");
 	FIRES("Which students get the scholarship?", "people");
 	FIRES("帮我筛选简历", "people");
@@ -208,10 +208,37 @@ test_not_firing(void **state)
 	QUIET("Health check endpoint");
 	QUIET("the stockade");
 	QUIET("人工智能很有趣");
-	QUIET("火药");			/* 药 alone is not a keyword */
+	QUIET("火药");			/* 药 is a keyword, but 火药 an exception */
 	QUIET("xlawyer");		/* not at a word boundary */
 	QUIET("paralegal work");
 	QUIET("dosé");			/* an accented letter continues the word */
+}
+
+/* Issue 13: everyday CJK questions fire; idioms and code that merely contain a keyword do not. */
+static void
+test_shipped_exceptions(void **state)
+{
+	FIRES("感冒了吃什么药好", "medical");
+	FIRES("我头疼得厉害", "medical");
+	FIRES("感冒了該吃什麼藥", "medical");
+	FIRES("風邪をひいたときに飲む薬は何がいいですか", "medical");
+	FIRES("감기 걸렸을 때 무슨 약을 먹어야 해요?", "medical");
+	FIRES("音响发烧友的孩子发烧了", "medical");	/* outside the exception */
+	QUIET("保险起见，我还是带把伞吧");
+	QUIET("我是个音响发烧友");
+	QUIET("下周坐飞机去上海");
+	QUIET("帮我写一份基金会的年度总结");
+	QUIET("航空券を安く買う方法");
+	QUIET("这个bug真让人头疼");
+	QUIET("火药是谁发明的");
+	QUIET("서울 아파트 추천");		/* 아파 (hurts) inside 아파트 (flat) */
+	QUIET("pytest: test_patients_list fails");	/* '_' joins an identifier */
+	QUIET("rename the hospital_id column");
+	QUIET("flutter doctor says android license status unknown");
+	QUIET("a fever dream of nested callbacks");
+	QUIET("write a poem about investing time in friendships");
+	FIRES("investing time and money in index funds", "financial");
+	FIRES("hospital id card", "medical");
 }
 
 static void
@@ -233,7 +260,7 @@ test_boundaries(void **state)
 	/* both texts count */
 	assert_string_equal(ids("what dose", "Buy stocks."), "general,medical,financial");
 	/* every topic at once, in file order */
-	assert_string_equal(ids("dose lawyer", "stocks tenant nuclear"),
+	assert_string_equal(ids("dose lawyer", "stocks applicants nuclear"),
 	    "general,medical,legal,financial,people,critical");
 }
 
@@ -265,7 +292,7 @@ test_end_states(void **state)
 		assert_string_equal(d[1]->clause, "III.4(a)(i)");
 		assert_int_equal(d[1]->strong, t[i].strong);
 	}
-	assert_string_equal(ids_end(shipped, "dose lawyer stocks tenant nuclear", "",
+	assert_string_equal(ids_end(shipped, "dose lawyer stocks applicants nuclear", "",
 	    DISCLAIMER_END_LENGTH), "general,medical,legal,financial,people,critical,end-length");
 }
 
@@ -279,7 +306,7 @@ test_clauses(void **state)
 		{ "dose", "III.4(f)(i)" },
 		{ "lawyer", "III.4(f)(i)" },
 		{ "stocks", "III.4(f)(ii)" },
-		{ "tenant", "III.4(f)(iii)" },
+		{ "applicants", "III.4(f)(iii)" },
 		{ "nuclear", "III.4(f)(iv)" },
 	};
 	const struct disclaimer *d[DISCLAIMER_MAX];
@@ -770,6 +797,7 @@ main(void)
 		cmocka_unit_test(test_people),
 		cmocka_unit_test(test_critical),
 		cmocka_unit_test(test_not_firing),
+		cmocka_unit_test(test_shipped_exceptions),
 		cmocka_unit_test(test_boundaries),
 		cmocka_unit_test(test_end_states),
 		cmocka_unit_test(test_clauses),
