@@ -2,7 +2,8 @@
  * test-labelled.c: the shipped notice rules (assets/disclaimers.ini) against
  * the labelled prompts in tests/notices/labelled.tsv: precision and recall per
  * language and topic, and the targets: recall >= 0.9 and false-positive rate
- * <= 0.05 for English and Chinese, the stated figures for Japanese and Korean.
+ * <= 0.05 for English and Chinese, the stated figures for Japanese and Korean;
+ * heldout.tsv and unseen.tsv are reported as well.
  * TAP; every prompt that gets a notice it should not, or lacks one it should,
  * is listed as a comment.
  */
@@ -249,23 +250,27 @@ score_file(const struct disclaimer_rules *r, struct tally *ty, const char *file)
 }
 
 /*
- * labelled.tsv holds the targets; heldout.tsv, prompts written after the
- * rules were tuned on labelled.tsv, is only reported: how the rules do on
- * prompts they were not fitted to.
+ * labelled.tsv holds the targets. heldout.tsv and unseen.tsv are only
+ * reported: prompts written after the rules were tuned on labelled.tsv (and,
+ * for heldout.tsv, before a second round of keywords), so how the rules do
+ * on prompts they were not fitted to.
  */
 int
 main(void)
 {
-	static struct tally labelled, heldout;
+	static struct tally labelled, heldout, unseen;
 	struct disclaimer_rules *r = load_rules();
 
 	printf("1..%zu\n", 2 * NLANGS);
 	score_file(r, &labelled, "labelled.tsv");
 	score_file(r, &heldout, "heldout.tsv");
+	score_file(r, &unseen, "unseen.tsv");
 	printf("# labelled.tsv (the targets)\n");
 	report(&labelled, true);
-	printf("# heldout.tsv (not used for tuning; reported, not checked)\n");
+	printf("# heldout.tsv (seen before the second round of keywords; not checked)\n");
 	report(&heldout, false);
+	printf("# unseen.tsv (written after the last keyword change; not checked)\n");
+	report(&unseen, false);
 	disclaimer_rules_free(r);
 	return 0;
 }
