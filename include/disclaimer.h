@@ -38,9 +38,12 @@ struct disclaimer_rules;
  * sections with keywords, and [end-length], [end-filtered],
  * [end-interrupted], [end-broken] optional. Keys: clause, text (one line
  * each), strong = yes|no (default no), keywords (comma-separated; repeatable;
- * a trailing '*' matches words that start so). At most 32 sections and
- * 65534 bytes of normalised keywords. Returns NULL with *cause set (naming
- * the line) when the text is not valid rules or lacks the general notice.
+ * a trailing '*' matches words that start so), except (phrases in the same
+ * form: a keyword match inside an occurrence of one of its section's
+ * phrases does not count; at most 255 bytes each). At most 32 sections and
+ * 65534 bytes of normalised keywords and phrases. Returns NULL with *cause
+ * set (naming the line) when the text is not valid rules or lacks the
+ * general notice.
  */
 struct disclaimer_rules *disclaimer_rules_parse(const char *text, size_t len, char **cause);
 void disclaimer_rules_free(struct disclaimer_rules *r); /* NULL-safe */
@@ -61,9 +64,12 @@ struct disclaimer_rules *disclaimer_rules_fallback(void);
  * notice always fits), then how it ended, when the rules describe that end.
  * out[] entries are borrowed from r.
  * Keywords match case-insensitively, on word boundaries for alphabetic
- * scripts ("legally blonde" is not legal advice), as substrings for CJK;
- * punctuation and runs of blanks count as one space. One pass over each
- * text whatever the number of keywords (an automaton built by the parser).
+ * scripts ("legally blonde" is not legal advice; '_' joins words), as
+ * substrings for CJK; punctuation and runs of blanks count as one space; a
+ * match inside an exception phrase of its topic does not count. One pass
+ * over each text whatever the number of keywords and phrases (an automaton
+ * built by the parser; a match waits at most the length of the topic's
+ * longest phrase for one that covers it).
  * A prompt or answer may be NULL when its length is 0.
  */
 size_t disclaimer_pick(const struct disclaimer_rules *r, const char *prompt, size_t prompt_len,

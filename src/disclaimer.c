@@ -432,16 +432,6 @@ disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pa
 	return 0;
 }
 
-/*
- * A state where keywords or exception phrases of topics with exceptions end,
- * pos bytes into the normalised text: a keyword match counts only when no
- * exception phrase of its topic covers it, and a phrase that covers it
- * starts before it and ends within the topic's longest phrase of its start.
- * So a match waits in pend[] until it is that far behind (then it counts) or
- * a phrase covers it. A match that starts no later than a waiting one makes
- * that one moot (whatever covers the new one covers it), so the starts
- * waiting are increasing, and a phrase removes those it covers from the back.
- */
 /* The waiting matches of a topic that no phrase can cover any more count. */
 static uint32_t
 disclaimer_expire(const struct disclaimer_rules *r, struct disclaimer_pending *q, int topic,
@@ -455,13 +445,30 @@ disclaimer_expire(const struct disclaimer_rules *r, struct disclaimer_pending *q
 	return found;
 }
 
+/* Drop the waiting matches that start at or after start (from the back: they increase). */
+static void
+disclaimer_drop(struct disclaimer_pending *q, size_t start)
+{
+	while (q->n > 0 && q->start[(q->head + q->n - 1) % DISCLAIMER_RING] >= start)
+		q->n--;
+}
+
+/*
+ * A state where keywords or exception phrases of topics with exceptions end,
+ * pos bytes into the normalised text: a keyword match counts only when no
+ * exception phrase of its topic covers it, and a phrase that covers it
+ * starts before it and ends within the topic's longest phrase of its start.
+ * So a match waits in pend[] until it is that far behind (then it counts) or
+ * a phrase covers it. A match that starts no later than a waiting one makes
+ * that one moot (whatever covers the new one covers it), so the starts
+ * waiting are increasing, and a phrase removes those it covers from the back.
+ */
 static uint32_t
 disclaimer_events(const struct disclaimer_rules *r, uint32_t at, size_t pos,
     struct disclaimer_pending *pend, uint32_t found)
 {
 	const struct disclaimer_event *e;
 	struct disclaimer_pending *q;
-	size_t start;
 
 	for (e = &r->ev[at - 1]; e->topic != DISCLAIMER_EV_END; e++) {
 		if (found >> e->topic & 1)
@@ -469,16 +476,11 @@ disclaimer_events(const struct disclaimer_rules *r, uint32_t at, size_t pos,
 		q = &pend[e->topic];
 		found = disclaimer_expire(r, q, e->topic, pos, found);
 		if (e->kw != 0) {
-			start = pos - e->kw;
-			while (q->n > 0 && q->start[(q->head + q->n - 1) % DISCLAIMER_RING] >= start)
-				q->n--;
-			q->start[(q->head + q->n++) % DISCLAIMER_RING] = start;
+			disclaimer_drop(q, pos - e->kw);
+			q->start[(q->head + q->n++) % DISCLAIMER_RING] = pos - e->kw;
 		}
-		if (e->ex != 0) {
-			start = pos - e->ex;
-			while (q->n > 0 && q->start[(q->head + q->n - 1) % DISCLAIMER_RING] >= start)
-				q->n--;
-		}
+		if (e->ex != 0)
+			disclaimer_drop(q, pos - e->ex);
 		found = disclaimer_expire(r, q, e->topic, pos, found);
 	}
 	return found;
@@ -649,8 +651,9 @@ disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len
 			ps->npat++;
 			ps->patbytes += p->len;
 			if (except && p->len > DISCLAIMER_EXCEPT_MAX) {
-				*cause = xasprintf("line %d: the exception '%.*s' is longer than %d "
-				    "bytes normalised", line, (int)n, s, DISCLAIMER_EXCEPT_MAX);
+				*cause = xasprintf("line %d: the exception '%.*s' is longer "
+				    "than %d bytes normalised", line, (int)n, s,
+				    DISCLAIMER_EXCEPT_MAX);
 				return -1;
 			}
 			if (except) {
