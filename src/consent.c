@@ -13,7 +13,7 @@
 #include "http.h"
 
 #define BUNDLED_TERMS "qwen-chat-terms-2025-03-01.md"
-#define TERMS_FILE_MAX ((size_t)4 << 20)
+#define TERMS_FILE_MAX TERMS_MAX_BYTES
 #define CONSENT_CHECK_EVERY_S (24 * 60 * 60)
 #define CONSENT_CHECK_TIMEOUT_S 3
 
@@ -481,7 +481,7 @@ consent_record(struct store *st, const struct terms *t, struct consent_event *ev
 	ev->terms_date = xstrdup(t->date_label);
 	ev->os_user = consent_os_user();
 	ev->client_version = xstrdup(PACKAGE_NAME " " PACKAGE_VERSION);
-	ev->total_bytes = (int64_t)t->len;
+	ev->total_bytes = (int64_t)t->canon_len;
 	if (ev->endpoint == NULL && store_ledger_endpoint(st) != NULL)
 		ev->endpoint = xstrdup(store_ledger_endpoint(st));
 
@@ -491,7 +491,8 @@ consent_record(struct store *st, const struct terms *t, struct consent_event *ev
 	if ((ev->prev_hash = store_ledger_head(st, cause)) == NULL)
 		goto fail;
 	ev->hash = consent_event_hash(ev);
-	if (store_terms_put(st, t->sha256, t->date_label, t->text, t->len, "ledger", cause) != 0 ||
+	if (store_terms_put(st, t->sha256, t->date_label, t->canon, t->canon_len, "ledger",
+	    cause) != 0 ||
 	    store_ledger_insert(st, ev, cause) != 0)
 		goto fail;
 	/*
@@ -817,7 +818,7 @@ consent_fetch_record(struct store *st, const char *url, const struct terms *t,
 
 	if (store_begin(st, cause) != 0)
 		goto out;
-	if (store_terms_put(st, t->sha256, t->date_label, t->text, t->len, url, cause) != 0 ||
+	if (store_terms_put(st, t->sha256, t->date_label, t->canon, t->canon_len, url, cause) != 0 ||
 	    store_meta_set(st, k_sha, t->sha256, cause) != 0 ||
 	    store_meta_set(st, k_etag, res->etag != NULL ? res->etag : "", cause) != 0 ||
 	    store_meta_set(st, k_lm, res->last_modified != NULL ? res->last_modified : "",
