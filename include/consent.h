@@ -85,7 +85,8 @@ const char *consent_state_name(enum consent_state s);
 /*
  * The gate. Returns 0 only when the current Terms are accepted; otherwise -1
  * with *cause saying why (never accepted; changed, naming the sections;
- * withdrawn; declined) and the command that fixes it.
+ * withdrawn; declined; the accept event it relies on fails
+ * consent_chain_check()) and the command that fixes it.
  */
 int consent_gate(struct store *st, const struct terms *current, char **cause);
 
@@ -143,6 +144,15 @@ int consent_head_read(struct store *st, int64_t *id, char **hash, char **cause);
  * (events cut from the end), lacks it, or does not match it.
  */
 int consent_verify_head(struct store *st, const char *want, char **note, char **cause);
+
+/*
+ * Check, cheaply, that ev is an event confab wrote in its place: it matches
+ * its hash, follows the event before it, the event after it (if any)
+ * follows it, and the newest event is the head in the head file (when there
+ * is one) and matches its hash. History is not rehashed: that is
+ * consent_verify()'s work. 0, or -1 with *cause naming 'confab terms verify'.
+ */
+int consent_chain_check(struct store *st, const struct consent_event *ev, char **cause);
 
 /* ---- what governs an endpoint ------------------------------------------------------ */
 

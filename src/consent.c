@@ -288,6 +288,9 @@ consent_gate(struct store *st, const struct terms *current, char **cause)
 	}
 	switch (cs.state) {
 	case CONSENT_ACCEPTED:
+		/* The gate opens on one event: check it is the one confab wrote. */
+		if (consent_chain_check(st, &cs.last, cause) != 0)
+			break;
 		consent_status_release(&cs);
 		return 0;
 	case CONSENT_NONE:
@@ -691,6 +694,132 @@ out:
 	free(fhash);
 	free(path);
 	return r;
+}
+
+/* ---- the events the gate relies on ---------------------------------------------- */
+
+/* Tries, and the pause between them, while another confab may be writing the head. */
+#define CONSENT_CHAIN_TRIES 3
+#define CONSENT_CHAIN_PAUSE_MS 20
+
+struct consent_chain {
+	struct consent_event prev, next, newest;
+	int64_t head_id;
+	char *head_hash;
+};
+
+static void
+consent_chain_release(struct consent_chain *c)
+{
+	consent_event_release(&c->prev);
+	consent_event_release(&c->next);
+	consent_event_release(&c->newest);
+	free(c->head_hash);
+	memset(c, 0, sizeof *c);
+}
+
+/* Does ev hash to its recorded hash? *cause says which event does not. */
+static int
+consent_chain_hash_ok(const struct consent_event *ev, char **cause)
+{
+	char *h = consent_event_hash(ev);
+	int ok = ev->hash != NULL && strcmp(ev->hash, h) == 0;
+
+	if (!ok)
+		*cause = xasprintf("event %lld (%s at %s) does not match its hash: it was "
+		    "altered or written outside confab", (long long)ev->id, ev->kind, ev->at);
+	free(h);
+	return ok;
+}
+
+/* Is ev linked to the events beside it? */
+static int
+consent_chain_links_ok(const struct consent_event *ev, const struct consent_chain *c,
+    char **cause)
+{
+	char zero[TERMS_HASH_HEX + 1];
+
+	snprintf(zero, sizeof zero, "%064d", 0);
+	if (ev->prev_hash == NULL || strcmp(ev->prev_hash, c->prev.kind != NULL ?
+	    c->prev.hash : zero) != 0) {
+		*cause = xasprintf("event %lld (%s at %s) does not follow event %lld: an event was "
+		    "inserted, removed or altered", (long long)ev->id, ev->kind, ev->at,
+		    (long long)c->prev.id);
+		return 0;
+	}
+	if (c->next.kind != NULL && (c->next.prev_hash == NULL ||
+	    strcmp(c->next.prev_hash, ev->hash) != 0)) {
+		*cause = xasprintf("event %lld (%s at %s) does not follow event %lld: an event was "
+		    "inserted, removed or altered", (long long)c->next.id, c->next.kind,
+		    c->next.at, (long long)ev->id);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * One look at the chain around ev. 0 when sound, -1 with *cause when not, 1
+ * with *cause when only the head file disagrees with the newest event (which
+ * a confab writing an event at this moment can cause for an instant).
+ */
+static int
+consent_chain_once(struct store *st, const struct consent_event *ev, char **cause)
+{
+	struct consent_chain c;
+	int r = -1, have;
+
+	memset(&c, 0, sizeof c);
+	if (!consent_chain_hash_ok(ev, cause))
+		goto out;
+	if (store_ledger_next(st, ev->id, 0, consent_take_first, &c.prev, cause) != 0 ||
+	    store_ledger_next(st, ev->id, 1, consent_take_first, &c.next, cause) != 0)
+		goto out;
+	if (!consent_chain_links_ok(ev, &c, cause))
+		goto out;
+	if ((have = consent_head_read(st, &c.head_id, &c.head_hash, cause)) < 0 ||
+	    store_ledger_next(st, INT64_MAX, 0, consent_take_first, &c.newest, cause) != 0)
+		goto out;
+	if (have == 0) {
+		r = 0;	/* no head file yet: a store older than it */
+		goto out;
+	}
+	if (c.newest.id != c.head_id || c.newest.hash == NULL ||
+	    strcasecmp(c.newest.hash, c.head_hash) != 0) {
+		*cause = xasprintf("the newest event in the ledger is event %lld (%.12s), but the "
+		    "head recorded beside the store is event %lld (%.12s): events were added, "
+		    "removed or altered outside confab", (long long)c.newest.id,
+		    c.newest.hash != NULL ? c.newest.hash : "-", (long long)c.head_id, c.head_hash);
+		r = 1;
+		goto out;
+	}
+	if (c.newest.id != ev->id && !consent_chain_hash_ok(&c.newest, cause))
+		goto out;
+	r = 0;
+out:
+	consent_chain_release(&c);
+	return r;
+}
+
+int
+consent_chain_check(struct store *st, const struct consent_event *ev, char **cause)
+{
+	struct timespec pause = { 0, CONSENT_CHAIN_PAUSE_MS * 1000000L };
+	char *why = NULL;
+	int r, try;
+
+	for (try = 1; (r = consent_chain_once(st, ev, &why)) > 0 && try < CONSENT_CHAIN_TRIES;
+	    try++) {
+		free(why);
+		why = NULL;
+		nanosleep(&pause, NULL);
+	}
+	if (r == 0)
+		return 0;
+	*cause = xasprintf("the consent ledger cannot be trusted: %s; nothing was sent. Run "
+	    "'confab terms verify' to check the whole ledger, and 'confab terms' to review and "
+	    "accept the Terms again", why);
+	free(why);
+	return -1;
 }
 
 /* ---- what governs an endpoint ------------------------------------------------------ */
