@@ -980,7 +980,13 @@ consent_fetch(const char *url, struct store *st, long timeout_s, struct consent_
 	struct terms *t = NULL;
 
 	memset(f, 0, sizeof *f);
-	if (http_get(url, &opts, &res, &f->cause) != 0) {
+	if (http_get(url, &opts, &res, &f->cause) != 0 && res.outcome == HTTP_TOO_BIG) {
+		free(f->cause);
+		f->result = CONSENT_FETCH_UNUSABLE;
+		f->cause = xasprintf("the text at %s is not usable Terms: it is larger than %zu "
+		    "bytes, more than a Terms text can be", url, TERMS_FILE_MAX);
+		goto out;
+	} else if (f->cause != NULL) {
 		f->result = CONSENT_FETCH_UNREACHABLE;
 		goto out;
 	}
