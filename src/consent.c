@@ -776,8 +776,11 @@ consent_chain_once(struct store *st, const struct consent_event *ev, char **caus
 		goto out;
 	if (!consent_chain_links_ok(ev, &c, cause))
 		goto out;
-	if ((have = consent_head_read(st, &c.head_id, &c.head_hash, cause)) < 0 ||
-	    store_ledger_next(st, INT64_MAX, 0, consent_take_first, &c.newest, cause) != 0)
+	if ((have = consent_head_read(st, &c.head_id, &c.head_hash, cause)) < 0)
+		goto out;
+	if (c.next.kind == NULL)
+		consent_event_copy(&c.newest, ev);	/* ev is the newest */
+	else if (store_ledger_next(st, INT64_MAX, 0, consent_take_first, &c.newest, cause) != 0)
 		goto out;
 	if (have == 0) {
 		r = 0;	/* no head file yet: a store older than it */

@@ -195,16 +195,15 @@ terms_make_view(struct terms *t)
 	struct text_sanitizer san;
 	struct buf b;
 
-	buf_init(&b, 0);
-	text_sanitizer_init(&san, TEXT_VISIBLE);
-	text_sanitize(&san, t->canon, t->canon_len, &b);
-	text_sanitize_finish(&san, &b);
-	if (b.len == t->canon_len && memcmp(b.data, t->canon, b.len) == 0) {
-		buf_release(&b);
+	if (text_is_safe(t->canon, t->canon_len)) {
 		t->text = t->canon;
 		t->len = t->canon_len;
 		return;
 	}
+	buf_init(&b, 0);
+	text_sanitizer_init(&san, TEXT_VISIBLE);
+	text_sanitize(&san, t->canon, t->canon_len, &b);
+	text_sanitize_finish(&san, &b);
 	t->text = buf_detach(&b, &t->len);
 }
 
