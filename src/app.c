@@ -87,7 +87,7 @@ app_gate(struct app *app, char **cause)
 		return EXIT_USAGE;
 	}
 	if (ep.rule == CONSENT_RULE_ANSWERED &&
-	    consent_chain_check(st, &ep.answer, cause) != 0) {
+	    consent_chain_check(st, &ep.answer, NULL, cause) != 0) {
 		consent_endpoint_release(&ep);
 		return EXIT_CONSENT;
 	}

@@ -194,19 +194,65 @@ consent_take_first(const struct consent_event *ev, void *arg)
 	return 1;
 }
 
+void
+consent_around_release(struct consent_around *a)
+{
+	consent_event_release(&a->prev);
+	consent_event_release(&a->next);
+	consent_event_release(&a->newest);
+	memset(a, 0, sizeof *a);
+}
+
+/* Walking the ledger newest first: the last decisive event and the events around it. */
+struct consent_walk {
+	struct consent_status *cs;
+	struct consent_event later;	/* the event seen before this one */
+	bool found;
+};
+
+static int
+consent_walk_one(const struct consent_event *ev, void *arg)
+{
+	struct consent_walk *w = arg;
+	struct consent_status *cs = w->cs;
+
+	if (w->found) {
+		consent_event_copy(&cs->around.prev, ev);
+		return 1;
+	}
+	if (ev->kind != NULL && (strcmp(ev->kind, "accept") == 0 ||
+	    strcmp(ev->kind, "decline") == 0 || strcmp(ev->kind, "withdraw") == 0)) {
+		consent_event_copy(&cs->last, ev);
+		if (w->later.kind != NULL)
+			consent_event_copy(&cs->around.next, &w->later);
+		w->found = true;
+		return 0;
+	}
+	if (cs->around.newest.kind == NULL)
+		consent_event_copy(&cs->around.newest, ev);
+	consent_event_release(&w->later);
+	consent_event_copy(&w->later, ev);
+	return 0;
+}
+
 int
 consent_status_get(struct store *st, const struct terms *current, struct consent_status *cs,
     char **cause)
 {
-	static const char *const decisive[] = { "accept", "decline", "withdraw", NULL };
 	static const char *const accepts[] = { "accept", NULL };
 	char *body, *why = NULL;
 	size_t len;
 
+	struct consent_walk w = { .cs = cs };
+	int r;
+
 	memset(cs, 0, sizeof *cs);
-	if (store_ledger_each(st, decisive, 1, consent_take_first, &cs->last, cause) != 0 ||
-	    store_ledger_each(st, accepts, 1, consent_take_first, &cs->accepted, cause) != 0)
+	r = store_ledger_each(st, NULL, 1, consent_walk_one, &w, cause);
+	consent_event_release(&w.later);
+	if (r != 0 || store_ledger_each(st, accepts, 1, consent_take_first, &cs->accepted,
+	    cause) != 0)
 		return -1;
+	cs->around.known = true;
 	if (cs->last.kind == NULL)
 		cs->state = CONSENT_NONE;
 	else if (strcmp(cs->last.kind, "withdraw") == 0)
@@ -242,6 +288,7 @@ void
 consent_status_release(struct consent_status *cs)
 {
 	consent_event_release(&cs->last);
+	consent_around_release(&cs->around);
 	consent_event_release(&cs->accepted);
 	terms_diff_free(cs->diff);
 	terms_free(cs->accepted_terms);
@@ -289,7 +336,7 @@ consent_gate(struct store *st, const struct terms *current, char **cause)
 	switch (cs.state) {
 	case CONSENT_ACCEPTED:
 		/* The gate opens on one event: check it is the one confab wrote. */
-		if (consent_chain_check(st, &cs.last, cause) != 0)
+		if (consent_chain_check(st, &cs.last, &cs.around, cause) != 0)
 			break;
 		consent_status_release(&cs);
 		return 0;
@@ -703,7 +750,7 @@ out:
 #define CONSENT_CHAIN_PAUSE_MS 20
 
 struct consent_chain {
-	struct consent_event prev, next, newest;
+	struct consent_around around;	/* read here when not known */
 	int64_t head_id;
 	char *head_hash;
 };
@@ -711,11 +758,24 @@ struct consent_chain {
 static void
 consent_chain_release(struct consent_chain *c)
 {
-	consent_event_release(&c->prev);
-	consent_event_release(&c->next);
-	consent_event_release(&c->newest);
+	consent_around_release(&c->around);
 	free(c->head_hash);
 	memset(c, 0, sizeof *c);
+}
+
+/* Read the events around ev. */
+static int
+consent_chain_read(struct store *st, const struct consent_event *ev, struct consent_around *a,
+    char **cause)
+{
+	if (store_ledger_next(st, ev->id, 0, consent_take_first, &a->prev, cause) != 0 ||
+	    store_ledger_next(st, ev->id, 1, consent_take_first, &a->next, cause) != 0)
+		return -1;
+	if (a->next.kind != NULL &&
+	    store_ledger_next(st, INT64_MAX, 0, consent_take_first, &a->newest, cause) != 0)
+		return -1;
+	a->known = true;
+	return 0;
 }
 
 /* Does ev hash to its recorded hash? *cause says which event does not. */
@@ -734,7 +794,7 @@ consent_chain_hash_ok(const struct consent_event *ev, char **cause)
 
 /* Is ev linked to the events beside it? */
 static int
-consent_chain_links_ok(const struct consent_event *ev, const struct consent_chain *c,
+consent_chain_links_ok(const struct consent_event *ev, const struct consent_around *c,
     char **cause)
 {
 	char zero[TERMS_HASH_HEX + 1];
@@ -763,39 +823,41 @@ consent_chain_links_ok(const struct consent_event *ev, const struct consent_chai
  * a confab writing an event at this moment can cause for an instant).
  */
 static int
-consent_chain_once(struct store *st, const struct consent_event *ev, char **cause)
+consent_chain_once(struct store *st, const struct consent_event *ev,
+    const struct consent_around *known, char **cause)
 {
+	const struct consent_around *a = known;
+	const struct consent_event *newest;
 	struct consent_chain c;
 	int r = -1, have;
 
 	memset(&c, 0, sizeof c);
 	if (!consent_chain_hash_ok(ev, cause))
 		goto out;
-	if (store_ledger_next(st, ev->id, 0, consent_take_first, &c.prev, cause) != 0 ||
-	    store_ledger_next(st, ev->id, 1, consent_take_first, &c.next, cause) != 0)
-		goto out;
-	if (!consent_chain_links_ok(ev, &c, cause))
+	if (a == NULL || !a->known) {
+		if (consent_chain_read(st, ev, &c.around, cause) != 0)
+			goto out;
+		a = &c.around;
+	}
+	if (!consent_chain_links_ok(ev, a, cause))
 		goto out;
 	if ((have = consent_head_read(st, &c.head_id, &c.head_hash, cause)) < 0)
 		goto out;
-	if (c.next.kind == NULL)
-		consent_event_copy(&c.newest, ev);	/* ev is the newest */
-	else if (store_ledger_next(st, INT64_MAX, 0, consent_take_first, &c.newest, cause) != 0)
-		goto out;
+	newest = a->newest.kind != NULL ? &a->newest : ev;
 	if (have == 0) {
 		r = 0;	/* no head file yet: a store older than it */
 		goto out;
 	}
-	if (c.newest.id != c.head_id || c.newest.hash == NULL ||
-	    strcasecmp(c.newest.hash, c.head_hash) != 0) {
+	if (newest->id != c.head_id || newest->hash == NULL ||
+	    strcasecmp(newest->hash, c.head_hash) != 0) {
 		*cause = xasprintf("the newest event in the ledger is event %lld (%.12s), but the "
 		    "head recorded beside the store is event %lld (%.12s): events were added, "
-		    "removed or altered outside confab", (long long)c.newest.id,
-		    c.newest.hash != NULL ? c.newest.hash : "-", (long long)c.head_id, c.head_hash);
+		    "removed or altered outside confab", (long long)newest->id,
+		    newest->hash != NULL ? newest->hash : "-", (long long)c.head_id, c.head_hash);
 		r = 1;
 		goto out;
 	}
-	if (c.newest.id != ev->id && !consent_chain_hash_ok(&c.newest, cause))
+	if (newest != ev && !consent_chain_hash_ok(newest, cause))
 		goto out;
 	r = 0;
 out:
@@ -804,14 +866,16 @@ out:
 }
 
 int
-consent_chain_check(struct store *st, const struct consent_event *ev, char **cause)
+consent_chain_check(struct store *st, const struct consent_event *ev,
+    const struct consent_around *around, char **cause)
 {
 	struct timespec pause = { 0, CONSENT_CHAIN_PAUSE_MS * 1000000L };
 	char *why = NULL;
 	int r, try;
 
-	for (try = 1; (r = consent_chain_once(st, ev, &why)) > 0 && try < CONSENT_CHAIN_TRIES;
-	    try++) {
+	/* Once more, read afresh, while another confab may be writing the head. */
+	for (try = 1; (r = consent_chain_once(st, ev, try == 1 ? around : NULL, &why)) > 0 &&
+	    try < CONSENT_CHAIN_TRIES; try++) {
 		free(why);
 		why = NULL;
 		nanosleep(&pause, NULL);
