@@ -531,7 +531,7 @@ consent_record(struct store *st, const struct terms *t, struct consent_event *ev
 	ev->terms_date = xstrdup(t->date_label);
 	ev->os_user = consent_os_user();
 	ev->client_version = xstrdup(PACKAGE_NAME " " PACKAGE_VERSION);
-	ev->total_bytes = (int64_t)t->canon_len;
+	ev->total_bytes = (int64_t)t->len;	/* as shown, like shown_bytes */
 	if (ev->endpoint == NULL && store_ledger_endpoint(st) != NULL)
 		ev->endpoint = xstrdup(store_ledger_endpoint(st));
 
