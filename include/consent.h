@@ -68,9 +68,20 @@ int consent_current_load(const struct config *cfg, struct store *st, struct cons
     char **cause);
 void consent_current_release(struct consent_current *cur);
 
+/* The events around one ledger event, for consent_chain_check(). */
+struct consent_around {
+	bool known;			/* filled in */
+	struct consent_event prev;	/* the event before it (kind NULL: none) */
+	struct consent_event next;	/* the event after it (kind NULL: none) */
+	struct consent_event newest;	/* the newest event (kind NULL: the event itself) */
+};
+
+void consent_around_release(struct consent_around *a);
+
 struct consent_status {
 	enum consent_state state;
 	struct consent_event last;	/* last decisive event (kind NULL when none) */
+	struct consent_around around;	/* the events around last, read with it */
 	struct consent_event accepted;	/* last accept event (kind NULL when none) */
 	struct terms *accepted_terms;	/* its text, when OUTDATED; else NULL */
 	struct terms_diff *diff;	/* accepted -> current, when OUTDATED */
@@ -85,7 +96,8 @@ const char *consent_state_name(enum consent_state s);
 /*
  * The gate. Returns 0 only when the current Terms are accepted; otherwise -1
  * with *cause saying why (never accepted; changed, naming the sections;
- * withdrawn; declined) and the command that fixes it.
+ * withdrawn; declined; the accept event it relies on fails
+ * consent_chain_check()) and the command that fixes it.
  */
 int consent_gate(struct store *st, const struct terms *current, char **cause);
 
@@ -143,6 +155,18 @@ int consent_head_read(struct store *st, int64_t *id, char **hash, char **cause);
  * (events cut from the end), lacks it, or does not match it.
  */
 int consent_verify_head(struct store *st, const char *want, char **note, char **cause);
+
+/*
+ * Check, cheaply, that ev is an event confab wrote in its place: it matches
+ * its hash, follows the event before it, the event after it (if any)
+ * follows it, and the newest event is the head in the head file (when there
+ * is one) and matches its hash. History is not rehashed: that is
+ * consent_verify()'s work. around, when known, saves reading the events
+ * around ev again (consent_status_get() reads them with the last decisive
+ * event). 0, or -1 with *cause naming 'confab terms verify'.
+ */
+int consent_chain_check(struct store *st, const struct consent_event *ev,
+    const struct consent_around *around, char **cause);
 
 /* ---- what governs an endpoint ------------------------------------------------------ */
 

@@ -72,6 +72,14 @@ int store_ledger_insert(struct store *st, struct consent_event *ev, char **cause
 int store_ledger_each(struct store *st, const char *const *kinds, int reverse,
     int (*fn)(const struct consent_event *ev, void *arg), void *arg, char **cause);
 
+/*
+ * Call fn for the one event just before event id (later 0; id INT64_MAX: the
+ * newest) or just after it (later 1), if there is one. The event is valid
+ * only during the call.
+ */
+int store_ledger_next(struct store *st, int64_t id, int later,
+    int (*fn)(const struct consent_event *ev, void *arg), void *arg, char **cause);
+
 /* ---- conversations and messages -------------------------------------------- */
 
 /* A message row. Strings are borrowed (from the caller, or valid during a callback). */

@@ -18,6 +18,14 @@
 #define TERMS_HASH_HEX 64
 #define TERMS_SHORT_HEX 12
 
+/*
+ * Bounds on a Terms text, refused beyond them: the shipped one is 39 KB with
+ * 14 sections and lines under 1 KB.
+ */
+#define TERMS_MAX_BYTES ((size_t)1 << 20)
+#define TERMS_MAX_LINE 16384		/* bytes in one line */
+#define TERMS_MAX_SECTIONS 500
+
 struct terms_section {
 	char *heading;		/* "VIII. Liability"; "" for the preamble */
 	char *numeral;		/* "VIII"; "" for the preamble */
@@ -25,8 +33,16 @@ struct terms_section {
 };
 
 struct terms {
-	char *text;		/* canonical text, NUL-terminated */
+	/*
+	 * The text as shown: the canonical text with controls and escape
+	 * sequences made visible by text_sanitize (TEXT_VISIBLE), so "ESC ] 0 ;"
+	 * shows as "^[]0;". The same bytes as canon for an ordinary text. All
+	 * the fields below (title, date, sections, diffs) come from it.
+	 */
+	char *text;
 	size_t len;
+	char *canon;		/* canonical text, NUL-terminated: hashed and stored */
+	size_t canon_len;
 	char sha256[TERMS_HASH_HEX + 1];
 	char short_hash[TERMS_SHORT_HEX + 1];
 	char *title;		/* first non-blank line */
@@ -47,7 +63,8 @@ void terms_sha256_hex(const void *data, size_t len, char out[TERMS_HASH_HEX + 1]
 
 /*
  * Parse a Terms text (any bytes; canonicalised first). Returns a new object,
- * or NULL with *cause set: not UTF-8, empty, or no "Last updated" line.
+ * or NULL with *cause set: not UTF-8, empty, no "Last updated" line, or
+ * past one of the bounds above.
  */
 struct terms *terms_parse(const char *bytes, size_t len, char **cause);
 void terms_free(struct terms *t); /* NULL-safe */

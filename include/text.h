@@ -110,6 +110,9 @@ struct text_sanitizer {
 
 void text_sanitizer_init(struct text_sanitizer *s, enum text_mode mode);
 
+/* Would text_sanitize pass s[0..len) unchanged, in either mode? (No allocation.) */
+bool text_is_safe(const char *s, size_t len);
+
 /*
  * Sanitise in[0..len) and append the result to out. Safe runs are appended
  * whole; nothing is allocated but out's growth. Output that does not fit

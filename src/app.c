@@ -86,6 +86,11 @@ app_gate(struct app *app, char **cause)
 		consent_endpoint_release(&ep);
 		return EXIT_USAGE;
 	}
+	if (ep.rule == CONSENT_RULE_ANSWERED &&
+	    consent_chain_check(st, &ep.answer, NULL, cause) != 0) {
+		consent_endpoint_release(&ep);
+		return EXIT_CONSENT;
+	}
 	if (ep.rule != CONSENT_RULE_TERMS) {
 		consent_endpoint_release(&ep);
 		return 0;

@@ -13,7 +13,7 @@
 #include "http.h"
 
 #define BUNDLED_TERMS "qwen-chat-terms-2025-03-01.md"
-#define TERMS_FILE_MAX ((size_t)4 << 20)
+#define TERMS_FILE_MAX TERMS_MAX_BYTES
 #define CONSENT_CHECK_EVERY_S (24 * 60 * 60)
 #define CONSENT_CHECK_TIMEOUT_S 3
 
@@ -194,19 +194,65 @@ consent_take_first(const struct consent_event *ev, void *arg)
 	return 1;
 }
 
+void
+consent_around_release(struct consent_around *a)
+{
+	consent_event_release(&a->prev);
+	consent_event_release(&a->next);
+	consent_event_release(&a->newest);
+	memset(a, 0, sizeof *a);
+}
+
+/* Walking the ledger newest first: the last decisive event and the events around it. */
+struct consent_walk {
+	struct consent_status *cs;
+	struct consent_event later;	/* the event seen before this one */
+	bool found;
+};
+
+static int
+consent_walk_one(const struct consent_event *ev, void *arg)
+{
+	struct consent_walk *w = arg;
+	struct consent_status *cs = w->cs;
+
+	if (w->found) {
+		consent_event_copy(&cs->around.prev, ev);
+		return 1;
+	}
+	if (ev->kind != NULL && (strcmp(ev->kind, "accept") == 0 ||
+	    strcmp(ev->kind, "decline") == 0 || strcmp(ev->kind, "withdraw") == 0)) {
+		consent_event_copy(&cs->last, ev);
+		if (w->later.kind != NULL)
+			consent_event_copy(&cs->around.next, &w->later);
+		w->found = true;
+		return 0;
+	}
+	if (cs->around.newest.kind == NULL)
+		consent_event_copy(&cs->around.newest, ev);
+	consent_event_release(&w->later);
+	consent_event_copy(&w->later, ev);
+	return 0;
+}
+
 int
 consent_status_get(struct store *st, const struct terms *current, struct consent_status *cs,
     char **cause)
 {
-	static const char *const decisive[] = { "accept", "decline", "withdraw", NULL };
 	static const char *const accepts[] = { "accept", NULL };
 	char *body, *why = NULL;
 	size_t len;
 
+	struct consent_walk w = { .cs = cs };
+	int r;
+
 	memset(cs, 0, sizeof *cs);
-	if (store_ledger_each(st, decisive, 1, consent_take_first, &cs->last, cause) != 0 ||
-	    store_ledger_each(st, accepts, 1, consent_take_first, &cs->accepted, cause) != 0)
+	r = store_ledger_each(st, NULL, 1, consent_walk_one, &w, cause);
+	consent_event_release(&w.later);
+	if (r != 0 || store_ledger_each(st, accepts, 1, consent_take_first, &cs->accepted,
+	    cause) != 0)
 		return -1;
+	cs->around.known = true;
 	if (cs->last.kind == NULL)
 		cs->state = CONSENT_NONE;
 	else if (strcmp(cs->last.kind, "withdraw") == 0)
@@ -242,6 +288,7 @@ void
 consent_status_release(struct consent_status *cs)
 {
 	consent_event_release(&cs->last);
+	consent_around_release(&cs->around);
 	consent_event_release(&cs->accepted);
 	terms_diff_free(cs->diff);
 	terms_free(cs->accepted_terms);
@@ -288,6 +335,9 @@ consent_gate(struct store *st, const struct terms *current, char **cause)
 	}
 	switch (cs.state) {
 	case CONSENT_ACCEPTED:
+		/* The gate opens on one event: check it is the one confab wrote. */
+		if (consent_chain_check(st, &cs.last, &cs.around, cause) != 0)
+			break;
 		consent_status_release(&cs);
 		return 0;
 	case CONSENT_NONE:
@@ -481,7 +531,7 @@ consent_record(struct store *st, const struct terms *t, struct consent_event *ev
 	ev->terms_date = xstrdup(t->date_label);
 	ev->os_user = consent_os_user();
 	ev->client_version = xstrdup(PACKAGE_NAME " " PACKAGE_VERSION);
-	ev->total_bytes = (int64_t)t->len;
+	ev->total_bytes = (int64_t)t->len;	/* as shown, like shown_bytes */
 	if (ev->endpoint == NULL && store_ledger_endpoint(st) != NULL)
 		ev->endpoint = xstrdup(store_ledger_endpoint(st));
 
@@ -491,7 +541,8 @@ consent_record(struct store *st, const struct terms *t, struct consent_event *ev
 	if ((ev->prev_hash = store_ledger_head(st, cause)) == NULL)
 		goto fail;
 	ev->hash = consent_event_hash(ev);
-	if (store_terms_put(st, t->sha256, t->date_label, t->text, t->len, "ledger", cause) != 0 ||
+	if (store_terms_put(st, t->sha256, t->date_label, t->canon, t->canon_len, "ledger",
+	    cause) != 0 ||
 	    store_ledger_insert(st, ev, cause) != 0)
 		goto fail;
 	/*
@@ -692,6 +743,152 @@ out:
 	return r;
 }
 
+/* ---- the events the gate relies on ---------------------------------------------- */
+
+/* Tries, and the pause between them, while another confab may be writing the head. */
+#define CONSENT_CHAIN_TRIES 3
+#define CONSENT_CHAIN_PAUSE_MS 20
+
+struct consent_chain {
+	struct consent_around around;	/* read here when not known */
+	int64_t head_id;
+	char *head_hash;
+};
+
+static void
+consent_chain_release(struct consent_chain *c)
+{
+	consent_around_release(&c->around);
+	free(c->head_hash);
+	memset(c, 0, sizeof *c);
+}
+
+/* Read the events around ev. */
+static int
+consent_chain_read(struct store *st, const struct consent_event *ev, struct consent_around *a,
+    char **cause)
+{
+	if (store_ledger_next(st, ev->id, 0, consent_take_first, &a->prev, cause) != 0 ||
+	    store_ledger_next(st, ev->id, 1, consent_take_first, &a->next, cause) != 0)
+		return -1;
+	if (a->next.kind != NULL &&
+	    store_ledger_next(st, INT64_MAX, 0, consent_take_first, &a->newest, cause) != 0)
+		return -1;
+	a->known = true;
+	return 0;
+}
+
+/* Does ev hash to its recorded hash? *cause says which event does not. */
+static int
+consent_chain_hash_ok(const struct consent_event *ev, char **cause)
+{
+	char *h = consent_event_hash(ev);
+	int ok = ev->hash != NULL && strcmp(ev->hash, h) == 0;
+
+	if (!ok)
+		*cause = xasprintf("event %lld (%s at %s) does not match its hash: it was "
+		    "altered or written outside confab", (long long)ev->id, ev->kind, ev->at);
+	free(h);
+	return ok;
+}
+
+/* Is ev linked to the events beside it? */
+static int
+consent_chain_links_ok(const struct consent_event *ev, const struct consent_around *c,
+    char **cause)
+{
+	char zero[TERMS_HASH_HEX + 1];
+
+	snprintf(zero, sizeof zero, "%064d", 0);
+	if (ev->prev_hash == NULL || strcmp(ev->prev_hash, c->prev.kind != NULL ?
+	    c->prev.hash : zero) != 0) {
+		*cause = xasprintf("event %lld (%s at %s) does not follow event %lld: an event was "
+		    "inserted, removed or altered", (long long)ev->id, ev->kind, ev->at,
+		    (long long)c->prev.id);
+		return 0;
+	}
+	if (c->next.kind != NULL && (c->next.prev_hash == NULL ||
+	    strcmp(c->next.prev_hash, ev->hash) != 0)) {
+		*cause = xasprintf("event %lld (%s at %s) does not follow event %lld: an event was "
+		    "inserted, removed or altered", (long long)c->next.id, c->next.kind,
+		    c->next.at, (long long)ev->id);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * One look at the chain around ev. 0 when sound, -1 with *cause when not, 1
+ * with *cause when only the head file disagrees with the newest event (which
+ * a confab writing an event at this moment can cause for an instant).
+ */
+static int
+consent_chain_once(struct store *st, const struct consent_event *ev,
+    const struct consent_around *known, char **cause)
+{
+	const struct consent_around *a = known;
+	const struct consent_event *newest;
+	struct consent_chain c;
+	int r = -1, have;
+
+	memset(&c, 0, sizeof c);
+	if (!consent_chain_hash_ok(ev, cause))
+		goto out;
+	if (a == NULL || !a->known) {
+		if (consent_chain_read(st, ev, &c.around, cause) != 0)
+			goto out;
+		a = &c.around;
+	}
+	if (!consent_chain_links_ok(ev, a, cause))
+		goto out;
+	if ((have = consent_head_read(st, &c.head_id, &c.head_hash, cause)) < 0)
+		goto out;
+	newest = a->newest.kind != NULL ? &a->newest : ev;
+	if (have == 0) {
+		r = 0;	/* no head file yet: a store older than it */
+		goto out;
+	}
+	if (newest->id != c.head_id || newest->hash == NULL ||
+	    strcasecmp(newest->hash, c.head_hash) != 0) {
+		*cause = xasprintf("the newest event in the ledger is event %lld (%.12s), but the "
+		    "head recorded beside the store is event %lld (%.12s): events were added, "
+		    "removed or altered outside confab", (long long)newest->id,
+		    newest->hash != NULL ? newest->hash : "-", (long long)c.head_id, c.head_hash);
+		r = 1;
+		goto out;
+	}
+	if (newest != ev && !consent_chain_hash_ok(newest, cause))
+		goto out;
+	r = 0;
+out:
+	consent_chain_release(&c);
+	return r;
+}
+
+int
+consent_chain_check(struct store *st, const struct consent_event *ev,
+    const struct consent_around *around, char **cause)
+{
+	struct timespec pause = { 0, CONSENT_CHAIN_PAUSE_MS * 1000000L };
+	char *why = NULL;
+	int r, try;
+
+	/* Once more, read afresh, while another confab may be writing the head. */
+	for (try = 1; (r = consent_chain_once(st, ev, try == 1 ? around : NULL, &why)) > 0 &&
+	    try < CONSENT_CHAIN_TRIES; try++) {
+		free(why);
+		why = NULL;
+		nanosleep(&pause, NULL);
+	}
+	if (r == 0)
+		return 0;
+	*cause = xasprintf("the consent ledger cannot be trusted: %s; nothing was sent. Run "
+	    "'confab terms verify' to check the whole ledger, and 'confab terms' to review and "
+	    "accept the Terms again", why);
+	free(why);
+	return -1;
+}
+
 /* ---- what governs an endpoint ------------------------------------------------------ */
 
 const char consent_no_terms_question[] = "This server runs on this machine; no provider's "
@@ -817,7 +1014,7 @@ consent_fetch_record(struct store *st, const char *url, const struct terms *t,
 
 	if (store_begin(st, cause) != 0)
 		goto out;
-	if (store_terms_put(st, t->sha256, t->date_label, t->text, t->len, url, cause) != 0 ||
+	if (store_terms_put(st, t->sha256, t->date_label, t->canon, t->canon_len, url, cause) != 0 ||
 	    store_meta_set(st, k_sha, t->sha256, cause) != 0 ||
 	    store_meta_set(st, k_etag, res->etag != NULL ? res->etag : "", cause) != 0 ||
 	    store_meta_set(st, k_lm, res->last_modified != NULL ? res->last_modified : "",
@@ -850,7 +1047,13 @@ consent_fetch(const char *url, struct store *st, long timeout_s, struct consent_
 	struct terms *t = NULL;
 
 	memset(f, 0, sizeof *f);
-	if (http_get(url, &opts, &res, &f->cause) != 0) {
+	if (http_get(url, &opts, &res, &f->cause) != 0 && res.outcome == HTTP_TOO_BIG) {
+		free(f->cause);
+		f->result = CONSENT_FETCH_UNUSABLE;
+		f->cause = xasprintf("the text at %s is not usable Terms: it is larger than %zu "
+		    "bytes, more than a Terms text can be", url, TERMS_FILE_MAX);
+		goto out;
+	} else if (f->cause != NULL) {
 		f->result = CONSENT_FETCH_UNREACHABLE;
 		goto out;
 	}

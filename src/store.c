@@ -751,3 +751,60 @@ store_answers_count(struct store *st, int64_t conversation, char **cause)
 	sqlite3_finalize(s);
 	return n;
 }
+
+/* ---- one ledger event by its neighbour (the consent gate) --------------------- */
+
+/* The event in the row s stands on (strings borrowed from s). */
+static void
+store_ledger_row(sqlite3_stmt *s, struct consent_event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->id = sqlite3_column_int64(s, 0);
+	ev->kind = store_col_text(s, 1);
+	ev->terms_sha256 = store_col_text(s, 2);
+	ev->terms_date = store_col_text(s, 3);
+	ev->method = store_col_text(s, 4);
+	ev->age_answer = store_col_text(s, 5);
+	ev->at = store_col_text(s, 6);
+	ev->os_user = store_col_text(s, 7);
+	ev->client_version = store_col_text(s, 8);
+	ev->shown_bytes = store_col_int_opt(s, 9);
+	ev->total_bytes = store_col_int_opt(s, 10);
+	ev->duration_ms = store_col_int_opt(s, 11);
+	ev->viewer = store_col_text(s, 12);
+	ev->detail = store_col_text(s, 13);
+	ev->prev_hash = store_col_text(s, 14);
+	ev->hash = store_col_text(s, 15);
+	ev->endpoint = store_col_text(s, 16);
+}
+
+int
+store_ledger_next(struct store *st, int64_t id, int later,
+    int (*fn)(const struct consent_event *ev, void *arg), void *arg, char **cause)
+{
+	sqlite3_stmt *s;
+	struct consent_event ev;
+	char *sql;
+	int rc;
+
+	sql = xasprintf("SELECT id, kind, terms_sha256, terms_date, method, age_answer, at, "
+	    "os_user, client_version, shown_bytes, total_bytes, duration_ms, viewer, detail, "
+	    "prev_hash, hash, endpoint FROM consent_events WHERE id %s ? ORDER BY id %s LIMIT 1",
+	    later ? ">" : "<", later ? "ASC" : "DESC");
+	s = store_prepare(st, sql, cause);
+	free(sql);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_ledger_row(s, &ev);
+		fn(&ev, arg);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_fail(st, "reading the consent ledger", cause);
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}

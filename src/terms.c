@@ -9,10 +9,20 @@
 #include "terms.h"
 #include "text.h"
 
-/* Cap on the size of a Terms text: the shipped one is 39 KB. */
-#define TERMS_MAX_BYTES ((size_t)4 << 20)
 /* Above this many line pairs, a changed section's diff is shown whole. */
 #define TERMS_DIFF_MAX_CELLS ((size_t)4 << 20)
+
+/* The 1-based number of the line starting at offset off. */
+static size_t
+terms_line_number(const char *s, size_t off)
+{
+	size_t n = 1, i;
+
+	for (i = 0; i < off; i++)
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == off || s[i + 1] != '\n')))
+			n++;
+	return n;
+}
 
 char *
 terms_canonicalize(const char *bytes, size_t len, size_t *out_len, char **cause)
@@ -21,7 +31,8 @@ terms_canonicalize(const char *bytes, size_t len, size_t *out_len, char **cause)
 	size_t bad, i, line, blank_tail = 0;
 
 	if (len > TERMS_MAX_BYTES) {
-		*cause = xasprintf("the text is larger than %zu bytes", TERMS_MAX_BYTES);
+		*cause = xasprintf("the text is %zu bytes, more than a Terms text can be (at most "
+		    "%zu)", len, TERMS_MAX_BYTES);
 		return NULL;
 	}
 	if (memchr(bytes, '\0', len) != NULL) {
@@ -51,6 +62,13 @@ terms_canonicalize(const char *bytes, size_t len, size_t *out_len, char **cause)
 			line++;
 		for (trim = end; trim > i && (bytes[trim - 1] == ' ' || bytes[trim - 1] == '\t'); trim--)
 			;
+		if (trim - i > TERMS_MAX_LINE) {
+			*cause = xasprintf("line %zu is %zu bytes long, more than a Terms text's line "
+			    "can be (at most %zu)", terms_line_number(bytes, i), trim - i,
+			    (size_t)TERMS_MAX_LINE);
+			buf_release(&out);
+			return NULL;
+		}
 		if (trim == i) {
 			if (out.len != 0)	/* blank lines at the start are dropped */
 				blank_tail++;
@@ -133,9 +151,9 @@ terms_add_section(struct terms *t, size_t start, const char *heading, size_t hle
 		t->sections[t->nsections - 2].end = start;
 }
 
-/* Split the canonical text into lines once: title, date label, sections. */
-static void
-terms_scan(struct terms *t)
+/* Split the text into lines once: title, date label, sections. */
+static int
+terms_scan(struct terms *t, char **cause)
 {
 	size_t i, next;
 
@@ -158,9 +176,35 @@ terms_scan(struct terms *t)
 			if (v < s + len)
 				t->date_label = xstrndup(v, (size_t)(s + len - v));
 		}
-		if ((n = terms_heading_numeral(s, len, &skip)) != 0)
-			terms_add_section(t, i, s, len, skip, n);
+		if ((n = terms_heading_numeral(s, len, &skip)) == 0)
+			continue;
+		if (t->nsections > TERMS_MAX_SECTIONS) {
+			*cause = xasprintf("the text has more than %d sections (headings such as "
+			    "\"II. Title\"), more than a Terms text can have", TERMS_MAX_SECTIONS);
+			return -1;
+		}
+		terms_add_section(t, i, s, len, skip, n);
 	}
+	return 0;
+}
+
+/* The text as it may be shown: controls and escape sequences made visible. */
+static void
+terms_make_view(struct terms *t)
+{
+	struct text_sanitizer san;
+	struct buf b;
+
+	if (text_is_safe(t->canon, t->canon_len)) {
+		t->text = t->canon;
+		t->len = t->canon_len;
+		return;
+	}
+	buf_init(&b, 0);
+	text_sanitizer_init(&san, TEXT_VISIBLE);
+	text_sanitize(&san, t->canon, t->canon_len, &b);
+	text_sanitize_finish(&san, &b);
+	t->text = buf_detach(&b, &t->len);
 }
 
 struct terms *
@@ -168,17 +212,19 @@ terms_parse(const char *bytes, size_t len, char **cause)
 {
 	struct terms *t = xcalloc(1, sizeof *t);
 
-	t->text = terms_canonicalize(bytes, len, &t->len, cause);
-	if (t->text == NULL)
+	t->canon = terms_canonicalize(bytes, len, &t->canon_len, cause);
+	if (t->canon == NULL)
 		goto fail;
-	if (t->len == 0) {
+	if (t->canon_len == 0) {
 		*cause = xstrdup("the text is empty");
 		goto fail;
 	}
-	terms_sha256_hex(t->text, t->len, t->sha256);
+	terms_sha256_hex(t->canon, t->canon_len, t->sha256);
 	memcpy(t->short_hash, t->sha256, TERMS_SHORT_HEX);
 	t->short_hash[TERMS_SHORT_HEX] = '\0';
-	terms_scan(t);
+	terms_make_view(t);
+	if (terms_scan(t, cause) != 0)
+		goto fail;
 	if (t->date_label == NULL) {
 		*cause = xstrdup("the text has no \"Last updated:\" line");
 		goto fail;
@@ -203,7 +249,9 @@ terms_free(struct terms *t)
 	free(t->sections);
 	free(t->title);
 	free(t->date_label);
-	free(t->text);
+	if (t->text != t->canon)
+		free(t->text);
+	free(t->canon);
 	free(t);
 }
 
@@ -357,26 +405,125 @@ terms_diff_push_line(struct terms_section_diff *sd, char op, const char *s, size
 }
 
 /*
- * Longest-common-subsequence table for a[0..n) and b[0..m): cell (i, j)
- * holds the LCS length of the suffixes a[i..] and b[j..].
+ * An alignment of a[0..n) and b[0..m): the pairs of a longest common
+ * subsequence, found by Hirschberg's method in O(n * m) time and O(n + m)
+ * memory. Common prefixes and suffixes are paired first, so the usual case
+ * of a few changes costs little more than a comparison of the two.
  */
-static size_t *
-terms_lcs(size_t n, size_t m, int (*eq)(const void *, size_t, const void *, size_t),
-    const void *a, const void *b)
-{
-	size_t *t = xcalloc((n + 1) * (m + 1), sizeof *t);
-	size_t i, j, w = m + 1;
+struct terms_align {
+	int (*eq)(const void *, size_t, const void *, size_t);
+	const void *a, *b;
+	size_t *ai, *bi;	/* the pairs, in order */
+	size_t n;
+};
 
-	for (i = n; i-- > 0;)
-		for (j = m; j-- > 0;) {
-			if (eq(a, i, b, j))
-				t[i * w + j] = t[(i + 1) * w + j + 1] + 1;
-			else if (t[(i + 1) * w + j] >= t[i * w + j + 1])
-				t[i * w + j] = t[(i + 1) * w + j];
-			else
-				t[i * w + j] = t[i * w + j + 1];
+static void
+terms_align_push(struct terms_align *al, size_t i, size_t j)
+{
+	al->ai = xreallocarray(al->ai, al->n + 1, sizeof *al->ai);
+	al->bi = xreallocarray(al->bi, al->n + 1, sizeof *al->bi);
+	al->ai[al->n] = i;
+	al->bi[al->n] = j;
+	al->n++;
+}
+
+/* row[k]: LCS length of a[a0..a1) and b[b0..b0 + k), k = 0..b1 - b0. */
+static void
+terms_align_forward(const struct terms_align *al, size_t a0, size_t a1, size_t b0, size_t b1,
+    size_t *row)
+{
+	size_t i, k, m = b1 - b0, diag, up;
+
+	memset(row, 0, (m + 1) * sizeof *row);
+	for (i = a0; i < a1; i++)
+		for (diag = 0, k = 1; k <= m; k++) {
+			up = row[k];
+			if (al->eq(al->a, i, al->b, b0 + k - 1))
+				row[k] = diag + 1;
+			else if (row[k - 1] > row[k])
+				row[k] = row[k - 1];
+			diag = up;
 		}
-	return t;
+}
+
+/* row[k]: LCS length of a[a0..a1) and b[b0 + k..b1), k = 0..b1 - b0. */
+static void
+terms_align_backward(const struct terms_align *al, size_t a0, size_t a1, size_t b0, size_t b1,
+    size_t *row)
+{
+	size_t i, k, m = b1 - b0, diag, down;
+
+	memset(row, 0, (m + 1) * sizeof *row);
+	for (i = a1; i-- > a0;)
+		for (diag = 0, k = m; k-- > 0;) {
+			down = row[k];
+			if (al->eq(al->a, i, al->b, b0 + k))
+				row[k] = diag + 1;
+			else if (row[k + 1] > row[k])
+				row[k] = row[k + 1];
+			diag = down;
+		}
+}
+
+/* Where b[b0..b1) splits so that a[a0..mid) and a[mid..a1) keep a longest pairing. */
+static size_t
+terms_align_split(const struct terms_align *al, size_t a0, size_t mid, size_t a1, size_t b0,
+    size_t b1)
+{
+	size_t m = b1 - b0, k, best = 0;
+	size_t *fw = xreallocarray(NULL, m + 1, sizeof *fw);
+	size_t *bw = xreallocarray(NULL, m + 1, sizeof *bw);
+
+	terms_align_forward(al, a0, mid, b0, b1, fw);
+	terms_align_backward(al, mid, a1, b0, b1, bw);
+	for (k = 1; k <= m; k++)
+		if (fw[k] + bw[k] > fw[best] + bw[best])
+			best = k;
+	free(fw);
+	free(bw);
+	return best;
+}
+
+static void
+terms_align_range(struct terms_align *al, size_t a0, size_t a1, size_t b0, size_t b1)
+{
+	size_t same = 0, mid, k, j;
+
+	while (a0 < a1 && b0 < b1 && al->eq(al->a, a0, al->b, b0))
+		terms_align_push(al, a0++, b0++);
+	while (a1 - same > a0 && b1 - same > b0 && al->eq(al->a, a1 - same - 1, al->b,
+	    b1 - same - 1))
+		same++;
+	a1 -= same;
+	b1 -= same;
+	if (a1 - a0 == 1) {
+		for (j = b0; j < b1 && !al->eq(al->a, a0, al->b, j); j++)
+			;
+		if (j < b1)
+			terms_align_push(al, a0, j);
+	} else if (a0 < a1 && b0 < b1) {
+		mid = a0 + (a1 - a0) / 2;
+		k = terms_align_split(al, a0, mid, a1, b0, b1);
+		terms_align_range(al, a0, mid, b0, b0 + k);
+		terms_align_range(al, mid, a1, b0 + k, b1);
+	}
+	for (k = 0; k < same; k++)
+		terms_align_push(al, a1 + k, b1 + k);
+}
+
+static void
+terms_align(struct terms_align *al, size_t n, size_t m)
+{
+	al->ai = al->bi = NULL;
+	al->n = 0;
+	terms_align_range(al, 0, n, 0, m);
+}
+
+static void
+terms_align_release(struct terms_align *al)
+{
+	free(al->ai);
+	free(al->bi);
 }
 
 static int
@@ -390,30 +537,27 @@ static void
 terms_diff_lines(struct terms_section_diff *sd, const struct terms_lines *a,
     const struct terms_lines *b)
 {
-	size_t i = 0, j = 0, w = b->n + 1, *t;
+	struct terms_align al = { .eq = terms_line_eq_cb, .a = a, .b = b };
+	size_t i = 0, j = 0, k, ai, bj;
 
-	if (a->n * b->n > TERMS_DIFF_MAX_CELLS) {
-		for (i = 0; i < a->n; i++)
+	if (a->n * b->n > TERMS_DIFF_MAX_CELLS)
+		al.n = 0;	/* shown whole: all removed, then all added */
+	else
+		terms_align(&al, a->n, b->n);
+	for (k = 0; k <= al.n; k++) {
+		ai = k < al.n ? al.ai[k] : a->n;
+		bj = k < al.n ? al.bi[k] : b->n;
+		for (; i < ai; i++)
 			terms_diff_push_line(sd, '-', a->s[i], a->len[i]);
-		for (j = 0; j < b->n; j++)
+		for (; j < bj; j++)
 			terms_diff_push_line(sd, '+', b->s[j], b->len[j]);
-		return;
-	}
-	t = terms_lcs(a->n, b->n, terms_line_eq_cb, a, b);
-	while (i < a->n || j < b->n) {
-		if (i < a->n && j < b->n && terms_line_eq(a, i, b, j)) {
+		if (k < al.n) {
 			terms_diff_push_line(sd, ' ', b->s[j], b->len[j]);
 			i++;
 			j++;
-		} else if (j == b->n || (i < a->n && t[(i + 1) * w + j] >= t[i * w + j + 1])) {
-			terms_diff_push_line(sd, '-', a->s[i], a->len[i]);
-			i++;
-		} else {
-			terms_diff_push_line(sd, '+', b->s[j], b->len[j]);
-			j++;
 		}
 	}
-	free(t);
+	terms_align_release(&al);
 }
 
 static int
@@ -461,20 +605,24 @@ struct terms_diff *
 terms_diff(const struct terms *a, const struct terms *b)
 {
 	struct terms_diff *d = xcalloc(1, sizeof *d);
-	size_t n = a->nsections, m = b->nsections, w = m + 1, i = 0, j = 0;
-	size_t *t = terms_lcs(n, m, terms_heading_eq_cb, a, b);
+	struct terms_align al = { .eq = terms_heading_eq_cb, .a = a, .b = b };
+	size_t i = 0, j = 0, k, ai, bj;
 
-	while (i < n || j < m) {
-		if (i < n && j < m && terms_heading_eq_cb(a, i, b, j) &&
-		    t[i * w + j] == t[(i + 1) * w + j + 1] + 1) {
-			terms_diff_pair(d, a, i++, b, j++);
-		} else if (j == m || (i < n && t[(i + 1) * w + j] >= t[i * w + j + 1])) {
-			terms_diff_push(d, TERMS_REMOVED, i++, 0);
-		} else {
-			terms_diff_push(d, TERMS_ADDED, 0, j++);
+	terms_align(&al, a->nsections, b->nsections);
+	for (k = 0; k <= al.n; k++) {
+		ai = k < al.n ? al.ai[k] : a->nsections;
+		bj = k < al.n ? al.bi[k] : b->nsections;
+		for (; i < ai; i++)
+			terms_diff_push(d, TERMS_REMOVED, i, 0);
+		for (; j < bj; j++)
+			terms_diff_push(d, TERMS_ADDED, 0, j);
+		if (k < al.n) {
+			terms_diff_pair(d, a, i, b, j);
+			i++;
+			j++;
 		}
 	}
-	free(t);
+	terms_align_release(&al);
 	d->date_changed = strcmp(a->date_label, b->date_label) != 0;
 	return d;
 }

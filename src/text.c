@@ -295,6 +295,12 @@ text_safe_run(const unsigned char *s, size_t len)
 	return i;
 }
 
+bool
+text_is_safe(const char *s, size_t len)
+{
+	return text_safe_run((const unsigned char *)s, len) == len;
+}
+
 void
 text_sanitizer_init(struct text_sanitizer *s, enum text_mode mode)
 {

@@ -459,6 +459,91 @@ test_gate_fails_closed(void **state)
 	free(cause);
 }
 
+/*
+ * Append an event written outside consent_record() (as a plain SQL INSERT
+ * would): prev_hash and hash as given, or the true ones when NULL; the head
+ * file is not touched.
+ */
+static void
+forge(struct store *st, const struct terms *t, const char *kind, const char *prev,
+    const char *hash)
+{
+	struct consent_event ev = {
+		.kind = xstrdup(kind),
+		.terms_sha256 = xstrdup(t->sha256),
+		.terms_date = xstrdup(t->date_label),
+		.at = xstrdup("2026-01-01T00:00:00.000Z"),
+		.shown_bytes = -1, .total_bytes = -1, .duration_ms = -1,
+	};
+	char *cause = NULL;
+
+	ev.prev_hash = prev != NULL ? xstrdup(prev) : store_ledger_head(st, &cause);
+	ev.hash = hash != NULL ? xstrdup(hash) : consent_event_hash(&ev);
+	if (store_ledger_insert(st, &ev, &cause) != 0)
+		fail_msg("insert: %s", cause);
+	consent_event_release(&ev);
+}
+
+/* The gate checks the chain around the accept it opens on. */
+static void
+test_gate_chain(void **state)
+{
+	static const char bogus[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	static const char feed[] = "feedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeed";
+	struct fixture *f = *state;
+	char *cause = NULL, *head;
+
+	record(f->st, f->v1, "accept");
+	assert_int_equal(consent_gate(f->st, f->v1, &cause), 0);
+	record(f->st, f->v1, "view");	/* the accept is no longer the newest */
+	assert_int_equal(consent_gate(f->st, f->v1, &cause), 0);
+	assert_null(cause);
+
+	/* a later event that does not follow the one before it */
+	forge(f->st, f->v1, "view", bogus, NULL);
+	assert_int_equal(consent_gate(f->st, f->v1, &cause), -1);
+	assert_contains(cause, "head recorded beside the store");
+	assert_contains(cause, "'confab terms verify'");
+	free(cause);
+	cause = NULL;
+
+	/* an accept with a made-up hash */
+	forge(f->st, f->v1, "accept", NULL, feed);
+	assert_int_equal(consent_gate(f->st, f->v1, &cause), -1);
+	assert_contains(cause, "does not match its hash");
+	assert_contains(cause, "nothing was sent");
+	free(cause);
+	cause = NULL;
+
+	/* an accept with a true hash but a made-up link */
+	forge(f->st, f->v1, "accept", bogus, NULL);
+	assert_int_equal(consent_gate(f->st, f->v1, &cause), -1);
+	assert_contains(cause, "does not follow event");
+	free(cause);
+	cause = NULL;
+
+	/* a well-formed accept that confab did not write: only the head file tells */
+	forge(f->st, f->v1, "accept", NULL, NULL);
+	assert_int_equal(consent_gate(f->st, f->v1, &cause), -1);
+	assert_contains(cause, "head recorded beside the store");
+	free(cause);
+	cause = NULL;
+
+	/* an accept recorded by confab opens the gate again */
+	record(f->st, f->v1, "accept");
+	assert_int_equal(consent_gate(f->st, f->v1, &cause), 0);
+
+	/* a store older than the head file: the links alone are checked */
+	head = consent_head_path(f->st);
+	assert_int_equal(unlink(head), 0);
+	free(head);
+	assert_int_equal(consent_gate(f->st, f->v1, &cause), 0);
+	forge(f->st, f->v1, "accept", NULL, bogus);
+	assert_int_equal(consent_gate(f->st, f->v1, &cause), -1);
+	assert_contains(cause, "does not match its hash");
+	free(cause);
+}
+
 /* The ledger cannot be read: not accepted. */
 static void
 test_gate_broken_store(void **state)
@@ -1351,6 +1436,7 @@ main(int argc, char **argv)
 		T(test_decline),
 		T(test_record_failure_leaves_event_releasable),
 		T(test_gate_fails_closed),
+		T(test_gate_chain),
 		T(test_gate_broken_store),
 		T(test_gate_missing_accepted_text),
 		T(test_verify_intact),

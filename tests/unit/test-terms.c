@@ -890,6 +890,272 @@ test_line_change_suffix_word(void **state)
 	check_line_change("x bc", "x xbc", "bc", "xbc");
 }
 
+/* ---- bounds, the shown text, and the diff against a brute-force LCS --------- */
+
+/* A text of n sections "I. Part k", each with one line of body. */
+static char *
+sections_text(size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "Terms\n\nLast updated: today\n\n");
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "I. Part %zu\n\nText %zu.\n\n", i, i);
+	return buf_detach(&b, NULL);
+}
+
+static void
+test_parse_bounds(void **state)
+{
+	char *cause = NULL, *s, *big;
+	struct terms *t;
+	struct buf b;
+
+	(void)state;
+	s = sections_text(TERMS_MAX_SECTIONS);
+	t = parse_ok(s, strlen(s));
+	assert_int_equal(t->nsections, TERMS_MAX_SECTIONS + 1);
+	terms_free(t);
+	free(s);
+
+	s = sections_text(TERMS_MAX_SECTIONS + 1);
+	assert_null(terms_parse(s, strlen(s), &cause));
+	assert_non_null(strstr(cause, "more than 500 sections"));
+	free(cause);
+	cause = NULL;
+	free(s);
+
+	buf_init(&b, 0);
+	buf_adds(&b, "Terms\nLast updated: today\n\nI. One\n");
+	big = xmalloc(TERMS_MAX_LINE + 2);
+	memset(big, 'x', TERMS_MAX_LINE + 1);
+	big[TERMS_MAX_LINE + 1] = '\0';
+	buf_add(&b, big, TERMS_MAX_LINE);
+	buf_adds(&b, "  \n");	/* blanks at the end of a line do not count */
+	t = parse_ok(b.data, b.len);
+	terms_free(t);
+	buf_adds(&b, big);
+	buf_adds(&b, "\r\n");
+	assert_null(terms_parse(b.data, b.len, &cause));
+	assert_non_null(strstr(cause, "line 6 is 16385 bytes long"));
+	free(cause);
+	cause = NULL;
+	buf_release(&b);
+	free(big);
+
+	big = xmalloc(TERMS_MAX_BYTES + 1);
+	memset(big, 'a', TERMS_MAX_BYTES + 1);
+	for (size_t i = 80; i < TERMS_MAX_BYTES + 1; i += 81)
+		big[i] = '\n';
+	assert_null(terms_parse(big, TERMS_MAX_BYTES + 1, &cause));
+	assert_non_null(strstr(cause, "more than a Terms text can be"));
+	free(cause);
+	free(big);
+}
+
+/* Controls in the text are shown visibly; the canonical bytes are hashed. */
+static void
+test_parse_shown(void **state)
+{
+	static const char raw[] = "\x1b]0;t\x07Title\nLast updated: today\x1b[31m\n\n"
+	    "I. One\xc2\x9b\x32J\n\nText \x1b]52;c;eA==\x07 here.\n";
+	char hex[TERMS_HASH_HEX + 1];
+	struct terms *t = parse_ok(S(raw));
+
+	(void)state;
+	assert_string_equal(t->canon, raw);
+	terms_sha256_hex(raw, sizeof raw - 1, hex);
+	assert_string_equal(t->sha256, hex);
+	assert_null(memchr(t->text, '\x1b', t->len));
+	assert_null(memchr(t->text, '\x07', t->len));
+	assert_string_equal(t->title, "^[]0;t^GTitle");
+	assert_string_equal(t->date_label, "today^[[31m");
+	assert_int_equal(t->nsections, 2);
+	assert_string_equal(t->sections[1].heading, "I. One<U+009B>2J");
+	assert_non_null(strstr(t->text, "Text ^[]52;c;eA==^G here."));
+	assert_int_equal(t->sections[1].end, t->len);
+	terms_free(t);
+
+	/* An ordinary text is shown as it is, without a copy. */
+	t = parse_ok(S("Title\nLast updated: today\n"));
+	assert_ptr_equal(t->text, t->canon);
+	terms_free(t);
+}
+
+/* Length of a longest common subsequence of a[0..n) and b[0..m), the slow way. */
+static size_t
+brute_lcs(const int *a, size_t n, const int *b, size_t m)
+{
+	size_t *t = xcalloc((n + 1) * (m + 1), sizeof *t), i, j, r;
+
+	for (i = n; i-- > 0;)
+		for (j = m; j-- > 0;)
+			if (a[i] == b[j])
+				t[i * (m + 1) + j] = t[(i + 1) * (m + 1) + j + 1] + 1;
+			else
+				t[i * (m + 1) + j] = t[(i + 1) * (m + 1) + j] > t[i * (m + 1) + j + 1] ?
+				    t[(i + 1) * (m + 1) + j] : t[i * (m + 1) + j + 1];
+	r = t[0];
+	free(t);
+	return r;
+}
+
+/* A text whose sections have the headings "I. A" .. "I. D" given by h[0..n). */
+static char *
+headings_text(const int *h, size_t n, const char *body)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "Terms\n\nLast updated: today\n\n");
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "I. %c\n\n%s\n\n", 'A' + h[i], body);
+	return buf_detach(&b, NULL);
+}
+
+static unsigned int rng = 12345;
+
+static int
+rnd(int n)
+{
+	rng = rng * 1103515245 + 12345;
+	return (int)((rng >> 16) % (unsigned int)n);
+}
+
+/* Sections pair along a longest common subsequence of headings, in order. */
+static void
+test_diff_sections_lcs(void **state)
+{
+	int a[16], b[16];
+	size_t n, m, i, k, paired, oi, ni;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 300; round++) {
+		n = (size_t)rnd(16);
+		m = (size_t)rnd(16);
+		for (i = 0; i < n; i++)
+			a[i] = rnd(4);
+		for (i = 0; i < m; i++)
+			b[i] = rnd(4);
+		char *sa = headings_text(a, n, "Same."), *sb = headings_text(b, m, "Same.");
+		struct terms *ta = parse_ok(sa, strlen(sa)), *tb = parse_ok(sb, strlen(sb));
+		struct terms_diff *d = terms_diff(ta, tb);
+
+		paired = 0;
+		oi = ni = 0;
+		for (k = 0; k < d->nsections; k++) {
+			const struct terms_section_diff *sd = &d->sections[k];
+
+			if (sd->kind != TERMS_ADDED)
+				assert_int_equal(sd->old_index, oi++);
+			if (sd->kind != TERMS_REMOVED)
+				assert_int_equal(sd->new_index, ni++);
+			if (sd->kind == TERMS_SAME || sd->kind == TERMS_CHANGED) {
+				paired++;
+				assert_string_equal(ta->sections[sd->old_index].heading,
+				    tb->sections[sd->new_index].heading);
+			}
+		}
+		assert_int_equal(oi, n + 1);	/* the preamble too */
+		assert_int_equal(ni, m + 1);
+		assert_int_equal(paired, brute_lcs(a, n, b, m) + 1);
+		terms_diff_free(d);
+		terms_free(ta);
+		terms_free(tb);
+		free(sa);
+		free(sb);
+	}
+}
+
+/* The lines of a changed section: the same as the old and new, a longest pairing. */
+static void
+test_diff_lines_lcs(void **state)
+{
+	int a[40], b[40], h = 0;
+	size_t n, m, i, k, same, oi, ni;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 300; round++) {
+		struct buf ba, bb;
+
+		n = 1 + (size_t)rnd(39);
+		m = 1 + (size_t)rnd(39);
+		buf_init(&ba, 0);
+		buf_init(&bb, 0);
+		for (i = 0; i < n; i++) {
+			a[i] = rnd(5);
+			buf_addf(&ba, "%sline %d", i != 0 ? "\n" : "", a[i]);
+		}
+		for (i = 0; i < m; i++) {
+			b[i] = rnd(5);
+			buf_addf(&bb, "%sline %d", i != 0 ? "\n" : "", b[i]);
+		}
+		buf_adds(&bb, "\nline 9");	/* never the same as the old */
+		b[m++] = 9;
+		char *sa = headings_text(&h, 1, ba.data), *sb = headings_text(&h, 1, bb.data);
+		struct terms *ta = parse_ok(sa, strlen(sa)), *tb = parse_ok(sb, strlen(sb));
+		struct terms_diff *d = terms_diff(ta, tb);
+		const struct terms_section_diff *sd = &d->sections[1];
+
+		assert_int_equal(d->nsections, 2);
+		assert_int_equal(sd->kind, TERMS_CHANGED);
+		/* the heading and the blank line after it are the same: two lines */
+		same = oi = ni = 0;
+		for (k = 0; k < sd->nlines; k++) {
+			const struct terms_diff_line *l = &sd->lines[k];
+			int v = l->len > 5 && memcmp(l->text, "line ", 5) == 0 ? atoi(l->text + 5) : -1;
+
+			if (k < 2) {
+				assert_int_equal(l->op, ' ');
+				continue;
+			}
+			if (l->op != '+')
+				assert_int_equal(v, a[oi++]);
+			if (l->op != '-')
+				assert_int_equal(v, b[ni++]);
+			same += l->op == ' ';
+		}
+		assert_int_equal(oi, n);
+		assert_int_equal(ni, m);
+		assert_int_equal(same, brute_lcs(a, n, b, m));
+		terms_diff_free(d);
+		terms_free(ta);
+		terms_free(tb);
+		free(sa);
+		free(sb);
+		buf_release(&ba);
+		buf_release(&bb);
+	}
+}
+
+/* The largest diff the bounds allow stays quick. */
+static void
+test_diff_at_the_bounds(void **state)
+{
+	char *a = sections_text(TERMS_MAX_SECTIONS), *b = sections_text(TERMS_MAX_SECTIONS);
+	struct terms *ta, *tb;
+	struct terms_diff *d;
+
+	(void)state;
+	b[strlen(b) - 3] = 'X';	/* the last section changes */
+	ta = parse_ok(a, strlen(a));
+	tb = parse_ok(b, strlen(b));
+	d = terms_diff(ta, tb);
+	assert_int_equal(d->nsections, TERMS_MAX_SECTIONS + 1);
+	assert_int_equal(d->nchanged, 1);
+	assert_int_equal(d->sections[TERMS_MAX_SECTIONS].kind, TERMS_CHANGED);
+	terms_diff_free(d);
+	terms_free(ta);
+	terms_free(tb);
+	free(a);
+	free(b);
+}
+
 int
 main(void)
 {
@@ -926,6 +1192,11 @@ main(void)
 		cmocka_unit_test(test_line_change_word_start),
 		cmocka_unit_test(test_line_change_at_end),
 		cmocka_unit_test(test_line_change_suffix_word),
+		cmocka_unit_test(test_parse_bounds),
+		cmocka_unit_test(test_parse_shown),
+		cmocka_unit_test(test_diff_sections_lcs),
+		cmocka_unit_test(test_diff_lines_lcs),
+		cmocka_unit_test(test_diff_at_the_bounds),
 	};
 
 	if (getenv("TOP_SRCDIR") == NULL || *getenv("TOP_SRCDIR") == '\0') {
