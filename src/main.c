@@ -96,6 +96,8 @@ enum {
 	OPT_TERMS,
 	OPT_NO_TERMS,
 	OPT_HEAD,
+	OPT_TEMPERATURE,
+	OPT_MAX_TOKENS,
 };
 
 static const struct option long_options[] = {
@@ -126,6 +128,8 @@ static const struct option long_options[] = {
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "comment", required_argument, NULL, OPT_COMMENT },
 	{ "conversation", required_argument, NULL, OPT_CONVERSATION },
+	{ "temperature", required_argument, NULL, OPT_TEMPERATURE },
+	{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -136,14 +140,16 @@ static const struct option long_options[] = {
  */
 static int
 parse_options(int argc, char **argv, bool permute, struct app *app, struct config_flags *flags,
-    int *help, int *version)
+    int *help, int *version, bool *dashdash)
 {
 	const char *optstring = permute ? ":hVp:m:qc" : "+:hVp:m:qc";
-	int c;
+	int c, last = 1;
 
 	opterr = 0;
 	optind = 0; /* full reinitialisation of GNU getopt */
+	*dashdash = false;
 	while ((c = getopt_long(argc, argv, optstring, long_options, NULL)) != -1) {
+		last = optind;
 		switch (c) {
 		case 'h':
 			*help = 1;
@@ -168,6 +174,12 @@ parse_options(int argc, char **argv, bool permute, struct app *app, struct confi
 			break;
 		case OPT_TIMEOUT:
 			flags->value[CONFIG_TIMEOUT] = optarg;
+			break;
+		case OPT_TEMPERATURE:
+			flags->value[CONFIG_TEMPERATURE] = optarg;
+			break;
+		case OPT_MAX_TOKENS:
+			flags->value[CONFIG_MAX_TOKENS] = optarg;
 			break;
 		case OPT_TERMS_FILE:
 			flags->value[CONFIG_TERMS_FILE] = optarg;
@@ -228,12 +240,16 @@ parse_options(int argc, char **argv, bool permute, struct app *app, struct confi
 			return -1;
 		default:
 			if (optopt != 0)
-				app_error("unknown option '-%c'; see 'confab --help'", optopt);
+				app_error("unknown option '-%c'; see 'confab --help' (prompt "
+				    "words that start with '-' go after '--')", optopt);
 			else
-				app_error("unknown option '%s'; see 'confab --help'", argv[optind - 1]);
+				app_error("unknown option '%s'; see 'confab --help' (prompt "
+				    "words that start with '-' go after '--')", argv[optind - 1]);
 			return -1;
 		}
 	}
+	/* Parsing ended on "--": every word after it is text. */
+	*dashdash = optind == last + 1 && last < argc && strcmp(argv[last], "--") == 0;
 	return 0;
 }
 
@@ -259,6 +275,44 @@ find_command(const char *word)
 	return -1;
 }
 
+/*
+ * Options anywhere: before the first word, parsing stops there; then a
+ * command's words, or a prompt's words, may mix with options (permute) until
+ * "--", after which every word is text. Leaves *argv at the command word (cmd
+ * >= 0) or the prompt's first word.
+ */
+static int
+parse_words(int *argc, char ***argv, struct app *app, struct config_flags *flags, int *help,
+    int *version, int *cmd)
+{
+	bool dashdash;
+	int n;
+
+	if (parse_options(*argc, *argv, false, app, flags, help, version, &dashdash) != 0)
+		return -1;
+	n = *argc - optind;
+	*argv += optind;
+	*argc = n;
+	*cmd = n > 0 && !dashdash ? find_command((*argv)[0]) : -1;
+	if (n == 0 || dashdash)
+		return 0;
+	if (*cmd >= 0) {
+		/* The command word stands where getopt expects the program name. */
+		if (parse_options(n, *argv, true, app, flags, help, version, &dashdash) != 0)
+			return -1;
+		memmove(*argv + 1, *argv + optind, (size_t)(n - optind) * sizeof **argv);
+		*argc = 1 + n - optind;
+		return 0;
+	}
+	/* A prompt: the word before it (an option or the program name) is skipped. */
+	(*argv)--;
+	if (parse_options(n + 1, *argv, true, app, flags, help, version, &dashdash) != 0)
+		return -1;
+	*argv += optind;
+	*argc = n + 1 - optind;
+	return 0;
+}
+
 /* Interactive chat: the full-screen UI when the terminal can do it, else line mode. */
 static int
 interactive(struct app *app)
@@ -281,18 +335,8 @@ main(int argc, char **argv)
 	memset(&app, 0, sizeof app);
 	memset(&flags, 0, sizeof flags);
 
-	if (parse_options(argc, argv, false, &app, &flags, &help, &version) != 0)
+	if (parse_words(&argc, &argv, &app, &flags, &help, &version, &cmd) != 0)
 		return EXIT_USAGE;
-	argc -= optind;
-	argv += optind;
-	/* A command takes options among its words too: parse the rest again. */
-	cmd = argc > 0 ? find_command(argv[0]) : -1;
-	if (cmd >= 0) {
-		if (parse_options(argc, argv, true, &app, &flags, &help, &version) != 0)
-			return EXIT_USAGE;
-		memmove(argv + 1, argv + optind, (size_t)(argc - optind) * sizeof *argv);
-		argc = 1 + argc - optind;
-	}
 	if (help) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;

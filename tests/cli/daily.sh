@@ -1,0 +1,72 @@
+#!/bin/sh
+# A daily driver: options anywhere, --temperature and --max-tokens, -q, --help,
+# terms history, failed one-shots, roles.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+
+start_server
+accept_terms
+
+# last_request EXPR: a Python expression on the last logged request r.
+last_request() {
+	tail -n 1 "$T/requests.log" | python3 -c "import json,sys; r=json.loads(sys.stdin.read()); print($1)"
+}
+# last_user: the last user message of the last request.
+last_user() { last_request '[m["content"] for m in r["body"]["messages"] if m["role"] == "user"][-1]'; }
+requests() { [ -f "$T/requests.log" ] && wc -l <"$T/requests.log" || echo 0; }
+
+# ---- options anywhere ----------------------------------------------------------
+ask ok hi -m qwen-max
+expect_rc 0 "an option after the prompt"
+check "the option after the prompt is not prompt text" [ "$(last_user)" = "hi" ]
+check "the model named after the prompt is asked" [ "$(last_request 'r["body"]["model"]')" = qwen-max ]
+
+ask ok hi there --json
+expect_rc 0 "--json after the prompt"
+check "--json after the prompt prints one JSON object" \
+	sh -c "python3 -c 'import json,sys; json.load(sys.stdin)' <'$T/out'"
+check "--json after the prompt is not prompt text" [ "$(last_user)" = "hi there" ]
+
+ask ok -q what -m qwen-turbo is --no-log this
+expect_rc 0 "options among the prompt words"
+check "options among the prompt words are taken out" [ "$(last_user)" = "what is this" ]
+check "and applied" [ "$(last_request 'r["body"]["model"]')" = qwen-turbo ]
+
+ask ok hi -- -m qwen-max --json
+expect_rc 0 "words after -- are text"
+check "words after -- are sent as they are" [ "$(last_user)" = "hi -m qwen-max --json" ]
+check "an option after -- is not applied" out_lacks '"answer"'
+
+ask ok -- -5 squared
+expect_rc 0 "a prompt starting with - after --"
+check "a prompt that starts with - after -- is text" [ "$(last_user)" = "-5 squared" ]
+
+n=$(requests)
+ask ok what is -5 squared
+expect_rc 2 "a word that starts with - before -- is an option"
+check "the unknown option's message says to use --" err_has "go after '--'"
+check "nothing is sent on an unknown option" [ "$(requests)" = "$n" ]
+
+ask ok -- terms
+expect_rc 0 "a command word after -- is a prompt"
+check "'terms' after -- is sent as a prompt" [ "$(last_user)" = terms ]
+
+run terms status --json --terms-file "$TERMS"
+check "a command still takes options among its words" out_has '"current"'
+
+# ---- --temperature and --max-tokens ----------------------------------------------
+ask ok hi --temperature 0.3 --max-tokens 50
+expect_rc 0 "--temperature and --max-tokens"
+check "--temperature is sent" [ "$(last_request 'r["body"]["temperature"]')" = 0.3 ]
+check "--max-tokens is sent" [ "$(last_request 'r["body"]["max_tokens"]')" = 50 ]
+ask ok hi
+check "without them, no temperature is sent" [ "$(last_request '"temperature" in r["body"]')" = False ]
+n=$(requests)
+ask ok hi --temperature warm
+expect_rc 2 "a bad --temperature"
+check "a bad --temperature names the flag" err_has "--temperature"
+ask ok hi --max-tokens -3
+expect_rc 2 "a bad --max-tokens"
+check "a bad --max-tokens names the flag" err_has "--max-tokens"
+check "nothing is sent on a bad value" [ "$(requests)" = "$n" ]
+
+done_testing
