@@ -69,4 +69,24 @@ expect_rc 2 "a bad --max-tokens"
 check "a bad --max-tokens names the flag" err_has "--max-tokens"
 check "nothing is sent on a bad value" [ "$(requests)" = "$n" ]
 
+# ---- a failed one-shot leaves no conversation behind ------------------------------
+convs() { sql "SELECT count(*) FROM conversations"; }
+n=$(convs)
+ask 401 refused-prompt
+expect_rc 4 "a refused key"
+check "a refused one-shot leaves no conversation" [ "$(convs)" = "$n" ]
+run --base-url "http://127.0.0.1:1/v1" --timeout 1 hi
+expect_rc 5 "an unreachable server"
+check "an unreachable server leaves no conversation" [ "$(convs)" = "$n" ]
+run log list
+check "log list shows no failed attempt" out_lacks "refused-prompt"
+ask ok hi --json
+cid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["conversation_id"])' <"$T/out")
+ask 401 again --conversation "$cid"
+check "a failed attempt in a continued conversation keeps the conversation" \
+	[ "$(sql "SELECT count(*) FROM conversations WHERE id = $cid")" = 1 ]
+ask 401 hi --json
+check "--json after a failure names no deleted conversation" \
+	[ "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["conversation_id"])' <"$T/out")" = None ]
+
 done_testing
