@@ -89,4 +89,37 @@ ask 401 hi --json
 check "--json after a failure names no deleted conversation" \
 	[ "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["conversation_id"])' <"$T/out")" = None ]
 
+# ---- terms history: aligned rows, every detail -----------------------------------------
+# A Terms text with a wide (CJK) and long "Last updated" label, accepted in script form.
+sed 's/^Last updated: .*/Last updated: 2025年3月1日 (第二版, 修订后的长日期标签)/' "$TERMS" >"$T/wide-terms.md"
+accept_terms --terms-file "$T/wide-terms.md"
+"$CONFAB" terms accept --no-terms --endpoint "http://127.0.0.1:9/v1" >/dev/null
+"$CONFAB" feedback up last --yes >/dev/null 2>&1
+run terms history --terms-file "$T/wide-terms.md"
+expect_rc 0 "terms history"
+printf '%s\n' "$OUT" >"$T/history"
+# columns: the display column where "how" starts is the same on every line.
+check "terms history aligns every row, wide values too" python3 -c '
+import sys, unicodedata
+def width(s): return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head = lines[0]; at = width(head[:head.index("how")])
+cols = set()
+assert len(lines) > 3
+for l in lines[1:]:
+    prefix = ""
+    w = 0
+    for i, c in enumerate(l):
+        if w == at: prefix = l[:i]; break
+        w += width(c)
+    assert prefix.endswith("  ") and not l[len(prefix)].isspace(), l
+' "$T/history"
+check "terms history shows the wide label whole" out_has "2025年3月1日 (第二版, 修订后的长日期标签)"
+check "terms history prints the no-terms answer" out_has "without Terms: yes, for http://127.0.0.1:9/v1"
+if [ "$(sql "SELECT count(*) FROM consent_events WHERE kind = 'feedback-notice'")" -gt 0 ]; then
+	check "terms history prints a feedback notice's detail" out_has "detail: confirmed"
+else
+	not_ok "a feedback notice was recorded (feedback up last --yes)"
+fi
+
 done_testing
