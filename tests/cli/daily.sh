@@ -122,4 +122,19 @@ else
 	not_ok "a feedback notice was recorded (feedback up last --yes)"
 fi
 
+# ---- configure --prefix again: the compiled-in data directory follows -----------------------
+# A build of its own (configure, then only the header and the object that uses it).
+mkdir -p "$T/b"
+if (cd "$T/b" && "$TOP_SRCDIR/configure" --prefix="$T/p1" >/dev/null 2>&1 &&
+	make confab-paths.h src/libconfab_a-config.o >/dev/null 2>&1 &&
+	"$TOP_SRCDIR/configure" --prefix="$T/p2" >/dev/null 2>&1 &&
+	make confab-paths.h src/libconfab_a-config.o >/dev/null 2>&1); then
+	check "a new --prefix reaches the compiled-in data directory" \
+		grep -q "$T/p2/share/confab" "$T/b/src/libconfab_a-config.o"
+	check "the old data directory is gone from the build" \
+		sh -c "! grep -q '$T/p1/share/confab' '$T/b/src/libconfab_a-config.o'"
+else
+	not_ok "configure and make in a build directory of its own"
+fi
+
 done_testing
