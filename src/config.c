@@ -53,6 +53,7 @@ static const struct config_entry {
 	[CONFIG_MAX_ANSWER_BYTES] = { "max_answer_bytes", T_BYTES, "33554432", 1 },
 	[CONFIG_MAX_TIME] = { "max_time", T_SECONDS, "600", 1 },
 	[CONFIG_TERMS] = { "terms", T_TERMS, NULL, 1 },
+	[CONFIG_ROLE] = { "role", T_STRING, NULL, 1 },
 };
 
 /* One "key = value" line of the config file. */
@@ -438,6 +439,12 @@ config_check_key_file(const struct config_file *f, const struct stat *st, char *
 		}
 	}
 	return 0;
+}
+
+char *
+config_check(enum config_key key, const char *value)
+{
+	return config_check_value(key, value);
 }
 
 /* Check every value once all layers are in. */

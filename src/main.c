@@ -10,6 +10,7 @@
 #include "consent.h"
 #include "http.h"
 #include "line.h"
+#include "role.h"
 #include "ui.h"
 
 static const char usage_text[] =
@@ -37,16 +38,23 @@ static const char usage_text[] =
 "                                           ratings stay on this machine unless feedback_url is set\n"
 "       confab log list|show ID|search TEXT|delete ID [--yes]|export ID [--format markdown|json]\n"
 "                                           past conversations\n"
+"       confab roles [--json]               list the roles (system prompts in files)\n"
+"\n"
+"Options may come before, among or after the prompt's words and a command's words;\n"
+"every word after '--' is text (confab -- -5 squared).\n"
 "\n"
 "Options:\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "      --config FILE       config file (default $XDG_CONFIG_HOME/confab/config)\n"
 "  -p, --profile NAME      use [profile NAME] from the config file\n"
+"      --role NAME         system prompt and settings from roles/NAME.md ('confab roles')\n"
 "  -m, --model NAME        model (default qwen-plus)\n"
 "      --base-url URL      OpenAI-compatible endpoint (default DashScope international);\n"
 "                          --endpoint URL is the same\n"
 "      --system TEXT       system prompt\n"
+"      --temperature T     sampling temperature (a number, 0 to 2)\n"
+"      --max-tokens N      at most N tokens in an answer\n"
 "      --timeout SECS      give up when no data arrives for SECS seconds (default 60)\n"
 "      --terms-file FILE   use FILE as the current Terms\n"
 "      --terms none        the endpoint is a server you run: no provider's Terms apply\n"
@@ -57,7 +65,18 @@ static const char usage_text[] =
 "      --no-log            keep this exchange out of the store\n"
 "      --raw               write the model's bytes unfiltered (escape codes included)\n"
 "      --plain             line mode instead of the full-screen UI\n"
-"  -q, --quiet             print less\n"
+"  -q, --quiet             print less: no usage line, no reasoning, no general notice\n"
+"\n"
+"Options of the commands:\n"
+"      --sha256 HEX        terms accept: the SHA-256 of the Terms text you accept\n"
+"      --adult             terms accept: you are at least 18\n"
+"      --no-terms          terms accept: use the endpoint (on this machine) without Terms\n"
+"      --endpoint URL      terms accept --no-terms: the endpoint it applies to\n"
+"      --head HEX          terms verify: the ledger's head hash you recorded\n"
+"      --yes               feedback, log delete: confirm without asking\n"
+"      --format FMT        feedback export: jsonl or csv; log export: markdown or json\n"
+"      --reason R          feedback: why (see confab(1) for the reasons)\n"
+"      --comment TEXT      feedback: a comment with the rating\n"
 "\n"
 "The API key comes from $DASHSCOPE_API_KEY (sent to DashScope's hosts only), or a\n"
 "profile's api_key_env or api_key_cmd; never from the command line. An endpoint on this\n"
@@ -98,6 +117,7 @@ enum {
 	OPT_HEAD,
 	OPT_TEMPERATURE,
 	OPT_MAX_TOKENS,
+	OPT_ROLE,
 };
 
 static const struct option long_options[] = {
@@ -130,6 +150,7 @@ static const struct option long_options[] = {
 	{ "conversation", required_argument, NULL, OPT_CONVERSATION },
 	{ "temperature", required_argument, NULL, OPT_TEMPERATURE },
 	{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
+	{ "role", required_argument, NULL, OPT_ROLE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -180,6 +201,9 @@ parse_options(int argc, char **argv, bool permute, struct app *app, struct confi
 			break;
 		case OPT_MAX_TOKENS:
 			flags->value[CONFIG_MAX_TOKENS] = optarg;
+			break;
+		case OPT_ROLE:
+			flags->value[CONFIG_ROLE] = optarg;
 			break;
 		case OPT_TERMS_FILE:
 			flags->value[CONFIG_TERMS_FILE] = optarg;
@@ -262,6 +286,7 @@ static const struct {
 	{ "models", cmd_models },
 	{ "feedback", cmd_feedback },
 	{ "log", cmd_log },
+	{ "roles", cmd_roles },
 };
 
 static int
@@ -313,6 +338,29 @@ parse_words(int *argc, char ***argv, struct app *app, struct config_flags *flags
 	return 0;
 }
 
+/* The role of --role, CONFAB_ROLE or the profile, applied to the settings; 0 or -1. */
+static int
+apply_role(struct app *app)
+{
+	const char *name = config_get(&app->cfg, CONFIG_ROLE);
+	char *dir, *cause = NULL;
+	struct role r;
+	int ret = 0;
+
+	if (name == NULL || *name == '\0')
+		return 0;
+	dir = role_dir();
+	if (role_load(&r, dir, name, &cause) != 0) {
+		app_error("%s (the role comes from %s)", cause, app->cfg.origin[CONFIG_ROLE]);
+		free(cause);
+		ret = -1;
+	} else
+		role_apply(&r, &app->cfg);
+	role_release(&r);
+	free(dir);
+	return ret;
+}
+
 /* Interactive chat: the full-screen UI when the terminal can do it, else line mode. */
 static int
 interactive(struct app *app)
@@ -348,6 +396,10 @@ main(int argc, char **argv)
 	if (config_load(&app.cfg, &flags, &cause) != 0) {
 		app_error("%s", cause);
 		free(cause);
+		config_release(&app.cfg);
+		return EXIT_USAGE;
+	}
+	if (cmd < 0 && apply_role(&app) != 0) {
 		config_release(&app.cfg);
 		return EXIT_USAGE;
 	}

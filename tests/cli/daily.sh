@@ -121,6 +121,7 @@ if [ "$(sql "SELECT count(*) FROM consent_events WHERE kind = 'feedback-notice'"
 else
 	not_ok "a feedback notice was recorded (feedback up last --yes)"
 fi
+accept_terms	# the bundled Terms again, for what follows
 
 # ---- configure --prefix again: the compiled-in data directory follows -----------------------
 # A build of its own (configure, then only the header and the object that uses it).
@@ -136,5 +137,81 @@ if (cd "$T/b" && "$TOP_SRCDIR/configure" --prefix="$T/p1" >/dev/null 2>&1 &&
 else
 	not_ok "configure and make in a build directory of its own"
 fi
+
+# ---- roles ------------------------------------------------------------------------
+ROLES="$XDG_CONFIG_HOME/confab/roles"
+mkdir -p "$ROLES"
+printf -- '---\n# a shell helper\nmodel: qwen-max\ntemperature = 0.1\n---\n\nYou are a shell expert.\nAnswer with commands.\n' >"$ROLES/shell.md"
+printf 'Answer in French.\n' >"$ROLES/french.md"
+system_msg() { last_request '[m["content"] for m in r["body"]["messages"] if m["role"] == "system"]'; }
+
+ask ok hi --role shell
+expect_rc 0 "--role"
+check "the role's prompt is the system message" \
+	[ "$(system_msg)" = "['You are a shell expert.\\nAnswer with commands.']" ]
+check "the role's model is asked" [ "$(last_request 'r["body"]["model"]')" = qwen-max ]
+check "the role's temperature is sent" [ "$(last_request 'r["body"]["temperature"]')" = 0.1 ]
+ask ok --role shell hi -m qwen-turbo --system "Be brief."
+check "a flag wins over the role's model" [ "$(last_request 'r["body"]["model"]')" = qwen-turbo ]
+check "--system wins over the role's prompt" [ "$(system_msg)" = "['Be brief.']" ]
+check "the role's other settings stay" [ "$(last_request 'r["body"]["temperature"]')" = 0.1 ]
+ask ok hi --role french
+check "a role without a header is its prompt alone" [ "$(system_msg)" = "['Answer in French.']" ]
+check "a role without a header keeps the default model" [ "$(last_request 'r["body"]["model"]')" = qwen-plus ]
+
+printf '[profile fr]\nrole = french\nmodel = qwen-long\n' >"$XDG_CONFIG_HOME/confab/config"
+ask ok hi -p fr
+check "a profile's role applies" [ "$(system_msg)" = "['Answer in French.']" ]
+check "the profile's model stays when the role sets none" [ "$(last_request 'r["body"]["model"]')" = qwen-long ]
+ask ok hi -p fr --role shell
+check "--role wins over the profile's role" [ "$(last_request 'r["body"]["model"]')" = qwen-max ]
+rm "$XDG_CONFIG_HOME/confab/config"
+
+n=$(requests)
+ask ok hi --role nosuch
+expect_rc 2 "an unknown role"
+check "an unknown role is named with its file" err_has "there is no role 'nosuch': $ROLES/nosuch.md does not exist"
+ask ok hi --role ../shell
+expect_rc 2 "a role name with a path"
+check "a role name with a path is refused" err_has "is not a role's name"
+printf -- '---\ncolour: red\n---\nx\n' >"$ROLES/bad.md"
+ask ok hi --role bad
+expect_rc 2 "a role with an unknown header key"
+check "the unknown key is named with file and line" err_has "bad.md:2: unknown key 'colour'"
+printf -- '---\ntemperature: 7\n---\nx\n' >"$ROLES/hot.md"
+ask ok hi --role hot
+expect_rc 2 "a role with a bad temperature"
+check "the bad value is named with file and line" err_has "hot.md:2: temperature"
+printf -- '---\nmodel: x\n' >"$ROLES/open.md"
+ask ok hi --role open
+expect_rc 2 "a role whose header is not closed"
+check "nothing is sent when the role is broken" [ "$(requests)" = "$n" ]
+rm "$ROLES/bad.md" "$ROLES/hot.md" "$ROLES/open.md"
+
+run roles
+expect_rc 0 "confab roles"
+check "confab roles lists each role with its settings" \
+	sh -c 'printf "%s\n" "$1" | grep -q "^shell  *model qwen-max, temperature 0.1  *You are a shell expert. Answer"' _ "$OUT"
+check "confab roles lists a role without a header" \
+	sh -c 'printf "%s\n" "$1" | grep -q "^french  *-  *Answer in French."' _ "$OUT"
+run roles --json
+check "confab roles --json" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert [r["name"] for r in a] == ["french", "shell"], a
+assert a[1]["model"] == "qwen-max" and a[1]["temperature"] == "0.1" and a[0]["model"] is None
+' "$OUT"
+rm -r "$ROLES"
+run roles
+check "confab roles without roles says where they go" out_has "$ROLES/NAME.md"
+
+# ---- --help lists every option --------------------------------------------------------
+run --help
+opts=$(sed -n 's/^	{ "\([a-z0-9-]*\)", [a-z]*_argument.*/\1/p' "$TOP_SRCDIR/src/main.c")
+check "the option table was read" [ "$(echo $opts | wc -w)" -ge 25 ]
+for o in $opts; do
+	has "$OUT" "--$o" || { not_ok "--help lists --$o"; continue; }
+	ok "--help lists --$o"
+done
 
 done_testing
