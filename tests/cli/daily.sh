@@ -214,4 +214,14 @@ for o in $opts; do
 	ok "--help lists --$o"
 done
 
+# ---- the README lists every option and every setting -------------------------------------
+for o in $opts; do
+	grep -q -- "--$o" "$TOP_SRCDIR/README.md" && ok "README lists --$o" || not_ok "README lists --$o"
+done
+keys=$(sed -n 's/^	\[CONFIG_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' "$TOP_SRCDIR/src/config.c")
+check "the settings table was read" [ "$(echo $keys | wc -w)" -ge 20 ]
+for k in $keys; do
+	grep -q "\`$k\`" "$TOP_SRCDIR/README.md" && ok "README lists $k" || not_ok "README lists $k"
+done
+
 done_testing
