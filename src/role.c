@@ -96,38 +96,60 @@ fail:
 	return -1;
 }
 
+/* The length of the line at text[pos] without its "\r\n"; *next is the next line. */
+static size_t
+role_line(const char *text, size_t len, size_t pos, size_t *next)
+{
+	size_t end = pos, n;
+
+	while (end < len && text[end] != '\n')
+		end++;
+	n = end - pos;
+	if (n > 0 && text[pos + n - 1] == '\r')
+		n--;
+	*next = end < len ? end + 1 : end;
+	return n;
+}
+
+static bool
+role_is_fence(const char *text, size_t len, size_t pos)
+{
+	size_t next;
+
+	return role_line(text, len, pos, &next) == 3 && memcmp(text + pos, "---", 3) == 0;
+}
+
 /* The header, when the text starts with "---": *body is set to what follows it. */
 static int
 role_header(struct role *r, const char *path, const char *text, size_t len, size_t *body,
     char **cause)
 {
-	size_t pos = 0, end, n;
-	int lineno = 0;
+	size_t pos, next, n, close = 0;
+	int lineno;
 
 	*body = 0;
-	while (pos < len) {
-		end = pos;
-		while (end < len && text[end] != '\n')
-			end++;
-		n = end - pos;
-		if (n > 0 && text[pos + n - 1] == '\r')
-			n--;
-		lineno++;
-		if (lineno == 1 && !(n == 3 && memcmp(text, "---", 3) == 0))
-			return 0;	/* no header */
-		if (lineno > 1 && n == 3 && memcmp(text + pos, "---", 3) == 0) {
-			*body = end < len ? end + 1 : end;
-			return 0;
-		}
-		if (lineno > 1 && n > 0 && text[pos] != '#' &&
-		    strspn(text + pos, " \t") < n &&
+	if (len == 0 || !role_is_fence(text, len, 0))
+		return 0;	/* no header */
+	role_line(text, len, 0, &pos);
+	for (; pos < len && close == 0; pos = next) {
+		role_line(text, len, pos, &next);
+		if (role_is_fence(text, len, pos))
+			close = pos;
+	}
+	if (close == 0) {
+		*cause = xasprintf("%s: the header that starts with \"---\" on line 1 has no "
+		    "closing \"---\" line", path);
+		return -1;
+	}
+	role_line(text, len, 0, &pos);
+	for (lineno = 2; pos < close; pos = next, lineno++) {
+		n = role_line(text, len, pos, &next);
+		if (n > 0 && text[pos] != '#' && strspn(text + pos, " \t") < n &&
 		    role_header_line(r, path, lineno, text + pos, n, cause) != 0)
 			return -1;
-		pos = end + 1;
 	}
-	*cause = xasprintf("%s: the header that starts with \"---\" on line 1 has no closing "
-	    "\"---\" line", path);
-	return -1;
+	role_line(text, len, close, body);
+	return 0;
 }
 
 int
