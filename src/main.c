@@ -154,16 +154,22 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Where parse_options() puts the words among the options (NULL: stop at the first). */
+struct words {
+	char **v;
+	int n;
+};
+
 /*
- * Parse options. Before a command word, parsing stops at the first
- * non-option (so a prompt keeps its dashes); after it, options and words may
- * mix (permute). Returns -1 on a bad option.
+ * Parse options. Without w, parsing stops at the first word; with it, words
+ * and options may mix, and the words go to w in their order (whatever
+ * POSIXLY_CORRECT says), with every word after "--". Returns -1 on a bad option.
  */
 static int
-parse_options(int argc, char **argv, bool permute, struct app *app, struct config_flags *flags,
+parse_options(int argc, char **argv, struct words *w, struct app *app, struct config_flags *flags,
     int *help, int *version, bool *dashdash)
 {
-	const char *optstring = permute ? ":hVp:m:qc" : "+:hVp:m:qc";
+	const char *optstring = w != NULL ? "-:hVp:m:qc" : "+:hVp:m:qc";
 	int c, last = 1;
 
 	opterr = 0;
@@ -172,6 +178,9 @@ parse_options(int argc, char **argv, bool permute, struct app *app, struct confi
 	while ((c = getopt_long(argc, argv, optstring, long_options, NULL)) != -1) {
 		last = optind;
 		switch (c) {
+		case 1:	/* a word, in order */
+			w->v[w->n++] = optarg;
+			break;
 		case 'h':
 			*help = 1;
 			break;
@@ -274,6 +283,8 @@ parse_options(int argc, char **argv, bool permute, struct app *app, struct confi
 	}
 	/* Parsing ended on "--": every word after it is text. */
 	*dashdash = optind == last + 1 && last < argc && strcmp(argv[last], "--") == 0;
+	for (; w != NULL && optind < argc; optind++)
+		w->v[w->n++] = argv[optind];
 	return 0;
 }
 
@@ -302,40 +313,45 @@ find_command(const char *word)
 
 /*
  * Options anywhere: before the first word, parsing stops there; then a
- * command's words, or a prompt's words, may mix with options (permute) until
- * "--", after which every word is text. Leaves *argv at the command word (cmd
- * >= 0) or the prompt's first word.
+ * command's words, or a prompt's words, may mix with options until "--",
+ * after which every word is text. w gets the command word (*cmd >= 0) or the
+ * prompt's words; w->v has room for argc words.
  */
 static int
-parse_words(int *argc, char ***argv, struct app *app, struct config_flags *flags, int *help,
-    int *version, int *cmd)
+parse_words(int argc, char **argv, struct words *w, struct app *app, struct config_flags *flags,
+    int *help, int *version, int *cmd)
 {
 	bool dashdash;
-	int n;
+	int n, i;
 
-	if (parse_options(*argc, *argv, false, app, flags, help, version, &dashdash) != 0)
+	if (parse_options(argc, argv, NULL, app, flags, help, version, &dashdash) != 0)
 		return -1;
-	n = *argc - optind;
-	*argv += optind;
-	*argc = n;
-	*cmd = n > 0 && !dashdash ? find_command((*argv)[0]) : -1;
-	if (n == 0 || dashdash)
-		return 0;
-	if (*cmd >= 0) {
-		/* The command word stands where getopt expects the program name. */
-		if (parse_options(n, *argv, true, app, flags, help, version, &dashdash) != 0)
-			return -1;
-		memmove(*argv + 1, *argv + optind, (size_t)(n - optind) * sizeof **argv);
-		*argc = 1 + n - optind;
+	n = argc - optind;
+	argv += optind;
+	*cmd = n > 0 && !dashdash ? find_command(argv[0]) : -1;
+	if (n == 0 || dashdash) {
+		for (i = 0; i < n; i++)
+			w->v[w->n++] = argv[i];
 		return 0;
 	}
+	if (*cmd >= 0) {
+		/* The command word stands where getopt expects the program name. */
+		w->v[w->n++] = argv[0];
+		return parse_options(n, argv, w, app, flags, help, version, &dashdash);
+	}
 	/* A prompt: the word before it (an option or the program name) is skipped. */
-	(*argv)--;
-	if (parse_options(n + 1, *argv, true, app, flags, help, version, &dashdash) != 0)
-		return -1;
-	*argv += optind;
-	*argc = n + 1 - optind;
-	return 0;
+	return parse_options(n + 1, argv - 1, w, app, flags, help, version, &dashdash);
+}
+
+/* Every word, then NULL, as argv has them; 0 or -1 on a bad option. */
+static int
+parse_command_line(int argc, char **argv, struct words *w, struct app *app,
+    struct config_flags *flags, int *help, int *version, int *cmd)
+{
+	int r = parse_words(argc, argv, w, app, flags, help, version, cmd);
+
+	w->v[w->n] = NULL;
+	return r;
 }
 
 /* The role of --role, CONFAB_ROLE or the profile, applied to the settings; 0 or -1. */
@@ -374,44 +390,49 @@ int
 main(int argc, char **argv)
 {
 	struct config_flags flags;
+	struct words w = { xreallocarray(NULL, (size_t)argc + 1, sizeof *w.v), 0 };
 	struct app app;
 	char *cause = NULL;
-	int help = 0, version = 0, cmd, r;
+	int help = 0, version = 0, cmd, r = EXIT_USAGE;
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
 	memset(&app, 0, sizeof app);
 	memset(&flags, 0, sizeof flags);
 
-	if (parse_words(&argc, &argv, &app, &flags, &help, &version, &cmd) != 0)
-		return EXIT_USAGE;
+	if (parse_command_line(argc, argv, &w, &app, &flags, &help, &version, &cmd) != 0)
+		goto out;
+	r = EXIT_OK;
 	if (help) {
 		fputs(usage_text, stdout);
-		return EXIT_OK;
+		goto out;
 	}
 	if (version) {
 		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		return EXIT_OK;
+		goto out;
 	}
+	r = EXIT_USAGE;
 	if (config_load(&app.cfg, &flags, &cause) != 0) {
 		app_error("%s", cause);
 		free(cause);
 		config_release(&app.cfg);
-		return EXIT_USAGE;
+		goto out;
 	}
 	if (cmd < 0 && apply_role(&app) != 0) {
 		config_release(&app.cfg);
-		return EXIT_USAGE;
+		goto out;
 	}
 	http_global_init();
 	app_http_configure(&app);
 	if (cmd >= 0)
-		r = commands[cmd].fn(&app, argc - 1, argv + 1);
-	else if (argc > 0 || !isatty(STDIN_FILENO))
-		r = oneshot_run(&app, argc, argv);
+		r = commands[cmd].fn(&app, w.n - 1, w.v + 1);
+	else if (w.n > 0 || !isatty(STDIN_FILENO))
+		r = oneshot_run(&app, w.n, w.v);
 	else
 		r = interactive(&app);
 	app_release(&app);
 	http_global_cleanup();
+out:
+	free(w.v);
 	return r;
 }

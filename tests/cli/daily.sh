@@ -53,6 +53,13 @@ check "'terms' after -- is sent as a prompt" [ "$(last_user)" = terms ]
 run terms status --json --terms-file "$TERMS"
 check "a command still takes options among its words" out_has '"current"'
 
+export POSIXLY_CORRECT=1
+ask ok hi -m qwen-max
+check "options after the prompt with POSIXLY_CORRECT set" [ "$(last_user):$(last_request 'r["body"]["model"]')" = "hi:qwen-max" ]
+run terms status --json --terms-file "$TERMS"
+check "a command takes options among its words with POSIXLY_CORRECT set" out_has '"current"'
+unset POSIXLY_CORRECT
+
 # ---- --temperature and --max-tokens ----------------------------------------------
 ask ok hi --temperature 0.3 --max-tokens 50
 expect_rc 0 "--temperature and --max-tokens"
