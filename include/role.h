@@ -37,7 +37,13 @@ int role_load(struct role *r, const char *dir, const char *name, char **cause);
 
 void role_release(struct role *r);
 
-/* Apply a loaded role to cfg: what no flag set. */
-void role_apply(const struct role *r, struct config *cfg);
+/*
+ * Apply a loaded role to cfg: what no flag set, or everything with force
+ * (/role in a chat).
+ */
+void role_apply(const struct role *r, struct config *cfg, bool force);
+
+/* What a role sets, for people: "model M, temperature T, system prompt" (allocated). */
+char *role_summary(const struct role *r);
 
 #endif

@@ -371,7 +371,7 @@ apply_role(struct app *app)
 		free(cause);
 		ret = -1;
 	} else
-		role_apply(&r, &app->cfg);
+		role_apply(&r, &app->cfg, false);
 	role_release(&r);
 	free(dir);
 	return ret;

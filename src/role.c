@@ -226,21 +226,40 @@ role_flag_set(const struct config *cfg, enum config_key key)
 }
 
 void
-role_apply(const struct role *r, struct config *cfg)
+role_apply(const struct role *r, struct config *cfg, bool force)
 {
 	char *origin;
 	size_t i;
 
 	for (i = 0; i < CONFIG_NKEYS; i++) {
-		if (r->value[i] == NULL || role_flag_set(cfg, i))
+		if (r->value[i] == NULL || (!force && role_flag_set(cfg, i)))
 			continue;
 		origin = xasprintf("%s:%d (role %s)", r->path, r->line[i], r->name);
 		config_override(cfg, i, r->value[i], origin);
 		free(origin);
 	}
-	if (r->prompt != NULL && *r->prompt != '\0' && !role_flag_set(cfg, CONFIG_SYSTEM)) {
+	if (r->prompt != NULL && *r->prompt != '\0' &&
+	    (force || !role_flag_set(cfg, CONFIG_SYSTEM))) {
 		origin = xasprintf("%s (role %s)", r->path, r->name);
 		config_override(cfg, CONFIG_SYSTEM, r->prompt, origin);
 		free(origin);
 	}
+}
+
+char *
+role_summary(const struct role *r)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < nitems(role_keys); i++)
+		if (r->value[role_keys[i].key] != NULL)
+			buf_addf(&b, "%s%s %s", b.len > 0 ? ", " : "", role_keys[i].name,
+			    r->value[role_keys[i].key]);
+	if (r->prompt != NULL && *r->prompt != '\0')
+		buf_addf(&b, "%ssystem prompt", b.len > 0 ? ", " : "");
+	if (b.len == 0)
+		buf_adds(&b, "nothing");
+	return buf_detach(&b, NULL);
 }

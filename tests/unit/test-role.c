@@ -98,7 +98,7 @@ test_apply(void **state)
 {
 	struct config cfg;
 	struct role r;
-	char *cause;
+	char *cause, *summary;
 
 	memset(&cfg, 0, sizeof cfg);
 	config_override(&cfg, CONFIG_MODEL, "qwen-plus", "default");
@@ -107,11 +107,16 @@ test_apply(void **state)
 	assert_int_equal(parse(&r, "---\nmodel: m\ntemperature: 0.1\n---\nNew", &cause), 0);
 	r.name = xstrdup("n");
 	r.path = xstrdup("/roles/n.md");
-	role_apply(&r, &cfg);
+	role_apply(&r, &cfg, false);
 	assert_string_equal(config_get(&cfg, CONFIG_MODEL), "m");
 	assert_string_equal(cfg.origin[CONFIG_MODEL], "/roles/n.md:2 (role n)");
 	assert_string_equal(config_get(&cfg, CONFIG_TEMPERATURE), "1");	/* the flag wins */
 	assert_string_equal(config_get(&cfg, CONFIG_SYSTEM), "New");
+	role_apply(&r, &cfg, true);	/* /role: the flag too */
+	assert_string_equal(config_get(&cfg, CONFIG_TEMPERATURE), "0.1");
+	summary = role_summary(&r);
+	assert_string_equal(summary, "model m, temperature 0.1, system prompt");
+	free(summary);
 	role_release(&r);
 	config_release(&cfg);
 }
