@@ -133,7 +133,7 @@ accept_terms	# the bundled Terms again, for what follows
 # ---- configure --prefix again: the compiled-in data directory follows -----------------------
 # A build of its own (configure, then only the header and the object that uses it).
 mkdir -p "$T/b"
-if (cd "$T/b" && "$TOP_SRCDIR/configure" --prefix="$T/p1" >/dev/null 2>&1 &&
+if (unset MAKEFLAGS MFLAGS MAKELEVEL; cd "$T/b" && "$TOP_SRCDIR/configure" --prefix="$T/p1" >/dev/null 2>&1 &&
 	make confab-paths.h src/libconfab_a-config.o >/dev/null 2>&1 &&
 	"$TOP_SRCDIR/configure" --prefix="$T/p2" >/dev/null 2>&1 &&
 	make confab-paths.h src/libconfab_a-config.o >/dev/null 2>&1); then
