@@ -121,6 +121,7 @@ int cmd_terms(struct app *app, int argc, char **argv);
 int cmd_models(struct app *app, int argc, char **argv);
 int cmd_feedback(struct app *app, int argc, char **argv);
 int cmd_log(struct app *app, int argc, char **argv);
+int cmd_roles(struct app *app, int argc, char **argv);
 
 /* One-shot chat: prompt words from the command line (and stdin when it is not a terminal). */
 int oneshot_run(struct app *app, int argc, char **argv);

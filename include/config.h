@@ -40,6 +40,7 @@ enum config_key {
 	CONFIG_MAX_ANSWER_BYTES,	/* an answer (and its reasoning) ends here, incomplete */
 	CONFIG_MAX_TIME,	/* one-shot mode: seconds a whole exchange may take; 0: no limit */
 	CONFIG_TERMS,		/* "none": no provider's Terms govern the endpoint */
+	CONFIG_ROLE,		/* a role in $XDG_CONFIG_HOME/confab/roles (role.c) */
 	CONFIG_NKEYS
 };
 
@@ -73,6 +74,9 @@ void config_release(struct config *cfg);
 /* Change a setting while running (/model, /system); origin is a label such as "/model". */
 void config_override(struct config *cfg, enum config_key key, const char *value,
     const char *origin);
+
+/* Why value is no good for key (allocated), or NULL when it is. */
+char *config_check(enum config_key key, const char *value);
 
 /* The setting (borrowed), or NULL. */
 const char *config_get(const struct config *cfg, enum config_key key);

@@ -20,6 +20,7 @@ struct slash_ops {
 	void (*endpoint)(void *arg, const char *url);
 	void (*quit)(void *arg);
 	void (*history)(void *arg);	/* may be NULL: not available there */
+	void (*role)(void *arg, const char *name);
 };
 
 struct slash_cmd {

@@ -8,7 +8,9 @@
 
 #include "cmd.h"
 #include "consent.h"
+#include "buf.h"
 #include "review.h"
+#include "text.h"
 #include "tty.h"
 
 #define CMD_TERMS_FETCH_TIMEOUT 20L
@@ -543,36 +545,138 @@ cmd_terms_export_cb(const struct consent_event *ev, void *arg)
 	return 0;
 }
 
+/* The events of the ledger, collected to size the columns. */
+struct cmd_terms_rows {
+	struct consent_event *ev;
+	size_t n;
+};
+
 static int
 cmd_terms_history_cb(const struct consent_event *ev, void *arg)
 {
-	char *when = consent_when(ev->at), shown[64] = "";
-	int *n = arg;
+	struct cmd_terms_rows *rows = arg;
 
-	if (ev->shown_bytes >= 0 && ev->total_bytes > 0)
-		snprintf(shown, sizeof shown, ", %lld%% of the text shown",
-		    (long long)(ev->shown_bytes * 100 / ev->total_bytes));
-	if (*n == 0)
-		printf("%-5s %-20s %-9s %-12s %-16s %s\n", "#", "when", "event", "version",
-		    "last updated", "how");
-	printf("%-5lld %-20s %-9s %.12s %-16s %s%s%s%s%s%s%s\n", (long long)ev->id, when,
-	    ev->kind, ev->terms_sha256, ev->terms_date != NULL ? ev->terms_date : "", ev->method,
-	    ev->age_answer != NULL ? (strcmp(ev->age_answer, "yes") == 0 ? ", adult: yes" :
-	    ", adult: no") : "", shown, strcmp(ev->kind, "no-terms") == 0 && ev->detail != NULL ?
-	    ", without Terms: " : "", strcmp(ev->kind, "no-terms") == 0 && ev->detail != NULL ?
-	    ev->detail : "", ev->endpoint != NULL ? ", for " : "",
-	    ev->endpoint != NULL ? ev->endpoint : "");
-	free(when);
-	(*n)++;
+	rows->ev = xreallocarray(rows->ev, rows->n + 1, sizeof *rows->ev);
+	consent_event_copy(&rows->ev[rows->n++], ev);
 	return 0;
+}
+
+/* A stored value for a terminal: sanitised, on one line, "-" when empty (caller frees). */
+static char *
+cmd_terms_cell(const char *s, size_t max)
+{
+	struct text_sanitizer san;
+	struct buf b;
+	size_t i, len;
+
+	if (s == NULL || *s == '\0')
+		return xstrdup("-");
+	len = strlen(s);
+	if (max > 0 && len > max)
+		len = max;
+	buf_init(&b, 0);
+	text_sanitizer_init(&san, TEXT_DROP);
+	text_sanitize(&san, s, len, &b);
+	text_sanitize_finish(&san, &b);
+	for (i = 0; i < b.len; i++)
+		if (b.data[i] == '\n' || b.data[i] == '\t' || b.data[i] == '\r')
+			b.data[i] = ' ';
+	return buf_detach(&b, NULL);
+}
+
+/* The "how" column: method, answers, how much was shown, detail, endpoint (caller frees). */
+static char *
+cmd_terms_how(const struct consent_event *ev)
+{
+	struct buf b;
+	char *v;
+
+	buf_init(&b, 0);
+	v = cmd_terms_cell(ev->method, 0);
+	buf_adds(&b, v);
+	free(v);
+	if (ev->age_answer != NULL)
+		buf_adds(&b, strcmp(ev->age_answer, "yes") == 0 ? ", adult: yes" : ", adult: no");
+	if (ev->shown_bytes >= 0 && ev->total_bytes > 0)
+		buf_addf(&b, ", %lld%% of the text shown",
+		    (long long)(ev->shown_bytes * 100 / ev->total_bytes));
+	if (ev->viewer != NULL && *ev->viewer != '\0') {
+		v = cmd_terms_cell(ev->viewer, 0);
+		buf_addf(&b, ", shown by %s", v);
+		free(v);
+	}
+	if (ev->detail != NULL) {
+		v = cmd_terms_cell(ev->detail, 0);
+		buf_addf(&b, strcmp(ev->kind, "no-terms") == 0 ? ", without Terms: %s" :
+		    ", detail: %s", v);
+		free(v);
+	}
+	if (ev->endpoint != NULL) {
+		v = cmd_terms_cell(ev->endpoint, 0);
+		buf_addf(&b, ", for %s", v);
+		free(v);
+	}
+	return buf_detach(&b, NULL);
+}
+
+#define CMD_TERMS_NCOLS 6
+
+/* Print s and pad it to width columns (s is valid UTF-8); the last column is not padded. */
+static void
+cmd_terms_put(const char *s, int width, bool last)
+{
+	int w = text_width(s, strlen(s));
+
+	fputs(s, stdout);
+	if (last)
+		putchar('\n');
+	else
+		printf("%*s  ", width > w ? width - w : 0, "");
+}
+
+/* The ledger as a table: every column as wide as its widest value. */
+static void
+cmd_terms_history_table(const struct cmd_terms_rows *rows)
+{
+	static const char *heads[CMD_TERMS_NCOLS] = { "#", "when", "event", "version",
+	    "last updated", "how" };
+	char *(*cells)[CMD_TERMS_NCOLS] = xreallocarray(NULL, rows->n, sizeof *cells);
+	int width[CMD_TERMS_NCOLS], w;
+	size_t i, j;
+
+	for (j = 0; j < CMD_TERMS_NCOLS; j++)
+		width[j] = text_width(heads[j], strlen(heads[j]));
+	for (i = 0; i < rows->n; i++) {
+		const struct consent_event *ev = &rows->ev[i];
+
+		cells[i][0] = xasprintf("%lld", (long long)ev->id);
+		cells[i][1] = consent_when(ev->at);
+		cells[i][2] = cmd_terms_cell(ev->kind, 0);
+		cells[i][3] = cmd_terms_cell(ev->terms_sha256, 12);
+		cells[i][4] = cmd_terms_cell(ev->terms_date, 0);
+		cells[i][5] = cmd_terms_how(ev);
+		for (j = 0; j < CMD_TERMS_NCOLS; j++)
+			if ((w = text_width(cells[i][j], strlen(cells[i][j]))) > width[j])
+				width[j] = w;
+	}
+	for (j = 0; j < CMD_TERMS_NCOLS; j++)
+		cmd_terms_put(heads[j], width[j], j == CMD_TERMS_NCOLS - 1);
+	for (i = 0; i < rows->n; i++)
+		for (j = 0; j < CMD_TERMS_NCOLS; j++) {
+			cmd_terms_put(cells[i][j], width[j], j == CMD_TERMS_NCOLS - 1);
+			free(cells[i][j]);
+		}
+	free(cells);
 }
 
 static int
 cmd_terms_history(struct app *app, struct store *st, bool export)
 {
+	struct cmd_terms_rows rows = { NULL, 0 };
 	char *cause = NULL;
 	cJSON *arr = NULL;
-	int n = 0, r;
+	size_t i;
+	int r;
 
 	if (export)
 		r = store_ledger_each(st, NULL, 0, cmd_terms_export_cb, NULL, &cause);
@@ -580,7 +684,12 @@ cmd_terms_history(struct app *app, struct store *st, bool export)
 		arr = cJSON_CreateArray();
 		r = store_ledger_each(st, NULL, 0, cmd_terms_history_json_cb, arr, &cause);
 	} else
-		r = store_ledger_each(st, NULL, 0, cmd_terms_history_cb, &n, &cause);
+		r = store_ledger_each(st, NULL, 0, cmd_terms_history_cb, &rows, &cause);
+	if (r == 0 && rows.n > 0)
+		cmd_terms_history_table(&rows);
+	for (i = 0; i < rows.n; i++)
+		consent_event_release(&rows.ev[i]);
+	free(rows.ev);
 	if (r != 0) {
 		cJSON_Delete(arr);
 		app_error("%s", cause);
@@ -589,7 +698,7 @@ cmd_terms_history(struct app *app, struct store *st, bool export)
 	}
 	if (arr != NULL)
 		cmd_terms_print_json(arr);
-	else if (!export && n == 0)
+	else if (!export && !app->json && rows.n == 0)
 		printf("The consent ledger is empty: you have not reviewed or accepted any Terms.\n");
 	return EXIT_OK;
 }

@@ -590,7 +590,7 @@ line_print_disclaimers(struct line *l, const struct exchange_result *r)
 			    d->id);
 			line_note(l, LINE_BOLD, prefix, text);
 			free(prefix);
-		} else
+		} else if (!l->app->quiet)	/* -q: the general one is left out */
 			line_note(l, LINE_DIM, "", text);
 		free(text);
 	}

@@ -10,6 +10,7 @@
 #include "consent.h"
 #include "http.h"
 #include "line.h"
+#include "role.h"
 #include "ui.h"
 
 static const char usage_text[] =
@@ -37,16 +38,23 @@ static const char usage_text[] =
 "                                           ratings stay on this machine unless feedback_url is set\n"
 "       confab log list|show ID|search TEXT|delete ID [--yes]|export ID [--format markdown|json]\n"
 "                                           past conversations\n"
+"       confab roles [--json]               list the roles (system prompts in files)\n"
+"\n"
+"Options may come before, among or after the prompt's words and a command's words;\n"
+"every word after '--' is text (confab -- -5 squared).\n"
 "\n"
 "Options:\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "      --config FILE       config file (default $XDG_CONFIG_HOME/confab/config)\n"
 "  -p, --profile NAME      use [profile NAME] from the config file\n"
+"      --role NAME         system prompt and settings from roles/NAME.md ('confab roles')\n"
 "  -m, --model NAME        model (default qwen-plus)\n"
 "      --base-url URL      OpenAI-compatible endpoint (default DashScope international);\n"
 "                          --endpoint URL is the same\n"
 "      --system TEXT       system prompt\n"
+"      --temperature T     sampling temperature (a number, 0 to 2)\n"
+"      --max-tokens N      at most N tokens in an answer\n"
 "      --timeout SECS      give up when no data arrives for SECS seconds (default 60)\n"
 "      --terms-file FILE   use FILE as the current Terms\n"
 "      --terms none        the endpoint is a server you run: no provider's Terms apply\n"
@@ -57,7 +65,18 @@ static const char usage_text[] =
 "      --no-log            keep this exchange out of the store\n"
 "      --raw               write the model's bytes unfiltered (escape codes included)\n"
 "      --plain             line mode instead of the full-screen UI\n"
-"  -q, --quiet             print less\n"
+"  -q, --quiet             print less: no usage line, no reasoning, no general notice\n"
+"\n"
+"Options of the commands:\n"
+"      --sha256 HEX        terms accept: the SHA-256 of the Terms text you accept\n"
+"      --adult             terms accept: you are at least 18\n"
+"      --no-terms          terms accept: use the endpoint (on this machine) without Terms\n"
+"      --endpoint URL      terms accept --no-terms: the endpoint it applies to\n"
+"      --head HEX          terms verify: the ledger's head hash you recorded\n"
+"      --yes               feedback, log delete: confirm without asking\n"
+"      --format FMT        feedback export: jsonl or csv; log export: markdown or json\n"
+"      --reason R          feedback: why (see confab(1) for the reasons)\n"
+"      --comment TEXT      feedback: a comment with the rating\n"
 "\n"
 "The API key comes from $DASHSCOPE_API_KEY (sent to DashScope's hosts only), or a\n"
 "profile's api_key_env or api_key_cmd; never from the command line. An endpoint on this\n"
@@ -96,6 +115,9 @@ enum {
 	OPT_TERMS,
 	OPT_NO_TERMS,
 	OPT_HEAD,
+	OPT_TEMPERATURE,
+	OPT_MAX_TOKENS,
+	OPT_ROLE,
 };
 
 static const struct option long_options[] = {
@@ -126,25 +148,39 @@ static const struct option long_options[] = {
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "comment", required_argument, NULL, OPT_COMMENT },
 	{ "conversation", required_argument, NULL, OPT_CONVERSATION },
+	{ "temperature", required_argument, NULL, OPT_TEMPERATURE },
+	{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
+	{ "role", required_argument, NULL, OPT_ROLE },
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Where parse_options() puts the words among the options (NULL: stop at the first). */
+struct words {
+	char **v;
+	int n;
+};
+
 /*
- * Parse options. Before a command word, parsing stops at the first
- * non-option (so a prompt keeps its dashes); after it, options and words may
- * mix (permute). Returns -1 on a bad option.
+ * Parse options. Without w, parsing stops at the first word; with it, words
+ * and options may mix, and the words go to w in their order (whatever
+ * POSIXLY_CORRECT says), with every word after "--". Returns -1 on a bad option.
  */
 static int
-parse_options(int argc, char **argv, bool permute, struct app *app, struct config_flags *flags,
-    int *help, int *version)
+parse_options(int argc, char **argv, struct words *w, struct app *app, struct config_flags *flags,
+    int *help, int *version, bool *dashdash)
 {
-	const char *optstring = permute ? ":hVp:m:qc" : "+:hVp:m:qc";
-	int c;
+	const char *optstring = w != NULL ? "-:hVp:m:qc" : "+:hVp:m:qc";
+	int c, last = 1;
 
 	opterr = 0;
 	optind = 0; /* full reinitialisation of GNU getopt */
+	*dashdash = false;
 	while ((c = getopt_long(argc, argv, optstring, long_options, NULL)) != -1) {
+		last = optind;
 		switch (c) {
+		case 1:	/* a word, in order */
+			w->v[w->n++] = optarg;
+			break;
 		case 'h':
 			*help = 1;
 			break;
@@ -168,6 +204,15 @@ parse_options(int argc, char **argv, bool permute, struct app *app, struct confi
 			break;
 		case OPT_TIMEOUT:
 			flags->value[CONFIG_TIMEOUT] = optarg;
+			break;
+		case OPT_TEMPERATURE:
+			flags->value[CONFIG_TEMPERATURE] = optarg;
+			break;
+		case OPT_MAX_TOKENS:
+			flags->value[CONFIG_MAX_TOKENS] = optarg;
+			break;
+		case OPT_ROLE:
+			flags->value[CONFIG_ROLE] = optarg;
 			break;
 		case OPT_TERMS_FILE:
 			flags->value[CONFIG_TERMS_FILE] = optarg;
@@ -228,12 +273,18 @@ parse_options(int argc, char **argv, bool permute, struct app *app, struct confi
 			return -1;
 		default:
 			if (optopt != 0)
-				app_error("unknown option '-%c'; see 'confab --help'", optopt);
+				app_error("unknown option '-%c'; see 'confab --help' (prompt "
+				    "words that start with '-' go after '--')", optopt);
 			else
-				app_error("unknown option '%s'; see 'confab --help'", argv[optind - 1]);
+				app_error("unknown option '%s'; see 'confab --help' (prompt "
+				    "words that start with '-' go after '--')", argv[optind - 1]);
 			return -1;
 		}
 	}
+	/* Parsing ended on "--": every word after it is text. */
+	*dashdash = optind == last + 1 && last < argc && strcmp(argv[last], "--") == 0;
+	for (; w != NULL && optind < argc; optind++)
+		w->v[w->n++] = argv[optind];
 	return 0;
 }
 
@@ -246,6 +297,7 @@ static const struct {
 	{ "models", cmd_models },
 	{ "feedback", cmd_feedback },
 	{ "log", cmd_log },
+	{ "roles", cmd_roles },
 };
 
 static int
@@ -257,6 +309,72 @@ find_command(const char *word)
 		if (strcmp(word, commands[i].name) == 0)
 			return (int)i;
 	return -1;
+}
+
+/*
+ * Options anywhere: before the first word, parsing stops there; then a
+ * command's words, or a prompt's words, may mix with options until "--",
+ * after which every word is text. w gets the command word (*cmd >= 0) or the
+ * prompt's words; w->v has room for argc words.
+ */
+static int
+parse_words(int argc, char **argv, struct words *w, struct app *app, struct config_flags *flags,
+    int *help, int *version, int *cmd)
+{
+	bool dashdash;
+	int n, i;
+
+	if (parse_options(argc, argv, NULL, app, flags, help, version, &dashdash) != 0)
+		return -1;
+	n = argc - optind;
+	argv += optind;
+	*cmd = n > 0 && !dashdash ? find_command(argv[0]) : -1;
+	if (n == 0 || dashdash) {
+		for (i = 0; i < n; i++)
+			w->v[w->n++] = argv[i];
+		return 0;
+	}
+	if (*cmd >= 0) {
+		/* The command word stands where getopt expects the program name. */
+		w->v[w->n++] = argv[0];
+		return parse_options(n, argv, w, app, flags, help, version, &dashdash);
+	}
+	/* A prompt: the word before it (an option or the program name) is skipped. */
+	return parse_options(n + 1, argv - 1, w, app, flags, help, version, &dashdash);
+}
+
+/* Every word, then NULL, as argv has them; 0 or -1 on a bad option. */
+static int
+parse_command_line(int argc, char **argv, struct words *w, struct app *app,
+    struct config_flags *flags, int *help, int *version, int *cmd)
+{
+	int r = parse_words(argc, argv, w, app, flags, help, version, cmd);
+
+	w->v[w->n] = NULL;
+	return r;
+}
+
+/* The role of --role, CONFAB_ROLE or the profile, applied to the settings; 0 or -1. */
+static int
+apply_role(struct app *app)
+{
+	const char *name = config_get(&app->cfg, CONFIG_ROLE);
+	char *dir, *cause = NULL;
+	struct role r;
+	int ret = 0;
+
+	if (name == NULL || *name == '\0')
+		return 0;
+	dir = role_dir();
+	if (role_load(&r, dir, name, &cause) != 0) {
+		app_error("%s (the role comes from %s)", cause, app->cfg.origin[CONFIG_ROLE]);
+		free(cause);
+		ret = -1;
+	} else
+		role_apply(&r, &app->cfg, false);
+	role_release(&r);
+	free(dir);
+	return ret;
 }
 
 /* Interactive chat: the full-screen UI when the terminal can do it, else line mode. */
@@ -272,50 +390,49 @@ int
 main(int argc, char **argv)
 {
 	struct config_flags flags;
+	struct words w = { xreallocarray(NULL, (size_t)argc + 1, sizeof *w.v), 0 };
 	struct app app;
 	char *cause = NULL;
-	int help = 0, version = 0, cmd, r;
+	int help = 0, version = 0, cmd, r = EXIT_USAGE;
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
 	memset(&app, 0, sizeof app);
 	memset(&flags, 0, sizeof flags);
 
-	if (parse_options(argc, argv, false, &app, &flags, &help, &version) != 0)
-		return EXIT_USAGE;
-	argc -= optind;
-	argv += optind;
-	/* A command takes options among its words too: parse the rest again. */
-	cmd = argc > 0 ? find_command(argv[0]) : -1;
-	if (cmd >= 0) {
-		if (parse_options(argc, argv, true, &app, &flags, &help, &version) != 0)
-			return EXIT_USAGE;
-		memmove(argv + 1, argv + optind, (size_t)(argc - optind) * sizeof *argv);
-		argc = 1 + argc - optind;
-	}
+	if (parse_command_line(argc, argv, &w, &app, &flags, &help, &version, &cmd) != 0)
+		goto out;
+	r = EXIT_OK;
 	if (help) {
 		fputs(usage_text, stdout);
-		return EXIT_OK;
+		goto out;
 	}
 	if (version) {
 		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		return EXIT_OK;
+		goto out;
 	}
+	r = EXIT_USAGE;
 	if (config_load(&app.cfg, &flags, &cause) != 0) {
 		app_error("%s", cause);
 		free(cause);
 		config_release(&app.cfg);
-		return EXIT_USAGE;
+		goto out;
+	}
+	if (cmd < 0 && apply_role(&app) != 0) {
+		config_release(&app.cfg);
+		goto out;
 	}
 	http_global_init();
 	app_http_configure(&app);
 	if (cmd >= 0)
-		r = commands[cmd].fn(&app, argc - 1, argv + 1);
-	else if (argc > 0 || !isatty(STDIN_FILENO))
-		r = oneshot_run(&app, argc, argv);
+		r = commands[cmd].fn(&app, w.n - 1, w.v + 1);
+	else if (w.n > 0 || !isatty(STDIN_FILENO))
+		r = oneshot_run(&app, w.n, w.v);
 	else
 		r = interactive(&app);
 	app_release(&app);
 	http_global_cleanup();
+out:
+	free(w.v);
 	return r;
 }

@@ -34,6 +34,7 @@ struct oneshot {
 	bool broken_pipe;		/* the reader of stdout went away */
 	bool reasoning_open;		/* a reasoning block is being written to stderr */
 	bool waiting_shown;		/* the "waiting" note is on stderr */
+	bool forgotten;			/* the failed attempt's conversation was deleted */
 	bool err_color;
 	int signal;			/* the signal that interrupted, or 0 */
 	int64_t t0;
@@ -306,7 +307,7 @@ oneshot_print_json(struct oneshot *o)
 	if (r->message != NULL)
 		cJSON_AddStringToObject(j, "error", r->message);
 	cJSON_AddNumberToObject(j, "turns_omitted", (double)session_omitted(o->session));
-	if (r->conversation > 0) {
+	if (r->conversation > 0 && !o->forgotten) {
 		cJSON_AddNumberToObject(j, "conversation_id", (double)r->conversation);
 		cJSON_AddNumberToObject(j, "message_id", (double)r->message_id);
 	} else {
@@ -364,6 +365,30 @@ oneshot_print_disclaimers(struct oneshot *o)
 	}
 }
 
+/*
+ * A new conversation whose only attempt failed before any answer arrived
+ * (refused, unreachable) is no conversation: it leaves the store again.
+ */
+static void
+oneshot_forget_failed(struct oneshot *o)
+{
+	const struct exchange_result *r = o->res;
+	struct store *st;
+	char *cause = NULL;
+
+	if (r == NULL || r->exit == EXIT_OK ||
+	    r->conversation <= 0 || r->content.len > 0 || r->reasoning.len > 0)
+		return;
+	if ((st = app_store(o->app, &cause)) == NULL ||
+	    store_log_delete(st, r->conversation, &cause) != 0) {
+		app_error("warning: the failed attempt stays in the log as conversation %lld: %s",
+		    (long long)r->conversation, cause);
+		free(cause);
+		return;
+	}
+	o->forgotten = true;
+}
+
 /* The exit code: a signal other than SIGINT gives its own. */
 static int
 oneshot_exit(const struct oneshot *o)
@@ -386,6 +411,7 @@ oneshot_ask(struct oneshot *o, const char *prompt)
 {
 	struct session_view v = oneshot_view;
 	char *cause = NULL;
+	bool resumed;
 	int r;
 
 	v.arg = o;
@@ -399,6 +425,7 @@ oneshot_ask(struct oneshot *o, const char *prompt)
 		free(cause);
 		return r;
 	}
+	resumed = session_conversation(o->session) > 0;
 	if (isatty(STDERR_FILENO) && !o->app->quiet && !o->app->json) {
 		fprintf(stderr, "waiting for %s...", config_get(&o->app->cfg, CONFIG_MODEL));
 		o->waiting_shown = true;
@@ -411,6 +438,8 @@ oneshot_ask(struct oneshot *o, const char *prompt)
 	loop_run(o->loop);
 	if (o->broken_pipe)
 		return EXIT_BROKEN_PIPE;
+	if (!resumed)
+		oneshot_forget_failed(o);
 	if (o->app->json)
 		oneshot_print_json(o);
 	else if (o->res->content.len > 0 || o->res->exit == EXIT_OK)

@@ -10,6 +10,7 @@
 #include "feedback.h"
 #include "http.h"
 #include "loop.h"
+#include "role.h"
 #include "session.h"
 #include "slash.h"
 #include "store.h"
@@ -876,6 +877,28 @@ session_op_system(void *arg, const char *text)
 	session_say(s, *text != '\0' ? "system prompt set" : "system prompt cleared", false);
 }
 
+/* /role NAME: the role's prompt and settings from now on. */
+static void
+session_op_role(void *arg, const char *name)
+{
+	struct session *s = arg;
+	char *dir = role_dir(), *cause = NULL, *what;
+	struct role r;
+
+	if (role_load(&r, dir, name, &cause) != 0) {
+		session_say(s, cause, true);
+		free(cause);
+	} else {
+		role_apply(&r, &s->app->cfg, true);
+		config_override(&s->app->cfg, CONFIG_ROLE, name, "/role");
+		what = role_summary(&r);
+		session_sayf(s, false, "role %s: %s", name, what);
+		free(what);
+	}
+	role_release(&r);
+	free(dir);
+}
+
 static void
 session_op_retry(void *arg)
 {
@@ -949,6 +972,7 @@ session_input(struct session *s, const char *line)
 		.model = session_op_model, .system = session_op_system, .retry = session_op_retry,
 		.rate = session_op_rate, .terms = session_op_terms, .endpoint = session_op_endpoint,
 		.quit = session_op_quit, .history = s->v.history != NULL ? session_op_history : NULL,
+		.role = session_op_role,
 	};
 
 	if (line[strspn(line, " \t\n")] == '\0')

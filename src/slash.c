@@ -7,7 +7,7 @@
 
 enum {
 	OP_HELP, OP_NEW, OP_MODEL, OP_SYSTEM, OP_RETRY, OP_GOOD, OP_BAD, OP_TERMS, OP_ENDPOINT,
-	OP_HISTORY, OP_QUIT
+	OP_HISTORY, OP_QUIT, OP_ROLE
 };
 
 const struct slash_cmd slash_cmds[] = {
@@ -26,6 +26,7 @@ const struct slash_cmd slash_cmds[] = {
 	{ "/history", "/history", "pick a past conversation to continue (with search)", false,
 	    OP_HISTORY },
 	{ "/quit", "/quit", "leave confab", false, OP_QUIT },
+	{ "/role", "/role NAME", "use a role: its system prompt and settings", true, OP_ROLE },
 };
 const unsigned int slash_ncmds = nitems(slash_cmds);
 
@@ -110,6 +111,9 @@ slash_run(const struct slash_ops *ops, const char *line)
 		break;
 	case OP_QUIT:
 		ops->quit(ops->arg);
+		break;
+	case OP_ROLE:
+		ops->role(ops->arg, args);
 		break;
 	}
 	return 0;

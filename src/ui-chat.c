@@ -512,7 +512,7 @@ chat_on_reasoning(void *arg, const char *text, size_t len)
 
 /* The stored notices of an answer ([{id, clause, text}]) as lines to draw. */
 static char *
-chat_notices_from_json(const char *json)
+chat_notices_from_json(const char *json, bool hush)
 {
 	cJSON *arr = cJSON_Parse(json), *d;
 	struct buf b;
@@ -525,7 +525,7 @@ chat_notices_from_json(const char *json)
 		bool quiet = id != NULL && (strcmp(id, "general") == 0 ||
 		    strcmp(id, "end-interrupted") == 0);
 
-		if (text != NULL)
+		if (text != NULL && !(quiet && hush))	/* -q: only the strong ones */
 			buf_addf(&b, "%s%s (Terms %s)\n", quiet ? "" : "! ", text,
 			    clause != NULL ? clause : "III.4");
 	}
@@ -539,7 +539,7 @@ chat_notices_from_json(const char *json)
 
 /* Keep the exchange's notices as lines, for drawing under the answer. */
 static void
-chat_set_notices(struct chat_msg *m, const struct exchange_result *r)
+chat_set_notices(struct chat_msg *m, const struct exchange_result *r, bool hush)
 {
 	struct buf b;
 	size_t i;
@@ -550,7 +550,7 @@ chat_set_notices(struct chat_msg *m, const struct exchange_result *r)
 
 		if (d->strong)
 			buf_addf(&b, "! %s (Terms %s)\n", d->text, d->clause);
-		else
+		else if (!hush)	/* -q: only the strong ones */
 			buf_addf(&b, "%s (Terms %s)\n", d->text, d->clause);
 	}
 	free(m->disc);
@@ -569,7 +569,7 @@ chat_on_done(void *arg, const struct exchange_result *r)
 	free(m->model);
 	m->model = xstrdup(r->model);
 	m->id = r->message_id;
-	chat_set_notices(m, r);
+	chat_set_notices(m, r, c->app->quiet);
 	free(c->status);
 	c->status = NULL;
 	c->status_error = false;
@@ -1193,7 +1193,7 @@ chat_shown(void *arg, const struct store_log_message *lm)
 	if (m->kind == MSG_ASSISTANT && strcmp(sm->status, "complete") != 0)
 		m->note = xasprintf("[%s]", sm->status);
 	if (lm->disclaimers != NULL)
-		m->disc = chat_notices_from_json(lm->disclaimers);
+		m->disc = chat_notices_from_json(lm->disclaimers, c->app->quiet);
 }
 
 struct ui_chat *

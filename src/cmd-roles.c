@@ -1,0 +1,150 @@
+/* cmd-roles.c: confab roles: the roles in $XDG_CONFIG_HOME/confab/roles. */
+#include "common.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "role.h"
+#include "text.h"
+
+static int
+roles_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of dir's NAME.md files, sorted; -1 when dir cannot be read. */
+static int
+roles_names(const char *dir, char ***names, size_t *n)
+{
+	struct dirent *de;
+	DIR *d;
+	size_t len;
+
+	*names = NULL;
+	*n = 0;
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 3 || strcmp(de->d_name + len - 3, ".md") != 0)
+			continue;
+		*names = xreallocarray(*names, *n + 1, sizeof **names);
+		(*names)[(*n)++] = xstrndup(de->d_name, len - 3);
+	}
+	closedir(d);
+	qsort(*names, *n, sizeof **names, roles_cmp);
+	return 0;
+}
+
+/* Untrusted text on one line for a terminal, at most max bytes of it (allocated). */
+static char *
+roles_cell(const char *s, size_t max)
+{
+	struct text_sanitizer san;
+	struct buf b;
+	size_t i, len = strlen(s);
+
+	if (len > max) {
+		len = max;
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;	/* not inside a character */
+	}
+	buf_init(&b, 0);
+	text_sanitizer_init(&san, TEXT_DROP);
+	text_sanitize(&san, s, len, &b);
+	text_sanitize_finish(&san, &b);
+	for (i = 0; i < b.len; i++)
+		if (b.data[i] == '\n' || b.data[i] == '\t' || b.data[i] == '\r')
+			b.data[i] = ' ';
+	if (len < strlen(s))
+		buf_adds(&b, "...");
+	return buf_detach(&b, NULL);
+}
+
+static cJSON *
+roles_json(const struct role *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "name", r->name);
+	cJSON_AddStringToObject(o, "path", r->path);
+#define ROLE_VALUE(k, key) (r->value[key] != NULL ? \
+	cJSON_AddStringToObject(o, k, r->value[key]) : cJSON_AddNullToObject(o, k))
+	ROLE_VALUE("model", CONFIG_MODEL);
+	ROLE_VALUE("temperature", CONFIG_TEMPERATURE);
+	ROLE_VALUE("max_tokens", CONFIG_MAX_TOKENS);
+#undef ROLE_VALUE
+	cJSON_AddStringToObject(o, "system", r->prompt != NULL ? r->prompt : "");
+	return o;
+}
+
+/* One line: name, settings, the prompt's start. */
+static void
+roles_print(const struct role *r)
+{
+	char *prompt = roles_cell(r->prompt != NULL ? r->prompt : "", 60);
+	struct buf set;
+
+	buf_init(&set, 0);
+	if (r->value[CONFIG_MODEL] != NULL)
+		buf_addf(&set, "model %s", r->value[CONFIG_MODEL]);
+	if (r->value[CONFIG_TEMPERATURE] != NULL)
+		buf_addf(&set, "%stemperature %s", set.len > 0 ? ", " : "",
+		    r->value[CONFIG_TEMPERATURE]);
+	if (r->value[CONFIG_MAX_TOKENS] != NULL)
+		buf_addf(&set, "%smax_tokens %s", set.len > 0 ? ", " : "",
+		    r->value[CONFIG_MAX_TOKENS]);
+	if (set.len == 0)
+		buf_adds(&set, "-");
+	printf("%-16s %-36s %s\n", r->name, set.data, prompt);
+	buf_release(&set);
+	free(prompt);
+}
+
+int
+cmd_roles(struct app *app, int argc, char **argv)
+{
+	char *dir = role_dir(), **names, *cause = NULL, *s;
+	cJSON *arr = app->json ? cJSON_CreateArray() : NULL;
+	struct role r;
+	size_t i, n, shown = 0;
+	int ret = EXIT_OK;
+
+	if (argc > 0) {
+		app_error("'confab roles' takes no words; a role is used with --role NAME");
+		cJSON_Delete(arr);
+		free(dir);
+		return EXIT_USAGE;
+	}
+	if (roles_names(dir, &names, &n) != 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		if (role_load(&r, dir, names[i], &cause) != 0) {
+			app_error("warning: %s", cause);
+			free(cause);
+			ret = EXIT_USAGE;
+		} else if (arr != NULL)
+			cJSON_AddItemToArray(arr, roles_json(&r));
+		else {
+			if (shown++ == 0)
+				printf("%-16s %-36s %s\n", "NAME", "SETTINGS", "SYSTEM PROMPT");
+			roles_print(&r);
+		}
+		role_release(&r);
+		free(names[i]);
+	}
+	free(names);
+	if (arr != NULL) {
+		s = cJSON_Print(arr);
+		puts(s);
+		free(s);
+		cJSON_Delete(arr);
+	} else if (shown == 0 && ret == EXIT_OK)
+		printf("No roles yet: a role is a system prompt in %s/NAME.md (see 'man confab', "
+		    "ROLES).\n", dir);
+	free(dir);
+	return ret;
+}
