@@ -21,6 +21,7 @@ extern char **environ;
 #define KEY_MAX_BYTES 4096
 #define CONFIG_LINE_MAX 65536		/* bytes in one line of the config file */
 #define CONFIG_FILE_MAX (1 << 20)	/* bytes in the config file */
+#define CONFIG_PROFILES_MAX 1000
 
 enum config_type { T_STRING, T_URL, T_NUMBER, T_COUNT, T_BOOL, T_PROXY, T_TERMS, T_BYTES,
 	T_SECONDS };
@@ -198,15 +199,18 @@ config_check_value(enum config_key key, const char *value)
 	return NULL;
 }
 
-/* Is this setting already in this section? Its line, or 0. */
+/*
+ * Is this setting already in the current section? Its line, or 0. A
+ * section's lines are the last ones (a profile cannot come back), so only
+ * they are looked at.
+ */
 static int
 config_line_of(const struct config_file *f, const char *section, const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < f->n; i++)
-		if (strcmp(f->lines[i].section, section) == 0 &&
-		    strcmp(f->lines[i].key, key) == 0)
+	for (i = f->n; i-- > 0 && strcmp(f->lines[i].section, section) == 0;)
+		if (strcmp(f->lines[i].key, key) == 0)
 			return f->lines[i].lineno;
 	return 0;
 }
@@ -263,6 +267,8 @@ config_parse_section(struct config_file *f, const char *s, size_t len, int linen
 	if ((other = config_profile_line(f, *section)) != 0)
 		return xasprintf("[profile %s] is already on line %d (one section per profile)",
 		    *section, other);
+	if (f->nprofiles == CONFIG_PROFILES_MAX)
+		return xasprintf("more than %d profiles", CONFIG_PROFILES_MAX);
 	f->profiles = xreallocarray(f->profiles, f->nprofiles + 1, sizeof *f->profiles);
 	f->profile_lines = xreallocarray(f->profile_lines, f->nprofiles + 1,
 	    sizeof *f->profile_lines);

@@ -622,6 +622,24 @@ test_duplicates(void **state)
 }
 
 static void
+test_many_profiles(void **state)
+{
+	struct buf b;
+	int i;
+
+	(void)state;
+	buf_init(&b, 0);
+	for (i = 0; i < 1000; i++)
+		buf_addf(&b, "[profile p%d]\nmodel = m%d\n", i, i);
+	buf_adds(&b, "[profile p999]\n");
+	text_fails(b.data, b.len, "line 2001: [profile p999] is already on line 1999");
+	b.len -= 5;
+	buf_adds(&b, "1000]\n");
+	text_fails(b.data, b.len, "line 2001: more than 1000 profiles");
+	buf_release(&b);
+}
+
+static void
 test_syntax_forms(void **state)
 {
 	(void)state;
@@ -1303,6 +1321,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_syntax_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_profiles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syntax_forms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_temperature_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_config, setup, teardown),
