@@ -31,7 +31,7 @@ mkfifo "$T/fifo"
 run_fifo() {
 	"$CONFAB" "$@" >"$T/out" 2>"$T/err" </dev/null &
 	_pid=$!
-	(sleep 10 && kill "$_pid" 2>/dev/null) &
+	(sleep 10 && kill "$_pid") >/dev/null 2>&1 &
 	_dog=$!
 	wait "$_pid"
 	RC=$?
