@@ -99,6 +99,11 @@ printf '' >"$CONF"
 # ---- U+0000 in an answer ------------------------------------------------------
 start_server
 accept_terms
+CONFAB_DISCLAIMERS_FILE="$T/fifo" run_fifo --base-url "$BASE/s/ok/v1" "$PROMPT"
+expect_rc 0 "a FIFO as the notice rules does not stop an answer"
+check "the rules FIFO is refused with a warning" err_has "'$T/fifo' is not a regular file"
+check "the built-in notices are used" err_has "only the built-in"
+
 FFFD=$(printf '\357\277\275')
 ask escapes --raw "$PROMPT"
 expect_rc 0 "an answer with \\u0000 (--raw)"
