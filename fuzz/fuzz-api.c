@@ -10,14 +10,11 @@
  * same split fed whole, byte by byte and cut at one point, and the same as
  * api_think_skip.
  *
- * Build and run, from /work/main (after configure, for autoconf.h):
+ * Build and run (see fuzz/README.md): in a configured build directory,
  *
- *   clang-14 -g -O1 -fsanitize=fuzzer,address,undefined \
- *       -fno-sanitize-recover=undefined -I/work/main/include -I/work/main/build \
- *       fuzz/fuzz-api.c src/api.c src/buf.c src/text.c src/xmalloc.c \
- *       -lcjson -o /tmp/fuzz-api
- *   mkdir -p /tmp/fuzz-api-corpus && /tmp/fuzz-api -max_total_time=60 \
- *       -max_len=4096 [-dict=FILE] /tmp/fuzz-api-corpus [SEED_DIR]
+ *   make fuzz
+ *   cp -r $SRC/fuzz/corpus/api /tmp/fuzz-api-corpus
+ *   fuzz/fuzz-api -max_total_time=60 -max_len=4096 /tmp/fuzz-api-corpus
  *
  * Seeds used: 13 payloads taken from tests/unit/test-api.c (DashScope, Qwen3,
  * Ollama, llama.cpp, vLLM chunks; error bodies; a /models list; an HTML page)

@@ -8,13 +8,11 @@
  * character. markdown_stable() must stay within the source and land just
  * after an LF.
  *
- * Build and run (from the source tree, with a configured build dir for autoconf.h):
+ * Build and run (see fuzz/README.md): in a configured build directory,
  *
- *   clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
- *       -Iinclude -Ibuild fuzz/fuzz-markdown.c src/markdown.c src/text.c src/buf.c \
- *       src/xmalloc.c -lmd4c -o /tmp/fuzz-markdown
- *   mkdir -p /tmp/fuzz-markdown-corpus
- *   /tmp/fuzz-markdown -max_total_time=60 -max_len=4096 /tmp/fuzz-markdown-corpus
+ *   make fuzz
+ *   cp -r $SRC/fuzz/corpus/markdown /tmp/fuzz-markdown-corpus
+ *   fuzz/fuzz-markdown -max_total_time=60 -max_len=4096 /tmp/fuzz-markdown-corpus
  *
  * md4c itself is the system library, not instrumented: reads it makes past
  * the source land in the padded copy markdown.c hands it.

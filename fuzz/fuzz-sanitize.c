@@ -7,13 +7,11 @@
  * LF and TAB, no DEL, no C1 control (U+0080..U+009F), no bidi control or tag
  * character. text_utf8_repair must give valid UTF-8 and leave valid input alone.
  *
- * Build and run (from the source tree, with a configured build dir for autoconf.h):
+ * Build and run (see fuzz/README.md): in a configured build directory,
  *
- *   clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
- *       -Iinclude -Ibuild fuzz/fuzz-sanitize.c src/text.c src/buf.c src/xmalloc.c \
- *       -o /tmp/fuzz-sanitize
- *   mkdir -p /tmp/fuzz-sanitize-corpus
- *   /tmp/fuzz-sanitize -max_total_time=60 -max_len=4096 /tmp/fuzz-sanitize-corpus
+ *   make fuzz
+ *   cp -r $SRC/fuzz/corpus/sanitize /tmp/fuzz-sanitize-corpus
+ *   fuzz/fuzz-sanitize -max_total_time=60 -max_len=4096 /tmp/fuzz-sanitize-corpus
  *
  * Result of the last 60 s run (clang-14, one process on a busy 2-core machine,
  * three hand-written seeds with ESC/OSC/C1/bidi/tag bytes, plus a dictionary

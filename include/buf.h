@@ -43,6 +43,25 @@ char *buf_detach(struct buf *b, size_t *len);
  */
 int buf_read_file(struct buf *b, const char *path, char **cause);
 
+/*
+ * The same for a file that must be a regular one (a config, Terms or rules
+ * file): a FIFO, device or directory is refused without blocking, however
+ * it is named (the file is opened O_NONBLOCK, then checked with fstat).
+ */
+int buf_read_regular(struct buf *b, const char *path, char **cause);
+
+/*
+ * Open path for reading only if it is a regular file, without blocking on a
+ * FIFO. Returns the descriptor (close-on-exec, blocking again) with *st
+ * filled in, or -1 with *cause set and errno saying why (EINVAL: not a
+ * regular file).
+ */
+struct stat;
+int buf_open_regular(const char *path, struct stat *st, char **cause);
+
+/* Append what is left to read from fd; path names it in *cause. */
+int buf_read_fd(struct buf *b, int fd, const char *path, char **cause);
+
 /* Remove the first n bytes. */
 void buf_consume(struct buf *b, size_t n);
 

@@ -20,6 +20,7 @@ enum config_key {
 	CONFIG_SYSTEM,
 	CONFIG_API_KEY_ENV,
 	CONFIG_API_KEY_CMD,
+	CONFIG_API_KEY_CMD_TIMEOUT,	/* seconds api_key_cmd may take before it is killed */
 	CONFIG_API_KEY,
 	CONFIG_NO_KEY,		/* yes: the server needs no key; none is sent */
 	CONFIG_ALLOW_INSECURE_KEY,	/* yes: a key may go over http:// off this machine */
@@ -69,6 +70,13 @@ struct config_flags {
  * with config_release() either way.
  */
 int config_load(struct config *cfg, const struct config_flags *flags, char **cause);
+
+/*
+ * The same with text as the config file's contents (the unit tests and the
+ * fuzzer): the file is taken to be a regular file only its owner can read.
+ */
+int config_load_text(struct config *cfg, const struct config_flags *flags, const char *text,
+    size_t len, char **cause);
 void config_release(struct config *cfg);
 
 /* Change a setting while running (/model, /system); origin is a label such as "/model". */

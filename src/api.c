@@ -158,6 +158,9 @@ api_malformed(char **cause, const char *what, const char *why, const char *data,
  * nothing else looks like one; a text that holds raw 0xFF bytes gets no marks.
  * After parsing, the texts of a chunk take their marks off as cuts
  * (api_text_cut) and every other string turns them into U+FFFD (api_unmark).
+ *
+ * A \u0000 escape is rewritten into "\uFFFD" the same way: cJSON would end
+ * the decoded C string at the NUL and lose the rest of the text after it.
  */
 #define API_MARK_LEN 6
 
@@ -204,15 +207,18 @@ api_is_low(unsigned int u)
 	return u >= 0xdc00 && u <= 0xdfff;
 }
 
-/* Might s hold a surrogate escape? A quick test that may say yes wrongly ("\\ud800"). */
+/*
+ * Might s hold a surrogate escape or a \u0000? A quick test that may say yes
+ * wrongly ("\\ud800").
+ */
 static bool
 api_maybe_surrogate(const char *s, size_t len)
 {
 	const char *p = s, *end = s + len, *q;
 
 	while ((q = memchr(p, '\\', (size_t)(end - p))) != NULL) {
-		if (end - q >= 6 && q[1] == 'u' && (q[2] == 'd' || q[2] == 'D') &&
-		    api_hexval(q[3]) >= 8)
+		if (end - q >= 6 && q[1] == 'u' && (((q[2] == 'd' || q[2] == 'D') &&
+		    api_hexval(q[3]) >= 8) || memcmp(q + 2, "0000", 4) == 0))
 			return true;
 		p = q + 1;
 	}
@@ -230,8 +236,8 @@ api_low_escape_at(const char *data, size_t len, size_t i)
 }
 
 /*
- * A copy of data[0..len) with every lone surrogate escape in a string
- * rewritten (see above), or NULL when there is none. *marked says whether a
+ * A copy of data[0..len) with every lone surrogate escape and every \u0000
+ * in a string rewritten (see above), or NULL when there is none. *marked says whether a
  * mark went in. Escaped backslashes are followed, so "\\ud83d" is text.
  */
 static char *
@@ -266,7 +272,7 @@ api_surrogates(const char *data, size_t len, bool *marked)
 			i += 11;	/* a whole pair, which cJSON decodes */
 			continue;
 		}
-		if (api_is_high(u) || api_is_low(u)) {
+		if (u == 0 || api_is_high(u) || api_is_low(u)) {
 			if (out == NULL)
 				out = memcpy(xmalloc(len), data, len);
 			if (marks && ((api_is_high(u) && i + 6 < len && data[i + 6] == '"') ||

@@ -37,7 +37,7 @@ app_disclaimers(struct app *app, char **cause)
 		return app->disclaimers;
 	path = file != NULL ? xstrdup(file) : xasprintf("%s/disclaimers.ini", app->cfg.pkgdatadir);
 	buf_init(&b, APP_DISCLAIMERS_MAX);
-	if (buf_read_file(&b, path, &why) != 0) {
+	if (buf_read_regular(&b, path, &why) != 0) {
 		if (file != NULL)
 			*cause = xasprintf("%s (disclaimers_file, from %s); only the built-in "
 			    "disclaimer notices are shown", why, origin != NULL ? origin : "config");

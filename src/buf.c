@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -128,33 +129,77 @@ buf_consume(struct buf *b, size_t n)
 }
 
 int
-buf_read_file(struct buf *b, const char *path, char **cause)
+buf_read_fd(struct buf *b, int fd, const char *path, char **cause)
 {
 	char chunk[16384];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0) {
-		*cause = xasprintf("cannot open '%s': %s", path, strerror(errno));
-		return -1;
-	}
 	for (;;) {
 		n = read(fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			*cause = xasprintf("cannot read '%s': %s", path, strerror(errno));
-			break;
+			return -1;
 		}
-		if (n == 0) {
-			close(fd);
+		if (n == 0)
 			return 0;
-		}
 		if (buf_add(b, chunk, (size_t)n) != 0) {
 			*cause = xasprintf("'%s' is larger than %zu bytes", path, b->max);
-			break;
+			return -1;
 		}
 	}
+}
+
+int
+buf_read_file(struct buf *b, const char *path, char **cause)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0) {
+		*cause = xasprintf("cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	r = buf_read_fd(b, fd, path, cause);
 	close(fd);
-	return -1;
+	return r;
+}
+
+int
+buf_open_regular(const char *path, struct stat *st, char **cause)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), e;
+
+	if (fd < 0) {
+		e = errno;
+		*cause = xasprintf("cannot open '%s': %s", path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		*cause = xasprintf("'%s' is not a regular file (a directory, FIFO or device "
+		    "cannot be read as one)", path);
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+		*cause = xasprintf("cannot read '%s': %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+buf_read_regular(struct buf *b, const char *path, char **cause)
+{
+	struct stat st;
+	int fd = buf_open_regular(path, &st, cause), r;
+
+	if (fd < 0)
+		return -1;
+	r = buf_read_fd(b, fd, path, cause);
+	close(fd);
+	return r;
 }

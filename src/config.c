@@ -3,8 +3,10 @@
 
 #include <ctype.h>
 #include <fcntl.h>
-#include <ini.h>
+#include <poll.h>
 #include <pwd.h>
+#include <signal.h>
+#include <time.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -18,6 +20,9 @@ extern char **environ;
 
 #define DEFAULT_BASE_URL "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
 #define KEY_MAX_BYTES 4096
+#define CONFIG_LINE_MAX 65536		/* bytes in one line of the config file */
+#define CONFIG_FILE_MAX (1 << 20)	/* bytes in the config file */
+#define CONFIG_PROFILES_MAX 1000
 
 enum config_type { T_STRING, T_URL, T_NUMBER, T_COUNT, T_BOOL, T_PROXY, T_TERMS, T_BYTES,
 	T_SECONDS };
@@ -33,6 +38,7 @@ static const struct config_entry {
 	[CONFIG_SYSTEM] = { "system", T_STRING, NULL, 1 },
 	[CONFIG_API_KEY_ENV] = { "api_key_env", T_STRING, "DASHSCOPE_API_KEY", 1 },
 	[CONFIG_API_KEY_CMD] = { "api_key_cmd", T_STRING, NULL, 0 },
+	[CONFIG_API_KEY_CMD_TIMEOUT] = { "api_key_cmd_timeout", T_COUNT, "10", 1 },
 	[CONFIG_API_KEY] = { "api_key", T_STRING, NULL, 0 },
 	[CONFIG_NO_KEY] = { "no_key", T_BOOL, "no", 1 },
 	[CONFIG_ALLOW_INSECURE_KEY] = { "allow_insecure_key", T_BOOL, "no", 0 },
@@ -68,8 +74,8 @@ struct config_file {
 	const char *path;
 	struct config_line *lines;
 	size_t n;
-	char *error;		/* first error found by the handler */
 	char **profiles;	/* every [profile NAME] seen */
+	int *profile_lines;	/* the line of each */
 	size_t nprofiles;
 };
 
@@ -151,10 +157,11 @@ config_check_value(enum config_key key, const char *value)
 		if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0)
 			return xasprintf("'%s' is not an http:// or https:// URL", value);
 		return NULL;
-	case T_NUMBER:
+	case T_NUMBER:	/* plain decimal: not nan, inf, hex or an exponent */
 		errno = 0;
 		d = strtod(value, &end);
-		if (errno != 0 || end == value || *end != '\0' || d < 0 || d > 2)
+		if (errno != 0 || end == value || *end != '\0' ||
+		    value[strspn(value, "0123456789.")] != '\0' || !(d >= 0 && d <= 2))
 			return xasprintf("'%s' is not a number from 0 to 2", value);
 		return NULL;
 	case T_COUNT:
@@ -194,82 +201,167 @@ config_check_value(enum config_key key, const char *value)
 	return NULL;
 }
 
-/* inih handler: collect lines; the first problem stops the parse. */
-static int
-config_ini_handler(void *user, const char *section, const char *name, const char *value)
-{
-	struct config_file *f = user;
-	struct config_line *l;
-	const char *profile = "";
-	int key;
-
-	if (f->error != NULL)
-		return 0;
-	if (*section != '\0') {
-		if (strncmp(section, "profile ", 8) != 0 || section[8] == '\0') {
-			f->error = xasprintf("unknown section [%s] (expected [profile NAME])", section);
-			return 0;
-		}
-		profile = section + 8;
-	}
-	key = config_lookup_key(name);
-	if (key < 0 && !(*profile == '\0' && strcmp(name, "profile") == 0)) {
-		f->error = xasprintf("unknown setting '%s'", name);
-		return 0;
-	}
-	f->lines = xreallocarray(f->lines, f->n + 1, sizeof *f->lines);
-	l = &f->lines[f->n++];
-	l->section = xstrdup(profile);
-	l->key = xstrdup(name);
-	l->value = xstrdup(value);
-	l->lineno = 0;
-	return 1;
-}
-
 /*
- * A second pass over the file, for what inih does not tell the handler: the
- * line of each setting (for messages), and every section header, so that an
- * empty [profile NAME] exists and an unknown section is caught on its own
- * line. Returns the line of the first bad section header, or 0.
+ * Is this setting already in the current section? Its line, or 0. A
+ * section's lines are the last ones (a profile cannot come back), so only
+ * they are looked at.
  */
 static int
-config_scan_lines(struct config_file *f, FILE *fp, char **error)
+config_line_of(const struct config_file *f, const char *section, const char *key)
 {
-	char line[4096];
-	size_t next = 0;
-	int lineno = 0, bad = 0;
+	size_t i;
 
-	rewind(fp);
-	while (fgets(line, sizeof line, fp) != NULL) {
-		const char *s = line, *end;
+	for (i = f->n; i-- > 0 && strcmp(f->lines[i].section, section) == 0;)
+		if (strcmp(f->lines[i].key, key) == 0)
+			return f->lines[i].lineno;
+	return 0;
+}
 
-		lineno++;
-		while (isspace((unsigned char)*s))
-			s++;
-		if (*s == '[' && (end = strchr(s, ']')) != NULL) {
-			char *name = xstrndup(s + 1, (size_t)(end - s - 1));
+/* The line of [profile NAME], or 0. */
+static int
+config_profile_line(const struct config_file *f, const char *name)
+{
+	size_t i;
 
-			if (strncmp(name, "profile ", 8) == 0 && name[8] != '\0') {
-				f->profiles = xreallocarray(f->profiles, f->nprofiles + 1,
-				    sizeof *f->profiles);
-				f->profiles[f->nprofiles++] = xstrdup(name + 8);
-			} else if (bad == 0) {
-				bad = lineno;
-				*error = xasprintf("unknown section [%s] (expected [profile NAME])",
-				    name);
-			}
-			free(name);
-			continue;
-		}
-		if (next < f->n) {
-			size_t klen = strlen(f->lines[next].key);
+	for (i = 0; i < f->nprofiles; i++)
+		if (strcmp(f->profiles[i], name) == 0)
+			return f->profile_lines[i];
+	return 0;
+}
 
-			if (strncmp(s, f->lines[next].key, klen) == 0 &&
-			    (isspace((unsigned char)s[klen]) || s[klen] == '=' || s[klen] == ':'))
-				f->lines[next++].lineno = lineno;
-		}
+/* Blanks around s[0..*len) are not part of it. */
+static const char *
+config_trim(const char *s, size_t *len)
+{
+	while (*len > 0 && isspace((unsigned char)*s)) {
+		s++;
+		(*len)--;
 	}
-	return bad;
+	while (*len > 0 && isspace((unsigned char)s[*len - 1]))
+		(*len)--;
+	return s;
+}
+
+/* "[profile NAME]", then nothing but blanks or a comment. */
+static char *
+config_parse_section(struct config_file *f, const char *s, size_t len, int lineno,
+    char **section)
+{
+	const char *end = memchr(s, ']', len), *rest, *name;
+	size_t n, rlen;
+	int other;
+
+	if (end == NULL)
+		return xstrdup("syntax error (a section header ends with ']')");
+	rlen = len - (size_t)(end + 1 - s);
+	rest = config_trim(end + 1, &rlen);
+	if (rlen > 0 && *rest != ';' && *rest != '#')
+		return xstrdup("syntax error (text after the section header's ']')");
+	n = (size_t)(end - s - 1);
+	name = config_trim(s + 1, &n);
+	if (n < 8 || strncmp(name, "profile", 7) != 0 || !isspace((unsigned char)name[7]))
+		return xasprintf("unknown section [%.*s] (expected [profile NAME])",
+		    (int)(end - s - 1), s + 1);
+	n -= 7;
+	name = config_trim(name + 7, &n);
+	free(*section);
+	*section = xstrndup(name, n);
+	if ((other = config_profile_line(f, *section)) != 0)
+		return xasprintf("[profile %s] is already on line %d (one section per profile)",
+		    *section, other);
+	if (f->nprofiles == CONFIG_PROFILES_MAX)
+		return xasprintf("more than %d profiles", CONFIG_PROFILES_MAX);
+	f->profiles = xreallocarray(f->profiles, f->nprofiles + 1, sizeof *f->profiles);
+	f->profile_lines = xreallocarray(f->profile_lines, f->nprofiles + 1,
+	    sizeof *f->profile_lines);
+	f->profile_lines[f->nprofiles] = lineno;
+	f->profiles[f->nprofiles++] = xstrdup(*section);
+	return NULL;
+}
+
+/* "key = value" (or "key: value"); a ';' after a blank starts a comment. */
+static char *
+config_parse_setting(struct config_file *f, const char *s, size_t len, int lineno,
+    const char *section)
+{
+	const char *sep = NULL, *key, *value;
+	char *name, *why = NULL;
+	size_t i, klen, vlen;
+	int other;
+
+	for (i = 1; i < len; i++)
+		if (s[i] == ';' && (s[i - 1] == ' ' || s[i - 1] == '\t')) {
+			len = i;
+			break;
+		}
+	for (i = 0; i < len && sep == NULL; i++)
+		if (s[i] == '=' || s[i] == ':')
+			sep = s + i;
+	if (sep == NULL || sep == s)
+		return xstrdup("syntax error (expected 'key = value' or [profile NAME])");
+	klen = (size_t)(sep - s);
+	key = config_trim(s, &klen);
+	vlen = len - (size_t)(sep + 1 - s);
+	value = config_trim(sep + 1, &vlen);
+	name = xstrndup(key, klen);
+	if (config_lookup_key(name) < 0 && !(*section == '\0' && strcmp(name, "profile") == 0))
+		why = xasprintf("unknown setting '%s'", name);
+	else if ((other = config_line_of(f, section, name)) != 0 && *section == '\0')
+		why = xasprintf("'%s' is already set on line %d (a setting is given once at the "
+		    "top level)", name, other);
+	else if (other != 0)
+		why = xasprintf("'%s' is already set on line %d (a setting is given once in "
+		    "[profile %s])", name, other, section);
+	if (why != NULL) {
+		free(name);
+		return why;
+	}
+	f->lines = xreallocarray(f->lines, f->n + 1, sizeof *f->lines);
+	f->lines[f->n] = (struct config_line){ .section = xstrdup(section), .key = name,
+	    .value = xstrndup(value, vlen), .lineno = lineno };
+	f->n++;
+	return NULL;
+}
+
+/* One line: blank, a comment (';' or '#' first), a section header or a setting. */
+static char *
+config_parse_line(struct config_file *f, const char *s, size_t len, int lineno,
+    char **section)
+{
+	if (len > CONFIG_LINE_MAX)
+		return xasprintf("the line is longer than %d bytes", CONFIG_LINE_MAX);
+	if (memchr(s, '\0', len) != NULL)
+		return xstrdup("the line holds a NUL byte (is this a text file?)");
+	s = config_trim(s, &len);
+	if (len == 0 || *s == ';' || *s == '#')
+		return NULL;
+	if (*s == '[')
+		return config_parse_section(f, s, len, lineno, section);
+	return config_parse_setting(f, s, len, lineno, *section);
+}
+
+static int
+config_parse_text(struct config_file *f, const char *text, size_t len, char **cause)
+{
+	const char *p = text, *end = text + len, *nl;
+	char *section = xstrdup(""), *why = NULL;
+	int lineno = 0;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end && why == NULL) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		lineno++;
+		why = config_parse_line(f, p, (size_t)((nl != NULL ? nl : end) - p), lineno,
+		    &section);
+		p = nl != NULL ? nl + 1 : end;
+	}
+	free(section);
+	if (why == NULL)
+		return 0;
+	*cause = xasprintf("config '%s' line %d: %s", f->path, lineno, why);
+	free(why);
+	return -1;
 }
 
 static void
@@ -283,52 +375,43 @@ config_file_release(struct config_file *f)
 		free(f->lines[i].value);
 	}
 	free(f->lines);
-	free(f->error);
 	for (i = 0; i < f->nprofiles; i++)
 		free(f->profiles[i]);
 	free(f->profiles);
+	free(f->profile_lines);
 }
 
 /* Read and parse the config file; a missing file is an empty one. */
 static int
 config_file_read(struct config_file *f, const char *path, struct stat *st, char **cause)
 {
-	char *section_error = NULL;
-	FILE *fp;
-	int r, bad;
+	struct buf b;
+	char *why = NULL;
+	int fd, r;
 
 	memset(f, 0, sizeof *f);
 	f->path = path;
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		*cause = xasprintf("cannot open config '%s': %s", path, strerror(errno));
-		return -1;
+	st->st_mode = S_IFREG | 0600;
+	if ((fd = buf_open_regular(path, st, &why)) < 0) {
+		r = errno == ENOENT ? 0 : -1;
+		if (r != 0 && errno == EINVAL)
+			*cause = xasprintf("config '%s' is not a regular file (a FIFO, device or "
+			    "directory cannot be a config file); name a file with --config or "
+			    "CONFAB_CONFIG", path);
+		else if (r != 0)
+			*cause = xasprintf("cannot open config '%s': %s", path, strerror(errno));
+		free(why);
+		return r;
 	}
-	if (fstat(fileno(fp), st) != 0 || !S_ISREG(st->st_mode)) {
-		*cause = xasprintf("config '%s' is not a regular file", path);
-		fclose(fp);
-		return -1;
-	}
-	r = ini_parse_file(fp, config_ini_handler, f);
-	bad = config_scan_lines(f, fp, &section_error);
-	fclose(fp);
-	if (bad != 0 && (r <= 0 || bad <= r)) {
-		*cause = xasprintf("config '%s' line %d: %s", path, bad, section_error);
-		free(section_error);
-		return -1;
-	}
-	free(section_error);
-	if (r != 0) {
-		if (r > 0)
-			*cause = xasprintf("config '%s' line %d: %s", path, r,
-			    f->error != NULL ? f->error : "syntax error (expected 'key = value' or [profile NAME])");
-		else
-			*cause = xasprintf("cannot read config '%s'", path);
-		return -1;
-	}
-	return 0;
+	buf_init(&b, CONFIG_FILE_MAX);
+	if ((r = buf_read_fd(&b, fd, path, &why)) != 0) {
+		*cause = xasprintf("config %s", why);
+		free(why);
+	} else
+		r = config_parse_text(f, b.data, b.len, cause);
+	close(fd);
+	buf_release(&b);
+	return r;
 }
 
 /* $VAR if set and absolute, else $HOME/fallback. */
@@ -484,40 +567,29 @@ config_ca_from_env(struct config *cfg)
 		}
 }
 
-int
-config_load(struct config *cfg, const struct config_flags *flags, char **cause)
+/* Paths and defaults, the first layer. */
+static void
+config_defaults(struct config *cfg, const struct config_flags *flags)
 {
-	struct config_file f;
-	struct stat st;
-	const char *profile, *porigin = NULL;
-	char envname[64];
-	int i, r = -1;
+	int i;
 
 	memset(cfg, 0, sizeof *cfg);
 	config_paths(cfg, flags);
 	for (i = 0; i < CONFIG_NKEYS; i++)
 		if (config_table[i].def != NULL)
 			config_set(cfg, i, config_table[i].def, xstrdup("default"));
+}
 
-	if (config_file_read(&f, cfg->config_path, &st, cause) != 0)
-		goto out;
-	if (config_check_key_file(&f, &st, cause) != 0)
-		goto out;
-	config_apply_section(cfg, &f, "");
-	profile = config_pick_profile(flags, &f, &porigin);
-	if (profile != NULL) {
-		if (!config_has_profile(&f, profile)) {
-			*cause = xasprintf("unknown profile '%s' (from %s); config '%s' has no "
-			    "[profile %s] section", profile, porigin, cfg->config_path, profile);
-			goto out;
-		}
-		cfg->profile = xstrdup(profile);
-		config_apply_section(cfg, &f, profile);
-	}
+/* CONFAB_<NAME> over the file. */
+static void
+config_apply_env(struct config *cfg)
+{
+	char envname[64];
+	const char *v;
+	size_t j;
+	int i;
+
 	for (i = 0; i < CONFIG_NKEYS; i++) {
-		const char *v;
-		size_t j;
-
 		if (!config_table[i].from_env)
 			continue;
 		snprintf(envname, sizeof envname, "CONFAB_%s", config_table[i].name);
@@ -526,19 +598,79 @@ config_load(struct config *cfg, const struct config_flags *flags, char **cause)
 		if ((v = getenv(envname)) != NULL && *v != '\0')
 			config_set(cfg, i, v, xstrdup(envname));
 	}
-	for (i = 0; i < CONFIG_NKEYS; i++)
-		if (flags->value[i] != NULL) {
-			char *flag = xasprintf("--%s", config_table[i].name);
-			char *p;
+}
 
-			for (p = flag; *p != '\0'; p++)
-				if (*p == '_')
-					*p = '-';
-			config_set(cfg, i, flags->value[i], flag);
+/* --<name> over everything. */
+static void
+config_apply_flags(struct config *cfg, const struct config_flags *flags)
+{
+	char *flag, *p;
+	int i;
+
+	for (i = 0; i < CONFIG_NKEYS; i++) {
+		if (flags->value[i] == NULL)
+			continue;
+		flag = xasprintf("--%s", config_table[i].name);
+		for (p = flag; *p != '\0'; p++)
+			if (*p == '_')
+				*p = '-';
+		config_set(cfg, i, flags->value[i], flag);
+	}
+}
+
+/* The file (parsed), then the environment and the flags over it; then check. */
+static int
+config_layers(struct config *cfg, const struct config_flags *flags,
+    const struct config_file *f, const struct stat *st, char **cause)
+{
+	const char *profile, *porigin = NULL;
+
+	if (config_check_key_file(f, st, cause) != 0)
+		return -1;
+	config_apply_section(cfg, f, "");
+	profile = config_pick_profile(flags, f, &porigin);
+	if (profile != NULL) {
+		if (!config_has_profile(f, profile)) {
+			*cause = xasprintf("unknown profile '%s' (from %s); config '%s' has no "
+			    "[profile %s] section", profile, porigin, cfg->config_path, profile);
+			return -1;
 		}
+		cfg->profile = xstrdup(profile);
+		config_apply_section(cfg, f, profile);
+	}
+	config_apply_env(cfg);
+	config_apply_flags(cfg, flags);
 	config_ca_from_env(cfg);
-	r = config_validate(cfg, cause);
-out:
+	return config_validate(cfg, cause);
+}
+
+int
+config_load(struct config *cfg, const struct config_flags *flags, char **cause)
+{
+	struct config_file f;
+	struct stat st;
+	int r = -1;
+
+	config_defaults(cfg, flags);
+	if (config_file_read(&f, cfg->config_path, &st, cause) == 0)
+		r = config_layers(cfg, flags, &f, &st, cause);
+	config_file_release(&f);
+	return r;
+}
+
+int
+config_load_text(struct config *cfg, const struct config_flags *flags, const char *text,
+    size_t len, char **cause)
+{
+	struct config_file f;
+	struct stat st = { .st_mode = S_IFREG | 0600 };
+	int r = -1;
+
+	config_defaults(cfg, flags);
+	memset(&f, 0, sizeof f);
+	f.path = cfg->config_path;
+	if (config_parse_text(&f, text, len, cause) == 0)
+		r = config_layers(cfg, flags, &f, &st, cause);
 	config_file_release(&f);
 	return r;
 }
@@ -722,21 +854,73 @@ fail:
 	return NULL;
 }
 
+/* Milliseconds from now until deadline (CLOCK_MONOTONIC), at least 0. */
+static int
+config_ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (deadline->tv_sec - now.tv_sec) * 1000LL + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms < 0 ? 0 : (int)ms;
+}
+
+/*
+ * Read the command's output until it closes it, then wait for it to exit,
+ * all before the deadline. Returns 0 with *status, or -1: it outlived the
+ * deadline, and it has been killed.
+ */
+static int
+config_key_cmd_wait(pid_t pid, int fd, struct buf *out, const struct timespec *deadline,
+    int *status)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char chunk[512];
+	ssize_t n = 1;
+	pid_t r;
+	int ms;
+
+	while (n != 0 && (ms = config_ms_left(deadline)) > 0) {
+		if (poll(&pfd, 1, ms) <= 0)
+			continue;
+		if ((n = read(fd, chunk, sizeof chunk)) > 0)
+			(void)buf_add(out, chunk, (size_t)n);	/* past the cap: dropped */
+		else if (n < 0 && errno != EINTR && errno != EAGAIN)
+			n = 0;
+	}
+	while (n == 0) {
+		if ((r = waitpid(pid, status, WNOHANG)) == pid)
+			return 0;
+		if (r < 0 && errno != EINTR) {
+			*status = 127 << 8;
+			return 0;
+		}
+		if (config_ms_left(deadline) == 0)
+			break;
+		poll(NULL, 0, 20);
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	return -1;
+}
+
 /* Run api_key_cmd without a shell; its first line of output is the key. */
 static char *
-config_run_key_cmd(const char *cmd, char **cause)
+config_run_key_cmd(const char *cmd, long timeout, char **cause)
 {
-	char **argv = config_split_words(cmd, cause), **a, chunk[512];
+	char **argv = config_split_words(cmd, cause), **a;
 	posix_spawn_file_actions_t fa;
+	struct timespec deadline;
 	struct buf out;
 	int fds[2], status, err;
-	ssize_t n;
 	pid_t pid;
 
 	if (argv == NULL)
 		return NULL;
 	buf_init(&out, KEY_MAX_BYTES);
-	if (pipe(fds) != 0)
+	if (pipe2(fds, O_CLOEXEC) != 0)
 		fatal("pipe: %s", strerror(errno));
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
@@ -750,15 +934,16 @@ config_run_key_cmd(const char *cmd, char **cause)
 		close(fds[0]);
 		goto out;
 	}
-	while ((n = read(fds[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0 && buf_add(&out, chunk, (size_t)n) != 0)
-			break;
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout;
+	if (config_key_cmd_wait(pid, fds[0], &out, &deadline, &status) != 0)
+		*cause = xasprintf("api_key_cmd '%s' did not finish within %ld seconds and was "
+		    "stopped: does it wait for input, such as a passphrase? Make it print the key "
+		    "without asking, or raise api_key_cmd_timeout", argv[0], timeout);
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		*cause = xasprintf("api_key_cmd '%s' failed (exit status %d)", argv[0],
 		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	close(fds[0]);
 out:
 	for (a = argv; *a != NULL; a++)
 		free(*a);
@@ -886,7 +1071,8 @@ config_api_key(const struct config *cfg, struct config_auth *k, char **cause)
 		return r;
 	}
 	if (cfg->value[CONFIG_API_KEY_CMD] != NULL) {
-		if ((k->key = config_run_key_cmd(cfg->value[CONFIG_API_KEY_CMD], cause)) == NULL) {
+		if ((k->key = config_run_key_cmd(cfg->value[CONFIG_API_KEY_CMD],
+		    strtol(cfg->value[CONFIG_API_KEY_CMD_TIMEOUT], NULL, 10), cause)) == NULL) {
 			free(source);
 			return -1;
 		}

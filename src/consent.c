@@ -124,7 +124,7 @@ consent_read_terms(const char *path, char **cause)
 	char *why = NULL;
 
 	buf_init(&b, TERMS_FILE_MAX);
-	if (buf_read_file(&b, path, &why) != 0)
+	if (buf_read_regular(&b, path, &why) != 0)
 		*cause = xasprintf("cannot load the Terms: %s", why);
 	else if ((t = terms_parse(b.data, b.len, &why)) == NULL)
 		*cause = xasprintf("Terms file '%s' is not usable: %s", path, why);

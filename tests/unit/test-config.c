@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "config.h"
 
 #define DEFAULT_URL "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
@@ -538,6 +539,188 @@ test_unknown_section_empty(void **state)
 	line_ok = has_and_free(cause, xasprintf("config '%s' line 2", conf_path));
 	free(cause);
 	assert_true(line_ok);
+}
+
+/* config_load_text: the text fails with a cause containing want. */
+static void
+text_fails(const char *text, size_t len, const char *want)
+{
+	struct config_flags flags = { 0 };
+	struct config cfg;
+	char *cause = NULL;
+	int r = config_load_text(&cfg, &flags, text, len, &cause);
+
+	config_release(&cfg);
+	if (r != -1) {
+		free(cause);
+		fail_msg("config_load_text returned %d for \"%.60s\", want -1", r, text);
+	}
+	assert_contains(cause, want);
+	free(cause);
+}
+
+#define TEXT_FAILS(lit, want) text_fails(lit, sizeof lit - 1, want)
+
+/* config_load_text: the text loads; the value of key. */
+static void
+text_gives(const char *text, enum config_key key, const char *want)
+{
+	struct config_flags flags = { 0 };
+	struct config cfg;
+	char *cause = NULL;
+	int r = config_load_text(&cfg, &flags, text, strlen(text), &cause);
+
+	if (r != 0) {
+		char msg[512];
+
+		snprintf(msg, sizeof msg, "%s", cause != NULL ? cause : "(no cause)");
+		free(cause);
+		config_release(&cfg);
+		fail_msg("config_load_text failed: %s", msg);
+	}
+	assert_non_null(config_get(&cfg, key));
+	assert_string_equal(config_get(&cfg, key), want);
+	config_release(&cfg);
+}
+
+static void
+test_long_lines(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 0);
+	buf_adds(&b, "model = m\nsystem = ");
+	while (b.len < 5000)
+		buf_addc(&b, 's');
+	buf_adds(&b, "\nmax_tokens = 7\n");
+	text_gives(b.data, CONFIG_MAX_TOKENS, "7");
+	buf_adds(&b, "oops\n");
+	text_fails(b.data, b.len, "line 4: syntax error");
+	buf_reset(&b);
+	buf_adds(&b, "model = m\n\nsystem = ");
+	while (b.len < 70000)
+		buf_addc(&b, 's');
+	text_fails(b.data, b.len, "line 3: the line is longer than 65536 bytes");
+	buf_release(&b);
+	TEXT_FAILS("model = a\nsystem = x\0y\n", "line 2: the line holds a NUL byte");
+}
+
+static void
+test_duplicates(void **state)
+{
+	(void)state;
+	TEXT_FAILS("model = a\n; c\nmodel = b\n",
+	    "line 3: 'model' is already set on line 1 (a setting is given once at the top level)");
+	TEXT_FAILS("[profile p]\ntimeout = 1\ntimeout : 2\n",
+	    "line 3: 'timeout' is already set on line 2 (a setting is given once in [profile p])");
+	TEXT_FAILS("profile = a\nprofile = b\n", "line 2: 'profile' is already set on line 1");
+	TEXT_FAILS("[profile a]\n[profile b]\n[profile  a ]\n",
+	    "line 3: [profile a] is already on line 1");
+	text_gives("model = a\n[profile p]\nmodel = b\n[profile q]\nmodel = c\n", CONFIG_MODEL,
+	    "a");
+}
+
+static void
+test_many_profiles(void **state)
+{
+	struct buf b;
+	int i;
+
+	(void)state;
+	buf_init(&b, 0);
+	for (i = 0; i < 1000; i++)
+		buf_addf(&b, "[profile p%d]\nmodel = m%d\n", i, i);
+	buf_adds(&b, "[profile p999]\n");
+	text_fails(b.data, b.len, "line 2001: [profile p999] is already on line 1999");
+	b.len -= 5;
+	buf_adds(&b, "1000]\n");
+	text_fails(b.data, b.len, "line 2001: more than 1000 profiles");
+	buf_release(&b);
+}
+
+static void
+test_syntax_forms(void **state)
+{
+	(void)state;
+	text_gives("\xef\xbb\xbfmodel = a ; a comment\n", CONFIG_MODEL, "a");
+	text_gives("  model:b;c  \r\n", CONFIG_MODEL, "b;c");
+	text_gives("profile = p\n[profile p] ; c\n  model = indented\n", CONFIG_MODEL, "indented");
+	TEXT_FAILS("[profile p] x\n", "line 1: syntax error");
+	TEXT_FAILS("= x\n", "line 1: syntax error");
+	TEXT_FAILS("[profile]\n", "unknown section [profile]");
+}
+
+static void
+test_temperature_values(void **state)
+{
+	static const char *const bad[] = { "nan", "NAN", "inf", "-inf", "infinity", "2.01",
+		"-0.5", "1e0", "0x1", "", "1.0.0", "1 2" };
+	static const char *const good[] = { "0", "0.0", "1", "0.7", "2", "2.000", ".5" };
+	char *text;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < nitems(bad); i++) {
+		text = xasprintf("temperature = %s\n", bad[i]);
+		text_fails(text, strlen(text), "is not a number from 0 to 2");
+		free(text);
+	}
+	for (i = 0; i < nitems(good); i++) {
+		text = xasprintf("temperature = %s\n", good[i]);
+		text_gives(text, CONFIG_TEMPERATURE, good[i]);
+		free(text);
+	}
+}
+
+static void
+test_fifo_config(void **state)
+{
+	struct config_flags flags = { 0 };
+	char *cause;
+
+	(void)state;
+	write_config("", 0600);
+	assert_int_equal(unlink(conf_path), 0);
+	assert_int_equal(mkfifo(conf_path, 0600), 0);
+	cause = load_fails(&flags);
+	assert_contains(cause, "is not a regular file");
+	free(cause);
+}
+
+static void
+test_key_cmd_timeout(void **state)
+{
+	struct config_flags flags = { 0 };
+	struct config_auth k;
+	struct config cfg;
+	char *cause = NULL;
+
+	(void)state;
+	write_config("base_url = https://llm.example.com/v1\n"
+	    "api_key_cmd = sh -c 'sleep 30'\napi_key_cmd_timeout = 1\n", 0600);
+	load_ok(&cfg, &flags);
+	assert_int_equal(config_api_key(&cfg, &k, &cause), -1);
+	assert_contains(cause, "did not finish within 1 seconds");
+	free(cause);
+	cause = NULL;
+	config_release(&cfg);
+	write_config("base_url = https://llm.example.com/v1\n"
+	    "api_key_cmd = sh -c 'echo sk-abc; exec >&-; sleep 30'\napi_key_cmd_timeout = 1\n",
+	    0600);
+	load_ok(&cfg, &flags);
+	assert_int_equal(config_api_key(&cfg, &k, &cause), -1);
+	assert_contains(cause, "did not finish");
+	free(cause);
+	cause = NULL;
+	config_release(&cfg);
+	write_config("base_url = https://llm.example.com/v1\n"
+	    "api_key_cmd = sh -c 'echo sk-abc'\n", 0600);
+	load_ok(&cfg, &flags);
+	assert_int_equal(config_api_key(&cfg, &k, &cause), 0);
+	assert_string_equal(k.key, "sk-abc");
+	config_auth_release(&k);
+	config_release(&cfg);
 }
 
 static void
@@ -1136,6 +1319,13 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_section, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_section_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syntax_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_profiles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_syntax_forms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_temperature_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_cmd_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_api_key_in_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loopback, setup, teardown),
