@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "highlight.h"
+#include "markdown.h"
 
 #define NANO_DIR "/usr/share/nano"
 #define S_(lit) (lit), (sizeof(lit) - 1)
@@ -156,6 +157,43 @@ test_unknown(void **state)
 	PLAIN("nosuchlanguage", "int x; // note", "int");
 }
 
+/* The colour of the span of line k holding text, -1 when there is none. */
+static int
+md_color(const struct md_doc *doc, size_t k, const char *text)
+{
+	size_t i;
+
+	for (i = 0; k < doc->nlines && i < doc->lines[k].nspans; i++) {
+		if (strcmp(doc->lines[k].spans[i].text, text) == 0)
+			return (int)MD_COLOR(doc->lines[k].spans[i].style);
+	}
+	return -1;
+}
+
+/* Rendered Markdown: code of a known language carries colours, other code none. */
+static void
+test_markdown(void **state)
+{
+	static const char src[] = "```c\nreturn 0; // note\n```\n\n```nosuch\nreturn 0;\n```\n";
+	struct md_doc doc = { 0 };
+
+	(void)state;
+	if (access(NANO_DIR "/c.nanorc", R_OK) != 0)
+		skip();
+	use_dir(NANO_DIR);
+	markdown_render(S_(src), 40, &doc);
+	assert_true(doc.nlines >= 5);
+	assert_int_equal(md_color(&doc, 1, "return"), 1 + 5);
+	assert_int_equal(md_color(&doc, 1, "// note"), 1 + 4 + 8);
+	assert_int_equal(md_color(&doc, 1, " 0; "), MD_COLOR_PLAIN);
+	assert_int_equal(md_color(&doc, 4, "  return 0;"), 0);
+	markdown_doc_release(&doc);
+	/* cut into pieces at a narrow width, the colours follow the pieces */
+	markdown_render(S_("```c\nreturn 0; // a long comment here\n```\n"), 12, &doc);
+	assert_int_equal(md_color(&doc, 3, "comment he"), 1 + 4 + 8);
+	markdown_doc_release(&doc);
+}
+
 static int
 setup_tmp(void **state)
 {
@@ -255,6 +293,7 @@ main(void)
 	const struct CMUnitTest nano[] = {
 		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_markdown),
 	};
 	const struct CMUnitTest own[] = {
 		cmocka_unit_test(test_format),
