@@ -23,7 +23,7 @@
 
 #define HL_LINE_MAX 1024	/* bytes of a code line highlighted */
 #define HL_MATCH_MAX 512 	/* regex matches painted per line */
-#define HL_BLOCK_MAX 65536	/* bytes of a code block highlighted; the rest stays plain */
+#define HL_BLOCK_MAX 32768	/* bytes of a code block highlighted; the rest stays plain */
 
 /*
  * Colours: 0 is the terminal's default; 1 + c is colour c of the terminal
