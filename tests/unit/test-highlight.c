@@ -220,6 +220,7 @@ static void
 test_format(void **state)
 {
 	(void)state;
+	use_dir(tmpdir);
 	put_file("toy.nanorc",
 	    "syntax toy \"\\.toy$\"\n"
 	    "# a comment line\n"
@@ -264,6 +265,7 @@ test_bounded(void **state)
 	int i;
 
 	(void)state;
+	use_dir(tmpdir);
 	put_file("dots.nanorc", "color red \".\"\ncolor green \"x*\"\ncolor blue \"(a|aa)*b\"\n");
 	line = xmalloc(HL_LINE_MAX + 2);
 	memset(line, 'a', HL_LINE_MAX + 1);
@@ -290,18 +292,14 @@ test_bounded(void **state)
 int
 main(void)
 {
-	const struct CMUnitTest nano[] = {
+	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_markdown),
-	};
-	const struct CMUnitTest own[] = {
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_bounded),
 	};
-	int rc;
 
 	setlocale(LC_ALL, "C.UTF-8");
-	rc = cmocka_run_group_tests_name("nano", nano, NULL, NULL);
-	return rc + cmocka_run_group_tests_name("own", own, setup_tmp, teardown_tmp);
+	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
 }
