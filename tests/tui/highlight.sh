@@ -57,6 +57,8 @@ ROW=$(code_row hl-line)
 check "line mode: the keyword 'int' is coloured" has_fg "$(sgr_before "$ROW" int)"
 check "line mode: the comment is coloured" has_fg "$(sgr_before "$ROW" "// note")"
 check "line mode: the string is coloured" has_fg "$(sgr_before "$ROW" '"s"')"
+check "line mode: the text after the block has no colour" \
+	no_fg "$(tm hl-line capture-pane -p -e -S - | grep -F done | tail -n 1)"
 
 tmux_start hl-linenc "env NO_COLOR=1 $ENVS $CONFAB --plain --base-url $BASE/v1"
 wait_for hl-linenc "/help lists the commands" >/dev/null
