@@ -30,6 +30,15 @@ enum {
 	MD_CONTROL = 1 << 9,	/* a control character shown visibly ("^[") */
 };
 
+/*
+ * Code in a fenced block whose language nano's syntax files know carries a
+ * colour in these bits of its style: 1 to 16, the terminal's own (see
+ * highlight.h), or MD_COLOR_PLAIN where no rule colours it.
+ */
+#define MD_COLOR_PLAIN 17
+#define MD_COLOR_SHIFT 16
+#define MD_COLOR(style) (((style) >> MD_COLOR_SHIFT) & 0x1f)
+
 struct md_span {
 	char *text;	/* UTF-8, NUL-terminated, owned by the line */
 	size_t len;

@@ -65,6 +65,9 @@ enum ui_role {
 };
 int ui_attr(struct ui *ui, enum ui_role role);
 
+/* The attribute of a colour of highlighted code (highlight.h: 1 to 16); 0 without colour. */
+int ui_hl_attr(struct ui *ui, int color);
+
 /*
  * Draw UTF-8 text at (y, x), at most maxcols columns, clipping at a
  * character boundary; control bytes are drawn as '?'. Returns the columns used.

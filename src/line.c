@@ -26,6 +26,7 @@
 #include "review.h"
 #include "session.h"
 #include "feedback.h"
+#include "highlight.h"
 #include "http.h"
 #include "line.h"
 #include "loop.h"
@@ -61,7 +62,16 @@ struct line_md {
 	bool code;		/* inside `inline code` */
 	bool bold;		/* inside **bold** */
 	bool star;		/* one '*' held back: the next may make "**" */
-	int cur;		/* the style last written */
+	int cur;		/* the style last written, -1 after a colour */
+	/* highlighted code (highlight.h): each line is held back until it ends */
+	char lang[32];		/* the info string of the fence being opened */
+	size_t nlang;
+	const struct hl_syntax *syn;	/* the open block's syntax; NULL: plain */
+	unsigned int hls;	/* its multi-line state */
+	size_t hlbytes;		/* bytes of the block so far */
+	char held[HL_LINE_MAX];	/* the code line held back */
+	size_t nheld;
+	bool codeplain;		/* this code line grew too long: the rest goes out plain */
 };
 
 struct line {
@@ -399,6 +409,75 @@ line_md_put(struct line *l, char c)
 	line_add(l, &c, 1);
 }
 
+/* Code text s[0..len) in a colour of highlight.h (0: plain); the style is sent again after. */
+static void
+line_md_colored(struct line *l, const char *s, size_t len, int color)
+{
+	if (len == 0)
+		return;
+	if (color == 0)
+		buf_adds(&l->out, line_sgr[LINE_PLAIN]);
+	else
+		buf_addf(&l->out, "\033[0;%dm", (HL_BRIGHT(color) ? 90 : 30) + HL_BASE(color));
+	l->md.cur = -1;
+	line_add(l, s, len);
+}
+
+/* The code line held back, highlighted. */
+static void
+line_md_code_flush(struct line *l)
+{
+	struct line_md *m = &l->md;
+	struct hl_span sp[128];
+	size_t n, i, at = 0;
+
+	n = hl_line(m->syn, m->held, m->nheld, &m->hls, sp, nitems(sp));
+	for (i = 0; i < n; i++) {
+		line_md_colored(l, m->held + at, sp[i].off - at, 0);
+		line_md_colored(l, m->held + sp[i].off, sp[i].len, sp[i].color);
+		at = sp[i].off + sp[i].len;
+	}
+	line_md_colored(l, m->held + at, m->nheld - at, 0);
+	m->nheld = 0;
+}
+
+/* A byte of code in a block with a syntax: held back until its line ends, within bounds. */
+static void
+line_md_code(struct line *l, char c)
+{
+	struct line_md *m = &l->md;
+
+	if (++m->hlbytes > HL_BLOCK_MAX || m->nheld == sizeof m->held) {
+		line_md_code_flush(l);
+		m->codeplain = true;
+	}
+	if (m->codeplain || m->hlbytes > HL_BLOCK_MAX)
+		line_md_put(l, c);
+	else
+		m->held[m->nheld++] = c;
+}
+
+/* A line of a fence ends: after the opening one, the block's syntax; after any code line, its colours. */
+static void
+line_md_line_end(struct line *l)
+{
+	struct line_md *m = &l->md;
+	size_t i;
+
+	if (m->nheld > 0)
+		line_md_code_flush(l);
+	m->codeplain = false;
+	if (m->fence_line && m->fence) {
+		for (i = 0; i < m->nlang && (m->lang[i] == '`' || m->lang[i] == '~'); i++)
+			;
+		m->syn = hl_syntax(m->lang + i, m->nlang - i);
+		m->hls = 0;
+		m->hlbytes = 0;
+	} else if (m->fence_line)
+		m->syn = NULL;
+	m->nlang = 0;
+}
+
 /* The start of a line turned out to be ordinary text: write it as such. */
 static void
 line_md_lead_plain(struct line *l)
@@ -455,9 +534,16 @@ line_md_char(struct line *l, char c)
 	if (c == '\n') {
 		if (m->star)
 			line_md_put(l, '*');
+		line_md_line_end(l);
 		m->star = m->heading = m->fence_line = m->code = m->bold = false;
 		line_md_put(l, '\n');
 		m->bol = true;
+		return;
+	}
+	if (m->fence_line && m->fence && m->nlang < sizeof m->lang)
+		m->lang[m->nlang++] = c;
+	if (m->fence && !m->fence_line && m->syn != NULL) {
+		line_md_code(l, c);
 		return;
 	}
 	if (m->fence || m->fence_line) {
@@ -487,6 +573,8 @@ line_md_end(struct line *l)
 
 	if (m->bol && m->nlead > 0)
 		line_md_lead_plain(l);
+	if (m->nheld > 0)
+		line_md_code_flush(l);
 	if (m->star)
 		line_md_put(l, '*');
 	if (m->cur != LINE_PLAIN)

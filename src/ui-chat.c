@@ -286,7 +286,9 @@ chat_span_attr(struct ui *ui, unsigned int style)
 		a |= A_ITALIC;
 	if (style & (MD_DIM | MD_QUOTE))
 		a |= A_DIM;
-	if (style & (MD_CODE | MD_CODEBLOCK))
+	if (MD_COLOR(style) == MD_COLOR_PLAIN || (MD_COLOR(style) != 0 && !(style & MD_CONTROL)))
+		a |= ui_hl_attr(ui, MD_COLOR(style));
+	else if (style & (MD_CODE | MD_CODEBLOCK))
 		a |= ui_attr(ui, UI_CODE);
 	if (style & MD_LINK)
 		a |= A_UNDERLINE;

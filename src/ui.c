@@ -153,6 +153,28 @@ ui_attr(struct ui *ui, enum ui_role role)
 	}
 }
 
+/* Pairs for highlighted code (highlight.h): the terminal's colours 0-7, then its bright 8-15. */
+#define UI_HL_PAIR 16
+
+static void
+ui_hl_pairs(void)
+{
+	short c;
+
+	for (c = 0; c < 16 && UI_HL_PAIR + c < COLOR_PAIRS; c++)
+		init_pair(UI_HL_PAIR + c, c < 8 || COLORS < 16 ? c % 8 : c, -1);
+}
+
+int
+ui_hl_attr(struct ui *ui, int color)
+{
+	int c = color - 1;
+
+	if (!ui->color || color < 1 || color > 16 || UI_HL_PAIR + c >= COLOR_PAIRS)
+		return 0;
+	return COLOR_PAIR(UI_HL_PAIR + c) | (c >= 8 && COLORS < 16 ? A_BOLD : 0);
+}
+
 /* Code points that must never reach the terminal as they are. */
 static bool
 ui_unsafe(unsigned int cp)
@@ -423,6 +445,7 @@ ui_start_curses(struct ui *ui)
 		init_pair(5, COLOR_GREEN, -1);
 		init_pair(6, COLOR_YELLOW, -1);
 		init_pair(7, COLOR_MAGENTA, -1);
+		ui_hl_pairs();
 	}
 	fputs("\033[?2004h", stdout);	/* bracketed paste */
 	fflush(stdout);

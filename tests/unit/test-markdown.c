@@ -876,5 +876,7 @@ main(void)
 		fprintf(stderr, "the C.UTF-8 locale is not available\n");
 		return 99;
 	}
+	/* code stays uncoloured here: test-highlight.c covers colours */
+	setenv("CONFAB_SYNTAX_DIR", "/nonexistent", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
