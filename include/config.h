@@ -40,6 +40,7 @@ enum config_key {
 	CONFIG_MAX_ANSWER_BYTES,	/* an answer (and its reasoning) ends here, incomplete */
 	CONFIG_MAX_TIME,	/* one-shot mode: seconds a whole exchange may take; 0: no limit */
 	CONFIG_TERMS,		/* "none": no provider's Terms govern the endpoint */
+	CONFIG_MOUSE,		/* yes: the full-screen UI takes the mouse (wheel scrolling) */
 	CONFIG_NKEYS
 };
 

@@ -76,6 +76,7 @@ struct ui_chat {
 	int spinner;
 	int timer;
 	char terms_short[16];	/* the accepted version, for the status bar */
+	char *keys;		/* what /help says of the keys */
 	/* feedback */
 	ssize_t sel;		/* the selected answer, -1: the latest */
 	enum chat_modal modal;
@@ -395,25 +396,60 @@ chat_draw_transcript(struct ui_chat *c, int top, int h, int width)
 	}
 }
 
+/* s cut to at most cols columns, ending in "..." when cut (into out). */
+static void
+chat_fit(const char *s, int cols, char *out, size_t size)
+{
+	size_t len = strlen(s), i = 0, n, keep = 0;
+	unsigned int cp;
+	int w = 0;
+
+	if (text_width(s, len) <= cols) {
+		snprintf(out, size, "%s", s);
+		return;
+	}
+	while (i < len && (n = text_utf8_seq(s + i, len - i, &cp)) > 0 &&
+	    w + text_cp_width(cp) <= cols - 3) {
+		w += text_cp_width(cp);
+		i += n;
+		keep = i;
+	}
+	snprintf(out, size, "%.*s...", (int)keep, s);
+}
+
+/*
+ * The top bar: model, server and Terms on the left, a note (or an error) on
+ * the right. A long note gives up the token count, then is shortened: the
+ * whole message is in the transcript.
+ */
 static void
 chat_draw_status(struct ui_chat *c, int cols)
 {
-	char left[256], right[160], host[128];
+	char left[256], right[512], host[128], tokens[32];
+	const char *note = c->status;
+	int lw, room;
 
 	if (!config_url_place(config_get(&c->app->cfg, CONFIG_BASE_URL), host, sizeof host))
 		snprintf(host, sizeof host, "?");
-	snprintf(left, sizeof left, "%s | %s | Terms accepted %s | %ld tokens",
-	    config_get(&c->app->cfg, CONFIG_MODEL), host, c->terms_short,
-	    session_tokens(c->s));
-	if (c->status != NULL)
-		snprintf(right, sizeof right, "%s", c->status);
-	else if (session_busy(c->s))
+	snprintf(tokens, sizeof tokens, " | %ld tokens", session_tokens(c->s));
+	snprintf(left, sizeof left, "%s | %s | Terms accepted %s%s",
+	    config_get(&c->app->cfg, CONFIG_MODEL), host, c->terms_short, tokens);
+	if (note == NULL && session_busy(c->s)) {
 		snprintf(right, sizeof right, "answering %c", "|/-\\"[c->spinner % 4]);
-	else
+		note = right;
+	}
+	if (note != NULL) {
+		lw = text_width(left, strlen(left));
+		if (lw + 3 + text_width(note, strlen(note)) > cols - 2) {
+			left[strlen(left) - strlen(tokens)] = '\0';
+			lw = text_width(left, strlen(left));
+		}
+		room = cols - 2 - lw - 3;
+		chat_fit(note, room > 12 ? room : 12, right, sizeof right);
+	} else
 		right[0] = '\0';
 	ui_bar(0, left, right, ui_attr(c->ui, c->status_error ? UI_ERROR : UI_BAR) |
 	    (c->status_error ? A_REVERSE : 0));
-	(void)cols;
 }
 
 static void
@@ -1162,11 +1198,63 @@ chat_tick(void *arg)
 	}
 }
 
+/* The keys /help lists; the mouse line only when the UI takes the mouse. */
+static char *
+chat_keys(struct ui *ui)
+{
+	return xasprintf("Keys: Enter sends; Alt-Enter starts a new line; Ctrl-X Ctrl-E edits the "
+	    "input in $VISUAL or $EDITOR; Esc or Ctrl-C stops an answer; PgUp/PgDn%s scroll, "
+	    "Home/End (on an empty input) go to the top and the end; Alt-+ and Alt-- rate the last "
+	    "answer; Alt-Up/Alt-Down select an earlier one, then + and - rate it; Tab completes "
+	    "commands; Ctrl-C twice or Ctrl-D leaves.%s", ui_mouse(ui) ? " and the wheel" : "",
+	    ui_mouse(ui) ? "\nThe mouse setting is on: hold Shift while dragging to select text." :
+	    "");
+}
+
+/* /copy: through the UI, which flushes curses' output first. */
+static int
+chat_clipboard(void *arg, const char *data, size_t len, char **cause)
+{
+	struct ui_chat *c = arg;
+
+	return ui_clipboard(c->ui, data, len, cause);
+}
+
+/* Ctrl-X Ctrl-E and /edit: the editor on text; what it leaves goes into the input. */
+static void
+chat_edit_text(struct ui_chat *c, const char *text)
+{
+	char *out = NULL, *cause = NULL;
+
+	if (ui_edit(c->ui, text, &out, &cause) != 0) {
+		chat_status(c, cause, true);
+		free(cause);
+		return;
+	}
+	input_set(c->in, out);
+	chat_status(c, out[0] != '\0' ? "edited: the prompt is in the input; Enter sends it" :
+	    "the editor left the prompt empty", false);
+	free(out);
+}
+
+static void
+chat_edit(void *arg, const char *text)
+{
+	chat_edit_text(arg, text);
+}
+
+static void
+chat_edit_key(void *arg)
+{
+	struct ui_chat *c = arg;
+	char *text = xstrdup(input_text(c->in));
+
+	chat_edit_text(c, text);
+	free(text);
+}
+
 static const struct session_view chat_view = {
-	.keys = "Keys: Enter sends; Alt-Enter starts a new line; Esc or Ctrl-C stops an answer; "
-	    "PgUp/PgDn and the wheel scroll; Alt-+ and Alt-- rate the last answer; Alt-Up/Alt-Down "
-	    "select an earlier one, then + and - rate it; "
-	    "Tab completes commands; Ctrl-D leaves.",
+	.clipboard = chat_clipboard, .edit = chat_edit,
 	.say = chat_say, .status = chat_status, .shown = NULL, .cleared = chat_cleared,
 	.asked = chat_asked, .content = chat_on_content, .reasoning = chat_on_reasoning,
 	.done = chat_on_done, .consent = chat_consent,
@@ -1206,8 +1294,11 @@ ui_chat_new(struct ui *ui)
 	c->app = ui_app(ui);
 	v.arg = c;
 	v.shown = chat_shown;
+	c->keys = chat_keys(ui);
+	v.keys = c->keys;
 	c->s = session_new(c->app, ui_loop(ui), &v);
 	c->in = input_new(chat_on_line, chat_complete, chat_on_change, c);
+	input_on_edit(c->in, chat_edit_key);
 	c->timer = loop_add_timer(ui_loop(ui), 250, chat_tick, c);
 	c->sel = -1;
 	buf_init(&c->field, 4096);
@@ -1232,6 +1323,7 @@ ui_chat_free(struct ui_chat *c)
 		chat_msg_free(c->msgs[i]);
 	free(c->msgs);
 	free(c->status);
+	free(c->keys);
 	free(c);
 }
 

@@ -7,9 +7,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "consent.h"
 #include "loop.h"
 #include "text.h"
+#include "tty.h"
 #include "ui-chat.h"
 #include "ui-consent.h"
 #include "ui.h"
@@ -410,8 +412,10 @@ ui_start_curses(struct ui *ui)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
-	mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-	mouseinterval(0);
+	if (config_bool(&ui->app->cfg, CONFIG_MOUSE) == 1) {	/* else selecting text works */
+		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		mouseinterval(0);
+	}
 	ui->color = has_colors() && (getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0');
 	if (ui->color) {
 		start_color();
@@ -426,6 +430,41 @@ ui_start_curses(struct ui *ui)
 	}
 	fputs("\033[?2004h", stdout);	/* bracketed paste */
 	fflush(stdout);
+}
+
+bool
+ui_mouse(struct ui *ui)
+{
+	return config_bool(&ui->app->cfg, CONFIG_MOUSE) == 1;
+}
+
+int
+ui_clipboard(struct ui *ui, const char *data, size_t len, char **cause)
+{
+	doupdate();	/* what curses holds goes out first, then the escape */
+	fflush(stdout);
+	return tty_clipboard(STDOUT_FILENO, data, len, cause);
+}
+
+int
+ui_edit(struct ui *ui, const char *text, char **out, char **cause)
+{
+	static const char off[] = "\033[?2004l\033[?1000l\033[?1006l";
+	int r;
+
+	def_prog_mode();
+	endwin();
+	fputs(off, stdout);
+	fflush(stdout);
+	r = tty_edit(text, out, cause);
+	reset_prog_mode();
+	fputs("\033[?2004h", stdout);	/* bracketed paste again */
+	fflush(stdout);
+	if (ui_mouse(ui))
+		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	clearok(curscr, TRUE);
+	ui->dirty = true;
+	return r;
 }
 
 /* Before curses starts: the store and the Terms, so errors print plainly. */
