@@ -414,39 +414,48 @@ chat_fit(const char *s, int cols, char *out, size_t size)
 		i += n;
 		keep = i;
 	}
+	while (keep > 0 && s[keep - 1] == ' ')
+		keep--;
 	snprintf(out, size, "%.*s...", (int)keep, s);
 }
 
 /*
  * The top bar: model, server and Terms on the left, a note (or an error) on
- * the right. A long note gives up the token count, then is shortened: the
- * whole message is in the transcript.
+ * the right. A long note makes the left side give up the token count, then
+ * the word "accepted", and is itself shortened: the whole message is in the
+ * transcript.
  */
 static void
 chat_draw_status(struct ui_chat *c, int cols)
 {
-	char left[256], right[512], host[128], tokens[32];
+	char left[256], right[512], host[128];
 	const char *note = c->status;
-	int lw, room;
+	int lw, room, stage;
 
 	if (!config_url_place(config_get(&c->app->cfg, CONFIG_BASE_URL), host, sizeof host))
 		snprintf(host, sizeof host, "?");
-	snprintf(tokens, sizeof tokens, " | %ld tokens", session_tokens(c->s));
-	snprintf(left, sizeof left, "%s | %s | Terms accepted %s%s",
-	    config_get(&c->app->cfg, CONFIG_MODEL), host, c->terms_short, tokens);
 	if (note == NULL && session_busy(c->s)) {
 		snprintf(right, sizeof right, "answering %c", "|/-\\"[c->spinner % 4]);
 		note = right;
 	}
-	if (note != NULL) {
+	for (stage = 0; stage < 3; stage++) {
+		if (stage < 2)
+			snprintf(left, sizeof left, "%s | %s | Terms accepted %s", config_get(
+			    &c->app->cfg, CONFIG_MODEL), host, c->terms_short);
+		else
+			snprintf(left, sizeof left, "%s | %s | Terms %s", config_get(&c->app->cfg,
+			    CONFIG_MODEL), host, c->terms_short);
+		if (stage == 0)
+			snprintf(left + strlen(left), sizeof left - strlen(left), " | %ld tokens",
+			    session_tokens(c->s));
 		lw = text_width(left, strlen(left));
-		if (lw + 3 + text_width(note, strlen(note)) > cols - 2) {
-			left[strlen(left) - strlen(tokens)] = '\0';
-			lw = text_width(left, strlen(left));
-		}
-		room = cols - 2 - lw - 3;
+		if (note == NULL || lw + text_width(note, strlen(note)) <= cols - 5)
+			break;
+	}
+	room = cols - 5 - lw;	/* three blanks between */
+	if (note != NULL)
 		chat_fit(note, room > 12 ? room : 12, right, sizeof right);
-	} else
+	else
 		right[0] = '\0';
 	ui_bar(0, left, right, ui_attr(c->ui, c->status_error ? UI_ERROR : UI_BAR) |
 	    (c->status_error ? A_REVERSE : 0));
@@ -1232,8 +1241,8 @@ chat_edit_text(struct ui_chat *c, const char *text)
 		return;
 	}
 	input_set(c->in, out);
-	chat_status(c, out[0] != '\0' ? "edited: the prompt is in the input; Enter sends it" :
-	    "the editor left the prompt empty", false);
+	chat_status(c, out[0] != '\0' ? "edited: Enter sends it" : "the editor left it empty",
+	    false);
 	free(out);
 }
 

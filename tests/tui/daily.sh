@@ -1,0 +1,135 @@
+#!/bin/sh
+# A daily driver: /copy through OSC 52, $EDITOR for long prompts, the mouse
+# setting, /help and the status bar, in the full-screen UI and in line mode.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+
+start_server
+accept_terms
+# The editor: keeps what it was given and the file's mode, then writes known text.
+cat >"$T/editor" <<EOF
+#!/bin/sh
+cat "\$1" >"$T/given"
+ls -l "\$1" | cut -c1-10 >"$T/mode"
+printf 'edited line one\nedited line two\n' >"\$1"
+EOF
+chmod +x "$T/editor"
+ENVS="env XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_DATA_HOME=$XDG_DATA_HOME XDG_STATE_HOME=$XDG_STATE_HOME CONFAB_DATADIR=$CONFAB_DATADIR HOME=$HOME LC_ALL=C.UTF-8 TERM=xterm-256color VISUAL= EDITOR=$T/editor"
+chats() { _c=$(grep -c chat/completions "$T/requests.log" 2>/dev/null); echo "${_c:-0}"; }
+last_content() {
+	grep chat/completions "$T/requests.log" | tail -n 1 |
+		python3 -c 'import json,sys; print(repr(json.loads(sys.stdin.read())["body"]["messages"][-1]["content"]))'
+}
+cut_short() { printf '%s\n' "$1" | grep -q '[^ ]\.\.\. *$'; }
+clip() { tm "$1" show-buffer 2>/dev/null; }
+# daily NAME ARGS: confab in a tmux server that takes OSC 52 (set-clipboard on).
+daily() {
+	_name=$1
+	shift
+	tmux_start "$_name" "$ENVS $*"
+	tm "$_name" set-option -g set-clipboard on >/dev/null
+}
+# prompt_with_code NAME: a prompt whose echoed answer has two code blocks.
+prompt_with_code() {
+	tmux_keys "$1" "look" M-Enter '```' M-Enter "code one" M-Enter '```' M-Enter "and" \
+		M-Enter '```sh' M-Enter "echo two" M-Enter '```' Enter
+}
+ANSWER='Hello! You said: look
+```
+code one
+```
+and
+```sh
+echo two
+```'
+
+# ---- the full-screen UI ----------------------------------------------------------
+daily d1 "$CONFAB --base-url $BASE/v1"
+wait_for d1 "Enter send" >/dev/null
+tmux_keys d1 "/copy" Enter
+wait_for d1 "there is no answer to copy yet" && ok "/copy before an answer says so" || not_ok "/copy before an answer says so"
+prompt_with_code d1
+wait_for d1 "echo two" >/dev/null
+wait_for d1 "tokens" >/dev/null
+tmux_keys d1 "/copy" Enter
+wait_for d1 "copied the last answer (61 bytes)" && ok "/copy says what it copied and how many bytes" || not_ok "/copy says what it copied and how many bytes"
+check "/copy puts the whole answer on the clipboard (tmux buffer)" [ "$(clip d1)" = "$ANSWER" ]
+tmux_keys d1 "/copy code" Enter
+wait_for d1 "copied code block 2 of 2 (8 bytes)" && ok "/copy code names the last code block" || not_ok "/copy code names the last code block"
+check "/copy code copies the last code block, without fences or final newline" [ "$(clip d1)" = "echo two" ]
+tmux_keys d1 "/copy code 1" Enter
+wait_for d1 "copied code block 1 of 2 (8 bytes)" >/dev/null
+check "/copy code 1 copies the first code block" [ "$(clip d1)" = "code one" ]
+tmux_keys d1 "/copy code 3" Enter
+wait_for d1 "has 2 code blocks; /copy code N takes 1 to 2" && ok "/copy code N past the last block says how many there are" || not_ok "/copy code N past the last block says how many there are"
+tmux_keys d1 "/copy sideways" Enter
+wait_for d1 "usage: /copy" && ok "/copy with a wrong argument shows its usage" || not_ok "/copy with a wrong argument shows its usage"
+check "the mouse is not taken by default (drag selects)" [ "$(tm d1 display -p '#{mouse_any_flag}')" = 0 ]
+
+# $EDITOR: Ctrl-X Ctrl-E puts the result in the input; nothing is sent.
+n=$(chats)
+tmux_keys d1 "draft to edit" C-x C-e
+wait_for d1 "> edited line one" && ok "Ctrl-X Ctrl-E brings the editor's text into the input" || not_ok "Ctrl-X Ctrl-E brings the editor's text into the input"
+check "the editor got the input" [ "$(cat "$T/given")" = "draft to edit" ]
+check "the file to edit is 0600" [ "$(cat "$T/mode")" = "-rw-------" ]
+check "the edited prompt is not sent by itself" [ "$(chats)" = "$n" ]
+check "the status bar says how to send it" has "$(tm d1 capture-pane -p | head -n 1)" "edited: Enter sends it"
+tmux_keys d1 Enter
+wait_for d1 "You said: edited line one" && ok "Enter sends the edited prompt" || not_ok "Enter sends the edited prompt"
+check "the edited prompt is sent with its lines" [ "$(last_content)" = "'edited line one\\nedited line two'" ]
+wait_for d1 "tokens" >/dev/null
+n=$(chats)
+rm -f "$T/given"
+tmux_keys d1 "/edit" Enter
+wait_for d1 "> edited line one" && ok "/edit opens the editor and fills the input" || not_ok "/edit opens the editor and fills the input"
+check "/edit starts from an empty file" [ -f "$T/given" -a ! -s "$T/given" ]
+check "/edit sends nothing" [ "$(chats)" = "$n" ]
+tmux_keys d1 C-c
+tmux_keys d1 "/help" Enter
+wait_for d1 "Ctrl-X Ctrl-E edits the" && ok "/help in the UI lists the keys" || not_ok "/help in the UI lists the keys"
+check "/help lists /copy" has "$(screen d1)" "/copy [code [N]]"
+check "/help does not speak of Shift-drag when the mouse is not taken" sh -c "! tmux -L confab$$-d1 capture-pane -p -S - | grep -q Shift"
+
+# The mouse setting; an error at 80 columns keeps the status bar's fields.
+daily d2 "CONFAB_MOUSE=yes $CONFAB --base-url $BASE/s/401/v1"
+wait_for d2 "Enter send" >/dev/null
+check "mouse = yes takes the mouse" [ "$(tm d2 display -p '#{mouse_any_flag}')" = 1 ]
+tmux_keys d2 "/help" Enter
+wait_for d2 "hold Shift while dragging to select text" && ok "/help says Shift-drag when the mouse is taken" || not_ok "/help says Shift-drag when the mouse is taken"
+tmux_keys d2 "hi" Enter
+wait_for d2 "[authentication failed" >/dev/null
+top=$(tm d2 capture-pane -p | head -n 1)
+check "an error keeps model, host and Terms in the status bar" has "$top" "qwen-plus | 127.0.0.1:$PORT | Terms $(short_hash "$TERMS")   auth"
+check "the error is shortened beside them" cut_short "$top"
+
+# ---- line mode ---------------------------------------------------------------
+daily l1 "$CONFAB --plain --base-url $BASE/v1"
+wait_for l1 "Ctrl-D leaves" >/dev/null
+tmux_keys l1 "/help" Enter
+wait_for l1 "Ctrl-X Ctrl-E edits the line" >/dev/null
+check "line mode's /help lists /copy and /edit" sh -c "tmux -L confab$$-l1 capture-pane -p -S - | grep -q '^/copy' && tmux -L confab$$-l1 capture-pane -p -S - | grep -q '^/edit'"
+check "line mode's /help does not offer /history" sh -c "! tmux -L confab$$-l1 capture-pane -p -S - | grep -q '^/history'"
+prompt_with_code l1
+wait_for l1 "echo two" >/dev/null
+wait_for l1 "(Terms III.4)" >/dev/null
+tmux_keys l1 "/copy code" Enter
+wait_for l1 "copied code block 2 of 2 (8 bytes)" && ok "/copy code in line mode" || not_ok "/copy code in line mode"
+check "line mode's /copy code reaches the clipboard" [ "$(clip l1)" = "echo two" ]
+tmux_keys l1 "/copy" Enter
+wait_for l1 "copied the last answer (61 bytes)" >/dev/null
+check "line mode's /copy copies the whole answer" [ "$(clip l1)" = "$ANSWER" ]
+n=$(chats)
+tmux_keys l1 "line draft" C-x C-e
+wait_for l1 "edited line two" && ok "Ctrl-X Ctrl-E in line mode brings the text back" || not_ok "Ctrl-X Ctrl-E in line mode brings the text back"
+check "line mode's editor got the line" [ "$(cat "$T/given")" = "line draft" ]
+check "line mode does not run the edited line (readline would)" [ "$(chats)" = "$n" ]
+tmux_keys l1 Enter
+wait_for l1 "You said: edited line one" && ok "Enter sends the edited line" || not_ok "Enter sends the edited line"
+check "the edited line is sent as edited" [ "$(last_content)" = "'edited line one\\nedited line two'" ]
+wait_for l1 "(Terms III.4)" >/dev/null
+n=$(chats)
+tmux_keys l1 "/edit" Enter
+wait_for l1 "edited: the prompt is on the input line" && ok "/edit in line mode" || not_ok "/edit in line mode"
+check "line mode's /edit sends nothing" [ "$(chats)" = "$n" ]
+check "the edited text waits on the input line" sh -c "tmux -L confab$$-l1 capture-pane -p | grep -q '^> edited line one'"
+
+done_testing
