@@ -20,7 +20,7 @@ ui() {
 	shift
 	tmux_start "$_name" "env XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_DATA_HOME=$XDG_DATA_HOME" \
 		"XDG_STATE_HOME=$XDG_STATE_HOME CONFAB_DATADIR=$CONFAB_DATADIR HOME=$HOME" \
-		"LC_ALL=C.UTF-8 TERM=xterm-256color $CONFAB --base-url $BASE/s/ok/v1 $*"
+		"LC_ALL=C.UTF-8 TERM=xterm-256color ${UI_ENV:-} $CONFAB --base-url $BASE/s/ok/v1 $*"
 }
 # visible NAME: the screen as it is now (no scrollback).
 visible() { tm "$1" capture-pane -p; }
@@ -173,7 +173,9 @@ check "the decline records the no" [ "$(last "kind || '|' || detail")" = "declin
 
 # 6. The full-text viewer: scroll, search, the index; then accept.
 fresh e
+UI_ENV=CONFAB_MOUSE=yes	# the wheel needs the mouse setting
 ui e
+UI_ENV=
 wait_for e "Are you at least 18" >/dev/null
 tmux_keys e Tab
 waits e "Qwen Chat Terms of Service: Preamble" "Tab opens the full text"
