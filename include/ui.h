@@ -71,6 +71,9 @@ int ui_attr(struct ui *ui, enum ui_role role);
  */
 int ui_put(int y, int x, const char *s, size_t len, int maxcols, int attr);
 
+/* The attributes for a Markdown span's style (markdown.h MD_*). */
+int ui_md_attr(struct ui *ui, unsigned int style);
+
 /* Fill row y with blanks in attr, then draw s from column x. */
 void ui_bar(int y, const char *left, const char *right, int attr);
 

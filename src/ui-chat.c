@@ -279,21 +279,7 @@ chat_msg_lines(struct chat_msg *m, int width)
 static int
 chat_span_attr(struct ui *ui, unsigned int style)
 {
-	int a = 0;
-
-	if (style & (MD_BOLD | MD_HEADING))
-		a |= A_BOLD;
-	if (style & MD_ITALIC)
-		a |= A_ITALIC;
-	if (style & (MD_DIM | MD_QUOTE))
-		a |= A_DIM;
-	if (style & (MD_CODE | MD_CODEBLOCK))
-		a |= ui_attr(ui, UI_CODE);
-	if (style & MD_LINK)
-		a |= A_UNDERLINE;
-	if (style & MD_CONTROL)
-		a |= ui_attr(ui, UI_WARN);
-	return a;
+	return ui_md_attr(ui, style);
 }
 
 static void

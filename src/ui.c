@@ -10,6 +10,7 @@
 #include "config.h"
 #include "consent.h"
 #include "loop.h"
+#include "markdown.h"
 #include "text.h"
 #include "tty.h"
 #include "ui-chat.h"
@@ -205,6 +206,26 @@ ui_bar(int y, const char *left, const char *right, int attr)
 	ui_put(y, 1, left, strlen(left), cols - rw - 3, attr);
 	if (right != NULL && rw < cols - 2)
 		ui_put(y, cols - rw - 1, right, strlen(right), rw, attr);
+}
+
+int
+ui_md_attr(struct ui *ui, unsigned int style)
+{
+	int a = 0;
+
+	if (style & (MD_BOLD | MD_HEADING))
+		a |= A_BOLD;
+	if (style & MD_ITALIC)
+		a |= A_ITALIC;
+	if (style & (MD_DIM | MD_QUOTE))
+		a |= A_DIM;
+	if (style & (MD_CODE | MD_CODEBLOCK))
+		a |= ui_attr(ui, UI_CODE);
+	if (style & MD_LINK)
+		a |= A_UNDERLINE;
+	if (style & MD_CONTROL)
+		a |= ui_attr(ui, UI_WARN);
+	return a;
 }
 
 void

@@ -189,9 +189,11 @@ waits e "100%" "End shows the end of the text"
 tmux_keys e Home
 sleep 0.3
 check "Home goes back to the top" [ "$(pct e)" = "$p1" ]
+row2() { tm e capture-pane -p | sed -n 2p; }
+top=$(row2)
 tm e send-keys -l "$(printf '\033[<65;5;5M')"
-sleep 0.3
-check "the mouse wheel scrolls down ($(pct e)%)" [ "$(pct e)" -gt "$p1" ]
+wait_until sh -c "[ \"\$(tmux -L confab$$-e capture-pane -p | sed -n 2p)\" != '$top' ]"
+check "the mouse wheel scrolls down ($(row2))" [ "$(row2)" != "$top" ]
 tmux_keys e Home / "Liability" Enter
 waits e "'Liability': match 1 of 2" "/ finds the first VIII. Liability"
 tmux_keys e n

@@ -101,6 +101,16 @@ top=$(tm d2 capture-pane -p | head -n 1)
 check "an error keeps model, host and Terms in the status bar" has "$top" "qwen-plus | 127.0.0.1:$PORT | Terms $(short_hash "$TERMS")   auth"
 check "the error is shortened beside them" cut_short "$top"
 
+# The Terms viewer renders the Terms' Markdown.
+tmux_keys d1 C-c
+tmux_keys d1 "/terms" Enter
+wait_for d1 "Qwen Chat Terms of Service: Preamble" >/dev/null
+wait_for d1 "(“Terms”)" && ok "the Terms viewer shows bold text without its asterisks" || not_ok "the Terms viewer shows bold text without its asterisks"
+check "no Markdown markup is left on the viewer's screen" sh -c "! tmux -L confab$$-d1 capture-pane -p | grep -q -e '\*\*' -e '\[Privacy Policy\]'"
+check "link text stays" has "$(tm d1 capture-pane -p)" "our Privacy Policy"
+tmux_keys d1 q
+wait_for d1 "Enter send" >/dev/null
+
 # ---- line mode ---------------------------------------------------------------
 daily l1 "$CONFAB --plain --base-url $BASE/v1"
 wait_for l1 "Ctrl-D leaves" >/dev/null
