@@ -484,7 +484,9 @@ chat_draw(struct ui *ui, void *data)
 	if (hint == NULL)
 		hint = session_busy(c->s) ? "Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send" :
 		    c->quit_armed ? "press Ctrl-C again to quit, or keep typing" :
-		    "Enter send  Alt-Enter newline  PgUp/PgDn scroll  Alt-+/- rate  /help  Ctrl-D quit";
+		    cols >= 82 ? "Enter send  Alt-Enter newline  PgUp/PgDn scroll  Alt-+/- rate  /help  "
+		    "Ctrl-D quit" : "Enter send  Alt-Enter newline  PgUp/PgDn  Alt-+/- rate  /help  "
+		    "Ctrl-D quit";
 	ui_bar(rows - 1, hint, NULL, ui_attr(ui, UI_DIM));
 	input_cursor(c->in, &cy, &cx);
 	move(cy, cx);

@@ -63,6 +63,7 @@ tmux_keys d1 "/copy code 3" Enter
 wait_for d1 "has 2 code blocks; /copy code N takes 1 to 2" && ok "/copy code N past the last block says how many there are" || not_ok "/copy code N past the last block says how many there are"
 tmux_keys d1 "/copy sideways" Enter
 wait_for d1 "usage: /copy" && ok "/copy with a wrong argument shows its usage" || not_ok "/copy with a wrong argument shows its usage"
+check "the key hints fit 80 columns" has "$(tm d1 capture-pane -p | tail -n 1)" "/help  Ctrl-D quit"
 check "the mouse is not taken by default (drag selects)" [ "$(tm d1 display -p '#{mouse_any_flag}')" = 0 ]
 
 # $EDITOR: Ctrl-X Ctrl-E puts the result in the input; nothing is sent.
@@ -95,6 +96,10 @@ wait_for d2 "Enter send" >/dev/null
 check "mouse = yes takes the mouse" [ "$(tm d2 display -p '#{mouse_any_flag}')" = 1 ]
 tmux_keys d2 "/help" Enter
 wait_for d2 "hold Shift while dragging to select text" && ok "/help says Shift-drag when the mouse is taken" || not_ok "/help says Shift-drag when the mouse is taken"
+tmux_keys d2 "x" C-x C-e
+wait_for d2 "> edited line one" >/dev/null
+check "the mouse is taken again after the editor" [ "$(tm d2 display -p '#{mouse_any_flag}')" = 1 ]
+tmux_keys d2 C-c
 tmux_keys d2 "hi" Enter
 wait_for d2 "[authentication failed" >/dev/null
 top=$(tm d2 capture-pane -p | head -n 1)
