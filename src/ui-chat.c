@@ -405,40 +405,61 @@ chat_fit(const char *s, int cols, char *out, size_t size)
 	snprintf(out, size, "%.*s...", (int)keep, s);
 }
 
+/* The left of the top bar; stage 1 leaves out the tokens, stage 2 "accepted" too. */
+static int
+chat_status_left(struct ui_chat *c, int stage, char *left, size_t size)
+{
+	char host[128];
+
+	if (!config_url_place(config_get(&c->app->cfg, CONFIG_BASE_URL), host, sizeof host))
+		snprintf(host, sizeof host, "?");
+	snprintf(left, size, "%s | %s | Terms %s%s", config_get(&c->app->cfg, CONFIG_MODEL), host,
+	    stage < 2 ? "accepted " : "", c->terms_short);
+	if (stage == 0)
+		snprintf(left + strlen(left), size - strlen(left), " | %ld tokens",
+		    session_tokens(c->s));
+	return text_width(left, strlen(left));
+}
+
+/* Would an error be shortened in the top bar (three blanks from the shortest left side)? */
+static bool
+chat_status_cut(struct ui_chat *c, const char *note)
+{
+	char left[256];
+	int rows, cols;
+
+	ui_size(c->ui, &rows, &cols);
+	return chat_status_left(c, 2, left, sizeof left) + text_width(note, strlen(note)) >
+	    cols - 5;
+}
+
 /*
- * The top bar: model, server and Terms on the left, a note (or an error) on
- * the right. A long note makes the left side give up the token count, then
- * the word "accepted", and is itself shortened: the whole message is in the
- * transcript.
+ * The top bar: model, server and Terms on the left, a note or an error on
+ * the right. A passing note may cover the end of the left side. An error
+ * does not: the left side gives up the token count, then the word
+ * "accepted", and the error is shortened (the whole of it is in the
+ * transcript).
  */
 static void
 chat_draw_status(struct ui_chat *c, int cols)
 {
-	char left[256], right[512], host[128];
+	char left[256], right[512];
 	const char *note = c->status;
-	int lw, room, stage;
+	int lw = 0, room, stage;
 
-	if (!config_url_place(config_get(&c->app->cfg, CONFIG_BASE_URL), host, sizeof host))
-		snprintf(host, sizeof host, "?");
 	if (note == NULL && session_busy(c->s)) {
 		snprintf(right, sizeof right, "answering %c", "|/-\\"[c->spinner % 4]);
 		note = right;
 	}
 	for (stage = 0; stage < 3; stage++) {
-		if (stage < 2)
-			snprintf(left, sizeof left, "%s | %s | Terms accepted %s", config_get(
-			    &c->app->cfg, CONFIG_MODEL), host, c->terms_short);
-		else
-			snprintf(left, sizeof left, "%s | %s | Terms %s", config_get(&c->app->cfg,
-			    CONFIG_MODEL), host, c->terms_short);
-		if (stage == 0)
-			snprintf(left + strlen(left), sizeof left - strlen(left), " | %ld tokens",
-			    session_tokens(c->s));
-		lw = text_width(left, strlen(left));
-		if (note == NULL || lw + text_width(note, strlen(note)) <= cols - 5)
+		lw = chat_status_left(c, stage, left, sizeof left);
+		if (note == NULL || lw + text_width(note, strlen(note)) <= cols - 5 ||
+		    (!c->status_error && stage == 1))
 			break;
 	}
 	room = cols - 5 - lw;	/* three blanks between */
+	if (!c->status_error)	/* a passing note may cover the left side */
+		room = cols - 4;
 	if (note != NULL)
 		chat_fit(note, room > 12 ? room : 12, right, sizeof right);
 	else
@@ -720,6 +741,8 @@ chat_status(void *arg, const char *text, bool error)
 	free(c->status);
 	c->status = text != NULL ? xstrdup(text) : NULL;
 	c->status_error = error;
+	if (text != NULL && error && chat_status_cut(c, text))	/* the bar shows only its start */
+		chat_say(c, text, error);
 	ui_dirty(c->ui);
 }
 
