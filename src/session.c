@@ -947,15 +947,58 @@ session_last_answer(const struct session *s)
 	return NULL;
 }
 
+/*
+ * Text for the clipboard (allocated): escape sequences and control characters
+ * are left out, as in one-shot output, since a paste into a terminal or a
+ * shell would act on them (an end-of-paste marker, a newline that runs).
+ */
+static char *
+session_copy_clean(const char *data, size_t len, size_t *clean_len)
+{
+	struct text_sanitizer san;
+	struct buf b;
+
+	buf_init(&b, 0);
+	text_sanitizer_init(&san, TEXT_DROP);
+	text_sanitize(&san, data, len, &b);
+	text_sanitize_finish(&san, &b);
+	*clean_len = b.len;
+	return buf_detach(&b, NULL);
+}
+
+/* Put data (what: its name) on the clipboard, at most SESSION_COPY_MAX bytes; say so. */
+static void
+session_copy(struct session *s, const char *what, const char *data)
+{
+	char *cause = NULL, *clean;
+	size_t len, cap;
+
+	clean = session_copy_clean(data, strlen(data), &len);
+	for (cap = len < SESSION_COPY_MAX ? len : SESSION_COPY_MAX; cap < len && cap > 0 &&
+	    ((unsigned char)clean[cap] & 0xc0) == 0x80; cap--)
+		;	/* never half a character */
+	if (s->v.clipboard(s->v.arg, clean, cap, &cause) != 0) {
+		session_say(s, cause, true);
+		free(cause);
+	} else if (cap < len)
+		session_sayf(s, true, "copied only the first %zu of the %zu bytes of %s: the "
+		    "clipboard escape (OSC 52) is capped at %d bytes", cap, len, what,
+		    SESSION_COPY_MAX);
+	else
+		session_sayf(s, false, "copied %s (%zu bytes%s) to the clipboard (OSC 52; in tmux "
+		    "that needs set-clipboard on)", what, len, len != strlen(data) ? ", without "
+		    "its escape sequences and control characters" : "");
+	free(clean);
+}
+
 /* /copy: the last answer, or one of its code blocks, to the clipboard. */
 static void
 session_op_copy(void *arg, bool code, unsigned int n)
 {
 	struct session *s = arg;
 	const struct session_turn *t = session_last_answer(s);
-	char *block = NULL, *cause = NULL, what[64];
-	const char *data;
-	size_t len, count = 0, cap;
+	char *block, what[64];
+	size_t count = 0;
 
 	if (s->v.clipboard == NULL) {
 		session_say(s, "/copy needs a terminal (the full-screen UI or line mode)", true);
@@ -965,36 +1008,22 @@ session_op_copy(void *arg, bool code, unsigned int n)
 		session_say(s, "there is no answer to copy yet", true);
 		return;
 	}
-	data = t->text;
-	snprintf(what, sizeof what, "the last answer");
-	if (code) {
-		if ((block = markdown_code_block(t->text, strlen(t->text), n, &count)) == NULL) {
-			if (count == 0)
-				session_say(s, "the last answer has no code block; /copy copies all of "
-				    "it", true);
-			else
-				session_sayf(s, true, "the last answer has %zu code block%s; /copy "
-				    "code N takes 1 to %zu", count, count == 1 ? "" : "s", count);
-			return;
-		}
-		data = block;
-		snprintf(what, sizeof what, "code block %u of %zu", n > 0 ? n : (unsigned int)count,
-		    count);
+	if (!code) {
+		session_copy(s, "the last answer", t->text);
+		return;
 	}
-	len = strlen(data);
-	for (cap = len < SESSION_COPY_MAX ? len : SESSION_COPY_MAX; cap < len && cap > 0 &&
-	    ((unsigned char)data[cap] & 0xc0) == 0x80; cap--)
-		;	/* never half a character */
-	if (s->v.clipboard(s->v.arg, data, cap, &cause) != 0) {
-		session_say(s, cause, true);
-		free(cause);
-	} else if (cap < len)
-		session_sayf(s, true, "copied only the first %zu of the %zu bytes of %s: the "
-		    "clipboard escape (OSC 52) is capped at %d bytes", cap, len, what,
-		    SESSION_COPY_MAX);
-	else
-		session_sayf(s, false, "copied %s (%zu bytes) to the clipboard (OSC 52; in tmux "
-		    "that needs set-clipboard on)", what, len);
+	if ((block = markdown_code_block(t->text, strlen(t->text), n, &count)) == NULL) {
+		if (count == 0)
+			session_say(s, "the last answer has no code block; /copy copies all of it",
+			    true);
+		else
+			session_sayf(s, true, "the last answer has %zu code block%s; /copy code N "
+			    "takes 1 to %zu", count, count == 1 ? "" : "s", count);
+		return;
+	}
+	snprintf(what, sizeof what, "code block %u of %zu", n > 0 ? n : (unsigned int)count,
+	    count);
+	session_copy(s, what, block);
 	free(block);
 }
 

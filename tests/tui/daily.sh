@@ -116,6 +116,17 @@ check "link text stays" has "$(tm d1 capture-pane -p)" "our Privacy Policy"
 tmux_keys d1 q
 wait_for d1 "Enter send" >/dev/null
 
+# Model output never sets the clipboard; /copy leaves its escapes out.
+daily d3 "$CONFAB --base-url $BASE/s/escapes/v1"
+wait_for d3 "Enter send" >/dev/null
+tmux_keys d3 "attack" Enter
+wait_for d3 "end of test." >/dev/null
+wait_for d3 "tokens" >/dev/null
+check "an OSC 52 in an answer does not reach the clipboard" [ -z "$(clip d3)" ]
+tmux_keys d3 "/copy" Enter
+wait_for d3 "bytes, without its escape sequences" && ok "/copy says it left the escapes out" || not_ok "/copy says it left the escapes out"
+check "the copied answer has no escape or control character" sh -c "tmux -L confab$$-d3 show-buffer | python3 -c 'import sys; t = sys.stdin.buffer.read(); sys.exit(0 if b\"end of test.\" in t and not any(c < 32 and c not in (9, 10) or c == 127 for c in t) else 1)'"
+
 # ---- line mode ---------------------------------------------------------------
 daily l1 "$CONFAB --plain --base-url $BASE/v1"
 wait_for l1 "Ctrl-D leaves" >/dev/null
