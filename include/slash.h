@@ -44,8 +44,11 @@ bool slash_is_command(const char *line);
  */
 int slash_run(const struct slash_ops *ops, const char *line);
 
-/* Command names starting with prefix (NULL-terminated, allocated), or NULL. */
-char **slash_complete(const char *prefix);
+/*
+ * Command names starting with prefix (NULL-terminated, allocated), or NULL;
+ * /history only when the front end has it.
+ */
+char **slash_complete(const char *prefix, bool history);
 
 /* The help text: one line per command ops offers (allocated). */
 char *slash_help(const struct slash_ops *ops);

@@ -843,6 +843,10 @@ line_edit(void *arg, const char *text)
 	struct line *l = arg;
 	char *out = NULL, *cause = NULL;
 
+	if (l->streaming) {
+		line_say(l, "wait for the answer, or stop it with Ctrl-C, before editing", true);
+		return;
+	}
 	line_flush(l);
 	fflush(l->term);
 	if (tty_edit(text, &out, &cause) != 0) {
@@ -1054,8 +1058,13 @@ static int
 line_key_edit(int count, int key)
 {
 	struct line *l = line_current;
-	char *text = xstrdup(rl_line_buffer), *out = NULL, *cause = NULL;
+	char *text, *out = NULL, *cause = NULL;
 
+	if (l->streaming) {
+		rl_ding();	/* the answer would wait behind the editor: stop it first */
+		return 0;
+	}
+	text = xstrdup(rl_line_buffer);
 	fputc('\n', l->term);
 	fflush(l->term);
 	rl_deprep_terminal();
@@ -1079,7 +1088,7 @@ static char **
 line_completion(const char *text, int start, int end)
 {
 	rl_attempted_completion_over = 1;
-	return start == 0 && text[0] == '/' ? slash_complete(text) : NULL;
+	return start == 0 && text[0] == '/' ? slash_complete(text, false) : NULL;
 }
 
 static void

@@ -152,13 +152,14 @@ slash_run(const struct slash_ops *ops, const char *line)
 }
 
 char **
-slash_complete(const char *prefix)
+slash_complete(const char *prefix, bool history)
 {
 	char **out = NULL;
 	size_t n = 0, i, len = strlen(prefix);
 
 	for (i = 0; i < slash_ncmds; i++)
-		if (strncmp(slash_cmds[i].name, prefix, len) == 0) {
+		if (strncmp(slash_cmds[i].name, prefix, len) == 0 &&
+		    (history || slash_cmds[i].op != OP_HISTORY)) {
 			out = xreallocarray(out, n + 2, sizeof *out);
 			out[n++] = xstrdup(slash_cmds[i].name);
 			out[n] = NULL;

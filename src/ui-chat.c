@@ -1063,7 +1063,7 @@ chat_on_line(char *line, void *arg)
 static char **
 chat_complete(const char *prefix, void *arg)
 {
-	return prefix[0] == '/' ? slash_complete(prefix) : NULL;
+	return prefix[0] == '/' ? slash_complete(prefix, true) : NULL;
 }
 
 static void
@@ -1246,6 +1246,10 @@ chat_edit_text(struct ui_chat *c, const char *text)
 {
 	char *out = NULL, *cause = NULL;
 
+	if (session_busy(c->s)) {	/* the answer would stall behind the editor */
+		chat_status(c, "wait for the answer, or stop it with Esc, before editing", true);
+		return;
+	}
 	if (ui_edit(c->ui, text, &out, &cause) != 0) {
 		chat_status(c, cause, true);
 		free(cause);

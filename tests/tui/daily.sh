@@ -127,6 +127,21 @@ tmux_keys d3 "/copy" Enter
 wait_for d3 "bytes, without its escape sequences" && ok "/copy says it left the escapes out" || not_ok "/copy says it left the escapes out"
 check "the copied answer has no escape or control character" sh -c "tmux -L confab$$-d3 show-buffer | python3 -c 'import sys; t = sys.stdin.buffer.read(); sys.exit(0 if b\"end of test.\" in t and not any(c < 32 and c not in (9, 10) or c == 127 for c in t) else 1)'"
 
+# No editor while an answer arrives: it would stall behind it.
+daily d4 "$CONFAB --base-url $BASE/s/stall/v1"
+wait_for d4 "Enter send" >/dev/null
+tmux_keys d4 "stall" Enter
+wait_for d4 "Hello!" >/dev/null
+rm -f "$T/given"
+tmux_keys d4 "more" C-x C-e
+wait_for d4 "wait for the answer, or stop it with Esc" && ok "Ctrl-X Ctrl-E while an answer arrives says to wait" || not_ok "Ctrl-X Ctrl-E while an answer arrives says to wait"
+check "the editor did not run while an answer arrived" [ ! -e "$T/given" ]
+tmux_keys d4 Escape
+wait_for d4 "[interrupted" >/dev/null
+tmux_keys d4 C-x C-e
+wait_for d4 "> edited line one" && ok "after the answer stops, the editor opens" || not_ok "after the answer stops, the editor opens"
+check "the editor got what was typed meanwhile" [ "$(cat "$T/given")" = "more" ]
+
 # ---- line mode ---------------------------------------------------------------
 daily l1 "$CONFAB --plain --base-url $BASE/v1"
 wait_for l1 "Ctrl-D leaves" >/dev/null
