@@ -433,7 +433,7 @@ ui_start_curses(struct ui *ui)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
-	if (config_bool(&ui->app->cfg, CONFIG_MOUSE) == 1) {	/* else selecting text works */
+	if (ui_mouse(ui)) {	/* else the terminal keeps the mouse: dragging selects */
 		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 		mouseinterval(0);
 	}
