@@ -42,6 +42,7 @@ enum config_key {
 	CONFIG_MAX_TIME,	/* one-shot mode: seconds a whole exchange may take; 0: no limit */
 	CONFIG_TERMS,		/* "none": no provider's Terms govern the endpoint */
 	CONFIG_ROLE,		/* a role in $XDG_CONFIG_HOME/confab/roles (role.c) */
+	CONFIG_MOUSE,		/* yes: the full-screen UI takes the mouse (wheel scrolling) */
 	CONFIG_NKEYS
 };
 

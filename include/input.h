@@ -32,6 +32,12 @@ void input_key(struct input *in, int key);
 /* Insert text at the cursor (a paste). */
 void input_insert(struct input *in, const char *text, size_t len);
 
+/* Ctrl-X Ctrl-E (vi: v) calls on_edit, to open an editor on the input. */
+void input_on_edit(struct input *in, void (*on_edit)(void *arg));
+
+/* The text in the input (borrowed, valid until the next key). */
+const char *input_text(const struct input *in);
+
 bool input_empty(const struct input *in);
 void input_clear(struct input *in);
 void input_set(struct input *in, const char *text);

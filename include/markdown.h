@@ -83,6 +83,13 @@ size_t markdown_stable(const char *src, size_t len);
 
 void markdown_doc_release(struct md_doc *doc);
 
+/*
+ * The text of code block n (from 1; 0: the last) of src, fenced or indented,
+ * without its fences and final newline (allocated), or NULL when there is no such block.
+ * *count gets the number of code blocks in src. (markdown-code.c)
+ */
+char *markdown_code_block(const char *src, size_t len, size_t n, size_t *count);
+
 /* Plain text of a line (allocated), for tests and line mode without styles. */
 char *markdown_line_text(const struct md_line *line);
 

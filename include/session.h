@@ -80,6 +80,13 @@ struct session_view {
 	void (*history)(void *arg);
 	/* /quit */
 	void (*quit)(void *arg);
+	/*
+	 * /copy: put len bytes on the terminal's clipboard (OSC 52). 0, or -1
+	 * with *cause. Optional: /copy is not offered without it.
+	 */
+	int (*clipboard)(void *arg, const char *data, size_t len, char **cause);
+	/* /edit TEXT: open $EDITOR on text; the result goes back into the input. Optional. */
+	void (*edit)(void *arg, const char *text);
 };
 
 /* A session on the loop; view is copied. */

@@ -21,6 +21,8 @@ struct slash_ops {
 	void (*quit)(void *arg);
 	void (*history)(void *arg);	/* may be NULL: not available there */
 	void (*role)(void *arg, const char *name);
+	void (*copy)(void *arg, bool code, unsigned int n);	/* code block n, 0: the last */
+	void (*edit)(void *arg, const char *text);	/* $EDITOR on text, back to the input */
 };
 
 struct slash_cmd {
@@ -43,10 +45,13 @@ bool slash_is_command(const char *line);
  */
 int slash_run(const struct slash_ops *ops, const char *line);
 
-/* Command names starting with prefix (NULL-terminated, allocated), or NULL. */
-char **slash_complete(const char *prefix);
+/*
+ * Command names starting with prefix (NULL-terminated, allocated), or NULL;
+ * /history only when the front end has it.
+ */
+char **slash_complete(const char *prefix, bool history);
 
-/* The help text: one line per command (allocated). */
-char *slash_help(void);
+/* The help text: one line per command ops offers (allocated). */
+char *slash_help(const struct slash_ops *ops);
 
 #endif

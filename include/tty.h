@@ -46,4 +46,19 @@ bool tty_color_ok(FILE *f);
  */
 void tty_wrap(FILE *f, const char *s, int width, int indent);
 
+/*
+ * Put len bytes on the terminal's clipboard: an OSC 52 escape (base64)
+ * written to fd, which must be a terminal. A curses caller flushes its own
+ * output first. 0, or -1 with *cause.
+ */
+int tty_clipboard(int fd, const char *data, size_t len, char **cause);
+
+/*
+ * Edit text in $VISUAL, $EDITOR or vi, through a 0600 temporary file. The
+ * caller gives the terminal back to its normal mode first and takes it again
+ * after. Returns 0 with the edited text in *out (allocated, without its
+ * trailing newlines), or -1 with *cause (the text is then unchanged).
+ */
+int tty_edit(const char *text, char **out, char **cause);
+
 #endif

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "consent.h"
+#include "markdown.h"
 #include "ui.h"
 
 #define CONSENT_FIELD_MAX 40	/* bytes a field holds */
@@ -89,7 +90,8 @@ struct ui_consent {
 	char input[2][CONSENT_FIELD_MAX + 1];
 	int cur_y, cur_x;	/* where the cursor goes; cur_y -1 hides it */
 
-	/* full text */
+	/* full text: rendered lines, and the bytes of the text each stands for */
+	struct md_doc doc;
 	struct text_span *lines;
 	size_t nlines;
 	int lines_width;

@@ -74,6 +74,9 @@ int ui_hl_attr(struct ui *ui, int color);
  */
 int ui_put(int y, int x, const char *s, size_t len, int maxcols, int attr);
 
+/* The attributes for a Markdown span's style (markdown.h MD_*). */
+int ui_md_attr(struct ui *ui, unsigned int style);
+
 /* Fill row y with blanks in attr, then draw s from column x. */
 void ui_bar(int y, const char *left, const char *right, int attr);
 
@@ -82,6 +85,18 @@ void ui_rule(int y, int cols, int attr);
 
 /* Print "terminal too small" when the terminal is under min_cols x min_rows; true if so. */
 bool ui_too_small(struct ui *ui, int min_cols, int min_rows);
+
+/* Does the UI take the mouse (the mouse setting)? Then Shift-drag selects text. */
+bool ui_mouse(struct ui *ui);
+
+/* Put data on the terminal's clipboard (OSC 52, after curses' output); -1 with *cause. */
+int ui_clipboard(struct ui *ui, const char *data, size_t len, char **cause);
+
+/*
+ * Leave the screen, edit text in the user's editor (tty_edit()), and take
+ * the screen back (redrawn). 0 with *out (allocated), or -1 with *cause.
+ */
+int ui_edit(struct ui *ui, const char *text, char **out, char **cause);
 
 /* Restore the terminal (idempotent; used by fatal() and signal paths). */
 void ui_restore(void);

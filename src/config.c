@@ -60,6 +60,7 @@ static const struct config_entry {
 	[CONFIG_MAX_TIME] = { "max_time", T_SECONDS, "600", 1 },
 	[CONFIG_TERMS] = { "terms", T_TERMS, NULL, 1 },
 	[CONFIG_ROLE] = { "role", T_STRING, NULL, 1 },
+	[CONFIG_MOUSE] = { "mouse", T_BOOL, "no", 1 },
 };
 
 /* One "key = value" line of the config file. */

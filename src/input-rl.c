@@ -15,6 +15,7 @@ struct input {
 	void (*on_line)(char *line, void *arg);
 	char **(*complete)(const char *prefix, void *arg);
 	void (*on_change)(void *arg);
+	void (*on_edit)(void *arg);
 	void *arg;
 	const char *pending;	/* bytes being fed to readline */
 	size_t npending;
@@ -87,6 +88,17 @@ input_newline(int count, int key)
 	return 0;
 }
 
+/* Ctrl-X Ctrl-E (vi: v): the front end opens the editor on the input. */
+static int
+input_edit_key(int count, int key)
+{
+	struct input *in = input_current;
+
+	if (in != NULL && in->on_edit != NULL)
+		in->on_edit(in->arg);
+	return 0;
+}
+
 /* Completion of a word at the start of the line (slash commands). */
 static char **
 input_completion(const char *text, int start, int end)
@@ -145,6 +157,8 @@ input_new(void (*on_line)(char *line, void *arg),
 	rl_callback_handler_install(INPUT_PROMPT, input_line_cb);
 	rl_bind_keyseq("\\e\\r", input_newline);
 	rl_bind_keyseq("\\e\\n", input_newline);
+	rl_bind_keyseq_in_map("\\C-x\\C-e", input_edit_key, emacs_standard_keymap);
+	rl_bind_key_in_map('v', input_edit_key, vi_movement_keymap);
 	return in;
 }
 
@@ -225,6 +239,18 @@ input_insert(struct input *in, const char *text, size_t len)
 	rl_insert_text(s);
 	free(s);
 	input_redisplay();
+}
+
+void
+input_on_edit(struct input *in, void (*on_edit)(void *arg))
+{
+	in->on_edit = on_edit;
+}
+
+const char *
+input_text(const struct input *in)
+{
+	return rl_line_buffer != NULL ? rl_line_buffer : "";
 }
 
 bool

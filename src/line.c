@@ -44,8 +44,9 @@
 
 static const char line_keys[] =
     "Keys: Enter sends; Alt-Enter, or a \\ at the end of the line, starts a new line of the "
-    "prompt; Up, Down and Ctrl-R find earlier prompts; Tab completes commands; Ctrl-C stops "
-    "an answer or clears the line; Ctrl-D on an empty line leaves.";
+    "prompt; Ctrl-X Ctrl-E edits the line in $VISUAL or $EDITOR (it comes back to review, "
+    "not sent); Up, Down and Ctrl-R find earlier prompts; Tab completes commands; Ctrl-C "
+    "stops an answer or clears the line; Ctrl-D on an empty line leaves.";
 
 /* Text styles; escape codes are written only when colour is allowed. */
 enum { LINE_PLAIN, LINE_BOLD, LINE_DIM };
@@ -912,7 +913,43 @@ line_no_terms(void *arg, const char *question)
 	free(a);
 }
 
+/* /copy: the escape goes to the terminal after what is printed. */
+static int
+line_clipboard(void *arg, const char *data, size_t len, char **cause)
+{
+	struct line *l = arg;
+
+	line_flush(l);
+	fflush(l->term);
+	return tty_clipboard(fileno(l->term), data, len, cause);
+}
+
+/* /edit TEXT: the editor now (readline is between lines); the result on the next prompt. */
+static void
+line_edit(void *arg, const char *text)
+{
+	struct line *l = arg;
+	char *out = NULL, *cause = NULL;
+
+	if (l->streaming) {
+		line_say(l, "wait for the answer, or stop it with Ctrl-C, before editing", true);
+		return;
+	}
+	line_flush(l);
+	fflush(l->term);
+	if (tty_edit(text, &out, &cause) != 0) {
+		line_say(l, cause, true);
+		free(cause);
+		return;
+	}
+	line_restore(l, out);
+	line_say(l, out[0] != '\0' ? "edited: the prompt is on the input line; Enter sends it" :
+	    "the editor left the prompt empty", false);
+	free(out);
+}
+
 static const struct session_view line_view = {
+	.clipboard = line_clipboard, .edit = line_edit,
 	.keys = line_keys, .say = line_say, .asked = line_asked,
 	.content = line_on_content, .reasoning = line_on_reasoning, 
 	.done = line_on_done, .consent = line_consent, .unsent = line_unsent,
@@ -1101,12 +1138,45 @@ line_key_newline(int count, int key)
 	return 0;
 }
 
+/*
+ * Ctrl-X Ctrl-E (vi: v): the line in the editor, and back on the line for
+ * review; readline's own edit-and-execute-command would send it.
+ */
+static int
+line_key_edit(int count, int key)
+{
+	struct line *l = line_current;
+	char *text, *out = NULL, *cause = NULL;
+
+	if (l->streaming) {
+		rl_ding();	/* the answer would wait behind the editor: stop it first */
+		return 0;
+	}
+	text = xstrdup(rl_line_buffer);
+	fputc('\n', l->term);
+	fflush(l->term);
+	rl_deprep_terminal();
+	if (tty_edit(text, &out, &cause) == 0) {
+		rl_replace_line(out, 0);
+		rl_point = rl_end;
+		free(out);
+	} else {
+		fprintf(l->term, "%s\n", cause);
+		free(cause);
+	}
+	rl_prep_terminal(1);
+	rl_on_new_line();
+	rl_forced_update_display();
+	free(text);
+	return 0;
+}
+
 /* Tab completes slash commands at the start of the line, nothing else. */
 static char **
 line_completion(const char *text, int start, int end)
 {
 	rl_attempted_completion_over = 1;
-	return start == 0 && text[0] == '/' ? slash_complete(text) : NULL;
+	return start == 0 && text[0] == '/' ? slash_complete(text, false) : NULL;
 }
 
 static void
@@ -1130,6 +1200,8 @@ line_readline_init(struct line *l)
 	rl_bind_key_in_map('\n', line_key_enter, vi_movement_keymap);
 	rl_bind_keyseq_in_map("\\e\\r", line_key_newline, emacs_standard_keymap);
 	rl_bind_keyseq_in_map("\\e\\n", line_key_newline, emacs_standard_keymap);
+	rl_bind_keyseq_in_map("\\C-x\\C-e", line_key_edit, emacs_standard_keymap);
+	rl_bind_key_in_map('v', line_key_edit, vi_movement_keymap);
 }
 
 /* The terminal is readable: one byte for readline. */

@@ -11,6 +11,7 @@
 #include "http.h"
 #include "loop.h"
 #include "role.h"
+#include "markdown.h"
 #include "session.h"
 #include "slash.h"
 #include "store.h"
@@ -19,6 +20,7 @@
 #define SESSION_TURN_TOKENS 4		/* what a message costs besides its text */
 #define SESSION_DEFAULT_CONTEXT 8192	/* a model we know nothing about */
 #define SESSION_ANSWER_RESERVE 4096	/* kept free for the answer without max_tokens */
+#define SESSION_COPY_MAX 100000		/* bytes /copy puts in one OSC 52 escape */
 
 /* One turn: a prompt or an answer, as it would be sent back. */
 struct session_turn {
@@ -956,6 +958,109 @@ session_op_history(void *arg)
 	s->v.history(s->v.arg);
 }
 
+/* The newest answer with text (without its <think> block), or NULL. */
+static const struct session_turn *
+session_last_answer(const struct session *s)
+{
+	size_t i;
+
+	for (i = s->nturns; i-- > 0;)
+		if (s->turns[i].role == API_ASSISTANT && s->turns[i].text[0] != '\0')
+			return &s->turns[i];
+	return NULL;
+}
+
+/*
+ * Text for the clipboard (allocated): escape sequences and control characters
+ * are left out, as in one-shot output, since a paste into a terminal or a
+ * shell would act on them (an end-of-paste marker, a newline that runs).
+ */
+static char *
+session_copy_clean(const char *data, size_t len, size_t *clean_len)
+{
+	struct text_sanitizer san;
+	struct buf b;
+
+	buf_init(&b, 0);
+	text_sanitizer_init(&san, TEXT_DROP);
+	text_sanitize(&san, data, len, &b);
+	text_sanitize_finish(&san, &b);
+	*clean_len = b.len;
+	return buf_detach(&b, NULL);
+}
+
+/* Put data (what: its name) on the clipboard, at most SESSION_COPY_MAX bytes; say so. */
+static void
+session_copy(struct session *s, const char *what, const char *data)
+{
+	char *cause = NULL, *clean;
+	size_t len, cap;
+
+	clean = session_copy_clean(data, strlen(data), &len);
+	for (cap = len < SESSION_COPY_MAX ? len : SESSION_COPY_MAX; cap < len && cap > 0 &&
+	    ((unsigned char)clean[cap] & 0xc0) == 0x80; cap--)
+		;	/* never half a character */
+	if (s->v.clipboard(s->v.arg, clean, cap, &cause) != 0) {
+		session_say(s, cause, true);
+		free(cause);
+	} else if (cap < len)
+		session_sayf(s, true, "copied only the first %zu of the %zu bytes of %s: the "
+		    "clipboard escape (OSC 52) is capped at %d bytes", cap, len, what,
+		    SESSION_COPY_MAX);
+	else
+		session_sayf(s, false, "copied %s (%zu bytes%s) to the clipboard (OSC 52; in tmux "
+		    "that needs set-clipboard on)", what, len, len != strlen(data) ? ", without "
+		    "its escape sequences and control characters" : "");
+	free(clean);
+}
+
+/* /copy: the last answer, or one of its code blocks, to the clipboard. */
+static void
+session_op_copy(void *arg, bool code, unsigned int n)
+{
+	struct session *s = arg;
+	const struct session_turn *t = session_last_answer(s);
+	char *block, what[64];
+	size_t count = 0;
+
+	if (s->v.clipboard == NULL) {
+		session_say(s, "/copy needs a terminal (the full-screen UI or line mode)", true);
+		return;
+	}
+	if (t == NULL) {
+		session_say(s, "there is no answer to copy yet", true);
+		return;
+	}
+	if (!code) {
+		session_copy(s, "the last answer", t->text);
+		return;
+	}
+	if ((block = markdown_code_block(t->text, strlen(t->text), n, &count)) == NULL) {
+		if (count == 0)
+			session_say(s, "the last answer has no code block; /copy copies all of it",
+			    true);
+		else
+			session_sayf(s, true, "the last answer has %zu code block%s; /copy code N "
+			    "takes 1 to %zu", count, count == 1 ? "" : "s", count);
+		return;
+	}
+	snprintf(what, sizeof what, "code block %u of %zu", n > 0 ? n : (unsigned int)count,
+	    count);
+	session_copy(s, what, block);
+	free(block);
+}
+
+static void
+session_op_edit(void *arg, const char *text)
+{
+	struct session *s = arg;
+
+	if (s->v.edit == NULL)
+		session_say(s, "/edit needs a terminal (the full-screen UI or line mode)", true);
+	else
+		s->v.edit(s->v.arg, text);
+}
+
 static void
 session_op_quit(void *arg)
 {
@@ -973,6 +1078,7 @@ session_input(struct session *s, const char *line)
 		.rate = session_op_rate, .terms = session_op_terms, .endpoint = session_op_endpoint,
 		.quit = session_op_quit, .history = s->v.history != NULL ? session_op_history : NULL,
 		.role = session_op_role,
+		.copy = session_op_copy, .edit = session_op_edit,
 	};
 
 	if (line[strspn(line, " \t\n")] == '\0')

@@ -7,7 +7,7 @@
 
 enum {
 	OP_HELP, OP_NEW, OP_MODEL, OP_SYSTEM, OP_RETRY, OP_GOOD, OP_BAD, OP_TERMS, OP_ENDPOINT,
-	OP_HISTORY, OP_QUIT, OP_ROLE
+	OP_HISTORY, OP_COPY, OP_EDIT, OP_QUIT, OP_ROLE
 };
 
 const struct slash_cmd slash_cmds[] = {
@@ -25,6 +25,10 @@ const struct slash_cmd slash_cmds[] = {
 	    OP_ENDPOINT },
 	{ "/history", "/history", "pick a past conversation to continue (with search)", false,
 	    OP_HISTORY },
+	{ "/copy", "/copy [code [N]]", "copy the last answer (or its last or Nth code block)",
+	    false, OP_COPY },
+	{ "/edit", "/edit [TEXT]", "write the prompt in $VISUAL or $EDITOR (also Ctrl-X Ctrl-E)",
+	    false, OP_EDIT },
 	{ "/quit", "/quit", "leave confab", false, OP_QUIT },
 	{ "/role", "/role NAME", "use a role: its system prompt and settings", true, OP_ROLE },
 };
@@ -49,6 +53,33 @@ slash_find(const char *line, const char **args)
 	return NULL;
 }
 
+/* /copy, /copy code, /copy code N. */
+static int
+slash_copy(const struct slash_ops *ops, const char *args)
+{
+	size_t n = strcspn(args, " \t");
+	const char *num = text_skip_blanks(args + n);
+	char *end;
+	unsigned long k = 0;
+
+	if (*args == '\0') {
+		ops->copy(ops->arg, false, 0);
+		return 0;
+	}
+	if (n == 4 && strncmp(args, "code", 4) == 0) {
+		errno = 0;
+		if (*num != '\0')
+			k = strtoul(num, &end, 10);
+		if (*num == '\0' || (errno == 0 && *end == '\0' && k >= 1 && k <= 100000)) {
+			ops->copy(ops->arg, true, (unsigned int)k);
+			return 0;
+		}
+	}
+	ops->say(ops->arg, "usage: /copy (the last answer), /copy code (its last code block) or "
+	    "/copy code N (the Nth, from 1)", true);
+	return -1;
+}
+
 int
 slash_run(const struct slash_ops *ops, const char *line)
 {
@@ -71,7 +102,7 @@ slash_run(const struct slash_ops *ops, const char *line)
 	}
 	switch (c->op) {
 	case OP_HELP:
-		text = slash_help();
+		text = slash_help(ops);
 		ops->say(ops->arg, text, false);
 		free(text);
 		break;
@@ -109,6 +140,11 @@ slash_run(const struct slash_ops *ops, const char *line)
 		}
 		ops->history(ops->arg);
 		break;
+	case OP_COPY:
+		return slash_copy(ops, args);
+	case OP_EDIT:
+		ops->edit(ops->arg, args);
+		break;
 	case OP_QUIT:
 		ops->quit(ops->arg);
 		break;
@@ -120,13 +156,14 @@ slash_run(const struct slash_ops *ops, const char *line)
 }
 
 char **
-slash_complete(const char *prefix)
+slash_complete(const char *prefix, bool history)
 {
 	char **out = NULL;
 	size_t n = 0, i, len = strlen(prefix);
 
 	for (i = 0; i < slash_ncmds; i++)
-		if (strncmp(slash_cmds[i].name, prefix, len) == 0) {
+		if (strncmp(slash_cmds[i].name, prefix, len) == 0 &&
+		    (history || slash_cmds[i].op != OP_HISTORY)) {
 			out = xreallocarray(out, n + 2, sizeof *out);
 			out[n++] = xstrdup(slash_cmds[i].name);
 			out[n] = NULL;
@@ -145,13 +182,14 @@ slash_complete(const char *prefix)
 }
 
 char *
-slash_help(void)
+slash_help(const struct slash_ops *ops)
 {
 	struct buf b;
 	size_t i;
 
 	buf_init(&b, 0);
 	for (i = 0; i < slash_ncmds; i++)
-		buf_addf(&b, "%-18s %s\n", slash_cmds[i].usage, slash_cmds[i].help);
+		if (slash_cmds[i].op != OP_HISTORY || ops->history != NULL)
+			buf_addf(&b, "%-18s %s\n", slash_cmds[i].usage, slash_cmds[i].help);
 	return buf_detach(&b, NULL);
 }

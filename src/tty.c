@@ -5,11 +5,15 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "text.h"
 #include "tty.h"
+
+#define TTY_EDIT_MAX (1 << 20)	/* bytes an edited prompt may have */
 
 extern char **environ;
 
@@ -184,4 +188,157 @@ tty_page(struct tty *t, const char *text, size_t len, int64_t *shown, char **vie
 	}
 	*shown = tty_builtin_pager(t, text, len);
 	*viewer = xstrdup("built-in pager");
+}
+
+/* The OSC 52 escape that sets the clipboard to data (allocated). */
+static char *
+tty_osc52(const char *data, size_t len)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *s = (const unsigned char *)data;
+	struct buf b;
+	size_t i;
+	unsigned int v;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "\033]52;c;");
+	for (i = 0; i + 2 < len; i += 3) {
+		v = (unsigned int)s[i] << 16 | (unsigned int)s[i + 1] << 8 | s[i + 2];
+		buf_addf(&b, "%c%c%c%c", b64[v >> 18], b64[(v >> 12) & 63], b64[(v >> 6) & 63],
+		    b64[v & 63]);
+	}
+	if (len - i == 1) {
+		v = (unsigned int)s[i] << 16;
+		buf_addf(&b, "%c%c==", b64[v >> 18], b64[(v >> 12) & 63]);
+	} else if (len - i == 2) {
+		v = (unsigned int)s[i] << 16 | (unsigned int)s[i + 1] << 8;
+		buf_addf(&b, "%c%c%c=", b64[v >> 18], b64[(v >> 12) & 63], b64[(v >> 6) & 63]);
+	}
+	buf_adds(&b, "\a");
+	return buf_detach(&b, NULL);
+}
+
+int
+tty_clipboard(int fd, const char *data, size_t len, char **cause)
+{
+	char *seq;
+	size_t n, done = 0;
+	ssize_t w;
+
+	if (!isatty(fd)) {
+		*cause = xstrdup("cannot copy: the output is not a terminal");
+		return -1;
+	}
+	seq = tty_osc52(data, len);
+	n = strlen(seq);
+	while (done < n && ((w = write(fd, seq + done, n - done)) > 0 || errno == EINTR))
+		if (w > 0)
+			done += (size_t)w;
+	free(seq);
+	if (done < n) {
+		*cause = xasprintf("cannot copy: writing to the terminal failed: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Run the editor on path, with the terminal; its exit status, or -1. */
+static int
+tty_run_editor(const char *editor, const char *path)
+{
+	char *cmd = xasprintf("%s \"$1\"", editor);
+	char *argv[] = { "sh", "-c", cmd, "sh", (char *)path, NULL };
+	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
+	posix_spawnattr_t attr;
+	sigset_t dfl;
+	pid_t pid;
+	int status = -1, r;
+
+	posix_spawnattr_init(&attr);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGQUIT);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &oint);	/* Ctrl-C in the editor is the editor's */
+	sigaction(SIGQUIT, &ign, &oquit);
+	r = posix_spawn(&pid, "/bin/sh", NULL, &attr, argv, environ);
+	if (r == 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	posix_spawnattr_destroy(&attr);
+	free(cmd);
+	if (r != 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Read what the editor left in fd (at most TTY_EDIT_MAX bytes); -1 with *cause. */
+static int
+tty_edit_read(int fd, char **out, char **cause)
+{
+	struct buf b;
+	char chunk[8192];
+	ssize_t n;
+
+	buf_init(&b, TTY_EDIT_MAX);
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		*cause = xasprintf("cannot read the edited prompt: %s", strerror(errno));
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0 && buf_add(&b, chunk, (size_t)n) != 0) {
+			buf_release(&b);
+			*cause = xstrdup("the edited prompt is over 1 MiB; the input is unchanged");
+			return -1;
+		}
+	if (n < 0) {
+		buf_release(&b);
+		*cause = xasprintf("cannot read the edited prompt: %s", strerror(errno));
+		return -1;
+	}
+	while (b.len > 0 && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
+		b.len--;	/* editors end the file with a newline */
+	b.data[b.len] = '\0';
+	*out = buf_detach(&b, NULL);
+	return 0;
+}
+
+int
+tty_edit(const char *text, char **out, char **cause)
+{
+	const char *editor = getenv("VISUAL"), *dir = getenv("TMPDIR");
+	char *path;
+	int fd, st, r = -1;
+
+	if (editor == NULL || *editor == '\0')
+		editor = getenv("EDITOR");
+	if (editor == NULL || *editor == '\0')
+		editor = "vi";
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	path = xasprintf("%s/confab-prompt-XXXXXX.md", dir);
+	if ((fd = mkstemps(path, 3)) < 0) {
+		*cause = xasprintf("cannot make a file to edit in '%s': %s", dir, strerror(errno));
+		free(path);
+		return -1;
+	}
+	fchmod(fd, 0600);
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		*cause = xasprintf("cannot write '%s': %s", path, strerror(errno));
+	else if ((st = tty_run_editor(editor, path)) != 0)
+		*cause = st < 0 ? xasprintf("cannot run the editor '%s'", editor) :
+		    xasprintf("the editor '%s' exited with status %d; the input is unchanged",
+		    editor, st);
+	else
+		r = tty_edit_read(fd, out, cause);
+	close(fd);
+	unlink(path);
+	free(path);
+	return r;
 }

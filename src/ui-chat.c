@@ -76,6 +76,7 @@ struct ui_chat {
 	int spinner;
 	int timer;
 	char terms_short[16];	/* the accepted version, for the status bar */
+	char *keys;		/* what /help says of the keys */
 	/* feedback */
 	ssize_t sel;		/* the selected answer, -1: the latest */
 	enum chat_modal modal;
@@ -278,23 +279,7 @@ chat_msg_lines(struct chat_msg *m, int width)
 static int
 chat_span_attr(struct ui *ui, unsigned int style)
 {
-	int a = 0;
-
-	if (style & (MD_BOLD | MD_HEADING))
-		a |= A_BOLD;
-	if (style & MD_ITALIC)
-		a |= A_ITALIC;
-	if (style & (MD_DIM | MD_QUOTE))
-		a |= A_DIM;
-	if (MD_COLOR(style) == MD_COLOR_PLAIN || (MD_COLOR(style) != 0 && !(style & MD_CONTROL)))
-		a |= ui_hl_attr(ui, MD_COLOR(style));
-	else if (style & (MD_CODE | MD_CODEBLOCK))
-		a |= ui_attr(ui, UI_CODE);
-	if (style & MD_LINK)
-		a |= A_UNDERLINE;
-	if (style & MD_CONTROL)
-		a |= ui_attr(ui, UI_WARN);
-	return a;
+	return ui_md_attr(ui, style);
 }
 
 static void
@@ -397,25 +382,90 @@ chat_draw_transcript(struct ui_chat *c, int top, int h, int width)
 	}
 }
 
+/* s cut to at most cols columns, ending in "..." when cut (into out). */
 static void
-chat_draw_status(struct ui_chat *c, int cols)
+chat_fit(const char *s, int cols, char *out, size_t size)
 {
-	char left[256], right[160], host[128];
+	size_t len = strlen(s), i = 0, n, keep = 0;
+	unsigned int cp;
+	int w = 0;
+
+	if (text_width(s, len) <= cols) {
+		snprintf(out, size, "%s", s);
+		return;
+	}
+	while (i < len && (n = text_utf8_seq(s + i, len - i, &cp)) > 0 &&
+	    w + text_cp_width(cp) <= cols - 3) {
+		w += text_cp_width(cp);
+		i += n;
+		keep = i;
+	}
+	while (keep > 0 && s[keep - 1] == ' ')
+		keep--;
+	snprintf(out, size, "%.*s...", (int)keep, s);
+}
+
+/* The left of the top bar; stage 1 leaves out the tokens, stage 2 "accepted" too. */
+static int
+chat_status_left(struct ui_chat *c, int stage, char *left, size_t size)
+{
+	char host[128];
 
 	if (!config_url_place(config_get(&c->app->cfg, CONFIG_BASE_URL), host, sizeof host))
 		snprintf(host, sizeof host, "?");
-	snprintf(left, sizeof left, "%s | %s | Terms accepted %s | %ld tokens",
-	    config_get(&c->app->cfg, CONFIG_MODEL), host, c->terms_short,
-	    session_tokens(c->s));
-	if (c->status != NULL)
-		snprintf(right, sizeof right, "%s", c->status);
-	else if (session_busy(c->s))
+	snprintf(left, size, "%s | %s | Terms %s%s", config_get(&c->app->cfg, CONFIG_MODEL), host,
+	    stage < 2 ? "accepted " : "", c->terms_short);
+	if (stage == 0)
+		snprintf(left + strlen(left), size - strlen(left), " | %ld tokens",
+		    session_tokens(c->s));
+	return text_width(left, strlen(left));
+}
+
+/* Would an error be shortened in the top bar (three blanks from the shortest left side)? */
+static bool
+chat_status_cut(struct ui_chat *c, const char *note)
+{
+	char left[256];
+	int rows, cols;
+
+	ui_size(c->ui, &rows, &cols);
+	return chat_status_left(c, 2, left, sizeof left) + text_width(note, strlen(note)) >
+	    cols - 5;
+}
+
+/*
+ * The top bar: model, server and Terms on the left, a note or an error on
+ * the right. A passing note may cover the end of the left side. An error
+ * does not: the left side gives up the token count, then the word
+ * "accepted", and the error is shortened (the whole of it is in the
+ * transcript).
+ */
+static void
+chat_draw_status(struct ui_chat *c, int cols)
+{
+	char left[256], right[512];
+	const char *note = c->status;
+	int lw = 0, room, stage;
+
+	if (note == NULL && session_busy(c->s)) {
 		snprintf(right, sizeof right, "answering %c", "|/-\\"[c->spinner % 4]);
+		note = right;
+	}
+	for (stage = 0; stage < 3; stage++) {
+		lw = chat_status_left(c, stage, left, sizeof left);
+		if (note == NULL || lw + text_width(note, strlen(note)) <= cols - 5 ||
+		    (!c->status_error && stage == 1))
+			break;
+	}
+	room = cols - 5 - lw;	/* three blanks between */
+	if (!c->status_error)	/* a passing note may cover the left side */
+		room = cols - 4;
+	if (note != NULL)
+		chat_fit(note, room > 12 ? room : 12, right, sizeof right);
 	else
 		right[0] = '\0';
 	ui_bar(0, left, right, ui_attr(c->ui, c->status_error ? UI_ERROR : UI_BAR) |
 	    (c->status_error ? A_REVERSE : 0));
-	(void)cols;
 }
 
 static void
@@ -455,7 +505,9 @@ chat_draw(struct ui *ui, void *data)
 	if (hint == NULL)
 		hint = session_busy(c->s) ? "Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send" :
 		    c->quit_armed ? "press Ctrl-C again to quit, or keep typing" :
-		    "Enter send  Alt-Enter newline  PgUp/PgDn scroll  Alt-+/- rate  /help  Ctrl-D quit";
+		    cols >= 82 ? "Enter send  Alt-Enter newline  PgUp/PgDn scroll  Alt-+/- rate  /help  "
+		    "Ctrl-D quit" : "Enter send  Alt-Enter newline  PgUp/PgDn  Alt-+/- rate  /help  "
+		    "Ctrl-D quit";
 	ui_bar(rows - 1, hint, NULL, ui_attr(ui, UI_DIM));
 	input_cursor(c->in, &cy, &cx);
 	move(cy, cx);
@@ -689,6 +741,8 @@ chat_status(void *arg, const char *text, bool error)
 	free(c->status);
 	c->status = text != NULL ? xstrdup(text) : NULL;
 	c->status_error = error;
+	if (text != NULL && error && chat_status_cut(c, text))	/* the bar shows only its start */
+		chat_say(c, text, error);
 	ui_dirty(c->ui);
 }
 
@@ -1009,7 +1063,7 @@ chat_on_line(char *line, void *arg)
 static char **
 chat_complete(const char *prefix, void *arg)
 {
-	return prefix[0] == '/' ? slash_complete(prefix) : NULL;
+	return prefix[0] == '/' ? slash_complete(prefix, true) : NULL;
 }
 
 static void
@@ -1164,11 +1218,67 @@ chat_tick(void *arg)
 	}
 }
 
+/* The keys /help lists; the mouse line only when the UI takes the mouse. */
+static char *
+chat_keys(struct ui *ui)
+{
+	return xasprintf("Keys: Enter sends; Alt-Enter starts a new line; Ctrl-X Ctrl-E edits the "
+	    "input in $VISUAL or $EDITOR; Esc or Ctrl-C stops an answer; PgUp/PgDn%s scroll, "
+	    "Home/End (on an empty input) go to the top and the end; Alt-+ and Alt-- rate the last "
+	    "answer; Alt-Up/Alt-Down select an earlier one, then + and - rate it; Tab completes "
+	    "commands; Ctrl-C twice or Ctrl-D leaves.%s", ui_mouse(ui) ? " and the wheel" : "",
+	    ui_mouse(ui) ? "\nThe mouse setting is on: hold Shift while dragging to select text." :
+	    "");
+}
+
+/* /copy: through the UI, which flushes curses' output first. */
+static int
+chat_clipboard(void *arg, const char *data, size_t len, char **cause)
+{
+	struct ui_chat *c = arg;
+
+	return ui_clipboard(c->ui, data, len, cause);
+}
+
+/* Ctrl-X Ctrl-E and /edit: the editor on text; what it leaves goes into the input. */
+static void
+chat_edit_text(struct ui_chat *c, const char *text)
+{
+	char *out = NULL, *cause = NULL;
+
+	if (session_busy(c->s)) {	/* the answer would stall behind the editor */
+		chat_status(c, "wait for the answer, or stop it with Esc, before editing", true);
+		return;
+	}
+	if (ui_edit(c->ui, text, &out, &cause) != 0) {
+		chat_status(c, cause, true);
+		free(cause);
+		return;
+	}
+	input_set(c->in, out);
+	chat_status(c, out[0] != '\0' ? "edited: Enter sends it" : "the editor left it empty",
+	    false);
+	free(out);
+}
+
+static void
+chat_edit(void *arg, const char *text)
+{
+	chat_edit_text(arg, text);
+}
+
+static void
+chat_edit_key(void *arg)
+{
+	struct ui_chat *c = arg;
+	char *text = xstrdup(input_text(c->in));
+
+	chat_edit_text(c, text);
+	free(text);
+}
+
 static const struct session_view chat_view = {
-	.keys = "Keys: Enter sends; Alt-Enter starts a new line; Esc or Ctrl-C stops an answer; "
-	    "PgUp/PgDn and the wheel scroll; Alt-+ and Alt-- rate the last answer; Alt-Up/Alt-Down "
-	    "select an earlier one, then + and - rate it; "
-	    "Tab completes commands; Ctrl-D leaves.",
+	.clipboard = chat_clipboard, .edit = chat_edit,
 	.say = chat_say, .status = chat_status, .shown = NULL, .cleared = chat_cleared,
 	.asked = chat_asked, .content = chat_on_content, .reasoning = chat_on_reasoning,
 	.done = chat_on_done, .consent = chat_consent,
@@ -1208,8 +1318,11 @@ ui_chat_new(struct ui *ui)
 	c->app = ui_app(ui);
 	v.arg = c;
 	v.shown = chat_shown;
+	c->keys = chat_keys(ui);
+	v.keys = c->keys;
 	c->s = session_new(c->app, ui_loop(ui), &v);
 	c->in = input_new(chat_on_line, chat_complete, chat_on_change, c);
+	input_on_edit(c->in, chat_edit_key);
 	c->timer = loop_add_timer(ui_loop(ui), 250, chat_tick, c);
 	c->sel = -1;
 	buf_init(&c->field, 4096);
@@ -1234,6 +1347,7 @@ ui_chat_free(struct ui_chat *c)
 		chat_msg_free(c->msgs[i]);
 	free(c->msgs);
 	free(c->status);
+	free(c->keys);
 	free(c);
 }
 

@@ -9,6 +9,7 @@
 #include <curses.h>
 #include <strings.h>
 
+#include "markdown.h"
 #include "text.h"
 #include "ui.h"
 
@@ -68,19 +69,76 @@ consent_line_at(const struct ui_consent *c, size_t off)
 	return lo;
 }
 
-/* Wrap the text for cols columns (again only when the width changed), keeping the top. */
+/*
+ * Render text[bs, be) as Markdown into c->doc; its lines get source offsets
+ * spread over the block (the first at bs), and the empty line that separates
+ * it from the block before gets prev, where that block ended.
+ */
+static void
+consent_view_block(struct ui_consent *c, size_t bs, size_t be, size_t prev, int w)
+{
+	const struct terms *t = c->cur.terms;
+	size_t first = c->doc.nlines, n, k, sep = first > 0 ? 1 : 0;
+
+	markdown_render(t->text + bs, be - bs, w, &c->doc);
+	n = c->doc.nlines - first;
+	c->lines = xreallocarray(c->lines, c->doc.nlines > 0 ? c->doc.nlines : 1,
+	    sizeof *c->lines);
+	for (k = 0; k < n; k++)
+		c->lines[first + k].off = k < sep ? prev : bs + (be - bs) * (k - sep) /
+		    (n - sep);
+}
+
+/*
+ * The text as Markdown, block by block (a block ends at a blank line or
+ * before a section heading), so that each screen line knows about where in
+ * the text it is: for sections, search and how much was shown.
+ */
+static void
+consent_view_render(struct ui_consent *c, int w)
+{
+	const struct terms *t = c->cur.terms;
+	size_t p = 0, eol, bs = 0, prev = 0, i;
+	bool in = false, blank;
+
+	markdown_doc_release(&c->doc);
+	free(c->lines);
+	c->lines = NULL;
+	while (p < t->len) {
+		eol = p;
+		while (eol < t->len && t->text[eol] != '\n')
+			eol++;
+		blank = strspn(t->text + p, " \t\r") >= eol - p;
+		if (in && (blank || consent_is_heading(t, p))) {
+			consent_view_block(c, bs, p, prev, w);
+			prev = p;
+			in = false;
+		}
+		if (!blank && !in) {
+			bs = p;
+			in = true;
+		}
+		p = eol < t->len ? eol + 1 : eol;
+	}
+	if (in)
+		consent_view_block(c, bs, t->len, prev, w);
+	c->nlines = c->doc.nlines;
+	for (i = 0; i < c->nlines; i++)
+		c->lines[i].len = (i + 1 < c->nlines ? c->lines[i + 1].off : t->len) -
+		    c->lines[i].off;
+}
+
+/* Render the text for cols columns (again only when the width changed), keeping the top. */
 static void
 consent_view_layout(struct ui_consent *c, int cols)
 {
-	const struct terms *t = c->cur.terms;
 	int w = cols - 2 < CONSENT_TEXT_COLS ? cols - 2 : CONSENT_TEXT_COLS;
 	size_t off;
 
 	if (w == c->lines_width)
 		return;
 	off = c->top < c->nlines ? c->lines[c->top].off : 0;
-	free(c->lines);
-	c->nlines = text_wrap(t->text, t->len, w, &c->lines);
+	consent_view_render(c, w);
 	c->lines_width = w;
 	c->top = consent_line_at(c, off);
 }
@@ -122,25 +180,44 @@ consent_match_at(const struct ui_consent *c, size_t off)
 	    memcmp(t->text + off, c->query, n) == 0;
 }
 
-/* Draw screen line i of the text at row y: headings bold, matches marked. */
-static void
-consent_view_line(struct ui *ui, struct ui_consent *c, int y, size_t i)
+/* Where the query matches in a rendered line's text: pairs of offsets into marks. */
+static size_t
+consent_line_marks(const struct ui_consent *c, const char *plain, size_t *marks)
 {
-	const struct terms *t = c->cur.terms;
-	const struct text_span *l = &c->lines[i];
-	size_t marks[2 * CONSENT_MARKS], n = 0, q = strlen(c->query), off;
-	int attr = ui_attr(ui, consent_is_heading(t, l->off) ? UI_BOLD : UI_NORMAL);
+	size_t q = strlen(c->query), len = strlen(plain), n = 0, off;
 
-	off = q > 0 && l->off >= q - 1 ? l->off - (q - 1) : 0;
-	for (; q > 0 && off < l->off + l->len && n < CONSENT_MARKS; off++) {
-		if (!consent_match_at(c, off))
+	for (off = 0; q > 0 && off + q <= len && n < CONSENT_MARKS; off++) {
+		if (c->icase ? strncasecmp(plain + off, c->query, q) != 0 :
+		    memcmp(plain + off, c->query, q) != 0)
 			continue;
 		marks[2 * n] = off;
 		marks[2 * n + 1] = off + q;
 		n++;
+		off += q - 1;
 	}
-	ui_consent_put_marked(y, 1, c->lines_width, t->text, l->off, l->len, attr, marks, n,
-	    ui_attr(ui, UI_HILITE));
+	return n;
+}
+
+/* Draw screen line i of the rendered text at row y: its styles, headings bold, matches marked. */
+static void
+consent_view_line(struct ui *ui, struct ui_consent *c, int y, size_t i)
+{
+	const struct md_line *l = &c->doc.lines[i];
+	char *plain = markdown_line_text(l);
+	size_t marks[2 * CONSENT_MARKS], n = consent_line_marks(c, plain, marks), pos = 0, k;
+	int x = 1, left = c->lines_width, w, base = 0;
+
+	if (consent_is_heading(c->cur.terms, c->lines[i].off))
+		base = ui_attr(ui, UI_BOLD);
+	for (k = 0; k < l->nspans && left > 0; k++) {
+		w = text_width(l->spans[k].text, l->spans[k].len);
+		ui_consent_put_marked(y, x, left, plain, pos, l->spans[k].len,
+		    ui_md_attr(ui, l->spans[k].style) | base, marks, n, ui_attr(ui, UI_HILITE));
+		pos += l->spans[k].len;
+		x += w;
+		left -= w;
+	}
+	free(plain);
 }
 
 /* The bottom bar of the viewer: the search being typed, a message, or the keys. */

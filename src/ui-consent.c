@@ -990,6 +990,7 @@ ui_consent_free(struct ui_consent *c)
 	free(c->msg);
 	consent_rows_free(c);
 	free(c->lines);
+	markdown_doc_release(&c->doc);
 	free(c->changes);
 	free(c->drows);
 	free(c->dlines);
@@ -1050,6 +1051,7 @@ ui_consent_reload(struct ui_consent *c, char **cause)
 	c->cs = cs;
 	consent_rows_free(c);
 	free(c->lines);
+	markdown_doc_release(&c->doc);
 	c->lines = NULL;
 	c->nlines = 0;
 	c->lines_width = 0;

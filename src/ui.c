@@ -7,9 +7,12 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "consent.h"
 #include "loop.h"
+#include "markdown.h"
 #include "text.h"
+#include "tty.h"
 #include "ui-chat.h"
 #include "ui-consent.h"
 #include "ui.h"
@@ -227,6 +230,28 @@ ui_bar(int y, const char *left, const char *right, int attr)
 		ui_put(y, cols - rw - 1, right, strlen(right), rw, attr);
 }
 
+int
+ui_md_attr(struct ui *ui, unsigned int style)
+{
+	int a = 0;
+
+	if (style & (MD_BOLD | MD_HEADING))
+		a |= A_BOLD;
+	if (style & MD_ITALIC)
+		a |= A_ITALIC;
+	if (style & (MD_DIM | MD_QUOTE))
+		a |= A_DIM;
+	if (MD_COLOR(style) == MD_COLOR_PLAIN || (MD_COLOR(style) != 0 && !(style & MD_CONTROL)))
+		a |= ui_hl_attr(ui, MD_COLOR(style));
+	else if (style & (MD_CODE | MD_CODEBLOCK))
+		a |= ui_attr(ui, UI_CODE);
+	if (style & MD_LINK)
+		a |= A_UNDERLINE;
+	if (style & MD_CONTROL)
+		a |= ui_attr(ui, UI_WARN);
+	return a;
+}
+
 void
 ui_rule(int y, int cols, int attr)
 {
@@ -432,8 +457,10 @@ ui_start_curses(struct ui *ui)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
-	mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-	mouseinterval(0);
+	if (ui_mouse(ui)) {	/* else the terminal keeps the mouse: dragging selects */
+		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		mouseinterval(0);
+	}
 	ui->color = has_colors() && (getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0');
 	if (ui->color) {
 		start_color();
@@ -449,6 +476,41 @@ ui_start_curses(struct ui *ui)
 	}
 	fputs("\033[?2004h", stdout);	/* bracketed paste */
 	fflush(stdout);
+}
+
+bool
+ui_mouse(struct ui *ui)
+{
+	return config_bool(&ui->app->cfg, CONFIG_MOUSE) == 1;
+}
+
+int
+ui_clipboard(struct ui *ui, const char *data, size_t len, char **cause)
+{
+	doupdate();	/* what curses holds goes out first, then the escape */
+	fflush(stdout);
+	return tty_clipboard(STDOUT_FILENO, data, len, cause);
+}
+
+int
+ui_edit(struct ui *ui, const char *text, char **out, char **cause)
+{
+	static const char off[] = "\033[?2004l\033[?1000l\033[?1006l";
+	int r;
+
+	def_prog_mode();
+	endwin();
+	fputs(off, stdout);
+	fflush(stdout);
+	r = tty_edit(text, out, cause);
+	reset_prog_mode();
+	fputs("\033[?2004h", stdout);	/* bracketed paste again */
+	fflush(stdout);
+	if (ui_mouse(ui))
+		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	clearok(curscr, TRUE);
+	ui->dirty = true;
+	return r;
 }
 
 /* Before curses starts: the store and the Terms, so errors print plainly. */

@@ -124,7 +124,7 @@ tmux_keys c5 "cjk" Enter
 wait_for c5 "你好" && ok "CJK text arrives" || not_ok "CJK text arrives"
 check "no replacement characters from split UTF-8" sh -c "! tmux -L confab$$-c5 capture-pane -p | grep -q '�'"
 tm c5 resize-window -x 80 -y 24
-wait_for c5 "Enter send  Alt-Enter newline  PgUp/PgDn scroll" && ok "resizing to 80x24 redraws" || not_ok "resizing to 80x24 redraws"
+wait_for c5 "Enter send  Alt-Enter newline  PgUp/PgDn  Alt-+/- rate  /help  Ctrl-D quit" && ok "resizing to 80x24 redraws" || not_ok "resizing to 80x24 redraws"
 tm c5 resize-window -x 30 -y 10
 wait_for c5 "terminal too small" && ok "below 40x12 it says the terminal is too small" || not_ok "below 40x12 it says the terminal is too small"
 tm c5 resize-window -x 50 -y 14

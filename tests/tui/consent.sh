@@ -20,7 +20,7 @@ ui() {
 	shift
 	tmux_start "$_name" "env XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_DATA_HOME=$XDG_DATA_HOME" \
 		"XDG_STATE_HOME=$XDG_STATE_HOME CONFAB_DATADIR=$CONFAB_DATADIR HOME=$HOME" \
-		"LC_ALL=C.UTF-8 TERM=xterm-256color $CONFAB --base-url $BASE/s/ok/v1 $*"
+		"LC_ALL=C.UTF-8 TERM=xterm-256color ${UI_ENV:-} $CONFAB --base-url $BASE/s/ok/v1 $*"
 }
 # visible NAME: the screen as it is now (no scrollback).
 visible() { tm "$1" capture-pane -p; }
@@ -173,7 +173,9 @@ check "the decline records the no" [ "$(last "kind || '|' || detail")" = "declin
 
 # 6. The full-text viewer: scroll, search, the index; then accept.
 fresh e
+UI_ENV=CONFAB_MOUSE=yes	# the wheel needs the mouse setting
 ui e
+UI_ENV=
 wait_for e "Are you at least 18" >/dev/null
 tmux_keys e Tab
 waits e "Qwen Chat Terms of Service: Preamble" "Tab opens the full text"
@@ -187,9 +189,11 @@ waits e "100%" "End shows the end of the text"
 tmux_keys e Home
 sleep 0.3
 check "Home goes back to the top" [ "$(pct e)" = "$p1" ]
+row2() { tm e capture-pane -p | sed -n 2p; }
+top=$(row2)
 tm e send-keys -l "$(printf '\033[<65;5;5M')"
-sleep 0.3
-check "the mouse wheel scrolls down ($(pct e)%)" [ "$(pct e)" -gt "$p1" ]
+wait_until sh -c "[ \"\$(tmux -L confab$$-e capture-pane -p | sed -n 2p)\" != '$top' ]"
+check "the mouse wheel scrolls down ($(row2))" [ "$(row2)" != "$top" ]
 tmux_keys e Home / "Liability" Enter
 waits e "'Liability': match 1 of 2" "/ finds the first VIII. Liability"
 tmux_keys e n
