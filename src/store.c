@@ -272,8 +272,8 @@ store_read_only(const char *path, const char *why, char **cause)
 
 /*
  * Refuse early, before anything writes to it, a file that is not a confab
- * store: not a database, another program's database (tables but no
- * consent ledger), or one from a newer confab.
+ * store: not a database, another program's database (tables, but none of
+ * confab's first ones), or one from a newer confab.
  */
 static int
 store_check_version(struct store *st, char **cause)
@@ -284,7 +284,7 @@ store_check_version(struct store *st, char **cause)
 	/* One statement: one snapshot, even while another confab creates the schema. */
 	if (sqlite3_prepare_v2(st->db, "SELECT user_version, (SELECT count(*) FROM "
 	    "sqlite_master), (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-	    "name = 'consent_events') FROM pragma_user_version", -1, &s, NULL) != SQLITE_OK ||
+	    "name IN ('consent_events', 'terms_versions', 'meta')) FROM pragma_user_version", -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
 		code = sqlite3_extended_errcode(st->db) & 0xff;
@@ -295,7 +295,8 @@ store_check_version(struct store *st, char **cause)
 		return -1;
 	}
 	version = sqlite3_column_int(s, 0);
-	ok = version == 0 ? sqlite3_column_int(s, 1) == 0 : sqlite3_column_int(s, 2) == 1;
+	/* Empty; or versioned, with some of confab's first tables (damaged, but confab's). */
+	ok = version == 0 ? sqlite3_column_int(s, 1) == 0 : sqlite3_column_int(s, 2) > 0;
 	sqlite3_finalize(s);
 	if (version > STORE_SCHEMA_VERSION)
 		return store_newer(st, version, cause);

@@ -99,6 +99,13 @@ expect_rc 0 "the ledger chain holds"
 
 # ---- what is at the store's path ---------------------------------------------------
 
+ln -s "$T/victim" "$XDG_DATA_HOME/confab/feedback.lock"
+A=$(sql "SELECT max(id) FROM messages WHERE role = 'assistant' AND status = 'complete'")
+CONFAB_FEEDBACK_URL="http://127.0.0.1:1/collect" run feedback up "$A" --yes
+check "feedback.lock as a symbolic link is reported" err_has "feedback.lock' is a symbolic link"
+check "and the file it points to is never created" [ ! -e "$T/victim" ]
+rm -f "$XDG_DATA_HOME/confab/feedback.lock"
+
 mv "$DB" "$T/real.db"
 rm -f "$DB-wal" "$DB-shm"
 ln -s "$T/real.db" "$DB"
