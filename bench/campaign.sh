@@ -36,8 +36,8 @@ serve() {
 	while [ ! -s "$tmp/port.$1" ]; do sleep 0.05; done
 	eval "$1=http://127.0.0.1:$(cat "$tmp/port.$1")/s/$scenario/v1"
 }
-serve slow 0.002	# an answer streams for seconds: time to kill it
-serve fast 0		# as fast as it can: the writers collide
+serve base 0	# as fast as it can: a big4m answer streams for about a second
+kill_ms=${KILL_MS:-1000}	# kill at a random moment up to this long after the first byte
 
 sha=$("$confab" terms status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["current"]["sha256"])')
 "$confab" terms accept --sha256 "$sha" --adult -q
@@ -46,31 +46,40 @@ q() { sqlite3 -cmd ".timeout 60000" "$db" "$@"; }
 
 # ---- kill -9 at random moments while streaming -----------------------------------
 
-echo "## $kills runs of one-shot confab ($scenario), each killed with SIGKILL at a random moment while it streams"
+echo "## one-shot confab ($scenario) killed with SIGKILL at a random moment while it streams, until $kills were"
 finished=0
+failed=0
+killed=0
+i=0
 t0=$(date +%s)
-for i in $(seq 1 "$kills"); do
-	"$confab" --base-url "$slow" "kill run $i" >"$tmp/kill.out" 2>"$tmp/kill.err" </dev/null &
+while [ "$killed" -lt "$kills" ]; do
+	i=$((i + 1))
+	: >"$tmp/kill.out.$i"
+	"$confab" --base-url "$base" "kill run $i" >"$tmp/kill.out.$i" 2>"$tmp/kill.err.$i" </dev/null &
 	pid=$!
-	# Wait for the answer to start (its rows exist), then 0 to 3 s more.
-	while [ ! -s "$tmp/kill.out" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
-	sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.3f", (r % 3000) / 1000 }')"
+	# Wait for the answer to start (its rows exist), then a random moment.
+	while [ ! -s "$tmp/kill.out.$i" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.005; done
+	sleep "$(awk -v r="$RANDOM" -v m="$kill_ms" 'BEGIN { printf "%.3f", (r % m) / 1000 }')"
 	if kill -9 "$pid" 2>/dev/null; then
 		wait "$pid" 2>/dev/null
+		killed=$((killed + 1))
 	else
 		wait "$pid" 2>/dev/null
+		rc=$?
 		finished=$((finished + 1))
+		[ "$rc" = 0 ] || { failed=$((failed + 1)); echo "run $i exited $rc:"; cat "$tmp/kill.err.$i"; }
 	fi
 	# Every few kills a confab starts at once (it recovers what it can see).
 	[ $((i % 10)) = 0 ] && "$confab" log list >/dev/null 2>&1
 done
-echo "kill runs: $kills in $(($(date +%s) - t0)) s; $finished finished before their kill"
+runs=$i
+echo "runs: $runs in $(($(date +%s) - t0)) s: $killed killed while streaming, $finished finished before their kill ($failed of them with an exit status other than 0)"
 streaming_before=$(q "SELECT count(*) FROM messages WHERE status = 'streaming'")
 "$confab" log list >/dev/null 2>&1	# the next start
 lost=0
-for i in $(seq 1 "$kills"); do
+for i in $(seq 1 "$runs"); do
 	n=$(q "SELECT count(*) FROM messages m JOIN messages a ON a.conversation_id = m.conversation_id AND a.role = 'assistant' WHERE m.role = 'user' AND m.content = 'kill run $i'")
-	[ "$n" = 1 ] || lost=$((lost + 1))
+	[ "$n" = 1 ] || { lost=$((lost + 1)); echo "run $i lost ($n rows); its stderr:"; cat "$tmp/kill.err.$i"; }
 done
 left=$(q "SELECT count(*) FROM messages WHERE status = 'streaming'")
 interrupted=$(q "SELECT count(*) FROM messages WHERE status = 'interrupted'")
@@ -87,7 +96,7 @@ for (content, status) in db.execute("SELECT CAST(content AS BLOB), status FROM m
 print(bad)
 EOF
 )
-echo "rows left streaming before the next start: $streaming_before (killed writers)"
+echo "rows streaming just before the last start: $streaming_before"
 echo "rows lost: $lost"
 echo "rows left streaming after the next start: $left"
 echo "answers marked interrupted: $interrupted"
@@ -100,7 +109,7 @@ before=$(q "SELECT count(*) FROM messages WHERE role = 'assistant' AND status = 
 t0=$(date +%s)
 pids=""
 for i in $(seq 1 "$parallel"); do
-	"$confab" --base-url "$fast" "parallel run $i" >"$tmp/par.$i" 2>"$tmp/par.err.$i" </dev/null &
+	"$confab" --base-url "$base" "parallel run $i" >"$tmp/par.$i" 2>"$tmp/par.err.$i" </dev/null &
 	pids="$pids $!"
 done
 nonzero=0
