@@ -591,8 +591,8 @@ feedback_lock(struct app *app, long wait_ms, char **cause)
 
 	if (fd < 0) {
 		if (errno == ELOOP)	/* O_NOFOLLOW: never a file elsewhere */
-			*cause = xasprintf("'%s' is a symbolic link; confab never follows one there: "
-			    "remove it", path);
+			*cause = xasprintf("'%s' is a symbolic link; confab never follows one "
+			    "there: remove it", path);
 		else
 			*cause = xasprintf("cannot open '%s': %s", path, strerror(errno));
 		free(path);

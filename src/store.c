@@ -284,7 +284,8 @@ store_check_version(struct store *st, char **cause)
 	/* One statement: one snapshot, even while another confab creates the schema. */
 	if (sqlite3_prepare_v2(st->db, "SELECT user_version, (SELECT count(*) FROM "
 	    "sqlite_master), (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-	    "name IN ('consent_events', 'terms_versions', 'meta')) FROM pragma_user_version", -1, &s, NULL) != SQLITE_OK ||
+	    "name IN ('consent_events', 'terms_versions', 'meta')) FROM pragma_user_version",
+	    -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
 		code = sqlite3_extended_errcode(st->db) & 0xff;
@@ -320,15 +321,18 @@ store_check_path(const char *path, const char *dir, char **cause)
 	struct stat sb;
 
 	if (lstat(path, &sb) != 0) {
-		if (errno == ENOENT)
+		if (errno != ENOENT)
+			goto fail;
+		if (access(dir, W_OK | X_OK) == 0)
 			return 0;
-		*cause = xasprintf("cannot open store '%s': %s", path, strerror(errno));
+		*cause = xasprintf("cannot create store '%s': its directory is read-only; make it "
+		    "writable (chmod u+w '%s'), or point XDG_DATA_HOME elsewhere", path, dir);
 		return -1;
 	}
 	if (S_ISLNK(sb.st_mode)) {
-		*cause = xasprintf("store '%s' is a symbolic link; confab never follows one there: "
-		    "it was left as it is: put the store itself there, or point XDG_DATA_HOME at "
-		    "its directory", path);
+		*cause = xasprintf("store '%s' is a symbolic link, which confab never follows; it "
+		    "was left as it is: put the store itself there, or point XDG_DATA_HOME at the "
+		    "directory it is in", path);
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode)) {
@@ -341,6 +345,9 @@ store_check_path(const char *path, const char *dir, char **cause)
 	if (access(dir, W_OK | X_OK) != 0)
 		return store_read_only(path, "its directory cannot be written", cause);
 	return 0;
+fail:
+	*cause = xasprintf("cannot open store '%s': %s", path, strerror(errno));
+	return -1;
 }
 
 struct store *

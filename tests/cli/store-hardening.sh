@@ -161,6 +161,12 @@ if [ -z "$AS" ] || command -v setpriv >/dev/null; then
 	chmod 600 "$DB"
 	ro_run log list
 	expect_rc 0 "writable again, the store opens"
+	mv "$DB" "$T/kept.db"
+	chmod 500 "$XDG_DATA_HOME/confab"
+	ro_run log list
+	expect_rc 2 "no store, in a read-only directory"
+	check "the message says the directory is read-only" err_has "its directory is read-only"
+	chmod 700 "$XDG_DATA_HOME/confab"
 else
 	ok "# SKIP running as root without setpriv"
 fi
