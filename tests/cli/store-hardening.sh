@@ -54,6 +54,23 @@ check "all eight are stored complete and whole" \
 	[ "$(sql "SELECT count(*) FROM messages WHERE role = 'assistant' AND status = 'complete' AND length(CAST(content AS BLOB)) = $(wc -c <"$T/big.expected")")" -ge 8 ]
 check "the store is intact" [ "$(sql 'PRAGMA integrity_check')" = ok ]
 
+# Another writer holds the store longer than the old 10 s time-out: confab waits its turn.
+python3 -c '
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(12)
+c.execute("COMMIT")' "$DB" "$T/locked" &
+locker=$!
+MORE_PIDS=$locker
+wait_until test -e "$T/locked"
+ask ok "waiting for the lock"
+expect_rc 0 "an answer while another writer holds the store for 12 s"
+check "it is stored complete" [ "$(sql "SELECT status FROM messages WHERE id = (SELECT max(id) FROM messages)")" = complete ]
+wait "$locker"
+MORE_PIDS=
+
 # ---- a confab killed while it streams ----------------------------------------------
 
 streaming() { [ "$(sql "SELECT count(*) FROM messages WHERE status = 'streaming' AND content = 'Hello!'")" = 1 ]; }
