@@ -6,8 +6,12 @@
  * Starting an exchange passes the consent gate (app_gate(), read afresh:
  * the one choke point every prompt goes through), then stores the
  * conversation (new or given) and the prompt before anything is sent; the
- * answer is saved as it streams, at least once a second, and marked
- * complete, incomplete, interrupted or error at the end.
+ * answer is saved as it streams, about once a second (a save never waits
+ * for another writer: the next one catches up), and marked complete,
+ * incomplete, interrupted or error at the end. That last save waits its
+ * turn; when it fails (a full disk, a store held too long) the row is
+ * marked "error" with the reason when it can be, res.unsaved is set, and an
+ * answer that was otherwise fine exits EXIT_USAGE (2).
  *
  * A leading <think>...</think> block in the content is reasoning (api_think):
  * it goes to on_reasoning and res.reasoning, never to the content.
@@ -58,6 +62,7 @@ struct exchange_result {
 	bool blocked;		/* the provider's content filter stopped it */
 	int64_t conversation;	/* 0 when not logged */
 	int64_t message_id;	/* the answer's row, 0 when not logged */
+	bool unsaved;		/* the store failed at the last save (message says why) */
 	int64_t latency_ms;	/* to the first byte; -1 */
 	int64_t duration_ms;
 	/*

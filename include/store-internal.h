@@ -1,7 +1,8 @@
 /*
  * store-internal.h: what the store-*.c files share. Only they include
  * sqlite3.h: store.c (open, migrations, ledger, conversations), and one file
- * per later area (store-feedback.c, store-log.c) with its typed queries.
+ * per later area (store-feedback.c, store-log.c) with its typed queries;
+ * store-recover.c finds the answers whose writer died.
  */
 #ifndef CONFAB_STORE_INTERNAL_H
 #define CONFAB_STORE_INTERNAL_H
@@ -9,10 +10,17 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+/*
+ * How long a writer waits for its turn: long enough for others' saves of
+ * large answers (a 4 MiB answer rewritten by each of dozens of processes).
+ */
+#define STORE_BUSY_MS 60000
+
 struct store {
 	sqlite3 *db;
 	char *path;
 	char *endpoint;		/* what new consent events apply to, or NULL */
+	char *writer;		/* this process, as streaming rows record it */
 };
 
 /* Set *cause to "store 'PATH': WHAT: sqlite message"; returns -1. */
@@ -25,5 +33,18 @@ void store_bind_int_opt(sqlite3_stmt *s, int i, int64_t v);
 /* Column text (borrowed until the next step), or NULL; an integer, or -1 for NULL. */
 char *store_col_text(sqlite3_stmt *s, int i);
 int64_t store_col_int_opt(sqlite3_stmt *s, int i);
+
+/*
+ * This process as a streaming row records its writer: "HOST PID BOOT START"
+ * (the host name, the process id, the kernel's boot id and the process's
+ * start time in clock ticks since boot; the last two "-" where unknown).
+ */
+char *store_writer_self(void);
+/*
+ * Mark interrupted the rows left streaming by a writer that no longer runs
+ * (a process killed, a machine rebooted): quietly, in one transaction,
+ * never waiting for other writers; what fails is tried at the next start.
+ */
+void store_recover(struct store *st);
 
 #endif

@@ -1,10 +1,14 @@
 /*
  * store.h: the single SQLite store (the only file that includes sqlite3.h).
  *
- * WAL journal, a busy time-out so several confab processes can write at
- * once, schema versioned with PRAGMA user_version and migrated forward in one
- * transaction. The file is 0600 in a 0700 directory. A store that is not a
- * database, or that a newer confab wrote, is reported and left untouched.
+ * WAL journal, a busy time-out sized for long writes so several confab
+ * processes take turns (each waits up to a minute), schema versioned with
+ * PRAGMA user_version and migrated forward in one transaction. The file is
+ * 0600 in a 0700 directory. What is not a confab store (a symbolic link,
+ * not a regular file, not a database, another program's database, one a
+ * newer confab wrote) and a read-only store are reported before anything
+ * is written, and left untouched. A streaming answer records its writer
+ * process; on open, rows whose writer is gone become "interrupted".
  */
 #ifndef CONFAB_STORE_H
 #define CONFAB_STORE_H
@@ -17,7 +21,7 @@ struct store;
 struct consent_event;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Open (creating) the store at path; NULL with *cause set on failure. */
 struct store *store_open(const char *path, char **cause);
@@ -116,6 +120,19 @@ int64_t store_message_add(struct store *st, int64_t conversation, const char *ro
 
 /* Rewrite a message's content and outcome (by m->id). */
 int store_message_update(struct store *st, const struct store_message *m, char **cause);
+
+/*
+ * The same, for a save that the next one supersedes: when another writer
+ * holds the store it returns 1 at once, nothing written, *cause unset.
+ */
+int store_message_try_update(struct store *st, const struct store_message *m, char **cause);
+
+/*
+ * Set a message's status and error alone, its content as last saved: what
+ * is left to do when an answer could not be saved (a small write).
+ */
+int store_message_mark(struct store *st, int64_t id, const char *status, const char *error,
+    char **cause);
 
 /* Set a message's status alone ("replaced" when /retry supersedes an answer). */
 int store_message_set_status(struct store *st, int64_t id, const char *status, char **cause);

@@ -57,12 +57,13 @@ struct exchange {
 	struct exchange_result res;
 };
 
-/* Save the answer as it stands. */
+/* The answer as it stands, as a message row. */
 static void
-exchange_save(struct exchange *x, const char *status, const char *error)
+exchange_row(struct exchange *x, const char *status, const char *error, struct store_message *m)
 {
 	struct exchange_result *r = &x->res;
-	struct store_message m = {
+
+	*m = (struct store_message){
 		.id = r->message_id,
 		.content = r->content.data,
 		.content_len = r->content.len,
@@ -79,25 +80,67 @@ exchange_save(struct exchange *x, const char *status, const char *error)
 		.response_id = r->id,
 		.disclaimers = x->disclaimers,
 	};
-	char *cause = NULL;
-
-	x->dirty = false;
-	if (x->st == NULL || r->message_id <= 0)
-		return;
-	if (store_message_update(x->st, &m, &cause) != 0) {
-		fprintf(stderr, "confab: warning: %s\n", cause);
-		free(cause);
-	}
 }
 
-/* Once a second: save what arrived since the last save. */
+/*
+ * Once a second: save what arrived since the last save. It never waits for
+ * another writer, and a failure is quiet: the next save (the last one at
+ * the latest) writes it all again.
+ */
 static void
 exchange_tick(void *arg)
 {
 	struct exchange *x = arg;
+	struct store_message m;
+	char *cause = NULL;
 
-	if (x->dirty)
-		exchange_save(x, "streaming", NULL);
+	if (!x->dirty || x->st == NULL || x->res.message_id <= 0)
+		return;
+	exchange_row(x, "streaming", NULL, &m);
+	x->dirty = store_message_try_update(x->st, &m, &cause) != 0;
+	free(cause);
+}
+
+/*
+ * The answer could not be saved: mark its row as it is (the content as
+ * last saved, status "error") when that small write can be made, and make
+ * it the user's failure: exit 2 when all else went well.
+ */
+static void
+exchange_unsaved(struct exchange *x, char *cause)
+{
+	struct exchange_result *r = &x->res;
+	char *error = xasprintf("the answer could not be saved whole: %s", cause), *more = NULL;
+	char *msg;
+
+	if (store_message_mark(x->st, r->message_id, "error", error, &more) != 0)
+		free(more);	/* left streaming: the next start marks it interrupted */
+	if (r->exit == EXIT_OK) {
+		msg = xasprintf("the answer was not saved: %s; it is shown but is not in the "
+		    "history whole", cause);
+		r->exit = EXIT_USAGE;
+	} else
+		msg = xasprintf("%s; and the answer was not saved: %s", r->message, cause);
+	free(r->message);
+	r->message = msg;
+	r->unsaved = true;
+	free(error);
+	free(cause);
+}
+
+/* The last save: it waits its turn; a failure reaches the result. */
+static void
+exchange_save_last(struct exchange *x)
+{
+	struct store_message m;
+	char *cause = NULL;
+
+	x->dirty = false;
+	if (x->st == NULL || x->res.message_id <= 0)
+		return;
+	exchange_row(x, x->res.status, x->res.message, &m);
+	if (store_message_update(x->st, &m, &cause) != 0)
+		exchange_unsaved(x, cause);
 }
 
 /* Keep text of the answer (or its reasoning) and pass it on. */
@@ -673,7 +716,7 @@ exchange_on_done(const struct http_result *h, void *arg)
 	exchange_classify(x, h);
 	x->res.duration_ms = clock_ms() - x->t0;
 	exchange_disclaimers(x);
-	exchange_save(x, x->res.status, x->res.message);
+	exchange_save_last(x);
 	loop_remove_timer(x->loop, x->timer);
 	x->timer = -1;
 	x->finished = true;

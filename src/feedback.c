@@ -586,11 +586,15 @@ static int
 feedback_lock(struct app *app, long wait_ms, char **cause)
 {
 	char *path = xasprintf("%s/%s", app->cfg.data_dir, FEEDBACK_LOCK_FILE);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	long waited = 0;
 
 	if (fd < 0) {
-		*cause = xasprintf("cannot open '%s': %s", path, strerror(errno));
+		if (errno == ELOOP)	/* O_NOFOLLOW: never a file elsewhere */
+			*cause = xasprintf("'%s' is a symbolic link; confab never follows one "
+			    "there: remove it", path);
+		else
+			*cause = xasprintf("cannot open '%s': %s", path, strerror(errno));
 		free(path);
 		return -1;
 	}

@@ -397,6 +397,7 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: a write fails and is reported */
 	memset(&app, 0, sizeof app);
 	memset(&flags, 0, sizeof flags);
 

@@ -248,7 +248,8 @@ oneshot_on_done(void *arg, const struct exchange_result *r)
 		oneshot_end_line(o);
 		fflush(stdout);
 	}
-	app_error("%s%s", r->message, r->content.len > 0 ? "; the partial answer was kept" : "");
+	app_error("%s%s", r->message, r->content.len > 0 && !r->unsaved ?
+	    "; the partial answer was kept" : "");
 }
 
 /* A notice or a rating is never asked for in one-shot mode. */
@@ -302,7 +303,7 @@ oneshot_print_json(struct oneshot *o)
 	disclaimers = disclaimer_json(r->disclaimers, r->ndisclaimers);
 	cJSON_AddItemToObject(j, "disclaimers", cJSON_Parse(disclaimers));
 	free(disclaimers);
-	cJSON_AddBoolToObject(j, "complete", r->exit == EXIT_OK);
+	cJSON_AddBoolToObject(j, "complete", strcmp(r->status, "complete") == 0);
 	cJSON_AddStringToObject(j, "status", r->status);
 	if (r->message != NULL)
 		cJSON_AddStringToObject(j, "error", r->message);

@@ -1,6 +1,7 @@
 /* store.c: SQLite store: open, migrations, typed queries. */
 #include "common.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -12,7 +13,7 @@
 #include "store.h"
 #include "store-internal.h"
 
-#define STORE_BUSY_MS 10000
+#define STORE_TRY_MS 20		/* a save that can wait for the next one */
 
 
 /*
@@ -136,13 +137,45 @@ static const char *const store_migrations[] = {
 	 * events, whose hashes stay valid: see consent_event_hash()).
 	 */
 	"ALTER TABLE consent_events ADD COLUMN endpoint TEXT;",
+
+	/*
+	 * 4 -> 5: which process writes a streaming answer ("HOST PID BOOT
+	 * START", see store-recover.c), so that a later start can tell an answer
+	 * whose writer died from one still being written.
+	 */
+	"ALTER TABLE messages ADD COLUMN writer TEXT;"
+	"CREATE INDEX messages_streaming ON messages (id) WHERE status = 'streaming';",
 };
+
+/* What to do about a failure, by its primary result code, or "". */
+static const char *
+store_hint(sqlite3 *db)
+{
+	int code = sqlite3_extended_errcode(db), err = sqlite3_system_errno(db);
+
+	if ((code & 0xff) == SQLITE_IOERR && (err == ENOSPC || err == EFBIG || err == EDQUOT))
+		code = SQLITE_FULL;
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+		return " (the disk or a file size limit is full: free some space)";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return " (other confab processes held the store for over a minute: try again)";
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return " (the store is read-only: make it and its directory writable)";
+	case SQLITE_IOERR:
+		return " (an I/O error: check the disk and its free space)";
+	}
+	return "";
+}
 
 /* Format a SQLite failure as a cause. */
 int
 store_fail(struct store *st, const char *what, char **cause)
 {
-	*cause = xasprintf("store '%s': %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	*cause = xasprintf("store '%s': %s: %s%s", st->path, what, sqlite3_errmsg(st->db),
+	    store_hint(st->db));
 	return -1;
 }
 
@@ -152,7 +185,8 @@ store_exec(struct store *st, const char *sql, char **cause)
 	char *err = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		*cause = xasprintf("store '%s': %s", st->path, err != NULL ? err : "error");
+		*cause = xasprintf("store '%s': %s%s", st->path, err != NULL ? err : "error",
+		    store_hint(st->db));
 		sqlite3_free(err);
 		return -1;
 	}
@@ -228,21 +262,92 @@ fail:
 	return -1;
 }
 
-/* Refuse early a store file from a newer confab, before anything writes to it. */
+static int
+store_read_only(const char *path, const char *why, char **cause)
+{
+	*cause = xasprintf("store '%s' is read-only (%s); nothing was changed: make the file and "
+	    "its directory writable (chmod u+w), or point XDG_DATA_HOME elsewhere", path, why);
+	return -1;
+}
+
+/*
+ * Refuse early, before anything writes to it, a file that is not a confab
+ * store: not a database, another program's database (tables, but none of
+ * confab's first ones), or one from a newer confab.
+ */
 static int
 store_check_version(struct store *st, char **cause)
 {
-	int version;
+	sqlite3_stmt *s = NULL;
+	int version, code, ok;
 
-	if (store_user_version(st, &version, cause) != 0) {
-		free(*cause);
+	/* One statement: one snapshot, even while another confab creates the schema. */
+	if (sqlite3_prepare_v2(st->db, "SELECT user_version, (SELECT count(*) FROM "
+	    "sqlite_master), (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	    "name IN ('consent_events', 'terms_versions', 'meta')) FROM pragma_user_version",
+	    -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		code = sqlite3_extended_errcode(st->db) & 0xff;
+		if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM)
+			return store_read_only(st->path, sqlite3_errmsg(st->db), cause);
 		*cause = xasprintf("store '%s' is not a confab database (%s); it was left as it "
 		    "is: move it aside to start a new one", st->path, sqlite3_errmsg(st->db));
 		return -1;
 	}
+	version = sqlite3_column_int(s, 0);
+	/* Empty; or versioned, with some of confab's first tables (damaged, but confab's). */
+	ok = version == 0 ? sqlite3_column_int(s, 1) == 0 : sqlite3_column_int(s, 2) > 0;
+	sqlite3_finalize(s);
 	if (version > STORE_SCHEMA_VERSION)
 		return store_newer(st, version, cause);
+	if (!ok) {
+		*cause = xasprintf("store '%s' is another program's database, not confab's; it was "
+		    "left as it is: move it aside (or point XDG_DATA_HOME elsewhere) to start a new "
+		    "one", st->path);
+		return -1;
+	}
 	return 0;
+}
+
+/*
+ * What is at the store's path, before SQLite opens it: nothing, or a
+ * regular file that can be written, in a directory that can be written
+ * (for the WAL files). A symbolic link is never followed.
+ */
+static int
+store_check_path(const char *path, const char *dir, char **cause)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			goto fail;
+		if (access(dir, W_OK | X_OK) == 0)
+			return 0;
+		*cause = xasprintf("cannot create store '%s': its directory is read-only; make it "
+		    "writable (chmod u+w '%s'), or point XDG_DATA_HOME elsewhere", path, dir);
+		return -1;
+	}
+	if (S_ISLNK(sb.st_mode)) {
+		*cause = xasprintf("store '%s' is a symbolic link, which confab never follows; it "
+		    "was left as it is: put the store itself there, or point XDG_DATA_HOME at the "
+		    "directory it is in", path);
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		*cause = xasprintf("store '%s' is not a regular file; it was left as it is: move it "
+		    "aside to start a new one", path);
+		return -1;
+	}
+	if (access(path, R_OK | W_OK) != 0)
+		return store_read_only(path, strerror(errno), cause);
+	if (access(dir, W_OK | X_OK) != 0)
+		return store_read_only(path, "its directory cannot be written", cause);
+	return 0;
+fail:
+	*cause = xasprintf("cannot open store '%s': %s", path, strerror(errno));
+	return -1;
 }
 
 struct store *
@@ -259,8 +364,11 @@ store_open(const char *path, char **cause)
 		if (config_mkdir(dir, cause) != 0)
 			goto fail;
 	}
+	if (store_check_path(path, slash != NULL && slash != dir ? dir : ".", cause) != 0)
+		goto fail;
 	old = umask(077);
-	r = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	r = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOFOLLOW, NULL);
 	umask(old);
 	if (r != SQLITE_OK) {
 		*cause = xasprintf("cannot open store '%s': %s", path,
@@ -280,6 +388,8 @@ store_open(const char *path, char **cause)
 	if (slash != NULL && slash != dir)
 		chmod(dir, 0700);
 	free(dir);
+	st->writer = store_writer_self();
+	store_recover(st);
 	return st;
 fail:
 	free(dir);
@@ -313,6 +423,7 @@ store_close(struct store *st)
 		return;
 	sqlite3_close(st->db);
 	free(st->path);
+	free(st->writer);
 	free(st->endpoint);
 	free(st);
 }
@@ -622,7 +733,7 @@ store_message_add(struct store *st, int64_t conversation, const char *role, cons
     const char *model, const char *status, char **cause)
 {
 	sqlite3_stmt *s = store_prepare(st, "INSERT INTO messages (conversation_id, role, content, "
-	    "model, created, status) VALUES (?, ?, ?, ?, ?, ?)", cause);
+	    "model, created, status, writer) VALUES (?, ?, ?, ?, ?, ?, ?)", cause);
 	sqlite3_stmt *u = NULL;
 	char *now = store_now();
 	int64_t id = -1;
@@ -635,6 +746,7 @@ store_message_add(struct store *st, int64_t conversation, const char *role, cons
 	store_bind_opt(s, 4, model);
 	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, status, -1, SQLITE_STATIC);
+	store_bind_opt(s, 7, strcmp(status, "streaming") == 0 ? st->writer : NULL);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		store_fail(st, "saving a message", cause);
 		goto out;
@@ -681,6 +793,41 @@ store_message_update(struct store *st, const struct store_message *m, char **cau
 	sqlite3_bind_int64(s, 14, m->id);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		r = store_fail(st, "saving a message", cause);
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_message_try_update(struct store *st, const struct store_message *m, char **cause)
+{
+	int r;
+
+	sqlite3_busy_timeout(st->db, STORE_TRY_MS);
+	r = store_message_update(st, m, cause);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (r != 0 && (sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY) {
+		free(*cause);
+		*cause = NULL;
+		return 1;
+	}
+	return r;
+}
+
+int
+store_message_mark(struct store *st, int64_t id, const char *status, const char *error,
+    char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "UPDATE messages SET status = ?, error = ? WHERE id = ?",
+	    cause);
+	int r = 0;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
+	store_bind_opt(s, 2, error);
+	sqlite3_bind_int64(s, 3, id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_fail(st, "marking a message", cause);
 	sqlite3_finalize(s);
 	return r;
 }
