@@ -36,7 +36,7 @@ fuzz_terms_check(const struct terms *t)
 		FUZZ_ASSERT(i == 0 || t->sections[i].start >= t->sections[i - 1].end);
 		FUZZ_ASSERT(terms_section_name(t, i) != NULL);
 	}
-	terms_sha256_hex(t->text, t->len, hex);
+	terms_sha256_hex(t->canon, t->canon_len, hex);
 	FUZZ_ASSERT(strcmp(hex, t->sha256) == 0 && terms_hash_matches(t, hex));
 	free(terms_privacy_url(t));
 }

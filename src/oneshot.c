@@ -368,7 +368,9 @@ oneshot_print_disclaimers(struct oneshot *o)
 
 /*
  * A new conversation whose only attempt failed before any answer arrived
- * (refused, unreachable) is no conversation: it leaves the store again.
+ * (the server refused the request, or was unreachable) is no conversation:
+ * it leaves the store again. A model's refusal or a filtered answer is an
+ * answer, and stays.
  */
 static void
 oneshot_forget_failed(struct oneshot *o)
@@ -377,7 +379,7 @@ oneshot_forget_failed(struct oneshot *o)
 	struct store *st;
 	char *cause = NULL;
 
-	if (r == NULL || r->exit == EXIT_OK ||
+	if (r == NULL || r->exit == EXIT_OK || r->blocked || strcmp(r->status, "refused") == 0 ||
 	    r->conversation <= 0 || r->content.len > 0 || r->reasoning.len > 0)
 		return;
 	if ((st = app_store(o->app, &cause)) == NULL ||

@@ -77,7 +77,7 @@ ask cut "$PROMPT"
 expect_rc 5 "a stream cut mid-answer"
 check "a broken answer says so" err_has "! broken:"
 check "the store keeps the broken answer's notices" [ "$(stored_ids)" = general,end-broken ]
-ask 401 "$PROMPT"
+ask 401 -c "$PROMPT"	# a continued conversation keeps its failed attempt
 check "no answer, no notices" sh -c "! grep -q 'Terms III' '$T/err'"
 check "... and none stored" [ "$(last_answer "coalesce(disclaimers, 'none')")" = none ]
 

@@ -85,7 +85,7 @@ check "nothing on stderr carries an escape (usage line, model, finish_reason)" n
 check "the model is still named, cleaned" err_has "evil-model?]0;pwned-title?"
 ask hostile-fields --json "hi"
 check "--json: the model and id are cleaned too" noesc "$T/out"
-ask hostile-error "hi"
+ask hostile-error -c "hi"	# continued: the failed attempt is stored
 check "a hostile HTTP error: exit 1" [ "$RC" = 1 ]
 check "its message carries no escape" noesc "$T/err"
 check "and is bounded (not 3 MB)" [ "$(wc -c <"$T/err")" -lt 2000 ]
