@@ -199,6 +199,7 @@ wait_for ln9 "/help lists" >/dev/null
 tmux_keys ln9 "think" Enter
 waits ln9 "[answer]" "reasoning is labelled, then the answer"
 check "the reasoning text is shown" has "$(screen ln9)" "Okay, the user sent a message."
+wait_for ln9 "(Terms III.4)" >/dev/null	# the answer has ended (and is stored whole)
 
 # -c continues the latest conversation.
 line ln10 xterm-256color ok --plain -c

@@ -56,6 +56,7 @@ tmux_start u2 "$ENVS $CONFAB --base-url $BASE/s/ok/v1 --terms-file $T/terms.md"
 wait_for u2 "Enter send" >/dev/null
 tmux_keys u2 "before the change" Enter
 wait_for u2 "You said: before the change" >/dev/null
+wait_for u2 "(Terms III.4)" >/dev/null	# the answer has ended: its notice is shown
 sed -i 's/^(e) you must not depend solely on the Outputs/(e) you must never depend solely on the Outputs/' "$T/terms.md"
 n=$(chats)
 tmux_keys u2 "after the change" Enter
@@ -79,6 +80,7 @@ tmux_start l1 "$ENVS $CONFAB --plain --base-url $BASE/s/ok/v1"
 wait_for l1 "/help lists" >/dev/null
 tmux_keys l1 "line question" Enter
 waits l1 "You said: line question" "line mode answers while the Terms are accepted"
+wait_for l1 "(Terms III.4)" >/dev/null	# the answer has ended: its notice is shown
 run terms withdraw
 n=$(chats)
 tmux_keys l1 "line kept" Enter
@@ -90,7 +92,7 @@ tmux_keys l1 "yes" Enter
 wait_for l1 "type agree" >/dev/null
 tmux_keys l1 "agree" Enter
 waits l1 "press Enter to send it" "after the review the kept prompt waits"
-sleep 0.3
+wait_until [ "$(cursor_line l1)" = "> line kept" ]
 check "the kept prompt is on the input line" [ "$(cursor_line l1)" = "> line kept" ]
 check "still nothing was sent" unchanged "$n"
 tmux_keys l1 Enter
@@ -108,17 +110,18 @@ waits l2 "[interrupted]" "Ctrl-C interrupts the answer"
 tmux_keys l2 "/endpoint $BASE/s/echo-json/v1" Enter
 wait_for l2 "endpoint: " >/dev/null
 n=$(chats)
+done_before=$(sql "SELECT count(*) FROM messages WHERE status = 'complete'")
 tmux_keys l2 "after the interruption" Enter
 wait_until [ "$(chats)" = $((n + 1)) ]
 check "the interrupted answer and its prompt are not sent back" \
 	[ "$(sent '[(x["role"], x["content"]) for x in m]')" = "[('user', 'after the interruption')]" ]
 wait_for l2 '"after the interruption"' >/dev/null
-sleep 0.5
+wait_until [ "$(sql "SELECT count(*) FROM messages WHERE status = 'complete'")" = $((done_before + 1)) ]
 tmux_keys l2 "/retry" Enter
 wait_until [ "$(chats)" = $((n + 2)) ]
 check "/retry sends the last prompt alone again, not the attempt it replaces" \
 	[ "$(sent '[(x["role"], x["content"]) for x in m]')" = "[('user', 'after the interruption')]" ]
-sleep 0.5
+wait_until [ "$(sql "SELECT count(*) FROM messages WHERE status = 'replaced'")" = 1 ]
 check "the replaced answer is marked in the store" \
 	[ "$(sql "SELECT count(*) FROM messages WHERE status = 'replaced'")" = 1 ]
 tmux_keys l2 "third" Enter
