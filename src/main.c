@@ -140,6 +140,7 @@ static const struct option long_options[] = {
 	{ "adult", no_argument, NULL, OPT_ADULT },
 	{ "no-stream", no_argument, NULL, OPT_NO_STREAM },
 	{ "continue", no_argument, NULL, 'c' },
+	{ "file", required_argument, NULL, 'f' },
 	{ "no-log", no_argument, NULL, OPT_NO_LOG },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "plain", no_argument, NULL, OPT_PLAIN },
@@ -169,7 +170,7 @@ static int
 parse_options(int argc, char **argv, struct words *w, struct app *app, struct config_flags *flags,
     int *help, int *version, bool *dashdash)
 {
-	const char *optstring = w != NULL ? "-:hVp:m:qc" : "+:hVp:m:qc";
+	const char *optstring = w != NULL ? "-:hVp:m:qcf:" : "+:hVp:m:qcf:";
 	int c, last = 1;
 
 	opterr = 0;
@@ -243,6 +244,11 @@ parse_options(int argc, char **argv, struct words *w, struct app *app, struct co
 			break;
 		case 'c':
 			app->cont = true;
+			break;
+		case 'f':
+			app->attach = xreallocarray(app->attach, app->nattach + 1,
+			    sizeof *app->attach);
+			app->attach[app->nattach++] = optarg;
 			break;
 		case OPT_NO_LOG:
 			app->no_log = true;
@@ -433,6 +439,7 @@ main(int argc, char **argv)
 	app_release(&app);
 	http_global_cleanup();
 out:
+	free(app.attach);
 	free(w.v);
 	return r;
 }
