@@ -62,6 +62,8 @@ static const char usage_text[] =
 "      --no-stream         ask for the whole answer at once\n"
 "  -c, --continue          continue the latest conversation\n"
 "      --conversation ID   continue conversation ID (see 'confab log list')\n"
+"  -f, --file FILE         attach FILE to the (next) prompt: a text file, or a PNG,\n"
+"                          JPEG or WebP image; repeat for more\n"
 "      --no-log            keep this exchange out of the store\n"
 "      --raw               write the model's bytes unfiltered (escape codes included)\n"
 "      --plain             line mode instead of the full-screen UI\n"
