@@ -107,6 +107,13 @@ expect_rc 0 "a Latin-1 file is sent"
 check "... with a warning" err_has "1 invalid UTF-8 sequence replaced by U+FFFD"
 check "... its bad byte as U+FFFD" has "$(last_request "$LAST")" "caf$(printf '\357\277\275') ok"
 
+# ---- an image just under the limit goes whole -------------------------------------------
+{ printf '\377\330\377'; head -c $((10 * 1024 * 1024 - 3)) /dev/zero; } >max.jpg
+ask ok "x" -f max.jpg
+expect_rc 0 "an image of exactly 10 MiB is sent"
+check "... whole: its base64 arrives" [ "$(last_request "len($LAST[1]['image_url']['url'])")" = \
+	$((23 + (10 * 1024 * 1024 + 2) / 3 * 4)) ]
+
 # ---- the total: at most 16 files -------------------------------------------------------------
 set --
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do set -- "$@" -f notes.txt; done
