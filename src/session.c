@@ -990,11 +990,25 @@ session_attach_list(struct session *s)
 	buf_release(&b);
 }
 
+/* The path typed after /attach: trailing blanks go, a leading ~/ is $HOME. Allocated. */
+static char *
+session_attach_path(const char *what)
+{
+	const char *home = getenv("HOME");
+	size_t len = strlen(what);
+
+	while (len > 0 && (what[len - 1] == ' ' || what[len - 1] == '\t'))
+		len--;
+	if (strncmp(what, "~/", 2) == 0 && home != NULL && *home != '\0')
+		return xasprintf("%s/%.*s", home, (int)(len - 2), what + 2);
+	return xstrndup(what, len);
+}
+
 static void
 session_op_attach(void *arg, const char *what)
 {
 	struct session *s = arg;
-	char *cause = NULL;
+	char *cause = NULL, *path;
 
 	if (*what == '\0')
 		session_attach_list(s);
@@ -1002,9 +1016,13 @@ session_op_attach(void *arg, const char *what)
 		session_sayf(s, false, "%zu attached file%s dropped", s->att.n,
 		    s->att.n == 1 ? "" : "s");
 		attach_set_clear(&s->att);
-	} else if (session_attach(s, what, &cause) != 0) {
-		session_say(s, cause, true);
-		free(cause);
+	} else {
+		path = session_attach_path(what);
+		if (session_attach(s, path, &cause) != 0) {
+			session_say(s, cause, true);
+			free(cause);
+		}
+		free(path);
 	}
 }
 

@@ -24,6 +24,12 @@ mkfifo fifo
 # ---- line mode ---------------------------------------------------------------------
 tmux_start attach-ln "cd $T && $ENVS TERM=xterm-256color $CONFAB --plain -f notes.txt --base-url $BASE/s/ok/v1"
 waits attach-ln "attached notes.txt (11 bytes, text)" "line mode: -f is attached at the start"
+cp pic.png "$HOME/my pic.png"
+tmux_keys attach-ln "/attach ~/my pic.png  " Enter
+waits attach-ln "attached $HOME/my pic.png (12 bytes" "line mode: /attach takes spaces, ~/ and trailing blanks"
+tmux_keys attach-ln "/attach clear" Enter
+waits attach-ln "2 attached files dropped" "line mode: /attach clear says how many it drops"
+tmux_keys attach-ln "/attach notes.txt" Enter
 tmux_keys attach-ln "/attach pic.png" Enter
 waits attach-ln "attached pic.png (12 bytes, image/png)" "line mode: /attach FILE says name, size and type"
 tmux_keys attach-ln "/attach fifo" Enter
