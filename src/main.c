@@ -420,6 +420,10 @@ main(int argc, char **argv)
 		goto out;
 	}
 	r = EXIT_USAGE;
+	if (cmd >= 0 && app.nattach > 0) {
+		app_error("-f attaches a file to a prompt; 'confab %s' takes none", w.v[0]);
+		goto out;
+	}
 	if (config_load(&app.cfg, &flags, &cause) != 0) {
 		app_error("%s", cause);
 		free(cause);

@@ -98,6 +98,9 @@ refused "a FIFO (without blocking)" "'fifo' is not a regular file" "x" -f fifo
 refused "a directory" "is not a regular file" "x" -f "$T"
 refused "a missing file" "cannot attach: cannot open 'nope.txt'" "x" -f nope.txt
 check "the errors say nothing was sent" err_has "nothing was sent"
+run log list -f notes.txt
+expect_rc 2 "-f with a command"
+check "... says it takes none" err_has "-f attaches a file to a prompt; 'confab log' takes none"
 refused "-f without a file" "option '-f' needs a value" "x" -f
 
 # ---- invalid UTF-8 is repaired, with a warning ---------------------------------------------
