@@ -37,6 +37,14 @@ struct api_request {
 	long max_tokens;	/* <= 0: not sent */
 	int enable_thinking;	/* -1: not sent; 0 or 1: sent as a top-level boolean */
 	bool omit_usage;	/* no stream_options (servers that refuse it, as Mistral's) */
+	/*
+	 * Images (data: or https: URLs, borrowed) that go with the last message:
+	 * with any, its content is sent as content parts,
+	 * [{"type":"text","text":...},{"type":"image_url","image_url":{"url":...}},...],
+	 * the form DashScope's Qwen-VL models and OpenAI-compatible vision servers take.
+	 */
+	const char *const *images;
+	size_t nimages;
 };
 
 /*

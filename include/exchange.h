@@ -42,6 +42,8 @@ struct exchange_params {
 	bool log;				/* write to the store */
 	int64_t conversation;			/* continue this one; 0 starts a new one */
 	const char *prompt;			/* valid UTF-8 without NUL */
+	const char *const *images;		/* data URLs sent with the prompt (borrowed) */
+	size_t nimages;
 	const struct api_message *history;	/* earlier turns, oldest first (borrowed) */
 	size_t nhistory;
 	bool stream;				/* false: --no-stream */

@@ -96,9 +96,10 @@ struct session *session_new(struct app *app, struct loop *loop, const struct ses
 void session_free(struct session *s);
 
 /*
- * Continue what the command line asked for: --conversation ID, or -c (the
- * latest). 0, also when there was nothing to continue (said through the
- * view); EXIT_USAGE with *cause when the store or the id fails.
+ * Continue what the command line asked for: the files of -f (attached, said
+ * through the view), then --conversation ID, or -c (the latest). 0, also
+ * when there was nothing to continue (said through the view); EXIT_USAGE
+ * with *cause when a file cannot be attached, or the store or the id fails.
  */
 int session_resume(struct session *s, char **cause);
 
@@ -120,6 +121,14 @@ void session_input(struct session *s, const char *line);
  * handed back (view->unsent, or view->consent for EXIT_CONSENT).
  */
 int session_send(struct session *s, const char *prompt);
+
+/*
+ * Attach a file to the next prompt (attach.h says how it is read and sent);
+ * said through the view. 0, or -1 with *cause (nothing attached). The files
+ * stay pending until a prompt goes out with them (one the gate stops, or that
+ * is not sent, keeps them); /retry sends the last prompt's files again.
+ */
+int session_attach(struct session *s, const char *path, char **cause);
 
 /* The prompt the gate kept (NULL when none): sent once the Terms are accepted. Borrowed. */
 const char *session_pending(const struct session *s);

@@ -15,6 +15,7 @@ struct slash_ops {
 	void (*model)(void *arg, const char *name);
 	void (*system)(void *arg, const char *text);	/* "" clears it */
 	void (*retry)(void *arg);
+	void (*attach)(void *arg, const char *what);	/* a file; "" lists; "clear" drops */
 	void (*rate)(void *arg, int rating, const char *comment);	/* "" when none */
 	void (*terms)(void *arg, const char *what);	/* "" views, "withdraw" withdraws */
 	void (*endpoint)(void *arg, const char *url);

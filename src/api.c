@@ -40,6 +40,27 @@ api_role_name(enum api_role role)
 	return "user";
 }
 
+/* A message with images: its text, then each image, as content parts. */
+static void
+api_content_parts(cJSON *msg, const char *text, const char *const *images, size_t n)
+{
+	cJSON *parts, *part, *url;
+	size_t i;
+
+	parts = api_oom(cJSON_AddArrayToObject(msg, "content"));
+	part = api_oom(cJSON_CreateObject());
+	cJSON_AddItemToArray(parts, part);
+	api_oom(cJSON_AddStringToObject(part, "type", "text"));
+	api_oom(cJSON_AddStringToObject(part, "text", text != NULL ? text : ""));
+	for (i = 0; i < n; i++) {
+		part = api_oom(cJSON_CreateObject());
+		cJSON_AddItemToArray(parts, part);
+		api_oom(cJSON_AddStringToObject(part, "type", "image_url"));
+		url = api_oom(cJSON_AddObjectToObject(part, "image_url"));
+		api_oom(cJSON_AddStringToObject(url, "url", images[i]));
+	}
+}
+
 char *
 api_request_json(const struct api_request *req)
 {
@@ -57,8 +78,11 @@ api_request_json(const struct api_request *req)
 		msg = api_oom(cJSON_CreateObject());
 		cJSON_AddItemToArray(msgs, msg);
 		api_oom(cJSON_AddStringToObject(msg, "role", api_role_name(m->role)));
-		api_oom(cJSON_AddStringToObject(msg, "content",
-		    m->content != NULL ? m->content : ""));
+		if (i + 1 == req->nmessages && req->nimages > 0)
+			api_content_parts(msg, m->content, req->images, req->nimages);
+		else
+			api_oom(cJSON_AddStringToObject(msg, "content",
+			    m->content != NULL ? m->content : ""));
 	}
 	api_oom(cJSON_AddBoolToObject(root, "stream", req->stream));
 	if (req->stream && !req->omit_usage) {

@@ -783,12 +783,14 @@ exchange_body(struct exchange *x)
 		.max_tokens = maxt != NULL ? strtol(maxt, NULL, 10) : 0,
 		.enable_thinking = exchange_thinking(x),
 		.omit_usage = config_bool(cfg, CONFIG_INCLUDE_USAGE) == 0,
+		.images = x->p.images,
+		.nimages = x->p.nimages,
 	};
 	size_t n = 0;
 	char *body;
 
 	if (system != NULL)
-		msgs[n++] = (struct api_message){ API_SYSTEM, system };
+		msgs[n++] = (struct api_message){ .role = API_SYSTEM, .content = system };
 	if (x->p.nhistory > 0)
 		memcpy(msgs + n, x->p.history, x->p.nhistory * sizeof *msgs);
 	n += x->p.nhistory;

@@ -62,6 +62,8 @@ static const char usage_text[] =
 "      --no-stream         ask for the whole answer at once\n"
 "  -c, --continue          continue the latest conversation\n"
 "      --conversation ID   continue conversation ID (see 'confab log list')\n"
+"  -f, --file FILE         attach FILE to the (next) prompt: a text file, or a PNG,\n"
+"                          JPEG or WebP image; repeat for more\n"
 "      --no-log            keep this exchange out of the store\n"
 "      --raw               write the model's bytes unfiltered (escape codes included)\n"
 "      --plain             line mode instead of the full-screen UI\n"
@@ -140,6 +142,7 @@ static const struct option long_options[] = {
 	{ "adult", no_argument, NULL, OPT_ADULT },
 	{ "no-stream", no_argument, NULL, OPT_NO_STREAM },
 	{ "continue", no_argument, NULL, 'c' },
+	{ "file", required_argument, NULL, 'f' },
 	{ "no-log", no_argument, NULL, OPT_NO_LOG },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "plain", no_argument, NULL, OPT_PLAIN },
@@ -169,7 +172,7 @@ static int
 parse_options(int argc, char **argv, struct words *w, struct app *app, struct config_flags *flags,
     int *help, int *version, bool *dashdash)
 {
-	const char *optstring = w != NULL ? "-:hVp:m:qc" : "+:hVp:m:qc";
+	const char *optstring = w != NULL ? "-:hVp:m:qcf:" : "+:hVp:m:qcf:";
 	int c, last = 1;
 
 	opterr = 0;
@@ -243,6 +246,11 @@ parse_options(int argc, char **argv, struct words *w, struct app *app, struct co
 			break;
 		case 'c':
 			app->cont = true;
+			break;
+		case 'f':
+			app->attach = xreallocarray(app->attach, app->nattach + 1,
+			    sizeof *app->attach);
+			app->attach[app->nattach++] = optarg;
 			break;
 		case OPT_NO_LOG:
 			app->no_log = true;
@@ -413,6 +421,10 @@ main(int argc, char **argv)
 		goto out;
 	}
 	r = EXIT_USAGE;
+	if (cmd >= 0 && app.nattach > 0) {
+		app_error("-f attaches a file to a prompt; 'confab %s' takes none", w.v[0]);
+		goto out;
+	}
 	if (config_load(&app.cfg, &flags, &cause) != 0) {
 		app_error("%s", cause);
 		free(cause);
@@ -434,6 +446,7 @@ main(int argc, char **argv)
 	app_release(&app);
 	http_global_cleanup();
 out:
+	free(app.attach);
 	free(w.v);
 	return r;
 }

@@ -44,7 +44,7 @@ struct oneshot {
 
 /* Arguments joined by spaces, then a blank line and stdin when it is not a terminal. */
 static int
-oneshot_prompt(int argc, char **argv, struct buf *prompt)
+oneshot_prompt(int argc, char **argv, size_t nattach, struct buf *prompt)
 {
 	struct buf in, fixed;
 	char *cause = NULL;
@@ -76,7 +76,7 @@ oneshot_prompt(int argc, char **argv, struct buf *prompt)
 		}
 		buf_release(&in);
 	}
-	if (strspn(prompt->data, " \t\r\n") == prompt->len) {
+	if (strspn(prompt->data, " \t\r\n") == prompt->len && nattach == 0) {
 		app_error("the prompt is empty; give it as arguments (confab \"question\") or on "
 		    "standard input");
 		return EXIT_USAGE;
@@ -463,7 +463,7 @@ oneshot_run(struct app *app, int argc, char **argv)
 
 	buf_init(&prompt, ONESHOT_PROMPT_MAX);
 	buf_init(&o.scratch, 0);
-	if ((r = oneshot_prompt(argc, argv, &prompt)) != 0)
+	if ((r = oneshot_prompt(argc, argv, app->nattach, &prompt)) != 0)
 		goto out;
 	text_sanitizer_init(&o.san, TEXT_DROP);
 	text_sanitizer_init(&o.rsan, TEXT_DROP);
@@ -473,7 +473,7 @@ oneshot_run(struct app *app, int argc, char **argv)
 		app_error("warning: %s", cause);
 		free(cause);
 	}
-	r = oneshot_ask(&o, prompt.data);
+	r = oneshot_ask(&o, prompt.data != NULL ? prompt.data : "");
 out:
 	session_free(o.session);
 	loop_free(o.loop);

@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include "api.h"
+#include "attach.h"
 #include "buf.h"
 #include "cmd.h"
 #include "config.h"
@@ -65,6 +66,10 @@ struct session {
 	size_t omitted_said;
 	struct session_rating rate;
 	long max_time_s;	/* each exchange at most (one-shot mode); 0: no limit */
+	/* attachments */
+	struct attach_set att;		/* for the next prompt */
+	struct attach_set last_att;	/* went with the last prompt, for /retry */
+	const char **urls;		/* the images x sends (borrowed from last_att or att) */
 };
 
 static void session_turns_clear(struct session *s);
@@ -391,11 +396,44 @@ session_load(struct session *s, int64_t conv, char **cause)
 }
 
 int
+session_attach(struct session *s, const char *path, char **cause)
+{
+	const struct attach *a;
+	char *d;
+
+	if (attach_set_add(&s->att, path, cause) != 0)
+		return -1;
+	a = &s->att.v[s->att.n - 1];
+	d = attach_describe(a);
+	if (a->repaired > 0)
+		session_sayf(s, false, "attached %s (warning: %zu invalid UTF-8 sequence%s "
+		    "replaced by U+FFFD)", d, a->repaired, a->repaired == 1 ? "" : "s");
+	else
+		session_sayf(s, false, "attached %s", d);
+	free(d);
+	return 0;
+}
+
+/* The files of -f, in order; EXIT_USAGE with *cause at the first that fails. */
+static int
+session_attach_args(struct session *s, char **cause)
+{
+	size_t i;
+
+	for (i = 0; i < s->app->nattach; i++)
+		if (session_attach(s, s->app->attach[i], cause) != 0)
+			return EXIT_USAGE;
+	return 0;
+}
+
+int
 session_resume(struct session *s, char **cause)
 {
 	struct store *st;
 	int64_t conv;
 
+	if (session_attach_args(s, cause) != 0)
+		return EXIT_USAGE;
 	if (!s->app->cont && s->app->conversation == NULL)
 		return 0;
 	if ((st = app_store(s->app, cause)) == NULL ||
@@ -524,16 +562,20 @@ session_refused(struct session *s, const char *prompt, const char *why)
 	s->v.consent(s->v.arg, keep, why);
 }
 
-int
-session_send(struct session *s, const char *prompt)
+/*
+ * Send prompt with the files of set: text inline, images as parts (their
+ * placeholder lines stay in the text that is stored and sent back later).
+ */
+static int
+session_send_with(struct session *s, const char *prompt, const struct attach_set *set)
 {
 	struct exchange_params p = { .app = s->app, .access = &s->access,
-		.log = !s->app->no_log, .conversation = s->conversation, .prompt = prompt,
+		.log = !s->app->no_log, .conversation = s->conversation,
 		.stream = !s->app->no_stream, .max_time_s = s->max_time_s };
 	struct exchange_cb cb = { session_on_content, session_on_reasoning, NULL,
 		session_on_retry, session_on_done, s };
 	struct api_message *hist;
-	char *cause = NULL;
+	char *cause = NULL, *full;
 	int r;
 
 	if (session_busy(s)) {
@@ -544,12 +586,17 @@ session_send(struct session *s, const char *prompt)
 	}
 	exchange_free(s->x);
 	s->x = NULL;
+	free(s->urls);
+	full = attach_compose(set, prompt);
+	s->urls = attach_urls(set, &p.nimages);
+	p.prompt = full;
+	p.images = s->urls;
 	free(s->asked);
-	s->asked = xstrdup(prompt);
+	s->asked = full;
 	free(s->last_prompt);
 	s->last_prompt = xstrdup(prompt);
 	s->last_in_turns = false;
-	hist = session_history(s, prompt, &p.nhistory);
+	hist = session_history(s, full, &p.nhistory);
 	p.history = hist;
 	r = exchange_start(s->loop, &p, &cb, &s->x, &cause);
 	free(hist);
@@ -564,6 +611,19 @@ session_send(struct session *s, const char *prompt)
 		s->v.asked(s->v.arg, prompt, config_get(&s->app->cfg, CONFIG_MODEL));
 	}
 	free(cause);
+	return r;
+}
+
+int
+session_send(struct session *s, const char *prompt)
+{
+	int r = session_send_with(s, prompt, &s->att);
+
+	if (r == 0) {	/* the files went: kept for /retry, no longer pending */
+		attach_set_clear(&s->last_att);
+		s->last_att = s->att;
+		memset(&s->att, 0, sizeof s->att);
+	}
 	return r;
 }
 
@@ -635,7 +695,7 @@ session_retry(struct session *s)
 		s->nturns--;
 	}
 	prompt = xstrdup(s->last_prompt);
-	session_send(s, prompt);
+	session_send_with(s, prompt, &s->last_att);
 	free(prompt);
 }
 
@@ -907,6 +967,67 @@ session_op_retry(void *arg)
 	session_retry(arg);
 }
 
+/* /attach: list the files waiting for the next prompt. */
+static void
+session_attach_list(struct session *s)
+{
+	struct buf b;
+	char *d;
+	size_t i;
+
+	if (s->att.n == 0) {
+		session_say(s, "no files are attached; /attach FILE adds one to the next prompt",
+		    false);
+		return;
+	}
+	buf_init(&b, 0);
+	buf_addf(&b, "attached to the next prompt (%zu bytes; /attach clear drops them):",
+	    s->att.total);
+	for (i = 0; i < s->att.n; i++) {
+		d = attach_describe(&s->att.v[i]);
+		buf_addf(&b, "\n  %s", d);
+		free(d);
+	}
+	session_say(s, b.data, false);
+	buf_release(&b);
+}
+
+/* The path typed after /attach: trailing blanks go, a leading ~/ is $HOME. Allocated. */
+static char *
+session_attach_path(const char *what)
+{
+	const char *home = getenv("HOME");
+	size_t len = strlen(what);
+
+	while (len > 0 && (what[len - 1] == ' ' || what[len - 1] == '\t'))
+		len--;
+	if (strncmp(what, "~/", 2) == 0 && home != NULL && *home != '\0')
+		return xasprintf("%s/%.*s", home, (int)(len - 2), what + 2);
+	return xstrndup(what, len);
+}
+
+static void
+session_op_attach(void *arg, const char *what)
+{
+	struct session *s = arg;
+	char *cause = NULL, *path;
+
+	if (*what == '\0')
+		session_attach_list(s);
+	else if (strcmp(what, "clear") == 0) {
+		session_sayf(s, false, "%zu attached file%s dropped", s->att.n,
+		    s->att.n == 1 ? "" : "s");
+		attach_set_clear(&s->att);
+	} else {
+		path = session_attach_path(what);
+		if (session_attach(s, path, &cause) != 0) {
+			session_say(s, cause, true);
+			free(cause);
+		}
+		free(path);
+	}
+}
+
 static void
 session_op_rate(void *arg, int rating, const char *comment)
 {
@@ -1075,6 +1196,7 @@ session_input(struct session *s, const char *line)
 	struct slash_ops ops = {
 		.arg = s, .say = session_op_say, .new_chat = session_op_new,
 		.model = session_op_model, .system = session_op_system, .retry = session_op_retry,
+		.attach = session_op_attach,
 		.rate = session_op_rate, .terms = session_op_terms, .endpoint = session_op_endpoint,
 		.quit = session_op_quit, .history = s->v.history != NULL ? session_op_history : NULL,
 		.role = session_op_role,
@@ -1117,6 +1239,9 @@ session_free(struct session *s)
 	free(s->last_prompt);
 	free(s->asked);
 	free(s->pending);
+	attach_set_clear(&s->att);
+	attach_set_clear(&s->last_att);
+	free(s->urls);
 	free(s);
 }
 

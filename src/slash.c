@@ -9,10 +9,13 @@ enum {
 	OP_HELP, OP_NEW, OP_MODEL, OP_SYSTEM, OP_RETRY, OP_GOOD, OP_BAD, OP_TERMS, OP_ENDPOINT,
 	OP_HISTORY, OP_COPY, OP_EDIT, OP_QUIT, OP_ROLE
 };
+enum { OP_ATTACH = 64 };	/* apart, so that commands added above do not collide */
 
 const struct slash_cmd slash_cmds[] = {
 	{ "/help", "/help", "list the commands and keys", false, OP_HELP },
 	{ "/new", "/new", "start a new conversation", false, OP_NEW },
+	{ "/attach", "/attach [FILE|clear]", "add a file to the next prompt (alone: list them)",
+	    false, OP_ATTACH },
 	{ "/model", "/model NAME", "use another model from now on", true, OP_MODEL },
 	{ "/system", "/system TEXT", "set the system prompt (/system alone clears it)", false,
 	    OP_SYSTEM },
@@ -108,6 +111,9 @@ slash_run(const struct slash_ops *ops, const char *line)
 		break;
 	case OP_NEW:
 		ops->new_chat(ops->arg);
+		break;
+	case OP_ATTACH:
+		ops->attach(ops->arg, args);
 		break;
 	case OP_MODEL:
 		ops->model(ops->arg, args);
