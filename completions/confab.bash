@@ -191,14 +191,16 @@ _confab() {
 	for ((i = 1; i < cword; i++)); do
 		w=${words[i]}
 		if [[ -n $take ]]; then
-			[[ $take == @(--config|--profile|-p|--base-url|--endpoint) ]] &&
+			[[ $take == @(--config|--profile|-p|--base-url|--endpoint|--terms|--terms-file) ]] &&
 			    _confab_pass+=("$take" "$w")
 			take=
 			continue
 		fi
 		case $w in
 		--) return ;;	# the rest is prompt text
-		--config=* | --profile=* | --base-url=* | --endpoint=*) _confab_pass+=("$w") ;;
+		--config=* | --profile=* | --base-url=* | --endpoint=* | --terms=* | --terms-file=*)
+			_confab_pass+=("$w")
+			;;
 		--*=*) ;;
 		--?*) [[ " "$_confab_valued" " == *[[:space:]]"$w"[[:space:]]* ]] && take=$w ;;
 		-?*)	# a cluster: -q, -qc, -qm NAME, -mNAME

@@ -21,7 +21,7 @@ function __confab_parse
     set -l take
     for w in (commandline -opc)[2..-1]
         if test -n "$take"
-            contains -- $take --config --profile -p --base-url --endpoint
+            contains -- $take --config --profile -p --base-url --endpoint --terms --terms-file
             and set -a __confab_pass $take $w
             set take
             continue
@@ -30,7 +30,7 @@ function __confab_parse
             case --
                 set __confab_dashdash 1
                 return
-            case --config=\* --profile=\* --base-url=\* --endpoint=\*
+            case --config=\* --profile=\* --base-url=\* --endpoint=\* --terms=\* --terms-file=\*
                 set -a __confab_pass $w
             case '--*=*'
             case '--?*'
