@@ -146,7 +146,9 @@ _confab_value() {
 		down) r='inaccurate unhelpful harmful other' ;;
 		*) r='accurate helpful clear inaccurate unhelpful harmful other' ;;
 		esac
-		printf "$v%s\n" $r
+		for r in $r; do
+			printf '%s%s\n' "$v" "$r"
+		done
 		;;
 	esac
 }
@@ -182,8 +184,8 @@ _confab_trim() {
 }
 
 _confab() {
-	local words cword cur i w r before after flag n=0 take= pre=
-	local _confab_bin _confab_cmd= _confab_sub= _confab_pass=()
+	local words cword cur i w r before after flag n=0 take='' pre=''
+	local _confab_bin _confab_cmd='' _confab_sub='' _confab_pass=()
 
 	COMPREPLY=()
 	_confab_words
@@ -202,7 +204,7 @@ _confab() {
 			_confab_pass+=("$w")
 			;;
 		--*=*) ;;
-		--?*) [[ " "$_confab_valued" " == *[[:space:]]"$w"[[:space:]]* ]] && take=$w ;;
+		--?*) [[ " $_confab_valued " == *[[:space:]]"$w"[[:space:]]* ]] && take=$w ;;
 		-?*)	# a cluster: -q, -qc, -qm NAME, -mNAME
 			r=${w#-}
 			if [[ $r == *[pm]* ]]; then
@@ -231,11 +233,12 @@ _confab() {
 	fi
 	if [[ $take == @(--config|--terms-file) ]]; then
 		compopt -o filenames 2>/dev/null
-		COMPREPLY=($(compgen -f -- "${cur#"$pre"}"))
+		mapfile -t COMPREPLY < <(compgen -f -- "${cur#"$pre"}")
 		return
 	elif [[ -n $take ]]; then
 		_confab_add "$pre" < <(_confab_value "$take")
 	elif [[ $cur == -* ]]; then
+		# shellcheck disable=SC2086 # one word each
 		_confab_add "" < <(printf '%s\n' $_confab_opts)
 	else
 		_confab_add "" < <(_confab_word "$n")

@@ -159,11 +159,11 @@ function __confab_reasons
     set -l pre (string match -r -- '^.*,' $cur)
     switch "$__confab_words[2]"
         case up
-            printf "$pre%s\n" accurate helpful clear other
+            printf '%s\n' "$pre"(string split ' ' -- 'accurate helpful clear other')
         case down
-            printf "$pre%s\n" inaccurate unhelpful harmful other
+            printf '%s\n' "$pre"(string split ' ' -- 'inaccurate unhelpful harmful other')
         case '*'
-            printf "$pre%s\n" accurate helpful clear inaccurate unhelpful harmful other
+            printf '%s\n' "$pre"(string split ' ' -- 'accurate helpful clear inaccurate unhelpful harmful other')
     end
 end
 
