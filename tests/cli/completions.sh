@@ -194,6 +194,20 @@ check "bash: nothing again, from the cache" same bcomp_bare "confab --terms none
 t2=$(ms)
 check "the second time without waiting ($((t2 - t1)) ms)" [ $((t2 - t1)) -lt 2000 ]
 
+# Ollama's names have a colon, which bash splits words at; names with blanks or
+# escape codes are left out. A stand-in confab lists them.
+mkdir -p "$T/fake"
+printf '#!/bin/sh\ncase " $* " in *" models "*) printf "qwen3:8b\\nqwen3:32b\\nllama3.1:8b\\nbad name\\n\\033[31mred\\n" ;; esac\n' \
+    >"$T/fake/confab"
+chmod +x "$T/fake/confab"
+F="$T/fake/confab"
+check "bash: after a colon, the rest of the name (readline keeps what is before it)" \
+    same bcomp "$F -m qwen3:" 8b 32b
+check "bash: a name with a colon, from its start" same bcomp "$F -m ll" llama3.1:8b
+check "zsh: names with a colon" same zcomp "$F -m qwen3:" qwen3:8b qwen3:32b
+check "fish: names with a colon" same fcomp "$F -m qwen3:" qwen3:8b qwen3:32b
+check "only safe names are offered" same bcomp "$F -m " qwen3:8b qwen3:32b llama3.1:8b
+
 # ---- conversation ids ---------------------------------------------------------------
 ask ok --terms none "first"
 ID1=$(sql "SELECT max(id) FROM conversations")
@@ -219,6 +233,8 @@ tmux_keys completions-bash ". $BC; . $C/confab.bash" Enter
 check "bash: Tab completes a command" tab completions-bash
 tmux_keys completions-bash C-u "confab -p work -m qwen3-2" Tab
 check "bash: Tab completes a model" wait_for completions-bash "qwen3-235b-a22b " 10
+tmux_keys completions-bash C-u "$F -m qwen3:3" Tab
+check "bash: Tab completes a name with a colon" wait_for completions-bash "confab -m qwen3:32b " 10
 tmux_start completions-zsh "env PS1='%% ' zsh -f"
 tmux_keys completions-zsh "fpath=($C \$fpath); autoload -Uz compinit; compinit -u -D" Enter
 check "zsh: Tab completes a command" tab completions-zsh
