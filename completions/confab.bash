@@ -90,7 +90,11 @@ _confab_models() {
 	[[ -r $f ]] && cat "$f"
 }
 
+# The stored conversations' ids (without a store, none: never create one).
 _confab_ids() {
+	local db=$HOME/.local/share/confab/confab.db
+	[[ ${XDG_DATA_HOME-} == /* ]] && db=$XDG_DATA_HOME/confab/confab.db
+	[[ -f $db ]] || return
 	_confab_run log list | awk 'NR > 1 && $1 ~ /^[0-9]+$/ { print $1 }' | head -n 200
 }
 

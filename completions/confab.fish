@@ -136,7 +136,11 @@ function __confab_models
     test -r $f; and cat $f
 end
 
+# The stored conversations' ids (without a store, none: never create one).
 function __confab_ids
+    set -l db $HOME/.local/share/confab/confab.db
+    string match -q '/*' -- "$XDG_DATA_HOME"; and set db $XDG_DATA_HOME/confab/confab.db
+    test -f $db; or return
     __confab_run log list | awk 'NR > 1 && $1 ~ /^[0-9]+$/ { print $1 }' | head -n 200
 end
 

@@ -105,6 +105,11 @@ check "bash: reasons after a comma" same bcomp "confab feedback down --reason in
 check "fish: reasons after a comma" same fcomp "confab feedback down --reason inaccurate,un" inaccurate,unhelpful
 check "zsh: reasons after a comma (the prefix is kept)" same zcomp "confab feedback down --reason inaccurate,un" unhelpful
 
+for sh in bcomp zcomp fcomp; do
+	check "$sh: log show without a store: last alone" same $sh "confab log show " last
+done
+check "and completing created no store" [ ! -e "$DB" ]
+
 # ---- every option of --help --------------------------------------------------------
 run --help
 OPTS=$(printf '%s\n' "$OUT" | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
