@@ -245,6 +245,8 @@ tmux_keys completions-zsh "fpath=($C \$fpath); autoload -Uz compinit; compinit -
 check "zsh: Tab completes a command" tab completions-zsh
 tmux_keys completions-zsh C-u "confab --role po" Tab
 check "zsh: Tab completes a role" wait_for completions-zsh "confab --role poet " 10
+tmux_keys completions-zsh C-u "confab --no-" Tab
+check "zsh: options are listed with what they do" wait_for completions-zsh "keep this exchange out of the store" 10
 tmux_start completions-fish "fish --no-config -C 'source $C/confab.fish'"
 check "fish: Tab completes a command" tab completions-fish
 
