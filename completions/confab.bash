@@ -157,7 +157,7 @@ _confab_value() {
 	esac
 }
 
-# _confab_word N: complete the Nth word that is not an option (0: the command).
+# _confab_word N: the candidates for the Nth word that is not an option (0: the command).
 _confab_word() {
 	case $1:$_confab_cmd in
 	0:*) printf '%s\n' terms models feedback log roles ;;
@@ -187,6 +187,7 @@ _confab_trim() {
 	done
 }
 
+# Complete the word at the cursor: an option's value, an option, or a command's word.
 _confab() {
 	local words cword cur i w r before after flag n=0 take='' pre=''
 	local _confab_bin _confab_cmd='' _confab_sub='' _confab_pass=()
