@@ -8,6 +8,7 @@ packages="
 	libncurses-dev libcurl4-openssl-dev libcjson-dev libreadline-dev libsqlite3-dev
 	libssl-dev libinih-dev libmd4c-dev nano
 	libcmocka-dev python3 tmux sqlite3 man-db util-linux procps openssl
+	bash-completion zsh fish
 	clang-14 libclang-rt-14-dev
 "
 
