@@ -11,12 +11,12 @@
 _confab_opts='--help --version --config --profile --role --model --base-url --endpoint
 --system --temperature --max-tokens --timeout --terms-file --terms --json --no-stream
 --continue --conversation --no-log --raw --plain --quiet --sha256 --adult --no-terms
---head --yes --format --reason --comment -h -V -p -m -c -q'
+--head --yes --format --reason --comment --file -h -V -p -m -c -q -f'
 
 # Options that take a value (the next word, or after '=').
 _confab_valued='--config --profile --role --model --base-url --endpoint --system
 --temperature --max-tokens --timeout --terms-file --terms --conversation --sha256 --head
---format --reason --comment -p -m'
+--format --reason --comment --file -p -m -f'
 
 # _confab_run ARGS...: confab with the endpoint options of the line, never for long.
 _confab_run() {
@@ -212,8 +212,8 @@ _confab() {
 		--?*) [[ " $_confab_valued " == *[[:space:]]"$w"[[:space:]]* ]] && take=$w ;;
 		-?*)	# a cluster: -q, -qc, -qm NAME, -mNAME
 			r=${w#-}
-			if [[ $r == *[pm]* ]]; then
-				before=${r%%[pm]*}
+			if [[ $r == *[pmf]* ]]; then
+				before=${r%%[pmf]*}
 				after=${r:${#before}+1}
 				flag=-${r:${#before}:1}
 				if [[ -z $after ]]; then
@@ -236,7 +236,7 @@ _confab() {
 		take=${cur%%=*}
 		pre=$take=
 	fi
-	if [[ $take == @(--config|--terms-file) ]]; then
+	if [[ $take == @(--config|--terms-file|--file|-f) ]]; then
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "${cur#"$pre"}")
 		return

@@ -9,7 +9,7 @@
 # Options that take a value (the next word, or after '=').
 set -g __confab_valued --config --profile --role --model --base-url --endpoint --system \
     --temperature --max-tokens --timeout --terms-file --terms --conversation --sha256 --head \
-    --format --reason --comment -p -m
+    --format --reason --comment --file -p -m -f
 
 # Parse the words before the cursor into __confab_words (those that are not
 # options), __confab_pass (the options that choose the endpoint) and
@@ -36,7 +36,7 @@ function __confab_parse
             case '--?*'
                 contains -- $w $__confab_valued; and set take $w
             case '-?*' # a cluster: -q, -qc, -qm NAME, -mNAME
-                set -l m (string match -r -- '^-[^pm]*([pm])(.*)$' $w)
+                set -l m (string match -r -- '^-[^pmf]*([pmf])(.*)$' $w)
                 if set -q m[2]
                     if test -z "$m[3]"
                         set take -$m[2]
@@ -200,6 +200,7 @@ $c -l temperature -x -d 'sampling temperature (0 to 2)'
 $c -l max-tokens -x -d 'at most N tokens in an answer'
 $c -l timeout -x -d 'give up when no data arrives for SECS seconds'
 $c -l terms-file -r -F -d 'use FILE as the current Terms'
+$c -s f -l file -r -F -d 'attach FILE to the prompt'
 $c -l terms -x -a none -d 'the endpoint is a server you run'
 $c -l json -d 'JSON output'
 $c -l no-stream -d 'ask for the whole answer at once'
