@@ -6,7 +6,7 @@ set -eu
 packages="
 	build-essential autoconf automake pkg-config
 	libncurses-dev libcurl4-openssl-dev libcjson-dev libreadline-dev libsqlite3-dev
-	libssl-dev libinih-dev libmd4c-dev
+	libssl-dev libinih-dev libmd4c-dev libutf8proc-dev
 	libcmocka-dev python3 tmux sqlite3 man-db util-linux procps openssl
 "
 

@@ -429,186 +429,35 @@ md_attr(const MD_ATTRIBUTE *a, struct buf *out)
 
 /* ---- clusters and wrapping ----------------------------------------------- */
 
-static bool
-md_regional(unsigned int cp)
-{
-	return cp >= 0x1f1e6 && cp <= 0x1f1ff;
-}
-
-/*
- * Bytes of the cluster at s that a line never splits: a character and the
- * zero-width characters, ZWJ-joined characters, emoji modifiers and second
- * regional indicator after it, up to maxw columns. *w gets its columns (the
- * sum of its characters', as text_width counts), *first its first character.
- */
-static size_t
-md_cluster(const char *s, size_t len, int maxw, int *w, unsigned int *first)
-{
-	unsigned int cp, prev;
-	size_t i, n;
-	int cw, ri;
-
-	if ((unsigned char)s[0] < 0x80 && (len == 1 || (unsigned char)s[1] < 0x80)) {
-		*first = (unsigned char)s[0];
-		*w = text_cp_width(*first);
-		return 1;
-	}
-	n = text_utf8_seq(s, len, &cp);
-	if (n == 0) {
-		*first = 0xfffd;
-		*w = 1;
-		return 1;
-	}
-	*first = cp;
-	*w = text_cp_width(cp);
-	ri = md_regional(cp);
-	for (i = n, prev = cp; i < len; i += n, prev = cp) {
-		n = text_utf8_seq(s + i, len - i, &cp);
-		if (n == 0 || cp <= 0x20)
-			break;
-		cw = text_cp_width(cp);
-		if (md_regional(cp) && ri == 1)
-			ri++;
-		else if (prev != 0x200d && cw != 0 && (cp < 0x1f3fb || cp > 0x1f3ff))
-			break;
-		if (*w + cw > maxw)
-			break;
-		*w += cw;
-	}
-	return i;
-}
-
-/* True for the wide scripts that wrap between characters (not Hangul: it has spaces). */
-static bool
-md_cjk(unsigned int cp)
-{
-	return (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
-}
-
-/* True for punctuation a line must not start with. */
-static bool
-md_no_start(unsigned int cp)
-{
-	static const unsigned int list[] = {
-		0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff01, 0xff1f, 0xff09,
-		0x3009, 0x300b, 0x300d, 0x300f, 0x3011, 0x3015, 0xff5d, 0x30fb, 0x30fc,
-		0x2019, 0x201d, 0x2026,
-	};
-	size_t i;
-
-	if (cp < 0x80)
-		return strchr("!),.:;?]}%'\"", (int)cp) != NULL && cp != 0;
-	for (i = 0; i < nitems(list); i++) {
-		if (list[i] == cp)
-			return true;
-	}
-	return false;
-}
-
-/* True for punctuation a line must not end with. */
-static bool
-md_no_end(unsigned int cp)
-{
-	return cp == 0xff08 || cp == 0x3008 || cp == 0x300a || cp == 0x300c || cp == 0x300e ||
-	    cp == 0x3010 || cp == 0x3014 || cp == 0xff5b || cp == 0x2018 || cp == 0x201c ||
-	    (cp < 0x80 && cp != 0 && strchr("([{", (int)cp) != NULL);
-}
-
-/* True when a line may break between characters prev and cp (CJK text). */
-static bool
-md_cjk_break(unsigned int prev, unsigned int cp)
-{
-	if (prev == 0 || (!md_cjk(cp) && !md_cjk(prev)))
-		return false;
-	return !md_no_end(prev) && !md_no_start(cp);
-}
-
-static void
-md_seg_push(struct md_segs *segs, size_t off, size_t len)
-{
-	segs->v = md_grow(segs->v, segs->n, &segs->alloc, sizeof *segs->v);
-	segs->v[segs->n].off = off;
-	segs->v[segs->n].len = len;
-	segs->n++;
-}
-
-/*
- * Wrap s[0..len) into segs of at most width columns: break at blanks (left
- * out), between CJK characters, and inside a word too long for a line
- * (between clusters); every LF breaks. As text_wrap, with clusters kept whole.
- */
+/* Wrap s[0..len) into segs of at most width columns, as text_wrap does (the one wrapper). */
 static void
 md_wrap(const char *s, size_t len, int width, struct md_segs *segs)
 {
-	size_t start = 0, i = 0, brk = 0, end, n;
-	unsigned int cp, prev = 0;
-	bool havebrk = false;
-	int col = 0, w;
+	struct text_span *sp;
+	size_t n, i;
 
+	n = text_wrap(s, len, width, &sp);
 	segs->n = 0;
-	while (i < len) {
-		if (s[i] == '\n') {
-			for (end = i; end > start && s[end - 1] == ' '; end--)
-				/* nothing */;
-			md_seg_push(segs, start, end - start);
-			start = ++i;
-			col = 0;
-			havebrk = false;
-			prev = 0;
-			continue;
-		}
-		n = md_cluster(s + i, len - i, width, &w, &cp);
-		if (s[i] == ' ') {
-			if (i > start && s[i - 1] != ' ') {
-				brk = i;
-				havebrk = true;
-			}
-		} else if (i > start && md_cjk_break(prev, cp)) {
-			brk = i;
-			havebrk = true;
-		}
-		if (col + w > width && i > start) {
-			end = havebrk ? brk : i;
-			for (i = end; i < len && s[i] == ' '; i++)
-				/* nothing */;
-			while (end > start && s[end - 1] == ' ')
-				end--;
-			md_seg_push(segs, start, end - start);
-			start = i;
-			col = 0;
-			havebrk = false;
-			prev = 0;
-			continue;
-		}
-		col += w;
-		i += n;
-		prev = cp;
+	for (i = 0; i < n; i++) {
+		segs->v = md_grow(segs->v, segs->n, &segs->alloc, sizeof *segs->v);
+		segs->v[segs->n].off = sp[i].off;
+		segs->v[segs->n].len = sp[i].len;
+		segs->n++;
 	}
-	if (start < len || segs->n == 0) {
-		for (end = len; end > start && s[end - 1] == ' '; end--)
-			/* nothing */;
-		md_seg_push(segs, start, end - start);
-	}
+	free(sp);
 }
 
 /* Bytes of the longest start of s[0..len) of whole clusters within cols columns (one at least). */
 static size_t
 md_fit(const char *s, size_t len, int cols)
 {
-	size_t i = 0, n;
+	size_t n = text_fit(s, len, cols, NULL);
 	unsigned int cp;
-	int col = 0, w;
+	int w;
 
-	while (i < len) {
-		n = md_cluster(s + i, len - i, cols, &w, &cp);
-		if (i > 0 && col + w > cols)
-			break;
-		col += w;
-		i += n;
-	}
-	return i;
+	if (n == 0 && len > 0)
+		n = text_cluster(s, len, &w, &cp);
+	return n;
 }
 
 /* ---- lines --------------------------------------------------------------- */
