@@ -190,9 +190,7 @@ line_track(struct line *l, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		n = text_utf8_seq(s + i, len - i, &cp);
-		w = n > 0 ? text_cp_width(cp) : 1;
-		n = n > 0 ? n : 1;
+		n = text_cluster(s + i, len - i, &w, &cp);
 		l->col = l->col + w > cols ? w : l->col + w;
 		i += n;
 	}

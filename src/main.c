@@ -2,8 +2,10 @@
 #include "common.h"
 
 #include <getopt.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -259,10 +261,50 @@ find_command(const char *word)
 	return -1;
 }
 
+static bool
+codeset_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0;
+}
+
+/*
+ * The terminal front ends read and draw UTF-8. Under the C locale (LANG
+ * unset, LC_ALL=C: containers, cron, minimal SSH sessions) ncurses would show
+ * CJK as "~A~W" and readline would drop it: LC_CTYPE is switched to a UTF-8
+ * locale that exists. Another codeset (a GB18030 or Latin-1 terminal) or no
+ * UTF-8 locale at all: a clear message, and false.
+ */
+static bool
+utf8_ctype(void)
+{
+	static const char *const names[] = { "C.UTF-8", "C.utf8", "en_US.UTF-8" };
+	const char *cs = nl_langinfo(CODESET);
+	size_t i;
+
+	if (codeset_utf8())
+		return true;
+	if (strcmp(cs, "ANSI_X3.4-1968") != 0 && strcasecmp(cs, "ASCII") != 0) {
+		app_error("the locale's character set is %s, and the chat needs UTF-8; "
+		    "use a UTF-8 terminal and locale (LANG=C.UTF-8), or one-shot mode", cs);
+		return false;
+	}
+	for (i = 0; i < nitems(names); i++) {
+		if (setlocale(LC_CTYPE, names[i]) != NULL && codeset_utf8())
+			return true;
+	}
+	app_error("the locale is not UTF-8 (LANG and LC_ALL unset or C) and no UTF-8 locale "
+	    "is installed; install one (C.UTF-8 comes with libc) and set LANG=C.UTF-8");
+	return false;
+}
+
 /* Interactive chat: the full-screen UI when the terminal can do it, else line mode. */
 static int
 interactive(struct app *app)
 {
+	if (!utf8_ctype())
+		return EXIT_USAGE;
 	if (!app->plain && ui_possible())
 		return ui_run(app);
 	return line_run(app);

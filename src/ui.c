@@ -162,6 +162,76 @@ ui_unsafe(unsigned int cp)
 	    (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
+/* True when a code point of the cluster s[0..n) must not reach the terminal. */
+static bool
+ui_cluster_unsafe(const char *s, size_t n)
+{
+	size_t i, k;
+	unsigned int cp;
+
+	for (i = 0; i < n; i += k) {
+		if ((k = text_utf8_seq(s + i, n - i, &cp)) == 0 || ui_unsafe(cp))
+			return true;
+	}
+	return false;
+}
+
+/* Add one cell: the wide characters wc[0..n), the first spacing, the rest drawn over it. */
+static void
+ui_cell(const wchar_t *wc, size_t n)
+{
+	wchar_t first[2] = { wc[0], L'\0' };
+	cchar_t cc;
+	size_t i;
+
+	if (n > CCHARW_MAX)
+		n = CCHARW_MAX;
+	while (n > 1 && wc[n - 1] == 0x200d)
+		n--;	/* a cut sequence must not join the next cell */
+	memset(&cc, 0, sizeof cc);
+	if (setcchar(&cc, first, A_NORMAL, 0, NULL) == ERR)
+		return;
+	/*
+	 * ncurses takes the width of a cell from its first character and writes
+	 * every character of it: a ZWJ sequence goes out whole, in the columns
+	 * text_cluster gives it, as the terminal draws it.
+	 */
+	for (i = 1; i < n; i++)
+		cc.chars[i] = wc[i];
+	add_wch(&cc);
+}
+
+/*
+ * Draw one grapheme cluster s[0..n) of more than one code point. It is cut
+ * into the cells text_cluster counts (a new one at each emoji modifier and at
+ * the second regional indicator), so ncurses and the terminal agree on its
+ * columns; combining marks, ZWJ and what it joins, VS16 and jamo go with
+ * their cell.
+ */
+static void
+ui_cluster(const char *s, size_t n)
+{
+	wchar_t wc[16];
+	unsigned int cp, prev = 0;
+	size_t i, k, nwc = 0;
+	int nri = 0;
+
+	for (i = 0; i < n; i += k, prev = cp) {
+		k = text_utf8_seq(s + i, n - i, &cp);
+		if (nwc > 0 && prev != 0x200d && ((cp >= 0x1f1e6 && cp <= 0x1f1ff && nri == 1) ||
+		    text_emoji_modifier(cp))) {
+			ui_cell(wc, nwc);
+			nwc = 0;
+		}
+		if (cp >= 0x1f1e6 && cp <= 0x1f1ff)
+			nri++;
+		if (nwc < nitems(wc))
+			wc[nwc++] = (wchar_t)cp;
+	}
+	if (nwc > 0)
+		ui_cell(wc, nwc);
+}
+
 int
 ui_put(int y, int x, const char *s, size_t len, int maxcols, int attr)
 {
@@ -171,18 +241,22 @@ ui_put(int y, int x, const char *s, size_t len, int maxcols, int attr)
 
 	attron(attr);
 	move(y, x);
-	while (i < len && used < maxcols) {
-		n = text_utf8_seq(s + i, len - i, &cp);
-		if (n == 0 || ui_unsafe(cp)) {
+	while (i < len) {
+		n = text_cluster(s + i, len - i, &w, &cp);
+		if (ui_cluster_unsafe(s + i, n)) {
+			if (used + 1 > maxcols)
+				break;
 			addch('?');
 			used++;
-			i += n == 0 ? 1 : n;
+			i += n;
 			continue;
 		}
-		w = text_cp_width(cp);
 		if (used + w > maxcols)
 			break;
-		addnstr(s + i, (int)n);
+		if (n == 1 || text_utf8_seq(s + i, n, NULL) == n)
+			addnstr(s + i, (int)n);
+		else
+			ui_cluster(s + i, n);
 		used += w;
 		i += n;
 	}
