@@ -58,6 +58,26 @@ int text_width(const char *s, size_t len);
  */
 size_t text_fit(const char *s, size_t len, int cols, int *used);
 
+/*
+ * The decimal digit at s[0..len), ASCII or full-width (U+FF10..U+FF19, what
+ * CJK input methods type), or -1; *n gets the bytes to step over (1 at least
+ * when len > 0).
+ */
+int text_digit(const char *s, size_t len, size_t *n);
+
+/*
+ * Words in s[0..len): runs between blanks (U+3000 too); in CJK text, where
+ * words are not spaced, each character counts (punctuation does not), and
+ * *cjk gets how many of the words are such characters.
+ */
+size_t text_words(const char *s, size_t len, size_t *cjk);
+
+/* True when s[0..len) holds only blanks: TAB, LF, CR and space separators (U+3000 too). */
+bool text_blank_only(const char *s, size_t len);
+
+/* True when s starts with a full-width solidus (U+FF0F) and a letter: "／help". */
+bool text_fullwidth_slash(const char *s);
+
 /* One display line of wrapped text: s[off, off + len). */
 struct text_span {
 	size_t off;

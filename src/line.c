@@ -778,7 +778,8 @@ line_why(void *arg, int64_t id)
 	const char *const *names = feedback_reasons(-1);
 	struct buf b;
 	char *a, *p, *comment;
-	size_t i, n;
+	size_t i, n, k;
+	int d;
 
 	buf_init(&b, 0);
 	buf_adds(&b, "Why? (optional)");
@@ -787,9 +788,11 @@ line_why(void *arg, int64_t id)
 	line_note(l, LINE_PLAIN, "", b.data);
 	buf_reset(&b);
 	if ((a = line_ask(l, "Numbers of the reasons (as 1 3), or Enter to skip: ")) != NULL)
-		for (p = a; *p != '\0'; p++)
-			if (*p >= '1' && (i = (size_t)(*p - '1')) < n && strstr(b.data, names[i]) == NULL)
+		for (p = a; *p != '\0'; p += k) {
+			d = text_digit(p, strlen(p), &k);	/* full-width ones too */
+			if (d >= 1 && (i = (size_t)(d - 1)) < n && strstr(b.data, names[i]) == NULL)
 				buf_addf(&b, "%s%s", b.len > 0 ? "," : "", names[i]);
+		}
 	free(a);
 	a = line_ask(l, "A comment, or Enter to skip: ");
 	comment = a != NULL && *a != '\0' ? a : NULL;

@@ -253,6 +253,85 @@ text_cjk_break(unsigned int prev, unsigned int cp)
 	return !text_no_end(prev) && !text_no_start(cp);
 }
 
+int
+text_digit(const char *s, size_t len, size_t *n)
+{
+	unsigned int cp;
+
+	*n = text_utf8_seq(s, len, &cp);
+	if (*n == 0) {
+		*n = len > 0 ? 1 : 0;
+		return -1;
+	}
+	if (cp >= '0' && cp <= '9')
+		return (int)(cp - '0');
+	if (cp >= 0xff10 && cp <= 0xff19)
+		return (int)(cp - 0xff10);
+	return -1;
+}
+
+/* CJK punctuation and full-width symbols: no word of their own. */
+static bool
+text_cjk_punct(unsigned int cp)
+{
+	return (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+	    (cp >= 0xff01 && cp <= 0xff0f) || (cp >= 0xff1a && cp <= 0xff20) ||
+	    (cp >= 0xff3b && cp <= 0xff40) || (cp >= 0xff5b && cp <= 0xff65);
+}
+
+size_t
+text_words(const char *s, size_t len, size_t *cjk)
+{
+	size_t n = 0, i = 0, k;
+	unsigned int cp;
+	bool in = false;
+
+	*cjk = 0;
+	while (i < len) {
+		if ((k = text_utf8_seq(s + i, len - i, &cp)) == 0) {
+			k = 1;
+			cp = 0xfffd;
+		}
+		i += k;
+		if (cp == ' ' || cp == '\n' || cp == '\t' || cp == 0x3000 || text_cjk_punct(cp)) {
+			in = false;
+		} else if (text_cjk(cp)) {
+			n++;	/* each CJK character is a word */
+			(*cjk)++;
+			in = false;
+		} else {
+			if (!in)
+				n++;
+			in = true;
+		}
+	}
+	return n;
+}
+
+bool
+text_blank_only(const char *s, size_t len)
+{
+	size_t i = 0, k;
+	unsigned int cp;
+
+	while (i < len) {
+		if ((k = text_utf8_seq(s + i, len - i, &cp)) == 0)
+			return false;
+		if (cp != '\t' && cp != '\n' && cp != '\r' &&
+		    utf8proc_category((utf8proc_int32_t)cp) != UTF8PROC_CATEGORY_ZS)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+bool
+text_fullwidth_slash(const char *s)
+{
+	return strncmp(s, "\xef\xbc\x8f", 3) == 0 &&
+	    ((s[3] >= 'a' && s[3] <= 'z') || (s[3] >= 'A' && s[3] <= 'Z'));
+}
+
 static void
 text_push_span(struct text_span **spans, size_t *n, size_t off, size_t len)
 {
