@@ -13,6 +13,9 @@
  */
 #include "common.h"
 
+#include <ctype.h>
+#include <utf8proc.h>
+
 #include "markdown.h"
 
 #include <limits.h>
@@ -29,6 +32,13 @@
  * for internal use) and shown as "^M", as a U+FDD0 of the source is.
  */
 static const char md_crmark[] = "\xef\xb7\x90";
+/*
+ * U+FDD1 stands between CJK punctuation and a '*' run in the source md4c
+ * gets: an ordinary character to md4c, it makes the run both left- and
+ * right-flanking, as CommonMark's CJK-friendly emphasis amendment reads it.
+ * It never reaches a line.
+ */
+static const char md_cjkmark[] = "\xef\xb7\x91";
 
 static const char md_spaces[] = "                                ";
 
@@ -126,6 +136,8 @@ struct md_render {
 	size_t low;		/* shallowest depth since the last leaf began */
 	size_t nquote;
 	bool any;		/* some line precedes the next leaf */
+	bool softbr;		/* a soft line break waits to see the character after it */
+	unsigned int softbr_style;
 	bool leafopen;		/* the current leaf has begun its lines */
 
 	unsigned int style;	/* of the open spans */
@@ -284,6 +296,8 @@ md_add_slow(struct md_render *r, struct md_text *t, const char *s, size_t n,
 			md_put(t, lf ? "\n" : " ", 1, style);
 		else if (cp == 0xfdd0)
 			md_add_char(r, t, "\r", 1, style);
+		else if (cp == 0xfdd1)
+			/* nothing: the emphasis mark of md_source */;
 		else
 			md_add_char(r, t, s + i, cl, style);
 		i += cl;
@@ -306,7 +320,7 @@ md_add(struct md_render *r, struct md_text *t, const char *s, size_t n, unsigned
 	text_sanitize_finish(&r->san, tmp);
 	if (tmp->len == n && memcmp(tmp->data, s, n) == 0 && memchr(s, '\t', n) == NULL &&
 	    (lf || memchr(s, '\n', n) == NULL) &&
-	    memmem(s, n, md_crmark, 3) == NULL)
+	    memmem(s, n, md_crmark, 3) == NULL && memmem(s, n, md_cjkmark, 3) == NULL)
 		md_put(t, s, n, style);
 	else
 		md_add_slow(r, t, s, n, style, lf);
@@ -1317,6 +1331,27 @@ md_cb_leave_span(MD_SPANTYPE type, void *detail, void *arg)
 	return 0;
 }
 
+/*
+ * True when a soft line break between the text in t and s[0..n) joins CJK
+ * characters (Chinese and Japanese, not Hangul): no space goes there, as
+ * CSS Text and Chinese readers have it.
+ */
+static bool
+md_cjk_join(const struct md_text *t, const char *s, size_t n)
+{
+	const char *p = t->text.data, *q = p + t->text.len;
+	unsigned int a, b;
+
+	if (q == p)
+		return false;
+	for (q--; q > p && ((unsigned char)*q & 0xc0) == 0x80; q--)
+		/* nothing */;
+	if (text_utf8_seq(q, (size_t)(p + t->text.len - q), &a) == 0 ||
+	    text_utf8_seq(s, n, &b) == 0)
+		return false;
+	return text_cjk(a) && text_cjk(b);
+}
+
 static int
 md_cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 {
@@ -1325,6 +1360,11 @@ md_cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 	size_t d;
 
 	md_text_begin(r);
+	if (r->softbr && type != MD_TEXT_SOFTBR) {
+		r->softbr = false;
+		if (!md_cjk_join(&r->in, s, n))
+			md_put(&r->in, " ", 1, r->softbr_style);
+	}
 	switch (type) {
 	case MD_TEXT_NULLCHAR:
 		md_put(&r->in, "\xef\xbf\xbd", 3, r->style);
@@ -1333,7 +1373,8 @@ md_cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 		md_put(&r->in, "\n", 1, r->style);
 		break;
 	case MD_TEXT_SOFTBR:
-		md_put(&r->in, " ", 1, r->style);
+		r->softbr = true;	/* a space, unless CJK text stands either side */
+		r->softbr_style = r->style;
 		break;
 	case MD_TEXT_ENTITY:
 		if ((d = md_entity_decode(s, n, dec)) != 0)
@@ -1356,6 +1397,86 @@ md_cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
  * link destination at the very end takes a ')' after it for its end and
  * emits text out of bounds. Behind the copy that byte is a NUL.
  */
+/* The code point that ends s[0..i), 0 at the start. */
+static unsigned int
+md_cp_before(const char *s, size_t i)
+{
+	size_t j = i;
+	unsigned int cp;
+
+	if (i == 0)
+		return 0;
+	for (j--; j > 0 && ((unsigned char)s[j] & 0xc0) == 0x80; j--)
+		/* nothing */;
+	return text_utf8_seq(s + j, i - j, &cp) != 0 ? cp : 0xfffd;
+}
+
+/* The code point at s[i], 0 at the end. */
+static unsigned int
+md_cp_at(const char *s, size_t len, size_t i)
+{
+	unsigned int cp;
+
+	if (i >= len)
+		return 0;
+	return text_utf8_seq(s + i, len - i, &cp) != 0 ? cp : 0xfffd;
+}
+
+/* Unicode punctuation as CommonMark means it (ASCII punctuation, P and S categories). */
+static bool
+md_punct(unsigned int cp)
+{
+	utf8proc_category_t c;
+
+	if (cp < 0x80)
+		return cp > 0x20 && cp < 0x7f && !isalnum((int)cp);
+	c = utf8proc_category((utf8proc_int32_t)cp);
+	return (c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_PO) ||
+	    (c >= UTF8PROC_CATEGORY_SM && c <= UTF8PROC_CATEGORY_SO);
+}
+
+static bool
+md_space(unsigned int cp)
+{
+	return cp == 0 || cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+	    utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ZS;
+}
+
+/*
+ * CJK-friendly emphasis: a run of '*' between punctuation and text where one
+ * side is CJK ("**注意：**正文", "文**「注意」**文") is not flanking by
+ * CommonMark's rules, which were made for spaced scripts. A U+FDD1 between
+ * the punctuation and the run makes it both left- and right-flanking (as
+ * next to a letter), so it opens or closes as Chinese readers expect.
+ */
+static void
+md_cjk_emphasis(const char *s, size_t len, struct buf *out)
+{
+	size_t i = 0, j;
+	unsigned int p, nx;
+
+	while (i < len) {
+		if (s[i] != '*') {
+			const char *star = memchr(s + i, '*', len - i);
+
+			j = star != NULL ? (size_t)(star - s) : len;
+			(void)buf_add(out, s + i, j - i);
+			i = j;
+			continue;
+		}
+		for (j = i; j < len && s[j] == '*'; j++)
+			/* nothing */;
+		p = md_cp_before(s, i);
+		nx = md_cp_at(s, len, j);
+		if (p != 0 && md_punct(p) && !md_space(nx) && (text_cjk(p) || text_cjk(nx)))
+			(void)buf_add(out, md_cjkmark, 3);
+		(void)buf_add(out, s + i, j - i);
+		if (nx != 0 && md_punct(nx) && !md_space(p) && (text_cjk(p) || text_cjk(nx)))
+			(void)buf_add(out, md_cjkmark, 3);
+		i = j;
+	}
+}
+
 static char *
 md_source(const char *src, size_t *n)
 {
@@ -1368,7 +1489,7 @@ md_source(const char *src, size_t *n)
 		cr = memchr(p, '\r', (size_t)(end - p));
 		if (cr == NULL)
 			cr = end;
-		(void)buf_add(&b, p, (size_t)(cr - p));
+		md_cjk_emphasis(p, (size_t)(cr - p), &b);
 		if (cr == end)
 			break;
 		if (cr + 1 < end && cr[1] == '\n')

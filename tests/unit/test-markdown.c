@@ -840,6 +840,30 @@ test_big(void **state)
 	buf_release(&b);
 }
 
+static void
+test_cjk_emphasis(void **state)
+{
+	struct md_doc doc;
+
+	/* Qwen's "**注意：**正文": bold, no literal asterisks */
+	EXPECT("**注意：**正文", 40, "注意：正文");
+	doc = render(S("**注意：**正文"), 40);
+	assert_true(style_of(&doc, 0, "注意：") & MD_BOLD);
+	assert_false(style_of(&doc, 0, "正文") & MD_BOLD);
+	markdown_doc_release(&doc);
+	EXPECT("文**「注意」**文", 40, "文「注意」文");
+	doc = render(S("文**「注意」**文"), 40);
+	assert_true(style_of(&doc, 0, "「注意」") & MD_BOLD);
+	markdown_doc_release(&doc);
+	EXPECT("*强调：*文字", 40, "强调：文字");
+	/* ASCII text keeps CommonMark's rules; code keeps its asterisks */
+	EXPECT("a**\"b\"**c", 40, "a**\"b\"**c");
+	EXPECT("`a**「b`", 40, "a**「b");
+	/* a soft line break inside Chinese is no space; next to other text it is */
+	EXPECT("第一行\n第二行\nthird\nline", 40, "第一行第二行 third line");
+	EXPECT("한국어\n문장", 40, "한국어 문장");
+}
+
 int
 main(void)
 {
@@ -863,6 +887,7 @@ main(void)
 		cmocka_unit_test(test_rule),
 		cmocka_unit_test(test_cjk),
 		cmocka_unit_test(test_emoji),
+		cmocka_unit_test(test_cjk_emphasis),
 		cmocka_unit_test(test_control_attack),
 		cmocka_unit_test(test_widths),
 		cmocka_unit_test(test_answer_narrow_wide),
