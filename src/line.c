@@ -76,6 +76,7 @@ struct line {
 	bool answered;		/* content has begun */
 	struct line_md md;
 	struct buf scratch;
+	struct buf held;	/* the answer's last grapheme cluster, which may go on */
 	/* the terminal */
 	FILE *term;		/* stdout, or stderr when stdout is not a terminal */
 	bool color;
@@ -550,11 +551,36 @@ line_on_content(void *arg, const char *text, size_t len)
 {
 	struct line *l = arg;
 
+	size_t i = 0, last = 0, n;
+	unsigned int cp;
+	int w;
+
 	line_end_reasoning(l, true);
 	l->answered = true;
 	buf_reset(&l->scratch);
+	(void)buf_add(&l->scratch, l->held.data, l->held.len);
 	text_sanitize(&l->san, text, len, &l->scratch);
-	line_answer_text(l, l->scratch.data, l->scratch.len);
+	/*
+	 * The last cluster waits for the next piece: a ZWJ sequence or a mark
+	 * split between pieces must reach the terminal in one write, with no
+	 * prompt redrawn inside it.
+	 */
+	while (i < l->scratch.len) {
+		last = i;
+		n = text_cluster(l->scratch.data + i, l->scratch.len - i, &w, &cp);
+		i += n;
+	}
+	buf_reset(&l->held);
+	(void)buf_add(&l->held, l->scratch.data + last, l->scratch.len - last);
+	line_answer_text(l, l->scratch.data, last);
+}
+
+/* The held cluster goes out: the answer ended. */
+static void
+line_flush_held(struct line *l)
+{
+	line_answer_text(l, l->held.data, l->held.len);
+	buf_reset(&l->held);
 }
 
 /* How the answer ended when it was stopped or failed, or NULL (a cut-off or filtered answer has its notice). */
@@ -601,6 +627,7 @@ line_on_done(void *arg, const struct exchange_result *r)
 	char *note = line_end_note(r);
 
 	line_end_reasoning(l, false);
+	line_flush_held(l);
 	buf_reset(&l->scratch);
 	text_sanitize_finish(&l->san, &l->scratch);
 	line_answer_text(l, l->scratch.data, l->scratch.len);
@@ -1298,6 +1325,7 @@ line_release(struct line *l)
 {
 	buf_release(&l->out);
 	buf_release(&l->scratch);
+	buf_release(&l->held);
 	free(l->restore);
 	free(l->history_path);
 }
@@ -1318,6 +1346,7 @@ line_run(struct app *app)
 	line_term_caps(&l);
 	buf_init(&l.out, 0);
 	buf_init(&l.scratch, 0);
+	buf_init(&l.held, 0);
 	l.out_bol = true;
 	line_history_load(&l);
 	l.loop = loop_new();

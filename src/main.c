@@ -291,8 +291,18 @@ utf8_ctype(void)
 		return false;
 	}
 	for (i = 0; i < nitems(names); i++) {
-		if (setlocale(LC_CTYPE, names[i]) != NULL && codeset_utf8())
-			return true;
+		if (setlocale(LC_CTYPE, names[i]) == NULL || !codeset_utf8())
+			continue;
+		/*
+		 * Readline sets LC_CTYPE again from LC_ALL, LC_CTYPE or LANG as it
+		 * starts: they must name the UTF-8 locale too. C.UTF-8 is C with
+		 * UTF-8, so LC_ALL=C becomes LC_ALL=C.UTF-8.
+		 */
+		if (getenv("LC_ALL") != NULL && *getenv("LC_ALL") != '\0')
+			setenv("LC_ALL", names[i], 1);
+		else
+			setenv("LC_CTYPE", names[i], 1);
+		return true;
 	}
 	app_error("the locale is not UTF-8 (LANG and LC_ALL unset or C) and no UTF-8 locale "
 	    "is installed; install one (C.UTF-8 comes with libc) and set LANG=C.UTF-8");
