@@ -53,6 +53,13 @@ bars_aligned() {
 	[ "$_rows" -ge 3 ]
 }
 
+# flags_whole NAME [You]: the flag shows (in your message: under "You"), never cut in two.
+flags_whole() {
+	tm "$1" capture-pane -p >"$T/flags"
+	[ $# -lt 2 ] || grep -qx 'You' "$T/flags" || return 1
+	grep -q '🇨🇳' "$T/flags" && ! grep '🇨' "$T/flags" | grep -qv '🇨🇳'
+}
+
 TABLE='| who | what |
 |---|---|
 | 👩‍💻 | coder 👨‍👩‍👧‍👦 family |
@@ -76,14 +83,16 @@ for size in 80x24 40x12; do
 	check "$size: the ZWJ and flag sequences reach the screen whole" \
 		sh -c "tmux -L confab$$-$s capture-pane -p | grep '│' | grep -q '👩‍💻'"
 
-	# Your own message: a flag at the edge of the line moves whole to the next.
-	_a=$(printf '%*s' $((TMUX_COLS - 2)) '' | tr ' ' a)
+	# Your own message: a flag at the edge of a long word moves whole to the next line.
+	_a=$(printf '%*s' $((TMUX_COLS - 1)) '' | tr ' ' a)
 	tmux_keys "$s" "/new" Enter
-	tmux_keys "$s" -l "$_a 🇨🇳"
+	tmux_keys "$s" -l "$_a🇨🇳"
 	tmux_keys "$s" Enter
 	wait_for "$s" "(Terms III.4)" >/dev/null
-	check "$size: a flag in your message is never split across lines" \
-		sh -c "tmux -L confab$$-$s capture-pane -p | grep -qx '🇨🇳'"
+	wait_until flags_whole "$s"
+	tmux_keys "$s" PPage	# at 40x12 your message is above the answer
+	check "$size: a flag in your message is never split across lines" wait_until flags_whole "$s" You
+	tmux_keys "$s" End
 
 	# 3. Thai, combining accents, jamo and VS16 typed into the input box are drawn,
 	# and the cursor stands where the terminal put the text's end.
