@@ -563,13 +563,16 @@ line_on_content(void *arg, const char *text, size_t len)
 	/*
 	 * The last cluster waits for the next piece: a ZWJ sequence or a mark
 	 * split between pieces must reach the terminal in one write, with no
-	 * prompt redrawn inside it.
+	 * prompt redrawn inside it. ASCII ends no cluster that goes on but
+	 * with a combining mark: it is never held.
 	 */
 	while (i < l->scratch.len) {
 		last = i;
 		n = text_cluster(l->scratch.data + i, l->scratch.len - i, &w, &cp);
 		i += n;
 	}
+	if (l->scratch.len > 0 && (unsigned char)l->scratch.data[l->scratch.len - 1] < 0x80)
+		last = l->scratch.len;
 	buf_reset(&l->held);
 	(void)buf_add(&l->held, l->scratch.data + last, l->scratch.len - last);
 	line_answer_text(l, l->scratch.data, last);
