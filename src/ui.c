@@ -176,6 +176,71 @@ ui_cluster_unsafe(const char *s, size_t n)
 	return false;
 }
 
+/*
+ * Clusters of more code points than a ncurses cell holds (CCHARW_MAX, 5: a
+ * family of four is 7): ncurses gets the first five, in the right columns,
+ * and after each update the whole cluster is written over them.
+ */
+#define UI_OVERLAYS 128
+static struct ui_overlay {
+	int y, x;
+	wchar_t first[2];	/* what the cell must still hold */
+	char s[48];
+	size_t n;
+} ui_overlays[UI_OVERLAYS];
+static size_t ui_noverlays;
+
+static void
+ui_overlay_add(const char *s, size_t n, const wchar_t *wc)
+{
+	struct ui_overlay *o;
+
+	if (ui_noverlays >= UI_OVERLAYS || n > sizeof o->s)
+		return;
+	o = &ui_overlays[ui_noverlays++];
+	getyx(stdscr, o->y, o->x);
+	o->first[0] = wc[0];
+	o->first[1] = wc[1];
+	memcpy(o->s, s, n);
+	o->n = n;
+}
+
+/* True when the overlay's cell still holds the start of its cluster. */
+static bool
+ui_overlay_there(const struct ui_overlay *o)
+{
+	wchar_t wch[CCHARW_MAX + 1];
+	attr_t attrs;
+	short pair;
+	cchar_t cc;
+
+	if (mvwin_wch(stdscr, o->y, o->x, &cc) == ERR ||
+	    getcchar(&cc, wch, &attrs, &pair, NULL) == ERR)
+		return false;
+	return wch[0] == o->first[0] && wch[1] == o->first[1];
+}
+
+/* Write the long clusters over their cells, and the cursor back where ncurses left it. */
+static void
+ui_overlay_flush(void)
+{
+	size_t i;
+	int y, x;
+
+	if (ui_noverlays == 0)
+		return;
+	for (i = 0; i < ui_noverlays; i++) {
+		if (!ui_overlay_there(&ui_overlays[i]))
+			continue;	/* drawn over later in the same frame */
+		printf("\033[%d;%dH", ui_overlays[i].y + 1, ui_overlays[i].x + 1);
+		fwrite(ui_overlays[i].s, 1, ui_overlays[i].n, stdout);
+	}
+	getyx(curscr, y, x);
+	printf("\033[%d;%dH", y + 1, x + 1);
+	fflush(stdout);
+	ui_noverlays = 0;
+}
+
 /* Add one cell: the wide characters wc[0..n), the first spacing, the rest drawn over it. */
 static void
 ui_cell(const wchar_t *wc, size_t n)
@@ -213,7 +278,7 @@ ui_cluster(const char *s, size_t n)
 {
 	wchar_t wc[16];
 	unsigned int cp, prev = 0;
-	size_t i, k, nwc = 0;
+	size_t i, k, nwc = 0, cells = 0;
 	int nri = 0;
 
 	for (i = 0; i < n; i += k, prev = cp) {
@@ -221,6 +286,7 @@ ui_cluster(const char *s, size_t n)
 		if (nwc > 0 && prev != 0x200d && ((cp >= 0x1f1e6 && cp <= 0x1f1ff && nri == 1) ||
 		    text_emoji_modifier(cp))) {
 			ui_cell(wc, nwc);
+			cells++;
 			nwc = 0;
 		}
 		if (cp >= 0x1f1e6 && cp <= 0x1f1ff)
@@ -228,6 +294,8 @@ ui_cluster(const char *s, size_t n)
 		if (nwc < nitems(wc))
 			wc[nwc++] = (wchar_t)cp;
 	}
+	if (nwc > CCHARW_MAX && cells == 0)
+		ui_overlay_add(s, n, wc);	/* one cell too long for ncurses: a family of four */
 	if (nwc > 0)
 		ui_cell(wc, nwc);
 }
@@ -314,9 +382,11 @@ ui_idle(void *arg)
 	if (!ui->dirty || ui->quit || ui->screen == NULL)
 		return;
 	ui->dirty = false;
+	ui_noverlays = 0;
 	ui->screen->draw(ui, ui->data);
 	wnoutrefresh(stdscr);
 	doupdate();
+	ui_overlay_flush();
 }
 
 /* Keys inside a bracketed paste, up to the end marker. */
