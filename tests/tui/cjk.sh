@@ -94,6 +94,13 @@ for size in 80x24 40x12; do
 	check "$size: a flag in your message is never split across lines" wait_until flags_whole "$s" You
 	tmux_keys "$s" End
 
+	# A combining mark whose base ends in the last column is drawn.
+	_e=$(printf '%*s' $((TMUX_COLS - 1)) '' | tr ' ' b)
+	tmux_keys "$s" -l "$_e$(printf 'e\314\201')"
+	tmux_keys "$s" Enter
+	check "$size: a combining mark on the last column is drawn" \
+		wait_until sh -c "tmux -L confab$$-$s capture-pane -p | grep -qx '$_e$(printf 'e\314\201')'"
+
 	# 3. Thai, combining accents, jamo and VS16 typed into the input box are drawn,
 	# and the cursor stands where the terminal put the text's end.
 	tmux_keys "$s" -l "ที่นี่ é ❤️ 각"
