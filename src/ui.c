@@ -294,6 +294,8 @@ ui_cluster(const char *s, size_t n)
 		if (nwc < nitems(wc))
 			wc[nwc++] = (wchar_t)cp;
 	}
+	if (cells == 0 && nwc > 0 && text_cp_width((unsigned int)wc[0]) == 0)
+		return;	/* no base to draw on (a ZWJ at the start of a line): ncurses would shift */
 	if (nwc > CCHARW_MAX && cells == 0)
 		ui_overlay_add(s, n, wc);	/* one cell too long for ncurses: a family of four */
 	if (nwc > 0)
