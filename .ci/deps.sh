@@ -6,7 +6,7 @@ set -eu
 packages="
 	build-essential autoconf automake pkg-config
 	libncurses-dev libcurl4-openssl-dev libcjson-dev libreadline-dev libsqlite3-dev
-	libssl-dev libinih-dev libmd4c-dev nano
+	libssl-dev libmd4c-dev libutf8proc-dev nano
 	libcmocka-dev python3 tmux sqlite3 man-db util-linux procps openssl
 	bash-completion zsh fish
 	clang-14 libclang-rt-14-dev

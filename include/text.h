@@ -25,11 +25,58 @@ bool text_has_prefix_ci(const char *s, const char *prefix);
 /* Skip ASCII spaces and tabs. */
 const char *text_skip_blanks(const char *s);
 
-/* Columns a code point takes on a terminal: 0, 1 or 2. */
+/*
+ * Columns a code point takes on a terminal: 0, 1 or 2 (utf8proc, Unicode 15;
+ * the same in every locale). Controls take 0.
+ */
 int text_cp_width(unsigned int cp);
 
-/* Columns the UTF-8 text s[0..len) takes (invalid bytes count as one each). */
+/* True for emoji modifiers (skin tones, U+1F3FB..U+1F3FF). */
+bool text_emoji_modifier(unsigned int cp);
+
+/* True for the wide scripts that wrap between characters (not Hangul: it has spaces). */
+bool text_cjk(unsigned int cp);
+
+/*
+ * The grapheme cluster (Unicode extended grapheme cluster, through utf8proc)
+ * at s[0..len): returns its bytes (1 at least when len > 0). *first gets its
+ * first code point (U+FFFD for an invalid byte, which is a cluster of its
+ * own, one column wide). *w gets the columns a terminal gives it: those of
+ * its first code point; a regional-indicator pair (a flag) 2; each emoji
+ * modifier 2 more, as tmux 3.3 and ncurses draw it in a cell of its own.
+ * What follows a ZWJ, combining marks, VS16 and conjoining jamo add none.
+ * Controls (LF, TAB) are clusters of their own.
+ */
+size_t text_cluster(const char *s, size_t len, int *w, unsigned int *first);
+
+/* Columns the UTF-8 text s[0..len) takes: the sum of its clusters' (invalid bytes count as one each). */
 int text_width(const char *s, size_t len);
+
+/*
+ * Bytes of the longest start of s[0..len) made of whole clusters within cols
+ * columns (0 when the first does not fit); *used (may be NULL) gets its columns.
+ */
+size_t text_fit(const char *s, size_t len, int cols, int *used);
+
+/*
+ * The decimal digit at s[0..len), ASCII or full-width (U+FF10..U+FF19, what
+ * CJK input methods type), or -1; *n gets the bytes to step over (1 at least
+ * when len > 0).
+ */
+int text_digit(const char *s, size_t len, size_t *n);
+
+/*
+ * Words in s[0..len): runs between blanks (U+3000 too); in CJK text, where
+ * words are not spaced, each character counts (punctuation does not), and
+ * *cjk gets how many of the words are such characters.
+ */
+size_t text_words(const char *s, size_t len, size_t *cjk);
+
+/* True when s[0..len) holds only blanks: TAB, LF, CR and space separators (U+3000 too). */
+bool text_blank_only(const char *s, size_t len);
+
+/* True when s starts with a full-width solidus (U+FF0F) and a letter: "／help". */
+bool text_fullwidth_slash(const char *s);
 
 /* One display line of wrapped text: s[off, off + len). */
 struct text_span {
@@ -38,10 +85,12 @@ struct text_span {
 };
 
 /*
- * Word-wrap s[0..len) into lines of at most width columns: break after
- * blanks where possible, between characters where a word is too long, and at
- * every LF. Blanks at a break and the LF are left out of the spans. Returns
- * the number of lines; *spans is allocated (caller frees).
+ * Word-wrap s[0..len) into lines of at most width columns: break at blanks
+ * where possible, between CJK characters (not before closing or after opening
+ * punctuation), between clusters where a word is too long (a cluster is
+ * never split), and at every LF. Blanks at a break and the LF are left out of
+ * the spans. The one wrapper for answers, notices, the user's messages and
+ * tables. Returns the number of lines; *spans is allocated (caller frees).
  */
 size_t text_wrap(const char *s, size_t len, int width, struct text_span **spans);
 

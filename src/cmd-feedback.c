@@ -288,10 +288,9 @@ feedback_cmd_cell(const char *s, int cols)
 	text_sanitize(&ts, s != NULL ? s : "", s != NULL ? strlen(s) : 0, &b);
 	text_sanitize_finish(&ts, &b);
 	while (i < b.len) {
-		n = text_utf8_seq(b.data + i, b.len - i, &cp);
-		if (n == 0)
-			n = 1;
-		cw = b.data[i] == '\n' ? 1 : text_cp_width(cp);
+		n = text_cluster(b.data + i, b.len - i, &cw, &cp);	/* never half a cluster */
+		if (b.data[i] == '\n' || b.data[i] == '\t')
+			cw = 1;
 		if (w + cw > cols - 1 && i + n < b.len) {
 			buf_adds(&out, "\xe2\x80\xa6");
 			break;

@@ -86,25 +86,14 @@ log_when(const char *at)
 static void
 log_put_fit(FILE *f, const char *s, int cols)
 {
-	size_t len = strlen(s), i = 0, k, cut = 0;
-	unsigned int cp;
-	int w = 0, cw;
+	size_t len = strlen(s);
 
 	if (cols <= 0 || text_width(s, len) <= cols) {
 		fputs(s, f);
 		return;
 	}
-	while (i < len) {
-		if ((k = text_utf8_seq(s + i, len - i, &cp)) == 0)
-			k = 1, cp = '?';
-		cw = text_cp_width(cp);
-		if (w + cw > cols - 3)
-			break;
-		w += cw;
-		i += k;
-		cut = i;
-	}
-	fprintf(f, "%.*s...", (int)cut, s);
+	/* whole grapheme clusters only, by the columns they take */
+	fprintf(f, "%.*s...", (int)text_fit(s, len, cols - 3, NULL), s);
 }
 
 /* Add s[0..len) (NULL becomes null); invalid UTF-8 is repaired so the JSON stays valid. */
@@ -204,7 +193,7 @@ log_list_cb(const struct store_conversation *c, void *arg)
 {
 	struct log *l = arg;
 	char *when, *title, *model;
-	int used;
+	int used, mw;
 
 	if (l->app->json) {
 		log_json_print(log_conversation_json(c), l->n++ == 0 ? "[" : ",");
@@ -217,10 +206,12 @@ log_list_cb(const struct store_conversation *c, void *arg)
 	model = log_clean(c->model != NULL ? c->model : "?", c->model != NULL ?
 	    strlen(c->model) : 1, l->mode, true);
 	title = log_title(c->title, l->mode);
-	used = printf("%-6lld %-16s  %-16s %5lld  ", (long long)c->id, when, model,
-	    (long long)c->messages);
+	/* the model padded to 16 columns by display width, not bytes (CJK names) */
+	mw = text_width(model, strlen(model));
+	used = printf("%-6lld %-16s  %s%*s %5lld  ", (long long)c->id, when, model,
+	    mw < 16 ? 16 - mw : 0, "", (long long)c->messages);
 	/* On a terminal the title gets the columns that are left. */
-	used += text_width(model, strlen(model)) - (int)strlen(model);
+	used += mw - (int)strlen(model);
 	log_put_fit(stdout, title, l->cols > 0 ? (l->cols - used > 10 ? l->cols - used : 10) : 0);
 	putchar('\n');
 	free(title);

@@ -298,10 +298,24 @@ input_hint(const struct input *in)
 	return in->hint;
 }
 
+/* Draw the cluster s[0..n) (first code point cp, w columns) at row, col of the input. */
+static void
+input_put(int y, int col, const char *s, size_t n, unsigned int cp, int w, int attr)
+{
+	char vis[3] = { '^', (char)(cp == 0x7f ? '?' : cp + '@'), 0 };
+
+	if (cp < 0x20 || cp == 0x7f)
+		ui_put(y, col, vis, 2, 2, attr | A_DIM);
+	else
+		ui_put(y, col, s, n, w, attr);
+}
+
 /*
- * Lay out prompt + buffer at width, character by character (a newline or
- * the right edge starts a row). With draw, rows [top, top + rows) are drawn
- * from screen row y. Records the cursor's row and column; returns the rows.
+ * Lay out prompt + buffer at width, grapheme cluster by cluster (a newline or
+ * the right edge starts a row; combining marks, Thai vowels and tones, ZWJ
+ * sequences and VS16 stay with their base). With draw, rows [top, top + rows)
+ * are drawn from screen row y. Records the cursor's row and column (a cursor
+ * inside a cluster stands at its start); returns the rows.
  */
 static int
 input_layout(struct input *in, int width, int y, int top, int rows, int attr, bool draw)
@@ -315,37 +329,34 @@ input_layout(struct input *in, int width, int y, int top, int rows, int attr, bo
 	in->cur_y = in->cur_x = 0;
 	for (p = 0; p < 2; p++) {
 		len = strlen(parts[p]);
-		for (i = 0; i <= len; i += n) {
-			n = 1;
-			if (p == 1 && (int)i == rl_point) {
-				in->cur_y = row;
-				in->cur_x = col;
-			}
-			if (i == len)
-				break;
-			if ((n = text_utf8_seq(parts[p] + i, len - i, &cp)) == 0) {
-				n = 1;
-				cp = '?';
-			}
+		for (i = 0; i < len; i += n) {
+			n = text_cluster(parts[p] + i, len - i, &w, &cp);
 			if (cp == '\n') {
+				if (p == 1 && (int)i == rl_point) {
+					in->cur_y = row;
+					in->cur_x = col;
+				}
 				row++;
 				col = 0;
 				continue;
 			}
-			w = cp < 0x20 ? 2 : text_cp_width(cp);
+			if (cp < 0x20 || cp == 0x7f)
+				w = 2;
 			if (col + w > width) {
 				row++;
 				col = 0;
 			}
-			if (draw && row >= top && row < top + rows) {
-				if (cp < 0x20 || cp == 0x7f) {
-					char vis[3] = { '^', (char)(cp == 0x7f ? '?' : cp + '@'), 0 };
-
-					ui_put(y + row - top, col, vis, 2, 2, attr | A_DIM);
-				} else
-					ui_put(y + row - top, col, parts[p] + i, n, w, attr);
+			if (p == 1 && (size_t)rl_point >= i && (size_t)rl_point < i + n) {
+				in->cur_y = row;
+				in->cur_x = col;
 			}
+			if (draw && row >= top && row < top + rows)
+				input_put(y + row - top, col, parts[p] + i, n, cp, w, attr);
 			col += w;
+		}
+		if (p == 1 && (size_t)rl_point >= len) {
+			in->cur_y = row;
+			in->cur_x = col;
 		}
 	}
 	if (in->cur_x >= width) {	/* the cursor after a full row goes to the next */

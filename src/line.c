@@ -87,6 +87,7 @@ struct line {
 	bool answered;		/* content has begun */
 	struct line_md md;
 	struct buf scratch;
+	struct buf held;	/* the answer's last grapheme cluster, which may go on */
 	/* the terminal */
 	FILE *term;		/* stdout, or stderr when stdout is not a terminal */
 	bool color;
@@ -201,9 +202,7 @@ line_track(struct line *l, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		n = text_utf8_seq(s + i, len - i, &cp);
-		w = n > 0 ? text_cp_width(cp) : 1;
-		n = n > 0 ? n : 1;
+		n = text_cluster(s + i, len - i, &w, &cp);
 		l->col = l->col + w > cols ? w : l->col + w;
 		i += n;
 	}
@@ -641,11 +640,39 @@ line_on_content(void *arg, const char *text, size_t len)
 {
 	struct line *l = arg;
 
+	size_t i = 0, last = 0, n;
+	unsigned int cp;
+	int w;
+
 	line_end_reasoning(l, true);
 	l->answered = true;
 	buf_reset(&l->scratch);
+	(void)buf_add(&l->scratch, l->held.data, l->held.len);
 	text_sanitize(&l->san, text, len, &l->scratch);
-	line_answer_text(l, l->scratch.data, l->scratch.len);
+	/*
+	 * The last cluster waits for the next piece: a ZWJ sequence or a mark
+	 * split between pieces must reach the terminal in one write, with no
+	 * prompt redrawn inside it. ASCII ends no cluster that goes on but
+	 * with a combining mark: it is never held.
+	 */
+	while (i < l->scratch.len) {
+		last = i;
+		n = text_cluster(l->scratch.data + i, l->scratch.len - i, &w, &cp);
+		i += n;
+	}
+	if (l->scratch.len > 0 && (unsigned char)l->scratch.data[l->scratch.len - 1] < 0x80)
+		last = l->scratch.len;
+	buf_reset(&l->held);
+	(void)buf_add(&l->held, l->scratch.data + last, l->scratch.len - last);
+	line_answer_text(l, l->scratch.data, last);
+}
+
+/* The held cluster goes out: the answer ended. */
+static void
+line_flush_held(struct line *l)
+{
+	line_answer_text(l, l->held.data, l->held.len);
+	buf_reset(&l->held);
 }
 
 /* How the answer ended when it was stopped or failed, or NULL (a cut-off or filtered answer has its notice). */
@@ -692,6 +719,7 @@ line_on_done(void *arg, const struct exchange_result *r)
 	char *note = line_end_note(r);
 
 	line_end_reasoning(l, false);
+	line_flush_held(l);
 	buf_reset(&l->scratch);
 	text_sanitize_finish(&l->san, &l->scratch);
 	line_answer_text(l, l->scratch.data, l->scratch.len);
@@ -869,7 +897,8 @@ line_why(void *arg, int64_t id)
 	const char *const *names = feedback_reasons(-1);
 	struct buf b;
 	char *a, *p, *comment;
-	size_t i, n;
+	size_t i, n, k;
+	int d;
 
 	buf_init(&b, 0);
 	buf_adds(&b, "Why? (optional)");
@@ -878,9 +907,11 @@ line_why(void *arg, int64_t id)
 	line_note(l, LINE_PLAIN, "", b.data);
 	buf_reset(&b);
 	if ((a = line_ask(l, "Numbers of the reasons (as 1 3), or Enter to skip: ")) != NULL)
-		for (p = a; *p != '\0'; p++)
-			if (*p >= '1' && (i = (size_t)(*p - '1')) < n && strstr(b.data, names[i]) == NULL)
+		for (p = a; *p != '\0'; p += k) {
+			d = text_digit(p, strlen(p), &k);	/* full-width ones too */
+			if (d >= 1 && (i = (size_t)(d - 1)) < n && strstr(b.data, names[i]) == NULL)
 				buf_addf(&b, "%s%s", b.len > 0 ? "," : "", names[i]);
+		}
 	free(a);
 	a = line_ask(l, "A comment, or Enter to skip: ");
 	comment = a != NULL && *a != '\0' ? a : NULL;
@@ -1457,6 +1488,7 @@ line_release(struct line *l)
 {
 	buf_release(&l->out);
 	buf_release(&l->scratch);
+	buf_release(&l->held);
 	free(l->restore);
 	free(l->history_path);
 }
@@ -1477,6 +1509,7 @@ line_run(struct app *app)
 	line_term_caps(&l);
 	buf_init(&l.out, 0);
 	buf_init(&l.scratch, 0);
+	buf_init(&l.held, 0);
 	l.out_bol = true;
 	line_history_load(&l);
 	l.loop = loop_new();

@@ -2,8 +2,10 @@
 #include "common.h"
 
 #include <getopt.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -385,10 +387,60 @@ apply_role(struct app *app)
 	return ret;
 }
 
+static bool
+codeset_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0;
+}
+
+/*
+ * The terminal front ends read and draw UTF-8. Under the C locale (LANG
+ * unset, LC_ALL=C: containers, cron, minimal SSH sessions) ncurses would show
+ * CJK as "~A~W" and readline would drop it: LC_CTYPE is switched to a UTF-8
+ * locale that exists. Another codeset (a GB18030 or Latin-1 terminal) or no
+ * UTF-8 locale at all: a clear message, and false.
+ */
+static bool
+utf8_ctype(void)
+{
+	static const char *const names[] = { "C.UTF-8", "C.utf8", "en_US.UTF-8" };
+	const char *cs = nl_langinfo(CODESET);
+	size_t i;
+
+	if (codeset_utf8())
+		return true;
+	if (strcmp(cs, "ANSI_X3.4-1968") != 0 && strcasecmp(cs, "ASCII") != 0) {
+		app_error("the locale's character set is %s, and the chat needs UTF-8; "
+		    "use a UTF-8 terminal and locale (LANG=C.UTF-8), or one-shot mode", cs);
+		return false;
+	}
+	for (i = 0; i < nitems(names); i++) {
+		if (setlocale(LC_CTYPE, names[i]) == NULL || !codeset_utf8())
+			continue;
+		/*
+		 * Readline sets LC_CTYPE again from LC_ALL, LC_CTYPE or LANG as it
+		 * starts: they must name the UTF-8 locale too. C.UTF-8 is C with
+		 * UTF-8, so LC_ALL=C becomes LC_ALL=C.UTF-8.
+		 */
+		if (getenv("LC_ALL") != NULL && *getenv("LC_ALL") != '\0')
+			setenv("LC_ALL", names[i], 1);
+		else
+			setenv("LC_CTYPE", names[i], 1);
+		return true;
+	}
+	app_error("the locale is not UTF-8 (LANG and LC_ALL unset or C) and no UTF-8 locale "
+	    "is installed; install one (C.UTF-8 comes with libc) and set LANG=C.UTF-8");
+	return false;
+}
+
 /* Interactive chat: the full-screen UI when the terminal can do it, else line mode. */
 static int
 interactive(struct app *app)
 {
+	if (!utf8_ctype())
+		return EXIT_USAGE;
 	if (!app->plain && ui_possible())
 		return ui_run(app);
 	return line_run(app);

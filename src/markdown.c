@@ -13,6 +13,9 @@
  */
 #include "common.h"
 
+#include <ctype.h>
+#include <utf8proc.h>
+
 #include "markdown.h"
 
 #include <limits.h>
@@ -30,6 +33,13 @@
  * for internal use) and shown as "^M", as a U+FDD0 of the source is.
  */
 static const char md_crmark[] = "\xef\xb7\x90";
+/*
+ * U+FDD1 stands between CJK punctuation and a '*' run in the source md4c
+ * gets: an ordinary character to md4c, it makes the run both left- and
+ * right-flanking, as CommonMark's CJK-friendly emphasis amendment reads it.
+ * It never reaches a line.
+ */
+static const char md_cjkmark[] = "\xef\xb7\x91";
 
 static const char md_spaces[] = "                                ";
 
@@ -127,6 +137,8 @@ struct md_render {
 	size_t low;		/* shallowest depth since the last leaf began */
 	size_t nquote;
 	bool any;		/* some line precedes the next leaf */
+	bool softbr;		/* a soft line break waits to see the character after it */
+	unsigned int softbr_style;
 	bool leafopen;		/* the current leaf has begun its lines */
 
 	unsigned int style;	/* of the open spans */
@@ -285,6 +297,8 @@ md_add_slow(struct md_render *r, struct md_text *t, const char *s, size_t n,
 			md_put(t, lf ? "\n" : " ", 1, style);
 		else if (cp == 0xfdd0)
 			md_add_char(r, t, "\r", 1, style);
+		else if (cp == 0xfdd1)
+			/* nothing: the emphasis mark of md_source */;
 		else
 			md_add_char(r, t, s + i, cl, style);
 		i += cl;
@@ -307,7 +321,7 @@ md_add(struct md_render *r, struct md_text *t, const char *s, size_t n, unsigned
 	text_sanitize_finish(&r->san, tmp);
 	if (tmp->len == n && memcmp(tmp->data, s, n) == 0 && memchr(s, '\t', n) == NULL &&
 	    (lf || memchr(s, '\n', n) == NULL) &&
-	    memmem(s, n, md_crmark, 3) == NULL)
+	    memmem(s, n, md_crmark, 3) == NULL && memmem(s, n, md_cjkmark, 3) == NULL)
 		md_put(t, s, n, style);
 	else
 		md_add_slow(r, t, s, n, style, lf);
@@ -430,186 +444,35 @@ md_attr(const MD_ATTRIBUTE *a, struct buf *out)
 
 /* ---- clusters and wrapping ----------------------------------------------- */
 
-static bool
-md_regional(unsigned int cp)
-{
-	return cp >= 0x1f1e6 && cp <= 0x1f1ff;
-}
-
-/*
- * Bytes of the cluster at s that a line never splits: a character and the
- * zero-width characters, ZWJ-joined characters, emoji modifiers and second
- * regional indicator after it, up to maxw columns. *w gets its columns (the
- * sum of its characters', as text_width counts), *first its first character.
- */
-static size_t
-md_cluster(const char *s, size_t len, int maxw, int *w, unsigned int *first)
-{
-	unsigned int cp, prev;
-	size_t i, n;
-	int cw, ri;
-
-	if ((unsigned char)s[0] < 0x80 && (len == 1 || (unsigned char)s[1] < 0x80)) {
-		*first = (unsigned char)s[0];
-		*w = text_cp_width(*first);
-		return 1;
-	}
-	n = text_utf8_seq(s, len, &cp);
-	if (n == 0) {
-		*first = 0xfffd;
-		*w = 1;
-		return 1;
-	}
-	*first = cp;
-	*w = text_cp_width(cp);
-	ri = md_regional(cp);
-	for (i = n, prev = cp; i < len; i += n, prev = cp) {
-		n = text_utf8_seq(s + i, len - i, &cp);
-		if (n == 0 || cp <= 0x20)
-			break;
-		cw = text_cp_width(cp);
-		if (md_regional(cp) && ri == 1)
-			ri++;
-		else if (prev != 0x200d && cw != 0 && (cp < 0x1f3fb || cp > 0x1f3ff))
-			break;
-		if (*w + cw > maxw)
-			break;
-		*w += cw;
-	}
-	return i;
-}
-
-/* True for the wide scripts that wrap between characters (not Hangul: it has spaces). */
-static bool
-md_cjk(unsigned int cp)
-{
-	return (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
-}
-
-/* True for punctuation a line must not start with. */
-static bool
-md_no_start(unsigned int cp)
-{
-	static const unsigned int list[] = {
-		0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff01, 0xff1f, 0xff09,
-		0x3009, 0x300b, 0x300d, 0x300f, 0x3011, 0x3015, 0xff5d, 0x30fb, 0x30fc,
-		0x2019, 0x201d, 0x2026,
-	};
-	size_t i;
-
-	if (cp < 0x80)
-		return strchr("!),.:;?]}%'\"", (int)cp) != NULL && cp != 0;
-	for (i = 0; i < nitems(list); i++) {
-		if (list[i] == cp)
-			return true;
-	}
-	return false;
-}
-
-/* True for punctuation a line must not end with. */
-static bool
-md_no_end(unsigned int cp)
-{
-	return cp == 0xff08 || cp == 0x3008 || cp == 0x300a || cp == 0x300c || cp == 0x300e ||
-	    cp == 0x3010 || cp == 0x3014 || cp == 0xff5b || cp == 0x2018 || cp == 0x201c ||
-	    (cp < 0x80 && cp != 0 && strchr("([{", (int)cp) != NULL);
-}
-
-/* True when a line may break between characters prev and cp (CJK text). */
-static bool
-md_cjk_break(unsigned int prev, unsigned int cp)
-{
-	if (prev == 0 || (!md_cjk(cp) && !md_cjk(prev)))
-		return false;
-	return !md_no_end(prev) && !md_no_start(cp);
-}
-
-static void
-md_seg_push(struct md_segs *segs, size_t off, size_t len)
-{
-	segs->v = md_grow(segs->v, segs->n, &segs->alloc, sizeof *segs->v);
-	segs->v[segs->n].off = off;
-	segs->v[segs->n].len = len;
-	segs->n++;
-}
-
-/*
- * Wrap s[0..len) into segs of at most width columns: break at blanks (left
- * out), between CJK characters, and inside a word too long for a line
- * (between clusters); every LF breaks. As text_wrap, with clusters kept whole.
- */
+/* Wrap s[0..len) into segs of at most width columns, as text_wrap does (the one wrapper). */
 static void
 md_wrap(const char *s, size_t len, int width, struct md_segs *segs)
 {
-	size_t start = 0, i = 0, brk = 0, end, n;
-	unsigned int cp, prev = 0;
-	bool havebrk = false;
-	int col = 0, w;
+	struct text_span *sp;
+	size_t n, i;
 
+	n = text_wrap(s, len, width, &sp);
 	segs->n = 0;
-	while (i < len) {
-		if (s[i] == '\n') {
-			for (end = i; end > start && s[end - 1] == ' '; end--)
-				/* nothing */;
-			md_seg_push(segs, start, end - start);
-			start = ++i;
-			col = 0;
-			havebrk = false;
-			prev = 0;
-			continue;
-		}
-		n = md_cluster(s + i, len - i, width, &w, &cp);
-		if (s[i] == ' ') {
-			if (i > start && s[i - 1] != ' ') {
-				brk = i;
-				havebrk = true;
-			}
-		} else if (i > start && md_cjk_break(prev, cp)) {
-			brk = i;
-			havebrk = true;
-		}
-		if (col + w > width && i > start) {
-			end = havebrk ? brk : i;
-			for (i = end; i < len && s[i] == ' '; i++)
-				/* nothing */;
-			while (end > start && s[end - 1] == ' ')
-				end--;
-			md_seg_push(segs, start, end - start);
-			start = i;
-			col = 0;
-			havebrk = false;
-			prev = 0;
-			continue;
-		}
-		col += w;
-		i += n;
-		prev = cp;
+	for (i = 0; i < n; i++) {
+		segs->v = md_grow(segs->v, segs->n, &segs->alloc, sizeof *segs->v);
+		segs->v[segs->n].off = sp[i].off;
+		segs->v[segs->n].len = sp[i].len;
+		segs->n++;
 	}
-	if (start < len || segs->n == 0) {
-		for (end = len; end > start && s[end - 1] == ' '; end--)
-			/* nothing */;
-		md_seg_push(segs, start, end - start);
-	}
+	free(sp);
 }
 
 /* Bytes of the longest start of s[0..len) of whole clusters within cols columns (one at least). */
 static size_t
 md_fit(const char *s, size_t len, int cols)
 {
-	size_t i = 0, n;
+	size_t n = text_fit(s, len, cols, NULL);
 	unsigned int cp;
-	int col = 0, w;
+	int w;
 
-	while (i < len) {
-		n = md_cluster(s + i, len - i, cols, &w, &cp);
-		if (i > 0 && col + w > cols)
-			break;
-		col += w;
-		i += n;
-	}
-	return i;
+	if (n == 0 && len > 0)
+		n = text_cluster(s, len, &w, &cp);
+	return n;
 }
 
 /* ---- lines --------------------------------------------------------------- */
@@ -1502,6 +1365,27 @@ md_cb_leave_span(MD_SPANTYPE type, void *detail, void *arg)
 	return 0;
 }
 
+/*
+ * True when a soft line break between the text in t and s[0..n) joins CJK
+ * characters (Chinese and Japanese, not Hangul): no space goes there, as
+ * CSS Text and Chinese readers have it.
+ */
+static bool
+md_cjk_join(const struct md_text *t, const char *s, size_t n)
+{
+	const char *p = t->text.data, *q = p + t->text.len;
+	unsigned int a, b;
+
+	if (q == p)
+		return false;
+	for (q--; q > p && ((unsigned char)*q & 0xc0) == 0x80; q--)
+		/* nothing */;
+	if (text_utf8_seq(q, (size_t)(p + t->text.len - q), &a) == 0 ||
+	    text_utf8_seq(s, n, &b) == 0)
+		return false;
+	return text_cjk(a) && text_cjk(b);
+}
+
 static int
 md_cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 {
@@ -1510,6 +1394,11 @@ md_cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 	size_t d;
 
 	md_text_begin(r);
+	if (r->softbr && type != MD_TEXT_SOFTBR) {
+		r->softbr = false;
+		if (!md_cjk_join(&r->in, s, n))
+			md_put(&r->in, " ", 1, r->softbr_style);
+	}
 	switch (type) {
 	case MD_TEXT_NULLCHAR:
 		md_put(&r->in, "\xef\xbf\xbd", 3, r->style);
@@ -1518,7 +1407,8 @@ md_cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 		md_put(&r->in, "\n", 1, r->style);
 		break;
 	case MD_TEXT_SOFTBR:
-		md_put(&r->in, " ", 1, r->style);
+		r->softbr = true;	/* a space, unless CJK text stands either side */
+		r->softbr_style = r->style;
 		break;
 	case MD_TEXT_ENTITY:
 		if ((d = md_entity_decode(s, n, dec)) != 0)
@@ -1541,6 +1431,86 @@ md_cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
  * link destination at the very end takes a ')' after it for its end and
  * emits text out of bounds. Behind the copy that byte is a NUL.
  */
+/* The code point that ends s[0..i), 0 at the start. */
+static unsigned int
+md_cp_before(const char *s, size_t i)
+{
+	size_t j = i;
+	unsigned int cp;
+
+	if (i == 0)
+		return 0;
+	for (j--; j > 0 && ((unsigned char)s[j] & 0xc0) == 0x80; j--)
+		/* nothing */;
+	return text_utf8_seq(s + j, i - j, &cp) != 0 ? cp : 0xfffd;
+}
+
+/* The code point at s[i], 0 at the end. */
+static unsigned int
+md_cp_at(const char *s, size_t len, size_t i)
+{
+	unsigned int cp;
+
+	if (i >= len)
+		return 0;
+	return text_utf8_seq(s + i, len - i, &cp) != 0 ? cp : 0xfffd;
+}
+
+/* Unicode punctuation as CommonMark means it (ASCII punctuation, P and S categories). */
+static bool
+md_punct(unsigned int cp)
+{
+	utf8proc_category_t c;
+
+	if (cp < 0x80)
+		return cp > 0x20 && cp < 0x7f && !isalnum((int)cp);
+	c = utf8proc_category((utf8proc_int32_t)cp);
+	return (c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_PO) ||
+	    (c >= UTF8PROC_CATEGORY_SM && c <= UTF8PROC_CATEGORY_SO);
+}
+
+static bool
+md_space(unsigned int cp)
+{
+	return cp == 0 || cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+	    utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ZS;
+}
+
+/*
+ * CJK-friendly emphasis: a run of '*' between punctuation and text where one
+ * side is CJK ("**注意：**正文", "文**「注意」**文") is not flanking by
+ * CommonMark's rules, which were made for spaced scripts. A U+FDD1 between
+ * the punctuation and the run makes it both left- and right-flanking (as
+ * next to a letter), so it opens or closes as Chinese readers expect.
+ */
+static void
+md_cjk_emphasis(const char *s, size_t len, struct buf *out)
+{
+	size_t i = 0, j;
+	unsigned int p, nx;
+
+	while (i < len) {
+		if (s[i] != '*') {
+			const char *star = memchr(s + i, '*', len - i);
+
+			j = star != NULL ? (size_t)(star - s) : len;
+			(void)buf_add(out, s + i, j - i);
+			i = j;
+			continue;
+		}
+		for (j = i; j < len && s[j] == '*'; j++)
+			/* nothing */;
+		p = md_cp_before(s, i);
+		nx = md_cp_at(s, len, j);
+		if (p != 0 && md_punct(p) && !md_space(nx) && (text_cjk(p) || text_cjk(nx)))
+			(void)buf_add(out, md_cjkmark, 3);
+		(void)buf_add(out, s + i, j - i);
+		if (nx != 0 && md_punct(nx) && !md_space(p) && (text_cjk(p) || text_cjk(nx)))
+			(void)buf_add(out, md_cjkmark, 3);
+		i = j;
+	}
+}
+
 static char *
 md_source(const char *src, size_t *n)
 {
@@ -1553,7 +1523,7 @@ md_source(const char *src, size_t *n)
 		cr = memchr(p, '\r', (size_t)(end - p));
 		if (cr == NULL)
 			cr = end;
-		(void)buf_add(&b, p, (size_t)(cr - p));
+		md_cjk_emphasis(p, (size_t)(cr - p), &b);
 		if (cr == end)
 			break;
 		if (cr + 1 < end && cr[1] == '\n')

@@ -1203,13 +1203,21 @@ session_input(struct session *s, const char *line)
 		.copy = session_op_copy, .edit = session_op_edit,
 	};
 
-	if (line[strspn(line, " \t\n")] == '\0')
-		return;
+	char *ascii = NULL;
+
+	if (text_blank_only(line, strlen(line)))
+		return;	/* blanks of any script, U+3000 too, are not a prompt */
+	if (text_fullwidth_slash(line)) {
+		/* "／help", as an input method types it, is the command */
+		ascii = xasprintf("/%s", line + 3);
+		line = ascii;
+	}
 	if (!slash_is_command(line))
 		session_send(s, line);
 	else if (slash_run(&ops, line) == 0 && strncmp(line, "/help", 5) == 0 &&
 	    s->v.keys != NULL)
 		session_say(s, s->v.keys, false);
+	free(ascii);
 }
 
 /* ---- the object ------------------------------------------------------------------- */

@@ -2,7 +2,7 @@
 #include "common.h"
 
 #include <strings.h>
-#include <wchar.h>
+#include <utf8proc.h>
 
 #include "text.h"
 
@@ -82,6 +82,11 @@ text_skip_blanks(const char *s)
 	return s;
 }
 
+/*
+ * Widths and grapheme clusters come from utf8proc (Unicode 15), never from
+ * the C library: they do not depend on the locale and are the same for the
+ * answers, the input box, line mode and tables.
+ */
 int
 text_cp_width(unsigned int cp)
 {
@@ -91,45 +96,240 @@ text_cp_width(unsigned int cp)
 		return 0;
 	if (cp < 0x7f)
 		return 1;
-	w = wcwidth((wchar_t)cp);
-	if (w >= 0)
-		return w;
-	/* Outside a UTF-8 locale wcwidth knows nothing: assume wide for CJK. */
-	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) ||
-	    (cp >= 0x20000 && cp <= 0x3fffd))
-		return 2;
-	return 1;
+	if (cp > 0x10ffff)
+		return 1;
+	w = utf8proc_charwidth((utf8proc_int32_t)cp);
+	return w < 0 ? 1 : w > 2 ? 2 : w;
 }
 
-/* Width and length of the character at s; invalid bytes are one column, one byte. */
-static size_t
-text_char(const char *s, size_t len, int *w)
+static bool
+text_regional(unsigned int cp)
 {
-	unsigned int cp;
-	size_t n = text_utf8_seq(s, len, &cp);
+	return cp >= 0x1f1e6 && cp <= 0x1f1ff;
+}
 
+bool
+text_emoji_modifier(unsigned int cp)
+{
+	return cp >= 0x1f3fb && cp <= 0x1f3ff;
+}
+
+/*
+ * Columns the code point cp adds inside a cluster, after prev: none after a
+ * ZWJ or for a second regional indicator (the pair takes 2), an emoji
+ * modifier its own 2 (terminals of the tmux 3.3 kind draw it as a cell of
+ * its own), every other character in a cluster none.
+ */
+static int
+text_cluster_adds(unsigned int prev, unsigned int cp, int nri)
+{
+	if (prev == 0x200d)
+		return 0;
+	if (text_regional(cp) && nri == 1)
+		return 1;
+	if (text_emoji_modifier(cp))
+		return 2;
+	return 0;
+}
+
+size_t
+text_cluster(const char *s, size_t len, int *w, unsigned int *first)
+{
+	utf8proc_int32_t state = 0;
+	unsigned int cp, prev;
+	size_t i, n;
+	int nri;
+
+	if (len == 0) {
+		*w = 0;
+		*first = 0;
+		return 0;
+	}
+	if ((unsigned char)s[0] < 0x80 && (len == 1 || (unsigned char)s[1] < 0x80)) {
+		*first = (unsigned char)s[0];
+		*w = text_cp_width(*first);
+		return 1;
+	}
+	n = text_utf8_seq(s, len, &cp);
 	if (n == 0) {
+		*first = 0xfffd;
 		*w = 1;
 		return 1;
 	}
+	*first = cp;
 	*w = text_cp_width(cp);
-	return n;
+	nri = text_regional(cp) ? 1 : 0;
+	if (cp < 0x20 || cp == 0x7f)
+		return n;
+	for (i = n, prev = cp; i < len; i += n, prev = cp) {
+		n = text_utf8_seq(s + i, len - i, &cp);
+		if (n == 0 || cp < 0x20 || cp == 0x7f ||
+		    utf8proc_grapheme_break_stateful((utf8proc_int32_t)prev,
+		    (utf8proc_int32_t)cp, &state))
+			break;
+		*w += text_cluster_adds(prev, cp, nri);
+		if (text_regional(cp))
+			nri++;
+	}
+	return i;
 }
 
 int
 text_width(const char *s, size_t len)
 {
 	size_t i = 0;
+	unsigned int cp;
 	int cols = 0, w;
 
 	while (i < len) {
-		i += text_char(s + i, len - i, &w);
+		i += text_cluster(s + i, len - i, &w, &cp);
 		cols += w;
 	}
 	return cols;
+}
+
+size_t
+text_fit(const char *s, size_t len, int cols, int *used)
+{
+	size_t i = 0, n;
+	unsigned int cp;
+	int col = 0, w;
+
+	while (i < len) {
+		n = text_cluster(s + i, len - i, &w, &cp);
+		if (col + w > cols)
+			break;
+		col += w;
+		i += n;
+	}
+	if (used != NULL)
+		*used = col;
+	return i;
+}
+
+bool
+text_cjk(unsigned int cp)
+{
+	return (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+/* True for punctuation a line must not start with. */
+static bool
+text_no_start(unsigned int cp)
+{
+	static const unsigned int list[] = {
+		0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff01, 0xff1f, 0xff09,
+		0x3009, 0x300b, 0x300d, 0x300f, 0x3011, 0x3015, 0xff5d, 0x30fb, 0x30fc,
+		0x2019, 0x201d, 0x2026,
+	};
+	size_t i;
+
+	if (cp < 0x80)
+		return cp != 0 && strchr("!),.:;?]}%'\"", (int)cp) != NULL;
+	for (i = 0; i < nitems(list); i++) {
+		if (list[i] == cp)
+			return true;
+	}
+	return false;
+}
+
+/* True for punctuation a line must not end with. */
+static bool
+text_no_end(unsigned int cp)
+{
+	return cp == 0xff08 || cp == 0x3008 || cp == 0x300a || cp == 0x300c || cp == 0x300e ||
+	    cp == 0x3010 || cp == 0x3014 || cp == 0xff5b || cp == 0x2018 || cp == 0x201c ||
+	    (cp < 0x80 && cp != 0 && strchr("([{", (int)cp) != NULL);
+}
+
+/* True when a line may break between characters prev and cp (CJK text). */
+static bool
+text_cjk_break(unsigned int prev, unsigned int cp)
+{
+	if (prev == 0 || (!text_cjk(cp) && !text_cjk(prev)))
+		return false;
+	return !text_no_end(prev) && !text_no_start(cp);
+}
+
+int
+text_digit(const char *s, size_t len, size_t *n)
+{
+	unsigned int cp;
+
+	*n = text_utf8_seq(s, len, &cp);
+	if (*n == 0) {
+		*n = len > 0 ? 1 : 0;
+		return -1;
+	}
+	if (cp >= '0' && cp <= '9')
+		return (int)(cp - '0');
+	if (cp >= 0xff10 && cp <= 0xff19)
+		return (int)(cp - 0xff10);
+	return -1;
+}
+
+/* CJK punctuation and full-width symbols: no word of their own. */
+static bool
+text_cjk_punct(unsigned int cp)
+{
+	return (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+	    (cp >= 0xff01 && cp <= 0xff0f) || (cp >= 0xff1a && cp <= 0xff20) ||
+	    (cp >= 0xff3b && cp <= 0xff40) || (cp >= 0xff5b && cp <= 0xff65);
+}
+
+size_t
+text_words(const char *s, size_t len, size_t *cjk)
+{
+	size_t n = 0, i = 0, k;
+	unsigned int cp;
+	bool in = false;
+
+	*cjk = 0;
+	while (i < len) {
+		if ((k = text_utf8_seq(s + i, len - i, &cp)) == 0) {
+			k = 1;
+			cp = 0xfffd;
+		}
+		i += k;
+		if (cp == ' ' || cp == '\n' || cp == '\t' || cp == 0x3000 || text_cjk_punct(cp)) {
+			in = false;
+		} else if (text_cjk(cp)) {
+			n++;	/* each CJK character is a word */
+			(*cjk)++;
+			in = false;
+		} else {
+			if (!in)
+				n++;
+			in = true;
+		}
+	}
+	return n;
+}
+
+bool
+text_blank_only(const char *s, size_t len)
+{
+	size_t i = 0, k;
+	unsigned int cp;
+
+	while (i < len) {
+		if ((k = text_utf8_seq(s + i, len - i, &cp)) == 0)
+			return false;
+		if (cp != '\t' && cp != '\n' && cp != '\r' &&
+		    utf8proc_category((utf8proc_int32_t)cp) != UTF8PROC_CATEGORY_ZS)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+bool
+text_fullwidth_slash(const char *s)
+{
+	return strncmp(s, "\xef\xbc\x8f", 3) == 0 &&
+	    ((s[3] >= 'a' && s[3] <= 'z') || (s[3] >= 'A' && s[3] <= 'Z'));
 }
 
 static void
@@ -141,11 +341,33 @@ text_push_span(struct text_span **spans, size_t *n, size_t off, size_t len)
 	(*n)++;
 }
 
+static bool
+text_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* End the line s[start, end) (less its trailing blanks); returns where the next starts. */
+static size_t
+text_wrap_line(const char *s, size_t len, size_t start, size_t end, struct text_span **spans,
+    size_t *n)
+{
+	size_t next = end;
+
+	while (next < len && text_blank(s[next]))
+		next++;
+	while (end > start && text_blank(s[end - 1]))
+		end--;
+	text_push_span(spans, n, start, end - start);
+	return next;
+}
+
 size_t
 text_wrap(const char *s, size_t len, int width, struct text_span **spans)
 {
-	size_t n = 0, start = 0, i = 0, brk = 0, clen;
-	bool words = false;	/* a non-blank since the line started */
+	size_t n = 0, start = 0, i = 0, brk = 0, cl;
+	unsigned int cp, prev = 0;
+	bool havebrk = false;
 	int col = 0, w;
 
 	*spans = NULL;
@@ -153,38 +375,41 @@ text_wrap(const char *s, size_t len, int width, struct text_span **spans)
 		width = 1;
 	while (i < len) {
 		if (s[i] == '\n') {
-			text_push_span(spans, &n, start, i - start);
+			(void)text_wrap_line(s, len, start, i, spans, &n);
 			start = ++i;
 			col = 0;
-			brk = 0;
-			words = false;
+			havebrk = false;
+			prev = 0;
 			continue;
 		}
-		clen = text_char(s + i, len - i, &w);
-		if (s[i] == ' ' || s[i] == '\t') {
-			if (words)
-				brk = i;	/* the line may end before this blank */
-		} else
-			words = true;
-		if (col + w > width && i > start) {
-			size_t end = brk > start ? brk : i, next = end;
-
-			while (next < len && (s[next] == ' ' || s[next] == '\t'))
-				next++;
-			while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t'))
-				end--;
-			text_push_span(spans, &n, start, end - start);
-			start = i = next;
+		cl = text_cluster(s + i, len - i, &w, &cp);
+		if (text_blank(s[i])) {
+			if (i > start && !text_blank(s[i - 1])) {
+				brk = i;
+				havebrk = true;
+			}
+		} else if (i > start && text_cjk_break(prev, cp)) {
+			brk = i;
+			havebrk = true;
+		}
+		if (col + w > width && i > start && !text_blank(s[i])) {
+			start = i = text_wrap_line(s, len, start, havebrk ? brk : i, spans, &n);
 			col = 0;
-			brk = 0;
-			words = false;
+			havebrk = false;
+			prev = 0;
 			continue;
 		}
 		col += w;
-		i += clen;
+		i += cl;
+		prev = cp;
 	}
-	if (start < len || n == 0)
-		text_push_span(spans, &n, start, len - start);
+	if (start < len || n == 0) {
+		size_t end = len;
+
+		while (end > start && text_blank(s[end - 1]))
+			end--;
+		text_push_span(spans, &n, start, end - start);
+	}
 	return n;
 }
 

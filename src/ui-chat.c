@@ -84,6 +84,7 @@ struct ui_chat {
 	char *notice;		/* the notice text, or the y/N question, while it is shown */
 	bool no_terms;		/* the notice is the loopback question (consent.h) */
 	unsigned int reasons;	/* bits of feedback_reasons(-1) */
+	int fullwidth;		/* bytes of a full-width digit (EF BC 91..99) seen so far */
 	struct buf field;	/* what is typed into the dialog */
 };
 
@@ -163,23 +164,6 @@ chat_plain(struct md_doc *doc, const char *s, size_t len, int width, unsigned in
 	buf_release(&clean);
 }
 
-/* Words in s, for the folded reasoning line. */
-static size_t
-chat_words(const char *s, size_t len)
-{
-	size_t n = 0, i;
-	bool in = false;
-
-	for (i = 0; i < len; i++) {
-		bool blank = s[i] == ' ' || s[i] == '\n' || s[i] == '\t';
-
-		if (!blank && !in)
-			n++;
-		in = !blank;
-	}
-	return n;
-}
-
 /* The reasoning block and the note under an answer. */
 static void
 chat_render_extra(struct chat_msg *m, int width)
@@ -188,8 +172,11 @@ chat_render_extra(struct chat_msg *m, int width)
 
 	markdown_doc_release(&m->extra);
 	if (m->reasoning.len > 0 && (m->answer_started || !m->streaming)) {
-		fold = xasprintf("> reasoning: %zu words (not shown, never sent back)",
-		    chat_words(m->reasoning.data, m->reasoning.len));
+		size_t cjk, words = text_words(m->reasoning.data, m->reasoning.len, &cjk);
+
+		/* Chinese is counted in characters, as its readers count it */
+		fold = xasprintf("> reasoning: %zu %s (not shown, never sent back)", words,
+		    cjk * 2 > words ? "characters" : words == 1 ? "word" : "words");
 		chat_plain(&m->extra, fold, strlen(fold), width, MD_DIM);
 		free(fold);
 	} else if (m->reasoning.len > 0) {
@@ -494,11 +481,12 @@ chat_draw(struct ui *ui, void *data)
 		    ui_attr(ui, UI_HILITE));
 	input_draw(c->in, 2 + th, cols, in_rows, 0);
 	if (c->modal != MODAL_NONE) {
-		chat_draw_modal(c, 1, th, 2 + th, in_rows, cols);
 		ui_bar(rows - 1, c->modal == MODAL_REASONS ? "digits choose reasons  Enter: add a "
 		    "comment  Esc: skip" : c->modal == MODAL_COMMENT ? "Enter saves  Esc skips" :
 		    c->modal == MODAL_WITHDRAW ? "y withdraws consent  any other key keeps it" :
 		    "feedback under section IV of the Terms", NULL, ui_attr(ui, UI_DIM));
+		/* last: the cursor stays in the dialog's field, where an input method looks */
+		chat_draw_modal(c, 1, th, 2 + th, in_rows, cols);
 		curs_set(1);
 		return;
 	}
@@ -910,6 +898,30 @@ chat_why_done(struct ui_chat *c, const char *comment)
 	free(reasons);
 }
 
+/*
+ * Full-width digits (U+FF11..U+FF19, what a Chinese or Japanese input method
+ * types) count as ASCII ones: their UTF-8 bytes come one key at a time.
+ * Returns the digit once its last byte is in, 0 while one is under way.
+ */
+static int
+chat_digit_key(struct ui_chat *c, int key)
+{
+	if (c->fullwidth == 0 && key == 0xef) {
+		c->fullwidth = 1;
+		return 0;
+	}
+	if (c->fullwidth == 1 && key == 0xbc) {
+		c->fullwidth = 2;
+		return 0;
+	}
+	if (c->fullwidth == 2 && key >= 0x91 && key <= 0x99) {
+		c->fullwidth = 0;
+		return '1' + (key - 0x91);
+	}
+	c->fullwidth = 0;
+	return key;
+}
+
 /* Keys while a dialog is open. */
 static void
 chat_modal_key(struct ui_chat *c, int key)
@@ -931,6 +943,7 @@ chat_modal_key(struct ui_chat *c, int key)
 		else
 			chat_field_key(c, key);
 	} else if (c->modal == MODAL_REASONS) {
+		key = chat_digit_key(c, key);
 		if (key >= '1' && key <= '9' && names[key - '1'] != NULL)
 			c->reasons ^= 1u << (key - '1');
 		else if (key == 13)

@@ -108,17 +108,19 @@ history_draw(struct ui *ui, void *data)
 {
 	struct history *h = data;
 	int rows, cols, y, list;
-	char title[160];
+	char *title;
 	size_t i;
 
 	erase();
 	if (ui_too_small(ui, 40, 12))
 		return;
 	ui_size(ui, &rows, &cols);
-	snprintf(title, sizeof title, "%s%s%s", h->query.len > 0 ? "conversations with \"" :
+	/* the whole query: ui_bar cuts it to the screen between characters */
+	title = xasprintf("%s%s%s", h->query.len > 0 ? "conversations with \"" :
 	    "conversations, newest first", h->query.len > 0 ? h->query.data : "",
 	    h->query.len > 0 ? "\"" : "");
 	ui_bar(0, title, NULL, ui_attr(ui, UI_BAR));
+	free(title);
 	ui_put(1, 0, "   id  updated (UTC)     msgs  title", 36, cols, ui_attr(ui, UI_DIM));
 	list = rows - 4;
 	if (h->sel < h->top)
@@ -138,6 +140,25 @@ history_draw(struct ui *ui, void *data)
 	}
 	ui_bar(rows - 1, h->searching ? "Enter search  Esc cancel" :
 	    "Up/Down choose  Enter continue it  / search  Esc back", NULL, ui_attr(ui, UI_DIM));
+	if (h->searching) {
+		/* the cursor in the field, where an input method opens its candidates */
+		int x = 8 + text_width(h->query.data, h->query.len);
+
+		move(rows - 2, x < cols ? x : cols - 1);
+		curs_set(1);
+	} else
+		curs_set(0);
+}
+
+/* Take the last character (all its UTF-8 bytes) off the query. */
+static void
+history_backspace(struct history *h)
+{
+	while (h->query.len > 0 && (h->query.data[h->query.len - 1] & 0xc0) == 0x80)
+		h->query.len--;
+	if (h->query.len > 0)
+		h->query.len--;
+	h->query.data[h->query.len] = '\0';
 }
 
 static void
@@ -160,8 +181,7 @@ history_key(struct ui *ui, void *data, int key)
 		} else if (key == UI_KEY_ESC) {
 			h->searching = false;
 		} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-			if (h->query.len > 0)
-				h->query.data[--h->query.len] = '\0';
+			history_backspace(h);
 		} else if (key >= 0x20 && key < 256 && key != 0x7f)
 			buf_addc(&h->query, (char)key);
 		ui_dirty(ui);

@@ -187,6 +187,146 @@ ui_unsafe(unsigned int cp)
 	    (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
+/* True when a code point of the cluster s[0..n) must not reach the terminal. */
+static bool
+ui_cluster_unsafe(const char *s, size_t n)
+{
+	size_t i, k;
+	unsigned int cp;
+
+	for (i = 0; i < n; i += k) {
+		if ((k = text_utf8_seq(s + i, n - i, &cp)) == 0 || ui_unsafe(cp))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Clusters of more code points than a ncurses cell holds (CCHARW_MAX, 5: a
+ * family of four is 7): ncurses gets the first five, in the right columns,
+ * and after each update the whole cluster is written over them.
+ */
+#define UI_OVERLAYS 128
+static struct ui_overlay {
+	int y, x;
+	wchar_t first[2];	/* what the cell must still hold */
+	char s[48];
+	size_t n;
+} ui_overlays[UI_OVERLAYS];
+static size_t ui_noverlays;
+
+static void
+ui_overlay_add(const char *s, size_t n, const wchar_t *wc)
+{
+	struct ui_overlay *o;
+
+	if (ui_noverlays >= UI_OVERLAYS || n > sizeof o->s)
+		return;
+	o = &ui_overlays[ui_noverlays++];
+	getyx(stdscr, o->y, o->x);
+	o->first[0] = wc[0];
+	o->first[1] = wc[1];
+	memcpy(o->s, s, n);
+	o->n = n;
+}
+
+/* True when the overlay's cell still holds the start of its cluster. */
+static bool
+ui_overlay_there(const struct ui_overlay *o)
+{
+	wchar_t wch[CCHARW_MAX + 1];
+	attr_t attrs;
+	short pair;
+	cchar_t cc;
+
+	if (mvwin_wch(stdscr, o->y, o->x, &cc) == ERR ||
+	    getcchar(&cc, wch, &attrs, &pair, NULL) == ERR)
+		return false;
+	return wch[0] == o->first[0] && wch[1] == o->first[1];
+}
+
+/* Write the long clusters over their cells, and the cursor back where ncurses left it. */
+static void
+ui_overlay_flush(void)
+{
+	size_t i;
+	int y, x;
+
+	if (ui_noverlays == 0)
+		return;
+	for (i = 0; i < ui_noverlays; i++) {
+		if (!ui_overlay_there(&ui_overlays[i]))
+			continue;	/* drawn over later in the same frame */
+		printf("\033[%d;%dH", ui_overlays[i].y + 1, ui_overlays[i].x + 1);
+		fwrite(ui_overlays[i].s, 1, ui_overlays[i].n, stdout);
+	}
+	getyx(curscr, y, x);
+	printf("\033[%d;%dH", y + 1, x + 1);
+	fflush(stdout);
+	ui_noverlays = 0;
+}
+
+/* Add one cell: the wide characters wc[0..n), the first spacing, the rest drawn over it. */
+static void
+ui_cell(const wchar_t *wc, size_t n)
+{
+	wchar_t first[2] = { wc[0], L'\0' };
+	cchar_t cc;
+	size_t i;
+
+	if (n > CCHARW_MAX)
+		n = CCHARW_MAX;
+	while (n > 1 && wc[n - 1] == 0x200d)
+		n--;	/* a cut sequence must not join the next cell */
+	memset(&cc, 0, sizeof cc);
+	if (setcchar(&cc, first, A_NORMAL, 0, NULL) == ERR)
+		return;
+	/*
+	 * ncurses takes the width of a cell from its first character and writes
+	 * every character of it: a ZWJ sequence goes out whole, in the columns
+	 * text_cluster gives it, as the terminal draws it.
+	 */
+	for (i = 1; i < n; i++)
+		cc.chars[i] = wc[i];
+	add_wch(&cc);
+}
+
+/*
+ * Draw one grapheme cluster s[0..n) of more than one code point. It is cut
+ * into the cells text_cluster counts (a new one at each emoji modifier and at
+ * the second regional indicator), so ncurses and the terminal agree on its
+ * columns; combining marks, ZWJ and what it joins, VS16 and jamo go with
+ * their cell.
+ */
+static void
+ui_cluster(const char *s, size_t n)
+{
+	wchar_t wc[16];
+	unsigned int cp, prev = 0;
+	size_t i, k, nwc = 0, cells = 0;
+	int nri = 0;
+
+	for (i = 0; i < n; i += k, prev = cp) {
+		k = text_utf8_seq(s + i, n - i, &cp);
+		if (nwc > 0 && prev != 0x200d && ((cp >= 0x1f1e6 && cp <= 0x1f1ff && nri == 1) ||
+		    text_emoji_modifier(cp))) {
+			ui_cell(wc, nwc);
+			cells++;
+			nwc = 0;
+		}
+		if (cp >= 0x1f1e6 && cp <= 0x1f1ff)
+			nri++;
+		if (nwc < nitems(wc))
+			wc[nwc++] = (wchar_t)cp;
+	}
+	if (cells == 0 && nwc > 0 && text_cp_width((unsigned int)wc[0]) == 0)
+		return;	/* no base to draw on (a ZWJ at the start of a line): ncurses would shift */
+	if (nwc > CCHARW_MAX && cells == 0)
+		ui_overlay_add(s, n, wc);	/* one cell too long for ncurses: a family of four */
+	if (nwc > 0)
+		ui_cell(wc, nwc);
+}
+
 int
 ui_put(int y, int x, const char *s, size_t len, int maxcols, int attr)
 {
@@ -196,18 +336,22 @@ ui_put(int y, int x, const char *s, size_t len, int maxcols, int attr)
 
 	attron(attr);
 	move(y, x);
-	while (i < len && used < maxcols) {
-		n = text_utf8_seq(s + i, len - i, &cp);
-		if (n == 0 || ui_unsafe(cp)) {
+	while (i < len) {
+		n = text_cluster(s + i, len - i, &w, &cp);
+		if (ui_cluster_unsafe(s + i, n)) {
+			if (used + 1 > maxcols)
+				break;
 			addch('?');
 			used++;
-			i += n == 0 ? 1 : n;
+			i += n;
 			continue;
 		}
-		w = text_cp_width(cp);
 		if (used + w > maxcols)
 			break;
-		addnstr(s + i, (int)n);
+		if (n == 1 || text_utf8_seq(s + i, n, NULL) == n)
+			addnstr(s + i, (int)n);
+		else
+			ui_cluster(s + i, n);
 		used += w;
 		i += n;
 	}
@@ -287,9 +431,11 @@ ui_idle(void *arg)
 	if (!ui->dirty || ui->quit || ui->screen == NULL)
 		return;
 	ui->dirty = false;
+	ui_noverlays = 0;
 	ui->screen->draw(ui, ui->data);
 	wnoutrefresh(stdscr);
 	doupdate();
+	ui_overlay_flush();
 }
 
 /* Keys inside a bracketed paste, up to the end marker. */

@@ -418,6 +418,12 @@ def s_ok(ctx):
     answer(ctx, echo_text(ctx.prompt))
 
 
+@scenario("say", doc="The answer is the last user text, as it is (a test tells the server "
+          "what to answer: a table, CJK, emoji sequences).", expect=lambda p: p)
+def s_say(ctx):
+    answer(ctx, ctx.prompt)
+
+
 @scenario("ctype-params", doc="As ok, Content-Type 'Text/Event-Stream; Charset=UTF-8'.",
           expect=ECHO)
 def s_ctype(ctx):

@@ -501,22 +501,25 @@ test_cjk(void **state)
 static void
 test_emoji(void **state)
 {
-	/* family: man ZWJ woman ZWJ girl, 6 columns by wcwidth */
+	/* family: man ZWJ woman ZWJ girl, one cluster of 2 columns (6 when summed per code point) */
 	const char fam[] = "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7";
-	char src[256];
+	char src[256], five[256];
 	struct md_doc doc;
-	size_t i;
 	char *text;
 
-	snprintf(src, sizeof src, "%s%s%s%s", fam, fam, fam, fam);
+	snprintf(src, sizeof src, "%s%s%s%s%s%s", fam, fam, fam, fam, fam, fam);
+	snprintf(five, sizeof five, "%s%s%s%s%s", fam, fam, fam, fam, fam);
 	doc = render(src, strlen(src), 10);
 	check_doc(&doc, 10);
-	assert_int_equal(doc.nlines, 4);
-	for (i = 0; i < doc.nlines; i++) {
-		text = markdown_line_text(&doc.lines[i]);
-		assert_string_equal(text, fam);
-		free(text);
-	}
+	assert_int_equal(doc.nlines, 2);
+	assert_int_equal(doc.lines[0].width, 10);
+	assert_int_equal(doc.lines[1].width, 2);
+	text = markdown_line_text(&doc.lines[0]);
+	assert_string_equal(text, five);
+	free(text);
+	text = markdown_line_text(&doc.lines[1]);
+	assert_string_equal(text, fam);
+	free(text);
 	markdown_doc_release(&doc);
 	/* a flag (two regional indicators) and a skin tone stay whole */
 	EXPECT("aaaaaaaaa\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa", 10, "aaaaaaaaa", "\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa");
@@ -837,6 +840,30 @@ test_big(void **state)
 	buf_release(&b);
 }
 
+static void
+test_cjk_emphasis(void **state)
+{
+	struct md_doc doc;
+
+	/* Qwen's "**注意：**正文": bold, no literal asterisks */
+	EXPECT("**注意：**正文", 40, "注意：正文");
+	doc = render(S("**注意：**正文"), 40);
+	assert_true(style_of(&doc, 0, "注意：") & MD_BOLD);
+	assert_false(style_of(&doc, 0, "正文") & MD_BOLD);
+	markdown_doc_release(&doc);
+	EXPECT("文**「注意」**文", 40, "文「注意」文");
+	doc = render(S("文**「注意」**文"), 40);
+	assert_true(style_of(&doc, 0, "「注意」") & MD_BOLD);
+	markdown_doc_release(&doc);
+	EXPECT("*强调：*文字", 40, "强调：文字");
+	/* ASCII text keeps CommonMark's rules; code keeps its asterisks */
+	EXPECT("a**\"b\"**c", 40, "a**\"b\"**c");
+	EXPECT("`a**「b`", 40, "a**「b");
+	/* a soft line break inside Chinese is no space; next to other text it is */
+	EXPECT("第一行\n第二行\nthird\nline", 40, "第一行第二行 third line");
+	EXPECT("한국어\n문장", 40, "한국어 문장");
+}
+
 int
 main(void)
 {
@@ -860,6 +887,7 @@ main(void)
 		cmocka_unit_test(test_rule),
 		cmocka_unit_test(test_cjk),
 		cmocka_unit_test(test_emoji),
+		cmocka_unit_test(test_cjk_emphasis),
 		cmocka_unit_test(test_control_attack),
 		cmocka_unit_test(test_widths),
 		cmocka_unit_test(test_answer_narrow_wide),

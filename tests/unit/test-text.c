@@ -374,6 +374,109 @@ test_wrap_invariants(void **state)
 	}
 }
 
+/* Width of the UTF-8 string and the bytes of its first cluster. */
+static void
+check_cluster(const char *s, size_t bytes, int width)
+{
+	unsigned int cp;
+	int w;
+
+	assert_int_equal(text_cluster(s, strlen(s), &w, &cp), bytes);
+	assert_int_equal(w, width);
+}
+
+static void
+test_clusters(void **state)
+{
+	/* ZWJ sequences are one cluster, as wide as their first emoji */
+	check_cluster("👩‍💻x", strlen("👩‍💻"), 2);
+	check_cluster("👨‍👩‍👧‍👦", strlen("👨‍👩‍👧‍👦"), 2);
+	check_cluster("🏳️‍🌈", strlen("🏳️‍🌈"), 1);
+	/* a flag: two regional indicators, 2 columns; a third starts a new one */
+	check_cluster("🇨🇳🇯", 8, 2);
+	/* Thai vowel and tone marks, combining accents, jamo, VS16 go with their base */
+	check_cluster("ที่นี่", strlen("ที่"), 1);
+	check_cluster("e\xcc\x81x", 3, 1);
+	check_cluster("\xe1\x84\x80\xe1\x85\xa1\xe1\x86\xa8", 9, 2);
+	check_cluster("❤️", strlen("❤️"), 1);
+	/* an emoji modifier is a cell of its own (tmux 3.3, ncurses) */
+	check_cluster("👍🏽", 8, 4);
+	/* controls, LF and invalid bytes are clusters of one byte */
+	check_cluster("\n\xcc\x81", 1, 0);
+	check_cluster("\xff\xcc\x81", 1, 1);
+	check_cluster("中文", 3, 2);
+	assert_int_equal(text_width("👩‍💻|👨‍👩‍👧‍👦|🇨🇳", strlen("👩‍💻|👨‍👩‍👧‍👦|🇨🇳")), 8);
+	assert_int_equal(text_width("ที่นี่", strlen("ที่นี่")), 2);
+}
+
+static void
+test_widths_no_locale(void **state)
+{
+	/* widths come from utf8proc: the C locale gives the same */
+	setlocale(LC_CTYPE, "C");
+	assert_int_equal(text_width("中文１", strlen("中文１")), 6);
+	assert_int_equal(text_width("e\xcc\x81", 3), 1);
+	assert_int_equal(text_cp_width(0x200d), 0);
+	setlocale(LC_CTYPE, "C.UTF-8");
+}
+
+static void
+test_wrap_clusters(void **state)
+{
+	const char fam[] = "👨‍👩‍👧‍👦";
+	char s[256];
+	struct text_span *sp;
+	size_t n, i;
+
+	/* five families in 10 columns, then one: never split inside a sequence */
+	snprintf(s, sizeof s, "%s%s%s%s%s%s", fam, fam, fam, fam, fam, fam);
+	n = text_wrap(s, strlen(s), 10, &sp);
+	assert_int_equal(n, 2);
+	assert_int_equal(sp[0].len, 5 * strlen(fam));
+	assert_int_equal(sp[1].len, strlen(fam));
+	free(sp);
+	/* a flag at the edge moves whole; a combining mark stays on its base */
+	snprintf(s, sizeof s, "aaaaaaaaa🇨🇳");
+	n = text_wrap(s, strlen(s), 10, &sp);
+	assert_int_equal(n, 2);
+	assert_int_equal(sp[1].len, 8);
+	free(sp);
+	n = text_wrap("aaaaaaaaae\xcc\x81x", 13, 10, &sp);
+	assert_int_equal(n, 2);
+	assert_int_equal(sp[0].len, 12);
+	free(sp);
+	/* CJK wraps between characters, never before "，" */
+	snprintf(s, sizeof s, "我们的中文，句子");
+	n = text_wrap(s, strlen(s), 10, &sp);
+	for (i = 0; i < n; i++)
+		assert_true(strncmp(s + sp[i].off, "，", 3) != 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(sp[0].len, 12);	/* 我们的中: "文，" go together */
+	free(sp);
+}
+
+static void
+test_words_digits_blanks(void **state)
+{
+	size_t cjk, n;
+
+	assert_int_equal(text_words("one two  three", 14, &cjk), 3);
+	assert_int_equal(cjk, 0);
+	/* Chinese counts characters, not its punctuation */
+	assert_int_equal(text_words("我们先想一想，再回答。", strlen("我们先想一想，再回答。"), &cjk), 9);
+	assert_int_equal(cjk, 9);
+	assert_int_equal(text_digit("１", 3, &n), 1);
+	assert_int_equal(n, 3);
+	assert_int_equal(text_digit("3", 1, &n), 3);
+	assert_int_equal(text_digit("a", 1, &n), -1);
+	assert_true(text_blank_only("\xe3\x80\x80\xe3\x80\x80", 6));
+	assert_true(text_blank_only(" \t\n", 3));
+	assert_false(text_blank_only("\xe3\x80\x80x", 4));
+	assert_true(text_fullwidth_slash("\xef\xbc\x8fhelp"));
+	assert_false(text_fullwidth_slash("\xef\xbc\x8f"));
+	assert_false(text_fullwidth_slash("/help"));
+}
+
 int
 main(void)
 {
@@ -396,6 +499,10 @@ main(void)
 		cmocka_unit_test(test_wrap_indent_long_word),
 		cmocka_unit_test(test_wrap_empty),
 		cmocka_unit_test(test_wrap_invariants),
+		cmocka_unit_test(test_clusters),
+		cmocka_unit_test(test_widths_no_locale),
+		cmocka_unit_test(test_wrap_clusters),
+		cmocka_unit_test(test_words_digits_blanks),
 	};
 
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL) {
