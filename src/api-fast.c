@@ -81,8 +81,8 @@ fast_decline(struct fast *f)
 static void
 fast_ws(struct fast *f)
 {
-	while (f->p < f->end && (*f->p == ' ' || *f->p == '\t' || *f->p == '\n' ||
-	    *f->p == '\r'))
+	while (f->p < f->end && (unsigned char)*f->p <= ' ' && (*f->p == ' ' ||
+	    *f->p == '\t' || *f->p == '\n' || *f->p == '\r'))
 		f->p++;
 }
 
@@ -130,8 +130,10 @@ fast_escape_len(const char *p, const char *end)
 
 	if (end - p < 2)
 		return 0;
-	if (strchr("\"\\/bfnrt", p[1]) != NULL && p[1] != '\0')
+	switch (p[1]) {
+	case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
 		return 2;
+	}
 	if (p[1] != 'u' || end - p < 6 || (u = fast_hex4(p + 2)) < 0)
 		return 0;
 	if (u >= 0xdc00 && u <= 0xdfff)
@@ -144,6 +146,52 @@ fast_escape_len(const char *p, const char *end)
 	return 12;
 }
 
+#define FAST_ONES	0x0101010101010101ULL
+#define FAST_HIGHS	0x8080808080808080ULL
+
+/*
+ * The bytes of w that are a '"', a '\\' or below 0x20, each as its high bit
+ * (the bit tricks "haszero" and "hasless" of "Bit Twiddling Hacks"): 0 for
+ * none. Bits above the first one found may be wrong (a borrow carries up);
+ * the first one is right.
+ */
+static uint64_t
+fast_special8(uint64_t w)
+{
+	uint64_t quote = w ^ (FAST_ONES * '"'), bslash = w ^ (FAST_ONES * '\\');
+
+	return (((quote - FAST_ONES) & ~quote) | ((bslash - FAST_ONES) & ~bslash) |
+	    ((w - FAST_ONES * 0x20) & ~w)) & FAST_HIGHS;
+}
+
+/* The offset of the first byte marked in m (not 0), eight bytes as loaded. */
+static size_t
+fast_first8(uint64_t m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (size_t)__builtin_clzll(m) / 8;
+#else
+	return (size_t)__builtin_ctzll(m) / 8;
+#endif
+}
+
+/* The first '"', '\\' or control byte from p on, or end. */
+static const char *
+fast_plain(const char *p, const char *end)
+{
+	uint64_t w, m;
+
+	while (end - p >= 8) {	/* eight bytes at a time */
+		memcpy(&w, p, 8);
+		if ((m = fast_special8(w)) != 0)
+			return p + fast_first8(m);
+		p += 8;
+	}
+	while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+		p++;
+	return p;
+}
+
 /* A string at f->p (its opening quote): into v. */
 static bool
 fast_string(struct fast *f, struct fast_value *v)
@@ -154,23 +202,20 @@ fast_string(struct fast *f, struct fast_value *v)
 	v->kind = FAST_STRING;
 	v->escaped = false;
 	v->s = p;
-	while (p < f->end) {
-		if (*p == '"') {
-			v->len = (size_t)(p - v->s);
-			f->p = p + 1;
-			return true;
-		}
-		if ((unsigned char)*p < 0x20)
+	for (;;) {
+		p = fast_plain(p, f->end);
+		if (p == f->end || (unsigned char)*p < 0x20)
 			return fast_decline(f);
-		if (*p == '\\') {
-			if ((n = fast_escape_len(p, f->end)) == 0)
-				return fast_decline(f);
-			v->escaped = true;
-			p += n;
-		} else
-			p++;
+		if (*p == '"')
+			break;
+		if ((n = fast_escape_len(p, f->end)) == 0)
+			return fast_decline(f);
+		v->escaped = true;
+		p += n;
 	}
-	return fast_decline(f);
+	v->len = (size_t)(p - v->s);
+	f->p = p + 1;
+	return true;
 }
 
 static bool
