@@ -90,7 +90,8 @@ fast_ws(struct fast *f)
 static bool
 fast_take(struct fast *f, char c)
 {
-	fast_ws(f);
+	if (f->p < f->end && (unsigned char)*f->p <= ' ')	/* seldom: compact JSON has none */
+		fast_ws(f);
 	if (f->p < f->end && *f->p == c) {
 		f->p++;
 		return true;
@@ -282,7 +283,8 @@ static bool
 fast_value(struct fast *f, struct fast_value *v)
 {
 	memset(v, 0, sizeof *v);
-	fast_ws(f);
+	if (f->p < f->end && (unsigned char)*f->p <= ' ')
+		fast_ws(f);
 	if (f->p >= f->end)
 		return fast_decline(f);
 	switch (*f->p) {
