@@ -112,6 +112,9 @@ struct api_delta {
 	struct api_error error;
 };
 
+/* Set d up empty: no texts, no usage (all counts -1), no error. */
+void api_delta_init(struct api_delta *d);
+
 /* Free the contents and reset (NULL-safe; safe after a -1 from a parser). */
 void api_delta_release(struct api_delta *d);
 void api_error_release(struct api_error *e);
@@ -134,6 +137,22 @@ void api_error_release(struct api_error *e);
  * reason to fail. Error offsets in *cause count the bytes as they came.
  */
 int api_chunk_parse(const char *data, size_t len, struct api_delta *d, char **cause);
+
+/*
+ * The two ways api_chunk_parse() reads a chunk. api_chunk_fast() (api-fast.c)
+ * reads an ordinary chunk in one pass without building a tree: it returns
+ * true with d filled exactly as api_chunk_parse_tree() fills it, or false
+ * with d empty when the chunk is anything unusual, for the full parser to
+ * read: not strict JSON or not an object, a lone surrogate escape, a raw
+ * control byte in a string, an escape in a key, a member it reads given
+ * twice, several choices, tool calls, a delta that is not an object, a count
+ * or code that is not a plain integer of at most 15 digits, the top-level
+ * {"message": ...} error form, nesting deeper than 32. fuzz/fuzz-api-fast.c
+ * checks that the two agree. api_chunk_parse_tree() is the full parser
+ * (cJSON), with api_chunk_parse()'s contract.
+ */
+bool api_chunk_fast(const char *data, size_t len, struct api_delta *d);
+int api_chunk_parse_tree(const char *data, size_t len, struct api_delta *d, char **cause);
 
 /*
  * Parse a whole non-streamed chat.completion response (choices[0].message,

@@ -518,7 +518,7 @@ api_count(const cJSON *v)
 	return (long)d;
 }
 
-static void
+void
 api_delta_init(struct api_delta *d)
 {
 	memset(d, 0, sizeof *d);
@@ -707,6 +707,14 @@ api_delta_from(cJSON *root, struct api_delta *d, const char *key, const char *ot
 
 int
 api_chunk_parse(const char *data, size_t len, struct api_delta *d, char **cause)
+{
+	if (api_chunk_fast(data, len, d))
+		return 0;
+	return api_chunk_parse_tree(data, len, d, cause);
+}
+
+int
+api_chunk_parse_tree(const char *data, size_t len, struct api_delta *d, char **cause)
 {
 	cJSON	*root;
 	bool	 marked;

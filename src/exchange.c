@@ -211,7 +211,9 @@ exchange_delta(struct exchange *x, struct api_delta *d)
 {
 	struct exchange_result *r = &x->res;
 
-	if (d->model != NULL && (r->model == NULL || strcmp(r->model, x->model) == 0)) {
+	/* (a chunk that repeats the name kept, as most do, is not cleaned again) */
+	if (d->model != NULL && (r->model == NULL || (strcmp(r->model, x->model) == 0 &&
+	    strcmp(r->model, d->model) != 0))) {
 		free(r->model);
 		r->model = exchange_clean(x, xstrdup(d->model), EXCHANGE_NAME_MAX);
 	}

@@ -6,7 +6,7 @@
 # Without clang the second part fails: .ci/deps.sh installs clang-14.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 
-NAMES="api sse sanitize markdown config terms disclaimer stored"
+NAMES="api api-fast sse sanitize markdown config terms disclaimer stored"
 SECONDS_EACH=${FUZZ_SECONDS:-4}
 
 for n in $NAMES; do

@@ -2290,6 +2290,262 @@ test_tool_calls(void **state)
 	api_delta_release(&d);
 }
 
+/* ---- the fast path (api-fast.c) -------------------------------------------- */
+
+/*
+ * Read json with the fast path, which must take it, on an exactly sized copy;
+ * the full parser must give the same delta.
+ */
+static void
+fast_ok(const char *json, struct api_delta *d)
+{
+	struct api_delta	 tree;
+	char			*copy, *cause = NULL;
+	size_t			 len = strlen(json);
+
+	copy = memcpy(xmalloc(len), json, len);
+	assert_true(api_chunk_fast(copy, len, d));
+	assert_int_equal(api_chunk_parse_tree(copy, len, &tree, &cause), 0);
+	assert_null(cause);
+	free(copy);
+#define SAME(f) do {							\
+	if (d->f == NULL || tree.f == NULL)				\
+		assert_ptr_equal(d->f, tree.f);				\
+	else								\
+		assert_string_equal(d->f, tree.f);			\
+} while (0)
+	SAME(content);
+	SAME(reasoning);
+	SAME(refusal);
+	SAME(finish_reason);
+	SAME(model);
+	SAME(id);
+	SAME(error.message);
+	SAME(error.code);
+	SAME(error.type);
+#undef SAME
+	assert_int_equal(d->tool_calls, tree.tool_calls);
+	assert_int_equal(d->has_usage, tree.has_usage);
+	assert_memory_equal(&d->usage, &tree.usage, sizeof d->usage);
+	assert_int_equal(d->has_error, tree.has_error);
+	api_delta_release(&tree);
+}
+
+/* The fast path must decline data[0..len), leaving d empty; the full parser still reads it. */
+static void
+fast_declines(const char *data, size_t len)
+{
+	struct api_delta	 d, tree;
+	char			*copy, *cause = NULL, *cause2 = NULL;
+	int			 rv;
+
+	copy = memcpy(xmalloc(len + 1), data, len);
+	assert_false(api_chunk_fast(copy, len, &d));
+	assert_null(d.content);
+	assert_null(d.id);
+	assert_false(d.has_usage);
+	assert_false(d.has_error);
+	assert_int_equal(d.usage.prompt_tokens, -1);
+	api_delta_release(&d);
+	/* api_chunk_parse then gives what the full parser gives */
+	rv = api_chunk_parse_tree(copy, len, &tree, &cause);
+	assert_int_equal(api_chunk_parse(copy, len, &d, &cause2), rv);
+	if (cause != NULL)
+		assert_string_equal(cause, cause2);
+	if (tree.content != NULL)
+		assert_string_equal(d.content, tree.content);
+	api_delta_release(&d);
+	api_delta_release(&tree);
+	free(cause);
+	free(cause2);
+	free(copy);
+}
+
+static void
+test_fast_fields(void **state)
+{
+	struct api_delta d;
+
+	(void)state;
+	fast_ok("{\"choices\":[{\"delta\":{\"content\":\"Hello!\",\"role\":\"assistant\"},"
+	    "\"finish_reason\":null,\"index\":0,\"logprobs\":null}],\"object\":"
+	    "\"chat.completion.chunk\",\"usage\":null,\"created\":1735000000,"
+	    "\"system_fingerprint\":null,\"model\":\"qwen-plus\",\"id\":\"chatcmpl-1\"}", &d);
+	assert_string_equal(d.content, "Hello!");
+	assert_string_equal(d.model, "qwen-plus");
+	assert_string_equal(d.id, "chatcmpl-1");
+	assert_null(d.reasoning);
+	assert_null(d.finish_reason);
+	assert_false(d.has_usage);
+	api_delta_release(&d);
+
+	fast_ok(" {\"choices\":[{\"delta\":{\"content\":null,\"reasoning_content\":\"hm\"}}]}\r\n",
+	    &d);
+	assert_null(d.content);
+	assert_string_equal(d.reasoning, "hm");
+	api_delta_release(&d);
+
+	/* Ollama: reasoning; reasoning_content wins when it has text */
+	fast_ok("{\"choices\":[{\"delta\":{\"reasoning\":\"r\",\"role\":\"assistant\"}}]}", &d);
+	assert_string_equal(d.reasoning, "r");
+	api_delta_release(&d);
+	fast_ok("{\"choices\":[{\"delta\":{\"reasoning\":\"b\",\"reasoning_content\":\"a\"}}]}", &d);
+	assert_string_equal(d.reasoning, "a");
+	api_delta_release(&d);
+	fast_ok("{\"choices\":[{\"delta\":{\"reasoning_content\":\"\",\"reasoning\":\"b\"}}]}", &d);
+	assert_string_equal(d.reasoning, "b");
+	api_delta_release(&d);
+
+	fast_ok("{\"choices\":[{\"delta\":{\"refusal\":\"I can't.\"},\"finish_reason\":\"stop\"}]}",
+	    &d);
+	assert_string_equal(d.refusal, "I can't.");
+	assert_string_equal(d.finish_reason, "stop");
+	assert_false(d.tool_calls);
+	api_delta_release(&d);
+
+	/* the last chunk of a tool call: an empty delta, the finish_reason says so */
+	fast_ok("{\"choices\":[{\"delta\":{},\"finish_reason\":\"tool_calls\"}]}", &d);
+	assert_true(d.tool_calls);
+	api_delta_release(&d);
+	fast_ok("{\"choices\":[{\"delta\":{\"tool_calls\":[]},\"finish_reason\":null}]}", &d);
+	assert_false(d.tool_calls);
+	api_delta_release(&d);
+
+	/* usage, with details and unknown members; empty, null and missing choices */
+	fast_ok("{\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":7,"
+	    "\"total_tokens\":19,\"prompt_tokens_details\":{\"cached_tokens\":0},"
+	    "\"completion_tokens_details\":{\"reasoning_tokens\":3}}}", &d);
+	assert_true(d.has_usage);
+	assert_int_equal(d.usage.prompt_tokens, 12);
+	assert_int_equal(d.usage.completion_tokens, 7);
+	assert_int_equal(d.usage.total_tokens, 19);
+	assert_int_equal(d.usage.reasoning_tokens, 3);
+	api_delta_release(&d);
+	fast_ok("{\"choices\":null,\"usage\":{\"prompt_tokens\":\"12\",\"total_tokens\":null}}", &d);
+	assert_true(d.has_usage);
+	assert_int_equal(d.usage.prompt_tokens, -1);
+	assert_int_equal(d.usage.completion_tokens, -1);
+	assert_int_equal(d.usage.reasoning_tokens, -1);
+	api_delta_release(&d);
+	fast_ok("{\"id\":\"x\",\"usage\":{}}", &d);
+	assert_true(d.has_usage);
+	api_delta_release(&d);
+
+	/* errors: an object, a bare string, an integer code */
+	fast_ok("{\"id\":\"x\",\"model\":\"m\",\"error\":{\"message\":\"Rate limit\","
+	    "\"type\":\"limit_requests\",\"code\":\"limit_requests\"},\"choices\":[]}", &d);
+	assert_true(d.has_error);
+	assert_string_equal(d.error.message, "Rate limit");
+	assert_string_equal(d.error.code, "limit_requests");
+	assert_string_equal(d.error.type, "limit_requests");
+	assert_string_equal(d.id, "x");
+	api_delta_release(&d);
+	fast_ok("{\"error\":\"model not found\"}", &d);
+	assert_string_equal(d.error.message, "model not found");
+	api_delta_release(&d);
+	fast_ok("{\"error\":{\"code\":500,\"message\":\"\"}}", &d);
+	assert_string_equal(d.error.code, "500");
+	assert_string_equal(d.error.message, "500");
+	api_delta_release(&d);
+	fast_ok("{\"error\":[1],\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", &d);
+	assert_string_equal(d.error.message, "unknown error");
+	assert_null(d.content);
+	api_delta_release(&d);
+	fast_ok("{\"error\":null,\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", &d);
+	assert_false(d.has_error);
+	assert_string_equal(d.content, "a");
+	api_delta_release(&d);
+}
+
+static void
+test_fast_strings(void **state)
+{
+	struct api_delta d;
+
+	(void)state;
+	/* every escape, a surrogate pair, raw UTF-8 */
+	fast_ok("{\"choices\":[{\"delta\":{\"content\":"
+	    "\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\\u00e9\\u4E2D\\ud83d\\ude00 \xc3\xa9\"}}]}", &d);
+	assert_string_equal(d.content,
+	    "a\"b\\c/d\be\ff\ng\rh\ti\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80 \xc3\xa9");
+	api_delta_release(&d);
+
+	/* \u0000 is U+FFFD, in the fast path as in the full one */
+	fast_ok("{\"id\":\"a\\u0000b\",\"choices\":[{\"delta\":{\"content\":\"x\\u0000y\"}}]}", &d);
+	assert_string_equal(d.content, "x\xef\xbf\xbdy");
+	assert_string_equal(d.id, "a\xef\xbf\xbd" "b");
+	api_delta_release(&d);
+
+	/* "" is NULL; so is a text that is not a string */
+	fast_ok("{\"model\":\"\",\"choices\":[{\"delta\":{\"content\":\"\"},"
+	    "\"finish_reason\":7}]}", &d);
+	assert_null(d.content);
+	assert_null(d.model);
+	assert_null(d.finish_reason);
+	api_delta_release(&d);
+	fast_ok("{\"model\":{\"a\":[1,2,{}]},\"choices\":[{\"delta\":{\"content\":true}}]}", &d);
+	assert_null(d.content);
+	assert_null(d.model);
+	api_delta_release(&d);
+
+	/* decoys: members of the same name deeper down are not read */
+	fast_ok("{\"x_decoy\":{\"delta\":{\"content\":\"DECOY\"},\"choices\":[{\"delta\":"
+	    "{\"content\":\"DECOY\"}}]},\"choices\":[{\"delta\":{\"content\":\"real\","
+	    "\"annotations\":[]},\"native_finish_reason\":null}],\"timings\":{\"prompt_ms\":"
+	    "12.5,\"n\":-1e-3}}", &d);
+	assert_string_equal(d.content, "real");
+	api_delta_release(&d);
+}
+
+static void
+test_fast_declines(void **state)
+{
+	(void)state;
+	/* not a JSON object, or not strict JSON */
+	fast_declines(S(""));
+	fast_declines(S("{not json"));
+	fast_declines(S("[1]"));
+	fast_declines(S("{\"choices\":[]} x"));
+	fast_declines(S("\xef\xbb\xbf{\"choices\":[]}"));
+	fast_declines(S("{\"choices\":[],}"));
+	fast_declines(S("{\"a\":01,\"choices\":[]}"));
+	fast_declines(S("{\"a\":\"\\x\"}"));
+	fast_declines(S("\x01{\"choices\":[]}"));
+	/* surrogate halves: cuts and U+FFFD are the full parser's */
+	fast_declines(S("{\"choices\":[{\"delta\":{\"content\":\"abc\\ud83d\"}}]}"));
+	fast_declines(S("{\"choices\":[{\"delta\":{\"content\":\"\\ude00abc\"}}]}"));
+	fast_declines(S("{\"id\":\"a\\ud83db\",\"choices\":[]}"));
+	/* raw controls in strings (a raw NUL ends cJSON's text) */
+	fast_declines(S("{\"choices\":[{\"delta\":{\"content\":\"a\tb\"}}]}"));
+	fast_declines(S("{\"choices\":[{\"delta\":{\"content\":\"a\0b\"}}]}"));
+	/* an escape in a key, a member given twice */
+	fast_declines(S("{\"choices\":[{\"delta\":{\"con\\u0074ent\":\"a\"}}]}"));
+	fast_declines(S("{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":\"b\"}}]}"));
+	fast_declines(S("{\"choices\":[],\"choices\":[{\"delta\":{\"content\":\"b\"}}]}"));
+	fast_declines(S("{\"id\":\"a\",\"id\":\"b\"}"));
+	/* several choices; a choice that is not an object, or has no delta object */
+	fast_declines(S("{\"choices\":[{\"delta\":{\"content\":\"a\"}},{\"delta\":{}}]}"));
+	fast_declines(S("{\"choices\":[1]}"));
+	fast_declines(S("{\"choices\":[{\"message\":{\"content\":\"a\"}}]}"));
+	fast_declines(S("{\"choices\":[{\"delta\":null,\"message\":{\"content\":\"a\"}}]}"));
+	/* tool calls */
+	fast_declines(S("{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0}]}}]}"));
+	fast_declines(S("{\"choices\":[{\"delta\":{\"function_call\":{\"name\":\"f\"}}}]}"));
+	/* counts and codes that are not plain integers of at most 15 digits */
+	fast_declines(S("{\"usage\":{\"prompt_tokens\":1.5}}"));
+	fast_declines(S("{\"usage\":{\"prompt_tokens\":-3}}"));
+	fast_declines(S("{\"usage\":{\"total_tokens\":1e3}}"));
+	fast_declines(S("{\"usage\":{\"completion_tokens_details\":"
+	    "{\"reasoning_tokens\":1234567890123456}}}"));
+	fast_declines(S("{\"error\":{\"code\":-1}}"));
+	/* the top-level error form; nesting deeper than the fast path goes */
+	fast_declines(S("{\"message\":\"bad\",\"code\":\"InvalidParameter\"}"));
+	fast_declines(S("{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]"
+	    "]]]]]]]]]]]]]]]],\"choices\":[]}"));
+	/* a number too long to be sure of reading as cJSON does */
+	fast_declines(S("{\"x\":123456789012345678901234567890123456789,\"choices\":[]}"));
+}
+
 int
 main(void)
 {
@@ -2333,6 +2589,9 @@ main(void)
 		cmocka_unit_test(test_think_split_everywhere),
 		cmocka_unit_test(test_think_skip),
 		cmocka_unit_test(test_think_reuse),
+		cmocka_unit_test(test_fast_fields),
+		cmocka_unit_test(test_fast_strings),
+		cmocka_unit_test(test_fast_declines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
