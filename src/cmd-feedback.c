@@ -217,17 +217,17 @@ feedback_cmd_rate(struct app *app, int rating, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	r = feedback_rate(app, id, &fr, &out, &cause);
-	if (r == EXIT_CONSENT) {
+	if (r != 0 && out.unconfirmed) {
 		free(cause);
 		cause = NULL;
 		if ((r = feedback_cmd_notice(app)) != EXIT_OK)
 			return r;
 		r = feedback_rate(app, id, &fr, &out, &cause);
 	}
-	if (r != EXIT_OK) {
+	if (r != 0) {
 		app_error("%s", cause);
 		free(cause);
-		return r;
+		return out.unconfirmed ? EXIT_CONSENT : EXIT_USAGE;
 	}
 	if (out.dropped > 0 && !app->quiet)
 		app_error("%zu control character%s removed from the comment", out.dropped,
@@ -518,11 +518,14 @@ feedback_cmd_sync(struct app *app)
 	long long p;
 	int r;
 
-	if ((r = feedback_sync(app, &o, &rep, &cause)) != 0) {
+	if (feedback_sync(app, &o, &rep, &cause) != 0) {
 		app_error("%s", cause);
 		free(cause);
+		r = rep.refused ? EXIT_CONSENT : EXIT_USAGE;
+		feedback_sync_report_release(&rep);
 		return r;
 	}
+	r = EXIT_OK;
 	p = (long long)rep.pending;
 	if (rep.busy || (rep.failed > 0 && rep.delivered == 0))
 		r = EXIT_NETWORK;

@@ -1516,7 +1516,7 @@ line_run(struct app *app)
 	rl_startup_hook = NULL;
 	session_free(l.s);	/* before the loop goes: it drains the transfer */
 	l.s = NULL;
-	feedback_outbox_stop();
+	feedback_outbox_stop(app);
 	line_signals_stop(&l, &saved);
 	loop_free(l.loop);
 	line_release(&l);

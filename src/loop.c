@@ -102,7 +102,7 @@ void
 loop_add_fd(struct loop *l, int fd, loop_fd_fn fn, void *arg)
 {
 	if (l->nfds == LOOP_MAX_FDS)
-		fatal("too many descriptors in the event loop");
+		BUG("too many descriptors in the event loop (LOOP_MAX_FDS)");
 	l->fds[l->nfds].fd = fd;
 	l->fds[l->nfds].fn = fn;
 	l->fds[l->nfds].arg = arg;
@@ -143,7 +143,7 @@ loop_add_timer(struct loop *l, int interval_ms, void (*fn)(void *arg), void *arg
 			l->timers[i].arg = arg;
 			return i;
 		}
-	fatal("too many timers in the event loop");
+	BUG("too many timers in the event loop (LOOP_MAX_TIMERS)");
 }
 
 void
