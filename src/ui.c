@@ -38,7 +38,9 @@ struct ui {
 	size_t nesc;
 };
 
-static struct termios ui_saved_termios;
+/* What a crash writes to give the terminal back (see tty_crash_start). */
+static const char ui_crash_reset[] =
+    "\033[?2004l\033[?1000l\033[?1049l\033[?25h\033[0m\r\n";
 static bool ui_active;
 
 bool
@@ -65,20 +67,9 @@ ui_restore(void)
 	if (!ui_active)
 		return;
 	ui_active = false;
+	tty_crash_stop();
 	(void)!write(STDOUT_FILENO, reset, sizeof reset - 1);
 	endwin();
-}
-
-/* A crash: restore the terminal with async-signal-safe calls, then die as before. */
-static void
-ui_crash(int sig)
-{
-	static const char reset[] = "\033[?2004l\033[?1000l\033[?1049l\033[?25h\033[0m\r\n";
-
-	(void)!write(STDOUT_FILENO, reset, sizeof reset - 1);
-	tcsetattr(STDIN_FILENO, TCSANOW, &ui_saved_termios);
-	signal(sig, SIG_DFL);
-	raise(sig);
 }
 
 void
@@ -440,14 +431,7 @@ ui_on_signal(int sig, void *arg)
 static void
 ui_start_curses(struct ui *ui)
 {
-	struct sigaction sa = { .sa_handler = ui_crash };
-
-	tcgetattr(STDIN_FILENO, &ui_saved_termios);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
-	sigaction(SIGABRT, &sa, NULL);
-	sigaction(SIGFPE, &sa, NULL);
+	tty_crash_start(STDOUT_FILENO, ui_crash_reset);
 	initscr();
 	ui_active = true;
 	fatal_set_cleanup(ui_restore);
