@@ -38,6 +38,9 @@ backoff_delay(const struct backoff_policy *p, int64_t attempt, uint64_t *state)
 {
 	int64_t ms = p->first_ms;
 
+	if (p->first_ms <= 0 || p->max_ms < p->first_ms)
+		BUG("backoff_delay: a policy of %lld to %lld ms", (long long)p->first_ms,
+		    (long long)p->max_ms);
 	if (*state == 0)
 		*state = backoff_seed();
 	while (--attempt > 0 && ms < p->max_ms)

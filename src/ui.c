@@ -123,6 +123,8 @@ ui_attr(struct ui *ui, enum ui_role role)
 		[UI_WARN] = A_BOLD,
 	};
 
+	if ((unsigned int)role >= nitems(mono))
+		BUG("ui_attr: unknown role %d", (int)role);
 	if (!ui->color)
 		return mono[role];
 	switch (role) {

@@ -162,6 +162,8 @@ wait_for c10 "Enter send" >/dev/null
 kill -SEGV "$(pgrep -P "$(pane_pid c10)" -x confab)" 2>/dev/null
 wait_for c10 "[exit 139]" && ok "a crash (SIGSEGV) still ends with the signal" || not_ok "a crash (SIGSEGV) still ends with the signal"
 check "the terminal is restored after a crash" sh -c "tmux -L confab$$-c10 display -p '#{alternate_on}' | grep -qx 0"
+check "a crash gives the terminal modes back (icanon echo)" sh -c \
+	"stty -a -F '$(tm c10 display -p '#{pane_tty}')' | grep -q -- ' icanon.* echo '"
 
 # /history: pick a past conversation, with search, and continue it.
 ui c11 echo-json
