@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 struct app;
+struct cJSON;
 struct loop;
 
 /* The longest comment accepted, in bytes as given (before sanitising). */
@@ -67,6 +68,9 @@ int feedback_notice_record(struct app *app, bool confirmed, const char *method, 
 
 /* The reasons a rating may give, for up (1) or down (-1): a NULL-terminated list. */
 const char *const *feedback_reasons(int rating);
+
+/* A comma-separated list of reasons ("a,b"; NULL for none) as a new JSON array. */
+struct cJSON *feedback_reasons_json(const char *reasons);
 
 /* How a reason reads on screen ("harmful or offensive" for "harmful"). Borrowed. */
 const char *feedback_reason_label(const char *name);

@@ -136,8 +136,12 @@ bool ui_consent_draw_start(struct ui *ui, struct ui_consent *c);
 /* End a draw: put the cursor where typing goes (c->cur_y, c->cur_x), or hide it. */
 void ui_consent_draw_end(struct ui_consent *c);
 
-/* Keys as the consent screens take them: Alt keys mean nothing; false for those. */
-bool ui_consent_filter(struct ui_consent *c, int *key);
+/*
+ * Where a consent screen's key handler starts: drops Alt keys, takes Ctrl-C
+ * (exit 130), marks the screen dirty and, when clear, clears the message.
+ * False: the key is done with.
+ */
+bool ui_consent_key_begin(struct ui *ui, struct ui_consent *c, int key, bool clear);
 
 /* ---- ui-consent.c: the ledger and the summary ---------------------------- */
 

@@ -245,21 +245,13 @@ feedback_cmd_rate(struct app *app, int rating, int argc, char **argv)
 static cJSON *
 feedback_cmd_json(const struct store_feedback *f)
 {
-	cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "reasons");
-	const char *p = f->reasons, *e;
-	char *one;
+	cJSON *o = cJSON_CreateObject();
 
+	cJSON_AddItemToObject(o, "reasons", feedback_reasons_json(f->reasons));
 #define STR(k, v) ((v) != NULL ? cJSON_AddStringToObject(o, k, v) : cJSON_AddNullToObject(o, k))
 	cJSON_AddNumberToObject(o, "message_id", (double)f->message_id);
 	cJSON_AddNumberToObject(o, "conversation_id", (double)f->conversation_id);
 	cJSON_AddStringToObject(o, "rating", feedback_cmd_rating_name(f->rating));
-	while (p != NULL && *p != '\0') {
-		e = strchr(p, ',');
-		one = e != NULL ? xstrndup(p, (size_t)(e - p)) : xstrdup(p);
-		cJSON_AddItemToArray(arr, cJSON_CreateString(one));
-		free(one);
-		p = e != NULL ? e + 1 : NULL;
-	}
 	STR("comment", f->comment);
 	STR("model", f->model);
 	STR("created", f->created);

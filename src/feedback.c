@@ -348,9 +348,8 @@ feedback_json_str(cJSON *o, const char *name, const char *s)
 		cJSON_AddNullToObject(o, name);
 }
 
-/* "a,b" as a JSON array. */
-static cJSON *
-feedback_json_reasons(const char *reasons)
+cJSON *
+feedback_reasons_json(const char *reasons)
 {
 	cJSON *arr = cJSON_CreateArray();
 	const char *p = reasons, *e;
@@ -377,7 +376,7 @@ feedback_payload(struct app *app, const struct store_feedback_answer *a, int rat
 	cJSON_AddStringToObject(o, "idempotency_key", key);
 	cJSON_AddStringToObject(o, "type", rating != 0 ? "rating" : "rating-cleared");
 	cJSON_AddStringToObject(o, "rating", rating > 0 ? "up" : rating < 0 ? "down" : "none");
-	cJSON_AddItemToObject(o, "reasons", feedback_json_reasons(reasons));
+	cJSON_AddItemToObject(o, "reasons", feedback_reasons_json(reasons));
 	feedback_json_str(o, "comment", comment);
 	feedback_json_str(o, "model", a->model);
 	feedback_json_str(o, "response_id", a->response_id);

@@ -158,14 +158,10 @@ consent_changes_key(struct ui *ui, void *data, int key)
 	struct ui_consent *c = data;
 	int rows, cols;
 
-	if (!ui_consent_filter(c, &key))
+	if (!ui_consent_key_begin(ui, c, key, true))
 		return;
-	ui_consent_msg_clear(c);
-	ui_dirty(ui);
 	ui_size(ui, &rows, &cols);
-	if (key == CONSENT_KEY_CTRL_C)
-		ui_quit(ui, EXIT_INTERRUPTED);
-	else if (key == UI_KEY_ESC && !c->changes_back)
+	if (key == UI_KEY_ESC && !c->changes_back)
 		c->to_decline(c);
 	else if (key == UI_KEY_ESC || key == 'q' || key == 'c')
 		c->to_summary(c);
@@ -379,13 +375,8 @@ consent_diff_key(struct ui *ui, void *data, int key)
 	struct ui_consent *c = data;
 	size_t page;
 
-	if (!ui_consent_filter(c, &key))
+	if (!ui_consent_key_begin(ui, c, key, false))
 		return;
-	ui_dirty(ui);
-	if (key == CONSENT_KEY_CTRL_C) {
-		ui_quit(ui, EXIT_INTERRUPTED);
-		return;
-	}
 	if (key == UI_KEY_ESC || key == 'q' || ui_widget_is_enter(key) ||
 	    ui_widget_is_backspace(key)) {
 		ui_set_screen(ui, &ui_consent_diff_changes_screen, c);

@@ -77,13 +77,23 @@ ui_consent_draw_end(struct ui_consent *c)
 }
 
 /*
- * Keys as the consent screens take them: Alt keys mean nothing here (ui.c
- * decodes escape sequences, also those cut between reads, before a screen
- * sees them). False: nothing to handle now.
+ * Where every consent screen's key handler starts: Alt keys mean nothing
+ * here (ui.c decodes escape sequences, also those cut between reads,
+ * before a screen sees them); Ctrl-C leaves without a decision. Otherwise
+ * the screen is marked for redrawing (and the message cleared when clear).
+ * False: the key is done with.
  */
 bool
-ui_consent_filter(struct ui_consent *c, int *key)
+ui_consent_key_begin(struct ui *ui, struct ui_consent *c, int key, bool clear)
 {
-	(void)c;
-	return !UI_KEY_IS_META(*key);
+	if (UI_KEY_IS_META(key))
+		return false;
+	if (clear)
+		ui_consent_msg_clear(c);
+	ui_dirty(ui);
+	if (key == CONSENT_KEY_CTRL_C) {
+		ui_quit(ui, EXIT_INTERRUPTED);
+		return false;
+	}
+	return true;
 }

@@ -428,14 +428,8 @@ consent_view_key(struct ui *ui, void *data, int key)
 	struct ui_consent *c = data;
 	size_t page;
 
-	if (!ui_consent_filter(c, &key))
+	if (!ui_consent_key_begin(ui, c, key, true))
 		return;
-	ui_consent_msg_clear(c);
-	ui_dirty(ui);
-	if (key == CONSENT_KEY_CTRL_C) {
-		ui_quit(ui, EXIT_INTERRUPTED);
-		return;
-	}
 	if (!ui_consent_fits(ui)) {
 		if (key == 'q' || key == UI_KEY_ESC)
 			consent_view_close(c);
@@ -491,13 +485,10 @@ consent_index_key(struct ui *ui, void *data, int key)
 	const struct terms *t = c->cur.terms;
 	int rows, cols;
 
-	if (!ui_consent_filter(c, &key))
+	if (!ui_consent_key_begin(ui, c, key, false))
 		return;
-	ui_dirty(ui);
 	ui_size(ui, &rows, &cols);
-	if (key == CONSENT_KEY_CTRL_C)
-		ui_quit(ui, EXIT_INTERRUPTED);
-	else if (key == UI_KEY_ESC || key == 'q' || key == 'i' || key == '\t')
+	if (key == UI_KEY_ESC || key == 'q' || key == 'i' || key == '\t')
 		ui_set_screen(ui, &ui_consent_text_screen, c);
 	else if (!ui_consent_fits(ui))
 		return;

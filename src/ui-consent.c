@@ -607,14 +607,8 @@ consent_summary_key(struct ui *ui, void *data, int key)
 {
 	struct ui_consent *c = data;
 
-	if (!ui_consent_filter(c, &key))
+	if (!ui_consent_key_begin(ui, c, key, true))
 		return;
-	ui_consent_msg_clear(c);
-	ui_dirty(ui);
-	if (key == CONSENT_KEY_CTRL_C) {
-		ui_quit(ui, EXIT_INTERRUPTED);
-		return;
-	}
 	if (c->confirming) {
 		consent_confirm_key(ui, c, key);
 		return;
