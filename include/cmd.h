@@ -13,6 +13,8 @@
 #include "disclaimer.h"
 #include "store.h"
 
+struct feedback_pump;
+
 struct app {
 	struct config cfg;
 	struct store *store;	/* NULL until app_store() */
@@ -38,6 +40,7 @@ struct app {
 	size_t nattach;
 	/* set by app_gate(): it refused an endpoint on this machine whose question is open */
 	bool gate_askable;
+	struct feedback_pump *pump;	/* the outbox's background pump, or NULL (feedback-outbox.c) */
 };
 
 /* Endpoint access that passed the consent gate: the key and where it came from. */

@@ -22,6 +22,12 @@
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * A broken invariant: a bug in confab, never the user's doing. Prints
+ * "BUG: file:line: msg" and aborts (a core dump, not an exit code).
+ */
+#define BUG(...) bug_at(__FILE__, __LINE__, __VA_ARGS__)
+
 /* Exit codes: the command-line contract in DESIGN.md and confab(1). */
 enum {
 	EXIT_OK = 0,
@@ -30,6 +36,7 @@ enum {
 	EXIT_CONSENT = 3,  /* Terms never accepted, changed or withdrawn */
 	EXIT_AUTH = 4,     /* 401/403 */
 	EXIT_NETWORK = 5,  /* network failure, time-out, truncated answer */
+	EXIT_SYSTEM = 6,   /* out of memory or another resource of the system (fatal()) */
 	EXIT_INTERRUPTED = 130,
 };
 

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 struct app;
+struct cJSON;
 struct loop;
 
 /* The longest comment accepted, in bytes as given (before sanitising). */
@@ -68,6 +69,9 @@ int feedback_notice_record(struct app *app, bool confirmed, const char *method, 
 /* The reasons a rating may give, for up (1) or down (-1): a NULL-terminated list. */
 const char *const *feedback_reasons(int rating);
 
+/* A comma-separated list of reasons ("a,b"; NULL for none) as a new JSON array. */
+struct cJSON *feedback_reasons_json(const char *reasons);
+
 /* How a reason reads on screen ("harmful or offensive" for "harmful"). Borrowed. */
 const char *feedback_reason_label(const char *name);
 
@@ -84,6 +88,7 @@ struct feedback_outcome {
 	bool changed;		/* false: clearing an answer without a rating did nothing */
 	bool queued;		/* an outbox item waits for feedback_url */
 	size_t dropped;		/* control characters removed from the comment */
+	bool unconfirmed;	/* refused: the notice is not confirmed */
 };
 
 /*
@@ -98,8 +103,8 @@ int64_t feedback_resolve(struct app *app, const char *which, char **cause);
  * Rate (or clear) answer message_id. Checks the reasons, sanitises the
  * comment (control characters dropped except newline; tabs become spaces;
  * invalid UTF-8 replaced) and refuses one over FEEDBACK_COMMENT_MAX. Rating
- * needs the notice confirmed. Returns 0, or an exit code with *cause: 2 for
- * bad input or a store error, 3 when the notice is not confirmed.
+ * needs the notice confirmed. Returns 0, or -1 with *cause (bad input, a
+ * store error, or the notice not confirmed: then out->unconfirmed is set).
  */
 int feedback_rate(struct app *app, int64_t message_id, const struct feedback_rating *r,
     struct feedback_outcome *out, char **cause);
@@ -114,7 +119,7 @@ int feedback_get(struct app *app, int64_t message_id, int *rating, char **cause)
  */
 char *feedback_comment_clean(const char *s, size_t len, size_t *dropped, char **cause);
 
-/* ---- delivery ---------------------------------------------------------------- */
+/* ---- delivery (feedback-outbox.c) ---------------------------------------------- */
 
 struct feedback_sync_opts {
 	bool all;		/* also items still waiting out their backoff */
@@ -130,15 +135,16 @@ struct feedback_sync_report {
 	int skipped;		/* not attempted: the collector had just failed */
 	int64_t pending;	/* undelivered after the run, these included */
 	bool busy;		/* another confab held the delivery lock throughout */
+	bool refused;		/* nothing sent: the Terms are not accepted */
 	char *last_error;	/* the last failure, or NULL */
 };
 
 /*
  * Deliver what is pending now, blocking (for 'feedback sync' and the quick
  * try after a rating). Stops trying after the first item that fails for
- * good. Returns 0 with *rep filled (failures are in the report), or an exit
- * code with *cause: 2 no feedback_url or a store error, 3 the Terms are not
- * accepted. Release the report with feedback_sync_report_release().
+ * good. Returns 0 with *rep filled (failures are in the report), or -1 with
+ * *cause: no feedback_url, a store error, or the Terms not accepted (then
+ * rep->refused is set). Release the report with feedback_sync_report_release().
  */
 int feedback_sync(struct app *app, const struct feedback_sync_opts *o,
     struct feedback_sync_report *rep, char **cause);
@@ -150,7 +156,8 @@ void feedback_sync_report_release(struct feedback_sync_report *rep);
  * check again on a timer; a failure sets the item's next attempt with
  * exponential backoff (15 s doubling up to an hour). Call it once when the
  * loop starts and again after each rating (it then tries at once). Does
- * nothing without feedback_url. One pump per process.
+ * nothing without feedback_url. The pump belongs to app (app->pump), on one
+ * loop.
  */
 void feedback_outbox_start(struct app *app, struct loop *loop);
 
@@ -159,6 +166,6 @@ void feedback_outbox_start(struct app *app, struct loop *loop);
  * transfer in flight (its item stays pending and is sent again later with
  * the same key).
  */
-void feedback_outbox_stop(void);
+void feedback_outbox_stop(struct app *app);
 
 #endif

@@ -97,9 +97,6 @@ enum { HTTP_DATA_MORE, HTTP_DATA_STOP, HTTP_DATA_RETRY };
 /* What retry_status returns. */
 enum { HTTP_RETRY_NO, HTTP_RETRY_YES, HTTP_RETRY_WAIT };
 
-/* The backoff before retry n (1-based): min(0.5 * 2^(n-1), 8) s less up to 25% jitter, in ms. */
-long http_backoff_ms(int n);
-
 /* Process-wide set-up and tear-down (curl_global_*). */
 void http_global_init(void);
 void http_global_cleanup(void);
@@ -127,6 +124,9 @@ struct http_transfer *http_start(struct http *h, const struct http_request *req)
 
 /* Stop a transfer; its on_done runs with HTTP_CANCELLED from the next http_poll(). */
 void http_cancel(struct http_transfer *t);
+
+/* Stop a transfer whose owner is going away: as http_cancel(), but on_done never runs. */
+void http_abandon(struct http_transfer *t);
 
 /* Transfers running or waiting to retry. */
 int http_pending(const struct http *h);

@@ -19,6 +19,14 @@ typedef void (*loop_signal_fn)(int sig, void *arg);
 struct loop *loop_new(void);
 void loop_free(struct loop *l); /* restores the signal dispositions */
 
+/*
+ * Also catch sig (SIGTSTP, SIGCONT) through the self-pipe and hand it to
+ * the loop_on_signal() callback, or ignore it (SIGQUIT), until loop_free().
+ * At most 4 such signals.
+ */
+void loop_catch(struct loop *l, int sig);
+void loop_ignore(struct loop *l, int sig);
+
 /* The transfers this loop drives. */
 struct http *loop_http(struct loop *l);
 

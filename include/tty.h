@@ -17,6 +17,18 @@ struct tty {
 	bool color;
 };
 
+/*
+ * The crash guard of a full-screen or line-mode front end: until
+ * tty_crash_stop(), a SIGSEGV, SIGBUS, SIGABRT or SIGFPE writes reset (a
+ * static string: escape codes that give the terminal back) to fd, puts the
+ * terminal modes of stdin back as they were at tty_crash_start(), and dies
+ * of the signal as before, with async-signal-safe calls only. One guard at
+ * a time; tty_crash_reset() changes the string while it is on.
+ */
+void tty_crash_start(int fd, const char *reset);
+void tty_crash_reset(const char *reset);
+void tty_crash_stop(void);
+
 /* Open /dev/tty; -1 with *cause when there is no terminal. */
 int tty_open(struct tty *t, char **cause);
 void tty_close(struct tty *t);

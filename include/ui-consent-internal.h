@@ -1,9 +1,10 @@
 /*
  * ui-consent-internal.h: what the ui-consent*.c files share: the state of
  * the consent screens, the screens that open across files and the helpers
- * all screens use. ui-consent.c has the helpers, the ledger, the summary and
- * the API; ui-consent-text.c the full-text viewer and its section index;
- * ui-consent-diff.c "what changed" and the diff of one section.
+ * all screens use. ui-consent-screen.c has the helpers; ui-consent.c the
+ * ledger, the summary and the API; ui-consent-text.c the full-text viewer
+ * and its section index; ui-consent-diff.c "what changed" and the diff of
+ * one section. Generic widgets are in ui-widget.h.
  */
 #ifndef CONFAB_UI_CONSENT_INTERNAL_H
 #define CONFAB_UI_CONSENT_INTERNAL_H
@@ -14,6 +15,7 @@
 
 #include "consent.h"
 #include "markdown.h"
+#include "ui-widget.h"
 #include "ui.h"
 
 #define CONSENT_FIELD_MAX 40	/* bytes a field holds */
@@ -28,13 +30,6 @@ struct text_span;
 enum consent_field {
 	CONSENT_FIELD_AGE,
 	CONSENT_FIELD_AGREE,
-};
-
-/* Where we are in an escape sequence curses did not decode (ui_consent_filter). */
-enum consent_esc {
-	CONSENT_ESC_NONE,
-	CONSENT_ESC_CSI,	/* ESC [ and parameters */
-	CONSENT_ESC_SS3,	/* ESC O */
 };
 
 /* A line of the summary: text from column x, and a clause tag before it (or NULL). */
@@ -67,6 +62,14 @@ struct ui_consent {
 	void (*on_close)(void *arg);
 	void *arg;
 
+	/*
+	 * Set by ui-consent.c, so that the other screens go back without calling
+	 * into it: to_summary shows the summary; to_decline shows it asking
+	 * "Decline the Terms? ... y/N" (Esc where it declines).
+	 */
+	void (*to_summary)(struct ui_consent *c);
+	void (*to_decline)(struct ui_consent *c);
+
 	/* the flow: what was shown and for how long, for the ledger */
 	int64_t t0;		/* clock_ms() when the screens opened */
 	bool saw_text;
@@ -77,8 +80,6 @@ struct ui_consent {
 	enum ui_role msg_role;
 	char *farewell;		/* said once the terminal is restored (a decline) */
 	bool confirming;	/* Esc was pressed: "Decline the Terms?" waits for y */
-	enum consent_esc esc;
-	int esc_param;
 
 	/* summary */
 	struct consent_row *rows;
@@ -116,7 +117,7 @@ struct ui_consent {
 	size_t dtop;
 };
 
-/* ---- ui-consent.c: helpers ----------------------------------------------- */
+/* ---- ui-consent-screen.c: what every consent screen shares ---------------- */
 
 /* How far into the text byte off is, in percent. */
 int ui_consent_pct(const struct ui_consent *c, size_t off);
@@ -136,45 +137,11 @@ bool ui_consent_draw_start(struct ui *ui, struct ui_consent *c);
 void ui_consent_draw_end(struct ui_consent *c);
 
 /*
- * Keys as the consent screens take them: a sequence curses did not decode
- * becomes the key it means, or nothing. False: nothing to handle now; *key
- * may change.
+ * Where a consent screen's key handler starts: drops Alt keys, takes Ctrl-C
+ * (exit 130), marks the screen dirty and, when clear, clears the message.
+ * False: the key is done with.
  */
-bool ui_consent_filter(struct ui_consent *c, int *key);
-
-/* Remove the last character of a NUL-terminated string. */
-void ui_consent_chop(char *s);
-
-/* Append a typed byte to a field of max bytes (max + 1 with the NUL); false when it is full. */
-bool ui_consent_append(char *s, size_t max, int key);
-
-/* Is key a byte of typed text; Enter; Backspace? */
-bool ui_consent_is_text(int key);
-bool ui_consent_is_enter(int key);
-bool ui_consent_is_backspace(int key);
-
-/* Move *pos by the motion of key, within [0, max]; false if key is no motion. */
-bool ui_consent_move(int key, size_t page, size_t *pos, size_t max);
-
-/* The largest top line that still fills a page of a view of total lines. */
-size_t ui_consent_max_top(size_t page, size_t total);
-
-/* Keep item sel in a list window of page rows starting at *top. */
-void ui_consent_follow(size_t sel, size_t page, size_t *top);
-
-/*
- * Draw s[off, off + len) at (y, x) in at most maxcols columns, with the
- * bytes in the ranges (nr pairs of offsets into s, in order) in hattr.
- */
-void ui_consent_put_marked(int y, int x, int maxcols, const char *s, size_t off, size_t len,
-    int attr, const size_t *r, size_t nr, int hattr);
-
-/* Draw s wrapped to width columns from (y, x), not past row ymax; returns the next row. */
-int ui_consent_put_para(int y, int ymax, int x, int width, const char *s, int attr);
-
-/* Draw a list row: selected rows fill the width in the highlight. */
-void ui_consent_put_item(struct ui *ui, int y, int cols, const char *left, const char *right,
-    bool selected, int attr);
+bool ui_consent_key_begin(struct ui *ui, struct ui_consent *c, int key, bool clear);
 
 /* ---- ui-consent.c: the ledger and the summary ---------------------------- */
 
@@ -185,12 +152,6 @@ void ui_consent_put_item(struct ui *ui, int y, int cols, const char *left, const
  * version) nothing is recorded and that is said instead.
  */
 void ui_consent_decline(struct ui_consent *c, const char *detail, const char *farewell);
-
-/* Show the summary. */
-void ui_consent_summary_open(struct ui_consent *c);
-
-/* Esc where it declines: show the summary and ask "Decline the Terms? ... y/N" there. */
-void ui_consent_confirm_decline(struct ui_consent *c);
 
 /* ---- ui-consent-text.c ---------------------------------------------------- */
 

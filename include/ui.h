@@ -37,8 +37,15 @@ struct ui_screen {
 /* Can this terminal do full-screen (a terminal with cursor addressing)? */
 bool ui_possible(void);
 
-/* Run the full-screen UI until the user leaves; returns the exit code. */
-int ui_run(struct app *app);
+/*
+ * The toolkit's life: ui_new() starts curses (call it once nothing more is
+ * printed plainly) with its own loop; the caller sets the first screen and
+ * ui_main() runs until ui_quit(), returning its code; ui_free() restores the
+ * terminal. The front end that drives them is ui-app.c (ui_run).
+ */
+struct ui *ui_new(struct app *app);
+int ui_main(struct ui *ui);
+void ui_free(struct ui *ui);
 
 void ui_set_screen(struct ui *ui, const struct ui_screen *s, void *data);
 void ui_dirty(struct ui *ui);

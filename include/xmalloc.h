@@ -19,8 +19,16 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
-/* Print "confab: MESSAGE" to stderr after running the cleanup hook; exit 1. */
+/*
+ * The system failed confab (out of memory, no pipe, libcurl cannot start):
+ * print "confab: MESSAGE" to stderr after running the cleanup hook; exit 6
+ * (EXIT_SYSTEM), never a code that blames the provider or the user.
+ */
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* BUG(): print "BUG: file:line: MESSAGE" after the cleanup hook, then abort(). */
+void bug_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4), noreturn));
 
 /* Register the function fatal() runs first (e.g. endwin()); NULL clears it. */
 void fatal_set_cleanup(void (*fn)(void));

@@ -217,17 +217,17 @@ feedback_cmd_rate(struct app *app, int rating, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	r = feedback_rate(app, id, &fr, &out, &cause);
-	if (r == EXIT_CONSENT) {
+	if (r != 0 && out.unconfirmed) {
 		free(cause);
 		cause = NULL;
 		if ((r = feedback_cmd_notice(app)) != EXIT_OK)
 			return r;
 		r = feedback_rate(app, id, &fr, &out, &cause);
 	}
-	if (r != EXIT_OK) {
+	if (r != 0) {
 		app_error("%s", cause);
 		free(cause);
-		return r;
+		return out.unconfirmed ? EXIT_CONSENT : EXIT_USAGE;
 	}
 	if (out.dropped > 0 && !app->quiet)
 		app_error("%zu control character%s removed from the comment", out.dropped,
@@ -245,21 +245,13 @@ feedback_cmd_rate(struct app *app, int rating, int argc, char **argv)
 static cJSON *
 feedback_cmd_json(const struct store_feedback *f)
 {
-	cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "reasons");
-	const char *p = f->reasons, *e;
-	char *one;
+	cJSON *o = cJSON_CreateObject();
 
+	cJSON_AddItemToObject(o, "reasons", feedback_reasons_json(f->reasons));
 #define STR(k, v) ((v) != NULL ? cJSON_AddStringToObject(o, k, v) : cJSON_AddNullToObject(o, k))
 	cJSON_AddNumberToObject(o, "message_id", (double)f->message_id);
 	cJSON_AddNumberToObject(o, "conversation_id", (double)f->conversation_id);
 	cJSON_AddStringToObject(o, "rating", feedback_cmd_rating_name(f->rating));
-	while (p != NULL && *p != '\0') {
-		e = strchr(p, ',');
-		one = e != NULL ? xstrndup(p, (size_t)(e - p)) : xstrdup(p);
-		cJSON_AddItemToArray(arr, cJSON_CreateString(one));
-		free(one);
-		p = e != NULL ? e + 1 : NULL;
-	}
 	STR("comment", f->comment);
 	STR("model", f->model);
 	STR("created", f->created);
@@ -517,11 +509,14 @@ feedback_cmd_sync(struct app *app)
 	long long p;
 	int r;
 
-	if ((r = feedback_sync(app, &o, &rep, &cause)) != 0) {
+	if (feedback_sync(app, &o, &rep, &cause) != 0) {
 		app_error("%s", cause);
 		free(cause);
+		r = rep.refused ? EXIT_CONSENT : EXIT_USAGE;
+		feedback_sync_report_release(&rep);
 		return r;
 	}
+	r = EXIT_OK;
 	p = (long long)rep.pending;
 	if (rep.busy || (rep.failed > 0 && rep.delivered == 0))
 		r = EXIT_NETWORK;

@@ -1,30 +1,18 @@
-/* feedback.c: ratings, the Terms IV notice, the outbox and its delivery. */
+/* feedback.c: ratings of answers and the Terms IV notice (delivery: feedback-outbox.c). */
 #include "common.h"
 
 #include <cjson/cJSON.h>
-#include <fcntl.h>
 #include <strings.h>
-#include <sys/file.h>
 #include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "cmd.h"
 #include "consent.h"
 #include "feedback.h"
-#include "http.h"
-#include "loop.h"
 #include "store.h"
 #include "text.h"
 
 #define FEEDBACK_NOTICE_KIND "feedback-notice"
-#define FEEDBACK_LOCK_FILE "feedback.lock"
-#define FEEDBACK_BACKOFF_FIRST_MS 15000L	/* the outbox's first wait after a failure */
-#define FEEDBACK_BACKOFF_MAX_MS 3600000L	/* and its longest */
-#define FEEDBACK_RUN_BACKOFF_MS 500L		/* between tries within one sync run */
-#define FEEDBACK_PUMP_TICK_MS 5000		/* how often the pump looks for due items */
-#define FEEDBACK_PUMP_TIMEOUT_S 20L		/* one background POST */
 #define FEEDBACK_REASON_MAX 64
 
 static const char *const feedback_reasons_up[] = {
@@ -360,9 +348,8 @@ feedback_json_str(cJSON *o, const char *name, const char *s)
 		cJSON_AddNullToObject(o, name);
 }
 
-/* "a,b" as a JSON array. */
-static cJSON *
-feedback_json_reasons(const char *reasons)
+cJSON *
+feedback_reasons_json(const char *reasons)
 {
 	cJSON *arr = cJSON_CreateArray();
 	const char *p = reasons, *e;
@@ -389,7 +376,7 @@ feedback_payload(struct app *app, const struct store_feedback_answer *a, int rat
 	cJSON_AddStringToObject(o, "idempotency_key", key);
 	cJSON_AddStringToObject(o, "type", rating != 0 ? "rating" : "rating-cleared");
 	cJSON_AddStringToObject(o, "rating", rating > 0 ? "up" : rating < 0 ? "down" : "none");
-	cJSON_AddItemToObject(o, "reasons", feedback_json_reasons(reasons));
+	cJSON_AddItemToObject(o, "reasons", feedback_reasons_json(reasons));
 	feedback_json_str(o, "comment", comment);
 	feedback_json_str(o, "model", a->model);
 	feedback_json_str(o, "response_id", a->response_id);
@@ -429,7 +416,7 @@ feedback_get(struct app *app, int64_t message_id, int *rating, char **cause)
 	return 1;
 }
 
-/* Check the input of a rating; 0, or EXIT_USAGE with *cause. */
+/* Check the input of a rating; 0, or -1 with *cause. */
 static int
 feedback_check_input(const struct feedback_rating *r, char **reasons, char **comment,
     size_t *dropped, char **cause)
@@ -438,41 +425,42 @@ feedback_check_input(const struct feedback_rating *r, char **reasons, char **com
 	if (r->rating < -1 || r->rating > 1) {
 		*cause = xasprintf("a rating is up (1), down (-1) or cleared (0), not %d",
 		    r->rating);
-		return EXIT_USAGE;
+		return -1;
 	}
 	if (r->rating == 0 && ((r->reasons != NULL && *r->reasons != '\0') ||
 	    (r->comment != NULL && *r->comment != '\0'))) {
 		*cause = xstrdup("clearing a rating takes no reason or comment");
-		return EXIT_USAGE;
+		return -1;
 	}
 	if (r->reasons != NULL && (*reasons = feedback_reasons_parse(r->rating, r->reasons,
 	    cause)) == NULL && *cause != NULL)
-		return EXIT_USAGE;
+		return -1;
 	if (r->comment != NULL && (*comment = feedback_comment_clean(r->comment,
 	    strlen(r->comment), dropped, cause)) == NULL && *cause != NULL) {
 		free(*reasons);
 		*reasons = NULL;
-		return EXIT_USAGE;
+		return -1;
 	}
 	return 0;
 }
 
-/* Has the user confirmed the notice? 0, or an exit code with *cause. */
+/* Has the user confirmed the notice? 0, or -1 with *cause (and *unconfirmed when not). */
 static int
-feedback_check_notice(struct app *app, char **cause)
+feedback_check_notice(struct app *app, bool *unconfirmed, char **cause)
 {
 	enum feedback_notice ns;
 
 	if (feedback_notice_state(app, &ns, cause) != 0)
-		return EXIT_USAGE;
+		return -1;
 	if (ns == FEEDBACK_NOTICE_CONFIRMED)
 		return 0;
 	*cause = xasprintf("rating needs your confirmation of the feedback notice first: %s; "
 	    "nothing was stored", feedback_notice_gist);
-	return EXIT_CONSENT;
+	*unconfirmed = true;
+	return -1;
 }
 
-/* Save the checked rating of answer a; fills out. 0, or EXIT_USAGE with *cause. */
+/* Save the checked rating of answer a; fills out. 0, or -1 with *cause. */
 static int
 feedback_save(struct app *app, struct store *st, const struct store_feedback_answer *a,
     int rating, const char *reasons, const char *comment, struct feedback_outcome *out,
@@ -498,7 +486,7 @@ feedback_save(struct app *app, struct store *st, const struct store_feedback_ans
 	int r = 0;
 
 	if (store_feedback_put(st, &p, &saved, cause) != 0)
-		r = EXIT_USAGE;
+		r = -1;
 	else {
 		out->existed = saved.existed;
 		out->previous = saved.previous;
@@ -526,7 +514,7 @@ feedback_rate(struct app *app, int64_t message_id, const struct feedback_rating 
 	*cause = NULL;
 	if ((rc = feedback_check_input(r, &reasons, &comment, &out->dropped, cause)) != 0)
 		return rc;
-	rc = EXIT_USAGE;
+	rc = -1;
 	if ((st = app_store(app, cause)) == NULL)
 		goto out;
 	if ((rc = store_feedback_answer_get(st, message_id, &a, cause)) <= 0 ||
@@ -534,15 +522,15 @@ feedback_rate(struct app *app, int64_t message_id, const struct feedback_rating 
 		if (rc >= 0)
 			*cause = xasprintf("there is no answer %lld to rate",
 			    (long long)message_id);
-		rc = EXIT_USAGE;
+		rc = -1;
 		goto out;
 	}
-	if (r->rating != 0 && (rc = feedback_check_notice(app, cause)) != 0)
+	if (r->rating != 0 && (rc = feedback_check_notice(app, &out->unconfirmed, cause)) != 0)
 		goto out;
 	if (r->rating == 0 && ((rc = feedback_get(app, message_id, &old, cause)) <= 0 ||
 	    old == 0)) {
 		out->existed = rc > 0;
-		rc = rc < 0 ? EXIT_USAGE : 0;
+		rc = rc < 0 ? -1 : 0;
 		goto out;
 	}
 	rc = feedback_save(app, st, &a, r->rating, reasons, comment, out, cause);
@@ -553,351 +541,3 @@ out:
 	return rc;
 }
 
-/* ---- delivery -------------------------------------------------------------- */
-
-/* How long the outbox waits after an item's attempts-th failure, with jitter. */
-static int64_t
-feedback_backoff_ms(int64_t attempts)
-{
-	int64_t ms = FEEDBACK_BACKOFF_FIRST_MS;
-
-	while (--attempts > 0 && ms < FEEDBACK_BACKOFF_MAX_MS)
-		ms *= 2;
-	if (ms > FEEDBACK_BACKOFF_MAX_MS)
-		ms = FEEDBACK_BACKOFF_MAX_MS;
-	return ms - (int64_t)((double)(ms / 4) * ((double)rand() / RAND_MAX));
-}
-
-static void
-feedback_sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-/*
- * Take the delivery lock, waiting up to wait_ms for another confab to let
- * go. Returns its descriptor (close it to unlock), -2 when still busy, or -1
- * with *cause.
- */
-static int
-feedback_lock(struct app *app, long wait_ms, char **cause)
-{
-	char *path = xasprintf("%s/%s", app->cfg.data_dir, FEEDBACK_LOCK_FILE);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	long waited = 0;
-
-	if (fd < 0) {
-		if (errno == ELOOP)	/* O_NOFOLLOW: never a file elsewhere */
-			*cause = xasprintf("'%s' is a symbolic link; confab never follows one "
-			    "there: remove it", path);
-		else
-			*cause = xasprintf("cannot open '%s': %s", path, strerror(errno));
-		free(path);
-		return -1;
-	}
-	free(path);
-	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			*cause = xasprintf("cannot lock the feedback outbox: %s", strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (waited >= wait_ms) {
-			close(fd);
-			return -2;
-		}
-		feedback_sleep_ms(50);
-		waited += 50;
-	}
-	return fd;
-}
-
-/* May ratings be sent? Only through the gate, under accepted, current Terms. 0, or -1. */
-static int
-feedback_consent_ok(struct app *app, char **cause)
-{
-	char *why = NULL;
-
-	if (app_gate(app, &why) == 0)
-		return 0;
-	*cause = xasprintf("ratings are sent only under accepted Terms, so they wait in the "
-	    "outbox: %s", why);
-	free(why);
-	return -1;
-}
-
-/* Should a failed attempt be tried again at once (within a sync run)? */
-static bool
-feedback_retryable(int posted, long status)
-{
-	return posted != 0 || status == 408 || status == 429 || status >= 500;
-}
-
-/* What a response that is not 2xx means, for last_error (caller frees). */
-static char *
-feedback_status_error(const char *url, long status)
-{
-	return xasprintf("%s answered HTTP %ld", url, status);
-}
-
-/* Try one item up to o->tries times; 1 delivered, 0 failed, -1 store error. */
-static int
-feedback_deliver(struct store *st, const char *url, const struct store_outbox_item *it,
-    const struct feedback_sync_opts *o, struct feedback_sync_report *rep, char **cause)
-{
-	char *hkey = xasprintf("Idempotency-Key: %s", it->key), *err = NULL;
-	const char *hdrs[] = { "Content-Type: application/json", "Accept: application/json",
-		hkey, NULL };
-	struct http_result res;
-	int try, posted, r = -1;
-	long status;
-
-	for (try = 1;; try++) {
-		if (store_feedback_outbox_attempt(st, it->id, feedback_backoff_ms(it->attempts +
-		    try), cause) != 0)
-			break;
-		posted = http_post(url, it->payload, strlen(it->payload), hdrs, o->timeout_s, &res,
-		    &err);
-		status = res.status;
-		http_result_release(&res);
-		if (posted == 0 && status >= 200 && status < 300) {
-			r = store_feedback_outbox_delivered(st, it->id, cause) == 0 ? 1 : -1;
-			break;
-		}
-		if (posted == 0)
-			err = feedback_status_error(url, status);
-		if (try >= o->tries || !feedback_retryable(posted, status)) {
-			r = store_feedback_outbox_failed(st, it->id, err, feedback_backoff_ms(
-			    it->attempts + try), cause) == 0 ? 0 : -1;
-			free(rep->last_error);
-			rep->last_error = err;
-			err = NULL;
-			break;
-		}
-		free(err);
-		err = NULL;
-		feedback_sleep_ms(FEEDBACK_RUN_BACKOFF_MS << (try - 1));
-	}
-	free(err);
-	free(hkey);
-	return r;
-}
-
-/* The feedback row id of an answer, 0 when it has none. */
-static int
-feedback_row_cb(const struct store_feedback *f, void *arg)
-{
-	*(int64_t *)arg = f->id;
-	return 1;
-}
-
-/* Deliver the items, in order, while holding the lock. 0, or -1 with *cause. */
-static int
-feedback_sync_items(struct store *st, const char *url, const struct feedback_sync_opts *o,
-    int64_t feedback_id, struct feedback_sync_report *rep, char **cause)
-{
-	struct store_outbox_item it;
-	int64_t after = 0;
-	int r;
-
-	while ((r = store_feedback_outbox_next(st, after, !o->all, feedback_id, &it,
-	    cause)) == 1) {
-		after = it.id;
-		if (rep->failed > 0)
-			rep->skipped++;
-		else if ((r = feedback_deliver(st, url, &it, o, rep, cause)) == 1)
-			rep->delivered++;
-		else if (r == 0)
-			rep->failed++;
-		store_outbox_item_release(&it);
-		if (r < 0)
-			return -1;
-	}
-	return r;
-}
-
-int
-feedback_sync(struct app *app, const struct feedback_sync_opts *o,
-    struct feedback_sync_report *rep, char **cause)
-{
-	const char *url = config_get(&app->cfg, CONFIG_FEEDBACK_URL);
-	int64_t feedback_id = 0, due;
-	struct store *st;
-	int fd, r;
-
-	memset(rep, 0, sizeof *rep);
-	if ((st = app_store(app, cause)) == NULL ||
-	    store_feedback_outbox_count(st, &rep->pending, &due, cause) != 0)
-		return EXIT_USAGE;
-	if (url == NULL && rep->pending > 0) {
-		*cause = xasprintf("%lld rating%s wait%s for delivery, but no feedback_url is set; "
-		    "set it in '%s' or with CONFAB_FEEDBACK_URL", (long long)rep->pending,
-		    rep->pending == 1 ? "" : "s", rep->pending == 1 ? "s" : "",
-		    app->cfg.config_path);
-		return EXIT_USAGE;
-	}
-	if (url == NULL || rep->pending == 0)
-		return 0;
-	if (feedback_consent_ok(app, cause) != 0)
-		return EXIT_CONSENT;
-	if (o->message_id > 0 &&
-	    store_feedback_each(st, o->message_id, feedback_row_cb, &feedback_id, cause) != 0)
-		return EXIT_USAGE;
-	if ((fd = feedback_lock(app, o->lock_wait_ms, cause)) == -1)
-		return EXIT_USAGE;
-	if (fd == -2) {
-		rep->busy = true;
-		return 0;
-	}
-	r = feedback_sync_items(st, url, o, feedback_id, rep, cause);
-	close(fd);
-	if (r != 0 || store_feedback_outbox_count(st, &rep->pending, &due, cause) != 0)
-		return EXIT_USAGE;
-	return 0;
-}
-
-void
-feedback_sync_report_release(struct feedback_sync_report *rep)
-{
-	free(rep->last_error);
-	memset(rep, 0, sizeof *rep);
-}
-
-/* ---- the background pump ------------------------------------------------------ */
-
-static struct {
-	struct app *app;
-	struct loop *loop;
-	int timer;			/* -1: none */
-	struct http_transfer *t;	/* the transfer in flight, or NULL */
-	int64_t item;			/* its outbox item */
-	int64_t attempts;		/* the item's attempts, this one included */
-	int lock;			/* the delivery lock while in flight, or -1 */
-	uintptr_t gen;			/* changes on stop: late callbacks are ignored */
-} feedback_pump = { .timer = -1, .lock = -1 };
-
-static void feedback_pump_tick(void *arg);
-
-/* A background delivery ended: mark the item, let go of the lock, go on. */
-static void
-feedback_pump_done(const struct http_result *res, void *arg)
-{
-	struct store *st = feedback_pump.app != NULL ? feedback_pump.app->store : NULL;
-	const char *url;
-	char *cause = NULL, *err;
-	bool ok = res->outcome == HTTP_OK;
-
-	if ((uintptr_t)arg != feedback_pump.gen)
-		return;
-	feedback_pump.t = NULL;
-	url = config_get(&feedback_pump.app->cfg, CONFIG_FEEDBACK_URL);
-	if (st != NULL && ok)
-		store_feedback_outbox_delivered(st, feedback_pump.item, &cause);
-	else if (st != NULL && res->outcome != HTTP_CANCELLED) {
-		err = res->outcome == HTTP_STATUS ? feedback_status_error(url, res->status) :
-		    xasprintf("cannot post to %s: %s", url, res->error != NULL ? res->error :
-		    "no response");
-		store_feedback_outbox_failed(st, feedback_pump.item, err,
-		    feedback_backoff_ms(feedback_pump.attempts), &cause);
-		free(err);
-	}
-	free(cause);
-	if (feedback_pump.lock >= 0)
-		close(feedback_pump.lock);
-	feedback_pump.lock = -1;
-	if (ok)
-		feedback_pump_tick(NULL);
-}
-
-/* Start the next due item's delivery, unless one is in flight. */
-static void
-feedback_pump_send(struct store *st, const char *url, const struct store_outbox_item *it)
-{
-	char *hkey = xasprintf("Idempotency-Key: %s", it->key), *cause = NULL;
-	const char *hdrs[] = { "Content-Type: application/json", "Accept: application/json",
-		hkey, NULL };
-	struct http_request req = {
-		.url = url,
-		.body = it->payload,
-		.body_len = strlen(it->payload),
-		.headers = hdrs,
-		.connect_timeout_s = 5,
-		.total_timeout_s = FEEDBACK_PUMP_TIMEOUT_S,
-		.max_body = (size_t)64 << 10,
-		.on_done = feedback_pump_done,
-		.arg = (void *)feedback_pump.gen,
-	};
-
-	feedback_pump.item = it->id;
-	feedback_pump.attempts = it->attempts + 1;
-	if (store_feedback_outbox_attempt(st, it->id, feedback_backoff_ms(it->attempts + 1),
-	    &cause) == 0)
-		feedback_pump.t = http_start(loop_http(feedback_pump.loop), &req);
-	free(cause);
-	free(hkey);
-}
-
-/* Timer: look for a due item and start it; never waits for anything. */
-static void
-feedback_pump_tick(void *arg)
-{
-	struct app *app = feedback_pump.app;
-	const char *url = app != NULL ? config_get(&app->cfg, CONFIG_FEEDBACK_URL) : NULL;
-	struct store_outbox_item it;
-	int64_t pending, due;
-	struct store *st;
-	char *cause = NULL;
-
-	(void)arg;
-	if (url == NULL || feedback_pump.t != NULL)
-		return;
-	if ((st = app_store(app, &cause)) == NULL ||
-	    store_feedback_outbox_count(st, &pending, &due, &cause) != 0 || due == 0 ||
-	    feedback_consent_ok(app, &cause) != 0 ||
-	    (feedback_pump.lock = feedback_lock(app, 0, &cause)) < 0) {
-		feedback_pump.lock = -1;
-		free(cause);
-		return;
-	}
-	if (store_feedback_outbox_next(st, 0, true, 0, &it, &cause) == 1)
-		feedback_pump_send(st, url, &it);
-	store_outbox_item_release(&it);
-	free(cause);
-	if (feedback_pump.t == NULL) {
-		close(feedback_pump.lock);
-		feedback_pump.lock = -1;
-	}
-}
-
-void
-feedback_outbox_start(struct app *app, struct loop *loop)
-{
-	if (config_get(&app->cfg, CONFIG_FEEDBACK_URL) == NULL)
-		return;
-	feedback_pump.app = app;
-	feedback_pump.loop = loop;
-	if (feedback_pump.timer < 0)
-		feedback_pump.timer = loop_add_timer(loop, FEEDBACK_PUMP_TICK_MS,
-		    feedback_pump_tick, NULL);
-	feedback_pump_tick(NULL);
-}
-
-void
-feedback_outbox_stop(void)
-{
-	if (feedback_pump.timer >= 0 && feedback_pump.loop != NULL)
-		loop_remove_timer(feedback_pump.loop, feedback_pump.timer);
-	if (feedback_pump.t != NULL)
-		http_cancel(feedback_pump.t);
-	if (feedback_pump.lock >= 0)
-		close(feedback_pump.lock);
-	feedback_pump.gen++;
-	feedback_pump.t = NULL;
-	feedback_pump.lock = -1;
-	feedback_pump.timer = -1;
-	feedback_pump.app = NULL;
-	feedback_pump.loop = NULL;
-}

@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "backoff.h"
 #include "clock.h"
 #include "config.h"
 #include "http.h"
@@ -439,6 +440,13 @@ http_cancel(struct http_transfer *t)
 }
 
 void
+http_abandon(struct http_transfer *t)
+{
+	t->req.on_done = NULL;
+	http_cancel(t);
+}
+
+void
 http_wakeup(struct http *h)
 {
 	curl_multi_wakeup(h->multi);
@@ -457,16 +465,6 @@ http_finish(struct http_transfer *t, enum http_outcome outcome, char *error)
 	if (t->req.on_done != NULL)
 		t->req.on_done(&t->res, t->req.arg);
 	http_transfer_free(t);
-}
-
-long
-http_backoff_ms(int n)
-{
-	double backoff = 0.5 * (double)(1L << (n - 1 < 10 ? n - 1 : 10));
-
-	if (backoff > 8)
-		backoff = 8;
-	return (long)(backoff * (1 - 0.25 * ((double)rand() / RAND_MAX)) * 1000);
 }
 
 /* The wait before retry number n (1-based), from the server's headers or backoff. */
@@ -490,7 +488,7 @@ http_retry_wait(const struct http_transfer *t, int n)
 		if (ms > 0 && ms <= HTTP_MAX_RETRY_WAIT_MS)
 			return ms;
 	}
-	return http_backoff_ms(n);
+	return (long)backoff_next(&backoff_http, n);
 }
 
 /* An error no retry can mend: the TLS certificate, the CA file, the URL itself. */

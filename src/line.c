@@ -109,18 +109,14 @@ struct line {
 	char *restore;		/* text to put back on the input line (a prompt not sent) */
 	char *history_path;	/* NULL: history is not kept on disk */
 	bool history_warned;
-	int sigpipe[2];		/* SIGTSTP and SIGCONT */
 };
 
 /* Readline's state is global, and so is the one line mode that drives it. */
 static struct line *line_current;
 
-/* For the crash handler: how to give the terminal back. */
-static struct termios line_saved_termios;
-static bool line_have_termios;
+/* For the crash guard (tty_crash_start): how to give the terminal back. */
 static const char *line_crash_reset = "\r\n";
 static int line_crash_fd = STDOUT_FILENO;
-static int line_signal_fd = -1;
 
 static void line_md_char(struct line *l, char c);
 
@@ -1277,6 +1273,9 @@ line_ctrl_c(struct line *l)
 	line_say(l, "press Ctrl-C again to quit, or Ctrl-D", false);
 }
 
+static void line_suspend(struct line *l);
+static void line_continued(struct line *l);
+
 static void
 line_on_signal(int sig, void *arg)
 {
@@ -1293,22 +1292,15 @@ line_on_signal(int sig, void *arg)
 		line_ctrl_c(l);
 		return;
 	}
-	line_quit(l, 128 + sig);
+	if (sig == SIGTSTP)
+		line_suspend(l);
+	else if (sig == SIGCONT)
+		line_continued(l);
+	else
+		line_quit(l, 128 + sig);
 }
 
 /* ---- suspending, crashing ---------------------------------------------------------- */
-
-/* SIGTSTP and SIGCONT: only noted in a self-pipe, like the loop's own signals. */
-static void
-line_signal_handler(int sig)
-{
-	unsigned char c = (unsigned char)sig;
-	int saved = errno;
-
-	if (line_signal_fd >= 0)
-		(void)!write(line_signal_fd, &c, 1);
-	errno = saved;
-}
 
 /* Ctrl-Z: give the terminal back as it was, stop, and take it again on resuming. */
 static void
@@ -1352,32 +1344,6 @@ line_continued(struct line *l)
 	}
 }
 
-static void
-line_on_stop_signal(int fd, void *arg)
-{
-	struct line *l = arg;
-	unsigned char sigs[8];
-	ssize_t n, i;
-
-	while ((n = read(fd, sigs, sizeof sigs)) > 0)
-		for (i = 0; i < n; i++)
-			if (sigs[i] == SIGTSTP)
-				line_suspend(l);
-			else if (sigs[i] == SIGCONT)
-				line_continued(l);
-}
-
-/* A crash: the terminal as it was, with async-signal-safe calls, then die as before. */
-static void
-line_crash(int sig)
-{
-	(void)!write(line_crash_fd, line_crash_reset, strlen(line_crash_reset));
-	if (line_have_termios)
-		tcsetattr(STDIN_FILENO, TCSANOW, &line_saved_termios);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 /* fatal(): leave the terminal usable. */
 static void
 line_fatal_cleanup(void)
@@ -1389,58 +1355,22 @@ line_fatal_cleanup(void)
 	}
 }
 
-static const int line_crash_signals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
-static const int line_job_signals[] = { SIGTSTP, SIGCONT, SIGQUIT };
-
-struct line_saved_signals {
-	struct sigaction crash[nitems(line_crash_signals)];
-	struct sigaction job[nitems(line_job_signals)];
-};
-
-/* Crash handlers, Ctrl-Z through the self-pipe, Ctrl-\ ignored (as shells do). */
+/* The crash guard, Ctrl-Z through the loop's self-pipe, Ctrl-\\ ignored (as shells do). */
 static void
-line_signals_start(struct line *l, struct line_saved_signals *saved)
+line_signals_start(struct line *l)
 {
-	struct sigaction sa;
-	size_t i;
-
-	if (tcgetattr(STDIN_FILENO, &line_saved_termios) == 0)
-		line_have_termios = true;
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = line_crash;
-	for (i = 0; i < nitems(line_crash_signals); i++)
-		sigaction(line_crash_signals[i], &sa, &saved->crash[i]);
-	if (pipe(l->sigpipe) != 0)
-		fatal("pipe: %s", strerror(errno));
-	for (i = 0; i < 2; i++) {
-		fcntl(l->sigpipe[i], F_SETFL, fcntl(l->sigpipe[i], F_GETFL) | O_NONBLOCK);
-		fcntl(l->sigpipe[i], F_SETFD, FD_CLOEXEC);
-	}
-	line_signal_fd = l->sigpipe[1];
-	loop_add_fd(l->loop, l->sigpipe[0], line_on_stop_signal, l);
-	sa.sa_flags = SA_RESTART;
-	for (i = 0; i < nitems(line_job_signals); i++) {
-		sa.sa_handler = line_job_signals[i] == SIGQUIT ? SIG_IGN : line_signal_handler;
-		sigaction(line_job_signals[i], &sa, &saved->job[i]);
-	}
+	tty_crash_start(line_crash_fd, line_crash_reset);
+	loop_catch(l->loop, SIGTSTP);
+	loop_catch(l->loop, SIGCONT);
+	loop_ignore(l->loop, SIGQUIT);
 	fatal_set_cleanup(line_fatal_cleanup);
 }
 
 static void
-line_signals_stop(struct line *l, struct line_saved_signals *saved)
+line_signals_stop(void)
 {
-	size_t i;
-
 	fatal_set_cleanup(NULL);
-	for (i = 0; i < nitems(line_job_signals); i++)
-		sigaction(line_job_signals[i], &saved->job[i], NULL);
-	for (i = 0; i < nitems(line_crash_signals); i++)
-		sigaction(line_crash_signals[i], &saved->crash[i], NULL);
-	line_signal_fd = -1;
-	loop_remove_fd(l->loop, l->sigpipe[0]);
-	close(l->sigpipe[0]);
-	close(l->sigpipe[1]);
+	tty_crash_stop();
 }
 
 /* ---- starting and ending ----------------------------------------------------------- */
@@ -1497,7 +1427,6 @@ int
 line_run(struct app *app)
 {
 	struct line l = { .app = app };
-	struct line_saved_signals saved;
 	struct session_view v = line_view;
 	int r;
 
@@ -1517,7 +1446,7 @@ line_run(struct app *app)
 	l.s = session_new(app, l.loop, &v);
 	loop_on_signal(l.loop, line_on_signal, &l);
 	loop_set_idle(l.loop, line_idle, &l);
-	line_signals_start(&l, &saved);
+	line_signals_start(&l);
 	line_current = &l;
 	line_readline_init(&l);
 
@@ -1549,8 +1478,8 @@ line_run(struct app *app)
 	rl_startup_hook = NULL;
 	session_free(l.s);	/* before the loop goes: it drains the transfer */
 	l.s = NULL;
-	feedback_outbox_stop();
-	line_signals_stop(&l, &saved);
+	feedback_outbox_stop(app);
+	line_signals_stop();
 	loop_free(l.loop);
 	line_release(&l);
 	return l.exit;

@@ -12,6 +12,7 @@
 
 #define LOOP_MAX_FDS 8
 #define LOOP_MAX_TIMERS 8
+#define LOOP_MAX_EXTRA 4	/* signals added by loop_catch() and loop_ignore() */
 
 static const int loop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
 
@@ -27,6 +28,11 @@ struct loop {
 	loop_signal_fn on_signal;
 	void *signal_arg;
 	struct sigaction old[nitems(loop_signals)];
+	struct {
+		int sig;
+		struct sigaction old;
+	} extra[LOOP_MAX_EXTRA];
+	int nextra;
 	struct {
 		int ms;		/* 0: a free slot */
 		int64_t due;
@@ -85,11 +91,44 @@ loop_free(struct loop *l)
 		return;
 	for (i = 0; i < nitems(loop_signals); i++)
 		sigaction(loop_signals[i], &l->old[i], NULL);
+	while (l->nextra > 0) {
+		l->nextra--;
+		sigaction(l->extra[l->nextra].sig, &l->extra[l->nextra].old, NULL);
+	}
 	loop_signal_fd = -1;
 	http_free(l->http);
 	close(l->sigpipe[0]);
 	close(l->sigpipe[1]);
 	free(l);
+}
+
+/* Give sig the handler fn until loop_free(), keeping what it had before. */
+static void
+loop_take_signal(struct loop *l, int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	if (l->nextra == LOOP_MAX_EXTRA)
+		BUG("too many extra signals in the event loop (LOOP_MAX_EXTRA)");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	l->extra[l->nextra].sig = sig;
+	sigaction(sig, &sa, &l->extra[l->nextra].old);
+	l->nextra++;
+}
+
+void
+loop_catch(struct loop *l, int sig)
+{
+	loop_take_signal(l, sig, loop_handler);
+}
+
+void
+loop_ignore(struct loop *l, int sig)
+{
+	loop_take_signal(l, sig, SIG_IGN);
 }
 
 struct http *
@@ -102,7 +141,7 @@ void
 loop_add_fd(struct loop *l, int fd, loop_fd_fn fn, void *arg)
 {
 	if (l->nfds == LOOP_MAX_FDS)
-		fatal("too many descriptors in the event loop");
+		BUG("too many descriptors in the event loop (LOOP_MAX_FDS)");
 	l->fds[l->nfds].fd = fd;
 	l->fds[l->nfds].fn = fn;
 	l->fds[l->nfds].arg = arg;
@@ -143,7 +182,7 @@ loop_add_timer(struct loop *l, int interval_ms, void (*fn)(void *arg), void *arg
 			l->timers[i].arg = arg;
 			return i;
 		}
-	fatal("too many timers in the event loop");
+	BUG("too many timers in the event loop (LOOP_MAX_TIMERS)");
 }
 
 void

@@ -13,6 +13,7 @@
 #include "http.h"
 #include "line.h"
 #include "role.h"
+#include "ui-app.h"
 #include "ui.h"
 
 static const char usage_text[] =

@@ -1,4 +1,4 @@
-/* tty.c: questions on /dev/tty, pagers, colour decisions, wrapped printing. */
+/* tty.c: questions on /dev/tty, pagers, colour decisions, wrapped printing, the crash guard. */
 #include "common.h"
 
 #include <fcntl.h>
@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -16,6 +17,68 @@
 #define TTY_EDIT_MAX (1 << 20)	/* bytes an edited prompt may have */
 
 extern char **environ;
+
+static const int tty_crash_signals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
+
+/* The crash guard's state: read by the handler, so plain statics set before it is armed. */
+static struct {
+	bool on;
+	int fd;
+	const char *volatile reset;
+	bool have_termios;
+	struct termios termios;
+	struct sigaction old[nitems(tty_crash_signals)];
+} tty_crash;
+
+/* A crash: the terminal as it was, with async-signal-safe calls, then die as before. */
+static void
+tty_crash_handler(int sig)
+{
+	const char *reset = tty_crash.reset;
+
+	(void)!write(tty_crash.fd, reset, strlen(reset));
+	if (tty_crash.have_termios)
+		tcsetattr(STDIN_FILENO, TCSANOW, &tty_crash.termios);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+tty_crash_start(int fd, const char *reset)
+{
+	struct sigaction sa;
+	size_t i;
+
+	if (tty_crash.on)
+		BUG("tty_crash_start: a crash guard is already on");
+	tty_crash.fd = fd;
+	tty_crash.reset = reset;
+	tty_crash.have_termios = tcgetattr(STDIN_FILENO, &tty_crash.termios) == 0;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = tty_crash_handler;
+	for (i = 0; i < nitems(tty_crash_signals); i++)
+		sigaction(tty_crash_signals[i], &sa, &tty_crash.old[i]);
+	tty_crash.on = true;
+}
+
+void
+tty_crash_reset(const char *reset)
+{
+	tty_crash.reset = reset;
+}
+
+void
+tty_crash_stop(void)
+{
+	size_t i;
+
+	if (!tty_crash.on)
+		return;
+	for (i = 0; i < nitems(tty_crash_signals); i++)
+		sigaction(tty_crash_signals[i], &tty_crash.old[i], NULL);
+	tty_crash.on = false;
+}
 
 int
 tty_open(struct tty *t, char **cause)

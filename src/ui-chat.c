@@ -1351,7 +1351,7 @@ ui_chat_free(struct ui_chat *c)
 	if (c == NULL)
 		return;
 	session_free(c->s);
-	feedback_outbox_stop();
+	feedback_outbox_stop(c->app);
 	loop_remove_timer(ui_loop(c->ui), c->timer);
 	input_free(c->in);
 	buf_release(&c->field);

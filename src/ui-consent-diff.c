@@ -72,7 +72,7 @@ consent_changes_points(struct ui *ui, struct ui_consent *c, int y, int rows, int
 		    "Summary points in changed sections", points);
 	else
 		s = xstrdup("No point of the summary lies in a changed section.");
-	y = ui_consent_put_para(y, rows - 2, 1, cols - 2, s, ui_attr(ui, UI_BOLD));
+	y = ui_widget_put_para(y, rows - 2, 1, cols - 2, s, ui_attr(ui, UI_BOLD));
 	free(s);
 	free(points);
 	return y + (wide ? 1 : 0);
@@ -95,10 +95,10 @@ consent_changes_intro(struct ui *ui, struct ui_consent *c, int y, int rows, int 
 	else
 		s = xasprintf("Changed since you accepted them on %.10s (last updated %s -> %s).",
 		    at, old->date_label, t->date_label);
-	y = ui_consent_put_para(y, rows - 2, 1, cols - 2, s, attr) + (wide ? 1 : 0);
+	y = ui_widget_put_para(y, rows - 2, 1, cols - 2, s, attr) + (wide ? 1 : 0);
 	free(s);
 	if (c->msg != NULL)
-		y = ui_consent_put_para(y, rows - 2, 1, cols - 2, c->msg, ui_attr(ui, c->msg_role)) +
+		y = ui_widget_put_para(y, rows - 2, 1, cols - 2, c->msg, ui_attr(ui, c->msg_role)) +
 		    (wide ? 1 : 0);
 	if (c->nchanges > 0)
 		y = consent_changes_points(ui, c, y, rows, cols, wide);
@@ -110,7 +110,7 @@ consent_changes_intro(struct ui *ui, struct ui_consent *c, int y, int rows, int 
 		    "changes:", c->nchanges, c->nchanges == 1 ? "" : "s");
 	else
 		s = xasprintf("%zu changed; Enter shows one:", c->nchanges);
-	y = ui_consent_put_para(y, rows - 2, 1, cols - 2, s, attr);
+	y = ui_widget_put_para(y, rows - 2, 1, cols - 2, s, attr);
 	free(s);
 	return y;
 }
@@ -132,15 +132,15 @@ consent_changes_draw(struct ui *ui, void *data)
 	free(right);
 	y = consent_changes_intro(ui, c, rows < 16 ? 1 : 2, rows, cols) + (rows < 16 ? 0 : 1);
 	page = y < rows - 1 ? (size_t)(rows - 1 - y) : 1;
-	ui_consent_follow(c->csel, page, &c->ctop);
+	ui_widget_follow(c->csel, page, &c->ctop);
 	for (i = 0; i < page && c->ctop + i <= c->nchanges; i++) {
 		k = c->ctop + i;
 		if (k < c->nchanges)
-			ui_consent_put_item(ui, y + (int)i, cols, consent_change_name(c, k),
+			ui_widget_put_item(ui, y + (int)i, cols, consent_change_name(c, k),
 			    terms_change_name(c->cs.diff->sections[c->changes[k]].kind),
 			    k == c->csel, ui_attr(ui, UI_NORMAL));
 		else
-			ui_consent_put_item(ui, y + (int)i, cols, "Continue to the summary ->",
+			ui_widget_put_item(ui, y + (int)i, cols, "Continue to the summary ->",
 			    NULL, k == c->csel, ui_attr(ui, UI_BOLD));
 	}
 	snprintf(hints, sizeof hints, "%sEnter open%sc continue%sEsc %s", cols >= 64 ?
@@ -158,25 +158,21 @@ consent_changes_key(struct ui *ui, void *data, int key)
 	struct ui_consent *c = data;
 	int rows, cols;
 
-	if (!ui_consent_filter(c, &key))
+	if (!ui_consent_key_begin(ui, c, key, true))
 		return;
-	ui_consent_msg_clear(c);
-	ui_dirty(ui);
 	ui_size(ui, &rows, &cols);
-	if (key == CONSENT_KEY_CTRL_C)
-		ui_quit(ui, EXIT_INTERRUPTED);
-	else if (key == UI_KEY_ESC && !c->changes_back)
-		ui_consent_confirm_decline(c);
+	if (key == UI_KEY_ESC && !c->changes_back)
+		c->to_decline(c);
 	else if (key == UI_KEY_ESC || key == 'q' || key == 'c')
-		ui_consent_summary_open(c);
+		c->to_summary(c);
 	else if (!ui_consent_fits(ui))
 		return;
-	else if (ui_consent_move(key, (size_t)rows / 2, &c->csel, c->nchanges))
+	else if (ui_widget_move(key, (size_t)rows / 2, &c->csel, c->nchanges))
 		return;
-	else if (ui_consent_is_enter(key) && c->csel < c->nchanges)
+	else if (ui_widget_is_enter(key) && c->csel < c->nchanges)
 		consent_diff_open(c, c->csel);
-	else if (ui_consent_is_enter(key))
-		ui_consent_summary_open(c);
+	else if (ui_widget_is_enter(key))
+		c->to_summary(c);
 }
 
 /* ---- the diff of one section ------------------------------------------------ */
@@ -306,8 +302,8 @@ consent_diff_page(struct ui *ui, struct ui_consent *c)
 	ui_size(ui, &rows, &cols);
 	consent_diff_layout(c, cols);
 	page = (size_t)rows - 3;
-	if (c->dtop > ui_consent_max_top(page, c->ndlines))
-		c->dtop = ui_consent_max_top(page, c->ndlines);
+	if (c->dtop > ui_widget_max_top(page, c->ndlines))
+		c->dtop = ui_widget_max_top(page, c->ndlines);
 	return page;
 }
 
@@ -324,7 +320,7 @@ consent_diff_line(struct ui *ui, struct ui_consent *c, int y, size_t i)
 
 	if (dl->off == 0 && (r->op == '-' || r->op == '+'))
 		ui_put(y, 1, &r->op, 1, 1, attr);
-	ui_consent_put_marked(y, 3, c->dwidth, r->text, dl->off, dl->len, attr, marks,
+	ui_widget_put_marked(y, 3, c->dwidth, r->text, dl->off, dl->len, attr, marks,
 	    r->he > r->hs ? 1 : 0, attr | ui_attr(ui, UI_HILITE));
 }
 
@@ -379,15 +375,10 @@ consent_diff_key(struct ui *ui, void *data, int key)
 	struct ui_consent *c = data;
 	size_t page;
 
-	if (!ui_consent_filter(c, &key))
+	if (!ui_consent_key_begin(ui, c, key, false))
 		return;
-	ui_dirty(ui);
-	if (key == CONSENT_KEY_CTRL_C) {
-		ui_quit(ui, EXIT_INTERRUPTED);
-		return;
-	}
-	if (key == UI_KEY_ESC || key == 'q' || ui_consent_is_enter(key) ||
-	    ui_consent_is_backspace(key)) {
+	if (key == UI_KEY_ESC || key == 'q' || ui_widget_is_enter(key) ||
+	    ui_widget_is_backspace(key)) {
 		ui_set_screen(ui, &ui_consent_diff_changes_screen, c);
 		return;
 	}
@@ -396,5 +387,5 @@ consent_diff_key(struct ui *ui, void *data, int key)
 	if (key == ' ')
 		key = KEY_NPAGE;
 	page = consent_diff_page(ui, c);
-	ui_consent_move(key, page, &c->dtop, ui_consent_max_top(page, c->ndlines));
+	ui_widget_move(key, page, &c->dtop, ui_widget_max_top(page, c->ndlines));
 }

@@ -151,8 +151,8 @@ consent_view_page(struct ui *ui, struct ui_consent *c)
 
 	ui_size(ui, &rows, &cols);
 	consent_view_layout(c, cols);
-	if (c->top > ui_consent_max_top((size_t)rows - 2, c->nlines))
-		c->top = ui_consent_max_top((size_t)rows - 2, c->nlines);
+	if (c->top > ui_widget_max_top((size_t)rows - 2, c->nlines))
+		c->top = ui_widget_max_top((size_t)rows - 2, c->nlines);
 	return (size_t)rows - 2;
 }
 
@@ -211,7 +211,7 @@ consent_view_line(struct ui *ui, struct ui_consent *c, int y, size_t i)
 		base = ui_attr(ui, UI_BOLD);
 	for (k = 0; k < l->nspans && left > 0; k++) {
 		w = text_width(l->spans[k].text, l->spans[k].len);
-		ui_consent_put_marked(y, x, left, plain, pos, l->spans[k].len,
+		ui_widget_put_marked(y, x, left, plain, pos, l->spans[k].len,
 		    ui_md_attr(ui, l->spans[k].style) | base, marks, n, ui_attr(ui, UI_HILITE));
 		pos += l->spans[k].len;
 		x += w;
@@ -356,7 +356,7 @@ consent_search_key(struct ui_consent *c, int key)
 
 	if (key == UI_KEY_ESC) {
 		c->searching = false;
-	} else if (ui_consent_is_enter(key)) {
+	} else if (ui_widget_is_enter(key)) {
 		c->searching = false;
 		if (c->query_in[0] != '\0')
 			memcpy(c->query, c->query_in, sizeof c->query);
@@ -367,12 +367,12 @@ consent_search_key(struct ui_consent *c, int key)
 			if (*p >= 'A' && *p <= 'Z')
 				c->icase = false;
 		consent_search_from(c, c->lines[c->top].off, true);
-	} else if (ui_consent_is_backspace(key)) {
+	} else if (ui_widget_is_backspace(key)) {
 		if (c->query_in[0] == '\0')
 			c->searching = false;
-		ui_consent_chop(c->query_in);
-	} else if (ui_consent_is_text(key))
-		ui_consent_append(c->query_in, CONSENT_QUERY_MAX, key);
+		ui_widget_chop(c->query_in);
+	} else if (ui_widget_is_text(key))
+		ui_widget_append(c->query_in, CONSENT_QUERY_MAX, key);
 }
 
 /* Leave the viewer: back to chat (through on_close) or to the summary. */
@@ -385,7 +385,7 @@ consent_view_close(struct ui_consent *c)
 			c->on_close(c->arg);
 		return;
 	}
-	ui_consent_summary_open(c);
+	c->to_summary(c);
 }
 
 /* Open the section index at the section on the screen. */
@@ -428,14 +428,8 @@ consent_view_key(struct ui *ui, void *data, int key)
 	struct ui_consent *c = data;
 	size_t page;
 
-	if (!ui_consent_filter(c, &key))
+	if (!ui_consent_key_begin(ui, c, key, true))
 		return;
-	ui_consent_msg_clear(c);
-	ui_dirty(ui);
-	if (key == CONSENT_KEY_CTRL_C) {
-		ui_quit(ui, EXIT_INTERRUPTED);
-		return;
-	}
 	if (!ui_consent_fits(ui)) {
 		if (key == 'q' || key == UI_KEY_ESC)
 			consent_view_close(c);
@@ -450,7 +444,7 @@ consent_view_key(struct ui *ui, void *data, int key)
 		key = KEY_NPAGE;
 	else if (key == 'b')
 		key = KEY_PPAGE;
-	if (!ui_consent_move(key, page, &c->top, ui_consent_max_top(page, c->nlines)))
+	if (!ui_widget_move(key, page, &c->top, ui_widget_max_top(page, c->nlines)))
 		consent_view_command(c, key);
 }
 
@@ -469,14 +463,14 @@ consent_index_draw(struct ui *ui, void *data)
 		return;
 	ui_size(ui, &rows, &cols);
 	page = (size_t)rows - 2;
-	ui_consent_follow(c->isel, page, &c->itop);
+	ui_widget_follow(c->isel, page, &c->itop);
 	snprintf(right, sizeof right, "%zu sections", t->nsections - 1);
 	ui_bar(0, "Sections of the Terms", right, ui_attr(ui, UI_BAR));
 	for (i = 0; i < page && c->itop + i < t->nsections; i++) {
 		size_t k = c->itop + i;
 
 		snprintf(pct, sizeof pct, "at %d%%", ui_consent_pct(c, t->sections[k].start));
-		ui_consent_put_item(ui, 1 + (int)i, cols, terms_section_name(t, k), pct,
+		ui_widget_put_item(ui, 1 + (int)i, cols, terms_section_name(t, k), pct,
 		    k == c->isel, ui_attr(ui, UI_NORMAL));
 	}
 	ui_bar(rows - 1, cols >= 60 ? "Up/Down choose   Enter go to the section   Esc back" :
@@ -491,19 +485,16 @@ consent_index_key(struct ui *ui, void *data, int key)
 	const struct terms *t = c->cur.terms;
 	int rows, cols;
 
-	if (!ui_consent_filter(c, &key))
+	if (!ui_consent_key_begin(ui, c, key, false))
 		return;
-	ui_dirty(ui);
 	ui_size(ui, &rows, &cols);
-	if (key == CONSENT_KEY_CTRL_C)
-		ui_quit(ui, EXIT_INTERRUPTED);
-	else if (key == UI_KEY_ESC || key == 'q' || key == 'i' || key == '\t')
+	if (key == UI_KEY_ESC || key == 'q' || key == 'i' || key == '\t')
 		ui_set_screen(ui, &ui_consent_text_screen, c);
 	else if (!ui_consent_fits(ui))
 		return;
-	else if (ui_consent_move(key, (size_t)rows - 2, &c->isel, t->nsections - 1))
+	else if (ui_widget_move(key, (size_t)rows - 2, &c->isel, t->nsections - 1))
 		return;
-	else if (ui_consent_is_enter(key)) {
+	else if (ui_widget_is_enter(key)) {
 		c->top = consent_line_at(c, t->sections[c->isel].start);
 		c->match = CONSENT_NONE;
 		ui_set_screen(ui, &ui_consent_text_screen, c);

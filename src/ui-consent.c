@@ -1,7 +1,8 @@
 /*
- * ui-consent.c: the consent screens of the full-screen UI: the helpers all
- * of them share, the ledger, the summary with the age question and the agree
- * field, and the API. The full-text viewer and its section index are in
+ * ui-consent.c: the consent screens of the full-screen UI: the ledger, the
+ * summary with the age question and the agree field, and the API (what the
+ * screens share is in ui-consent-screen.c, generic widgets in ui-widget.c).
+ * The full-text viewer and its section index are in
  * ui-consent-text.c; "what changed", with a diff of each section when the
  * Terms changed since acceptance, in ui-consent-diff.c.
  *
@@ -25,12 +26,8 @@
 #include "ui-consent-internal.h"
 #include "ui.h"
 
-#define CONSENT_MIN_COLS 40
-#define CONSENT_MIN_ROWS 12
 #define CONSENT_FIELD_COLS 9	/* columns a field shows */
 #define CONSENT_MSG_ROWS 3	/* rows a message under the summary may take */
-#define CONSENT_WHEEL 3		/* lines one mouse wheel step moves */
-#define CONSENT_FAR (1L << 40)	/* a motion to the start or the end */
 
 #define CONSENT_KEY_CTRL_U 21
 #define CONSENT_KEY_CHANGES KEY_F(2)	/* reopens "what changed" from the summary */
@@ -52,129 +49,6 @@ static const struct ui_screen consent_summary_screen = {
 	"consent-summary", consent_summary_draw, consent_summary_key, consent_summary_paste
 };
 
-/* ---- helpers ----------------------------------------------------------- */
-
-/* How far into the text byte off is, in percent. */
-int
-ui_consent_pct(const struct ui_consent *c, size_t off)
-{
-	size_t len = c->cur.terms->len;
-
-	return len == 0 ? 100 : (int)(off * 100 / len);
-}
-
-/* Show a message (a hint or an error) until the next key. */
-void
-ui_consent_msg(struct ui_consent *c, enum ui_role role, const char *fmt, ...)
-{
-	va_list ap;
-
-	free(c->msg);
-	va_start(ap, fmt);
-	c->msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	c->msg_role = role;
-}
-
-void
-ui_consent_msg_clear(struct ui_consent *c)
-{
-	free(c->msg);
-	c->msg = NULL;
-}
-
-/* Is the terminal big enough for the consent screens? */
-bool
-ui_consent_fits(struct ui *ui)
-{
-	int rows, cols;
-
-	ui_size(ui, &rows, &cols);
-	return rows >= CONSENT_MIN_ROWS && cols >= CONSENT_MIN_COLS;
-}
-
-/* Start a draw: clear, and say so when the terminal is too small (true then). */
-bool
-ui_consent_draw_start(struct ui *ui, struct ui_consent *c)
-{
-	erase();
-	c->cur_y = -1;
-	if (!ui_too_small(ui, CONSENT_MIN_COLS, CONSENT_MIN_ROWS))
-		return false;
-	curs_set(0);
-	return true;
-}
-
-/* End a draw: put the cursor where typing goes, or hide it. */
-void
-ui_consent_draw_end(struct ui_consent *c)
-{
-	if (c->cur_y < 0) {
-		curs_set(0);
-		return;
-	}
-	move(c->cur_y, c->cur_x);
-	curs_set(1);
-}
-
-/* The key a finished CSI or SS3 sequence stands for, or 0 for one the screens do not use. */
-static int
-consent_esc_final(int param, int final)
-{
-	switch (final) {
-	case 'A':
-		return KEY_UP;
-	case 'B':
-		return KEY_DOWN;
-	case 'H':
-		return KEY_HOME;
-	case 'F':
-		return KEY_END;
-	case '~':
-		if (param == 1 || param == 7)
-			return KEY_HOME;
-		if (param == 4 || param == 8)
-			return KEY_END;
-		if (param == 5 || param == 6)
-			return param == 5 ? KEY_PPAGE : KEY_NPAGE;
-		return 0;
-	}
-	return 0;
-}
-
-/*
- * Keys as the consent screens take them. A sequence curses does not know
- * (Home as ESC [ 1 ~ when TERM does not match the terminal) comes as Alt-[
- * and then its bytes, which must not land in a field: it becomes the key it
- * means, or nothing. Other Alt keys mean nothing here. False: nothing to
- * handle now; *key may change.
- */
-bool
-ui_consent_filter(struct ui_consent *c, int *key)
-{
-	int k = *key;
-
-	if (k == UI_KEY_META('[') || k == UI_KEY_META('O')) {
-		c->esc = k == UI_KEY_META('[') ? CONSENT_ESC_CSI : CONSENT_ESC_SS3;
-		c->esc_param = 0;
-		return false;
-	}
-	if ((k & UI_KEY_META(0)) != 0)
-		return false;
-	if (c->esc == CONSENT_ESC_NONE || k > 255 || k == UI_KEY_ESC) {
-		c->esc = CONSENT_ESC_NONE;	/* a decoded key or an Esc ends a sequence */
-		return true;
-	}
-	if (c->esc == CONSENT_ESC_CSI && k >= 0x20 && k < 0x40) {
-		if (k >= '0' && k <= '9' && c->esc_param < 1000)
-			c->esc_param = c->esc_param * 10 + k - '0';
-		return false;
-	}
-	*key = consent_esc_final(c->esc == CONSENT_ESC_CSI ? c->esc_param : 0, k);
-	c->esc = CONSENT_ESC_NONE;
-	return *key != 0;
-}
-
 /* Bytes of the character at s (at least 1, so invalid bytes step too). */
 static size_t
 consent_char_len(const char *s, size_t len)
@@ -183,184 +57,6 @@ consent_char_len(const char *s, size_t len)
 	size_t n = text_utf8_seq(s, len, &cp);
 
 	return n == 0 ? 1 : n;
-}
-
-/* Remove the last character of a NUL-terminated string. */
-void
-ui_consent_chop(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0 && ((unsigned char)s[n - 1] & 0xc0) == 0x80)
-		n--;
-	if (n > 0)
-		n--;
-	s[n] = '\0';
-}
-
-/* Append a typed byte to a field of max bytes; false when it is full. */
-bool
-ui_consent_append(char *s, size_t max, int key)
-{
-	size_t n = strlen(s);
-
-	if (n >= max)
-		return false;
-	s[n] = (char)key;
-	s[n + 1] = '\0';
-	return true;
-}
-
-/* Is key a byte of typed text (printable ASCII or part of a UTF-8 character)? */
-bool
-ui_consent_is_text(int key)
-{
-	return key >= ' ' && key < 256 && key != 127;
-}
-
-/* Is key Enter (CR with nonl, LF, or the keypad Enter)? */
-bool
-ui_consent_is_enter(int key)
-{
-	return key == '\r' || key == '\n' || key == KEY_ENTER;
-}
-
-/* Is key Backspace (DEL, ^H or the curses key)? */
-bool
-ui_consent_is_backspace(int key)
-{
-	return key == 127 || key == 8 || key == KEY_BACKSPACE;
-}
-
-/* The motion a key asks for in lines (CONSENT_FAR for Home and End); false if none. */
-static bool
-consent_motion(int key, size_t page, long *delta)
-{
-	long p = page > 1 ? (long)page - 1 : 1;
-	MEVENT ev;
-
-	switch (key) {
-	case KEY_UP:
-		*delta = -1;
-		return true;
-	case KEY_DOWN:
-		*delta = 1;
-		return true;
-	case KEY_PPAGE:
-		*delta = -p;
-		return true;
-	case KEY_NPAGE:
-		*delta = p;
-		return true;
-	case KEY_HOME:
-		*delta = -CONSENT_FAR;
-		return true;
-	case KEY_END:
-		*delta = CONSENT_FAR;
-		return true;
-	case KEY_MOUSE:
-		*delta = 0;
-		if (getmouse(&ev) != OK)
-			return true;
-		if (ev.bstate & BUTTON4_PRESSED)
-			*delta = -CONSENT_WHEEL;
-		else if (ev.bstate & BUTTON5_PRESSED)
-			*delta = CONSENT_WHEEL;
-		return true;
-	}
-	return false;
-}
-
-/* Move *pos by the motion of key, within [0, max]; false if key is no motion. */
-bool
-ui_consent_move(int key, size_t page, size_t *pos, size_t max)
-{
-	long d;
-
-	if (!consent_motion(key, page, &d))
-		return false;
-	if (d < 0)
-		*pos = (size_t)-d > *pos ? 0 : *pos - (size_t)-d;
-	else
-		*pos = *pos + (size_t)d > max ? max : *pos + (size_t)d;
-	return true;
-}
-
-/* The largest top line that still fills a page of a view of total lines. */
-size_t
-ui_consent_max_top(size_t page, size_t total)
-{
-	return total > page ? total - page : 0;
-}
-
-/* Keep item sel in a list window of page rows starting at *top. */
-void
-ui_consent_follow(size_t sel, size_t page, size_t *top)
-{
-	if (sel < *top)
-		*top = sel;
-	else if (page > 0 && sel >= *top + page)
-		*top = sel - page + 1;
-}
-
-/*
- * Draw s[off, off + len) at (y, x) in at most maxcols columns, with the
- * bytes in the ranges (nr pairs of offsets into s, in order) in hattr.
- */
-void
-ui_consent_put_marked(int y, int x, int maxcols, const char *s, size_t off, size_t len, int attr,
-    const size_t *r, size_t nr, int hattr)
-{
-	size_t pos = off, end = off + len, i, a, b;
-	int used;
-
-	for (i = 0; i < nr && maxcols > 0; i++) {
-		a = r[2 * i] < pos ? pos : r[2 * i];
-		b = r[2 * i + 1] > end ? end : r[2 * i + 1];
-		if (a >= b)
-			continue;
-		used = ui_put(y, x, s + pos, a - pos, maxcols, attr);
-		x += used;
-		maxcols -= used;
-		used = ui_put(y, x, s + a, b - a, maxcols, hattr);
-		x += used;
-		maxcols -= used;
-		pos = b;
-	}
-	if (pos < end && maxcols > 0)
-		ui_put(y, x, s + pos, end - pos, maxcols, attr);
-}
-
-/* Draw s wrapped to width columns from (y, x), not past row ymax; returns the next row. */
-int
-ui_consent_put_para(int y, int ymax, int x, int width, const char *s, int attr)
-{
-	struct text_span *sp;
-	size_t n = text_wrap(s, strlen(s), width, &sp), i;
-
-	for (i = 0; i < n && y <= ymax; i++, y++)
-		ui_put(y, x, s + sp[i].off, sp[i].len, width, attr);
-	free(sp);
-	return y;
-}
-
-/* Draw a list row: selected rows fill the width in the highlight. */
-void
-ui_consent_put_item(struct ui *ui, int y, int cols, const char *left, const char *right,
-    bool selected, int attr)
-{
-	int rw = right != NULL ? text_width(right, strlen(right)) : 0;
-
-	if (selected) {
-		attr = ui_attr(ui, UI_HILITE);
-		attron(attr);
-		mvhline(y, 0, ' ', cols);
-		attroff(attr);
-		ui_put(y, 0, ">", 1, 1, attr);
-	}
-	ui_put(y, 2, left, strlen(left), cols - rw - 5, attr);
-	if (right != NULL)
-		ui_put(y, cols - rw - 2, right, strlen(right), rw, attr);
 }
 
 /* ---- the ledger -------------------------------------------------------- */
@@ -627,7 +323,7 @@ static void
 consent_msg_draw(struct ui *ui, struct ui_consent *c, int y, int cols, const char *more)
 {
 	if (c->msg != NULL)
-		ui_consent_put_para(y, y + CONSENT_MSG_ROWS - 1, 1, cols - 2, c->msg,
+		ui_widget_put_para(y, y + CONSENT_MSG_ROWS - 1, 1, cols - 2, c->msg,
 		    ui_attr(ui, c->msg_role));
 	else if (more != NULL)
 		ui_put(y, cols - text_width(more, strlen(more)) - 2, more, strlen(more), cols,
@@ -733,8 +429,8 @@ consent_summary_draw(struct ui *ui, void *data)
 		return;
 	ui_size(ui, &rows, &cols);
 	page = consent_summary_page(ui, c);
-	if (c->sum_top > ui_consent_max_top(page, c->nrows))
-		c->sum_top = ui_consent_max_top(page, c->nrows);
+	if (c->sum_top > ui_widget_max_top(page, c->nrows))
+		c->sum_top = ui_widget_max_top(page, c->nrows);
 	if (c->cs.state == CONSENT_OUTDATED)
 		ui_bar(0, cols >= 60 ? "confab: the Terms changed; accept them again to chat" :
 		    "confab: the Terms changed", NULL, ui_attr(ui, UI_BAR));
@@ -859,18 +555,18 @@ consent_changes_open(struct ui_consent *c, bool back)
 	ui_set_screen(c->ui, &ui_consent_diff_changes_screen, c);
 }
 
-void
-ui_consent_summary_open(struct ui_consent *c)
+static void
+consent_summary_open(struct ui_consent *c)
 {
 	ui_consent_msg_clear(c);
 	c->confirming = false;
 	ui_set_screen(c->ui, &consent_summary_screen, c);
 }
 
-void
-ui_consent_confirm_decline(struct ui_consent *c)
+static void
+consent_confirm_decline(struct ui_consent *c)
 {
-	ui_consent_summary_open(c);
+	consent_summary_open(c);
 	c->confirming = true;
 	ui_consent_msg(c, UI_WARN, "%s", consent_decline_q);
 }
@@ -893,12 +589,12 @@ consent_field_key(struct ui_consent *c, int key)
 {
 	char *s = c->input[c->field];
 
-	if (ui_consent_is_backspace(key))
-		ui_consent_chop(s);
+	if (ui_widget_is_backspace(key))
+		ui_widget_chop(s);
 	else if (key == CONSENT_KEY_CTRL_U)
 		s[0] = '\0';
-	else if (ui_consent_is_text(key)) {
-		if (!ui_consent_append(s, CONSENT_FIELD_MAX, key))
+	else if (ui_widget_is_text(key)) {
+		if (!ui_widget_append(s, CONSENT_FIELD_MAX, key))
 			ui_consent_msg(c, UI_WARN, "that is longer than any answer: Backspace or "
 			    "Ctrl-U to correct it");
 	} else
@@ -911,32 +607,26 @@ consent_summary_key(struct ui *ui, void *data, int key)
 {
 	struct ui_consent *c = data;
 
-	if (!ui_consent_filter(c, &key))
+	if (!ui_consent_key_begin(ui, c, key, true))
 		return;
-	ui_consent_msg_clear(c);
-	ui_dirty(ui);
-	if (key == CONSENT_KEY_CTRL_C) {
-		ui_quit(ui, EXIT_INTERRUPTED);
-		return;
-	}
 	if (c->confirming) {
 		consent_confirm_key(ui, c, key);
 		return;
 	}
 	if (key == UI_KEY_ESC) {
-		ui_consent_confirm_decline(c);
+		consent_confirm_decline(c);
 		return;
 	}
 	if (!ui_consent_fits(ui))
 		return;
-	if (ui_consent_move(key, consent_summary_page(ui, c), &c->sum_top,
-	    ui_consent_max_top(consent_summary_page(ui, c), c->nrows)))
+	if (ui_widget_move(key, consent_summary_page(ui, c), &c->sum_top,
+	    ui_widget_max_top(consent_summary_page(ui, c), c->nrows)))
 		return;
 	if (key == '\t')
 		consent_view_open(c);
 	else if (key == CONSENT_KEY_CHANGES && c->cs.diff != NULL)
 		consent_changes_open(c, true);
-	else if (ui_consent_is_enter(key))
+	else if (ui_widget_is_enter(key))
 		consent_submit(c);
 	else
 		consent_field_key(c, key);
@@ -974,6 +664,8 @@ ui_consent_new(struct ui *ui, struct consent_current *cur, struct consent_status
 	c->match = CONSENT_NONE;
 	c->cur_y = -1;
 	c->t0 = clock_ms();
+	c->to_summary = consent_summary_open;
+	c->to_decline = consent_confirm_decline;
 	return c;
 }
 
@@ -1002,7 +694,6 @@ ui_consent_free(struct ui_consent *c)
 void
 ui_consent_open(struct ui_consent *c)
 {
-	c->esc = CONSENT_ESC_NONE;
 	c->confirming = false;
 	c->t0 = clock_ms();
 	c->saw_text = c->saw_changes = false;
@@ -1019,13 +710,12 @@ ui_consent_open(struct ui_consent *c)
 	if (c->cs.state == CONSENT_OUTDATED && c->cs.diff != NULL)
 		consent_changes_open(c, false);
 	else
-		ui_consent_summary_open(c);
+		consent_summary_open(c);
 }
 
 void
 ui_consent_view(struct ui_consent *c)
 {
-	c->esc = CONSENT_ESC_NONE;
 	c->from_chat = true;
 	consent_view_open(c);
 }

@@ -7,19 +7,18 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
-#include "consent.h"
 #include "loop.h"
 #include "markdown.h"
 #include "text.h"
 #include "tty.h"
-#include "ui-chat.h"
-#include "ui-consent.h"
 #include "ui.h"
 
 #include <term.h>	/* last: it defines macros such as "lines" */
 
 #define UI_PASTE_MAX ((size_t)1 << 20)
+#define UI_ESC_SPLIT_MS 500	/* a sequence split across reads goes on this long */
 
 struct ui {
 	struct app *app;
@@ -33,12 +32,15 @@ struct ui {
 	/* bracketed paste in progress */
 	bool pasting;
 	struct buf paste;
-	/* escape sequences curses does not know (paste markers) */
+	/* escape sequences curses did not decode (ui_key): ESC, '[' or 'O', parameters */
 	char esc[16];
 	size_t nesc;
+	int64_t esc_at;		/* when a sequence was left open at the end of a read, or 0 */
 };
 
-static struct termios ui_saved_termios;
+/* What a crash writes to give the terminal back (see tty_crash_start). */
+static const char ui_crash_reset[] =
+    "\033[?2004l\033[?1000l\033[?1049l\033[?25h\033[0m\r\n";
 static bool ui_active;
 
 bool
@@ -65,20 +67,9 @@ ui_restore(void)
 	if (!ui_active)
 		return;
 	ui_active = false;
+	tty_crash_stop();
 	(void)!write(STDOUT_FILENO, reset, sizeof reset - 1);
 	endwin();
-}
-
-/* A crash: restore the terminal with async-signal-safe calls, then die as before. */
-static void
-ui_crash(int sig)
-{
-	static const char reset[] = "\033[?2004l\033[?1000l\033[?1049l\033[?25h\033[0m\r\n";
-
-	(void)!write(STDOUT_FILENO, reset, sizeof reset - 1);
-	tcsetattr(STDIN_FILENO, TCSANOW, &ui_saved_termios);
-	signal(sig, SIG_DFL);
-	raise(sig);
 }
 
 void
@@ -132,6 +123,8 @@ ui_attr(struct ui *ui, enum ui_role role)
 		[UI_WARN] = A_BOLD,
 	};
 
+	if ((unsigned int)role >= nitems(mono))
+		BUG("ui_attr: unknown role %d", (int)role);
 	if (!ui->color)
 		return mono[role];
 	switch (role) {
@@ -455,6 +448,13 @@ ui_paste_byte(struct ui *ui, int c)
 	}
 }
 
+/* Hand a key to the screen. */
+static void
+ui_deliver(struct ui *ui, int key)
+{
+	ui->screen->key(ui, ui->data, key);
+}
+
 /* A complete CSI sequence curses did not decode: a paste marker or a key. */
 static void
 ui_csi(struct ui *ui, const char *seq)
@@ -476,16 +476,101 @@ ui_csi(struct ui *ui, const char *seq)
 	}
 	for (i = 0; i < nitems(keys); i++)
 		if (strcmp(seq, keys[i].seq) == 0) {
-			ui->screen->key(ui, ui->data, keys[i].key);
+			ui_deliver(ui, keys[i].key);
 			return;
 		}
 	/* anything else (focus reports, modified keys we do not use) is dropped */
 }
 
+/* The key of an SS3 sequence (ESC O final), or 0 when it is none. */
+static int
+ui_ss3(int final)
+{
+	static const struct {
+		int final;
+		int key;
+	} keys[] = {
+		{ 'A', KEY_UP }, { 'B', KEY_DOWN }, { 'C', KEY_RIGHT }, { 'D', KEY_LEFT },
+		{ 'H', KEY_HOME }, { 'F', KEY_END }, { 'P', KEY_F(1) }, { 'Q', KEY_F(2) },
+		{ 'R', KEY_F(3) }, { 'S', KEY_F(4) },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(keys); i++)
+		if (keys[i].final == final)
+			return keys[i].key;
+	return 0;
+}
+
+/* A sequence left open too long was typed, not sent: Alt-[ or Alt-O alone. */
+static void
+ui_esc_abandon(struct ui *ui)
+{
+	if (ui->nesc == 2)
+		ui_deliver(ui, UI_KEY_META(ui->esc[1]));
+	ui->nesc = 0;	/* parameters without their final byte are dropped */
+}
+
+/* One key after ESC: '[' or 'O' open a sequence; another byte is Alt+byte. */
+static void
+ui_key_after_esc(struct ui *ui, int c)
+{
+	if (c == '[' || c == 'O') {
+		ui->esc[ui->nesc++] = (char)c;
+		return;
+	}
+	if (c == UI_KEY_ESC) {	/* Esc, then another Esc */
+		ui_deliver(ui, UI_KEY_ESC);
+		return;
+	}
+	ui->nesc = 0;
+	if (c >= 0 && c < 256) {
+		ui_deliver(ui, UI_KEY_META(c));
+		return;
+	}
+	ui_deliver(ui, UI_KEY_ESC);
+	ui_deliver(ui, c);
+}
+
+/* One key inside ESC [ (CSI) or ESC O (SS3). */
+static void
+ui_key_in_seq(struct ui *ui, int c)
+{
+	char seq[sizeof ui->esc + 1];
+	int key;
+
+	if (ui->esc[1] == 'O') {
+		ui->nesc = 0;
+		if ((key = ui_ss3(c)) != 0)
+			ui_deliver(ui, key);
+		else {		/* Alt-O, then a key */
+			ui_deliver(ui, UI_KEY_META('O'));
+			ui_deliver(ui, c);
+		}
+		return;
+	}
+	if (c >= 0x20 && c <= 0x3f && ui->nesc < sizeof ui->esc - 1) {
+		ui->esc[ui->nesc++] = (char)c;
+		return;
+	}
+	ui->esc[ui->nesc] = '\0';
+	ui->nesc = 0;
+	if (c >= 0x40 && c <= 0x7e) {
+		snprintf(seq, sizeof seq, "%s%c", ui->esc + 2, c);
+		ui_csi(ui, seq);
+		return;
+	}
+	ui_deliver(ui, c);	/* not a sequence after all: drop it */
+}
+
 /*
- * One key from curses. ESC starts either Alt+key, a CSI sequence curses did
- * not decode (paste markers, some Home/End forms), or a lone Esc, which
- * ui_on_input() delivers when nothing follows it.
+ * The one escape-key decoder, for every screen. One key from curses: ESC
+ * starts Alt+key, a CSI (ESC [) or SS3 (ESC O) sequence curses did not
+ * decode (paste markers, Home/End and arrows when TERM does not match the
+ * terminal), or a lone Esc, which ui_on_input() delivers when nothing
+ * follows it. A sequence cut between two reads goes on with the next read
+ * when it comes within UI_ESC_SPLIT_MS; later, ESC [ or ESC O alone was
+ * Alt-[ or Alt-O.
  */
 static void
 ui_key(struct ui *ui, int c)
@@ -494,42 +579,18 @@ ui_key(struct ui *ui, int c)
 		ui_paste_byte(ui, c);
 		return;
 	}
+	if (ui->esc_at != 0 && ui->nesc >= 2 && clock_ms() - ui->esc_at > UI_ESC_SPLIT_MS)
+		ui_esc_abandon(ui);
+	ui->esc_at = 0;
 	if (ui->nesc == 0 && c == UI_KEY_ESC) {
+		ui->esc[0] = (char)UI_KEY_ESC;
 		ui->nesc = 1;
-		return;
-	}
-	if (ui->nesc == 1) {
-		if (c == '[') {
-			ui->nesc = 2;
-			return;
-		}
-		if (c == UI_KEY_ESC) {	/* Esc, then another Esc */
-			ui->screen->key(ui, ui->data, UI_KEY_ESC);
-			return;
-		}
-		ui->nesc = 0;
-		if (c >= 0 && c < 256) {
-			ui->screen->key(ui, ui->data, UI_KEY_META(c));
-			return;
-		}
-		ui->screen->key(ui, ui->data, UI_KEY_ESC);
-	} else if (ui->nesc >= 2) {
-		if (c >= 0x20 && c <= 0x3f && ui->nesc < sizeof ui->esc - 1) {
-			ui->esc[ui->nesc++] = (char)c;
-			return;
-		}
-		ui->esc[ui->nesc] = '\0';
-		if (c >= 0x40 && c <= 0x7e) {
-			char seq[sizeof ui->esc + 1];
-
-			snprintf(seq, sizeof seq, "%s%c", ui->esc + 2, c);
-			ui->nesc = 0;
-			ui_csi(ui, seq);
-			return;
-		}
-		ui->nesc = 0;	/* not a sequence after all: drop it */
-	}
-	ui->screen->key(ui, ui->data, c);
+	} else if (ui->nesc == 1)
+		ui_key_after_esc(ui, c);
+	else if (ui->nesc >= 2)
+		ui_key_in_seq(ui, c);
+	else
+		ui_deliver(ui, c);
 }
 
 /* The terminal is readable: take every key that is there. */
@@ -553,12 +614,12 @@ ui_on_input(int fd, void *arg)
 			c = UI_KEY_ALT_DOWN;
 		ui_key(ui, c);
 	}
-	/* A lone ESC (nothing followed it), or Alt-[ typed alone. */
-	if (!ui->quit && ui->nesc == 1)
-		ui->screen->key(ui, ui->data, UI_KEY_ESC);
-	else if (!ui->quit && ui->nesc == 2)
-		ui->screen->key(ui, ui->data, UI_KEY_META('['));
-	ui->nesc = 0;
+	/* A lone ESC: nothing followed it. An open sequence waits for the next read. */
+	if (!ui->quit && ui->nesc == 1) {
+		ui->nesc = 0;
+		ui_deliver(ui, UI_KEY_ESC);
+	} else if (ui->nesc >= 2)
+		ui->esc_at = clock_ms();
 	ui->dirty = true;
 }
 
@@ -586,14 +647,7 @@ ui_on_signal(int sig, void *arg)
 static void
 ui_start_curses(struct ui *ui)
 {
-	struct sigaction sa = { .sa_handler = ui_crash };
-
-	tcgetattr(STDIN_FILENO, &ui_saved_termios);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
-	sigaction(SIGABRT, &sa, NULL);
-	sigaction(SIGFPE, &sa, NULL);
+	tty_crash_start(STDOUT_FILENO, ui_crash_reset);
 	initscr();
 	ui_active = true;
 	fatal_set_cleanup(ui_restore);
@@ -659,75 +713,41 @@ ui_edit(struct ui *ui, const char *text, char **out, char **cause)
 	return r;
 }
 
-/* Before curses starts: the store and the Terms, so errors print plainly. */
-static int
-ui_load(struct app *app, struct consent_current *cur, struct consent_status *cs)
+struct ui *
+ui_new(struct app *app)
 {
-	struct store *st;
-	char *cause = NULL;
+	struct ui *ui = xcalloc(1, sizeof *ui);
 
-	memset(cur, 0, sizeof *cur);
-	memset(cs, 0, sizeof *cs);
-	if ((st = app_store(app, &cause)) == NULL)
-		goto fail;
-	consent_daily_check(&app->cfg, st);
-	if (consent_current_load(&app->cfg, st, cur, &cause) != 0 ||
-	    consent_status_get(st, cur->terms, cs, &cause) != 0)
-		goto fail;
-	return 0;
-fail:
-	app_error("%s", cause);
-	free(cause);
-	consent_status_release(cs);
-	consent_current_release(cur);
-	return EXIT_USAGE;
+	ui->app = app;
+	buf_init(&ui->paste, UI_PASTE_MAX);
+	ui->loop = loop_new();
+	ui_start_curses(ui);
+	loop_on_signal(ui->loop, ui_on_signal, ui);
+	loop_add_fd(ui->loop, STDIN_FILENO, ui_on_input, ui);
+	loop_set_idle(ui->loop, ui_idle, ui);
+	return ui;
 }
 
 int
-ui_run(struct app *app)
+ui_main(struct ui *ui)
 {
-	struct ui ui = { .app = app };
-	struct consent_current cur;
-	struct consent_status cs;
-	struct ui_consent *consent;
-	struct ui_chat *chat;
-	char *warning = NULL;
-	bool accepted;
-
-	if (ui_load(app, &cur, &cs) != 0)
-		return EXIT_USAGE;
-	/* The chat first when the gate is open: accepted, or no Terms govern the endpoint. */
-	accepted = app_gate(app, &warning) == 0;
-	free(warning);
-	warning = NULL;
-	app_disclaimers(app, &warning);	/* now: a warning must not go to stderr under curses */
-	buf_init(&ui.paste, UI_PASTE_MAX);
-	ui.loop = loop_new();
-	ui_start_curses(&ui);
-	loop_on_signal(ui.loop, ui_on_signal, &ui);
-	loop_add_fd(ui.loop, STDIN_FILENO, ui_on_input, &ui);
-	loop_set_idle(ui.loop, ui_idle, &ui);
-
-	chat = ui_chat_new(&ui);
-	consent = ui_consent_new(&ui, &cur, &cs, ui_chat_accepted, ui_chat_back, chat);
-	ui_chat_set_consent(chat, consent);
-	if (warning != NULL) {
-		ui_chat_say(chat, warning, true);
-		free(warning);
-	}
-	if (accepted)
-		ui_chat_open(chat);
-	else
-		ui_consent_open(consent);
-	ui_idle(&ui);
-	while (!ui.quit)
-		if (loop_run(ui.loop) != 0)
+	if (ui->screen == NULL)
+		BUG("ui_main: no screen was set");
+	ui_idle(ui);
+	while (!ui->quit)
+		if (loop_run(ui->loop) != 0)
 			break;
-	ui_chat_free(chat);
-	ui_consent_free(consent);
+	return ui->exit;
+}
+
+void
+ui_free(struct ui *ui)
+{
+	if (ui == NULL)
+		return;
 	ui_restore();
 	fatal_set_cleanup(NULL);
-	loop_free(ui.loop);
-	buf_release(&ui.paste);
-	return ui.exit;
+	loop_free(ui->loop);
+	buf_release(&ui->paste);
+	free(ui);
 }

@@ -1,4 +1,4 @@
-/* xmalloc.c: allocation helpers that abort cleanly, and fatal(). */
+/* xmalloc.c: allocation helpers that exit cleanly, fatal() and BUG(). */
 #include "common.h"
 
 #include <unistd.h>
@@ -11,22 +11,44 @@ fatal_set_cleanup(void (*fn)(void))
 	fatal_cleanup = fn;
 }
 
+/* Run the cleanup hook once (a failing cleanup must not recurse). */
+static void
+fatal_run_cleanup(void)
+{
+	void (*fn)(void) = fatal_cleanup;
+
+	fatal_cleanup = NULL;
+	if (fn != NULL)
+		fn();
+	fflush(stdout);
+}
+
 void
 fatal(const char *fmt, ...)
 {
 	va_list ap;
-	void (*fn)(void) = fatal_cleanup;
 
-	fatal_cleanup = NULL; /* a failing cleanup must not recurse */
-	if (fn != NULL)
-		fn();
-	fflush(stdout);
+	fatal_run_cleanup();
 	fputs("confab: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	_exit(EXIT_PROVIDER);
+	_exit(EXIT_SYSTEM);
+}
+
+void
+bug_at(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fatal_run_cleanup();
+	fprintf(stderr, "BUG: %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nconfab: this is a bug in confab; please report it\n", stderr);
+	abort();
 }
 
 void *

@@ -136,8 +136,9 @@ wait_for c6 "Enter send" >/dev/null
 tmux_keys c6 "long" Enter
 wait_for c6 "line 000" >/dev/null
 tmux_keys c6 PPage
-top1=$(tm c6 capture-pane -p | sed -n 3p)
 wait_for c6 "more below" && ok "PgUp while streaming shows that more is below" || not_ok "PgUp while streaming shows that more is below"
+top1=$(tm c6 capture-pane -p | sed -n 3p)	# after the PgUp was drawn, not racing it
+sleep 0.5	# lines keep streaming in below; nothing on screen shows them while scrolled up
 top2=$(tm c6 capture-pane -p | sed -n 3p)
 check "new text does not yank the view back ($top1)" [ "$top1" = "$top2" ]
 tmux_keys c6 End
@@ -161,6 +162,8 @@ wait_for c10 "Enter send" >/dev/null
 kill -SEGV "$(pgrep -P "$(pane_pid c10)" -x confab)" 2>/dev/null
 wait_for c10 "[exit 139]" && ok "a crash (SIGSEGV) still ends with the signal" || not_ok "a crash (SIGSEGV) still ends with the signal"
 check "the terminal is restored after a crash" sh -c "tmux -L confab$$-c10 display -p '#{alternate_on}' | grep -qx 0"
+check "a crash gives the terminal modes back (icanon echo)" sh -c \
+	"stty -a -F '$(tm c10 display -p '#{pane_tty}')' | grep -q -- ' icanon.* echo '"
 
 # /history: pick a past conversation, with search, and continue it.
 ui c11 echo-json

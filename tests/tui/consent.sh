@@ -194,6 +194,18 @@ top=$(row2)
 tm e send-keys -l "$(printf '\033[<65;5;5M')"
 wait_until sh -c "[ \"\$(tmux -L confab$$-e capture-pane -p | sed -n 2p)\" != '$top' ]"
 check "the mouse wheel scrolls down ($(row2))" [ "$(row2)" != "$top" ]
+# A key sequence cut between two reads (ESC [, then the rest later) is still the key:
+# the one decoder in ui.c, the same for every screen.
+tm e send-keys -l "$(printf '\033[')"
+sleep 0.2	# longer than curses' ESCDELAY: the two halves arrive in two reads
+tm e send-keys -l "4~"
+waits e "100%" "End cut between two reads still shows the end"
+tm e send-keys -l "$(printf '\033[')"
+sleep 0.2
+tm e send-keys -l "1~"
+wait_until sh -c "[ \"\$(tmux -L confab$$-e capture-pane -p | head -n 1 | grep -o '[0-9]*%' | tail -n 1 | tr -d %)\" = '$p1' ]"
+check "Home cut between two reads goes back to the top" [ "$(pct e)" = "$p1" ]
+check "no stray characters from the cut sequences" sh -c "! tmux -L confab$$-e capture-pane -p | grep -q '1~\\|4~'"
 tmux_keys e Home / "Liability" Enter
 waits e "'Liability': match 1 of 2" "/ finds the first VIII. Liability"
 tmux_keys e n

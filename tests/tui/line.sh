@@ -233,4 +233,34 @@ check "nor secret=" sh -c "! grep -q secret= '$HIST'"
 tmux_keys lsec C-d
 wait_for lsec "[exit 0]" >/dev/null
 
+# Signals through the loop's self-pipe: Ctrl-Z stops confab with the terminal given back,
+# fg takes it again; Ctrl-\ is ignored. Under a shell with job control: a stop is
+# discarded in the orphaned process group a pane's command runs in.
+tmux_start lsig "env PS1='sh$ ' bash --norc --noprofile -i"
+tmux_keys lsig "$ENVS TERM=xterm-256color $CONFAB --base-url $BASE/s/ok/v1 --plain" Enter
+wait_for lsig "/help lists" >/dev/null
+pid=$(pgrep -f -n -x "$CONFAB --base-url $BASE/s/ok/v1 --plain")
+tmux_keys lsig C-z
+wait_until sh -c "ps -o stat= -p $pid | grep -q T"
+check "Ctrl-Z stops line mode" sh -c "ps -o stat= -p $pid | grep -q T"
+tmux_keys lsig "fg" Enter
+wait_until sh -c "! ps -o stat= -p $pid | grep -q T"
+tmux_keys lsig 'C-\'
+tmux_keys lsig "after the stop" Enter
+answered lsig "You said: after the stop" && ok "after fg line mode reads and answers again" || not_ok "after fg line mode reads and answers again"
+check "Ctrl-\\ did not end it" kill -0 "$pid"
+tmux_keys lsig C-d
+wait_until sh -c "! kill -0 $pid 2>/dev/null"
+
+# A crash gives the terminal modes back and dies of its signal.
+line lsig2 xterm-256color ok --plain
+wait_for lsig2 "/help lists" >/dev/null
+pid=$(pgrep -P "$(tm lsig2 display -p '#{pane_pid}')" -x confab)
+tty=$(tm lsig2 display -p '#{pane_tty}')
+check "readline has the terminal in raw mode (-icanon -echo)" sh -c "stty -a -F $tty | grep -q -- '-icanon.*-echo '"
+kill -SEGV "$pid"
+waits lsig2 "[exit 139]" "a crash dies of its signal (the crash guard re-raises it)"
+check "the crash guard put the terminal modes back (icanon echo)" sh -c \
+	"stty -a -F $tty | grep -q -- ' icanon.* echo '"
+
 done_testing
