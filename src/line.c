@@ -918,12 +918,27 @@ static void
 line_save_profile(void *arg, const char *question)
 {
 	struct line *l = arg;
-	char *q = xasprintf("%s ", question), *a = line_ask(l, q);
+	char *q = xasprintf("%s ", question), *a;
+	bool async = !l->in_handler;	/* the list arrived while readline reads keys */
 
+	if (async) {
+		line_hide(l);
+		if (l->col > 0)
+			fputc('\n', l->term);
+		fflush(l->term);
+		rl_deprep_terminal();
+	}
+	a = line_ask(l, q);
+	if (async) {
+		rl_prep_terminal(1);
+		l->col = 0;
+		l->below = false;
+	}
 	session_profile_answer(l->s, a != NULL && (strcasecmp(a, "y") == 0 ||
 	    strcasecmp(a, "yes") == 0));
 	free(a);
 	free(q);
+	line_show(l);
 }
 
 /* /copy: the escape goes to the terminal after what is printed. */
