@@ -75,4 +75,44 @@ else
 fi
 tm "$name" kill-server 2>/dev/null
 
+# ---- /endpoint to a server on this machine: its first model, then a profile ----
+CONF="$XDG_CONFIG_HOME/confab/config"
+printf '# mine\ntimeout = 30' >"$CONF"	# no final newline
+chmod 640 "$CONF"
+for mode in plain ui; do
+	opt=""
+	ready="Enter send"
+	[ "$mode" = plain ] && opt=--plain ready="> "
+	name="models-ep-$mode"
+	tmux_start "$name" "$ENVS $CONFAB -m llama3 $opt"
+	wait_for "$name" "no API key" >/dev/null
+	tmux_keys "$name" "/endpoint $BASE/v1" Enter
+	wait_for "$name" "model: qwen-plus, the first of the 6 this server offers" &&
+		ok "$mode: /endpoint to this machine picks its first model" ||
+		not_ok "$mode: /endpoint to this machine picks its first model"
+	wait_for "$name" "starts with them? (y/N)" && ok "$mode: it offers a profile" ||
+		not_ok "$mode: it offers a profile"
+	if [ "$mode" = plain ]; then
+		tmux_keys "$name" "yes" Enter
+		prof="local-$PORT"
+	else
+		tmux_keys "$name" y
+		prof="local-$PORT-2"
+	fi
+	wait_for "$name" "saved [profile $prof]" && ok "$mode: yes saves profile $prof" ||
+		not_ok "$mode: yes saves profile $prof"
+	check "$mode: the profile says how to use it" has "$(screen "$name")" "'confab -p $prof'"
+	tm "$name" kill-server 2>/dev/null
+done
+check "the config keeps what it had" [ "$(head -n 2 "$CONF")" = "# mine
+timeout = 30" ]
+check "the config keeps its mode" [ "$(stat -c %a "$CONF")" = 640 ]
+check "the config has both profiles" [ "$(grep -c '^\[profile local-' "$CONF")" = 2 ]
+check "no temporary file is left" [ "$(ls "$XDG_CONFIG_HOME/confab" | grep -c '^config')" = 1 ]
+n=$(answers)
+run -p "local-$PORT" "hello profile"
+check "confab -p NAME answers from the saved endpoint" [ "$RC" = 0 ]
+check "confab -p NAME asked that server" [ "$(answers)" = $((n + 1)) ]
+check "confab -p NAME sends the saved model" [ "$(last_model)" = qwen-plus ]
+
 done_testing
