@@ -160,6 +160,9 @@ int config_mkdir(const char *dir, char **cause);
  * else stem-2, stem-3... when a section of that name exists; it is returned
  * in *name (allocated). 0, or -1 with *cause and the file unchanged.
  */
+/* Does a [profile] section of the config file at path set base_url to url? */
+bool config_profile_with_url(const char *path, const char *url);
+
 int config_profile_save(const char *path, const char *stem, const char *base_url,
     const char *model, char **name, char **cause);
 

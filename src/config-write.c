@@ -35,6 +35,59 @@ config_write_has(const char *text, size_t len, const char *name)
 	return found;
 }
 
+/* Is line s[0..len) "base_url = url" (or ':'), blanks aside? */
+static bool
+config_write_is_url(const char *s, size_t len, const char *url)
+{
+	size_t i = 0, ul = strlen(url);
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (len - i < 8 || strncmp(s + i, "base_url", 8) != 0)
+		return false;
+	for (i += 8; i < len && (s[i] == ' ' || s[i] == '\t'); i++)
+		;
+	if (i == len || (s[i] != '=' && s[i] != ':'))
+		return false;
+	for (i++; i < len && (s[i] == ' ' || s[i] == '\t'); i++)
+		;
+	while (len > i && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	return len - i == ul && strncmp(s + i, url, ul) == 0;
+}
+
+bool
+config_profile_with_url(const char *path, const char *url)
+{
+	struct buf b;
+	struct stat st;
+	char *why = NULL;
+	size_t i = 0, e;
+	bool in_profile = false, found = false;
+	int fd;
+
+	if ((fd = buf_open_regular(path, &st, &why)) < 0) {
+		free(why);
+		return false;
+	}
+	buf_init(&b, CONFIG_FILE_MAX);
+	if (buf_read_fd(&b, fd, path, &why) != 0)
+		b.len = 0;
+	close(fd);
+	free(why);
+	while (i < b.len && !found) {
+		for (e = i; e < b.len && b.data[e] != '\n'; e++)
+			;
+		if (b.data[i + strspn(b.data + i, " \t")] == '[')
+			in_profile = true;
+		else if (in_profile)
+			found = config_write_is_url(b.data + i, e - i, url);
+		i = e + 1;
+	}
+	buf_release(&b);
+	return found;
+}
+
 /* A value that can go on a config line as it is: no controls, no comment. */
 static bool
 config_write_value_ok(const char *v)

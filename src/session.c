@@ -941,6 +941,9 @@ session_ask_profile(struct session *s)
 {
 	char *q;
 
+	if (config_profile_with_url(s->app->cfg.config_path,
+	    config_get(&s->app->cfg, CONFIG_BASE_URL)))
+		return;		/* a profile has it already */
 	free(s->profile_stem);
 	s->profile_stem = session_profile_stem(config_get(&s->app->cfg, CONFIG_BASE_URL));
 	if (s->v.save_profile == NULL) {

@@ -82,11 +82,13 @@ chmod 640 "$CONF"
 for mode in plain ui; do
 	opt=""
 	ready="Enter send"
+	url=$BASE/v1
 	[ "$mode" = plain ] && opt=--plain ready="> "
+	[ "$mode" = ui ] && url=http://localhost:$PORT/v1	# another URL: no profile has it
 	name="models-ep-$mode"
 	tmux_start "$name" "$ENVS $CONFAB -m llama3 $opt"
 	wait_for "$name" "no API key" >/dev/null
-	tmux_keys "$name" "/endpoint $BASE/v1" Enter
+	tmux_keys "$name" "/endpoint $url" Enter
 	wait_for "$name" "model: qwen-plus, the first of the 6 this server offers" &&
 		ok "$mode: /endpoint to this machine picks its first model" ||
 		not_ok "$mode: /endpoint to this machine picks its first model"
@@ -108,6 +110,16 @@ check "the config keeps what it had" [ "$(head -n 2 "$CONF")" = "# mine
 timeout = 30" ]
 check "the config keeps its mode" [ "$(stat -c %a "$CONF")" = 640 ]
 check "the config has both profiles" [ "$(grep -c '^\[profile local-' "$CONF")" = 2 ]
+name=models-ep-again
+tmux_start "$name" "$ENVS $CONFAB -m llama3 --plain"
+wait_for "$name" "no API key" >/dev/null
+tmux_keys "$name" "/endpoint $BASE/v1" Enter
+wait_for "$name" "the first of the 6 this server offers" >/dev/null
+tmux_keys "$name" "/model 2" Enter	# an open question would take this as its answer
+wait_for "$name" "there is no model list yet" >/dev/null ||
+	wait_for "$name" "model: qwen-max" >/dev/null
+check "a profile with that endpoint: no question" [ -z "$(screen "$name" | grep -F '(y/N)')" ]
+tm "$name" kill-server 2>/dev/null
 check "no temporary file is left" [ "$(ls "$XDG_CONFIG_HOME/confab" | grep -c '^config')" = 1 ]
 n=$(answers)
 run -p "local-$PORT" "hello profile"
