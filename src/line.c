@@ -921,16 +921,17 @@ line_save_profile(void *arg, const char *question)
 	char *q = xasprintf("%s ", question), *a;
 	bool async = !l->in_handler;	/* the list arrived while readline reads keys */
 
-	if (async) {
+	if (async) {	/* as in the line handler: no prompt, the terminal in its normal mode */
+		line_flush(l);
 		line_hide(l);
-		if (l->col > 0)
-			fputc('\n', l->term);
 		fflush(l->term);
+		l->in_handler = true;
 		rl_deprep_terminal();
 	}
 	a = line_ask(l, q);
 	if (async) {
 		rl_prep_terminal(1);
+		l->in_handler = false;
 		l->col = 0;
 		l->below = false;
 	}
