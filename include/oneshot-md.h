@@ -3,7 +3,8 @@
  * by markdown.c (the full-screen UI's renderer) and written with SGR escapes:
  * bold, italic, headings, lists, quotes, tables, code blocks in highlight.h's
  * colours. Streaming: the answer is written block by block, as markdown_stable()
- * finds blocks finished; the rest when it ends. Without colour (NO_COLOR, a
+ * finds blocks finished, and a fenced code block line by line (its lines never
+ * change); the rest when it ends. Without colour (NO_COLOR, a
  * terminal that has none) the layout stays (bullets, indents, wrapping) and no
  * escape is written.
  */

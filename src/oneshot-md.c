@@ -13,6 +13,7 @@ struct oneshot_md {
 	struct buf src;		/* the answer so far */
 	size_t done;		/* src[0..done) is written */
 	bool wrote;		/* some line is written: the next render starts with a blank */
+	size_t printed;		/* lines of the code block at done already written */
 };
 
 struct oneshot_md *
@@ -90,9 +91,9 @@ oneshot_md_line(struct oneshot_md *m, const struct md_line *line)
 	fputc('\n', m->out);
 }
 
-/* Render and write src[done..end). */
+/* Render src[done..end) and write the lines not written yet; finished: done moves to end. */
 static void
-oneshot_md_write(struct oneshot_md *m, size_t end)
+oneshot_md_write(struct oneshot_md *m, size_t end, bool finished)
 {
 	struct md_doc doc = { 0 };
 	size_t i;
@@ -100,25 +101,49 @@ oneshot_md_write(struct oneshot_md *m, size_t end)
 	if (end <= m->done)
 		return;
 	markdown_render(m->src.data + m->done, end - m->done, m->width, &doc);
-	if (doc.nlines > 0 && m->wrote)
+	if (doc.nlines > m->printed && m->printed == 0 && m->wrote)
 		fputc('\n', m->out);	/* what a render into a doc with lines starts with */
-	for (i = 0; i < doc.nlines; i++)
+	for (i = m->printed; i < doc.nlines; i++)
 		oneshot_md_line(m, &doc.lines[i]);
 	m->wrote = m->wrote || doc.nlines > 0;
+	m->printed = finished ? 0 : doc.nlines > m->printed ? doc.nlines : m->printed;
+	if (finished)
+		m->done = end;
 	markdown_doc_release(&doc);
-	m->done = end;
+}
+
+/*
+ * A fenced code block under way at done: its complete lines will not change
+ * (code is neither re-wrapped nor re-read), so they go out line by line.
+ */
+static void
+oneshot_md_code(struct oneshot_md *m)
+{
+	const char *s = m->src.data + m->done, *nl;
+	size_t len = m->src.len - m->done;
+
+	if (len < 3 || (strncmp(s, "```", 3) != 0 && strncmp(s, "~~~", 3) != 0))
+		return;
+	if ((nl = memchr(s, '\n', len)) == NULL)
+		return;
+	if (s[0] == '`' && memchr(s + strspn(s, "`"), '`', (size_t)(nl - s) -
+	    strspn(s, "`")) != NULL)
+		return;		/* ```a``` is inline code in a paragraph, no fence */
+	if ((nl = memrchr(s, '\n', len)) != NULL)
+		oneshot_md_write(m, m->done + (size_t)(nl - s) + 1, false);
 }
 
 void
 oneshot_md_add(struct oneshot_md *m, const char *text, size_t len)
 {
 	buf_add(&m->src, text, len);
-	oneshot_md_write(m, markdown_stable(m->src.data, m->src.len));
+	oneshot_md_write(m, markdown_stable(m->src.data, m->src.len), true);
+	oneshot_md_code(m);
 }
 
 bool
 oneshot_md_finish(struct oneshot_md *m)
 {
-	oneshot_md_write(m, m->src.len);
+	oneshot_md_write(m, m->src.len, true);
 	return m->wrote;
 }
