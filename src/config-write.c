@@ -6,6 +6,8 @@
  */
 #include "common.h"
 
+#include "config.h"
+
 #include <sys/stat.h>
 
 #include <fcntl.h>
@@ -13,7 +15,6 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "config.h"
 
 /* Is there a "[profile name]" line (blanks aside)? */
 static bool

@@ -1,11 +1,12 @@
 /* models.c: the endpoint's model list, fetched through the event loop and kept. */
 #include "common.h"
 
+#include "models.h"
+
 #include "api.h"
 #include "config.h"
 #include "http.h"
 #include "loop.h"
-#include "models.h"
 
 /* One GET: outlives a cancel (its on_done still runs), so it owns itself. */
 struct models_fetch {

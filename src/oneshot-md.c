@@ -1,10 +1,11 @@
 /* oneshot-md.c: one-shot mode's answer on a terminal, as rendered Markdown (oneshot-md.h). */
 #include "common.h"
 
+#include "oneshot-md.h"
+
 #include "buf.h"
 #include "highlight.h"
 #include "markdown.h"
-#include "oneshot-md.h"
 
 struct oneshot_md {
 	FILE *out;

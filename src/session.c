@@ -1057,11 +1057,15 @@ session_models_start(struct session *s, bool quiet, models_done_fn done)
 {
 	char *cause = NULL;
 
-	if (app_gate(s->app, &cause) != 0 || (quiet && !s->access.resolved &&
-	    app_access_get(s->app, &s->access, &cause) != 0)) {
+	if (app_gate(s->app, &cause) != 0) {
 		if (!quiet)
 			session_say(s, cause, true);
 		free(cause);
+		return false;
+	}
+	if (quiet && !s->access.resolved && app_access_get(s->app, &s->access, &cause) != 0) {
+		free(cause);	/* Tab says nothing; the next prompt says why */
+		app_access_release(&s->access);
 		return false;
 	}
 	if (!session_ready(s))
