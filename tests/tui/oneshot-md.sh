@@ -62,4 +62,37 @@ expected ok "$(cat "$P")" >"$T/want"
 "$CONFAB" --base-url "$BASE/s/ok/v1" "$(cat "$P")" >"$T/got" 2>/dev/null
 check "piped: the exact bytes of the answer" same_bytes "$T/want" "$T/got"
 
+# Terminal attacks in the answer, on a terminal: only confab's own SGR escapes reach it.
+python3 - "$CONFAB" "$BASE/s/escapes/v1" >"$T/pty" <<'PY'
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "-q", "--base-url", sys.argv[2], "hi"])
+out = b""
+while True:
+    try:
+        d = os.read(fd, 65536)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+PY
+unsafe() {
+	python3 - "$T/pty" <<'PY'
+import re, sys
+s = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
+rest = re.sub(r"\x1b\[[0-9;]*m", "", s)
+bad = [c for c in rest if (ord(c) < 0x20 and c not in "\n\r\t") or 0x7f <= ord(c) < 0xa0 or
+       0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069 or 0xe0000 <= ord(c) <= 0xe007f
+       or c in "\u200e\u200f\u061c"]
+print(len(bad), "^[]0;pwned-title" in rest)
+PY
+}
+check "escapes: the answer arrived on the terminal" grep -q "pwned-title" "$T/pty"
+check "escapes: nothing but SGR reaches the terminal" has "$(unsafe)" "0 "
+check "escapes: an escape shows as ^[" has "$(unsafe)" " True"
+
 done_testing
