@@ -152,4 +152,18 @@ void config_auth_release(struct config_auth *k);
 /* Create dir (and parents) with mode 0700; -1 with *cause on failure. */
 int config_mkdir(const char *dir, char **cause);
 
+#define CONFIG_FILE_MAX (1 << 20)	/* bytes in the config file */
+
+/*
+ * Append a [profile NAME] setting base_url and model to the config file at
+ * path (created when missing), atomically (config-write.c). NAME is stem,
+ * else stem-2, stem-3... when a section of that name exists; it is returned
+ * in *name (allocated). 0, or -1 with *cause and the file unchanged.
+ */
+/* Does a [profile] section of the config file at path set base_url to url? */
+bool config_profile_with_url(const char *path, const char *url);
+
+int config_profile_save(const char *path, const char *stem, const char *base_url,
+    const char *model, char **name, char **cause);
+
 #endif

@@ -19,11 +19,13 @@ struct input;
 
 /*
  * Start line editing. on_line gets each line the user sends with Enter (the
- * caller frees it). complete(prefix) lists completions for a word starting
- * the line (NULL-terminated, allocated) or NULL; it may be NULL itself.
+ * caller frees it). complete(line, start, text) lists completions for the
+ * word text that begins at offset start of line (NULL-terminated, allocated,
+ * as readline wants them) or NULL; it may be NULL itself.
  */
 struct input *input_new(void (*on_line)(char *line, void *arg),
-    char **(*complete)(const char *prefix, void *arg), void (*on_change)(void *arg), void *arg);
+    char **(*complete)(const char *line, int start, const char *text, void *arg),
+    void (*on_change)(void *arg), void *arg);
 void input_free(struct input *in);
 
 /* A key from curses: a byte 0..255 or a KEY_* code. */

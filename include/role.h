@@ -26,6 +26,9 @@ struct role {
 /* The roles directory (allocated): $XDG_CONFIG_HOME/confab/roles. */
 char *role_dir(void);
 
+/* The names of dir's NAME.md files, sorted (allocated); -1 when dir cannot be read. */
+int role_names(const char *dir, char ***names, size_t *n);
+
 /* Is name a role's name: letters, digits, '.', '_', '-', not starting with '.'? */
 bool role_name_ok(const char *name);
 

@@ -87,6 +87,18 @@ struct session_view {
 	int (*clipboard)(void *arg, const char *data, size_t len, char **cause);
 	/* /edit TEXT: open $EDITOR on text; the result goes back into the input. Optional. */
 	void (*edit)(void *arg, const char *text);
+	/*
+	 * /model alone: the endpoint's models (current: the one in use, or NULL);
+	 * let the user pick one and session_model_use() it. Optional: without it
+	 * the list is said, numbered, for /model N.
+	 */
+	void (*models)(void *arg, const char *const *names, size_t n, const char *current);
+	/*
+	 * After /endpoint to a server on this machine and its first model: ask
+	 * question (y/N), then session_profile_answer(). Optional: without it the
+	 * session says how to write the profile.
+	 */
+	void (*save_profile)(void *arg, const char *question);
 };
 
 /* A session on the loop; view is copied. */
@@ -174,6 +186,20 @@ void session_withdraw(struct session *s);
 
 /* The answer to view->withdraw: yes withdraws (session_withdraw); no keeps consent, said. */
 void session_withdraw_answer(struct session *s, bool yes);
+
+/* Use model name from now on (said through the view). */
+void session_model_use(struct session *s, const char *name);
+
+/* The answer to view->save_profile: yes appends the profile to the config file; said. */
+void session_profile_answer(struct session *s, bool yes);
+
+/*
+ * Tab completion of the word text at start of line: model names after
+ * /model (from the endpoint's list, fetched once per endpoint; the first Tab
+ * starts the fetch, in the background), role names after /role. The matches
+ * as slash_matches() gives them, or NULL.
+ */
+char **session_complete(struct session *s, const char *line, int start, const char *text);
 
 /* Each exchange from now on takes at most seconds in all (0: no limit): one-shot mode's max_time. */
 void session_limit_time(struct session *s, long seconds);

@@ -7,6 +7,7 @@
 #define CONFAB_SLASH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct slash_ops {
 	void *arg;
@@ -51,6 +52,13 @@ int slash_run(const struct slash_ops *ops, const char *line);
  * /history only when the front end has it.
  */
 char **slash_complete(const char *prefix, bool history);
+
+/*
+ * The names starting with prefix, as readline's completion wants them
+ * (NULL-terminated, allocated; with several, their common prefix first), or
+ * NULL when none does.
+ */
+char **slash_matches(const char *const *names, size_t n, const char *prefix);
 
 /* The help text: one line per command ops offers (allocated). */
 char *slash_help(const struct slash_ops *ops);

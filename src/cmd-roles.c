@@ -2,42 +2,11 @@
 #include "common.h"
 
 #include <cjson/cJSON.h>
-#include <dirent.h>
 
 #include "buf.h"
 #include "cmd.h"
 #include "role.h"
 #include "text.h"
-
-static int
-roles_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names of dir's NAME.md files, sorted; -1 when dir cannot be read. */
-static int
-roles_names(const char *dir, char ***names, size_t *n)
-{
-	struct dirent *de;
-	DIR *d;
-	size_t len;
-
-	*names = NULL;
-	*n = 0;
-	if ((d = opendir(dir)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (len <= 3 || strcmp(de->d_name + len - 3, ".md") != 0)
-			continue;
-		*names = xreallocarray(*names, *n + 1, sizeof **names);
-		(*names)[(*n)++] = xstrndup(de->d_name, len - 3);
-	}
-	closedir(d);
-	qsort(*names, *n, sizeof **names, roles_cmp);
-	return 0;
-}
 
 /* Untrusted text on one line for a terminal, at most max bytes of it (allocated). */
 static char *
@@ -119,7 +88,7 @@ cmd_roles(struct app *app, int argc, char **argv)
 		free(dir);
 		return EXIT_USAGE;
 	}
-	if (roles_names(dir, &names, &n) != 0)
+	if (role_names(dir, &names, &n) != 0)
 		n = 0;
 	for (i = 0; i < n; i++) {
 		if (role_load(&r, dir, names[i], &cause) != 0) {

@@ -21,7 +21,7 @@ extern char **environ;
 #define DEFAULT_BASE_URL "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"
 #define KEY_MAX_BYTES 4096
 #define CONFIG_LINE_MAX 65536		/* bytes in one line of the config file */
-#define CONFIG_FILE_MAX (1 << 20)	/* bytes in the config file */
+
 #define CONFIG_PROFILES_MAX 1000
 
 enum config_type { T_STRING, T_URL, T_NUMBER, T_COUNT, T_BOOL, T_PROXY, T_TERMS, T_BYTES,

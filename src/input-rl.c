@@ -13,7 +13,7 @@
 
 struct input {
 	void (*on_line)(char *line, void *arg);
-	char **(*complete)(const char *prefix, void *arg);
+	char **(*complete)(const char *line, int start, const char *text, void *arg);
 	void (*on_change)(void *arg);
 	void (*on_edit)(void *arg);
 	void *arg;
@@ -99,16 +99,16 @@ input_edit_key(int count, int key)
 	return 0;
 }
 
-/* Completion of a word at the start of the line (slash commands). */
+/* Completion of the word at start (the front end decides what completes where). */
 static char **
 input_completion(const char *text, int start, int end)
 {
 	struct input *in = input_current;
 
 	rl_attempted_completion_over = 1;
-	if (in == NULL || in->complete == NULL || start != 0)
+	if (in == NULL || in->complete == NULL)
 		return NULL;
-	return in->complete(text, in->arg);
+	return in->complete(rl_line_buffer, start, text, in->arg);
 }
 
 /* readline would print the list of matches: keep it for the hint line instead. */
@@ -131,7 +131,8 @@ input_show_matches(char **matches, int n, int maxlen)
 
 struct input *
 input_new(void (*on_line)(char *line, void *arg),
-    char **(*complete)(const char *prefix, void *arg), void (*on_change)(void *arg), void *arg)
+    char **(*complete)(const char *line, int start, const char *text, void *arg),
+    void (*on_change)(void *arg), void *arg)
 {
 	struct input *in = xcalloc(1, sizeof *in);
 

@@ -45,7 +45,7 @@
 static const char line_keys[] =
     "Keys: Enter sends; Alt-Enter, or a \\ at the end of the line, starts a new line of the "
     "prompt; Ctrl-X Ctrl-E edits the line in $VISUAL or $EDITOR (it comes back to review, "
-    "not sent); Up, Down and Ctrl-R find earlier prompts; Tab completes commands; Ctrl-C "
+    "not sent); Up, Down and Ctrl-R find earlier prompts; Tab completes commands, and model and role names after /model and /role; Ctrl-C "
     "stops an answer or clears the line; Ctrl-D on an empty line leaves.";
 
 /* Text styles; escape codes are written only when colour is allowed. */
@@ -940,6 +940,35 @@ line_no_terms(void *arg, const char *question)
 	free(a);
 }
 
+/* After /endpoint to this machine: save it as a profile? Only y or yes saves. */
+static void
+line_save_profile(void *arg, const char *question)
+{
+	struct line *l = arg;
+	char *q = xasprintf("%s ", question), *a;
+	bool async = !l->in_handler;	/* the list arrived while readline reads keys */
+
+	if (async) {	/* as in the line handler: no prompt, the terminal in its normal mode */
+		line_flush(l);
+		line_hide(l);
+		fflush(l->term);
+		l->in_handler = true;
+		rl_deprep_terminal();
+	}
+	a = line_ask(l, q);
+	if (async) {
+		rl_prep_terminal(1);
+		l->in_handler = false;
+		l->col = 0;
+		l->below = false;
+	}
+	session_profile_answer(l->s, a != NULL && (strcasecmp(a, "y") == 0 ||
+	    strcasecmp(a, "yes") == 0));
+	free(a);
+	free(q);
+	line_show(l);
+}
+
 /* /copy: the escape goes to the terminal after what is printed. */
 static int
 line_clipboard(void *arg, const char *data, size_t len, char **cause)
@@ -982,6 +1011,7 @@ static const struct session_view line_view = {
 	.done = line_on_done, .consent = line_consent, .unsent = line_unsent,
 	.notice = line_notice, .why = line_why, .terms = line_terms, .withdraw = line_withdraw,
 	.quit = line_view_quit, .no_terms = line_no_terms,
+	.save_profile = line_save_profile,
 };
 
 /* ---- history ------------------------------------------------------------------- */
@@ -1198,12 +1228,15 @@ line_key_edit(int count, int key)
 	return 0;
 }
 
-/* Tab completes slash commands at the start of the line, nothing else. */
+/* Tab completes slash commands at the start of the line, model and role names after them. */
 static char **
 line_completion(const char *text, int start, int end)
 {
 	rl_attempted_completion_over = 1;
-	return start == 0 && text[0] == '/' ? slash_complete(text, false) : NULL;
+	if (start == 0)
+		return text[0] == '/' ? slash_complete(text, false) : NULL;
+	return line_current != NULL ? session_complete(line_current->s, rl_line_buffer, start,
+	    text) : NULL;
 }
 
 static void

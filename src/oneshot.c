@@ -2,6 +2,8 @@
 #include "common.h"
 
 #include <cjson/cJSON.h>
+#include <sys/ioctl.h>
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include "exchange.h"
 #include "session.h"
 #include "loop.h"
+#include "oneshot-md.h"
 #include "store.h"
 #include "text.h"
 #include "tty.h"
@@ -36,6 +39,7 @@ struct oneshot {
 	bool waiting_shown;		/* the "waiting" note is on stderr */
 	bool forgotten;			/* the failed attempt's conversation was deleted */
 	bool err_color;
+	struct oneshot_md *md;		/* stdout is a terminal: the answer as Markdown */
 	int signal;			/* the signal that interrupted, or 0 */
 	int64_t t0;
 };
@@ -210,6 +214,8 @@ oneshot_on_content(void *arg, const char *text, size_t len)
 		return;
 	if (o->app->raw)
 		oneshot_emit(o, text, len);
+	else if (o->md != NULL)
+		oneshot_md_add(o->md, text, len);
 	else {
 		buf_reset(&o->scratch);
 		text_sanitize(&o->san, text, len, &o->scratch);
@@ -238,7 +244,9 @@ oneshot_on_done(void *arg, const struct exchange_result *r)
 	oneshot_end_reasoning(o);
 	buf_reset(&o->scratch);
 	text_sanitize_finish(&o->san, &o->scratch);
-	if (!o->app->json && !o->app->raw)
+	if (o->md != NULL)
+		o->line_ended = oneshot_md_finish(o->md);	/* its lines end with LF */
+	else if (!o->app->json && !o->app->raw)
 		oneshot_emit(o, o->scratch.data, o->scratch.len);
 	o->res = r;
 	loop_stop(o->loop);
@@ -453,6 +461,20 @@ oneshot_ask(struct oneshot *o, const char *prompt)
 	return oneshot_exit(o);
 }
 
+/* On a terminal, without --raw and --json, the answer is rendered Markdown. */
+static struct oneshot_md *
+oneshot_md_maybe(const struct app *app)
+{
+	struct winsize ws;
+	int cols = 80;
+
+	if (app->raw || app->json || !isatty(STDOUT_FILENO))
+		return NULL;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		cols = ws.ws_col;
+	return oneshot_md_new(stdout, cols, tty_color_ok(stdout));
+}
+
 int
 oneshot_run(struct app *app, int argc, char **argv)
 {
@@ -468,6 +490,7 @@ oneshot_run(struct app *app, int argc, char **argv)
 	text_sanitizer_init(&o.san, TEXT_DROP);
 	text_sanitizer_init(&o.rsan, TEXT_DROP);
 	o.err_color = tty_color_ok(stderr);
+	o.md = oneshot_md_maybe(app);
 	app_disclaimers(app, &cause);	/* loaded now so that a warning comes first */
 	if (cause != NULL) {
 		app_error("warning: %s", cause);
@@ -476,6 +499,7 @@ oneshot_run(struct app *app, int argc, char **argv)
 	r = oneshot_ask(&o, prompt.data != NULL ? prompt.data : "");
 out:
 	session_free(o.session);
+	oneshot_md_free(o.md);
 	loop_free(o.loop);
 	buf_release(&o.scratch);
 	buf_release(&prompt);

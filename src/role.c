@@ -1,6 +1,7 @@
 /* role.c: roles, system prompts kept in files (role.h). */
 #include "common.h"
 
+#include <dirent.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -262,4 +263,33 @@ role_summary(const struct role *r)
 	if (b.len == 0)
 		buf_adds(&b, "nothing");
 	return buf_detach(&b, NULL);
+}
+
+static int
+role_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+role_names(const char *dir, char ***names, size_t *n)
+{
+	struct dirent *de;
+	DIR *d;
+	size_t len;
+
+	*names = NULL;
+	*n = 0;
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 3 || strcmp(de->d_name + len - 3, ".md") != 0)
+			continue;
+		*names = xreallocarray(*names, *n + 1, sizeof **names);
+		(*names)[(*n)++] = xstrndup(de->d_name, len - 3);
+	}
+	closedir(d);
+	qsort(*names, *n, sizeof **names, role_cmp);
+	return 0;
 }

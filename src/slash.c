@@ -16,7 +16,8 @@ const struct slash_cmd slash_cmds[] = {
 	{ "/new", "/new", "start a new conversation", false, OP_NEW },
 	{ "/attach", "/attach [FILE|clear]", "add a file to the next prompt (alone: list them)",
 	    false, OP_ATTACH },
-	{ "/model", "/model NAME", "use another model from now on", true, OP_MODEL },
+	{ "/model", "/model [NAME|N]", "use another model (alone: pick from the server's list)",
+	    false, OP_MODEL },
 	{ "/system", "/system TEXT", "set the system prompt (/system alone clears it)", false,
 	    OP_SYSTEM },
 	{ "/retry", "/retry", "ask the last prompt again", false, OP_RETRY },
@@ -162,29 +163,39 @@ slash_run(const struct slash_ops *ops, const char *line)
 }
 
 char **
-slash_complete(const char *prefix, bool history)
+slash_matches(const char *const *names, size_t n, const char *prefix)
 {
 	char **out = NULL;
-	size_t n = 0, i, len = strlen(prefix);
+	size_t k = 0, i, len = strlen(prefix), common, j;
 
-	for (i = 0; i < slash_ncmds; i++)
-		if (strncmp(slash_cmds[i].name, prefix, len) == 0 &&
-		    (history || slash_cmds[i].op != OP_HISTORY)) {
-			out = xreallocarray(out, n + 2, sizeof *out);
-			out[n++] = xstrdup(slash_cmds[i].name);
-			out[n] = NULL;
+	for (i = 0; i < n; i++)
+		if (strncmp(names[i], prefix, len) == 0) {
+			out = xreallocarray(out, k + 2, sizeof *out);
+			out[k++] = xstrdup(names[i]);
+			out[k] = NULL;
 		}
-	if (n > 1) {	/* readline wants the common prefix first */
-		size_t common = strlen(out[0]), j;
-
-		for (j = 1; j < n; j++)
+	if (k > 1) {	/* readline wants the common prefix first */
+		common = strlen(out[0]);
+		for (j = 1; j < k; j++)
 			while (common > 0 && strncmp(out[0], out[j], common) != 0)
 				common--;
-		out = xreallocarray(out, n + 2, sizeof *out);
-		memmove(out + 1, out, (n + 1) * sizeof *out);
+		out = xreallocarray(out, k + 2, sizeof *out);
+		memmove(out + 1, out, (k + 1) * sizeof *out);
 		out[0] = xstrndup(out[1], common);
 	}
 	return out;
+}
+
+char **
+slash_complete(const char *prefix, bool history)
+{
+	const char *names[nitems(slash_cmds)];
+	size_t n = 0, i;
+
+	for (i = 0; i < slash_ncmds; i++)
+		if (history || slash_cmds[i].op != OP_HISTORY)
+			names[n++] = slash_cmds[i].name;
+	return slash_matches(names, n, prefix);
 }
 
 char *

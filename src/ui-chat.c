@@ -21,6 +21,7 @@
 #include "ui-chat.h"
 #include "ui-consent.h"
 #include "ui-history.h"
+#include "ui-pick.h"
 #include "ui.h"
 
 #define CHAT_MIN_COLS 40
@@ -83,6 +84,7 @@ struct ui_chat {
 	int64_t rating_id;	/* the answer asked about (reasons, comment) */
 	char *notice;		/* the notice text, or the y/N question, while it is shown */
 	bool no_terms;		/* the notice is the loopback question (consent.h) */
+	bool profile_q;		/* the y/N question is the save-as-profile one */
 	unsigned int reasons;	/* bits of feedback_reasons(-1) */
 	int fullwidth;		/* bytes of a full-width digit (EF BC 91..99) seen so far */
 	struct buf field;	/* what is typed into the dialog */
@@ -483,7 +485,8 @@ chat_draw(struct ui *ui, void *data)
 	if (c->modal != MODAL_NONE) {
 		ui_bar(rows - 1, c->modal == MODAL_REASONS ? "digits choose reasons  Enter: add a "
 		    "comment  Esc: skip" : c->modal == MODAL_COMMENT ? "Enter saves  Esc skips" :
-		    c->modal == MODAL_WITHDRAW ? "y withdraws consent  any other key keeps it" :
+		    c->modal == MODAL_WITHDRAW ? (c->profile_q ? "y saves the profile  any other "
+		    "key: not now" : "y withdraws consent  any other key keeps it") :
 		    "feedback under section IV of the Terms", NULL, ui_attr(ui, UI_DIM));
 		/* last: the cursor stays in the dialog's field, where an input method looks */
 		chat_draw_modal(c, 1, th, 2 + th, in_rows, cols);
@@ -785,6 +788,19 @@ chat_withdraw(void *arg, const char *question)
 
 	free(c->notice);
 	c->notice = xstrdup(question);
+	c->profile_q = false;
+	chat_modal_open(c, MODAL_WITHDRAW);
+}
+
+/* After /endpoint to this machine: save it as a profile? The y/N line asks; one key answers. */
+static void
+chat_save_profile(void *arg, const char *question)
+{
+	struct ui_chat *c = arg;
+
+	free(c->notice);
+	c->notice = xstrdup(question);
+	c->profile_q = true;
 	chat_modal_open(c, MODAL_WITHDRAW);
 }
 
@@ -884,7 +900,11 @@ static void
 chat_withdraw_answer(struct ui_chat *c, bool yes)
 {
 	c->modal = MODAL_NONE;
-	session_withdraw_answer(c->s, yes);
+	if (c->profile_q) {
+		c->profile_q = false;
+		session_profile_answer(c->s, yes);
+	} else
+		session_withdraw_answer(c->s, yes);
 }
 
 /* The reasons dialog ended: the thumbs-down is stored, with what was given. */
@@ -1049,6 +1069,32 @@ chat_history(void *arg)
 	ui_history_open(c->ui, chat_history_picked, c);
 }
 
+/* /model picked a model (or none): back to chat, using it. */
+static void
+chat_model_picked(const char *name, void *arg)
+{
+	struct ui_chat *c = arg;
+
+	ui_set_screen(c->ui, &chat_screen, c);
+	if (name != NULL)
+		session_model_use(c->s, name);
+	else
+		chat_status(c, "model unchanged", false);
+}
+
+static void
+chat_models(void *arg, const char *const *names, size_t n, const char *current)
+{
+	struct ui_chat *c = arg;
+	size_t i;
+
+	for (i = 0; i < n && current != NULL; i++)
+		if (strcmp(names[i], current) == 0)
+			break;
+	ui_pick_open(c->ui, "models of the endpoint (Enter uses one)", names, n,
+	    current != NULL && i < n ? i : 0, chat_model_picked, c);
+}
+
 static void
 chat_quit(void *arg)
 {
@@ -1073,10 +1119,15 @@ chat_on_line(char *line, void *arg)
 	ui_dirty(c->ui);
 }
 
+/* Tab: slash commands at the start, model and role names after /model and /role. */
 static char **
-chat_complete(const char *prefix, void *arg)
+chat_complete(const char *line, int start, const char *text, void *arg)
 {
-	return prefix[0] == '/' ? slash_complete(prefix, true) : NULL;
+	struct ui_chat *c = arg;
+
+	if (start == 0)
+		return text[0] == '/' ? slash_complete(text, true) : NULL;
+	return session_complete(c->s, line, start, text);
 }
 
 static void
@@ -1239,7 +1290,7 @@ chat_keys(struct ui *ui)
 	    "input in $VISUAL or $EDITOR; Esc or Ctrl-C stops an answer; PgUp/PgDn%s scroll, "
 	    "Home/End (on an empty input) go to the top and the end; Alt-+ and Alt-- rate the last "
 	    "answer; Alt-Up/Alt-Down select an earlier one, then + and - rate it; Tab completes "
-	    "commands; Ctrl-C twice or Ctrl-D leaves.%s", ui_mouse(ui) ? " and the wheel" : "",
+	    "commands, and models and roles after /model and /role; Ctrl-C twice or Ctrl-D leaves.%s", ui_mouse(ui) ? " and the wheel" : "",
 	    ui_mouse(ui) ? "\nThe mouse setting is on: hold Shift while dragging to select text." :
 	    "");
 }
@@ -1298,6 +1349,7 @@ static const struct session_view chat_view = {
 	.unsent = chat_unsent, .notice = chat_notice, .why = chat_why, .rated = chat_rated,
 	.terms = chat_terms, .withdraw = chat_withdraw, .history = chat_history,
 	.quit = chat_quit, .no_terms = chat_no_terms,
+	.models = chat_models, .save_profile = chat_save_profile,
 };
 
 /* One stored message of a continued conversation into the transcript. */

@@ -109,6 +109,9 @@ tmux_keys l2 C-c
 waits l2 "[interrupted]" "Ctrl-C interrupts the answer"
 tmux_keys l2 "/endpoint $BASE/s/echo-json/v1" Enter
 wait_for l2 "endpoint: " >/dev/null
+wait_for l2 "(y/N)" >/dev/null	# a server on this machine: save it as a profile? no
+tmux_keys l2 Enter
+wait_for l2 "no profile saved" >/dev/null
 n=$(chats)
 done_before=$(sql "SELECT count(*) FROM messages WHERE status = 'complete'")
 tmux_keys l2 "after the interruption" Enter
