@@ -1,0 +1,70 @@
+#!/bin/sh
+# Loose ends of the hardening (issue 15): a FIFO as ca_file, invalid UTF-8 in
+# what is sent, Terms from terms_url past the bounds or unreachable, a ledger
+# without its head file, and 'terms show' to a pipe.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+
+CONF="$XDG_CONFIG_HOME/confab/config"
+mkdir -p "$XDG_CONFIG_HOME/confab"
+
+# run_dog CMD...: run confab with a watchdog (a FIFO nobody writes to would block it).
+run_dog() {
+	"$CONFAB" "$@" >"$T/out" 2>"$T/err" </dev/null &
+	_pid=$!
+	(sleep 10 && kill "$_pid") >/dev/null 2>&1 &
+	_dog=$!
+	wait "$_pid"
+	RC=$?
+	kill "$_dog" 2>/dev/null
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+}
+
+# ---- 1. ca_file that is a FIFO -------------------------------------------------
+mkfifo "$T/ca.fifo"
+printf '[profile tls]\nbase_url = https://127.0.0.1:9/v1\nca_file = %s\n' "$T/ca.fifo" >"$CONF"
+accept_terms --profile tls --terms-file "$TERMS"
+run_dog --profile tls --terms-file "$TERMS" "hello"
+expect_rc 2 "a FIFO as ca_file is refused (exit 2), not waited on"
+check "the message names ca_file and says it is not a regular file" \
+	err_has "(ca_file, from $CONF:3) are not a regular file"
+check "it says how to fix it" err_has "set ca_file to a file of PEM certificates"
+run_dog --profile tls --terms-file "$TERMS" models
+expect_rc 2 "'confab models' refuses it too"
+# An https terms_url is fetched with ca_file as well (before any API request).
+printf '[profile tls]\nbase_url = http://127.0.0.1:9/v1\nterms_url = https://127.0.0.1:9/terms.md\nca_file = %s\n' \
+	"$T/ca.fifo" >"$CONF"
+run_dog --profile tls terms update
+expect_rc 5 "'terms update' from an https terms_url with a FIFO as ca_file ends (exit 5)"
+check "and says why" err_has "are not a regular file"
+mkdir "$T/ca.dir"
+printf '[profile tls]\nbase_url = https://127.0.0.1:9/v1\nca_file = %s\n' "$T/ca.dir" >"$CONF"
+run_dog --profile tls --terms-file "$TERMS" "hello"
+expect_rc 2 "a directory as ca_file is refused too"
+check "with the same message" err_has "are not a regular file"
+rm -f "$CONF"
+
+# ---- 2. invalid UTF-8 in what is sent ------------------------------------------
+start_server
+accept_terms
+last_request() {
+	tail -n 1 "$T/requests.log" | python3 -c "import json,sys; r=json.loads(sys.stdin.read()); print($1)"
+}
+printf '[profile bad]\nbase_url = %s/v1\nsystem = be \377 brief\n' "$BASE" >"$CONF"
+run --profile bad "first question"
+expect_rc 0 "a system prompt with invalid UTF-8 from the config"
+check "the request body was valid JSON in UTF-8" \
+	[ "$(last_request 'type(r["body"]).__name__')" = dict ]
+check "the invalid byte went out as U+FFFD" \
+	[ "$(last_request 'r["body"]["messages"][0]["content"] == "be \ufffd brief"')" = True ]
+# A tampered store: a stored answer with invalid UTF-8, sent back with --continue.
+sql "UPDATE messages SET content = CAST(X'6f6b20c3' AS TEXT) WHERE role = 'assistant'"
+run --profile bad --continue "second question"
+expect_rc 0 "--continue with a tampered stored answer"
+check "the request body was still valid JSON in UTF-8" \
+	[ "$(last_request 'type(r["body"]).__name__')" = dict ]
+check "the stored answer went out repaired" \
+	[ "$(last_request 'r["body"]["messages"][2]["content"] == "ok \ufffd"')" = True ]
+rm -f "$CONF"
+
+done_testing
