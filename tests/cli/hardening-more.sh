@@ -67,4 +67,21 @@ check "the stored answer went out repaired" \
 	[ "$(last_request 'r["body"]["messages"][2]["content"] == "ok \ufffd"')" = True ]
 rm -f "$CONF"
 
+# ---- 5. terms show: canonical bytes to a pipe, the shown form on a terminal -------
+ESCTERMS="$T/esc-terms.md"
+{ sed -n '1,3p' "$TERMS"; printf 'A title escape: \033]0;pwned\007 and a bell \007.\n'; sed '1,3d' "$TERMS"; } >"$ESCTERMS"
+WANT=$("$CONFAB" terms status --json --terms-file "$ESCTERMS" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["current"]["sha256"])')
+"$CONFAB" terms show --terms-file "$ESCTERMS" >"$T/shown" 2>"$T/err" </dev/null
+RC=$?
+expect_rc 0 "terms show to a file"
+check "to a pipe or file: the bytes the version hash is of" \
+	[ "$(sha256sum <"$T/shown" | cut -d' ' -f1)" = "$WANT" ]
+check "with the escape as it is" grep -q "$(printf '\033]0;pwned')" "$T/shown"
+tmux_start hardening-more-show "PAGER='cat >$T/paged' '$CONFAB' terms show --terms-file '$ESCTERMS'"
+check "on a terminal it ends" wait_for hardening-more-show "[exit 0]"
+check "on a terminal the pager gets the shown form: the escape made visible" \
+	grep -q 'A title escape: \^\[\]0;pwned\^G and a bell \^G\.' "$T/paged"
+check "and no raw ESC" sh -c "! grep -q \"\$(printf '\\033')\" '$T/paged'"
+
 done_testing
