@@ -513,6 +513,90 @@ consent_head_read(struct store *st, int64_t *id, char **hash, char **cause)
 	return r;
 }
 
+/* Note in the store, once, that its ledger keeps a head file from now on. */
+static int
+consent_head_mark(struct store *st, char **cause)
+{
+	char *since = store_meta_get(st, CONSENT_HEAD_META), *now;
+	int r = 0;
+
+	if (since == NULL) {
+		now = store_now();
+		r = store_meta_set(st, CONSENT_HEAD_META, now, cause);
+		free(now);
+	}
+	free(since);
+	return r;
+}
+
+/*
+ * Write the head file from the newest event when it is missing, and mark the
+ * store (under the write lock). *wrote: whether a head file was written.
+ */
+static int
+consent_head_write_missing(struct store *st, bool *wrote, char **cause)
+{
+	struct consent_event newest;
+	char *path = consent_head_path(st), *line = NULL;
+	int r = -1;
+
+	memset(&newest, 0, sizeof newest);
+	*wrote = false;
+	if (store_begin(st, cause) != 0)
+		goto out;
+	if (store_ledger_next(st, INT64_MAX, 0, consent_take_first, &newest, cause) != 0)
+		goto fail;
+	if (newest.kind != NULL && access(path, F_OK) != 0 && errno == ENOENT) {
+		line = xasprintf("confab-ledger-head %lld %s\n", (long long)newest.id,
+		    newest.hash);
+		if (consent_write_atomic(path, line, cause) != 0)
+			goto fail;
+		*wrote = true;
+	}
+	if (consent_head_mark(st, cause) != 0 || store_commit(st, cause) != 0) {
+		if (*wrote)
+			unlink(path);
+		*wrote = false;
+		goto fail;
+	}
+	r = 0;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	consent_event_release(&newest);
+	free(line);
+	free(path);
+	return r;
+}
+
+int
+consent_head_adopt(struct store *st, char **cause)
+{
+	char *since = store_meta_get(st, CONSENT_HEAD_META);
+	bool wrote;
+
+	if (since != NULL) {
+		free(since);
+		return 0;
+	}
+	return consent_head_write_missing(st, &wrote, cause);
+}
+
+int
+consent_head_repair(struct store *st, char **note, char **cause)
+{
+	char *path = consent_head_path(st);
+	bool wrote;
+	int r;
+
+	*note = NULL;
+	if ((r = consent_head_write_missing(st, &wrote, cause)) == 0 && wrote)
+		*note = xasprintf("the head file '%s' was written again from the newest event", path);
+	free(path);
+	return r;
+}
+
 int
 consent_record(struct store *st, const struct terms *t, struct consent_event *ev, char **cause)
 {
@@ -551,7 +635,7 @@ consent_record(struct store *st, const struct terms *t, struct consent_event *ev
 	 */
 	old = consent_slurp(path);
 	line = xasprintf("confab-ledger-head %lld %s\n", (long long)ev->id, ev->hash);
-	if (consent_write_atomic(path, line, cause) != 0)
+	if (consent_head_mark(st, cause) != 0 || consent_write_atomic(path, line, cause) != 0)
 		goto fail;
 	if (store_commit(st, cause) != 0) {
 		/* The event is not there: put the head back as it was. */
@@ -681,7 +765,7 @@ int
 consent_verify_head(struct store *st, const char *want, char **note, char **cause)
 {
 	struct consent_find f = { .hash = want };
-	char *path = consent_head_path(st), *fhash = NULL;
+	char *path = consent_head_path(st), *fhash = NULL, *since;
 	int64_t fid = 0;
 	int r = -1, have = 0;
 
@@ -711,10 +795,17 @@ consent_verify_head(struct store *st, const char *want, char **note, char **caus
 		}
 		goto out;
 	}
-	if (have == 0) {
+	if (have == 0 && f.last_id > 0 && (since = store_meta_get(st, CONSENT_HEAD_META)) != NULL) {
+		*cause = xasprintf("the head file '%s' is missing, but this ledger has kept one "
+		    "since %s: events may have been added or removed outside confab (if you "
+		    "removed it yourself, 'confab terms verify --repair-head' writes it again)",
+		    path, since);
+		free(since);
+	} else if (have == 0) {
 		if (f.last_id > 0)
 			*note = xasprintf("the head file '%s' is missing, so events cut from the "
-			    "end cannot be detected (it is written again with the next event)", path);
+			    "end cannot be detected (it is written with the next event, or by "
+			    "'confab terms verify --repair-head')", path);
 		r = 0;
 	} else if (f.found.kind == NULL && fid > f.last_id)
 		*cause = xasprintf("the ledger ends at event %lld, but the head recorded in '%s' "
@@ -818,6 +909,19 @@ consent_chain_links_ok(const struct consent_event *ev, const struct consent_arou
 }
 
 /*
+ * Mark a store that keeps its head file, writing the file first if missing.
+ * Best effort (a read-only store stays as it was, and works as before).
+ */
+static void
+consent_head_adopt_quietly(struct store *st)
+{
+	char *why = NULL;
+
+	consent_head_adopt(st, &why);
+	free(why);
+}
+
+/*
  * One look at the chain around ev. 0 when sound, -1 with *cause when not, 1
  * with *cause when only the head file disagrees with the newest event (which
  * a confab writing an event at this moment can cause for an instant).
@@ -829,6 +933,7 @@ consent_chain_once(struct store *st, const struct consent_event *ev,
 	const struct consent_around *a = known;
 	const struct consent_event *newest;
 	struct consent_chain c;
+	char *since, *path;
 	int r = -1, have;
 
 	memset(&c, 0, sizeof c);
@@ -844,8 +949,20 @@ consent_chain_once(struct store *st, const struct consent_event *ev,
 	if ((have = consent_head_read(st, &c.head_id, &c.head_hash, cause)) < 0)
 		goto out;
 	newest = a->newest.kind != NULL ? &a->newest : ev;
+	if (have == 0 && (since = store_meta_get(st, CONSENT_HEAD_META)) != NULL) {
+		path = consent_head_path(st);
+		*cause = xasprintf("the ledger's head file '%s' is missing, but this ledger has "
+		    "kept one since %s: events may have been added or removed outside confab. "
+		    "If you removed it yourself, 'confab terms verify --repair-head' checks the "
+		    "whole ledger and writes it again", path, since);
+		free(path);
+		free(since);
+		goto out;
+	}
 	if (have == 0) {
-		r = 0;	/* no head file yet: a store older than it */
+		/* A store from before the head file: write it, once, and keep it from now on. */
+		consent_head_adopt_quietly(st);
+		r = 0;
 		goto out;
 	}
 	if (newest->id != c.head_id || newest->hash == NULL ||
@@ -859,6 +976,7 @@ consent_chain_once(struct store *st, const struct consent_event *ev,
 	}
 	if (newest != ev && !consent_chain_hash_ok(newest, cause))
 		goto out;
+	consent_head_adopt_quietly(st);	/* a head file written before the mark existed */
 	r = 0;
 out:
 	consent_chain_release(&c);

@@ -67,6 +67,102 @@ check "the stored answer went out repaired" \
 	[ "$(last_request 'r["body"]["messages"][2]["content"] == "ok \ufffd"')" = True ]
 rm -f "$CONF"
 
+# ---- 4. a ledger without its head file -------------------------------------------
+# Each case in a store of its own.
+new_store() {
+	export XDG_DATA_HOME="$T/$1"
+	DB="$XDG_DATA_HOME/confab/confab.db"
+	HEAD="$XDG_DATA_HOME/confab/ledger-head"
+}
+chats() { grep -c chat/completions "$T/requests.log"; }
+meta_since() { sql "SELECT count(*) FROM meta WHERE key = 'ledger.head_file_since'"; }
+# forge_accept SHA: a plain SQL accept event with a correctly computed hash and link.
+forge_accept() {
+	python3 - "$DB" "$1" <<'PY'
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+prev = db.execute("SELECT hash FROM consent_events ORDER BY id DESC LIMIT 1").fetchone()[0]
+ev = dict(prev_hash=prev, kind="accept", terms_sha256=sys.argv[2], terms_date="June 1, 2025",
+          method="forged", age_answer="yes", at="2026-01-01T00:00:00.000Z", os_user="x",
+          client_version="confab 0", shown_bytes=None, total_bytes=None, duration_ms=None,
+          viewer=None, detail=None)
+h = b"confab-ledger-v1\n"
+for k, v in ev.items():
+    if v is None:
+        h += b"%s=-\n" % k.encode()
+    elif isinstance(v, int):
+        h += b"%s=%d\n" % (k.encode(), v)
+    else:
+        h += b"%s=%d:%s\n" % (k.encode(), len(v.encode()), v.encode())
+ev["hash"] = hashlib.sha256(h).hexdigest()
+db.execute("INSERT INTO consent_events (%s) VALUES (%s)" % (", ".join(ev), ", ".join("?" * len(ev))),
+           list(ev.values()))
+db.commit()
+PY
+}
+
+# The attack: withdraw, forge an accept, delete the head file.
+new_store data-attack
+accept_terms
+run --base-url "$BASE/v1" "hello"
+expect_rc 0 "a store of today: the gate opens"
+check "its head file is there" [ -s "$HEAD" ]
+check "and the store is marked as keeping one" [ "$(meta_since)" = 1 ]
+run terms withdraw
+sha=$("$CONFAB" terms status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["current"]["sha256"])')
+forge_accept "$sha"
+rm -f "$HEAD"
+c=$(chats)
+run --base-url "$BASE/v1" "hello"
+expect_rc 3 "a forged accept plus a deleted head file fails closed"
+check "the message names the missing head file" err_has "head file '$HEAD' is missing"
+check "the message names 'confab terms verify'" err_has "confab terms verify"
+check "the message says how to recover" err_has "confab terms verify --repair-head"
+check "nothing was sent" [ "$(chats)" = "$c" ]
+run terms verify
+expect_rc 1 "terms verify fails on the missing head file"
+check "and says so" err_has "is missing, but this ledger has kept one since"
+accept_terms
+run --base-url "$BASE/v1" "hello"
+expect_rc 0 "accepting again (a new head file) opens the gate"
+
+# A head file removed by hand: --repair-head checks the ledger and writes it again.
+rm -f "$HEAD"
+run --base-url "$BASE/v1" "hello"
+expect_rc 3 "a removed head file closes the gate"
+run terms verify --repair-head
+expect_rc 0 "terms verify --repair-head on an intact ledger"
+check "it says it wrote the head file" out_has "was written again from the newest event"
+check "the head file is back" [ -s "$HEAD" ]
+run --base-url "$BASE/v1" "hello"
+expect_rc 0 "the gate opens again"
+
+# The upgrade: a store from before the head file (neither the file nor the mark).
+new_store data-old
+accept_terms
+rm -f "$HEAD"
+sql "DELETE FROM meta WHERE key = 'ledger.head_file_since'"
+run --base-url "$BASE/v1" "hello"
+expect_rc 0 "a store from before the head file keeps working"
+check "its head file is written once" [ -s "$HEAD" ]
+check "and the store is marked" [ "$(meta_since)" = 1 ]
+run terms verify
+expect_rc 0 "terms verify is content with it"
+rm -f "$HEAD"
+run --base-url "$BASE/v1" "hello"
+expect_rc 3 "from then on, a missing head file fails closed"
+
+# A store whose head file predates the mark: marked on the next check.
+new_store data-mid
+accept_terms
+sql "DELETE FROM meta WHERE key = 'ledger.head_file_since'"
+run --base-url "$BASE/v1" "hello"
+expect_rc 0 "a store with a head file but no mark works"
+check "and is marked" [ "$(meta_since)" = 1 ]
+rm -f "$HEAD"
+run --base-url "$BASE/v1" "hello"
+expect_rc 3 "then a deleted head file fails closed"
+
 # ---- 5. terms show: canonical bytes to a pipe, the shown form on a terminal -------
 ESCTERMS="$T/esc-terms.md"
 { sed -n '1,3p' "$TERMS"; printf 'A title escape: \033]0;pwned\007 and a bell \007.\n'; sed '1,3d' "$TERMS"; } >"$ESCTERMS"
