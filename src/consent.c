@@ -133,14 +133,51 @@ consent_read_terms(const char *path, char **cause)
 	return t;
 }
 
+/*
+ * The newest text fetched from terms_url. Never the bundled Terms instead:
+ * they are not the ones the URL names, and consent to them would be consent
+ * to the wrong text. So nothing fetched yet, or a stored text past the
+ * bounds, is an error that names the URL and says what to do.
+ */
+static int
+consent_current_from_url(const struct config *cfg, struct store *st, const char *url,
+    struct consent_current *cur, char **cause)
+{
+	const char *from = cfg->origin[CONFIG_TERMS_URL];
+	char *key = xasprintf("terms_url.sha256 %s", url), *sha, *body = NULL, *why = NULL;
+	size_t len;
+
+	sha = st != NULL ? store_meta_get(st, key) : NULL;
+	if (sha == NULL)
+		*cause = xasprintf("no Terms have been fetched from terms_url %s (from %s), so the "
+		    "Terms that govern this endpoint are not known and nothing can be sent; run "
+		    "'confab terms update' to fetch them (it says what goes wrong), or remove "
+		    "terms_url to use the bundled Terms", url, from);
+	else if ((body = store_terms_get(st, sha, &len, &why)) == NULL)
+		*cause = xasprintf("the Terms fetched from terms_url %s (version %.12s) cannot be "
+		    "read from the store: %s; run 'confab terms update' to fetch them again", url,
+		    sha, why);
+	else if ((cur->terms = terms_parse(body, len, &why)) == NULL)
+		*cause = xasprintf("the Terms fetched from terms_url %s (version %.12s) are not "
+		    "usable: %s; confab does not use the bundled Terms in their place; run "
+		    "'confab terms update' when the provider serves a usable text, or remove "
+		    "terms_url to use the bundled Terms", url, sha, why);
+	else
+		cur->source = xasprintf("%s (fetched; see 'confab terms update')", url);
+	free(key);
+	free(sha);
+	free(body);
+	free(why);
+	return cur->terms != NULL ? 0 : -1;
+}
+
 int
 consent_current_load(const struct config *cfg, struct store *st, struct consent_current *cur,
     char **cause)
 {
 	const char *file = config_get(cfg, CONFIG_TERMS_FILE);
 	const char *url = config_get(cfg, CONFIG_TERMS_URL);
-	char *path = NULL, *key, *sha, *body, *why = NULL;
-	size_t len;
+	char *path = NULL;
 
 	memset(cur, 0, sizeof *cur);
 	if (file != NULL) {
@@ -151,23 +188,8 @@ consent_current_load(const struct config *cfg, struct store *st, struct consent_
 		consent_current_release(cur);
 		return -1;
 	}
-	if (url != NULL && st != NULL) {
-		key = xasprintf("terms_url.sha256 %s", url);
-		sha = store_meta_get(st, key);
-		free(key);
-		body = sha != NULL ? store_terms_get(st, sha, &len, &why) : NULL;
-		if (body != NULL) {
-			cur->terms = terms_parse(body, len, &why);
-			cur->source = xasprintf("%s (fetched; see 'confab terms update')", url);
-		}
-		free(body);
-		free(sha);
-		free(why);
-		if (cur->terms != NULL)
-			return 0;
-		free(cur->source);
-		cur->source = NULL;
-	}
+	if (url != NULL)
+		return consent_current_from_url(cfg, st, url, cur, cause);
 	path = xasprintf("%s/%s", cfg->pkgdatadir, BUNDLED_TERMS);
 	cur->terms = consent_read_terms(path, cause);
 	cur->source = xasprintf("%s (bundled)", path);
@@ -1250,11 +1272,20 @@ consent_daily_check(const struct config *cfg, struct store *st)
 	free(last);
 	if (age >= 0 && age < CONSENT_CHECK_EVERY_S)
 		return;
+	key = consent_meta_key("sha256", url);
+	last = store_meta_get(st, key);
 	consent_fetch(url, st, CONSENT_CHECK_TIMEOUT_S, &f);
 	if (f.result == CONSENT_FETCH_NEW)
 		fprintf(stderr, "confab: the Terms at %s changed (version %s, last updated %s)\n",
 		    url, f.short_hash, f.date_label);
+	else if (f.result == CONSENT_FETCH_UNUSABLE && last != NULL)
+		fprintf(stderr, "confab: warning: %s; the version fetched before (%.12s) stays "
+		    "current\n", f.cause, last);
+	else if (f.cause != NULL && last == NULL)
+		fprintf(stderr, "confab: warning: %s\n", f.cause);
 	consent_fetch_release(&f);
+	free(key);
+	free(last);
 }
 
 int

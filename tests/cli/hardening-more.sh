@@ -20,6 +20,15 @@ run_dog() {
 	ERR=$(cat "$T/err")
 }
 
+# Each case in a store of its own.
+new_store() {
+	export XDG_DATA_HOME="$T/$1"
+	DB="$XDG_DATA_HOME/confab/confab.db"
+	HEAD="$XDG_DATA_HOME/confab/ledger-head"
+}
+chats() { grep -c chat/completions "$T/requests.log"; }
+meta_since() { sql "SELECT count(*) FROM meta WHERE key = 'ledger.head_file_since'"; }
+
 # ---- 1. ca_file that is a FIFO -------------------------------------------------
 mkfifo "$T/ca.fifo"
 printf '[profile tls]\nbase_url = https://127.0.0.1:9/v1\nca_file = %s\n' "$T/ca.fifo" >"$CONF"
@@ -67,15 +76,75 @@ check "the stored answer went out repaired" \
 	[ "$(last_request 'r["body"]["messages"][2]["content"] == "ok \ufffd"')" = True ]
 rm -f "$CONF"
 
+# ---- 3. terms_url: never the bundled Terms in its place ----------------------------
+new_store data-url
+mkdir -p "$T/served"
+cp "$TERMS" "$T/served/terms.md"
+python3 - "$T/served/sections.md" <<'PY'
+import sys
+head = "Huge Terms\n\nLast updated: May 1, 2026\n\n"
+open(sys.argv[1], "w").write(head + "".join("I. Part %d\n\nText %d.\n\n" % (i, i) for i in range(600)))
+PY
+python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' >"$T/freeport"
+DEAD="http://127.0.0.1:$(cat "$T/freeport")/terms.md"
+c=$(chats)
+CONFAB_TERMS_URL="$DEAD" run --base-url "$BASE/v1" "hello"
+expect_rc 2 "terms_url never fetched and unreachable: an error, not the bundled Terms"
+check "the check's failure is said" err_has "warning: cannot fetch $DEAD"
+check "the message names the URL" err_has "no Terms have been fetched from terms_url $DEAD"
+check "it says what to do" err_has "run 'confab terms update' to fetch them"
+check "nothing was sent" [ "$(chats)" = "$c" ]
+CONFAB_TERMS_URL="$DEAD" run terms status
+expect_rc 2 "terms status says so too"
+check "with the same message" err_has "no Terms have been fetched from terms_url"
+check "no consent was recorded to anything" [ "$(sql 'SELECT count(*) FROM consent_events')" = 0 ]
+
+# A text past the bounds served at terms_url: said, naming the URL and the bound.
+CONFAB_TERMS_URL="$BASE/terms/sections.md" run --base-url "$BASE/v1" "hello"
+expect_rc 2 "terms_url serving 600 sections, nothing fetched before: an error"
+check "the warning names the URL and the bound" \
+	err_has "warning: the text at $BASE/terms/sections.md is not usable Terms: the text has more than 500 sections"
+check "and the Terms are not known" err_has "no Terms have been fetched from terms_url $BASE/terms/sections.md"
+
+# A usable text fetched before stays current when the URL later serves an unusable one.
+export CONFAB_TERMS_URL="$BASE/terms/terms.md"
+run terms update
+expect_rc 0 "a usable text is fetched"
+accept_terms
+python3 - "$T/served/sections.md" "$T/served/terms.md" <<'PY'
+import sys
+open(sys.argv[2], "w").write(open(sys.argv[1]).read())
+PY
+touch -d '+1 minute' "$T/served/terms.md"
+sql "UPDATE meta SET value = '2000-01-01T00:00:00.000Z' WHERE key LIKE 'terms_url.checked %'"
+run --base-url "$BASE/v1" "hello"
+expect_rc 0 "an unusable new text does not replace the one fetched before"
+check "the warning names the URL and the bound" \
+	err_has "warning: the text at $BASE/terms/terms.md is not usable Terms: the text has more than 500 sections"
+check "and says which version stays current" err_has "the version fetched before ("
+
+# A stored text past today's bounds (fetched before the bounds existed): an error.
+python3 - "$DB" "$T/served/sections.md" "$CONFAB_TERMS_URL" <<'PY'
+import hashlib, sqlite3, sys
+body = open(sys.argv[2], "rb").read()
+sha = hashlib.sha256(body).hexdigest()
+db = sqlite3.connect(sys.argv[1])
+db.execute("INSERT INTO terms_versions VALUES (?, 'May 1, 2026', ?, ?, '2025-01-01T00:00:00.000Z')",
+           (sha, body.decode(), sys.argv[3]))
+db.execute("UPDATE meta SET value = ? WHERE key = ?", (sha, "terms_url.sha256 " + sys.argv[3]))
+db.commit()
+PY
+c=$(chats)
+run --base-url "$BASE/v1" "hello"
+expect_rc 2 "a stored terms_url text past the bounds: an error, not the bundled Terms"
+check "the message names the URL and the bound" \
+	err_has "the Terms fetched from terms_url $CONFAB_TERMS_URL (version"
+check "it names the bound" err_has "the text has more than 500 sections"
+check "it says the bundled Terms are not used instead" err_has "does not use the bundled Terms in their place"
+check "nothing was sent" [ "$(chats)" = "$c" ]
+unset CONFAB_TERMS_URL
+
 # ---- 4. a ledger without its head file -------------------------------------------
-# Each case in a store of its own.
-new_store() {
-	export XDG_DATA_HOME="$T/$1"
-	DB="$XDG_DATA_HOME/confab/confab.db"
-	HEAD="$XDG_DATA_HOME/confab/ledger-head"
-}
-chats() { grep -c chat/completions "$T/requests.log"; }
-meta_since() { sql "SELECT count(*) FROM meta WHERE key = 'ledger.head_file_since'"; }
 # forge_accept SHA: a plain SQL accept event with a correctly computed hash and link.
 forge_accept() {
 	python3 - "$DB" "$1" <<'PY'
