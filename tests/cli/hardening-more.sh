@@ -11,7 +11,7 @@ mkdir -p "$XDG_CONFIG_HOME/confab"
 run_dog() {
 	"$CONFAB" "$@" >"$T/out" 2>"$T/err" </dev/null &
 	_pid=$!
-	(sleep 10 && kill "$_pid") >/dev/null 2>&1 &
+	(sleep 10 && kill -9 "$_pid") >/dev/null 2>&1 &
 	_dog=$!
 	wait "$_pid"
 	RC=$?
