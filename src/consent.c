@@ -1169,13 +1169,38 @@ out:
 	return r;
 }
 
+/*
+ * The version stored for url, when its text is still usable: a text past
+ * today's bounds (stored before them) is fetched again, not revalidated, so
+ * that a 304 cannot keep it current.
+ */
+static char *
+consent_fetch_old(struct store *st, const char *key)
+{
+	char *sha = store_meta_get(st, key), *body, *why = NULL;
+	struct terms *t = NULL;
+	size_t len;
+
+	if (sha != NULL && (body = store_terms_get(st, sha, &len, &why)) != NULL) {
+		t = terms_parse(body, len, &why);
+		free(body);
+	}
+	free(why);
+	if (t == NULL) {
+		free(sha);
+		return NULL;
+	}
+	terms_free(t);
+	return sha;
+}
+
 void
 consent_fetch(const char *url, struct store *st, long timeout_s, struct consent_fetch *f)
 {
 	char *k_sha = consent_meta_key("sha256", url), *k_etag = consent_meta_key("etag", url);
 	char *k_lm = consent_meta_key("last_modified", url), *k_check = consent_meta_key("checked",
 	    url);
-	char *old = store_meta_get(st, k_sha), *etag = store_meta_get(st, k_etag);
+	char *old = consent_fetch_old(st, k_sha), *etag = store_meta_get(st, k_etag);
 	char *lm = store_meta_get(st, k_lm), *now, *why = NULL;
 	struct http_get_opts opts = {
 		.if_none_match = old != NULL && etag != NULL && *etag != '\0' ? etag : NULL,

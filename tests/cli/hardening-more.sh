@@ -142,6 +142,14 @@ check "the message names the URL and the bound" \
 check "it names the bound" err_has "the text has more than 500 sections"
 check "it says the bundled Terms are not used instead" err_has "does not use the bundled Terms in their place"
 check "nothing was sent" [ "$(chats)" = "$c" ]
+# The URL serves the usable text again: fetched whole (a 304 would keep the unusable one).
+cp "$TERMS" "$T/served/terms.md"
+run terms update
+expect_rc 0 "terms update after the stored text became unusable"
+check "it was a full fetch, not revalidated" \
+	sh -c "tail -n 1 '$T/requests.log' | grep -qv 'if-none-match'"
+run --base-url "$BASE/v1" "hello"
+expect_rc 0 "the usable text is current again (it was accepted before)"
 unset CONFAB_TERMS_URL
 
 # ---- 4. a ledger without its head file -------------------------------------------
