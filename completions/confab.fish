@@ -214,6 +214,7 @@ $c -l sha256 -x -d 'terms accept: the SHA-256 of the Terms text'
 $c -l adult -d 'terms accept: you are at least 18'
 $c -l no-terms -d 'terms accept: use the endpoint without Terms'
 $c -l head -x -d "terms verify: the ledger's head hash"
+$c -l repair-head -d 'terms verify: write a missing head file again'
 $c -l yes -d 'confirm without asking'
 $c -l format -x -a '(__confab_formats)' -d 'output format'
 $c -l reason -x -a '(__confab_reasons)' -d 'feedback: why'

@@ -25,7 +25,8 @@ enum api_role {
 
 struct api_message {
 	enum api_role role;
-	const char *content;	/* borrowed, valid UTF-8, NUL-terminated; NULL is sent as "" */
+	const char *content;	/* borrowed, NUL-terminated; NULL is sent as "", invalid
+				   UTF-8 (a tampered store or config) as U+FFFD */
 };
 
 struct api_request {
@@ -52,7 +53,8 @@ struct api_request {
  * content only), "stream": true or false, then stream_options.include_usage
  * when streaming (unless omit_usage), temperature, max_tokens and enable_thinking when set.
  * Content is escaped exactly: quote, backslash and every control character
- * escaped (\n, \t, ... or \u00XX), all other UTF-8 bytes copied as they are.
+ * escaped (\n, \t, ... or \u00XX), all other UTF-8 bytes copied as they are;
+ * invalid UTF-8 in a message is repaired (U+FFFD, as text_utf8_repair()) first.
  */
 char *api_request_json(const struct api_request *req);
 

@@ -36,6 +36,7 @@ struct app {
 	const char *conversation;	/* --conversation ID */
 	bool no_terms;		/* --no-terms: 'terms accept' answers the loopback question yes */
 	const char *head;	/* --head HEX: 'terms verify' checks against it */
+	bool repair_head;	/* --repair-head: 'terms verify' writes a missing head file */
 	char **attach;		/* -f FILE, in order (the array is allocated) */
 	size_t nattach;
 	/* set by app_gate(): it refused an endpoint on this machine whose question is open */

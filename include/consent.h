@@ -140,6 +140,24 @@ char *consent_event_hash(const struct consent_event *ev);
  */
 #define CONSENT_HEAD_FILE "ledger-head"
 
+/*
+ * The meta key (its value: when) marking a store whose ledger keeps the head
+ * file. With it, a ledger whose head file is missing fails closed; without
+ * it (a store from before the head file), the head file is written once,
+ * from the newest event, and the key set.
+ */
+#define CONSENT_HEAD_META "ledger.head_file_since"
+
+/* For a store not yet marked: write the head file if missing, and mark it. 0 or -1. */
+int consent_head_adopt(struct store *st, char **cause);
+
+/*
+ * 'terms verify --repair-head', after consent_verify(): write a missing head
+ * file from the newest event (an existing one is left as it is). 0, with
+ * *note when it was written, or -1 with *cause.
+ */
+int consent_head_repair(struct store *st, char **note, char **cause);
+
 /* The head file's path (allocated). */
 char *consent_head_path(struct store *st);
 

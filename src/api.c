@@ -61,14 +61,36 @@ api_content_parts(cJSON *msg, const char *text, const char *const *images, size_
 	}
 }
 
+/*
+ * s as it can be sent: invalid UTF-8 (a tampered store, a config's system
+ * prompt) is repaired to U+FFFD rather than sent as it is. Returns s itself,
+ * or tmp's data when something was repaired.
+ */
+static const char *
+api_valid_text(const char *s, struct buf *tmp)
+{
+	size_t len;
+
+	if (s == NULL)
+		return "";
+	len = strlen(s);
+	buf_reset(tmp);
+	tmp->max = len * 3 + 1;	/* a U+FFFD (3 bytes) per byte at most */
+	if (text_utf8_repair(s, len, tmp) == 0)
+		return s;
+	return tmp->data;
+}
+
 char *
 api_request_json(const struct api_request *req)
 {
 	const struct api_message	*m;
 	cJSON				*root, *msgs, *msg, *opts;
 	char				*s, *out;
+	struct buf			 tmp;
 	size_t				 i;
 
+	buf_init(&tmp, 0);
 	root = api_oom(cJSON_CreateObject());
 	if (req->model != NULL)
 		api_oom(cJSON_AddStringToObject(root, "model", req->model));
@@ -79,11 +101,13 @@ api_request_json(const struct api_request *req)
 		cJSON_AddItemToArray(msgs, msg);
 		api_oom(cJSON_AddStringToObject(msg, "role", api_role_name(m->role)));
 		if (i + 1 == req->nmessages && req->nimages > 0)
-			api_content_parts(msg, m->content, req->images, req->nimages);
+			api_content_parts(msg, api_valid_text(m->content, &tmp), req->images,
+			    req->nimages);
 		else
 			api_oom(cJSON_AddStringToObject(msg, "content",
-			    m->content != NULL ? m->content : ""));
+			    api_valid_text(m->content, &tmp)));
 	}
+	buf_release(&tmp);
 	api_oom(cJSON_AddBoolToObject(root, "stream", req->stream));
 	if (req->stream && !req->omit_usage) {
 		opts = api_oom(cJSON_AddObjectToObject(root, "stream_options"));

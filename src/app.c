@@ -1,6 +1,9 @@
 /* app.c: state shared by the subcommands: configuration, the store, messages. */
 #include "common.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "buf.h"
 #include "cmd.h"
 #include "consent.h"
@@ -119,17 +122,27 @@ static int
 app_check_ca_file(const struct config *cfg, char **cause)
 {
 	const char *ca = config_get(cfg, CONFIG_CA_FILE);
-	FILE *f;
+	struct stat sb;
+	char *why = NULL;
+	int fd, e;
 
 	if (ca == NULL || strncasecmp(config_get(cfg, CONFIG_BASE_URL), "https://", 8) != 0)
 		return 0;
-	if ((f = fopen(ca, "r")) != NULL) {
-		fclose(f);
+	/* Never fopen(): a FIFO there would block until someone writes to it. */
+	if ((fd = buf_open_regular(ca, &sb, &why)) >= 0) {
+		close(fd);
 		return 0;
 	}
-	*cause = xasprintf("cannot read the CA certificates '%s' (ca_file, from %s): %s; set "
-	    "ca_file to a file of PEM certificates", ca, cfg->origin[CONFIG_CA_FILE],
-	    strerror(errno));
+	e = errno;
+	free(why);
+	if (e == EINVAL)
+		*cause = xasprintf("the CA certificates '%s' (ca_file, from %s) are not a regular "
+		    "file (a FIFO, directory or device); set ca_file to a file of PEM "
+		    "certificates", ca, cfg->origin[CONFIG_CA_FILE]);
+	else
+		*cause = xasprintf("cannot read the CA certificates '%s' (ca_file, from %s): %s; "
+		    "set ca_file to a file of PEM certificates", ca, cfg->origin[CONFIG_CA_FILE],
+		    strerror(e));
 	return -1;
 }
 

@@ -716,6 +716,16 @@ cmd_terms_verify(struct app *app, struct store *st)
 		free(cause);
 		return EXIT_PROVIDER;
 	}
+	if (app->repair_head && consent_head_repair(st, &note, &cause) != 0) {
+		app_error("cannot write the ledger head: %s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (note != NULL) {
+		printf("%s.\n", note);
+		free(note);
+		note = NULL;
+	}
 	if (consent_verify_head(st, app->head, &note, &cause) != 0) {
 		app_error("the consent ledger failed verification: %s", cause);
 		free(cause);

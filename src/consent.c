@@ -133,14 +133,51 @@ consent_read_terms(const char *path, char **cause)
 	return t;
 }
 
+/*
+ * The newest text fetched from terms_url. Never the bundled Terms instead:
+ * they are not the ones the URL names, and consent to them would be consent
+ * to the wrong text. So nothing fetched yet, or a stored text past the
+ * bounds, is an error that names the URL and says what to do.
+ */
+static int
+consent_current_from_url(const struct config *cfg, struct store *st, const char *url,
+    struct consent_current *cur, char **cause)
+{
+	const char *from = cfg->origin[CONFIG_TERMS_URL];
+	char *key = xasprintf("terms_url.sha256 %s", url), *sha, *body = NULL, *why = NULL;
+	size_t len;
+
+	sha = st != NULL ? store_meta_get(st, key) : NULL;
+	if (sha == NULL)
+		*cause = xasprintf("no Terms have been fetched from terms_url %s (from %s), so the "
+		    "Terms that govern this endpoint are not known and nothing can be sent; run "
+		    "'confab terms update' to fetch them (it says what goes wrong), or remove "
+		    "terms_url to use the bundled Terms", url, from);
+	else if ((body = store_terms_get(st, sha, &len, &why)) == NULL)
+		*cause = xasprintf("the Terms fetched from terms_url %s (version %.12s) cannot be "
+		    "read from the store: %s; run 'confab terms update' to fetch them again", url,
+		    sha, why);
+	else if ((cur->terms = terms_parse(body, len, &why)) == NULL)
+		*cause = xasprintf("the Terms fetched from terms_url %s (version %.12s) are not "
+		    "usable: %s; confab does not use the bundled Terms in their place; run "
+		    "'confab terms update' when the provider serves a usable text, or remove "
+		    "terms_url to use the bundled Terms", url, sha, why);
+	else
+		cur->source = xasprintf("%s (fetched; see 'confab terms update')", url);
+	free(key);
+	free(sha);
+	free(body);
+	free(why);
+	return cur->terms != NULL ? 0 : -1;
+}
+
 int
 consent_current_load(const struct config *cfg, struct store *st, struct consent_current *cur,
     char **cause)
 {
 	const char *file = config_get(cfg, CONFIG_TERMS_FILE);
 	const char *url = config_get(cfg, CONFIG_TERMS_URL);
-	char *path = NULL, *key, *sha, *body, *why = NULL;
-	size_t len;
+	char *path = NULL;
 
 	memset(cur, 0, sizeof *cur);
 	if (file != NULL) {
@@ -151,23 +188,8 @@ consent_current_load(const struct config *cfg, struct store *st, struct consent_
 		consent_current_release(cur);
 		return -1;
 	}
-	if (url != NULL && st != NULL) {
-		key = xasprintf("terms_url.sha256 %s", url);
-		sha = store_meta_get(st, key);
-		free(key);
-		body = sha != NULL ? store_terms_get(st, sha, &len, &why) : NULL;
-		if (body != NULL) {
-			cur->terms = terms_parse(body, len, &why);
-			cur->source = xasprintf("%s (fetched; see 'confab terms update')", url);
-		}
-		free(body);
-		free(sha);
-		free(why);
-		if (cur->terms != NULL)
-			return 0;
-		free(cur->source);
-		cur->source = NULL;
-	}
+	if (url != NULL)
+		return consent_current_from_url(cfg, st, url, cur, cause);
 	path = xasprintf("%s/%s", cfg->pkgdatadir, BUNDLED_TERMS);
 	cur->terms = consent_read_terms(path, cause);
 	cur->source = xasprintf("%s (bundled)", path);
@@ -513,6 +535,90 @@ consent_head_read(struct store *st, int64_t *id, char **hash, char **cause)
 	return r;
 }
 
+/* Note in the store, once, that its ledger keeps a head file from now on. */
+static int
+consent_head_mark(struct store *st, char **cause)
+{
+	char *since = store_meta_get(st, CONSENT_HEAD_META), *now;
+	int r = 0;
+
+	if (since == NULL) {
+		now = store_now();
+		r = store_meta_set(st, CONSENT_HEAD_META, now, cause);
+		free(now);
+	}
+	free(since);
+	return r;
+}
+
+/*
+ * Write the head file from the newest event when it is missing, and mark the
+ * store (under the write lock). *wrote: whether a head file was written.
+ */
+static int
+consent_head_write_missing(struct store *st, bool *wrote, char **cause)
+{
+	struct consent_event newest;
+	char *path = consent_head_path(st), *line = NULL;
+	int r = -1;
+
+	memset(&newest, 0, sizeof newest);
+	*wrote = false;
+	if (store_begin(st, cause) != 0)
+		goto out;
+	if (store_ledger_next(st, INT64_MAX, 0, consent_take_first, &newest, cause) != 0)
+		goto fail;
+	if (newest.kind != NULL && access(path, F_OK) != 0 && errno == ENOENT) {
+		line = xasprintf("confab-ledger-head %lld %s\n", (long long)newest.id,
+		    newest.hash);
+		if (consent_write_atomic(path, line, cause) != 0)
+			goto fail;
+		*wrote = true;
+	}
+	if (consent_head_mark(st, cause) != 0 || store_commit(st, cause) != 0) {
+		if (*wrote)
+			unlink(path);
+		*wrote = false;
+		goto fail;
+	}
+	r = 0;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	consent_event_release(&newest);
+	free(line);
+	free(path);
+	return r;
+}
+
+int
+consent_head_adopt(struct store *st, char **cause)
+{
+	char *since = store_meta_get(st, CONSENT_HEAD_META);
+	bool wrote;
+
+	if (since != NULL) {
+		free(since);
+		return 0;
+	}
+	return consent_head_write_missing(st, &wrote, cause);
+}
+
+int
+consent_head_repair(struct store *st, char **note, char **cause)
+{
+	char *path = consent_head_path(st);
+	bool wrote;
+	int r;
+
+	*note = NULL;
+	if ((r = consent_head_write_missing(st, &wrote, cause)) == 0 && wrote)
+		*note = xasprintf("the head file '%s' was written again from the newest event", path);
+	free(path);
+	return r;
+}
+
 int
 consent_record(struct store *st, const struct terms *t, struct consent_event *ev, char **cause)
 {
@@ -551,7 +657,7 @@ consent_record(struct store *st, const struct terms *t, struct consent_event *ev
 	 */
 	old = consent_slurp(path);
 	line = xasprintf("confab-ledger-head %lld %s\n", (long long)ev->id, ev->hash);
-	if (consent_write_atomic(path, line, cause) != 0)
+	if (consent_head_mark(st, cause) != 0 || consent_write_atomic(path, line, cause) != 0)
 		goto fail;
 	if (store_commit(st, cause) != 0) {
 		/* The event is not there: put the head back as it was. */
@@ -681,7 +787,7 @@ int
 consent_verify_head(struct store *st, const char *want, char **note, char **cause)
 {
 	struct consent_find f = { .hash = want };
-	char *path = consent_head_path(st), *fhash = NULL;
+	char *path = consent_head_path(st), *fhash = NULL, *since;
 	int64_t fid = 0;
 	int r = -1, have = 0;
 
@@ -711,10 +817,17 @@ consent_verify_head(struct store *st, const char *want, char **note, char **caus
 		}
 		goto out;
 	}
-	if (have == 0) {
+	if (have == 0 && f.last_id > 0 && (since = store_meta_get(st, CONSENT_HEAD_META)) != NULL) {
+		*cause = xasprintf("the head file '%s' is missing, but this ledger has kept one "
+		    "since %s: events may have been added or removed outside confab (if you "
+		    "removed it yourself, 'confab terms verify --repair-head' writes it again)",
+		    path, since);
+		free(since);
+	} else if (have == 0) {
 		if (f.last_id > 0)
 			*note = xasprintf("the head file '%s' is missing, so events cut from the "
-			    "end cannot be detected (it is written again with the next event)", path);
+			    "end cannot be detected (it is written with the next event, or by "
+			    "'confab terms verify --repair-head')", path);
 		r = 0;
 	} else if (f.found.kind == NULL && fid > f.last_id)
 		*cause = xasprintf("the ledger ends at event %lld, but the head recorded in '%s' "
@@ -818,6 +931,19 @@ consent_chain_links_ok(const struct consent_event *ev, const struct consent_arou
 }
 
 /*
+ * Mark a store that keeps its head file, writing the file first if missing.
+ * Best effort (a read-only store stays as it was, and works as before).
+ */
+static void
+consent_head_adopt_quietly(struct store *st)
+{
+	char *why = NULL;
+
+	consent_head_adopt(st, &why);
+	free(why);
+}
+
+/*
  * One look at the chain around ev. 0 when sound, -1 with *cause when not, 1
  * with *cause when only the head file disagrees with the newest event (which
  * a confab writing an event at this moment can cause for an instant).
@@ -829,6 +955,7 @@ consent_chain_once(struct store *st, const struct consent_event *ev,
 	const struct consent_around *a = known;
 	const struct consent_event *newest;
 	struct consent_chain c;
+	char *since, *path;
 	int r = -1, have;
 
 	memset(&c, 0, sizeof c);
@@ -844,8 +971,20 @@ consent_chain_once(struct store *st, const struct consent_event *ev,
 	if ((have = consent_head_read(st, &c.head_id, &c.head_hash, cause)) < 0)
 		goto out;
 	newest = a->newest.kind != NULL ? &a->newest : ev;
+	if (have == 0 && (since = store_meta_get(st, CONSENT_HEAD_META)) != NULL) {
+		path = consent_head_path(st);
+		*cause = xasprintf("the ledger's head file '%s' is missing, but this ledger has "
+		    "kept one since %s: events may have been added or removed outside confab. "
+		    "If you removed it yourself, 'confab terms verify --repair-head' checks the "
+		    "whole ledger and writes it again", path, since);
+		free(path);
+		free(since);
+		goto out;
+	}
 	if (have == 0) {
-		r = 0;	/* no head file yet: a store older than it */
+		/* A store from before the head file: write it, once, and keep it from now on. */
+		consent_head_adopt_quietly(st);
+		r = 0;
 		goto out;
 	}
 	if (newest->id != c.head_id || newest->hash == NULL ||
@@ -859,6 +998,7 @@ consent_chain_once(struct store *st, const struct consent_event *ev,
 	}
 	if (newest != ev && !consent_chain_hash_ok(newest, cause))
 		goto out;
+	consent_head_adopt_quietly(st);	/* a head file written before the mark existed */
 	r = 0;
 out:
 	consent_chain_release(&c);
@@ -1029,13 +1169,38 @@ out:
 	return r;
 }
 
+/*
+ * The version stored for url, when its text is still usable: a text past
+ * today's bounds (stored before them) is fetched again, not revalidated, so
+ * that a 304 cannot keep it current.
+ */
+static char *
+consent_fetch_old(struct store *st, const char *key)
+{
+	char *sha = store_meta_get(st, key), *body, *why = NULL;
+	struct terms *t = NULL;
+	size_t len;
+
+	if (sha != NULL && (body = store_terms_get(st, sha, &len, &why)) != NULL) {
+		t = terms_parse(body, len, &why);
+		free(body);
+	}
+	free(why);
+	if (t == NULL) {
+		free(sha);
+		return NULL;
+	}
+	terms_free(t);
+	return sha;
+}
+
 void
 consent_fetch(const char *url, struct store *st, long timeout_s, struct consent_fetch *f)
 {
 	char *k_sha = consent_meta_key("sha256", url), *k_etag = consent_meta_key("etag", url);
 	char *k_lm = consent_meta_key("last_modified", url), *k_check = consent_meta_key("checked",
 	    url);
-	char *old = store_meta_get(st, k_sha), *etag = store_meta_get(st, k_etag);
+	char *old = consent_fetch_old(st, k_sha), *etag = store_meta_get(st, k_etag);
 	char *lm = store_meta_get(st, k_lm), *now, *why = NULL;
 	struct http_get_opts opts = {
 		.if_none_match = old != NULL && etag != NULL && *etag != '\0' ? etag : NULL,
@@ -1132,11 +1297,20 @@ consent_daily_check(const struct config *cfg, struct store *st)
 	free(last);
 	if (age >= 0 && age < CONSENT_CHECK_EVERY_S)
 		return;
+	key = consent_meta_key("sha256", url);
+	last = store_meta_get(st, key);
 	consent_fetch(url, st, CONSENT_CHECK_TIMEOUT_S, &f);
 	if (f.result == CONSENT_FETCH_NEW)
 		fprintf(stderr, "confab: the Terms at %s changed (version %s, last updated %s)\n",
 		    url, f.short_hash, f.date_label);
+	else if (f.result == CONSENT_FETCH_UNUSABLE && last != NULL)
+		fprintf(stderr, "confab: warning: %s; the version fetched before (%.12s) stays "
+		    "current\n", f.cause, last);
+	else if (f.cause != NULL && last == NULL)
+		fprintf(stderr, "confab: warning: %s\n", f.cause);
 	consent_fetch_release(&f);
+	free(key);
+	free(last);
 }
 
 int

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "backoff.h"
@@ -52,6 +53,7 @@ struct http_transfer {
 	bool cancelled;
 	int64_t retry_at;	/* monotonic ms when waiting to retry, else 0 */
 	int64_t started;	/* monotonic ms of the first attempt */
+	char *refused;		/* why it ends before any request (a bad ca_file), or NULL */
 };
 
 void
@@ -132,6 +134,7 @@ http_transfer_free(struct http_transfer *t)
 	curl_slist_free_all(t->hdrs);
 	buf_release(&t->res.body);
 	free(t->res.error);
+	free(t->refused);
 	free(t->via);
 	free(t->url);
 	free(t->body);
@@ -404,6 +407,24 @@ http_add(struct http_transfer *t)
 	t->in_multi = true;
 }
 
+/*
+ * Why an https URL cannot be fetched with ca_file, or NULL. A FIFO, directory
+ * or device there is refused before curl opens it: a FIFO would block it.
+ */
+static char *
+http_ca_refusal(const char *url)
+{
+	const char *ca = http_opts.ca_file;
+	struct stat sb;
+
+	if (ca == NULL || strncasecmp(url, "https://", 8) != 0 || stat(ca, &sb) != 0 ||
+	    S_ISREG(sb.st_mode))
+		return NULL;
+	return xasprintf("the CA certificates '%s' (ca_file, from %s) are not a regular file "
+	    "(a FIFO, directory or device); set ca_file to a file of PEM certificates", ca,
+	    http_opts.ca_origin != NULL ? http_opts.ca_origin : "the configuration");
+}
+
 struct http_transfer *
 http_start(struct http *h, const struct http_request *req)
 {
@@ -428,7 +449,10 @@ http_start(struct http *h, const struct http_request *req)
 	t->req.headers = NULL;
 	t->next = h->list;
 	h->list = t;
-	http_add(t);
+	if ((t->refused = http_ca_refusal(t->url)) != NULL)
+		t->retry_at = t->started > 0 ? t->started : 1;	/* ends at the next poll */
+	else
+		http_add(t);
 	return t;
 }
 
@@ -664,12 +688,17 @@ http_housekeeping(struct http *h)
 {
 	struct http_transfer *t, *next;
 	int64_t now = clock_ms();
+	char *why;
 
 	for (t = h->list; t != NULL; t = next) {
 		next = t->next;
 		if (t->cancelled)
 			http_finish(t, HTTP_CANCELLED, NULL);
-		else if (t->retry_at != 0 && t->retry_at <= now)
+		else if (t->refused != NULL) {
+			why = t->refused;
+			t->refused = NULL;
+			http_finish(t, HTTP_NETWORK, why);
+		} else if (t->retry_at != 0 && t->retry_at <= now)
 			http_add(t);
 	}
 }

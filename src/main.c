@@ -31,7 +31,8 @@ static const char usage_text[] =
 "       confab terms diff [--json]          what changed since the version you accepted\n"
 "       confab terms withdraw               withdraw consent; nothing is sent until accepted again\n"
 "       confab terms history [--json]       the consent ledger\n"
-"       confab terms verify [--head HEX]    check the ledger's hash chain and its recorded head\n"
+"       confab terms verify [--head HEX] [--repair-head]\n"
+"                                           check the ledger's hash chain and its recorded head\n"
 "       confab terms export                 the ledger as JSON Lines\n"
 "       confab terms update                 fetch terms_url now; record a new version if changed\n"
 "       confab models [--json]              list the endpoint's models\n"
@@ -78,6 +79,7 @@ static const char usage_text[] =
 "      --no-terms          terms accept: use the endpoint (on this machine) without Terms\n"
 "      --endpoint URL      terms accept --no-terms: the endpoint it applies to\n"
 "      --head HEX          terms verify: the ledger's head hash you recorded\n"
+"      --repair-head       terms verify: write a missing head file again (intact ledger)\n"
 "      --yes               feedback, log delete: confirm without asking\n"
 "      --format FMT        feedback export: jsonl or csv; log export: markdown or json\n"
 "      --reason R          feedback: why (see confab(1) for the reasons)\n"
@@ -120,6 +122,7 @@ enum {
 	OPT_TERMS,
 	OPT_NO_TERMS,
 	OPT_HEAD,
+	OPT_REPAIR_HEAD,
 	OPT_TEMPERATURE,
 	OPT_MAX_TOKENS,
 	OPT_ROLE,
@@ -139,6 +142,7 @@ static const struct option long_options[] = {
 	{ "no-terms", no_argument, NULL, OPT_NO_TERMS },
 	{ "endpoint", required_argument, NULL, OPT_BASE_URL },
 	{ "head", required_argument, NULL, OPT_HEAD },
+	{ "repair-head", no_argument, NULL, OPT_REPAIR_HEAD },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "sha256", required_argument, NULL, OPT_SHA256 },
@@ -231,6 +235,9 @@ parse_options(int argc, char **argv, struct words *w, struct app *app, struct co
 			break;
 		case OPT_HEAD:
 			app->head = optarg;
+			break;
+		case OPT_REPAIR_HEAD:
+			app->repair_head = true;
 			break;
 		case OPT_JSON:
 			app->json = true;

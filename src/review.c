@@ -193,8 +193,9 @@ review_show(struct app *app)
 		tty_close(&tty);
 		free(viewer);
 	} else {
+		/* Not a terminal: the canonical bytes, what the version hash is of. */
 		free(cause);
-		fwrite(t->text, 1, t->len, stdout);
+		fwrite(t->canon, 1, t->canon_len, stdout);
 	}
 out:
 	review_release(&rv);

@@ -188,7 +188,7 @@ run terms verify --head "$(printf %.16s "$FIRST")"
 expect_rc 0 "verify --head with an older head still in the ledger"
 rm -f "$HEADFILE"
 run terms verify
-expect_rc 0 "verify without the head file"
-check "it says the head file is missing" out_has "is missing"
+expect_rc 1 "verify without the head file (the ledger kept one): a failure"
+check "it says the head file is missing" err_has "is missing"
 
 done_testing

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "consent.h"
 #include "store.h"
+#include "store-internal.h"
 #include "terms.h"
 
 /* A string literal as pointer and length. */
@@ -533,11 +534,21 @@ test_gate_chain(void **state)
 	record(f->st, f->v1, "accept");
 	assert_int_equal(consent_gate(f->st, f->v1, &cause), 0);
 
-	/* a store older than the head file: the links alone are checked */
+	/* a missing head file, once the store keeps one: closed */
 	head = consent_head_path(f->st);
 	assert_int_equal(unlink(head), 0);
-	free(head);
+	assert_int_equal(consent_gate(f->st, f->v1, &cause), -1);
+	assert_contains(cause, "is missing");
+	assert_contains(cause, "'confab terms verify --repair-head'");
+	free(cause);
+	cause = NULL;
+
+	/* a store older than the head file (not marked): written once, then kept */
+	assert_int_equal(store_exec(f->st, "DELETE FROM meta WHERE key = '" CONSENT_HEAD_META "'",
+	    &cause), 0);
 	assert_int_equal(consent_gate(f->st, f->v1, &cause), 0);
+	assert_int_equal(access(head, F_OK), 0);
+	free(head);
 	forge(f->st, f->v1, "accept", NULL, bogus);
 	assert_int_equal(consent_gate(f->st, f->v1, &cause), -1);
 	assert_contains(cause, "does not match its hash");
@@ -1306,6 +1317,21 @@ test_head_file(void **state)
 		cause = NULL;
 	}
 	unlink(path);
+	assert_int_equal(consent_verify_head(f->st, NULL, &note, &cause), -1);
+	assert_contains(cause, "is missing, but this ledger has kept one");
+	free(cause);
+	cause = NULL;
+	assert_int_equal(consent_head_repair(f->st, &note, &cause), 0);
+	assert_contains(note, "written again");
+	free(note);
+	note = NULL;
+	assert_int_equal(consent_verify_head(f->st, NULL, &note, &cause), 0);
+	assert_null(note);
+
+	/* a store from before the head file (not marked): said, not failed */
+	unlink(path);
+	assert_int_equal(store_exec(f->st, "DELETE FROM meta WHERE key = '" CONSENT_HEAD_META "'",
+	    &cause), 0);
 	assert_int_equal(consent_verify_head(f->st, NULL, &note, &cause), 0);
 	assert_contains(note, "missing");
 	free(note);
