@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "consent.h"
 #include "http.h"
+#include "text.h"
 
 #define APP_DISCLAIMERS_MAX ((size_t)1 << 20)	/* bytes of a rules file */
 
@@ -61,14 +62,27 @@ app_disclaimers(struct app *app, char **cause)
 void
 app_error(const char *fmt, ...)
 {
+	struct text_sanitizer ts;
+	struct buf shown;
 	va_list ap;
+	char *msg;
 
-	fflush(stdout);
-	fputs("confab: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fflush(stdout);
+	/* A message may quote the config, a URL or a server: no escape acts on the terminal. */
+	if (text_is_safe(msg, strlen(msg)))
+		fprintf(stderr, "confab: %s\n", msg);
+	else {
+		buf_init(&shown, BUF_DEFAULT_MAX);
+		text_sanitizer_init(&ts, TEXT_VISIBLE);
+		text_sanitize(&ts, msg, strlen(msg), &shown);
+		text_sanitize_finish(&ts, &shown);
+		fprintf(stderr, "confab: %.*s\n", (int)shown.len, shown.len > 0 ? shown.data : "");
+		buf_release(&shown);
+	}
+	free(msg);
 }
 
 int

@@ -257,4 +257,15 @@ check "on a terminal the pager gets the shown form: the escape made visible" \
 	grep -q 'A title escape: \^\[\]0;pwned\^G and a bell \^G\.' "$T/paged"
 check "and no raw ESC" sh -c "! grep -q \"\$(printf '\\033')\" '$T/paged'"
 
+
+# ---- a config's URL in an error message -----------------------------------------
+# confab's own messages quote the config (a URL, a path): an escape in it shows as
+# ^[ and never acts on the terminal.
+new_store esc-url
+printf '[profile esc]\nbase_url = http://127.0.0.1:1/\033]0;pwned\007/v1\n' >"$T/esc.conf"
+run_dog --config "$T/esc.conf" -p esc "hi"
+check "an escape in a configured URL is not written to stderr" \
+	sh -c "! grep -q \"\$(printf '\033')\" '$T/err' && ! grep -q \"\$(printf '\007')\" '$T/err'"
+check "... it is shown as ^[ instead" grep -qF '/^[]0;pwned^G/v1' "$T/err"
+
 done_testing
