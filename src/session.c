@@ -75,6 +75,9 @@ struct session {
 	struct models *models;
 	bool probe;		/* after /endpoint to this machine: pick its first model */
 	char *profile_stem;	/* the profile the save question offers, or NULL */
+	char *profile_url;	/* the endpoint it offers to save */
+	char **declined;	/* endpoints whose offer was declined: not asked again */
+	size_t ndeclined;
 };
 
 static void session_turns_clear(struct session *s);
@@ -941,11 +944,19 @@ session_ask_profile(struct session *s)
 {
 	char *q;
 
-	if (config_profile_with_url(s->app->cfg.config_path,
-	    config_get(&s->app->cfg, CONFIG_BASE_URL)))
+	const char *url = config_get(&s->app->cfg, CONFIG_BASE_URL);
+	size_t i;
+
+	if (config_profile_with_url(s->app->cfg.config_path, url))
 		return;		/* a profile has it already */
+	for (i = 0; i < s->ndeclined; i++) {
+		if (strcmp(s->declined[i], url) == 0)
+			return;		/* asked and declined in this session */
+	}
 	free(s->profile_stem);
-	s->profile_stem = session_profile_stem(config_get(&s->app->cfg, CONFIG_BASE_URL));
+	s->profile_stem = session_profile_stem(url);
+	free(s->profile_url);
+	s->profile_url = xstrdup(url);
 	if (s->v.save_profile == NULL) {
 		session_sayf(s, false, "to start with this endpoint and model next time, add a "
 		    "[profile %s] section with base_url and model to %s and run 'confab -p %s'",
@@ -967,8 +978,12 @@ session_profile_answer(struct session *s, bool yes)
 
 	if (s->profile_stem == NULL)
 		return;
-	if (!yes)
+	if (!yes) {
 		session_say(s, "no profile saved", false);
+		s->declined = xreallocarray(s->declined, s->ndeclined + 1, sizeof *s->declined);
+		s->declined[s->ndeclined++] = s->profile_url;
+		s->profile_url = NULL;
+	}
 	else if (config_profile_save(cfg->config_path, s->profile_stem,
 	    config_get(cfg, CONFIG_BASE_URL), config_get(cfg, CONFIG_MODEL), &name,
 	    &cause) != 0) {
@@ -981,6 +996,8 @@ session_profile_answer(struct session *s, bool yes)
 	}
 	free(s->profile_stem);
 	s->profile_stem = NULL;
+	free(s->profile_url);
+	s->profile_url = NULL;
 }
 
 /* The models of a server on this machine arrived: use its first unless ours is there. */
@@ -1504,6 +1521,10 @@ session_free(struct session *s)
 	free(s->urls);
 	models_free(s->models);
 	free(s->profile_stem);
+	free(s->profile_url);
+	while (s->ndeclined > 0)
+		free(s->declined[--s->ndeclined]);
+	free(s->declined);
 	free(s);
 }
 

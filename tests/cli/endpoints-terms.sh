@@ -69,6 +69,9 @@ wait_for q1 "please type yes or no" >/dev/null && ok "an unclear answer asks aga
 tmux_keys q1 "yes" Enter
 wait_for q1 "recorded: this server is used without Terms" >/dev/null &&
 	ok "a yes is recorded" || not_ok "a yes is recorded"
+wait_for q1 "(y/N)" >/dev/null	# a server on this machine: save it as a profile? no
+tmux_keys q1 "n" Enter
+wait_for q1 "no profile saved" >/dev/null
 tmux_keys q1 "after yes" Enter
 wait_for q1 "You said: after yes" >/dev/null && ok "after yes the prompt is sent" || not_ok "after yes the prompt is sent"
 tmux_keys q1 "/endpoint $LOCAL" Enter
