@@ -146,7 +146,8 @@ int
 store_log_messages(struct store *st, int64_t conversation,
     int (*fn)(const struct store_log_message *lm, void *arg), void *arg, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT m.id, m.role, m.content, m.reasoning, "
+	sqlite3_stmt *s = store_prepare(st, "SELECT m.id, m.role, " STORE_CONTENT ", "
+	    STORE_REASONING ", "
 	    "m.model, m.status, m.finish_reason, m.prompt_tokens, m.completion_tokens, "
 	    "m.total_tokens, m.latency_ms, m.duration_ms, m.error, m.response_id, m.created, "
 	    "m.disclaimers, f.id IS NOT NULL, f.rating, f.reasons, f.comment "

@@ -747,6 +747,27 @@ def s_stall(ctx):
     ctx.drop()
 
 
+@scenario("drip", doc="64 KiB of big_text's lines in 40 content chunks of about 1.6 KiB "
+          "(with a reasoning chunk first), 100 ms apart: an answer that streams for about "
+          "4 s, so a recording client saves it several times on the way.")
+def s_drip(ctx):
+    text = big_text(64 * 1024)
+    if not ctx.stream:
+        return complete(ctx, text)
+    n = -(-len(text) // 40)
+    ctx.start_sse()
+    ctx.write(sse(chunk(ctx, {"role": "assistant", "content": "", "reasoning_content": REASONING})))
+    for i in range(0, len(text), n):
+        ctx.write(sse(chunk(ctx, {"content": text[i:i + n]})), pause=0)
+        ctx.wait(0.1)
+    ctx.write(sse(chunk(ctx, {}, "stop")))
+    ctx.write(sse(DONE))
+    ctx.end()
+
+
+SCENARIOS["drip"]["expect"] = lambda p: big_text(64 * 1024)
+
+
 @scenario("slow-first-byte", doc="Waits 3 s before the status line, then as ok.", expect=ECHO)
 def s_slow_first_byte(ctx):
     ctx.wait(3)
