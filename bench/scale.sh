@@ -10,7 +10,8 @@
 #
 # --tiny: one store of 20 conversations (with 200 messages in the latest),
 # one run each: what make check runs (tests/cli/store-stream.sh) to keep the
-# script working; it asserts no time. Needs sqlite3 and python3.
+# script working; it asserts no time. Needs sqlite3 and python3. KEEP=FILE
+# keeps the last store (in FILE) to look at afterwards.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 tiny=0
@@ -127,6 +128,8 @@ for n in "$@"; do
 	printf '| %s | %s | %s | %.1f | %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$msgs" "$mib" \
 		"$(awk "BEGIN { print $t1 - $t0 }")" "$list" "$s1" "$s2" "$s3" "$s4" "$res" "$fresh"
 done
+# KEEP=FILE: keep the last store there, to look at it afterwards.
+[ -z "${KEEP:-}" ] || cp "$db" "$KEEP"
 echo
 echo "Times are medians of $runs runs in ms (wall, stdout to /dev/null); $(date -u '+%Y-%m-%d %H:%M UTC'),"
 echo "$(uname -sm), $(nproc) cores, SQLite $(sqlite3 --version | cut -d' ' -f1)."
