@@ -22,7 +22,7 @@ store_log_conversation_row(sqlite3_stmt *s, struct store_conversation *c)
 }
 
 #define STORE_LOG_CONVERSATION_COLUMNS "c.id, c.started, c.updated, c.title, c.model, " \
-	"c.base_url, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
+	"c.base_url, c.message_count"
 
 int
 store_log_list(struct store *st, int (*fn)(const struct store_conversation *c, void *arg),
