@@ -46,20 +46,26 @@ i=0
 while [ ! -s "$tmp/port" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 base="http://127.0.0.1:$(cat "$tmp/port")"
 
-# median N CMD...: the median wall time of N runs of CMD, in ms (stdout discarded).
+# median N CMD...: the median wall time of N runs of CMD, and their median CPU time
+# (user + system), in ms (stdout discarded): "WALL (CPU)".
 median() {
 	python3 - "$@" <<'PY'
 import subprocess, sys, time
 n, cmd = int(sys.argv[1]), sys.argv[2:]
-t = []
+import resource
+t, c = [], []
 for _ in range(n):
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
     s = time.perf_counter()
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     t.append((time.perf_counter() - s) * 1000)
+    v = resource.getrusage(resource.RUSAGE_CHILDREN)
+    c.append((v.ru_utime + v.ru_stime - u.ru_utime - u.ru_stime) * 1000)
     if r.returncode != 0:
         sys.exit("%s: exit %d: %s" % (" ".join(cmd), r.returncode, r.stderr.decode()[-300:]))
 t.sort()
-print("%.1f" % t[len(t) // 2])
+c.sort()
+print("%.1f (%.0f)" % (t[len(t) // 2], c[len(c) // 2]))
 PY
 }
 
@@ -131,5 +137,6 @@ done
 # KEEP=FILE: keep the last store there, to look at it afterwards.
 [ -z "${KEEP:-}" ] || cp "$db" "$KEEP"
 echo
-echo "Times are medians of $runs runs in ms (wall, stdout to /dev/null); $(date -u '+%Y-%m-%d %H:%M UTC'),"
+echo "Times are medians of $runs runs in ms: wall (CPU, user + system, of confab alone), stdout"
+echo "to /dev/null; $(date -u '+%Y-%m-%d %H:%M UTC'),"
 echo "$(uname -sm), $(nproc) cores, SQLite $(sqlite3 --version | cut -d' ' -f1)."

@@ -12,7 +12,7 @@
 
 /*
  * How long a writer waits for its turn: long enough for others' saves of
- * large answers (a 4 MiB answer rewritten by each of dozens of processes).
+ * large answers (the final saves of 4 MiB answers by dozens of processes).
  */
 #define STORE_BUSY_MS 60000
 
