@@ -12,9 +12,24 @@
 
 /*
  * How long a writer waits for its turn: long enough for others' saves of
- * large answers (a 4 MiB answer rewritten by each of dozens of processes).
+ * large answers (the final saves of 4 MiB answers by dozens of processes).
  */
 #define STORE_BUSY_MS 60000
+
+/*
+ * A message's text (of messages m) with the pieces of a streaming answer
+ * that no final save has joined yet: rows left "streaming", or marked
+ * "error" when the final save failed.
+ */
+#define STORE_PIECES(col) \
+	"coalesce((SELECT group_concat(pc, '') FROM (SELECT p." col " AS pc FROM " \
+	"message_parts p WHERE p.message_id = m.id ORDER BY p.id)), '')"
+#define STORE_CONTENT \
+	"CASE WHEN m.status IN ('streaming', 'error') THEN m.content || " \
+	STORE_PIECES("content") " ELSE m.content END"
+#define STORE_REASONING \
+	"CASE WHEN m.status IN ('streaming', 'error') THEN nullif(coalesce(m.reasoning, '') || " \
+	STORE_PIECES("reasoning") ", '') ELSE m.reasoning END"
 
 struct store {
 	sqlite3 *db;

@@ -21,7 +21,7 @@ struct store;
 struct consent_event;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Open (creating) the store at path; NULL with *cause set on failure. */
 struct store *store_open(const char *path, char **cause);
@@ -126,6 +126,16 @@ int store_message_update(struct store *st, const struct store_message *m, char *
  * holds the store it returns 1 at once, nothing written, *cause unset.
  */
 int store_message_try_update(struct store *st, const struct store_message *m, char **cause);
+
+/*
+ * Append to a streaming answer what arrived since the last append (either
+ * text may be empty), never rewriting what is stored: the pieces are kept
+ * apart until store_message_update() writes the whole answer and drops
+ * them. restart: drop the pieces appended before (the answer started over).
+ * Like try_update, it returns 1 at once when another writer holds the store.
+ */
+int store_message_append(struct store *st, int64_t id, bool restart, const char *content,
+    size_t clen, const char *reasoning, size_t rlen, char **cause);
 
 /*
  * Set a message's status and error alone, its content as last saved: what

@@ -36,6 +36,9 @@ struct exchange {
 	int timer;
 	int64_t t0;
 	bool dirty;			/* arrived since the last save */
+	size_t saved_content;		/* bytes of the answer appended to its row */
+	size_t saved_reasoning;
+	bool restart;			/* the answer started over since then */
 	bool done_seen;			/* [DONE] */
 	bool finished;
 	bool has_error;			/* an error object arrived */
@@ -83,21 +86,32 @@ exchange_row(struct exchange *x, const char *status, const char *error, struct s
 }
 
 /*
- * Once a second: save what arrived since the last save. It never waits for
- * another writer, and a failure is quiet: the next save (the last one at
- * the latest) writes it all again.
+ * Once a second: append what arrived since the last save, never writing
+ * again what is stored. It never waits for another writer, and a failure
+ * is quiet: the next save appends it (the last one writes it all).
  */
 static void
 exchange_tick(void *arg)
 {
 	struct exchange *x = arg;
-	struct store_message m;
+	struct exchange_result *r = &x->res;
 	char *cause = NULL;
 
-	if (!x->dirty || x->st == NULL || x->res.message_id <= 0)
+	if (!x->dirty || x->st == NULL || r->message_id <= 0)
 		return;
-	exchange_row(x, "streaming", NULL, &m);
-	x->dirty = store_message_try_update(x->st, &m, &cause) != 0;
+	if (x->saved_content > r->content.len || x->saved_reasoning > r->reasoning.len) {
+		x->restart = true;	/* never expected: the text only grows */
+		x->saved_content = x->saved_reasoning = 0;
+	}
+	x->dirty = store_message_append(x->st, r->message_id, x->restart,
+	    r->content.data + x->saved_content, r->content.len - x->saved_content,
+	    r->reasoning.data + x->saved_reasoning, r->reasoning.len - x->saved_reasoning,
+	    &cause) != 0;
+	if (!x->dirty) {
+		x->saved_content = r->content.len;
+		x->saved_reasoning = r->reasoning.len;
+		x->restart = false;
+	}
 	free(cause);
 }
 
@@ -375,6 +389,9 @@ exchange_attempt_reset(struct exchange *x)
 	r->finish_reason = NULL;
 	buf_reset(&r->content);
 	buf_reset(&r->reasoning);
+	if (x->saved_content > 0 || x->saved_reasoning > 0)
+		x->restart = x->dirty = true;
+	x->saved_content = x->saved_reasoning = 0;
 	buf_reset(&x->whole);
 	buf_reset(&x->refusal);
 	x->tool_calls = false;

@@ -22,7 +22,7 @@ store_log_conversation_row(sqlite3_stmt *s, struct store_conversation *c)
 }
 
 #define STORE_LOG_CONVERSATION_COLUMNS "c.id, c.started, c.updated, c.title, c.model, " \
-	"c.base_url, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
+	"c.base_url, c.message_count"
 
 int
 store_log_list(struct store *st, int (*fn)(const struct store_conversation *c, void *arg),
@@ -146,7 +146,8 @@ int
 store_log_messages(struct store *st, int64_t conversation,
     int (*fn)(const struct store_log_message *lm, void *arg), void *arg, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT m.id, m.role, m.content, m.reasoning, "
+	sqlite3_stmt *s = store_prepare(st, "SELECT m.id, m.role, " STORE_CONTENT ", "
+	    STORE_REASONING ", "
 	    "m.model, m.status, m.finish_reason, m.prompt_tokens, m.completion_tokens, "
 	    "m.total_tokens, m.latency_ms, m.duration_ms, m.error, m.response_id, m.created, "
 	    "m.disclaimers, f.id IS NOT NULL, f.rating, f.reasons, f.comment "

@@ -141,7 +141,8 @@ store_recover(struct store *st)
 	}
 	sqlite3_busy_timeout(st->db, STORE_RECOVER_WAIT_MS);
 	ok = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
-	if (ok && sqlite3_prepare_v2(st->db, "UPDATE messages SET status = 'interrupted', "
+	if (ok && sqlite3_prepare_v2(st->db, "UPDATE messages AS m SET content = " STORE_CONTENT ", "
+	    "reasoning = " STORE_REASONING ", status = 'interrupted', "
 	    "error = coalesce(error, 'confab ended before the answer was complete') "
 	    "WHERE id = ? AND status = 'streaming'", -1, &u, NULL) != SQLITE_OK)
 		ok = false;

@@ -145,6 +145,42 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE messages ADD COLUMN writer TEXT;"
 	"CREATE INDEX messages_streaming ON messages (id) WHERE status = 'streaming';",
+
+	/*
+	 * 5 -> 6: a streaming answer's text as pieces appended once a second,
+	 * so that what is stored is never written again while it grows (a
+	 * rewrite of the whole answer each second wrote O(n^2) bytes). The
+	 * final save writes the whole answer into messages and drops its
+	 * pieces (the trigger, in the same statement); recovery joins them.
+	 */
+	"CREATE TABLE message_parts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+	"  content TEXT NOT NULL DEFAULT '',"
+	"  reasoning TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX message_parts_by_message ON message_parts (message_id, id);"
+	"CREATE TRIGGER message_parts_drop AFTER UPDATE OF content ON messages"
+	"  WHEN new.status != 'streaming' BEGIN"
+	"  DELETE FROM message_parts WHERE message_id = new.id; END;"
+	/*
+	 * Listing 100,000 conversations: newest first from an index, each
+	 * one's message count kept by triggers (counting them at each list
+	 * cost 270 ms).
+	 */
+	"CREATE INDEX conversations_by_updated ON conversations (updated, id);"
+	"ALTER TABLE conversations ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE conversations SET message_count = (SELECT count(*) FROM messages m"
+	"  WHERE m.conversation_id = conversations.id);"
+	"CREATE TRIGGER conversations_count_insert AFTER INSERT ON messages BEGIN"
+	"  UPDATE conversations SET message_count = message_count + 1"
+	"  WHERE id = new.conversation_id; END;"
+	"CREATE TRIGGER conversations_count_delete AFTER DELETE ON messages BEGIN"
+	"  UPDATE conversations SET message_count = message_count - 1"
+	"  WHERE id = old.conversation_id; END;"
+	/* What a reader of the file sees of each message's text, pieces joined. */
+	"CREATE VIEW messages_text AS SELECT m.id, m.conversation_id, m.role, m.status, "
+	STORE_CONTENT " AS content, " STORE_REASONING " AS reasoning FROM messages m;",
 };
 
 /* What to do about a failure, by its primary result code, or "". */
@@ -379,7 +415,8 @@ store_open(const char *path, char **cause)
 	sqlite3_extended_result_codes(st->db, 1);
 	if (store_check_version(st, cause) != 0)
 		goto fail;
-	if (store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;", cause) != 0)
+	if (store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+	    "PRAGMA synchronous = NORMAL;", cause) != 0)
 		goto fail;
 	if (store_migrate(st, cause) != 0)
 		goto fail;
@@ -428,22 +465,34 @@ store_close(struct store *st)
 	free(st);
 }
 
+/*
+ * Durability: chat rows commit with synchronous=NORMAL (in WAL mode a crash
+ * of confab loses no commit; a power loss may lose the last commits since
+ * the WAL was last synced, never the store's consistency), and every
+ * explicit transaction (the consent ledger, migrations, feedback, deletes)
+ * with synchronous=FULL, which syncs the WAL at its commit.
+ */
 int
 store_begin(struct store *st, char **cause)
 {
-	return store_exec(st, "BEGIN IMMEDIATE", cause);
+	return store_exec(st, "PRAGMA synchronous = FULL; BEGIN IMMEDIATE", cause);
 }
 
 int
 store_commit(struct store *st, char **cause)
 {
-	return store_exec(st, "COMMIT", cause);
+	int r = store_exec(st, "COMMIT", cause);
+
+	if (r == 0)
+		sqlite3_exec(st->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+	return r;
 }
 
 void
 store_rollback(struct store *st)
 {
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(st->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
 }
 
 char *
@@ -797,6 +846,73 @@ store_message_update(struct store *st, const struct store_message *m, char **cau
 	return r;
 }
 
+/* Insert one piece of a streaming answer (either text may be empty). */
+static int
+store_message_piece(struct store *st, int64_t id, const char *content, size_t clen,
+    const char *reasoning, size_t rlen, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO message_parts (message_id, content, "
+	    "reasoning) VALUES (?, ?, ?)", cause);
+	int r = 0;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, clen > 0 ? content : "", (int)clen, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, rlen > 0 ? reasoning : "", (int)rlen, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_fail(st, "saving a message", cause);
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* The pieces appended before, dropped (the answer started over), and one piece. */
+static int
+store_message_restart(struct store *st, int64_t id, const char *content, size_t clen,
+    const char *reasoning, size_t rlen, char **cause)
+{
+	sqlite3_stmt *s;
+
+	if (store_exec(st, "BEGIN IMMEDIATE", cause) != 0)
+		return -1;
+	if ((s = store_prepare(st, "DELETE FROM message_parts WHERE message_id = ?", cause)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_finalize(s);
+		store_fail(st, "saving a message", cause);
+		goto fail;
+	}
+	sqlite3_finalize(s);
+	if (store_message_piece(st, id, content, clen, reasoning, rlen, cause) != 0 ||
+	    store_exec(st, "COMMIT", cause) != 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int
+store_message_append(struct store *st, int64_t id, bool restart, const char *content,
+    size_t clen, const char *reasoning, size_t rlen, char **cause)
+{
+	int r;
+
+	sqlite3_busy_timeout(st->db, STORE_TRY_MS);
+	if (restart)
+		r = store_message_restart(st, id, content, clen, reasoning, rlen, cause);
+	else
+		r = store_message_piece(st, id, content, clen, reasoning, rlen, cause);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (r != 0 && (sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY) {
+		free(*cause);
+		*cause = NULL;
+		return 1;
+	}
+	return r;
+}
+
 int
 store_message_try_update(struct store *st, const struct store_message *m, char **cause)
 {
@@ -853,10 +969,10 @@ store_messages_each(struct store *st, int64_t conversation, bool newest_first,
     int (*fn)(const struct store_message *m, void *arg), void *arg, char **cause)
 {
 	sqlite3_stmt *s = store_prepare(st, newest_first ?
-	    "SELECT id, role, content, status, model FROM messages WHERE conversation_id = ? "
-	    "ORDER BY id DESC" :
-	    "SELECT id, role, content, status, model FROM messages WHERE conversation_id = ? "
-	    "ORDER BY id", cause);
+	    "SELECT m.id, m.role, " STORE_CONTENT ", m.status, m.model FROM messages m "
+	    "WHERE m.conversation_id = ? ORDER BY m.id DESC" :
+	    "SELECT m.id, m.role, " STORE_CONTENT ", m.status, m.model FROM messages m "
+	    "WHERE m.conversation_id = ? ORDER BY m.id", cause);
 	int rc;
 
 	if (s == NULL)

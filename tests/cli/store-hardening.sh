@@ -73,7 +73,8 @@ MORE_PIDS=
 
 # ---- a confab killed while it streams ----------------------------------------------
 
-streaming() { [ "$(sql "SELECT count(*) FROM messages WHERE status = 'streaming' AND content = 'Hello!'")" = 1 ]; }
+# What is stored of a streaming answer: its row, and the pieces appended to it.
+streaming() { [ "$(sql "SELECT count(*) FROM messages_text WHERE status = 'streaming' AND content = 'Hello!'")" = 1 ]; }
 "$CONFAB" --base-url "$BASE/s/stall/v1" "stalled question" >/dev/null 2>&1 </dev/null &
 victim=$!
 MORE_PIDS=$victim

@@ -753,6 +753,29 @@ def s_stall(ctx):
     ctx.drop()
 
 
+@scenario("drip", "drip1m", doc="big_text's lines, 100 ms between content chunks (a "
+          "reasoning chunk first): drip is 64 KiB in 40 chunks (about 4 s), drip1m 1 MiB in "
+          "200 (about 20 s), answers a recording client saves many times on the way.")
+def s_drip(ctx):
+    size, count = (1024 * 1024, 200) if ctx.scenario == "drip1m" else (64 * 1024, 40)
+    text = big_text(size)
+    if not ctx.stream:
+        return complete(ctx, text)
+    n = -(-len(text) // count)
+    ctx.start_sse()
+    ctx.write(sse(chunk(ctx, {"role": "assistant", "content": "", "reasoning_content": REASONING})))
+    for i in range(0, len(text), n):
+        ctx.write(sse(chunk(ctx, {"content": text[i:i + n]})), pause=0)
+        ctx.wait(0.1)
+    ctx.write(sse(chunk(ctx, {}, "stop")))
+    ctx.write(sse(DONE))
+    ctx.end()
+
+
+SCENARIOS["drip"]["expect"] = lambda p: big_text(64 * 1024)
+SCENARIOS["drip1m"]["expect"] = lambda p: big_text(1024 * 1024)
+
+
 @scenario("slow-first-byte", doc="Waits 3 s before the status line, then as ok.", expect=ECHO)
 def s_slow_first_byte(ctx):
     ctx.wait(3)
