@@ -113,18 +113,20 @@ wait_for l2 "(y/N)" >/dev/null	# a server on this machine: save it as a profile?
 tmux_keys l2 Enter
 wait_for l2 "no profile saved" >/dev/null
 n=$(chats)
-done_before=$(sql "SELECT count(*) FROM messages WHERE status = 'complete'")
+done_before=$(sql "SELECT count(*) FROM messages WHERE role = 'assistant' AND status = 'complete'")
 tmux_keys l2 "after the interruption" Enter
 wait_until [ "$(chats)" = $((n + 1)) ]
 check "the interrupted answer and its prompt are not sent back" \
 	[ "$(sent '[(x["role"], x["content"]) for x in m]')" = "[('user', 'after the interruption')]" ]
 wait_for l2 '"after the interruption"' >/dev/null
-wait_until [ "$(sql "SELECT count(*) FROM messages WHERE status = 'complete'")" = $((done_before + 1)) ]
+wait_until [ "$(sql "SELECT count(*) FROM messages WHERE role = 'assistant' AND status = 'complete'")" = $((done_before + 1)) ]
 tmux_keys l2 "/retry" Enter
 wait_until [ "$(chats)" = $((n + 2)) ]
 check "/retry sends the last prompt alone again, not the attempt it replaces" \
 	[ "$(sent '[(x["role"], x["content"]) for x in m]')" = "[('user', 'after the interruption')]" ]
 wait_until [ "$(sql "SELECT count(*) FROM messages WHERE status = 'replaced'")" = 1 ]
+# The retry's answer has ended when it is the one complete answer again.
+wait_until [ "$(sql "SELECT count(*) FROM messages WHERE role = 'assistant' AND status = 'complete'")" = $((done_before + 1)) ]
 check "the replaced answer is marked in the store" \
 	[ "$(sql "SELECT count(*) FROM messages WHERE status = 'replaced'")" = 1 ]
 tmux_keys l2 "third" Enter
