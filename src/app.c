@@ -2,7 +2,7 @@
 #include "common.h"
 
 #include "buf.h"
-#include "cmd.h"
+#include "app.h"
 #include "consent.h"
 #include "http.h"
 
