@@ -69,10 +69,18 @@ wait_for q1 "please type yes or no" >/dev/null && ok "an unclear answer asks aga
 tmux_keys q1 "yes" Enter
 wait_for q1 "recorded: this server is used without Terms" >/dev/null &&
 	ok "a yes is recorded" || not_ok "a yes is recorded"
+# then its models are fetched and a profile is offered (session-models.c): decline it
+wait_for q1 "Save this endpoint and model as profile" >/dev/null &&
+	ok "after yes a profile is offered" || not_ok "after yes a profile is offered"
+tmux_keys q1 "n" Enter
+wait_for q1 "no profile saved" >/dev/null
 tmux_keys q1 "after yes" Enter
 wait_for q1 "You said: after yes" >/dev/null && ok "after yes the prompt is sent" || not_ok "after yes the prompt is sent"
 tmux_keys q1 "/endpoint $LOCAL" Enter
-sleep 0.5
+offers() { [ "$(screen q1 | grep -c 'Save this endpoint and model as profile')" = "$1" ]; }
+wait_until offers 2 && ok "the profile is offered again, not the question" ||
+	not_ok "the profile is offered again, not the question"
+tmux_keys q1 "n" Enter
 check "it asks once: not again for the same endpoint" \
 	[ "$(screen q1 | grep -c 'Use it without Terms?')" = 2 ]	# the question and its repeat after "maybe"
 tmux_keys q1 "/endpoint $OTHER" Enter
