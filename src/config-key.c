@@ -1,4 +1,4 @@
-/* config-key.c: the API key: where it comes from (api_key_cmd, the environment, the file) and where it may go. */
+/* config-key.c: the API key: where it comes from (env, api_key_cmd, file) and where it may go. */
 #include "common.h"
 
 #include <fcntl.h>

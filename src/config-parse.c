@@ -1,4 +1,4 @@
-/* config-parse.c: the INI reader: the config file's lines, [profile NAME] sections and their errors. */
+/* config-parse.c: the INI reader: the config file's settings, [profile NAME] sections, errors. */
 #include "common.h"
 
 #include <ctype.h>

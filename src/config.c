@@ -1,4 +1,4 @@
-/* config.c: the settings table and their layers (defaults, INI file, CONFAB_*, flags), XDG paths. */
+/* config.c: the settings table and its layers (defaults, file, CONFAB_*, flags), XDG paths. */
 #include "common.h"
 
 #include <ctype.h>

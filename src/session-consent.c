@@ -1,4 +1,4 @@
-/* session-consent.c: the consent questions a session asks: /terms withdraw, a server without Terms. */
+/* session-consent.c: the consent questions a session asks: /terms withdraw, no Terms. */
 #include "common.h"
 
 #include "app.h"

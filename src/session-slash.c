@@ -1,4 +1,4 @@
-/* session-slash.c: the slash commands a session runs, /copy, and Tab completion of their arguments. */
+/* session-slash.c: the slash commands a session runs, /copy, and Tab completion of arguments. */
 #include "common.h"
 
 #include "api.h"
