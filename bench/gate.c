@@ -11,7 +11,7 @@
 
 #include <time.h>
 
-#include "cmd.h"
+#include "app.h"
 #include "consent.h"
 
 /* Microseconds on the monotonic clock. */

@@ -1,5 +1,5 @@
 /*
- * fuzz-config.c: libFuzzer target for the config file parser (config.c).
+ * fuzz-config.c: libFuzzer target for the config file parser (config-parse.c, config.c).
  *
  * The input is the config file's text, loaded with config_load_text() as
  * config_load() would load the file (the environment is cleared of CONFAB_*

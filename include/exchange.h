@@ -30,7 +30,7 @@
 
 #include "api.h"
 #include "buf.h"
-#include "cmd.h"
+#include "app.h"
 #include "disclaimer.h"
 
 struct exchange;

@@ -6,7 +6,7 @@
 #ifndef CONFAB_LINE_H
 #define CONFAB_LINE_H
 
-#include "cmd.h"
+#include "app.h"
 
 /* Run line-mode chat until the user leaves; returns the exit code. */
 int line_run(struct app *app);

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cmd.h"
+#include "app.h"
 #include "consent.h"
 #include "http.h"
 #include "text.h"

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "app.h"
 #include "cmd.h"
 #include "feedback.h"
 #include "text.h"

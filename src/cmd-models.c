@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 
 #include "api.h"
+#include "app.h"
 #include "cmd.h"
 #include "http.h"
 

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "app.h"
 #include "cmd.h"
 #include "role.h"
 #include "text.h"

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "app.h"
 #include "cmd.h"
 #include "consent.h"
 #include "buf.h"

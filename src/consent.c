@@ -1,4 +1,4 @@
-/* consent.c: current Terms, consent state, the hash-chained ledger, the gate. */
+/* consent.c: current Terms, consent state, the hash-chained ledger, the gate, Terms fetching. */
 #include "common.h"
 
 #include <fcntl.h>
@@ -16,38 +16,6 @@
 #define TERMS_FILE_MAX TERMS_MAX_BYTES
 #define CONSENT_CHECK_EVERY_S (24 * 60 * 60)
 #define CONSENT_CHECK_TIMEOUT_S 3
-
-const struct consent_point consent_summary[] = {
-	{ "I.1", "You are at least 18, or the age of majority where you live if that is "
-	    "higher.", "minimum age" },
-	{ "I.3", "Your account and API key are for you alone: keep them secret. You answer "
-	    "for everything done with them.", "account security" },
-	{ "II.2", "You follow the Usage Policy: nothing that endangers critical systems, "
-	    "children or anyone's privacy; no extremism, sexual content, misinformation or "
-	    "political campaign material; no tailored legal, medical or financial advice for "
-	    "others.", "usage policy" },
-	{ "II.3", "The service is for your personal learning, research and experiments: no "
-	    "commercial use without the provider's written consent.", "non-commercial use" },
-	{ "III.3", "The provider and its affiliates get a perpetual, worldwide, royalty-free "
-	    "licence to use what you submit, and may use it to improve their services.",
-	    "licence to your inputs" },
-	{ "III.4", "Answers may be wrong, incomplete or offensive. Check them yourself: they "
-	    "are not professional, medical, legal or financial advice, and must not be used "
-	    "to make decisions about people.", "reliance on outputs" },
-	{ "IV", "Ratings and comments you give (thumbs up or down) are not confidential: the "
-	    "provider may keep and use them as it likes.", "feedback" },
-	{ "VI", "You agree to the provider's Privacy Policy, and you answer for any personal "
-	    "data about others that you submit.", "personal data" },
-};
-const size_t consent_summary_len = nitems(consent_summary);
-
-const char consent_summary_intro[] = "Before confab sends anything to the model, you must "
-    "accept these Terms. In our own words, this is what they ask of you (the Terms "
-    "themselves govern):";
-const char consent_age_question[] = "Are you at least 18 years old and at least the age of "
-    "majority where you live?";
-const char consent_underage[] = "the Terms require you to be at least 18 years old and of "
-    "the age of majority where you live (I.1), so confab cannot be used";
 
 char *
 consent_when(const char *at)
@@ -1029,111 +997,6 @@ consent_chain_check(struct store *st, const struct consent_event *ev,
 	return -1;
 }
 
-/* ---- what governs an endpoint ------------------------------------------------------ */
-
-const char consent_no_terms_question[] = "This server runs on this machine; no provider's "
-    "Terms apply. Use it without Terms?";
-
-char *
-consent_endpoint_url(const char *base_url)
-{
-	size_t n = strlen(base_url);
-
-	while (n > 0 && base_url[n - 1] == '/')
-		n--;
-	return xstrndup(base_url, n);
-}
-
-struct consent_answer_find {
-	const char *url;
-	struct consent_event *answer;
-};
-
-static int
-consent_answer_one(const struct consent_event *ev, void *arg)
-{
-	struct consent_answer_find *a = arg;
-
-	if (ev->endpoint == NULL || strcmp(ev->endpoint, a->url) != 0)
-		return 0;
-	consent_event_copy(a->answer, ev);
-	return 1;
-}
-
-int
-consent_endpoint_get(const struct config *cfg, struct store *st, const char *url,
-    struct consent_endpoint *ep, char **cause)
-{
-	static const char *const kinds[] = { "no-terms", NULL };
-	struct consent_answer_find a = { .answer = &ep->answer };
-	const char *terms = config_get(cfg, CONFIG_TERMS);
-
-	char *base = consent_endpoint_url(config_get(cfg, CONFIG_BASE_URL));
-	bool current;
-
-	memset(ep, 0, sizeof *ep);
-	ep->url = consent_endpoint_url(url != NULL ? url : base);
-	a.url = ep->url;
-	/* terms = none is said of the configured endpoint only. */
-	current = strcmp(ep->url, base) == 0;
-	free(base);
-	if (current && terms != NULL && strcmp(terms, "none") == 0) {
-		ep->rule = CONSENT_RULE_NONE;
-		return 0;
-	}
-	ep->rule = CONSENT_RULE_TERMS;
-	if (config_get(cfg, CONFIG_TERMS_FILE) != NULL || config_get(cfg, CONFIG_TERMS_URL) != NULL ||
-	    !config_is_loopback(ep->url))
-		return 0;
-	if (store_ledger_each(st, kinds, 1, consent_answer_one, &a, cause) != 0)
-		return -1;
-	if (ep->answer.kind == NULL)
-		ep->askable = true;
-	else if (ep->answer.detail != NULL && strcmp(ep->answer.detail, "yes") == 0)
-		ep->rule = CONSENT_RULE_ANSWERED;
-	return 0;
-}
-
-void
-consent_endpoint_release(struct consent_endpoint *ep)
-{
-	free(ep->url);
-	consent_event_release(&ep->answer);
-	memset(ep, 0, sizeof *ep);
-}
-
-const char *
-consent_rule_name(enum consent_rule r)
-{
-	switch (r) {
-	case CONSENT_RULE_TERMS:
-		return "terms";
-	case CONSENT_RULE_NONE:
-		return "none";
-	case CONSENT_RULE_ANSWERED:
-		return "no-terms";
-	}
-	return "?";
-}
-
-int
-consent_no_terms_record(struct store *st, const struct terms *t, const char *url, bool yes,
-    const char *method, char **cause)
-{
-	struct consent_event ev = {
-		.kind = xstrdup("no-terms"),
-		.method = xstrdup(method),
-		.detail = xstrdup(yes ? "yes" : "no"),
-		.endpoint = consent_endpoint_url(url),
-		.shown_bytes = -1,
-		.duration_ms = -1,
-	};
-	int r = consent_record(st, t, &ev, cause);
-
-	consent_event_release(&ev);
-	return r;
-}
-
 /* ---- fetching the Terms ----------------------------------------------------- */
 
 static char *
@@ -1338,42 +1201,6 @@ consent_withdraw(struct store *st, const struct terms *current, const char *meth
 out:
 	consent_event_release(&ev);
 	return r;
-}
-
-/* Does the summary point's clause ("III.4", "IV") lie in the section numbered numeral? */
-static bool
-consent_point_in(const struct consent_point *p, const char *numeral)
-{
-	size_t n = strcspn(p->clause, ".");
-
-	return *numeral != '\0' && strlen(numeral) == n && strncmp(p->clause, numeral, n) == 0;
-}
-
-char *
-consent_changed_points(const struct terms_diff *d, const struct terms *old,
-    const struct terms *cur)
-{
-	struct buf b;
-	size_t i, k;
-
-	buf_init(&b, 0);
-	for (k = 0; k < consent_summary_len; k++)
-		for (i = 0; i < d->nsections; i++) {
-			const struct terms_section_diff *sd = &d->sections[i];
-			const char *num = sd->kind == TERMS_REMOVED ?
-			    old->sections[sd->old_index].numeral : cur->sections[sd->new_index].numeral;
-
-			if (sd->kind != TERMS_SAME && consent_point_in(&consent_summary[k], num)) {
-				buf_addf(&b, "%s%s %s", b.len != 0 ? "; " : "", consent_summary[k].clause,
-				    consent_summary[k].topic);
-				break;
-			}
-		}
-	if (b.len == 0) {
-		buf_release(&b);
-		return NULL;
-	}
-	return buf_detach(&b, NULL);
 }
 
 int

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "backoff.h"
-#include "cmd.h"
+#include "app.h"
 #include "feedback.h"
 #include "http.h"
 #include "loop.h"

@@ -6,7 +6,7 @@
 #include <sys/random.h>
 
 #include "buf.h"
-#include "cmd.h"
+#include "app.h"
 #include "consent.h"
 #include "feedback.h"
 #include "store.h"

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "cmd.h"
 #include "consent.h"
 #include "http.h"

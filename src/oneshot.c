@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "api.h"
 #include "buf.h"
+#include "app.h"
 #include "cmd.h"
 #include "exchange.h"
 #include "session.h"

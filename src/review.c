@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "cmd.h"
+#include "app.h"
 #include "tty.h"
 
 #define REVIEW_METHOD_TYPED "typed (line mode)"

@@ -1,7 +1,7 @@
 /* ui-app.c: the full-screen front end: the Terms first, then the chat or the consent screens. */
 #include "common.h"
 
-#include "cmd.h"
+#include "app.h"
 #include "consent.h"
 #include "ui-app.h"
 #include "ui-chat.h"

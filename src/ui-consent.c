@@ -21,7 +21,7 @@
 #include <strings.h>
 
 #include "clock.h"
-#include "cmd.h"
+#include "app.h"
 #include "text.h"
 #include "ui-consent-internal.h"
 #include "ui.h"

@@ -69,17 +69,21 @@ wait_for q1 "please type yes or no" >/dev/null && ok "an unclear answer asks aga
 tmux_keys q1 "yes" Enter
 wait_for q1 "recorded: this server is used without Terms" >/dev/null &&
 	ok "a yes is recorded" || not_ok "a yes is recorded"
-wait_for q1 "(y/N)" >/dev/null	# a server on this machine: save it as a profile? no
+# then its models are fetched and a profile is offered (session-models.c): decline it
+wait_for q1 "Save this endpoint and model as profile" >/dev/null &&
+	ok "after yes a profile is offered" || not_ok "after yes a profile is offered"
 tmux_keys q1 "n" Enter
 wait_for q1 "no profile saved" >/dev/null
 tmux_keys q1 "after yes" Enter
 wait_for q1 "You said: after yes" >/dev/null && ok "after yes the prompt is sent" || not_ok "after yes the prompt is sent"
 tmux_keys q1 "/endpoint $LOCAL" Enter
-sleep 0.5
-check "it asks once: not again for the same endpoint" \
-	[ "$(screen q1 | grep -c 'Use it without Terms?')" = 2 ]	# the question and its repeat after "maybe"
+# Had either question come back, it would take the next line as its answer.
 tmux_keys q1 "/endpoint $OTHER" Enter
 wait_for q1 "Type yes or no:" >/dev/null
+check "it asks once: not again for the same endpoint" \
+	[ "$(screen q1 | grep -c 'Use it without Terms?')" = 3 ]	# the question, its repeat after "maybe", and OTHER's
+check "a declined profile is not offered again in the session" \
+	[ "$(screen q1 | grep -c 'Save this endpoint and model as profile')" = 1 ]
 tmux_keys q1 "no" Enter
 wait_for q1 "recorded: the provider's Terms govern this server" >/dev/null &&
 	ok "a no is recorded" || not_ok "a no is recorded"
