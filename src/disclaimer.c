@@ -82,21 +82,24 @@ struct disclaimer_rules {
 
 	/*
 	 * Every keyword and exception phrase in one Aho-Corasick automaton over
-	 * the normalised text, as a full transition table of rows, one per
-	 * state: row[0] is the mask of topics without exceptions whose keyword
-	 * ends in that state, row[1] 1 + the index in ev[] of the state's events
-	 * (0 for none: see disclaimer_events()), row[col[byte]] the offset of
-	 * the next state's row. Column 2 is every byte that occurs in no
-	 * keyword. Offsets rather than state numbers keep a multiplication out
-	 * of the loop. acol[] is the column of each ASCII byte as it reads
-	 * normalised (a letter lower-cased, the rest a space), so ASCII needs no
-	 * normalising.
+	 * the normalised text, as a full transition table: next[state * ncols +
+	 * col[byte]] is the next state. Column 0 is unused (so wcol[] can say
+	 * "not a word byte" with 0) and column 1 is every byte that occurs in
+	 * no keyword. mask[state] is the mask of topics without exceptions whose
+	 * keyword ends in the state, evat[state] 1 + the index in ev[] of its
+	 * events (0 for none: see disclaimer_events()). The states where
+	 * something ends are numbered last, from hot on, so a step needs one
+	 * load and a comparison. acol[] is the column of each ASCII byte as it
+	 * reads normalised (a letter lower-cased, the rest a space), so ASCII
+	 * needs no normalising.
 	 */
 	unsigned char col[256];
 	unsigned char acol[128];
 	unsigned char wcol[256];	/* acol[] of ASCII letters and digits, else 0 */
-	uint32_t *tab;
-	size_t nstates;
+	uint16_t *next;
+	size_t ncols, nstates;
+	uint32_t *mask, *evat;
+	uint32_t hot;
 	struct disclaimer_event *ev;
 	size_t nev;
 };
@@ -303,8 +306,6 @@ disclaimer_columns(struct disclaimer_rules *r)
 {
 	size_t c;
 
-	for (c = 0; c < 256; c++)
-		r->col[c] += 2;
 	for (c = 0; c < 128; c++) {
 		r->acol[c] = r->col[disclaimer_ascii[c] != 0 ? disclaimer_ascii[c] : ' '];
 		r->wcol[c] = disclaimer_ascii[c] != 0 ? r->acol[c] : 0;
@@ -416,19 +417,58 @@ disclaimer_trie_free(struct disclaimer_trie *t)
 	free(t->nextpat);
 }
 
+/* The child of trie state u on column c, or 0 for none (the root is no child). */
+static uint16_t
+disclaimer_edge(const struct disclaimer_trie *t, uint16_t u, unsigned char c)
+{
+	uint16_t v;
+
+	for (v = t->child[u]; v != 0 && t->ecol[v - 1] != c; v = t->sib[v - 1])
+		;
+	return v != 0 ? (uint16_t)(v - 1) : 0;
+}
+
 /*
- * Build the automaton from the keywords and the exception phrases: the trie,
- * then breadth first, each state's row is its failure state's row (complete
- * already: it is shallower) with the state's own edges written over it.
+ * The failure links (fail[]) and a breadth-first order of the states
+ * (order[], without the root), with each state's mask and events.
+ */
+static void
+disclaimer_links(struct disclaimer_rules *r, struct disclaimer_trie *t,
+    const struct disclaimer_pattern *pat, uint16_t *fail, uint16_t *order, uint32_t *evat)
+{
+	size_t head = 0, tail = 0;
+	uint16_t u, v, f, w;
+
+	for (v = t->child[0]; v != 0; v = t->sib[v - 1])
+		order[tail++] = (uint16_t)(v - 1);
+	while (head < tail) {
+		u = order[head++];
+		t->mask[u] |= t->mask[fail[u]];
+		disclaimer_events_of(r, pat, t->first, t->nextpat, evat, u, fail[u]);
+		for (v = t->child[u]; v != 0; v = t->sib[v - 1]) {
+			for (f = fail[u]; (w = disclaimer_edge(t, f, t->ecol[v - 1])) == 0 &&
+			    f != 0; f = fail[f])
+				;
+			fail[v - 1] = w;
+			order[tail++] = (uint16_t)(v - 1);
+		}
+	}
+}
+
+/*
+ * Build the automaton from the keywords and the exception phrases: the trie
+ * and its failure links, then the states renumbered (those where nothing
+ * ends first), then breadth first, each state's row is its failure state's
+ * row (complete already: it is shallower) with its own edges written over.
  */
 static int
 disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pat, size_t npat,
     size_t bytes, char **cause)
 {
 	struct disclaimer_trie t;
-	size_t i, j, ncls = 1, max = bytes + 1, head = 0, tail = 0, row;
-	uint16_t *fail, *queue, u, v;
-	uint32_t *evat, *tr;
+	size_t i, j, c, ncols = 2, max = bytes + 1, cold = 0, hot;
+	uint16_t *fail, *order, *perm, *row, u, v;
+	uint32_t *evat;
 
 	if (max > DISCLAIMER_NODES_MAX) {
 		*cause = xasprintf("the keywords are too many (%zu bytes normalised; the limit is "
@@ -438,35 +478,44 @@ disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pa
 	for (i = 0; i < npat; i++)
 		for (j = 0; j < pat[i].len; j++)
 			if (r->col[(unsigned char)pat[i].s[j]] == 0)
-				r->col[(unsigned char)pat[i].s[j]] = (unsigned char)ncls++;
+				r->col[(unsigned char)pat[i].s[j]] = (unsigned char)ncols++;
+	for (c = 0; c < 256; c++)
+		if (r->col[c] == 0)
+			r->col[c] = 1;
 	disclaimer_trie(&t, r, pat, npat, max);
 	r->nstates = t.n;
-	row = ncls + 2;
-	r->tab = xcalloc(r->nstates * row, sizeof *r->tab);
-	fail = xcalloc(r->nstates, sizeof *fail);
-	queue = xcalloc(r->nstates, sizeof *queue);
-	evat = xcalloc(r->nstates, sizeof *evat);
-	for (v = t.child[0]; v != 0; v = t.sib[v - 1]) {
-		r->tab[2 + t.ecol[v - 1]] = (uint32_t)((v - 1) * row);
-		queue[tail++] = (uint16_t)(v - 1);
+	r->ncols = ncols;
+	fail = xcalloc(t.n, sizeof *fail);
+	order = xcalloc(t.n, sizeof *order);
+	evat = xcalloc(t.n, sizeof *evat);
+	disclaimer_links(r, &t, pat, fail, order, evat);
+
+	perm = xcalloc(t.n, sizeof *perm);
+	for (i = 0; i < t.n; i++)
+		cold += t.mask[i] == 0 && evat[i] == 0;
+	r->hot = (uint32_t)cold;
+	r->mask = xcalloc(t.n, sizeof *r->mask);
+	r->evat = xcalloc(t.n, sizeof *r->evat);
+	for (i = 0, cold = 0, hot = r->hot; i < t.n; i++) {
+		perm[i] = (uint16_t)(t.mask[i] == 0 && evat[i] == 0 ? cold++ : hot++);
+		r->mask[perm[i]] = t.mask[i];
+		r->evat[perm[i]] = evat[i];
 	}
-	while (head < tail) {
-		u = queue[head++];
-		tr = r->tab + u * row;
-		memcpy(tr + 2, r->tab + fail[u] * row + 2, ncls * sizeof *tr);
-		t.mask[u] |= t.mask[fail[u]];
-		disclaimer_events_of(r, pat, t.first, t.nextpat, evat, u, fail[u]);
-		tr[0] = t.mask[u];
-		tr[1] = evat[u];
-		for (v = t.child[u]; v != 0; v = t.sib[v - 1]) {
-			fail[v - 1] = (uint16_t)(r->tab[fail[u] * row + 2 + t.ecol[v - 1]] / row);
-			tr[2 + t.ecol[v - 1]] = (uint32_t)((v - 1) * row);
-			queue[tail++] = (uint16_t)(v - 1);
-		}
+
+	r->next = xcalloc(t.n * ncols, sizeof *r->next);
+	for (v = t.child[0]; v != 0; v = t.sib[v - 1])
+		r->next[t.ecol[v - 1]] = perm[v - 1];	/* the root stays 0 */
+	for (i = 0; i + 1 < t.n; i++) {
+		u = order[i];
+		row = r->next + perm[u] * ncols;
+		memcpy(row, r->next + perm[fail[u]] * ncols, ncols * sizeof *row);
+		for (v = t.child[u]; v != 0; v = t.sib[v - 1])
+			row[t.ecol[v - 1]] = perm[v - 1];
 	}
 	disclaimer_columns(r);
+	free(perm);
 	free(evat);
-	free(queue);
+	free(order);
 	free(fail);
 	disclaimer_trie_free(&t);
 	return 0;
@@ -527,20 +576,18 @@ disclaimer_events(const struct disclaimer_rules *r, uint32_t at, size_t pos,
 }
 
 /*
- * One step of the automaton on a column: most states end nothing (their
- * mask and events, read as one 64-bit word, are 0), so a step is two loads
- * and a test. Jumps to done once every topic is found.
+ * One step of the automaton on a column: most states end nothing (they are
+ * numbered below hot), so a step is a load and a comparison. Jumps to done
+ * once every topic is found.
  */
 #define DISCLAIMER_STEP(column)                                                \
 	do {                                                                   \
-		uint64_t me_;                                                  \
-		st = tab[st + (column)];                                       \
+		st = next[st * ncols + (column)];                              \
 		pos++;                                                         \
-		memcpy(&me_, tab + st, sizeof me_);                            \
-		if (me_ != 0) {                                                \
-			found |= tab[st];                                      \
-			if (tab[st + 1] != 0)                                  \
-				found = disclaimer_events(r, tab[st + 1], pos, pend, found); \
+		if (st >= hot) {                                               \
+			found |= r->mask[st];                                  \
+			if (r->evat[st] != 0)                                  \
+				found = disclaimer_events(r, r->evat[st], pos, pend, found); \
 			if ((found & all) == all)                              \
 				goto done;                                     \
 		}                                                              \
@@ -557,10 +604,12 @@ disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, 
     struct disclaimer_pending *pend)
 {
 	const unsigned char *s = (const unsigned char *)text, *col = r->col, *wcol = r->wcol;
-	const uint32_t *tab = r->tab, all = r->topics, sp = col[' '];
+	const uint16_t *next = r->next;
+	const size_t ncols = r->ncols, hot = r->hot;
+	const uint32_t all = r->topics, sp = col[' '];
 	unsigned char out[8], c, a;
 	size_t i = 0, j, k, n, pos = 0, t;
-	uint32_t st = 0;
+	size_t st = 0;
 	unsigned int cp;
 	int prev = DN_SPACE, pr;
 
@@ -946,7 +995,9 @@ disclaimer_rules_free(struct disclaimer_rules *r)
 		free((char *)r->notice[i].clause);
 		free((char *)r->notice[i].text);
 	}
-	free(r->tab);
+	free(r->next);
+	free(r->mask);
+	free(r->evat);
 	free(r->ev);
 	free(r);
 }
