@@ -12,7 +12,9 @@
  * chunks (as the raw bytes of a content string, as the value of delta, of
  * usage, of error, of one choice), so that random bytes reach the fast
  * path's string, number and nesting rules instead of failing at the first
- * byte.
+ * byte. The content templates also run right after a chunk of the same
+ * template, so that the input reaches the reading of a chunk from the one
+ * kept before (fast_memo).
  *
  * Build and run (see fuzz/README.md): in a configured build directory,
  *
@@ -154,5 +156,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_chunk(s, size);
 	for (i = 0; i < nitems(templates); i++)
 		check_spliced(templates[i], s, size);
+	/* after a chunk kept whole, one that may differ only in its content string */
+	for (i = 0; i < 2; i++) {
+		check_spliced(templates[i], "kept", 4);
+		check_spliced(templates[i], s, size);
+	}
 	return 0;
 }

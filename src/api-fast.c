@@ -23,6 +23,10 @@
 
 #include "api.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Deepest nesting of a skipped value (cJSON allows 1000). */
 #define FAST_DEPTH_MAX 32
 
@@ -68,6 +72,25 @@ struct fast_chunk {
 	struct api_usage	usage;
 };
 
+/* Longest chunk kept as the pattern of the next (see fast_memo). */
+#define FAST_MEMO_MAX 4096
+
+/*
+ * The last chunk read whole, kept with what was read from it (its values
+ * point into data): most chunks of a stream differ from the one before only
+ * in the content string, so a chunk with the same bytes before and after
+ * that string reads the same but for it. The reader is deterministic, so
+ * this gives exactly what reading the chunk whole gives: the bytes before
+ * leave it in the same state, and the string must end exactly where the
+ * same bytes after begin. pre is the offset of the content's text, post the
+ * bytes from its closing quote to the end; len 0 for none.
+ */
+static struct {
+	char			data[FAST_MEMO_MAX];
+	size_t			len, pre, post;
+	struct fast_chunk	c;
+} fast_memo;
+
 static bool fast_skip(struct fast *f, int depth);
 
 /* Give up on this chunk: always false, for "return fast_decline(f);". */
@@ -78,7 +101,7 @@ fast_decline(struct fast *f)
 	return false;
 }
 
-static void
+static inline void
 fast_ws(struct fast *f)
 {
 	while (f->p < f->end && (unsigned char)*f->p <= ' ' && (*f->p == ' ' ||
@@ -87,7 +110,7 @@ fast_ws(struct fast *f)
 }
 
 /* Is the next byte (after whitespace) c? Takes it if so. */
-static bool
+static inline bool
 fast_take(struct fast *f, char c)
 {
 	if (f->p < f->end && (unsigned char)*f->p <= ' ')	/* seldom: compact JSON has none */
@@ -177,10 +200,25 @@ fast_first8(uint64_t m)
 }
 
 /* The first '"', '\\' or control byte from p on, or end. */
-static const char *
+static inline const char *
 fast_plain(const char *p, const char *end)
 {
 	uint64_t w, m;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x1f);
+	__m128i x;
+	int bits;
+
+	while (end - p >= 16) {	/* sixteen bytes at a time: 8 instructions */
+		x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		bits = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+		    _mm_cmpeq_epi8(x, bslash)), _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
+		if (bits != 0)
+			return p + __builtin_ctz((unsigned int)bits);
+		p += 16;
+	}
+#endif
 
 	while (end - p >= 8) {	/* eight bytes at a time */
 		memcpy(&w, p, 8);
@@ -194,7 +232,7 @@ fast_plain(const char *p, const char *end)
 }
 
 /* A string at f->p (its opening quote): into v. */
-static bool
+static inline bool
 fast_string(struct fast *f, struct fast_value *v)
 {
 	const char	*p = f->p + 1;
@@ -279,7 +317,7 @@ fast_word(struct fast *f, const char *word, enum fast_kind kind, struct fast_val
  * The next value: a scalar is read into v; an object or an array is only
  * started (its opening bracket taken) for the caller to read or skip.
  */
-static bool
+static inline bool
 fast_value(struct fast *f, struct fast_value *v)
 {
 	memset(v, 0, sizeof *v);
@@ -315,7 +353,7 @@ fast_value(struct fast *f, struct fast_value *v)
  * (raw, without escapes) and f at its value, false at the closing brace or
  * when the reader gave up. first says whether no member came yet.
  */
-static bool
+static inline bool
 fast_member(struct fast *f, bool *first, struct fast_value *key)
 {
 	if (*first) {
@@ -336,7 +374,7 @@ fast_member(struct fast *f, bool *first, struct fast_value *key)
 }
 
 /* Is the raw key k the name s? */
-static bool
+static inline bool
 fast_is(const struct fast_value *k, const char *s)
 {
 	return strlen(s) == k->len && memcmp(k->s, s, k->len) == 0;
@@ -775,6 +813,53 @@ fast_fill(const struct fast_chunk *c, struct api_delta *d)
 	return true;
 }
 
+/* A value read from old (its bytes there), as the same value in new. */
+static void
+fast_rebase(struct fast_value *v, const char *old, const char *new)
+{
+	if (v->s != NULL)
+		v->s = new + (v->s - old);
+}
+
+/* Keep the chunk data[0..len), read whole into c, as the pattern of the next. */
+static void
+fast_memo_keep(const char *data, size_t len, const struct fast_chunk *c)
+{
+	struct fast_chunk	*m = &fast_memo.c;
+	struct fast_value	*all[] = { &m->id, &m->model, &m->error, &m->finish_reason,
+	    &m->content, &m->reasoning_content, &m->reasoning, &m->refusal, &m->err_message,
+	    &m->err_code, &m->err_type };
+	size_t			 i;
+
+	fast_memo.len = 0;
+	if (len > FAST_MEMO_MAX || c->content.kind != FAST_STRING)
+		return;
+	memcpy(fast_memo.data, data, len);
+	*m = *c;
+	for (i = 0; i < nitems(all); i++)
+		fast_rebase(all[i], data, fast_memo.data);
+	fast_memo.pre = (size_t)(c->content.s - data);
+	fast_memo.post = len - fast_memo.pre - c->content.len;
+	fast_memo.len = len;
+}
+
+/* Read data[0..len) as the kept chunk with another content string, if it is one. */
+static bool
+fast_memo_read(const char *data, size_t len, struct fast_chunk *c)
+{
+	size_t		pre = fast_memo.pre, post = fast_memo.post;
+	struct fast	f;
+
+	if (fast_memo.len == 0 || len < pre + post || memcmp(data, fast_memo.data, pre) != 0 ||
+	    memcmp(data + len - post, fast_memo.data + fast_memo.len - post, post) != 0)
+		return false;
+	*c = fast_memo.c;
+	f.p = data + pre - 1;	/* the opening quote, as in the kept chunk */
+	f.end = data + len;
+	f.declined = false;
+	return fast_string(&f, &c->content) && f.p == data + len - post + 1;
+}
+
 bool
 api_chunk_fast(const char *data, size_t len, struct api_delta *d)
 {
@@ -784,14 +869,19 @@ api_chunk_fast(const char *data, size_t len, struct api_delta *d)
 	api_delta_init(d);
 	if (data == NULL)
 		return false;
-	memset(&c, 0, sizeof c);
-	c.usage.prompt_tokens = c.usage.completion_tokens = c.usage.total_tokens = -1;
-	c.usage.reasoning_tokens = -1;
-	f.p = data;
-	f.end = data + len;
-	f.declined = false;
-	if (!fast_read(&f, &c))
-		return false;
+	if (!fast_memo_read(data, len, &c)) {
+		memset(&c, 0, sizeof c);
+		c.usage.prompt_tokens = c.usage.completion_tokens = c.usage.total_tokens = -1;
+		c.usage.reasoning_tokens = -1;
+		f.p = data;
+		f.end = data + len;
+		f.declined = false;
+		if (!fast_read(&f, &c)) {
+			fast_memo.len = 0;
+			return false;
+		}
+		fast_memo_keep(data, len, &c);
+	}
 	if (!fast_fill(&c, d)) {
 		api_delta_release(d);
 		return false;

@@ -15,6 +15,7 @@
 #define DISCLAIMER_RING 256		/* pending matches of a topic: > DISCLAIMER_EXCEPT_MAX */
 #define DISCLAIMER_EV_END 0xff		/* the topic that ends a list of events */
 
+
 /*
  * The built-in rules, used when the rules file is missing or broken: the
  * general notice and how an answer ended, no topics (their keywords are
@@ -81,20 +82,24 @@ struct disclaimer_rules {
 
 	/*
 	 * Every keyword and exception phrase in one Aho-Corasick automaton over
-	 * the normalised text, as a full transition table of rows, one per
-	 * state: row[0] is the mask of topics without exceptions whose keyword
-	 * ends in that state, row[1] 1 + the index in ev[] of the state's events
-	 * (0 for none: see disclaimer_events()), row[col[byte]] the offset of
-	 * the next state's row. Column 2 is every byte that occurs in no
-	 * keyword. Offsets rather than state numbers keep a multiplication out
-	 * of the loop. acol[] is the column of each ASCII byte as it reads
-	 * normalised (a letter lower-cased, the rest a space), so ASCII needs no
-	 * normalising.
+	 * the normalised text, as a full transition table: next[state * ncols +
+	 * col[byte]] is the next state. Column 0 is unused (so wcol[] can say
+	 * "not a word byte" with 0) and column 1 is every byte that occurs in
+	 * no keyword. mask[state] is the mask of topics without exceptions whose
+	 * keyword ends in the state, evat[state] 1 + the index in ev[] of its
+	 * events (0 for none: see disclaimer_events()). The states where
+	 * something ends are numbered last, from hot on, so a step needs one
+	 * load and a comparison. acol[] is the column of each ASCII byte as it
+	 * reads normalised (a letter lower-cased, the rest a space), so ASCII
+	 * needs no normalising.
 	 */
 	unsigned char col[256];
 	unsigned char acol[128];
-	uint32_t *tab;
-	size_t nstates;
+	unsigned char wcol[256];	/* acol[] of ASCII letters and digits, else 0 */
+	uint16_t *next;
+	size_t ncols, nstates;
+	uint32_t *mask, *evat;
+	uint32_t hot;
 	struct disclaimer_event *ev;
 	size_t nev;
 };
@@ -121,7 +126,7 @@ struct disclaimer_parse {
 	int line[DISCLAIMER_NOTICES_MAX];	/* where each section starts */
 	int cur;				/* the section being read, or -1 */
 	struct disclaimer_pattern *pat;
-	size_t npat;
+	size_t npat, patcap;
 	size_t patbytes;
 };
 
@@ -259,9 +264,8 @@ disclaimer_keyword(const char *kw, size_t len, size_t *outlen, char **cause)
 	const unsigned char *s = (const unsigned char *)kw;
 	bool prefix = len > 0 && kw[len - 1] == '*';
 	int prev = DN_SPACE, first = DN_SPACE;
-	unsigned char out[8];
-	struct buf b;
-	size_t i = 0, n;
+	unsigned char out[8], b[DISCLAIMER_KEYWORD_MAX * 5 + 2];	/* 5 bytes a byte at most */
+	size_t i = 0, n, o = 0;
 
 	if (prefix)
 		len--;
@@ -270,51 +274,42 @@ disclaimer_keyword(const char *kw, size_t len, size_t *outlen, char **cause)
 		    prefix ? "*" : "");
 		return NULL;
 	}
-	buf_init(&b, 0);
-	buf_addc(&b, ' ');
+	b[o++] = ' ';
 	while (i < len) {
 		n = disclaimer_norm(s, len, &i, &prev, out);
 		if (first == DN_SPACE)
 			first = prev;
-		if (n > 0 && (b.len > 1 || out[0] != ' '))
-			buf_add(&b, out, n);
+		if (n > 0 && (o > 1 || out[0] != ' ')) {
+			memcpy(b + o, out, n);
+			o += n;
+		}
 	}
-	if (b.len > 1 && b.data[b.len - 1] == ' ')
-		b.len--;
+	if (o > 1 && b[o - 1] == ' ')
+		o--;
 	if (first == DN_SPACE || (prefix && prev != DN_WORD)) {
 		*cause = xasprintf(first == DN_SPACE ? "keyword '%.*s%s' has no letters" :
 		    "keyword '%.*s%s': '*' must follow a letter or digit of a word", (int)len, kw,
 		    prefix ? "*" : "");
-		buf_release(&b);
 		return NULL;
 	}
 	if (prev == DN_WORD && !prefix)
-		buf_addc(&b, ' ');
-	if (first != DN_WORD)
-		buf_consume(&b, 1);
-	return buf_detach(&b, outlen);
+		b[o++] = ' ';
+	*outlen = o - (first != DN_WORD);
+	return xstrndup((const char *)b + (first != DN_WORD), *outlen);
 }
 
 /* ---- the automaton ------------------------------------------------------------ */
 
-/* The table from the automaton: masks, events and offsets in rows (see struct disclaimer_rules). */
+/* The column of each ASCII byte as it reads normalised (see struct disclaimer_rules). */
 static void
-disclaimer_table(struct disclaimer_rules *r, const uint16_t *next, const uint32_t *mask,
-    const uint32_t *evat, size_t ncls)
+disclaimer_columns(struct disclaimer_rules *r)
 {
-	size_t row = ncls + 2, u, c;
+	size_t c;
 
-	r->tab = xcalloc(r->nstates * row, sizeof *r->tab);
-	for (u = 0; u < r->nstates; u++) {
-		r->tab[u * row] = mask[u];
-		r->tab[u * row + 1] = evat[u];
-		for (c = 0; c < ncls; c++)
-			r->tab[u * row + 2 + c] = (uint32_t)(next[u * ncls + c] * row);
-	}
-	for (c = 0; c < 256; c++)
-		r->col[c] += 2;
-	for (c = 0; c < 128; c++)
+	for (c = 0; c < 128; c++) {
 		r->acol[c] = r->col[disclaimer_ascii[c] != 0 ? disclaimer_ascii[c] : ' '];
+		r->wcol[c] = disclaimer_ascii[c] != 0 ? r->acol[c] : 0;
+	}
 }
 
 /*
@@ -362,14 +357,118 @@ disclaimer_events_of(struct disclaimer_rules *r, const struct disclaimer_pattern
 	}
 }
 
-/* Build the automaton from the keywords and the exception phrases. */
+/*
+ * The trie of the patterns, as child lists: child[u] is 1 + u's first child
+ * (0 for none), sib[v] 1 + v's next sibling, ecol[v] the column of the edge
+ * into v; the patterns ending in each state start at first[u] - 1 and go on
+ * along nextpat[]; n states in all.
+ */
+struct disclaimer_trie {
+	uint16_t *child, *sib;
+	unsigned char *ecol;
+	uint32_t *mask, *first, *nextpat;
+	size_t n;
+};
+
+static void
+disclaimer_trie(struct disclaimer_trie *t, const struct disclaimer_rules *r,
+    const struct disclaimer_pattern *pat, size_t npat, size_t max)
+{
+	size_t i, j;
+	uint16_t u, v;
+	unsigned char c;
+
+	t->child = xcalloc(max, sizeof *t->child);
+	t->sib = xcalloc(max, sizeof *t->sib);
+	t->ecol = xcalloc(max, sizeof *t->ecol);
+	t->mask = xcalloc(max, sizeof *t->mask);
+	t->first = xcalloc(max, sizeof *t->first);
+	t->nextpat = xcalloc(npat + 1, sizeof *t->nextpat);
+	t->n = 1;
+	for (i = 0; i < npat; i++) {
+		u = 0;
+		for (j = 0; j < pat[i].len; j++) {
+			c = r->col[(unsigned char)pat[i].s[j]];
+			for (v = t->child[u]; v != 0 && t->ecol[v - 1] != c; v = t->sib[v - 1])
+				;
+			if (v == 0) {
+				v = (uint16_t)++t->n;
+				t->ecol[v - 1] = c;
+				t->sib[v - 1] = t->child[u];
+				t->child[u] = v;
+			}
+			u = (uint16_t)(v - 1);
+		}
+		if ((r->excepts >> pat[i].notice & 1) == 0)
+			t->mask[u] |= (uint32_t)1 << pat[i].notice;
+		t->nextpat[i] = t->first[u];
+		t->first[u] = (uint32_t)i + 1;
+	}
+}
+
+static void
+disclaimer_trie_free(struct disclaimer_trie *t)
+{
+	free(t->child);
+	free(t->sib);
+	free(t->ecol);
+	free(t->mask);
+	free(t->first);
+	free(t->nextpat);
+}
+
+/* The child of trie state u on column c, or 0 for none (the root is no child). */
+static uint16_t
+disclaimer_edge(const struct disclaimer_trie *t, uint16_t u, unsigned char c)
+{
+	uint16_t v;
+
+	for (v = t->child[u]; v != 0 && t->ecol[v - 1] != c; v = t->sib[v - 1])
+		;
+	return v != 0 ? (uint16_t)(v - 1) : 0;
+}
+
+/*
+ * The failure links (fail[]) and a breadth-first order of the states
+ * (order[], without the root), with each state's mask and events.
+ */
+static void
+disclaimer_links(struct disclaimer_rules *r, struct disclaimer_trie *t,
+    const struct disclaimer_pattern *pat, uint16_t *fail, uint16_t *order, uint32_t *evat)
+{
+	size_t head = 0, tail = 0;
+	uint16_t u, v, f, w;
+
+	for (v = t->child[0]; v != 0; v = t->sib[v - 1])
+		order[tail++] = (uint16_t)(v - 1);
+	while (head < tail) {
+		u = order[head++];
+		t->mask[u] |= t->mask[fail[u]];
+		disclaimer_events_of(r, pat, t->first, t->nextpat, evat, u, fail[u]);
+		for (v = t->child[u]; v != 0; v = t->sib[v - 1]) {
+			for (f = fail[u]; (w = disclaimer_edge(t, f, t->ecol[v - 1])) == 0 &&
+			    f != 0; f = fail[f])
+				;
+			fail[v - 1] = w;
+			order[tail++] = (uint16_t)(v - 1);
+		}
+	}
+}
+
+/*
+ * Build the automaton from the keywords and the exception phrases: the trie
+ * and its failure links, then the states renumbered (those where nothing
+ * ends first), then breadth first, each state's row is its failure state's
+ * row (complete already: it is shallower) with its own edges written over.
+ */
 static int
 disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pat, size_t npat,
     size_t bytes, char **cause)
 {
-	size_t i, j, c, ncls = 1, max = bytes + 1, head = 0, tail = 0;
-	uint16_t *next, *fail, *queue, u, v;
-	uint32_t *mask, *first, *nextpat, *evat;
+	struct disclaimer_trie t;
+	size_t i, j, c, ncols = 2, max = bytes + 1, cold = 0, hot;
+	uint16_t *fail, *order, *perm, *row, u, v;
+	uint32_t *evat;
 
 	if (max > DISCLAIMER_NODES_MAX) {
 		*cause = xasprintf("the keywords are too many (%zu bytes normalised; the limit is "
@@ -379,56 +478,46 @@ disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pa
 	for (i = 0; i < npat; i++)
 		for (j = 0; j < pat[i].len; j++)
 			if (r->col[(unsigned char)pat[i].s[j]] == 0)
-				r->col[(unsigned char)pat[i].s[j]] = (unsigned char)ncls++;
+				r->col[(unsigned char)pat[i].s[j]] = (unsigned char)ncols++;
+	for (c = 0; c < 256; c++)
+		if (r->col[c] == 0)
+			r->col[c] = 1;
+	disclaimer_trie(&t, r, pat, npat, max);
+	r->nstates = t.n;
+	r->ncols = ncols;
+	fail = xcalloc(t.n, sizeof *fail);
+	order = xcalloc(t.n, sizeof *order);
+	evat = xcalloc(t.n, sizeof *evat);
+	disclaimer_links(r, &t, pat, fail, order, evat);
 
-	/* The trie: next[state * ncls + column], 0 for none; the patterns ending in each state. */
-	next = xcalloc(max * ncls, sizeof *next);
-	mask = xcalloc(max, sizeof *mask);
-	first = xcalloc(max, sizeof *first);
-	nextpat = xcalloc(npat + 1, sizeof *nextpat);
-	r->nstates = 1;
-	for (i = 0; i < npat; i++) {
-		u = 0;
-		for (j = 0; j < pat[i].len; j++) {
-			c = r->col[(unsigned char)pat[i].s[j]];
-			if (next[u * ncls + c] == 0)
-				next[u * ncls + c] = (uint16_t)r->nstates++;
-			u = next[u * ncls + c];
-		}
-		if ((r->excepts >> pat[i].notice & 1) == 0)
-			mask[u] |= (uint32_t)1 << pat[i].notice;
-		nextpat[i] = first[u];
-		first[u] = (uint32_t)i + 1;
+	perm = xcalloc(t.n, sizeof *perm);
+	for (i = 0; i < t.n; i++)
+		cold += t.mask[i] == 0 && evat[i] == 0;
+	r->hot = (uint32_t)cold;
+	r->mask = xcalloc(t.n, sizeof *r->mask);
+	r->evat = xcalloc(t.n, sizeof *r->evat);
+	for (i = 0, cold = 0, hot = r->hot; i < t.n; i++) {
+		perm[i] = (uint16_t)(t.mask[i] == 0 && evat[i] == 0 ? cold++ : hot++);
+		r->mask[perm[i]] = t.mask[i];
+		r->evat[perm[i]] = evat[i];
 	}
 
-	/* Breadth first: failure links, then the missing transitions through them. */
-	fail = xcalloc(r->nstates, sizeof *fail);
-	queue = xcalloc(r->nstates, sizeof *queue);
-	evat = xcalloc(r->nstates, sizeof *evat);
-	for (c = 0; c < ncls; c++)
-		if ((v = next[c]) != 0)
-			queue[tail++] = v;
-	while (head < tail) {
-		u = queue[head++];
-		mask[u] |= mask[fail[u]];
-		disclaimer_events_of(r, pat, first, nextpat, evat, u, fail[u]);
-		for (c = 0; c < ncls; c++) {
-			v = next[u * ncls + c];
-			if (v != 0) {
-				fail[v] = next[fail[u] * ncls + c];
-				queue[tail++] = v;
-			} else
-				next[u * ncls + c] = next[fail[u] * ncls + c];
-		}
+	r->next = xcalloc(t.n * ncols, sizeof *r->next);
+	for (v = t.child[0]; v != 0; v = t.sib[v - 1])
+		r->next[t.ecol[v - 1]] = perm[v - 1];	/* the root stays 0 */
+	for (i = 0; i + 1 < t.n; i++) {
+		u = order[i];
+		row = r->next + perm[u] * ncols;
+		memcpy(row, r->next + perm[fail[u]] * ncols, ncols * sizeof *row);
+		for (v = t.child[u]; v != 0; v = t.sib[v - 1])
+			row[t.ecol[v - 1]] = perm[v - 1];
 	}
-	disclaimer_table(r, next, mask, evat, ncls);
+	disclaimer_columns(r);
+	free(perm);
 	free(evat);
-	free(queue);
+	free(order);
 	free(fail);
-	free(nextpat);
-	free(first);
-	free(mask);
-	free(next);
+	disclaimer_trie_free(&t);
 	return 0;
 }
 
@@ -486,46 +575,64 @@ disclaimer_events(const struct disclaimer_rules *r, uint32_t at, size_t pos,
 	return found;
 }
 
+/*
+ * One step of the automaton on a column: most states end nothing (they are
+ * numbered below hot), so a step is a load and a comparison. Jumps to done
+ * once every topic is found.
+ */
 #define DISCLAIMER_STEP(column)                                                \
 	do {                                                                   \
-		st = tab[st + (column)];                                       \
-		found |= tab[st];                                              \
+		st = next[st * ncols + (column)];                              \
 		pos++;                                                         \
-		if (tab[st + 1] != 0)                                          \
-			found = disclaimer_events(r, tab[st + 1], pos, pend, found); \
+		if (st >= hot) {                                               \
+			found |= r->mask[st];                                  \
+			if (r->evat[st] != 0)                                  \
+				found = disclaimer_events(r, r->evat[st], pos, pend, found); \
+			if ((found & all) == all)                              \
+				goto done;                                     \
+		}                                                              \
 	} while (0)
 
 /*
  * The topics found in text[0..len), added to found; stops early once all are
  * found. The same as feeding disclaimer_norm()'s output to the automaton,
- * with ASCII and three-byte characters, the common cases, done inline.
- * pend[] has a ring for each topic, empty, and is left so.
+ * with runs of ASCII and three-byte characters, the common cases, done
+ * inline. pend[] has a ring for each topic, empty, and is left so.
  */
 static uint32_t
 disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, uint32_t found,
     struct disclaimer_pending *pend)
 {
-	const unsigned char *s = (const unsigned char *)text, *col = r->col;
-	const uint32_t *tab = r->tab, all = r->topics;
-	unsigned char out[8], c;
-	size_t i = 0, k, n, pos = 0, t;
-	uint32_t st = 0;
+	const unsigned char *s = (const unsigned char *)text, *col = r->col, *wcol = r->wcol;
+	const uint16_t *next = r->next;
+	const size_t ncols = r->ncols, hot = r->hot;
+	const uint32_t all = r->topics, sp = col[' '];
+	unsigned char out[8], c, a;
+	size_t i = 0, j, k, n, pos = 0, t;
+	size_t st = 0;
 	unsigned int cp;
-	int prev = DN_SPACE;
+	int prev = DN_SPACE, pr;
 
-	DISCLAIMER_STEP(col[' ']);	/* the text starts after a space */
-	while (i < len && (found & all) != all) {
+	if ((found & all) == all)
+		goto done;
+	DISCLAIMER_STEP(sp);	/* the text starts after a space */
+	while (i < len) {
 		c = s[i];
-		if (c < 0x80) {
-			if (disclaimer_ascii[c] == 0 && prev == DN_SPACE) {
-				i++;	/* blanks and punctuation read as one space */
-				continue;
-			}
-			if (prev == DN_OTHER && disclaimer_ascii[c] != 0)
-				DISCLAIMER_STEP(col[' ']);
-			DISCLAIMER_STEP(r->acol[c]);
-			prev = disclaimer_ascii[c] != 0 ? DN_WORD : DN_SPACE;
-			i++;
+		if ((a = wcol[c]) != 0) {	/* a run of ASCII letters and digits */
+			if (prev == DN_OTHER)
+				DISCLAIMER_STEP(sp);
+			do
+				DISCLAIMER_STEP(a);
+			while (++i < len && (a = wcol[s[i]]) != 0);
+			prev = DN_WORD;
+			continue;
+		}
+		if (c < 0x80) {	/* blanks and punctuation: one space */
+			if (prev != DN_SPACE)
+				DISCLAIMER_STEP(sp);
+			prev = DN_SPACE;
+			while (++i < len && s[i] < 0x80 && wcol[s[i]] == 0)
+				;
 			continue;
 		}
 		/* a CJK character: its bytes as they are */
@@ -535,7 +642,7 @@ disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, 
 			    (s[i + 2] & 0x3f);
 			if (disclaimer_cp_class(cp) == DN_OTHER) {
 				if (prev == DN_WORD)
-					DISCLAIMER_STEP(col[' ']);
+					DISCLAIMER_STEP(sp);
 				DISCLAIMER_STEP(col[c]);
 				DISCLAIMER_STEP(col[s[i + 1]]);
 				DISCLAIMER_STEP(col[s[i + 2]]);
@@ -544,12 +651,17 @@ disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, 
 				continue;
 			}
 		}
-		n = disclaimer_norm(s, len, &i, &prev, out);
+		j = i;	/* copies: i and prev stay in registers */
+		pr = prev;
+		n = disclaimer_norm(s, len, &j, &pr, out);
+		i = j;
+		prev = pr;
 		for (k = 0; k < n; k++)
 			DISCLAIMER_STEP(col[out[k]]);
 	}
 	if (prev != DN_SPACE)	/* and ends before one */
-		DISCLAIMER_STEP(col[' ']);
+		DISCLAIMER_STEP(sp);
+done:
 	for (t = 0; r->excepts != 0 && t < r->n; t++) {
 		if (pend[t].n > 0)	/* no phrase can cover them now */
 			found |= (uint32_t)1 << t;
@@ -639,7 +751,10 @@ disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len
 			return -1;
 		}
 		if (n > 0) {
-			ps->pat = xreallocarray(ps->pat, ps->npat + 1, sizeof *ps->pat);
+			if (ps->npat == ps->patcap) {	/* doubling: files have thousands */
+				ps->patcap = ps->patcap != 0 ? ps->patcap * 2 : 64;
+				ps->pat = xreallocarray(ps->pat, ps->patcap, sizeof *ps->pat);
+			}
 			p = &ps->pat[ps->npat];
 			if ((p->s = disclaimer_keyword(s, n, &p->len, &why)) == NULL) {
 				*cause = xasprintf("line %d: %s", line, why);
@@ -880,7 +995,9 @@ disclaimer_rules_free(struct disclaimer_rules *r)
 		free((char *)r->notice[i].clause);
 		free((char *)r->notice[i].text);
 	}
-	free(r->tab);
+	free(r->next);
+	free(r->mask);
+	free(r->evat);
 	free(r->ev);
 	free(r);
 }

@@ -2361,6 +2361,74 @@ fast_declines(const char *data, size_t len)
 	free(copy);
 }
 
+/* One chunk of a stream with content c (JSON string bytes) and finish reason f. */
+static char *
+fast_chunk_with(const char *c, const char *f)
+{
+	return xasprintf("{\"id\":\"chatcmpl-1\",\"model\":\"m\",\"choices\":[{\"delta\":"
+	    "{\"content\":\"%s\"},\"finish_reason\":%s}],\"usage\":null}", c, f);
+}
+
+/*
+ * Chunks that differ from the one before only in the content string are
+ * read from the kept one (api-fast.c: fast_memo): the same as reading them
+ * whole, whatever the new string holds, and never across a string that ends
+ * elsewhere.
+ */
+static void
+test_fast_kept(void **state)
+{
+	static const char *const contents[] = {
+		"Hello", "", "a\\\"b", "\\n\\u00e9\\ud83d\\ude00", "x\\u0000y", "long long "
+		"long long long long long long long long long long long long long long", "z",
+	};
+	static const char *const declined[] = {
+		"a\\", "a\"b", "a\\ud800", "\x01", "a\"},\"finish_reason\":null}],\"usage\":null}",
+	};
+	struct api_delta	 d;
+	char			*json;
+	size_t			 i;
+
+	for (i = 0; i < nitems(contents); i++) {
+		json = fast_chunk_with(contents[i], "null");
+		fast_ok(json, &d);
+		assert_null(d.finish_reason);
+		api_delta_release(&d);
+		free(json);
+	}
+	for (i = 0; i < nitems(declined); i++) {
+		json = fast_chunk_with("kept", "null");
+		fast_ok(json, &d);	/* kept: the next differs only in the content */
+		api_delta_release(&d);
+		free(json);
+		json = fast_chunk_with(declined[i], "null");
+		fast_declines(json, strlen(json));
+		free(json);
+	}
+	/* another finish reason: not the kept chunk's bytes after the string */
+	json = fast_chunk_with("a", "null");
+	fast_ok(json, &d);
+	api_delta_release(&d);
+	free(json);
+	json = fast_chunk_with("a", "\"stop\"");
+	fast_ok(json, &d);
+	assert_string_equal(d.finish_reason, "stop");
+	assert_string_equal(d.content, "a");
+	api_delta_release(&d);
+	free(json);
+	/* a string that ends early, then goes on so that the bytes after match */
+	json = fast_chunk_with("b", "null");
+	fast_ok(json, &d);
+	api_delta_release(&d);
+	free(json);
+	json = fast_chunk_with("b\",\"refusal\":\"no", "null");
+	fast_ok(json, &d);
+	assert_string_equal(d.content, "b");
+	assert_string_equal(d.refusal, "no");
+	api_delta_release(&d);
+	free(json);
+}
+
 static void
 test_fast_fields(void **state)
 {
@@ -2590,6 +2658,7 @@ main(void)
 		cmocka_unit_test(test_think_skip),
 		cmocka_unit_test(test_think_reuse),
 		cmocka_unit_test(test_fast_fields),
+		cmocka_unit_test(test_fast_kept),
 		cmocka_unit_test(test_fast_strings),
 		cmocka_unit_test(test_fast_declines),
 	};
