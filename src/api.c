@@ -3,7 +3,6 @@
 
 #include "api.h"
 
-#include <assert.h>
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>	/* isfinite() only: no libm */
@@ -36,7 +35,7 @@ api_role_name(enum api_role role)
 	case API_ASSISTANT:
 		return "assistant";
 	}
-	assert(!"unknown api_role");
+	BUG("unknown api_role %d", (int)role);
 	return "user";
 }
 
@@ -107,16 +106,6 @@ api_request_json(const struct api_request *req)
 	return out;
 }
 
-/* Is cp something an error message must not carry to a terminal? */
-static bool
-api_hidden_cp(unsigned int cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c ||
-	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff ||
-	    (cp >= 0xe0000 && cp <= 0xe007f);
-}
-
 char *
 api_excerpt_n(const char *data, size_t len, size_t max)
 {
@@ -129,7 +118,7 @@ api_excerpt_n(const char *data, size_t len, size_t max)
 	buf_init(&b, 0);
 	while (i < len) {
 		n = text_utf8_seq(data + i, len - i, &cp);
-		if (n == 0 || api_hidden_cp(cp)) {
+		if (n == 0 || text_cp_hidden(cp)) {
 			if (b.len + 1 > limit)
 				break;
 			buf_addc(&b, '?');

@@ -111,7 +111,7 @@ log_json_str(cJSON *o, const char *key, const char *s, size_t len)
 		return;
 	}
 	buf_init(&b, 0);
-	text_utf8_repair(s, len, &b);
+	(void)text_utf8_repair(s, len, &b, NULL);
 	cJSON_AddStringToObject(o, key, b.data);
 	buf_release(&b);
 }

@@ -52,7 +52,7 @@ oneshot_prompt(int argc, char **argv, size_t nattach, struct buf *prompt)
 {
 	struct buf in, fixed;
 	char *cause = NULL;
-	size_t bad;
+	size_t bad, nbad;
 	int i;
 
 	for (i = 0; i < argc; i++)
@@ -92,9 +92,9 @@ oneshot_prompt(int argc, char **argv, size_t nattach, struct buf *prompt)
 	}
 	if (!text_utf8_valid(prompt->data, prompt->len, &bad)) {
 		buf_init(&fixed, 0);
+		(void)text_utf8_repair(prompt->data, prompt->len, &fixed, &nbad);
 		app_error("warning: the prompt is not valid UTF-8 (first bad byte at offset %zu); "
-		    "%zu invalid sequences were replaced with U+FFFD", bad,
-		    text_utf8_repair(prompt->data, prompt->len, &fixed));
+		    "%zu invalid sequences were replaced with U+FFFD", bad, nbad);
 		buf_reset(prompt);
 		prompt->max = BUF_DEFAULT_MAX;	/* U+FFFD is longer than the byte it replaces */
 		buf_add(prompt, fixed.data, fixed.len);

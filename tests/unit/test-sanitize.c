@@ -548,9 +548,11 @@ static void
 check_repair(const char *s, size_t len, const char *want, size_t wantlen, size_t bad)
 {
 	struct buf out;
+	size_t n;
 
 	buf_init(&out, 0);
-	assert_int_equal(text_utf8_repair(s, len, &out), bad);
+	assert_int_equal(text_utf8_repair(s, len, &out, &n), 0);
+	assert_int_equal(n, bad);
 	assert_int_equal(out.len, wantlen);
 	assert_memory_equal(out.data, want, wantlen);
 	assert_true(text_utf8_valid(out.data, out.len, NULL));
