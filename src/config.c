@@ -91,7 +91,7 @@ config_override(struct config *cfg, enum config_key key, const char *value, cons
 {
 	free(cfg->value[key]);
 	free(cfg->origin[key]);
-	cfg->value[key] = value != NULL ? xstrdup(value) : NULL;
+	cfg->value[key] = xstrdup_or_null(value);
 	cfg->origin[key] = xstrdup(origin);
 }
 

@@ -79,7 +79,7 @@ consent_event_release(struct consent_event *ev)
 void
 consent_event_copy(struct consent_event *dst, const struct consent_event *src)
 {
-#define DUP(f) dst->f = src->f != NULL ? xstrdup(src->f) : NULL
+#define DUP(f) dst->f = xstrdup_or_null(src->f)
 	*dst = *src;
 	DUP(kind);
 	DUP(terms_sha256);
@@ -664,7 +664,7 @@ consent_find_one(const struct consent_event *ev, void *arg)
 		consent_event_copy(&f->found, ev);
 	f->last_id = ev->id;
 	free(f->last_hash);
-	f->last_hash = ev->hash != NULL ? xstrdup(ev->hash) : NULL;
+	f->last_hash = xstrdup_or_null(ev->hash);
 	return 0;
 }
 

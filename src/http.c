@@ -73,7 +73,7 @@ static void
 http_opt_set(char **dst, const char *value)
 {
 	free(*dst);
-	*dst = value != NULL ? xstrdup(value) : NULL;
+	*dst = xstrdup_or_null(value);
 }
 
 void
@@ -729,12 +729,12 @@ http_get_done(const struct http_result *r, void *arg)
 
 	res->outcome = r->outcome;
 	res->status = r->status;
-	res->error = r->error != NULL ? xstrdup(r->error) : NULL;
+	res->error = xstrdup_or_null(r->error);
 	buf_add(&res->body, r->body.data, r->body.len);
-	res->content_type = r->content_type != NULL ? xstrdup(r->content_type) : NULL;
-	res->etag = r->etag != NULL ? xstrdup(r->etag) : NULL;
-	res->last_modified = r->last_modified != NULL ? xstrdup(r->last_modified) : NULL;
-	res->location = r->location != NULL ? xstrdup(r->location) : NULL;
+	res->content_type = xstrdup_or_null(r->content_type);
+	res->etag = xstrdup_or_null(r->etag);
+	res->last_modified = xstrdup_or_null(r->last_modified);
+	res->location = xstrdup_or_null(r->location);
 	res->attempts = r->attempts;
 	g->done = true;
 }
