@@ -79,4 +79,13 @@ size_t disclaimer_pick(const struct disclaimer_rules *r, const char *prompt, siz
 /* [{"id":..,"clause":..,"text":..}, ...] (allocated), for the store and --json. */
 char *disclaimer_json(const struct disclaimer *const *d, size_t n);
 
+/*
+ * Read back what disclaimer_json() stored: fn(id, clause, text, arg) for each
+ * notice with a text (a bare string is a text; id and clause may be NULL).
+ * json may be NULL or not JSON (nothing is called). Returns how many.
+ */
+typedef void (*disclaimer_each_fn)(const char *id, const char *clause, const char *text,
+    void *arg);
+size_t disclaimer_json_each(const char *json, disclaimer_each_fn fn, void *arg);
+
 #endif

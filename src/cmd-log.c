@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "disclaimer.h"
 #include "store.h"
 #include "text.h"
 #include "tty.h"
@@ -345,22 +346,6 @@ log_put_text(struct log *l, const char *s, size_t len, bool exact)
 	free(clean);
 }
 
-/* Call fn for each disclaimer text in the stored JSON, with its clause. */
-static void
-log_each_disclaimer(const char *stored, void (*fn)(struct log *, const char *, const char *),
-    struct log *l)
-{
-	cJSON *arr = stored != NULL ? cJSON_Parse(stored) : NULL, *d, *t, *c;
-
-	cJSON_ArrayForEach(d, arr) {
-		t = cJSON_IsString(d) ? d : cJSON_GetObjectItemCaseSensitive(d, "text");
-		c = cJSON_GetObjectItemCaseSensitive(d, "clause");
-		if (cJSON_IsString(t))
-			fn(l, t->valuestring, cJSON_IsString(c) ? c->valuestring : NULL);
-	}
-	cJSON_Delete(arr);
-}
-
 /* "thumbs up (too long): comment" (caller frees), or NULL when there is nothing to say. */
 static char *
 log_feedback_text(const struct store_log_message *lm, enum text_mode mode)
@@ -391,8 +376,9 @@ log_role_name(const struct store_message *m)
 }
 
 static void
-log_show_disclaimer(struct log *l, const char *text, const char *clause)
+log_show_disclaimer(const char *id, const char *clause, const char *text, void *arg)
 {
+	struct log *l = arg;
 	char *t = log_clean(text, strlen(text), l->mode, true);
 
 	printf("%s  Notice%s%s%s: %s%s\n", l->color ? "\033[2m" : "", clause != NULL ? " (" : "",
@@ -419,7 +405,7 @@ log_show_cb(const struct store_log_message *lm, void *arg)
 		    "", err != NULL ? err : "", l->color ? "\033[m" : "");
 		free(err);
 	}
-	log_each_disclaimer(lm->disclaimers, log_show_disclaimer, l);
+	(void)disclaimer_json_each(lm->disclaimers, log_show_disclaimer, l);
 	if ((fb = log_feedback_text(lm, l->mode)) != NULL)
 		printf("  Feedback: %s\n", fb);
 	free(fb);
@@ -430,8 +416,9 @@ log_show_cb(const struct store_log_message *lm, void *arg)
 }
 
 static void
-log_md_disclaimer(struct log *l, const char *text, const char *clause)
+log_md_disclaimer(const char *id, const char *clause, const char *text, void *arg)
 {
+	struct log *l = arg;
 	char *t = log_clean(text, strlen(text), l->tty ? l->mode : TEXT_DROP, true);
 
 	printf("%s> **Notice%s%s%s:** %s\n", l->n++ > 0 ? ">\n" : "", clause != NULL ? " (" : "",
@@ -462,7 +449,7 @@ log_md_cb(const struct store_log_message *lm, void *arg)
 	if (strcmp(m->status, "complete") != 0)
 		printf("*This answer is %s.*\n\n", m->status);
 	l->n = 0;	/* notices in this turn's block quote */
-	log_each_disclaimer(lm->disclaimers, log_md_disclaimer, l);
+	(void)disclaimer_json_each(lm->disclaimers, log_md_disclaimer, l);
 	if (l->n > 0)
 		putchar('\n');
 	if ((fb = log_feedback_text(lm, mode)) != NULL)

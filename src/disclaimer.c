@@ -932,3 +932,26 @@ disclaimer_json(const struct disclaimer *const *d, size_t n)
 		fatal("out of memory");
 	return s;
 }
+
+size_t
+disclaimer_json_each(const char *json, disclaimer_each_fn fn, void *arg)
+{
+	cJSON *arr = json != NULL ? cJSON_Parse(json) : NULL, *d, *t;
+	size_t n = 0;
+
+	if (!cJSON_IsArray(arr)) {
+		cJSON_Delete(arr);
+		return 0;
+	}
+	cJSON_ArrayForEach(d, arr) {
+		t = cJSON_IsString(d) ? d : cJSON_GetObjectItemCaseSensitive(d, "text");
+		if (!cJSON_IsString(t))
+			continue;
+		fn(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "id")),
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "clause")),
+		    t->valuestring, arg);
+		n++;
+	}
+	cJSON_Delete(arr);
+	return n;
+}
