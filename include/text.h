@@ -195,6 +195,17 @@ void text_sanitize(struct text_sanitizer *s, const char *in, size_t len, struct 
 void text_sanitize_finish(struct text_sanitizer *s, struct buf *out);
 
 /*
+ * A whole string sanitised at once (caller frees; *outlen, if not NULL, gets
+ * its length). s may be NULL (the result is ""). With TEXT_CLEAN_TABS tabs
+ * become spaces, with TEXT_CLEAN_LINES line ends; TEXT_CLEAN_ONELINE is both: one line for a
+ * cell, a title or a list row.
+ */
+#define TEXT_CLEAN_TABS		0x1
+#define TEXT_CLEAN_LINES	0x2
+#define TEXT_CLEAN_ONELINE	(TEXT_CLEAN_TABS | TEXT_CLEAN_LINES)
+char *text_clean_str(const char *s, size_t len, enum text_mode mode, int flags, size_t *outlen);
+
+/*
  * Replace invalid UTF-8 in s[0..len) with U+FFFD (one per maximal ill-formed
  * subpart, raw 0x80..0x9F included: the WHATWG UTF-8 decoder), appending to
  * out; *bad (may be NULL) gets the number of replacements. Returns 0, or -1

@@ -268,33 +268,25 @@ feedback_cmd_json(const struct store_feedback *f)
 static char *
 feedback_cmd_cell(const char *s, int cols)
 {
-	struct text_sanitizer ts;
-	struct buf b, out;
-	size_t i = 0, n;
+	struct buf out;
+	size_t i = 0, n, len;
 	unsigned int cp;
 	int w = 0, cw;
+	char *b = text_clean_str(s, s != NULL ? strlen(s) : 0, TEXT_VISIBLE, TEXT_CLEAN_ONELINE,
+	    &len);
 
-	buf_init(&b, 0);
 	buf_init(&out, 0);
-	text_sanitizer_init(&ts, TEXT_VISIBLE);
-	text_sanitize(&ts, s != NULL ? s : "", s != NULL ? strlen(s) : 0, &b);
-	text_sanitize_finish(&ts, &b);
-	while (i < b.len) {
-		n = text_cluster(b.data + i, b.len - i, &cw, &cp);	/* never half a cluster */
-		if (b.data[i] == '\n' || b.data[i] == '\t')
-			cw = 1;
-		if (w + cw > cols - 1 && i + n < b.len) {
+	while (i < len) {
+		n = text_cluster(b + i, len - i, &cw, &cp);	/* never half a cluster */
+		if (w + cw > cols - 1 && i + n < len) {
 			buf_adds(&out, "\xe2\x80\xa6");
 			break;
 		}
-		if (b.data[i] == '\n' || b.data[i] == '\t')
-			buf_addc(&out, ' ');
-		else
-			buf_add(&out, b.data + i, n);
+		buf_add(&out, b + i, n);
 		w += cw;
 		i += n;
 	}
-	buf_release(&b);
+	free(b);
 	return buf_detach(&out, NULL);
 }
 
@@ -385,29 +377,22 @@ feedback_cmd_list(struct app *app)
 static void
 feedback_cmd_csv_field(struct buf *b, const char *s, bool last)
 {
-	struct text_sanitizer ts;
-	struct buf clean;
-	size_t i;
+	size_t i, len;
+	char *clean = text_clean_str(s, s != NULL ? strlen(s) : 0, TEXT_DROP, 0, &len);
 
-	buf_init(&clean, 0);
-	if (s != NULL) {
-		text_sanitizer_init(&ts, TEXT_DROP);
-		text_sanitize(&ts, s, strlen(s), &clean);
-		text_sanitize_finish(&ts, &clean);
-	}
-	if (strpbrk(clean.data, ",\"\r\n") == NULL)
-		buf_add(b, clean.data, clean.len);
+	if (strpbrk(clean, ",\"\r\n") == NULL)
+		buf_add(b, clean, len);
 	else {
 		buf_addc(b, '"');
-		for (i = 0; i < clean.len; i++) {
-			if (clean.data[i] == '"')
+		for (i = 0; i < len; i++) {
+			if (clean[i] == '"')
 				buf_addc(b, '"');
-			buf_addc(b, clean.data[i]);
+			buf_addc(b, clean[i]);
 		}
 		buf_addc(b, '"');
 	}
 	buf_adds(b, last ? "\r\n" : ",");
-	buf_release(&clean);
+	free(clean);
 }
 
 /* One row as a JSON line or a CSV record. */

@@ -51,18 +51,7 @@ log_title_len(const char *t)
 static char *
 log_clean(const char *s, size_t len, enum text_mode mode, bool oneline)
 {
-	struct text_sanitizer san;
-	struct buf b;
-	size_t i;
-
-	buf_init(&b, 0);
-	text_sanitizer_init(&san, mode);
-	text_sanitize(&san, s, len, &b);
-	text_sanitize_finish(&san, &b);
-	for (i = 0; oneline && i < b.len; i++)
-		if (b.data[i] == '\n' || b.data[i] == '\t')
-			b.data[i] = ' ';
-	return buf_detach(&b, NULL);
+	return text_clean_str(s, len, mode, oneline ? TEXT_CLEAN_ONELINE : 0, NULL);
 }
 
 /* A title for people: never NULL, one line, sanitised (caller frees). */

@@ -12,25 +12,20 @@
 static char *
 roles_cell(const char *s, size_t max)
 {
-	struct text_sanitizer san;
-	struct buf b;
-	size_t i, len = strlen(s);
+	size_t len = strlen(s);
+	char *clean, *cut;
 
 	if (len > max) {
 		len = max;
 		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
 			len--;	/* not inside a character */
 	}
-	buf_init(&b, 0);
-	text_sanitizer_init(&san, TEXT_DROP);
-	text_sanitize(&san, s, len, &b);
-	text_sanitize_finish(&san, &b);
-	for (i = 0; i < b.len; i++)
-		if (b.data[i] == '\n' || b.data[i] == '\t' || b.data[i] == '\r')
-			b.data[i] = ' ';
-	if (len < strlen(s))
-		buf_adds(&b, "...");
-	return buf_detach(&b, NULL);
+	clean = text_clean_str(s, len, TEXT_DROP, TEXT_CLEAN_ONELINE, NULL);
+	if (len == strlen(s))
+		return clean;
+	cut = xasprintf("%s...", clean);
+	free(clean);
+	return cut;
 }
 
 static cJSON *

@@ -220,10 +220,8 @@ feedback_reasons_parse(int rating, const char *in, char **cause)
 char *
 feedback_comment_clean(const char *s, size_t len, size_t *dropped, char **cause)
 {
-	struct text_sanitizer ts;
-	struct buf b;
-	size_t i, start, end;
-	char *out;
+	size_t i, start, end, blen;
+	char *out, *b;
 
 	*dropped = 0;
 	*cause = NULL;
@@ -241,19 +239,13 @@ feedback_comment_clean(const char *s, size_t len, size_t *dropped, char **cause)
 		    (unsigned char)s[i + 1] <= 0x9f)
 			(*dropped)++;
 	}
-	buf_init(&b, 0);
-	text_sanitizer_init(&ts, TEXT_DROP);
-	text_sanitize(&ts, s, len, &b);
-	text_sanitize_finish(&ts, &b);
-	for (i = 0; i < b.len; i++)
-		if (b.data[i] == '\t')
-			b.data[i] = ' ';
-	for (start = 0; start < b.len && (b.data[start] == ' ' || b.data[start] == '\n'); start++)
+	b = text_clean_str(s, len, TEXT_DROP, TEXT_CLEAN_TABS, &blen);
+	for (start = 0; start < blen && (b[start] == ' ' || b[start] == '\n'); start++)
 		;
-	for (end = b.len; end > start && (b.data[end - 1] == ' ' || b.data[end - 1] == '\n'); end--)
+	for (end = blen; end > start && (b[end - 1] == ' ' || b[end - 1] == '\n'); end--)
 		;
-	out = end > start ? xstrndup(b.data + start, end - start) : NULL;
-	buf_release(&b);
+	out = end > start ? xstrndup(b + start, end - start) : NULL;
+	free(b);
 	return out;
 }
 

@@ -192,19 +192,12 @@ terms_scan(struct terms *t, char **cause)
 static void
 terms_make_view(struct terms *t)
 {
-	struct text_sanitizer san;
-	struct buf b;
-
 	if (text_is_safe(t->canon, t->canon_len)) {
 		t->text = t->canon;
 		t->len = t->canon_len;
 		return;
 	}
-	buf_init(&b, 0);
-	text_sanitizer_init(&san, TEXT_VISIBLE);
-	text_sanitize(&san, t->canon, t->canon_len, &b);
-	text_sanitize_finish(&san, &b);
-	t->text = buf_detach(&b, &t->len);
+	t->text = text_clean_str(t->canon, t->canon_len, TEXT_VISIBLE, 0, &t->len);
 }
 
 struct terms *

@@ -754,6 +754,26 @@ text_sanitize_finish(struct text_sanitizer *s, struct buf *out)
 	text_sanitizer_init(s, s->mode);
 }
 
+char *
+text_clean_str(const char *s, size_t len, enum text_mode mode, int flags, size_t *outlen)
+{
+	struct text_sanitizer san;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	text_sanitizer_init(&san, mode);
+	if (s != NULL)
+		text_sanitize(&san, s, len, &b);
+	text_sanitize_finish(&san, &b);
+	for (i = 0; flags != 0 && i < b.len; i++) {
+		if (((flags & TEXT_CLEAN_TABS) && b.data[i] == '\t') ||
+		    ((flags & TEXT_CLEAN_LINES) && (b.data[i] == '\n' || b.data[i] == '\r')))
+			b.data[i] = ' ';
+	}
+	return buf_detach(&b, outlen);
+}
+
 int
 text_utf8_repair(const char *str, size_t len, struct buf *out, size_t *bad)
 {
