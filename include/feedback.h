@@ -20,6 +20,8 @@
 #ifndef CONFAB_FEEDBACK_H
 #define CONFAB_FEEDBACK_H
 
+#include "caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,8 +30,7 @@ struct app;
 struct cJSON;
 struct loop;
 
-/* The longest comment accepted, in bytes as given (before sanitising). */
-#define FEEDBACK_COMMENT_MAX ((size_t)100 << 10)
+/* FEEDBACK_COMMENT_MAX (caps.h) bounds a comment, in bytes as given (before sanitising). */
 
 /* ---- the notice (Terms IV) --------------------------------------------------- */
 

@@ -1,5 +1,6 @@
 /* api.c: the OpenAI-compatible chat-completions wire format (see api.h). */
 #include "common.h"
+#include "caps.h"
 
 #include "api.h"
 
@@ -13,7 +14,6 @@
 #include "text.h"
 
 /* Longest excerpt of untrusted data quoted in an error message, in bytes. */
-#define API_EXCERPT_MAX 80
 
 /* Die on a cJSON allocation failure, which cJSON reports as NULL. */
 static void *

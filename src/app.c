@@ -1,12 +1,11 @@
 /* app.c: state shared by the subcommands: configuration, the store, messages. */
 #include "common.h"
+#include "caps.h"
 
 #include "buf.h"
 #include "cmd.h"
 #include "consent.h"
 #include "http.h"
-
-#define APP_DISCLAIMERS_MAX ((size_t)1 << 20)	/* bytes of a rules file */
 
 struct store *
 app_store(struct app *app, char **cause)

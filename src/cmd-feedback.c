@@ -1,5 +1,6 @@
 /* cmd-feedback.c: confab feedback up|down|clear [ID|last], list, export, sync */
 #include "common.h"
+#include "caps.h"
 
 #include <cjson/cJSON.h>
 #include <strings.h>
@@ -11,10 +12,7 @@
 #include "text.h"
 #include "tty.h"
 
-#define FEEDBACK_QUICK_TIMEOUT_S 2L	/* the one try right after a rating */
-#define FEEDBACK_SYNC_TIMEOUT_MAX_S 30L
 #define FEEDBACK_SYNC_TRIES 3
-#define FEEDBACK_SYNC_LOCK_WAIT_MS 25000L
 #define FEEDBACK_COMMENT_COLS 40
 
 static const char *

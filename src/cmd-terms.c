@@ -3,6 +3,7 @@
  * and review|show|withdraw through the terminal review (review.c).
  */
 #include "common.h"
+#include "caps.h"
 
 #include <cjson/cJSON.h>
 
@@ -12,8 +13,6 @@
 #include "review.h"
 #include "text.h"
 #include "tty.h"
-
-#define CMD_TERMS_FETCH_TIMEOUT 20L
 
 /* ---- status ------------------------------------------------------------ */
 

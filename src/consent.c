@@ -1,5 +1,6 @@
 /* consent.c: current Terms, consent state, the hash-chained ledger, the gate. */
 #include "common.h"
+#include "caps.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -15,7 +16,6 @@
 #define BUNDLED_TERMS "qwen-chat-terms-2025-03-01.md"
 #define TERMS_FILE_MAX TERMS_MAX_BYTES
 #define CONSENT_CHECK_EVERY_S (24 * 60 * 60)
-#define CONSENT_CHECK_TIMEOUT_S 3
 
 const struct consent_point consent_summary[] = {
 	{ "I.1", "You are at least 18, or the age of majority where you live if that is "
@@ -745,9 +745,8 @@ out:
 
 /* ---- the events the gate relies on ---------------------------------------------- */
 
-/* Tries, and the pause between them, while another confab may be writing the head. */
+/* Tries while another confab may be writing the head (the pause: caps.h). */
 #define CONSENT_CHAIN_TRIES 3
-#define CONSENT_CHAIN_PAUSE_MS 20
 
 struct consent_chain {
 	struct consent_around around;	/* read here when not known */

@@ -1,5 +1,6 @@
 /* disclaimer.c: which reliance notices an exchange gets: the rules file and the matching. */
 #include "common.h"
+#include "caps.h"
 
 #include <cjson/cJSON.h>
 
@@ -9,9 +10,6 @@
 
 #define DISCLAIMER_NOTICES_MAX 32	/* sections in one file: one bit of a mask each */
 #define DISCLAIMER_NODES_MAX 65535	/* automaton states: uint16_t */
-#define DISCLAIMER_KEYWORD_MAX 200	/* bytes */
-#define DISCLAIMER_TEXT_MAX 1000	/* bytes of a clause or a text */
-#define DISCLAIMER_EXCEPT_MAX 255	/* bytes of an exception phrase, normalised */
 #define DISCLAIMER_RING 256		/* pending matches of a topic: > DISCLAIMER_EXCEPT_MAX */
 #define DISCLAIMER_EV_END 0xff		/* the topic that ends a list of events */
 

@@ -1,5 +1,6 @@
 /* feedback.c: ratings of answers and the Terms IV notice (delivery: feedback-outbox.c). */
 #include "common.h"
+#include "caps.h"
 
 #include <cjson/cJSON.h>
 #include <strings.h>
@@ -13,7 +14,6 @@
 #include "text.h"
 
 #define FEEDBACK_NOTICE_KIND "feedback-notice"
-#define FEEDBACK_REASON_MAX 64
 
 static const char *const feedback_reasons_up[] = {
 	"accurate", "helpful", "clear", "other", NULL

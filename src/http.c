@@ -1,5 +1,6 @@
 /* http.c: libcurl multi interface: transfers, retries with backoff, stall time-out, cancel. */
 #include "common.h"
+#include "caps.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -10,9 +11,6 @@
 #include "clock.h"
 #include "config.h"
 #include "http.h"
-
-#define HTTP_DEFAULT_MAX_BODY ((size_t)4 << 20)
-#define HTTP_MAX_RETRY_WAIT_MS 60000L
 
 struct http {
 	CURLM *multi;
@@ -793,9 +791,7 @@ http_result_release(struct http_result *res)
 	memset(res, 0, sizeof *res);
 }
 
-/* The most of a response to a POST that is kept. */
-#define HTTP_POST_MAX_BODY ((size_t)1 << 20)
-
+/* At most HTTP_POST_MAX_BODY (caps.h) of the response is kept. */
 int
 http_post(const char *url, const char *body, size_t len, const char *const *headers,
     long timeout_s, struct http_result *res, char **cause)

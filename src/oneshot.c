@@ -1,5 +1,6 @@
 /* oneshot.c: scripted mode: the prompt in, the answer alone on stdout. */
 #include "common.h"
+#include "caps.h"
 
 #include <cjson/cJSON.h>
 #include <sys/ioctl.h>
@@ -19,8 +20,6 @@
 #include "text.h"
 #include "tty.h"
 
-#define ONESHOT_STDIN_MAX ((size_t)1 << 20)	/* documented in confab(1) */
-#define ONESHOT_PROMPT_MAX (2 * ONESHOT_STDIN_MAX)	/* arguments and stdin together */
 #define EXIT_BROKEN_PIPE (128 + SIGPIPE)	/* the reader of stdout went away */
 
 struct oneshot {

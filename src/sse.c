@@ -1,12 +1,11 @@
 /* sse.c: incremental event-stream parser (WHATWG "Parsing an event stream"). */
 #include "common.h"
+#include "caps.h"
 
 #include "sse.h"
 #include "text.h"
 
 #include <limits.h>
-
-#define SSE_DEFAULT_MAX ((size_t)1 << 20)
 
 static const char sse_bom[] = "\xef\xbb\xbf";
 

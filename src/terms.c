@@ -1,5 +1,6 @@
 /* terms.c: canonical Terms text, its SHA-256 identity, sections and section diff. */
 #include "common.h"
+#include "caps.h"
 
 #include <strings.h>
 
@@ -10,7 +11,6 @@
 #include "text.h"
 
 /* Above this many line pairs, a changed section's diff is shown whole. */
-#define TERMS_DIFF_MAX_CELLS ((size_t)4 << 20)
 
 /* The 1-based number of the line starting at offset off. */
 static size_t

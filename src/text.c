@@ -1,5 +1,6 @@
 /* text.c: UTF-8 decoding and small string helpers. */
 #include "common.h"
+#include "caps.h"
 
 #include <strings.h>
 #include <utf8proc.h>
@@ -416,7 +417,6 @@ text_wrap(const char *s, size_t len, int width, struct text_span **spans)
 /* ---- sanitising untrusted text --------------------------------------------- */
 
 /* Bytes one escape sequence may swallow before it is given up (see text.h). */
-#define TEXT_SEQ_MAX 4096
 
 static const char text_fffd[] = "\xef\xbf\xbd";
 

@@ -1,5 +1,6 @@
 /* ui.c: the full-screen UI: terminal set-up and restore, keys, redraw, screens. */
 #include "common.h"
+#include "caps.h"
 
 #include <curses.h>
 #include <signal.h>
@@ -16,9 +17,6 @@
 #include "ui.h"
 
 #include <term.h>	/* last: it defines macros such as "lines" */
-
-#define UI_PASTE_MAX ((size_t)1 << 20)
-#define UI_ESC_SPLIT_MS 500	/* a sequence split across reads goes on this long */
 
 struct ui {
 	struct app *app;
