@@ -122,19 +122,6 @@ log_json_int(cJSON *o, const char *key, int64_t v)
 		cJSON_AddNullToObject(o, key);
 }
 
-/* The stored disclaimers: the JSON array, [] when none, the text when it is not JSON. */
-static cJSON *
-log_json_disclaimers(const char *stored)
-{
-	cJSON *v;
-
-	if (stored == NULL)
-		return cJSON_CreateArray();
-	if ((v = cJSON_Parse(stored)) != NULL)
-		return v;
-	return cJSON_CreateString(stored);
-}
-
 /* Print sep and one JSON value, and free it. */
 static void
 log_json_print(cJSON *o, const char *sep)
@@ -300,7 +287,7 @@ log_message_json(const struct store_log_message *lm)
 	log_json_int(o, "duration_ms", m->duration_ms);
 	log_json_text(o, "error", m->error);
 	log_json_text(o, "response_id", m->response_id);
-	cJSON_AddItemToObject(o, "disclaimers", log_json_disclaimers(lm->disclaimers));
+	cJSON_AddItemToObject(o, "disclaimers", disclaimer_json_stored(lm->disclaimers));
 	if (lm->rated) {
 		f = cJSON_AddObjectToObject(o, "feedback");
 		cJSON_AddNumberToObject(f, "rating", lm->rating);

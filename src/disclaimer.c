@@ -910,25 +910,49 @@ disclaimer_pick(const struct disclaimer_rules *r, const char *prompt, size_t pro
 	return n;
 }
 
+cJSON *
+disclaimer_json_value(const struct disclaimer *const *d, size_t n)
+{
+	cJSON *a = cJSON_CreateArray(), *o;
+	size_t i;
+
+	if (a == NULL)
+		fatal("out of memory");
+	for (i = 0; i < n; i++) {
+		if ((o = cJSON_CreateObject()) == NULL ||
+		    cJSON_AddStringToObject(o, "id", d[i]->id) == NULL ||
+		    cJSON_AddStringToObject(o, "clause", d[i]->clause) == NULL ||
+		    cJSON_AddStringToObject(o, "text", d[i]->text) == NULL)
+			fatal("out of memory");
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
 char *
 disclaimer_json(const struct disclaimer *const *d, size_t n)
 {
-	cJSON *a = cJSON_CreateArray(), *o;
-	char *s;
-	size_t i;
+	cJSON *a = disclaimer_json_value(d, n);
+	char *s = cJSON_PrintUnformatted(a);
 
-	for (i = 0; i < n; i++) {
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", d[i]->id);
-		cJSON_AddStringToObject(o, "clause", d[i]->clause);
-		cJSON_AddStringToObject(o, "text", d[i]->text);
-		cJSON_AddItemToArray(a, o);
-	}
-	s = cJSON_PrintUnformatted(a);
 	cJSON_Delete(a);
 	if (s == NULL)
 		fatal("out of memory");
 	return s;
+}
+
+cJSON *
+disclaimer_json_stored(const char *json)
+{
+	cJSON *v;
+
+	if (json == NULL)
+		v = cJSON_CreateArray();
+	else if ((v = cJSON_Parse(json)) == NULL)
+		v = cJSON_CreateString(json);
+	if (v == NULL)
+		fatal("out of memory");
+	return v;
 }
 
 size_t

@@ -287,7 +287,7 @@ oneshot_print_json(struct oneshot *o)
 {
 	const struct exchange_result *r = o->res;
 	cJSON *j = cJSON_CreateObject(), *u;
-	char *s, *content = xstrndup(r->content.data, r->content.len), *disclaimers;
+	char *s, *content = xstrndup(r->content.data, r->content.len);
 
 	cJSON_AddStringToObject(j, "id", r->id != NULL ? r->id : "");
 	cJSON_AddStringToObject(j, "model", r->model);
@@ -307,9 +307,8 @@ oneshot_print_json(struct oneshot *o)
 		cJSON_AddNumberToObject(u, "total_tokens", (double)r->usage.total_tokens);
 	} else
 		cJSON_AddNullToObject(j, "usage");
-	disclaimers = disclaimer_json(r->disclaimers, r->ndisclaimers);
-	cJSON_AddItemToObject(j, "disclaimers", cJSON_Parse(disclaimers));
-	free(disclaimers);
+	cJSON_AddItemToObject(j, "disclaimers",
+	    disclaimer_json_value(r->disclaimers, r->ndisclaimers));
 	cJSON_AddBoolToObject(j, "complete", strcmp(r->status, "complete") == 0);
 	cJSON_AddStringToObject(j, "status", r->status);
 	if (r->message != NULL)
