@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "disclaimer.h"
+#include "feedback.h"
 #include "store.h"
 #include "text.h"
 #include "tty.h"
@@ -218,36 +219,11 @@ log_list(struct log *l, int argc, char **argv)
 
 /* ---- show and export ---------------------------------------------------------- */
 
-/* Stored reasons as a JSON array of strings: a JSON array as it is, "a,b" split at commas. */
-static cJSON *
-log_reasons_json(const char *stored)
-{
-	cJSON *arr = stored != NULL ? cJSON_Parse(stored) : NULL;
-	const char *p, *e, *a, *z;
-	char *r;
-
-	if (cJSON_IsArray(arr))
-		return arr;
-	cJSON_Delete(arr);
-	arr = cJSON_CreateArray();
-	for (p = stored; p != NULL && *p != '\0'; p = e + (*e == ',')) {
-		e = p + strcspn(p, ",");
-		for (a = text_skip_blanks(p), z = e; z > a && (z[-1] == ' ' || z[-1] == '\t'); z--)
-			;
-		if (z > a) {
-			r = xstrndup(a, (size_t)(z - a));
-			cJSON_AddItemToArray(arr, cJSON_CreateString(r));
-			free(r);
-		}
-	}
-	return arr;
-}
-
 /* "too long, wrong" from stored reasons (caller frees), or NULL when there are none. */
 static char *
 log_reasons(const char *stored, enum text_mode mode)
 {
-	cJSON *arr = log_reasons_json(stored), *r;
+	cJSON *arr = feedback_reasons_json(stored), *r;
 	struct buf b;
 	char *s = NULL;
 
@@ -291,7 +267,7 @@ log_message_json(const struct store_log_message *lm)
 	if (lm->rated) {
 		f = cJSON_AddObjectToObject(o, "feedback");
 		cJSON_AddNumberToObject(f, "rating", lm->rating);
-		cJSON_AddItemToObject(f, "reasons", log_reasons_json(lm->reasons));
+		cJSON_AddItemToObject(f, "reasons", feedback_reasons_json(lm->reasons));
 		log_json_text(f, "comment", lm->comment);
 	} else
 		cJSON_AddNullToObject(o, "feedback");

@@ -343,16 +343,23 @@ feedback_json_str(cJSON *o, const char *name, const char *s)
 cJSON *
 feedback_reasons_json(const char *reasons)
 {
-	cJSON *arr = cJSON_CreateArray();
-	const char *p = reasons, *e;
-	char *one;
+	cJSON *arr = reasons != NULL ? cJSON_Parse(reasons) : NULL;
+	const char *p, *e, *a, *z;
+	char *r;
 
-	while (p != NULL && *p != '\0') {
-		e = strchr(p, ',');
-		one = e != NULL ? xstrndup(p, (size_t)(e - p)) : xstrdup(p);
-		cJSON_AddItemToArray(arr, cJSON_CreateString(one));
-		free(one);
-		p = e != NULL ? e + 1 : NULL;
+	if (cJSON_IsArray(arr))
+		return arr;
+	cJSON_Delete(arr);
+	arr = cJSON_CreateArray();
+	for (p = reasons; p != NULL && *p != '\0'; p = e + (*e == ',')) {
+		e = p + strcspn(p, ",");
+		for (a = text_skip_blanks(p), z = e; z > a && (z[-1] == ' ' || z[-1] == '\t'); z--)
+			;
+		if (z > a) {
+			r = xstrndup(a, (size_t)(z - a));
+			cJSON_AddItemToArray(arr, cJSON_CreateString(r));
+			free(r);
+		}
 	}
 	return arr;
 }
