@@ -2,13 +2,13 @@
 #include "common.h"
 #include "caps.h"
 
-#include <cjson/cJSON.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "cmd.h"
 #include "feedback.h"
+#include "json.h"
 #include "text.h"
 #include "tty.h"
 
@@ -22,13 +22,13 @@ feedback_cmd_rating_name(int rating)
 }
 
 static void
-feedback_cmd_print_json(cJSON *o)
+feedback_cmd_print_json(struct cJSON *o)
 {
-	char *s = cJSON_PrintUnformatted(o);
+	char *s = json_print(o, false);
 
 	puts(s);
 	free(s);
-	cJSON_Delete(o);
+	json_free(o);
 }
 
 /* Print text (paragraphs, "- " items) word-wrapped to width. */
@@ -152,21 +152,21 @@ feedback_cmd_report(struct app *app, int rating, const struct feedback_outcome *
 {
 	const char *url = config_get(&app->cfg, CONFIG_FEEDBACK_URL);
 	long long id = (long long)out->message_id;
-	cJSON *o;
+	struct cJSON *o;
 
 	if (app->json) {
-		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "message_id", (double)out->message_id);
-		cJSON_AddStringToObject(o, "rating", feedback_cmd_rating_name(rating));
+		o = json_object();
+		json_add_num(o, "message_id", (double)out->message_id);
+		json_add_str(o, "rating", feedback_cmd_rating_name(rating));
 		if (out->existed)
-			cJSON_AddStringToObject(o, "previous",
+			json_add_str(o, "previous",
 			    feedback_cmd_rating_name(out->previous));
 		else
-			cJSON_AddNullToObject(o, "previous");
-		cJSON_AddBoolToObject(o, "changed", out->changed);
-		cJSON_AddStringToObject(o, "delivery", delivery);
+			json_add_null(o, "previous");
+		json_add_bool(o, "changed", out->changed);
+		json_add_str(o, "delivery", delivery);
 		if (error != NULL)
-			cJSON_AddStringToObject(o, "error", error);
+			json_add_str(o, "error", error);
 		feedback_cmd_print_json(o);
 		return;
 	}
@@ -240,23 +240,23 @@ feedback_cmd_rate(struct app *app, int rating, int argc, char **argv)
 /* ---- list and export ----------------------------------------------------------- */
 
 /* A feedback row as JSON. */
-static cJSON *
+static struct cJSON *
 feedback_cmd_json(const struct store_feedback *f)
 {
-	cJSON *o = cJSON_CreateObject();
+	struct cJSON *o = json_object();
 
-	cJSON_AddItemToObject(o, "reasons", feedback_reasons_json(f->reasons));
-#define STR(k, v) ((v) != NULL ? cJSON_AddStringToObject(o, k, v) : cJSON_AddNullToObject(o, k))
-	cJSON_AddNumberToObject(o, "message_id", (double)f->message_id);
-	cJSON_AddNumberToObject(o, "conversation_id", (double)f->conversation_id);
-	cJSON_AddStringToObject(o, "rating", feedback_cmd_rating_name(f->rating));
+	json_add(o, "reasons", feedback_reasons_json(f->reasons));
+#define STR(k, v) json_add_str_or_null(o, k, v)
+	json_add_num(o, "message_id", (double)f->message_id);
+	json_add_num(o, "conversation_id", (double)f->conversation_id);
+	json_add_str(o, "rating", feedback_cmd_rating_name(f->rating));
 	STR("comment", f->comment);
 	STR("model", f->model);
 	STR("created", f->created);
 	STR("updated", f->updated);
 	STR("delivery", f->delivery);
 	STR("delivered_at", f->delivered);
-	cJSON_AddNumberToObject(o, "attempts", (double)f->attempts);
+	json_add_num(o, "attempts", (double)f->attempts);
 	STR("last_error", f->last_error);
 #undef STR
 	return o;
@@ -290,7 +290,7 @@ feedback_cmd_cell(const char *s, int cols)
 
 struct feedback_cmd_list {
 	struct app *app;
-	cJSON *arr;		/* --json */
+	struct cJSON *arr;		/* --json */
 	int n;
 };
 
@@ -302,7 +302,7 @@ feedback_cmd_list_cb(const struct store_feedback *f, void *arg)
 	char *model, *reasons, *comment, when[32];
 
 	if (l->arr != NULL) {
-		cJSON_AddItemToArray(l->arr, feedback_cmd_json(f));
+		json_push(l->arr, feedback_cmd_json(f));
 		return 0;
 	}
 	if (l->n++ == 0)
@@ -350,13 +350,13 @@ feedback_cmd_list_footer(struct app *app)
 static int
 feedback_cmd_list(struct app *app)
 {
-	struct feedback_cmd_list l = { app, app->json ? cJSON_CreateArray() : NULL, 0 };
+	struct feedback_cmd_list l = { app, app->json ? json_array() : NULL, 0 };
 	char *cause = NULL;
 	struct store *st;
 
 	if ((st = app_store(app, &cause)) == NULL ||
 	    store_feedback_each(st, 0, feedback_cmd_list_cb, &l, &cause) != 0) {
-		cJSON_Delete(l.arr);
+		json_free(l.arr);
 		app_error("%s", cause);
 		free(cause);
 		return EXIT_USAGE;
@@ -459,17 +459,17 @@ fail:
 static int
 feedback_cmd_sync_json(const struct feedback_sync_report *rep, int r)
 {
-	cJSON *o = cJSON_CreateObject();
+	struct cJSON *o = json_object();
 
-	cJSON_AddNumberToObject(o, "delivered", rep->delivered);
-	cJSON_AddNumberToObject(o, "failed", rep->failed);
-	cJSON_AddNumberToObject(o, "skipped", rep->skipped);
-	cJSON_AddNumberToObject(o, "pending", (double)rep->pending);
-	cJSON_AddBoolToObject(o, "busy", rep->busy);
+	json_add_num(o, "delivered", rep->delivered);
+	json_add_num(o, "failed", rep->failed);
+	json_add_num(o, "skipped", rep->skipped);
+	json_add_num(o, "pending", (double)rep->pending);
+	json_add_bool(o, "busy", rep->busy);
 	if (rep->last_error != NULL)
-		cJSON_AddStringToObject(o, "last_error", rep->last_error);
+		json_add_str(o, "last_error", rep->last_error);
 	else
-		cJSON_AddNullToObject(o, "last_error");
+		json_add_null(o, "last_error");
 	feedback_cmd_print_json(o);
 	return r;
 }

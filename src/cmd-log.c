@@ -1,7 +1,6 @@
 /* cmd-log.c: confab log list|show|search|delete|export: the conversation history. */
 #include "common.h"
 
-#include <cjson/cJSON.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 #include "cmd.h"
 #include "disclaimer.h"
 #include "feedback.h"
+#include "json.h"
 #include "store.h"
 #include "text.h"
 #include "tty.h"
@@ -89,64 +89,64 @@ log_put_fit(FILE *f, const char *s, int cols)
 
 /* Add s[0..len) (NULL becomes null); invalid UTF-8 is repaired so the JSON stays valid. */
 static void
-log_json_str(cJSON *o, const char *key, const char *s, size_t len)
+log_json_str(struct cJSON *o, const char *key, const char *s, size_t len)
 {
 	struct buf b;
 
 	if (s == NULL) {
-		cJSON_AddNullToObject(o, key);
+		json_add_null(o, key);
 		return;
 	}
 	if (s[len] == '\0' && text_utf8_valid(s, len, NULL)) {
-		cJSON_AddStringToObject(o, key, s);
+		json_add_str(o, key, s);
 		return;
 	}
 	buf_init(&b, 0);
 	(void)text_utf8_repair(s, len, &b, NULL);
-	cJSON_AddStringToObject(o, key, b.data);
+	json_add_str(o, key, b.data);
 	buf_release(&b);
 }
 
 /* Add a NUL-terminated string, or null. */
 static void
-log_json_text(cJSON *o, const char *key, const char *s)
+log_json_text(struct cJSON *o, const char *key, const char *s)
 {
 	log_json_str(o, key, s, s != NULL ? strlen(s) : 0);
 }
 
 static void
-log_json_int(cJSON *o, const char *key, int64_t v)
+log_json_int(struct cJSON *o, const char *key, int64_t v)
 {
 	if (v >= 0)
-		cJSON_AddNumberToObject(o, key, (double)v);
+		json_add_num(o, key, (double)v);
 	else
-		cJSON_AddNullToObject(o, key);
+		json_add_null(o, key);
 }
 
 /* Print sep and one JSON value, and free it. */
 static void
-log_json_print(cJSON *o, const char *sep)
+log_json_print(struct cJSON *o, const char *sep)
 {
-	char *s = cJSON_PrintUnformatted(o);
+	char *s = json_print(o, false);
 
 	fputs(sep, stdout);
 	fputs(s, stdout);
 	free(s);
-	cJSON_Delete(o);
+	json_free(o);
 }
 
-static cJSON *
+static struct cJSON *
 log_conversation_json(const struct store_conversation *c)
 {
-	cJSON *o = cJSON_CreateObject();
+	struct cJSON *o = json_object();
 
-	cJSON_AddNumberToObject(o, "id", (double)c->id);
+	json_add_num(o, "id", (double)c->id);
 	log_json_str(o, "title", c->title, c->title != NULL ? log_title_len(c->title) : 0);
 	log_json_text(o, "started", c->started);
 	log_json_text(o, "updated", c->updated);
 	log_json_text(o, "model", c->model);
 	log_json_text(o, "base_url", c->base_url);
-	cJSON_AddNumberToObject(o, "message_count", (double)c->messages);
+	json_add_num(o, "message_count", (double)c->messages);
 	return o;
 }
 
@@ -223,28 +223,23 @@ log_list(struct log *l, int argc, char **argv)
 static char *
 log_reasons(const char *stored, enum text_mode mode)
 {
-	cJSON *arr = feedback_reasons_json(stored), *r;
-	struct buf b;
-	char *s = NULL;
+	struct cJSON *arr = feedback_reasons_json(stored);
+	char *joined = json_join_strings(arr, ", "), *s = NULL;
 
-	buf_init(&b, 0);
-	cJSON_ArrayForEach(r, arr)
-		if (cJSON_IsString(r))
-			buf_addf(&b, "%s%s", b.len > 0 ? ", " : "", r->valuestring);
-	cJSON_Delete(arr);
-	if (b.len > 0)
-		s = log_clean(b.data, b.len, mode, true);
-	buf_release(&b);
+	json_free(arr);
+	if (joined != NULL)
+		s = log_clean(joined, strlen(joined), mode, true);
+	free(joined);
 	return s;
 }
 
-static cJSON *
+static struct cJSON *
 log_message_json(const struct store_log_message *lm)
 {
 	const struct store_message *m = &lm->m;
-	cJSON *o = cJSON_CreateObject(), *u, *f;
+	struct cJSON *o = json_object(), *u, *f;
 
-	cJSON_AddNumberToObject(o, "id", (double)m->id);
+	json_add_num(o, "id", (double)m->id);
 	log_json_text(o, "role", m->role);
 	log_json_str(o, "content", m->content, m->content_len);
 	log_json_text(o, "reasoning", m->reasoning);
@@ -253,24 +248,24 @@ log_message_json(const struct store_log_message *lm)
 	log_json_text(o, "status", m->status);
 	log_json_text(o, "finish_reason", m->finish_reason);
 	if (m->prompt_tokens >= 0 || m->completion_tokens >= 0 || m->total_tokens >= 0) {
-		u = cJSON_AddObjectToObject(o, "usage");
+		u = json_add_object(o, "usage");
 		log_json_int(u, "prompt_tokens", m->prompt_tokens);
 		log_json_int(u, "completion_tokens", m->completion_tokens);
 		log_json_int(u, "total_tokens", m->total_tokens);
 	} else
-		cJSON_AddNullToObject(o, "usage");
+		json_add_null(o, "usage");
 	log_json_int(o, "latency_ms", m->latency_ms);
 	log_json_int(o, "duration_ms", m->duration_ms);
 	log_json_text(o, "error", m->error);
 	log_json_text(o, "response_id", m->response_id);
-	cJSON_AddItemToObject(o, "disclaimers", disclaimer_json_stored(lm->disclaimers));
+	json_add(o, "disclaimers", disclaimer_json_stored(lm->disclaimers));
 	if (lm->rated) {
-		f = cJSON_AddObjectToObject(o, "feedback");
-		cJSON_AddNumberToObject(f, "rating", lm->rating);
-		cJSON_AddItemToObject(f, "reasons", feedback_reasons_json(lm->reasons));
+		f = json_add_object(o, "feedback");
+		json_add_num(f, "rating", lm->rating);
+		json_add(f, "reasons", feedback_reasons_json(lm->reasons));
 		log_json_text(f, "comment", lm->comment);
 	} else
-		cJSON_AddNullToObject(o, "feedback");
+		json_add_null(o, "feedback");
 	return o;
 }
 
@@ -422,17 +417,17 @@ log_show_head(struct log *l, const struct store_conversation *c, const char *for
 	    strlen(c->model) : 1, mode, true);
 	char *base = log_clean(c->base_url != NULL ? c->base_url : "?", c->base_url != NULL ?
 	    strlen(c->base_url) : 1, mode, true);
-	cJSON *o;
+	struct cJSON *o;
 	char *s;
 
 	if (strcmp(format, "json") == 0) {
 		o = log_conversation_json(c);
-		s = cJSON_PrintUnformatted(o);
+		s = json_print(o, false);
 		/* The messages follow as a streamed array: reopen the object. */
 		s[strlen(s) - 1] = '\0';
 		printf("%s,\"messages\":[", s);
-		cJSON_free(s);
-		cJSON_Delete(o);
+		free(s);
+		json_free(o);
 	} else if (strcmp(format, "markdown") == 0) {
 		printf("# Conversation %lld: %s\n\n- Started: %s UTC\n- Model: %s\n- Endpoint: %s\n"
 		    "- Messages: %lld\n\n", (long long)c->id, title, started, model, base,
@@ -614,22 +609,22 @@ log_search_cb(const struct store_log_hit *h, void *arg)
 	struct log *l = arg;
 	struct log_snippet sn;
 	char *title, *when, *snippet;
-	cJSON *o;
+	struct cJSON *o;
 
 	log_snippet(h->content, h->content_len, l->query, l->app->json ? TEXT_DROP : l->mode, &sn);
 	if (l->app->json) {
-		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "conversation_id", (double)h->conversation);
+		o = json_object();
+		json_add_num(o, "conversation_id", (double)h->conversation);
 		log_json_str(o, "title", h->title, h->title != NULL ? log_title_len(h->title) : 0);
 		log_json_text(o, "updated", h->updated);
-		cJSON_AddNumberToObject(o, "matches", (double)h->matches);
-		cJSON_AddNumberToObject(o, "message_id", (double)h->message);
+		json_add_num(o, "matches", (double)h->matches);
+		json_add_num(o, "message_id", (double)h->message);
 		log_json_text(o, "role", h->role);
 		snippet = xasprintf("%s%s%s", sn.part[0], sn.part[1], sn.part[2]);
 		log_json_text(o, "snippet", snippet);
 		/* snippet[match_start:match_end] in characters (Python's str slicing). */
-		cJSON_AddNumberToObject(o, "match_start", (double)log_chars(sn.part[0]));
-		cJSON_AddNumberToObject(o, "match_end", (double)(log_chars(sn.part[0]) +
+		json_add_num(o, "match_start", (double)log_chars(sn.part[0]));
+		json_add_num(o, "match_end", (double)(log_chars(sn.part[0]) +
 		    log_chars(sn.part[1])));
 		free(snippet);
 		log_json_print(o, l->n++ == 0 ? "[" : ",");

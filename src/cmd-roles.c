@@ -1,10 +1,10 @@
 /* cmd-roles.c: confab roles: the roles in $XDG_CONFIG_HOME/confab/roles. */
 #include "common.h"
 
-#include <cjson/cJSON.h>
 
 #include "buf.h"
 #include "cmd.h"
+#include "json.h"
 #include "role.h"
 #include "text.h"
 
@@ -28,20 +28,19 @@ roles_cell(const char *s, size_t max)
 	return cut;
 }
 
-static cJSON *
+static struct cJSON *
 roles_json(const struct role *r)
 {
-	cJSON *o = cJSON_CreateObject();
+	struct cJSON *o = json_object();
 
-	cJSON_AddStringToObject(o, "name", r->name);
-	cJSON_AddStringToObject(o, "path", r->path);
-#define ROLE_VALUE(k, key) (r->value[key] != NULL ? \
-	cJSON_AddStringToObject(o, k, r->value[key]) : cJSON_AddNullToObject(o, k))
+	json_add_str(o, "name", r->name);
+	json_add_str(o, "path", r->path);
+#define ROLE_VALUE(k, key) json_add_str_or_null(o, k, r->value[key])
 	ROLE_VALUE("model", CONFIG_MODEL);
 	ROLE_VALUE("temperature", CONFIG_TEMPERATURE);
 	ROLE_VALUE("max_tokens", CONFIG_MAX_TOKENS);
 #undef ROLE_VALUE
-	cJSON_AddStringToObject(o, "system", r->prompt != NULL ? r->prompt : "");
+	json_add_str(o, "system", r->prompt != NULL ? r->prompt : "");
 	return o;
 }
 
@@ -72,14 +71,14 @@ int
 cmd_roles(struct app *app, int argc, char **argv)
 {
 	char *dir = role_dir(), **names, *cause = NULL, *s;
-	cJSON *arr = app->json ? cJSON_CreateArray() : NULL;
+	struct cJSON *arr = app->json ? json_array() : NULL;
 	struct role r;
 	size_t i, n, shown = 0;
 	int ret = EXIT_OK;
 
 	if (argc > 0) {
 		app_error("'confab roles' takes no words; a role is used with --role NAME");
-		cJSON_Delete(arr);
+		json_free(arr);
 		free(dir);
 		return EXIT_USAGE;
 	}
@@ -91,7 +90,7 @@ cmd_roles(struct app *app, int argc, char **argv)
 			free(cause);
 			ret = EXIT_USAGE;
 		} else if (arr != NULL)
-			cJSON_AddItemToArray(arr, roles_json(&r));
+			json_push(arr, roles_json(&r));
 		else {
 			if (shown++ == 0)
 				printf("%-16s %-36s %s\n", "NAME", "SETTINGS", "SYSTEM PROMPT");
@@ -102,10 +101,10 @@ cmd_roles(struct app *app, int argc, char **argv)
 	}
 	free(names);
 	if (arr != NULL) {
-		s = cJSON_Print(arr);
+		s = json_print(arr, true);
 		puts(s);
 		free(s);
-		cJSON_Delete(arr);
+		json_free(arr);
 	} else if (shown == 0 && ret == EXIT_OK)
 		printf("No roles yet: a role is a system prompt in %s/NAME.md (see 'man confab', "
 		    "ROLES).\n", dir);

@@ -2,7 +2,6 @@
 #include "common.h"
 #include "caps.h"
 
-#include <cjson/cJSON.h>
 #include <strings.h>
 #include <sys/random.h>
 
@@ -10,6 +9,7 @@
 #include "cmd.h"
 #include "consent.h"
 #include "feedback.h"
+#include "json.h"
 #include "store.h"
 #include "text.h"
 
@@ -330,34 +330,23 @@ feedback_new_key(void)
 	    r[13], r[14], r[15]);
 }
 
-/* Add s (or null) under name. */
-static void
-feedback_json_str(cJSON *o, const char *name, const char *s)
-{
-	if (s != NULL)
-		cJSON_AddStringToObject(o, name, s);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
-cJSON *
+struct cJSON *
 feedback_reasons_json(const char *reasons)
 {
-	cJSON *arr = reasons != NULL ? cJSON_Parse(reasons) : NULL;
+	struct cJSON *arr = json_parse_array(reasons);
 	const char *p, *e, *a, *z;
 	char *r;
 
-	if (cJSON_IsArray(arr))
+	if (arr != NULL)
 		return arr;
-	cJSON_Delete(arr);
-	arr = cJSON_CreateArray();
+	arr = json_array();
 	for (p = reasons; p != NULL && *p != '\0'; p = e + (*e == ',')) {
 		e = p + strcspn(p, ",");
 		for (a = text_skip_blanks(p), z = e; z > a && (z[-1] == ' ' || z[-1] == '\t'); z--)
 			;
 		if (z > a) {
 			r = xstrndup(a, (size_t)(z - a));
-			cJSON_AddItemToArray(arr, cJSON_CreateString(r));
+			json_push_str(arr, r);
 			free(r);
 		}
 	}
@@ -369,27 +358,25 @@ static char *
 feedback_payload(struct app *app, const struct store_feedback_answer *a, int rating,
     const char *reasons, const char *comment, const char *now, const char *key)
 {
-	cJSON *o = cJSON_CreateObject(), *x;
+	struct cJSON *o = json_object(), *x;
 	char *s;
 
-	cJSON_AddStringToObject(o, "idempotency_key", key);
-	cJSON_AddStringToObject(o, "type", rating != 0 ? "rating" : "rating-cleared");
-	cJSON_AddStringToObject(o, "rating", rating > 0 ? "up" : rating < 0 ? "down" : "none");
-	cJSON_AddItemToObject(o, "reasons", feedback_reasons_json(reasons));
-	feedback_json_str(o, "comment", comment);
-	feedback_json_str(o, "model", a->model);
-	feedback_json_str(o, "response_id", a->response_id);
-	cJSON_AddStringToObject(o, "rated_at", now);
-	cJSON_AddStringToObject(o, "client", PACKAGE_NAME " " PACKAGE_VERSION);
+	json_add_str(o, "idempotency_key", key);
+	json_add_str(o, "type", rating != 0 ? "rating" : "rating-cleared");
+	json_add_str(o, "rating", rating > 0 ? "up" : rating < 0 ? "down" : "none");
+	json_add(o, "reasons", feedback_reasons_json(reasons));
+	json_add_str_or_null(o, "comment", comment);
+	json_add_str_or_null(o, "model", a->model);
+	json_add_str_or_null(o, "response_id", a->response_id);
+	json_add_str(o, "rated_at", now);
+	json_add_str(o, "client", PACKAGE_NAME " " PACKAGE_VERSION);
 	if (feedback_include_exchange(app)) {
-		x = cJSON_AddObjectToObject(o, "exchange");
-		feedback_json_str(x, "prompt", a->prompt);
-		feedback_json_str(x, "answer", a->content);
+		x = json_add_object(o, "exchange");
+		json_add_str_or_null(x, "prompt", a->prompt);
+		json_add_str_or_null(x, "answer", a->content);
 	}
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (s == NULL)
-		fatal("cannot format a feedback payload");
+	s = json_print(o, false);
+	json_free(o);
 	return s;
 }
 
