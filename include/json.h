@@ -1,6 +1,6 @@
 /*
- * json.h: the JSON that confab writes for --json, the feedback outbox and the
- * store, built as values and printed. Pure: the one place besides the API
+ * json.h: the JSON that confab writes (--json output, the rating sent to
+ * feedback_url), built as values and printed. Pure: the one place besides the API
  * parsers (api.c, api-fast.c) and the notices (disclaimer.c) that knows
  * cJSON; callers see only struct cJSON as an opaque value.
  *

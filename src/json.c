@@ -1,4 +1,4 @@
-/* json.c: JSON values built and printed for --json, the outbox and the store (over cJSON). */
+/* json.c: JSON values built and printed for --json and the feedback payload (over cJSON). */
 #include "common.h"
 
 #include <cjson/cJSON.h>
