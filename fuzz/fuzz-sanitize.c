@@ -82,7 +82,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (mode == TEXT_DROP && whole.len > len * 3)
 			abort(); /* at worst every byte becomes U+FFFD */
 	}
-	bad = text_utf8_repair(in, len, &repaired);
+	if (text_utf8_repair(in, len, &repaired, &bad) != 0)
+		abort();
 	if (!text_utf8_valid(repaired.data, repaired.len, NULL))
 		abort();
 	if (bad == 0 && (repaired.len != len || memcmp(repaired.data, in, len) != 0))

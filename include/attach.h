@@ -12,15 +12,12 @@
 #ifndef CONFAB_ATTACH_H
 #define CONFAB_ATTACH_H
 
+#include "caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
-
-#define ATTACH_TEXT_MAX ((size_t)256 << 10)	/* a text file at most */
-#define ATTACH_IMAGE_MAX ((size_t)10 << 20)	/* an image at most (DashScope's limit) */
-#define ATTACH_TOTAL_MAX ((size_t)20 << 20)	/* the files of one prompt together */
-#define ATTACH_FILES_MAX 16			/* files with one prompt */
 
 struct attach {
 	char *name;		/* the path as given, control characters as '?' */

@@ -11,6 +11,8 @@
 #ifndef CONFAB_BUF_H
 #define CONFAB_BUF_H
 
+#include "caps.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -20,8 +22,6 @@ struct buf {
 	size_t cap;	/* allocated bytes */
 	size_t max;	/* hard cap on len; 0 means BUF_DEFAULT_MAX */
 };
-
-#define BUF_DEFAULT_MAX ((size_t)64 << 20)
 
 void buf_init(struct buf *b, size_t max);
 void buf_release(struct buf *b);

@@ -11,6 +11,8 @@
 #ifndef CONFAB_CONFIG_H
 #define CONFAB_CONFIG_H
 
+#include "caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -151,8 +153,6 @@ void config_auth_release(struct config_auth *k);
 
 /* Create dir (and parents) with mode 0700; -1 with *cause on failure. */
 int config_mkdir(const char *dir, char **cause);
-
-#define CONFIG_FILE_MAX (1 << 20)	/* bytes in the config file */
 
 /*
  * Append a [profile NAME] setting base_url and model to the config file at

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct cJSON;
+
 struct disclaimer {
 	const char *id;		/* "general", "medical", "end-length", ... */
 	const char *clause;	/* "III.4", "III.4(f)(i)", ... */
@@ -78,5 +80,23 @@ size_t disclaimer_pick(const struct disclaimer_rules *r, const char *prompt, siz
 
 /* [{"id":..,"clause":..,"text":..}, ...] (allocated), for the store and --json. */
 char *disclaimer_json(const struct disclaimer *const *d, size_t n);
+
+/* The same as a cJSON array, for a --json object to hold (the caller owns it). */
+struct cJSON *disclaimer_json_value(const struct disclaimer *const *d, size_t n);
+
+/*
+ * What disclaimer_json() stored, as a value for --json: the array, [] for
+ * NULL, the text itself as a string when it is not JSON (the caller owns it).
+ */
+struct cJSON *disclaimer_json_stored(const char *json);
+
+/*
+ * Read back what disclaimer_json() stored: fn(id, clause, text, arg) for each
+ * notice with a text (a bare string is a text; id and clause may be NULL).
+ * json may be NULL or not JSON (nothing is called). Returns how many.
+ */
+typedef void (*disclaimer_each_fn)(const char *id, const char *clause, const char *text,
+    void *arg);
+size_t disclaimer_json_each(const char *json, disclaimer_each_fn fn, void *arg);
 
 #endif

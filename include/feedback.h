@@ -20,6 +20,8 @@
 #ifndef CONFAB_FEEDBACK_H
 #define CONFAB_FEEDBACK_H
 
+#include "caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,8 +30,7 @@ struct app;
 struct cJSON;
 struct loop;
 
-/* The longest comment accepted, in bytes as given (before sanitising). */
-#define FEEDBACK_COMMENT_MAX ((size_t)100 << 10)
+/* FEEDBACK_COMMENT_MAX (caps.h) bounds a comment, in bytes as given (before sanitising). */
 
 /* ---- the notice (Terms IV) --------------------------------------------------- */
 
@@ -69,7 +70,10 @@ int feedback_notice_record(struct app *app, bool confirmed, const char *method, 
 /* The reasons a rating may give, for up (1) or down (-1): a NULL-terminated list. */
 const char *const *feedback_reasons(int rating);
 
-/* A comma-separated list of reasons ("a,b"; NULL for none) as a new JSON array. */
+/*
+ * Reasons as a new JSON array: a comma-separated list ("a, b"; blanks around
+ * each and empty ones dropped; NULL for none), or a stored JSON array as it is.
+ */
 struct cJSON *feedback_reasons_json(const char *reasons);
 
 /* How a reason reads on screen ("harmful or offensive" for "harmful"). Borrowed. */

@@ -19,11 +19,9 @@
 #ifndef CONFAB_HIGHLIGHT_H
 #define CONFAB_HIGHLIGHT_H
 
-#include <stddef.h>
+#include "caps.h"
 
-#define HL_LINE_MAX 1024	/* bytes of a code line highlighted */
-#define HL_MATCH_MAX 512 	/* regex matches painted per line */
-#define HL_BLOCK_MAX 32768	/* bytes of a code block highlighted; the rest stays plain */
+#include <stddef.h>
 
 /*
  * Colours: 0 is the terminal's default; 1 + c is colour c of the terminal

@@ -11,9 +11,9 @@
 #ifndef CONFAB_ROLE_H
 #define CONFAB_ROLE_H
 
-#include "config.h"
+#include "caps.h"
 
-#define ROLE_FILE_MAX ((size_t)256 << 10)	/* documented in confab(1) */
+#include "config.h"
 
 struct role {
 	char *name;

@@ -12,6 +12,8 @@
 #ifndef CONFAB_TERMS_H
 #define CONFAB_TERMS_H
 
+#include "caps.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -19,12 +21,10 @@
 #define TERMS_SHORT_HEX 12
 
 /*
- * Bounds on a Terms text, refused beyond them: the shipped one is 39 KB with
- * 14 sections and lines under 1 KB.
+ * Bounds on a Terms text, refused beyond them (TERMS_MAX_BYTES, TERMS_MAX_LINE,
+ * TERMS_MAX_SECTIONS in caps.h): the shipped one is 39 KB with 14 sections and
+ * lines under 1 KB.
  */
-#define TERMS_MAX_BYTES ((size_t)1 << 20)
-#define TERMS_MAX_LINE 16384		/* bytes in one line */
-#define TERMS_MAX_SECTIONS 500
 
 struct terms_section {
 	char *heading;		/* "VIII. Liability"; "" for the preamble */

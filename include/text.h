@@ -159,6 +159,24 @@ struct text_sanitizer {
 
 void text_sanitizer_init(struct text_sanitizer *s, enum text_mode mode);
 
+/*
+ * The one list of code points that must never reach a terminal as they are:
+ * C0 controls, DEL, C1, bidi marks, embeddings, overrides and isolates
+ * (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and tag characters
+ * (U+E0000-U+E007F). text_sanitize drops or shows them (newline and tab
+ * aside), the UI shows them visibly. Model text keeps the rest: ZWJ builds
+ * emoji, ZWNJ is part of Persian, U+2028/U+2029/U+FEFF are text.
+ */
+bool text_cp_unsafe(unsigned int cp);
+
+/*
+ * text_cp_unsafe() plus what is invisible: zero-width space, non-joiner and
+ * joiner (U+200B-U+200D), line and paragraph separators (U+2028, U+2029) and
+ * the BOM (U+FEFF). For the short server strings people read as names and
+ * messages (OUTPUT SAFETY in confab(1)), where an invisible character only spoofs.
+ */
+bool text_cp_hidden(unsigned int cp);
+
 /* Would text_sanitize pass s[0..len) unchanged, in either mode? (No allocation.) */
 bool text_is_safe(const char *s, size_t len);
 
@@ -177,11 +195,23 @@ void text_sanitize(struct text_sanitizer *s, const char *in, size_t len, struct 
 void text_sanitize_finish(struct text_sanitizer *s, struct buf *out);
 
 /*
- * Replace invalid UTF-8 in s[0..len) with U+FFFD (one per maximal ill-formed
- * subpart, raw 0x80..0x9F included), appending to out. Returns the number of
- * replacements. It only repairs: controls, escape sequences and C1 in UTF-8
- * pass unchanged.
+ * A whole string sanitised at once (caller frees; *outlen, if not NULL, gets
+ * its length). s may be NULL (the result is ""). With TEXT_CLEAN_TABS tabs
+ * become spaces, with TEXT_CLEAN_LINES line ends; TEXT_CLEAN_ONELINE is both: one line for a
+ * cell, a title or a list row.
  */
-size_t text_utf8_repair(const char *s, size_t len, struct buf *out);
+#define TEXT_CLEAN_TABS		0x1
+#define TEXT_CLEAN_LINES	0x2
+#define TEXT_CLEAN_ONELINE	(TEXT_CLEAN_TABS | TEXT_CLEAN_LINES)
+char *text_clean_str(const char *s, size_t len, enum text_mode mode, int flags, size_t *outlen);
+
+/*
+ * Replace invalid UTF-8 in s[0..len) with U+FFFD (one per maximal ill-formed
+ * subpart, raw 0x80..0x9F included: the WHATWG UTF-8 decoder), appending to
+ * out; *bad (may be NULL) gets the number of replacements. Returns 0, or -1
+ * when out's cap stops it (out then ends on a whole character). It only
+ * repairs: controls, escape sequences and C1 in UTF-8 pass unchanged.
+ */
+int text_utf8_repair(const char *s, size_t len, struct buf *out, size_t *bad);
 
 #endif

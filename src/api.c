@@ -1,9 +1,9 @@
 /* api.c: the OpenAI-compatible chat-completions wire format (see api.h). */
 #include "common.h"
+#include "caps.h"
 
 #include "api.h"
 
-#include <assert.h>
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>	/* isfinite() only: no libm */
@@ -14,7 +14,6 @@
 #include "text.h"
 
 /* Longest excerpt of untrusted data quoted in an error message, in bytes. */
-#define API_EXCERPT_MAX 80
 
 /* Die on a cJSON allocation failure, which cJSON reports as NULL. */
 static void *
@@ -36,7 +35,7 @@ api_role_name(enum api_role role)
 	case API_ASSISTANT:
 		return "assistant";
 	}
-	assert(!"unknown api_role");
+	BUG("unknown api_role %d", (int)role);
 	return "user";
 }
 
@@ -69,14 +68,16 @@ api_content_parts(cJSON *msg, const char *text, const char *const *images, size_
 static const char *
 api_valid_text(const char *s, struct buf *tmp)
 {
-	size_t len;
+	size_t len, bad = 0;
 
 	if (s == NULL)
 		return "";
 	len = strlen(s);
 	buf_reset(tmp);
 	tmp->max = len * 3 + 1;	/* a U+FFFD (3 bytes) per byte at most */
-	if (text_utf8_repair(s, len, tmp) == 0)
+	if (text_utf8_repair(s, len, tmp, &bad) != 0)
+		BUG("repairing into a buffer sized for the worst case failed");
+	if (bad == 0)
 		return s;
 	return tmp->data;
 }
@@ -131,16 +132,6 @@ api_request_json(const struct api_request *req)
 	return out;
 }
 
-/* Is cp something an error message must not carry to a terminal? */
-static bool
-api_hidden_cp(unsigned int cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c ||
-	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff ||
-	    (cp >= 0xe0000 && cp <= 0xe007f);
-}
-
 char *
 api_excerpt_n(const char *data, size_t len, size_t max)
 {
@@ -153,7 +144,7 @@ api_excerpt_n(const char *data, size_t len, size_t max)
 	buf_init(&b, 0);
 	while (i < len) {
 		n = text_utf8_seq(data + i, len - i, &cp);
-		if (n == 0 || api_hidden_cp(cp)) {
+		if (n == 0 || text_cp_hidden(cp)) {
 			if (b.len + 1 > limit)
 				break;
 			buf_addc(&b, '?');

@@ -1,5 +1,6 @@
 /* app.c: state shared by the subcommands: configuration, the store, messages. */
 #include "common.h"
+#include "caps.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,8 +10,6 @@
 #include "consent.h"
 #include "http.h"
 #include "text.h"
-
-#define APP_DISCLAIMERS_MAX ((size_t)1 << 20)	/* bytes of a rules file */
 
 struct store *
 app_store(struct app *app, char **cause)

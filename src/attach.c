@@ -121,7 +121,7 @@ attach_text(struct attach *a, const struct buf *b, char **cause)
 		return 0;
 	}
 	buf_init(&fixed, 0);
-	a->repaired = text_utf8_repair(b->data, b->len, &fixed);
+	(void)text_utf8_repair(b->data, b->len, &fixed, &a->repaired);
 	a->text = buf_detach(&fixed, NULL);
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* cmd-feedback.c: confab feedback up|down|clear [ID|last], list, export, sync */
 #include "common.h"
+#include "caps.h"
 
-#include <cjson/cJSON.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -9,13 +9,11 @@
 #include "app.h"
 #include "cmd.h"
 #include "feedback.h"
+#include "json.h"
 #include "text.h"
 #include "tty.h"
 
-#define FEEDBACK_QUICK_TIMEOUT_S 2L	/* the one try right after a rating */
-#define FEEDBACK_SYNC_TIMEOUT_MAX_S 30L
 #define FEEDBACK_SYNC_TRIES 3
-#define FEEDBACK_SYNC_LOCK_WAIT_MS 25000L
 #define FEEDBACK_COMMENT_COLS 40
 
 static const char *
@@ -25,13 +23,13 @@ feedback_cmd_rating_name(int rating)
 }
 
 static void
-feedback_cmd_print_json(cJSON *o)
+feedback_cmd_print_json(struct cJSON *o)
 {
-	char *s = cJSON_PrintUnformatted(o);
+	char *s = json_print(o, false);
 
 	puts(s);
 	free(s);
-	cJSON_Delete(o);
+	json_free(o);
 }
 
 /* Print text (paragraphs, "- " items) word-wrapped to width. */
@@ -155,21 +153,21 @@ feedback_cmd_report(struct app *app, int rating, const struct feedback_outcome *
 {
 	const char *url = config_get(&app->cfg, CONFIG_FEEDBACK_URL);
 	long long id = (long long)out->message_id;
-	cJSON *o;
+	struct cJSON *o;
 
 	if (app->json) {
-		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "message_id", (double)out->message_id);
-		cJSON_AddStringToObject(o, "rating", feedback_cmd_rating_name(rating));
+		o = json_object();
+		json_add_num(o, "message_id", (double)out->message_id);
+		json_add_str(o, "rating", feedback_cmd_rating_name(rating));
 		if (out->existed)
-			cJSON_AddStringToObject(o, "previous",
+			json_add_str(o, "previous",
 			    feedback_cmd_rating_name(out->previous));
 		else
-			cJSON_AddNullToObject(o, "previous");
-		cJSON_AddBoolToObject(o, "changed", out->changed);
-		cJSON_AddStringToObject(o, "delivery", delivery);
+			json_add_null(o, "previous");
+		json_add_bool(o, "changed", out->changed);
+		json_add_str(o, "delivery", delivery);
 		if (error != NULL)
-			cJSON_AddStringToObject(o, "error", error);
+			json_add_str(o, "error", error);
 		feedback_cmd_print_json(o);
 		return;
 	}
@@ -243,23 +241,23 @@ feedback_cmd_rate(struct app *app, int rating, int argc, char **argv)
 /* ---- list and export ----------------------------------------------------------- */
 
 /* A feedback row as JSON. */
-static cJSON *
+static struct cJSON *
 feedback_cmd_json(const struct store_feedback *f)
 {
-	cJSON *o = cJSON_CreateObject();
+	struct cJSON *o = json_object();
 
-	cJSON_AddItemToObject(o, "reasons", feedback_reasons_json(f->reasons));
-#define STR(k, v) ((v) != NULL ? cJSON_AddStringToObject(o, k, v) : cJSON_AddNullToObject(o, k))
-	cJSON_AddNumberToObject(o, "message_id", (double)f->message_id);
-	cJSON_AddNumberToObject(o, "conversation_id", (double)f->conversation_id);
-	cJSON_AddStringToObject(o, "rating", feedback_cmd_rating_name(f->rating));
+	json_add(o, "reasons", feedback_reasons_json(f->reasons));
+#define STR(k, v) json_add_str_or_null(o, k, v)
+	json_add_num(o, "message_id", (double)f->message_id);
+	json_add_num(o, "conversation_id", (double)f->conversation_id);
+	json_add_str(o, "rating", feedback_cmd_rating_name(f->rating));
 	STR("comment", f->comment);
 	STR("model", f->model);
 	STR("created", f->created);
 	STR("updated", f->updated);
 	STR("delivery", f->delivery);
 	STR("delivered_at", f->delivered);
-	cJSON_AddNumberToObject(o, "attempts", (double)f->attempts);
+	json_add_num(o, "attempts", (double)f->attempts);
 	STR("last_error", f->last_error);
 #undef STR
 	return o;
@@ -269,39 +267,31 @@ feedback_cmd_json(const struct store_feedback *f)
 static char *
 feedback_cmd_cell(const char *s, int cols)
 {
-	struct text_sanitizer ts;
-	struct buf b, out;
-	size_t i = 0, n;
+	struct buf out;
+	size_t i = 0, n, len;
 	unsigned int cp;
 	int w = 0, cw;
+	char *b = text_clean_str(s, s != NULL ? strlen(s) : 0, TEXT_VISIBLE, TEXT_CLEAN_ONELINE,
+	    &len);
 
-	buf_init(&b, 0);
 	buf_init(&out, 0);
-	text_sanitizer_init(&ts, TEXT_VISIBLE);
-	text_sanitize(&ts, s != NULL ? s : "", s != NULL ? strlen(s) : 0, &b);
-	text_sanitize_finish(&ts, &b);
-	while (i < b.len) {
-		n = text_cluster(b.data + i, b.len - i, &cw, &cp);	/* never half a cluster */
-		if (b.data[i] == '\n' || b.data[i] == '\t')
-			cw = 1;
-		if (w + cw > cols - 1 && i + n < b.len) {
+	while (i < len) {
+		n = text_cluster(b + i, len - i, &cw, &cp);	/* never half a cluster */
+		if (w + cw > cols - 1 && i + n < len) {
 			buf_adds(&out, "\xe2\x80\xa6");
 			break;
 		}
-		if (b.data[i] == '\n' || b.data[i] == '\t')
-			buf_addc(&out, ' ');
-		else
-			buf_add(&out, b.data + i, n);
+		buf_add(&out, b + i, n);
 		w += cw;
 		i += n;
 	}
-	buf_release(&b);
+	free(b);
 	return buf_detach(&out, NULL);
 }
 
 struct feedback_cmd_list {
 	struct app *app;
-	cJSON *arr;		/* --json */
+	struct cJSON *arr;		/* --json */
 	int n;
 };
 
@@ -313,7 +303,7 @@ feedback_cmd_list_cb(const struct store_feedback *f, void *arg)
 	char *model, *reasons, *comment, when[32];
 
 	if (l->arr != NULL) {
-		cJSON_AddItemToArray(l->arr, feedback_cmd_json(f));
+		json_push(l->arr, feedback_cmd_json(f));
 		return 0;
 	}
 	if (l->n++ == 0)
@@ -361,13 +351,13 @@ feedback_cmd_list_footer(struct app *app)
 static int
 feedback_cmd_list(struct app *app)
 {
-	struct feedback_cmd_list l = { app, app->json ? cJSON_CreateArray() : NULL, 0 };
+	struct feedback_cmd_list l = { app, app->json ? json_array() : NULL, 0 };
 	char *cause = NULL;
 	struct store *st;
 
 	if ((st = app_store(app, &cause)) == NULL ||
 	    store_feedback_each(st, 0, feedback_cmd_list_cb, &l, &cause) != 0) {
-		cJSON_Delete(l.arr);
+		json_free(l.arr);
 		app_error("%s", cause);
 		free(cause);
 		return EXIT_USAGE;
@@ -386,29 +376,22 @@ feedback_cmd_list(struct app *app)
 static void
 feedback_cmd_csv_field(struct buf *b, const char *s, bool last)
 {
-	struct text_sanitizer ts;
-	struct buf clean;
-	size_t i;
+	size_t i, len;
+	char *clean = text_clean_str(s, s != NULL ? strlen(s) : 0, TEXT_DROP, 0, &len);
 
-	buf_init(&clean, 0);
-	if (s != NULL) {
-		text_sanitizer_init(&ts, TEXT_DROP);
-		text_sanitize(&ts, s, strlen(s), &clean);
-		text_sanitize_finish(&ts, &clean);
-	}
-	if (strpbrk(clean.data, ",\"\r\n") == NULL)
-		buf_add(b, clean.data, clean.len);
+	if (strpbrk(clean, ",\"\r\n") == NULL)
+		buf_add(b, clean, len);
 	else {
 		buf_addc(b, '"');
-		for (i = 0; i < clean.len; i++) {
-			if (clean.data[i] == '"')
+		for (i = 0; i < len; i++) {
+			if (clean[i] == '"')
 				buf_addc(b, '"');
-			buf_addc(b, clean.data[i]);
+			buf_addc(b, clean[i]);
 		}
 		buf_addc(b, '"');
 	}
 	buf_adds(b, last ? "\r\n" : ",");
-	buf_release(&clean);
+	free(clean);
 }
 
 /* One row as a JSON line or a CSV record. */
@@ -477,17 +460,17 @@ fail:
 static int
 feedback_cmd_sync_json(const struct feedback_sync_report *rep, int r)
 {
-	cJSON *o = cJSON_CreateObject();
+	struct cJSON *o = json_object();
 
-	cJSON_AddNumberToObject(o, "delivered", rep->delivered);
-	cJSON_AddNumberToObject(o, "failed", rep->failed);
-	cJSON_AddNumberToObject(o, "skipped", rep->skipped);
-	cJSON_AddNumberToObject(o, "pending", (double)rep->pending);
-	cJSON_AddBoolToObject(o, "busy", rep->busy);
+	json_add_num(o, "delivered", rep->delivered);
+	json_add_num(o, "failed", rep->failed);
+	json_add_num(o, "skipped", rep->skipped);
+	json_add_num(o, "pending", (double)rep->pending);
+	json_add_bool(o, "busy", rep->busy);
 	if (rep->last_error != NULL)
-		cJSON_AddStringToObject(o, "last_error", rep->last_error);
+		json_add_str(o, "last_error", rep->last_error);
 	else
-		cJSON_AddNullToObject(o, "last_error");
+		json_add_null(o, "last_error");
 	feedback_cmd_print_json(o);
 	return r;
 }

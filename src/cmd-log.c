@@ -1,13 +1,15 @@
 /* cmd-log.c: confab log list|show|search|delete|export: the conversation history. */
 #include "common.h"
 
-#include <cjson/cJSON.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "app.h"
 #include "cmd.h"
+#include "disclaimer.h"
+#include "feedback.h"
+#include "json.h"
 #include "store.h"
 #include "text.h"
 #include "tty.h"
@@ -51,18 +53,7 @@ log_title_len(const char *t)
 static char *
 log_clean(const char *s, size_t len, enum text_mode mode, bool oneline)
 {
-	struct text_sanitizer san;
-	struct buf b;
-	size_t i;
-
-	buf_init(&b, 0);
-	text_sanitizer_init(&san, mode);
-	text_sanitize(&san, s, len, &b);
-	text_sanitize_finish(&san, &b);
-	for (i = 0; oneline && i < b.len; i++)
-		if (b.data[i] == '\n' || b.data[i] == '\t')
-			b.data[i] = ' ';
-	return buf_detach(&b, NULL);
+	return text_clean_str(s, len, mode, oneline ? TEXT_CLEAN_ONELINE : 0, NULL);
 }
 
 /* A title for people: never NULL, one line, sanitised (caller frees). */
@@ -99,77 +90,64 @@ log_put_fit(FILE *f, const char *s, int cols)
 
 /* Add s[0..len) (NULL becomes null); invalid UTF-8 is repaired so the JSON stays valid. */
 static void
-log_json_str(cJSON *o, const char *key, const char *s, size_t len)
+log_json_str(struct cJSON *o, const char *key, const char *s, size_t len)
 {
 	struct buf b;
 
 	if (s == NULL) {
-		cJSON_AddNullToObject(o, key);
+		json_add_null(o, key);
 		return;
 	}
 	if (s[len] == '\0' && text_utf8_valid(s, len, NULL)) {
-		cJSON_AddStringToObject(o, key, s);
+		json_add_str(o, key, s);
 		return;
 	}
 	buf_init(&b, 0);
-	text_utf8_repair(s, len, &b);
-	cJSON_AddStringToObject(o, key, b.data);
+	(void)text_utf8_repair(s, len, &b, NULL);
+	json_add_str(o, key, b.data);
 	buf_release(&b);
 }
 
 /* Add a NUL-terminated string, or null. */
 static void
-log_json_text(cJSON *o, const char *key, const char *s)
+log_json_text(struct cJSON *o, const char *key, const char *s)
 {
 	log_json_str(o, key, s, s != NULL ? strlen(s) : 0);
 }
 
 static void
-log_json_int(cJSON *o, const char *key, int64_t v)
+log_json_int(struct cJSON *o, const char *key, int64_t v)
 {
 	if (v >= 0)
-		cJSON_AddNumberToObject(o, key, (double)v);
+		json_add_num(o, key, (double)v);
 	else
-		cJSON_AddNullToObject(o, key);
-}
-
-/* The stored disclaimers: the JSON array, [] when none, the text when it is not JSON. */
-static cJSON *
-log_json_disclaimers(const char *stored)
-{
-	cJSON *v;
-
-	if (stored == NULL)
-		return cJSON_CreateArray();
-	if ((v = cJSON_Parse(stored)) != NULL)
-		return v;
-	return cJSON_CreateString(stored);
+		json_add_null(o, key);
 }
 
 /* Print sep and one JSON value, and free it. */
 static void
-log_json_print(cJSON *o, const char *sep)
+log_json_print(struct cJSON *o, const char *sep)
 {
-	char *s = cJSON_PrintUnformatted(o);
+	char *s = json_print(o, false);
 
 	fputs(sep, stdout);
 	fputs(s, stdout);
 	free(s);
-	cJSON_Delete(o);
+	json_free(o);
 }
 
-static cJSON *
+static struct cJSON *
 log_conversation_json(const struct store_conversation *c)
 {
-	cJSON *o = cJSON_CreateObject();
+	struct cJSON *o = json_object();
 
-	cJSON_AddNumberToObject(o, "id", (double)c->id);
+	json_add_num(o, "id", (double)c->id);
 	log_json_str(o, "title", c->title, c->title != NULL ? log_title_len(c->title) : 0);
 	log_json_text(o, "started", c->started);
 	log_json_text(o, "updated", c->updated);
 	log_json_text(o, "model", c->model);
 	log_json_text(o, "base_url", c->base_url);
-	cJSON_AddNumberToObject(o, "message_count", (double)c->messages);
+	json_add_num(o, "message_count", (double)c->messages);
 	return o;
 }
 
@@ -242,57 +220,27 @@ log_list(struct log *l, int argc, char **argv)
 
 /* ---- show and export ---------------------------------------------------------- */
 
-/* Stored reasons as a JSON array of strings: a JSON array as it is, "a,b" split at commas. */
-static cJSON *
-log_reasons_json(const char *stored)
-{
-	cJSON *arr = stored != NULL ? cJSON_Parse(stored) : NULL;
-	const char *p, *e, *a, *z;
-	char *r;
-
-	if (cJSON_IsArray(arr))
-		return arr;
-	cJSON_Delete(arr);
-	arr = cJSON_CreateArray();
-	for (p = stored; p != NULL && *p != '\0'; p = e + (*e == ',')) {
-		e = p + strcspn(p, ",");
-		for (a = text_skip_blanks(p), z = e; z > a && (z[-1] == ' ' || z[-1] == '\t'); z--)
-			;
-		if (z > a) {
-			r = xstrndup(a, (size_t)(z - a));
-			cJSON_AddItemToArray(arr, cJSON_CreateString(r));
-			free(r);
-		}
-	}
-	return arr;
-}
-
 /* "too long, wrong" from stored reasons (caller frees), or NULL when there are none. */
 static char *
 log_reasons(const char *stored, enum text_mode mode)
 {
-	cJSON *arr = log_reasons_json(stored), *r;
-	struct buf b;
-	char *s = NULL;
+	struct cJSON *arr = feedback_reasons_json(stored);
+	char *joined = json_join_strings(arr, ", "), *s = NULL;
 
-	buf_init(&b, 0);
-	cJSON_ArrayForEach(r, arr)
-		if (cJSON_IsString(r))
-			buf_addf(&b, "%s%s", b.len > 0 ? ", " : "", r->valuestring);
-	cJSON_Delete(arr);
-	if (b.len > 0)
-		s = log_clean(b.data, b.len, mode, true);
-	buf_release(&b);
+	json_free(arr);
+	if (joined != NULL)
+		s = log_clean(joined, strlen(joined), mode, true);
+	free(joined);
 	return s;
 }
 
-static cJSON *
+static struct cJSON *
 log_message_json(const struct store_log_message *lm)
 {
 	const struct store_message *m = &lm->m;
-	cJSON *o = cJSON_CreateObject(), *u, *f;
+	struct cJSON *o = json_object(), *u, *f;
 
-	cJSON_AddNumberToObject(o, "id", (double)m->id);
+	json_add_num(o, "id", (double)m->id);
 	log_json_text(o, "role", m->role);
 	log_json_str(o, "content", m->content, m->content_len);
 	log_json_text(o, "reasoning", m->reasoning);
@@ -301,24 +249,24 @@ log_message_json(const struct store_log_message *lm)
 	log_json_text(o, "status", m->status);
 	log_json_text(o, "finish_reason", m->finish_reason);
 	if (m->prompt_tokens >= 0 || m->completion_tokens >= 0 || m->total_tokens >= 0) {
-		u = cJSON_AddObjectToObject(o, "usage");
+		u = json_add_object(o, "usage");
 		log_json_int(u, "prompt_tokens", m->prompt_tokens);
 		log_json_int(u, "completion_tokens", m->completion_tokens);
 		log_json_int(u, "total_tokens", m->total_tokens);
 	} else
-		cJSON_AddNullToObject(o, "usage");
+		json_add_null(o, "usage");
 	log_json_int(o, "latency_ms", m->latency_ms);
 	log_json_int(o, "duration_ms", m->duration_ms);
 	log_json_text(o, "error", m->error);
 	log_json_text(o, "response_id", m->response_id);
-	cJSON_AddItemToObject(o, "disclaimers", log_json_disclaimers(lm->disclaimers));
+	json_add(o, "disclaimers", disclaimer_json_stored(lm->disclaimers));
 	if (lm->rated) {
-		f = cJSON_AddObjectToObject(o, "feedback");
-		cJSON_AddNumberToObject(f, "rating", lm->rating);
-		cJSON_AddItemToObject(f, "reasons", log_reasons_json(lm->reasons));
+		f = json_add_object(o, "feedback");
+		json_add_num(f, "rating", lm->rating);
+		json_add(f, "reasons", feedback_reasons_json(lm->reasons));
 		log_json_text(f, "comment", lm->comment);
 	} else
-		cJSON_AddNullToObject(o, "feedback");
+		json_add_null(o, "feedback");
 	return o;
 }
 
@@ -344,22 +292,6 @@ log_put_text(struct log *l, const char *s, size_t len, bool exact)
 	clean = log_clean(s, len, l->mode, false);
 	fputs(clean, stdout);
 	free(clean);
-}
-
-/* Call fn for each disclaimer text in the stored JSON, with its clause. */
-static void
-log_each_disclaimer(const char *stored, void (*fn)(struct log *, const char *, const char *),
-    struct log *l)
-{
-	cJSON *arr = stored != NULL ? cJSON_Parse(stored) : NULL, *d, *t, *c;
-
-	cJSON_ArrayForEach(d, arr) {
-		t = cJSON_IsString(d) ? d : cJSON_GetObjectItemCaseSensitive(d, "text");
-		c = cJSON_GetObjectItemCaseSensitive(d, "clause");
-		if (cJSON_IsString(t))
-			fn(l, t->valuestring, cJSON_IsString(c) ? c->valuestring : NULL);
-	}
-	cJSON_Delete(arr);
 }
 
 /* "thumbs up (too long): comment" (caller frees), or NULL when there is nothing to say. */
@@ -392,8 +324,9 @@ log_role_name(const struct store_message *m)
 }
 
 static void
-log_show_disclaimer(struct log *l, const char *text, const char *clause)
+log_show_disclaimer(const char *id, const char *clause, const char *text, void *arg)
 {
+	struct log *l = arg;
 	char *t = log_clean(text, strlen(text), l->mode, true);
 
 	printf("%s  Notice%s%s%s: %s%s\n", l->color ? "\033[2m" : "", clause != NULL ? " (" : "",
@@ -420,7 +353,7 @@ log_show_cb(const struct store_log_message *lm, void *arg)
 		    "", err != NULL ? err : "", l->color ? "\033[m" : "");
 		free(err);
 	}
-	log_each_disclaimer(lm->disclaimers, log_show_disclaimer, l);
+	(void)disclaimer_json_each(lm->disclaimers, log_show_disclaimer, l);
 	if ((fb = log_feedback_text(lm, l->mode)) != NULL)
 		printf("  Feedback: %s\n", fb);
 	free(fb);
@@ -431,8 +364,9 @@ log_show_cb(const struct store_log_message *lm, void *arg)
 }
 
 static void
-log_md_disclaimer(struct log *l, const char *text, const char *clause)
+log_md_disclaimer(const char *id, const char *clause, const char *text, void *arg)
 {
+	struct log *l = arg;
 	char *t = log_clean(text, strlen(text), l->tty ? l->mode : TEXT_DROP, true);
 
 	printf("%s> **Notice%s%s%s:** %s\n", l->n++ > 0 ? ">\n" : "", clause != NULL ? " (" : "",
@@ -463,7 +397,7 @@ log_md_cb(const struct store_log_message *lm, void *arg)
 	if (strcmp(m->status, "complete") != 0)
 		printf("*This answer is %s.*\n\n", m->status);
 	l->n = 0;	/* notices in this turn's block quote */
-	log_each_disclaimer(lm->disclaimers, log_md_disclaimer, l);
+	(void)disclaimer_json_each(lm->disclaimers, log_md_disclaimer, l);
 	if (l->n > 0)
 		putchar('\n');
 	if ((fb = log_feedback_text(lm, mode)) != NULL)
@@ -484,17 +418,17 @@ log_show_head(struct log *l, const struct store_conversation *c, const char *for
 	    strlen(c->model) : 1, mode, true);
 	char *base = log_clean(c->base_url != NULL ? c->base_url : "?", c->base_url != NULL ?
 	    strlen(c->base_url) : 1, mode, true);
-	cJSON *o;
+	struct cJSON *o;
 	char *s;
 
 	if (strcmp(format, "json") == 0) {
 		o = log_conversation_json(c);
-		s = cJSON_PrintUnformatted(o);
+		s = json_print(o, false);
 		/* The messages follow as a streamed array: reopen the object. */
 		s[strlen(s) - 1] = '\0';
 		printf("%s,\"messages\":[", s);
-		cJSON_free(s);
-		cJSON_Delete(o);
+		free(s);
+		json_free(o);
 	} else if (strcmp(format, "markdown") == 0) {
 		printf("# Conversation %lld: %s\n\n- Started: %s UTC\n- Model: %s\n- Endpoint: %s\n"
 		    "- Messages: %lld\n\n", (long long)c->id, title, started, model, base,
@@ -676,22 +610,22 @@ log_search_cb(const struct store_log_hit *h, void *arg)
 	struct log *l = arg;
 	struct log_snippet sn;
 	char *title, *when, *snippet;
-	cJSON *o;
+	struct cJSON *o;
 
 	log_snippet(h->content, h->content_len, l->query, l->app->json ? TEXT_DROP : l->mode, &sn);
 	if (l->app->json) {
-		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "conversation_id", (double)h->conversation);
+		o = json_object();
+		json_add_num(o, "conversation_id", (double)h->conversation);
 		log_json_str(o, "title", h->title, h->title != NULL ? log_title_len(h->title) : 0);
 		log_json_text(o, "updated", h->updated);
-		cJSON_AddNumberToObject(o, "matches", (double)h->matches);
-		cJSON_AddNumberToObject(o, "message_id", (double)h->message);
+		json_add_num(o, "matches", (double)h->matches);
+		json_add_num(o, "message_id", (double)h->message);
 		log_json_text(o, "role", h->role);
 		snippet = xasprintf("%s%s%s", sn.part[0], sn.part[1], sn.part[2]);
 		log_json_text(o, "snippet", snippet);
 		/* snippet[match_start:match_end] in characters (Python's str slicing). */
-		cJSON_AddNumberToObject(o, "match_start", (double)log_chars(sn.part[0]));
-		cJSON_AddNumberToObject(o, "match_end", (double)(log_chars(sn.part[0]) +
+		json_add_num(o, "match_start", (double)log_chars(sn.part[0]));
+		json_add_num(o, "match_end", (double)(log_chars(sn.part[0]) +
 		    log_chars(sn.part[1])));
 		free(snippet);
 		log_json_print(o, l->n++ == 0 ? "[" : ",");

@@ -1,12 +1,12 @@
 /* cmd-models.c: confab models: list the endpoint's models. */
 #include "common.h"
 
-#include <cjson/cJSON.h>
 
 #include "api.h"
 #include "app.h"
 #include "cmd.h"
 #include "http.h"
+#include "json.h"
 
 int
 cmd_models(struct app *app, int argc, char **argv)
@@ -52,15 +52,15 @@ cmd_models(struct app *app, int argc, char **argv)
 		app_error("the model list from %s cannot be read: %s", url, cause);
 		r = EXIT_PROVIDER;
 	} else if (app->json) {
-		cJSON *arr = cJSON_CreateArray();
+		struct cJSON *arr = json_array();
 		char *s;
 
 		for (i = 0; i < n; i++)
-			cJSON_AddItemToArray(arr, cJSON_CreateString(ids[i]));
-		s = cJSON_PrintUnformatted(arr);
+			json_push_str(arr, ids[i]);
+		s = json_print(arr, false);
 		puts(s);
 		free(s);
-		cJSON_Delete(arr);
+		json_free(arr);
 	} else
 		for (i = 0; i < n; i++)
 			puts(ids[i]);

@@ -1,11 +1,11 @@
 /* cmd-roles.c: confab roles: the roles in $XDG_CONFIG_HOME/confab/roles. */
 #include "common.h"
 
-#include <cjson/cJSON.h>
 
 #include "buf.h"
 #include "app.h"
 #include "cmd.h"
+#include "json.h"
 #include "role.h"
 #include "text.h"
 
@@ -13,41 +13,35 @@
 static char *
 roles_cell(const char *s, size_t max)
 {
-	struct text_sanitizer san;
-	struct buf b;
-	size_t i, len = strlen(s);
+	size_t len = strlen(s);
+	char *clean, *cut;
 
 	if (len > max) {
 		len = max;
 		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
 			len--;	/* not inside a character */
 	}
-	buf_init(&b, 0);
-	text_sanitizer_init(&san, TEXT_DROP);
-	text_sanitize(&san, s, len, &b);
-	text_sanitize_finish(&san, &b);
-	for (i = 0; i < b.len; i++)
-		if (b.data[i] == '\n' || b.data[i] == '\t' || b.data[i] == '\r')
-			b.data[i] = ' ';
-	if (len < strlen(s))
-		buf_adds(&b, "...");
-	return buf_detach(&b, NULL);
+	clean = text_clean_str(s, len, TEXT_DROP, TEXT_CLEAN_ONELINE, NULL);
+	if (len == strlen(s))
+		return clean;
+	cut = xasprintf("%s...", clean);
+	free(clean);
+	return cut;
 }
 
-static cJSON *
+static struct cJSON *
 roles_json(const struct role *r)
 {
-	cJSON *o = cJSON_CreateObject();
+	struct cJSON *o = json_object();
 
-	cJSON_AddStringToObject(o, "name", r->name);
-	cJSON_AddStringToObject(o, "path", r->path);
-#define ROLE_VALUE(k, key) (r->value[key] != NULL ? \
-	cJSON_AddStringToObject(o, k, r->value[key]) : cJSON_AddNullToObject(o, k))
+	json_add_str(o, "name", r->name);
+	json_add_str(o, "path", r->path);
+#define ROLE_VALUE(k, key) json_add_str_or_null(o, k, r->value[key])
 	ROLE_VALUE("model", CONFIG_MODEL);
 	ROLE_VALUE("temperature", CONFIG_TEMPERATURE);
 	ROLE_VALUE("max_tokens", CONFIG_MAX_TOKENS);
 #undef ROLE_VALUE
-	cJSON_AddStringToObject(o, "system", r->prompt != NULL ? r->prompt : "");
+	json_add_str(o, "system", r->prompt != NULL ? r->prompt : "");
 	return o;
 }
 
@@ -78,14 +72,14 @@ int
 cmd_roles(struct app *app, int argc, char **argv)
 {
 	char *dir = role_dir(), **names, *cause = NULL, *s;
-	cJSON *arr = app->json ? cJSON_CreateArray() : NULL;
+	struct cJSON *arr = app->json ? json_array() : NULL;
 	struct role r;
 	size_t i, n, shown = 0;
 	int ret = EXIT_OK;
 
 	if (argc > 0) {
 		app_error("'confab roles' takes no words; a role is used with --role NAME");
-		cJSON_Delete(arr);
+		json_free(arr);
 		free(dir);
 		return EXIT_USAGE;
 	}
@@ -97,7 +91,7 @@ cmd_roles(struct app *app, int argc, char **argv)
 			free(cause);
 			ret = EXIT_USAGE;
 		} else if (arr != NULL)
-			cJSON_AddItemToArray(arr, roles_json(&r));
+			json_push(arr, roles_json(&r));
 		else {
 			if (shown++ == 0)
 				printf("%-16s %-36s %s\n", "NAME", "SETTINGS", "SYSTEM PROMPT");
@@ -108,10 +102,10 @@ cmd_roles(struct app *app, int argc, char **argv)
 	}
 	free(names);
 	if (arr != NULL) {
-		s = cJSON_Print(arr);
+		s = json_print(arr, true);
 		puts(s);
 		free(s);
-		cJSON_Delete(arr);
+		json_free(arr);
 	} else if (shown == 0 && ret == EXIT_OK)
 		printf("No roles yet: a role is a system prompt in %s/NAME.md (see 'man confab', "
 		    "ROLES).\n", dir);

@@ -3,6 +3,7 @@
  * and review|show|withdraw through the terminal review (review.c).
  */
 #include "common.h"
+#include "caps.h"
 
 #include <cjson/cJSON.h>
 
@@ -13,8 +14,6 @@
 #include "review.h"
 #include "text.h"
 #include "tty.h"
-
-#define CMD_TERMS_FETCH_TIMEOUT 20L
 
 /* ---- status ------------------------------------------------------------ */
 
@@ -566,23 +565,14 @@ cmd_terms_history_cb(const struct consent_event *ev, void *arg)
 static char *
 cmd_terms_cell(const char *s, size_t max)
 {
-	struct text_sanitizer san;
-	struct buf b;
-	size_t i, len;
+	size_t len;
 
 	if (s == NULL || *s == '\0')
 		return xstrdup("-");
 	len = strlen(s);
 	if (max > 0 && len > max)
 		len = max;
-	buf_init(&b, 0);
-	text_sanitizer_init(&san, TEXT_DROP);
-	text_sanitize(&san, s, len, &b);
-	text_sanitize_finish(&san, &b);
-	for (i = 0; i < b.len; i++)
-		if (b.data[i] == '\n' || b.data[i] == '\t' || b.data[i] == '\r')
-			b.data[i] = ' ';
-	return buf_detach(&b, NULL);
+	return text_clean_str(s, len, TEXT_DROP, TEXT_CLEAN_ONELINE, NULL);
 }
 
 /* The "how" column: method, answers, how much was shown, detail, endpoint (caller frees). */

@@ -63,7 +63,7 @@ config_override(struct config *cfg, enum config_key key, const char *value, cons
 {
 	free(cfg->value[key]);
 	free(cfg->origin[key]);
-	cfg->value[key] = value != NULL ? xstrdup(value) : NULL;
+	cfg->value[key] = xstrdup_or_null(value);
 	cfg->origin[key] = xstrdup(origin);
 }
 
@@ -453,32 +453,40 @@ config_release(struct config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 }
 
+/* The authority of url (after "://", without user info): its start, and *n its length. */
+static const char *
+config_url_authority(const char *url, size_t *n)
+{
+	const char *h = strstr(url, "://"), *at;
+
+	h = h != NULL ? h + 3 : url;
+	*n = strcspn(h, "/?#");
+	while ((at = memchr(h, '@', *n)) != NULL) {	/* never show user info */
+		*n -= (size_t)(at + 1 - h);
+		h = at + 1;
+	}
+	return h;
+}
+
 char *
 config_url_public(const char *url)
 {
-	const char *s = strstr(url, "://"), *auth = s != NULL ? s + 3 : url, *at = NULL, *p;
-	size_t n = strcspn(auth, "/?#");
+	const char *s = strstr(url, "://");
+	size_t n;
 
-	for (p = auth; p < auth + n; p++)
-		if (*p == '@')
-			at = p;
-	return xasprintf("%.*s%s", (int)(auth - url), url, at != NULL ? at + 1 : auth);
+	return xasprintf("%.*s%s", s != NULL ? (int)(s + 3 - url) : 0, url,
+	    config_url_authority(url, &n));
 }
 
 bool
 config_url_place(const char *url, char *buf, size_t len)
 {
-	const char *h = strstr(url, "://"), *at;
+	const char *h;
 	size_t n;
 
-	if (h == NULL)
+	if (strstr(url, "://") == NULL)
 		return false;
-	h += 3;
-	n = strcspn(h, "/?#");
-	while ((at = memchr(h, '@', n)) != NULL) {	/* never show user info */
-		n -= (size_t)(at + 1 - h);
-		h = at + 1;
-	}
+	h = config_url_authority(url, &n);
 	if (n == 0 || n >= len)
 		return false;
 	memcpy(buf, h, n);
@@ -489,17 +497,12 @@ config_url_place(const char *url, char *buf, size_t len)
 bool
 config_url_host(const char *url, char *buf, size_t len)
 {
-	const char *h = strstr(url, "://"), *at, *end;
+	const char *h, *end;
 	size_t n, i;
 
 	if (strstr(url, "://") == NULL)
 		return false;
-	h += 3;
-	n = strcspn(h, "/?#");
-	while ((at = memchr(h, '@', n)) != NULL) {
-		n -= (size_t)(at + 1 - h);
-		h = at + 1;
-	}
+	h = config_url_authority(url, &n);
 	if (*h == '[')
 		end = (end = memchr(h, ']', n)) != NULL ? end + 1 : h + n;
 	else

@@ -1,5 +1,6 @@
 /* consent.c: current Terms, consent state, the hash-chained ledger, the gate, Terms fetching. */
 #include "common.h"
+#include "caps.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -15,7 +16,6 @@
 #define BUNDLED_TERMS "qwen-chat-terms-2025-03-01.md"
 #define TERMS_FILE_MAX TERMS_MAX_BYTES
 #define CONSENT_CHECK_EVERY_S (24 * 60 * 60)
-#define CONSENT_CHECK_TIMEOUT_S 3
 
 char *
 consent_when(const char *at)
@@ -47,7 +47,7 @@ consent_event_release(struct consent_event *ev)
 void
 consent_event_copy(struct consent_event *dst, const struct consent_event *src)
 {
-#define DUP(f) dst->f = src->f != NULL ? xstrdup(src->f) : NULL
+#define DUP(f) dst->f = xstrdup_or_null(src->f)
 	*dst = *src;
 	DUP(kind);
 	DUP(terms_sha256);
@@ -738,7 +738,7 @@ consent_find_one(const struct consent_event *ev, void *arg)
 		consent_event_copy(&f->found, ev);
 	f->last_id = ev->id;
 	free(f->last_hash);
-	f->last_hash = ev->hash != NULL ? xstrdup(ev->hash) : NULL;
+	f->last_hash = xstrdup_or_null(ev->hash);
 	return 0;
 }
 
@@ -826,9 +826,8 @@ out:
 
 /* ---- the events the gate relies on ---------------------------------------------- */
 
-/* Tries, and the pause between them, while another confab may be writing the head. */
+/* Tries while another confab may be writing the head (the pause: caps.h). */
 #define CONSENT_CHAIN_TRIES 3
-#define CONSENT_CHAIN_PAUSE_MS 20
 
 struct consent_chain {
 	struct consent_around around;	/* read here when not known */

@@ -1,5 +1,6 @@
 /* disclaimer.c: which reliance notices an exchange gets: the rules file and the matching. */
 #include "common.h"
+#include "caps.h"
 
 #include <cjson/cJSON.h>
 
@@ -9,9 +10,6 @@
 
 #define DISCLAIMER_NOTICES_MAX 32	/* sections in one file: one bit of a mask each */
 #define DISCLAIMER_NODES_MAX 65535	/* automaton states: uint16_t */
-#define DISCLAIMER_KEYWORD_MAX 200	/* bytes */
-#define DISCLAIMER_TEXT_MAX 1000	/* bytes of a clause or a text */
-#define DISCLAIMER_EXCEPT_MAX 255	/* bytes of an exception phrase, normalised */
 #define DISCLAIMER_RING 256		/* pending matches of a topic: > DISCLAIMER_EXCEPT_MAX */
 #define DISCLAIMER_EV_END 0xff		/* the topic that ends a list of events */
 
@@ -1029,23 +1027,70 @@ disclaimer_pick(const struct disclaimer_rules *r, const char *prompt, size_t pro
 	return n;
 }
 
+cJSON *
+disclaimer_json_value(const struct disclaimer *const *d, size_t n)
+{
+	cJSON *a = cJSON_CreateArray(), *o;
+	size_t i;
+
+	if (a == NULL)
+		fatal("out of memory");
+	for (i = 0; i < n; i++) {
+		if ((o = cJSON_CreateObject()) == NULL ||
+		    cJSON_AddStringToObject(o, "id", d[i]->id) == NULL ||
+		    cJSON_AddStringToObject(o, "clause", d[i]->clause) == NULL ||
+		    cJSON_AddStringToObject(o, "text", d[i]->text) == NULL)
+			fatal("out of memory");
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
 char *
 disclaimer_json(const struct disclaimer *const *d, size_t n)
 {
-	cJSON *a = cJSON_CreateArray(), *o;
-	char *s;
-	size_t i;
+	cJSON *a = disclaimer_json_value(d, n);
+	char *s = cJSON_PrintUnformatted(a);
 
-	for (i = 0; i < n; i++) {
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", d[i]->id);
-		cJSON_AddStringToObject(o, "clause", d[i]->clause);
-		cJSON_AddStringToObject(o, "text", d[i]->text);
-		cJSON_AddItemToArray(a, o);
-	}
-	s = cJSON_PrintUnformatted(a);
 	cJSON_Delete(a);
 	if (s == NULL)
 		fatal("out of memory");
 	return s;
+}
+
+cJSON *
+disclaimer_json_stored(const char *json)
+{
+	cJSON *v;
+
+	if (json == NULL)
+		v = cJSON_CreateArray();
+	else if ((v = cJSON_Parse(json)) == NULL)
+		v = cJSON_CreateString(json);
+	if (v == NULL)
+		fatal("out of memory");
+	return v;
+}
+
+size_t
+disclaimer_json_each(const char *json, disclaimer_each_fn fn, void *arg)
+{
+	cJSON *arr = json != NULL ? cJSON_Parse(json) : NULL, *d, *t;
+	size_t n = 0;
+
+	if (!cJSON_IsArray(arr)) {
+		cJSON_Delete(arr);
+		return 0;
+	}
+	cJSON_ArrayForEach(d, arr) {
+		t = cJSON_IsString(d) ? d : cJSON_GetObjectItemCaseSensitive(d, "text");
+		if (!cJSON_IsString(t))
+			continue;
+		fn(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "id")),
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "clause")),
+		    t->valuestring, arg);
+		n++;
+	}
+	cJSON_Delete(arr);
+	return n;
 }

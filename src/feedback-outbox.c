@@ -1,5 +1,6 @@
 /* feedback-outbox.c: delivery of ratings through the store's outbox: 'feedback sync' and the background pump. */
 #include "common.h"
+#include "caps.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -14,9 +15,6 @@
 #include "store.h"
 
 #define FEEDBACK_LOCK_FILE "feedback.lock"
-#define FEEDBACK_RUN_BACKOFF_MS 500L		/* between tries within one sync run */
-#define FEEDBACK_PUMP_TICK_MS 5000		/* how often the pump looks for due items */
-#define FEEDBACK_PUMP_TIMEOUT_S 20L		/* one background POST */
 
 static void
 feedback_sleep_ms(long ms)

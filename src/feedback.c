@@ -1,7 +1,7 @@
 /* feedback.c: ratings of answers and the Terms IV notice (delivery: feedback-outbox.c). */
 #include "common.h"
+#include "caps.h"
 
-#include <cjson/cJSON.h>
 #include <strings.h>
 #include <sys/random.h>
 
@@ -9,11 +9,11 @@
 #include "app.h"
 #include "consent.h"
 #include "feedback.h"
+#include "json.h"
 #include "store.h"
 #include "text.h"
 
 #define FEEDBACK_NOTICE_KIND "feedback-notice"
-#define FEEDBACK_REASON_MAX 64
 
 static const char *const feedback_reasons_up[] = {
 	"accurate", "helpful", "clear", "other", NULL
@@ -220,10 +220,8 @@ feedback_reasons_parse(int rating, const char *in, char **cause)
 char *
 feedback_comment_clean(const char *s, size_t len, size_t *dropped, char **cause)
 {
-	struct text_sanitizer ts;
-	struct buf b;
-	size_t i, start, end;
-	char *out;
+	size_t i, start, end, blen;
+	char *out, *b;
 
 	*dropped = 0;
 	*cause = NULL;
@@ -241,19 +239,13 @@ feedback_comment_clean(const char *s, size_t len, size_t *dropped, char **cause)
 		    (unsigned char)s[i + 1] <= 0x9f)
 			(*dropped)++;
 	}
-	buf_init(&b, 0);
-	text_sanitizer_init(&ts, TEXT_DROP);
-	text_sanitize(&ts, s, len, &b);
-	text_sanitize_finish(&ts, &b);
-	for (i = 0; i < b.len; i++)
-		if (b.data[i] == '\t')
-			b.data[i] = ' ';
-	for (start = 0; start < b.len && (b.data[start] == ' ' || b.data[start] == '\n'); start++)
+	b = text_clean_str(s, len, TEXT_DROP, TEXT_CLEAN_TABS, &blen);
+	for (start = 0; start < blen && (b[start] == ' ' || b[start] == '\n'); start++)
 		;
-	for (end = b.len; end > start && (b.data[end - 1] == ' ' || b.data[end - 1] == '\n'); end--)
+	for (end = blen; end > start && (b[end - 1] == ' ' || b[end - 1] == '\n'); end--)
 		;
-	out = end > start ? xstrndup(b.data + start, end - start) : NULL;
-	buf_release(&b);
+	out = end > start ? xstrndup(b + start, end - start) : NULL;
+	free(b);
 	return out;
 }
 
@@ -338,29 +330,25 @@ feedback_new_key(void)
 	    r[13], r[14], r[15]);
 }
 
-/* Add s (or null) under name. */
-static void
-feedback_json_str(cJSON *o, const char *name, const char *s)
-{
-	if (s != NULL)
-		cJSON_AddStringToObject(o, name, s);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
-cJSON *
+struct cJSON *
 feedback_reasons_json(const char *reasons)
 {
-	cJSON *arr = cJSON_CreateArray();
-	const char *p = reasons, *e;
-	char *one;
+	struct cJSON *arr = json_parse_array(reasons);
+	const char *p, *e, *a, *z;
+	char *r;
 
-	while (p != NULL && *p != '\0') {
-		e = strchr(p, ',');
-		one = e != NULL ? xstrndup(p, (size_t)(e - p)) : xstrdup(p);
-		cJSON_AddItemToArray(arr, cJSON_CreateString(one));
-		free(one);
-		p = e != NULL ? e + 1 : NULL;
+	if (arr != NULL)
+		return arr;
+	arr = json_array();
+	for (p = reasons; p != NULL && *p != '\0'; p = e + (*e == ',')) {
+		e = p + strcspn(p, ",");
+		for (a = text_skip_blanks(p), z = e; z > a && (z[-1] == ' ' || z[-1] == '\t'); z--)
+			;
+		if (z > a) {
+			r = xstrndup(a, (size_t)(z - a));
+			json_push_str(arr, r);
+			free(r);
+		}
 	}
 	return arr;
 }
@@ -370,27 +358,25 @@ static char *
 feedback_payload(struct app *app, const struct store_feedback_answer *a, int rating,
     const char *reasons, const char *comment, const char *now, const char *key)
 {
-	cJSON *o = cJSON_CreateObject(), *x;
+	struct cJSON *o = json_object(), *x;
 	char *s;
 
-	cJSON_AddStringToObject(o, "idempotency_key", key);
-	cJSON_AddStringToObject(o, "type", rating != 0 ? "rating" : "rating-cleared");
-	cJSON_AddStringToObject(o, "rating", rating > 0 ? "up" : rating < 0 ? "down" : "none");
-	cJSON_AddItemToObject(o, "reasons", feedback_reasons_json(reasons));
-	feedback_json_str(o, "comment", comment);
-	feedback_json_str(o, "model", a->model);
-	feedback_json_str(o, "response_id", a->response_id);
-	cJSON_AddStringToObject(o, "rated_at", now);
-	cJSON_AddStringToObject(o, "client", PACKAGE_NAME " " PACKAGE_VERSION);
+	json_add_str(o, "idempotency_key", key);
+	json_add_str(o, "type", rating != 0 ? "rating" : "rating-cleared");
+	json_add_str(o, "rating", rating > 0 ? "up" : rating < 0 ? "down" : "none");
+	json_add(o, "reasons", feedback_reasons_json(reasons));
+	json_add_str_or_null(o, "comment", comment);
+	json_add_str_or_null(o, "model", a->model);
+	json_add_str_or_null(o, "response_id", a->response_id);
+	json_add_str(o, "rated_at", now);
+	json_add_str(o, "client", PACKAGE_NAME " " PACKAGE_VERSION);
 	if (feedback_include_exchange(app)) {
-		x = cJSON_AddObjectToObject(o, "exchange");
-		feedback_json_str(x, "prompt", a->prompt);
-		feedback_json_str(x, "answer", a->content);
+		x = json_add_object(o, "exchange");
+		json_add_str_or_null(x, "prompt", a->prompt);
+		json_add_str_or_null(x, "answer", a->content);
 	}
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (s == NULL)
-		fatal("cannot format a feedback payload");
+	s = json_print(o, false);
+	json_free(o);
 	return s;
 }
 

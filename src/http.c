@@ -1,5 +1,6 @@
 /* http.c: libcurl multi interface: transfers, retries with backoff, stall time-out, cancel. */
 #include "common.h"
+#include "caps.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -11,9 +12,6 @@
 #include "clock.h"
 #include "config.h"
 #include "http.h"
-
-#define HTTP_DEFAULT_MAX_BODY ((size_t)4 << 20)
-#define HTTP_MAX_RETRY_WAIT_MS 60000L
 
 struct http {
 	CURLM *multi;
@@ -75,7 +73,7 @@ static void
 http_opt_set(char **dst, const char *value)
 {
 	free(*dst);
-	*dst = value != NULL ? xstrdup(value) : NULL;
+	*dst = xstrdup_or_null(value);
 }
 
 void
@@ -758,12 +756,12 @@ http_get_done(const struct http_result *r, void *arg)
 
 	res->outcome = r->outcome;
 	res->status = r->status;
-	res->error = r->error != NULL ? xstrdup(r->error) : NULL;
+	res->error = xstrdup_or_null(r->error);
 	buf_add(&res->body, r->body.data, r->body.len);
-	res->content_type = r->content_type != NULL ? xstrdup(r->content_type) : NULL;
-	res->etag = r->etag != NULL ? xstrdup(r->etag) : NULL;
-	res->last_modified = r->last_modified != NULL ? xstrdup(r->last_modified) : NULL;
-	res->location = r->location != NULL ? xstrdup(r->location) : NULL;
+	res->content_type = xstrdup_or_null(r->content_type);
+	res->etag = xstrdup_or_null(r->etag);
+	res->last_modified = xstrdup_or_null(r->last_modified);
+	res->location = xstrdup_or_null(r->location);
 	res->attempts = r->attempts;
 	g->done = true;
 }
@@ -822,9 +820,7 @@ http_result_release(struct http_result *res)
 	memset(res, 0, sizeof *res);
 }
 
-/* The most of a response to a POST that is kept. */
-#define HTTP_POST_MAX_BODY ((size_t)1 << 20)
-
+/* At most HTTP_POST_MAX_BODY (caps.h) of the response is kept. */
 int
 http_post(const char *url, const char *body, size_t len, const char *const *headers,
     long timeout_s, struct http_result *res, char **cause)

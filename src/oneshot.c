@@ -1,27 +1,26 @@
 /* oneshot.c: scripted mode: the prompt in, the answer alone on stdout. */
 #include "common.h"
+#include "caps.h"
 
-#include <cjson/cJSON.h>
 #include <sys/ioctl.h>
 
 #include <signal.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "api.h"
 #include "buf.h"
 #include "app.h"
+#include "clock.h"
 #include "cmd.h"
 #include "exchange.h"
-#include "session.h"
+#include "json.h"
 #include "loop.h"
 #include "oneshot-md.h"
+#include "session.h"
 #include "store.h"
 #include "text.h"
 #include "tty.h"
 
-#define ONESHOT_STDIN_MAX ((size_t)1 << 20)	/* documented in confab(1) */
-#define ONESHOT_PROMPT_MAX (2 * ONESHOT_STDIN_MAX)	/* arguments and stdin together */
 #define EXIT_BROKEN_PIPE (128 + SIGPIPE)	/* the reader of stdout went away */
 
 struct oneshot {
@@ -53,7 +52,7 @@ oneshot_prompt(int argc, char **argv, size_t nattach, struct buf *prompt)
 {
 	struct buf in, fixed;
 	char *cause = NULL;
-	size_t bad;
+	size_t bad, nbad;
 	int i;
 
 	for (i = 0; i < argc; i++)
@@ -93,9 +92,9 @@ oneshot_prompt(int argc, char **argv, size_t nattach, struct buf *prompt)
 	}
 	if (!text_utf8_valid(prompt->data, prompt->len, &bad)) {
 		buf_init(&fixed, 0);
+		(void)text_utf8_repair(prompt->data, prompt->len, &fixed, &nbad);
 		app_error("warning: the prompt is not valid UTF-8 (first bad byte at offset %zu); "
-		    "%zu invalid sequences were replaced with U+FFFD", bad,
-		    text_utf8_repair(prompt->data, prompt->len, &fixed));
+		    "%zu invalid sequences were replaced with U+FFFD", bad, nbad);
 		buf_reset(prompt);
 		prompt->max = BUF_DEFAULT_MAX;	/* U+FFFD is longer than the byte it replaces */
 		buf_add(prompt, fixed.data, fixed.len);
@@ -288,47 +287,46 @@ static void
 oneshot_print_json(struct oneshot *o)
 {
 	const struct exchange_result *r = o->res;
-	cJSON *j = cJSON_CreateObject(), *u;
-	char *s, *content = xstrndup(r->content.data, r->content.len), *disclaimers;
+	struct cJSON *j = json_object(), *u;
+	char *s, *content = xstrndup(r->content.data, r->content.len);
 
-	cJSON_AddStringToObject(j, "id", r->id != NULL ? r->id : "");
-	cJSON_AddStringToObject(j, "model", r->model);
-	cJSON_AddStringToObject(j, "content", content);
+	json_add_str(j, "id", r->id != NULL ? r->id : "");
+	json_add_str(j, "model", r->model);
+	json_add_str(j, "content", content);
 	if (r->reasoning.len > 0)
-		cJSON_AddStringToObject(j, "reasoning", r->reasoning.data);
+		json_add_str(j, "reasoning", r->reasoning.data);
 	else
-		cJSON_AddNullToObject(j, "reasoning");
+		json_add_null(j, "reasoning");
 	if (r->finish_reason != NULL)
-		cJSON_AddStringToObject(j, "finish_reason", r->finish_reason);
+		json_add_str(j, "finish_reason", r->finish_reason);
 	else
-		cJSON_AddNullToObject(j, "finish_reason");
+		json_add_null(j, "finish_reason");
 	if (r->has_usage) {
-		u = cJSON_AddObjectToObject(j, "usage");
-		cJSON_AddNumberToObject(u, "prompt_tokens", (double)r->usage.prompt_tokens);
-		cJSON_AddNumberToObject(u, "completion_tokens", (double)r->usage.completion_tokens);
-		cJSON_AddNumberToObject(u, "total_tokens", (double)r->usage.total_tokens);
+		u = json_add_object(j, "usage");
+		json_add_num(u, "prompt_tokens", (double)r->usage.prompt_tokens);
+		json_add_num(u, "completion_tokens", (double)r->usage.completion_tokens);
+		json_add_num(u, "total_tokens", (double)r->usage.total_tokens);
 	} else
-		cJSON_AddNullToObject(j, "usage");
-	disclaimers = disclaimer_json(r->disclaimers, r->ndisclaimers);
-	cJSON_AddItemToObject(j, "disclaimers", cJSON_Parse(disclaimers));
-	free(disclaimers);
-	cJSON_AddBoolToObject(j, "complete", strcmp(r->status, "complete") == 0);
-	cJSON_AddStringToObject(j, "status", r->status);
+		json_add_null(j, "usage");
+	json_add(j, "disclaimers",
+	    disclaimer_json_value(r->disclaimers, r->ndisclaimers));
+	json_add_bool(j, "complete", strcmp(r->status, "complete") == 0);
+	json_add_str(j, "status", r->status);
 	if (r->message != NULL)
-		cJSON_AddStringToObject(j, "error", r->message);
-	cJSON_AddNumberToObject(j, "turns_omitted", (double)session_omitted(o->session));
+		json_add_str(j, "error", r->message);
+	json_add_num(j, "turns_omitted", (double)session_omitted(o->session));
 	if (r->conversation > 0 && !o->forgotten) {
-		cJSON_AddNumberToObject(j, "conversation_id", (double)r->conversation);
-		cJSON_AddNumberToObject(j, "message_id", (double)r->message_id);
+		json_add_num(j, "conversation_id", (double)r->conversation);
+		json_add_num(j, "message_id", (double)r->message_id);
 	} else {
-		cJSON_AddNullToObject(j, "conversation_id");
-		cJSON_AddNullToObject(j, "message_id");
+		json_add_null(j, "conversation_id");
+		json_add_null(j, "message_id");
 	}
-	s = cJSON_PrintUnformatted(j);
+	s = json_print(j, false);
 	puts(s);
 	free(s);
 	free(content);
-	cJSON_Delete(j);
+	json_free(j);
 }
 
 static void

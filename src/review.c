@@ -60,11 +60,11 @@ review_record(struct review *rv, const char *kind, const char *method, const cha
 	struct consent_event ev = {
 		.kind = xstrdup(kind),
 		.method = xstrdup(method),
-		.age_answer = age != NULL ? xstrdup(age) : NULL,
+		.age_answer = xstrdup_or_null(age),
 		.shown_bytes = shown,
 		.duration_ms = duration_ms,
-		.viewer = viewer != NULL ? xstrdup(viewer) : NULL,
-		.detail = detail != NULL ? xstrdup(detail) : NULL,
+		.viewer = xstrdup_or_null(viewer),
+		.detail = xstrdup_or_null(detail),
 	};
 	char *cause = NULL;
 	int r = consent_record(rv->st, rv->cur.terms, &ev, &cause);

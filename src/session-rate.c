@@ -74,8 +74,8 @@ session_rate(struct session *s, int64_t message_id, int rating, const char *reas
 
 		session_rating_clear(&s->rate);
 		s->rate = (struct session_rating){ true, id, rating,
-		    reasons != NULL ? xstrdup(reasons) : NULL,
-		    comment != NULL ? xstrdup(comment) : NULL };
+		    xstrdup_or_null(reasons),
+		    xstrdup_or_null(comment) };
 		s->v.notice(s->v.arg, text);
 		free(text);
 		return;

@@ -463,7 +463,7 @@ session_unsent(struct session *s, const char *prompt)
 void
 session_refused(struct session *s, const char *prompt, const char *why)
 {
-	char *keep = prompt != NULL ? xstrdup(prompt) : NULL;
+	char *keep = xstrdup_or_null(prompt);
 
 	free(s->pending);
 	s->pending = keep;

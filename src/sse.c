@@ -1,14 +1,13 @@
 /* sse.c: incremental event-stream parser (WHATWG "Parsing an event stream"). */
 #include "common.h"
+#include "caps.h"
 
 #include "sse.h"
+#include "text.h"
 
 #include <limits.h>
 
-#define SSE_DEFAULT_MAX ((size_t)1 << 20)
-
 static const char sse_bom[] = "\xef\xbb\xbf";
-static const char sse_fffd[] = "\xef\xbf\xbd";
 
 struct sse_parser {
 	sse_event_fn	 fn;
@@ -60,68 +59,6 @@ long
 sse_retry_ms(const struct sse_parser *p)
 {
 	return p->retry;
-}
-
-/*
- * Append s to b as UTF-8, replacing each maximal invalid subpart with U+FFFD
- * the way the WHATWG UTF-8 decoder does. Valid runs are copied in one piece.
- */
-static int
-sse_add_utf8(struct buf *b, const char *s, size_t len)
-{
-	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i = 0, start = 0, need, j;
-	unsigned char		 c, lo, hi;
-
-	while (i < len) {
-		c = u[i];
-		if (c < 0x80) {
-			uint64_t w;
-
-			/* ASCII runs, eight bytes at a time */
-			while (i + 8 <= len && (memcpy(&w, u + i, 8), (w & 0x8080808080808080ULL) == 0))
-				i += 8;
-			if (i < len && u[i] < 0x80)
-				i++;
-			continue;
-		}
-		need = 0;
-		lo = 0x80;
-		hi = 0xbf;
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1;
-		else if (c >= 0xe0 && c <= 0xef) {
-			need = 2;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-		}
-		for (j = 1; j <= need; j++) {
-			if (i + j >= len || u[i + j] < lo || u[i + j] > hi)
-				break;
-			lo = 0x80;
-			hi = 0xbf;
-		}
-		if (need != 0 && j > need) {
-			i += j;
-			continue;
-		}
-
-		/* The lead and the good bytes after it become one U+FFFD. */
-		if (buf_add(b, s + start, i - start) != 0 ||
-		    buf_add(b, sse_fffd, 3) != 0)
-			return -1;
-		i += j;
-		start = i;
-	}
-	return buf_add(b, s + start, len - start);
 }
 
 /*
@@ -248,16 +185,16 @@ sse_line(struct sse_parser *p, const char *line, size_t len, char **cause)
 		return 0;
 
 	if (sse_is(name, namelen, "data")) {
-		if (sse_add_utf8(&p->data, value, valuelen) != 0 ||
+		if (text_utf8_repair(value, valuelen, &p->data, NULL) != 0 ||
 		    buf_addc(&p->data, '\n') != 0)
 			return sse_error(p, cause, "event data");
 	} else if (sse_is(name, namelen, "event")) {
 		buf_reset(&p->type);
-		(void)sse_add_utf8(&p->type, value, valuelen);
+		(void)text_utf8_repair(value, valuelen, &p->type, NULL);
 	} else if (sse_is(name, namelen, "id")) {
 		if (memchr(value, '\0', valuelen) == NULL) {
 			buf_reset(&p->id);
-			(void)sse_add_utf8(&p->id, value, valuelen);
+			(void)text_utf8_repair(value, valuelen, &p->id, NULL);
 		}
 	} else if (sse_is(name, namelen, "retry"))
 		sse_set_retry(p, value, valuelen);
@@ -353,7 +290,7 @@ sse_leftover(struct sse_parser *p, struct buf *leftover)
 	if (len != 0 &&
 	    sse_split(line, len, &name, &namelen, &value, &valuelen) &&
 	    sse_is(name, namelen, "data")) {
-		if (sse_add_utf8(leftover, value, valuelen) != 0 ||
+		if (text_utf8_repair(value, valuelen, leftover, NULL) != 0 ||
 		    buf_addc(leftover, '\n') != 0)
 			return -1;
 	}

@@ -46,12 +46,6 @@ store_log_list(struct store *st, int (*fn)(const struct store_conversation *c, v
 	return 0;
 }
 
-static char *
-store_log_dup(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
 int
 store_log_get(struct store *st, int64_t id, struct store_conversation *c, char **cause)
 {
@@ -68,11 +62,11 @@ store_log_get(struct store *st, int64_t id, struct store_conversation *c, char *
 	if (rc == SQLITE_ROW) {
 		store_log_conversation_row(s, &row);
 		c->id = row.id;
-		c->started = store_log_dup(row.started);
-		c->updated = store_log_dup(row.updated);
-		c->title = store_log_dup(row.title);
-		c->model = store_log_dup(row.model);
-		c->base_url = store_log_dup(row.base_url);
+		c->started = xstrdup_or_null(row.started);
+		c->updated = xstrdup_or_null(row.updated);
+		c->title = xstrdup_or_null(row.title);
+		c->model = xstrdup_or_null(row.model);
+		c->base_url = xstrdup_or_null(row.base_url);
 		c->messages = row.messages;
 	}
 	sqlite3_finalize(s);

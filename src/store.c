@@ -444,7 +444,7 @@ void
 store_ledger_set_endpoint(struct store *st, const char *url)
 {
 	free(st->endpoint);
-	st->endpoint = url != NULL ? xstrdup(url) : NULL;
+	st->endpoint = xstrdup_or_null(url);
 }
 
 const char *

@@ -1,5 +1,6 @@
 /* terms.c: canonical Terms text, its SHA-256 identity, sections and section diff. */
 #include "common.h"
+#include "caps.h"
 
 #include <strings.h>
 
@@ -10,7 +11,6 @@
 #include "text.h"
 
 /* Above this many line pairs, a changed section's diff is shown whole. */
-#define TERMS_DIFF_MAX_CELLS ((size_t)4 << 20)
 
 /* The 1-based number of the line starting at offset off. */
 static size_t
@@ -192,19 +192,12 @@ terms_scan(struct terms *t, char **cause)
 static void
 terms_make_view(struct terms *t)
 {
-	struct text_sanitizer san;
-	struct buf b;
-
 	if (text_is_safe(t->canon, t->canon_len)) {
 		t->text = t->canon;
 		t->len = t->canon_len;
 		return;
 	}
-	buf_init(&b, 0);
-	text_sanitizer_init(&san, TEXT_VISIBLE);
-	text_sanitize(&san, t->canon, t->canon_len, &b);
-	text_sanitize_finish(&san, &b);
-	t->text = buf_detach(&b, &t->len);
+	t->text = text_clean_str(t->canon, t->canon_len, TEXT_VISIBLE, 0, &t->len);
 }
 
 struct terms *

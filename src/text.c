@@ -1,5 +1,6 @@
 /* text.c: UTF-8 decoding and small string helpers. */
 #include "common.h"
+#include "caps.h"
 
 #include <strings.h>
 #include <utf8proc.h>
@@ -416,7 +417,6 @@ text_wrap(const char *s, size_t len, int width, struct text_span **spans)
 /* ---- sanitising untrusted text --------------------------------------------- */
 
 /* Bytes one escape sequence may swallow before it is given up (see text.h). */
-#define TEXT_SEQ_MAX 4096
 
 static const char text_fffd[] = "\xef\xbf\xbd";
 
@@ -489,13 +489,19 @@ text_utf8_prefix(const unsigned char *s, size_t len, size_t *need, unsigned int 
 	return i;
 }
 
-/* True for the code points text_sanitize never passes through: C1, bidi, tags. */
-static bool
+bool
 text_cp_unsafe(unsigned int cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
-	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
+	    cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
 	    (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+bool
+text_cp_hidden(unsigned int cp)
+{
+	return text_cp_unsafe(cp) || (cp >= 0x200b && cp <= 0x200d) || cp == 0x2028 ||
+	    cp == 0x2029 || cp == 0xfeff;
 }
 
 /* Length of the run at s[0..len) that passes unchanged: printable ASCII, LF, TAB, safe UTF-8. */
@@ -748,16 +754,42 @@ text_sanitize_finish(struct text_sanitizer *s, struct buf *out)
 	text_sanitizer_init(s, s->mode);
 }
 
-size_t
-text_utf8_repair(const char *str, size_t len, struct buf *out)
+char *
+text_clean_str(const char *s, size_t len, enum text_mode mode, int flags, size_t *outlen)
+{
+	struct text_sanitizer san;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	text_sanitizer_init(&san, mode);
+	if (s != NULL)
+		text_sanitize(&san, s, len, &b);
+	text_sanitize_finish(&san, &b);
+	for (i = 0; flags != 0 && i < b.len; i++) {
+		if (((flags & TEXT_CLEAN_TABS) && b.data[i] == '\t') ||
+		    ((flags & TEXT_CLEAN_LINES) && (b.data[i] == '\n' || b.data[i] == '\r')))
+			b.data[i] = ' ';
+	}
+	return buf_detach(&b, outlen);
+}
+
+int
+text_utf8_repair(const char *str, size_t len, struct buf *out, size_t *bad)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, start = 0, n, need, bad = 0;
+	size_t i = 0, start = 0, n, need, count = 0;
 	unsigned int cp;
+	uint64_t w;
 
 	while (i < len) {
 		if (s[i] < 0x80) {
-			i++;
+			/* ASCII runs, eight bytes at a time */
+			while (i + 8 <= len && (memcpy(&w, s + i, 8),
+			    (w & 0x8080808080808080ULL) == 0))
+				i += 8;
+			if (i < len && s[i] < 0x80)
+				i++;
 			continue;
 		}
 		n = text_utf8_prefix(s + i, len - i, &need, &cp);
@@ -765,12 +797,15 @@ text_utf8_repair(const char *str, size_t len, struct buf *out)
 			i += n;
 			continue;
 		}
-		(void)buf_add(out, s + start, i - start);
-		(void)buf_add(out, text_fffd, 3);
-		bad++;
+		if (bad != NULL)
+			*bad = count + 1;
+		if (buf_add(out, s + start, i - start) != 0 || buf_add(out, text_fffd, 3) != 0)
+			return -1;
+		count++;
 		i += n;
 		start = i;
 	}
-	(void)buf_add(out, s + start, i - start);
-	return bad;
+	if (bad != NULL)
+		*bad = count;
+	return buf_add(out, s + start, i - start);
 }

@@ -1,5 +1,6 @@
 /* tty.c: questions on /dev/tty, pagers, colour decisions, wrapped printing, the crash guard. */
 #include "common.h"
+#include "caps.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -13,8 +14,6 @@
 #include "buf.h"
 #include "text.h"
 #include "tty.h"
-
-#define TTY_EDIT_MAX (1 << 20)	/* bytes an edited prompt may have */
 
 extern char **environ;
 

@@ -730,7 +730,7 @@ chat_status(void *arg, const char *text, bool error)
 	struct ui_chat *c = arg;
 
 	free(c->status);
-	c->status = text != NULL ? xstrdup(text) : NULL;
+	c->status = xstrdup_or_null(text);
 	c->status_error = error;
 	if (text != NULL && error && chat_status_cut(c, text))	/* the bar shows only its start */
 		chat_say(c, text, error);

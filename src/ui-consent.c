@@ -168,11 +168,11 @@ consent_event(struct ui_consent *c, const char *kind, const char *method, const 
 	ev = (struct consent_event){
 		.kind = xstrdup(kind),
 		.method = xstrdup(method),
-		.age_answer = age != NULL ? xstrdup(age) : NULL,
+		.age_answer = xstrdup_or_null(age),
 		.shown_bytes = (int64_t)c->shown,
 		.duration_ms = clock_ms() - c->t0,
 		.viewer = consent_viewer(c),
-		.detail = detail != NULL ? xstrdup(detail) : NULL,
+		.detail = xstrdup_or_null(detail),
 	};
 	st = app_store(ui_app(c->ui), &cause);
 	r = st != NULL ? consent_record(st, c->cur.terms, &ev, &cause) : -1;

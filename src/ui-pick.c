@@ -27,18 +27,7 @@ static struct pick pick;
 static char *
 pick_clean(const char *s)
 {
-	struct text_sanitizer san;
-	struct buf b;
-	size_t i;
-
-	buf_init(&b, 0);
-	text_sanitizer_init(&san, TEXT_VISIBLE);
-	text_sanitize(&san, s, strlen(s), &b);
-	text_sanitize_finish(&san, &b);
-	for (i = 0; i < b.len; i++)
-		if (b.data[i] == '\n' || b.data[i] == '\t')
-			b.data[i] = ' ';
-	return buf_detach(&b, NULL);
+	return text_clean_str(s, strlen(s), TEXT_VISIBLE, TEXT_CLEAN_ONELINE, NULL);
 }
 
 static void

@@ -1,5 +1,6 @@
 /* ui.c: the full-screen UI: terminal set-up and restore, keys, redraw, screens. */
 #include "common.h"
+#include "caps.h"
 
 #include <curses.h>
 #include <signal.h>
@@ -16,9 +17,6 @@
 #include "ui.h"
 
 #include <term.h>	/* last: it defines macros such as "lines" */
-
-#define UI_PASTE_MAX ((size_t)1 << 20)
-#define UI_ESC_SPLIT_MS 500	/* a sequence split across reads goes on this long */
 
 struct ui {
 	struct app *app;
@@ -171,15 +169,6 @@ ui_hl_attr(struct ui *ui, int color)
 	return COLOR_PAIR(UI_HL_PAIR + c) | (c >= 8 && COLORS < 16 ? A_BOLD : 0);
 }
 
-/* Code points that must never reach the terminal as they are. */
-static bool
-ui_unsafe(unsigned int cp)
-{
-	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x061c ||
-	    cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0xe0000 && cp <= 0xe007f);
-}
-
 /* True when a code point of the cluster s[0..n) must not reach the terminal. */
 static bool
 ui_cluster_unsafe(const char *s, size_t n)
@@ -188,7 +177,7 @@ ui_cluster_unsafe(const char *s, size_t n)
 	unsigned int cp;
 
 	for (i = 0; i < n; i += k) {
-		if ((k = text_utf8_seq(s + i, n - i, &cp)) == 0 || ui_unsafe(cp))
+		if ((k = text_utf8_seq(s + i, n - i, &cp)) == 0 || text_cp_unsafe(cp))
 			return true;
 	}
 	return false;

@@ -786,6 +786,40 @@ test_json(void **state)
 	disclaimer_rules_free(r);
 }
 
+/* Each notice read back, as "id|clause|text;" ("-" for NULL). */
+static void
+json_each_add(const char *id, const char *clause, const char *text, void *arg)
+{
+	buf_addf(arg, "%s|%s|%s;", id != NULL ? id : "-", clause != NULL ? clause : "-", text);
+}
+
+static void
+check_json_each(const char *json, size_t count, const char *want)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	assert_int_equal(disclaimer_json_each(json, json_each_add, &b), count);
+	assert_string_equal(b.len > 0 ? b.data : "", want);
+	buf_release(&b);
+}
+
+static void
+test_json_each(void **state)
+{
+	const struct disclaimer a = { "general", "III.4", "Say \"check\" 检查.", false };
+	const struct disclaimer b = { "end-length", "III.4(a)(i)", "Cut.", false };
+	const struct disclaimer *d[] = { &a, &b };
+	char *j = disclaimer_json(d, 2);
+
+	check_json_each(j, 2, "general|III.4|Say \"check\" 检查.;end-length|III.4(a)(i)|Cut.;");
+	free(j);
+	check_json_each("[\"bare\",{\"text\":\"t\"},{\"id\":\"x\"},3]", 2, "-|-|bare;-|-|t;");
+	check_json_each(NULL, 0, "");
+	check_json_each("not json", 0, "");
+	check_json_each("{\"text\":\"an object\"}", 0, "");
+}
+
 int
 main(void)
 {
@@ -812,6 +846,7 @@ main(void)
 		cmocka_unit_test(test_exceptions),
 		cmocka_unit_test(test_exceptions_random),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_each),
 	};
 
 	return cmocka_run_group_tests(tests, setup_shipped, teardown_shipped);

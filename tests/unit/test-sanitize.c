@@ -548,9 +548,11 @@ static void
 check_repair(const char *s, size_t len, const char *want, size_t wantlen, size_t bad)
 {
 	struct buf out;
+	size_t n;
 
 	buf_init(&out, 0);
-	assert_int_equal(text_utf8_repair(s, len, &out), bad);
+	assert_int_equal(text_utf8_repair(s, len, &out, &n), 0);
+	assert_int_equal(n, bad);
 	assert_int_equal(out.len, wantlen);
 	assert_memory_equal(out.data, want, wantlen);
 	assert_true(text_utf8_valid(out.data, out.len, NULL));
@@ -572,6 +574,75 @@ test_utf8_repair(void **state)
 	/* repair only repairs: controls and C1 in UTF-8 stay */
 	REPAIR(ESC "[2J" U_CSI "\r", ESC "[2J" U_CSI "\r", 0);
 	REPAIR("a\0b", "a\0b", 0);
+	/* ASCII runs past the eight-byte steps, a bad byte after them */
+	REPAIR("0123456789abcdefg\xff", "0123456789abcdefg" FFFD, 1);
+}
+
+/* A capped buffer stops the repair on a whole character, and says so. */
+static void
+test_utf8_repair_cap(void **state)
+{
+	struct buf out;
+	size_t bad = 0;
+
+	buf_init(&out, 4);
+	assert_int_equal(text_utf8_repair("ab\xff" "cd", 5, &out, &bad), -1);
+	assert_int_equal(out.len, 2);
+	assert_memory_equal(out.data, "ab", 2);
+	buf_release(&out);
+	buf_init(&out, 5);
+	assert_int_equal(text_utf8_repair("ab\xff", 3, &out, NULL), 0);
+	assert_int_equal(out.len, 5);
+	buf_release(&out);
+}
+
+/* The one list: what never reaches a terminal, and what names and errors hide too. */
+static void
+test_cp_lists(void **state)
+{
+	static const unsigned int unsafe[] = { 0x00, 0x1b, 0x7f, 0x85, 0x9b, 0x061c, 0x200e,
+	    0x200f, 0x202a, 0x202e, 0x2066, 0x2069, 0xe0001, 0xe007f };
+	static const unsigned int hidden_only[] = { 0x200b, 0x200c, 0x200d, 0x2028, 0x2029,
+	    0xfeff };
+	static const unsigned int text[] = { 0x20, 'a', 0xa0, 0xe9, 0x200a, 0x2010, 0x2027,
+	    0x202f, 0x2065, 0x206a, 0xfffd, 0x1f600, 0xe0080 };
+	size_t i;
+
+	for (i = 0; i < nitems(unsafe); i++) {
+		assert_true(text_cp_unsafe(unsafe[i]));
+		assert_true(text_cp_hidden(unsafe[i]));
+	}
+	for (i = 0; i < nitems(hidden_only); i++) {
+		assert_false(text_cp_unsafe(hidden_only[i]));
+		assert_true(text_cp_hidden(hidden_only[i]));
+	}
+	for (i = 0; i < nitems(text); i++) {
+		assert_false(text_cp_unsafe(text[i]));
+		assert_false(text_cp_hidden(text[i]));
+	}
+}
+
+/* A whole string at once, as cells and rows want it. */
+static void
+test_clean_str(void **state)
+{
+	size_t len;
+	char *s;
+
+	s = text_clean_str(ESC "]0;t" BEL "a\tb\r\nc", 12, TEXT_DROP, 0, &len);
+	assert_string_equal(s, "a\tb\nc");
+	assert_int_equal(len, 5);
+	free(s);
+	s = text_clean_str("a\tb\nc" ESC, 6, TEXT_VISIBLE, TEXT_CLEAN_ONELINE, NULL);
+	assert_string_equal(s, "a b c^[");
+	free(s);
+	s = text_clean_str("a\tb\nc", 5, TEXT_DROP, TEXT_CLEAN_TABS, NULL);
+	assert_string_equal(s, "a b\nc");
+	free(s);
+	s = text_clean_str(NULL, 0, TEXT_VISIBLE, 0, &len);
+	assert_string_equal(s, "");
+	assert_int_equal(len, 0);
+	free(s);
 }
 
 int
@@ -604,6 +675,9 @@ main(void)
 		cmocka_unit_test(test_finish_resets),
 		cmocka_unit_test(test_large_stream),
 		cmocka_unit_test(test_utf8_repair),
+		cmocka_unit_test(test_utf8_repair_cap),
+		cmocka_unit_test(test_cp_lists),
+		cmocka_unit_test(test_clean_str),
 	};
 
 	return cmocka_run_group_tests_name("sanitize", tests, NULL, NULL);
