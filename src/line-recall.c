@@ -104,7 +104,7 @@ line_recall_add(struct line *l, const char *text)
 	HIST_ENTRY *last;
 	int e;
 
-	if (text[0] == ' ')	/* bash's ignorespace: kept out of the history entirely */
+	if (text[0] == ' ')	/* bash's ignorespace: kept out of the recall entirely */
 		return;
 	last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
 	if (last != NULL && strcmp(last->line, text) == 0)
