@@ -4,7 +4,7 @@
  * readline in the UI). Readline keeps out of the terminal: it reads keys
  * that the UI hands it and never draws; the UI draws its buffer.
  *
- * Emacs and vi keys, the user's inputrc, history, Ctrl-R search and moving
+ * Emacs and vi keys, the user's inputrc, prompt recall, Ctrl-R search and moving
  * by whole characters come from readline; Alt-Enter inserts a newline; a
  * bracketed paste is inserted as text (newlines included, nothing sent).
  * There is one input at a time (readline's state is global).
@@ -56,8 +56,8 @@ void input_cursor(const struct input *in, int *y, int *x);
 /* Is readline in vi mode (where Esc is a key it needs)? */
 bool input_vi_mode(const struct input *in);
 
-/* Remember a sent line in the history. */
-void input_history_add(const char *line);
+/* Remember a sent line for recall (Up, Down, Ctrl-R). */
+void input_recall_add(const char *line);
 
 /* Readline's completion candidates after a Tab, for a hint line; NULL if none. */
 const char *input_hint(const struct input *in);

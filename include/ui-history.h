@@ -8,11 +8,18 @@
 #include <stdint.h>
 
 struct ui;
+struct ui_history;
 
 /*
- * Open the list. on_pick gets the chosen conversation's id, or 0 when the
- * user went back without choosing; arg is passed through.
+ * The screen's state, owned by the screen that opens it (the chat screen).
+ * on_pick gets the chosen conversation's id, or 0 when the user went back
+ * without choosing; arg is passed through.
  */
-void ui_history_open(struct ui *ui, void (*on_pick)(int64_t id, void *arg), void *arg);
+struct ui_history *ui_history_new(struct ui *ui, void (*on_pick)(int64_t id, void *arg),
+    void *arg);
+void ui_history_free(struct ui_history *h);
+
+/* Open the list, loaded afresh. */
+void ui_history_open(struct ui_history *h);
 
 #endif

@@ -288,7 +288,7 @@ input_vi_mode(const struct input *in)
 }
 
 void
-input_history_add(const char *line)
+input_recall_add(const char *line)
 {
 	add_history(line);
 }

@@ -1,461 +1,32 @@
-/* ui-chat.c: the chat screen: status bar, transcript, input, key hints. */
+/*
+ * ui-chat.c: the chat screen: its layout, its keys, and the session's view
+ * of it (what arrives goes into the transcript, what is asked opens a
+ * dialog). The transcript is laid out in ui-transcript.c, the top bar in
+ * ui-status.c, rating and the dialogs in ui-rate.c.
+ */
 #include "common.h"
 
-#include <cjson/cJSON.h>
 #include <curses.h>
-#include <strings.h>
 
 #include "buf.h"
 #include "config.h"
-#include "disclaimer.h"
 #include "exchange.h"
-#include "session.h"
-#include "slash.h"
 #include "feedback.h"
 #include "http.h"
 #include "input.h"
 #include "loop.h"
-#include "markdown.h"
+#include "session.h"
+#include "slash.h"
 #include "store.h"
-#include "text.h"
+#include "ui-chat-internal.h"
 #include "ui-chat.h"
 #include "ui-consent.h"
 #include "ui-history.h"
+#include "ui-keys.h"
 #include "ui-pick.h"
 #include "ui.h"
 
-#define CHAT_MIN_COLS 40
-#define CHAT_MIN_ROWS 12
-#define CHAT_INPUT_MAX_ROWS 6
-#define CHAT_REASONING_ROWS 4
-#define CHAT_WHEEL_LINES 3
-
-enum chat_kind { MSG_USER, MSG_ASSISTANT, MSG_NOTICE, MSG_ERROR };
-
-/* One entry of the transcript, with its rendering at the current width. */
-struct chat_msg {
-	enum chat_kind kind;
-	struct buf text;	/* the source: raw, untrusted for answers */
-	struct buf reasoning;
-	char *model;
-	char *note;		/* how an answer ended, when not plainly */
-	bool streaming;
-	bool answer_started;	/* content has begun: reasoning folds away */
-	/* rendering */
-	int width;		/* 0: not rendered at the current width */
-	struct md_doc stable;	/* lines of text[0..stable_len) */
-	size_t stable_len;
-	struct md_doc tail;	/* lines of the rest */
-	bool tail_dirty;
-	struct md_doc extra;	/* the reasoning block */
-	struct md_doc notes;	/* how it ended */
-	char *disc;		/* the reliance notices, one per line ("!" first: strong) */
-	struct md_doc discdoc;
-	/* feedback */
-	int64_t id;		/* the answer's row in the store, 0 when not logged */
-	int rating;		/* 1, -1, 0 */
-	bool rating_known;
-};
-
-/* A small dialog over the input: the feedback notice, reasons, a comment, a y/N question. */
-enum chat_modal { MODAL_NONE, MODAL_NOTICE, MODAL_REASONS, MODAL_COMMENT, MODAL_WITHDRAW };
-
-struct ui_chat {
-	struct ui *ui;
-	struct ui_consent *consent;
-	struct app *app;
-	struct session *s;	/* the conversation */
-	struct input *in;
-	struct chat_msg **msgs;
-	size_t nmsgs;
-	struct chat_msg *live;	/* the answer arriving, or NULL */
-	bool opened;		/* the greeting was said */
-	int scroll;		/* lines scrolled up from the bottom; 0 follows new text */
-	bool quit_armed;	/* Ctrl-C once at an empty prompt */
-	char *status;		/* a note for the status bar */
-	bool status_error;
-	int spinner;
-	int timer;
-	char terms_short[16];	/* the accepted version, for the status bar */
-	char *keys;		/* what /help says of the keys */
-	/* feedback */
-	ssize_t sel;		/* the selected answer, -1: the latest */
-	enum chat_modal modal;
-	int64_t rating_id;	/* the answer asked about (reasons, comment) */
-	char *notice;		/* the notice text, or the y/N question, while it is shown */
-	bool no_terms;		/* the notice is the loopback question (consent.h) */
-	bool profile_q;		/* the y/N question is the save-as-profile one */
-	unsigned int reasons;	/* bits of feedback_reasons(-1) */
-	int fullwidth;		/* bytes of a full-width digit (EF BC 91..99) seen so far */
-	struct buf field;	/* what is typed into the dialog */
-};
-
-static const char *chat_thumb(int rating);
 static const struct ui_screen chat_screen;
-static void chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols);
-
-/* ---- messages ---------------------------------------------------------------- */
-
-static struct chat_msg *
-chat_add(struct ui_chat *c, enum chat_kind kind, const char *text, size_t len)
-{
-	struct chat_msg *m = xcalloc(1, sizeof *m);
-
-	m->kind = kind;
-	buf_init(&m->text, (size_t)256 << 20);
-	buf_init(&m->reasoning, (size_t)256 << 20);
-	buf_add(&m->text, text, len);
-	c->msgs = xreallocarray(c->msgs, c->nmsgs + 1, sizeof *c->msgs);
-	c->msgs[c->nmsgs++] = m;
-	return m;
-}
-
-static void
-chat_msg_unrender(struct chat_msg *m)
-{
-	markdown_doc_release(&m->stable);
-	markdown_doc_release(&m->tail);
-	markdown_doc_release(&m->extra);
-	markdown_doc_release(&m->notes);
-	markdown_doc_release(&m->discdoc);
-	m->stable_len = 0;
-	m->width = 0;
-}
-
-static void
-chat_msg_free(struct chat_msg *m)
-{
-	chat_msg_unrender(m);
-	buf_release(&m->text);
-	buf_release(&m->reasoning);
-	free(m->model);
-	free(m->note);
-	free(m->disc);
-	free(m);
-}
-
-/* Append plain text to doc as wrapped lines of one style (visible controls). */
-static void
-chat_plain(struct md_doc *doc, const char *s, size_t len, int width, unsigned int style)
-{
-	struct text_sanitizer san;
-	struct text_span *sp;
-	struct buf clean;
-	size_t n, i;
-
-	buf_init(&clean, 0);
-	text_sanitizer_init(&san, TEXT_VISIBLE);
-	text_sanitize(&san, s, len, &clean);
-	text_sanitize_finish(&san, &clean);
-	for (i = 0; i < clean.len; i++)	/* tabs: one blank, the wrapper counts columns */
-		if (clean.data[i] == '\t')
-			clean.data[i] = ' ';
-	n = text_wrap(clean.data, clean.len, width, &sp);
-	doc->lines = xreallocarray(doc->lines, doc->nlines + n, sizeof *doc->lines);
-	for (i = 0; i < n; i++) {
-		struct md_line *l = &doc->lines[doc->nlines++];
-
-		l->spans = xcalloc(1, sizeof *l->spans);
-		l->nspans = 1;
-		l->spans[0].text = xstrndup(clean.data + sp[i].off, sp[i].len);
-		l->spans[0].len = sp[i].len;
-		l->spans[0].style = style;
-		l->width = text_width(l->spans[0].text, sp[i].len);
-	}
-	free(sp);
-	buf_release(&clean);
-}
-
-/* The reasoning block and the note under an answer. */
-static void
-chat_render_extra(struct chat_msg *m, int width)
-{
-	char *fold;
-
-	markdown_doc_release(&m->extra);
-	if (m->reasoning.len > 0 && (m->answer_started || !m->streaming)) {
-		size_t cjk, words = text_words(m->reasoning.data, m->reasoning.len, &cjk);
-
-		/* Chinese is counted in characters, as its readers count it */
-		fold = xasprintf("> reasoning: %zu %s (not shown, never sent back)", words,
-		    cjk * 2 > words ? "characters" : words == 1 ? "word" : "words");
-		chat_plain(&m->extra, fold, strlen(fold), width, MD_DIM);
-		free(fold);
-	} else if (m->reasoning.len > 0) {
-		struct md_doc all = { 0 };
-		size_t first;
-
-		chat_plain(&all, m->reasoning.data, m->reasoning.len, width - 2, MD_DIM | MD_ITALIC);
-		first = all.nlines > CHAT_REASONING_ROWS ? all.nlines - CHAT_REASONING_ROWS : 0;
-		chat_plain(&m->extra, "thinking...", 11, width, MD_DIM);
-		for (; first < all.nlines; first++) {
-			char *t = markdown_line_text(&all.lines[first]);
-
-			chat_plain(&m->extra, t, strlen(t), width, MD_DIM | MD_ITALIC);
-			free(t);
-		}
-		markdown_doc_release(&all);
-	}
-}
-
-/* The reliance notices under an answer: quiet for the general one, marked when strong. */
-static void
-chat_render_notices(struct chat_msg *m, int width)
-{
-	const char *line = m->disc, *nl;
-
-	while (line != NULL && *line != '\0') {
-		nl = strchr(line, '\n');
-		if (*line == '!')
-			chat_plain(&m->discdoc, line, nl != NULL ? (size_t)(nl - line) : strlen(line),
-			    width, MD_BOLD);
-		else
-			chat_plain(&m->discdoc, line, nl != NULL ? (size_t)(nl - line) : strlen(line),
-			    width, MD_DIM);
-		line = nl != NULL ? nl + 1 : NULL;
-	}
-}
-
-/* Bring a message's lines up to date for this width; only the tail re-renders. */
-static void
-chat_render(struct chat_msg *m, int width)
-{
-	size_t stable;
-
-	if (m->width != width) {
-		chat_msg_unrender(m);
-		m->width = width;
-		m->tail_dirty = true;
-	}
-	if (!m->tail_dirty)
-		return;
-	if (m->kind != MSG_ASSISTANT) {
-		markdown_doc_release(&m->tail);
-		chat_plain(&m->tail, m->text.data, m->text.len, width, m->kind == MSG_ERROR ?
-		    MD_BOLD : m->kind == MSG_NOTICE ? MD_DIM : 0);
-		m->tail_dirty = false;
-		return;
-	}
-	stable = m->streaming ? markdown_stable(m->text.data, m->text.len) : 0;
-	if (stable != m->stable_len) {
-		markdown_doc_release(&m->stable);
-		markdown_render(m->text.data, stable, width, &m->stable);
-		m->stable_len = stable;
-	}
-	markdown_doc_release(&m->tail);
-	markdown_render(m->text.data + m->stable_len, m->text.len - m->stable_len, width,
-	    &m->tail);
-	chat_render_extra(m, width);
-	markdown_doc_release(&m->notes);
-	if (m->note != NULL)
-		chat_plain(&m->notes, m->note, strlen(m->note), width, MD_BOLD);
-	markdown_doc_release(&m->discdoc);
-	chat_render_notices(m, width);
-	m->tail_dirty = false;
-}
-
-/* Lines a message takes: header, extra (reasoning), body, note, blank. */
-static size_t
-chat_msg_lines(struct chat_msg *m, int width)
-{
-	chat_render(m, width);
-	return 1 + m->extra.nlines + m->stable.nlines + m->tail.nlines + m->notes.nlines +
-	    m->discdoc.nlines + 1;
-}
-
-/* ---- drawing --------------------------------------------------------------------- */
-
-static int
-chat_span_attr(struct ui *ui, unsigned int style)
-{
-	return ui_md_attr(ui, style);
-}
-
-static void
-chat_draw_md_line(struct ui *ui, int y, const struct md_line *l, int width, int base)
-{
-	int x = 0;
-	size_t i;
-
-	for (i = 0; i < l->nspans && x < width; i++)
-		x += ui_put(y, x, l->spans[i].text, l->spans[i].len, width - x,
-		    chat_span_attr(ui, l->spans[i].style) | base);
-}
-
-/* Draw line k of message m at row y. */
-static void
-chat_draw_msg_line(struct ui_chat *c, struct chat_msg *m, size_t k, int y, int width)
-{
-	struct ui *ui = c->ui;
-	const struct md_doc *parts[5] = { &m->extra, &m->stable, &m->tail, &m->notes,
-		&m->discdoc };
-	char head[128];
-	size_t p;
-
-	if (k == 0) {
-		if (m->kind == MSG_USER)
-			ui_put(y, 0, "You", 3, width, ui_attr(ui, UI_USER));
-		else if (m->kind == MSG_ASSISTANT) {
-			char *cause = NULL;
-
-			if (!m->rating_known && m->id > 0 && !m->streaming &&
-			    feedback_get(c->app, m->id, &m->rating, &cause) >= 0)
-				m->rating_known = true;
-			free(cause);
-			snprintf(head, sizeof head, "%s%s%s%s", m->model != NULL ? m->model : "model",
-			    m->streaming ? "  ..." : "", chat_thumb(m->rating),
-			    c->sel >= 0 && c->msgs[c->sel] == m ? "   < selected: + or - rates it" :
-			    "");
-			ui_put(y, 0, head, strlen(head), width, ui_attr(ui, c->sel >= 0 &&
-			    c->msgs[c->sel] == m ? UI_HILITE : UI_MODEL));
-		} else
-			ui_put(y, 0, m->kind == MSG_ERROR ? "error" : "confab", m->kind ==
-			    MSG_ERROR ? 5 : 6, width, ui_attr(ui, m->kind == MSG_ERROR ? UI_ERROR :
-			    UI_DIM));
-		return;
-	}
-	k--;
-	for (p = 0; p < 5; p++) {
-		if (k < parts[p]->nlines) {
-			chat_draw_md_line(ui, y, &parts[p]->lines[k], width, p == 3 ?
-			    ui_attr(ui, UI_ERROR) : 0);
-			return;
-		}
-		k -= parts[p]->nlines;
-	}
-}
-
-/* Lines of the newest messages, counted until at least want (or all of them). */
-static long
-chat_lines_above(struct ui_chat *c, int width, long want)
-{
-	long total = 0;
-	size_t i = c->nmsgs;
-
-	while (i > 0 && total < want)
-		total += (long)chat_msg_lines(c->msgs[--i], width);
-	return total;
-}
-
-/*
- * Draw the transcript into rows [top, top + h), from the bottom up, skipping
- * c->scroll lines: only the messages on screen are rendered.
- */
-static void
-chat_draw_transcript(struct ui_chat *c, int top, int h, int width)
-{
-	long skip = c->scroll, y = top + h;
-	size_t i = c->nmsgs, k, n;
-
-	/* scrolled further up than there is text: stop at the first line */
-	if (c->scroll > 0 && chat_lines_above(c, width, (long)c->scroll + h) < (long)c->scroll + h) {
-		c->scroll = (int)(chat_lines_above(c, width, (long)c->scroll + h) - h);
-		if (c->scroll < 0)
-			c->scroll = 0;
-		skip = c->scroll;
-	}
-
-	while (i > 0 && y > top) {
-		struct chat_msg *m = c->msgs[--i];
-
-		n = chat_msg_lines(m, width);
-		for (k = n; k-- > 0 && y > top;) {
-			if (skip > 0) {
-				skip--;
-				continue;
-			}
-			y--;
-			if (k < n - 1)	/* the last line is the blank separator */
-				chat_draw_msg_line(c, m, k, (int)y, width);
-		}
-	}
-}
-
-/* s cut to at most cols columns, ending in "..." when cut (into out). */
-static void
-chat_fit(const char *s, int cols, char *out, size_t size)
-{
-	size_t len = strlen(s), i = 0, n, keep = 0;
-	unsigned int cp;
-	int w = 0;
-
-	if (text_width(s, len) <= cols) {
-		snprintf(out, size, "%s", s);
-		return;
-	}
-	while (i < len && (n = text_utf8_seq(s + i, len - i, &cp)) > 0 &&
-	    w + text_cp_width(cp) <= cols - 3) {
-		w += text_cp_width(cp);
-		i += n;
-		keep = i;
-	}
-	while (keep > 0 && s[keep - 1] == ' ')
-		keep--;
-	snprintf(out, size, "%.*s...", (int)keep, s);
-}
-
-/* The left of the top bar; stage 1 leaves out the tokens, stage 2 "accepted" too. */
-static int
-chat_status_left(struct ui_chat *c, int stage, char *left, size_t size)
-{
-	char host[128];
-
-	if (!config_url_place(config_get(&c->app->cfg, CONFIG_BASE_URL), host, sizeof host))
-		snprintf(host, sizeof host, "?");
-	snprintf(left, size, "%s | %s | Terms %s%s", config_get(&c->app->cfg, CONFIG_MODEL), host,
-	    stage < 2 ? "accepted " : "", c->terms_short);
-	if (stage == 0)
-		snprintf(left + strlen(left), size - strlen(left), " | %ld tokens",
-		    session_tokens(c->s));
-	return text_width(left, strlen(left));
-}
-
-/* Would an error be shortened in the top bar (three blanks from the shortest left side)? */
-static bool
-chat_status_cut(struct ui_chat *c, const char *note)
-{
-	char left[256];
-	int rows, cols;
-
-	ui_size(c->ui, &rows, &cols);
-	return chat_status_left(c, 2, left, sizeof left) + text_width(note, strlen(note)) >
-	    cols - 5;
-}
-
-/*
- * The top bar: model, server and Terms on the left, a note or an error on
- * the right. A passing note may cover the end of the left side. An error
- * does not: the left side gives up the token count, then the word
- * "accepted", and the error is shortened (the whole of it is in the
- * transcript).
- */
-static void
-chat_draw_status(struct ui_chat *c, int cols)
-{
-	char left[256], right[512];
-	const char *note = c->status;
-	int lw = 0, room, stage;
-
-	if (note == NULL && session_busy(c->s)) {
-		snprintf(right, sizeof right, "answering %c", "|/-\\"[c->spinner % 4]);
-		note = right;
-	}
-	for (stage = 0; stage < 3; stage++) {
-		lw = chat_status_left(c, stage, left, sizeof left);
-		if (note == NULL || lw + text_width(note, strlen(note)) <= cols - 5 ||
-		    (!c->status_error && stage == 1))
-			break;
-	}
-	room = cols - 5 - lw;	/* three blanks between */
-	if (!c->status_error)	/* a passing note may cover the left side */
-		room = cols - 4;
-	if (note != NULL)
-		chat_fit(note, room > 12 ? room : 12, right, sizeof right);
-	else
-		right[0] = '\0';
-	ui_bar(0, left, right, ui_attr(c->ui, c->status_error ? UI_ERROR : UI_BAR) |
-	    (c->status_error ? A_REVERSE : 0));
-}
 
 static void
 chat_draw(struct ui *ui, void *data)
@@ -555,54 +126,6 @@ chat_on_reasoning(void *arg, const char *text, size_t len)
 	chat_grew(c, m, before);
 }
 
-/* The stored notices of an answer ([{id, clause, text}]) as lines to draw. */
-static char *
-chat_notices_from_json(const char *json, bool hush)
-{
-	cJSON *arr = cJSON_Parse(json), *d;
-	struct buf b;
-
-	buf_init(&b, 0);
-	cJSON_ArrayForEach(d, arr) {
-		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(d, "id"));
-		const char *clause = cJSON_GetStringValue(cJSON_GetObjectItem(d, "clause"));
-		const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(d, "text"));
-		bool quiet = id != NULL && (strcmp(id, "general") == 0 ||
-		    strcmp(id, "end-interrupted") == 0);
-
-		if (text != NULL && !(quiet && hush))	/* -q: only the strong ones */
-			buf_addf(&b, "%s%s (Terms %s)\n", quiet ? "" : "! ", text,
-			    clause != NULL ? clause : "III.4");
-	}
-	cJSON_Delete(arr);
-	if (b.len == 0) {
-		buf_release(&b);
-		return NULL;
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* Keep the exchange's notices as lines, for drawing under the answer. */
-static void
-chat_set_notices(struct chat_msg *m, const struct exchange_result *r, bool hush)
-{
-	struct buf b;
-	size_t i;
-
-	buf_init(&b, 0);
-	for (i = 0; i < r->ndisclaimers; i++) {
-		const struct disclaimer *d = r->disclaimers[i];
-
-		if (d->strong)
-			buf_addf(&b, "! %s (Terms %s)\n", d->text, d->clause);
-		else if (!hush)	/* -q: only the strong ones */
-			buf_addf(&b, "%s (Terms %s)\n", d->text, d->clause);
-	}
-	free(m->disc);
-	m->disc = b.len > 0 ? buf_detach(&b, NULL) : NULL;
-	buf_release(&b);
-}
-
 static void
 chat_on_done(void *arg, const struct exchange_result *r)
 {
@@ -632,17 +155,6 @@ chat_on_done(void *arg, const struct exchange_result *r)
 	m->stable_len = (size_t)-1;	/* render the finished text whole */
 	chat_grew(c, m, before);
 	c->live = NULL;
-}
-
-/* A notice or an error in the transcript; also the session's view->say. */
-static void
-chat_say(void *arg, const char *text, bool error)
-{
-	struct ui_chat *c = arg;
-
-	chat_add(c, error ? MSG_ERROR : MSG_NOTICE, text, strlen(text));
-	c->scroll = 0;
-	ui_dirty(c->ui);
 }
 
 /* A prompt is on its way: it and its answer join the transcript. */
@@ -692,338 +204,6 @@ chat_consent(void *arg, const char *prompt, const char *why)
 	}
 }
 
-/* ---- feedback ------------------------------------------------------------------- */
-
-/* The answer a rating goes to: the selected one, or the latest finished one. */
-static struct chat_msg *
-chat_selected(struct ui_chat *c)
-{
-	size_t i;
-
-	if (c->sel >= 0 && (size_t)c->sel < c->nmsgs)
-		return c->msgs[c->sel];
-	for (i = c->nmsgs; i-- > 0;)
-		if (c->msgs[i]->kind == MSG_ASSISTANT && !c->msgs[i]->streaming)
-			return c->msgs[i];
-	return NULL;
-}
-
-/* Move the selection to an older (-1) or newer (+1) answer; past the newest clears it. */
-static void
-chat_select_move(struct ui_chat *c, int dir)
-{
-	ssize_t i = c->sel >= 0 ? c->sel : (ssize_t)c->nmsgs;
-
-	for (i += dir; i >= 0 && (size_t)i < c->nmsgs; i += dir)
-		if (c->msgs[i]->kind == MSG_ASSISTANT && !c->msgs[i]->streaming) {
-			c->sel = i;
-			return;
-		}
-	if (dir > 0)
-		c->sel = -1;
-}
-
-/* A note in the status bar; also the session's view->status. */
-static void
-chat_status(void *arg, const char *text, bool error)
-{
-	struct ui_chat *c = arg;
-
-	free(c->status);
-	c->status = xstrdup_or_null(text);
-	c->status_error = error;
-	if (text != NULL && error && chat_status_cut(c, text))	/* the bar shows only its start */
-		chat_say(c, text, error);
-	ui_dirty(c->ui);
-}
-
-/* The mark beside a rated answer: a thumb where the terminal can show it. */
-static const char *
-chat_thumb(int rating)
-{
-	if (rating == 0)
-		return "";
-	if (MB_CUR_MAX > 1)
-		return rating > 0 ? " \xf0\x9f\x91\x8d" : " \xf0\x9f\x91\x8e";
-	return rating > 0 ? " [+]" : " [-]";
-}
-
-static void
-chat_modal_open(struct ui_chat *c, enum chat_modal modal)
-{
-	c->modal = modal;
-	buf_reset(&c->field);
-	ui_dirty(c->ui);
-}
-
-/* The rating view callbacks: the notice first, reasons after a thumbs-down. */
-static void
-chat_notice(void *arg, const char *text)
-{
-	struct ui_chat *c = arg;
-
-	free(c->notice);
-	c->notice = xstrdup(text);
-	c->no_terms = false;
-	chat_modal_open(c, MODAL_NOTICE);
-}
-
-/* The loopback question after /endpoint: the notice's yes/no field asks it. */
-static void
-chat_no_terms(void *arg, const char *question)
-{
-	struct ui_chat *c = arg;
-
-	free(c->notice);
-	c->notice = xstrdup(question);
-	c->no_terms = true;
-	chat_modal_open(c, MODAL_NOTICE);
-}
-
-/* /terms withdraw: the session's y/N question over the input; one key answers. */
-static void
-chat_withdraw(void *arg, const char *question)
-{
-	struct ui_chat *c = arg;
-
-	free(c->notice);
-	c->notice = xstrdup(question);
-	c->profile_q = false;
-	chat_modal_open(c, MODAL_WITHDRAW);
-}
-
-/* After /endpoint to this machine: save it as a profile? The y/N line asks; one key answers. */
-static void
-chat_save_profile(void *arg, const char *question)
-{
-	struct ui_chat *c = arg;
-
-	free(c->notice);
-	c->notice = xstrdup(question);
-	c->profile_q = true;
-	chat_modal_open(c, MODAL_WITHDRAW);
-}
-
-static void
-chat_why(void *arg, int64_t id)
-{
-	struct ui_chat *c = arg;
-
-	c->rating_id = id;
-	c->reasons = 0;
-	chat_modal_open(c, MODAL_REASONS);
-}
-
-/* An answer's rating changed: its mark follows. */
-static void
-chat_rated(void *arg, int64_t id, int rating)
-{
-	struct ui_chat *c = arg;
-	size_t i;
-
-	for (i = 0; i < c->nmsgs; i++)
-		if (c->msgs[i]->kind == MSG_ASSISTANT && c->msgs[i]->id == id) {
-			c->msgs[i]->rating = rating;
-			c->msgs[i]->rating_known = true;
-		}
-	ui_dirty(c->ui);
-}
-
-/* '+' or '-' on an answer: rate it, or clear the same rating again. */
-static void
-chat_thumb_key(struct ui_chat *c, int rating)
-{
-	struct chat_msg *m = chat_selected(c);
-
-	if (m == NULL || m->id <= 0) {
-		chat_status(c, m == NULL ? "there is no answer to rate yet" : "this answer was not "
-		    "stored (--no-log), so it cannot be rated", true);
-		return;
-	}
-	session_thumb(c->s, m->id, rating);
-}
-
-/* The reasons chosen in the dialog, comma-separated (allocated), or NULL. */
-static char *
-chat_reasons(const struct ui_chat *c)
-{
-	const char *const *names = feedback_reasons(-1);
-	struct buf b;
-	size_t i;
-
-	buf_init(&b, 0);
-	for (i = 0; names[i] != NULL; i++)
-		if (c->reasons & (1u << i))
-			buf_addf(&b, "%s%s", b.len > 0 ? "," : "", names[i]);
-	if (b.len == 0) {
-		buf_release(&b);
-		return NULL;
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* Typing into the dialog's field: printable bytes, Backspace. */
-static bool
-chat_field_key(struct ui_chat *c, int key)
-{
-	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-		while (c->field.len > 0 && (c->field.data[c->field.len - 1] & 0xc0) == 0x80)
-			c->field.len--;
-		if (c->field.len > 0)
-			c->field.len--;
-		c->field.data[c->field.len] = '\0';
-		return true;
-	}
-	if (key >= 0x20 && key < 256 && key != 0x7f) {
-		buf_addc(&c->field, (char)key);
-		return true;
-	}
-	return false;
-}
-
-/* The notice: yes confirms (and the rating goes ahead), no or Esc declines. */
-static void
-chat_notice_answer(struct ui_chat *c, bool confirmed, const char *how)
-{
-	c->modal = MODAL_NONE;
-	if (!c->no_terms)
-		session_notice_answer(c->s, confirmed, how);
-	else if (strncmp(how, "typed", 5) == 0)
-		session_no_terms_answer(c->s, confirmed, how);
-	else	/* only a typed answer counts: Esc and Ctrl-C leave the question open */
-		chat_say(c, "no answer: nothing was recorded, and the Terms govern this server",
-		    false);
-}
-
-/* The withdraw question: y withdraws; any other key keeps consent. */
-static void
-chat_withdraw_answer(struct ui_chat *c, bool yes)
-{
-	c->modal = MODAL_NONE;
-	if (c->profile_q) {
-		c->profile_q = false;
-		session_profile_answer(c->s, yes);
-	} else
-		session_withdraw_answer(c->s, yes);
-}
-
-/* The reasons dialog ended: the thumbs-down is stored, with what was given. */
-static void
-chat_why_done(struct ui_chat *c, const char *comment)
-{
-	char *reasons = chat_reasons(c);
-
-	c->modal = MODAL_NONE;
-	session_rate(c->s, c->rating_id, -1, reasons != NULL ? reasons : "", comment);
-	free(reasons);
-}
-
-/*
- * Full-width digits (U+FF11..U+FF19, what a Chinese or Japanese input method
- * types) count as ASCII ones: their UTF-8 bytes come one key at a time.
- * Returns the digit once its last byte is in, 0 while one is under way.
- */
-static int
-chat_digit_key(struct ui_chat *c, int key)
-{
-	if (c->fullwidth == 0 && key == 0xef) {
-		c->fullwidth = 1;
-		return 0;
-	}
-	if (c->fullwidth == 1 && key == 0xbc) {
-		c->fullwidth = 2;
-		return 0;
-	}
-	if (c->fullwidth == 2 && key >= 0x91 && key <= 0x99) {
-		c->fullwidth = 0;
-		return '1' + (key - 0x91);
-	}
-	c->fullwidth = 0;
-	return key;
-}
-
-/* Keys while a dialog is open. */
-static void
-chat_modal_key(struct ui_chat *c, int key)
-{
-	const char *const *names = feedback_reasons(-1);
-
-	if (c->modal == MODAL_WITHDRAW) {
-		chat_withdraw_answer(c, key == 'y' || key == 'Y');
-	} else if (c->modal == MODAL_NOTICE) {
-		if (key == UI_KEY_ESC)
-			chat_notice_answer(c, false, "Esc (full-screen)");
-		else if (key == 13 && strcasecmp(c->field.data, "yes") == 0)
-			chat_notice_answer(c, true, "typed 'yes' (full-screen)");
-		else if (key == 13 && strcasecmp(c->field.data, "no") == 0)
-			chat_notice_answer(c, false, "typed 'no' (full-screen)");
-		else if (key == 13)
-			chat_status(c, c->no_terms ? "type yes or no" : "type yes to confirm, or no",
-			    true);
-		else
-			chat_field_key(c, key);
-	} else if (c->modal == MODAL_REASONS) {
-		key = chat_digit_key(c, key);
-		if (key >= '1' && key <= '9' && names[key - '1'] != NULL)
-			c->reasons ^= 1u << (key - '1');
-		else if (key == 13)
-			chat_modal_open(c, MODAL_COMMENT);
-		else if (key == UI_KEY_ESC)
-			chat_why_done(c, NULL);
-	} else if (c->modal == MODAL_COMMENT) {
-		if (key == 13 || key == UI_KEY_ESC)
-			chat_why_done(c, key == 13 && c->field.len > 0 ? c->field.data : NULL);
-		else
-			chat_field_key(c, key);
-	}
-	ui_dirty(c->ui);
-}
-
-/* Draw the open dialog over the input area (and the notice over the transcript). */
-static void
-chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols)
-{
-	const char *const *names = feedback_reasons(-1);
-	struct buf line;
-	struct md_doc doc = { 0 };
-	size_t i;
-	int y;
-
-	buf_init(&line, 0);
-	if (c->modal == MODAL_NOTICE) {
-		for (y = top; y < top + th; y++) {
-			move(y, 0);
-			clrtoeol();
-		}
-		chat_plain(&doc, c->notice, strlen(c->notice), cols - 2, 0);
-		for (i = 0; i < doc.nlines && (int)i < th; i++)
-			chat_draw_md_line(c->ui, top + (int)i, &doc.lines[i], cols - 2, 0);
-		markdown_doc_release(&doc);
-		buf_addf(&line, c->no_terms ? "Type yes or no and Enter (Esc: not now): %s" :
-		    "Type yes and Enter to confirm, no or Esc to decline: %s", c->field.data);
-	} else if (c->modal == MODAL_WITHDRAW) {
-		buf_addf(&line, "%s ", c->notice);
-	} else if (c->modal == MODAL_REASONS) {
-		buf_adds(&line, "Why? ");
-		for (i = 0; names[i] != NULL; i++)
-			buf_addf(&line, "%s[%c] %zu %s", i > 0 ? "  " : "", c->reasons & (1u << i) ?
-			    'x' : ' ', i + 1, feedback_reason_label(names[i]));
-	} else
-		buf_addf(&line, "Comment (optional): %s", c->field.data);
-	for (y = iy; y < iy + rows; y++) {
-		move(y, 0);
-		clrtoeol();
-	}
-	chat_plain(&doc, line.data, line.len, cols, 0);
-	for (i = 0; i < doc.nlines && (int)i < rows; i++)
-		chat_draw_md_line(c->ui, iy + (int)i, &doc.lines[i], cols, ui_attr(c->ui, UI_FIELD));
-	if (doc.nlines > 0 && (int)doc.nlines <= rows)
-		move(iy + (int)doc.nlines - 1, doc.lines[doc.nlines - 1].width < cols ?
-		    doc.lines[doc.nlines - 1].width : cols - 1);
-	markdown_doc_release(&doc);
-	buf_release(&line);
-}
-
 /* ---- what the session asks of the chat screen ------------------------------------ */
 
 /* The conversation on screen ended: a new one starts with the next prompt. */
@@ -1066,7 +246,7 @@ chat_history(void *arg)
 {
 	struct ui_chat *c = arg;
 
-	ui_history_open(c->ui, chat_history_picked, c);
+	ui_history_open(c->history);
 }
 
 /* /model picked a model (or none): back to chat, using it. */
@@ -1112,7 +292,7 @@ chat_on_line(char *line, void *arg)
 
 	c->quit_armed = false;
 	if (strspn(line, " \t\n") != strlen(line)) {
-		input_history_add(line);
+		input_recall_add(line);
 		session_input(c->s, line);
 	}
 	free(line);
@@ -1201,9 +381,9 @@ chat_key(struct ui *ui, void *data, int key)
 	MEVENT ev;
 
 	ui_size(ui, &rows, &cols);
-	if (key != 3)
+	if (key != UI_KEY_CTRL('c'))
 		c->quit_armed = false;
-	if (c->modal != MODAL_NONE && key != 3) {
+	if (c->modal != MODAL_NONE && key != UI_KEY_CTRL('c')) {
 		chat_modal_key(c, key);
 		return;
 	}
@@ -1218,10 +398,10 @@ chat_key(struct ui *ui, void *data, int key)
 	case UI_KEY_ALT_DOWN:
 		chat_select_move(c, 1);
 		break;
-	case 3:
+	case UI_KEY_CTRL('c'):
 		chat_ctrl_c(c);
 		break;
-	case 4:	/* Ctrl-D */
+	case UI_KEY_CTRL('d'):
 		if (input_empty(c->in))
 			ui_quit(ui, EXIT_OK);
 		else
@@ -1390,6 +570,7 @@ ui_chat_new(struct ui *ui)
 	input_on_edit(c->in, chat_edit_key);
 	c->timer = loop_add_timer(ui_loop(ui), 250, chat_tick, c);
 	c->sel = -1;
+	c->history = ui_history_new(ui, chat_history_picked, c);
 	buf_init(&c->field, 4096);
 	feedback_outbox_start(c->app, ui_loop(ui));
 	return c;
@@ -1406,6 +587,7 @@ ui_chat_free(struct ui_chat *c)
 	feedback_outbox_stop(c->app);
 	loop_remove_timer(ui_loop(c->ui), c->timer);
 	input_free(c->in);
+	ui_history_free(c->history);
 	buf_release(&c->field);
 	free(c->notice);
 	for (i = 0; i < c->nmsgs; i++)

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "store.h"
 #include "text.h"
+#include "ui-keys.h"
 #include "ui.h"
 
 #define HISTORY_MAX 2000	/* rows listed at most */
@@ -17,7 +18,7 @@ struct history_row {
 	char *line;		/* what the list shows (sanitised) */
 };
 
-struct history {
+struct ui_history {
 	struct ui *ui;
 	void (*on_pick)(int64_t id, void *arg);
 	void *arg;
@@ -30,10 +31,8 @@ struct history {
 	char *error;
 };
 
-static struct history history;
-
 static void
-history_clear(struct history *h)
+history_clear(struct ui_history *h)
 {
 	size_t i;
 
@@ -48,7 +47,7 @@ history_clear(struct history *h)
 
 /* A row of the list from untrusted text: controls made visible, one line. */
 static void
-history_add(struct history *h, int64_t id, const char *when, int64_t n, const char *what)
+history_add(struct ui_history *h, int64_t id, const char *when, int64_t n, const char *what)
 {
 	struct text_sanitizer san;
 	struct buf b;
@@ -74,19 +73,19 @@ static int
 history_list_cb(const struct store_conversation *c, void *arg)
 {
 	history_add(arg, c->id, c->updated, c->messages, c->title);
-	return ((struct history *)arg)->nrows >= HISTORY_MAX;
+	return ((struct ui_history *)arg)->nrows >= HISTORY_MAX;
 }
 
 static int
 history_search_cb(const struct store_log_hit *hit, void *arg)
 {
 	history_add(arg, hit->conversation, hit->updated, hit->matches, hit->title);
-	return ((struct history *)arg)->nrows >= HISTORY_MAX;
+	return ((struct ui_history *)arg)->nrows >= HISTORY_MAX;
 }
 
 /* Fill the list: every conversation, or those matching the query. */
 static void
-history_load(struct history *h)
+history_load(struct ui_history *h)
 {
 	struct store *st;
 	char *cause = NULL;
@@ -106,7 +105,7 @@ history_load(struct history *h)
 static void
 history_draw(struct ui *ui, void *data)
 {
-	struct history *h = data;
+	struct ui_history *h = data;
 	int rows, cols, y, list;
 	char *title;
 	size_t i;
@@ -152,7 +151,7 @@ history_draw(struct ui *ui, void *data)
 
 /* Take the last character (all its UTF-8 bytes) off the query. */
 static void
-history_backspace(struct history *h)
+history_backspace(struct ui_history *h)
 {
 	while (h->query.len > 0 && (h->query.data[h->query.len - 1] & 0xc0) == 0x80)
 		h->query.len--;
@@ -162,27 +161,28 @@ history_backspace(struct history *h)
 }
 
 static void
-history_done(struct history *h, int64_t id)
+history_done(struct ui_history *h, int64_t id)
 {
 	history_clear(h);
-	buf_release(&h->query);
+	buf_reset(&h->query);
+	h->searching = false;
 	h->on_pick(id, h->arg);
 }
 
 static void
 history_key(struct ui *ui, void *data, int key)
 {
-	struct history *h = data;
+	struct ui_history *h = data;
 
 	if (h->searching) {
-		if (key == 13) {
+		if (key == UI_KEY_ENTER) {
 			h->searching = false;
 			history_load(h);
 		} else if (key == UI_KEY_ESC) {
 			h->searching = false;
-		} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		} else if (UI_KEY_IS_BACKSPACE(key)) {
 			history_backspace(h);
-		} else if (key >= 0x20 && key < 256 && key != 0x7f)
+		} else if (UI_KEY_IS_TEXT(key))
 			buf_addc(&h->query, (char)key);
 		ui_dirty(ui);
 		return;
@@ -198,25 +198,43 @@ history_key(struct ui *ui, void *data, int key)
 	else if (key == '/') {
 		h->searching = true;
 		buf_reset(&h->query);
-	} else if (key == 13 && h->nrows > 0)
+	} else if (key == UI_KEY_ENTER && h->nrows > 0)
 		history_done(h, h->rows[h->sel].id);
-	else if (key == UI_KEY_ESC || key == 'q' || key == 3)
+	else if (key == UI_KEY_ESC || key == 'q' || key == UI_KEY_CTRL('c'))
 		history_done(h, 0);
 	ui_dirty(ui);
 }
 
 static const struct ui_screen history_screen = { "history", history_draw, history_key, NULL };
 
-void
-ui_history_open(struct ui *ui, void (*on_pick)(int64_t id, void *arg), void *arg)
+struct ui_history *
+ui_history_new(struct ui *ui, void (*on_pick)(int64_t id, void *arg), void *arg)
 {
-	struct history *h = &history;
+	struct ui_history *h = xcalloc(1, sizeof *h);
 
-	memset(h, 0, sizeof *h);
 	h->ui = ui;
 	h->on_pick = on_pick;
 	h->arg = arg;
 	buf_init(&h->query, 1024);
+	return h;
+}
+
+void
+ui_history_free(struct ui_history *h)
+{
+	if (h == NULL)
+		return;
+	history_clear(h);
+	buf_release(&h->query);
+	free(h);
+}
+
+void
+ui_history_open(struct ui_history *h)
+{
+	history_clear(h);
+	buf_reset(&h->query);
+	h->searching = false;
 	history_load(h);
-	ui_set_screen(ui, &history_screen, h);
+	ui_set_screen(h->ui, &history_screen, h);
 }
