@@ -11,6 +11,7 @@
 #include <readline/readline.h>
 
 #include "buf.h"
+#include "app.h"
 #include "cmd.h"
 #include "config.h"
 #include "disclaimer.h"
