@@ -308,7 +308,6 @@ feedback_cmd_cell(const char *s, int cols)
 }
 
 struct feedback_cmd_list {
-	struct app *app;
 	cJSON *arr;		/* --json */
 	int n;
 };
@@ -369,7 +368,7 @@ feedback_cmd_list_footer(struct app *app)
 static int
 feedback_cmd_list(struct app *app)
 {
-	struct feedback_cmd_list l = { app, app->json ? cJSON_CreateArray() : NULL, 0 };
+	struct feedback_cmd_list l = { app->json ? cJSON_CreateArray() : NULL, 0 };
 	char *cause = NULL;
 	struct store *st;
 
