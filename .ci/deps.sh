@@ -9,7 +9,7 @@ packages="
 	libssl-dev libmd4c-dev libutf8proc-dev nano
 	libcmocka-dev python3 tmux sqlite3 man-db util-linux procps openssl
 	bash-completion zsh fish
-	clang-14 libclang-rt-14-dev
+	clang-14 libclang-rt-14-dev clang-format-14 cppcheck
 "
 
 as_root=""

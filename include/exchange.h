@@ -105,7 +105,6 @@ int exchange_start(struct loop *loop, const struct exchange_params *p,
 void exchange_cancel(struct exchange *x);
 
 bool exchange_done(const struct exchange *x);
-const struct exchange_result *exchange_result(const struct exchange *x);
 void exchange_free(struct exchange *x); /* NULL-safe; cancels a running one quietly */
 
 /* The retries an exchange makes before the first byte. */

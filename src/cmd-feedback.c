@@ -290,7 +290,6 @@ feedback_cmd_cell(const char *s, int cols)
 }
 
 struct feedback_cmd_list {
-	struct app *app;
 	struct cJSON *arr;		/* --json */
 	int n;
 };
@@ -351,7 +350,7 @@ feedback_cmd_list_footer(struct app *app)
 static int
 feedback_cmd_list(struct app *app)
 {
-	struct feedback_cmd_list l = { app, app->json ? json_array() : NULL, 0 };
+	struct feedback_cmd_list l = { app->json ? json_array() : NULL, 0 };
 	char *cause = NULL;
 	struct store *st;
 

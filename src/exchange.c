@@ -924,12 +924,6 @@ exchange_done(const struct exchange *x)
 	return x->finished;
 }
 
-const struct exchange_result *
-exchange_result(const struct exchange *x)
-{
-	return &x->res;
-}
-
 void
 exchange_free(struct exchange *x)
 {

@@ -718,14 +718,14 @@ http_poll(struct http *h, struct pollfd *fds, unsigned int nfds, int timeout_ms)
 		timeout_ms = 1000;	/* curl_multi_poll needs a bound; loop again */
 	for (i = 0; i < nfds; i++) {
 		w[i].fd = fds[i].fd;
-		w[i].events = (short)((fds[i].events & POLLIN ? CURL_WAIT_POLLIN : 0) |
-		    (fds[i].events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
+		w[i].events = (short)(((fds[i].events & POLLIN) ? CURL_WAIT_POLLIN : 0) |
+		    ((fds[i].events & POLLOUT) ? CURL_WAIT_POLLOUT : 0));
 		w[i].revents = 0;
 	}
 	mc = curl_multi_poll(h->multi, w, nfds, timeout_ms, NULL);
 	for (i = 0; i < nfds; i++)
-		fds[i].revents = (short)((w[i].revents & CURL_WAIT_POLLIN ? POLLIN : 0) |
-		    (w[i].revents & CURL_WAIT_POLLOUT ? POLLOUT : 0));
+		fds[i].revents = (short)(((w[i].revents & CURL_WAIT_POLLIN) ? POLLIN : 0) |
+		    ((w[i].revents & CURL_WAIT_POLLOUT) ? POLLOUT : 0));
 	free(w);
 	if (mc != CURLM_OK && mc != CURLM_UNRECOVERABLE_POLL)
 		return -1;

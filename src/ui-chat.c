@@ -430,7 +430,7 @@ chat_key(struct ui *ui, void *data, int key)
 		break;
 	case KEY_MOUSE:
 		if (getmouse(&ev) == OK && (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)))
-			chat_scroll(c, ev.bstate & BUTTON4_PRESSED ? CHAT_WHEEL_LINES :
+			chat_scroll(c, (ev.bstate & BUTTON4_PRESSED) ? CHAT_WHEEL_LINES :
 			    -CHAT_WHEEL_LINES);
 		break;
 	default:
