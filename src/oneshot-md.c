@@ -65,7 +65,7 @@ oneshot_md_sgr(unsigned int style, char *buf, size_t len)
 	else if (c >= 1 && c <= 16) {
 		char n[8];
 
-		snprintf(n, sizeof n, "%d", (HL_BRIGHT(c) ? 90 : 30) + HL_BASE(c));
+		snprintf(n, sizeof n, "%d", (HL_BRIGHT(c) ? 90 : 30) + (int)HL_BASE(c));
 		SGR_ADD(n);
 	} else if (c == 0 && (style & (MD_CODE | MD_CODEBLOCK)))
 		SGR_ADD("36");		/* code without a syntax: the UI's code colour */
