@@ -1,6 +1,8 @@
 /*
  * store-internal.h: what the store-*.c files share. Only they include
- * sqlite3.h: store.c (open, migrations, ledger, conversations), and one file
+ * sqlite3.h: store.c (open, Terms, metadata, helpers), store-schema.c
+ * (migrations), store-ledger.c (consent ledger rows), store-message.c
+ * (conversations and messages), and one file
  * per later area (store-feedback.c, store-log.c) with its typed queries;
  * store-recover.c finds the answers whose writer died.
  */
@@ -61,5 +63,8 @@ char *store_writer_self(void);
  * never waiting for other writers; what fails is tried at the next start.
  */
 void store_recover(struct store *st);
+/* store-schema.c: say the store is newer than this program; bring it up to date. */
+int store_newer(struct store *st, int version, char **cause);
+int store_migrate(struct store *st, char **cause);
 
 #endif

@@ -1,0 +1,105 @@
+/*
+ * disclaimer-internal.h: what disclaimer.c (normalising, the automaton, the
+ * scan, notices JSON) and disclaimer-rules.c (the rules-file parser) share.
+ */
+#ifndef CONFAB_DISCLAIMER_INTERNAL_H
+#define CONFAB_DISCLAIMER_INTERNAL_H
+
+#include "disclaimer.h"
+
+#define DISCLAIMER_NOTICES_MAX 32	/* sections in one file: one bit of a mask each */
+#define DISCLAIMER_NODES_MAX 65535	/* automaton states: uint16_t */
+#define DISCLAIMER_RING 256		/* pending matches of a topic: > DISCLAIMER_EXCEPT_MAX */
+#define DISCLAIMER_EV_END 0xff		/* the topic that ends a list of events */
+
+/* Character classes of the normalised text. */
+enum {
+	DN_SPACE,	/* blanks, punctuation, symbols, invalid bytes: one space */
+	DN_WORD,	/* letters and digits of scripts written with spaces */
+	DN_OTHER,	/* CJK and other scripts written without spaces: substrings */
+};
+
+static const char *const disclaimer_end_ids[] = {
+	[DISCLAIMER_END_COMPLETE] = NULL,
+	[DISCLAIMER_END_LENGTH] = "end-length",
+	[DISCLAIMER_END_FILTERED] = "end-filtered",
+	[DISCLAIMER_END_INTERRUPTED] = "end-interrupted",
+	[DISCLAIMER_END_BROKEN] = "end-broken",
+};
+#define DISCLAIMER_NENDS nitems(disclaimer_end_ids)
+
+/*
+ * What ends in a state for a topic with exceptions: the longest keyword of
+ * the topic (0 for none) and the longest exception phrase (0 for none) that
+ * end there, in bytes of normalised text.
+ */
+struct disclaimer_event {
+	uint8_t topic;		/* DISCLAIMER_EV_END after the last of a state's list */
+	uint16_t kw;
+	uint16_t ex;
+};
+
+struct disclaimer_rules {
+	struct disclaimer notice[DISCLAIMER_NOTICES_MAX];
+	size_t n;
+	int general;			/* index into notice[] */
+	int end[DISCLAIMER_NENDS];	/* by enum disclaimer_end; -1 for none */
+	uint32_t topics;		/* bit i: notice[i] is a topic */
+	uint32_t excepts;		/* bit i: topic i has exception phrases */
+	uint16_t exmax[DISCLAIMER_NOTICES_MAX];	/* its longest exception phrase */
+
+	/*
+	 * Every keyword and exception phrase in one Aho-Corasick automaton over
+	 * the normalised text, as a full transition table: next[state * ncols +
+	 * col[byte]] is the next state. Column 0 is unused (so wcol[] can say
+	 * "not a word byte" with 0) and column 1 is every byte that occurs in
+	 * no keyword. mask[state] is the mask of topics without exceptions whose
+	 * keyword ends in the state, evat[state] 1 + the index in ev[] of its
+	 * events (0 for none: see disclaimer_events()). The states where
+	 * something ends are numbered last, from hot on, so a step needs one
+	 * load and a comparison. acol[] is the column of each ASCII byte as it
+	 * reads normalised (a letter lower-cased, the rest a space), so ASCII
+	 * needs no normalising.
+	 */
+	unsigned char col[256];
+	unsigned char acol[128];
+	unsigned char wcol[256];	/* acol[] of ASCII letters and digits, else 0 */
+	uint16_t *next;
+	size_t ncols, nstates;
+	uint32_t *mask, *evat;
+	uint32_t hot;
+	struct disclaimer_event *ev;
+	size_t nev;
+};
+
+/* A keyword or an exception phrase, normalised, with the topic it belongs to. */
+struct disclaimer_pattern {
+	char *s;
+	size_t len;
+	int notice;
+	bool except;
+};
+
+/*
+ * The keyword matches of a topic with exceptions that an exception phrase
+ * may still cover: their starts, increasing, in a ring.
+ */
+struct disclaimer_pending {
+	size_t start[DISCLAIMER_RING];
+	unsigned int head, n;
+};
+
+struct disclaimer_parse {
+	struct disclaimer_rules *r;
+	int line[DISCLAIMER_NOTICES_MAX];	/* where each section starts */
+	int cur;				/* the section being read, or -1 */
+	struct disclaimer_pattern *pat;
+	size_t npat, patcap;
+	size_t patbytes;
+};
+
+char *disclaimer_keyword(const char *kw, size_t len, size_t *outlen, char **cause);
+int disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pat,
+    size_t npat, size_t bytes, char **cause);
+
+#endif

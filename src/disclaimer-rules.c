@@ -1,0 +1,369 @@
+/* disclaimer-rules.c: the disclaimer rules file: parsing, checking, the built-in fallback. */
+#include "common.h"
+#include "caps.h"
+
+#include "buf.h"
+#include "disclaimer.h"
+#include "disclaimer-internal.h"
+#include "text.h"
+
+
+/*
+ * The built-in rules, used when the rules file is missing or broken: the
+ * general notice and how an answer ended, no topics (their keywords are
+ * data, and a broken file has none to offer).
+ */
+#define DISCLAIMER_FALLBACK \
+	"[general]\n" \
+	"clause = III.4\n" \
+	"text = AI answers can be wrong, incomplete or out of context; check before you rely " \
+	"on them.\n" \
+	"[end-length]\n" \
+	"clause = III.4(a)(i)\n" \
+	"text = The answer stopped at the length limit: it is incomplete.\n" \
+	"strong = yes\n" \
+	"[end-filtered]\n" \
+	"clause = III.4(a)(i)\n" \
+	"text = The provider's filter blocked or cut this answer: it may be incomplete or " \
+	"missing.\n" \
+	"strong = yes\n" \
+	"[end-interrupted]\n" \
+	"clause = III.4(a)(i)\n" \
+	"text = You stopped this answer: it is incomplete.\n" \
+	"[end-broken]\n" \
+	"clause = III.4(a)(i)\n" \
+	"text = The connection or the stream broke before the answer was complete: it is " \
+	"incomplete.\n" \
+	"strong = yes\n"
+
+/* ---- the rules file ------------------------------------------------------------ */
+
+/* Is s[0..len) an acceptable value for a clause or text: no controls, not too long? */
+static bool
+disclaimer_printable(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > DISCLAIMER_TEXT_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* A "[name]" line. */
+static int
+disclaimer_parse_section(struct disclaimer_parse *ps, const char *s, size_t len, int line,
+    char **cause)
+{
+	struct disclaimer_rules *r = ps->r;
+	size_t i;
+
+	if (len < 3 || s[len - 1] != ']') {
+		*cause = xasprintf("line %d: a section line is '[name]'", line);
+		return -1;
+	}
+	s++;
+	len -= 2;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		    s[i] == '_')) {
+			*cause = xasprintf("line %d: section '[%.*s]': names are lower-case letters, "
+			    "digits, '-' and '_'", line, (int)len, s);
+			return -1;
+		}
+	for (i = 0; i < r->n; i++)
+		if (strlen(r->notice[i].id) == len && memcmp(r->notice[i].id, s, len) == 0) {
+			*cause = xasprintf("line %d: section [%.*s] again (first on line %d)", line,
+			    (int)len, s, ps->line[i]);
+			return -1;
+		}
+	if (r->n == DISCLAIMER_NOTICES_MAX) {
+		*cause = xasprintf("line %d: too many sections (the limit is %d)", line,
+		    DISCLAIMER_NOTICES_MAX);
+		return -1;
+	}
+	ps->cur = (int)r->n;
+	ps->line[r->n] = line;
+	r->notice[r->n++].id = xstrndup(s, len);
+	return 0;
+}
+
+/* One comma-separated list of keywords or of exception phrases. */
+static int
+disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len, int line,
+    bool except, char **cause)
+{
+	struct disclaimer_pattern *p;
+	const char *end = s + len, *comma;
+	size_t n;
+	char *why = NULL;
+
+	while (s < end) {
+		comma = memchr(s, ',', (size_t)(end - s));
+		if (comma == NULL)
+			comma = end;
+		n = (size_t)(comma - s);
+		while (n > 0 && (*s == ' ' || *s == '\t')) {
+			s++;
+			n--;
+		}
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n > DISCLAIMER_KEYWORD_MAX) {
+			*cause = xasprintf("line %d: a keyword is longer than %d bytes", line,
+			    DISCLAIMER_KEYWORD_MAX);
+			return -1;
+		}
+		if (n > 0) {
+			if (ps->npat == ps->patcap) {	/* doubling: files have thousands */
+				ps->patcap = ps->patcap != 0 ? ps->patcap * 2 : 64;
+				ps->pat = xreallocarray(ps->pat, ps->patcap, sizeof *ps->pat);
+			}
+			p = &ps->pat[ps->npat];
+			if ((p->s = disclaimer_keyword(s, n, &p->len, &why)) == NULL) {
+				*cause = xasprintf("line %d: %s", line, why);
+				free(why);
+				return -1;
+			}
+			p->notice = ps->cur;
+			p->except = except;
+			ps->npat++;
+			ps->patbytes += p->len;
+			if (except && p->len > DISCLAIMER_EXCEPT_MAX) {
+				*cause = xasprintf("line %d: the exception '%.*s' is longer "
+				    "than %d bytes normalised", line, (int)n, s,
+				    DISCLAIMER_EXCEPT_MAX);
+				return -1;
+			}
+			if (except) {
+				ps->r->excepts |= (uint32_t)1 << ps->cur;
+				if (p->len > ps->r->exmax[ps->cur])
+					ps->r->exmax[ps->cur] = (uint16_t)p->len;
+			} else
+				ps->r->topics |= (uint32_t)1 << ps->cur;
+		}
+		s = comma + 1;
+	}
+	return 0;
+}
+
+/* A "key = value" line. */
+static int
+disclaimer_parse_key(struct disclaimer_parse *ps, const char *s, size_t len, int line,
+    char **cause)
+{
+	struct disclaimer *d;
+	const char *eq = memchr(s, '=', len), *v;
+	const char **slot = NULL;
+	size_t klen, vlen;
+
+	if (eq == NULL) {
+		*cause = xasprintf("line %d: expected '[section]' or 'key = value'", line);
+		return -1;
+	}
+	for (klen = (size_t)(eq - s); klen > 0 && (s[klen - 1] == ' ' || s[klen - 1] == '\t');)
+		klen--;
+	for (v = eq + 1; v < s + len && (*v == ' ' || *v == '\t');)
+		v++;
+	vlen = len - (size_t)(v - s);
+	if (ps->cur < 0) {
+		*cause = xasprintf("line %d: '%.*s' before any [section]", line, (int)klen, s);
+		return -1;
+	}
+	d = &ps->r->notice[ps->cur];
+	if (klen == 8 && memcmp(s, "keywords", 8) == 0)
+		return disclaimer_parse_keywords(ps, v, vlen, line, false, cause);
+	if (klen == 6 && memcmp(s, "except", 6) == 0)
+		return disclaimer_parse_keywords(ps, v, vlen, line, true, cause);
+	if (klen == 6 && memcmp(s, "strong", 6) == 0) {
+		if (vlen == 3 && memcmp(v, "yes", 3) == 0)
+			d->strong = true;
+		else if (vlen == 2 && memcmp(v, "no", 2) == 0)
+			d->strong = false;
+		else {
+			*cause = xasprintf("line %d: strong is 'yes' or 'no', not '%.*s'", line,
+			    (int)vlen, v);
+			return -1;
+		}
+		return 0;
+	}
+	if (klen == 6 && memcmp(s, "clause", 6) == 0)
+		slot = &d->clause;
+	else if (klen == 4 && memcmp(s, "text", 4) == 0)
+		slot = &d->text;
+	if (slot == NULL) {
+		*cause = xasprintf("line %d: unknown key '%.*s' (keys are clause, text, strong, "
+		    "keywords and except)", line, (int)klen, s);
+		return -1;
+	}
+	if (*slot != NULL) {
+		*cause = xasprintf("line %d: '%.*s' given twice in [%s]", line, (int)klen, s, d->id);
+		return -1;
+	}
+	if (!disclaimer_printable(v, vlen)) {
+		*cause = xasprintf("line %d: '%.*s' must be one line of 1 to %d bytes without "
+		    "control characters", line, (int)klen, s, DISCLAIMER_TEXT_MAX);
+		return -1;
+	}
+	*slot = xstrndup(v, vlen);
+	return 0;
+}
+
+/* After the last line: every section complete, [general] present, ends known. */
+static int
+disclaimer_parse_check(struct disclaimer_parse *ps, char **cause)
+{
+	struct disclaimer_rules *r = ps->r;
+	const struct disclaimer *d;
+	bool topic, general, end, except;
+	size_t i, e;
+
+	r->general = -1;
+	for (e = 0; e < DISCLAIMER_NENDS; e++)
+		r->end[e] = -1;
+	for (i = 0; i < r->n; i++) {
+		d = &r->notice[i];
+		topic = (r->topics >> i & 1) != 0;
+		except = (r->excepts >> i & 1) != 0;
+		general = strcmp(d->id, "general") == 0;
+		end = strncmp(d->id, "end-", 4) == 0;
+		for (e = 1; end && e < DISCLAIMER_NENDS; e++)
+			if (strcmp(d->id, disclaimer_end_ids[e]) == 0)
+				break;
+		if (end && e == DISCLAIMER_NENDS) {
+			*cause = xasprintf("line %d: unknown section [%s] (the end notices are "
+			    "end-length, end-filtered, end-interrupted and end-broken)", ps->line[i],
+			    d->id);
+			return -1;
+		}
+		if (end)
+			r->end[e] = (int)i;
+		if (general)
+			r->general = (int)i;
+		if (d->clause == NULL || d->text == NULL) {
+			*cause = xasprintf("line %d: [%s] has no %s", ps->line[i], d->id,
+			    d->clause == NULL ? "clause" : "text");
+			return -1;
+		}
+		if ((topic || except) && (general || end)) {
+			*cause = xasprintf("line %d: [%s] takes no keywords", ps->line[i], d->id);
+			return -1;
+		}
+		if (except && !topic) {
+			*cause = xasprintf("line %d: [%s] has exceptions but no keywords",
+			    ps->line[i], d->id);
+			return -1;
+		}
+		if (!topic && !general && !end) {
+			*cause = xasprintf("line %d: [%s] has no keywords", ps->line[i], d->id);
+			return -1;
+		}
+	}
+	if (r->general < 0) {
+		*cause = xstrdup("no [general] section: every answer needs the general notice");
+		return -1;
+	}
+	return 0;
+}
+
+/* One line, without its end; comments and blank lines are skipped. */
+static int
+disclaimer_parse_line(struct disclaimer_parse *ps, const char *s, size_t len, int line,
+    char **cause)
+{
+	while (len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	if (len == 0 || *s == '#' || *s == ';')
+		return 0;
+	if (*s == '[')
+		return disclaimer_parse_section(ps, s, len, line, cause);
+	return disclaimer_parse_key(ps, s, len, line, cause);
+}
+
+/* The text is UTF-8 without NUL bytes; otherwise say on which line it is not. */
+static int
+disclaimer_parse_bytes(const char *text, size_t len, char **cause)
+{
+	const char *nul = memchr(text, '\0', len), *what = "not valid UTF-8";
+	size_t bad, i;
+	int line = 1;
+
+	if (text_utf8_valid(text, len, &bad)) {
+		if (nul == NULL)
+			return 0;
+		bad = (size_t)(nul - text);
+		what = "a NUL byte";
+	}
+	for (i = 0; i < bad; i++)
+		line += text[i] == '\n';
+	*cause = xasprintf("line %d: %s", line, what);
+	return -1;
+}
+
+struct disclaimer_rules *
+disclaimer_rules_parse(const char *text, size_t len, char **cause)
+{
+	struct disclaimer_parse ps = { .cur = -1 };
+	const char *p = text, *end = text + len, *nl;
+	int line = 1, r;
+	size_t i;
+
+	ps.r = xcalloc(1, sizeof *ps.r);
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	r = disclaimer_parse_bytes(text, len, cause);
+	for (; r == 0 && p < end; p = nl + 1, line++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		r = disclaimer_parse_line(&ps, p, (size_t)(nl - p), line, cause);
+	}
+	if (r == 0)
+		r = disclaimer_parse_check(&ps, cause);
+	if (r == 0)
+		r = disclaimer_build(ps.r, ps.pat, ps.npat, ps.patbytes, cause);
+	for (i = 0; i < ps.npat; i++)
+		free(ps.pat[i].s);
+	free(ps.pat);
+	if (r != 0) {
+		disclaimer_rules_free(ps.r);
+		return NULL;
+	}
+	return ps.r;
+}
+
+struct disclaimer_rules *
+disclaimer_rules_fallback(void)
+{
+	char *cause = NULL;
+	struct disclaimer_rules *r;
+
+	r = disclaimer_rules_parse(DISCLAIMER_FALLBACK, strlen(DISCLAIMER_FALLBACK), &cause);
+	if (r == NULL)
+		fatal("the built-in disclaimer rules are broken: %s", cause);
+	return r;
+}
+
+void
+disclaimer_rules_free(struct disclaimer_rules *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++) {
+		free((char *)r->notice[i].id);
+		free((char *)r->notice[i].clause);
+		free((char *)r->notice[i].text);
+	}
+	free(r->next);
+	free(r->mask);
+	free(r->evat);
+	free(r->ev);
+	free(r);
+}
