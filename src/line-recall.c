@@ -12,6 +12,7 @@
 
 #include <readline/history.h>
 
+#include "app.h"
 #include "cmd.h"
 #include "config.h"
 #include "line-internal.h"
