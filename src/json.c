@@ -80,6 +80,12 @@ json_add_object(struct cJSON *o, const char *key)
 	return json_oom(cJSON_AddObjectToObject(o, key));
 }
 
+struct cJSON *
+json_add_array(struct cJSON *o, const char *key)
+{
+	return json_oom(cJSON_AddArrayToObject(o, key));
+}
+
 void
 json_push(struct cJSON *a, struct cJSON *v)
 {
