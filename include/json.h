@@ -15,6 +15,9 @@
 
 struct cJSON;
 
+/* p, or die: cJSON reports running out of memory as NULL (also for api*.c). */
+void *json_oom(void *p);
+
 struct cJSON *json_object(void);
 struct cJSON *json_array(void);
 void json_free(struct cJSON *v);

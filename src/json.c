@@ -6,12 +6,11 @@
 #include "buf.h"
 #include "json.h"
 
-/* cJSON reports running out of memory as NULL. */
-static cJSON *
-json_oom(cJSON *v)
+void *
+json_oom(void *v)
 {
 	if (v == NULL)
-		fatal("out of memory");
+		fatal("out of memory building JSON");
 	return v;
 }
 
