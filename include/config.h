@@ -107,6 +107,9 @@ char *config_url(const char *base, const char *path);
  */
 bool config_url_host(const char *url, char *buf, size_t len);
 
+/* The port written in url's authority (0-65535), or -1 when there is none or it is not one. */
+long config_url_port(const char *url);
+
 /* The URL without the user name and password it may hold, to show or store (allocated). */
 char *config_url_public(const char *url);
 

@@ -44,8 +44,8 @@ struct exchange_params {
 	const char *prompt;			/* valid UTF-8 without NUL */
 	const char *const *images;		/* data URLs sent with the prompt (borrowed) */
 	size_t nimages;
-	const struct api_message *history;	/* earlier turns, oldest first (borrowed) */
-	size_t nhistory;
+	const struct api_message *context;	/* earlier turns sent back, oldest first (borrowed) */
+	size_t ncontext;
 	bool stream;				/* false: --no-stream */
 	long max_time_s;			/* the whole exchange at most; 0: no limit */
 };

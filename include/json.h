@@ -15,6 +15,9 @@
 
 struct cJSON;
 
+/* p, or die: cJSON reports running out of memory as NULL (also for api*.c). */
+void *json_oom(void *p);
+
 struct cJSON *json_object(void);
 struct cJSON *json_array(void);
 void json_free(struct cJSON *v);
@@ -27,6 +30,8 @@ void json_add_null(struct cJSON *o, const char *key);
 void json_add(struct cJSON *o, const char *key, struct cJSON *v);
 /* A new object under key, returned to fill. */
 struct cJSON *json_add_object(struct cJSON *o, const char *key);
+/* A new array under key, returned to fill. */
+struct cJSON *json_add_array(struct cJSON *o, const char *key);
 
 void json_push(struct cJSON *a, struct cJSON *v);
 void json_push_str(struct cJSON *a, const char *s);

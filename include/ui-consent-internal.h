@@ -15,6 +15,7 @@
 
 #include "consent.h"
 #include "markdown.h"
+#include "ui-keys.h"
 #include "ui-widget.h"
 #include "ui.h"
 
@@ -22,8 +23,6 @@
 #define CONSENT_TEXT_COLS 100	/* text wraps at most this wide, for reading */
 #define CONSENT_QUERY_MAX 64	/* bytes of a search */
 #define CONSENT_NONE ((size_t)-1)
-
-#define CONSENT_KEY_CTRL_C 3
 
 struct text_span;
 

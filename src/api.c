@@ -11,18 +11,10 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "json.h"
 #include "text.h"
 
 /* Longest excerpt of untrusted data quoted in an error message, in bytes. */
-
-/* Die on a cJSON allocation failure, which cJSON reports as NULL. */
-static void *
-api_oom(void *p)
-{
-	if (p == NULL)
-		fatal("out of memory building JSON");
-	return p;
-}
 
 static const char *
 api_role_name(enum api_role role)
@@ -46,17 +38,17 @@ api_content_parts(cJSON *msg, const char *text, const char *const *images, size_
 	cJSON *parts, *part, *url;
 	size_t i;
 
-	parts = api_oom(cJSON_AddArrayToObject(msg, "content"));
-	part = api_oom(cJSON_CreateObject());
+	parts = json_oom(cJSON_AddArrayToObject(msg, "content"));
+	part = json_oom(cJSON_CreateObject());
 	cJSON_AddItemToArray(parts, part);
-	api_oom(cJSON_AddStringToObject(part, "type", "text"));
-	api_oom(cJSON_AddStringToObject(part, "text", text != NULL ? text : ""));
+	json_oom(cJSON_AddStringToObject(part, "type", "text"));
+	json_oom(cJSON_AddStringToObject(part, "text", text != NULL ? text : ""));
 	for (i = 0; i < n; i++) {
-		part = api_oom(cJSON_CreateObject());
+		part = json_oom(cJSON_CreateObject());
 		cJSON_AddItemToArray(parts, part);
-		api_oom(cJSON_AddStringToObject(part, "type", "image_url"));
-		url = api_oom(cJSON_AddObjectToObject(part, "image_url"));
-		api_oom(cJSON_AddStringToObject(url, "url", images[i]));
+		json_oom(cJSON_AddStringToObject(part, "type", "image_url"));
+		url = json_oom(cJSON_AddObjectToObject(part, "image_url"));
+		json_oom(cJSON_AddStringToObject(url, "url", images[i]));
 	}
 }
 
@@ -92,40 +84,40 @@ api_request_json(const struct api_request *req)
 	size_t				 i;
 
 	buf_init(&tmp, 0);
-	root = api_oom(cJSON_CreateObject());
+	root = json_oom(cJSON_CreateObject());
 	if (req->model != NULL)
-		api_oom(cJSON_AddStringToObject(root, "model", req->model));
-	msgs = api_oom(cJSON_AddArrayToObject(root, "messages"));
+		json_oom(cJSON_AddStringToObject(root, "model", req->model));
+	msgs = json_oom(cJSON_AddArrayToObject(root, "messages"));
 	for (i = 0; i < req->nmessages; i++) {
 		m = &req->messages[i];
-		msg = api_oom(cJSON_CreateObject());
+		msg = json_oom(cJSON_CreateObject());
 		cJSON_AddItemToArray(msgs, msg);
-		api_oom(cJSON_AddStringToObject(msg, "role", api_role_name(m->role)));
+		json_oom(cJSON_AddStringToObject(msg, "role", api_role_name(m->role)));
 		if (i + 1 == req->nmessages && req->nimages > 0)
 			api_content_parts(msg, api_valid_text(m->content, &tmp), req->images,
 			    req->nimages);
 		else
-			api_oom(cJSON_AddStringToObject(msg, "content",
+			json_oom(cJSON_AddStringToObject(msg, "content",
 			    api_valid_text(m->content, &tmp)));
 	}
 	buf_release(&tmp);
-	api_oom(cJSON_AddBoolToObject(root, "stream", req->stream));
+	json_oom(cJSON_AddBoolToObject(root, "stream", req->stream));
 	if (req->stream && !req->omit_usage) {
-		opts = api_oom(cJSON_AddObjectToObject(root, "stream_options"));
-		api_oom(cJSON_AddTrueToObject(opts, "include_usage"));
+		opts = json_oom(cJSON_AddObjectToObject(root, "stream_options"));
+		json_oom(cJSON_AddTrueToObject(opts, "include_usage"));
 	}
 	if (req->temperature >= 0 && isfinite(req->temperature))
-		api_oom(cJSON_AddNumberToObject(root, "temperature", req->temperature));
+		json_oom(cJSON_AddNumberToObject(root, "temperature", req->temperature));
 	if (req->max_tokens > 0) {
 		/* Raw, so that a long prints exactly rather than as a double. */
 		s = xasprintf("%ld", req->max_tokens);
-		api_oom(cJSON_AddRawToObject(root, "max_tokens", s));
+		json_oom(cJSON_AddRawToObject(root, "max_tokens", s));
 		free(s);
 	}
 	if (req->enable_thinking >= 0)
-		api_oom(cJSON_AddBoolToObject(root, "enable_thinking", req->enable_thinking != 0));
+		json_oom(cJSON_AddBoolToObject(root, "enable_thinking", req->enable_thinking != 0));
 
-	s = api_oom(cJSON_PrintUnformatted(root));
+	s = json_oom(cJSON_PrintUnformatted(root));
 	out = xstrdup(s);	/* the caller frees with free(), whatever cJSON's hooks */
 	cJSON_free(s);
 	cJSON_Delete(root);
@@ -531,42 +523,6 @@ api_count(const cJSON *v)
 	if (!(d >= 0 && d < (double)LONG_MAX))
 		return -1;
 	return (long)d;
-}
-
-void
-api_delta_init(struct api_delta *d)
-{
-	memset(d, 0, sizeof *d);
-	d->usage.prompt_tokens = -1;
-	d->usage.completion_tokens = -1;
-	d->usage.total_tokens = -1;
-	d->usage.reasoning_tokens = -1;
-}
-
-void
-api_error_release(struct api_error *e)
-{
-	if (e == NULL)
-		return;
-	free(e->message);
-	free(e->code);
-	free(e->type);
-	memset(e, 0, sizeof *e);
-}
-
-void
-api_delta_release(struct api_delta *d)
-{
-	if (d == NULL)
-		return;
-	free(d->content);
-	free(d->reasoning);
-	free(d->refusal);
-	free(d->finish_reason);
-	free(d->model);
-	free(d->id);
-	api_error_release(&d->error);
-	api_delta_init(d);
 }
 
 /*

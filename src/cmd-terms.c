@@ -5,11 +5,10 @@
 #include "common.h"
 #include "caps.h"
 
-#include <cjson/cJSON.h>
-
 #include "app.h"
 #include "cmd.h"
 #include "consent.h"
+#include "json.h"
 #include "buf.h"
 #include "review.h"
 #include "text.h"
@@ -17,10 +16,10 @@
 
 /* ---- status ------------------------------------------------------------ */
 
-static cJSON *
+static struct cJSON *
 cmd_terms_json_changes(const struct terms_diff *d, const struct terms *old, const struct terms *cur)
 {
-	cJSON *arr = cJSON_CreateArray(), *o;
+	struct cJSON *arr = json_array(), *o;
 	size_t i;
 
 	for (i = 0; d != NULL && i < d->nsections; i++) {
@@ -28,25 +27,25 @@ cmd_terms_json_changes(const struct terms_diff *d, const struct terms *old, cons
 
 		if (sd->kind == TERMS_SAME)
 			continue;
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "section", sd->kind == TERMS_REMOVED ?
+		o = json_object();
+		json_add_str(o, "section", sd->kind == TERMS_REMOVED ?
 		    terms_section_name(old, sd->old_index) : terms_section_name(cur, sd->new_index));
-		cJSON_AddNumberToObject(o, "position", (double)(sd->kind == TERMS_REMOVED ?
+		json_add_num(o, "position", (double)(sd->kind == TERMS_REMOVED ?
 		    sd->old_index : sd->new_index));
-		cJSON_AddStringToObject(o, "change", terms_change_name(sd->kind));
-		cJSON_AddItemToArray(arr, o);
+		json_add_str(o, "change", terms_change_name(sd->kind));
+		json_push(arr, o);
 	}
 	return arr;
 }
 
 static void
-cmd_terms_print_json(cJSON *o)
+cmd_terms_print_json(struct cJSON *o)
 {
-	char *s = cJSON_PrintUnformatted(o);
+	char *s = json_print(o, false);
 
 	puts(s);
 	free(s);
-	cJSON_Delete(o);
+	json_free(o);
 }
 
 /* ---- endpoints and the head ------------------------------------------------------------ */
@@ -133,25 +132,25 @@ cmd_terms_may_send(const struct review *rv, const struct consent_endpoint *ep)
 	return ep->rule != CONSENT_RULE_TERMS || rv->cs.state == CONSENT_ACCEPTED;
 }
 
-static cJSON *
+static struct cJSON *
 cmd_terms_endpoint_json(const struct review *rv, const struct consent_endpoint *ep)
 {
-	cJSON *o = cJSON_CreateObject(), *a;
+	struct cJSON *o = json_object(), *a;
 
-	cJSON_AddStringToObject(o, "url", ep->url);
-	cJSON_AddStringToObject(o, "rule", consent_rule_name(ep->rule));
-	cJSON_AddStringToObject(o, "state", ep->rule == CONSENT_RULE_TERMS ?
+	json_add_str(o, "url", ep->url);
+	json_add_str(o, "rule", consent_rule_name(ep->rule));
+	json_add_str(o, "state", ep->rule == CONSENT_RULE_TERMS ?
 	    consent_state_name(rv->cs.state) : "NO-TERMS");
-	cJSON_AddBoolToObject(o, "may_send", cmd_terms_may_send(rv, ep));
-	cJSON_AddBoolToObject(o, "question_open", ep->askable);
+	json_add_bool(o, "may_send", cmd_terms_may_send(rv, ep));
+	json_add_bool(o, "question_open", ep->askable);
 	if (ep->answer.kind != NULL) {
-		a = cJSON_AddObjectToObject(o, "answer");
-		cJSON_AddStringToObject(a, "no_terms", ep->answer.detail != NULL ?
+		a = json_add_object(o, "answer");
+		json_add_str(a, "no_terms", ep->answer.detail != NULL ?
 		    ep->answer.detail : "");
-		cJSON_AddStringToObject(a, "at", ep->answer.at);
-		cJSON_AddNumberToObject(a, "event", (double)ep->answer.id);
+		json_add_str(a, "at", ep->answer.at);
+		json_add_num(a, "event", (double)ep->answer.id);
 	} else
-		cJSON_AddNullToObject(o, "answer");
+		json_add_null(o, "answer");
 	return o;
 }
 
@@ -163,31 +162,31 @@ cmd_terms_last_id(const struct consent_event *ev, void *arg)
 }
 
 /* The ledger's head in the database and in the head file. */
-static cJSON *
+static struct cJSON *
 cmd_terms_head_json(struct store *st)
 {
-	cJSON *o = cJSON_CreateObject();
+	struct cJSON *o = json_object();
 	char *cause = NULL, *h = store_ledger_head(st, &cause), *fh = NULL, *path;
 	int64_t fid = 0, id = 0;
 
 	free(cause);
 	cause = NULL;
 	if (store_ledger_each(st, NULL, 1, cmd_terms_last_id, &id, &cause) == 0 && id > 0)
-		cJSON_AddNumberToObject(o, "event", (double)id);
+		json_add_num(o, "event", (double)id);
 	else
-		cJSON_AddNullToObject(o, "event");
-	cJSON_AddStringToObject(o, "hash", h != NULL ? h : "");
+		json_add_null(o, "event");
+	json_add_str(o, "hash", h != NULL ? h : "");
 	path = consent_head_path(st);
-	cJSON_AddStringToObject(o, "file", path);
+	json_add_str(o, "file", path);
 	free(path);
 	free(cause);
 	cause = NULL;
 	if (consent_head_read(st, &fid, &fh, &cause) == 1) {
-		cJSON_AddNumberToObject(o, "file_event", (double)fid);
-		cJSON_AddStringToObject(o, "file_hash", fh);
+		json_add_num(o, "file_event", (double)fid);
+		json_add_str(o, "file_hash", fh);
 	} else {
-		cJSON_AddNullToObject(o, "file_event");
-		cJSON_AddNullToObject(o, "file_hash");
+		json_add_null(o, "file_event");
+		json_add_null(o, "file_hash");
 	}
 	free(cause);
 	free(fh);
@@ -215,7 +214,7 @@ static int
 cmd_terms_status_json(struct review *rv)
 {
 	const struct terms *t = rv->cur.terms;
-	cJSON *o = cJSON_CreateObject(), *cur = cJSON_AddObjectToObject(o, "current"), *acc, *arr;
+	struct cJSON *o = json_object(), *cur = json_add_object(o, "current"), *acc, *arr;
 	struct cmd_terms_endpoints all;
 	struct consent_endpoint ep, other;
 	char *cause = NULL;
@@ -223,45 +222,45 @@ cmd_terms_status_json(struct review *rv)
 	int r;
 
 	if (cmd_terms_endpoints_get(rv, &ep, &all) != 0) {
-		cJSON_Delete(o);
+		json_free(o);
 		r = EXIT_USAGE;
 		goto out;
 	}
-	cJSON_AddStringToObject(cur, "sha256", t->sha256);
-	cJSON_AddStringToObject(cur, "short", t->short_hash);
-	cJSON_AddStringToObject(cur, "title", t->title);
-	cJSON_AddStringToObject(cur, "last_updated", t->date_label);
-	cJSON_AddStringToObject(cur, "source", rv->cur.source);
-	cJSON_AddStringToObject(o, "state", consent_state_name(rv->cs.state));
+	json_add_str(cur, "sha256", t->sha256);
+	json_add_str(cur, "short", t->short_hash);
+	json_add_str(cur, "title", t->title);
+	json_add_str(cur, "last_updated", t->date_label);
+	json_add_str(cur, "source", rv->cur.source);
+	json_add_str(o, "state", consent_state_name(rv->cs.state));
 	if (rv->cs.accepted.kind != NULL) {
-		acc = cJSON_AddObjectToObject(o, "accepted");
-		cJSON_AddStringToObject(acc, "sha256", rv->cs.accepted.terms_sha256);
-		cJSON_AddStringToObject(acc, "last_updated", rv->cs.accepted.terms_date);
-		cJSON_AddStringToObject(acc, "at", rv->cs.accepted.at);
+		acc = json_add_object(o, "accepted");
+		json_add_str(acc, "sha256", rv->cs.accepted.terms_sha256);
+		json_add_str(acc, "last_updated", rv->cs.accepted.terms_date);
+		json_add_str(acc, "at", rv->cs.accepted.at);
 		if (rv->cs.accepted.endpoint != NULL)
-			cJSON_AddStringToObject(acc, "endpoint", rv->cs.accepted.endpoint);
+			json_add_str(acc, "endpoint", rv->cs.accepted.endpoint);
 	} else
-		cJSON_AddNullToObject(o, "accepted");
+		json_add_null(o, "accepted");
 	if (rv->cs.last.kind != NULL) {
-		acc = cJSON_AddObjectToObject(o, "last_event");
-		cJSON_AddStringToObject(acc, "kind", rv->cs.last.kind);
-		cJSON_AddStringToObject(acc, "at", rv->cs.last.at);
+		acc = json_add_object(o, "last_event");
+		json_add_str(acc, "kind", rv->cs.last.kind);
+		json_add_str(acc, "at", rv->cs.last.at);
 		if (rv->cs.last.endpoint != NULL)
-			cJSON_AddStringToObject(acc, "endpoint", rv->cs.last.endpoint);
+			json_add_str(acc, "endpoint", rv->cs.last.endpoint);
 	}
-	cJSON_AddItemToObject(o, "changed_sections",
+	json_add(o, "changed_sections",
 	    cmd_terms_json_changes(rv->cs.diff, rv->cs.accepted_terms, t));
-	cJSON_AddItemToObject(o, "endpoint", cmd_terms_endpoint_json(rv, &ep));
-	arr = cJSON_AddArrayToObject(o, "endpoints");
+	json_add(o, "endpoint", cmd_terms_endpoint_json(rv, &ep));
+	arr = json_add_array(o, "endpoints");
 	for (i = 0; i < all.n; i++) {
 		if (consent_endpoint_get(&rv->app->cfg, rv->st, all.urls[i], &other, &cause) != 0) {
 			free(cause);
 			cause = NULL;
 		} else
-			cJSON_AddItemToArray(arr, cmd_terms_endpoint_json(rv, &other));
+			json_push(arr, cmd_terms_endpoint_json(rv, &other));
 		consent_endpoint_release(&other);
 	}
-	cJSON_AddItemToObject(o, "head", cmd_terms_head_json(rv->st));
+	json_add(o, "head", cmd_terms_head_json(rv->st));
 	cmd_terms_print_json(o);
 	r = cmd_terms_may_send(rv, &ep) ? EXIT_OK : EXIT_CONSENT;
 out:
@@ -369,36 +368,36 @@ static int
 cmd_terms_diff_json(struct review *rv)
 {
 	const struct terms_diff *d = rv->cs.diff;
-	cJSON *o = cJSON_CreateObject(), *arr, *s, *lines;
+	struct cJSON *o = json_object(), *arr, *s, *lines;
 	size_t i, j;
 	char op[2] = "";
 
-	cJSON_AddStringToObject(o, "from", rv->cs.accepted.kind != NULL ?
+	json_add_str(o, "from", rv->cs.accepted.kind != NULL ?
 	    rv->cs.accepted.terms_sha256 : "");
-	cJSON_AddStringToObject(o, "to", rv->cur.terms->sha256);
-	arr = cJSON_AddArrayToObject(o, "sections");
+	json_add_str(o, "to", rv->cur.terms->sha256);
+	arr = json_add_array(o, "sections");
 	for (i = 0; d != NULL && i < d->nsections; i++) {
 		const struct terms_section_diff *sd = &d->sections[i];
 
 		if (sd->kind == TERMS_SAME)
 			continue;
-		s = cJSON_CreateObject();
-		cJSON_AddStringToObject(s, "section", sd->kind == TERMS_REMOVED ?
+		s = json_object();
+		json_add_str(s, "section", sd->kind == TERMS_REMOVED ?
 		    terms_section_name(rv->cs.accepted_terms, sd->old_index) :
 		    terms_section_name(rv->cur.terms, sd->new_index));
-		cJSON_AddStringToObject(s, "change", terms_change_name(sd->kind));
-		lines = cJSON_AddArrayToObject(s, "lines");
+		json_add_str(s, "change", terms_change_name(sd->kind));
+		lines = json_add_array(s, "lines");
 		for (j = 0; j < sd->nlines; j++) {
-			cJSON *l = cJSON_CreateObject();
+			struct cJSON *l = json_object();
 			char *text = xstrndup(sd->lines[j].text, sd->lines[j].len);
 
 			op[0] = sd->lines[j].op;
-			cJSON_AddStringToObject(l, "op", op);
-			cJSON_AddStringToObject(l, "text", text);
+			json_add_str(l, "op", op);
+			json_add_str(l, "text", text);
 			free(text);
-			cJSON_AddItemToArray(lines, l);
+			json_push(lines, l);
 		}
-		cJSON_AddItemToArray(arr, s);
+		json_push(arr, s);
 	}
 	cmd_terms_print_json(o);
 	return EXIT_OK;
@@ -502,14 +501,14 @@ cmd_terms_accept(struct review *rv)
 
 /* ---- history and export ---------------------------------------------------- */
 
-static cJSON *
+static struct cJSON *
 cmd_terms_event_json(const struct consent_event *ev)
 {
-	cJSON *o = cJSON_CreateObject();
+	struct cJSON *o = json_object();
 
-#define STR(f) (ev->f != NULL ? cJSON_AddStringToObject(o, #f, ev->f) : cJSON_AddNullToObject(o, #f))
-#define NUM(f) (ev->f >= 0 ? cJSON_AddNumberToObject(o, #f, (double)ev->f) : cJSON_AddNullToObject(o, #f))
-	cJSON_AddNumberToObject(o, "id", (double)ev->id);
+#define STR(f) json_add_str_or_null(o, #f, ev->f)
+#define NUM(f) (ev->f >= 0 ? json_add_num(o, #f, (double)ev->f) : json_add_null(o, #f))
+	json_add_num(o, "id", (double)ev->id);
 	STR(kind);
 	STR(at);
 	STR(terms_sha256);
@@ -534,7 +533,7 @@ cmd_terms_event_json(const struct consent_event *ev)
 static int
 cmd_terms_history_json_cb(const struct consent_event *ev, void *arg)
 {
-	cJSON_AddItemToArray(arg, cmd_terms_event_json(ev));
+	json_push(arg, cmd_terms_event_json(ev));
 	return 0;
 }
 
@@ -665,14 +664,14 @@ cmd_terms_history(struct app *app, struct store *st, bool export)
 {
 	struct cmd_terms_rows rows = { NULL, 0 };
 	char *cause = NULL;
-	cJSON *arr = NULL;
+	struct cJSON *arr = NULL;
 	size_t i;
 	int r;
 
 	if (export)
 		r = store_ledger_each(st, NULL, 0, cmd_terms_export_cb, NULL, &cause);
 	else if (app->json) {
-		arr = cJSON_CreateArray();
+		arr = json_array();
 		r = store_ledger_each(st, NULL, 0, cmd_terms_history_json_cb, arr, &cause);
 	} else
 		r = store_ledger_each(st, NULL, 0, cmd_terms_history_cb, &rows, &cause);
@@ -682,7 +681,7 @@ cmd_terms_history(struct app *app, struct store *st, bool export)
 		consent_event_release(&rows.ev[i]);
 	free(rows.ev);
 	if (r != 0) {
-		cJSON_Delete(arr);
+		json_free(arr);
 		app_error("%s", cause);
 		free(cause);
 		return EXIT_USAGE;

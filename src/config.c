@@ -468,6 +468,25 @@ config_url_authority(const char *url, size_t *n)
 	return h;
 }
 
+long
+config_url_port(const char *url)
+{
+	const char *h, *end, *p;
+	size_t n, d;
+
+	h = config_url_authority(url, &n);
+	end = h + n;
+	if (*h == '[' && (p = memchr(h, ']', n)) != NULL)
+		h = p;		/* not the colons of an IPv6 address */
+	if ((p = memchr(h, ':', (size_t)(end - h))) == NULL)
+		return -1;
+	d = strspn(++p, "0123456789");
+	if (d == 0 || d > 5 || p + d != end)
+		return -1;
+	n = (size_t)strtol(p, NULL, 10);
+	return n <= 65535 ? (long)n : -1;
+}
+
 char *
 config_url_public(const char *url)
 {

@@ -785,7 +785,7 @@ exchange_thinking(const struct exchange *x)
 	return think;
 }
 
-/* The request body for the prompt, the history and the options. */
+/* The request body for the prompt, the context (earlier turns) and the options. */
 static char *
 exchange_body(struct exchange *x)
 {
@@ -793,7 +793,7 @@ exchange_body(struct exchange *x)
 	const char *system = config_get(cfg, CONFIG_SYSTEM);
 	const char *temp = config_get(cfg, CONFIG_TEMPERATURE);
 	const char *maxt = config_get(cfg, CONFIG_MAX_TOKENS);
-	struct api_message *msgs = xcalloc(x->p.nhistory + 2, sizeof *msgs);
+	struct api_message *msgs = xcalloc(x->p.ncontext + 2, sizeof *msgs);
 	struct api_request req = {
 		.model = x->model,
 		.messages = msgs,
@@ -810,9 +810,9 @@ exchange_body(struct exchange *x)
 
 	if (system != NULL)
 		msgs[n++] = (struct api_message){ .role = API_SYSTEM, .content = system };
-	if (x->p.nhistory > 0)
-		memcpy(msgs + n, x->p.history, x->p.nhistory * sizeof *msgs);
-	n += x->p.nhistory;
+	if (x->p.ncontext > 0)
+		memcpy(msgs + n, x->p.context, x->p.ncontext * sizeof *msgs);
+	n += x->p.ncontext;
 	msgs[n++] = (struct api_message){ API_USER, x->p.prompt };
 	req.nmessages = n;
 	body = api_request_json(&req);

@@ -6,12 +6,11 @@
 #include "buf.h"
 #include "json.h"
 
-/* cJSON reports running out of memory as NULL. */
-static cJSON *
-json_oom(cJSON *v)
+void *
+json_oom(void *v)
 {
 	if (v == NULL)
-		fatal("out of memory");
+		fatal("out of memory building JSON");
 	return v;
 }
 
@@ -78,6 +77,12 @@ struct cJSON *
 json_add_object(struct cJSON *o, const char *key)
 {
 	return json_oom(cJSON_AddObjectToObject(o, key));
+}
+
+struct cJSON *
+json_add_array(struct cJSON *o, const char *key)
+{
+	return json_oom(cJSON_AddArrayToObject(o, key));
 }
 
 void

@@ -14,20 +14,12 @@
 static char *
 session_profile_stem(const char *base)
 {
-	const char *p = strstr(base, "://"), *end;
-	size_t port;
+	long port = config_url_port(base);
 
-	p = p != NULL ? p + 3 : base;
-	if (*p == '[')
-		p = strchr(p, ']') != NULL ? strchr(p, ']') : p;
-	end = p + strcspn(p, "/");
-	while (p < end && *p != ':')
-		p++;
-	port = p < end ? strspn(p + 1, "0123456789") : 0;
-	if (port == 5 && strncmp(p + 1, "11434", 5) == 0)
+	if (port == 11434)
 		return xstrdup("ollama");
-	if (port > 0 && port <= 5)
-		return xasprintf("local-%.*s", (int)port, p + 1);
+	if (port >= 0)
+		return xasprintf("local-%ld", port);
 	return xstrdup("local");
 }
 

@@ -139,7 +139,7 @@ session_pair_at(const struct session *s, size_t i)
  * left out and keeps the estimate for the correction by usage.
  */
 static struct api_message *
-session_history(struct session *s, const char *prompt, size_t *n)
+session_context_turns(struct session *s, const char *prompt, size_t *n)
 {
 	struct api_message *h = xcalloc(s->nturns + 1, sizeof *h);
 	long fixed, room = session_room(s, prompt, &fixed), used = 0, cost;
@@ -482,7 +482,7 @@ session_send_with(struct session *s, const char *prompt, const struct attach_set
 		.stream = !s->app->no_stream, .max_time_s = s->max_time_s };
 	struct exchange_cb cb = { session_on_content, session_on_reasoning, NULL,
 		session_on_retry, session_on_done, s };
-	struct api_message *hist;
+	struct api_message *ctx;
 	char *cause = NULL, *full;
 	int r;
 
@@ -504,10 +504,10 @@ session_send_with(struct session *s, const char *prompt, const struct attach_set
 	free(s->last_prompt);
 	s->last_prompt = xstrdup(prompt);
 	s->last_in_turns = false;
-	hist = session_history(s, full, &p.nhistory);
-	p.history = hist;
+	ctx = session_context_turns(s, full, &p.ncontext);
+	p.context = ctx;
 	r = exchange_start(s->loop, &p, &cb, &s->x, &cause);
-	free(hist);
+	free(ctx);
 	if (r == EXIT_CONSENT)
 		session_refused(s, prompt, cause);
 	else if (r != 0) {

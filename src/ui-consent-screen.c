@@ -91,7 +91,7 @@ ui_consent_key_begin(struct ui *ui, struct ui_consent *c, int key, bool clear)
 	if (clear)
 		ui_consent_msg_clear(c);
 	ui_dirty(ui);
-	if (key == CONSENT_KEY_CTRL_C) {
+	if (key == UI_KEY_CTRL('c')) {
 		ui_quit(ui, EXIT_INTERRUPTED);
 		return false;
 	}

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "text.h"
+#include "ui-keys.h"
 #include "ui.h"
 
 struct pick {
@@ -92,10 +93,10 @@ pick_key(struct ui *ui, void *data, int key)
 		p->sel = 0;
 	else if (key == KEY_END)
 		p->sel = p->n - 1;
-	else if (key == 13 || key == 10) {
+	else if (key == UI_KEY_ENTER || key == UI_KEY_LF) {
 		pick_close(p, p->sel);
 		return;
-	} else if (key == UI_KEY_ESC || key == 'q' || key == 3) {
+	} else if (key == UI_KEY_ESC || key == 'q' || key == UI_KEY_CTRL('c')) {
 		pick_close(p, SIZE_MAX);
 		return;
 	}

@@ -5,7 +5,6 @@
  */
 #include "common.h"
 
-#include <cjson/cJSON.h>
 #include <curses.h>
 
 #include "buf.h"
@@ -301,31 +300,37 @@ chat_draw_transcript(struct ui_chat *c, int top, int h, int width)
 	}
 }
 
+struct chat_notices {
+	struct buf	b;
+	bool		hush;
+};
+
+static void
+chat_notice_line(const char *id, const char *clause, const char *text, void *arg)
+{
+	struct chat_notices *cn = arg;
+	bool quiet = id != NULL && (strcmp(id, "general") == 0 ||
+	    strcmp(id, "end-interrupted") == 0);
+
+	if (!(quiet && cn->hush))	/* -q: only the strong ones */
+		buf_addf(&cn->b, "%s%s (Terms %s)\n", quiet ? "" : "! ", text,
+		    clause != NULL ? clause : "III.4");
+}
+
 /* The stored notices of an answer ([{id, clause, text}]) as lines to draw. */
 char *
 chat_notices_from_json(const char *json, bool hush)
 {
-	cJSON *arr = cJSON_Parse(json), *d;
-	struct buf b;
+	struct chat_notices cn;
 
-	buf_init(&b, 0);
-	cJSON_ArrayForEach(d, arr) {
-		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(d, "id"));
-		const char *clause = cJSON_GetStringValue(cJSON_GetObjectItem(d, "clause"));
-		const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(d, "text"));
-		bool quiet = id != NULL && (strcmp(id, "general") == 0 ||
-		    strcmp(id, "end-interrupted") == 0);
-
-		if (text != NULL && !(quiet && hush))	/* -q: only the strong ones */
-			buf_addf(&b, "%s%s (Terms %s)\n", quiet ? "" : "! ", text,
-			    clause != NULL ? clause : "III.4");
-	}
-	cJSON_Delete(arr);
-	if (b.len == 0) {
-		buf_release(&b);
+	buf_init(&cn.b, 0);
+	cn.hush = hush;
+	(void)disclaimer_json_each(json, chat_notice_line, &cn);
+	if (cn.b.len == 0) {
+		buf_release(&cn.b);
 		return NULL;
 	}
-	return buf_detach(&b, NULL);
+	return buf_detach(&cn.b, NULL);
 }
 
 /* Keep the exchange's notices as lines, for drawing under the answer. */

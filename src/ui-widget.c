@@ -8,6 +8,7 @@
 #include <curses.h>
 
 #include "text.h"
+#include "ui-keys.h"
 #include "ui-widget.h"
 #include "ui.h"
 
@@ -44,21 +45,21 @@ ui_widget_append(char *s, size_t max, int key)
 bool
 ui_widget_is_text(int key)
 {
-	return key >= ' ' && key < 256 && key != 127;
+	return UI_KEY_IS_TEXT(key);
 }
 
 /* Is key Enter (CR with nonl, LF, or the keypad Enter)? */
 bool
 ui_widget_is_enter(int key)
 {
-	return key == '\r' || key == '\n' || key == KEY_ENTER;
+	return key == UI_KEY_ENTER || key == UI_KEY_LF || key == KEY_ENTER;
 }
 
 /* Is key Backspace (DEL, ^H or the curses key)? */
 bool
 ui_widget_is_backspace(int key)
 {
-	return key == 127 || key == 8 || key == KEY_BACKSPACE;
+	return UI_KEY_IS_BACKSPACE(key);
 }
 
 /* The motion a key asks for in lines (WIDGET_FAR for Home and End); false if none. */

@@ -1270,6 +1270,22 @@ test_url_host(void **state)
 	assert_false(config_url_host("http://a-very-long-name.example.com/", h, 8));
 }
 
+/* The port of a URL. */
+static void
+test_url_port(void **state)
+{
+	assert_int_equal(config_url_port("http://127.0.0.1:11434/v1"), 11434);
+	assert_int_equal(config_url_port("http://u:pw@host:8080"), 8080);
+	assert_int_equal(config_url_port("http://[::1]:1234/v1?x"), 1234);
+	assert_int_equal(config_url_port("localhost:5000/v1"), 5000);
+	assert_int_equal(config_url_port("http://[::1]/v1"), -1);
+	assert_int_equal(config_url_port("http://host/v1:80"), -1);
+	assert_int_equal(config_url_port("http://host:/v1"), -1);
+	assert_int_equal(config_url_port("http://host:80x/v1"), -1);
+	assert_int_equal(config_url_port("http://host:99999/v1"), -1);
+	assert_int_equal(config_url_port("http://host:123456/v1"), -1);
+}
+
 /* ---- config_mkdir ---------------------------------------------------- */
 
 static void
@@ -1345,6 +1361,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ca_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_url_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_url_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mkdir, setup, teardown),
 	};
 	char *cmd;
