@@ -11,6 +11,7 @@
 #include "text.h"
 
 /* Image formats, by their first bytes. */
+/* clang-format off */
 static const struct {
 	const char *mime;
 	const char *magic;
@@ -21,6 +22,7 @@ static const struct {
 	{ "image/jpeg", "\xff\xd8\xff", 3, 0 },
 	{ "image/webp", "WEBP", 4, 8 },		/* after "RIFF" and a length */
 };
+/* clang-format on */
 
 static const char *
 attach_image_type(const char *data, size_t len)

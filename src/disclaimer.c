@@ -16,6 +16,7 @@
  * ASCII: lower-case letters, digits and '_' stand for themselves; the rest is
  * a space (0).
  */
+/* clang-format off */
 static const unsigned char disclaimer_ascii[128] = {
 	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5',
 	['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
@@ -31,6 +32,7 @@ static const unsigned char disclaimer_ascii[128] = {
 	['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
 	['Y'] = 'y', ['Z'] = 'z',
 };
+/* clang-format on */
 
 /*
  * The class of a non-ASCII code point. Latin, Greek, Cyrillic, Armenian,

@@ -41,6 +41,7 @@ static size_t hl_ncache;
 /* ---- colours -------------------------------------------------------------- */
 
 /* nano's named colours beyond the basic eight, as the nearest basic one. */
+/* clang-format off */
 static const struct {
 	const char *name;
 	int color;
@@ -52,6 +53,7 @@ static const struct {
 	{ "brown", 4 }, { "ocher", 4 }, { "sand", 12 }, { "tawny", 4 }, { "brick", 2 },
 	{ "crimson", 2 },
 };
+/* clang-format on */
 
 static const char *const hl_basic[] = {
 	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
@@ -305,6 +307,7 @@ hl_reset(void)
 /* ---- languages ----------------------------------------------------------------- */
 
 /* Names of code fences for nano's files, where they differ. */
+/* clang-format off */
 static const struct {
 	const char *lang;
 	const char *file;
@@ -327,6 +330,7 @@ static const struct {
 	{ "latex", "tex" }, { "objective-c", "objc" }, { "hs", "haskell" },
 	{ "elisp", "elisp" }, { "emacs-lisp", "elisp" }, { "scheme", "guile" },
 };
+/* clang-format on */
 
 /* The language of an info string, lowercase, in name; false when it is none. */
 static bool

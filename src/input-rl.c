@@ -197,6 +197,7 @@ input_feed(struct input *in, const char *bytes, size_t n)
 void
 input_key(struct input *in, int key)
 {
+	/* clang-format off */
 	static const struct {
 		int key;
 		const char *seq;
@@ -206,6 +207,7 @@ input_key(struct input *in, int key)
 		{ KEY_DC, "\033[3~" }, { KEY_BACKSPACE, "\177" }, { KEY_ENTER, "\r" },
 		{ KEY_SLEFT, "\033[1;2D" }, { KEY_SRIGHT, "\033[1;2C" },
 	};
+	/* clang-format on */
 	char c;
 	size_t i;
 

@@ -25,10 +25,12 @@
 static bool
 line_token(const char *s)
 {
+	/* clang-format off */
 	static const char *const prefixes[] = {
 		"sk-", "sk_live_", "sk_test_", "rk_live_", "ghp_", "gho_", "ghs_", "ghu_",
 		"github_pat_", "xoxb-", "xoxp-", "AKIA", "AIza", "hf_", "glpat-",
 	};
+	/* clang-format on */
 	size_t i, n;
 
 	for (i = 0; i < nitems(prefixes); i++) {

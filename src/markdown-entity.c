@@ -9,6 +9,7 @@
 
 /* ---- entities ------------------------------------------------------------ */
 
+/* clang-format off */
 static const struct {
 	const char *name;
 	const char *utf8;
@@ -23,6 +24,7 @@ static const struct {
 	{ "harr", "↔" }, { "rArr", "⇒" }, { "euro", "€" }, { "pound", "£" }, { "yen", "¥" },
 	{ "cent", "¢" }, { "sect", "§" }, { "para", "¶" }, { "infin", "∞" },
 };
+/* clang-format on */
 
 /* Encode code point cp (valid) as UTF-8 into out; returns the length. */
 static size_t

@@ -113,6 +113,7 @@ ui_size(struct ui *ui, int *rows, int *cols)
 int
 ui_attr(struct ui *ui, enum ui_role role)
 {
+	/* clang-format off */
 	static const int mono[] = {
 		[UI_NORMAL] = A_NORMAL, [UI_BAR] = A_REVERSE, [UI_DIM] = A_DIM,
 		[UI_BOLD] = A_BOLD, [UI_USER] = A_BOLD, [UI_MODEL] = A_BOLD,
@@ -120,6 +121,7 @@ ui_attr(struct ui *ui, enum ui_role role)
 		[UI_HILITE] = A_REVERSE, [UI_CODE] = A_NORMAL, [UI_FIELD] = A_UNDERLINE,
 		[UI_WARN] = A_BOLD,
 	};
+	/* clang-format on */
 
 	if ((unsigned int)role >= nitems(mono))
 		BUG("ui_attr: unknown role %d", (int)role);
@@ -448,6 +450,7 @@ ui_deliver(struct ui *ui, int key)
 static void
 ui_csi(struct ui *ui, const char *seq)
 {
+	/* clang-format off */
 	static const struct {
 		const char *seq;
 		int key;
@@ -457,6 +460,7 @@ ui_csi(struct ui *ui, const char *seq)
 		{ "3~", KEY_DC }, { "A", KEY_UP }, { "B", KEY_DOWN }, { "C", KEY_RIGHT },
 		{ "D", KEY_LEFT }, { "1;3A", UI_KEY_ALT_UP }, { "1;3B", UI_KEY_ALT_DOWN },
 	};
+	/* clang-format on */
 	size_t i;
 
 	if (strcmp(seq, "200~") == 0) {
@@ -475,6 +479,7 @@ ui_csi(struct ui *ui, const char *seq)
 static int
 ui_ss3(int final)
 {
+	/* clang-format off */
 	static const struct {
 		int final;
 		int key;
@@ -483,6 +488,7 @@ ui_ss3(int final)
 		{ 'H', KEY_HOME }, { 'F', KEY_END }, { 'P', KEY_F(1) }, { 'Q', KEY_F(2) },
 		{ 'R', KEY_F(3) }, { 'S', KEY_F(4) },
 	};
+	/* clang-format on */
 	size_t i;
 
 	for (i = 0; i < nitems(keys); i++)
