@@ -54,8 +54,8 @@ static bool
 same_usage(const struct api_usage *a, const struct api_usage *b)
 {
 	return a->prompt_tokens == b->prompt_tokens &&
-	    a->completion_tokens == b->completion_tokens &&
-	    a->total_tokens == b->total_tokens && a->reasoning_tokens == b->reasoning_tokens;
+	    a->completion_tokens == b->completion_tokens && a->total_tokens == b->total_tokens &&
+	    a->reasoning_tokens == b->reasoning_tokens;
 }
 
 /* Check that every field of two deltas is the same. */
@@ -94,11 +94,11 @@ check_empty(const struct api_delta *d)
 static void
 check_chunk(const char *data, size_t len)
 {
-	struct api_delta	 tree, fast, both;
-	char			*copy, *cause = NULL, *cause2 = NULL;
-	int			 rv, rv2;
+	struct api_delta tree, fast, both;
+	char *copy, *cause = NULL, *cause2 = NULL;
+	int rv, rv2;
 
-	copy = xmalloc(len == 0 ? 1 : len);	/* no NUL after it: ASan sees overreads */
+	copy = xmalloc(len == 0 ? 1 : len); /* no NUL after it: ASan sees overreads */
 	if (len != 0)
 		memcpy(copy, data, len);
 	rv = api_chunk_parse_tree(copy, len, &tree, &cause);
@@ -122,8 +122,8 @@ check_chunk(const char *data, size_t len)
 /* Ordinary chunks with a hole ("@") where the input goes. */
 static const char *const templates[] = {
 	"{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"qwen-plus\","
-	    "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"@\"},\"finish_reason\":null}],"
-	    "\"usage\":null}",
+	"\"choices\":[{\"index\":0,\"delta\":{\"content\":\"@\"},\"finish_reason\":null}],"
+	"\"usage\":null}",
 	"{\"choices\":[{\"delta\":{\"reasoning_content\":\"@\",\"reasoning\":\"r\"}}]}",
 	"{\"choices\":[{\"index\":0,\"delta\":@,\"finish_reason\":\"stop\"}],\"model\":\"m\"}",
 	"{\"choices\":[@],\"id\":\"x\"}",
@@ -136,8 +136,8 @@ static const char *const templates[] = {
 static void
 check_spliced(const char *t, const char *data, size_t size)
 {
-	const char	*hole = strchr(t, '@');
-	struct buf	 b;
+	const char *hole = strchr(t, '@');
+	struct buf b;
 
 	buf_init(&b, 0);
 	buf_add(&b, t, (size_t)(hole - t));
@@ -150,8 +150,8 @@ check_spliced(const char *t, const char *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char	*s = (const char *)data;
-	size_t		 i;
+	const char *s = (const char *)data;
+	size_t i;
 
 	check_chunk(s, size);
 	for (i = 0; i < nitems(templates); i++)

@@ -62,8 +62,8 @@ check_cause(const char *cause)
 static void
 check_class(const struct api_error *e)
 {
-	enum api_error_class	c;
-	long			status;
+	enum api_error_class c;
+	long status;
 
 	/* a status that varies with the input: 0 to 599 */
 	status = e->message != NULL ? (long)(strlen(e->message) % 600) : 0;
@@ -78,8 +78,7 @@ check_delta(int rv, struct api_delta *d, char *cause)
 {
 	if (rv == -1) {
 		check_cause(cause);
-		if (d->content != NULL || d->reasoning != NULL || d->has_error ||
-		    d->has_usage)
+		if (d->content != NULL || d->reasoning != NULL || d->has_error || d->has_usage)
 			abort();
 	} else {
 		if (cause != NULL)
@@ -103,8 +102,8 @@ static void
 think_split(const char *data, size_t size, size_t cut, size_t step, struct buf *content,
     struct buf *reasoning)
 {
-	struct api_think	t;
-	size_t			i, n;
+	struct api_think t;
+	size_t i, n;
 
 	buf_init(content, 0);
 	buf_init(reasoning, 0);
@@ -131,8 +130,8 @@ check_same(const struct buf *b, const char *data, size_t len)
 static void
 check_think(const char *data, size_t size)
 {
-	struct buf	c1, r1, c2, r2, c3, r3;
-	size_t		off, roff, rlen;
+	struct buf c1, r1, c2, r2, c3, r3;
+	size_t off, roff, rlen;
 
 	think_split(data, size, 0, 0, &c1, &r1);
 	think_split(data, size, 0, 1, &c2, &r2);
@@ -160,10 +159,10 @@ check_think(const char *data, size_t size)
 static void
 check_request(const char *data, size_t size)
 {
-	struct api_message	 msg;
-	struct api_request	 req;
-	cJSON			*root, *c;
-	char			*content, *json;
+	struct api_message msg;
+	struct api_request req;
+	cJSON *root, *c;
+	char *content, *json;
 
 	if (memchr(data, '\0', size) != NULL || !text_utf8_valid(data, size, NULL))
 		return;
@@ -198,12 +197,12 @@ check_request(const char *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char		*s = (const char *)data;
-	struct api_delta	 d;
-	struct api_error	 e;
-	char			*cause, **ids;
-	size_t			 n, i;
-	int			 rv;
+	const char *s = (const char *)data;
+	struct api_delta d;
+	struct api_error e;
+	char *cause, **ids;
+	size_t n, i;
+	int rv;
 
 	cause = NULL;
 	rv = api_chunk_parse(s, size, &d, &cause);

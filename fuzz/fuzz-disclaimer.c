@@ -33,7 +33,7 @@ fuzz_json(const struct disclaimer *const *d, size_t n)
 	size_t i = 0;
 
 	FUZZ_ASSERT(cJSON_IsArray(arr) && (size_t)cJSON_GetArraySize(arr) == n);
-	cJSON_ArrayForEach(item, arr) {
+	cJSON_ArrayForEach (item, arr) {
 		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(item, "id"));
 		const char *clause = cJSON_GetStringValue(cJSON_GetObjectItem(item, "clause"));
 		const char *text = cJSON_GetStringValue(cJSON_GetObjectItem(item, "text"));
@@ -48,11 +48,12 @@ fuzz_json(const struct disclaimer *const *d, size_t n)
 }
 
 static size_t
-fuzz_pick(const struct disclaimer_rules *r, const char *p, size_t plen, const char *a,
-    size_t alen, enum disclaimer_end end, const struct disclaimer *out[DISCLAIMER_MAX])
+fuzz_pick(const struct disclaimer_rules *r, const char *p, size_t plen, const char *a, size_t alen,
+    enum disclaimer_end end, const struct disclaimer *out[DISCLAIMER_MAX])
 {
 	size_t n = disclaimer_pick(r, plen > 0 ? p : NULL, plen, alen > 0 ? a : NULL, alen, end,
-	    out), i, j;
+		   out),
+	       i, j;
 
 	FUZZ_ASSERT(n >= 1 && n <= DISCLAIMER_MAX);
 	FUZZ_ASSERT(strcmp(out[0]->id, "general") == 0);

@@ -32,9 +32,10 @@ terminal_safe(const char *out, size_t len)
 
 	while (i < len) {
 		n = text_utf8_seq(out + i, len - i, &cp);
-		if (n == 0 || (cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f) ||
-		    cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-		    (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0xe0000 && cp <= 0xe007f))
+		if (n == 0 || (cp < 0x20 && cp != '\n' && cp != '\t') ||
+		    (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+		    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+		    (cp >= 0xe0000 && cp <= 0xe007f))
 			return false;
 		i += n;
 	}

@@ -70,18 +70,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* What one run of the parser reported, as text. */
 struct fuzz_run {
-	struct buf	log;
-	size_t		n;
-	size_t		stop_at;	/* stop at this event (from 1) */
+	struct buf log;
+	size_t n;
+	size_t stop_at; /* stop at this event (from 1) */
 };
 
 /* Is s[0..len) valid UTF-8 (NUL allowed)? */
 static bool
 fuzz_utf8(const char *s, size_t len)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i = 0, need, j;
-	unsigned long		 cp;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, need, j;
+	unsigned long cp;
 
 	while (i < len) {
 		if (u[i] < 0x80) {
@@ -116,8 +116,7 @@ fuzz_utf8(const char *s, size_t len)
 
 /* Append one event to a transcript. */
 static void
-fuzz_log_event(struct buf *log, const char *type, const char *id,
-    const char *data, size_t len)
+fuzz_log_event(struct buf *log, const char *type, const char *id, const char *data, size_t len)
 {
 	buf_addf(log, "event type=[%s] id=[%s] len=%zu data=[", type, id, len);
 	buf_add(log, data, len);
@@ -128,12 +127,10 @@ fuzz_log_event(struct buf *log, const char *type, const char *id,
 static int
 fuzz_cb(const struct sse_event *ev, void *arg)
 {
-	struct fuzz_run	*r = arg;
+	struct fuzz_run *r = arg;
 
-	if (ev->data[ev->data_len] != '\0' ||
-	    !fuzz_utf8(ev->data, ev->data_len) ||
-	    !fuzz_utf8(ev->type, strlen(ev->type)) ||
-	    !fuzz_utf8(ev->last_id, strlen(ev->last_id)))
+	if (ev->data[ev->data_len] != '\0' || !fuzz_utf8(ev->data, ev->data_len) ||
+	    !fuzz_utf8(ev->type, strlen(ev->type)) || !fuzz_utf8(ev->last_id, strlen(ev->last_id)))
 		abort();
 	fuzz_log_event(&r->log, ev->type, ev->last_id, ev->data, ev->data_len);
 	r->n++;
@@ -144,14 +141,14 @@ fuzz_cb(const struct sse_event *ev, void *arg)
 
 /* Feed s in pieces of at most step bytes (0: whole), cut once at cut. */
 static void
-fuzz_run(struct fuzz_run *r, size_t max, size_t stop_at, const char *s,
-    size_t len, size_t cut, size_t step)
+fuzz_run(struct fuzz_run *r, size_t max, size_t stop_at, const char *s, size_t len, size_t cut,
+    size_t step)
 {
-	struct sse_parser	*p;
-	struct buf		 left;
-	char			*cause = NULL;
-	size_t			 at = 0, n;
-	int			 rv = 0;
+	struct sse_parser *p;
+	struct buf left;
+	char *cause = NULL;
+	size_t at = 0, n;
+	int rv = 0;
 
 	buf_init(&r->log, SIZE_MAX);
 	r->n = 0;
@@ -169,8 +166,8 @@ fuzz_run(struct fuzz_run *r, size_t max, size_t stop_at, const char *s,
 	}
 	if ((rv == -1) != (cause != NULL))
 		abort();
-	buf_addf(&r->log, "rv=%d cause=[%s] retry=%ld\n", rv,
-	    cause != NULL ? cause : "", sse_retry_ms(p));
+	buf_addf(&r->log, "rv=%d cause=[%s] retry=%ld\n", rv, cause != NULL ? cause : "",
+	    sse_retry_ms(p));
 	free(cause);
 	sse_finish(p, &left);
 	buf_adds(&r->log, "leftover=[");
@@ -184,12 +181,11 @@ fuzz_run(struct fuzz_run *r, size_t max, size_t stop_at, const char *s,
 static void
 fuzz_dump(const char *what, const struct buf *b)
 {
-	size_t	i;
+	size_t i;
 
 	fprintf(stderr, "--- %s\n", what);
 	for (i = 0; i < b->len; i++) {
-		if (b->data[i] == '\n' ||
-		    (b->data[i] >= ' ' && b->data[i] < 0x7f))
+		if (b->data[i] == '\n' || (b->data[i] >= ' ' && b->data[i] < 0x7f))
 			fputc(b->data[i], stderr);
 		else
 			fprintf(stderr, "\\x%02x", (unsigned char)b->data[i]);
@@ -212,7 +208,7 @@ fuzz_same(const char *what, const struct buf *a, const struct buf *b)
 static void
 ref_put(struct buf *b, unsigned long cp)
 {
-	char	u[4];
+	char u[4];
 
 	if (cp < 0x80)
 		buf_addc(b, (char)cp);
@@ -238,9 +234,9 @@ ref_put(struct buf *b, unsigned long cp)
 static void
 ref_decode(const unsigned char *in, size_t len, struct buf *out)
 {
-	unsigned long	cp = 0;
-	unsigned int	need = 0, seen = 0, lower = 0x80, upper = 0xbf, c;
-	size_t		i = 0;
+	unsigned long cp = 0;
+	unsigned int need = 0, seen = 0, lower = 0x80, upper = 0xbf, c;
+	size_t i = 0;
 
 	while (i < len) {
 		c = in[i];
@@ -270,7 +266,7 @@ ref_decode(const unsigned char *in, size_t len, struct buf *out)
 			lower = 0x80;
 			upper = 0xbf;
 			ref_put(out, 0xfffd);
-			continue;	/* prepend c back to the stream */
+			continue; /* prepend c back to the stream */
 		}
 		i++;
 		lower = 0x80;
@@ -289,20 +285,20 @@ ref_decode(const unsigned char *in, size_t len, struct buf *out)
 
 /* Reference parser state. */
 struct ref {
-	struct buf	data;
-	struct buf	type;
-	struct buf	id;
-	long		retry;
-	struct buf	*log;
+	struct buf data;
+	struct buf type;
+	struct buf id;
+	long retry;
+	struct buf *log;
 };
 
 /* Process one line the way the standard's prose says. */
 static void
 ref_line(struct ref *r, const char *line, size_t len, bool last)
 {
-	const char	*colon = memchr(line, ':', len), *v;
-	size_t		 nlen, vlen;
-	unsigned long	 n;
+	const char *colon = memchr(line, ':', len), *v;
+	size_t nlen, vlen;
+	unsigned long n;
 
 	if (len == 0) {
 		if (r->data.len == 0) {
@@ -310,8 +306,8 @@ ref_line(struct ref *r, const char *line, size_t len, bool last)
 			return;
 		}
 		r->data.data[--r->data.len] = '\0';
-		fuzz_log_event(r->log, r->type.len ? r->type.data : "message",
-		    r->id.data, r->data.data, r->data.len);
+		fuzz_log_event(r->log, r->type.len ? r->type.data : "message", r->id.data,
+		    r->data.data, r->data.len);
 		buf_reset(&r->data);
 		buf_reset(&r->type);
 		return;
@@ -329,7 +325,7 @@ ref_line(struct ref *r, const char *line, size_t len, bool last)
 		buf_add(&r->data, v, vlen);
 		buf_addc(&r->data, '\n');
 	} else if (last)
-		return;	/* only data matters for the leftover */
+		return; /* only data matters for the leftover */
 	else if (nlen == 5 && memcmp(line, "event", 5) == 0) {
 		buf_reset(&r->type);
 		buf_add(&r->type, v, vlen);
@@ -342,7 +338,7 @@ ref_line(struct ref *r, const char *line, size_t len, bool last)
 	    strspn(v, "0123456789") >= vlen) {
 		for (n = 0; vlen > 0; v++, vlen--)
 			n = n > (unsigned long)LONG_MAX / 10 ? LONG_MAX :
-			    n * 10 + (unsigned long)(*v - '0');
+							       n * 10 + (unsigned long)(*v - '0');
 		r->retry = n > LONG_MAX ? LONG_MAX : (long)n;
 	}
 }
@@ -351,9 +347,9 @@ ref_line(struct ref *r, const char *line, size_t len, bool last)
 static void
 ref_run(const unsigned char *in, size_t len, struct buf *log)
 {
-	struct ref	 r;
-	struct buf	 s;
-	size_t		 i, start = 0;
+	struct ref r;
+	struct buf s;
+	size_t i, start = 0;
 
 	buf_init(&s, SIZE_MAX);
 	ref_decode(in, len, &s);
@@ -390,10 +386,10 @@ ref_run(const unsigned char *in, size_t len, struct buf *log)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fuzz_run	 whole, other;
-	struct buf	 ref;
-	const char	*s;
-	size_t		 len, cut, cfg, max, stop_at;
+	struct fuzz_run whole, other;
+	struct buf ref;
+	const char *s;
+	size_t len, cut, cfg, max, stop_at;
 
 	if (size == 0)
 		return 0;

@@ -55,7 +55,7 @@ fuzz_request(const struct api_message *m, size_t n, unsigned int opts)
 	    cJSON_IsTrue(cJSON_GetObjectItem(root, "stream")) == req.stream);
 	msgs = cJSON_GetObjectItem(root, "messages");
 	FUZZ_ASSERT(cJSON_IsArray(msgs) && (size_t)cJSON_GetArraySize(msgs) == n);
-	cJSON_ArrayForEach(item, msgs) {
+	cJSON_ArrayForEach (item, msgs) {
 		const char *role = cJSON_GetStringValue(cJSON_GetObjectItem(item, "role"));
 		const char *content = cJSON_GetStringValue(cJSON_GetObjectItem(item, "content"));
 
@@ -78,7 +78,7 @@ fuzz_notices(const char *s, size_t len)
 {
 	cJSON *arr = cJSON_ParseWithLength(s, len), *d, *t, *c;
 
-	cJSON_ArrayForEach(d, arr) {
+	cJSON_ArrayForEach (d, arr) {
 		t = cJSON_IsString(d) ? d : cJSON_GetObjectItemCaseSensitive(d, "text");
 		c = cJSON_GetObjectItemCaseSensitive(d, "clause");
 		if (cJSON_IsString(t))

@@ -71,14 +71,13 @@ fuzz_rebuild(const struct terms *t, const struct terms_section *s,
 			at++;
 		}
 	}
-	while (at < s->end && t->text[at] == '\n')	/* blank lines between sections */
+	while (at < s->end && t->text[at] == '\n') /* blank lines between sections */
 		at++;
 	FUZZ_ASSERT(at == s->end);
 }
 
 static void
-fuzz_section_diff(const struct terms *a, const struct terms *b,
-    const struct terms_section_diff *sd)
+fuzz_section_diff(const struct terms *a, const struct terms *b, const struct terms_section_diff *sd)
 {
 	size_t i, pre, suf;
 	bool *shown;

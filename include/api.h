@@ -25,19 +25,19 @@ enum api_role {
 
 struct api_message {
 	enum api_role role;
-	const char *content;	/* borrowed, NUL-terminated; NULL is sent as "", invalid
+	const char *content; /* borrowed, NUL-terminated; NULL is sent as "", invalid
 				   UTF-8 (a tampered store or config) as U+FFFD */
 };
 
 struct api_request {
-	const char *model;	/* NULL: not sent (llama-server ignores it anyway) */
-	const struct api_message *messages;	/* in order; reasoning is never sent back */
+	const char *model;		    /* NULL: not sent (llama-server ignores it anyway) */
+	const struct api_message *messages; /* in order; reasoning is never sent back */
 	size_t nmessages;
 	bool stream;
-	double temperature;	/* < 0, NaN or infinite: not sent */
-	long max_tokens;	/* <= 0: not sent */
-	int enable_thinking;	/* -1: not sent; 0 or 1: sent as a top-level boolean */
-	bool omit_usage;	/* no stream_options (servers that refuse it, as Mistral's) */
+	double temperature;  /* < 0, NaN or infinite: not sent */
+	long max_tokens;     /* <= 0: not sent */
+	int enable_thinking; /* -1: not sent; 0 or 1: sent as a top-level boolean */
+	bool omit_usage;     /* no stream_options (servers that refuse it, as Mistral's) */
 	/*
 	 * Images (data: or https: URLs, borrowed) that go with the last message:
 	 * with any, its content is sent as content parts,
@@ -59,16 +59,18 @@ struct api_request {
 char *api_request_json(const struct api_request *req);
 
 struct api_usage {
-	long prompt_tokens;	/* -1 when absent */
+	long prompt_tokens; /* -1 when absent */
 	long completion_tokens;
 	long total_tokens;
-	long reasoning_tokens;	/* completion_tokens_details.reasoning_tokens, -1 when absent */
+	long reasoning_tokens; /* completion_tokens_details.reasoning_tokens, -1 when absent */
 };
 
 struct api_error {
-	char *message;	/* never NULL when set: message, else type, else code, else "unknown error" */
-	char *code;	/* string form, also for integer codes (llama.cpp: "400"); NULL when absent, null or "" */
-	char *type;	/* NULL when absent, null or "" */
+	char
+	    *message; /* never NULL when set: message, else type, else code, else "unknown error" */
+	char *
+	    code; /* string form, also for integer codes (llama.cpp: "400"); NULL when absent, null or "" */
+	char *type; /* NULL when absent, null or "" */
 };
 
 /*
@@ -79,8 +81,8 @@ struct api_error {
  * there is none. A lone surrogate anywhere else in any string is U+FFFD.
  */
 struct api_cut {
-	uint16_t high;	/* 0xD800..0xDBFF: ended the field; not in the text */
-	uint16_t low;	/* 0xDC00..0xDFFF: began the field; not in the text */
+	uint16_t high; /* 0xD800..0xDBFF: ended the field; not in the text */
+	uint16_t low;  /* 0xDC00..0xDFFF: began the field; not in the text */
 };
 
 /*
@@ -96,9 +98,9 @@ struct api_cut {
  * whole response (api_response_parse) never has cuts: they are U+FFFD.
  */
 struct api_delta {
-	char *content;		/* text to append (allocated), or NULL */
-	char *reasoning;	/* reasoning_content, else reasoning (Ollama); never both */
-	char *refusal;		/* delta.refusal or message.refusal (OpenAI), or NULL */
+	char *content;	 /* text to append (allocated), or NULL */
+	char *reasoning; /* reasoning_content, else reasoning (Ollama); never both */
+	char *refusal;	 /* delta.refusal or message.refusal (OpenAI), or NULL */
 	struct api_cut content_cut;
 	struct api_cut reasoning_cut;
 	struct api_cut refusal_cut;
@@ -109,7 +111,7 @@ struct api_delta {
 	char *model;		/* the model named in the chunk, or NULL */
 	char *id;		/* the completion id, or NULL */
 	bool has_usage;		/* usage was an object (it is null in ordinary chunks) */
-	struct api_usage usage;	/* all -1 unless has_usage */
+	struct api_usage usage; /* all -1 unless has_usage */
 	bool has_error;		/* the chunk was an error object: only id and model are also set */
 	struct api_error error;
 };
@@ -179,7 +181,7 @@ int api_response_parse(const char *data, size_t len, struct api_delta *d, char *
  * Embedded; set up with api_carry_init(), no release.
  */
 struct api_carry {
-	uint16_t content;	/* a high half waiting for its low half, or 0 */
+	uint16_t content; /* a high half waiting for its low half, or 0 */
 	uint16_t reasoning;
 	uint16_t refusal;
 };
@@ -235,12 +237,12 @@ bool api_error_is_quota(const struct api_error *e);
 
 /* What an error means for the user and for a retry. */
 enum api_error_class {
-	API_ERR_AUTH,		/* bad or missing key, no permission: exit 4 */
-	API_ERR_RATE_LIMIT,	/* too many requests: retryable */
-	API_ERR_OVERLOAD,	/* server busy/unavailable/internal error: retryable */
-	API_ERR_QUOTA,		/* quota/billing exhausted: not retryable */
-	API_ERR_FILTER,		/* content-safety rejection: not retryable */
-	API_ERR_OTHER,		/* anything else: not retryable */
+	API_ERR_AUTH,	    /* bad or missing key, no permission: exit 4 */
+	API_ERR_RATE_LIMIT, /* too many requests: retryable */
+	API_ERR_OVERLOAD,   /* server busy/unavailable/internal error: retryable */
+	API_ERR_QUOTA,	    /* quota/billing exhausted: not retryable */
+	API_ERR_FILTER,	    /* content-safety rejection: not retryable */
+	API_ERR_OTHER,	    /* anything else: not retryable */
 };
 
 /*
@@ -297,10 +299,10 @@ const char *api_error_class_name(enum api_error_class c);
 
 /* The splitter's state: embedded, set up by api_think_init(); no release. */
 struct api_think {
-	int	state;		/* private, as are the rest */
-	char	space[API_THINK_SPACE_MAX];	/* leading whitespace held back */
-	size_t	nspace;
-	size_t	ntag;		/* bytes of "<think>" or "</think>" matched so far */
+	int state;			 /* private, as are the rest */
+	char space[API_THINK_SPACE_MAX]; /* leading whitespace held back */
+	size_t nspace;
+	size_t ntag; /* bytes of "<think>" or "</think>" matched so far */
 };
 
 /* Set t up for the start of a new content stream. */

@@ -16,40 +16,40 @@ struct feedback_pump;
 
 struct app {
 	struct config cfg;
-	struct store *store;	/* NULL until app_store() */
-	struct disclaimer_rules *disclaimers;	/* NULL until app_disclaimers() */
+	struct store *store;		      /* NULL until app_store() */
+	struct disclaimer_rules *disclaimers; /* NULL until app_disclaimers() */
 	/* options */
 	bool json;
 	bool quiet;
 	bool adult;
 	const char *sha256;
 	bool no_stream;
-	bool cont;		/* -c: continue the latest conversation */
+	bool cont; /* -c: continue the latest conversation */
 	bool no_log;
 	bool raw;
 	bool plain;
-	bool yes;		/* --yes: no confirmation questions */
-	const char *format;	/* --format */
-	const char *reason;	/* --reason (feedback) */
-	const char *comment;	/* --comment (feedback) */
-	const char *conversation;	/* --conversation ID */
-	bool no_terms;		/* --no-terms: 'terms accept' answers the loopback question yes */
-	const char *head;	/* --head HEX: 'terms verify' checks against it */
-	bool repair_head;	/* --repair-head: 'terms verify' writes a missing head file */
-	char **attach;		/* -f FILE, in order (the array is allocated) */
+	bool yes;		  /* --yes: no confirmation questions */
+	const char *format;	  /* --format */
+	const char *reason;	  /* --reason (feedback) */
+	const char *comment;	  /* --comment (feedback) */
+	const char *conversation; /* --conversation ID */
+	bool no_terms;		  /* --no-terms: 'terms accept' answers the loopback question yes */
+	const char *head;	  /* --head HEX: 'terms verify' checks against it */
+	bool repair_head;	  /* --repair-head: 'terms verify' writes a missing head file */
+	char **attach;		  /* -f FILE, in order (the array is allocated) */
 	size_t nattach;
 	/* set by app_gate(): it refused an endpoint on this machine whose question is open */
 	bool gate_askable;
-	struct feedback_pump *pump;	/* the outbox's background pump, or NULL (feedback-outbox.c) */
+	struct feedback_pump *pump; /* the outbox's background pump, or NULL (feedback-outbox.c) */
 };
 
 /* Endpoint access that passed the consent gate: the key and where it came from. */
 struct app_access {
-	char *key;		/* NULL when no key is sent (see unsent) */
-	char *key_origin;	/* "DASHSCOPE_API_KEY", "api_key_cmd of profile 'x'" */
-	char *unsent;		/* without a key: why none is sent, or NULL (none is set) */
-	char *auth_header;	/* "Authorization: Bearer ..." or NULL */
-	bool resolved;		/* app_access_get() succeeded */
+	char *key;	   /* NULL when no key is sent (see unsent) */
+	char *key_origin;  /* "DASHSCOPE_API_KEY", "api_key_cmd of profile 'x'" */
+	char *unsent;	   /* without a key: why none is sent, or NULL (none is set) */
+	char *auth_header; /* "Authorization: Bearer ..." or NULL */
+	bool resolved;	   /* app_access_get() succeeded */
 };
 
 /* The store, opened on first use; NULL with *cause on failure. */

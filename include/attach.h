@@ -20,21 +20,21 @@
 #include "buf.h"
 
 struct attach {
-	char *name;		/* the path as given, control characters as '?' */
-	const char *mime;	/* "text/plain", "image/png", "image/jpeg", "image/webp" */
+	char *name;	  /* the path as given, control characters as '?' */
+	const char *mime; /* "text/plain", "image/png", "image/jpeg", "image/webp" */
 	bool image;
-	size_t size;		/* the file's bytes */
-	size_t repaired;	/* text: invalid UTF-8 sequences replaced by U+FFFD */
-	char *text;		/* text: the contents, valid UTF-8 without NUL */
-	char *url;		/* image: "data:image/png;base64,..." */
-	char sha256[65];	/* image: hex SHA-256 of the file */
+	size_t size;	 /* the file's bytes */
+	size_t repaired; /* text: invalid UTF-8 sequences replaced by U+FFFD */
+	char *text;	 /* text: the contents, valid UTF-8 without NUL */
+	char *url;	 /* image: "data:image/png;base64,..." */
+	char sha256[65]; /* image: hex SHA-256 of the file */
 };
 
 /* The files waiting for the next prompt. */
 struct attach_set {
 	struct attach *v;
 	size_t n;
-	size_t total;		/* bytes of all files */
+	size_t total; /* bytes of all files */
 };
 
 /* Read and classify path; 0, or -1 with *cause (what is wrong and what to do). */
@@ -43,7 +43,7 @@ void attach_release(struct attach *a);
 
 /* Read path and add it to set, within the limits; 0, or -1 with *cause. */
 int attach_set_add(struct attach_set *set, const char *path, char **cause);
-void attach_set_clear(struct attach_set *set);	/* empty again; reusable */
+void attach_set_clear(struct attach_set *set); /* empty again; reusable */
 
 /* "notes.txt (123 bytes, text)" (allocated). */
 char *attach_describe(const struct attach *a);

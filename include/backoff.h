@@ -13,8 +13,8 @@
 #include <stdint.h>
 
 struct backoff_policy {
-	int64_t first_ms;	/* the wait after the first failure */
-	int64_t max_ms;		/* the longest wait */
+	int64_t first_ms; /* the wait after the first failure */
+	int64_t max_ms;	  /* the longest wait */
 };
 
 /* HTTP retries: 0.5 s doubling up to 8 s. */

@@ -19,8 +19,8 @@
 struct buf {
 	char *data;
 	size_t len;
-	size_t cap;	/* allocated bytes */
-	size_t max;	/* hard cap on len; 0 means BUF_DEFAULT_MAX */
+	size_t cap; /* allocated bytes */
+	size_t max; /* hard cap on len; 0 means BUF_DEFAULT_MAX */
 };
 
 void buf_init(struct buf *b, size_t max);

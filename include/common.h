@@ -32,9 +32,9 @@
 enum {
 	EXIT_OK = 0,
 	EXIT_PROVIDER = 1, /* the provider refused or failed */
-	EXIT_USAGE = 2,    /* usage or configuration error */
+	EXIT_USAGE = 2,	   /* usage or configuration error */
 	EXIT_CONSENT = 3,  /* Terms never accepted, changed or withdrawn */
-	EXIT_AUTH = 4,     /* 401/403 */
+	EXIT_AUTH = 4,	   /* 401/403 */
 	EXIT_NETWORK = 5,  /* network failure, time-out, truncated answer */
 	EXIT_SYSTEM = 6,   /* out of memory or another resource of the system (fatal()) */
 	EXIT_INTERRUPTED = 130,

@@ -9,7 +9,7 @@
 
 /* One "key = value" line of the config file. */
 struct config_line {
-	char *section;	/* "" for top level, else the profile name */
+	char *section; /* "" for top level, else the profile name */
 	char *key;
 	char *value;
 	int lineno;
@@ -19,8 +19,8 @@ struct config_file {
 	const char *path;
 	struct config_line *lines;
 	size_t n;
-	char **profiles;	/* every [profile NAME] seen */
-	int *profile_lines;	/* the line of each */
+	char **profiles;    /* every [profile NAME] seen */
+	int *profile_lines; /* the line of each */
 	size_t nprofiles;
 };
 

@@ -22,12 +22,12 @@ enum config_key {
 	CONFIG_SYSTEM,
 	CONFIG_API_KEY_ENV,
 	CONFIG_API_KEY_CMD,
-	CONFIG_API_KEY_CMD_TIMEOUT,	/* seconds api_key_cmd may take before it is killed */
+	CONFIG_API_KEY_CMD_TIMEOUT, /* seconds api_key_cmd may take before it is killed */
 	CONFIG_API_KEY,
-	CONFIG_NO_KEY,		/* yes: the server needs no key; none is sent */
-	CONFIG_ALLOW_INSECURE_KEY,	/* yes: a key may go over http:// off this machine */
-	CONFIG_CA_FILE,		/* PEM CA certificates (else CURL_CA_BUNDLE, SSL_CERT_FILE) */
-	CONFIG_PROXY,		/* the proxy for every request ("none"); unset: environment */
+	CONFIG_NO_KEY,		   /* yes: the server needs no key; none is sent */
+	CONFIG_ALLOW_INSECURE_KEY, /* yes: a key may go over http:// off this machine */
+	CONFIG_CA_FILE,		   /* PEM CA certificates (else CURL_CA_BUNDLE, SSL_CERT_FILE) */
+	CONFIG_PROXY,		   /* the proxy for every request ("none"); unset: environment */
 	CONFIG_TEMPERATURE,
 	CONFIG_MAX_TOKENS,
 	CONFIG_ENABLE_THINKING,
@@ -38,25 +38,25 @@ enum config_key {
 	CONFIG_FEEDBACK_URL,
 	CONFIG_FEEDBACK_INCLUDE_EXCHANGE,
 	CONFIG_DISCLAIMERS_FILE,
-	CONFIG_CONTEXT_TOKENS,	/* the model's context window; unset: a default per model */
-	CONFIG_INCLUDE_USAGE,	/* ask for the usage chunk (stream_options) */
-	CONFIG_MAX_ANSWER_BYTES,	/* an answer (and its reasoning) ends here, incomplete */
-	CONFIG_MAX_TIME,	/* one-shot mode: seconds a whole exchange may take; 0: no limit */
-	CONFIG_TERMS,		/* "none": no provider's Terms govern the endpoint */
-	CONFIG_ROLE,		/* a role in $XDG_CONFIG_HOME/confab/roles (role.c) */
-	CONFIG_MOUSE,		/* yes: the full-screen UI takes the mouse (wheel scrolling) */
+	CONFIG_CONTEXT_TOKENS,	 /* the model's context window; unset: a default per model */
+	CONFIG_INCLUDE_USAGE,	 /* ask for the usage chunk (stream_options) */
+	CONFIG_MAX_ANSWER_BYTES, /* an answer (and its reasoning) ends here, incomplete */
+	CONFIG_MAX_TIME,	 /* one-shot mode: seconds a whole exchange may take; 0: no limit */
+	CONFIG_TERMS,		 /* "none": no provider's Terms govern the endpoint */
+	CONFIG_ROLE,		 /* a role in $XDG_CONFIG_HOME/confab/roles (role.c) */
+	CONFIG_MOUSE,		 /* yes: the full-screen UI takes the mouse (wheel scrolling) */
 	CONFIG_NKEYS
 };
 
 struct config {
-	char *value[CONFIG_NKEYS];	/* NULL when unset and without default */
-	char *origin[CONFIG_NKEYS];	/* "default", "--model", "CONFAB_MODEL", "FILE:LINE" */
-	char *profile;			/* the selected profile, or NULL */
-	char *config_path;		/* the config file (it may not exist) */
-	char *data_dir;			/* $XDG_DATA_HOME/confab */
-	char *state_dir;		/* $XDG_STATE_HOME/confab */
-	char *db_path;			/* data_dir/confab.db */
-	char *pkgdatadir;		/* bundled assets: CONFAB_DATADIR or PKGDATADIR */
+	char *value[CONFIG_NKEYS];  /* NULL when unset and without default */
+	char *origin[CONFIG_NKEYS]; /* "default", "--model", "CONFAB_MODEL", "FILE:LINE" */
+	char *profile;		    /* the selected profile, or NULL */
+	char *config_path;	    /* the config file (it may not exist) */
+	char *data_dir;		    /* $XDG_DATA_HOME/confab */
+	char *state_dir;	    /* $XDG_STATE_HOME/confab */
+	char *db_path;		    /* data_dir/confab.db */
+	char *pkgdatadir;	    /* bundled assets: CONFAB_DATADIR or PKGDATADIR */
 };
 
 /* Values given on the command line; NULL when not given. Borrowed. */
@@ -130,10 +130,10 @@ bool config_is_yes(const struct config *cfg, enum config_key key);
 
 /* The API key for the endpoint, as config_api_key() decided it. */
 struct config_auth {
-	char *key;	/* the key (a secret), or NULL: none is sent */
-	char *origin;	/* with a key: where it came from, never the key itself
+	char *key;    /* the key (a secret), or NULL: none is sent */
+	char *origin; /* with a key: where it came from, never the key itself
 			   ("DASHSCOPE_API_KEY", "api_key_cmd of profile 'work'") */
-	char *unsent;	/* without a key: why none is sent ("no_key = yes ..."), or
+	char *unsent; /* without a key: why none is sent ("no_key = yes ..."), or
 			   NULL when none is configured for a loopback endpoint */
 };
 
@@ -166,7 +166,7 @@ int config_mkdir(const char *dir, char **cause);
 /* Does a [profile] section of the config file at path set base_url to url? */
 bool config_profile_with_url(const char *path, const char *url);
 
-int config_profile_save(const char *path, const char *stem, const char *base_url,
-    const char *model, char **name, char **cause);
+int config_profile_save(const char *path, const char *stem, const char *base_url, const char *model,
+    char **name, char **cause);
 
 #endif

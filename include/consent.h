@@ -29,23 +29,23 @@ enum consent_state {
 /* One ledger event. Strings are owned by the event (consent_event_release). */
 struct consent_event {
 	int64_t id;
-	char *kind;		/* "view", "age", "accept", "decline", "withdraw", "no-terms",
+	char *kind; /* "view", "age", "accept", "decline", "withdraw", "no-terms",
 				   "feedback-notice" */
 	char *terms_sha256;
-	char *terms_date;	/* the "Last updated" label of that text */
-	char *method;		/* how: "typed-line", "flag", "command", ... */
-	char *age_answer;	/* "yes", "no" or NULL */
-	char *at;		/* UTC, "2026-11-27T05:00:00.123Z" */
+	char *terms_date; /* the "Last updated" label of that text */
+	char *method;	  /* how: "typed-line", "flag", "command", ... */
+	char *age_answer; /* "yes", "no" or NULL */
+	char *at;	  /* UTC, "2026-11-27T05:00:00.123Z" */
 	char *os_user;
 	char *client_version;
-	int64_t shown_bytes;	/* how much of the text was displayed; -1 unknown */
-	int64_t total_bytes;	/* the text's size */
-	int64_t duration_ms;	/* how long the screens were open; -1 unknown */
-	char *viewer;		/* what showed it: "summary", "builtin-pager", "$PAGER (less)" */
-	char *detail;		/* free text, may be NULL */
+	int64_t shown_bytes; /* how much of the text was displayed; -1 unknown */
+	int64_t total_bytes; /* the text's size */
+	int64_t duration_ms; /* how long the screens were open; -1 unknown */
+	char *viewer;	     /* what showed it: "summary", "builtin-pager", "$PAGER (less)" */
+	char *detail;	     /* free text, may be NULL */
 	char *prev_hash;
 	char *hash;
-	char *endpoint;		/* the base URL it applies to; NULL in events before schema 4 */
+	char *endpoint; /* the base URL it applies to; NULL in events before schema 4 */
 };
 
 void consent_event_release(struct consent_event *ev);
@@ -56,7 +56,7 @@ void consent_event_copy(struct consent_event *dst, const struct consent_event *s
 /* The current Terms and where they came from. */
 struct consent_current {
 	struct terms *terms;
-	char *source;		/* "--terms-file /x", "bundled /usr/share/...", "terms_url ..." */
+	char *source; /* "--terms-file /x", "bundled /usr/share/...", "terms_url ..." */
 };
 
 /*
@@ -70,21 +70,21 @@ void consent_current_release(struct consent_current *cur);
 
 /* The events around one ledger event, for consent_chain_check(). */
 struct consent_around {
-	bool known;			/* filled in */
-	struct consent_event prev;	/* the event before it (kind NULL: none) */
-	struct consent_event next;	/* the event after it (kind NULL: none) */
-	struct consent_event newest;	/* the newest event (kind NULL: the event itself) */
+	bool known;		     /* filled in */
+	struct consent_event prev;   /* the event before it (kind NULL: none) */
+	struct consent_event next;   /* the event after it (kind NULL: none) */
+	struct consent_event newest; /* the newest event (kind NULL: the event itself) */
 };
 
 void consent_around_release(struct consent_around *a);
 
 struct consent_status {
 	enum consent_state state;
-	struct consent_event last;	/* last decisive event (kind NULL when none) */
-	struct consent_around around;	/* the events around last, read with it */
-	struct consent_event accepted;	/* last accept event (kind NULL when none) */
-	struct terms *accepted_terms;	/* its text, when OUTDATED; else NULL */
-	struct terms_diff *diff;	/* accepted -> current, when OUTDATED */
+	struct consent_event last;     /* last decisive event (kind NULL when none) */
+	struct consent_around around;  /* the events around last, read with it */
+	struct consent_event accepted; /* last accept event (kind NULL when none) */
+	struct terms *accepted_terms;  /* its text, when OUTDATED; else NULL */
+	struct terms_diff *diff;       /* accepted -> current, when OUTDATED */
 };
 
 int consent_status_get(struct store *st, const struct terms *current, struct consent_status *cs,
@@ -200,16 +200,16 @@ int consent_chain_check(struct store *st, const struct consent_event *ev,
  * - else the bundled Qwen Chat Terms (the DashScope hosts, and by default).
  */
 enum consent_rule {
-	CONSENT_RULE_TERMS,	/* a Terms document: only its acceptance lets requests out */
-	CONSENT_RULE_NONE,	/* terms = none */
-	CONSENT_RULE_ANSWERED,	/* a loopback server the user said needs no Terms */
+	CONSENT_RULE_TERMS,    /* a Terms document: only its acceptance lets requests out */
+	CONSENT_RULE_NONE,     /* terms = none */
+	CONSENT_RULE_ANSWERED, /* a loopback server the user said needs no Terms */
 };
 
 struct consent_endpoint {
-	char *url;			/* the endpoint as the ledger names it */
+	char *url; /* the endpoint as the ledger names it */
 	enum consent_rule rule;
-	bool askable;			/* loopback, no Terms setting, the question not answered */
-	struct consent_event answer;	/* the newest "no-terms" event for url (kind NULL: none) */
+	bool askable;		     /* loopback, no Terms setting, the question not answered */
+	struct consent_event answer; /* the newest "no-terms" event for url (kind NULL: none) */
 };
 
 /* "This server runs on this machine; no provider's Terms apply. Use it without Terms?" */
@@ -240,21 +240,21 @@ int consent_no_terms_record(struct store *st, const struct terms *t, const char 
 /* ---- fetching the Terms from terms_url ----------------------------------------- */
 
 enum consent_fetch_result {
-	CONSENT_FETCH_NOT_MODIFIED,	/* 304: the stored version stands */
-	CONSENT_FETCH_SAME,		/* 200 with the text already current */
-	CONSENT_FETCH_NEW,		/* 200 with a new text, now recorded */
-	CONSENT_FETCH_UNREACHABLE,	/* no response */
-	CONSENT_FETCH_HTTP_ERROR,	/* 4xx or 5xx */
-	CONSENT_FETCH_REDIRECT,		/* 3xx (not followed) */
-	CONSENT_FETCH_UNUSABLE,		/* not a valid Terms text */
+	CONSENT_FETCH_NOT_MODIFIED, /* 304: the stored version stands */
+	CONSENT_FETCH_SAME,	    /* 200 with the text already current */
+	CONSENT_FETCH_NEW,	    /* 200 with a new text, now recorded */
+	CONSENT_FETCH_UNREACHABLE,  /* no response */
+	CONSENT_FETCH_HTTP_ERROR,   /* 4xx or 5xx */
+	CONSENT_FETCH_REDIRECT,	    /* 3xx (not followed) */
+	CONSENT_FETCH_UNUSABLE,	    /* not a valid Terms text */
 	CONSENT_FETCH_STORE_ERROR,
 };
 
 struct consent_fetch {
 	enum consent_fetch_result result;
-	char short_hash[TERMS_SHORT_HEX + 1];	/* the version now current from url, or "" */
-	char *date_label;			/* its label, or NULL */
-	char *cause;				/* what went wrong, or NULL */
+	char short_hash[TERMS_SHORT_HEX + 1]; /* the version now current from url, or "" */
+	char *date_label;		      /* its label, or NULL */
+	char *cause;			      /* what went wrong, or NULL */
 };
 
 /*
@@ -287,9 +287,9 @@ char *consent_when(const char *at);
 
 /* A short summary of what the user agrees to, each point citing its section. */
 struct consent_point {
-	const char *clause;	/* "I.1": the section (I) and its item */
+	const char *clause; /* "I.1": the section (I) and its item */
 	const char *text;
-	const char *topic;	/* a few words naming it: "minimum age" */
+	const char *topic; /* a few words naming it: "minimum age" */
 };
 extern const struct consent_point consent_summary[];
 extern const size_t consent_summary_len;
@@ -315,9 +315,9 @@ char *consent_changed_points(const struct terms_diff *d, const struct terms *old
 /* ---- before an answer is recorded ------------------------------------------- */
 
 enum consent_recheck {
-	CONSENT_RECHECK_SAME,		/* shown is current and not accepted: record the answer */
-	CONSENT_RECHECK_ACCEPTED,	/* shown was accepted meanwhile (another process) */
-	CONSENT_RECHECK_NEWER,		/* another text is current now */
+	CONSENT_RECHECK_SAME,	  /* shown is current and not accepted: record the answer */
+	CONSENT_RECHECK_ACCEPTED, /* shown was accepted meanwhile (another process) */
+	CONSENT_RECHECK_NEWER,	  /* another text is current now */
 };
 
 /*

@@ -7,16 +7,16 @@
 
 #include "disclaimer.h"
 
-#define DISCLAIMER_NOTICES_MAX 32	/* sections in one file: one bit of a mask each */
-#define DISCLAIMER_NODES_MAX 65535	/* automaton states: uint16_t */
-#define DISCLAIMER_RING 256		/* pending matches of a topic: > DISCLAIMER_EXCEPT_MAX */
-#define DISCLAIMER_EV_END 0xff		/* the topic that ends a list of events */
+#define DISCLAIMER_NOTICES_MAX 32  /* sections in one file: one bit of a mask each */
+#define DISCLAIMER_NODES_MAX 65535 /* automaton states: uint16_t */
+#define DISCLAIMER_RING 256	   /* pending matches of a topic: > DISCLAIMER_EXCEPT_MAX */
+#define DISCLAIMER_EV_END 0xff	   /* the topic that ends a list of events */
 
 /* Character classes of the normalised text. */
 enum {
-	DN_SPACE,	/* blanks, punctuation, symbols, invalid bytes: one space */
-	DN_WORD,	/* letters and digits of scripts written with spaces */
-	DN_OTHER,	/* CJK and other scripts written without spaces: substrings */
+	DN_SPACE, /* blanks, punctuation, symbols, invalid bytes: one space */
+	DN_WORD,  /* letters and digits of scripts written with spaces */
+	DN_OTHER, /* CJK and other scripts written without spaces: substrings */
 };
 
 static const char *const disclaimer_end_ids[] = {
@@ -34,7 +34,7 @@ static const char *const disclaimer_end_ids[] = {
  * end there, in bytes of normalised text.
  */
 struct disclaimer_event {
-	uint8_t topic;		/* DISCLAIMER_EV_END after the last of a state's list */
+	uint8_t topic; /* DISCLAIMER_EV_END after the last of a state's list */
 	uint16_t kw;
 	uint16_t ex;
 };
@@ -42,11 +42,11 @@ struct disclaimer_event {
 struct disclaimer_rules {
 	struct disclaimer notice[DISCLAIMER_NOTICES_MAX];
 	size_t n;
-	int general;			/* index into notice[] */
-	int end[DISCLAIMER_NENDS];	/* by enum disclaimer_end; -1 for none */
-	uint32_t topics;		/* bit i: notice[i] is a topic */
-	uint32_t excepts;		/* bit i: topic i has exception phrases */
-	uint16_t exmax[DISCLAIMER_NOTICES_MAX];	/* its longest exception phrase */
+	int general;				/* index into notice[] */
+	int end[DISCLAIMER_NENDS];		/* by enum disclaimer_end; -1 for none */
+	uint32_t topics;			/* bit i: notice[i] is a topic */
+	uint32_t excepts;			/* bit i: topic i has exception phrases */
+	uint16_t exmax[DISCLAIMER_NOTICES_MAX]; /* its longest exception phrase */
 
 	/*
 	 * Every keyword and exception phrase in one Aho-Corasick automaton over
@@ -63,7 +63,7 @@ struct disclaimer_rules {
 	 */
 	unsigned char col[256];
 	unsigned char acol[128];
-	unsigned char wcol[256];	/* acol[] of ASCII letters and digits, else 0 */
+	unsigned char wcol[256]; /* acol[] of ASCII letters and digits, else 0 */
 	uint16_t *next;
 	size_t ncols, nstates;
 	uint32_t *mask, *evat;
@@ -91,15 +91,15 @@ struct disclaimer_pending {
 
 struct disclaimer_parse {
 	struct disclaimer_rules *r;
-	int line[DISCLAIMER_NOTICES_MAX];	/* where each section starts */
-	int cur;				/* the section being read, or -1 */
+	int line[DISCLAIMER_NOTICES_MAX]; /* where each section starts */
+	int cur;			  /* the section being read, or -1 */
 	struct disclaimer_pattern *pat;
 	size_t npat, patcap;
 	size_t patbytes;
 };
 
 char *disclaimer_keyword(const char *kw, size_t len, size_t *outlen, char **cause);
-int disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pat,
-    size_t npat, size_t bytes, char **cause);
+int disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pat, size_t npat,
+    size_t bytes, char **cause);
 
 #endif

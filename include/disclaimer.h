@@ -17,19 +17,19 @@
 struct cJSON;
 
 struct disclaimer {
-	const char *id;		/* "general", "medical", "end-length", ... */
-	const char *clause;	/* "III.4", "III.4(f)(i)", ... */
-	const char *text;	/* the project's own words, plain and short */
-	bool strong;		/* high-stakes: shown clearly marked, not quietly */
+	const char *id;	    /* "general", "medical", "end-length", ... */
+	const char *clause; /* "III.4", "III.4(f)(i)", ... */
+	const char *text;   /* the project's own words, plain and short */
+	bool strong;	    /* high-stakes: shown clearly marked, not quietly */
 };
 
 /* How an answer ended, as far as the notices care. */
 enum disclaimer_end {
 	DISCLAIMER_END_COMPLETE,
-	DISCLAIMER_END_LENGTH,		/* finish_reason "length" */
-	DISCLAIMER_END_FILTERED,	/* content_filter, data_inspection_failed */
-	DISCLAIMER_END_INTERRUPTED,	/* the user stopped it */
-	DISCLAIMER_END_BROKEN,		/* the network or the stream broke */
+	DISCLAIMER_END_LENGTH,	    /* finish_reason "length" */
+	DISCLAIMER_END_FILTERED,    /* content_filter, data_inspection_failed */
+	DISCLAIMER_END_INTERRUPTED, /* the user stopped it */
+	DISCLAIMER_END_BROKEN,	    /* the network or the stream broke */
 };
 
 struct disclaimer_rules;
@@ -95,8 +95,7 @@ struct cJSON *disclaimer_json_stored(const char *json);
  * notice with a text (a bare string is a text; id and clause may be NULL).
  * json may be NULL or not JSON (nothing is called). Returns how many.
  */
-typedef void (*disclaimer_each_fn)(const char *id, const char *clause, const char *text,
-    void *arg);
+typedef void (*disclaimer_each_fn)(const char *id, const char *clause, const char *text, void *arg);
 size_t disclaimer_json_each(const char *json, disclaimer_each_fn fn, void *arg);
 
 #endif

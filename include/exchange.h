@@ -37,35 +37,35 @@ struct exchange;
 struct loop;
 
 struct exchange_params {
-	struct app *app;			/* model, base URL, options */
-	struct app_access *access;	/* borrowed: the key, resolved here when it is not yet */
-	bool log;				/* write to the store */
-	int64_t conversation;			/* continue this one; 0 starts a new one */
-	const char *prompt;			/* valid UTF-8 without NUL */
-	const char *const *images;		/* data URLs sent with the prompt (borrowed) */
+	struct app *app;	   /* model, base URL, options */
+	struct app_access *access; /* borrowed: the key, resolved here when it is not yet */
+	bool log;		   /* write to the store */
+	int64_t conversation;	   /* continue this one; 0 starts a new one */
+	const char *prompt;	   /* valid UTF-8 without NUL */
+	const char *const *images; /* data URLs sent with the prompt (borrowed) */
 	size_t nimages;
-	const struct api_message *context;	/* earlier turns sent back, oldest first (borrowed) */
+	const struct api_message *context; /* earlier turns sent back, oldest first (borrowed) */
 	size_t ncontext;
-	bool stream;				/* false: --no-stream */
-	long max_time_s;			/* the whole exchange at most; 0: no limit */
+	bool stream;	 /* false: --no-stream */
+	long max_time_s; /* the whole exchange at most; 0: no limit */
 };
 
 struct exchange_result {
-	int exit;		/* the exit code one-shot mode uses for this outcome */
-	char *message;		/* what went wrong, for people; NULL on success */
-	const char *status;	/* "complete", "incomplete", "interrupted", "error" */
-	struct buf content;	/* the answer's exact bytes */
+	int exit;	    /* the exit code one-shot mode uses for this outcome */
+	char *message;	    /* what went wrong, for people; NULL on success */
+	const char *status; /* "complete", "incomplete", "interrupted", "error" */
+	struct buf content; /* the answer's exact bytes */
 	struct buf reasoning;
-	char *finish_reason;	/* or NULL */
-	char *model;		/* as the server named it, or the one asked for */
-	char *id;		/* the completion id, or NULL */
+	char *finish_reason; /* or NULL */
+	char *model;	     /* as the server named it, or the one asked for */
+	char *id;	     /* the completion id, or NULL */
 	struct api_usage usage;
 	bool has_usage;
-	bool blocked;		/* the provider's content filter stopped it */
-	int64_t conversation;	/* 0 when not logged */
-	int64_t message_id;	/* the answer's row, 0 when not logged */
-	bool unsaved;		/* the store failed at the last save (message says why) */
-	int64_t latency_ms;	/* to the first byte; -1 */
+	bool blocked;	      /* the provider's content filter stopped it */
+	int64_t conversation; /* 0 when not logged */
+	int64_t message_id;   /* the answer's row, 0 when not logged */
+	bool unsaved;	      /* the store failed at the last save (message says why) */
+	int64_t latency_ms;   /* to the first byte; -1 */
 	int64_t duration_ms;
 	/*
 	 * The reliance notices (Terms III.4), set before on_done: general first,
@@ -98,8 +98,8 @@ struct exchange_cb {
  * gate is closed, EXIT_USAGE when there is no key or the store or the Terms
  * cannot be read.
  */
-int exchange_start(struct loop *loop, const struct exchange_params *p,
-    const struct exchange_cb *cb, struct exchange **out, char **cause);
+int exchange_start(struct loop *loop, const struct exchange_params *p, const struct exchange_cb *cb,
+    struct exchange **out, char **cause);
 
 /* Stop: on_done follows with status "interrupted" (exit 130). */
 void exchange_cancel(struct exchange *x);

@@ -35,9 +35,9 @@ struct loop;
 /* ---- the notice (Terms IV) --------------------------------------------------- */
 
 enum feedback_notice {
-	FEEDBACK_NOTICE_NONE,		/* never answered */
+	FEEDBACK_NOTICE_NONE, /* never answered */
 	FEEDBACK_NOTICE_CONFIRMED,
-	FEEDBACK_NOTICE_DECLINED,	/* the last answer was no: ask again next time */
+	FEEDBACK_NOTICE_DECLINED, /* the last answer was no: ask again next time */
 };
 
 /*
@@ -80,19 +80,19 @@ struct cJSON *feedback_reasons_json(const char *reasons);
 const char *feedback_reason_label(const char *name);
 
 struct feedback_rating {
-	int rating;		/* 1 up, -1 down, 0 clear */
-	const char *reasons;	/* comma-separated names from feedback_reasons(), or NULL */
-	const char *comment;	/* as typed (sanitised here), or NULL */
+	int rating;	     /* 1 up, -1 down, 0 clear */
+	const char *reasons; /* comma-separated names from feedback_reasons(), or NULL */
+	const char *comment; /* as typed (sanitised here), or NULL */
 };
 
 struct feedback_outcome {
 	int64_t message_id;
-	bool existed;		/* the answer was rated before */
-	int previous;		/* that rating (when existed) */
-	bool changed;		/* false: clearing an answer without a rating did nothing */
-	bool queued;		/* an outbox item waits for feedback_url */
-	size_t dropped;		/* control characters removed from the comment */
-	bool unconfirmed;	/* refused: the notice is not confirmed */
+	bool existed;	  /* the answer was rated before */
+	int previous;	  /* that rating (when existed) */
+	bool changed;	  /* false: clearing an answer without a rating did nothing */
+	bool queued;	  /* an outbox item waits for feedback_url */
+	size_t dropped;	  /* control characters removed from the comment */
+	bool unconfirmed; /* refused: the notice is not confirmed */
 };
 
 /*
@@ -126,21 +126,21 @@ char *feedback_comment_clean(const char *s, size_t len, size_t *dropped, char **
 /* ---- delivery (feedback-outbox.c) ---------------------------------------------- */
 
 struct feedback_sync_opts {
-	bool all;		/* also items still waiting out their backoff */
-	int64_t message_id;	/* only this answer's item; 0: every item */
-	long timeout_s;		/* for each POST */
-	int tries;		/* attempts per item in this run (with a short backoff) */
-	long lock_wait_ms;	/* how long to wait for another confab that is delivering */
+	bool all;	    /* also items still waiting out their backoff */
+	int64_t message_id; /* only this answer's item; 0: every item */
+	long timeout_s;	    /* for each POST */
+	int tries;	    /* attempts per item in this run (with a short backoff) */
+	long lock_wait_ms;  /* how long to wait for another confab that is delivering */
 };
 
 struct feedback_sync_report {
-	int delivered;		/* in this run */
-	int failed;		/* attempted in this run and not delivered */
-	int skipped;		/* not attempted: the collector had just failed */
-	int64_t pending;	/* undelivered after the run, these included */
-	bool busy;		/* another confab held the delivery lock throughout */
-	bool refused;		/* nothing sent: the Terms are not accepted */
-	char *last_error;	/* the last failure, or NULL */
+	int delivered;	  /* in this run */
+	int failed;	  /* attempted in this run and not delivered */
+	int skipped;	  /* not attempted: the collector had just failed */
+	int64_t pending;  /* undelivered after the run, these included */
+	bool busy;	  /* another confab held the delivery lock throughout */
+	bool refused;	  /* nothing sent: the Terms are not accepted */
+	char *last_error; /* the last failure, or NULL */
 };
 
 /*

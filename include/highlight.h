@@ -29,7 +29,7 @@
  * 9 + c its bright variant.
  */
 #define HL_COLORS 17
-#define HL_BASE(color) (((color) - 1) & 7)
+#define HL_BASE(color) (((color)-1) & 7)
 #define HL_BRIGHT(color) ((color) > 8)
 
 struct hl_syntax;

@@ -32,34 +32,34 @@ enum http_outcome {
 			   error names the proxy when one was used, and says how to fix a
 			   certificate the server cannot be verified with (ca_file) */
 	HTTP_STALLED,	/* no bytes for stall_timeout_s seconds */
-	HTTP_CANCELLED,	/* http_cancel(), or on_data asked to stop */
+	HTTP_CANCELLED, /* http_cancel(), or on_data asked to stop */
 	HTTP_TOO_BIG,	/* a buffered body passed max_body */
 };
 
 struct http_result {
 	enum http_outcome outcome;
-	long status;		/* the last HTTP status, 0 when none */
-	char *error;		/* what went wrong for NETWORK and STALLED, else NULL */
-	struct buf body;	/* buffered body: non-2xx, or 2xx when not streamed */
-	char *content_type;	/* of the last response, or NULL */
+	long status;	    /* the last HTTP status, 0 when none */
+	char *error;	    /* what went wrong for NETWORK and STALLED, else NULL */
+	struct buf body;    /* buffered body: non-2xx, or 2xx when not streamed */
+	char *content_type; /* of the last response, or NULL */
 	char *etag;
 	char *last_modified;
-	char *location;		/* of a redirect (never followed), or NULL */
-	int attempts;		/* requests made, retries included */
-	bool streamed;		/* some of a 2xx body went to on_data */
-	long first_byte_ms;	/* from the first request to the first 2xx body byte; -1 */
+	char *location;	    /* of a redirect (never followed), or NULL */
+	int attempts;	    /* requests made, retries included */
+	bool streamed;	    /* some of a 2xx body went to on_data */
+	long first_byte_ms; /* from the first request to the first 2xx body byte; -1 */
 };
 
 struct http_request {
 	const char *url;
-	const char *body;		/* POST body, or NULL for GET */
+	const char *body; /* POST body, or NULL for GET */
 	size_t body_len;
-	const char *const *headers;	/* NULL-terminated "Name: value" lines, or NULL */
-	long connect_timeout_s;		/* 0: 10 s */
-	long stall_timeout_s;		/* no bytes for this long ends the transfer; 0: off */
-	long total_timeout_s;		/* 0: none */
+	const char *const *headers; /* NULL-terminated "Name: value" lines, or NULL */
+	long connect_timeout_s;	    /* 0: 10 s */
+	long stall_timeout_s;	    /* no bytes for this long ends the transfer; 0: off */
+	long total_timeout_s;	    /* 0: none */
 	int max_retries;
-	size_t max_body;		/* cap on a buffered body; 0: 4 MiB */
+	size_t max_body; /* cap on a buffered body; 0: 4 MiB */
 	/*
 	 * Called once when a 2xx response's headers are complete. Return true to
 	 * receive the body through on_data as it arrives, false to have it
@@ -103,9 +103,9 @@ void http_global_cleanup(void);
 
 /* Settings for every transfer of the process. */
 struct http_options {
-	const char *ca_file;	/* PEM CA certificates to verify with; NULL: the system's */
-	const char *ca_origin;	/* where ca_file came from ("FILE:LINE", "SSL_CERT_FILE") */
-	const char *proxy;	/* a proxy for every URL, loopback too ("none": no proxy);
+	const char *ca_file;   /* PEM CA certificates to verify with; NULL: the system's */
+	const char *ca_origin; /* where ca_file came from ("FILE:LINE", "SSL_CERT_FILE") */
+	const char *proxy;     /* a proxy for every URL, loopback too ("none": no proxy);
 				   NULL: the environment's, never for loopback URLs */
 	const char *proxy_origin;
 };
@@ -144,11 +144,11 @@ void http_wakeup(struct http *h);
 /* ---- simple blocking use --------------------------------------------------- */
 
 struct http_get_opts {
-	const char *if_none_match;	/* conditional GET validators, or NULL */
+	const char *if_none_match; /* conditional GET validators, or NULL */
 	const char *if_modified_since;
-	const char *const *headers;	/* more headers, or NULL */
-	long timeout_s;			/* whole request */
-	size_t max_body;		/* cap on the body in bytes */
+	const char *const *headers; /* more headers, or NULL */
+	long timeout_s;		    /* whole request */
+	size_t max_body;	    /* cap on the body in bytes */
 };
 
 /*

@@ -29,61 +29,61 @@ extern const char *const line_sgr[];
 
 /* Light Markdown while an answer streams (colour only): bold, headings, code fences. */
 struct line_md {
-	bool bol;		/* at the start of a line, deciding what it is */
-	char lead[8];		/* its first characters while undecided: "##", "``" */
+	bool bol;     /* at the start of a line, deciding what it is */
+	char lead[8]; /* its first characters while undecided: "##", "``" */
 	size_t nlead;
-	bool heading;		/* this line is a heading */
-	bool fence_line;	/* this line opens or closes a code fence */
-	bool fence;		/* inside a fenced code block */
-	bool code;		/* inside `inline code` */
-	bool bold;		/* inside **bold** */
-	bool star;		/* one '*' held back: the next may make "**" */
-	int cur;		/* the style last written, -1 after a colour */
+	bool heading;	 /* this line is a heading */
+	bool fence_line; /* this line opens or closes a code fence */
+	bool fence;	 /* inside a fenced code block */
+	bool code;	 /* inside `inline code` */
+	bool bold;	 /* inside **bold** */
+	bool star;	 /* one '*' held back: the next may make "**" */
+	int cur;	 /* the style last written, -1 after a colour */
 	/* highlighted code (highlight.h): each line is held back until it ends */
-	char lang[32];		/* the info string of the fence being opened */
+	char lang[32]; /* the info string of the fence being opened */
 	size_t nlang;
-	const struct hl_syntax *syn;	/* the open block's syntax; NULL: plain */
-	unsigned int hls;	/* its multi-line state */
-	size_t hlbytes;		/* bytes of the block so far */
-	char held[HL_LINE_MAX];	/* the code line held back */
+	const struct hl_syntax *syn; /* the open block's syntax; NULL: plain */
+	unsigned int hls;	     /* its multi-line state */
+	size_t hlbytes;		     /* bytes of the block so far */
+	char held[HL_LINE_MAX];	     /* the code line held back */
 	size_t nheld;
-	bool codeplain;		/* this code line grew too long: the rest goes out plain */
+	bool codeplain; /* this code line grew too long: the rest goes out plain */
 };
 
 struct line {
 	struct app *app;
 	struct loop *loop;
-	struct session *s;	/* the conversation */
-	bool streaming;		/* an answer is arriving */
+	struct session *s; /* the conversation */
+	bool streaming;	   /* an answer is arriving */
 	/* writing an answer */
 	struct text_sanitizer san;
 	struct text_sanitizer rsan;
-	bool reasoning;		/* a reasoning block is open */
-	bool answered;		/* content has begun */
+	bool reasoning; /* a reasoning block is open */
+	bool answered;	/* content has begun */
 	struct line_md md;
 	struct buf scratch;
-	struct buf held;	/* the answer's last grapheme cluster, which may go on */
+	struct buf held; /* the answer's last grapheme cluster, which may go on */
 	/* the terminal */
-	FILE *term;		/* stdout, or stderr when stdout is not a terminal */
+	FILE *term; /* stdout, or stderr when stdout is not a terminal */
 	bool color;
-	const char *up;		/* cursor up one row (terminfo cuu1); NULL on dumb terminals */
-	const char *right;	/* cursor right N columns (cuf) */
-	const char *crash_reset;	/* what gives the terminal back after a crash */
-	struct buf out;		/* styled text waiting to be printed above the prompt */
-	bool out_bol;		/* the text printed and waiting ends at the start of a line */
-	int col;		/* the column after the printed text; 0 at the start of a line */
-	bool below;		/* the prompt went on the row below an unfinished line */
-	char sgr[16];		/* the style in effect at the end of the printed text */
+	const char *up;		 /* cursor up one row (terminfo cuu1); NULL on dumb terminals */
+	const char *right;	 /* cursor right N columns (cuf) */
+	const char *crash_reset; /* what gives the terminal back after a crash */
+	struct buf out;		 /* styled text waiting to be printed above the prompt */
+	bool out_bol;		 /* the text printed and waiting ends at the start of a line */
+	int col;		 /* the column after the printed text; 0 at the start of a line */
+	bool below;		 /* the prompt went on the row below an unfinished line */
+	char sgr[16];		 /* the style in effect at the end of the printed text */
 	bool prompt_shown;
-	bool in_handler;	/* inside readline's line handler: readline shows the prompt */
-	bool typed;		/* a key arrived while an answer streamed */
-	bool dirty;		/* out has text, or the prompt must come back */
-	bool quit_armed;	/* Ctrl-C once at an empty prompt */
+	bool in_handler; /* inside readline's line handler: readline shows the prompt */
+	bool typed;	 /* a key arrived while an answer streamed */
+	bool dirty;	 /* out has text, or the prompt must come back */
+	bool quit_armed; /* Ctrl-C once at an empty prompt */
 	bool done;
 	int exit;
-	bool resumed;		/* the next SIGCONT is the one after our own stop */
-	char *restore;		/* text to put back on the input line (a prompt not sent) */
-	char *recall_path;	/* NULL: the prompt recall is not kept on disk */
+	bool resumed;	   /* the next SIGCONT is the one after our own stop */
+	char *restore;	   /* text to put back on the input line (a prompt not sent) */
+	char *recall_path; /* NULL: the prompt recall is not kept on disk */
 	bool recall_warned;
 };
 

@@ -23,7 +23,6 @@ extern const char md_cjkmark[];
 /* Spaces to copy from (markdown-layout.c). */
 extern const char md_spaces[];
 
-
 /* A run of a leaf's text in one style: text[off, off + len). */
 struct md_run {
 	size_t off;
@@ -37,7 +36,7 @@ struct md_text {
 	struct md_run *runs;
 	size_t nruns;
 	size_t runsalloc;
-	int col;	/* columns from the last LF to text[coloff], for TAB stops */
+	int col; /* columns from the last LF to text[coloff], for TAB stops */
 	size_t coloff;
 };
 
@@ -62,19 +61,19 @@ enum {
 
 struct md_cont {
 	int kind;
-	bool tight;		/* a list or an item of one without blank lines */
-	bool ordered;		/* lists */
-	char delim;		/* ordered lists: '.' or ')' */
-	unsigned int next;	/* ordered lists: the next item's number */
-	char marker[48];	/* items: "• ", "12. ", "• [x] " */
+	bool tight;	   /* a list or an item of one without blank lines */
+	bool ordered;	   /* lists */
+	char delim;	   /* ordered lists: '.' or ')' */
+	unsigned int next; /* ordered lists: the next item's number */
+	char marker[48];   /* items: "• ", "12. ", "• [x] " */
 	size_t mlen;
-	int mw;			/* items: columns of the marker and the hanging indent */
+	int mw; /* items: columns of the marker and the hanging indent */
 };
 
 /* A link or image being read: where its text starts and its URL. */
 struct md_ref {
 	bool image;
-	bool colon;		/* an image whose ": " before the alt text is to come */
+	bool colon; /* an image whose ": " before the alt text is to come */
 	size_t off;
 	char *url;
 	size_t ulen;
@@ -84,11 +83,11 @@ struct md_ref {
 struct md_table {
 	unsigned int ncols;
 	unsigned int nhead;
-	struct md_text *cells;	/* row-major, nrows * ncols */
+	struct md_text *cells; /* row-major, nrows * ncols */
 	size_t nrows;
 	size_t rowsalloc;
-	unsigned int col;	/* the next cell of the current row */
-	int *align;		/* per column, from the first row */
+	unsigned int col; /* the next cell of the current row */
+	int *align;	  /* per column, from the first row */
 };
 
 /* A span of the line being built: ltext[off, off + len). */
@@ -109,20 +108,20 @@ enum {
 
 struct md_render {
 	int width;
-	int maxp;		/* widest prefix the containers may take */
+	int maxp; /* widest prefix the containers may take */
 
 	struct md_cont *cont;
 	size_t depth;
 	size_t contalloc;
-	size_t nstarted;	/* containers, from the outside, that have lines */
-	size_t low;		/* shallowest depth since the last leaf began */
+	size_t nstarted; /* containers, from the outside, that have lines */
+	size_t low;	 /* shallowest depth since the last leaf began */
 	size_t nquote;
-	bool any;		/* some line precedes the next leaf */
-	bool softbr;		/* a soft line break waits to see the character after it */
+	bool any;    /* some line precedes the next leaf */
+	bool softbr; /* a soft line break waits to see the character after it */
 	unsigned int softbr_style;
-	bool leafopen;		/* the current leaf has begun its lines */
+	bool leafopen; /* the current leaf has begun its lines */
 
-	unsigned int style;	/* of the open spans */
+	unsigned int style; /* of the open spans */
 	unsigned int *styles;
 	size_t nstyles;
 	size_t stylesalloc;
@@ -145,7 +144,7 @@ struct md_render {
 	struct md_lspan *lspans;
 	size_t nlspans;
 	size_t lspansalloc;
-	unsigned int lq;	/* MD_QUOTE for what follows the prefix */
+	unsigned int lq; /* MD_QUOTE for what follows the prefix */
 
 	struct md_line *lines;
 	size_t nlines;

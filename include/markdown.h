@@ -20,14 +20,14 @@
 enum {
 	MD_BOLD = 1 << 0,
 	MD_ITALIC = 1 << 1,
-	MD_CODE = 1 << 2,	/* inline code */
-	MD_CODEBLOCK = 1 << 3,	/* inside a fenced or indented code block */
+	MD_CODE = 1 << 2,      /* inline code */
+	MD_CODEBLOCK = 1 << 3, /* inside a fenced or indented code block */
 	MD_HEADING = 1 << 4,
-	MD_QUOTE = 1 << 5,	/* inside a block quote */
-	MD_LINK = 1 << 6,	/* link text (the URL follows in its own span, dim) */
-	MD_DIM = 1 << 7,	/* decoration: bullets, quote bars, table rules, URLs */
+	MD_QUOTE = 1 << 5, /* inside a block quote */
+	MD_LINK = 1 << 6,  /* link text (the URL follows in its own span, dim) */
+	MD_DIM = 1 << 7,   /* decoration: bullets, quote bars, table rules, URLs */
 	MD_STRIKE = 1 << 8,
-	MD_CONTROL = 1 << 9,	/* a control character shown visibly ("^[") */
+	MD_CONTROL = 1 << 9, /* a control character shown visibly ("^[") */
 };
 
 /*
@@ -40,7 +40,7 @@ enum {
 #define MD_COLOR(style) (((style) >> MD_COLOR_SHIFT) & 0x1f)
 
 struct md_span {
-	char *text;	/* UTF-8, NUL-terminated, owned by the line */
+	char *text; /* UTF-8, NUL-terminated, owned by the line */
 	size_t len;
 	unsigned int style;
 };
@@ -48,7 +48,7 @@ struct md_span {
 struct md_line {
 	struct md_span *spans;
 	size_t nspans;
-	int width;	/* display columns used */
+	int width; /* display columns used */
 };
 
 struct md_doc {

@@ -16,7 +16,7 @@ struct models;
 typedef void (*models_done_fn)(const char *error, void *arg);
 
 struct models *models_new(struct loop *loop);
-void models_free(struct models *m);	/* NULL-safe; a fetch under way is cancelled */
+void models_free(struct models *m); /* NULL-safe; a fetch under way is cancelled */
 
 /*
  * Fetch base's list (auth: an "Authorization: ..." header or NULL). When the

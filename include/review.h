@@ -24,9 +24,9 @@ struct app;
 /* The current Terms and the consent state, as a terms command starts from them. */
 struct review {
 	struct app *app;
-	struct store *st;		/* borrowed: the app's store */
+	struct store *st; /* borrowed: the app's store */
 	struct consent_current cur;
-	struct consent_status cs;	/* all zero unless loaded with status */
+	struct consent_status cs; /* all zero unless loaded with status */
 };
 
 /*

@@ -18,9 +18,9 @@
 struct role {
 	char *name;
 	char *path;
-	char *prompt;			/* the system prompt; "" when the file has none */
-	char *value[CONFIG_NKEYS];	/* what the header sets (model, temperature, max_tokens) */
-	int line[CONFIG_NKEYS];		/* the header line of each */
+	char *prompt;		   /* the system prompt; "" when the file has none */
+	char *value[CONFIG_NKEYS]; /* what the header sets (model, temperature, max_tokens) */
+	int line[CONFIG_NKEYS];	   /* the header line of each */
 };
 
 /* The roles directory (allocated): $XDG_CONFIG_HOME/confab/roles. */

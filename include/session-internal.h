@@ -20,9 +20,9 @@ struct session;
 /* One turn: a prompt or an answer, as it would be sent back. */
 struct session_turn {
 	enum api_role role;
-	char *text;		/* an answer without its leading <think> block */
-	int64_t id;		/* the stored row, 0 when not logged */
-	bool ok;		/* a prompt; or an answer that is complete and has text */
+	char *text; /* an answer without its leading <think> block */
+	int64_t id; /* the stored row, 0 when not logged */
+	bool ok;    /* a prompt; or an answer that is complete and has text */
 };
 
 /* A rating waiting for the Terms IV notice to be confirmed. */
@@ -38,38 +38,38 @@ struct session {
 	struct app *app;
 	struct loop *loop;
 	struct session_view v;
-	struct app_access access;	/* resolved by the first request, or session_ready() */
+	struct app_access access; /* resolved by the first request, or session_ready() */
 	/* the conversation */
 	struct session_turn *turns;
 	size_t nturns;
 	int64_t conversation;
-	size_t older;		/* complete pairs in the store that were not read */
-	char *last_prompt;	/* for /retry */
-	int64_t last_answer;	/* the newest answer's row, for /good and /bad */
-	bool last_unlogged;	/* the newest answer was not stored (--no-log) */
-	bool last_in_turns;	/* the last prompt sent is the last turn (not refused) */
+	size_t older;	     /* complete pairs in the store that were not read */
+	char *last_prompt;   /* for /retry */
+	int64_t last_answer; /* the newest answer's row, for /good and /bad */
+	bool last_unlogged;  /* the newest answer was not stored (--no-log) */
+	bool last_in_turns;  /* the last prompt sent is the last turn (not refused) */
 	/* the answer in progress, or the last one */
 	struct exchange *x;
-	char *asked;		/* the prompt x answers */
-	char *pending;		/* a prompt the gate kept */
+	char *asked;   /* the prompt x answers */
+	char *pending; /* a prompt the gate kept */
 	/* the context budget */
-	long tokens;		/* counted by the provider, this session */
-	double ratio;		/* reported prompt tokens / our estimate */
-	long estimate;		/* our estimate of the last request, before the ratio */
-	size_t omitted;		/* pairs left out of the last request */
+	long tokens;	/* counted by the provider, this session */
+	double ratio;	/* reported prompt tokens / our estimate */
+	long estimate;	/* our estimate of the last request, before the ratio */
+	size_t omitted; /* pairs left out of the last request */
 	size_t omitted_said;
 	struct session_rating rate;
-	long max_time_s;	/* each exchange at most (one-shot mode); 0: no limit */
+	long max_time_s; /* each exchange at most (one-shot mode); 0: no limit */
 	/* attachments */
-	struct attach_set att;		/* for the next prompt */
-	struct attach_set last_att;	/* went with the last prompt, for /retry */
-	const char **urls;		/* the images x sends (borrowed from last_att or att) */
+	struct attach_set att;	    /* for the next prompt */
+	struct attach_set last_att; /* went with the last prompt, for /retry */
+	const char **urls;	    /* the images x sends (borrowed from last_att or att) */
 	/* the endpoint's models */
 	struct models *models;
-	bool probe;		/* after /endpoint to this machine: pick its first model */
-	char *profile_stem;	/* the profile the save question offers, or NULL */
-	char *profile_url;	/* the endpoint it offers to save */
-	char **declined;	/* endpoints whose offer was declined: not asked again */
+	bool probe;	    /* after /endpoint to this machine: pick its first model */
+	char *profile_stem; /* the profile the save question offers, or NULL */
+	char *profile_url;  /* the endpoint it offers to save */
+	char **declined;    /* endpoints whose offer was declined: not asked again */
 	size_t ndeclined;
 };
 

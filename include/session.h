@@ -33,7 +33,7 @@ struct store_log_message;
 /* What a front end shows. Callbacks marked optional may be NULL. */
 struct session_view {
 	void *arg;
-	const char *keys;	/* the front end's keys, said after /help (optional) */
+	const char *keys; /* the front end's keys, said after /help (optional) */
 	/* A notice from confab, or an error. */
 	void (*say)(void *arg, const char *text, bool error);
 	/* A short status (a rating's outcome, a retry coming); optional: said as a notice. */

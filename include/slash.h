@@ -11,28 +11,28 @@
 
 struct slash_ops {
 	void *arg;
-	void (*say)(void *arg, const char *text, bool error);	/* show a message */
+	void (*say)(void *arg, const char *text, bool error); /* show a message */
 	void (*new_chat)(void *arg);
 	void (*model)(void *arg, const char *name);
-	void (*system)(void *arg, const char *text);	/* "" clears it */
+	void (*system)(void *arg, const char *text); /* "" clears it */
 	void (*retry)(void *arg);
-	void (*attach)(void *arg, const char *what);	/* a file; "" lists; "clear" drops */
-	void (*rate)(void *arg, int rating, const char *comment);	/* "" when none */
-	void (*terms)(void *arg, const char *what);	/* "" views, "withdraw" withdraws */
+	void (*attach)(void *arg, const char *what); /* a file; "" lists; "clear" drops */
+	void (*rate)(void *arg, int rating, const char *comment); /* "" when none */
+	void (*terms)(void *arg, const char *what); /* "" views, "withdraw" withdraws */
 	void (*endpoint)(void *arg, const char *url);
 	void (*quit)(void *arg);
-	void (*history)(void *arg);	/* may be NULL: not available there */
+	void (*history)(void *arg); /* may be NULL: not available there */
 	void (*role)(void *arg, const char *name);
-	void (*copy)(void *arg, bool code, unsigned int n);	/* code block n, 0: the last */
-	void (*edit)(void *arg, const char *text);	/* $EDITOR on text, back to the input */
+	void (*copy)(void *arg, bool code, unsigned int n); /* code block n, 0: the last */
+	void (*edit)(void *arg, const char *text);	    /* $EDITOR on text, back to the input */
 };
 
 struct slash_cmd {
-	const char *name;	/* "/model" */
-	const char *usage;	/* "/model NAME" */
+	const char *name;  /* "/model" */
+	const char *usage; /* "/model NAME" */
 	const char *help;
-	bool takes_arg;		/* an argument is required */
-	int op;			/* private */
+	bool takes_arg; /* an argument is required */
+	int op;		/* private */
 };
 
 extern const struct slash_cmd slash_cmds[];

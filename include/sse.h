@@ -30,11 +30,11 @@
 #include "buf.h"
 
 struct sse_event {
-	const char *type;	/* "message" unless an event field set it; a C
+	const char *type; /* "message" unless an event field set it; a C
 				   string, so a NUL in the value cuts it */
-	const char *data;	/* NUL-terminated, may contain NUL: use data_len */
+	const char *data; /* NUL-terminated, may contain NUL: use data_len */
 	size_t data_len;
-	const char *last_id;	/* last event id so far ("" when none); never
+	const char *last_id; /* last event id so far ("" when none); never
 				   holds NUL */
 };
 

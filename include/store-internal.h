@@ -27,17 +27,17 @@
 	"coalesce((SELECT group_concat(pc, '') FROM (SELECT p." col " AS pc FROM " \
 	"message_parts p WHERE p.message_id = m.id ORDER BY p.id)), '')"
 #define STORE_CONTENT \
-	"CASE WHEN m.status IN ('streaming', 'error') THEN m.content || " \
-	STORE_PIECES("content") " ELSE m.content END"
+	"CASE WHEN m.status IN ('streaming', 'error') THEN m.content || " STORE_PIECES( \
+	    "content") " ELSE m.content END"
 #define STORE_REASONING \
-	"CASE WHEN m.status IN ('streaming', 'error') THEN nullif(coalesce(m.reasoning, '') || " \
-	STORE_PIECES("reasoning") ", '') ELSE m.reasoning END"
+	"CASE WHEN m.status IN ('streaming', 'error') THEN nullif(coalesce(m.reasoning, '') || " STORE_PIECES( \
+	    "reasoning") ", '') ELSE m.reasoning END"
 
 struct store {
 	sqlite3 *db;
 	char *path;
-	char *endpoint;		/* what new consent events apply to, or NULL */
-	char *writer;		/* this process, as streaming rows record it */
+	char *endpoint; /* what new consent events apply to, or NULL */
+	char *writer;	/* this process, as streaming rows record it */
 };
 
 /* Set *cause to "store 'PATH': WHAT: sqlite message"; returns -1. */

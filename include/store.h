@@ -41,8 +41,8 @@ void store_rollback(struct store *st);
 /* ---- Terms versions -------------------------------------------------------- */
 
 /* Keep a Terms text (canonical bytes) under its hash; no-op if present. */
-int store_terms_put(struct store *st, const char *sha256, const char *date_label,
-    const char *text, size_t len, const char *source, char **cause);
+int store_terms_put(struct store *st, const char *sha256, const char *date_label, const char *text,
+    size_t len, const char *source, char **cause);
 
 /* The text stored under sha256 (caller frees), or NULL: *cause NULL if absent. */
 char *store_terms_get(struct store *st, const char *sha256, size_t *len, char **cause);
@@ -89,22 +89,22 @@ int store_ledger_next(struct store *st, int64_t id, int later,
 /* A message row. Strings are borrowed (from the caller, or valid during a callback). */
 struct store_message {
 	int64_t id;
-	const char *role;	/* "system", "user", "assistant" */
+	const char *role; /* "system", "user", "assistant" */
 	const char *content;
 	size_t content_len;
 	const char *reasoning;
 	const char *model;
-	const char *status;	/* "complete", "streaming", "incomplete", "interrupted", "error",
+	const char *status; /* "complete", "streaming", "incomplete", "interrupted", "error",
 				   "replaced" (a /retry superseded it) */
 	const char *finish_reason;
-	int64_t prompt_tokens;	/* -1 when unknown, as are the other numbers */
+	int64_t prompt_tokens; /* -1 when unknown, as are the other numbers */
 	int64_t completion_tokens;
 	int64_t total_tokens;
-	int64_t latency_ms;	/* request sent to first byte of the answer */
-	int64_t duration_ms;	/* request sent to end of the answer */
+	int64_t latency_ms;  /* request sent to first byte of the answer */
+	int64_t duration_ms; /* request sent to end of the answer */
 	const char *error;
 	const char *response_id;
-	const char *disclaimers;	/* JSON array (disclaimer_json()) or NULL; written by update */
+	const char *disclaimers; /* JSON array (disclaimer_json()) or NULL; written by update */
 };
 
 /* New conversation; returns its id, or -1 with *cause set. */
@@ -169,12 +169,12 @@ int64_t store_answers_count(struct store *st, int64_t conversation, char **cause
  */
 struct store_conversation {
 	int64_t id;
-	char *started;		/* UTC, as store_now() writes it */
+	char *started; /* UTC, as store_now() writes it */
 	char *updated;
-	char *title;		/* or NULL */
-	char *model;		/* or NULL */
-	char *base_url;		/* or NULL */
-	int64_t messages;	/* how many messages it holds */
+	char *title;	  /* or NULL */
+	char *model;	  /* or NULL */
+	char *base_url;	  /* or NULL */
+	int64_t messages; /* how many messages it holds */
 };
 
 /* Each conversation, most recently updated first; fn returns non-zero to stop. */
@@ -194,13 +194,13 @@ int64_t store_log_resolve(struct store *st, const char *name, char **cause);
 
 /* A message with what was shown and said about it. Strings borrowed, valid during the call. */
 struct store_log_message {
-	struct store_message m;	/* every column, reasoning and usage included */
+	struct store_message m; /* every column, reasoning and usage included */
 	const char *created;
-	const char *disclaimers;	/* the stored JSON array, or NULL */
-	int rated;		/* 1 when there is a feedback row; then: */
-	int rating;		/* -1 down, 0 cleared, 1 up */
-	const char *reasons;	/* or NULL */
-	const char *comment;	/* or NULL */
+	const char *disclaimers; /* the stored JSON array, or NULL */
+	int rated;		 /* 1 when there is a feedback row; then: */
+	int rating;		 /* -1 down, 0 cleared, 1 up */
+	const char *reasons;	 /* or NULL */
+	const char *comment;	 /* or NULL */
 };
 
 /*
@@ -213,12 +213,12 @@ int store_log_messages(struct store *st, int64_t conversation,
 /* One conversation that matches a search. Strings borrowed, valid during the call. */
 struct store_log_hit {
 	int64_t conversation;
-	const char *title;	/* or NULL */
+	const char *title; /* or NULL */
 	const char *updated;
-	int64_t matches;	/* how many of its messages match */
-	int64_t message;	/* the first matching message */
+	int64_t matches; /* how many of its messages match */
+	int64_t message; /* the first matching message */
 	const char *role;
-	const char *content;	/* that message's text */
+	const char *content; /* that message's text */
 	size_t content_len;
 };
 
@@ -243,11 +243,11 @@ int store_log_delete(struct store *st, int64_t id, char **cause);
 struct store_feedback_answer {
 	int64_t message_id;
 	int64_t conversation_id;
-	char *role;		/* "assistant" for an answer */
-	char *model;		/* or NULL */
-	char *response_id;	/* the provider's completion id, or NULL */
-	char *content;		/* the answer text */
-	char *prompt;		/* the user message before it in its conversation, or NULL */
+	char *role;	   /* "assistant" for an answer */
+	char *model;	   /* or NULL */
+	char *response_id; /* the provider's completion id, or NULL */
+	char *content;	   /* the answer text */
+	char *prompt;	   /* the user message before it in its conversation, or NULL */
 };
 
 /* Fill *a for message id: 1 found, 0 no such message, -1 error. */
@@ -262,21 +262,21 @@ int64_t store_feedback_last_answer(struct store *st, char **cause);
 struct store_feedback_put {
 	int64_t message_id;
 	int64_t conversation_id;
-	int rating;		/* 1 up, -1 down, 0 cleared */
-	const char *reasons;	/* "a,b", or NULL */
-	const char *comment;	/* or NULL */
-	const char *model;	/* or NULL */
-	const char *now;	/* store_now(): the rating's time, also the item's */
-	const char *key;	/* the outbox item's idempotency key; NULL: stays local */
-	const char *payload;	/* its JSON body */
-	bool only_if_sent;	/* enqueue only when an earlier item may have reached the collector */
+	int rating;	     /* 1 up, -1 down, 0 cleared */
+	const char *reasons; /* "a,b", or NULL */
+	const char *comment; /* or NULL */
+	const char *model;   /* or NULL */
+	const char *now;     /* store_now(): the rating's time, also the item's */
+	const char *key;     /* the outbox item's idempotency key; NULL: stays local */
+	const char *payload; /* its JSON body */
+	bool only_if_sent;   /* enqueue only when an earlier item may have reached the collector */
 };
 
 struct store_feedback_saved {
 	int64_t feedback_id;
-	bool existed;		/* the message had a feedback row before */
-	int previous;		/* its rating then */
-	int64_t outbox_id;	/* the item enqueued, 0 when none */
+	bool existed;	   /* the message had a feedback row before */
+	int previous;	   /* its rating then */
+	int64_t outbox_id; /* the item enqueued, 0 when none */
 };
 
 /*
@@ -293,16 +293,16 @@ struct store_feedback {
 	int64_t id;
 	int64_t message_id;
 	int64_t conversation_id;
-	int rating;		/* 1 up, -1 down, 0 cleared */
-	const char *reasons;	/* or NULL */
-	const char *comment;	/* or NULL */
-	const char *model;	/* or NULL */
+	int rating;	     /* 1 up, -1 down, 0 cleared */
+	const char *reasons; /* or NULL */
+	const char *comment; /* or NULL */
+	const char *model;   /* or NULL */
 	const char *created;
 	const char *updated;
 	const char *delivery;	/* "local" (never queued), "pending" or "delivered" */
 	const char *delivered;	/* when, or NULL */
 	int64_t attempts;	/* of the current state's outbox item, 0 when none */
-	const char *last_error;	/* or NULL */
+	const char *last_error; /* or NULL */
 };
 
 /* Each feedback row (of message_id, or all when 0), oldest first; fn returns non-zero to stop. */
@@ -324,8 +324,8 @@ void store_outbox_item_release(struct store_outbox_item *it);
  * exists; only those due (next_attempt passed) when due_only; only those of
  * feedback_id when it is not 0. 1 found, 0 none, -1 error.
  */
-int store_feedback_outbox_next(struct store *st, int64_t after, bool due_only,
-    int64_t feedback_id, struct store_outbox_item *it, char **cause);
+int store_feedback_outbox_next(struct store *st, int64_t after, bool due_only, int64_t feedback_id,
+    struct store_outbox_item *it, char **cause);
 
 /* Count an attempt starting now; the next is not due for delay_ms (in case it never ends). */
 int store_feedback_outbox_attempt(struct store *st, int64_t id, int64_t delay_ms, char **cause);
@@ -334,8 +334,8 @@ int store_feedback_outbox_attempt(struct store *st, int64_t id, int64_t delay_ms
 int store_feedback_outbox_delivered(struct store *st, int64_t id, char **cause);
 
 /* Note a failed attempt and when the next one is due. */
-int store_feedback_outbox_failed(struct store *st, int64_t id, const char *error,
-    int64_t delay_ms, char **cause);
+int store_feedback_outbox_failed(struct store *st, int64_t id, const char *error, int64_t delay_ms,
+    char **cause);
 
 /* Undelivered items (of rows that still exist): how many, and how many are due now. */
 int store_feedback_outbox_count(struct store *st, int64_t *pending, int64_t *due, char **cause);

@@ -27,9 +27,9 @@
  */
 
 struct terms_section {
-	char *heading;		/* "VIII. Liability"; "" for the preamble */
-	char *numeral;		/* "VIII"; "" for the preamble */
-	size_t start, end;	/* [start, end) of the section in the text */
+	char *heading;	   /* "VIII. Liability"; "" for the preamble */
+	char *numeral;	   /* "VIII"; "" for the preamble */
+	size_t start, end; /* [start, end) of the section in the text */
 };
 
 struct terms {
@@ -41,14 +41,14 @@ struct terms {
 	 */
 	char *text;
 	size_t len;
-	char *canon;		/* canonical text, NUL-terminated: hashed and stored */
+	char *canon; /* canonical text, NUL-terminated: hashed and stored */
 	size_t canon_len;
 	char sha256[TERMS_HASH_HEX + 1];
 	char short_hash[TERMS_SHORT_HEX + 1];
-	char *title;		/* first non-blank line */
-	char *date_label;	/* "March 1, 2025", from the "Last updated:" line */
+	char *title;	  /* first non-blank line */
+	char *date_label; /* "March 1, 2025", from the "Last updated:" line */
 	struct terms_section *sections;
-	size_t nsections;	/* always >= 1: the preamble comes first */
+	size_t nsections; /* always >= 1: the preamble comes first */
 };
 
 /*
@@ -91,24 +91,24 @@ enum terms_change {
 };
 
 struct terms_diff_line {
-	char op;		/* ' ' same, '-' only in the old, '+' only in the new */
-	const char *text;	/* borrowed from the old or the new terms */
-	size_t len;		/* without the LF */
+	char op;	  /* ' ' same, '-' only in the old, '+' only in the new */
+	const char *text; /* borrowed from the old or the new terms */
+	size_t len;	  /* without the LF */
 };
 
 struct terms_section_diff {
 	enum terms_change kind;
-	size_t old_index;	/* valid unless kind == TERMS_ADDED */
-	size_t new_index;	/* valid unless kind == TERMS_REMOVED */
-	struct terms_diff_line *lines;	/* the whole section, line by line */
-	size_t nlines;			/* 0 unless kind == TERMS_CHANGED */
+	size_t old_index;	       /* valid unless kind == TERMS_ADDED */
+	size_t new_index;	       /* valid unless kind == TERMS_REMOVED */
+	struct terms_diff_line *lines; /* the whole section, line by line */
+	size_t nlines;		       /* 0 unless kind == TERMS_CHANGED */
 };
 
 struct terms_diff {
-	struct terms_section_diff *sections;	/* in reading order */
+	struct terms_section_diff *sections; /* in reading order */
 	size_t nsections;
-	size_t nchanged;	/* sections that are not TERMS_SAME */
-	int date_changed;	/* the "Last updated" label differs */
+	size_t nchanged;  /* sections that are not TERMS_SAME */
+	int date_changed; /* the "Last updated" label differs */
 };
 
 /*

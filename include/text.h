@@ -131,8 +131,8 @@ size_t text_wrap(const char *s, size_t len, int width, struct text_span **spans)
  * TAB, no DEL, no C1 control, no bidi control and no tag character.
  */
 enum text_mode {
-	TEXT_DROP,	/* drop them (one-shot output to stdout); invalid UTF-8 becomes U+FFFD */
-	TEXT_VISIBLE,	/* show them: ESC as "^[", C0 as "^X", DEL "^?", others as "<U+202E>" */
+	TEXT_DROP,    /* drop them (one-shot output to stdout); invalid UTF-8 becomes U+FFFD */
+	TEXT_VISIBLE, /* show them: ESC as "^[", C0 as "^X", DEL "^?", others as "<U+202E>" */
 };
 
 /*
@@ -150,11 +150,11 @@ enum text_mode {
  */
 struct text_sanitizer {
 	enum text_mode mode;
-	int state;		/* private */
-	unsigned char pending[8];	/* private: an unfinished UTF-8 character */
+	int state;		  /* private */
+	unsigned char pending[8]; /* private: an unfinished UTF-8 character */
 	size_t npending;
-	int pending_cr;		/* private: a CR waiting to see whether LF follows */
-	size_t seq_len;		/* private: bytes swallowed in the current sequence */
+	int pending_cr; /* private: a CR waiting to see whether LF follows */
+	size_t seq_len; /* private: bytes swallowed in the current sequence */
 };
 
 void text_sanitizer_init(struct text_sanitizer *s, enum text_mode mode);
@@ -200,9 +200,9 @@ void text_sanitize_finish(struct text_sanitizer *s, struct buf *out);
  * become spaces, with TEXT_CLEAN_LINES line ends; TEXT_CLEAN_ONELINE is both: one line for a
  * cell, a title or a list row.
  */
-#define TEXT_CLEAN_TABS		0x1
-#define TEXT_CLEAN_LINES	0x2
-#define TEXT_CLEAN_ONELINE	(TEXT_CLEAN_TABS | TEXT_CLEAN_LINES)
+#define TEXT_CLEAN_TABS 0x1
+#define TEXT_CLEAN_LINES 0x2
+#define TEXT_CLEAN_ONELINE (TEXT_CLEAN_TABS | TEXT_CLEAN_LINES)
 char *text_clean_str(const char *s, size_t len, enum text_mode mode, int flags, size_t *outlen);
 
 /*

@@ -36,25 +36,25 @@ enum chat_kind { MSG_USER, MSG_ASSISTANT, MSG_NOTICE, MSG_ERROR };
 /* One entry of the transcript, with its rendering at the current width. */
 struct chat_msg {
 	enum chat_kind kind;
-	struct buf text;	/* the source: raw, untrusted for answers */
+	struct buf text; /* the source: raw, untrusted for answers */
 	struct buf reasoning;
 	char *model;
-	char *note;		/* how an answer ended, when not plainly */
+	char *note; /* how an answer ended, when not plainly */
 	bool streaming;
-	bool answer_started;	/* content has begun: reasoning folds away */
+	bool answer_started; /* content has begun: reasoning folds away */
 	/* rendering */
-	int width;		/* 0: not rendered at the current width */
-	struct md_doc stable;	/* lines of text[0..stable_len) */
+	int width;	      /* 0: not rendered at the current width */
+	struct md_doc stable; /* lines of text[0..stable_len) */
 	size_t stable_len;
-	struct md_doc tail;	/* lines of the rest */
+	struct md_doc tail; /* lines of the rest */
 	bool tail_dirty;
-	struct md_doc extra;	/* the reasoning block */
-	struct md_doc notes;	/* how it ended */
-	char *disc;		/* the reliance notices, one per line ("!" first: strong) */
+	struct md_doc extra; /* the reasoning block */
+	struct md_doc notes; /* how it ended */
+	char *disc;	     /* the reliance notices, one per line ("!" first: strong) */
 	struct md_doc discdoc;
 	/* feedback */
-	int64_t id;		/* the answer's row in the store, 0 when not logged */
-	int rating;		/* 1, -1, 0 */
+	int64_t id; /* the answer's row in the store, 0 when not logged */
+	int rating; /* 1, -1, 0 */
 	bool rating_known;
 };
 
@@ -64,37 +64,36 @@ enum chat_modal { MODAL_NONE, MODAL_NOTICE, MODAL_REASONS, MODAL_COMMENT, MODAL_
 struct ui_chat {
 	struct ui *ui;
 	struct ui_consent *consent;
-	struct ui_history *history;	/* the /history screen */
+	struct ui_history *history; /* the /history screen */
 	struct app *app;
-	struct session *s;	/* the conversation */
+	struct session *s; /* the conversation */
 	struct input *in;
 	struct chat_msg **msgs;
 	size_t nmsgs;
-	struct chat_msg *live;	/* the answer arriving, or NULL */
-	bool opened;		/* the greeting was said */
-	int scroll;		/* lines scrolled up from the bottom; 0 follows new text */
-	bool quit_armed;	/* Ctrl-C once at an empty prompt */
-	char *status;		/* a note for the status bar */
+	struct chat_msg *live; /* the answer arriving, or NULL */
+	bool opened;	       /* the greeting was said */
+	int scroll;	       /* lines scrolled up from the bottom; 0 follows new text */
+	bool quit_armed;       /* Ctrl-C once at an empty prompt */
+	char *status;	       /* a note for the status bar */
 	bool status_error;
 	int spinner;
 	int timer;
-	char terms_short[16];	/* the accepted version, for the status bar */
-	char *keys;		/* what /help says of the keys */
+	char terms_short[16]; /* the accepted version, for the status bar */
+	char *keys;	      /* what /help says of the keys */
 	/* feedback */
-	ssize_t sel;		/* the selected answer, -1: the latest */
+	ssize_t sel; /* the selected answer, -1: the latest */
 	enum chat_modal modal;
-	int64_t rating_id;	/* the answer asked about (reasons, comment) */
-	char *notice;		/* the notice text, or the y/N question, while it is shown */
-	bool no_terms;		/* the notice is the loopback question (consent.h) */
-	bool profile_q;		/* the y/N question is the save-as-profile one */
-	unsigned int reasons;	/* bits of feedback_reasons(-1) */
-	int fullwidth;		/* bytes of a full-width digit (EF BC 91..99) seen so far */
-	struct buf field;	/* what is typed into the dialog */
+	int64_t rating_id;    /* the answer asked about (reasons, comment) */
+	char *notice;	      /* the notice text, or the y/N question, while it is shown */
+	bool no_terms;	      /* the notice is the loopback question (consent.h) */
+	bool profile_q;	      /* the y/N question is the save-as-profile one */
+	unsigned int reasons; /* bits of feedback_reasons(-1) */
+	int fullwidth;	      /* bytes of a full-width digit (EF BC 91..99) seen so far */
+	struct buf field;     /* what is typed into the dialog */
 };
 
 /* ui-transcript.c: messages, their lines at a width, drawing them. */
-struct chat_msg *chat_add(struct ui_chat *c, enum chat_kind kind, const char *text,
-    size_t len);
+struct chat_msg *chat_add(struct ui_chat *c, enum chat_kind kind, const char *text, size_t len);
 void chat_msg_free(struct chat_msg *m);
 void chat_plain(struct md_doc *doc, const char *s, size_t len, int width, unsigned int style);
 size_t chat_msg_lines(struct chat_msg *m, int width);

@@ -19,9 +19,9 @@
 #include "ui-widget.h"
 #include "ui.h"
 
-#define CONSENT_FIELD_MAX 40	/* bytes a field holds */
-#define CONSENT_TEXT_COLS 100	/* text wraps at most this wide, for reading */
-#define CONSENT_QUERY_MAX 64	/* bytes of a search */
+#define CONSENT_FIELD_MAX 40  /* bytes a field holds */
+#define CONSENT_TEXT_COLS 100 /* text wraps at most this wide, for reading */
+#define CONSENT_QUERY_MAX 64  /* bytes of a search */
 #define CONSENT_NONE ((size_t)-1)
 
 struct text_span;
@@ -70,25 +70,25 @@ struct ui_consent {
 	void (*to_decline)(struct ui_consent *c);
 
 	/* the flow: what was shown and for how long, for the ledger */
-	int64_t t0;		/* clock_ms() when the screens opened */
+	int64_t t0; /* clock_ms() when the screens opened */
 	bool saw_text;
 	bool saw_changes;
-	size_t shown;		/* the furthest byte of the text the viewer showed */
-	bool from_chat;		/* the viewer was opened by /terms */
-	char *msg;		/* a hint or an error; cleared by the next key */
+	size_t shown;	/* the furthest byte of the text the viewer showed */
+	bool from_chat; /* the viewer was opened by /terms */
+	char *msg;	/* a hint or an error; cleared by the next key */
 	enum ui_role msg_role;
-	char *farewell;		/* said once the terminal is restored (a decline) */
-	bool confirming;	/* Esc was pressed: "Decline the Terms?" waits for y */
+	char *farewell;	 /* said once the terminal is restored (a decline) */
+	bool confirming; /* Esc was pressed: "Decline the Terms?" waits for y */
 
 	/* summary */
 	struct consent_row *rows;
 	size_t nrows;
-	int rows_width;		/* the width rows were laid out for; 0: lay out again */
+	int rows_width; /* the width rows were laid out for; 0: lay out again */
 	size_t sum_top;
 	enum consent_field field;
-	bool age_yes;		/* yes was answered and recorded */
+	bool age_yes; /* yes was answered and recorded */
 	char input[2][CONSENT_FIELD_MAX + 1];
-	int cur_y, cur_x;	/* where the cursor goes; cur_y -1 hides it */
+	int cur_y, cur_x; /* where the cursor goes; cur_y -1 hides it */
 
 	/* full text: rendered lines, and the bytes of the text each stands for */
 	struct md_doc doc;
@@ -96,18 +96,18 @@ struct ui_consent {
 	size_t nlines;
 	int lines_width;
 	size_t top;
-	bool searching;		/* typing a search in the bottom bar */
+	bool searching; /* typing a search in the bottom bar */
 	char query_in[CONSENT_QUERY_MAX + 1];
 	char query[CONSENT_QUERY_MAX + 1];
-	bool icase;		/* no capital in the query: ignore case */
-	size_t match;		/* byte offset of the current match, or CONSENT_NONE */
-	size_t isel, itop;	/* the section index */
+	bool icase;	   /* no capital in the query: ignore case */
+	size_t match;	   /* byte offset of the current match, or CONSENT_NONE */
+	size_t isel, itop; /* the section index */
 
 	/* what changed */
-	size_t *changes;	/* indices of the changed sections in cs.diff */
+	size_t *changes; /* indices of the changed sections in cs.diff */
 	size_t nchanges;
-	size_t csel, ctop;	/* csel == nchanges: "continue to the summary" */
-	bool changes_back;	/* reached from the summary: Esc goes back there */
+	size_t csel, ctop; /* csel == nchanges: "continue to the summary" */
+	bool changes_back; /* reached from the summary: Esc goes back there */
 	struct consent_drow *drows;
 	size_t ndrows;
 	struct consent_dline *dlines;

@@ -15,8 +15,7 @@ struct ui_history;
  * on_pick gets the chosen conversation's id, or 0 when the user went back
  * without choosing; arg is passed through.
  */
-struct ui_history *ui_history_new(struct ui *ui, void (*on_pick)(int64_t id, void *arg),
-    void *arg);
+struct ui_history *ui_history_new(struct ui *ui, void (*on_pick)(int64_t id, void *arg), void *arg);
 void ui_history_free(struct ui_history *h);
 
 /* Open the list, loaded afresh. */

@@ -8,11 +8,11 @@
 #define CONFAB_UI_KEYS_H
 
 /* Ctrl and a letter, as the terminal sends it: UI_KEY_CTRL('c') is 3. */
-#define UI_KEY_CTRL(c) ((c) & 0x1f)
+#define UI_KEY_CTRL(c) ((c)&0x1f)
 
-#define UI_KEY_ENTER UI_KEY_CTRL('m')	/* 13: Enter in raw mode (ICRNL is off) */
-#define UI_KEY_LF UI_KEY_CTRL('j')	/* 10: Enter where the terminal maps CR to NL */
-#define UI_KEY_DEL 0x7f			/* what most terminals send for Backspace */
+#define UI_KEY_ENTER UI_KEY_CTRL('m') /* 13: Enter in raw mode (ICRNL is off) */
+#define UI_KEY_LF UI_KEY_CTRL('j')    /* 10: Enter where the terminal maps CR to NL */
+#define UI_KEY_DEL 0x7f		      /* what most terminals send for Backspace */
 
 /* Backspace in any of its forms: curses' key, DEL, Ctrl-H. */
 #define UI_KEY_IS_BACKSPACE(k) \

@@ -14,7 +14,7 @@ struct ui;
  * first). on_pick gets the name picked, or NULL when cancelled; the caller's
  * screen comes back in on_pick (ui_set_screen).
  */
-void ui_pick_open(struct ui *ui, const char *title, const char *const *names, size_t n,
-    size_t sel, void (*on_pick)(const char *name, void *arg), void *arg);
+void ui_pick_open(struct ui *ui, const char *title, const char *const *names, size_t n, size_t sel,
+    void (*on_pick)(const char *name, void *arg), void *arg);
 
 #endif

@@ -21,7 +21,7 @@ struct loop;
 #define UI_KEY_ESC 27
 /* Alt (Meta) with a byte: ESC then that byte, as a terminal sends Alt-x. */
 #define UI_KEY_META(c) (0x100000 | (c))
-#define UI_KEY_IS_META(k) (((k) & 0x100000) != 0)
+#define UI_KEY_IS_META(k) (((k)&0x100000) != 0)
 /* Alt-Up and Alt-Down, however the terminal sends them. */
 #define UI_KEY_ALT_UP 0x200001
 #define UI_KEY_ALT_DOWN 0x200002
@@ -57,17 +57,17 @@ void ui_size(struct ui *ui, int *rows, int *cols);
 /* Visual roles, mapped to colours or plain attributes. */
 enum ui_role {
 	UI_NORMAL,
-	UI_BAR,		/* status and hint bars */
+	UI_BAR, /* status and hint bars */
 	UI_DIM,
 	UI_BOLD,
-	UI_USER,	/* "You" */
-	UI_MODEL,	/* the model's name over an answer */
+	UI_USER,  /* "You" */
+	UI_MODEL, /* the model's name over an answer */
 	UI_ERROR,
-	UI_ADDED,	/* diff + */
-	UI_REMOVED,	/* diff - */
-	UI_HILITE,	/* search match, changed words, selection */
+	UI_ADDED,   /* diff + */
+	UI_REMOVED, /* diff - */
+	UI_HILITE,  /* search match, changed words, selection */
 	UI_CODE,
-	UI_FIELD,	/* an input field */
+	UI_FIELD, /* an input field */
 	UI_WARN,
 };
 int ui_attr(struct ui *ui, enum ui_role role);

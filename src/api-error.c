@@ -55,9 +55,9 @@ api_error_is_quota(const struct api_error *e)
 
 /* Codes and types that decide an error's class, normalised for api_code_match. */
 static const struct {
-	const char		*word;
-	bool			 prefix;
-	enum api_error_class	 class;
+	const char *word;
+	bool prefix;
+	enum api_error_class class;
 } api_error_words[] = {
 	{ "invalidapikey", false, API_ERR_AUTH },
 	{ "authenticationerror", false, API_ERR_AUTH },
@@ -99,8 +99,8 @@ api_error_word_class(const char *s)
 static long
 api_code_status(const char *code)
 {
-	long	n = 0;
-	size_t	i;
+	long n = 0;
+	size_t i;
 
 	if (code == NULL || *code == '\0' || strlen(code) > 3)
 		return 0;

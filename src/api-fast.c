@@ -50,26 +50,26 @@ enum fast_kind {
 
 /* A value read: its kind and, for a string or a number, its raw bytes. */
 struct fast_value {
-	enum fast_kind	 kind;
-	const char	*s;	/* a string's bytes between the quotes, or a number */
-	size_t		 len;
-	bool		 escaped;	/* a string with a backslash in it */
+	enum fast_kind kind;
+	const char *s; /* a string's bytes between the quotes, or a number */
+	size_t len;
+	bool escaped; /* a string with a backslash in it */
 };
 
 /* The reader: the bytes left, and whether it gave up. */
 struct fast {
-	const char	*p;
-	const char	*end;
-	bool		 declined;
+	const char *p;
+	const char *end;
+	bool declined;
 };
 
 /* The members of a chunk that api_delta_from() reads. */
 struct fast_chunk {
-	struct fast_value	id, model, error, finish_reason;
-	struct fast_value	content, reasoning_content, reasoning, refusal;
-	struct fast_value	err_message, err_code, err_type;
-	bool			has_usage;
-	struct api_usage	usage;
+	struct fast_value id, model, error, finish_reason;
+	struct fast_value content, reasoning_content, reasoning, refusal;
+	struct fast_value err_message, err_code, err_type;
+	bool has_usage;
+	struct api_usage usage;
 };
 
 /* Longest chunk kept as the pattern of the next (see fast_memo). */
@@ -86,9 +86,9 @@ struct fast_chunk {
  * bytes from its closing quote to the end; len 0 for none.
  */
 static struct {
-	char			data[FAST_MEMO_MAX];
-	size_t			len, pre, post;
-	struct fast_chunk	c;
+	char data[FAST_MEMO_MAX];
+	size_t len, pre, post;
+	struct fast_chunk c;
 } fast_memo;
 
 static bool fast_skip(struct fast *f, int depth);
@@ -104,8 +104,8 @@ fast_decline(struct fast *f)
 static inline void
 fast_ws(struct fast *f)
 {
-	while (f->p < f->end && (unsigned char)*f->p <= ' ' && (*f->p == ' ' ||
-	    *f->p == '\t' || *f->p == '\n' || *f->p == '\r'))
+	while (f->p < f->end && (unsigned char)*f->p <= ' ' &&
+	    (*f->p == ' ' || *f->p == '\t' || *f->p == '\n' || *f->p == '\r'))
 		f->p++;
 }
 
@@ -113,7 +113,7 @@ fast_ws(struct fast *f)
 static inline bool
 fast_take(struct fast *f, char c)
 {
-	if (f->p < f->end && (unsigned char)*f->p <= ' ')	/* seldom: compact JSON has none */
+	if (f->p < f->end && (unsigned char)*f->p <= ' ') /* seldom: compact JSON has none */
 		fast_ws(f);
 	if (f->p < f->end && *f->p == c) {
 		f->p++;
@@ -126,8 +126,8 @@ fast_take(struct fast *f, char c)
 static long
 fast_hex4(const char *s)
 {
-	long	v = 0;
-	int	i;
+	long v = 0;
+	int i;
 
 	for (i = 0; i < 4; i++) {
 		v <<= 4;
@@ -155,7 +155,14 @@ fast_escape_len(const char *p, const char *end)
 	if (end - p < 2)
 		return 0;
 	switch (p[1]) {
-	case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+	case '"':
+	case '\\':
+	case '/':
+	case 'b':
+	case 'f':
+	case 'n':
+	case 'r':
+	case 't':
 		return 2;
 	}
 	if (p[1] != 'u' || end - p < 6 || (u = fast_hex4(p + 2)) < 0)
@@ -170,8 +177,8 @@ fast_escape_len(const char *p, const char *end)
 	return 12;
 }
 
-#define FAST_ONES	0x0101010101010101ULL
-#define FAST_HIGHS	0x8080808080808080ULL
+#define FAST_ONES 0x0101010101010101ULL
+#define FAST_HIGHS 0x8080808080808080ULL
 
 /*
  * The bytes of w that are a '"', a '\\' or below 0x20, each as its high bit
@@ -185,7 +192,8 @@ fast_special8(uint64_t w)
 	uint64_t quote = w ^ (FAST_ONES * '"'), bslash = w ^ (FAST_ONES * '\\');
 
 	return (((quote - FAST_ONES) & ~quote) | ((bslash - FAST_ONES) & ~bslash) |
-	    ((w - FAST_ONES * 0x20) & ~w)) & FAST_HIGHS;
+		   ((w - FAST_ONES * 0x20) & ~w)) &
+	    FAST_HIGHS;
 }
 
 /* The offset of the first byte marked in m (not 0), eight bytes as loaded. */
@@ -210,17 +218,18 @@ fast_plain(const char *p, const char *end)
 	__m128i x;
 	int bits;
 
-	while (end - p >= 16) {	/* sixteen bytes at a time: 8 instructions */
+	while (end - p >= 16) { /* sixteen bytes at a time: 8 instructions */
 		x = _mm_loadu_si128((const __m128i *)(const void *)p);
-		bits = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
-		    _mm_cmpeq_epi8(x, bslash)), _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
+		bits = _mm_movemask_epi8(
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+			_mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
 		if (bits != 0)
 			return p + __builtin_ctz((unsigned int)bits);
 		p += 16;
 	}
 #endif
 
-	while (end - p >= 8) {	/* eight bytes at a time */
+	while (end - p >= 8) { /* eight bytes at a time */
 		memcpy(&w, p, 8);
 		if ((m = fast_special8(w)) != 0)
 			return p + fast_first8(m);
@@ -235,8 +244,8 @@ fast_plain(const char *p, const char *end)
 static inline bool
 fast_string(struct fast *f, struct fast_value *v)
 {
-	const char	*p = f->p + 1;
-	size_t		 n;
+	const char *p = f->p + 1;
+	size_t n;
 
 	v->kind = FAST_STRING;
 	v->escaped = false;
@@ -384,8 +393,8 @@ fast_is(const struct fast_value *k, const char *s)
 static bool
 fast_skip_rest(struct fast *f, enum fast_kind kind, int depth)
 {
-	struct fast_value	key;
-	bool			first = true;
+	struct fast_value key;
+	bool first = true;
 
 	if (depth > FAST_DEPTH_MAX)
 		return fast_decline(f);
@@ -441,8 +450,8 @@ fast_slot(struct fast *f, struct fast_value *slot, int depth)
 static bool
 fast_count(struct fast *f, long *count, int depth)
 {
-	struct fast_value	v = { 0 };
-	size_t			i;
+	struct fast_value v = { 0 };
+	size_t i;
 
 	if (!fast_slot(f, &v, depth))
 		return false;
@@ -474,8 +483,8 @@ fast_once(struct fast *f, unsigned int *seen, unsigned int bit)
 static bool
 fast_details(struct fast *f, struct api_usage *u, int depth)
 {
-	struct fast_value	key;
-	bool			first = true, seen = false;
+	struct fast_value key;
+	bool first = true, seen = false;
 
 	while (fast_member(f, &first, &key)) {
 		if (fast_is(&key, "reasoning_tokens")) {
@@ -494,9 +503,9 @@ fast_details(struct fast *f, struct api_usage *u, int depth)
 static bool
 fast_usage(struct fast *f, struct api_usage *u, int depth)
 {
-	struct fast_value	key, v;
-	unsigned int		seen = 0;
-	bool			first = true, ok;
+	struct fast_value key, v;
+	unsigned int seen = 0;
+	bool first = true, ok;
 
 	while (fast_member(f, &first, &key)) {
 		if (fast_is(&key, "prompt_tokens"))
@@ -524,8 +533,8 @@ fast_usage(struct fast *f, struct api_usage *u, int depth)
 static bool
 fast_delta(struct fast *f, struct fast_chunk *c, int depth)
 {
-	struct fast_value	key, v;
-	bool			first = true, ok;
+	struct fast_value key, v;
+	bool first = true, ok;
 
 	while (fast_member(f, &first, &key)) {
 		if (fast_is(&key, "content"))
@@ -557,8 +566,8 @@ fast_delta(struct fast *f, struct fast_chunk *c, int depth)
 static bool
 fast_choice(struct fast *f, struct fast_chunk *c, int depth)
 {
-	struct fast_value	key, v;
-	bool			first = true, delta = false, ok;
+	struct fast_value key, v;
+	bool first = true, delta = false, ok;
 
 	while (fast_member(f, &first, &key)) {
 		if (fast_is(&key, "delta")) {
@@ -586,7 +595,7 @@ fast_choices(struct fast *f, struct fast_chunk *c, int depth)
 	if (!fast_take(f, '{') || !fast_choice(f, c, depth + 1))
 		return fast_decline(f);
 	if (!fast_take(f, ']'))
-		return fast_decline(f);	/* several choices, or not an array */
+		return fast_decline(f); /* several choices, or not an array */
 	return true;
 }
 
@@ -594,8 +603,8 @@ fast_choices(struct fast *f, struct fast_chunk *c, int depth)
 static bool
 fast_error(struct fast *f, struct fast_chunk *c, int depth)
 {
-	struct fast_value	key;
-	bool			first = true, ok;
+	struct fast_value key;
+	bool first = true, ok;
 
 	while (fast_member(f, &first, &key)) {
 		if (fast_is(&key, "message"))
@@ -649,11 +658,11 @@ fast_top_member(struct fast *f, const struct fast_value *key, struct fast_chunk 
 			return fast_error(f, c, 1);
 		return v.kind != FAST_ARRAY || fast_skip_rest(f, v.kind, 1);
 	}
-	if (fast_is(key, "message")) {	/* the top-level error form: the full parser's */
+	if (fast_is(key, "message")) { /* the top-level error form: the full parser's */
 		if (!fast_value(f, &v) || v.kind == FAST_STRING)
 			return fast_decline(f);
 		return v.kind != FAST_OBJECT && v.kind != FAST_ARRAY ? true :
-		    fast_skip_rest(f, v.kind, 1);
+								       fast_skip_rest(f, v.kind, 1);
 	}
 	return fast_skip(f, 1);
 }
@@ -662,9 +671,9 @@ fast_top_member(struct fast *f, const struct fast_value *key, struct fast_chunk 
 static bool
 fast_read(struct fast *f, struct fast_chunk *c)
 {
-	struct fast_value	key;
-	unsigned int		seen = 0;
-	bool			first = true;
+	struct fast_value key;
+	unsigned int seen = 0;
+	bool first = true;
 
 	if (!fast_take(f, '{'))
 		return fast_decline(f);
@@ -682,10 +691,10 @@ fast_read(struct fast *f, struct fast_chunk *c)
 static size_t
 fast_unescape(const char *s, size_t len, char *out)
 {
-	static const char	 from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char		*end = s + len, *q;
-	char			*o = out;
-	long			 u;
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *end = s + len, *q;
+	char *o = out;
+	long u;
 
 	while (s < end) {
 		if ((q = memchr(s, '\\', (size_t)(end - s))) == NULL)
@@ -701,11 +710,11 @@ fast_unescape(const char *s, size_t len, char *out)
 		}
 		u = fast_hex4(s + 2);
 		s += 6;
-		if (u >= 0xd800 && u <= 0xdbff) {	/* a pair, checked when read */
+		if (u >= 0xd800 && u <= 0xdbff) { /* a pair, checked when read */
 			u = 0x10000 + ((u - 0xd800) << 10) + (fast_hex4(s + 2) - 0xdc00);
 			s += 6;
 		}
-		if (u == 0)	/* as api_surrogates() rewrites it for cJSON */
+		if (u == 0) /* as api_surrogates() rewrites it for cJSON */
 			u = 0xfffd;
 		if (u < 0x80)
 			*o++ = (char)u;
@@ -730,14 +739,14 @@ fast_unescape(const char *s, size_t len, char *out)
 static char *
 fast_text(const struct fast_value *v)
 {
-	char	*out;
-	size_t	 n;
+	char *out;
+	size_t n;
 
 	if (v->kind != FAST_STRING || v->len == 0)
 		return NULL;
 	if (!v->escaped)
 		return xstrndup(v->s, v->len);
-	out = xmalloc(v->len + 1);	/* decoding never lengthens */
+	out = xmalloc(v->len + 1); /* decoding never lengthens */
 	n = fast_unescape(v->s, v->len, out);
 	out[n] = '\0';
 	return out;
@@ -805,7 +814,7 @@ fast_fill(const struct fast_chunk *c, struct api_delta *d)
 	d->finish_reason = fast_text(&c->finish_reason);
 	d->tool_calls = d->finish_reason != NULL &&
 	    (strcmp(d->finish_reason, "tool_calls") == 0 ||
-	    strcmp(d->finish_reason, "function_call") == 0);
+		strcmp(d->finish_reason, "function_call") == 0);
 	if (c->has_usage) {
 		d->has_usage = true;
 		d->usage = c->usage;
@@ -825,11 +834,11 @@ fast_rebase(struct fast_value *v, const char *old, const char *new)
 static void
 fast_memo_keep(const char *data, size_t len, const struct fast_chunk *c)
 {
-	struct fast_chunk	*m = &fast_memo.c;
-	struct fast_value	*all[] = { &m->id, &m->model, &m->error, &m->finish_reason,
-	    &m->content, &m->reasoning_content, &m->reasoning, &m->refusal, &m->err_message,
-	    &m->err_code, &m->err_type };
-	size_t			 i;
+	struct fast_chunk *m = &fast_memo.c;
+	struct fast_value *all[] = { &m->id, &m->model, &m->error, &m->finish_reason, &m->content,
+		&m->reasoning_content, &m->reasoning, &m->refusal, &m->err_message, &m->err_code,
+		&m->err_type };
+	size_t i;
 
 	fast_memo.len = 0;
 	if (len > FAST_MEMO_MAX || c->content.kind != FAST_STRING)
@@ -847,14 +856,14 @@ fast_memo_keep(const char *data, size_t len, const struct fast_chunk *c)
 static bool
 fast_memo_read(const char *data, size_t len, struct fast_chunk *c)
 {
-	size_t		pre = fast_memo.pre, post = fast_memo.post;
-	struct fast	f;
+	size_t pre = fast_memo.pre, post = fast_memo.post;
+	struct fast f;
 
 	if (fast_memo.len == 0 || len < pre + post || memcmp(data, fast_memo.data, pre) != 0 ||
 	    memcmp(data + len - post, fast_memo.data + fast_memo.len - post, post) != 0)
 		return false;
 	*c = fast_memo.c;
-	f.p = data + pre - 1;	/* the opening quote, as in the kept chunk */
+	f.p = data + pre - 1; /* the opening quote, as in the kept chunk */
 	f.end = data + len;
 	f.declined = false;
 	return fast_string(&f, &c->content) && f.p == data + len - post + 1;
@@ -863,8 +872,8 @@ fast_memo_read(const char *data, size_t len, struct fast_chunk *c)
 bool
 api_chunk_fast(const char *data, size_t len, struct api_delta *d)
 {
-	struct fast		f;
-	struct fast_chunk	c;
+	struct fast f;
+	struct fast_chunk c;
 
 	api_delta_init(d);
 	if (data == NULL)

@@ -7,10 +7,10 @@
 
 /* Where the splitter is: see struct api_think. */
 enum {
-	API_THINK_LEAD,		/* at the start: holding whitespace and part of <think> */
-	API_THINK_IN,		/* in the block: holding part of </think> */
-	API_THINK_AFTER,	/* after </think>: dropping whitespace */
-	API_THINK_BODY,		/* the answer, or content without a block: passing on */
+	API_THINK_LEAD,	 /* at the start: holding whitespace and part of <think> */
+	API_THINK_IN,	 /* in the block: holding part of </think> */
+	API_THINK_AFTER, /* after </think>: dropping whitespace */
+	API_THINK_BODY,	 /* the answer, or content without a block: passing on */
 };
 
 static const char api_think_open[] = "<think>";
@@ -59,7 +59,7 @@ api_think_lead(struct api_think *t, const char *s, size_t len, struct buf *conte
 			}
 		} else {
 			api_think_unhold(t, content);
-			return i;	/* s[i] is the body's */
+			return i; /* s[i] is the body's */
 		}
 	}
 	return len;
@@ -69,8 +69,8 @@ api_think_lead(struct api_think *t, const char *s, size_t len, struct buf *conte
 static size_t
 api_think_in(struct api_think *t, const char *s, size_t len, struct buf *reasoning)
 {
-	const char	*lt;
-	size_t		 i = 0, n;
+	const char *lt;
+	size_t i = 0, n;
 
 	while (i < len) {
 		if (s[i] == api_think_close[t->ntag]) {
@@ -149,8 +149,8 @@ api_think_finish(struct api_think *t, struct buf *content, struct buf *reasoning
 static size_t
 api_think_find_close(const char *s, size_t len)
 {
-	const char	*lt;
-	size_t		 i = 0;
+	const char *lt;
+	size_t i = 0;
 
 	while (i < len && (lt = memchr(s + i, '<', len - i)) != NULL) {
 		i = (size_t)(lt - s);
@@ -173,8 +173,7 @@ api_think_skip(const char *s, size_t len, size_t *roff, size_t *rlen)
 		*rlen = 0;
 	while (i < len && i < API_THINK_SPACE_MAX && api_think_space(s[i]))
 		i++;
-	if (len - i < API_THINK_OPEN_LEN || memcmp(s + i, api_think_open,
-	    API_THINK_OPEN_LEN) != 0)
+	if (len - i < API_THINK_OPEN_LEN || memcmp(s + i, api_think_open, API_THINK_OPEN_LEN) != 0)
 		return 0;
 	start = i + API_THINK_OPEN_LEN;
 	end = start + api_think_find_close(s + start, len - start);

@@ -6,7 +6,7 @@
 
 #include <ctype.h>
 #include <limits.h>
-#include <math.h>	/* isfinite() only: no libm */
+#include <math.h> /* isfinite() only: no libm */
 
 #include <cjson/cJSON.h>
 
@@ -66,7 +66,7 @@ api_valid_text(const char *s, struct buf *tmp)
 		return "";
 	len = strlen(s);
 	buf_reset(tmp);
-	tmp->max = len * 3 + 1;	/* a U+FFFD (3 bytes) per byte at most */
+	tmp->max = len * 3 + 1; /* a U+FFFD (3 bytes) per byte at most */
 	if (text_utf8_repair(s, len, tmp, &bad) != 0)
 		BUG("repairing into a buffer sized for the worst case failed");
 	if (bad == 0)
@@ -77,11 +77,11 @@ api_valid_text(const char *s, struct buf *tmp)
 char *
 api_request_json(const struct api_request *req)
 {
-	const struct api_message	*m;
-	cJSON				*root, *msgs, *msg, *opts;
-	char				*s, *out;
-	struct buf			 tmp;
-	size_t				 i;
+	const struct api_message *m;
+	cJSON *root, *msgs, *msg, *opts;
+	char *s, *out;
+	struct buf tmp;
+	size_t i;
 
 	buf_init(&tmp, 0);
 	root = json_oom(cJSON_CreateObject());
@@ -118,7 +118,7 @@ api_request_json(const struct api_request *req)
 		json_oom(cJSON_AddBoolToObject(root, "enable_thinking", req->enable_thinking != 0));
 
 	s = json_oom(cJSON_PrintUnformatted(root));
-	out = xstrdup(s);	/* the caller frees with free(), whatever cJSON's hooks */
+	out = xstrdup(s); /* the caller frees with free(), whatever cJSON's hooks */
 	cJSON_free(s);
 	cJSON_Delete(root);
 	return out;
@@ -127,9 +127,9 @@ api_request_json(const struct api_request *req)
 char *
 api_excerpt_n(const char *data, size_t len, size_t max)
 {
-	struct buf	 b;
-	size_t		 i = 0, n, limit;
-	unsigned int	 cp;
+	struct buf b;
+	size_t i = 0, n, limit;
+	unsigned int cp;
 
 	/* Replacing never lengthens, so a short input always fits whole. */
 	limit = len <= max ? max : max - 3;
@@ -162,8 +162,7 @@ api_excerpt(const char *data, size_t len)
 
 /* Set *cause (when cause is not NULL) to "malformed JSON in WHAT...". */
 static void
-api_malformed(char **cause, const char *what, const char *why, const char *data,
-    size_t len)
+api_malformed(char **cause, const char *what, const char *why, const char *data, size_t len)
 {
 	char *excerpt;
 
@@ -215,7 +214,7 @@ api_hexval(char c)
 static bool
 api_hex4(const char *s, unsigned int *v)
 {
-	int	i, x;
+	int i, x;
 
 	*v = 0;
 	for (i = 0; i < 4; i++) {
@@ -248,8 +247,9 @@ api_maybe_surrogate(const char *s, size_t len)
 	const char *p = s, *end = s + len, *q;
 
 	while ((q = memchr(p, '\\', (size_t)(end - p))) != NULL) {
-		if (end - q >= 6 && q[1] == 'u' && (((q[2] == 'd' || q[2] == 'D') &&
-		    api_hexval(q[3]) >= 8) || memcmp(q + 2, "0000", 4) == 0))
+		if (end - q >= 6 && q[1] == 'u' &&
+		    (((q[2] == 'd' || q[2] == 'D') && api_hexval(q[3]) >= 8) ||
+			memcmp(q + 2, "0000", 4) == 0))
 			return true;
 		p = q + 1;
 	}
@@ -274,10 +274,10 @@ api_low_escape_at(const char *data, size_t len, size_t i)
 static char *
 api_surrogates(const char *data, size_t len, bool *marked)
 {
-	char		*out = NULL;
-	bool		 in = false, marks;
-	size_t		 i, start = 0;
-	unsigned int	 u;
+	char *out = NULL;
+	bool in = false, marks;
+	size_t i, start = 0;
+	unsigned int u;
 
 	*marked = false;
 	if (!api_maybe_surrogate(data, len))
@@ -296,18 +296,19 @@ api_surrogates(const char *data, size_t len, bool *marked)
 		if (data[i] != '\\')
 			continue;
 		if (len - i < 6 || data[i + 1] != 'u' || !api_hex4(data + i + 2, &u)) {
-			i++;	/* another escape (or a broken one, cJSON's to reject) */
+			i++; /* another escape (or a broken one, cJSON's to reject) */
 			continue;
 		}
 		if (api_is_high(u) && api_low_escape_at(data, len, i + 6)) {
-			i += 11;	/* a whole pair, which cJSON decodes */
+			i += 11; /* a whole pair, which cJSON decodes */
 			continue;
 		}
 		if (u == 0 || api_is_high(u) || api_is_low(u)) {
 			if (out == NULL)
 				out = memcpy(xmalloc(len), data, len);
-			if (marks && ((api_is_high(u) && i + 6 < len && data[i + 6] == '"') ||
-			    (api_is_low(u) && i == start))) {
+			if (marks &&
+			    ((api_is_high(u) && i + 6 < len && data[i + 6] == '"') ||
+				(api_is_low(u) && i == start))) {
 				out[i] = out[i + 1] = (char)0xff;
 				*marked = true;
 			} else
@@ -356,9 +357,9 @@ api_marks(const char *s, size_t *off, size_t *len, struct api_cut *cut)
 static void
 api_unmark_string(char *s)
 {
-	struct api_cut	 cut;
-	size_t		 off, len = strlen(s);
-	char		*p = s;
+	struct api_cut cut;
+	size_t off, len = strlen(s);
+	char *p = s;
 
 	api_marks(s, &off, &len, &cut);
 	if (cut.low != 0) {
@@ -407,11 +408,11 @@ api_unmark(cJSON *item, const cJSON *const keep[API_KEEP])
 static cJSON *
 api_parse_object(const char *data, size_t len, const char *what, char **cause, bool *marked)
 {
-	cJSON		*root;
-	const char	*end = NULL, *src;
-	char		*why, *copy;
-	size_t		 at;
-	bool		 m = false;
+	cJSON *root;
+	const char *end = NULL, *src;
+	char *why, *copy;
+	size_t at;
+	bool m = false;
 
 	if (marked != NULL)
 		*marked = false;
@@ -434,8 +435,8 @@ api_parse_object(const char *data, size_t len, const char *what, char **cause, b
 	}
 	at = (size_t)(end - src);
 	free(copy);
-	while (at < len && (data[at] == ' ' || data[at] == '\t' || data[at] == '\n' ||
-	    data[at] == '\r'))
+	while (at < len &&
+	    (data[at] == ' ' || data[at] == '\t' || data[at] == '\n' || data[at] == '\r'))
 		at++;
 	if (at != len) {
 		why = xasprintf("unexpected data after the value at byte %zu", at);
@@ -495,8 +496,8 @@ api_text_cut(const cJSON *v, bool marked, struct api_cut *cut)
 static char *
 api_code(const cJSON *v)
 {
-	double		d;
-	long long	ll;
+	double d;
+	long long ll;
 
 	if (cJSON_IsString(v))
 		return api_text(v);
@@ -544,8 +545,7 @@ api_error_from(const cJSON *root, struct api_error *e)
 			src = NULL;
 		} else
 			src = err;
-	} else if (cJSON_IsString(api_get(root, "message")) &&
-	    api_get(root, "choices") == NULL)
+	} else if (cJSON_IsString(api_get(root, "message")) && api_get(root, "choices") == NULL)
 		src = root;
 	else
 		return false;
@@ -584,11 +584,11 @@ api_usage_from(const cJSON *usage, struct api_usage *u)
 
 /* The members of a chunk or a response that hold its texts. */
 struct api_body {
-	const cJSON	*choice;	/* choices[0] when it is an object, else NULL */
-	const cJSON	*body;		/* its delta or message */
-	const cJSON	*content;	/* these NULL when absent */
-	const cJSON	*reasoning;
-	const cJSON	*refusal;
+	const cJSON *choice;  /* choices[0] when it is an object, else NULL */
+	const cJSON *body;    /* its delta or message */
+	const cJSON *content; /* these NULL when absent */
+	const cJSON *reasoning;
+	const cJSON *refusal;
 };
 
 /* Is v a string with something in it? */
@@ -639,8 +639,9 @@ api_tool_calls(const cJSON *body, const char *finish_reason)
 		return true;
 	if (cJSON_IsObject(api_get(body, "function_call")))
 		return true;
-	return finish_reason != NULL && (strcmp(finish_reason, "tool_calls") == 0 ||
-	    strcmp(finish_reason, "function_call") == 0);
+	return finish_reason != NULL &&
+	    (strcmp(finish_reason, "tool_calls") == 0 ||
+		strcmp(finish_reason, "function_call") == 0);
 }
 
 /*
@@ -649,8 +650,7 @@ api_tool_calls(const cJSON *body, const char *finish_reason)
  * string has them as U+FFFD.
  */
 static void
-api_delta_from(cJSON *root, struct api_delta *d, const char *key, const char *other,
-    bool marked)
+api_delta_from(cJSON *root, struct api_delta *d, const char *key, const char *other, bool marked)
 {
 	struct api_body b;
 
@@ -687,8 +687,8 @@ api_chunk_parse(const char *data, size_t len, struct api_delta *d, char **cause)
 int
 api_chunk_parse_tree(const char *data, size_t len, struct api_delta *d, char **cause)
 {
-	cJSON	*root;
-	bool	 marked;
+	cJSON *root;
+	bool marked;
 
 	api_delta_init(d);
 	if ((root = api_parse_object(data, len, "the event stream", cause, &marked)) == NULL)
@@ -711,9 +711,9 @@ api_text_fffd(char **text)
 int
 api_response_parse(const char *data, size_t len, struct api_delta *d, char **cause)
 {
-	struct api_carry	 c;
-	cJSON			*root;
-	bool			 marked;
+	struct api_carry c;
+	cJSON *root;
+	bool marked;
 
 	api_delta_init(d);
 	if ((root = api_parse_object(data, len, "the response", cause, &marked)) == NULL)
@@ -756,12 +756,12 @@ api_pair_utf8(unsigned int high, unsigned int low, char out[4])
 static void
 api_join(uint16_t *pending, char **text, struct api_cut *cut)
 {
-	char	 front[2 * API_FFFD_LEN];
-	size_t	 n = 0;
-	char	*t;
+	char front[2 * API_FFFD_LEN];
+	size_t n = 0;
+	char *t;
 
 	if (*text == NULL && cut->high == 0 && cut->low == 0)
-		return;		/* not in this chunk: a pending half waits */
+		return; /* not in this chunk: a pending half waits */
 	if (*pending != 0 && cut->low != 0) {
 		api_pair_utf8(*pending, cut->low, front);
 		n = 4;
@@ -809,8 +809,8 @@ api_carry_finish(struct api_carry *c, struct api_delta *d)
 int
 api_error_parse(const char *body, size_t len, struct api_error *e)
 {
-	cJSON	*root;
-	bool	 found;
+	cJSON *root;
+	bool found;
 
 	memset(e, 0, sizeof *e);
 	if ((root = api_parse_object(body, len, "the error body", NULL, NULL)) == NULL)
@@ -823,17 +823,17 @@ api_error_parse(const char *body, size_t len, struct api_error *e)
 int
 api_models_parse(const char *data, size_t len, char ***ids, size_t *n, char **cause)
 {
-	cJSON		*root;
-	const cJSON	*list, *item;
-	char		*id, *excerpt;
-	size_t		 count = 0;
+	cJSON *root;
+	const cJSON *list, *item;
+	char *id, *excerpt;
+	size_t count = 0;
 
 	*ids = NULL;
 	*n = 0;
 	if ((root = api_parse_object(data, len, "the model list", cause, NULL)) == NULL)
 		return -1;
 	list = api_get(root, "data");
-	if (cJSON_IsNull(list)) {	/* Ollama with no model pulled */
+	if (cJSON_IsNull(list)) { /* Ollama with no model pulled */
 		cJSON_Delete(root);
 		return 0;
 	}
@@ -846,11 +846,11 @@ api_models_parse(const char *data, size_t len, char ***ids, size_t *n, char **ca
 		cJSON_Delete(root);
 		return -1;
 	}
-	cJSON_ArrayForEach(item, list)
+	cJSON_ArrayForEach (item, list)
 		count++;
 	if (count != 0)
 		*ids = xreallocarray(NULL, count, sizeof **ids);
-	cJSON_ArrayForEach(item, list) {
+	cJSON_ArrayForEach (item, list) {
 		if ((id = api_text(api_get(item, "id"))) != NULL)
 			(*ids)[(*n)++] = id;
 	}

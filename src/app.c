@@ -43,13 +43,17 @@ app_disclaimers(struct app *app, char **cause)
 	if (buf_read_regular(&b, path, &why) != 0) {
 		if (file != NULL)
 			*cause = xasprintf("%s (disclaimers_file, from %s); only the built-in "
-			    "disclaimer notices are shown", why, origin != NULL ? origin : "config");
+					   "disclaimer notices are shown",
+			    why, origin != NULL ? origin : "config");
 		else
-			*cause = xasprintf("%s: the installed disclaimer rules are missing; only the "
-			    "built-in notices are shown (set disclaimers_file to a rules file)", why);
+			*cause = xasprintf(
+			    "%s: the installed disclaimer rules are missing; only the "
+			    "built-in notices are shown (set disclaimers_file to a rules file)",
+			    why);
 	} else if ((app->disclaimers = disclaimer_rules_parse(b.data, b.len, &why)) == NULL)
 		*cause = xasprintf("the disclaimer rules '%s' are broken: %s; only the built-in "
-		    "notices are shown until they are fixed", path, why);
+				   "notices are shown until they are fixed",
+		    path, why);
 	if (app->disclaimers == NULL)
 		app->disclaimers = disclaimer_rules_fallback();
 	buf_release(&b);
@@ -119,9 +123,11 @@ app_gate(struct app *app, char **cause)
 	r = consent_gate(st, cur.terms, cause);
 	if (r != 0 && ep.askable) {
 		why = *cause;
-		*cause = xasprintf("%s; or, since %s runs on this machine and no provider's Terms "
+		*cause = xasprintf(
+		    "%s; or, since %s runs on this machine and no provider's Terms "
 		    "may apply to it, run 'confab terms accept --no-terms --endpoint %s' (or set "
-		    "'terms = none' in its profile)", why, ep.url, ep.url);
+		    "'terms = none' in its profile)",
+		    why, ep.url, ep.url);
 		free(why);
 		app->gate_askable = true;
 	}
@@ -149,13 +155,15 @@ app_check_ca_file(const struct config *cfg, char **cause)
 	e = errno;
 	free(why);
 	if (e == EINVAL)
-		*cause = xasprintf("the CA certificates '%s' (ca_file, from %s) are not a regular "
-		    "file (a FIFO, directory or device); set ca_file to a file of PEM "
-		    "certificates", ca, cfg->origin[CONFIG_CA_FILE]);
+		*cause =
+		    xasprintf("the CA certificates '%s' (ca_file, from %s) are not a regular "
+			      "file (a FIFO, directory or device); set ca_file to a file of PEM "
+			      "certificates",
+			ca, cfg->origin[CONFIG_CA_FILE]);
 	else
 		*cause = xasprintf("cannot read the CA certificates '%s' (ca_file, from %s): %s; "
-		    "set ca_file to a file of PEM certificates", ca, cfg->origin[CONFIG_CA_FILE],
-		    strerror(e));
+				   "set ca_file to a file of PEM certificates",
+		    ca, cfg->origin[CONFIG_CA_FILE], strerror(e));
 	return -1;
 }
 
@@ -204,7 +212,7 @@ app_access_auth_hint(const struct app_access *acc)
 	if (acc->unsent != NULL)
 		return xasprintf("no key was sent (%s)", acc->unsent);
 	return xstrdup("no key was sent; if this server needs one, set api_key_env or "
-	    "api_key_cmd in its profile (see 'man confab')");
+		       "api_key_cmd in its profile (see 'man confab')");
 }
 
 void

@@ -35,7 +35,7 @@ attach_image_type(const char *data, size_t len)
 		if (attach_magic[i].off > 0 && memcmp(data, "RIFF", 4) != 0)
 			continue;
 		if (memcmp(data + attach_magic[i].off, attach_magic[i].magic,
-		    attach_magic[i].len) == 0)
+			attach_magic[i].len) == 0)
 			return attach_magic[i].mime;
 	}
 	return NULL;
@@ -87,7 +87,8 @@ attach_image(struct attach *a, const char *mime, const struct buf *b, char **cau
 
 	if (b->len > ATTACH_IMAGE_MAX) {
 		*cause = xasprintf("cannot attach '%s': the image is %zu bytes, more than the "
-		    "%zu allowed (make it smaller)", a->name, b->len, ATTACH_IMAGE_MAX);
+				   "%zu allowed (make it smaller)",
+		    a->name, b->len, ATTACH_IMAGE_MAX);
 		return -1;
 	}
 	buf_init(&url, 0);
@@ -109,12 +110,14 @@ attach_text(struct attach *a, const struct buf *b, char **cause)
 
 	if (b->len > ATTACH_TEXT_MAX) {
 		*cause = xasprintf("cannot attach '%s': the text file is %zu bytes, more than the "
-		    "%zu allowed (attach a part of it)", a->name, b->len, ATTACH_TEXT_MAX);
+				   "%zu allowed (attach a part of it)",
+		    a->name, b->len, ATTACH_TEXT_MAX);
 		return -1;
 	}
 	if (memchr(b->data, '\0', b->len) != NULL) {
 		*cause = xasprintf("cannot attach '%s': it is a binary file (it holds a NUL byte); "
-		    "only text files and PNG, JPEG or WebP images can be attached", a->name);
+				   "only text files and PNG, JPEG or WebP images can be attached",
+		    a->name);
 		return -1;
 	}
 	a->mime = "text/plain";
@@ -150,8 +153,8 @@ attach_read(struct attach *a, const char *path, char **cause)
 	close(fd);
 	if (r == 0 && ((size_t)st.st_size > ATTACH_IMAGE_MAX || b.len > ATTACH_IMAGE_MAX)) {
 		*cause = xasprintf("cannot attach '%s': it is larger than %zu bytes (text files "
-		    "may have %zu, images %zu)", a->name, ATTACH_IMAGE_MAX, ATTACH_TEXT_MAX,
-		    ATTACH_IMAGE_MAX);
+				   "may have %zu, images %zu)",
+		    a->name, ATTACH_IMAGE_MAX, ATTACH_TEXT_MAX, ATTACH_IMAGE_MAX);
 		r = -1;
 	}
 	if (r == 0) {
@@ -181,15 +184,16 @@ attach_set_add(struct attach_set *set, const char *path, char **cause)
 
 	if (set->n >= ATTACH_FILES_MAX) {
 		*cause = xasprintf("cannot attach '%s': %d files are already attached, the most "
-		    "one prompt takes", path, ATTACH_FILES_MAX);
+				   "one prompt takes",
+		    path, ATTACH_FILES_MAX);
 		return -1;
 	}
 	if (attach_read(&a, path, cause) != 0)
 		return -1;
 	if (set->total + a.size > ATTACH_TOTAL_MAX) {
 		*cause = xasprintf("cannot attach '%s': the files attached would be %zu bytes "
-		    "together, more than the %zu allowed (/attach clear drops them)", a.name,
-		    set->total + a.size, ATTACH_TOTAL_MAX);
+				   "together, more than the %zu allowed (/attach clear drops them)",
+		    a.name, set->total + a.size, ATTACH_TOTAL_MAX);
 		attach_release(&a);
 		return -1;
 	}

@@ -178,7 +178,8 @@ buf_open_regular(const char *path, struct stat *st, char **cause)
 	}
 	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
 		*cause = xasprintf("'%s' is not a regular file (a directory, FIFO or device "
-		    "cannot be read as one)", path);
+				   "cannot be read as one)",
+		    path);
 		close(fd);
 		errno = EINVAL;
 		return -1;

@@ -68,7 +68,7 @@ feedback_cmd_ask(struct app *app, struct tty *tty, const char *text)
 	a = tty_ask(tty, feedback_notice_question);
 	yes = a != NULL && strcasecmp(a, "yes") == 0;
 	method = a == NULL ? xstrdup("end of input (terminal)") :
-	    xasprintf("typed '%.40s' (terminal)", a);
+			     xasprintf("typed '%.40s' (terminal)", a);
 	free(a);
 	if (feedback_notice_record(app, yes, method, &cause) != 0) {
 		app_error("your answer could not be recorded, so nothing was stored: %s", cause);
@@ -79,7 +79,8 @@ feedback_cmd_ask(struct app *app, struct tty *tty, const char *text)
 	free(method);
 	if (yes)
 		return EXIT_OK;
-	fprintf(tty->out, "Declined and recorded. Nothing was stored; you are asked again the "
+	fprintf(tty->out,
+	    "Declined and recorded. Nothing was stored; you are asked again the "
 	    "next time you rate an answer.\n");
 	return EXIT_CONSENT;
 }
@@ -98,11 +99,14 @@ feedback_cmd_notice(struct app *app)
 	if (app->yes) {
 		if (feedback_notice_record(app, true, "flag --yes", &cause) != 0) {
 			app_error("the confirmation could not be recorded, so nothing was "
-			    "stored: %s", cause);
+				  "stored: %s",
+			    cause);
 			r = EXIT_USAGE;
 		} else if (!app->quiet)
-			fprintf(stderr, "confab: feedback notice confirmed with --yes (recorded "
-			    "in the consent ledger): %s\n", feedback_notice_gist);
+			fprintf(stderr,
+			    "confab: feedback notice confirmed with --yes (recorded "
+			    "in the consent ledger): %s\n",
+			    feedback_notice_gist);
 	} else if (isatty(STDIN_FILENO) && tty_open(&tty, &cause) == 0) {
 		r = feedback_cmd_ask(app, &tty, text);
 		tty_close(&tty);
@@ -110,7 +114,7 @@ feedback_cmd_notice(struct app *app)
 		fflush(stdout);
 		feedback_cmd_print_text(stderr, text, 78);
 		app_error("to rate, confirm the notice above: run again with --yes, or on a "
-		    "terminal to be asked; nothing was stored");
+			  "terminal to be asked; nothing was stored");
 		r = EXIT_CONSENT;
 	}
 	free(cause);
@@ -160,8 +164,7 @@ feedback_cmd_report(struct app *app, int rating, const struct feedback_outcome *
 		json_add_num(o, "message_id", (double)out->message_id);
 		json_add_str(o, "rating", feedback_cmd_rating_name(rating));
 		if (out->existed)
-			json_add_str(o, "previous",
-			    feedback_cmd_rating_name(out->previous));
+			json_add_str(o, "previous", feedback_cmd_rating_name(out->previous));
 		else
 			json_add_null(o, "previous");
 		json_add_bool(o, "changed", out->changed);
@@ -190,7 +193,8 @@ feedback_cmd_report(struct app *app, int rating, const struct feedback_outcome *
 		printf("Sent to %s.\n", url);
 	else if (strcmp(delivery, "pending") == 0)
 		printf("Kept, and queued for %s; confab retries later, or now with 'confab "
-		    "feedback sync'.\n", url);
+		       "feedback sync'.\n",
+		    url);
 	else
 		printf("Kept on this machine only: no feedback_url is set.\n");
 }
@@ -276,7 +280,7 @@ feedback_cmd_cell(const char *s, int cols)
 
 	buf_init(&out, 0);
 	while (i < len) {
-		n = text_cluster(b + i, len - i, &cw, &cp);	/* never half a cluster */
+		n = text_cluster(b + i, len - i, &cw, &cp); /* never half a cluster */
 		if (w + cw > cols - 1 && i + n < len) {
 			buf_adds(&out, "\xe2\x80\xa6");
 			break;
@@ -290,7 +294,7 @@ feedback_cmd_cell(const char *s, int cols)
 }
 
 struct feedback_cmd_list {
-	struct cJSON *arr;		/* --json */
+	struct cJSON *arr; /* --json */
 	int n;
 };
 
@@ -340,8 +344,8 @@ feedback_cmd_list_footer(struct app *app)
 	}
 	if (pending > 0)
 		printf("\n%lld rating%s wait%s for delivery to %s; 'confab feedback sync' sends "
-		    "them now.\n", (long long)pending, pending == 1 ? "" : "s",
-		    pending == 1 ? "s" : "", url);
+		       "them now.\n",
+		    (long long)pending, pending == 1 ? "" : "s", pending == 1 ? "s" : "", url);
 	else
 		printf("\nRatings go to %s; none is waiting.\n", url);
 }
@@ -365,7 +369,7 @@ feedback_cmd_list(struct app *app)
 		feedback_cmd_print_json(l.arr);
 	else if (l.n == 0)
 		printf("No ratings yet. Rate the newest answer with 'confab feedback up' or "
-		    "'confab feedback down'.\n");
+		       "'confab feedback down'.\n");
 	if (l.arr == NULL)
 		feedback_cmd_list_footer(app);
 	return EXIT_OK;
@@ -444,7 +448,8 @@ feedback_cmd_export(struct app *app)
 		goto fail;
 	if (csv)
 		fputs("message_id,conversation_id,rating,reasons,comment,model,created,updated,"
-		    "delivery,delivered_at,attempts,last_error\r\n", stdout);
+		      "delivery,delivered_at,attempts,last_error\r\n",
+		    stdout);
 	if (store_feedback_each(st, 0, feedback_cmd_export_cb, &csv, &cause) != 0)
 		goto fail;
 	return EXIT_OK;
@@ -483,7 +488,7 @@ feedback_cmd_sync(struct app *app)
 	struct feedback_sync_opts o = {
 		.all = true,
 		.timeout_s = timeout < FEEDBACK_SYNC_TIMEOUT_MAX_S ? timeout :
-		    FEEDBACK_SYNC_TIMEOUT_MAX_S,
+								     FEEDBACK_SYNC_TIMEOUT_MAX_S,
 		.tries = FEEDBACK_SYNC_TRIES,
 		.lock_wait_ms = FEEDBACK_SYNC_LOCK_WAIT_MS,
 	};
@@ -512,7 +517,7 @@ feedback_cmd_sync(struct app *app)
 	}
 	if (url == NULL)
 		printf("No feedback_url is set: ratings stay on this machine; nothing to "
-		    "deliver.\n");
+		       "deliver.\n");
 	else if (rep.busy)
 		printf("Another confab is delivering feedback right now; %lld pending.\n", p);
 	else if (rep.delivered + rep.failed == 0 && p == 0)
@@ -524,7 +529,7 @@ feedback_cmd_sync(struct app *app)
 		printf(".\n");
 		if (p > 0)
 			printf("Pending ratings are kept and retried, or sent now with 'confab "
-			    "feedback sync'.\n");
+			       "feedback sync'.\n");
 	}
 	feedback_sync_report_release(&rep);
 	return r;
@@ -539,15 +544,19 @@ cmd_feedback(struct app *app, int argc, char **argv)
 
 	if (sub == NULL) {
 		app_error("'confab feedback' needs a command: up, down, clear, list, export or "
-		    "sync; see 'confab --help'");
+			  "sync; see 'confab --help'");
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "up") == 0 || strcmp(sub, "down") == 0 || strcmp(sub, "clear") == 0)
-		return feedback_cmd_rate(app, sub[0] == 'u' ? 1 : sub[0] == 'd' ? -1 : 0,
+		return feedback_cmd_rate(app,
+		    sub[0] == 'u'     ? 1 :
+			sub[0] == 'd' ? -1 :
+					0,
 		    argc - 1, argv + 1);
 	if (strcmp(sub, "list") != 0 && strcmp(sub, "export") != 0 && strcmp(sub, "sync") != 0) {
 		app_error("unknown command 'feedback %s'; the feedback commands are up, down, "
-		    "clear, list, export and sync", sub);
+			  "clear, list, export and sync",
+		    sub);
 		return EXIT_USAGE;
 	}
 	if (argc > 1) {

@@ -14,19 +14,19 @@
 #include "text.h"
 #include "tty.h"
 
-#define LOG_SNIPPET_BEFORE 30	/* characters of context before a match */
-#define LOG_SNIPPET_AFTER 50	/* and after it */
+#define LOG_SNIPPET_BEFORE 30 /* characters of context before a match */
+#define LOG_SNIPPET_AFTER 50  /* and after it */
 
 /* What every log command works with. */
 struct log {
 	struct app *app;
 	struct store *st;
-	bool tty;		/* stdout is a terminal: controls are shown visibly */
-	bool color;		/* escape codes may go to stdout */
-	enum text_mode mode;	/* TEXT_VISIBLE on a terminal, TEXT_DROP to a pipe */
-	int cols;		/* terminal width, 0 when not a terminal */
-	int64_t n;		/* rows printed so far */
-	const char *query;	/* search: the text */
+	bool tty;	     /* stdout is a terminal: controls are shown visibly */
+	bool color;	     /* escape codes may go to stdout */
+	enum text_mode mode; /* TEXT_VISIBLE on a terminal, TEXT_DROP to a pipe */
+	int cols;	     /* terminal width, 0 when not a terminal */
+	int64_t n;	     /* rows printed so far */
+	const char *query;   /* search: the text */
 };
 
 /* ---- text helpers ---------------------------------------------------------- */
@@ -182,8 +182,8 @@ log_list_cb(const struct store_conversation *c, void *arg)
 		printf("%s%-6s %-16s  %-16s %5s  %s%s\n", l->color ? "\033[1m" : "", "ID",
 		    "STARTED (UTC)", "MODEL", "MSGS", "TITLE", l->color ? "\033[m" : "");
 	when = log_when(c->started);
-	model = log_clean(c->model != NULL ? c->model : "?", c->model != NULL ?
-	    strlen(c->model) : 1, l->mode, true);
+	model = log_clean(c->model != NULL ? c->model : "?",
+	    c->model != NULL ? strlen(c->model) : 1, l->mode, true);
 	title = log_title(c->title, l->mode);
 	/* the model padded to 16 columns by display width, not bytes (CJK names) */
 	mw = text_width(model, strlen(model));
@@ -305,9 +305,12 @@ log_feedback_text(const struct store_log_message *lm, enum text_mode mode)
 	reasons = log_reasons(lm->reasons, mode);
 	if (lm->comment != NULL && *lm->comment != '\0')
 		comment = log_clean(lm->comment, strlen(lm->comment), mode, true);
-	s = xasprintf("%s%s%s%s%s%s", lm->rating > 0 ? "thumbs up" : lm->rating < 0 ?
-	    "thumbs down" : "no rating", reasons != NULL ? " (" : "", reasons != NULL ? reasons : "",
-	    reasons != NULL ? ")" : "", comment != NULL ? ": " : "", comment != NULL ? comment : "");
+	s = xasprintf("%s%s%s%s%s%s",
+	    lm->rating > 0     ? "thumbs up" :
+		lm->rating < 0 ? "thumbs down" :
+				 "no rating",
+	    reasons != NULL ? " (" : "", reasons != NULL ? reasons : "", reasons != NULL ? ")" : "",
+	    comment != NULL ? ": " : "", comment != NULL ? comment : "");
 	free(reasons);
 	free(comment);
 	return s;
@@ -342,15 +345,16 @@ log_show_cb(const struct store_log_message *lm, void *arg)
 	char *when = log_when(lm->created), *who, *fb, *err;
 
 	who = log_clean(log_role_name(m), strlen(log_role_name(m)), l->mode, true);
-	printf("\n%s[#%lld] %s, %s UTC%s\n", l->color ? "\033[1m" : "", (long long)m->id, who,
-	    when, l->color ? "\033[m" : "");
+	printf("\n%s[#%lld] %s, %s UTC%s\n", l->color ? "\033[1m" : "", (long long)m->id, who, when,
+	    l->color ? "\033[m" : "");
 	log_put_text(l, m->content, m->content_len, false);
 	if (m->content_len == 0 || m->content[m->content_len - 1] != '\n')
 		putchar('\n');
 	if (strcmp(m->status, "complete") != 0) {
-		err = m->error != NULL ? log_clean(m->error, strlen(m->error), l->mode, true) : NULL;
-		printf("%s  (%s%s%s)%s\n", l->color ? "\033[2m" : "", m->status, err != NULL ? ": " :
-		    "", err != NULL ? err : "", l->color ? "\033[m" : "");
+		err = m->error != NULL ? log_clean(m->error, strlen(m->error), l->mode, true) :
+					 NULL;
+		printf("%s  (%s%s%s)%s\n", l->color ? "\033[2m" : "", m->status,
+		    err != NULL ? ": " : "", err != NULL ? err : "", l->color ? "\033[m" : "");
 		free(err);
 	}
 	(void)disclaimer_json_each(lm->disclaimers, log_show_disclaimer, l);
@@ -396,7 +400,7 @@ log_md_cb(const struct store_log_message *lm, void *arg)
 	putchar('\n');
 	if (strcmp(m->status, "complete") != 0)
 		printf("*This answer is %s.*\n\n", m->status);
-	l->n = 0;	/* notices in this turn's block quote */
+	l->n = 0; /* notices in this turn's block quote */
 	(void)disclaimer_json_each(lm->disclaimers, log_md_disclaimer, l);
 	if (l->n > 0)
 		putchar('\n');
@@ -414,10 +418,10 @@ log_show_head(struct log *l, const struct store_conversation *c, const char *for
 {
 	enum text_mode mode = l->tty ? l->mode : TEXT_DROP;
 	char *title = log_title(c->title, mode), *started = log_when(c->started);
-	char *model = log_clean(c->model != NULL ? c->model : "?", c->model != NULL ?
-	    strlen(c->model) : 1, mode, true);
-	char *base = log_clean(c->base_url != NULL ? c->base_url : "?", c->base_url != NULL ?
-	    strlen(c->base_url) : 1, mode, true);
+	char *model = log_clean(c->model != NULL ? c->model : "?",
+	    c->model != NULL ? strlen(c->model) : 1, mode, true);
+	char *base = log_clean(c->base_url != NULL ? c->base_url : "?",
+	    c->base_url != NULL ? strlen(c->base_url) : 1, mode, true);
 	struct cJSON *o;
 	char *s;
 
@@ -431,8 +435,8 @@ log_show_head(struct log *l, const struct store_conversation *c, const char *for
 		json_free(o);
 	} else if (strcmp(format, "markdown") == 0) {
 		printf("# Conversation %lld: %s\n\n- Started: %s UTC\n- Model: %s\n- Endpoint: %s\n"
-		    "- Messages: %lld\n\n", (long long)c->id, title, started, model, base,
-		    (long long)c->messages);
+		       "- Messages: %lld\n\n",
+		    (long long)c->id, title, started, model, base, (long long)c->messages);
 	} else {
 		printf("%sConversation %lld: %s%s\n", l->color ? "\033[1m" : "", (long long)c->id,
 		    title, l->color ? "\033[m" : "");
@@ -496,7 +500,8 @@ log_export(struct log *l, int argc, char **argv)
 		format = l->app->json ? "json" : "markdown";
 	if (strcmp(format, "markdown") != 0 && strcmp(format, "md") != 0 &&
 	    strcmp(format, "json") != 0) {
-		app_error("unknown export format '%s'; 'log export' writes markdown or json", format);
+		app_error("unknown export format '%s'; 'log export' writes markdown or json",
+		    format);
 		return EXIT_USAGE;
 	}
 	return log_print(l, argv[0], strcmp(format, "json") == 0 ? "json" : "markdown");
@@ -514,8 +519,9 @@ log_find(const char *hay, size_t hay_len, const char *needle)
 		for (j = 0; j < n; j++) {
 			unsigned char a = (unsigned char)hay[i + j], b = (unsigned char)needle[j];
 
-			if (a != b && !(a < 0x80 && b < 0x80 && (a | 0x20) == (b | 0x20) &&
-			    (a | 0x20) >= 'a' && (a | 0x20) <= 'z'))
+			if (a != b &&
+			    !(a < 0x80 && b < 0x80 && (a | 0x20) == (b | 0x20) &&
+				(a | 0x20) >= 'a' && (a | 0x20) <= 'z'))
 				break;
 		}
 		if (j == n)
@@ -562,7 +568,7 @@ log_snippet(const char *s, size_t len, const char *query, enum text_mode mode,
 	struct buf pre;
 
 	if (m0 == len)
-		m0 = m1 = 0;	/* matched by case folding beyond ASCII: no highlight */
+		m0 = m1 = 0; /* matched by case folding beyond ASCII: no highlight */
 	else
 		m1 = m0 + strlen(query);
 	a = log_back(s, m0, LOG_SNIPPET_BEFORE);
@@ -625,8 +631,8 @@ log_search_cb(const struct store_log_hit *h, void *arg)
 		log_json_text(o, "snippet", snippet);
 		/* snippet[match_start:match_end] in characters (Python's str slicing). */
 		json_add_num(o, "match_start", (double)log_chars(sn.part[0]));
-		json_add_num(o, "match_end", (double)(log_chars(sn.part[0]) +
-		    log_chars(sn.part[1])));
+		json_add_num(o, "match_end",
+		    (double)(log_chars(sn.part[0]) + log_chars(sn.part[1])));
 		free(snippet);
 		log_json_print(o, l->n++ == 0 ? "[" : ",");
 		log_snippet_release(&sn);
@@ -693,7 +699,8 @@ log_confirm(struct log *l, int64_t id, bool *yes)
 	*yes = false;
 	if (tty_open(&t, &cause) != 0) {
 		app_error("not deleting conversation %lld without confirmation: %s; add --yes to "
-		    "delete it from a script", (long long)id, cause);
+			  "delete it from a script",
+		    (long long)id, cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
@@ -705,8 +712,8 @@ log_confirm(struct log *l, int64_t id, bool *yes)
 	}
 	title = log_title(c.title, TEXT_VISIBLE);
 	q = xasprintf("Delete conversation %lld, \"%s\" (%lld message%s)? It cannot be undone.\n"
-	    "Type yes to delete it: ", (long long)id, title, (long long)c.messages,
-	    c.messages == 1 ? "" : "s");
+		      "Type yes to delete it: ",
+	    (long long)id, title, (long long)c.messages, c.messages == 1 ? "" : "s");
 	answer = tty_ask(&t, q);
 	*yes = answer != NULL && strcasecmp(answer, "yes") == 0;
 	if (!*yes)
@@ -746,7 +753,7 @@ log_delete(struct log *l, int argc, char **argv)
 static const struct {
 	const char *name;
 	int (*fn)(struct log *, int, char **);
-	int min, max;		/* arguments after the command word; max -1: any */
+	int min, max; /* arguments after the command word; max -1: any */
 	const char *usage;
 } log_cmds[] = {
 	{ "list", log_list, 0, 0, "log list [--json]" },
@@ -770,7 +777,8 @@ cmd_log(struct app *app, int argc, char **argv)
 		;
 	if (i == nitems(log_cmds)) {
 		app_error("unknown command 'log %s'; the log commands are list, show, search, "
-		    "delete and export", sub);
+			  "delete and export",
+		    sub);
 		return EXIT_USAGE;
 	}
 	argc = argc > 0 ? argc - 1 : 0;

@@ -1,7 +1,6 @@
 /* cmd-models.c: confab models: list the endpoint's models. */
 #include "common.h"
 
-
 #include "api.h"
 #include "app.h"
 #include "cmd.h"
@@ -36,9 +35,10 @@ cmd_models(struct app *app, int argc, char **argv)
 	} else if (res.status != 200) {
 		bool parsed = api_error_parse(res.body.data, res.body.len, &e) == 0;
 
-		app_error("%s (HTTP %ld from %s)%s%s", res.status == 401 || res.status == 403 ?
-		    "authentication failed" : "listing models failed", res.status, url,
-		    parsed ? ": " : "", parsed ? e.message : "");
+		app_error("%s (HTTP %ld from %s)%s%s",
+		    res.status == 401 || res.status == 403 ? "authentication failed" :
+							     "listing models failed",
+		    res.status, url, parsed ? ": " : "", parsed ? e.message : "");
 		if (res.status == 401 || res.status == 403) {
 			char *hint = app_access_auth_hint(&acc);
 
@@ -64,7 +64,7 @@ cmd_models(struct app *app, int argc, char **argv)
 	} else
 		for (i = 0; i < n; i++)
 			puts(ids[i]);
-	if (r == 0 && n == 0)	/* not an error: a fresh Ollama has none yet */
+	if (r == 0 && n == 0) /* not an error: a fresh Ollama has none yet */
 		app_error("the server offers no models (for Ollama: ollama pull NAME)");
 	api_models_free(ids, n);
 	free(cause);

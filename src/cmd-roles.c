@@ -1,7 +1,6 @@
 /* cmd-roles.c: confab roles: the roles in $XDG_CONFIG_HOME/confab/roles. */
 #include "common.h"
 
-
 #include "buf.h"
 #include "app.h"
 #include "cmd.h"
@@ -19,7 +18,7 @@ roles_cell(const char *s, size_t max)
 	if (len > max) {
 		len = max;
 		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;	/* not inside a character */
+			len--; /* not inside a character */
 	}
 	clean = text_clean_str(s, len, TEXT_DROP, TEXT_CLEAN_ONELINE, NULL);
 	if (len == strlen(s))
@@ -108,7 +107,8 @@ cmd_roles(struct app *app, int argc, char **argv)
 		json_free(arr);
 	} else if (shown == 0 && ret == EXIT_OK)
 		printf("No roles yet: a role is a system prompt in %s/NAME.md (see 'man confab', "
-		    "ROLES).\n", dir);
+		       "ROLES).\n",
+		    dir);
 	free(dir);
 	return ret;
 }

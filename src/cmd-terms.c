@@ -28,10 +28,11 @@ cmd_terms_json_changes(const struct terms_diff *d, const struct terms *old, cons
 		if (sd->kind == TERMS_SAME)
 			continue;
 		o = json_object();
-		json_add_str(o, "section", sd->kind == TERMS_REMOVED ?
-		    terms_section_name(old, sd->old_index) : terms_section_name(cur, sd->new_index));
-		json_add_num(o, "position", (double)(sd->kind == TERMS_REMOVED ?
-		    sd->old_index : sd->new_index));
+		json_add_str(o, "section",
+		    sd->kind == TERMS_REMOVED ? terms_section_name(old, sd->old_index) :
+						terms_section_name(cur, sd->new_index));
+		json_add_num(o, "position",
+		    (double)(sd->kind == TERMS_REMOVED ? sd->old_index : sd->new_index));
 		json_add_str(o, "change", terms_change_name(sd->kind));
 		json_push(arr, o);
 	}
@@ -116,13 +117,15 @@ cmd_terms_endpoint_state(const struct review *rv, const struct consent_endpoint 
 	if (ep->answer.kind != NULL) {
 		when = consent_when(ep->answer.at);
 		s = xasprintf("%s under the Terms above (you answered no to using it without "
-		    "Terms on %s)", consent_state_name(rv->cs.state), when);
+			      "Terms on %s)",
+		    consent_state_name(rv->cs.state), when);
 		free(when);
 		return s;
 	}
 	return xasprintf("%s under the Terms above%s", consent_state_name(rv->cs.state),
 	    ep->askable ? " (on this machine: 'confab terms accept --no-terms' would use it "
-	    "without Terms)" : "");
+			  "without Terms)" :
+			  "");
 }
 
 /* May a request go to the current endpoint? */
@@ -139,14 +142,13 @@ cmd_terms_endpoint_json(const struct review *rv, const struct consent_endpoint *
 
 	json_add_str(o, "url", ep->url);
 	json_add_str(o, "rule", consent_rule_name(ep->rule));
-	json_add_str(o, "state", ep->rule == CONSENT_RULE_TERMS ?
-	    consent_state_name(rv->cs.state) : "NO-TERMS");
+	json_add_str(o, "state",
+	    ep->rule == CONSENT_RULE_TERMS ? consent_state_name(rv->cs.state) : "NO-TERMS");
 	json_add_bool(o, "may_send", cmd_terms_may_send(rv, ep));
 	json_add_bool(o, "question_open", ep->askable);
 	if (ep->answer.kind != NULL) {
 		a = json_add_object(o, "answer");
-		json_add_str(a, "no_terms", ep->answer.detail != NULL ?
-		    ep->answer.detail : "");
+		json_add_str(a, "no_terms", ep->answer.detail != NULL ? ep->answer.detail : "");
 		json_add_str(a, "at", ep->answer.at);
 		json_add_num(a, "event", (double)ep->answer.id);
 	} else
@@ -333,9 +335,11 @@ cmd_terms_status(struct review *rv)
 			const struct terms_section_diff *sd = &cs->diff->sections[i];
 
 			if (sd->kind != TERMS_SAME)
-				printf("Changed:  %s (%s)\n", sd->kind == TERMS_REMOVED ?
-				    terms_section_name(cs->accepted_terms, sd->old_index) :
-				    terms_section_name(t, sd->new_index), terms_change_name(sd->kind));
+				printf("Changed:  %s (%s)\n",
+				    sd->kind == TERMS_REMOVED ?
+					terms_section_name(cs->accepted_terms, sd->old_index) :
+					terms_section_name(t, sd->new_index),
+				    terms_change_name(sd->kind));
 		}
 		if (cs->diff->nchanged == 0)
 			printf("Changed:  only the \"Last updated\" date\n");
@@ -351,8 +355,9 @@ cmd_terms_status(struct review *rv)
 	r = EXIT_OK;
 	if (ep.rule == CONSENT_RULE_TERMS && cs->state != CONSENT_ACCEPTED) {
 		printf("\nNothing is sent to %s until you accept. Run 'confab terms' to %s.\n",
-		    ep.url, cs->state == CONSENT_OUTDATED ? "see what changed and accept" :
-		    "read and accept them");
+		    ep.url,
+		    cs->state == CONSENT_OUTDATED ? "see what changed and accept" :
+						    "read and accept them");
 		r = EXIT_CONSENT;
 	}
 out:
@@ -372,8 +377,7 @@ cmd_terms_diff_json(struct review *rv)
 	size_t i, j;
 	char op[2] = "";
 
-	json_add_str(o, "from", rv->cs.accepted.kind != NULL ?
-	    rv->cs.accepted.terms_sha256 : "");
+	json_add_str(o, "from", rv->cs.accepted.kind != NULL ? rv->cs.accepted.terms_sha256 : "");
 	json_add_str(o, "to", rv->cur.terms->sha256);
 	arr = json_add_array(o, "sections");
 	for (i = 0; d != NULL && i < d->nsections; i++) {
@@ -382,9 +386,10 @@ cmd_terms_diff_json(struct review *rv)
 		if (sd->kind == TERMS_SAME)
 			continue;
 		s = json_object();
-		json_add_str(s, "section", sd->kind == TERMS_REMOVED ?
-		    terms_section_name(rv->cs.accepted_terms, sd->old_index) :
-		    terms_section_name(rv->cur.terms, sd->new_index));
+		json_add_str(s, "section",
+		    sd->kind == TERMS_REMOVED ?
+			terms_section_name(rv->cs.accepted_terms, sd->old_index) :
+			terms_section_name(rv->cur.terms, sd->new_index));
 		json_add_str(s, "change", terms_change_name(sd->kind));
 		lines = json_add_array(s, "lines");
 		for (j = 0; j < sd->nlines; j++) {
@@ -410,11 +415,12 @@ cmd_terms_diff(struct review *rv)
 		return cmd_terms_diff_json(rv);
 	if (rv->cs.accepted.kind == NULL) {
 		printf("You have not accepted any version of the Terms yet, so there is nothing "
-		    "to compare; run 'confab terms' to read them.\n");
+		       "to compare; run 'confab terms' to read them.\n");
 		return EXIT_OK;
 	}
 	if (rv->cs.diff == NULL) {
-		printf("The Terms you accepted (version %s) are the current ones: nothing changed.\n",
+		printf(
+		    "The Terms you accepted (version %s) are the current ones: nothing changed.\n",
 		    rv->cur.terms->short_hash);
 		return EXIT_OK;
 	}
@@ -439,16 +445,19 @@ cmd_terms_no_terms(struct review *rv, bool yes)
 	if (consent_endpoint_get(&rv->app->cfg, rv->st, NULL, &ep, &cause) != 0)
 		app_error("%s", cause);
 	else if (!config_is_loopback(ep.url))
-		app_error("'%s' is not on this machine, so confab does not ask whether Terms apply "
+		app_error(
+		    "'%s' is not on this machine, so confab does not ask whether Terms apply "
 		    "to it; for a server you run elsewhere, set 'terms = none' in its profile",
 		    ep.url);
 	else if (config_get(&rv->app->cfg, CONFIG_TERMS_FILE) != NULL ||
 	    config_get(&rv->app->cfg, CONFIG_TERMS_URL) != NULL)
 		app_error("the Terms named by %s govern '%s'; remove that setting first",
 		    config_get(&rv->app->cfg, CONFIG_TERMS_FILE) != NULL ? "terms_file" :
-		    "terms_url", ep.url);
-	else if (consent_no_terms_record(rv->st, rv->cur.terms, ep.url, yes, yes ?
-	    "flag --no-terms (terms accept)" : "flag --no-terms (terms withdraw)", &cause) != 0)
+									   "terms_url",
+		    ep.url);
+	else if (consent_no_terms_record(rv->st, rv->cur.terms, ep.url, yes,
+		     yes ? "flag --no-terms (terms accept)" : "flag --no-terms (terms withdraw)",
+		     &cause) != 0)
 		app_error("the answer could not be recorded, so it does not count: %s", cause);
 	else {
 		r = EXIT_OK;
@@ -474,20 +483,24 @@ cmd_terms_accept(struct review *rv)
 		return cmd_terms_no_terms(rv, true);
 	if (hex == NULL) {
 		app_error("'terms accept' needs --sha256 HEX naming the current Terms (version "
-		    "%s, last updated %s; see 'confab terms status') and --adult", t->short_hash,
-		    t->date_label);
+			  "%s, last updated %s; see 'confab terms status') and --adult",
+		    t->short_hash, t->date_label);
 		return EXIT_USAGE;
 	}
 	if (!terms_hash_matches(t, hex)) {
-		app_error("'%s' does not name the current Terms: the current version is %s (last "
+		app_error(
+		    "'%s' does not name the current Terms: the current version is %s (last "
 		    "updated %s, sha256 %s); read them with 'confab terms show' and accept that "
-		    "version", hex, t->short_hash, t->date_label, t->sha256);
+		    "version",
+		    hex, t->short_hash, t->date_label, t->sha256);
 		return EXIT_CONSENT;
 	}
 	if (!rv->app->adult) {
-		app_error("accepting needs --adult, your statement that you are at least 18 and "
+		app_error(
+		    "accepting needs --adult, your statement that you are at least 18 and "
 		    "of the age of majority where you live (Terms I.1); nothing was recorded for "
-		    "version %s", t->short_hash);
+		    "version %s",
+		    t->short_hash);
 		return EXIT_CONSENT;
 	}
 	if (review_record(rv, "age", "flag --adult", "yes", -1, NULL, -1, NULL) != 0 ||
@@ -495,7 +508,8 @@ cmd_terms_accept(struct review *rv)
 		return EXIT_USAGE;
 	if (!rv->app->quiet)
 		printf("Accepted the Terms version %s (last updated %s). Withdraw at any time with "
-		    "'confab terms withdraw'.\n", t->short_hash, t->date_label);
+		       "'confab terms withdraw'.\n",
+		    t->short_hash, t->date_label);
 	return EXIT_OK;
 }
 
@@ -597,8 +611,8 @@ cmd_terms_how(const struct consent_event *ev)
 	}
 	if (ev->detail != NULL) {
 		v = cmd_terms_cell(ev->detail, 0);
-		buf_addf(&b, strcmp(ev->kind, "no-terms") == 0 ? ", without Terms: %s" :
-		    ", detail: %s", v);
+		buf_addf(&b,
+		    strcmp(ev->kind, "no-terms") == 0 ? ", without Terms: %s" : ", detail: %s", v);
 		free(v);
 	}
 	if (ev->endpoint != NULL) {
@@ -629,7 +643,7 @@ static void
 cmd_terms_history_table(const struct cmd_terms_rows *rows)
 {
 	static const char *heads[CMD_TERMS_NCOLS] = { "#", "when", "event", "version",
-	    "last updated", "how" };
+		"last updated", "how" };
 	char *(*cells)[CMD_TERMS_NCOLS] = xreallocarray(NULL, rows->n, sizeof *cells);
 	int width[CMD_TERMS_NCOLS], w;
 	size_t i, j;
@@ -689,7 +703,8 @@ cmd_terms_history(struct app *app, struct store *st, bool export)
 	if (arr != NULL)
 		cmd_terms_print_json(arr);
 	else if (!export && !app->json && rows.n == 0)
-		printf("The consent ledger is empty: you have not reviewed or accepted any Terms.\n");
+		printf(
+		    "The consent ledger is empty: you have not reviewed or accepted any Terms.\n");
 	return EXIT_OK;
 }
 
@@ -744,11 +759,12 @@ cmd_terms_update(struct app *app, struct store *st)
 
 	if (url == NULL) {
 		app_error("no terms_url is configured; set it in '%s' (terms_url = https://...) "
-		    "or with CONFAB_TERMS_URL", app->cfg.config_path);
+			  "or with CONFAB_TERMS_URL",
+		    app->cfg.config_path);
 		return EXIT_USAGE;
 	}
-	consent_fetch(url, st, timeout < CMD_TERMS_FETCH_TIMEOUT ? timeout : CMD_TERMS_FETCH_TIMEOUT,
-	    &f);
+	consent_fetch(url, st,
+	    timeout < CMD_TERMS_FETCH_TIMEOUT ? timeout : CMD_TERMS_FETCH_TIMEOUT, &f);
 	switch (f.result) {
 	case CONSENT_FETCH_NOT_MODIFIED:
 		printf("The Terms at %s have not changed (304 Not Modified; version %s).\n", url,
@@ -759,8 +775,8 @@ cmd_terms_update(struct app *app, struct store *st)
 		break;
 	case CONSENT_FETCH_NEW:
 		printf("Recorded Terms version %s (last updated %s) from %s.\nRun 'confab terms "
-		    "status' to see whether you need to accept them.\n", f.short_hash,
-		    f.date_label, url);
+		       "status' to see whether you need to accept them.\n",
+		    f.short_hash, f.date_label, url);
 		break;
 	case CONSENT_FETCH_UNREACHABLE:
 	case CONSENT_FETCH_HTTP_ERROR:
@@ -769,7 +785,8 @@ cmd_terms_update(struct app *app, struct store *st)
 		break;
 	case CONSENT_FETCH_REDIRECT:
 		app_error("%s; confab does not follow redirects: set terms_url to the final "
-		    "address", f.cause);
+			  "address",
+		    f.cause);
 		r = EXIT_PROVIDER;
 		break;
 	case CONSENT_FETCH_UNUSABLE:
@@ -841,8 +858,10 @@ cmd_terms(struct app *app, int argc, char **argv)
 	}
 	if (strcmp(sub, "history") != 0 && strcmp(sub, "export") != 0 &&
 	    strcmp(sub, "verify") != 0 && strcmp(sub, "update") != 0) {
-		app_error("unknown command 'terms %s'; the terms commands are review, show, status, "
-		    "accept, diff, withdraw, history, verify, export and update", sub);
+		app_error(
+		    "unknown command 'terms %s'; the terms commands are review, show, status, "
+		    "accept, diff, withdraw, history, verify, export and update",
+		    sub);
 		return EXIT_USAGE;
 	}
 	if ((st = app_store(app, &cause)) == NULL) {

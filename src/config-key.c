@@ -98,7 +98,7 @@ config_key_cmd_wait(pid_t pid, int fd, struct buf *out, const struct timespec *d
 		if (poll(&pfd, 1, ms) <= 0)
 			continue;
 		if ((n = read(fd, chunk, sizeof chunk)) > 0)
-			(void)buf_add(out, chunk, (size_t)n);	/* past the cap: dropped */
+			(void)buf_add(out, chunk, (size_t)n); /* past the cap: dropped */
 		else if (n < 0 && errno != EINTR && errno != EAGAIN)
 			n = 0;
 	}
@@ -150,9 +150,11 @@ config_run_key_cmd(const char *cmd, long timeout, char **cause)
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += timeout;
 	if (config_key_cmd_wait(pid, fds[0], &out, &deadline, &status) != 0)
-		*cause = xasprintf("api_key_cmd '%s' did not finish within %ld seconds and was "
+		*cause = xasprintf(
+		    "api_key_cmd '%s' did not finish within %ld seconds and was "
 		    "stopped: does it wait for input, such as a passphrase? Make it print the key "
-		    "without asking, or raise api_key_cmd_timeout", argv[0], timeout);
+		    "without asking, or raise api_key_cmd_timeout",
+		    argv[0], timeout);
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		*cause = xasprintf("api_key_cmd '%s' failed (exit status %d)", argv[0],
 		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
@@ -224,29 +226,35 @@ config_key_allowed(const struct config *cfg, const char *source, struct config_a
 		if (loopback)
 			r = 0;
 		else if (config_is_dashscope(url))
-			*cause = xasprintf("no API key for %s: set %s (export %s=...), or "
+			*cause = xasprintf(
+			    "no API key for %s: set %s (export %s=...), or "
 			    "choose a profile with api_key_cmd in '%s' (see 'man confab'), or use "
-			    "--base-url for a local server such as http://localhost:11434/v1", url,
-			    envname, envname, cfg->config_path);
+			    "--base-url for a local server such as http://localhost:11434/v1",
+			    url, envname, envname, cfg->config_path);
 		else if (config_is_set(cfg, CONFIG_API_KEY_ENV))
-			*cause = xasprintf("no API key for %s: %s (named by api_key_env, from "
+			*cause = xasprintf(
+			    "no API key for %s: %s (named by api_key_env, from "
 			    "%s) is not set; export %s=..., or set api_key_cmd %s; if this server "
-			    "needs no key, set no_key = yes there", url, envname,
-			    cfg->origin[CONFIG_API_KEY_ENV], envname, where);
+			    "needs no key, set no_key = yes there",
+			    url, envname, cfg->origin[CONFIG_API_KEY_ENV], envname, where);
 		else
-			*cause = xasprintf("no API key for %s: set api_key_env (the variable that "
+			*cause = xasprintf(
+			    "no API key for %s: set api_key_env (the variable that "
 			    "holds its key) or api_key_cmd %s (see 'man confab'); if this server "
-			    "needs no key, set no_key = yes there", url, where);
+			    "needs no key, set no_key = yes there",
+			    url, where);
 		goto out;
 	}
 	if (cfg->value[CONFIG_API_KEY_CMD] == NULL && cfg->value[CONFIG_API_KEY] == NULL &&
 	    !config_is_set(cfg, CONFIG_API_KEY_ENV) && !config_is_dashscope(url)) {
 		if (loopback) {
 			k->unsent = xasprintf("%s goes only to DashScope hosts; to send it here, "
-			    "set api_key_env = %s %s", envname, envname, where);
+					      "set api_key_env = %s %s",
+			    envname, envname, where);
 			r = 0;
 		} else
-			*cause = xasprintf("not sending %s to %s: that key goes only to DashScope "
+			*cause = xasprintf(
+			    "not sending %s to %s: that key goes only to DashScope "
 			    "hosts (dashscope*.aliyuncs.com); to send it there anyway, set "
 			    "api_key_env = %s %s, or name this server's own key with api_key_env "
 			    "or api_key_cmd; if this server needs no key, set no_key = yes",
@@ -255,9 +263,11 @@ config_key_allowed(const struct config *cfg, const char *source, struct config_a
 	}
 	if (!loopback && strncasecmp(url, "http://", 7) == 0 &&
 	    !config_is_yes(cfg, CONFIG_ALLOW_INSECURE_KEY)) {
-		*cause = xasprintf("not sending the API key from %s to %s over plain http:// "
+		*cause = xasprintf(
+		    "not sending the API key from %s to %s over plain http:// "
 		    "(anyone on the way could read it): use https://, or set allow_insecure_key "
-		    "= yes %s; if this server needs no key, set no_key = yes", source, url, where);
+		    "= yes %s; if this server needs no key, set no_key = yes",
+		    source, url, where);
 		goto out;
 	}
 	r = 1;
@@ -285,7 +295,8 @@ config_api_key(const struct config *cfg, struct config_auth *k, char **cause)
 	}
 	if (cfg->value[CONFIG_API_KEY_CMD] != NULL) {
 		if ((k->key = config_run_key_cmd(cfg->value[CONFIG_API_KEY_CMD],
-		    strtol(cfg->value[CONFIG_API_KEY_CMD_TIMEOUT], NULL, 10), cause)) == NULL) {
+			 strtol(cfg->value[CONFIG_API_KEY_CMD_TIMEOUT], NULL, 10), cause)) ==
+		    NULL) {
 			free(source);
 			return -1;
 		}

@@ -9,7 +9,7 @@
 #include "config.h"
 #include "config-internal.h"
 
-#define CONFIG_LINE_MAX 65536		/* bytes in one line of the config file */
+#define CONFIG_LINE_MAX 65536 /* bytes in one line of the config file */
 #define CONFIG_PROFILES_MAX 1000
 
 /*
@@ -55,8 +55,7 @@ config_trim(const char *s, size_t *len)
 
 /* "[profile NAME]", then nothing but blanks or a comment. */
 static char *
-config_parse_section(struct config_file *f, const char *s, size_t len, int lineno,
-    char **section)
+config_parse_section(struct config_file *f, const char *s, size_t len, int lineno, char **section)
 {
 	const char *end = memchr(s, ']', len), *rest, *name;
 	size_t n, rlen;
@@ -119,25 +118,28 @@ config_parse_setting(struct config_file *f, const char *s, size_t len, int linen
 		why = xasprintf("unknown setting '%s'", name);
 	else if ((other = config_line_of(f, section, name)) != 0 && *section == '\0')
 		why = xasprintf("'%s' is already set on line %d (a setting is given once at the "
-		    "top level)", name, other);
+				"top level)",
+		    name, other);
 	else if (other != 0)
 		why = xasprintf("'%s' is already set on line %d (a setting is given once in "
-		    "[profile %s])", name, other, section);
+				"[profile %s])",
+		    name, other, section);
 	if (why != NULL) {
 		free(name);
 		return why;
 	}
 	f->lines = xreallocarray(f->lines, f->n + 1, sizeof *f->lines);
-	f->lines[f->n] = (struct config_line){ .section = xstrdup(section), .key = name,
-	    .value = xstrndup(value, vlen), .lineno = lineno };
+	f->lines[f->n] = (struct config_line){ .section = xstrdup(section),
+		.key = name,
+		.value = xstrndup(value, vlen),
+		.lineno = lineno };
 	f->n++;
 	return NULL;
 }
 
 /* One line: blank, a comment (';' or '#' first), a section header or a setting. */
 static char *
-config_parse_line(struct config_file *f, const char *s, size_t len, int lineno,
-    char **section)
+config_parse_line(struct config_file *f, const char *s, size_t len, int lineno, char **section)
 {
 	if (len > CONFIG_LINE_MAX)
 		return xasprintf("the line is longer than %d bytes", CONFIG_LINE_MAX);
@@ -206,9 +208,11 @@ config_file_read(struct config_file *f, const char *path, struct stat *st, char 
 	if ((fd = buf_open_regular(path, st, &why)) < 0) {
 		r = errno == ENOENT ? 0 : -1;
 		if (r != 0 && errno == EINVAL)
-			*cause = xasprintf("config '%s' is not a regular file (a FIFO, device or "
+			*cause = xasprintf(
+			    "config '%s' is not a regular file (a FIFO, device or "
 			    "directory cannot be a config file); name a file with --config or "
-			    "CONFAB_CONFIG", path);
+			    "CONFAB_CONFIG",
+			    path);
 		else if (r != 0)
 			*cause = xasprintf("cannot open config '%s': %s", path, strerror(errno));
 		free(why);

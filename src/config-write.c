@@ -130,8 +130,8 @@ config_write_replace(const char *path, const char *data, size_t len, mode_t mode
 }
 
 int
-config_profile_save(const char *path, const char *stem, const char *base_url,
-    const char *model, char **name, char **cause)
+config_profile_save(const char *path, const char *stem, const char *base_url, const char *model,
+    char **name, char **cause)
 {
 	struct buf b;
 	struct stat st;
@@ -141,10 +141,10 @@ config_profile_save(const char *path, const char *stem, const char *base_url,
 	*name = NULL;
 	if (!config_write_value_ok(base_url) || !config_write_value_ok(model)) {
 		*cause = xstrdup("the endpoint or the model name has characters a config line "
-		    "cannot hold");
+				 "cannot hold");
 		return -1;
 	}
-	real = realpath(path, NULL);	/* a symbolic link stays one: its target is replaced */
+	real = realpath(path, NULL); /* a symbolic link stays one: its target is replaced */
 	if (real == NULL)
 		real = xstrdup(path);
 	buf_init(&b, CONFIG_FILE_MAX);
@@ -170,8 +170,8 @@ config_profile_save(const char *path, const char *stem, const char *base_url,
 	}
 	if (b.len > 0 && b.data[b.len - 1] != '\n')
 		buf_addc(&b, '\n');
-	buf_addf(&b, "%s[profile %s]\nbase_url = %s\nmodel = %s\n", b.len > 0 ? "\n" : "",
-	    *name, base_url, model);
+	buf_addf(&b, "%s[profile %s]\nbase_url = %s\nmodel = %s\n", b.len > 0 ? "\n" : "", *name,
+	    base_url, model);
 	if ((r = config_write_replace(real, b.data, b.len, st.st_mode, cause)) != 0) {
 		free(*name);
 		*name = NULL;

@@ -151,7 +151,8 @@ consent_head_read(struct store *st, int64_t *id, char **hash, char **cause)
 	} else if (sscanf(text, "confab-ledger-head %lld %64[0-9a-f]", &n, h) != 2 ||
 	    strlen(h) != TERMS_HASH_HEX || n <= 0) {
 		*cause = xasprintf("the ledger head '%s' is not readable (expected "
-		    "'confab-ledger-head ID HASH')", path);
+				   "'confab-ledger-head ID HASH')",
+		    path);
 		r = -1;
 	} else {
 		*id = n;
@@ -196,8 +197,7 @@ consent_head_write_missing(struct store *st, bool *wrote, char **cause)
 	if (store_ledger_next(st, INT64_MAX, 0, consent_take_first, &newest, cause) != 0)
 		goto fail;
 	if (newest.kind != NULL && access(path, F_OK) != 0 && errno == ENOENT) {
-		line = xasprintf("confab-ledger-head %lld %s\n", (long long)newest.id,
-		    newest.hash);
+		line = xasprintf("confab-ledger-head %lld %s\n", (long long)newest.id, newest.hash);
 		if (consent_write_atomic(path, line, cause) != 0)
 			goto fail;
 		*wrote = true;
@@ -241,7 +241,8 @@ consent_head_repair(struct store *st, char **note, char **cause)
 
 	*note = NULL;
 	if ((r = consent_head_write_missing(st, &wrote, cause)) == 0 && wrote)
-		*note = xasprintf("the head file '%s' was written again from the newest event", path);
+		*note = xasprintf("the head file '%s' was written again from the newest event",
+		    path);
 	free(path);
 	return r;
 }
@@ -264,7 +265,7 @@ consent_record(struct store *st, const struct terms *t, struct consent_event *ev
 	ev->terms_date = xstrdup(t->date_label);
 	ev->os_user = consent_os_user();
 	ev->client_version = xstrdup(PACKAGE_NAME " " PACKAGE_VERSION);
-	ev->total_bytes = (int64_t)t->len;	/* as shown, like shown_bytes */
+	ev->total_bytes = (int64_t)t->len; /* as shown, like shown_bytes */
 	if (ev->endpoint == NULL && store_ledger_endpoint(st) != NULL)
 		ev->endpoint = xstrdup(store_ledger_endpoint(st));
 
@@ -275,7 +276,7 @@ consent_record(struct store *st, const struct terms *t, struct consent_event *ev
 		goto fail;
 	ev->hash = consent_event_hash(ev);
 	if (store_terms_put(st, t->sha256, t->date_label, t->canon, t->canon_len, "ledger",
-	    cause) != 0 ||
+		cause) != 0 ||
 	    store_ledger_insert(st, ev, cause) != 0)
 		goto fail;
 	/*
@@ -325,22 +326,25 @@ consent_verify_one(const struct consent_event *ev, void *arg)
 	v->count++;
 	if (ev->prev_hash == NULL || strcmp(ev->prev_hash, v->prev) != 0)
 		v->cause = xasprintf("event %lld (%s at %s) does not follow event %lld: the chain "
-		    "is broken (an event was removed, inserted or altered)", (long long)ev->id,
-		    ev->kind, ev->at, (long long)ev->id - 1);
+				     "is broken (an event was removed, inserted or altered)",
+		    (long long)ev->id, ev->kind, ev->at, (long long)ev->id - 1);
 	else if (ev->hash == NULL || strcmp(ev->hash, h) != 0)
 		v->cause = xasprintf("event %lld (%s at %s) was altered: its contents do not match "
-		    "its hash", (long long)ev->id, ev->kind, ev->at);
+				     "its hash",
+		    (long long)ev->id, ev->kind, ev->at);
 	else if (strcmp(ev->kind, "accept") == 0) {
 		body = store_terms_get(v->st, ev->terms_sha256, &len, &why);
 		if (body != NULL)
 			terms_sha256_hex(body, len, hex);
 		if (body == NULL)
-			v->cause = xasprintf("event %lld accepted Terms %.12s, whose text is missing "
-			    "from the store", (long long)ev->id, ev->terms_sha256);
+			v->cause =
+			    xasprintf("event %lld accepted Terms %.12s, whose text is missing "
+				      "from the store",
+				(long long)ev->id, ev->terms_sha256);
 		else if (strcmp(hex, ev->terms_sha256) != 0)
 			v->cause = xasprintf("event %lld accepted Terms %.12s, but the stored text "
-			    "was altered (it hashes to %.12s)", (long long)ev->id, ev->terms_sha256,
-			    hex);
+					     "was altered (it hashes to %.12s)",
+			    (long long)ev->id, ev->terms_sha256, hex);
 		free(body);
 		free(why);
 	}
@@ -377,12 +381,12 @@ consent_verify(struct store *st, int64_t *count, int64_t *bad_id, char **cause)
 /* ---- the head outside the database ---------------------------------------------- */
 
 struct consent_find {
-	const char *hash;	/* what to look for: a full hash or a prefix */
-	int64_t id;		/* or this id */
+	const char *hash; /* what to look for: a full hash or a prefix */
+	int64_t id;	  /* or this id */
 	struct consent_event found;
 	int64_t last_id;
 	char *last_hash;
-	int64_t after;		/* events after the one found */
+	int64_t after; /* events after the one found */
 };
 
 static int
@@ -392,8 +396,9 @@ consent_find_one(const struct consent_event *ev, void *arg)
 
 	if (f->found.kind != NULL)
 		f->after++;
-	else if ((f->id > 0 && ev->id == f->id) || (f->id == 0 && f->hash != NULL &&
-	    ev->hash != NULL && strncasecmp(ev->hash, f->hash, strlen(f->hash)) == 0))
+	else if ((f->id > 0 && ev->id == f->id) ||
+	    (f->id == 0 && f->hash != NULL && ev->hash != NULL &&
+		strncasecmp(ev->hash, f->hash, strlen(f->hash)) == 0))
 		consent_event_copy(&f->found, ev);
 	f->last_id = ev->id;
 	free(f->last_hash);
@@ -421,7 +426,8 @@ consent_verify_head(struct store *st, const char *want, char **note, char **caus
 	*note = NULL;
 	if (want != NULL && !consent_is_hex(want)) {
 		*cause = xasprintf("'%s' is not a ledger head: give the hash of an event, 12 to 64 "
-		    "hex digits", want);
+				   "hex digits",
+		    want);
 		goto out;
 	}
 	if (want == NULL) {
@@ -433,45 +439,55 @@ consent_verify_head(struct store *st, const char *want, char **note, char **caus
 		goto out;
 	if (want != NULL) {
 		if (f.found.kind == NULL)
-			*cause = xasprintf("no event in the ledger has the hash %s: the events up to "
+			*cause = xasprintf(
+			    "no event in the ledger has the hash %s: the events up to "
 			    "that head were cut from the ledger or altered (the ledger ends at event "
-			    "%lld)", want, (long long)f.last_id);
+			    "%lld)",
+			    want, (long long)f.last_id);
 		else {
 			*note = xasprintf("the head %s is event %lld (%s at %s)%s%lld event%s "
-			    "followed it", want, (long long)f.found.id, f.found.kind, f.found.at,
-			    "; ", (long long)f.after, f.after == 1 ? "" : "s");
+					  "followed it",
+			    want, (long long)f.found.id, f.found.kind, f.found.at, "; ",
+			    (long long)f.after, f.after == 1 ? "" : "s");
 			r = 0;
 		}
 		goto out;
 	}
 	if (have == 0 && f.last_id > 0 && (since = store_meta_get(st, CONSENT_HEAD_META)) != NULL) {
-		*cause = xasprintf("the head file '%s' is missing, but this ledger has kept one "
+		*cause = xasprintf(
+		    "the head file '%s' is missing, but this ledger has kept one "
 		    "since %s: events may have been added or removed outside confab (if you "
 		    "removed it yourself, 'confab terms verify --repair-head' writes it again)",
 		    path, since);
 		free(since);
 	} else if (have == 0) {
 		if (f.last_id > 0)
-			*note = xasprintf("the head file '%s' is missing, so events cut from the "
+			*note = xasprintf(
+			    "the head file '%s' is missing, so events cut from the "
 			    "end cannot be detected (it is written with the next event, or by "
-			    "'confab terms verify --repair-head')", path);
+			    "'confab terms verify --repair-head')",
+			    path);
 		r = 0;
 	} else if (f.found.kind == NULL && fid > f.last_id)
-		*cause = xasprintf("the ledger ends at event %lld, but the head recorded in '%s' "
-		    "is event %lld (%.12s): events were cut from the end of the ledger",
-		    (long long)f.last_id, path, (long long)fid, fhash);
+		*cause =
+		    xasprintf("the ledger ends at event %lld, but the head recorded in '%s' "
+			      "is event %lld (%.12s): events were cut from the end of the ledger",
+			(long long)f.last_id, path, (long long)fid, fhash);
 	else if (f.found.kind == NULL)
 		*cause = xasprintf("event %lld, the head recorded in '%s', is missing from the "
-		    "ledger: events were removed", (long long)fid, path);
+				   "ledger: events were removed",
+		    (long long)fid, path);
 	else if (strcasecmp(f.found.hash, fhash) != 0)
 		*cause = xasprintf("event %lld does not match the head recorded in '%s' (%.12s, "
-		    "the ledger has %.12s): the ledger was rewritten", (long long)fid, path,
-		    fhash, f.found.hash);
+				   "the ledger has %.12s): the ledger was rewritten",
+		    (long long)fid, path, fhash, f.found.hash);
 	else {
 		if (f.after > 0)
-			*note = xasprintf("the head file '%s' names event %lld, older than the "
+			*note = xasprintf(
+			    "the head file '%s' names event %lld, older than the "
 			    "ledger's head (event %lld): it was not updated by the last %lld "
-			    "event%s", path, (long long)fid, (long long)f.last_id, (long long)f.after,
+			    "event%s",
+			    path, (long long)fid, (long long)f.last_id, (long long)f.after,
 			    f.after == 1 ? "" : "s");
 		r = 0;
 	}
@@ -489,7 +505,7 @@ out:
 #define CONSENT_CHAIN_TRIES 3
 
 struct consent_chain {
-	struct consent_around around;	/* read here when not known */
+	struct consent_around around; /* read here when not known */
 	int64_t head_id;
 	char *head_hash;
 };
@@ -526,31 +542,31 @@ consent_chain_hash_ok(const struct consent_event *ev, char **cause)
 
 	if (!ok)
 		*cause = xasprintf("event %lld (%s at %s) does not match its hash: it was "
-		    "altered or written outside confab", (long long)ev->id, ev->kind, ev->at);
+				   "altered or written outside confab",
+		    (long long)ev->id, ev->kind, ev->at);
 	free(h);
 	return ok;
 }
 
 /* Is ev linked to the events beside it? */
 static int
-consent_chain_links_ok(const struct consent_event *ev, const struct consent_around *c,
-    char **cause)
+consent_chain_links_ok(const struct consent_event *ev, const struct consent_around *c, char **cause)
 {
 	char zero[TERMS_HASH_HEX + 1];
 
 	snprintf(zero, sizeof zero, "%064d", 0);
-	if (ev->prev_hash == NULL || strcmp(ev->prev_hash, c->prev.kind != NULL ?
-	    c->prev.hash : zero) != 0) {
+	if (ev->prev_hash == NULL ||
+	    strcmp(ev->prev_hash, c->prev.kind != NULL ? c->prev.hash : zero) != 0) {
 		*cause = xasprintf("event %lld (%s at %s) does not follow event %lld: an event was "
-		    "inserted, removed or altered", (long long)ev->id, ev->kind, ev->at,
-		    (long long)c->prev.id);
+				   "inserted, removed or altered",
+		    (long long)ev->id, ev->kind, ev->at, (long long)c->prev.id);
 		return 0;
 	}
-	if (c->next.kind != NULL && (c->next.prev_hash == NULL ||
-	    strcmp(c->next.prev_hash, ev->hash) != 0)) {
+	if (c->next.kind != NULL &&
+	    (c->next.prev_hash == NULL || strcmp(c->next.prev_hash, ev->hash) != 0)) {
 		*cause = xasprintf("event %lld (%s at %s) does not follow event %lld: an event was "
-		    "inserted, removed or altered", (long long)c->next.id, c->next.kind,
-		    c->next.at, (long long)ev->id);
+				   "inserted, removed or altered",
+		    (long long)c->next.id, c->next.kind, c->next.at, (long long)ev->id);
 		return 0;
 	}
 	return 1;
@@ -599,10 +615,12 @@ consent_chain_once(struct store *st, const struct consent_event *ev,
 	newest = a->newest.kind != NULL ? &a->newest : ev;
 	if (have == 0 && (since = store_meta_get(st, CONSENT_HEAD_META)) != NULL) {
 		path = consent_head_path(st);
-		*cause = xasprintf("the ledger's head file '%s' is missing, but this ledger has "
+		*cause = xasprintf(
+		    "the ledger's head file '%s' is missing, but this ledger has "
 		    "kept one since %s: events may have been added or removed outside confab. "
 		    "If you removed it yourself, 'confab terms verify --repair-head' checks the "
-		    "whole ledger and writes it again", path, since);
+		    "whole ledger and writes it again",
+		    path, since);
 		free(path);
 		free(since);
 		goto out;
@@ -615,16 +633,18 @@ consent_chain_once(struct store *st, const struct consent_event *ev,
 	}
 	if (newest->id != c.head_id || newest->hash == NULL ||
 	    strcasecmp(newest->hash, c.head_hash) != 0) {
-		*cause = xasprintf("the newest event in the ledger is event %lld (%.12s), but the "
+		*cause = xasprintf(
+		    "the newest event in the ledger is event %lld (%.12s), but the "
 		    "head recorded beside the store is event %lld (%.12s): events were added, "
-		    "removed or altered outside confab", (long long)newest->id,
-		    newest->hash != NULL ? newest->hash : "-", (long long)c.head_id, c.head_hash);
+		    "removed or altered outside confab",
+		    (long long)newest->id, newest->hash != NULL ? newest->hash : "-",
+		    (long long)c.head_id, c.head_hash);
 		r = 1;
 		goto out;
 	}
 	if (newest != ev && !consent_chain_hash_ok(newest, cause))
 		goto out;
-	consent_head_adopt_quietly(st);	/* a head file written before the mark existed */
+	consent_head_adopt_quietly(st); /* a head file written before the mark existed */
 	r = 0;
 out:
 	consent_chain_release(&c);
@@ -641,16 +661,19 @@ consent_chain_check(struct store *st, const struct consent_event *ev,
 
 	/* Once more, read afresh, while another confab may be writing the head. */
 	for (try = 1; (r = consent_chain_once(st, ev, try == 1 ? around : NULL, &why)) > 0 &&
-	    try < CONSENT_CHAIN_TRIES; try++) {
+	     try < CONSENT_CHAIN_TRIES;
+	     try++) {
 		free(why);
 		why = NULL;
 		nanosleep(&pause, NULL);
 	}
 	if (r == 0)
 		return 0;
-	*cause = xasprintf("the consent ledger cannot be trusted: %s; nothing was sent. Run "
+	*cause = xasprintf(
+	    "the consent ledger cannot be trusted: %s; nothing was sent. Run "
 	    "'confab terms verify' to check the whole ledger, and 'confab terms' to review and "
-	    "accept the Terms again", why);
+	    "accept the Terms again",
+	    why);
 	free(why);
 	return -1;
 }

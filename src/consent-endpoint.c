@@ -4,7 +4,7 @@
 #include "consent.h"
 
 const char consent_no_terms_question[] = "This server runs on this machine; no provider's "
-    "Terms apply. Use it without Terms?";
+					 "Terms apply. Use it without Terms?";
 
 char *
 consent_endpoint_url(const char *base_url)
@@ -54,8 +54,8 @@ consent_endpoint_get(const struct config *cfg, struct store *st, const char *url
 		return 0;
 	}
 	ep->rule = CONSENT_RULE_TERMS;
-	if (config_get(cfg, CONFIG_TERMS_FILE) != NULL || config_get(cfg, CONFIG_TERMS_URL) != NULL ||
-	    !config_is_loopback(ep->url))
+	if (config_get(cfg, CONFIG_TERMS_FILE) != NULL ||
+	    config_get(cfg, CONFIG_TERMS_URL) != NULL || !config_is_loopback(ep->url))
 		return 0;
 	if (store_ledger_each(st, kinds, 1, consent_answer_one, &a, cause) != 0)
 		return -1;

@@ -36,11 +36,13 @@ consent_fetch_record(struct store *st, const char *url, const struct terms *t,
 
 	if (store_begin(st, cause) != 0)
 		goto out;
-	if (store_terms_put(st, t->sha256, t->date_label, t->canon, t->canon_len, url, cause) != 0 ||
+	if (store_terms_put(st, t->sha256, t->date_label, t->canon, t->canon_len, url, cause) !=
+		0 ||
 	    store_meta_set(st, k_sha, t->sha256, cause) != 0 ||
 	    store_meta_set(st, k_etag, res->etag != NULL ? res->etag : "", cause) != 0 ||
-	    store_meta_set(st, k_lm, res->last_modified != NULL ? res->last_modified : "",
-	    cause) != 0 || store_commit(st, cause) != 0)
+	    store_meta_set(st, k_lm, res->last_modified != NULL ? res->last_modified : "", cause) !=
+		0 ||
+	    store_commit(st, cause) != 0)
 		store_rollback(st);
 	else
 		r = 0;
@@ -80,8 +82,8 @@ void
 consent_fetch(const char *url, struct store *st, long timeout_s, struct consent_fetch *f)
 {
 	char *k_sha = consent_meta_key("sha256", url), *k_etag = consent_meta_key("etag", url);
-	char *k_lm = consent_meta_key("last_modified", url), *k_check = consent_meta_key("checked",
-	    url);
+	char *k_lm = consent_meta_key("last_modified", url),
+	     *k_check = consent_meta_key("checked", url);
 	char *old = consent_fetch_old(st, k_sha), *etag = store_meta_get(st, k_etag);
 	char *lm = store_meta_get(st, k_lm), *now, *why = NULL;
 	struct http_get_opts opts = {
@@ -98,7 +100,8 @@ consent_fetch(const char *url, struct store *st, long timeout_s, struct consent_
 		free(f->cause);
 		f->result = CONSENT_FETCH_UNUSABLE;
 		f->cause = xasprintf("the text at %s is not usable Terms: it is larger than %zu "
-		    "bytes, more than a Terms text can be", url, TERMS_FILE_MAX);
+				     "bytes, more than a Terms text can be",
+		    url, TERMS_FILE_MAX);
 		goto out;
 	} else if (f->cause != NULL) {
 		f->result = CONSENT_FETCH_UNREACHABLE;
@@ -125,7 +128,7 @@ consent_fetch(const char *url, struct store *st, long timeout_s, struct consent_
 		f->result = CONSENT_FETCH_STORE_ERROR;
 	} else {
 		f->result = old != NULL && strcmp(old, t->sha256) == 0 ? CONSENT_FETCH_SAME :
-		    CONSENT_FETCH_NEW;
+									 CONSENT_FETCH_NEW;
 		memcpy(f->short_hash, t->short_hash, sizeof f->short_hash);
 		f->date_label = xstrdup(t->date_label);
 	}
@@ -186,8 +189,10 @@ consent_daily_check(const struct config *cfg, struct store *st)
 		fprintf(stderr, "confab: the Terms at %s changed (version %s, last updated %s)\n",
 		    url, f.short_hash, f.date_label);
 	else if (f.result == CONSENT_FETCH_UNUSABLE && last != NULL)
-		fprintf(stderr, "confab: warning: %s; the version fetched before (%.12s) stays "
-		    "current\n", f.cause, last);
+		fprintf(stderr,
+		    "confab: warning: %s; the version fetched before (%.12s) stays "
+		    "current\n",
+		    f.cause, last);
 	else if (f.cause != NULL && last == NULL)
 		fprintf(stderr, "confab: warning: %s\n", f.cause);
 	consent_fetch_release(&f);

@@ -116,19 +116,24 @@ consent_current_from_url(const struct config *cfg, struct store *st, const char 
 
 	sha = st != NULL ? store_meta_get(st, key) : NULL;
 	if (sha == NULL)
-		*cause = xasprintf("no Terms have been fetched from terms_url %s (from %s), so the "
+		*cause = xasprintf(
+		    "no Terms have been fetched from terms_url %s (from %s), so the "
 		    "Terms that govern this endpoint are not known and nothing can be sent; run "
 		    "'confab terms update' to fetch them (it says what goes wrong), or remove "
-		    "terms_url to use the bundled Terms", url, from);
+		    "terms_url to use the bundled Terms",
+		    url, from);
 	else if ((body = store_terms_get(st, sha, &len, &why)) == NULL)
-		*cause = xasprintf("the Terms fetched from terms_url %s (version %.12s) cannot be "
-		    "read from the store: %s; run 'confab terms update' to fetch them again", url,
-		    sha, why);
+		*cause = xasprintf(
+		    "the Terms fetched from terms_url %s (version %.12s) cannot be "
+		    "read from the store: %s; run 'confab terms update' to fetch them again",
+		    url, sha, why);
 	else if ((cur->terms = terms_parse(body, len, &why)) == NULL)
-		*cause = xasprintf("the Terms fetched from terms_url %s (version %.12s) are not "
+		*cause = xasprintf(
+		    "the Terms fetched from terms_url %s (version %.12s) are not "
 		    "usable: %s; confab does not use the bundled Terms in their place; run "
 		    "'confab terms update' when the provider serves a usable text, or remove "
-		    "terms_url to use the bundled Terms", url, sha, why);
+		    "terms_url to use the bundled Terms",
+		    url, sha, why);
 	else
 		cur->source = xasprintf("%s (fetched; see 'confab terms update')", url);
 	free(key);
@@ -195,7 +200,7 @@ consent_around_release(struct consent_around *a)
 /* Walking the ledger newest first: the last decisive event and the events around it. */
 struct consent_walk {
 	struct consent_status *cs;
-	struct consent_event later;	/* the event seen before this one */
+	struct consent_event later; /* the event seen before this one */
 	bool found;
 };
 
@@ -209,8 +214,9 @@ consent_walk_one(const struct consent_event *ev, void *arg)
 		consent_event_copy(&cs->around.prev, ev);
 		return 1;
 	}
-	if (ev->kind != NULL && (strcmp(ev->kind, "accept") == 0 ||
-	    strcmp(ev->kind, "decline") == 0 || strcmp(ev->kind, "withdraw") == 0)) {
+	if (ev->kind != NULL &&
+	    (strcmp(ev->kind, "accept") == 0 || strcmp(ev->kind, "decline") == 0 ||
+		strcmp(ev->kind, "withdraw") == 0)) {
 		consent_event_copy(&cs->last, ev);
 		if (w->later.kind != NULL)
 			consent_event_copy(&cs->around.next, &w->later);
@@ -238,8 +244,8 @@ consent_status_get(struct store *st, const struct terms *current, struct consent
 	memset(cs, 0, sizeof *cs);
 	r = store_ledger_each(st, NULL, 1, consent_walk_one, &w, cause);
 	consent_event_release(&w.later);
-	if (r != 0 || store_ledger_each(st, accepts, 1, consent_take_first, &cs->accepted,
-	    cause) != 0)
+	if (r != 0 ||
+	    store_ledger_each(st, accepts, 1, consent_take_first, &cs->accepted, cause) != 0)
 		return -1;
 	cs->around.known = true;
 	if (cs->last.kind == NULL)
@@ -299,7 +305,8 @@ consent_changed_list(const struct terms_diff *d, const struct terms *old, const 
 			continue;
 		buf_addf(&b, "%s%s (%s)", b.len != 0 ? ", " : "",
 		    sd->kind == TERMS_REMOVED ? terms_section_name(old, sd->old_index) :
-		    terms_section_name(cur, sd->new_index), terms_change_name(sd->kind));
+						terms_section_name(cur, sd->new_index),
+		    terms_change_name(sd->kind));
 	}
 	if (b.len == 0)
 		buf_adds(&b, "only the \"Last updated\" date");
@@ -331,23 +338,27 @@ consent_gate(struct store *st, const struct terms *current, char **cause)
 		return 0;
 	case CONSENT_NONE:
 		*cause = xasprintf("you have not accepted the Terms of Service (last updated %s, "
-		    "version %s); run 'confab terms' to read and accept them",
+				   "version %s); run 'confab terms' to read and accept them",
 		    current->date_label, current->short_hash);
 		break;
 	case CONSENT_OUTDATED:
 		list = consent_changed_list(cs.diff, cs.accepted_terms, current);
-		*cause = xasprintf("the Terms of Service changed since you accepted them (last "
+		*cause = xasprintf(
+		    "the Terms of Service changed since you accepted them (last "
 		    "updated %s, now %s): %s; run 'confab terms' to review the changes and "
-		    "accept them", cs.accepted_terms->date_label, current->date_label, list);
+		    "accept them",
+		    cs.accepted_terms->date_label, current->date_label, list);
 		free(list);
 		break;
 	case CONSENT_WITHDRAWN:
 		*cause = xasprintf("you withdrew your consent to the Terms of Service on %.10s; "
-		    "run 'confab terms' to accept them again", cs.last.at);
+				   "run 'confab terms' to accept them again",
+		    cs.last.at);
 		break;
 	case CONSENT_DECLINED:
 		*cause = xasprintf("you declined the Terms of Service on %.10s; run 'confab terms' "
-		    "to review and accept them", cs.last.at);
+				   "to review and accept them",
+		    cs.last.at);
 		break;
 	}
 	consent_status_release(&cs);
@@ -355,8 +366,7 @@ consent_gate(struct store *st, const struct terms *current, char **cause)
 }
 
 int
-consent_withdraw(struct store *st, const struct terms *current, const char *method,
-    char **cause)
+consent_withdraw(struct store *st, const struct terms *current, const char *method, char **cause)
 {
 	struct consent_event ev = {
 		.kind = xstrdup("withdraw"),
@@ -371,7 +381,8 @@ consent_withdraw(struct store *st, const struct terms *current, const char *meth
 		goto out;
 	if (cs.state != CONSENT_ACCEPTED && cs.state != CONSENT_OUTDATED) {
 		*cause = xasprintf("there is no consent to withdraw (state %s); nothing is sent "
-		    "to the model", consent_state_name(cs.state));
+				   "to the model",
+		    consent_state_name(cs.state));
 		r = 0;
 	} else if (consent_record(st, current, &ev, cause) == 0)
 		r = 1;

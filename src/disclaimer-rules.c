@@ -7,7 +7,6 @@
 #include "disclaimer-internal.h"
 #include "text.h"
 
-
 /*
  * The built-in rules, used when the rules file is missing or broken: the
  * general notice and how an answer ended, no topics (their keywords are
@@ -68,9 +67,11 @@ disclaimer_parse_section(struct disclaimer_parse *ps, const char *s, size_t len,
 	len -= 2;
 	for (i = 0; i < len; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
-		    s[i] == '_')) {
-			*cause = xasprintf("line %d: section '[%.*s]': names are lower-case letters, "
-			    "digits, '-' and '_'", line, (int)len, s);
+			s[i] == '_')) {
+			*cause =
+			    xasprintf("line %d: section '[%.*s]': names are lower-case letters, "
+				      "digits, '-' and '_'",
+				line, (int)len, s);
 			return -1;
 		}
 	for (i = 0; i < r->n; i++)
@@ -117,7 +118,7 @@ disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len
 			return -1;
 		}
 		if (n > 0) {
-			if (ps->npat == ps->patcap) {	/* doubling: files have thousands */
+			if (ps->npat == ps->patcap) { /* doubling: files have thousands */
 				ps->patcap = ps->patcap != 0 ? ps->patcap * 2 : 64;
 				ps->pat = xreallocarray(ps->pat, ps->patcap, sizeof *ps->pat);
 			}
@@ -133,8 +134,8 @@ disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len
 			ps->patbytes += p->len;
 			if (except && p->len > DISCLAIMER_EXCEPT_MAX) {
 				*cause = xasprintf("line %d: the exception '%.*s' is longer "
-				    "than %d bytes normalised", line, (int)n, s,
-				    DISCLAIMER_EXCEPT_MAX);
+						   "than %d bytes normalised",
+				    line, (int)n, s, DISCLAIMER_EXCEPT_MAX);
 				return -1;
 			}
 			if (except) {
@@ -151,8 +152,7 @@ disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len
 
 /* A "key = value" line. */
 static int
-disclaimer_parse_key(struct disclaimer_parse *ps, const char *s, size_t len, int line,
-    char **cause)
+disclaimer_parse_key(struct disclaimer_parse *ps, const char *s, size_t len, int line, char **cause)
 {
 	struct disclaimer *d;
 	const char *eq = memchr(s, '=', len), *v;
@@ -195,16 +195,19 @@ disclaimer_parse_key(struct disclaimer_parse *ps, const char *s, size_t len, int
 		slot = &d->text;
 	if (slot == NULL) {
 		*cause = xasprintf("line %d: unknown key '%.*s' (keys are clause, text, strong, "
-		    "keywords and except)", line, (int)klen, s);
+				   "keywords and except)",
+		    line, (int)klen, s);
 		return -1;
 	}
 	if (*slot != NULL) {
-		*cause = xasprintf("line %d: '%.*s' given twice in [%s]", line, (int)klen, s, d->id);
+		*cause = xasprintf("line %d: '%.*s' given twice in [%s]", line, (int)klen, s,
+		    d->id);
 		return -1;
 	}
 	if (!disclaimer_printable(v, vlen)) {
 		*cause = xasprintf("line %d: '%.*s' must be one line of 1 to %d bytes without "
-		    "control characters", line, (int)klen, s, DISCLAIMER_TEXT_MAX);
+				   "control characters",
+		    line, (int)klen, s, DISCLAIMER_TEXT_MAX);
 		return -1;
 	}
 	*slot = xstrndup(v, vlen);
@@ -233,9 +236,10 @@ disclaimer_parse_check(struct disclaimer_parse *ps, char **cause)
 			if (strcmp(d->id, disclaimer_end_ids[e]) == 0)
 				break;
 		if (end && e == DISCLAIMER_NENDS) {
-			*cause = xasprintf("line %d: unknown section [%s] (the end notices are "
-			    "end-length, end-filtered, end-interrupted and end-broken)", ps->line[i],
-			    d->id);
+			*cause =
+			    xasprintf("line %d: unknown section [%s] (the end notices are "
+				      "end-length, end-filtered, end-interrupted and end-broken)",
+				ps->line[i], d->id);
 			return -1;
 		}
 		if (end)

@@ -9,7 +9,6 @@
 #include "disclaimer-internal.h"
 #include "text.h"
 
-
 /* ---- normalising text ------------------------------------------------------ */
 
 /*
@@ -106,7 +105,7 @@ disclaimer_norm(const unsigned char *s, size_t len, size_t *i, int *prev, unsign
 		cp = disclaimer_ascii[cp];
 		cls = cp != 0 ? DN_WORD : DN_SPACE;
 	} else if (cp >= 0xc2 && cp <= 0xdf && len - *i >= 2 && (s[*i + 1] & 0xc0) == 0x80) {
-		cp = (cp & 0x1f) << 6 | (s[*i + 1] & 0x3f);	/* two bytes, inline: Latin, Cyrillic */
+		cp = (cp & 0x1f) << 6 | (s[*i + 1] & 0x3f); /* two bytes, inline: Latin, Cyrillic */
 		n = 2;
 		cls = disclaimer_cp_class(cp);
 	} else if ((n = text_utf8_seq((const char *)s + *i, len - *i, &cp)) == 0) {
@@ -146,7 +145,7 @@ disclaimer_keyword(const char *kw, size_t len, size_t *outlen, char **cause)
 	const unsigned char *s = (const unsigned char *)kw;
 	bool prefix = len > 0 && kw[len - 1] == '*';
 	int prev = DN_SPACE, first = DN_SPACE;
-	unsigned char out[8], b[DISCLAIMER_KEYWORD_MAX * 5 + 2];	/* 5 bytes a byte at most */
+	unsigned char out[8], b[DISCLAIMER_KEYWORD_MAX * 5 + 2]; /* 5 bytes a byte at most */
 	size_t i = 0, n, o = 0;
 
 	if (prefix)
@@ -169,9 +168,10 @@ disclaimer_keyword(const char *kw, size_t len, size_t *outlen, char **cause)
 	if (o > 1 && b[o - 1] == ' ')
 		o--;
 	if (first == DN_SPACE || (prefix && prev != DN_WORD)) {
-		*cause = xasprintf(first == DN_SPACE ? "keyword '%.*s%s' has no letters" :
-		    "keyword '%.*s%s': '*' must follow a letter or digit of a word", (int)len, kw,
-		    prefix ? "*" : "");
+		*cause = xasprintf(first == DN_SPACE ?
+			"keyword '%.*s%s' has no letters" :
+			"keyword '%.*s%s': '*' must follow a letter or digit of a word",
+		    (int)len, kw, prefix ? "*" : "");
 		return NULL;
 	}
 	if (prev == DN_WORD && !prefix)
@@ -222,8 +222,8 @@ disclaimer_events_of(struct disclaimer_rules *r, const struct disclaimer_pattern
 	evat[u] = evat[f];
 	if (own == 0)
 		return;
-	for (e = evat[f] != 0 ? &r->ev[evat[f] - 1] : NULL; e != NULL && e->topic !=
-	    DISCLAIMER_EV_END; e++) {
+	for (e = evat[f] != 0 ? &r->ev[evat[f] - 1] : NULL;
+	     e != NULL && e->topic != DISCLAIMER_EV_END; e++) {
 		kw[e->topic] = kw[e->topic] > e->kw ? kw[e->topic] : e->kw;
 		ex[e->topic] = ex[e->topic] > e->ex ? ex[e->topic] : e->ex;
 		own |= (uint32_t)1 << e->topic;
@@ -328,8 +328,9 @@ disclaimer_links(struct disclaimer_rules *r, struct disclaimer_trie *t,
 		t->mask[u] |= t->mask[fail[u]];
 		disclaimer_events_of(r, pat, t->first, t->nextpat, evat, u, fail[u]);
 		for (v = t->child[u]; v != 0; v = t->sib[v - 1]) {
-			for (f = fail[u]; (w = disclaimer_edge(t, f, t->ecol[v - 1])) == 0 &&
-			    f != 0; f = fail[f])
+			for (f = fail[u];
+			     (w = disclaimer_edge(t, f, t->ecol[v - 1])) == 0 && f != 0;
+			     f = fail[f])
 				;
 			fail[v - 1] = w;
 			order[tail++] = (uint16_t)(v - 1);
@@ -354,7 +355,8 @@ disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pa
 
 	if (max > DISCLAIMER_NODES_MAX) {
 		*cause = xasprintf("the keywords are too many (%zu bytes normalised; the limit is "
-		    "%d)", bytes, DISCLAIMER_NODES_MAX - 1);
+				   "%d)",
+		    bytes, DISCLAIMER_NODES_MAX - 1);
 		return -1;
 	}
 	for (i = 0; i < npat; i++)
@@ -386,7 +388,7 @@ disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pa
 
 	r->next = xcalloc(t.n * ncols, sizeof *r->next);
 	for (v = t.child[0]; v != 0; v = t.sib[v - 1])
-		r->next[t.ecol[v - 1]] = perm[v - 1];	/* the root stays 0 */
+		r->next[t.ecol[v - 1]] = perm[v - 1]; /* the root stays 0 */
 	for (i = 0; i + 1 < t.n; i++) {
 		u = order[i];
 		row = r->next + perm[u] * ncols;
@@ -462,17 +464,17 @@ disclaimer_events(const struct disclaimer_rules *r, uint32_t at, size_t pos,
  * numbered below hot), so a step is a load and a comparison. Jumps to done
  * once every topic is found.
  */
-#define DISCLAIMER_STEP(column)                                                \
-	do {                                                                   \
-		st = next[st * ncols + (column)];                              \
-		pos++;                                                         \
-		if (st >= hot) {                                               \
-			found |= r->mask[st];                                  \
-			if (r->evat[st] != 0)                                  \
+#define DISCLAIMER_STEP(column) \
+	do { \
+		st = next[st * ncols + (column)]; \
+		pos++; \
+		if (st >= hot) { \
+			found |= r->mask[st]; \
+			if (r->evat[st] != 0) \
 				found = disclaimer_events(r, r->evat[st], pos, pend, found); \
-			if ((found & all) == all)                              \
-				goto done;                                     \
-		}                                                              \
+			if ((found & all) == all) \
+				goto done; \
+		} \
 	} while (0)
 
 /*
@@ -497,10 +499,10 @@ disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, 
 
 	if ((found & all) == all)
 		goto done;
-	DISCLAIMER_STEP(sp);	/* the text starts after a space */
+	DISCLAIMER_STEP(sp); /* the text starts after a space */
 	while (i < len) {
 		c = s[i];
-		if ((a = wcol[c]) != 0) {	/* a run of ASCII letters and digits */
+		if ((a = wcol[c]) != 0) { /* a run of ASCII letters and digits */
 			if (prev == DN_OTHER)
 				DISCLAIMER_STEP(sp);
 			do
@@ -509,7 +511,7 @@ disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, 
 			prev = DN_WORD;
 			continue;
 		}
-		if (c < 0x80) {	/* blanks and punctuation: one space */
+		if (c < 0x80) { /* blanks and punctuation: one space */
 			if (prev != DN_SPACE)
 				DISCLAIMER_STEP(sp);
 			prev = DN_SPACE;
@@ -533,7 +535,7 @@ disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, 
 				continue;
 			}
 		}
-		j = i;	/* copies: i and prev stay in registers */
+		j = i; /* copies: i and prev stay in registers */
 		pr = prev;
 		n = disclaimer_norm(s, len, &j, &pr, out);
 		i = j;
@@ -541,11 +543,11 @@ disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, 
 		for (k = 0; k < n; k++)
 			DISCLAIMER_STEP(col[out[k]]);
 	}
-	if (prev != DN_SPACE)	/* and ends before one */
+	if (prev != DN_SPACE) /* and ends before one */
 		DISCLAIMER_STEP(sp);
 done:
 	for (t = 0; r->excepts != 0 && t < r->n; t++) {
-		if (pend[t].n > 0)	/* no phrase can cover them now */
+		if (pend[t].n > 0) /* no phrase can cover them now */
 			found |= (uint32_t)1 << t;
 		pend[t].n = pend[t].head = 0;
 	}
@@ -634,7 +636,7 @@ disclaimer_json_each(const char *json, disclaimer_each_fn fn, void *arg)
 		cJSON_Delete(arr);
 		return 0;
 	}
-	cJSON_ArrayForEach(d, arr) {
+	cJSON_ArrayForEach (d, arr) {
 		t = cJSON_IsString(d) ? d : cJSON_GetObjectItemCaseSensitive(d, "text");
 		if (!cJSON_IsString(t))
 			continue;

@@ -14,11 +14,11 @@
 #define EXCHANGE_LINE_MAX ((size_t)1 << 20)
 #define EXCHANGE_FLUSH_MS 1000
 #define EXCHANGE_ANSWER_MAX ((size_t)256 << 20)
-#define EXCHANGE_BODY_MAX ((size_t)64 << 20)	/* a body read whole */
-#define EXCHANGE_EXCERPT_MAX 300		/* bytes of a server's message or body quoted */
-#define EXCHANGE_NAME_MAX 80			/* bytes of a model name, code or id kept */
-#define EXCHANGE_REFUSAL_MAX 2000		/* bytes of a refusal shown */
-#define EXCHANGE_LOADING_WAIT_S 60	/* how long to wait for a server loading its model */
+#define EXCHANGE_BODY_MAX ((size_t)64 << 20) /* a body read whole */
+#define EXCHANGE_EXCERPT_MAX 300	     /* bytes of a server's message or body quoted */
+#define EXCHANGE_NAME_MAX 80		     /* bytes of a model name, code or id kept */
+#define EXCHANGE_REFUSAL_MAX 2000	     /* bytes of a refusal shown */
+#define EXCHANGE_LOADING_WAIT_S 60	     /* how long to wait for a server loading its model */
 
 /* How a 2xx body is read: as an event stream, whole, or not decided yet. */
 enum exchange_body { EXCHANGE_SSE, EXCHANGE_WHOLE, EXCHANGE_SNIFF };
@@ -29,34 +29,34 @@ struct exchange {
 	struct exchange_cb cb;
 	struct http_transfer *xfer;
 	struct sse_parser *sse;
-	struct store *st;		/* NULL when not logging */
-	const char *model;		/* asked for */
+	struct store *st;  /* NULL when not logging */
+	const char *model; /* asked for */
 	const char *base_url;
-	char *shown_url;		/* base_url without credentials, for messages and the store */
+	char *shown_url; /* base_url without credentials, for messages and the store */
 	int timer;
 	int64_t t0;
-	bool dirty;			/* arrived since the last save */
-	size_t saved_content;		/* bytes of the answer appended to its row */
+	bool dirty;	      /* arrived since the last save */
+	size_t saved_content; /* bytes of the answer appended to its row */
 	size_t saved_reasoning;
-	bool restart;			/* the answer started over since then */
-	bool done_seen;			/* [DONE] */
+	bool restart;	/* the answer started over since then */
+	bool done_seen; /* [DONE] */
 	bool finished;
-	bool has_error;			/* an error object arrived */
+	bool has_error; /* an error object arrived */
 	struct api_error error;
-	struct api_think think;		/* a leading <think> block in content is reasoning */
-	struct api_carry carry;		/* UTF-16 halves waiting for the next chunk */
-	struct buf refusal;		/* the model's refusal (OpenAI's refusal field) */
-	bool tool_calls;		/* the model asked to call a tool */
-	enum exchange_body body;	/* how a 2xx body is read */
-	struct buf whole;		/* a body read whole, or its start while sniffing */
-	struct buf split_content;	/* what the splitter gave, per delta */
+	struct api_think think;	  /* a leading <think> block in content is reasoning */
+	struct api_carry carry;	  /* UTF-16 halves waiting for the next chunk */
+	struct buf refusal;	  /* the model's refusal (OpenAI's refusal field) */
+	bool tool_calls;	  /* the model asked to call a tool */
+	enum exchange_body body;  /* how a 2xx body is read */
+	struct buf whole;	  /* a body read whole, or its start while sniffing */
+	struct buf split_content; /* what the splitter gave, per delta */
 	struct buf split_reasoning;
-	char *malformed;		/* why the stream could not be read */
-	size_t max_answer;		/* max_answer_bytes */
-	bool too_long;			/* the answer reached max_answer */
-	char *prompt;			/* a copy, for the notices at the end */
-	const struct disclaimer_rules *rules;	/* the app's */
-	char *disclaimers;		/* the notices as JSON, for the store */
+	char *malformed;		      /* why the stream could not be read */
+	size_t max_answer;		      /* max_answer_bytes */
+	bool too_long;			      /* the answer reached max_answer */
+	char *prompt;			      /* a copy, for the notices at the end */
+	const struct disclaimer_rules *rules; /* the app's */
+	char *disclaimers;		      /* the notices as JSON, for the store */
 	struct exchange_result res;
 };
 
@@ -100,13 +100,13 @@ exchange_tick(void *arg)
 	if (!x->dirty || x->st == NULL || r->message_id <= 0)
 		return;
 	if (x->saved_content > r->content.len || x->saved_reasoning > r->reasoning.len) {
-		x->restart = true;	/* never expected: the text only grows */
+		x->restart = true; /* never expected: the text only grows */
 		x->saved_content = x->saved_reasoning = 0;
 	}
 	x->dirty = store_message_append(x->st, r->message_id, x->restart,
-	    r->content.data + x->saved_content, r->content.len - x->saved_content,
-	    r->reasoning.data + x->saved_reasoning, r->reasoning.len - x->saved_reasoning,
-	    &cause) != 0;
+		       r->content.data + x->saved_content, r->content.len - x->saved_content,
+		       r->reasoning.data + x->saved_reasoning,
+		       r->reasoning.len - x->saved_reasoning, &cause) != 0;
 	if (!x->dirty) {
 		x->saved_content = r->content.len;
 		x->saved_reasoning = r->reasoning.len;
@@ -128,10 +128,11 @@ exchange_unsaved(struct exchange *x, char *cause)
 	char *msg;
 
 	if (store_message_mark(x->st, r->message_id, "error", error, &more) != 0)
-		free(more);	/* left streaming: the next start marks it interrupted */
+		free(more); /* left streaming: the next start marks it interrupted */
 	if (r->exit == EXIT_OK) {
 		msg = xasprintf("the answer was not saved: %s; it is shown but is not in the "
-		    "history whole", cause);
+				"history whole",
+		    cause);
 		r->exit = EXIT_USAGE;
 	} else
 		msg = xasprintf("%s; and the answer was not saved: %s", r->message, cause);
@@ -162,12 +163,12 @@ static void
 exchange_text(struct exchange *x, struct buf *b, const char *s, size_t len, bool reasoning)
 {
 	void (*fn)(const char *, size_t, void *) = reasoning ? x->cb.on_reasoning :
-	    x->cb.on_content;
+							       x->cb.on_content;
 
 	if (len == 0 || x->too_long)
 		return;
 	if (x->res.content.len + x->res.reasoning.len + len > x->max_answer) {
-		x->too_long = true;	/* the stream stops at the next event */
+		x->too_long = true; /* the stream stops at the next event */
 		return;
 	}
 	buf_add(b, s, len);
@@ -196,12 +197,12 @@ exchange_clean(const struct exchange *x, char *s, size_t max)
 
 	if (s == NULL)
 		return NULL;
-	for (p = s; *p != '\0'; p++)	/* a message on one line */
+	for (p = s; *p != '\0'; p++) /* a message on one line */
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
 	buf_init(&b, 0);
 	for (p = s; key != NULL && *key != '\0' && (hit = strstr(p, key)) != NULL;
-	    p = hit + strlen(key))	/* a server that echoes the key never gets it shown */
+	     p = hit + strlen(key)) /* a server that echoes the key never gets it shown */
 		buf_addf(&b, "%.*s[the API key]", (int)(hit - p), p);
 	buf_adds(&b, p);
 	clean = api_excerpt_n(b.data, b.len, max);
@@ -226,8 +227,9 @@ exchange_delta(struct exchange *x, struct api_delta *d)
 	struct exchange_result *r = &x->res;
 
 	/* (a chunk that repeats the name kept, as most do, is not cleaned again) */
-	if (d->model != NULL && (r->model == NULL || (strcmp(r->model, x->model) == 0 &&
-	    strcmp(r->model, d->model) != 0))) {
+	if (d->model != NULL &&
+	    (r->model == NULL ||
+		(strcmp(r->model, x->model) == 0 && strcmp(r->model, d->model) != 0))) {
 		free(r->model);
 		r->model = exchange_clean(x, xstrdup(d->model), EXCHANGE_NAME_MAX);
 	}
@@ -270,7 +272,7 @@ exchange_event(const struct sse_event *ev, void *arg)
 	struct api_delta d;
 	char *cause = NULL;
 
-	if (ev->data_len == 0)	/* an empty event, as some peers send: skip it */
+	if (ev->data_len == 0) /* an empty event, as some peers send: skip it */
 		return 0;
 	if (ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0) {
 		x->done_seen = true;
@@ -302,7 +304,8 @@ exchange_on_headers(long status, const char *content_type, void *arg)
 	if (!x->p.stream)
 		return false;
 	x->body = content_type != NULL && strncasecmp(content_type, "text/event-stream", 17) == 0 ?
-	    EXCHANGE_SSE : EXCHANGE_SNIFF;
+	    EXCHANGE_SSE :
+	    EXCHANGE_SNIFF;
 	return true;
 }
 
@@ -419,14 +422,14 @@ exchange_loading(long status, const struct api_error *e)
 
 /* May a non-2xx answer be tried again? The one classification decides. */
 static int
-exchange_retry_status(long status, const char *body, size_t len, char *why, size_t wlen,
-    void *arg)
+exchange_retry_status(long status, const char *body, size_t len, char *why, size_t wlen, void *arg)
 {
 	struct exchange *x = arg;
 	struct api_error e;
 	bool parsed = api_error_parse(body, len, &e) == 0;
 	int r = api_error_class_retryable(api_error_classify(parsed ? &e : NULL, status)) ?
-	    HTTP_RETRY_YES : HTTP_RETRY_NO;
+	    HTTP_RETRY_YES :
+	    HTTP_RETRY_NO;
 
 	if (exchange_loading(status, parsed ? &e : NULL)) {
 		snprintf(why, wlen, "the server is loading the model (%.0f s so far)",
@@ -465,11 +468,12 @@ exchange_redirect(struct exchange *x, const struct http_result *h)
 	bool https = to != NULL && strncmp(x->base_url, "http://", 7) == 0 &&
 	    strncmp(to, "https://", 8) == 0;
 	char *clean = to != NULL ? api_excerpt_n(to, strlen(to), 200) : NULL;
-	char *msg = xasprintf("HTTP %ld from %s: the server redirects to %s%s%s; confab does not "
-	    "follow redirects, so set --base-url (or base_url) to the address it names%s",
-	    h->status, x->shown_url, clean != NULL ? "'" : "", clean != NULL ? clean :
-	    "an address it does not name", clean != NULL ? "'" : "", https ?
-	    " (it moved to https://: the server only speaks TLS)" : "");
+	char *msg =
+	    xasprintf("HTTP %ld from %s: the server redirects to %s%s%s; confab does not "
+		      "follow redirects, so set --base-url (or base_url) to the address it names%s",
+		h->status, x->shown_url, clean != NULL ? "'" : "",
+		clean != NULL ? clean : "an address it does not name", clean != NULL ? "'" : "",
+		https ? " (it moved to https://: the server only speaks TLS)" : "");
 
 	free(clean);
 	return msg;
@@ -479,13 +483,16 @@ exchange_redirect(struct exchange *x, const struct http_result *h)
 static char *
 exchange_unknown_error(struct exchange *x, const struct http_result *h)
 {
-	char *body = exchange_clean(x, xstrndup(h->body.data,
-	    h->body.len < 4 * EXCHANGE_EXCERPT_MAX ? h->body.len : 4 * EXCHANGE_EXCERPT_MAX),
+	char *body = exchange_clean(x,
+	    xstrndup(h->body.data,
+		h->body.len < 4 * EXCHANGE_EXCERPT_MAX ? h->body.len : 4 * EXCHANGE_EXCERPT_MAX),
 	    EXCHANGE_EXCERPT_MAX);
-	char *ctype = h->content_type != NULL ? api_excerpt_n(h->content_type,
-	    strlen(h->content_type), EXCHANGE_NAME_MAX) : xstrdup("no content type");
+	char *ctype = h->content_type != NULL ?
+	    api_excerpt_n(h->content_type, strlen(h->content_type), EXCHANGE_NAME_MAX) :
+	    xstrdup("no content type");
 	const char *hint = memmem(h->body.data, h->body.len, "stream_options", 14) != NULL ?
-	    "; the server refuses stream_options: set include_usage = no for it" : "";
+	    "; the server refuses stream_options: set include_usage = no for it" :
+	    "";
 	char *msg = xasprintf("HTTP %ld from %s (%s)%s%s%s%s%s", h->status, x->shown_url, ctype,
 	    h->body.len > 0 ? ": '" : ", with no body", body, h->body.len > 0 ? "'" : "", hint,
 	    h->attempts > 1 ? "; retries did not help" : "");
@@ -527,15 +534,17 @@ exchange_status_error(struct exchange *x, const struct http_result *h)
 		    h->status, code, msg);
 	else if (c == API_ERR_RATE_LIMIT)
 		r->message = xasprintf("rate limited by the provider (HTTP %ld%s: %s) after %d "
-		    "attempts; wait and try again", h->status, code, msg, h->attempts);
+				       "attempts; wait and try again",
+		    h->status, code, msg, h->attempts);
 	else if (!parsed)
 		r->message = exchange_unknown_error(x, h);
 	else if (h->status == 404)
 		r->message = xasprintf("HTTP 404%s from %s: %s; check --model ('%s') and "
-		    "--base-url", code, x->shown_url, msg, x->model);
+				       "--base-url",
+		    code, x->shown_url, msg, x->model);
 	else
-		r->message = xasprintf("the provider failed (HTTP %ld%s): %s%s", h->status, code, msg,
-		    h->attempts > 1 ? "; retries did not help" : "");
+		r->message = xasprintf("the provider failed (HTTP %ld%s): %s%s", h->status, code,
+		    msg, h->attempts > 1 ? "; retries did not help" : "");
 	if (parsed)
 		api_error_release(&e);
 }
@@ -563,12 +572,13 @@ exchange_stream_error(struct exchange *x, const struct http_result *h)
 		free(hint);
 	} else if (api_error_class_retryable(c) && r->content.len > 0) {
 		r->message = xasprintf("the answer was cut off: the provider stopped with an error "
-		    "(%s%s): %s", api_error_class_name(c), code, e->message);
+				       "(%s%s): %s",
+		    api_error_class_name(c), code, e->message);
 		r->exit = EXIT_NETWORK;
 		r->status = "incomplete";
 	} else
-		r->message = xasprintf("the provider %s: %s%s%s%s%s", r->blocked ?
-		    "blocked the answer" : "stopped with an error", e->message,
+		r->message = xasprintf("the provider %s: %s%s%s%s%s",
+		    r->blocked ? "blocked the answer" : "stopped with an error", e->message,
 		    e->code != NULL ? " (" : "", e->code != NULL ? e->code : "",
 		    e->code != NULL ? ")" : "", h->attempts > 1 ? "; retries did not help" : "");
 }
@@ -614,7 +624,7 @@ exchange_flush(struct exchange *x)
 {
 	struct api_delta d;
 
-	if (api_carry_finish(&x->carry, &d))	/* a half the stream never completed */
+	if (api_carry_finish(&x->carry, &d)) /* a half the stream never completed */
 		exchange_delta(x, &d);
 	api_delta_release(&d);
 	buf_reset(&x->split_content);
@@ -636,7 +646,8 @@ exchange_no_answer(struct exchange *x)
 		free(text);
 		r->status = "refused";
 	} else if (x->tool_calls && r->content.len == 0) {
-		r->message = xstrdup("the model asked to call a tool and sent no text; confab "
+		r->message = xstrdup(
+		    "the model asked to call a tool and sent no text; confab "
 		    "offers the model no tools, so there is no answer to show (ask again, or "
 		    "without tools in the system prompt)");
 		r->status = "error";
@@ -661,13 +672,15 @@ exchange_classify(struct exchange *x, const struct http_result *h)
 		exchange_stream_error(x, h);
 	} else if (x->too_long) {
 		r->message = xasprintf("the answer was cut off at %zu bytes (max_answer_bytes); "
-		    "set max_answer_bytes higher to take longer answers", x->max_answer);
+				       "set max_answer_bytes higher to take longer answers",
+		    x->max_answer);
 		r->exit = EXIT_NETWORK;
 		r->status = "incomplete";
 	} else if (h->outcome == HTTP_NETWORK && x->p.max_time_s > 0 &&
 	    clock_ms() - x->t0 >= (int64_t)x->p.max_time_s * 1000 - 100) {
 		r->message = xasprintf("the exchange took longer than %ld s (max_time); the "
-		    "answer is incomplete; set max_time higher (0: no limit)", x->p.max_time_s);
+				       "answer is incomplete; set max_time higher (0: no limit)",
+		    x->p.max_time_s);
 		r->exit = EXIT_NETWORK;
 		r->status = h->streamed ? "incomplete" : "error";
 	} else if (h->outcome == HTTP_CANCELLED) {
@@ -678,14 +691,14 @@ exchange_classify(struct exchange *x, const struct http_result *h)
 		exchange_status_error(x, h);
 		r->status = "error";
 	} else if (h->outcome != HTTP_OK) {
-		r->message = xasprintf("%s %s: %s%s", h->streamed ? "the answer from" :
-		    "cannot reach", x->shown_url, h->error, !h->streamed && h->attempts > 1 ?
-		    " (after retries)" : "");
+		r->message = xasprintf("%s %s: %s%s",
+		    h->streamed ? "the answer from" : "cannot reach", x->shown_url, h->error,
+		    !h->streamed && h->attempts > 1 ? " (after retries)" : "");
 		r->exit = EXIT_NETWORK;
 		r->status = h->streamed ? "incomplete" : "error";
 	} else if (!x->done_seen && r->finish_reason == NULL) {
 		r->message = xstrdup("the answer was cut off: the connection closed before it "
-		    "was complete");
+				     "was complete");
 		r->exit = EXIT_NETWORK;
 		r->status = "incomplete";
 	}
@@ -754,17 +767,18 @@ exchange_record_prompt(struct exchange *x, char **cause)
 
 	r->conversation = x->p.conversation;
 	if (r->conversation <= 0) {
-		if (tlen > 80)	/* at most 80 bytes, never half a character */
+		if (tlen > 80) /* at most 80 bytes, never half a character */
 			for (tlen = 80; tlen > 0 && (prompt[tlen] & 0xc0) == 0x80; tlen--)
 				;
 		title = xstrndup(prompt, tlen);
-		r->conversation = store_conversation_new(x->st, title, x->model, x->shown_url, cause);
+		r->conversation = store_conversation_new(x->st, title, x->model, x->shown_url,
+		    cause);
 		free(title);
 		if (r->conversation < 0)
 			return -1;
 	}
-	if (store_message_add(x->st, r->conversation, "user", prompt, x->model, "complete",
-	    cause) < 0)
+	if (store_message_add(x->st, r->conversation, "user", prompt, x->model, "complete", cause) <
+	    0)
 		return -1;
 	r->message_id = store_message_add(x->st, r->conversation, "assistant", "", x->model,
 	    "streaming", cause);
@@ -867,7 +881,7 @@ exchange_start(struct loop *loop, const struct exchange_params *p, const struct 
 	int r;
 
 	*out = NULL;
-	if ((r = app_gate(p->app, cause)) != 0)	/* afresh, immediately before sending */
+	if ((r = app_gate(p->app, cause)) != 0) /* afresh, immediately before sending */
 		return r;
 	if (!p->access->resolved && app_access_get(p->app, p->access, cause) != 0) {
 		app_access_release(p->access);
@@ -933,7 +947,7 @@ exchange_free(struct exchange *x)
 		return;
 	if (x->xfer != NULL) {
 		x->cb.on_done = NULL;
-		http_cancel(x->xfer);	/* its on_done will not find us: drain it now */
+		http_cancel(x->xfer); /* its on_done will not find us: drain it now */
 		while (x->xfer != NULL)
 			http_poll(loop_http(x->loop), NULL, 0, 100);
 	}

@@ -38,9 +38,10 @@ feedback_lock(struct app *app, long wait_ms, char **cause)
 	long waited = 0;
 
 	if (fd < 0) {
-		if (errno == ELOOP)	/* O_NOFOLLOW: never a file elsewhere */
+		if (errno == ELOOP) /* O_NOFOLLOW: never a file elsewhere */
 			*cause = xasprintf("'%s' is a symbolic link; confab never follows one "
-			    "there: remove it", path);
+					   "there: remove it",
+			    path);
 		else
 			*cause = xasprintf("cannot open '%s': %s", path, strerror(errno));
 		free(path);
@@ -72,7 +73,8 @@ feedback_consent_ok(struct app *app, char **cause)
 	if (app_gate(app, &why) == 0)
 		return 0;
 	*cause = xasprintf("ratings are sent only under accepted Terms, so they wait in the "
-	    "outbox: %s", why);
+			   "outbox: %s",
+	    why);
 	free(why);
 	return -1;
 }
@@ -97,15 +99,15 @@ feedback_deliver(struct store *st, const char *url, const struct store_outbox_it
     const struct feedback_sync_opts *o, struct feedback_sync_report *rep, char **cause)
 {
 	char *hkey = xasprintf("Idempotency-Key: %s", it->key), *err = NULL;
-	const char *hdrs[] = { "Content-Type: application/json", "Accept: application/json",
-		hkey, NULL };
+	const char *hdrs[] = { "Content-Type: application/json", "Accept: application/json", hkey,
+		NULL };
 	struct http_result res;
 	int try, posted, r = -1;
 	long status;
 
 	for (try = 1;; try++) {
-		if (store_feedback_outbox_attempt(st, it->id, backoff_next(&backoff_outbox, it->attempts +
-		    try), cause) != 0)
+		if (store_feedback_outbox_attempt(st, it->id,
+			backoff_next(&backoff_outbox, it->attempts + try), cause) != 0)
 			break;
 		posted = http_post(url, it->payload, strlen(it->payload), hdrs, o->timeout_s, &res,
 		    &err);
@@ -118,8 +120,10 @@ feedback_deliver(struct store *st, const char *url, const struct store_outbox_it
 		if (posted == 0)
 			err = feedback_status_error(url, status);
 		if (try >= o->tries || !feedback_retryable(posted, status)) {
-			r = store_feedback_outbox_failed(st, it->id, err, backoff_next(&backoff_outbox, 
-			    it->attempts + try), cause) == 0 ? 0 : -1;
+			r = store_feedback_outbox_failed(st, it->id, err,
+				backoff_next(&backoff_outbox, it->attempts + try), cause) == 0 ?
+			    0 :
+			    -1;
 			free(rep->last_error);
 			rep->last_error = err;
 			err = NULL;
@@ -151,8 +155,7 @@ feedback_sync_items(struct store *st, const char *url, const struct feedback_syn
 	int64_t after = 0;
 	int r;
 
-	while ((r = store_feedback_outbox_next(st, after, !o->all, feedback_id, &it,
-	    cause)) == 1) {
+	while ((r = store_feedback_outbox_next(st, after, !o->all, feedback_id, &it, cause)) == 1) {
 		after = it.id;
 		if (rep->failed > 0)
 			rep->skipped++;
@@ -168,8 +171,8 @@ feedback_sync_items(struct store *st, const char *url, const struct feedback_syn
 }
 
 int
-feedback_sync(struct app *app, const struct feedback_sync_opts *o,
-    struct feedback_sync_report *rep, char **cause)
+feedback_sync(struct app *app, const struct feedback_sync_opts *o, struct feedback_sync_report *rep,
+    char **cause)
 {
 	const char *url = config_get(&app->cfg, CONFIG_FEEDBACK_URL);
 	int64_t feedback_id = 0, due;
@@ -182,9 +185,9 @@ feedback_sync(struct app *app, const struct feedback_sync_opts *o,
 		return -1;
 	if (url == NULL && rep->pending > 0) {
 		*cause = xasprintf("%lld rating%s wait%s for delivery, but no feedback_url is set; "
-		    "set it in '%s' or with CONFAB_FEEDBACK_URL", (long long)rep->pending,
-		    rep->pending == 1 ? "" : "s", rep->pending == 1 ? "s" : "",
-		    app->cfg.config_path);
+				   "set it in '%s' or with CONFAB_FEEDBACK_URL",
+		    (long long)rep->pending, rep->pending == 1 ? "" : "s",
+		    rep->pending == 1 ? "s" : "", app->cfg.config_path);
 		return -1;
 	}
 	if (url == NULL || rep->pending == 0)
@@ -224,11 +227,11 @@ feedback_sync_report_release(struct feedback_sync_report *rep)
 struct feedback_pump {
 	struct app *app;
 	struct loop *loop;
-	int timer;			/* -1: none */
-	struct http_transfer *t;	/* the transfer in flight, or NULL */
-	int64_t item;			/* its outbox item */
-	int64_t attempts;		/* the item's attempts, this one included */
-	int lock;			/* the delivery lock while in flight, or -1 */
+	int timer;		 /* -1: none */
+	struct http_transfer *t; /* the transfer in flight, or NULL */
+	int64_t item;		 /* its outbox item */
+	int64_t attempts;	 /* the item's attempts, this one included */
+	int lock;		 /* the delivery lock while in flight, or -1 */
 };
 
 static void feedback_pump_tick(void *arg);
@@ -256,9 +259,10 @@ feedback_pump_done(const struct http_result *res, void *arg)
 	if (st != NULL && ok)
 		store_feedback_outbox_delivered(st, p->item, &cause);
 	else if (st != NULL && res->outcome != HTTP_CANCELLED) {
-		err = res->outcome == HTTP_STATUS ? feedback_status_error(url, res->status) :
-		    xasprintf("cannot post to %s: %s", url, res->error != NULL ? res->error :
-		    "no response");
+		err = res->outcome == HTTP_STATUS ?
+		    feedback_status_error(url, res->status) :
+		    xasprintf("cannot post to %s: %s", url,
+			res->error != NULL ? res->error : "no response");
 		store_feedback_outbox_failed(st, p->item, err,
 		    backoff_next(&backoff_outbox, p->attempts), &cause);
 		free(err);
@@ -275,8 +279,8 @@ feedback_pump_send(struct feedback_pump *p, struct store *st, const char *url,
     const struct store_outbox_item *it)
 {
 	char *hkey = xasprintf("Idempotency-Key: %s", it->key), *cause = NULL;
-	const char *hdrs[] = { "Content-Type: application/json", "Accept: application/json",
-		hkey, NULL };
+	const char *hdrs[] = { "Content-Type: application/json", "Accept: application/json", hkey,
+		NULL };
 	struct http_request req = {
 		.url = url,
 		.body = it->payload,
@@ -292,7 +296,7 @@ feedback_pump_send(struct feedback_pump *p, struct store *st, const char *url,
 	p->item = it->id;
 	p->attempts = it->attempts + 1;
 	if (store_feedback_outbox_attempt(st, it->id,
-	    backoff_next(&backoff_outbox, it->attempts + 1), &cause) == 0)
+		backoff_next(&backoff_outbox, it->attempts + 1), &cause) == 0)
 		p->t = http_start(loop_http(p->loop), &req);
 	free(cause);
 	free(hkey);

@@ -15,11 +15,9 @@
 
 #define FEEDBACK_NOTICE_KIND "feedback-notice"
 
-static const char *const feedback_reasons_up[] = {
-	"accurate", "helpful", "clear", "other", NULL
-};
+static const char *const feedback_reasons_up[] = { "accurate", "helpful", "clear", "other", NULL };
 static const char *const feedback_reasons_down[] = {
-	"inaccurate", "unhelpful", "harmful", "other", NULL	/* harmful: harmful or offensive */
+	"inaccurate", "unhelpful", "harmful", "other", NULL /* harmful: harmful or offensive */
 };
 
 const char *
@@ -44,9 +42,9 @@ feedback_include_exchange(struct app *app)
 /* ---- the notice ------------------------------------------------------------ */
 
 const char feedback_notice_question[] = "Type yes to confirm and store your rating; anything "
-    "else cancels it: ";
+					"else cancels it: ";
 const char feedback_notice_gist[] = "feedback is not confidential and the provider may keep "
-    "and use it freely (Terms IV)";
+				    "and use it freely (Terms IV)";
 
 char *
 feedback_notice_text(struct app *app)
@@ -57,27 +55,33 @@ feedback_notice_text(struct app *app)
 	buf_init(&b, 0);
 	buf_adds(&b, "Before your first rating: what section IV of the Terms means\n\n");
 	if (url == NULL)
-		buf_adds(&b, "Where it goes: confab keeps your ratings in its store on this "
+		buf_adds(&b,
+		    "Where it goes: confab keeps your ratings in its store on this "
 		    "machine. No feedback_url is set, so nothing is sent anywhere: no rating, "
 		    "reason or comment leaves this machine, and the provider never sees them.\n\n"
 		    "If you set feedback_url, each rating would be sent there, and a rating that "
 		    "reaches the provider, its reasons and any comment are \"User Feedback\" under "
 		    "section IV of the Terms. In plain words:\n\n");
 	else
-		buf_addf(&b, "Where it goes: confab keeps your ratings in its store on this "
+		buf_addf(&b,
+		    "Where it goes: confab keeps your ratings in its store on this "
 		    "machine and sends each one to %s (feedback_url), %s. A rating (thumbs up or "
 		    "down), its reasons and any comment are \"User Feedback\" under section IV of "
-		    "the Terms. In plain words:\n\n", url,
+		    "the Terms. In plain words:\n\n",
+		    url,
 		    feedback_include_exchange(app) ? "together with the prompt and the answer "
-		    "(feedback_include_exchange is on)" : "without the text of your prompt or "
-		    "of the answer");
-	buf_adds(&b, "- It is not confidential. The provider may keep it, use it and disclose "
+						     "(feedback_include_exchange is on)" :
+						     "without the text of your prompt or "
+						     "of the answer");
+	buf_adds(&b,
+	    "- It is not confidential. The provider may keep it, use it and disclose "
 	    "it in any way it chooses, and owes you nothing for it (IV(a), IV(c)).\n"
 	    "- The provider owns it: by giving it, you give up your rights in it (IV(a)).\n"
 	    "- The provider need not read it, act on it, or give it back (IV(b)).\n\n"
 	    "So put nothing private or secret, and nothing about other people, into a "
 	    "comment.\n\n");
-	buf_adds(&b, "You can change or clear a rating later; clearing cannot recall what "
+	buf_adds(&b,
+	    "You can change or clear a rating later; clearing cannot recall what "
 	    "was already sent. You are asked this once; your answer is kept in the consent "
 	    "ledger.\n");
 	return buf_detach(&b, NULL);
@@ -90,7 +94,8 @@ feedback_notice_take(const struct consent_event *ev, void *arg)
 	enum feedback_notice *state = arg;
 
 	*state = ev->detail != NULL && strcmp(ev->detail, "confirmed") == 0 ?
-	    FEEDBACK_NOTICE_CONFIRMED : FEEDBACK_NOTICE_DECLINED;
+	    FEEDBACK_NOTICE_CONFIRMED :
+	    FEEDBACK_NOTICE_DECLINED;
 	return 1;
 }
 
@@ -202,7 +207,8 @@ feedback_reasons_parse(int rating, const char *in, char **cause)
 		if (!feedback_reason_known(rating, name)) {
 			list = feedback_reason_list(rating);
 			*cause = xasprintf("'%s' is not a reason for a thumbs %s; use %s (several "
-			    "separated by commas)", name, rating > 0 ? "up" : "down", list);
+					   "separated by commas)",
+			    name, rating > 0 ? "up" : "down", list);
 			free(list);
 			buf_release(&b);
 			return NULL;
@@ -280,26 +286,29 @@ feedback_resolve(struct app *app, const char *which, char **cause)
 		return -1;
 	if (which == NULL || strcmp(which, "last") == 0) {
 		if ((id = store_feedback_last_answer(st, cause)) == 0)
-			*cause = xstrdup("there is no answer to rate yet: ask something "
+			*cause = xstrdup(
+			    "there is no answer to rate yet: ask something "
 			    "first (confab \"PROMPT\"); answers kept out of the store with "
 			    "--no-log cannot be rated");
 		return id > 0 ? id : -1;
 	}
 	if (!feedback_parse_id(which, &id)) {
 		*cause = xasprintf("'%s' is not an answer id: give the message_id that 'confab "
-		    "--json' prints, or 'last' for the newest answer", which);
+				   "--json' prints, or 'last' for the newest answer",
+		    which);
 		return -1;
 	}
 	if ((r = store_feedback_answer_get(st, id, &a, cause)) <= 0) {
 		if (r == 0)
 			*cause = xasprintf("there is no answer %lld in the store; 'confab feedback "
-			    "up last' rates the newest answer", (long long)id);
+					   "up last' rates the newest answer",
+			    (long long)id);
 		return -1;
 	}
 	if (strcmp(a.role, "assistant") != 0) {
 		*cause = xasprintf("message %lld is a %s message, not an answer; only answers "
-		    "can be rated", (long long)id, strcmp(a.role, "user") == 0 ? "prompt (user)" :
-		    a.role);
+				   "can be rated",
+		    (long long)id, strcmp(a.role, "user") == 0 ? "prompt (user)" : a.role);
 		id = -1;
 	}
 	store_feedback_answer_release(&a);
@@ -326,8 +335,8 @@ feedback_new_key(void)
 	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
 	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
 	return xasprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	    r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-	    r[13], r[14], r[15]);
+	    r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13],
+	    r[14], r[15]);
 }
 
 struct cJSON *
@@ -413,16 +422,20 @@ feedback_check_input(const struct feedback_rating *r, char **reasons, char **com
 		    r->rating);
 		return -1;
 	}
-	if (r->rating == 0 && ((r->reasons != NULL && *r->reasons != '\0') ||
-	    (r->comment != NULL && *r->comment != '\0'))) {
+	if (r->rating == 0 &&
+	    ((r->reasons != NULL && *r->reasons != '\0') ||
+		(r->comment != NULL && *r->comment != '\0'))) {
 		*cause = xstrdup("clearing a rating takes no reason or comment");
 		return -1;
 	}
-	if (r->reasons != NULL && (*reasons = feedback_reasons_parse(r->rating, r->reasons,
-	    cause)) == NULL && *cause != NULL)
+	if (r->reasons != NULL &&
+	    (*reasons = feedback_reasons_parse(r->rating, r->reasons, cause)) == NULL &&
+	    *cause != NULL)
 		return -1;
-	if (r->comment != NULL && (*comment = feedback_comment_clean(r->comment,
-	    strlen(r->comment), dropped, cause)) == NULL && *cause != NULL) {
+	if (r->comment != NULL &&
+	    (*comment = feedback_comment_clean(r->comment, strlen(r->comment), dropped, cause)) ==
+		NULL &&
+	    *cause != NULL) {
 		free(*reasons);
 		*reasons = NULL;
 		return -1;
@@ -441,21 +454,21 @@ feedback_check_notice(struct app *app, bool *unconfirmed, char **cause)
 	if (ns == FEEDBACK_NOTICE_CONFIRMED)
 		return 0;
 	*cause = xasprintf("rating needs your confirmation of the feedback notice first: %s; "
-	    "nothing was stored", feedback_notice_gist);
+			   "nothing was stored",
+	    feedback_notice_gist);
 	*unconfirmed = true;
 	return -1;
 }
 
 /* Save the checked rating of answer a; fills out. 0, or -1 with *cause. */
 static int
-feedback_save(struct app *app, struct store *st, const struct store_feedback_answer *a,
-    int rating, const char *reasons, const char *comment, struct feedback_outcome *out,
-    char **cause)
+feedback_save(struct app *app, struct store *st, const struct store_feedback_answer *a, int rating,
+    const char *reasons, const char *comment, struct feedback_outcome *out, char **cause)
 {
 	const char *url = config_get(&app->cfg, CONFIG_FEEDBACK_URL);
 	char *now = store_now(), *key = url != NULL ? feedback_new_key() : NULL;
-	char *payload = key != NULL ? feedback_payload(app, a, rating, reasons, comment, now,
-	    key) : NULL;
+	char *payload = key != NULL ? feedback_payload(app, a, rating, reasons, comment, now, key) :
+				      NULL;
 	struct store_feedback_put p = {
 		.message_id = a->message_id,
 		.conversation_id = a->conversation_id,
@@ -513,8 +526,8 @@ feedback_rate(struct app *app, int64_t message_id, const struct feedback_rating 
 	}
 	if (r->rating != 0 && (rc = feedback_check_notice(app, &out->unconfirmed, cause)) != 0)
 		goto out;
-	if (r->rating == 0 && ((rc = feedback_get(app, message_id, &old, cause)) <= 0 ||
-	    old == 0)) {
+	if (r->rating == 0 &&
+	    ((rc = feedback_get(app, message_id, &old, cause)) <= 0 || old == 0)) {
 		out->existed = rc > 0;
 		rc = rc < 0 ? -1 : 0;
 		goto out;
@@ -526,4 +539,3 @@ out:
 	free(comment);
 	return rc;
 }
-

@@ -13,16 +13,16 @@
 #define HL_SYNTAX_DIR "/usr/share/nano"
 #endif
 
-#define HL_RULES_MAX 160	/* regexes kept from one file */
-#define HL_MULTI_MAX 32		/* start/end rules: one bit each in the state */
-#define HL_FILE_LINE 4096	/* longer lines of a syntax file are skipped */
-#define HL_CACHE_MAX 64		/* languages remembered, loaded or not */
+#define HL_RULES_MAX 160  /* regexes kept from one file */
+#define HL_MULTI_MAX 32	  /* start/end rules: one bit each in the state */
+#define HL_FILE_LINE 4096 /* longer lines of a syntax file are skipped */
+#define HL_CACHE_MAX 64	  /* languages remembered, loaded or not */
 #define HL_NAME_MAX 32
 
 struct hl_rule {
 	regex_t start;
 	regex_t end;
-	bool multi;		/* start="..." end="..." */
+	bool multi; /* start="..." end="..." */
 	int color;
 };
 
@@ -34,7 +34,7 @@ struct hl_syntax {
 
 static struct {
 	char name[HL_NAME_MAX];
-	struct hl_syntax *syn;	/* NULL: no such file, plain */
+	struct hl_syntax *syn; /* NULL: no such file, plain */
 } hl_cache[HL_CACHE_MAX];
 static size_t hl_ncache;
 
@@ -56,7 +56,14 @@ static const struct {
 /* clang-format on */
 
 static const char *const hl_basic[] = {
-	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
+	"black",
+	"red",
+	"green",
+	"yellow",
+	"blue",
+	"magenta",
+	"cyan",
+	"white",
 };
 
 /* A hex digit's value, -1 if none. */
@@ -129,8 +136,9 @@ hl_color_spec(const char *s, size_t n)
 	for (;;) {
 		comma = memchr(s, ',', n);
 		k = comma != NULL ? (size_t)(comma - s) : n;
-		if (comma == NULL || ((k != 4 || strncmp(s, "bold", 4) != 0) &&
-		    (k != 6 || strncmp(s, "italic", 6) != 0)))
+		if (comma == NULL ||
+		    ((k != 4 || strncmp(s, "bold", 4) != 0) &&
+			(k != 6 || strncmp(s, "italic", 6) != 0)))
 			return k == 0 ? -1 : hl_color_name(s, k);
 		s += k + 1;
 		n -= k + 1;
@@ -398,8 +406,8 @@ hl_find(const regex_t *re, const char *s, size_t from, size_t len, size_t *a, si
 
 	m.rm_so = (regoff_t)from;
 	m.rm_eo = (regoff_t)len;
-	if (regexec(re, s, 1, &m, REG_STARTEND) != 0 || m.rm_so < 0 ||
-	    (size_t)m.rm_eo > len || m.rm_eo < m.rm_so)
+	if (regexec(re, s, 1, &m, REG_STARTEND) != 0 || m.rm_so < 0 || (size_t)m.rm_eo > len ||
+	    m.rm_eo < m.rm_so)
 		return false;
 	*a = (size_t)m.rm_so;
 	*b = (size_t)m.rm_eo;
@@ -443,7 +451,7 @@ hl_paint_multi(const struct hl_rule *r, unsigned int bit, const char *s, size_t 
 		i = f;
 		(*budget)--;
 	}
-	while (i < len && *budget > 0 && hl_find(&r->start, s, i, len, &a, &b)) {
+	while (i<len && * budget> 0 && hl_find(&r->start, s, i, len, &a, &b)) {
 		(*budget)--;
 		if (!hl_find(&r->end, s, b, len, &e, &f)) {
 			hl_fill(col, a, len, r->color);
@@ -465,7 +473,7 @@ hl_spans(unsigned char *col, const char *s, size_t len, struct hl_span *spans, s
 		if (((unsigned char)s[i] & 0xc0) == 0x80)
 			col[i] = col[i - 1];
 	}
-	for (i = 0; i < len && n < max; ) {
+	for (i = 0; i < len && n < max;) {
 		for (a = i; i < len && col[i] == col[a]; i++)
 			;
 		if (col[a] != 0) {

@@ -31,27 +31,27 @@ struct http_transfer {
 	struct http_transfer *next;
 	CURL *easy;
 	struct curl_slist *hdrs;
-	struct http_request req;	/* strings point into the copies below */
+	struct http_request req; /* strings point into the copies below */
 	char *url;
 	char *body;
-	char *via;		/* "the proxy 'URL' from http_proxy", or NULL: direct */
+	char *via; /* "the proxy 'URL' from http_proxy", or NULL: direct */
 	struct http_result res;
 	char errbuf[CURL_ERROR_SIZE];
 	/* per attempt */
-	bool decided;		/* on_headers has been asked */
+	bool decided; /* on_headers has been asked */
 	bool streaming;
 	bool too_big;
-	bool stopped;		/* on_data asked to stop */
-	bool again;		/* on_data asked for a new attempt (HTTP_DATA_RETRY) */
+	bool stopped; /* on_data asked to stop */
+	bool again;   /* on_data asked for a new attempt (HTTP_DATA_RETRY) */
 	char *retry_after;
 	char *retry_after_ms;
 	char *should_retry;
 	/* lifecycle */
 	bool in_multi;
 	bool cancelled;
-	int64_t retry_at;	/* monotonic ms when waiting to retry, else 0 */
-	int64_t started;	/* monotonic ms of the first attempt */
-	char *refused;		/* why it ends before any request (a bad ca_file), or NULL */
+	int64_t retry_at; /* monotonic ms when waiting to retry, else 0 */
+	int64_t started;  /* monotonic ms of the first attempt */
+	char *refused;	  /* why it ends before any request (a bad ca_file), or NULL */
 };
 
 void
@@ -231,7 +231,7 @@ http_header_cb(char *data, size_t size, size_t n, void *arg)
 	struct http_transfer *t = arg;
 	size_t len = size * n;
 
-	if (len > 5 && strncmp(data, "HTTP/", 5) == 0) {	/* a new response starts */
+	if (len > 5 && strncmp(data, "HTTP/", 5) == 0) { /* a new response starts */
 		free(t->res.content_type);
 		t->res.content_type = NULL;
 		t->res.status = 0;
@@ -260,7 +260,7 @@ http_no_proxy(const char *host)
 		return false;
 	if (strcmp(np, "*") == 0)
 		return true;
-	if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {	/* no_proxy: no brackets */
+	if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') { /* no_proxy: no brackets */
 		host++;
 		hlen -= 2;
 	}
@@ -287,7 +287,7 @@ static const char *
 http_env_proxy(const char *url, const char **name)
 {
 	static const char *const https_vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy",
-	    "ALL_PROXY" };
+		"ALL_PROXY" };
 	static const char *const http_vars[] = { "http_proxy", "all_proxy", "ALL_PROXY" };
 	bool https = strncasecmp(url, "https://", 8) == 0;
 	const char *const *vars = https ? https_vars : http_vars;
@@ -297,7 +297,7 @@ http_env_proxy(const char *url, const char **name)
 
 	if (!config_url_host(url, host, sizeof host) || http_no_proxy(host))
 		return NULL;
-	for (i = 0; i < n; i++)	/* HTTP_PROXY is not read: CGI sets it from a header */
+	for (i = 0; i < n; i++) /* HTTP_PROXY is not read: CGI sets it from a header */
 		if ((v = getenv(vars[i])) != NULL && *v != '\0') {
 			*name = vars[i];
 			return v;
@@ -337,9 +337,10 @@ http_setup_proxy(struct http_transfer *t)
 			return;
 		}
 		curl_easy_setopt(t->easy, CURLOPT_PROXY, http_opts.proxy);
-		curl_easy_setopt(t->easy, CURLOPT_NOPROXY, "");	/* whatever no_proxy says */
-		t->via = http_proxy_label(http_opts.proxy, http_opts.proxy_origin != NULL ?
-		    http_opts.proxy_origin : "the configuration", true);
+		curl_easy_setopt(t->easy, CURLOPT_NOPROXY, ""); /* whatever no_proxy says */
+		t->via = http_proxy_label(http_opts.proxy,
+		    http_opts.proxy_origin != NULL ? http_opts.proxy_origin : "the configuration",
+		    true);
 		return;
 	}
 	if (config_is_loopback(t->url)) {
@@ -377,8 +378,8 @@ http_setup(struct http_transfer *t)
 	if (http_opts.ca_file != NULL)
 		curl_easy_setopt(t->easy, CURLOPT_CAINFO, http_opts.ca_file);
 	http_setup_proxy(t);
-	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT, r->connect_timeout_s > 0 ?
-	    r->connect_timeout_s : 10L);
+	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT,
+	    r->connect_timeout_s > 0 ? r->connect_timeout_s : 10L);
 	if (r->stall_timeout_s > 0) {
 		curl_easy_setopt(t->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(t->easy, CURLOPT_LOW_SPEED_TIME, r->stall_timeout_s);
@@ -419,8 +420,8 @@ http_ca_refusal(const char *url)
 	    S_ISREG(sb.st_mode))
 		return NULL;
 	return xasprintf("the CA certificates '%s' (ca_file, from %s) are not a regular file "
-	    "(a FIFO, directory or device); set ca_file to a file of PEM certificates", ca,
-	    http_opts.ca_origin != NULL ? http_opts.ca_origin : "the configuration");
+			 "(a FIFO, directory or device); set ca_file to a file of PEM certificates",
+	    ca, http_opts.ca_origin != NULL ? http_opts.ca_origin : "the configuration");
 }
 
 struct http_transfer *
@@ -442,13 +443,13 @@ http_start(struct http *h, const struct http_request *req)
 	buf_init(&t->res.body, req->max_body != 0 ? req->max_body : HTTP_DEFAULT_MAX_BODY);
 	t->res.first_byte_ms = -1;
 	t->started = clock_ms();
-	t->req.headers = req->headers;	/* only read by http_setup, now */
+	t->req.headers = req->headers; /* only read by http_setup, now */
 	http_setup(t);
 	t->req.headers = NULL;
 	t->next = h->list;
 	h->list = t;
 	if ((t->refused = http_ca_refusal(t->url)) != NULL)
-		t->retry_at = t->started > 0 ? t->started : 1;	/* ends at the next poll */
+		t->retry_at = t->started > 0 ? t->started : 1; /* ends at the next poll */
 	else
 		http_add(t);
 	return t;
@@ -541,28 +542,35 @@ static char *
 http_error_text(const struct http_transfer *t, CURLcode rc)
 {
 	const char *e = t->errbuf[0] != '\0' ? t->errbuf : curl_easy_strerror(rc);
-	const char *ca = http_opts.ca_file, *from = http_opts.ca_origin != NULL ?
-	    http_opts.ca_origin : "the configuration";
+	const char *ca = http_opts.ca_file,
+		   *from = http_opts.ca_origin != NULL ? http_opts.ca_origin : "the configuration";
 	char *msg, *full;
 
-	if (rc == CURLE_PEER_FAILED_VERIFICATION && (strstr(e, "subject name") != NULL ||
-	    strstr(e, "host name") != NULL))
+	if (rc == CURLE_PEER_FAILED_VERIFICATION &&
+	    (strstr(e, "subject name") != NULL || strstr(e, "host name") != NULL))
 		msg = xasprintf("the server's TLS certificate is not for this host name (%s); use "
-		    "the name it was issued for in base_url", e);
+				"the name it was issued for in base_url",
+		    e);
 	else if (rc == CURLE_PEER_FAILED_VERIFICATION && ca != NULL)
-		msg = xasprintf("cannot verify the server's TLS certificate with the CA "
-		    "certificates in '%s' (ca_file, from %s): %s; set ca_file to the PEM "
-		    "certificate of the CA that signed it", ca, from, e);
+		msg =
+		    xasprintf("cannot verify the server's TLS certificate with the CA "
+			      "certificates in '%s' (ca_file, from %s): %s; set ca_file to the PEM "
+			      "certificate of the CA that signed it",
+			ca, from, e);
 	else if (rc == CURLE_PEER_FAILED_VERIFICATION)
-		msg = xasprintf("cannot verify the server's TLS certificate (%s); if the server "
+		msg = xasprintf(
+		    "cannot verify the server's TLS certificate (%s); if the server "
 		    "uses a self-signed or private-CA certificate, set ca_file to that CA's PEM "
-		    "certificate (see 'man confab')", e);
+		    "certificate (see 'man confab')",
+		    e);
 	else if (rc == CURLE_SSL_CACERT_BADFILE && ca != NULL)
 		msg = xasprintf("cannot use the CA certificates in '%s' (ca_file, from %s): %s; "
-		    "set ca_file to a file of PEM certificates", ca, from, e);
+				"set ca_file to a file of PEM certificates",
+		    ca, from, e);
 	else if (rc == CURLE_SSL_CACERT_BADFILE)
 		msg = xasprintf("cannot load the system's CA certificates (%s); set ca_file to a "
-		    "file of PEM certificates", e);
+				"file of PEM certificates",
+		    e);
 	else
 		msg = xstrdup(e);
 	if (t->via == NULL)
@@ -583,7 +591,7 @@ http_patient(const struct http_transfer *t, CURLcode rc, char *why, size_t len)
 	    clock_ms() - t->started >= (int64_t)t->req.patience_s * 1000)
 		return false;
 	return t->req.retry_status(t->res.status, t->res.body.data, t->res.body.len, why, len,
-	    t->req.arg) == HTTP_RETRY_WAIT;
+		   t->req.arg) == HTTP_RETRY_WAIT;
 }
 
 /* May this failed attempt be retried? why gets a short reason. */
@@ -620,7 +628,7 @@ http_retryable(const struct http_transfer *t, CURLcode rc, char *why, size_t len
 	snprintf(why, len, "HTTP %ld", s);
 	if (t->req.retry_status != NULL)
 		return t->req.retry_status(s, t->res.body.data, t->res.body.len, why, len,
-		    t->req.arg) != HTTP_RETRY_NO;
+			   t->req.arg) != HTTP_RETRY_NO;
 	return s == 408 || s == 409 || s == 429 || s >= 500;
 }
 
@@ -642,8 +650,8 @@ http_attempt_done(struct http_transfer *t, CURLcode rc)
 		return;
 	}
 	if (t->too_big) {
-		http_finish(t, HTTP_TOO_BIG, xasprintf("the response is larger than %zu bytes",
-		    t->res.body.max));
+		http_finish(t, HTTP_TOO_BIG,
+		    xasprintf("the response is larger than %zu bytes", t->res.body.max));
 		return;
 	}
 	if (retry) {
@@ -655,8 +663,8 @@ http_attempt_done(struct http_transfer *t, CURLcode rc)
 		return;
 	}
 	if (rc == CURLE_OPERATION_TIMEDOUT && strncmp(t->errbuf, "Operation too slow", 18) == 0)
-		http_finish(t, HTTP_STALLED, xasprintf("no data from the server for %ld seconds",
-		    t->req.stall_timeout_s));
+		http_finish(t, HTTP_STALLED,
+		    xasprintf("no data from the server for %ld seconds", t->req.stall_timeout_s));
 	else if (rc != CURLE_OK)
 		http_finish(t, HTTP_NETWORK, http_error_text(t, rc));
 	else
@@ -715,7 +723,7 @@ http_poll(struct http *h, struct pollfd *fds, unsigned int nfds, int timeout_ms)
 	if (retry >= 0 && (timeout_ms < 0 || retry < timeout_ms))
 		timeout_ms = (int)retry;
 	if (timeout_ms < 0)
-		timeout_ms = 1000;	/* curl_multi_poll needs a bound; loop again */
+		timeout_ms = 1000; /* curl_multi_poll needs a bound; loop again */
 	for (i = 0; i < nfds; i++) {
 		w[i].fd = fds[i].fd;
 		w[i].events = (short)(((fds[i].events & POLLIN) ? CURL_WAIT_POLLIN : 0) |
@@ -767,8 +775,7 @@ http_get_done(const struct http_result *r, void *arg)
 }
 
 int
-http_get(const char *url, const struct http_get_opts *opts, struct http_result *res,
-    char **cause)
+http_get(const char *url, const struct http_get_opts *opts, struct http_result *res, char **cause)
 {
 	const char *hdrs[16];
 	char *inm = NULL, *ims = NULL;
@@ -803,8 +810,8 @@ http_get(const char *url, const struct http_get_opts *opts, struct http_result *
 	free(ims);
 	if (res->outcome == HTTP_OK || res->outcome == HTTP_STATUS)
 		return 0;
-	*cause = xasprintf("cannot fetch %s: %s", url, res->error != NULL ? res->error :
-	    "no response");
+	*cause = xasprintf("cannot fetch %s: %s", url,
+	    res->error != NULL ? res->error : "no response");
 	return -1;
 }
 
@@ -822,8 +829,8 @@ http_result_release(struct http_result *res)
 
 /* At most HTTP_POST_MAX_BODY (caps.h) of the response is kept. */
 int
-http_post(const char *url, const char *body, size_t len, const char *const *headers,
-    long timeout_s, struct http_result *res, char **cause)
+http_post(const char *url, const char *body, size_t len, const char *const *headers, long timeout_s,
+    struct http_result *res, char **cause)
 {
 	struct http_get_state g = { .res = res };
 	struct http_request req = {
@@ -848,7 +855,7 @@ http_post(const char *url, const char *body, size_t len, const char *const *head
 	http_free(h);
 	if (g.done && (res->outcome == HTTP_OK || res->outcome == HTTP_STATUS))
 		return 0;
-	*cause = xasprintf("cannot post to %s: %s", url, res->error != NULL ? res->error :
-	    "no response");
+	*cause = xasprintf("cannot post to %s: %s", url,
+	    res->error != NULL ? res->error : "no response");
 	return -1;
 }

@@ -17,12 +17,12 @@ struct input {
 	void (*on_change)(void *arg);
 	void (*on_edit)(void *arg);
 	void *arg;
-	const char *pending;	/* bytes being fed to readline */
+	const char *pending; /* bytes being fed to readline */
 	size_t npending;
 	FILE *devnull;
-	char *hint;		/* completion matches, for the hint line */
-	bool in_line;		/* inside on_line: readline clears the line after it */
-	char *later;		/* what input_set() put there meanwhile */
+	char *hint;   /* completion matches, for the hint line */
+	bool in_line; /* inside on_line: readline clears the line after it */
+	char *later;  /* what input_set() put there meanwhile */
 	int cur_y, cur_x;
 };
 
@@ -73,7 +73,7 @@ input_line_cb(char *line)
 		free(line);
 		return;
 	}
-	if (line == NULL)	/* end of file: Ctrl-D, which the UI handles itself */
+	if (line == NULL) /* end of file: Ctrl-D, which the UI handles itself */
 		return;
 	in->in_line = true;
 	in->on_line(line, in->arg);
@@ -185,7 +185,7 @@ input_feed(struct input *in, const char *bytes, size_t n)
 	in->npending = n;
 	while (in->npending > 0)
 		rl_callback_read_char();
-	if (in->later != NULL) {	/* the line handler has returned: now it stays */
+	if (in->later != NULL) { /* the line handler has returned: now it stays */
 		char *text = in->later;
 
 		in->later = NULL;
@@ -236,7 +236,7 @@ input_insert(struct input *in, const char *text, size_t len)
 {
 	char *s = xstrndup(text, len), *p;
 
-	for (p = s; *p != '\0'; p++)	/* a pasted CR is a line break, never a send */
+	for (p = s; *p != '\0'; p++) /* a pasted CR is a line break, never a send */
 		if (*p == '\r')
 			*p = '\n';
 	rl_insert_text(s);
@@ -362,7 +362,7 @@ input_layout(struct input *in, int width, int y, int top, int rows, int attr, bo
 			in->cur_x = col;
 		}
 	}
-	if (in->cur_x >= width) {	/* the cursor after a full row goes to the next */
+	if (in->cur_x >= width) { /* the cursor after a full row goes to the next */
 		in->cur_y++;
 		in->cur_x = 0;
 		if (in->cur_y > row)
@@ -386,7 +386,7 @@ input_draw(struct input *in, int y, int width, int rows, int attr)
 
 	input_layout(in, width, 0, 0, 0, 0, false);
 	if (in->cur_y >= rows)
-		top = in->cur_y - rows + 1;	/* keep the cursor's row in view */
+		top = in->cur_y - rows + 1; /* keep the cursor's row in view */
 	for (i = 0; i < rows; i++) {
 		move(y + i, 0);
 		clrtoeol();

@@ -105,7 +105,7 @@ json_print(const struct cJSON *v, bool pretty)
 
 	if (p == NULL)
 		fatal("out of memory");
-	s = xstrdup(p);		/* the caller frees with free(), whatever cJSON's hooks */
+	s = xstrdup(p); /* the caller frees with free(), whatever cJSON's hooks */
 	cJSON_free(p);
 	return s;
 }
@@ -129,7 +129,7 @@ json_join_strings(const struct cJSON *a, const char *sep)
 	char *s = NULL;
 
 	buf_init(&b, 0);
-	cJSON_ArrayForEach(v, a) {
+	cJSON_ArrayForEach (v, a) {
 		if (cJSON_IsString(v))
 			buf_addf(&b, "%s%s", b.len > 0 ? sep : "", v->valuestring);
 	}

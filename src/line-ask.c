@@ -46,7 +46,7 @@ line_notice(void *arg, const char *text)
 	a = line_ask(l, feedback_notice_question);
 	yes = a != NULL && strcasecmp(a, "yes") == 0;
 	method = a == NULL ? xstrdup("end of input (line mode)") :
-	    xasprintf("typed '%.40s' (line mode)", a);
+			     xasprintf("typed '%.40s' (line mode)", a);
 	free(a);
 	session_notice_answer(l->s, yes, method);
 	free(method);
@@ -59,8 +59,8 @@ line_withdraw(void *arg, const char *question)
 	struct line *l = arg;
 	char *q = xasprintf("%s ", question), *a = line_ask(l, q);
 
-	session_withdraw_answer(l->s, a != NULL && (strcasecmp(a, "y") == 0 ||
-	    strcasecmp(a, "yes") == 0));
+	session_withdraw_answer(l->s,
+	    a != NULL && (strcasecmp(a, "y") == 0 || strcasecmp(a, "yes") == 0));
 	free(a);
 	free(q);
 }
@@ -84,7 +84,7 @@ line_why(void *arg, int64_t id)
 	buf_reset(&b);
 	if ((a = line_ask(l, "Numbers of the reasons (as 1 3), or Enter to skip: ")) != NULL)
 		for (p = a; *p != '\0'; p += k) {
-			d = text_digit(p, strlen(p), &k);	/* full-width ones too */
+			d = text_digit(p, strlen(p), &k); /* full-width ones too */
 			if (d >= 1 && (i = (size_t)(d - 1)) < n && strstr(b.data, names[i]) == NULL)
 				buf_addf(&b, "%s%s", b.len > 0 ? "," : "", names[i]);
 		}
@@ -103,8 +103,8 @@ line_no_terms(void *arg, const char *question)
 	struct line *l = arg;
 	char *q = xasprintf("%s Type yes or no: ", question), *a, *how;
 
-	while ((a = line_ask(l, q)) != NULL && strcasecmp(a, "yes") != 0 &&
-	    strcasecmp(a, "no") != 0) {
+	while (
+	    (a = line_ask(l, q)) != NULL && strcasecmp(a, "yes") != 0 && strcasecmp(a, "no") != 0) {
 		line_say(l, "please type yes or no", false);
 		free(a);
 	}
@@ -126,9 +126,9 @@ line_save_profile(void *arg, const char *question)
 {
 	struct line *l = arg;
 	char *q = xasprintf("%s ", question), *a;
-	bool async = !l->in_handler;	/* the list arrived while readline reads keys */
+	bool async = !l->in_handler; /* the list arrived while readline reads keys */
 
-	if (async) {	/* as in the line handler: no prompt, the terminal in its normal mode */
+	if (async) { /* as in the line handler: no prompt, the terminal in its normal mode */
 		line_flush(l);
 		line_hide(l);
 		fflush(l->term);
@@ -142,8 +142,8 @@ line_save_profile(void *arg, const char *question)
 		l->col = 0;
 		l->below = false;
 	}
-	session_profile_answer(l->s, a != NULL && (strcasecmp(a, "y") == 0 ||
-	    strcasecmp(a, "yes") == 0));
+	session_profile_answer(l->s,
+	    a != NULL && (strcasecmp(a, "y") == 0 || strcasecmp(a, "yes") == 0));
 	free(a);
 	free(q);
 	line_show(l);

@@ -14,7 +14,7 @@
 #include "text.h"
 
 #include <curses.h>
-#include <term.h>	/* last: it defines macros such as "lines" */
+#include <term.h> /* last: it defines macros such as "lines" */
 
 const char *const line_sgr[] = { "\033[0m", "\033[0;1m", "\033[0;2m" };
 
@@ -71,7 +71,7 @@ line_track(struct line *l, const char *s, size_t len)
 	size_t i = 0, n;
 
 	while (i < len) {
-		if (s[i] == '\033') {	/* one of our styles: text never holds ESC */
+		if (s[i] == '\033') { /* one of our styles: text never holds ESC */
 			n = 1;
 			while (i + n < len && s[i + n] != 'm')
 				n++;
@@ -122,7 +122,7 @@ line_hide(struct line *l)
 		fputc('\r', l->term);
 		line_tputs(l, tiparm(l->right, l->col));
 	} else {
-		l->col = 0;	/* it goes on at the start of the prompt's row */
+		l->col = 0; /* it goes on at the start of the prompt's row */
 		in_place = false;
 	}
 	fputs(l->sgr, l->term);
@@ -141,7 +141,7 @@ line_show(struct line *l)
 		fputc('\n', l->term);
 		l->below = true;
 	}
-	if (l->in_handler)	/* readline shows it when the handler returns */
+	if (l->in_handler) /* readline shows it when the handler returns */
 		return;
 	fflush(l->term);
 	rl_forced_update_display();
@@ -167,7 +167,7 @@ line_flush(struct line *l)
 	}
 	if (n > 0) {
 		if (!line_hide(l) && l->out.data[0] == '\n') {
-			buf_consume(&l->out, 1);	/* the line already ended on screen */
+			buf_consume(&l->out, 1); /* the line already ended on screen */
 			n--;
 		}
 		fwrite(l->out.data, 1, n, l->term);

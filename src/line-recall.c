@@ -18,8 +18,8 @@
 #include "line-internal.h"
 #include "text.h"
 
-#define LINE_RECALL_MAX 1000	/* prompts recalled at most */
-#define LINE_TOKEN_MIN 20	/* a key-like token ("sk-...") this long is a secret */
+#define LINE_RECALL_MAX 1000 /* prompts recalled at most */
+#define LINE_TOKEN_MIN 20    /* a key-like token ("sk-...") this long is a secret */
 
 /* Does the word at s start a key-like token ("sk-" and 17 more) that long? */
 static bool
@@ -49,8 +49,19 @@ static bool
 line_secret(const char *s)
 {
 	static const char *const words[] = {
-		"api_key", "api-key", "apikey", "password", "passwd", "bearer ", "authorization:",
-		"secret_key", "access_token", "private key", "token=", "token:", "secret=",
+		"api_key",
+		"api-key",
+		"apikey",
+		"password",
+		"passwd",
+		"bearer ",
+		"authorization:",
+		"secret_key",
+		"access_token",
+		"private key",
+		"token=",
+		"token:",
+		"secret=",
 		"secret:",
 	};
 	size_t i, w;
@@ -107,7 +118,7 @@ line_recall_add(struct line *l, const char *text)
 	HIST_ENTRY *last;
 	int e;
 
-	if (text[0] == ' ')	/* bash's ignorespace: kept out of the recall entirely */
+	if (text[0] == ' ') /* bash's ignorespace: kept out of the recall entirely */
 		return;
 	last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
 	if (last != NULL && strcmp(last->line, text) == 0)

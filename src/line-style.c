@@ -129,7 +129,7 @@ line_md_lead(struct line *l, char c)
 			m->lead[m->nlead++] = c;
 			return true;
 		}
-		if (c == ' ' && m->nlead > 0) {	/* the hashes go: the line shows bold */
+		if (c == ' ' && m->nlead > 0) { /* the hashes go: the line shows bold */
 			m->nlead = 0;
 			m->bol = false;
 			m->heading = true;

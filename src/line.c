@@ -142,11 +142,11 @@ line_print_disclaimers(struct line *l, const struct exchange_result *r)
 		d = r->disclaimers[i];
 		text = xasprintf("%s (Terms %s)", d->text, d->clause);
 		if (d->strong) {
-			prefix = xasprintf("! %s: ", strncmp(d->id, "end-", 4) == 0 ? d->id + 4 :
-			    d->id);
+			prefix = xasprintf("! %s: ",
+			    strncmp(d->id, "end-", 4) == 0 ? d->id + 4 : d->id);
 			line_note(l, LINE_BOLD, prefix, text);
 			free(prefix);
-		} else if (!l->app->quiet)	/* -q: the general one is left out */
+		} else if (!l->app->quiet) /* -q: the general one is left out */
 			line_note(l, LINE_DIM, "", text);
 		free(text);
 	}
@@ -169,7 +169,7 @@ line_on_done(void *arg, const struct exchange_result *r)
 	if (note != NULL)
 		line_note(l, LINE_BOLD, "", note);
 	line_print_disclaimers(l, r);
-	line_add(l, "\n", 1);	/* a blank line before the next prompt */
+	line_add(l, "\n", 1); /* a blank line before the next prompt */
 	free(note);
 	l->streaming = false;
 	l->typed = false;
@@ -227,8 +227,10 @@ line_consent(void *arg, const char *prompt, const char *why)
 	}
 	line_flush(l);
 	if (line_review(l) == EXIT_OK)
-		line_say(l, "the prompt that was not sent is back on the input line: press Enter "
-		    "to send it", false);
+		line_say(l,
+		    "the prompt that was not sent is back on the input line: press Enter "
+		    "to send it",
+		    false);
 	else
 		line_say(l, "nothing was sent", true);
 	line_restore(l, prompt);
@@ -310,18 +312,30 @@ line_edit(void *arg, const char *text)
 		return;
 	}
 	line_restore(l, out);
-	line_say(l, out[0] != '\0' ? "edited: the prompt is on the input line; Enter sends it" :
-	    "the editor left the prompt empty", false);
+	line_say(l,
+	    out[0] != '\0' ? "edited: the prompt is on the input line; Enter sends it" :
+			     "the editor left the prompt empty",
+	    false);
 	free(out);
 }
 
 static const struct session_view line_view = {
-	.clipboard = line_clipboard, .edit = line_edit,
-	.keys = line_keys, .say = line_say, .asked = line_asked,
-	.content = line_on_content, .reasoning = line_on_reasoning, 
-	.done = line_on_done, .consent = line_consent, .unsent = line_unsent,
-	.notice = line_notice, .why = line_why, .terms = line_terms, .withdraw = line_withdraw,
-	.quit = line_view_quit, .no_terms = line_no_terms,
+	.clipboard = line_clipboard,
+	.edit = line_edit,
+	.keys = line_keys,
+	.say = line_say,
+	.asked = line_asked,
+	.content = line_on_content,
+	.reasoning = line_on_reasoning,
+	.done = line_on_done,
+	.consent = line_consent,
+	.unsent = line_unsent,
+	.notice = line_notice,
+	.why = line_why,
+	.terms = line_terms,
+	.withdraw = line_withdraw,
+	.quit = line_view_quit,
+	.no_terms = line_no_terms,
 	.save_profile = line_save_profile,
 };
 
@@ -344,7 +358,7 @@ line_on_line(char *text)
 	l->col = 0;
 	l->below = false;
 	if (l->out.len == 0)
-		l->out_bol = true;	/* an answer arriving goes on below the input */
+		l->out_bol = true; /* an answer arriving goes on below the input */
 	l->quit_armed = false;
 	if (text == NULL) {
 		/* readline ends the line itself at the end of input only with bracketed paste */
@@ -358,14 +372,14 @@ line_on_line(char *text)
 	}
 	free(text);
 	line_flush(l);
-	if (l->col > 0 && !l->below) {	/* the prompt comes on a line of its own */
+	if (l->col > 0 && !l->below) { /* the prompt comes on a line of its own */
 		fputc('\n', l->term);
 		l->below = true;
 	}
 	fflush(l->term);
 	l->in_handler = false;
 	if (l->done)
-		rl_callback_handler_remove();	/* no prompt after the last line */
+		rl_callback_handler_remove(); /* no prompt after the last line */
 	else
 		l->prompt_shown = true;
 }
@@ -416,7 +430,7 @@ line_key_edit(int count, int key)
 	char *text, *out = NULL, *cause = NULL;
 
 	if (l->streaming) {
-		rl_ding();	/* the answer would wait behind the editor: stop it first */
+		rl_ding(); /* the answer would wait behind the editor: stop it first */
 		return 0;
 	}
 	text = xstrdup(rl_line_buffer);
@@ -445,15 +459,16 @@ line_completion(const char *text, int start, int end)
 	rl_attempted_completion_over = 1;
 	if (start == 0)
 		return text[0] == '/' ? slash_complete(text, false) : NULL;
-	return line_current != NULL ? session_complete(line_current->s, rl_line_buffer, start,
-	    text) : NULL;
+	return line_current != NULL ?
+	    session_complete(line_current->s, rl_line_buffer, start, text) :
+	    NULL;
 }
 
 static void
 line_readline_init(struct line *l)
 {
 	rl_readline_name = "confab";
-	rl_catch_signals = 0;	/* the loop owns the signals */
+	rl_catch_signals = 0; /* the loop owns the signals */
 	rl_catch_sigwinch = 0;
 	rl_change_environment = 0;
 	rl_instream = stdin;
@@ -461,7 +476,7 @@ line_readline_init(struct line *l)
 	rl_attempted_completion_function = line_completion;
 	rl_startup_hook = line_startup;
 	rl_add_defun("confab-newline", line_key_newline, -1);
-	rl_initialize();	/* reads the user's inputrc; our keys go on top */
+	rl_initialize(); /* reads the user's inputrc; our keys go on top */
 	rl_bind_key_in_map('\r', line_key_enter, emacs_standard_keymap);
 	rl_bind_key_in_map('\n', line_key_enter, emacs_standard_keymap);
 	rl_bind_key_in_map('\r', line_key_enter, vi_insertion_keymap);
@@ -482,7 +497,7 @@ line_on_input(int fd, void *arg)
 
 	l->quit_armed = false;
 	if (l->streaming && !l->typed) {
-		l->typed = true;	/* a dumb terminal shows the prompt again for it */
+		l->typed = true; /* a dumb terminal shows the prompt again for it */
 		line_flush(l);
 	}
 	rl_callback_read_char();
@@ -497,7 +512,7 @@ line_ctrl_c(struct line *l)
 		return;
 	}
 	/* readline's own clean-up redraws the line: before it goes from the screen */
-	rl_callback_sigcleanup();	/* an incremental search, a numeric argument */
+	rl_callback_sigcleanup(); /* an incremental search, a numeric argument */
 	if (rl_end > 0)
 		rl_free_line_state();
 	line_hide(l);
@@ -561,7 +576,7 @@ line_suspend(struct line *l)
 	dfl.sa_handler = SIG_DFL;
 	sigemptyset(&dfl.sa_mask);
 	sigaction(SIGTSTP, &dfl, &old);
-	raise(SIGTSTP);		/* stopped here until SIGCONT */
+	raise(SIGTSTP); /* stopped here until SIGCONT */
 	sigaction(SIGTSTP, &old, NULL);
 	rl_prep_terminal(1);
 	l->resumed = true;
@@ -641,9 +656,11 @@ line_greet(struct line *l)
 
 	if (!config_url_place(config_get(&l->app->cfg, CONFIG_BASE_URL), host, sizeof host))
 		snprintf(host, sizeof host, "?");
-	line_sayf(l, false, "confab %s, line mode: %s at %s. /help lists the commands and keys; "
-	    "Ctrl-D leaves.", PACKAGE_VERSION, config_get(&l->app->cfg, CONFIG_MODEL), host);
-	app_disclaimers(l->app, &cause);	/* loaded now, so that a warning comes first */
+	line_sayf(l, false,
+	    "confab %s, line mode: %s at %s. /help lists the commands and keys; "
+	    "Ctrl-D leaves.",
+	    PACKAGE_VERSION, config_get(&l->app->cfg, CONFIG_MODEL), host);
+	app_disclaimers(l->app, &cause); /* loaded now, so that a warning comes first */
 	if (cause != NULL) {
 		line_sayf(l, true, "warning: %s", cause);
 		free(cause);
@@ -692,8 +709,8 @@ line_run(struct app *app)
 	line_current = &l;
 	line_readline_init(&l);
 
-	rl_prep_terminal(1);	/* keys typed during the greeting wait for readline, unechoed */
-	l.in_handler = true;	/* no prompt yet: messages print straight away */
+	rl_prep_terminal(1); /* keys typed during the greeting wait for readline, unechoed */
+	l.in_handler = true; /* no prompt yet: messages print straight away */
 	line_greet(&l);
 	l.in_handler = false;
 	rl_callback_handler_install(LINE_PROMPT, line_on_line);
@@ -710,7 +727,7 @@ line_run(struct app *app)
 		fwrite(l.out.data, 1, l.out.len, l.term);
 		line_track(&l, l.out.data, l.out.len);
 	} else if (l.prompt_shown)
-		l.col = 1;	/* end the prompt's line */
+		l.col = 1; /* end the prompt's line */
 	rl_callback_handler_remove();
 	fputs(l.sgr[0] != '\0' ? line_sgr[LINE_PLAIN] : "", l.term);
 	if (l.col > 0)
@@ -718,7 +735,7 @@ line_run(struct app *app)
 	fflush(l.term);
 	line_current = NULL;
 	rl_startup_hook = NULL;
-	session_free(l.s);	/* before the loop goes: it drains the transfer */
+	session_free(l.s); /* before the loop goes: it drains the transfer */
 	l.s = NULL;
 	feedback_outbox_stop(app);
 	line_signals_stop();

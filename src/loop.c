@@ -12,7 +12,7 @@
 
 #define LOOP_MAX_FDS 8
 #define LOOP_MAX_TIMERS 8
-#define LOOP_MAX_EXTRA 4	/* signals added by loop_catch() and loop_ignore() */
+#define LOOP_MAX_EXTRA 4 /* signals added by loop_catch() and loop_ignore() */
 
 static const int loop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
 
@@ -34,7 +34,7 @@ struct loop {
 	} extra[LOOP_MAX_EXTRA];
 	int nextra;
 	struct {
-		int ms;		/* 0: a free slot */
+		int ms; /* 0: a free slot */
 		int64_t due;
 		void (*fn)(void *);
 		void *arg;
@@ -155,8 +155,8 @@ loop_remove_fd(struct loop *l, int fd)
 
 	for (i = 0; i < l->nfds; i++)
 		if (l->fds[i].fd == fd) {
-			memmove(&l->fds[i], &l->fds[i + 1], (size_t)(l->nfds - i - 1) *
-			    sizeof l->fds[0]);
+			memmove(&l->fds[i], &l->fds[i + 1],
+			    (size_t)(l->nfds - i - 1) * sizeof l->fds[0]);
 			l->nfds--;
 			return;
 		}

@@ -18,89 +18,89 @@
 #include "ui.h"
 
 static const char usage_text[] =
-"usage: confab [OPTIONS]                    chat: full-screen on a terminal, line mode with --plain\n"
-"       confab [OPTIONS] PROMPT...          ask once; the answer alone on stdout\n"
-"       command | confab [OPTIONS] [PROMPT...]\n"
-"                                           the prompt, a blank line, then stdin\n"
-"       confab terms [review]               read the Terms and accept or decline\n"
-"       confab terms show                   print the current Terms\n"
-"       confab terms status [--json]        current and accepted version; exit 0 only if accepted\n"
-"       confab terms accept --sha256 HEX --adult\n"
-"                                           accept in a script; HEX names the current text\n"
-"       confab terms accept --no-terms [--endpoint URL]\n"
-"                                           a server on this machine: use it without Terms\n"
-"       confab terms diff [--json]          what changed since the version you accepted\n"
-"       confab terms withdraw               withdraw consent; nothing is sent until accepted again\n"
-"       confab terms history [--json]       the consent ledger\n"
-"       confab terms verify [--head HEX] [--repair-head]\n"
-"                                           check the ledger's hash chain and its recorded head\n"
-"       confab terms export                 the ledger as JSON Lines\n"
-"       confab terms update                 fetch terms_url now; record a new version if changed\n"
-"       confab models [--json]              list the endpoint's models\n"
-"       confab feedback up|down|clear [ID|last] [--reason R] [--comment TEXT] [--yes]\n"
-"                                           rate an answer (Terms IV; --yes confirms the notice)\n"
-"       confab feedback list [--json] | export [--format jsonl|csv] | sync\n"
-"                                           ratings stay on this machine unless feedback_url is set\n"
-"       confab log list|show ID|search TEXT|delete ID [--yes]|export ID [--format markdown|json]\n"
-"                                           past conversations\n"
-"       confab roles [--json]               list the roles (system prompts in files)\n"
-"\n"
-"Options may come before, among or after the prompt's words and a command's words;\n"
-"every word after '--' is text (confab -- -5 squared).\n"
-"\n"
-"Options:\n"
-"  -h, --help              show this help and exit\n"
-"  -V, --version           show the version and exit\n"
-"      --config FILE       config file (default $XDG_CONFIG_HOME/confab/config)\n"
-"  -p, --profile NAME      use [profile NAME] from the config file\n"
-"      --role NAME         system prompt and settings from roles/NAME.md ('confab roles')\n"
-"  -m, --model NAME        model (default qwen-plus)\n"
-"      --base-url URL      OpenAI-compatible endpoint (default DashScope international);\n"
-"                          --endpoint URL is the same\n"
-"      --system TEXT       system prompt\n"
-"      --temperature T     sampling temperature (a number, 0 to 2)\n"
-"      --max-tokens N      at most N tokens in an answer\n"
-"      --timeout SECS      give up when no data arrives for SECS seconds (default 60)\n"
-"      --terms-file FILE   use FILE as the current Terms\n"
-"      --terms none        the endpoint is a server you run: no provider's Terms apply\n"
-"      --json              one JSON object instead of text (one-shot), JSON for commands\n"
-"      --no-stream         ask for the whole answer at once\n"
-"  -c, --continue          continue the latest conversation\n"
-"      --conversation ID   continue conversation ID (see 'confab log list')\n"
-"  -f, --file FILE         attach FILE to the (next) prompt: a text file, or a PNG,\n"
-"                          JPEG or WebP image; repeat for more\n"
-"      --no-log            keep this exchange out of the store\n"
-"      --raw               write the model's bytes unfiltered (escape codes included)\n"
-"      --plain             line mode instead of the full-screen UI\n"
-"  -q, --quiet             print less: no usage line, no reasoning, no general notice\n"
-"\n"
-"Options of the commands:\n"
-"      --sha256 HEX        terms accept: the SHA-256 of the Terms text you accept\n"
-"      --adult             terms accept: you are at least 18\n"
-"      --no-terms          terms accept: use the endpoint (on this machine) without Terms\n"
-"      --endpoint URL      terms accept --no-terms: the endpoint it applies to\n"
-"      --head HEX          terms verify: the ledger's head hash you recorded\n"
-"      --repair-head       terms verify: write a missing head file again (intact ledger)\n"
-"      --yes               feedback, log delete: confirm without asking\n"
-"      --format FMT        feedback export: jsonl or csv; log export: markdown or json\n"
-"      --reason R          feedback: why (see confab(1) for the reasons)\n"
-"      --comment TEXT      feedback: a comment with the rating\n"
-"\n"
-"The API key comes from $DASHSCOPE_API_KEY (sent to DashScope's hosts only), or a\n"
-"profile's api_key_env or api_key_cmd; never from the command line. An endpoint on this\n"
-"machine needs no key; for another that needs none, its profile says no_key = yes.\n"
-"\n"
-"In chat: Enter sends, Alt-Enter adds a line, Esc or Ctrl-C stops an answer, /help lists\n"
-"the slash commands, Ctrl-D quits.\n"
-"\n"
-"Nothing is sent to the model until you accept the provider's Terms ('confab terms').\n"
-"\n"
-"Exit codes: 0 success; 1 the provider refused or failed, or the ledger failed\n"
-"verification; 2 usage, configuration or store error; 3 consent required; 4\n"
-"authentication failed; 5 network failure, time-out or a cut answer; 130 interrupted;\n"
-"141 the reader of the answer went away.\n"
-"\n"
-"See confab(1) for everything else.\n";
+    "usage: confab [OPTIONS]                    chat: full-screen on a terminal, line mode with --plain\n"
+    "       confab [OPTIONS] PROMPT...          ask once; the answer alone on stdout\n"
+    "       command | confab [OPTIONS] [PROMPT...]\n"
+    "                                           the prompt, a blank line, then stdin\n"
+    "       confab terms [review]               read the Terms and accept or decline\n"
+    "       confab terms show                   print the current Terms\n"
+    "       confab terms status [--json]        current and accepted version; exit 0 only if accepted\n"
+    "       confab terms accept --sha256 HEX --adult\n"
+    "                                           accept in a script; HEX names the current text\n"
+    "       confab terms accept --no-terms [--endpoint URL]\n"
+    "                                           a server on this machine: use it without Terms\n"
+    "       confab terms diff [--json]          what changed since the version you accepted\n"
+    "       confab terms withdraw               withdraw consent; nothing is sent until accepted again\n"
+    "       confab terms history [--json]       the consent ledger\n"
+    "       confab terms verify [--head HEX] [--repair-head]\n"
+    "                                           check the ledger's hash chain and its recorded head\n"
+    "       confab terms export                 the ledger as JSON Lines\n"
+    "       confab terms update                 fetch terms_url now; record a new version if changed\n"
+    "       confab models [--json]              list the endpoint's models\n"
+    "       confab feedback up|down|clear [ID|last] [--reason R] [--comment TEXT] [--yes]\n"
+    "                                           rate an answer (Terms IV; --yes confirms the notice)\n"
+    "       confab feedback list [--json] | export [--format jsonl|csv] | sync\n"
+    "                                           ratings stay on this machine unless feedback_url is set\n"
+    "       confab log list|show ID|search TEXT|delete ID [--yes]|export ID [--format markdown|json]\n"
+    "                                           past conversations\n"
+    "       confab roles [--json]               list the roles (system prompts in files)\n"
+    "\n"
+    "Options may come before, among or after the prompt's words and a command's words;\n"
+    "every word after '--' is text (confab -- -5 squared).\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help              show this help and exit\n"
+    "  -V, --version           show the version and exit\n"
+    "      --config FILE       config file (default $XDG_CONFIG_HOME/confab/config)\n"
+    "  -p, --profile NAME      use [profile NAME] from the config file\n"
+    "      --role NAME         system prompt and settings from roles/NAME.md ('confab roles')\n"
+    "  -m, --model NAME        model (default qwen-plus)\n"
+    "      --base-url URL      OpenAI-compatible endpoint (default DashScope international);\n"
+    "                          --endpoint URL is the same\n"
+    "      --system TEXT       system prompt\n"
+    "      --temperature T     sampling temperature (a number, 0 to 2)\n"
+    "      --max-tokens N      at most N tokens in an answer\n"
+    "      --timeout SECS      give up when no data arrives for SECS seconds (default 60)\n"
+    "      --terms-file FILE   use FILE as the current Terms\n"
+    "      --terms none        the endpoint is a server you run: no provider's Terms apply\n"
+    "      --json              one JSON object instead of text (one-shot), JSON for commands\n"
+    "      --no-stream         ask for the whole answer at once\n"
+    "  -c, --continue          continue the latest conversation\n"
+    "      --conversation ID   continue conversation ID (see 'confab log list')\n"
+    "  -f, --file FILE         attach FILE to the (next) prompt: a text file, or a PNG,\n"
+    "                          JPEG or WebP image; repeat for more\n"
+    "      --no-log            keep this exchange out of the store\n"
+    "      --raw               write the model's bytes unfiltered (escape codes included)\n"
+    "      --plain             line mode instead of the full-screen UI\n"
+    "  -q, --quiet             print less: no usage line, no reasoning, no general notice\n"
+    "\n"
+    "Options of the commands:\n"
+    "      --sha256 HEX        terms accept: the SHA-256 of the Terms text you accept\n"
+    "      --adult             terms accept: you are at least 18\n"
+    "      --no-terms          terms accept: use the endpoint (on this machine) without Terms\n"
+    "      --endpoint URL      terms accept --no-terms: the endpoint it applies to\n"
+    "      --head HEX          terms verify: the ledger's head hash you recorded\n"
+    "      --repair-head       terms verify: write a missing head file again (intact ledger)\n"
+    "      --yes               feedback, log delete: confirm without asking\n"
+    "      --format FMT        feedback export: jsonl or csv; log export: markdown or json\n"
+    "      --reason R          feedback: why (see confab(1) for the reasons)\n"
+    "      --comment TEXT      feedback: a comment with the rating\n"
+    "\n"
+    "The API key comes from $DASHSCOPE_API_KEY (sent to DashScope's hosts only), or a\n"
+    "profile's api_key_env or api_key_cmd; never from the command line. An endpoint on this\n"
+    "machine needs no key; for another that needs none, its profile says no_key = yes.\n"
+    "\n"
+    "In chat: Enter sends, Alt-Enter adds a line, Esc or Ctrl-C stops an answer, /help lists\n"
+    "the slash commands, Ctrl-D quits.\n"
+    "\n"
+    "Nothing is sent to the model until you accept the provider's Terms ('confab terms').\n"
+    "\n"
+    "Exit codes: 0 success; 1 the provider refused or failed, or the ledger failed\n"
+    "verification; 2 usage, configuration or store error; 3 consent required; 4\n"
+    "authentication failed; 5 network failure, time-out or a cut answer; 130 interrupted;\n"
+    "141 the reader of the answer went away.\n"
+    "\n"
+    "See confab(1) for everything else.\n";
 
 enum {
 	OPT_CONFIG = 256,
@@ -189,7 +189,7 @@ parse_options(int argc, char **argv, struct words *w, struct app *app, struct co
 	while ((c = getopt_long(argc, argv, optstring, long_options, NULL)) != -1) {
 		last = optind;
 		switch (c) {
-		case 1:	/* a word, in order */
+		case 1: /* a word, in order */
 			w->v[w->n++] = optarg;
 			break;
 		case 'h':
@@ -288,15 +288,18 @@ parse_options(int argc, char **argv, struct words *w, struct app *app, struct co
 			app->conversation = optarg;
 			break;
 		case ':':
-			app_error("option '%s' needs a value; see 'confab --help'", argv[optind - 1]);
+			app_error("option '%s' needs a value; see 'confab --help'",
+			    argv[optind - 1]);
 			return -1;
 		default:
 			if (optopt != 0)
 				app_error("unknown option '-%c'; see 'confab --help' (prompt "
-				    "words that start with '-' go after '--')", optopt);
+					  "words that start with '-' go after '--')",
+				    optopt);
 			else
 				app_error("unknown option '%s'; see 'confab --help' (prompt "
-				    "words that start with '-' go after '--')", argv[optind - 1]);
+					  "words that start with '-' go after '--')",
+				    argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -422,7 +425,8 @@ utf8_ctype(void)
 		return true;
 	if (strcmp(cs, "ANSI_X3.4-1968") != 0 && strcasecmp(cs, "ASCII") != 0) {
 		app_error("the locale's character set is %s, and the chat needs UTF-8; "
-		    "use a UTF-8 terminal and locale (LANG=C.UTF-8), or one-shot mode", cs);
+			  "use a UTF-8 terminal and locale (LANG=C.UTF-8), or one-shot mode",
+		    cs);
 		return false;
 	}
 	for (i = 0; i < nitems(names); i++) {
@@ -440,7 +444,7 @@ utf8_ctype(void)
 		return true;
 	}
 	app_error("the locale is not UTF-8 (LANG and LC_ALL unset or C) and no UTF-8 locale "
-	    "is installed; install one (C.UTF-8 comes with libc) and set LANG=C.UTF-8");
+		  "is installed; install one (C.UTF-8 comes with libc) and set LANG=C.UTF-8");
 	return false;
 }
 
@@ -466,7 +470,7 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGXFSZ, SIG_IGN);	/* a file size limit: a write fails and is reported */
+	signal(SIGXFSZ, SIG_IGN); /* a file size limit: a write fails and is reported */
 	memset(&app, 0, sizeof app);
 	memset(&flags, 0, sizeof flags);
 

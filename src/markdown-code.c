@@ -8,10 +8,10 @@
 #include "markdown.h"
 
 struct md_blocks {
-	size_t want;		/* the block asked for, from 1; 0: the last */
+	size_t want; /* the block asked for, from 1; 0: the last */
 	size_t count;
-	bool in;		/* inside a code block */
-	struct buf cur;		/* the block being read */
+	bool in;	/* inside a code block */
+	struct buf cur; /* the block being read */
 	char *found;
 };
 
@@ -38,7 +38,7 @@ md_code_leave(MD_BLOCKTYPE type, void *detail, void *arg)
 	b->in = false;
 	if (b->want == 0 || b->want == b->count) {
 		while (b->cur.len > 0 && b->cur.data[b->cur.len - 1] == '\n')
-			b->cur.len--;	/* pasted into a shell, a final newline would run it */
+			b->cur.len--; /* pasted into a shell, a final newline would run it */
 		free(b->found);
 		b->found = xstrndup(b->cur.data, b->cur.len);
 	}
@@ -71,7 +71,7 @@ markdown_code_block(const char *src, size_t len, size_t n, size_t *count)
 
 	if (len > UINT_MAX / 4)
 		len = UINT_MAX / 4;
-	buf_init(&copy, SIZE_MAX / 2);	/* md4c may read a little past the end: NUL there */
+	buf_init(&copy, SIZE_MAX / 2); /* md4c may read a little past the end: NUL there */
 	(void)buf_add(&copy, src, len);
 	(void)buf_add(&copy, pad, sizeof pad);
 	buf_init(&b.cur, SIZE_MAX / 2);

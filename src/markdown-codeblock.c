@@ -69,8 +69,8 @@ md_code(struct md_render *r)
 	if (r->lang.text.len > 0) {
 		md_line_start(r);
 		md_line_add(r, md_spaces, MD_CODE_INDENT, MD_CODEBLOCK);
-		md_line_text(r, &r->lang, 0, md_fit(r->lang.text.data, r->lang.text.len, room),
-		    &ri, MD_CODEBLOCK | MD_DIM);
+		md_line_text(r, &r->lang, 0, md_fit(r->lang.text.data, r->lang.text.len, room), &ri,
+		    MD_CODEBLOCK | MD_DIM);
 		(void)md_line_end(r, false);
 		ri = 0;
 		if (len <= HL_BLOCK_MAX)

@@ -16,17 +16,17 @@
 #define MD_SCAN_DEPTH 64
 
 struct md_scan {
-	size_t items[MD_SCAN_DEPTH];	/* content columns of the open list items */
+	size_t items[MD_SCAN_DEPTH]; /* content columns of the open list items */
 	size_t nitems;
-	bool fence;		/* a fenced code block is open ... */
-	size_t fdepth;		/* ... inside that many items ... */
-	bool fquote;		/* ... and inside a block quote */
+	bool fence;    /* a fenced code block is open ... */
+	size_t fdepth; /* ... inside that many items ... */
+	bool fquote;   /* ... and inside a block quote */
 	char fch;
 	size_t flen;
-	bool para;		/* a paragraph is open: a lazy line may continue it */
-	bool empty;		/* the innermost item has nothing yet: a blank line ends it */
-	bool blank;		/* the last line was blank */
-	bool lost;		/* nested too deep to follow */
+	bool para;  /* a paragraph is open: a lazy line may continue it */
+	bool empty; /* the innermost item has nothing yet: a blank line ends it */
+	bool blank; /* the last line was blank */
+	bool lost;  /* nested too deep to follow */
 };
 
 /* Offset of the first non-blank of s[0..n) that starts at column *col, which gets its column. */
@@ -195,7 +195,7 @@ md_scan_block(struct md_scan *sc, const char *s, size_t n, size_t i, size_t ind)
 		col = ind + m;
 		sp = md_blanks(s + i + m, n - i - m, &col);
 		if (sc->para && (!one || i + m + sp == n))
-			return;	/* it cannot interrupt the paragraph: text */
+			return; /* it cannot interrupt the paragraph: text */
 		if (sc->nitems == MD_SCAN_DEPTH) {
 			sc->lost = true;
 			return;
@@ -219,12 +219,12 @@ md_scan_block(struct md_scan *sc, const char *s, size_t n, size_t i, size_t ind)
 		return;
 	}
 	if (ind >= base + 4)
-		return;	/* indented code, or the paragraph goes on */
+		return; /* indented code, or the paragraph goes on */
 	sc->para = !md_block_start(s + i, n - i);
 	if (s[i] == '>') {
 		sc->fquote = true;
 		sc->fence = md_quote_fence(sc, s + i, n - i, true);
-		sc->para = !sc->fence;	/* a quote's paragraph may go on lazily */
+		sc->para = !sc->fence; /* a quote's paragraph may go on lazily */
 	} else if (md_fence_opens(s + i, n - i, &sc->fch, &sc->flen)) {
 		sc->fquote = false;
 		sc->fence = true;
@@ -246,7 +246,7 @@ md_scan_fence(struct md_scan *sc, const char *s, size_t n, size_t i, size_t ind,
 
 	if (d >= sc->fdepth && (!sc->fquote || s[i] == '>')) {
 		if (sc->fquote ? md_quote_fence(sc, s + i, n - i, false) :
-		    ind - base <= 3 && md_fence_closes(sc, s + i, n - i))
+				 ind - base <= 3 && md_fence_closes(sc, s + i, n - i))
 			sc->fence = false;
 		return true;
 	}
@@ -279,9 +279,9 @@ md_scan_line(struct md_scan *sc, const char *s, size_t n)
 		sc->blank = true;
 		sc->para = false;
 		if (sc->fquote)
-			sc->fence = false;	/* a blank line ends a quote */
+			sc->fence = false; /* a blank line ends a quote */
 		if (sc->empty && sc->nitems > 0)
-			sc->nitems--;	/* an item begins with one blank line at most */
+			sc->nitems--; /* an item begins with one blank line at most */
 		sc->empty = false;
 		return;
 	}
@@ -293,7 +293,7 @@ md_scan_line(struct md_scan *sc, const char *s, size_t n)
 		return;
 	}
 	if (d < sc->nitems && sc->para && !sc->blank && !md_block_start(s + i, n - i))
-		return;	/* a lazy continuation line */
+		return; /* a lazy continuation line */
 	sc->blank = false;
 	if (d < sc->nitems) {
 		sc->nitems = d;
@@ -354,4 +354,3 @@ markdown_stable(const char *src, size_t len)
 	}
 	return stable;
 }
-

@@ -151,8 +151,8 @@ md_table_widths(const struct md_table *tb, int room)
 
 /* One cell's piece of a table line (seg, or none), padded to w columns as aligned. */
 static void
-md_table_piece(struct md_render *r, const struct md_text *cell, const struct md_seg *seg,
-    int w, int align, size_t *ri, unsigned int extra)
+md_table_piece(struct md_render *r, const struct md_text *cell, const struct md_seg *seg, int w,
+    int align, size_t *ri, unsigned int extra)
 {
 	int cw = 0, left = 0;
 
@@ -190,7 +190,8 @@ md_table_line(struct md_render *r, size_t row, const int *w, struct md_segs *seg
 			if (c > 0)
 				md_line_add(r, " │ ", strlen(" │ "), MD_DIM);
 			md_table_piece(r, &tb->cells[row * tb->ncols + c],
-			    k < segs[c].n ? &segs[c].v[k] : NULL, w[c], tb->align[c], &ri[c], extra);
+			    k < segs[c].n ? &segs[c].v[k] : NULL, w[c], tb->align[c], &ri[c],
+			    extra);
 		}
 		(void)md_line_end(r, true);
 	}
@@ -225,7 +226,8 @@ md_table_flat(struct md_render *r)
 		for (c = 0; c < tb->ncols; c++) {
 			if (c > 0)
 				md_put(&row, " │ ", strlen(" │ "), MD_DIM);
-			md_text_copy(&row, &tb->cells[i * tb->ncols + c], i < tb->nhead ? MD_BOLD : 0);
+			md_text_copy(&row, &tb->cells[i * tb->ncols + c],
+			    i < tb->nhead ? MD_BOLD : 0);
 		}
 		(void)md_flow(r, &row, 0);
 	}

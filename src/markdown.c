@@ -128,8 +128,8 @@ md_add_char(struct md_render *r, struct md_text *t, const char *s, size_t n, uns
 
 /* md_add a character at a time: TABs, LFs, lone CRs and controls. */
 static void
-md_add_slow(struct md_render *r, struct md_text *t, const char *s, size_t n,
-    unsigned int style, bool lf)
+md_add_slow(struct md_render *r, struct md_text *t, const char *s, size_t n, unsigned int style,
+    bool lf)
 {
 	size_t i = 0, j, cl;
 	unsigned int cp;
@@ -167,8 +167,7 @@ md_add_slow(struct md_render *r, struct md_text *t, const char *s, size_t n,
  * columns, an LF stays (lf, code blocks) or becomes a space.
  */
 void
-md_add(struct md_render *r, struct md_text *t, const char *s, size_t n, unsigned int style,
-    bool lf)
+md_add(struct md_render *r, struct md_text *t, const char *s, size_t n, unsigned int style, bool lf)
 {
 	struct buf *tmp = &r->tmp;
 
@@ -176,8 +175,8 @@ md_add(struct md_render *r, struct md_text *t, const char *s, size_t n, unsigned
 	text_sanitize(&r->san, s, n, tmp);
 	text_sanitize_finish(&r->san, tmp);
 	if (tmp->len == n && memcmp(tmp->data, s, n) == 0 && memchr(s, '\t', n) == NULL &&
-	    (lf || memchr(s, '\n', n) == NULL) &&
-	    memmem(s, n, md_crmark, 3) == NULL && memmem(s, n, md_cjkmark, 3) == NULL)
+	    (lf || memchr(s, '\n', n) == NULL) && memmem(s, n, md_crmark, 3) == NULL &&
+	    memmem(s, n, md_cjkmark, 3) == NULL)
 		md_put(t, s, n, style);
 	else
 		md_add_slow(r, t, s, n, style, lf);
@@ -419,8 +418,10 @@ md_ref_end(struct md_render *r)
 	ref = &r->refs[r->nrefs - 1];
 	if (ref->image)
 		md_put(&r->in, "]", 1, outer | MD_DIM);
-	if (ref->ulen > 0 && (ref->image || !md_same_url(r->in.text.data + ref->off,
-	    r->in.text.len - ref->off, ref->url, ref->ulen))) {
+	if (ref->ulen > 0 &&
+	    (ref->image ||
+		!md_same_url(r->in.text.data + ref->off, r->in.text.len - ref->off, ref->url,
+		    ref->ulen))) {
 		md_put(&r->in, " (", 2, MD_DIM);
 		md_add(r, &r->in, ref->url, ref->ulen, MD_DIM, false);
 		md_put(&r->in, ")", 1, MD_DIM);
@@ -518,7 +519,7 @@ md_cb_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 		md_put(&r->in, "\n", 1, r->style);
 		break;
 	case MD_TEXT_SOFTBR:
-		r->softbr = true;	/* a space, unless CJK text stands either side */
+		r->softbr = true; /* a space, unless CJK text stands either side */
 		r->softbr_style = r->style;
 		break;
 	case MD_TEXT_ENTITY:

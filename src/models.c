@@ -10,17 +10,17 @@
 
 /* One GET: outlives a cancel (its on_done still runs), so it owns itself. */
 struct models_fetch {
-	struct models *m;		/* NULL once cancelled */
+	struct models *m; /* NULL once cancelled */
 	struct http_transfer *t;
 };
 
 struct models {
 	struct loop *loop;
-	char *base;			/* the endpoint the list (or the fetch) is of */
+	char *base; /* the endpoint the list (or the fetch) is of */
 	char **ids;
 	size_t n;
-	bool have;			/* ids is base's list */
-	struct models_fetch *f;		/* the fetch under way, or NULL */
+	bool have;		/* ids is base's list */
+	struct models_fetch *f; /* the fetch under way, or NULL */
 	models_done_fn done;
 	void *arg;
 };
@@ -38,7 +38,7 @@ void
 models_forget(struct models *m)
 {
 	if (m->f != NULL) {
-		m->f->m = NULL;		/* its on_done frees it and does nothing else */
+		m->f->m = NULL; /* its on_done frees it and does nothing else */
 		http_cancel(m->f->t);
 		m->f = NULL;
 	}
@@ -68,8 +68,8 @@ models_error(const struct models *m, const struct http_result *res)
 	struct api_error ae;
 
 	if (res->outcome != HTTP_STATUS)
-		e = xasprintf("listing the models of %s failed: %s", url, res->error != NULL ?
-		    res->error : "no answer");
+		e = xasprintf("listing the models of %s failed: %s", url,
+		    res->error != NULL ? res->error : "no answer");
 	else if (api_error_parse(res->body.data, res->body.len, &ae) == 0) {
 		e = xasprintf("listing the models of %s failed (HTTP %ld): %s", url, res->status,
 		    ae.message);

@@ -11,10 +11,10 @@ struct oneshot_md {
 	FILE *out;
 	int width;
 	bool color;
-	struct buf src;		/* the answer so far */
-	size_t done;		/* src[0..done) is written */
-	bool wrote;		/* some line is written: the next render starts with a blank */
-	size_t printed;		/* lines of the code block at done already written */
+	struct buf src; /* the answer so far */
+	size_t done;	/* src[0..done) is written */
+	bool wrote;	/* some line is written: the next render starts with a blank */
+	size_t printed; /* lines of the code block at done already written */
 };
 
 struct oneshot_md *
@@ -44,10 +44,11 @@ oneshot_md_sgr(unsigned int style, char *buf, size_t len)
 	unsigned int c = MD_COLOR(style);
 	size_t at = 0;
 
-#define SGR_ADD(s) do {							\
-	at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "%s%s",	\
-	    at > 0 ? ";" : "", s);						\
-} while (0)
+#define SGR_ADD(s) \
+	do { \
+		at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "%s%s", \
+		    at > 0 ? ";" : "", s); \
+	} while (0)
 	if (len > 0)
 		buf[0] = '\0';
 	if (style & (MD_BOLD | MD_HEADING))
@@ -68,7 +69,7 @@ oneshot_md_sgr(unsigned int style, char *buf, size_t len)
 		snprintf(n, sizeof n, "%d", (HL_BRIGHT(c) ? 90 : 30) + (int)HL_BASE(c));
 		SGR_ADD(n);
 	} else if (c == 0 && (style & (MD_CODE | MD_CODEBLOCK)))
-		SGR_ADD("36");		/* code without a syntax: the UI's code colour */
+		SGR_ADD("36"); /* code without a syntax: the UI's code colour */
 #undef SGR_ADD
 }
 
@@ -103,7 +104,7 @@ oneshot_md_write(struct oneshot_md *m, size_t end, bool finished)
 		return;
 	markdown_render(m->src.data + m->done, end - m->done, m->width, &doc);
 	if (doc.nlines > m->printed && m->printed == 0 && m->wrote)
-		fputc('\n', m->out);	/* what a render into a doc with lines starts with */
+		fputc('\n', m->out); /* what a render into a doc with lines starts with */
 	for (i = m->printed; i < doc.nlines; i++)
 		oneshot_md_line(m, &doc.lines[i]);
 	m->wrote = m->wrote || doc.nlines > 0;
@@ -127,9 +128,9 @@ oneshot_md_code(struct oneshot_md *m)
 		return;
 	if ((nl = memchr(s, '\n', len)) == NULL)
 		return;
-	if (s[0] == '`' && memchr(s + strspn(s, "`"), '`', (size_t)(nl - s) -
-	    strspn(s, "`")) != NULL)
-		return;		/* ```a``` is inline code in a paragraph, no fence */
+	if (s[0] == '`' &&
+	    memchr(s + strspn(s, "`"), '`', (size_t)(nl - s) - strspn(s, "`")) != NULL)
+		return; /* ```a``` is inline code in a paragraph, no fence */
 	if ((nl = memrchr(s, '\n', len)) != NULL)
 		oneshot_md_write(m, m->done + (size_t)(nl - s) + 1, false);
 }

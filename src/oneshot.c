@@ -21,26 +21,26 @@
 #include "text.h"
 #include "tty.h"
 
-#define EXIT_BROKEN_PIPE (128 + SIGPIPE)	/* the reader of stdout went away */
+#define EXIT_BROKEN_PIPE (128 + SIGPIPE) /* the reader of stdout went away */
 
 struct oneshot {
 	struct app *app;
 	struct loop *loop;
 	struct session *session;
 	const struct exchange_result *res;
-	int refused;			/* the exit code when nothing was sent, or 0 */
-	struct text_sanitizer san;	/* stdout */
-	struct text_sanitizer rsan;	/* reasoning to stderr */
+	int refused;		    /* the exit code when nothing was sent, or 0 */
+	struct text_sanitizer san;  /* stdout */
+	struct text_sanitizer rsan; /* reasoning to stderr */
 	struct buf scratch;
-	size_t held_newlines;		/* trailing LFs not yet written */
-	bool line_ended;		/* the answer's final newline is written */
-	bool broken_pipe;		/* the reader of stdout went away */
-	bool reasoning_open;		/* a reasoning block is being written to stderr */
-	bool waiting_shown;		/* the "waiting" note is on stderr */
-	bool forgotten;			/* the failed attempt's conversation was deleted */
+	size_t held_newlines; /* trailing LFs not yet written */
+	bool line_ended;      /* the answer's final newline is written */
+	bool broken_pipe;     /* the reader of stdout went away */
+	bool reasoning_open;  /* a reasoning block is being written to stderr */
+	bool waiting_shown;   /* the "waiting" note is on stderr */
+	bool forgotten;	      /* the failed attempt's conversation was deleted */
 	bool err_color;
-	struct oneshot_md *md;		/* stdout is a terminal: the answer as Markdown */
-	int signal;			/* the signal that interrupted, or 0 */
+	struct oneshot_md *md; /* stdout is a terminal: the answer as Markdown */
+	int signal;	       /* the signal that interrupted, or 0 */
 	int64_t t0;
 };
 
@@ -57,16 +57,19 @@ oneshot_prompt(int argc, char **argv, size_t nattach, struct buf *prompt)
 
 	for (i = 0; i < argc; i++)
 		if (buf_addf(prompt, "%s%s", i > 0 ? " " : "", argv[i]) != 0) {
-			app_error("the prompt given as arguments is longer than %zu bytes; nothing "
+			app_error(
+			    "the prompt given as arguments is longer than %zu bytes; nothing "
 			    "was sent (give a long text on standard input: confab \"question\" < "
-			    "FILE)", prompt->max);
+			    "FILE)",
+			    prompt->max);
 			return EXIT_USAGE;
 		}
 	if (!isatty(STDIN_FILENO)) {
 		buf_init(&in, ONESHOT_STDIN_MAX);
 		if (buf_read_file(&in, "/dev/stdin", &cause) != 0) {
 			app_error("cannot read the prompt from standard input: %s (the limit is "
-			    "%zu bytes)", cause, (size_t)ONESHOT_STDIN_MAX);
+				  "%zu bytes)",
+			    cause, (size_t)ONESHOT_STDIN_MAX);
 			free(cause);
 			buf_release(&in);
 			return EXIT_USAGE;
@@ -74,7 +77,8 @@ oneshot_prompt(int argc, char **argv, size_t nattach, struct buf *prompt)
 		if ((in.len > 0 && prompt->len > 0 && buf_adds(prompt, "\n\n") != 0) ||
 		    buf_add(prompt, in.data, in.len) != 0) {
 			app_error("the prompt (arguments and standard input) is longer than %zu "
-			    "bytes; nothing was sent", prompt->max);
+				  "bytes; nothing was sent",
+			    prompt->max);
 			buf_release(&in);
 			return EXIT_USAGE;
 		}
@@ -82,21 +86,23 @@ oneshot_prompt(int argc, char **argv, size_t nattach, struct buf *prompt)
 	}
 	if (strspn(prompt->data, " \t\r\n") == prompt->len && nattach == 0) {
 		app_error("the prompt is empty; give it as arguments (confab \"question\") or on "
-		    "standard input");
+			  "standard input");
 		return EXIT_USAGE;
 	}
 	if (memchr(prompt->data, '\0', prompt->len) != NULL) {
 		app_error("the prompt holds a NUL byte (binary input?) at offset %zu; nothing was "
-		    "sent", (size_t)((char *)memchr(prompt->data, '\0', prompt->len) - prompt->data));
+			  "sent",
+		    (size_t)((char *)memchr(prompt->data, '\0', prompt->len) - prompt->data));
 		return EXIT_USAGE;
 	}
 	if (!text_utf8_valid(prompt->data, prompt->len, &bad)) {
 		buf_init(&fixed, 0);
 		(void)text_utf8_repair(prompt->data, prompt->len, &fixed, &nbad);
 		app_error("warning: the prompt is not valid UTF-8 (first bad byte at offset %zu); "
-		    "%zu invalid sequences were replaced with U+FFFD", bad, nbad);
+			  "%zu invalid sequences were replaced with U+FFFD",
+		    bad, nbad);
 		buf_reset(prompt);
-		prompt->max = BUF_DEFAULT_MAX;	/* U+FFFD is longer than the byte it replaces */
+		prompt->max = BUF_DEFAULT_MAX; /* U+FFFD is longer than the byte it replaces */
 		buf_add(prompt, fixed.data, fixed.len);
 		buf_release(&fixed);
 	}
@@ -230,7 +236,7 @@ oneshot_idle(void *arg)
 	struct oneshot *o = arg;
 
 	if (fflush(stdout) != 0 && errno == EPIPE && !o->broken_pipe) {
-		o->broken_pipe = true;	/* as cat does: stop, exit 141 (SIGPIPE) */
+		o->broken_pipe = true; /* as cat does: stop, exit 141 (SIGPIPE) */
 		session_cancel(o->session);
 	}
 }
@@ -245,19 +251,19 @@ oneshot_on_done(void *arg, const struct exchange_result *r)
 	buf_reset(&o->scratch);
 	text_sanitize_finish(&o->san, &o->scratch);
 	if (o->md != NULL)
-		o->line_ended = oneshot_md_finish(o->md);	/* its lines end with LF */
+		o->line_ended = oneshot_md_finish(o->md); /* its lines end with LF */
 	else if (!o->app->json && !o->app->raw)
 		oneshot_emit(o, o->scratch.data, o->scratch.len);
 	o->res = r;
 	loop_stop(o->loop);
 	if (o->broken_pipe || r->message == NULL)
 		return;
-	if (r->content.len > 0 && !o->app->json) {	/* the error on a line of its own */
+	if (r->content.len > 0 && !o->app->json) { /* the error on a line of its own */
 		oneshot_end_line(o);
 		fflush(stdout);
 	}
-	app_error("%s%s", r->message, r->content.len > 0 && !r->unsaved ?
-	    "; the partial answer was kept" : "");
+	app_error("%s%s", r->message,
+	    r->content.len > 0 && !r->unsaved ? "; the partial answer was kept" : "");
 }
 
 /* A notice or a rating is never asked for in one-shot mode. */
@@ -308,8 +314,7 @@ oneshot_print_json(struct oneshot *o)
 		json_add_num(u, "total_tokens", (double)r->usage.total_tokens);
 	} else
 		json_add_null(j, "usage");
-	json_add(j, "disclaimers",
-	    disclaimer_json_value(r->disclaimers, r->ndisclaimers));
+	json_add(j, "disclaimers", disclaimer_json_value(r->disclaimers, r->ndisclaimers));
 	json_add_bool(j, "complete", strcmp(r->status, "complete") == 0);
 	json_add_str(j, "status", r->status);
 	if (r->message != NULL)
@@ -368,8 +373,8 @@ oneshot_print_disclaimers(struct oneshot *o)
 			fprintf(stderr, "%s! %s: %s (Terms %s)%s\n", o->err_color ? "\033[1m" : "",
 			    name, d->text, d->clause, o->err_color ? "\033[m" : "");
 		else
-			fprintf(stderr, "%s%s (Terms %s)%s\n", o->err_color ? "\033[2m" : "", d->text,
-			    d->clause, o->err_color ? "\033[m" : "");
+			fprintf(stderr, "%s%s (Terms %s)%s\n", o->err_color ? "\033[2m" : "",
+			    d->text, d->clause, o->err_color ? "\033[m" : "");
 	}
 }
 
@@ -409,10 +414,16 @@ oneshot_exit(const struct oneshot *o)
 }
 
 static const struct session_view oneshot_view = {
-	.say = oneshot_say, .asked = oneshot_asked, .content = oneshot_on_content,
-	.reasoning = oneshot_on_reasoning, .done = oneshot_on_done,
-	.consent = oneshot_consent, .unsent = oneshot_unsent, .notice = oneshot_notice,
-	.terms = oneshot_none, .quit = oneshot_none,
+	.say = oneshot_say,
+	.asked = oneshot_asked,
+	.content = oneshot_on_content,
+	.reasoning = oneshot_on_reasoning,
+	.done = oneshot_on_done,
+	.consent = oneshot_consent,
+	.unsent = oneshot_unsent,
+	.notice = oneshot_notice,
+	.terms = oneshot_none,
+	.quit = oneshot_none,
 };
 
 /* Send the prompt through a session and wait for the answer; the exit code. */
@@ -490,7 +501,7 @@ oneshot_run(struct app *app, int argc, char **argv)
 	text_sanitizer_init(&o.rsan, TEXT_DROP);
 	o.err_color = tty_color_ok(stderr);
 	o.md = oneshot_md_maybe(app);
-	app_disclaimers(app, &cause);	/* loaded now so that a warning comes first */
+	app_disclaimers(app, &cause); /* loaded now so that a warning comes first */
 	if (cause != NULL) {
 		app_error("warning: %s", cause);
 		free(cause);

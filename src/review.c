@@ -15,8 +15,8 @@
 #define REVIEW_METHOD_AGREE "typed 'agree' (line mode)"
 
 /* Outcomes of a step of the review besides exit codes. */
-#define REVIEW_AGAIN (-1)	/* a newer version is current now: review it from the start */
-#define REVIEW_HELD (-2)	/* the Terms shown were accepted elsewhere meanwhile: exit 0 */
+#define REVIEW_AGAIN (-1) /* a newer version is current now: review it from the start */
+#define REVIEW_HELD (-2)  /* the Terms shown were accepted elsewhere meanwhile: exit 0 */
 
 /* One interactive review: its terminal, what it showed and since when. */
 struct review_flow {
@@ -162,15 +162,16 @@ review_diff_print(FILE *f, const struct terms *old, const struct terms *cur,
 
 		if (sd->kind == TERMS_SAME)
 			continue;
-		fprintf(f, "\n%s%s (%s)%s\n", bold, sd->kind == TERMS_REMOVED ?
-		    terms_section_name(old, sd->old_index) : terms_section_name(cur, sd->new_index),
+		fprintf(f, "\n%s%s (%s)%s\n", bold,
+		    sd->kind == TERMS_REMOVED ? terms_section_name(old, sd->old_index) :
+						terms_section_name(cur, sd->new_index),
 		    terms_change_name(sd->kind), off);
 		if (sd->kind == TERMS_CHANGED)
 			review_diff_section(f, sd, color);
 	}
 	if (d->nchanged == 0)
-		fprintf(f, "\nOnly the \"Last updated\" date changed (%s -> %s).\n", old->date_label,
-		    cur->date_label);
+		fprintf(f, "\nOnly the \"Last updated\" date changed (%s -> %s).\n",
+		    old->date_label, cur->date_label);
 }
 
 /* ---- show and withdraw --------------------------------------------------- */
@@ -218,7 +219,7 @@ review_withdraw(struct app *app)
 		printf("%s\n", cause);
 	else
 		printf("Consent withdrawn. Nothing will be sent to the model until you accept the "
-		    "Terms again with 'confab terms'.\n");
+		       "Terms again with 'confab terms'.\n");
 	free(cause);
 out:
 	review_release(&rv);
@@ -234,15 +235,21 @@ review_held(struct review_flow *f, const char *kind)
 	const char *v = f->rv->cur.terms->short_hash;
 
 	if (strcmp(kind, "accept") == 0)
-		fprintf(f->tty.out, "\nThese Terms (version %s) were accepted elsewhere while you "
-		    "were reading them, so nothing more was recorded: they are accepted.\n", v);
+		fprintf(f->tty.out,
+		    "\nThese Terms (version %s) were accepted elsewhere while you "
+		    "were reading them, so nothing more was recorded: they are accepted.\n",
+		    v);
 	else if (strcmp(kind, "decline") == 0)
-		fprintf(f->tty.out, "\nThe Terms (version %s) were accepted elsewhere while you were "
+		fprintf(f->tty.out,
+		    "\nThe Terms (version %s) were accepted elsewhere while you were "
 		    "reading them, so your decline was not recorded: they stay accepted. 'confab "
-		    "terms withdraw' withdraws that consent.\n", v);
+		    "terms withdraw' withdraws that consent.\n",
+		    v);
 	else
-		fprintf(f->tty.out, "\nThe Terms (version %s) were accepted elsewhere while you were "
-		    "reading them, so your answer was not recorded: they are accepted.\n", v);
+		fprintf(f->tty.out,
+		    "\nThe Terms (version %s) were accepted elsewhere while you were "
+		    "reading them, so your answer was not recorded: they are accepted.\n",
+		    v);
 }
 
 /*
@@ -274,7 +281,8 @@ review_fresh(struct review_flow *f, const char *kind)
 	old = xstrdup(rv->cur.terms->short_hash);
 	review_release(rv);
 	if ((r = review_load(rv, app, true)) == 0) {
-		fprintf(f->tty.out, "\nThe Terms changed while you read them: version %s (last "
+		fprintf(f->tty.out,
+		    "\nThe Terms changed while you read them: version %s (last "
 		    "updated %s) is current now, so your %s to version %s was not recorded.\n\n",
 		    rv->cur.terms->short_hash, rv->cur.terms->date_label,
 		    strcmp(kind, "age") == 0 ? "answer" : kind, old);
@@ -293,15 +301,15 @@ review_fresh(struct review_flow *f, const char *kind)
  * what review_fresh returned, or EXIT_USAGE when it was not recorded.
  */
 static int
-review_flow_record(struct review_flow *f, const char *kind, const char *method,
-    const char *age, const char *detail)
+review_flow_record(struct review_flow *f, const char *kind, const char *method, const char *age,
+    const char *detail)
 {
 	int r = review_fresh(f, kind);
 
 	if (r != 0)
 		return r;
 	if (review_record(f->rv, kind, method, age, f->shown, f->viewer, clock_ms() - f->t0,
-	    detail) != 0)
+		detail) != 0)
 		return EXIT_USAGE;
 	return 0;
 }
@@ -314,7 +322,8 @@ review_decline(struct review_flow *f, const char *detail)
 
 	if (r != 0)
 		return r;
-	fprintf(f->tty.out, "\nDeclined and recorded. Nothing will be sent to the model. Run "
+	fprintf(f->tty.out,
+	    "\nDeclined and recorded. Nothing will be sent to the model. Run "
 	    "'confab terms' when you want to review the Terms again.\n");
 	return EXIT_CONSENT;
 }
@@ -326,7 +335,8 @@ review_decline(struct review_flow *f, const char *detail)
 static int
 review_no_answer(struct review_flow *f)
 {
-	fprintf(f->tty.out, "\nNo answer (end of input): nothing was recorded, and nothing will "
+	fprintf(f->tty.out,
+	    "\nNo answer (end of input): nothing was recorded, and nothing will "
 	    "be sent to the model. Run 'confab terms' when you want to review the Terms.\n");
 	return EXIT_CONSENT;
 }
@@ -343,8 +353,8 @@ review_summary(struct tty *tty, const struct terms *t)
 	tty_size(tty, &rows, &cols);
 	if (cols > 100)
 		cols = 100;
-	fprintf(tty->out, "\n%s%s%s\nLast updated %s, version %s. %zu sections, %zu bytes.\n\n",
-	    b, t->title, o, t->date_label, t->short_hash, t->nsections - 1, t->len);
+	fprintf(tty->out, "\n%s%s%s\nLast updated %s, version %s. %zu sections, %zu bytes.\n\n", b,
+	    t->title, o, t->date_label, t->short_hash, t->nsections - 1, t->len);
 	tty_wrap(tty->out, consent_summary_intro, cols - 1, 0);
 	fputc('\n', tty->out);
 	for (i = 0; i < consent_summary_len; i++) {
@@ -431,11 +441,14 @@ review_ask_agree(struct tty *tty)
 	    strcasecmp(a, "agree") != 0 && strcasecmp(a, "decline") != 0 &&
 	    strcasecmp(a, "no") != 0) {
 		if (*a == '\0')
-			fprintf(tty->out, "Please type agree to accept the Terms, or decline to "
+			fprintf(tty->out,
+			    "Please type agree to accept the Terms, or decline to "
 			    "decline them.\n");
 		else
-			fprintf(tty->out, "'%.40s' is not an answer: type agree to accept the Terms, "
-			    "or decline to decline them.\n", a);
+			fprintf(tty->out,
+			    "'%.40s' is not an answer: type agree to accept the Terms, "
+			    "or decline to decline them.\n",
+			    a);
 		free(a);
 	}
 	return a;
@@ -449,8 +462,10 @@ review_agree(struct review_flow *f)
 	char *a, *detail;
 	int r;
 
-	fprintf(f->tty.out, "\nTo accept the Terms (version %s, last updated %s), type agree; to "
-	    "decline them, type decline.\n", t->short_hash, t->date_label);
+	fprintf(f->tty.out,
+	    "\nTo accept the Terms (version %s, last updated %s), type agree; to "
+	    "decline them, type decline.\n",
+	    t->short_hash, t->date_label);
 	if ((a = review_ask_agree(&f->tty)) == NULL)
 		return review_no_answer(f);
 	if (strcasecmp(a, "agree") != 0) {
@@ -458,7 +473,8 @@ review_agree(struct review_flow *f)
 		r = review_decline(f, detail);
 		free(detail);
 	} else if ((r = review_flow_record(f, "accept", REVIEW_METHOD_AGREE, "yes", NULL)) == 0) {
-		fprintf(f->tty.out, "\nAccepted and recorded in your consent ledger. You can "
+		fprintf(f->tty.out,
+		    "\nAccepted and recorded in your consent ledger. You can "
 		    "withdraw at any time with 'confab terms withdraw'.\n");
 		r = EXIT_OK;
 	}
@@ -477,9 +493,11 @@ review_flow_once(struct review_flow *f)
 
 	if (rv->cs.state == CONSENT_ACCEPTED) {
 		when = consent_when(rv->cs.last.at);
-		fprintf(f->tty.out, "You accepted these Terms (version %s, last updated %s) on %s. "
+		fprintf(f->tty.out,
+		    "You accepted these Terms (version %s, last updated %s) on %s. "
 		    "Nothing to do.\n'confab terms show' prints them; 'confab terms withdraw' "
-		    "withdraws your consent.\n", t->short_hash, t->date_label, when);
+		    "withdraws your consent.\n",
+		    t->short_hash, t->date_label, when);
 		free(when);
 		return EXIT_OK;
 	}
@@ -512,9 +530,11 @@ review_run(struct app *app)
 	if ((r = review_load(&rv, app, true)) != 0)
 		goto out;
 	if (tty_open(&f.tty, &cause) != 0) {
-		app_error("'terms review' asks on a terminal, and there is none (%s); in a script "
+		app_error(
+		    "'terms review' asks on a terminal, and there is none (%s); in a script "
 		    "use 'confab terms accept --sha256 %s --adult' after reading 'confab terms "
-		    "show'", cause, rv.cur.terms->short_hash);
+		    "show'",
+		    cause, rv.cur.terms->short_hash);
 		free(cause);
 		r = EXIT_USAGE;
 		goto out;

@@ -40,7 +40,8 @@ role_name_ok(const char *name)
 	size_t len = strlen(name);
 
 	return len > 0 && len <= 64 && name[0] != '.' &&
-	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == len;
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+	    len;
 }
 
 /* s[0..len) without blanks at both ends (allocated). */
@@ -67,7 +68,8 @@ role_header_line(struct role *r, const char *path, int lineno, const char *s, si
 		sep = eq;
 	if (sep == NULL) {
 		*cause = xasprintf("%s:%d: a header line is \"key: value\" (model, temperature or "
-		    "max_tokens)", path, lineno);
+				   "max_tokens)",
+		    path, lineno);
 		return -1;
 	}
 	key = role_trim(s, (size_t)(sep - s));
@@ -77,7 +79,8 @@ role_header_line(struct role *r, const char *path, int lineno, const char *s, si
 			break;
 	if (i == nitems(role_keys)) {
 		*cause = xasprintf("%s:%d: unknown key '%s' (a role's header may set model, "
-		    "temperature and max_tokens)", path, lineno, key);
+				   "temperature and max_tokens)",
+		    path, lineno, key);
 		goto fail;
 	}
 	if ((why = config_check(role_keys[i].key, value)) != NULL || *value == '\0') {
@@ -130,7 +133,7 @@ role_header(struct role *r, const char *path, const char *text, size_t len, size
 
 	*body = 0;
 	if (len == 0 || !role_is_fence(text, len, 0))
-		return 0;	/* no header */
+		return 0; /* no header */
 	role_line(text, len, 0, &pos);
 	for (; pos < len && close == 0; pos = next) {
 		role_line(text, len, pos, &next);
@@ -139,7 +142,8 @@ role_header(struct role *r, const char *path, const char *text, size_t len, size
 	}
 	if (close == 0) {
 		*cause = xasprintf("%s: the header that starts with \"---\" on line 1 has no "
-		    "closing \"---\" line", path);
+				   "closing \"---\" line",
+		    path);
 		return -1;
 	}
 	role_line(text, len, 0, &pos);
@@ -185,7 +189,8 @@ role_load(struct role *r, const char *dir, const char *name, char **cause)
 	memset(r, 0, sizeof *r);
 	if (!role_name_ok(name)) {
 		*cause = xasprintf("'%s' is not a role's name (letters, digits, '.', '_' and '-'; "
-		    "'confab roles' lists them)", name);
+				   "'confab roles' lists them)",
+		    name);
 		return -1;
 	}
 	r->name = xstrdup(name);
@@ -194,7 +199,8 @@ role_load(struct role *r, const char *dir, const char *name, char **cause)
 	if (buf_read_file(&b, r->path, &why) != 0) {
 		if (access(r->path, F_OK) != 0)
 			*cause = xasprintf("there is no role '%s': %s does not exist ('confab "
-			    "roles' lists the roles)", name, r->path);
+					   "roles' lists the roles)",
+			    name, r->path);
 		else
 			*cause = xasprintf("cannot read the role '%s': %s", name, why);
 		free(why);

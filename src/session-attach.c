@@ -17,8 +17,10 @@ session_attach(struct session *s, const char *path, char **cause)
 	a = &s->att.v[s->att.n - 1];
 	d = attach_describe(a);
 	if (a->repaired > 0)
-		session_sayf(s, false, "attached %s (warning: %zu invalid UTF-8 sequence%s "
-		    "replaced by U+FFFD)", d, a->repaired, a->repaired == 1 ? "" : "s");
+		session_sayf(s, false,
+		    "attached %s (warning: %zu invalid UTF-8 sequence%s "
+		    "replaced by U+FFFD)",
+		    d, a->repaired, a->repaired == 1 ? "" : "s");
 	else
 		session_sayf(s, false, "attached %s", d);
 	free(d);
@@ -51,8 +53,8 @@ session_attach_list(struct session *s)
 		return;
 	}
 	buf_init(&b, 0);
-	buf_addf(&b, "attached to the next prompt (%zu bytes; /attach clear drops them):",
-	    s->att.total);
+	buf_addf(&b,
+	    "attached to the next prompt (%zu bytes; /attach clear drops them):", s->att.total);
 	for (i = 0; i < s->att.n; i++) {
 		d = attach_describe(&s->att.v[i]);
 		buf_addf(&b, "\n  %s", d);

@@ -11,7 +11,7 @@
 /* ---- consent ------------------------------------------------------------------- */
 
 static const char session_withdraw_q[] = "Withdraw your consent to the Terms? Nothing will be "
-    "sent to the model until you accept them again. y/N";
+					 "sent to the model until you accept them again. y/N";
 
 void
 session_withdraw(struct session *s)
@@ -29,7 +29,8 @@ session_withdraw(struct session *s)
 		consent_current_release(&cur);
 	}
 	if (r == 1)
-		session_refused(s, NULL, "consent withdrawn: nothing is sent to the model until "
+		session_refused(s, NULL,
+		    "consent withdrawn: nothing is sent to the model until "
 		    "you accept the Terms again");
 	else
 		session_say(s, cause, r < 0);
@@ -41,8 +42,10 @@ void
 session_withdraw_ask(struct session *s)
 {
 	if (s->v.withdraw == NULL) {
-		session_say(s, "/terms withdraw asks for a confirmation, and there is no one to ask "
-		    "here; use 'confab terms withdraw'", true);
+		session_say(s,
+		    "/terms withdraw asks for a confirmation, and there is no one to ask "
+		    "here; use 'confab terms withdraw'",
+		    true);
 		return;
 	}
 	s->v.withdraw(s->v.arg, session_withdraw_q);
@@ -76,9 +79,10 @@ session_ask_no_terms(struct session *s)
 		return;
 	}
 	url = consent_endpoint_url(config_get(&s->app->cfg, CONFIG_BASE_URL));
-	session_sayf(s, false, "%s To use it without Terms, run 'confab terms accept "
-	    "--no-terms --endpoint %s'; until then the Terms govern it", consent_no_terms_question,
-	    url);
+	session_sayf(s, false,
+	    "%s To use it without Terms, run 'confab terms accept "
+	    "--no-terms --endpoint %s'; until then the Terms govern it",
+	    consent_no_terms_question, url);
 	free(url);
 }
 
@@ -92,10 +96,14 @@ session_no_terms_answer(struct session *s, bool yes, const char *how)
 		    cause);
 		free(cause);
 	} else if (yes)
-		session_say(s, "recorded: this server is used without Terms; nothing you send it "
-		    "falls under a provider's Terms", false);
+		session_say(s,
+		    "recorded: this server is used without Terms; nothing you send it "
+		    "falls under a provider's Terms",
+		    false);
 	else
-		session_say(s, "recorded: the provider's Terms govern this server, as they do "
-		    "the default endpoint", false);
+		session_say(s,
+		    "recorded: the provider's Terms govern this server, as they do "
+		    "the default endpoint",
+		    false);
 	session_probe(s);
 }

@@ -33,24 +33,25 @@ session_ask_profile(struct session *s)
 	size_t i;
 
 	if (config_profile_with_url(s->app->cfg.config_path, url))
-		return;		/* a profile has it already */
+		return; /* a profile has it already */
 	for (i = 0; i < s->ndeclined; i++) {
 		if (strcmp(s->declined[i], url) == 0)
-			return;		/* asked and declined in this session */
+			return; /* asked and declined in this session */
 	}
 	free(s->profile_stem);
 	s->profile_stem = session_profile_stem(url);
 	free(s->profile_url);
 	s->profile_url = xstrdup(url);
 	if (s->v.save_profile == NULL) {
-		session_sayf(s, false, "to start with this endpoint and model next time, add a "
+		session_sayf(s, false,
+		    "to start with this endpoint and model next time, add a "
 		    "[profile %s] section with base_url and model to %s and run 'confab -p %s'",
 		    s->profile_stem, s->app->cfg.config_path, s->profile_stem);
 		return;
 	}
 	q = xasprintf("Save this endpoint and model as profile '%s' in %s, so that 'confab -p "
-	    "%s' starts with them? (y/N)", s->profile_stem, s->app->cfg.config_path,
-	    s->profile_stem);
+		      "%s' starts with them? (y/N)",
+	    s->profile_stem, s->app->cfg.config_path, s->profile_stem);
 	s->v.save_profile(s->v.arg, q);
 	free(q);
 }
@@ -68,15 +69,16 @@ session_profile_answer(struct session *s, bool yes)
 		s->declined = xreallocarray(s->declined, s->ndeclined + 1, sizeof *s->declined);
 		s->declined[s->ndeclined++] = s->profile_url;
 		s->profile_url = NULL;
-	}
-	else if (config_profile_save(cfg->config_path, s->profile_stem,
-	    config_get(cfg, CONFIG_BASE_URL), config_get(cfg, CONFIG_MODEL), &name,
-	    &cause) != 0) {
+	} else if (config_profile_save(cfg->config_path, s->profile_stem,
+		       config_get(cfg, CONFIG_BASE_URL), config_get(cfg, CONFIG_MODEL), &name,
+		       &cause) != 0) {
 		session_sayf(s, true, "the profile was not saved: %s", cause);
 		free(cause);
 	} else {
-		session_sayf(s, false, "saved [profile %s] in %s: 'confab -p %s' starts with "
-		    "this endpoint and model", name, cfg->config_path, name);
+		session_sayf(s, false,
+		    "saved [profile %s] in %s: 'confab -p %s' starts with "
+		    "this endpoint and model",
+		    name, cfg->config_path, name);
 		free(name);
 	}
 	free(s->profile_stem);
@@ -108,8 +110,10 @@ session_probed(const char *error, void *arg)
 		if (strcmp(ids[i], cur) == 0)
 			break;
 	if (cur == NULL || i == n) {
-		session_sayf(s, false, "model: %s, the first of the %zu this server offers (%s is "
-		    "not one of them; /model lists them)", ids[0], n, cur != NULL ? cur : "none");
+		session_sayf(s, false,
+		    "model: %s, the first of the %zu this server offers (%s is "
+		    "not one of them; /model lists them)",
+		    ids[0], n, cur != NULL ? cur : "none");
 		config_override(&s->app->cfg, CONFIG_MODEL, ids[0], "/endpoint");
 	}
 	session_ask_profile(s);
@@ -149,15 +153,14 @@ session_models_start(struct session *s, bool quiet, models_done_fn done)
 		return false;
 	}
 	if (quiet && !s->access.resolved && app_access_get(s->app, &s->access, &cause) != 0) {
-		free(cause);	/* Tab says nothing; the next prompt says why */
+		free(cause); /* Tab says nothing; the next prompt says why */
 		app_access_release(&s->access);
 		return false;
 	}
 	if (!session_ready(s))
 		return false;
-	models_fetch(s->models, config_get(&s->app->cfg, CONFIG_BASE_URL),
-	    s->access.auth_header, strtol(config_get(&s->app->cfg, CONFIG_TIMEOUT), NULL, 10),
-	    done, s);
+	models_fetch(s->models, config_get(&s->app->cfg, CONFIG_BASE_URL), s->access.auth_header,
+	    strtol(config_get(&s->app->cfg, CONFIG_TIMEOUT), NULL, 10), done, s);
 	return true;
 }
 
@@ -183,8 +186,8 @@ session_models_listed(const char *error, void *arg)
 		buf_init(&b, 0);
 		buf_adds(&b, "models (/model N or /model NAME picks one; * is in use):");
 		for (i = 0; i < n; i++)
-			buf_addf(&b, "\n%4zu  %s%s", i + 1, ids[i], cur != NULL &&
-			    strcmp(cur, ids[i]) == 0 ? " *" : "");
+			buf_addf(&b, "\n%4zu  %s%s", i + 1, ids[i],
+			    cur != NULL && strcmp(cur, ids[i]) == 0 ? " *" : "");
 		session_say(s, b.data, false);
 		buf_release(&b);
 	}
@@ -203,8 +206,10 @@ session_model_nth(struct session *s, const char *num)
 	if (ids == NULL)
 		session_say(s, "there is no model list yet: /model alone fetches it", true);
 	else if (k < 1 || k > n)
-		session_sayf(s, true, "there is no model %s: the list has %zu (/model alone shows "
-		    "it)", num, n);
+		session_sayf(s, true,
+		    "there is no model %s: the list has %zu (/model alone shows "
+		    "it)",
+		    num, n);
 	else
 		session_model_use(s, ids[k - 1]);
 }

@@ -23,8 +23,11 @@ session_answer(struct session *s, int64_t message_id)
 		return message_id;
 	if (s->last_answer > 0)
 		return s->last_answer;
-	session_status(s, s->last_unlogged ? "this answer was not stored (--no-log), so it "
-	    "cannot be rated" : "there is no answer to rate yet", true);
+	session_status(s,
+	    s->last_unlogged ? "this answer was not stored (--no-log), so it "
+			       "cannot be rated" :
+			       "there is no answer to rate yet",
+	    true);
 	return 0;
 }
 
@@ -42,9 +45,11 @@ session_rate_now(struct session *s, int64_t id, int rating, const char *reasons,
 		free(cause);
 		return;
 	}
-	msg = xasprintf("%s%s", rating == 0 ? "rating cleared" : rating > 0 ? "rated up" :
-	    "rated down", out.queued ? "; it will be sent to the feedback collector" :
-	    "; kept on this machine");
+	msg = xasprintf("%s%s",
+	    rating == 0	   ? "rating cleared" :
+		rating > 0 ? "rated up" :
+			     "rated down",
+	    out.queued ? "; it will be sent to the feedback collector" : "; kept on this machine");
 	session_status(s, msg, false);
 	free(msg);
 	if (s->v.rated != NULL)
@@ -73,9 +78,8 @@ session_rate(struct session *s, int64_t message_id, int rating, const char *reas
 		char *text = feedback_notice_text(s->app);
 
 		session_rating_clear(&s->rate);
-		s->rate = (struct session_rating){ true, id, rating,
-		    xstrdup_or_null(reasons),
-		    xstrdup_or_null(comment) };
+		s->rate = (struct session_rating){ true, id, rating, xstrdup_or_null(reasons),
+			xstrdup_or_null(comment) };
 		s->v.notice(s->v.arg, text);
 		free(text);
 		return;
@@ -108,8 +112,10 @@ session_notice_answer(struct session *s, bool confirmed, const char *how)
 
 	memset(&s->rate, 0, sizeof s->rate);
 	if (feedback_notice_record(s->app, confirmed, how, &cause) != 0) {
-		session_sayf(s, true, "your answer could not be recorded, so nothing was stored: "
-		    "%s", cause);
+		session_sayf(s, true,
+		    "your answer could not be recorded, so nothing was stored: "
+		    "%s",
+		    cause);
 		free(cause);
 	} else if (!confirmed)
 		session_status(s, "feedback declined: nothing was stored (asked again next time)",

@@ -13,7 +13,7 @@
 #include "slash.h"
 #include "text.h"
 
-#define SESSION_COPY_MAX 100000		/* bytes /copy puts in one OSC 52 escape */
+#define SESSION_COPY_MAX 100000 /* bytes /copy puts in one OSC 52 escape */
 
 /* ---- slash commands --------------------------------------------------------------- */
 
@@ -137,9 +137,10 @@ session_op_endpoint(void *arg, const char *url)
 	session_sayf(s, false, "endpoint: %s", url);
 	/* terms = none was said of the server it was set for, not of this one. */
 	if (config_get(&s->app->cfg, CONFIG_TERMS) != NULL) {
-		session_sayf(s, false, "terms = %s (from %s) applied to the previous endpoint, "
-		    "not to this one", config_get(&s->app->cfg, CONFIG_TERMS),
-		    s->app->cfg.origin[CONFIG_TERMS]);
+		session_sayf(s, false,
+		    "terms = %s (from %s) applied to the previous endpoint, "
+		    "not to this one",
+		    config_get(&s->app->cfg, CONFIG_TERMS), s->app->cfg.origin[CONFIG_TERMS]);
 		config_override(&s->app->cfg, CONFIG_TERMS, NULL, "/endpoint");
 	}
 	models_forget(s->models);
@@ -199,20 +200,25 @@ session_copy(struct session *s, const char *what, const char *data)
 	size_t len, cap;
 
 	clean = session_copy_clean(data, strlen(data), &len);
-	for (cap = len < SESSION_COPY_MAX ? len : SESSION_COPY_MAX; cap < len && cap > 0 &&
-	    ((unsigned char)clean[cap] & 0xc0) == 0x80; cap--)
-		;	/* never half a character */
+	for (cap = len < SESSION_COPY_MAX ? len : SESSION_COPY_MAX;
+	     cap < len && cap > 0 && ((unsigned char)clean[cap] & 0xc0) == 0x80; cap--)
+		; /* never half a character */
 	if (s->v.clipboard(s->v.arg, clean, cap, &cause) != 0) {
 		session_say(s, cause, true);
 		free(cause);
 	} else if (cap < len)
-		session_sayf(s, true, "copied only the first %zu of the %zu bytes of %s: the "
-		    "clipboard escape (OSC 52) is capped at %d bytes", cap, len, what,
-		    SESSION_COPY_MAX);
+		session_sayf(s, true,
+		    "copied only the first %zu of the %zu bytes of %s: the "
+		    "clipboard escape (OSC 52) is capped at %d bytes",
+		    cap, len, what, SESSION_COPY_MAX);
 	else
-		session_sayf(s, false, "copied %s (%zu bytes%s) to the clipboard (OSC 52; in tmux "
-		    "that needs set-clipboard on)", what, len, len != strlen(data) ? ", without "
-		    "its escape sequences and control characters" : "");
+		session_sayf(s, false,
+		    "copied %s (%zu bytes%s) to the clipboard (OSC 52; in tmux "
+		    "that needs set-clipboard on)",
+		    what, len,
+		    len != strlen(data) ? ", without "
+					  "its escape sequences and control characters" :
+					  "");
 	free(clean);
 }
 
@@ -242,12 +248,13 @@ session_op_copy(void *arg, bool code, unsigned int n)
 			session_say(s, "the last answer has no code block; /copy copies all of it",
 			    true);
 		else
-			session_sayf(s, true, "the last answer has %zu code block%s; /copy code N "
-			    "takes 1 to %zu", count, count == 1 ? "" : "s", count);
+			session_sayf(s, true,
+			    "the last answer has %zu code block%s; /copy code N "
+			    "takes 1 to %zu",
+			    count, count == 1 ? "" : "s", count);
 		return;
 	}
-	snprintf(what, sizeof what, "code block %u of %zu", n > 0 ? n : (unsigned int)count,
-	    count);
+	snprintf(what, sizeof what, "code block %u of %zu", n > 0 ? n : (unsigned int)count, count);
 	session_copy(s, what, block);
 	free(block);
 }
@@ -275,19 +282,27 @@ void
 session_input(struct session *s, const char *line)
 {
 	struct slash_ops ops = {
-		.arg = s, .say = session_op_say, .new_chat = session_op_new,
-		.model = session_op_model, .system = session_op_system, .retry = session_op_retry,
+		.arg = s,
+		.say = session_op_say,
+		.new_chat = session_op_new,
+		.model = session_op_model,
+		.system = session_op_system,
+		.retry = session_op_retry,
 		.attach = session_op_attach,
-		.rate = session_op_rate, .terms = session_op_terms, .endpoint = session_op_endpoint,
-		.quit = session_op_quit, .history = s->v.history != NULL ? session_op_history : NULL,
+		.rate = session_op_rate,
+		.terms = session_op_terms,
+		.endpoint = session_op_endpoint,
+		.quit = session_op_quit,
+		.history = s->v.history != NULL ? session_op_history : NULL,
 		.role = session_op_role,
-		.copy = session_op_copy, .edit = session_op_edit,
+		.copy = session_op_copy,
+		.edit = session_op_edit,
 	};
 
 	char *ascii = NULL;
 
 	if (text_blank_only(line, strlen(line)))
-		return;	/* blanks of any script, U+3000 too, are not a prompt */
+		return; /* blanks of any script, U+3000 too, are not a prompt */
 	if (text_fullwidth_slash(line)) {
 		/* "／help", as an input method types it, is the command */
 		ascii = xasprintf("/%s", line + 3);
@@ -295,8 +310,7 @@ session_input(struct session *s, const char *line)
 	}
 	if (!slash_is_command(line))
 		session_send(s, line);
-	else if (slash_run(&ops, line) == 0 && strncmp(line, "/help", 5) == 0 &&
-	    s->v.keys != NULL)
+	else if (slash_run(&ops, line) == 0 && strncmp(line, "/help", 5) == 0 && s->v.keys != NULL)
 		session_say(s, s->v.keys, false);
 	free(ascii);
 }
@@ -325,7 +339,7 @@ session_complete(struct session *s, const char *line, int start, const char *tex
 	if (session_arg_of(line, start, "/model")) {
 		if ((ids = models_list(s->models, base, &n)) != NULL)
 			return slash_matches((const char *const *)ids, n, text);
-		if (!models_fetching(s->models, base))	/* the next Tab has them */
+		if (!models_fetching(s->models, base)) /* the next Tab has them */
 			session_models_start(s, true, NULL);
 	} else if (session_arg_of(line, start, "/role")) {
 		dir = role_dir();

@@ -12,9 +12,9 @@
 #include "session-internal.h"
 #include "store.h"
 
-#define SESSION_TURN_TOKENS 4		/* what a message costs besides its text */
-#define SESSION_DEFAULT_CONTEXT 8192	/* a model we know nothing about */
-#define SESSION_ANSWER_RESERVE 4096	/* kept free for the answer without max_tokens */
+#define SESSION_TURN_TOKENS 4	     /* what a message costs besides its text */
+#define SESSION_DEFAULT_CONTEXT 8192 /* a model we know nothing about */
+#define SESSION_ANSWER_RESERVE 4096  /* kept free for the answer without max_tokens */
 
 /* ---- telling the view ---------------------------------------------------- */
 
@@ -80,7 +80,7 @@ session_context_tokens(const struct session *s)
 		return strtol(set, NULL, 10);
 	for (i = 0; i < nitems(session_contexts); i++)
 		if (strncmp(model, session_contexts[i].prefix,
-		    strlen(session_contexts[i].prefix)) == 0)
+			strlen(session_contexts[i].prefix)) == 0)
 			return session_contexts[i].tokens;
 	return SESSION_DEFAULT_CONTEXT;
 }
@@ -117,8 +117,12 @@ session_room(const struct session *s, const char *prompt, long *fixed)
 	const char *maxt = config_get(&s->app->cfg, CONFIG_MAX_TOKENS);
 	long budget = session_context_tokens(s), reserve;
 
-	reserve = maxt != NULL ? strtol(maxt, NULL, 10) : budget / 4 < SESSION_ANSWER_RESERVE ?
-	    budget / 4 : SESSION_ANSWER_RESERVE;
+	if (maxt != NULL)
+		reserve = strtol(maxt, NULL, 10);
+	else if (budget / 4 < SESSION_ANSWER_RESERVE)
+		reserve = budget / 4;
+	else
+		reserve = SESSION_ANSWER_RESERVE;
 	*fixed = session_estimate(prompt, strlen(prompt));
 	if (system != NULL)
 		*fixed += session_estimate(system, strlen(system));
@@ -152,7 +156,7 @@ session_context_turns(struct session *s, const char *prompt, size_t *n)
 		cost = session_estimate(s->turns[i].text, strlen(s->turns[i].text)) +
 		    session_estimate(s->turns[i + 1].text, strlen(s->turns[i + 1].text));
 		if (kept < pairs - 1 || used + session_scaled(s, cost) > room)
-			continue;	/* everything older goes too: no gaps */
+			continue; /* everything older goes too: no gaps */
 		used += session_scaled(s, cost);
 		kept++;
 		first = i;
@@ -177,7 +181,8 @@ session_say_omitted(struct session *s)
 		return;
 	s->omitted_said = s->omitted;
 	if (s->omitted > 0)
-		session_sayf(s, false, "%zu earlier turn%s of this conversation %s left out to fit "
+		session_sayf(s, false,
+		    "%zu earlier turn%s of this conversation %s left out to fit "
 		    "the model's context (about %ld tokens; set context_tokens to change it)",
 		    s->omitted, s->omitted == 1 ? "" : "s", s->omitted == 1 ? "is" : "are",
 		    session_context_tokens(s));
@@ -199,8 +204,8 @@ session_learn(struct session *s, const struct exchange_result *r)
 
 /* Add a turn; an answer's leading <think> block is never sent back. */
 static void
-session_turn_add(struct session *s, enum api_role role, const char *text, size_t len,
-    int64_t id, bool ok)
+session_turn_add(struct session *s, enum api_role role, const char *text, size_t len, int64_t id,
+    bool ok)
 {
 	size_t skip = role == API_ASSISTANT ? api_think_skip(text, len, NULL, NULL) : 0;
 	struct session_turn *t;
@@ -260,15 +265,15 @@ session_read_back(const struct store_message *m, void *arg)
 	session_turn_stored(s, m);
 	if (s->nturns == n0)
 		return 0;
-	if (s->turns[n0].role == API_USER && r->n > 0 && r->rev[r->n - 1].role ==
-	    API_ASSISTANT && r->rev[r->n - 1].ok) {
+	if (s->turns[n0].role == API_USER && r->n > 0 && r->rev[r->n - 1].role == API_ASSISTANT &&
+	    r->rev[r->n - 1].ok) {
 		r->pairs++;
 		r->used += session_estimate(m->content, m->content_len) +
 		    session_estimate(r->rev[r->n - 1].text, strlen(r->rev[r->n - 1].text));
 	}
 	r->rev = xreallocarray(r->rev, r->n + 1, sizeof *r->rev);
 	r->rev[r->n++] = s->turns[--s->nturns];
-	return r->used > r->room ? 1 : 0;	/* older turns would not be sent */
+	return r->used > r->room ? 1 : 0; /* older turns would not be sent */
 }
 
 /* The turns a request may need, newest first; the rest is only counted. */
@@ -315,7 +320,7 @@ session_load(struct session *s, int64_t conv, char **cause)
 	if ((st = app_store(s->app, cause)) == NULL)
 		return -1;
 	if (s->v.shown != NULL ? store_log_messages(st, conv, session_show_cb, s, cause) != 0 :
-	    session_load_needed(s, st, conv, cause) != 0)
+				 session_load_needed(s, st, conv, cause) != 0)
 		return -1;
 	if (!s->app->no_log)
 		s->conversation = conv;
@@ -345,8 +350,9 @@ session_resume(struct session *s, char **cause)
 	if (!s->app->cont && s->app->conversation == NULL)
 		return 0;
 	if ((st = app_store(s->app, cause)) == NULL ||
-	    (conv = s->app->conversation != NULL ? store_log_resolve(st, s->app->conversation,
-	    cause) : store_conversation_latest(st, cause)) < 0)
+	    (conv = s->app->conversation != NULL ?
+		    store_log_resolve(st, s->app->conversation, cause) :
+		    store_conversation_latest(st, cause)) < 0)
 		return EXIT_USAGE;
 	if (conv == 0) {
 		session_say(s, "there is no earlier conversation to continue", false);
@@ -424,8 +430,10 @@ session_on_retry(int attempt, int max, long wait_ms, const char *why, void *arg)
 {
 	struct session *s = arg;
 	char *text = attempt < max ? xasprintf("%s; retrying in %.1f s (attempt %d of %d)", why,
-	    (double)wait_ms / 1000, attempt + 1, max) : xasprintf("%s; retrying in %.1f s "
-	    "(attempt %d)", why, (double)wait_ms / 1000, attempt + 1);
+					 (double)wait_ms / 1000, attempt + 1, max) :
+				     xasprintf("%s; retrying in %.1f s "
+					       "(attempt %d)",
+					 why, (double)wait_ms / 1000, attempt + 1);
 
 	session_status(s, text, false);
 	free(text);
@@ -477,18 +485,23 @@ session_refused(struct session *s, const char *prompt, const char *why)
 static int
 session_send_with(struct session *s, const char *prompt, const struct attach_set *set)
 {
-	struct exchange_params p = { .app = s->app, .access = &s->access,
-		.log = !s->app->no_log, .conversation = s->conversation,
-		.stream = !s->app->no_stream, .max_time_s = s->max_time_s };
-	struct exchange_cb cb = { session_on_content, session_on_reasoning, NULL,
-		session_on_retry, session_on_done, s };
+	struct exchange_params p = { .app = s->app,
+		.access = &s->access,
+		.log = !s->app->no_log,
+		.conversation = s->conversation,
+		.stream = !s->app->no_stream,
+		.max_time_s = s->max_time_s };
+	struct exchange_cb cb = { session_on_content, session_on_reasoning, NULL, session_on_retry,
+		session_on_done, s };
 	struct api_message *ctx;
 	char *cause = NULL, *full;
 	int r;
 
 	if (session_busy(s)) {
-		session_say(s, "an answer is still arriving: wait for it, or stop it (Esc or "
-		    "Ctrl-C)", true);
+		session_say(s,
+		    "an answer is still arriving: wait for it, or stop it (Esc or "
+		    "Ctrl-C)",
+		    true);
 		session_unsent(s, prompt);
 		return EXIT_USAGE;
 	}
@@ -527,7 +540,7 @@ session_send(struct session *s, const char *prompt)
 {
 	int r = session_send_with(s, prompt, &s->att);
 
-	if (r == 0) {	/* the files went: kept for /retry, no longer pending */
+	if (r == 0) { /* the files went: kept for /retry, no longer pending */
 		attach_set_clear(&s->last_att);
 		s->last_att = s->att;
 		memset(&s->att, 0, sizeof s->att);
@@ -590,15 +603,18 @@ session_retry(struct session *s)
 	while (s->last_in_turns && i > 0 && s->turns[i - 1].role != API_USER)
 		i--;
 	if (!s->last_in_turns)
-		i = 0;	/* the last prompt never went out: nothing to replace */
+		i = 0; /* the last prompt never went out: nothing to replace */
 	if (i > 0 && i < s->nturns && s->turns[i].ok) {
 		if (s->turns[i].id > 0 && (st = app_store(s->app, &cause)) != NULL)
 			store_message_set_status(st, s->turns[i].id, "replaced", &cause);
-		session_say(s, cause != NULL ? cause : "the last answer is replaced: it stays "
-		    "here and in the log, but is no longer sent back", cause != NULL);
+		session_say(s,
+		    cause != NULL ? cause :
+				    "the last answer is replaced: it stays "
+				    "here and in the log, but is no longer sent back",
+		    cause != NULL);
 		free(cause);
 	}
-	while (i > 0 && s->nturns >= i) {	/* the last prompt and its answer go */
+	while (i > 0 && s->nturns >= i) { /* the last prompt and its answer go */
 		free(s->turns[s->nturns - 1].text);
 		s->nturns--;
 	}

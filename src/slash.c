@@ -6,10 +6,22 @@
 #include "text.h"
 
 enum {
-	OP_HELP, OP_NEW, OP_MODEL, OP_SYSTEM, OP_RETRY, OP_GOOD, OP_BAD, OP_TERMS, OP_ENDPOINT,
-	OP_HISTORY, OP_COPY, OP_EDIT, OP_QUIT, OP_ROLE
+	OP_HELP,
+	OP_NEW,
+	OP_MODEL,
+	OP_SYSTEM,
+	OP_RETRY,
+	OP_GOOD,
+	OP_BAD,
+	OP_TERMS,
+	OP_ENDPOINT,
+	OP_HISTORY,
+	OP_COPY,
+	OP_EDIT,
+	OP_QUIT,
+	OP_ROLE
 };
-enum { OP_ATTACH = 64 };	/* apart, so that commands added above do not collide */
+enum { OP_ATTACH = 64 }; /* apart, so that commands added above do not collide */
 
 const struct slash_cmd slash_cmds[] = {
 	{ "/help", "/help", "list the commands and keys", false, OP_HELP },
@@ -79,8 +91,10 @@ slash_copy(const struct slash_ops *ops, const char *args)
 			return 0;
 		}
 	}
-	ops->say(ops->arg, "usage: /copy (the last answer), /copy code (its last code block) or "
-	    "/copy code N (the Nth, from 1)", true);
+	ops->say(ops->arg,
+	    "usage: /copy (the last answer), /copy code (its last code block) or "
+	    "/copy code N (the Nth, from 1)",
+	    true);
 	return -1;
 }
 
@@ -92,8 +106,8 @@ slash_run(const struct slash_ops *ops, const char *line)
 	char *text, *msg;
 
 	if ((c = slash_find(line, &args)) == NULL) {
-		msg = xasprintf("unknown command '%.*s'; /help lists them", (int)strcspn(line,
-		    " \t"), line);
+		msg = xasprintf("unknown command '%.*s'; /help lists them",
+		    (int)strcspn(line, " \t"), line);
 		ops->say(ops->arg, msg, true);
 		free(msg);
 		return -1;
@@ -141,8 +155,10 @@ slash_run(const struct slash_ops *ops, const char *line)
 		break;
 	case OP_HISTORY:
 		if (ops->history == NULL) {
-			ops->say(ops->arg, "/history is in the full-screen UI; here, use 'confab log "
-			    "list' and --conversation ID", true);
+			ops->say(ops->arg,
+			    "/history is in the full-screen UI; here, use 'confab log "
+			    "list' and --conversation ID",
+			    true);
 			return -1;
 		}
 		ops->history(ops->arg);
@@ -174,7 +190,7 @@ slash_matches(const char *const *names, size_t n, const char *prefix)
 			out[k++] = xstrdup(names[i]);
 			out[k] = NULL;
 		}
-	if (k > 1) {	/* readline wants the common prefix first */
+	if (k > 1) { /* readline wants the common prefix first */
 		common = strlen(out[0]);
 		for (j = 1; j < k; j++)
 			while (common > 0 && strncmp(out[0], out[j], common) != 0)

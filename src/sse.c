@@ -10,19 +10,19 @@
 static const char sse_bom[] = "\xef\xbb\xbf";
 
 struct sse_parser {
-	sse_event_fn	 fn;
-	void		*arg;
-	size_t		 max;		/* cap on one line and on the data */
+	sse_event_fn fn;
+	void *arg;
+	size_t max; /* cap on one line and on the data */
 
-	struct buf	 line;		/* partial line carried between feeds */
-	struct buf	 data;		/* data buffer, decoded */
-	struct buf	 type;		/* event type buffer, decoded */
-	struct buf	 id;		/* last event id buffer, decoded */
-	long		 retry;		/* -1 until a retry field sets it */
+	struct buf line; /* partial line carried between feeds */
+	struct buf data; /* data buffer, decoded */
+	struct buf type; /* event type buffer, decoded */
+	struct buf id;	 /* last event id buffer, decoded */
+	long retry;	 /* -1 until a retry field sets it */
 
-	int		 status;	/* non-zero once stopped */
-	bool		 pending_cr;	/* last feed ended in CR: skip one LF */
-	bool		 first;		/* no line seen yet: check for a BOM */
+	int status;	 /* non-zero once stopped */
+	bool pending_cr; /* last feed ended in CR: skip one LF */
+	bool first;	 /* no line seen yet: check for a BOM */
 };
 
 struct sse_parser *
@@ -36,7 +36,7 @@ sse_new(size_t max_line, sse_event_fn fn, void *arg)
 	p->max = max_line == 0 ? SSE_DEFAULT_MAX : max_line;
 	buf_init(&p->line, p->max);
 	buf_init(&p->data, p->max);
-	buf_init(&p->type, SIZE_MAX);	/* bounded by 3 x the line cap */
+	buf_init(&p->type, SIZE_MAX); /* bounded by 3 x the line cap */
 	buf_init(&p->id, SIZE_MAX);
 	p->retry = -1;
 	p->first = true;
@@ -66,10 +66,10 @@ sse_retry_ms(const struct sse_parser *p)
  * value loses one leading space; without a colon it is empty.
  */
 static bool
-sse_split(const char *line, size_t len, const char **name, size_t *namelen,
-    const char **value, size_t *valuelen)
+sse_split(const char *line, size_t len, const char **name, size_t *namelen, const char **value,
+    size_t *valuelen)
 {
-	const char	*colon;
+	const char *colon;
 
 	if (len != 0 && line[0] == ':')
 		return false;
@@ -115,9 +115,9 @@ sse_skip_bom(struct sse_parser *p, const char **line, size_t *len)
 static void
 sse_set_retry(struct sse_parser *p, const char *value, size_t len)
 {
-	long	n = 0;
-	size_t	i;
-	int	d;
+	long n = 0;
+	size_t i;
+	int d;
 
 	if (len == 0)
 		return;
@@ -140,8 +140,7 @@ static int
 sse_error(struct sse_parser *p, char **cause, const char *what)
 {
 	if (cause != NULL)
-		*cause = xasprintf("event-stream %s longer than %zu bytes",
-		    what, p->max);
+		*cause = xasprintf("event-stream %s longer than %zu bytes", what, p->max);
 	p->status = -1;
 	return -1;
 }
@@ -150,8 +149,8 @@ sse_error(struct sse_parser *p, char **cause, const char *what)
 static int
 sse_dispatch(struct sse_parser *p)
 {
-	struct sse_event	ev;
-	int			rv;
+	struct sse_event ev;
+	int rv;
 
 	if (p->data.len == 0) {
 		buf_reset(&p->type);
@@ -175,8 +174,8 @@ sse_dispatch(struct sse_parser *p)
 static int
 sse_line(struct sse_parser *p, const char *line, size_t len, char **cause)
 {
-	const char	*name, *value;
-	size_t		 namelen, valuelen;
+	const char *name, *value;
+	size_t namelen, valuelen;
 
 	sse_skip_bom(p, &line, &len);
 	if (len == 0)
@@ -208,7 +207,7 @@ sse_line(struct sse_parser *p, const char *line, size_t len, char **cause)
 static const char *
 sse_next(const char *s, const char *end, int c, const char **cache)
 {
-	const char	*found;
+	const char *found;
 
 	if (*cache == NULL || *cache < s) {
 		found = memchr(s, c, end - s);
@@ -220,9 +219,9 @@ sse_next(const char *s, const char *end, int c, const char **cache)
 int
 sse_feed(struct sse_parser *p, const char *data, size_t len, char **cause)
 {
-	const char	*s, *end, *eol, *cr, *lf;
-	const char	*cr_cache = NULL, *lf_cache = NULL;
-	int		 rv;
+	const char *s, *end, *eol, *cr, *lf;
+	const char *cr_cache = NULL, *lf_cache = NULL;
+	int rv;
 
 	if (p->status != 0) {
 		if (p->status == -1 && cause != NULL)
@@ -281,14 +280,13 @@ sse_feed(struct sse_parser *p, const char *data, size_t len, char **cause)
 static int
 sse_leftover(struct sse_parser *p, struct buf *leftover)
 {
-	const char	*line = p->line.data, *name, *value;
-	size_t		 len = p->line.len, namelen, valuelen;
+	const char *line = p->line.data, *name, *value;
+	size_t len = p->line.len, namelen, valuelen;
 
 	if (buf_add(leftover, p->data.data, p->data.len) != 0)
 		return -1;
 	sse_skip_bom(p, &line, &len);
-	if (len != 0 &&
-	    sse_split(line, len, &name, &namelen, &value, &valuelen) &&
+	if (len != 0 && sse_split(line, len, &name, &namelen, &value, &valuelen) &&
 	    sse_is(name, namelen, "data")) {
 		if (text_utf8_repair(value, valuelen, leftover, NULL) != 0 ||
 		    buf_addc(leftover, '\n') != 0)

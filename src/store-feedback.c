@@ -35,10 +35,12 @@ int
 store_feedback_answer_get(struct store *st, int64_t id, struct store_feedback_answer *a,
     char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT m.id, m.conversation_id, m.role, m.model, "
+	sqlite3_stmt *s = store_prepare(st,
+	    "SELECT m.id, m.conversation_id, m.role, m.model, "
 	    "m.response_id, m.content, (SELECT p.content FROM messages p WHERE "
 	    "p.conversation_id = m.conversation_id AND p.id < m.id AND p.role = 'user' "
-	    "ORDER BY p.id DESC LIMIT 1) FROM messages m WHERE m.id = ?", cause);
+	    "ORDER BY p.id DESC LIMIT 1) FROM messages m WHERE m.id = ?",
+	    cause);
 	int rc, r = 0;
 
 	memset(a, 0, sizeof *a);
@@ -119,11 +121,13 @@ static int
 store_feedback_upsert(struct store *st, const struct store_feedback_put *p,
     struct store_feedback_saved *saved, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "INSERT INTO feedback (message_id, conversation_id, "
+	sqlite3_stmt *s = store_prepare(st,
+	    "INSERT INTO feedback (message_id, conversation_id, "
 	    "rating, reasons, comment, model, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
 	    "?7, ?7) ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, reasons = "
 	    "excluded.reasons, comment = excluded.comment, model = coalesce(excluded.model, "
-	    "model), updated = excluded.updated", cause);
+	    "model), updated = excluded.updated",
+	    cause);
 
 	if (s == NULL)
 		return -1;
@@ -145,8 +149,10 @@ store_feedback_upsert(struct store *st, const struct store_feedback_put *p,
 static int
 store_feedback_was_sent(struct store *st, int64_t feedback_id, bool *sent, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT EXISTS (SELECT 1 FROM outbox WHERE "
-	    "feedback_id = ? AND (delivered IS NOT NULL OR attempts > 0))", cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    "SELECT EXISTS (SELECT 1 FROM outbox WHERE "
+	    "feedback_id = ? AND (delivered IS NOT NULL OR attempts > 0))",
+	    cause);
 
 	if (s == NULL)
 		return -1;
@@ -182,8 +188,10 @@ store_feedback_enqueue(struct store *st, const struct store_feedback_put *p,
 		return -1;
 	if (p->key == NULL || !sent)
 		return 0;
-	s = store_prepare(st, "INSERT INTO outbox (feedback_id, idempotency_key, payload, "
-	    "created) VALUES (?, ?, ?, ?)", cause);
+	s = store_prepare(st,
+	    "INSERT INTO outbox (feedback_id, idempotency_key, payload, "
+	    "created) VALUES (?, ?, ?, ?)",
+	    cause);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, saved->feedback_id);
@@ -216,12 +224,14 @@ int
 store_feedback_each(struct store *st, int64_t message_id,
     int (*fn)(const struct store_feedback *f, void *arg), void *arg, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT f.id, f.message_id, f.conversation_id, "
+	sqlite3_stmt *s = store_prepare(st,
+	    "SELECT f.id, f.message_id, f.conversation_id, "
 	    "f.rating, f.reasons, f.comment, f.model, f.created, f.updated, CASE WHEN o.id IS "
 	    "NULL THEN 'local' WHEN o.delivered IS NOT NULL THEN 'delivered' ELSE 'pending' END, "
 	    "o.delivered, coalesce(o.attempts, 0), o.last_error FROM feedback f LEFT JOIN "
 	    "outbox o ON o.id = (SELECT max(x.id) FROM outbox x WHERE x.feedback_id = f.id AND "
-	    "x.created = f.updated) WHERE ?1 = 0 OR f.message_id = ?1 ORDER BY f.id", cause);
+	    "x.created = f.updated) WHERE ?1 = 0 OR f.message_id = ?1 ORDER BY f.id",
+	    cause);
 	int rc;
 
 	if (s == NULL)
@@ -267,11 +277,13 @@ int
 store_feedback_outbox_next(struct store *st, int64_t after, bool due_only, int64_t feedback_id,
     struct store_outbox_item *it, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT o.id, o.feedback_id, o.idempotency_key, "
+	sqlite3_stmt *s = store_prepare(st,
+	    "SELECT o.id, o.feedback_id, o.idempotency_key, "
 	    "o.payload, o.attempts FROM outbox o JOIN feedback f ON f.id = o.feedback_id "
 	    "WHERE o.delivered IS NULL AND o.id > ?1 AND (?2 = 0 OR o.next_attempt IS NULL OR "
 	    "o.next_attempt <= " STORE_FEEDBACK_NOW ") AND (?3 = 0 OR o.feedback_id = ?3) "
-	    "ORDER BY o.id LIMIT 1", cause);
+	    "ORDER BY o.id LIMIT 1",
+	    cause);
 	int rc, r = 0;
 
 	memset(it, 0, sizeof *it);
@@ -297,7 +309,8 @@ store_feedback_outbox_next(struct store *st, int64_t after, bool due_only, int64
 int
 store_feedback_outbox_attempt(struct store *st, int64_t id, int64_t delay_ms, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "UPDATE outbox SET attempts = attempts + 1, "
+	sqlite3_stmt *s = store_prepare(st,
+	    "UPDATE outbox SET attempts = attempts + 1, "
 	    "next_attempt = " STORE_FEEDBACK_LATER(1) " WHERE id = ?2 AND delivered IS NULL",
 	    cause);
 
@@ -311,8 +324,10 @@ store_feedback_outbox_attempt(struct store *st, int64_t id, int64_t delay_ms, ch
 int
 store_feedback_outbox_delivered(struct store *st, int64_t id, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "UPDATE outbox SET delivered = " STORE_FEEDBACK_NOW
-	    ", last_error = NULL, next_attempt = NULL WHERE id = ? AND delivered IS NULL", cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    "UPDATE outbox SET delivered = " STORE_FEEDBACK_NOW
+	    ", last_error = NULL, next_attempt = NULL WHERE id = ? AND delivered IS NULL",
+	    cause);
 
 	if (s == NULL)
 		return -1;
@@ -324,8 +339,10 @@ int
 store_feedback_outbox_failed(struct store *st, int64_t id, const char *error, int64_t delay_ms,
     char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "UPDATE outbox SET last_error = ?1, next_attempt = "
-	    STORE_FEEDBACK_LATER(2) " WHERE id = ?3 AND delivered IS NULL", cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    "UPDATE outbox SET last_error = ?1, next_attempt = " STORE_FEEDBACK_LATER(
+		2) " WHERE id = ?3 AND delivered IS NULL",
+	    cause);
 
 	if (s == NULL)
 		return -1;
@@ -338,9 +355,11 @@ store_feedback_outbox_failed(struct store *st, int64_t id, const char *error, in
 int
 store_feedback_outbox_count(struct store *st, int64_t *pending, int64_t *due, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT count(*), coalesce(sum(o.next_attempt IS NULL "
+	sqlite3_stmt *s = store_prepare(st,
+	    "SELECT count(*), coalesce(sum(o.next_attempt IS NULL "
 	    "OR o.next_attempt <= " STORE_FEEDBACK_NOW "), 0) FROM outbox o JOIN feedback f ON "
-	    "f.id = o.feedback_id WHERE o.delivered IS NULL", cause);
+	    "f.id = o.feedback_id WHERE o.delivered IS NULL",
+	    cause);
 
 	if (s == NULL)
 		return -1;

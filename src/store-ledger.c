@@ -37,10 +37,12 @@ store_ledger_head(struct store *st, char **cause)
 int
 store_ledger_insert(struct store *st, struct consent_event *ev, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "INSERT INTO consent_events (kind, terms_sha256, "
+	sqlite3_stmt *s = store_prepare(st,
+	    "INSERT INTO consent_events (kind, terms_sha256, "
 	    "terms_date, method, age_answer, at, os_user, client_version, shown_bytes, "
 	    "total_bytes, duration_ms, viewer, detail, prev_hash, hash, endpoint) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause);
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    cause);
 	int r = 0;
 
 	if (s == NULL)
@@ -77,9 +79,11 @@ store_ledger_each(struct store *st, const char *const *kinds, int reverse,
 	char *sql;
 	int rc;
 
-	sql = xasprintf("SELECT id, kind, terms_sha256, terms_date, method, age_answer, at, "
+	sql = xasprintf(
+	    "SELECT id, kind, terms_sha256, terms_date, method, age_answer, at, "
 	    "os_user, client_version, shown_bytes, total_bytes, duration_ms, viewer, detail, "
-	    "prev_hash, hash, endpoint FROM consent_events ORDER BY id %s", reverse ? "DESC" : "ASC");
+	    "prev_hash, hash, endpoint FROM consent_events ORDER BY id %s",
+	    reverse ? "DESC" : "ASC");
 	s = store_prepare(st, sql, cause);
 	free(sql);
 	if (s == NULL)
@@ -107,7 +111,8 @@ store_ledger_each(struct store *st, const char *const *kinds, int reverse,
 		const char *const *k;
 
 		if (kinds != NULL) {
-			for (k = kinds; *k != NULL && strcmp(*k, ev.kind != NULL ? ev.kind : "") != 0; k++)
+			for (k = kinds;
+			     *k != NULL && strcmp(*k, ev.kind != NULL ? ev.kind : "") != 0; k++)
 				;
 			if (*k == NULL)
 				continue;
@@ -159,7 +164,8 @@ store_ledger_next(struct store *st, int64_t id, int later,
 	char *sql;
 	int rc;
 
-	sql = xasprintf("SELECT id, kind, terms_sha256, terms_date, method, age_answer, at, "
+	sql = xasprintf(
+	    "SELECT id, kind, terms_sha256, terms_date, method, age_answer, at, "
 	    "os_user, client_version, shown_bytes, total_bytes, duration_ms, viewer, detail, "
 	    "prev_hash, hash, endpoint FROM consent_events WHERE id %s ? ORDER BY id %s LIMIT 1",
 	    later ? ">" : "<", later ? "ASC" : "DESC");

@@ -21,15 +21,18 @@ store_log_conversation_row(sqlite3_stmt *s, struct store_conversation *c)
 	c->messages = sqlite3_column_int64(s, 6);
 }
 
-#define STORE_LOG_CONVERSATION_COLUMNS "c.id, c.started, c.updated, c.title, c.model, " \
+#define STORE_LOG_CONVERSATION_COLUMNS \
+	"c.id, c.started, c.updated, c.title, c.model, " \
 	"c.base_url, c.message_count"
 
 int
 store_log_list(struct store *st, int (*fn)(const struct store_conversation *c, void *arg),
     void *arg, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT " STORE_LOG_CONVERSATION_COLUMNS
-	    " FROM conversations c ORDER BY c.updated DESC, c.id DESC", cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    "SELECT " STORE_LOG_CONVERSATION_COLUMNS
+	    " FROM conversations c ORDER BY c.updated DESC, c.id DESC",
+	    cause);
 	struct store_conversation c;
 	int rc;
 
@@ -49,8 +52,8 @@ store_log_list(struct store *st, int (*fn)(const struct store_conversation *c, v
 int
 store_log_get(struct store *st, int64_t id, struct store_conversation *c, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT " STORE_LOG_CONVERSATION_COLUMNS
-	    " FROM conversations c WHERE c.id = ?", cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    "SELECT " STORE_LOG_CONVERSATION_COLUMNS " FROM conversations c WHERE c.id = ?", cause);
 	struct store_conversation row;
 	int rc;
 
@@ -121,7 +124,8 @@ store_log_resolve(struct store *st, const char *name, char **cause)
 	}
 	if (len == 0 || len > 18 || strspn(name, "0123456789") != len) {
 		*cause = xasprintf("'%.40s' is not a conversation ID: give the number 'confab log "
-		    "list' shows, or last", name);
+				   "list' shows, or last",
+		    name);
 		return -1;
 	}
 	for (i = 0; i < len; i++)
@@ -130,7 +134,8 @@ store_log_resolve(struct store *st, const char *name, char **cause)
 		return -1;
 	if (r == 0) {
 		*cause = xasprintf("there is no conversation %lld (it never existed or was "
-		    "deleted); 'confab log list' shows the ones there are", (long long)id);
+				   "deleted); 'confab log list' shows the ones there are",
+		    (long long)id);
 		return -1;
 	}
 	return id;
@@ -140,13 +145,14 @@ int
 store_log_messages(struct store *st, int64_t conversation,
     int (*fn)(const struct store_log_message *lm, void *arg), void *arg, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT m.id, m.role, " STORE_CONTENT ", "
-	    STORE_REASONING ", "
+	sqlite3_stmt *s = store_prepare(st,
+	    "SELECT m.id, m.role, " STORE_CONTENT ", " STORE_REASONING ", "
 	    "m.model, m.status, m.finish_reason, m.prompt_tokens, m.completion_tokens, "
 	    "m.total_tokens, m.latency_ms, m.duration_ms, m.error, m.response_id, m.created, "
 	    "m.disclaimers, f.id IS NOT NULL, f.rating, f.reasons, f.comment "
 	    "FROM messages m LEFT JOIN feedback f ON f.message_id = m.id "
-	    "WHERE m.conversation_id = ? ORDER BY m.id", cause);
+	    "WHERE m.conversation_id = ? ORDER BY m.id",
+	    cause);
 	int rc;
 
 	if (s == NULL)
@@ -242,13 +248,14 @@ store_log_search(struct store *st, const char *text,
 	sqlite3_stmt *s;
 	int rc;
 
-	sql = xasprintf("SELECT c.id, c.title, c.updated, g.n, m.id, m.role, m.content "
+	sql = xasprintf(
+	    "SELECT c.id, c.title, c.updated, g.n, m.id, m.role, m.content "
 	    "FROM (SELECT conversation_id AS cid, min(id) AS first, count(*) AS n FROM messages "
 	    "WHERE %s GROUP BY conversation_id) g "
 	    "JOIN conversations c ON c.id = g.cid JOIN messages m ON m.id = g.first "
-	    "ORDER BY c.updated DESC, c.id DESC", fts ?
-	    "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)" :
-	    "content LIKE ?1 ESCAPE '\\'");
+	    "ORDER BY c.updated DESC, c.id DESC",
+	    fts ? "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)" :
+		  "content LIKE ?1 ESCAPE '\\'");
 	s = store_prepare(st, sql, cause);
 	free(sql);
 	if (s == NULL) {
@@ -304,17 +311,22 @@ store_log_delete(struct store *st, int64_t id, char **cause)
 	if (store_exec(st, "PRAGMA secure_delete = ON", cause) != 0 || store_begin(st, cause) != 0)
 		return -1;
 	/* Its feedback's outbox items hold the prompt and answer too: undelivered ones go unsent. */
-	if (store_log_exec_id(st, "DELETE FROM outbox WHERE feedback_id IN (SELECT f.id FROM "
-	    "feedback f JOIN messages m ON m.id = f.message_id WHERE m.conversation_id = ?)", id,
-	    cause) != 0 ||
-	    store_log_exec_id(st, "DELETE FROM feedback WHERE message_id IN "
-	    "(SELECT id FROM messages WHERE conversation_id = ?)", id, cause) != 0 ||
-	    store_log_exec_id(st, "DELETE FROM messages WHERE conversation_id = ?", id, cause) != 0 ||
+	if (store_log_exec_id(st,
+		"DELETE FROM outbox WHERE feedback_id IN (SELECT f.id FROM "
+		"feedback f JOIN messages m ON m.id = f.message_id WHERE m.conversation_id = ?)",
+		id, cause) != 0 ||
+	    store_log_exec_id(st,
+		"DELETE FROM feedback WHERE message_id IN "
+		"(SELECT id FROM messages WHERE conversation_id = ?)",
+		id, cause) != 0 ||
+	    store_log_exec_id(st, "DELETE FROM messages WHERE conversation_id = ?", id, cause) !=
+		0 ||
 	    store_log_exec_id(st, "DELETE FROM conversations WHERE id = ?", id, cause) != 0)
 		goto fail;
 	if (sqlite3_changes(st->db) != 1) {
 		*cause = xasprintf("there is no conversation %lld (it never existed or was "
-		    "deleted)", (long long)id);
+				   "deleted)",
+		    (long long)id);
 		goto fail;
 	}
 	if (store_commit(st, cause) != 0)

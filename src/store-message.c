@@ -13,16 +13,18 @@
 #include "store.h"
 #include "store-internal.h"
 
-#define STORE_TRY_MS 20		/* a save that can wait for the next one */
+#define STORE_TRY_MS 20 /* a save that can wait for the next one */
 
 /* ---- conversations and messages -------------------------------------------- */
 
 int64_t
-store_conversation_new(struct store *st, const char *title, const char *model,
-    const char *base_url, char **cause)
+store_conversation_new(struct store *st, const char *title, const char *model, const char *base_url,
+    char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "INSERT INTO conversations (started, updated, title, "
-	    "model, base_url) VALUES (?1, ?1, ?2, ?3, ?4)", cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    "INSERT INTO conversations (started, updated, title, "
+	    "model, base_url) VALUES (?1, ?1, ?2, ?3, ?4)",
+	    cause);
 	char *now = store_now();
 	int64_t id = -1;
 
@@ -66,8 +68,10 @@ int64_t
 store_message_add(struct store *st, int64_t conversation, const char *role, const char *content,
     const char *model, const char *status, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "INSERT INTO messages (conversation_id, role, content, "
-	    "model, created, status, writer) VALUES (?, ?, ?, ?, ?, ?, ?)", cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    "INSERT INTO messages (conversation_id, role, content, "
+	    "model, created, status, writer) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    cause);
 	sqlite3_stmt *u = NULL;
 	char *now = store_now();
 	int64_t id = -1;
@@ -102,10 +106,12 @@ out:
 int
 store_message_update(struct store *st, const struct store_message *m, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "UPDATE messages SET content = ?, reasoning = ?, "
+	sqlite3_stmt *s = store_prepare(st,
+	    "UPDATE messages SET content = ?, reasoning = ?, "
 	    "model = coalesce(?, model), status = ?, finish_reason = ?, prompt_tokens = ?, "
 	    "completion_tokens = ?, total_tokens = ?, latency_ms = ?, duration_ms = ?, error = ?, "
-	    "response_id = ?, disclaimers = ? WHERE id = ?", cause);
+	    "response_id = ?, disclaimers = ? WHERE id = ?",
+	    cause);
 	int r = 0;
 
 	if (s == NULL)
@@ -136,8 +142,10 @@ static int
 store_message_piece(struct store *st, int64_t id, const char *content, size_t clen,
     const char *reasoning, size_t rlen, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "INSERT INTO message_parts (message_id, content, "
-	    "reasoning) VALUES (?, ?, ?)", cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    "INSERT INTO message_parts (message_id, content, "
+	    "reasoning) VALUES (?, ?, ?)",
+	    cause);
 	int r = 0;
 
 	if (s == NULL)
@@ -160,7 +168,8 @@ store_message_restart(struct store *st, int64_t id, const char *content, size_t 
 
 	if (store_exec(st, "BEGIN IMMEDIATE", cause) != 0)
 		return -1;
-	if ((s = store_prepare(st, "DELETE FROM message_parts WHERE message_id = ?", cause)) == NULL)
+	if ((s = store_prepare(st, "DELETE FROM message_parts WHERE message_id = ?", cause)) ==
+	    NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_step(s) != SQLITE_DONE) {
@@ -179,8 +188,8 @@ fail:
 }
 
 int
-store_message_append(struct store *st, int64_t id, bool restart, const char *content,
-    size_t clen, const char *reasoning, size_t rlen, char **cause)
+store_message_append(struct store *st, int64_t id, bool restart, const char *content, size_t clen,
+    const char *reasoning, size_t rlen, char **cause)
 {
 	int r;
 
@@ -218,8 +227,8 @@ int
 store_message_mark(struct store *st, int64_t id, const char *status, const char *error,
     char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "UPDATE messages SET status = ?, error = ? WHERE id = ?",
-	    cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    "UPDATE messages SET status = ?, error = ? WHERE id = ?", cause);
 	int r = 0;
 
 	if (s == NULL)
@@ -253,11 +262,13 @@ int
 store_messages_each(struct store *st, int64_t conversation, bool newest_first,
     int (*fn)(const struct store_message *m, void *arg), void *arg, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, newest_first ?
-	    "SELECT m.id, m.role, " STORE_CONTENT ", m.status, m.model FROM messages m "
-	    "WHERE m.conversation_id = ? ORDER BY m.id DESC" :
-	    "SELECT m.id, m.role, " STORE_CONTENT ", m.status, m.model FROM messages m "
-	    "WHERE m.conversation_id = ? ORDER BY m.id", cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    newest_first ?
+		"SELECT m.id, m.role, " STORE_CONTENT ", m.status, m.model FROM messages m "
+		"WHERE m.conversation_id = ? ORDER BY m.id DESC" :
+		"SELECT m.id, m.role, " STORE_CONTENT ", m.status, m.model FROM messages m "
+		"WHERE m.conversation_id = ? ORDER BY m.id",
+	    cause);
 	int rc;
 
 	if (s == NULL)
@@ -285,8 +296,10 @@ store_messages_each(struct store *st, int64_t conversation, bool newest_first,
 int64_t
 store_answers_count(struct store *st, int64_t conversation, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM messages WHERE "
-	    "conversation_id = ? AND role = 'assistant' AND status = 'complete'", cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    "SELECT count(*) FROM messages WHERE "
+	    "conversation_id = ? AND role = 'assistant' AND status = 'complete'",
+	    cause);
 	int64_t n = -1;
 
 	if (s == NULL)

@@ -9,7 +9,7 @@
 #include "store.h"
 #include "store-internal.h"
 
-#define STORE_RECOVER_WAIT_MS 2000	/* never long: the next start tries again */
+#define STORE_RECOVER_WAIT_MS 2000 /* never long: the next start tries again */
 #define STORE_FIELD_MAX 256
 
 /* The first line of a small file, or "-". */
@@ -42,7 +42,7 @@ store_start_time(long pid, char *buf, size_t size)
 	n = fread(stat, 1, sizeof stat - 1, f);
 	fclose(f);
 	stat[n] = '\0';
-	p = strrchr(stat, ')');	/* the command name (field 2) may hold spaces */
+	p = strrchr(stat, ')'); /* the command name (field 2) may hold spaces */
 	for (field = 2; field < 22 && p != NULL; field++)
 		p = strchr(p + 1, ' ');
 	if (p != NULL && sscanf(p + 1, "%llu", &start) == 1)
@@ -74,7 +74,9 @@ static int
 store_writer_parse(const char *s, struct store_writer *w)
 {
 	return sscanf(s, "%255s %ld %255s %255s", w->host, &w->pid, w->boot, w->start) == 4 &&
-	    w->pid > 0 ? 0 : -1;
+		w->pid > 0 ?
+	    0 :
+	    -1;
 }
 
 /*
@@ -91,7 +93,7 @@ store_writer_dead(const char *row, const char *self)
 	if (store_writer_parse(row, &w) != 0 || store_writer_parse(self, &me) != 0)
 		return false;
 	if (strcmp(w.host, me.host) != 0)
-		return false;	/* another machine sharing the store: cannot tell */
+		return false; /* another machine sharing the store: cannot tell */
 	if (strcmp(w.boot, "-") != 0 && strcmp(me.boot, "-") != 0)
 		if (strcmp(w.boot, me.boot) != 0)
 			return true;
@@ -112,8 +114,10 @@ store_recover_find(struct store *st, size_t *n)
 
 	*n = 0;
 	/* A row from before writers were recorded: gone once a day old. */
-	if (sqlite3_prepare_v2(st->db, "SELECT id, writer, created < strftime('%Y-%m-%dT%H:%M:%fZ', "
-	    "'now', '-1 day') FROM messages WHERE status = 'streaming'", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db,
+		"SELECT id, writer, created < strftime('%Y-%m-%dT%H:%M:%fZ', "
+		"'now', '-1 day') FROM messages WHERE status = 'streaming'",
+		-1, &s, NULL) != SQLITE_OK)
 		return NULL;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		w = (const char *)sqlite3_column_text(s, 1);
@@ -141,10 +145,13 @@ store_recover(struct store *st)
 	}
 	sqlite3_busy_timeout(st->db, STORE_RECOVER_WAIT_MS);
 	ok = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
-	if (ok && sqlite3_prepare_v2(st->db, "UPDATE messages AS m SET content = " STORE_CONTENT ", "
-	    "reasoning = " STORE_REASONING ", status = 'interrupted', "
-	    "error = coalesce(error, 'confab ended before the answer was complete') "
-	    "WHERE id = ? AND status = 'streaming'", -1, &u, NULL) != SQLITE_OK)
+	if (ok &&
+	    sqlite3_prepare_v2(st->db,
+		"UPDATE messages AS m SET content = " STORE_CONTENT ", "
+		"reasoning = " STORE_REASONING ", status = 'interrupted', "
+		"error = coalesce(error, 'confab ended before the answer was complete') "
+		"WHERE id = ? AND status = 'streaming'",
+		-1, &u, NULL) != SQLITE_OK)
 		ok = false;
 	for (i = 0; ok && i < n; i++) {
 		sqlite3_bind_int64(u, 1, ids[i]);

@@ -176,8 +176,8 @@ static const char *const store_migrations[] = {
 	"  UPDATE conversations SET message_count = message_count - 1"
 	"  WHERE id = old.conversation_id; END;"
 	/* What a reader of the file sees of each message's text, pieces joined. */
-	"CREATE VIEW messages_text AS SELECT m.id, m.conversation_id, m.role, m.status, "
-	STORE_CONTENT " AS content, " STORE_REASONING " AS reasoning FROM messages m;",
+	"CREATE VIEW messages_text AS SELECT m.id, m.conversation_id, m.role, m.status, " STORE_CONTENT
+	" AS content, " STORE_REASONING " AS reasoning FROM messages m;",
 };
 
 static int
@@ -201,8 +201,8 @@ int
 store_newer(struct store *st, int version, char **cause)
 {
 	*cause = xasprintf("store '%s' was written by a newer confab (schema %d; this confab "
-	    "knows up to %d); upgrade confab, the store was left as it is", st->path, version,
-	    STORE_SCHEMA_VERSION);
+			   "knows up to %d); upgrade confab, the store was left as it is",
+	    st->path, version, STORE_SCHEMA_VERSION);
 	return -1;
 }
 

@@ -75,7 +75,8 @@ static int
 store_read_only(const char *path, const char *why, char **cause)
 {
 	*cause = xasprintf("store '%s' is read-only (%s); nothing was changed: make the file and "
-	    "its directory writable (chmod u+w), or point XDG_DATA_HOME elsewhere", path, why);
+			   "its directory writable (chmod u+w), or point XDG_DATA_HOME elsewhere",
+	    path, why);
 	return -1;
 }
 
@@ -91,17 +92,19 @@ store_check_version(struct store *st, char **cause)
 	int version, code, ok;
 
 	/* One statement: one snapshot, even while another confab creates the schema. */
-	if (sqlite3_prepare_v2(st->db, "SELECT user_version, (SELECT count(*) FROM "
-	    "sqlite_master), (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-	    "name IN ('consent_events', 'terms_versions', 'meta')) FROM pragma_user_version",
-	    -1, &s, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(st->db,
+		"SELECT user_version, (SELECT count(*) FROM "
+		"sqlite_master), (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+		"name IN ('consent_events', 'terms_versions', 'meta')) FROM pragma_user_version",
+		-1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
 		code = sqlite3_extended_errcode(st->db) & 0xff;
 		if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM)
 			return store_read_only(st->path, sqlite3_errmsg(st->db), cause);
 		*cause = xasprintf("store '%s' is not a confab database (%s); it was left as it "
-		    "is: move it aside to start a new one", st->path, sqlite3_errmsg(st->db));
+				   "is: move it aside to start a new one",
+		    st->path, sqlite3_errmsg(st->db));
 		return -1;
 	}
 	version = sqlite3_column_int(s, 0);
@@ -111,9 +114,11 @@ store_check_version(struct store *st, char **cause)
 	if (version > STORE_SCHEMA_VERSION)
 		return store_newer(st, version, cause);
 	if (!ok) {
-		*cause = xasprintf("store '%s' is another program's database, not confab's; it was "
+		*cause = xasprintf(
+		    "store '%s' is another program's database, not confab's; it was "
 		    "left as it is: move it aside (or point XDG_DATA_HOME elsewhere) to start a new "
-		    "one", st->path);
+		    "one",
+		    st->path);
 		return -1;
 	}
 	return 0;
@@ -135,18 +140,23 @@ store_check_path(const char *path, const char *dir, char **cause)
 		if (access(dir, W_OK | X_OK) == 0)
 			return 0;
 		*cause = xasprintf("cannot create store '%s': its directory is read-only; make it "
-		    "writable (chmod u+w '%s'), or point XDG_DATA_HOME elsewhere", path, dir);
+				   "writable (chmod u+w '%s'), or point XDG_DATA_HOME elsewhere",
+		    path, dir);
 		return -1;
 	}
 	if (S_ISLNK(sb.st_mode)) {
-		*cause = xasprintf("store '%s' is a symbolic link, which confab never follows; it "
+		*cause = xasprintf(
+		    "store '%s' is a symbolic link, which confab never follows; it "
 		    "was left as it is: put the store itself there, or point XDG_DATA_HOME at the "
-		    "directory it is in", path);
+		    "directory it is in",
+		    path);
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		*cause = xasprintf("store '%s' is not a regular file; it was left as it is: move it "
-		    "aside to start a new one", path);
+		*cause =
+		    xasprintf("store '%s' is not a regular file; it was left as it is: move it "
+			      "aside to start a new one",
+			path);
 		return -1;
 	}
 	if (access(path, R_OK | W_OK) != 0)
@@ -176,8 +186,8 @@ store_open(const char *path, char **cause)
 	if (store_check_path(path, slash != NULL && slash != dir ? dir : ".", cause) != 0)
 		goto fail;
 	old = umask(077);
-	r = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	    SQLITE_OPEN_NOFOLLOW, NULL);
+	r = sqlite3_open_v2(path, &st->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
 	umask(old);
 	if (r != SQLITE_OK) {
 		*cause = xasprintf("cannot open store '%s': %s", path,
@@ -188,8 +198,10 @@ store_open(const char *path, char **cause)
 	sqlite3_extended_result_codes(st->db, 1);
 	if (store_check_version(st, cause) != 0)
 		goto fail;
-	if (store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
-	    "PRAGMA synchronous = NORMAL;", cause) != 0)
+	if (store_exec(st,
+		"PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+		"PRAGMA synchronous = NORMAL;",
+		cause) != 0)
 		goto fail;
 	if (store_migrate(st, cause) != 0)
 		goto fail;
@@ -285,8 +297,10 @@ int
 store_terms_put(struct store *st, const char *sha256, const char *date_label, const char *text,
     size_t len, const char *source, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "INSERT OR IGNORE INTO terms_versions "
-	    "(sha256, date_label, body, source, first_seen) VALUES (?, ?, ?, ?, ?)", cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    "INSERT OR IGNORE INTO terms_versions "
+	    "(sha256, date_label, body, source, first_seen) VALUES (?, ?, ?, ?, ?)",
+	    cause);
 	char *now = store_now();
 	int r = 0;
 
@@ -346,8 +360,10 @@ store_meta_get(struct store *st, const char *key)
 int
 store_meta_set(struct store *st, const char *key, const char *value, char **cause)
 {
-	sqlite3_stmt *s = store_prepare(st, "INSERT INTO meta (key, value) VALUES (?, ?) "
-	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", cause);
+	sqlite3_stmt *s = store_prepare(st,
+	    "INSERT INTO meta (key, value) VALUES (?, ?) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	    cause);
 	int r = 0;
 
 	if (s == NULL)

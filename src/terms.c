@@ -32,7 +32,8 @@ terms_canonicalize(const char *bytes, size_t len, size_t *out_len, char **cause)
 
 	if (len > TERMS_MAX_BYTES) {
 		*cause = xasprintf("the text is %zu bytes, more than a Terms text can be (at most "
-		    "%zu)", len, TERMS_MAX_BYTES);
+				   "%zu)",
+		    len, TERMS_MAX_BYTES);
 		return NULL;
 	}
 	if (memchr(bytes, '\0', len) != NULL) {
@@ -60,17 +61,19 @@ terms_canonicalize(const char *bytes, size_t len, size_t *out_len, char **cause)
 			line += 2;
 		else if (line < len)
 			line++;
-		for (trim = end; trim > i && (bytes[trim - 1] == ' ' || bytes[trim - 1] == '\t'); trim--)
+		for (trim = end; trim > i && (bytes[trim - 1] == ' ' || bytes[trim - 1] == '\t');
+		     trim--)
 			;
 		if (trim - i > TERMS_MAX_LINE) {
-			*cause = xasprintf("line %zu is %zu bytes long, more than a Terms text's line "
-			    "can be (at most %zu)", terms_line_number(bytes, i), trim - i,
-			    (size_t)TERMS_MAX_LINE);
+			*cause =
+			    xasprintf("line %zu is %zu bytes long, more than a Terms text's line "
+				      "can be (at most %zu)",
+				terms_line_number(bytes, i), trim - i, (size_t)TERMS_MAX_LINE);
 			buf_release(&out);
 			return NULL;
 		}
 		if (trim == i) {
-			if (out.len != 0)	/* blank lines at the start are dropped */
+			if (out.len != 0) /* blank lines at the start are dropped */
 				blank_tail++;
 			continue;
 		}
@@ -180,7 +183,8 @@ terms_scan(struct terms *t, char **cause)
 			continue;
 		if (t->nsections > TERMS_MAX_SECTIONS) {
 			*cause = xasprintf("the text has more than %d sections (headings such as "
-			    "\"II. Title\"), more than a Terms text can have", TERMS_MAX_SECTIONS);
+					   "\"II. Title\"), more than a Terms text can have",
+			    TERMS_MAX_SECTIONS);
 			return -1;
 		}
 		terms_add_section(t, i, s, len, skip, n);
@@ -304,8 +308,7 @@ terms_word_boundary(const char *s, size_t len, size_t x)
 }
 
 void
-terms_line_change(const char *a, size_t alen, const char *b, size_t blen, size_t *pre,
-    size_t *suf)
+terms_line_change(const char *a, size_t alen, const char *b, size_t blen, size_t *pre, size_t *suf)
 {
 	size_t p = 0, q = 0, max = alen < blen ? alen : blen;
 
@@ -315,8 +318,8 @@ terms_line_change(const char *a, size_t alen, const char *b, size_t blen, size_t
 		p--;
 	while (q < max - p && a[alen - 1 - q] == b[blen - 1 - q])
 		q++;
-	while (q > 0 && !(terms_word_boundary(a, alen, alen - q) &&
-	    terms_word_boundary(b, blen, blen - q)))
+	while (q > 0 &&
+	    !(terms_word_boundary(a, alen, alen - q) && terms_word_boundary(b, blen, blen - q)))
 		q--;
 	*pre = p;
 	*suf = q;
@@ -350,7 +353,7 @@ terms_lines_of(const struct terms *t, size_t i, struct terms_lines *l)
 		l->n++;
 		off += len + 1;
 	}
-	while (l->n > 0 && l->len[l->n - 1] == 0)	/* blank lines between sections */
+	while (l->n > 0 && l->len[l->n - 1] == 0) /* blank lines between sections */
 		l->n--;
 }
 
@@ -406,7 +409,7 @@ terms_diff_push_line(struct terms_section_diff *sd, char op, const char *s, size
 struct terms_align {
 	int (*eq)(const void *, size_t, const void *, size_t);
 	const void *a, *b;
-	size_t *ai, *bi;	/* the pairs, in order */
+	size_t *ai, *bi; /* the pairs, in order */
 	size_t n;
 };
 
@@ -484,8 +487,8 @@ terms_align_range(struct terms_align *al, size_t a0, size_t a1, size_t b0, size_
 
 	while (a0 < a1 && b0 < b1 && al->eq(al->a, a0, al->b, b0))
 		terms_align_push(al, a0++, b0++);
-	while (a1 - same > a0 && b1 - same > b0 && al->eq(al->a, a1 - same - 1, al->b,
-	    b1 - same - 1))
+	while (
+	    a1 - same > a0 && b1 - same > b0 && al->eq(al->a, a1 - same - 1, al->b, b1 - same - 1))
 		same++;
 	a1 -= same;
 	b1 -= same;
@@ -534,7 +537,7 @@ terms_diff_lines(struct terms_section_diff *sd, const struct terms_lines *a,
 	size_t i = 0, j = 0, k, ai, bj;
 
 	if (a->n * b->n > TERMS_DIFF_MAX_CELLS)
-		al.n = 0;	/* shown whole: all removed, then all added */
+		al.n = 0; /* shown whole: all removed, then all added */
 	else
 		terms_align(&al, a->n, b->n);
 	for (k = 0; k <= al.n; k++) {

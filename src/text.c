@@ -165,8 +165,8 @@ text_cluster(const char *s, size_t len, int *w, unsigned int *first)
 	for (i = n, prev = cp; i < len; i += n, prev = cp) {
 		n = text_utf8_seq(s + i, len - i, &cp);
 		if (n == 0 || cp < 0x20 || cp == 0x7f ||
-		    utf8proc_grapheme_break_stateful((utf8proc_int32_t)prev,
-		    (utf8proc_int32_t)cp, &state))
+		    utf8proc_grapheme_break_stateful((utf8proc_int32_t)prev, (utf8proc_int32_t)cp,
+			&state))
 			break;
 		*w += text_cluster_adds(prev, cp, nri);
 		if (text_regional(cp))
@@ -221,9 +221,27 @@ static bool
 text_no_start(unsigned int cp)
 {
 	static const unsigned int list[] = {
-		0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff01, 0xff1f, 0xff09,
-		0x3009, 0x300b, 0x300d, 0x300f, 0x3011, 0x3015, 0xff5d, 0x30fb, 0x30fc,
-		0x2019, 0x201d, 0x2026,
+		0x3001,
+		0x3002,
+		0xff0c,
+		0xff0e,
+		0xff1a,
+		0xff1b,
+		0xff01,
+		0xff1f,
+		0xff09,
+		0x3009,
+		0x300b,
+		0x300d,
+		0x300f,
+		0x3011,
+		0x3015,
+		0xff5d,
+		0x30fb,
+		0x30fc,
+		0x2019,
+		0x201d,
+		0x2026,
 	};
 	size_t i;
 
@@ -297,7 +315,7 @@ text_words(const char *s, size_t len, size_t *cjk)
 		if (cp == ' ' || cp == '\n' || cp == '\t' || cp == 0x3000 || text_cjk_punct(cp)) {
 			in = false;
 		} else if (text_cjk(cp)) {
-			n++;	/* each CJK character is a word */
+			n++; /* each CJK character is a word */
 			(*cjk)++;
 			in = false;
 		} else {
@@ -423,14 +441,14 @@ static const char text_fffd[] = "\xef\xbf\xbd";
 /* Sanitiser states; all but SAN_GROUND are inside an escape sequence (TEXT_DROP only). */
 enum {
 	SAN_GROUND,
-	SAN_ESC,	/* after ESC */
-	SAN_ESC_INTER,	/* ESC and intermediate bytes, before the final byte */
-	SAN_CSI,	/* CSI: parameter and intermediate bytes, before the final byte */
-	SAN_OSC,	/* OSC: up to BEL or ST */
-	SAN_OSC_C2,	/* OSC after 0xc2: U+009C (ST) may follow */
-	SAN_STR,	/* DCS, SOS, PM, APC: up to ST */
-	SAN_STR_C2,	/* DCS, SOS, PM, APC after 0xc2 */
-	SAN_STR_ESC,	/* ESC inside OSC, DCS, SOS, PM or APC: ST if '\' follows */
+	SAN_ESC,       /* after ESC */
+	SAN_ESC_INTER, /* ESC and intermediate bytes, before the final byte */
+	SAN_CSI,       /* CSI: parameter and intermediate bytes, before the final byte */
+	SAN_OSC,       /* OSC: up to BEL or ST */
+	SAN_OSC_C2,    /* OSC after 0xc2: U+009C (ST) may follow */
+	SAN_STR,       /* DCS, SOS, PM, APC: up to ST */
+	SAN_STR_C2,    /* DCS, SOS, PM, APC after 0xc2 */
+	SAN_STR_ESC,   /* ESC inside OSC, DCS, SOS, PM or APC: ST if '\' follows */
 };
 
 /*
@@ -785,8 +803,8 @@ text_utf8_repair(const char *str, size_t len, struct buf *out, size_t *bad)
 	while (i < len) {
 		if (s[i] < 0x80) {
 			/* ASCII runs, eight bytes at a time */
-			while (i + 8 <= len && (memcpy(&w, s + i, 8),
-			    (w & 0x8080808080808080ULL) == 0))
+			while (i + 8 <= len &&
+			    (memcpy(&w, s + i, 8), (w & 0x8080808080808080ULL) == 0))
 				i += 8;
 			if (i < len && s[i] < 0x80)
 				i++;

@@ -123,8 +123,8 @@ tty_ask(struct tty *t, const char *prompt)
 		return NULL;
 	}
 	s = (char *)text_skip_blanks(line);
-	for (e = s + strlen(s); e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' ||
-	    e[-1] == '\t'); e--)
+	for (e = s + strlen(s);
+	     e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'); e--)
 		;
 	s = xstrndup(s, (size_t)(e - s));
 	free(line);
@@ -325,7 +325,7 @@ tty_run_editor(const char *editor, const char *path)
 	posix_spawnattr_setsigdefault(&attr, &dfl);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
 	sigemptyset(&ign.sa_mask);
-	sigaction(SIGINT, &ign, &oint);	/* Ctrl-C in the editor is the editor's */
+	sigaction(SIGINT, &ign, &oint); /* Ctrl-C in the editor is the editor's */
 	sigaction(SIGQUIT, &ign, &oquit);
 	r = posix_spawn(&pid, "/bin/sh", NULL, &attr, argv, environ);
 	if (r == 0)
@@ -365,7 +365,7 @@ tty_edit_read(int fd, char **out, char **cause)
 		return -1;
 	}
 	while (b.len > 0 && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
-		b.len--;	/* editors end the file with a newline */
+		b.len--; /* editors end the file with a newline */
 	b.data[b.len] = '\0';
 	*out = buf_detach(&b, NULL);
 	return 0;
@@ -394,9 +394,10 @@ tty_edit(const char *text, char **out, char **cause)
 	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
 		*cause = xasprintf("cannot write '%s': %s", path, strerror(errno));
 	else if ((st = tty_run_editor(editor, path)) != 0)
-		*cause = st < 0 ? xasprintf("cannot run the editor '%s'", editor) :
+		*cause = st < 0 ?
+		    xasprintf("cannot run the editor '%s'", editor) :
 		    xasprintf("the editor '%s' exited with status %d; the input is unchanged",
-		    editor, st);
+			editor, st);
 	else
 		r = tty_edit_read(fd, out, cause);
 	close(fd);

@@ -50,7 +50,7 @@ ui_run(struct app *app)
 	accepted = app_gate(app, &warning) == 0;
 	free(warning);
 	warning = NULL;
-	app_disclaimers(app, &warning);	/* now: a warning must not go to stderr under curses */
+	app_disclaimers(app, &warning); /* now: a warning must not go to stderr under curses */
 	ui = ui_new(app);
 	chat = ui_chat_new(ui);
 	consent = ui_consent_new(ui, &cur, &cs, ui_chat_accepted, ui_chat_back, chat);

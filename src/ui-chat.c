@@ -41,10 +41,10 @@ chat_draw(struct ui *ui, void *data)
 		return;
 	}
 	ui_size(ui, &rows, &cols);
-	in_rows = input_rows(c->in, cols, rows / 3 < CHAT_INPUT_MAX_ROWS ? rows / 3 :
-	    CHAT_INPUT_MAX_ROWS);
+	in_rows = input_rows(c->in, cols,
+	    rows / 3 < CHAT_INPUT_MAX_ROWS ? rows / 3 : CHAT_INPUT_MAX_ROWS);
 	if (c->modal != MODAL_NONE && in_rows < 3)
-		in_rows = 3;	/* room for the dialog's wrapped line */
+		in_rows = 3; /* room for the dialog's wrapped line */
 	th = rows - 2 - in_rows - 1;
 	chat_draw_status(c, cols);
 	chat_draw_transcript(c, 1, th, cols);
@@ -54,21 +54,32 @@ chat_draw(struct ui *ui, void *data)
 		    ui_attr(ui, UI_HILITE));
 	input_draw(c->in, 2 + th, cols, in_rows, 0);
 	if (c->modal != MODAL_NONE) {
-		ui_bar(rows - 1, c->modal == MODAL_REASONS ? "digits choose reasons  Enter: add a "
-		    "comment  Esc: skip" : c->modal == MODAL_COMMENT ? "Enter saves  Esc skips" :
-		    c->modal == MODAL_WITHDRAW ? (c->profile_q ? "y saves the profile  any other "
-		    "key: not now" : "y withdraws consent  any other key keeps it") :
-		    "feedback under section IV of the Terms", NULL, ui_attr(ui, UI_DIM));
+		ui_bar(rows - 1,
+		    c->modal == MODAL_REASONS ?
+			"digits choose reasons  Enter: add a "
+			"comment  Esc: skip" :
+			c->modal == MODAL_COMMENT ?
+			"Enter saves  Esc skips" :
+			c->modal == MODAL_WITHDRAW ?
+			(c->profile_q ? "y saves the profile  any other "
+					"key: not now" :
+					"y withdraws consent  any other key keeps it") :
+			"feedback under section IV of the Terms",
+		    NULL, ui_attr(ui, UI_DIM));
 		/* last: the cursor stays in the dialog's field, where an input method looks */
 		chat_draw_modal(c, 1, th, 2 + th, in_rows, cols);
 		curs_set(1);
 		return;
 	}
 	if (hint == NULL)
-		hint = session_busy(c->s) ? "Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send" :
-		    c->quit_armed ? "press Ctrl-C again to quit, or keep typing" :
-		    cols >= 82 ? "Enter send  Alt-Enter newline  PgUp/PgDn scroll  Alt-+/- rate  /help  "
-		    "Ctrl-D quit" : "Enter send  Alt-Enter newline  PgUp/PgDn  Alt-+/- rate  /help  "
+		hint = session_busy(c->s) ?
+		    "Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send" :
+		    c->quit_armed ?
+		    "press Ctrl-C again to quit, or keep typing" :
+		    cols >= 82 ?
+		    "Enter send  Alt-Enter newline  PgUp/PgDn scroll  Alt-+/- rate  /help  "
+		    "Ctrl-D quit" :
+		    "Enter send  Alt-Enter newline  PgUp/PgDn  Alt-+/- rate  /help  "
 		    "Ctrl-D quit";
 	ui_bar(rows - 1, hint, NULL, ui_attr(ui, UI_DIM));
 	input_cursor(c->in, &cy, &cx);
@@ -152,7 +163,7 @@ chat_on_done(void *arg, const struct exchange_result *r)
 	else if (r->finish_reason != NULL && strcmp(r->finish_reason, "content_filter") == 0)
 		m->note = xstrdup("[stopped by the provider's content filter]");
 	m->tail_dirty = true;
-	m->stable_len = (size_t)-1;	/* render the finished text whole */
+	m->stable_len = (size_t)-1; /* render the finished text whole */
 	chat_grew(c, m, before);
 	c->live = NULL;
 }
@@ -430,8 +441,8 @@ chat_key(struct ui *ui, void *data, int key)
 		break;
 	case KEY_MOUSE:
 		if (getmouse(&ev) == OK && (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)))
-			chat_scroll(c, (ev.bstate & BUTTON4_PRESSED) ? CHAT_WHEEL_LINES :
-			    -CHAT_WHEEL_LINES);
+			chat_scroll(c,
+			    (ev.bstate & BUTTON4_PRESSED) ? CHAT_WHEEL_LINES : -CHAT_WHEEL_LINES);
 		break;
 	default:
 		input_key(c->in, key);
@@ -466,13 +477,15 @@ chat_tick(void *arg)
 static char *
 chat_keys(struct ui *ui)
 {
-	return xasprintf("Keys: Enter sends; Alt-Enter starts a new line; Ctrl-X Ctrl-E edits the "
+	return xasprintf(
+	    "Keys: Enter sends; Alt-Enter starts a new line; Ctrl-X Ctrl-E edits the "
 	    "input in $VISUAL or $EDITOR; Esc or Ctrl-C stops an answer; PgUp/PgDn%s scroll, "
 	    "Home/End (on an empty input) go to the top and the end; Alt-+ and Alt-- rate the last "
 	    "answer; Alt-Up/Alt-Down select an earlier one, then + and - rate it; Tab completes "
-	    "commands, and models and roles after /model and /role; Ctrl-C twice or Ctrl-D leaves.%s", ui_mouse(ui) ? " and the wheel" : "",
+	    "commands, and models and roles after /model and /role; Ctrl-C twice or Ctrl-D leaves.%s",
+	    ui_mouse(ui) ? " and the wheel" : "",
 	    ui_mouse(ui) ? "\nThe mouse setting is on: hold Shift while dragging to select text." :
-	    "");
+			   "");
 }
 
 /* /copy: through the UI, which flushes curses' output first. */
@@ -490,7 +503,7 @@ chat_edit_text(struct ui_chat *c, const char *text)
 {
 	char *out = NULL, *cause = NULL;
 
-	if (session_busy(c->s)) {	/* the answer would stall behind the editor */
+	if (session_busy(c->s)) { /* the answer would stall behind the editor */
 		chat_status(c, "wait for the answer, or stop it with Esc, before editing", true);
 		return;
 	}
@@ -522,14 +535,28 @@ chat_edit_key(void *arg)
 }
 
 static const struct session_view chat_view = {
-	.clipboard = chat_clipboard, .edit = chat_edit,
-	.say = chat_say, .status = chat_status, .shown = NULL, .cleared = chat_cleared,
-	.asked = chat_asked, .content = chat_on_content, .reasoning = chat_on_reasoning,
-	.done = chat_on_done, .consent = chat_consent,
-	.unsent = chat_unsent, .notice = chat_notice, .why = chat_why, .rated = chat_rated,
-	.terms = chat_terms, .withdraw = chat_withdraw, .history = chat_history,
-	.quit = chat_quit, .no_terms = chat_no_terms,
-	.models = chat_models, .save_profile = chat_save_profile,
+	.clipboard = chat_clipboard,
+	.edit = chat_edit,
+	.say = chat_say,
+	.status = chat_status,
+	.shown = NULL,
+	.cleared = chat_cleared,
+	.asked = chat_asked,
+	.content = chat_on_content,
+	.reasoning = chat_on_reasoning,
+	.done = chat_on_done,
+	.consent = chat_consent,
+	.unsent = chat_unsent,
+	.notice = chat_notice,
+	.why = chat_why,
+	.rated = chat_rated,
+	.terms = chat_terms,
+	.withdraw = chat_withdraw,
+	.history = chat_history,
+	.quit = chat_quit,
+	.no_terms = chat_no_terms,
+	.models = chat_models,
+	.save_profile = chat_save_profile,
 };
 
 /* One stored message of a continued conversation into the transcript. */
@@ -632,7 +659,8 @@ chat_offer_local(struct ui_chat *c)
 		url = config_url(servers[i].url, "models");
 		if (http_get(url, &opts, &res, &cause) == 0 && res.status == 200) {
 			msg = xasprintf("found %s on this machine: type /endpoint %s to use it "
-			    "(no key needed)", servers[i].name, servers[i].url);
+					"(no key needed)",
+			    servers[i].name, servers[i].url);
 			chat_say(c, msg, false);
 			free(msg);
 			found++;
@@ -643,8 +671,10 @@ chat_offer_local(struct ui_chat *c)
 		free(url);
 	}
 	if (found == 0)
-		chat_say(c, "no local server found on the usual ports (Ollama 11434, llama.cpp "
-		    "8080, LM Studio 1234)", false);
+		chat_say(c,
+		    "no local server found on the usual ports (Ollama 11434, llama.cpp "
+		    "8080, LM Studio 1234)",
+		    false);
 }
 
 /* The first time: continue what the command line named, and check for a key. */
@@ -683,8 +713,10 @@ ui_chat_accepted(void *arg, const char *note)
 	if (note != NULL)
 		chat_say(c, note, false);
 	if (!input_empty(c->in))
-		chat_say(c, "accepted: the prompt that was not sent is in the input; press Enter "
-		    "to send it", false);
+		chat_say(c,
+		    "accepted: the prompt that was not sent is in the input; press Enter "
+		    "to send it",
+		    false);
 }
 
 void

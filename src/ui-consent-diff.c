@@ -17,12 +17,10 @@ static void consent_changes_key(struct ui *, void *, int);
 static void consent_diff_draw(struct ui *, void *);
 static void consent_diff_key(struct ui *, void *, int);
 
-const struct ui_screen ui_consent_diff_changes_screen = {
-	"consent-changes", consent_changes_draw, consent_changes_key, NULL
-};
-static const struct ui_screen consent_diff_screen = {
-	"consent-diff", consent_diff_draw, consent_diff_key, NULL
-};
+const struct ui_screen ui_consent_diff_changes_screen = { "consent-changes", consent_changes_draw,
+	consent_changes_key, NULL };
+static const struct ui_screen consent_diff_screen = { "consent-diff", consent_diff_draw,
+	consent_diff_key, NULL };
 
 /* ---- what changed ----------------------------------------------------------- */
 
@@ -62,14 +60,15 @@ consent_change_name(const struct ui_consent *c, size_t k)
  * the row after them.
  */
 static int
-consent_changes_points(struct ui *ui, struct ui_consent *c, int y, int rows, int cols,
-    bool wide)
+consent_changes_points(struct ui *ui, struct ui_consent *c, int y, int rows, int cols, bool wide)
 {
 	char *points = consent_changed_points(c->cs.diff, c->cs.accepted_terms, c->cur.terms), *s;
 
 	if (points != NULL)
-		s = xasprintf("%s: %s.", wide ? "Points of the summary in changed sections" :
-		    "Summary points in changed sections", points);
+		s = xasprintf("%s: %s.",
+		    wide ? "Points of the summary in changed sections" :
+			   "Summary points in changed sections",
+		    points);
 	else
 		s = xstrdup("No point of the summary lies in a changed section.");
 	y = ui_widget_put_para(y, rows - 2, 1, cols - 2, s, ui_attr(ui, UI_BOLD));
@@ -89,9 +88,10 @@ consent_changes_intro(struct ui *ui, struct ui_consent *c, int y, int rows, int 
 	char *s;
 
 	if (wide)
-		s = xasprintf("You accepted these Terms on %.10s (version %s, last updated %s). "
-		    "They have changed since: the current version is %s, last updated %s.", at,
-		    old->short_hash, old->date_label, t->short_hash, t->date_label);
+		s = xasprintf(
+		    "You accepted these Terms on %.10s (version %s, last updated %s). "
+		    "They have changed since: the current version is %s, last updated %s.",
+		    at, old->short_hash, old->date_label, t->short_hash, t->date_label);
 	else
 		s = xasprintf("Changed since you accepted them on %.10s (last updated %s -> %s).",
 		    at, old->date_label, t->date_label);
@@ -104,10 +104,12 @@ consent_changes_intro(struct ui *ui, struct ui_consent *c, int y, int rows, int 
 		y = consent_changes_points(ui, c, y, rows, cols, wide);
 	if (c->nchanges == 0)
 		s = xasprintf("Only the \"Last updated\" date changed (%s -> %s); the text is the "
-		    "same.", old->date_label, t->date_label);
+			      "same.",
+		    old->date_label, t->date_label);
 	else if (wide)
 		s = xasprintf("%zu section%s changed. Choose one and press Enter to see the "
-		    "changes:", c->nchanges, c->nchanges == 1 ? "" : "s");
+			      "changes:",
+		    c->nchanges, c->nchanges == 1 ? "" : "s");
 	else
 		s = xasprintf("%zu changed; Enter shows one:", c->nchanges);
 	y = ui_widget_put_para(y, rows - 2, 1, cols - 2, s, attr);
@@ -140,12 +142,12 @@ consent_changes_draw(struct ui *ui, void *data)
 			    terms_change_name(c->cs.diff->sections[c->changes[k]].kind),
 			    k == c->csel, ui_attr(ui, UI_NORMAL));
 		else
-			ui_widget_put_item(ui, y + (int)i, cols, "Continue to the summary ->",
-			    NULL, k == c->csel, ui_attr(ui, UI_BOLD));
+			ui_widget_put_item(ui, y + (int)i, cols, "Continue to the summary ->", NULL,
+			    k == c->csel, ui_attr(ui, UI_BOLD));
 	}
-	snprintf(hints, sizeof hints, "%sEnter open%sc continue%sEsc %s", cols >= 64 ?
-	    "Up/Down choose   " : "", cols >= 64 ? "   " : "  ", cols >= 64 ? "   " : "  ",
-	    c->changes_back ? "back" : "decline");
+	snprintf(hints, sizeof hints, "%sEnter open%sc continue%sEsc %s",
+	    cols >= 64 ? "Up/Down choose   " : "", cols >= 64 ? "   " : "  ",
+	    cols >= 64 ? "   " : "  ", c->changes_back ? "back" : "decline");
 	ui_bar(rows - 1, hints, NULL, ui_attr(ui, UI_BAR));
 	ui_consent_draw_end(c);
 }
@@ -179,8 +181,7 @@ consent_changes_key(struct ui *ui, void *data, int key)
 
 /* Add a line to the diff being shown. */
 static void
-consent_drow_add(struct ui_consent *c, char op, const char *text, size_t len, size_t hs,
-    size_t he)
+consent_drow_add(struct ui_consent *c, char op, const char *text, size_t len, size_t hs, size_t he)
 {
 	struct consent_drow *r;
 
@@ -313,8 +314,10 @@ consent_diff_line(struct ui *ui, struct ui_consent *c, int y, size_t i)
 {
 	const struct consent_dline *dl = &c->dlines[i];
 	const struct consent_drow *r = &c->drows[dl->row];
-	enum ui_role role = r->op == '-' ? UI_REMOVED : r->op == '+' ? UI_ADDED :
-	    r->op == '.' ? UI_DIM : UI_NORMAL;
+	enum ui_role role = r->op == '-' ? UI_REMOVED :
+	    r->op == '+'		 ? UI_ADDED :
+	    r->op == '.'		 ? UI_DIM :
+					   UI_NORMAL;
 	int attr = ui_attr(ui, role);
 	size_t marks[2] = { r->hs, r->he };
 
@@ -364,8 +367,9 @@ consent_diff_draw(struct ui *ui, void *data)
 	consent_diff_legend(ui, 1, cols, sd->kind);
 	for (i = 0; i < page && c->dtop + i < c->ndlines; i++)
 		consent_diff_line(ui, c, 2 + (int)i, c->dtop + i);
-	ui_bar(rows - 1, cols >= 60 ? "Up/Down PgUp/PgDn scroll   q back to the list" :
-	    "PgDn scroll  q back", NULL, ui_attr(ui, UI_BAR));
+	ui_bar(rows - 1,
+	    cols >= 60 ? "Up/Down PgUp/PgDn scroll   q back to the list" : "PgDn scroll  q back",
+	    NULL, ui_attr(ui, UI_BAR));
 	ui_consent_draw_end(c);
 }
 

@@ -13,19 +13,17 @@
 #include "text.h"
 #include "ui.h"
 
-#define CONSENT_MARKS 32	/* highlighted ranges on one screen line */
+#define CONSENT_MARKS 32 /* highlighted ranges on one screen line */
 
 static void consent_view_draw(struct ui *, void *);
 static void consent_view_key(struct ui *, void *, int);
 static void consent_index_draw(struct ui *, void *);
 static void consent_index_key(struct ui *, void *, int);
 
-const struct ui_screen ui_consent_text_screen = {
-	"consent-text", consent_view_draw, consent_view_key, NULL
-};
-static const struct ui_screen consent_index_screen = {
-	"consent-index", consent_index_draw, consent_index_key, NULL
-};
+const struct ui_screen ui_consent_text_screen = { "consent-text", consent_view_draw,
+	consent_view_key, NULL };
+static const struct ui_screen consent_index_screen = { "consent-index", consent_index_draw,
+	consent_index_key, NULL };
 
 /* ---- full text ---------------------------------------------------------- */
 
@@ -82,11 +80,9 @@ consent_view_block(struct ui_consent *c, size_t bs, size_t be, size_t prev, int 
 
 	markdown_render(t->text + bs, be - bs, w, &c->doc);
 	n = c->doc.nlines - first;
-	c->lines = xreallocarray(c->lines, c->doc.nlines > 0 ? c->doc.nlines : 1,
-	    sizeof *c->lines);
+	c->lines = xreallocarray(c->lines, c->doc.nlines > 0 ? c->doc.nlines : 1, sizeof *c->lines);
 	for (k = 0; k < n; k++)
-		c->lines[first + k].off = k < sep ? prev : bs + (be - bs) * (k - sep) /
-		    (n - sep);
+		c->lines[first + k].off = k < sep ? prev : bs + (be - bs) * (k - sep) / (n - sep);
 }
 
 /*
@@ -177,7 +173,7 @@ consent_match_at(const struct ui_consent *c, size_t off)
 	if (n == 0 || off + n > t->len)
 		return false;
 	return c->icase ? strncasecmp(t->text + off, c->query, n) == 0 :
-	    memcmp(t->text + off, c->query, n) == 0;
+			  memcmp(t->text + off, c->query, n) == 0;
 }
 
 /* Where the query matches in a rendered line's text: pairs of offsets into marks. */
@@ -188,7 +184,7 @@ consent_line_marks(const struct ui_consent *c, const char *plain, size_t *marks)
 
 	for (off = 0; q > 0 && off + q <= len && n < CONSENT_MARKS; off++) {
 		if (c->icase ? strncasecmp(plain + off, c->query, q) != 0 :
-		    memcmp(plain + off, c->query, q) != 0)
+			       memcmp(plain + off, c->query, q) != 0)
 			continue;
 		marks[2 * n] = off;
 		marks[2 * n + 1] = off + q;
@@ -237,9 +233,12 @@ consent_view_bar(struct ui *ui, struct ui_consent *c, int y, int cols)
 	} else if (c->msg != NULL)
 		ui_bar(y, c->msg, NULL, attr);
 	else if (cols >= 80)
-		ui_bar(y, c->from_chat ? "PgUp/PgDn Home/End  i sections  / search  n/N next/prev  "
-		    "q back to chat" : "PgUp/PgDn Home/End  i sections  / search  n/N next/prev  "
-		    "q back", NULL, attr);
+		ui_bar(y,
+		    c->from_chat ? "PgUp/PgDn Home/End  i sections  / search  n/N next/prev  "
+				   "q back to chat" :
+				   "PgUp/PgDn Home/End  i sections  / search  n/N next/prev  "
+				   "q back",
+		    NULL, attr);
 	else
 		ui_bar(y, "i sections  / search  n N  q back", NULL, attr);
 }
@@ -263,8 +262,8 @@ consent_view_draw(struct ui *ui, void *data)
 	end = consent_view_end(c, page);
 	if (end > c->shown)
 		c->shown = end;
-	name = terms_section_name(t, consent_section_at(t, c->nlines > 0 ?
-	    c->lines[c->top].off : 0));
+	name = terms_section_name(t,
+	    consent_section_at(t, c->nlines > 0 ? c->lines[c->top].off : 0));
 	left = cols >= 70 ? xasprintf("%s: %s", t->title, name) : xstrdup(name);
 	snprintf(right, sizeof right, "%d%%", ui_consent_pct(c, end));
 	ui_bar(0, left, right, ui_attr(ui, UI_BAR));
@@ -328,7 +327,7 @@ consent_search_from(struct ui_consent *c, size_t from, bool forward)
 	ui_consent_msg(c, UI_BAR, "'%s': match %zu of %zu%s   n next  N previous", c->query, k, n,
 	    wrapped);
 	line = consent_line_at(c, off);
-	c->top = line > 2 ? line - 2 : 0;	/* the match near the top, as less does */
+	c->top = line > 2 ? line - 2 : 0; /* the match near the top, as less does */
 }
 
 /* n and N: the next or previous match of the last search. */
@@ -473,8 +472,10 @@ consent_index_draw(struct ui *ui, void *data)
 		ui_widget_put_item(ui, 1 + (int)i, cols, terms_section_name(t, k), pct,
 		    k == c->isel, ui_attr(ui, UI_NORMAL));
 	}
-	ui_bar(rows - 1, cols >= 60 ? "Up/Down choose   Enter go to the section   Esc back" :
-	    "Enter go there  Esc back", NULL, ui_attr(ui, UI_BAR));
+	ui_bar(rows - 1,
+	    cols >= 60 ? "Up/Down choose   Enter go to the section   Esc back" :
+			 "Enter go there  Esc back",
+	    NULL, ui_attr(ui, UI_BAR));
 	ui_consent_draw_end(c);
 }
 

@@ -26,11 +26,11 @@
 #include "ui-consent-internal.h"
 #include "ui.h"
 
-#define CONSENT_FIELD_COLS 9	/* columns a field shows */
-#define CONSENT_MSG_ROWS 3	/* rows a message under the summary may take */
+#define CONSENT_FIELD_COLS 9 /* columns a field shows */
+#define CONSENT_MSG_ROWS 3   /* rows a message under the summary may take */
 
 #define CONSENT_KEY_CTRL_U 21
-#define CONSENT_KEY_CHANGES KEY_F(2)	/* reopens "what changed" from the summary */
+#define CONSENT_KEY_CHANGES KEY_F(2) /* reopens "what changed" from the summary */
 
 #define CONSENT_METHOD_TYPED "typed (full-screen)"
 #define CONSENT_METHOD_AGREE "typed 'agree' (full-screen)"
@@ -38,16 +38,15 @@
 /* The tail of the age question (consent_age_question), and the agree question. */
 static const char consent_age_tail[] = "Type yes or no:";
 static const char consent_agree_q[] = "To accept these Terms, type agree; to decline them, "
-    "type decline:";
+				      "type decline:";
 static const char consent_decline_q[] = "Decline the Terms? Nothing will be sent. y/N";
 
 static void consent_summary_draw(struct ui *, void *);
 static void consent_summary_key(struct ui *, void *, int);
 static void consent_summary_paste(struct ui *, void *, const char *, size_t);
 
-static const struct ui_screen consent_summary_screen = {
-	"consent-summary", consent_summary_draw, consent_summary_key, consent_summary_paste
-};
+static const struct ui_screen consent_summary_screen = { "consent-summary", consent_summary_draw,
+	consent_summary_key, consent_summary_paste };
 
 /* Bytes of the character at s (at least 1, so invalid bytes step too). */
 static size_t
@@ -91,14 +90,19 @@ consent_accepted_note(const struct ui_consent *c, const char *kind)
 	const char *v = c->cur.terms->short_hash;
 
 	if (strcmp(kind, "accept") == 0)
-		return xasprintf("these Terms (version %s) are already accepted: they were accepted "
-		    "elsewhere while the consent screens were open, so nothing more was recorded", v);
+		return xasprintf(
+		    "these Terms (version %s) are already accepted: they were accepted "
+		    "elsewhere while the consent screens were open, so nothing more was recorded",
+		    v);
 	if (strcmp(kind, "decline") == 0)
-		return xasprintf("the Terms (version %s) were accepted elsewhere while the consent "
+		return xasprintf(
+		    "the Terms (version %s) were accepted elsewhere while the consent "
 		    "screens were open, so your decline was not recorded; '/terms withdraw' "
-		    "withdraws that consent", v);
+		    "withdraws that consent",
+		    v);
 	return xasprintf("the Terms (version %s) were accepted elsewhere while the consent screens "
-	    "were open, so your answer was not recorded", v);
+			 "were open, so your answer was not recorded",
+	    v);
 }
 
 /*
@@ -116,8 +120,10 @@ consent_fresh(struct ui_consent *c, const char *kind)
 	struct store *st = app_store(app, &cause);
 
 	if (st == NULL || consent_recheck(&app->cfg, st, c->cur.terms, &rc, &cause) != 0) {
-		ui_consent_msg(c, UI_ERROR, "the %s could not be recorded, so it does not count: "
-		    "%s", kind, cause != NULL ? cause : "unknown error");
+		ui_consent_msg(c, UI_ERROR,
+		    "the %s could not be recorded, so it does not count: "
+		    "%s",
+		    kind, cause != NULL ? cause : "unknown error");
 		free(cause);
 		return -1;
 	}
@@ -131,20 +137,24 @@ consent_fresh(struct ui_consent *c, const char *kind)
 	}
 	old = xstrdup(c->cur.terms->short_hash);
 	if (ui_consent_reload(c, &cause) != 0) {
-		ui_consent_msg(c, UI_ERROR, "the Terms changed, and they cannot be read: %s", cause);
+		ui_consent_msg(c, UI_ERROR, "the Terms changed, and they cannot be read: %s",
+		    cause);
 		free(cause);
 	} else if (c->cs.state == CONSENT_ACCEPTED) {
-		note = xasprintf("the Terms changed from version %s to %s while the consent screens "
-		    "were open, and %s was accepted elsewhere: your %s was not recorded", old,
-		    c->cur.terms->short_hash, c->cur.terms->short_hash,
-		    strcmp(kind, "age") == 0 ? "answer" : kind);
+		note =
+		    xasprintf("the Terms changed from version %s to %s while the consent screens "
+			      "were open, and %s was accepted elsewhere: your %s was not recorded",
+			old, c->cur.terms->short_hash, c->cur.terms->short_hash,
+			strcmp(kind, "age") == 0 ? "answer" : kind);
 		consent_go_on(c, note);
 		free(note);
 	} else
-		ui_consent_msg(c, UI_WARN, "the Terms changed while you read them (version %s is "
+		ui_consent_msg(c, UI_WARN,
+		    "the Terms changed while you read them (version %s is "
 		    "current now, last updated %s): your %s to version %s was not recorded; "
-		    "review the current version", c->cur.terms->short_hash,
-		    c->cur.terms->date_label, strcmp(kind, "age") == 0 ? "answer" : kind, old);
+		    "review the current version",
+		    c->cur.terms->short_hash, c->cur.terms->date_label,
+		    strcmp(kind, "age") == 0 ? "answer" : kind, old);
 	free(old);
 	return 1;
 }
@@ -177,8 +187,10 @@ consent_event(struct ui_consent *c, const char *kind, const char *method, const 
 	st = app_store(ui_app(c->ui), &cause);
 	r = st != NULL ? consent_record(st, c->cur.terms, &ev, &cause) : -1;
 	if (r != 0)
-		ui_consent_msg(c, UI_ERROR, "the %s could not be recorded, so it does not count: "
-		    "%s", kind, cause != NULL ? cause : "unknown error");
+		ui_consent_msg(c, UI_ERROR,
+		    "the %s could not be recorded, so it does not count: "
+		    "%s",
+		    kind, cause != NULL ? cause : "unknown error");
 	free(cause);
 	consent_event_release(&ev);
 	return r;
@@ -194,9 +206,11 @@ ui_consent_decline(struct ui_consent *c, const char *detail, const char *farewel
 	if (farewell != NULL)
 		c->farewell = xstrdup(farewell);
 	else
-		c->farewell = xasprintf("you declined the Terms (version %s); that is recorded "
+		c->farewell = xasprintf(
+		    "you declined the Terms (version %s); that is recorded "
 		    "and nothing was sent to the model. Run 'confab' again when you want to "
-		    "review them", c->cur.terms->short_hash);
+		    "review them",
+		    c->cur.terms->short_hash);
 	ui_quit(c->ui, EXIT_CONSENT);
 }
 
@@ -253,8 +267,9 @@ consent_state_line(const struct ui_consent *c)
 	switch (cs->state) {
 	case CONSENT_OUTDATED:
 		return xasprintf("You accepted an earlier version (last updated %s) on %.10s. "
-		    "The Terms have changed since%s", cs->accepted.terms_date != NULL ?
-		    cs->accepted.terms_date : "?", cs->accepted.at != NULL ? cs->accepted.at : "?",
+				 "The Terms have changed since%s",
+		    cs->accepted.terms_date != NULL ? cs->accepted.terms_date : "?",
+		    cs->accepted.at != NULL ? cs->accepted.at : "?",
 		    cs->diff != NULL ? ": F2 shows what changed." : ".");
 	case CONSENT_WITHDRAWN:
 		return xasprintf("You withdrew your consent on %.10s.", at);
@@ -294,12 +309,13 @@ consent_summary_layout(struct ui_consent *c, int cols)
 	consent_rows_add(c, "", NULL, 1, w, UI_NORMAL);
 	privacy = terms_privacy_url(t);
 	s = privacy != NULL ? xasprintf("Privacy Policy (VI): %s", privacy) :
-	    xstrdup("Privacy Policy: see section VI of the full text.");
+			      xstrdup("Privacy Policy: see section VI of the full text.");
 	consent_rows_add(c, s, NULL, 1, w, UI_NORMAL);
 	free(s);
 	free(privacy);
 	s = xasprintf("The full text has %zu sections (%zu bytes). Tab opens it: scroll, search, "
-	    "or jump to a section.", t->nsections - 1, t->len);
+		      "or jump to a section.",
+	    t->nsections - 1, t->len);
 	consent_rows_add(c, s, NULL, 1, w, UI_DIM);
 	free(s);
 }
@@ -358,13 +374,13 @@ consent_field_box(struct ui *ui, struct ui_consent *c, enum consent_field f, int
 
 /* One question and its field from row y; returns the rows they take (draws when draw). */
 static int
-consent_field(struct ui *ui, struct ui_consent *c, enum consent_field f, int y, int cols,
-    bool draw)
+consent_field(struct ui *ui, struct ui_consent *c, enum consent_field f, int y, int cols, bool draw)
 {
-	char *q = f == CONSENT_FIELD_AGE ? xasprintf("%s %s", consent_age_question,
-	    consent_age_tail) : xstrdup(consent_agree_q);
-	int attr = ui_attr(ui, c->field == f || (f == CONSENT_FIELD_AGE && c->age_yes) ?
-	    UI_NORMAL : UI_DIM);
+	char *q = f == CONSENT_FIELD_AGE ?
+	    xasprintf("%s %s", consent_age_question, consent_age_tail) :
+	    xstrdup(consent_agree_q);
+	int attr = ui_attr(ui,
+	    c->field == f || (f == CONSENT_FIELD_AGE && c->age_yes) ? UI_NORMAL : UI_DIM);
 	struct text_span *sp;
 	size_t n = text_wrap(q, strlen(q), cols - 2, &sp), i;
 	int fx = 2 + text_width(q + sp[n - 1].off, sp[n - 1].len), h = (int)n;
@@ -410,10 +426,11 @@ consent_summary_hints(struct ui *ui, struct ui_consent *c, int y, int cols)
 
 	if (c->cs.diff != NULL)
 		h = cols >= 80 ? "Tab read the full text   F2 what changed   PgUp/PgDn scroll   "
-		    "Esc decline" : "Tab text  F2 changes  Esc decline";
+				 "Esc decline" :
+				 "Tab text  F2 changes  Esc decline";
 	else
 		h = cols >= 70 ? "Tab read the full text   PgUp/PgDn scroll   Esc decline" :
-		    "Tab text  PgDn more  Esc decline";
+				 "Tab text  PgDn more  Esc decline";
 	ui_bar(y, h, NULL, ui_attr(ui, UI_BAR));
 }
 
@@ -432,11 +449,15 @@ consent_summary_draw(struct ui *ui, void *data)
 	if (c->sum_top > ui_widget_max_top(page, c->nrows))
 		c->sum_top = ui_widget_max_top(page, c->nrows);
 	if (c->cs.state == CONSENT_OUTDATED)
-		ui_bar(0, cols >= 60 ? "confab: the Terms changed; accept them again to chat" :
-		    "confab: the Terms changed", NULL, ui_attr(ui, UI_BAR));
+		ui_bar(0,
+		    cols >= 60 ? "confab: the Terms changed; accept them again to chat" :
+				 "confab: the Terms changed",
+		    NULL, ui_attr(ui, UI_BAR));
 	else
-		ui_bar(0, cols >= 60 ? "confab: accept the Terms of Service to start chatting" :
-		    "confab: accept the Terms to start", NULL, ui_attr(ui, UI_BAR));
+		ui_bar(0,
+		    cols >= 60 ? "confab: accept the Terms of Service to start chatting" :
+				 "confab: accept the Terms to start",
+		    NULL, ui_attr(ui, UI_BAR));
 	for (i = 0; i < page && c->sum_top + i < c->nrows; i++) {
 		const struct consent_row *r = &c->rows[c->sum_top + i];
 
@@ -515,7 +536,8 @@ consent_submit(struct ui_consent *c)
 		return;
 	}
 	if (*a == '\0') {
-		ui_consent_msg(c, UI_WARN, "type agree and press Enter to accept these Terms, or "
+		ui_consent_msg(c, UI_WARN,
+		    "type agree and press Enter to accept these Terms, or "
 		    "decline to decline them");
 		return;
 	}
@@ -529,8 +551,10 @@ consent_submit(struct ui_consent *c)
 		free(detail);
 		return;
 	}
-	ui_consent_msg(c, UI_WARN, "'%s' is not an answer: type agree to accept these Terms, or "
-	    "decline to decline them", a);
+	ui_consent_msg(c, UI_WARN,
+	    "'%s' is not an answer: type agree to accept these Terms, or "
+	    "decline to decline them",
+	    a);
 	c->input[CONSENT_FIELD_AGREE][0] = '\0';
 }
 
@@ -579,7 +603,8 @@ consent_confirm_key(struct ui *ui, struct ui_consent *c, int key)
 	if ((key == 'y' || key == 'Y') && ui_consent_fits(ui))
 		ui_consent_decline(c, "Esc, then y to confirm", NULL);
 	else
-		ui_consent_msg(c, UI_DIM, "not declined: type agree to accept these Terms, or "
+		ui_consent_msg(c, UI_DIM,
+		    "not declined: type agree to accept these Terms, or "
 		    "decline to decline them");
 }
 
@@ -595,7 +620,8 @@ consent_field_key(struct ui_consent *c, int key)
 		s[0] = '\0';
 	else if (ui_widget_is_text(key)) {
 		if (!ui_widget_append(s, CONSENT_FIELD_MAX, key))
-			ui_consent_msg(c, UI_WARN, "that is longer than any answer: Backspace or "
+			ui_consent_msg(c, UI_WARN,
+			    "that is longer than any answer: Backspace or "
 			    "Ctrl-U to correct it");
 	} else
 		return false;
@@ -620,7 +646,7 @@ consent_summary_key(struct ui *ui, void *data, int key)
 	if (!ui_consent_fits(ui))
 		return;
 	if (ui_widget_move(key, consent_summary_page(ui, c), &c->sum_top,
-	    ui_widget_max_top(consent_summary_page(ui, c), c->nrows)))
+		ui_widget_max_top(consent_summary_page(ui, c), c->nrows)))
 		return;
 	if (key == '\t')
 		consent_view_open(c);

@@ -11,11 +11,11 @@
 #include "ui-keys.h"
 #include "ui.h"
 
-#define HISTORY_MAX 2000	/* rows listed at most */
+#define HISTORY_MAX 2000 /* rows listed at most */
 
 struct history_row {
 	int64_t id;
-	char *line;		/* what the list shows (sanitised) */
+	char *line; /* what the list shows (sanitised) */
 };
 
 struct ui_history {
@@ -27,7 +27,7 @@ struct ui_history {
 	size_t sel;
 	size_t top;
 	struct buf query;
-	bool searching;		/* typing into the search field */
+	bool searching; /* typing into the search field */
 	char *error;
 };
 
@@ -56,7 +56,8 @@ history_add(struct ui_history *h, int64_t id, const char *when, int64_t n, const
 	if (h->nrows >= HISTORY_MAX)
 		return;
 	buf_init(&b, 0);
-	buf_addf(&b, "%5lld  %.16s  %4lld  ", (long long)id, when != NULL ? when : "", (long long)n);
+	buf_addf(&b, "%5lld  %.16s  %4lld  ", (long long)id, when != NULL ? when : "",
+	    (long long)n);
 	text_sanitizer_init(&san, TEXT_VISIBLE);
 	text_sanitize(&san, what != NULL ? what : "", what != NULL ? strlen(what) : 0, &b);
 	text_sanitize_finish(&san, &b);
@@ -115,9 +116,9 @@ history_draw(struct ui *ui, void *data)
 		return;
 	ui_size(ui, &rows, &cols);
 	/* the whole query: ui_bar cuts it to the screen between characters */
-	title = xasprintf("%s%s%s", h->query.len > 0 ? "conversations with \"" :
-	    "conversations, newest first", h->query.len > 0 ? h->query.data : "",
-	    h->query.len > 0 ? "\"" : "");
+	title = xasprintf("%s%s%s",
+	    h->query.len > 0 ? "conversations with \"" : "conversations, newest first",
+	    h->query.len > 0 ? h->query.data : "", h->query.len > 0 ? "\"" : "");
 	ui_bar(0, title, NULL, ui_attr(ui, UI_BAR));
 	free(title);
 	ui_put(1, 0, "   id  updated (UTC)     msgs  title", 36, cols, ui_attr(ui, UI_DIM));
@@ -127,8 +128,8 @@ history_draw(struct ui *ui, void *data)
 	if (h->sel >= h->top + (size_t)list)
 		h->top = h->sel - (size_t)list + 1;
 	for (i = h->top, y = 2; i < h->nrows && y < 2 + list; i++, y++)
-		ui_put(y, 0, h->rows[i].line, strlen(h->rows[i].line), cols, i == h->sel ?
-		    ui_attr(ui, UI_HILITE) : 0);
+		ui_put(y, 0, h->rows[i].line, strlen(h->rows[i].line), cols,
+		    i == h->sel ? ui_attr(ui, UI_HILITE) : 0);
 	if (h->error != NULL)
 		ui_put(2, 0, h->error, strlen(h->error), cols, ui_attr(ui, UI_ERROR));
 	else if (h->nrows == 0)
@@ -137,8 +138,10 @@ history_draw(struct ui *ui, void *data)
 		ui_put(rows - 2, 0, "search: ", 8, cols, ui_attr(ui, UI_FIELD));
 		ui_put(rows - 2, 8, h->query.data, h->query.len, cols - 8, ui_attr(ui, UI_FIELD));
 	}
-	ui_bar(rows - 1, h->searching ? "Enter search  Esc cancel" :
-	    "Up/Down choose  Enter continue it  / search  Esc back", NULL, ui_attr(ui, UI_DIM));
+	ui_bar(rows - 1,
+	    h->searching ? "Enter search  Esc cancel" :
+			   "Up/Down choose  Enter continue it  / search  Esc back",
+	    NULL, ui_attr(ui, UI_DIM));
 	if (h->searching) {
 		/* the cursor in the field, where an input method opens its candidates */
 		int x = 8 + text_width(h->query.data, h->query.len);

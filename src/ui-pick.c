@@ -13,8 +13,8 @@
 struct pick {
 	struct ui *ui;
 	char *title;
-	char **names;		/* as given, for on_pick */
-	char **shown;		/* sanitised, one line */
+	char **names; /* as given, for on_pick */
+	char **shown; /* sanitised, one line */
 	size_t n;
 	size_t sel;
 	size_t top;
@@ -49,10 +49,10 @@ pick_draw(struct ui *ui, void *data)
 	if (p->sel >= p->top + (size_t)list)
 		p->top = p->sel - (size_t)list + 1;
 	for (i = p->top, y = 1; i < p->n && y < 1 + list; i++, y++) {
-		ui_put(y, 0, i == p->sel ? "> " : "  ", 2, cols, i == p->sel ?
-		    ui_attr(ui, UI_HILITE) : 0);
-		ui_put(y, 2, p->shown[i], strlen(p->shown[i]), cols - 2, i == p->sel ?
-		    ui_attr(ui, UI_HILITE) : 0);
+		ui_put(y, 0, i == p->sel ? "> " : "  ", 2, cols,
+		    i == p->sel ? ui_attr(ui, UI_HILITE) : 0);
+		ui_put(y, 2, p->shown[i], strlen(p->shown[i]), cols - 2,
+		    i == p->sel ? ui_attr(ui, UI_HILITE) : 0);
 	}
 	ui_bar(rows - 1, "Up/Down choose  Enter use it  Esc cancel", NULL, ui_attr(ui, UI_DIM));
 }
@@ -106,8 +106,8 @@ pick_key(struct ui *ui, void *data, int key)
 static const struct ui_screen pick_screen = { "pick", pick_draw, pick_key, NULL };
 
 void
-ui_pick_open(struct ui *ui, const char *title, const char *const *names, size_t n,
-    size_t sel, void (*on_pick)(const char *name, void *arg), void *arg)
+ui_pick_open(struct ui *ui, const char *title, const char *const *names, size_t n, size_t sel,
+    void (*on_pick)(const char *name, void *arg), void *arg)
 {
 	struct pick *p = &pick;
 	size_t i;

@@ -133,8 +133,11 @@ chat_thumb_key(struct ui_chat *c, int rating)
 	struct chat_msg *m = chat_selected(c);
 
 	if (m == NULL || m->id <= 0) {
-		chat_status(c, m == NULL ? "there is no answer to rate yet" : "this answer was not "
-		    "stored (--no-log), so it cannot be rated", true);
+		chat_status(c,
+		    m == NULL ? "there is no answer to rate yet" :
+				"this answer was not "
+				"stored (--no-log), so it cannot be rated",
+		    true);
 		return;
 	}
 	session_thumb(c->s, m->id, rating);
@@ -187,7 +190,7 @@ chat_notice_answer(struct ui_chat *c, bool confirmed, const char *how)
 		session_notice_answer(c->s, confirmed, how);
 	else if (strncmp(how, "typed", 5) == 0)
 		session_no_terms_answer(c->s, confirmed, how);
-	else	/* only a typed answer counts: Esc and Ctrl-C leave the question open */
+	else /* only a typed answer counts: Esc and Ctrl-C leave the question open */
 		chat_say(c, "no answer: nothing was recorded, and the Terms govern this server",
 		    false);
 }
@@ -255,8 +258,8 @@ chat_modal_key(struct ui_chat *c, int key)
 		else if (key == UI_KEY_ENTER && strcasecmp(c->field.data, "no") == 0)
 			chat_notice_answer(c, false, "typed 'no' (full-screen)");
 		else if (key == UI_KEY_ENTER)
-			chat_status(c, c->no_terms ? "type yes or no" : "type yes to confirm, or no",
-			    true);
+			chat_status(c,
+			    c->no_terms ? "type yes or no" : "type yes to confirm, or no", true);
 		else
 			chat_field_key(c, key);
 	} else if (c->modal == MODAL_REASONS) {
@@ -269,8 +272,8 @@ chat_modal_key(struct ui_chat *c, int key)
 			chat_why_done(c, NULL);
 	} else if (c->modal == MODAL_COMMENT) {
 		if (key == UI_KEY_ENTER || key == UI_KEY_ESC)
-			chat_why_done(c, key == UI_KEY_ENTER && c->field.len > 0 ? c->field.data :
-			    NULL);
+			chat_why_done(c,
+			    key == UI_KEY_ENTER && c->field.len > 0 ? c->field.data : NULL);
 		else
 			chat_field_key(c, key);
 	}
@@ -297,15 +300,18 @@ chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols)
 		for (i = 0; i < doc.nlines && (int)i < th; i++)
 			chat_draw_md_line(c->ui, top + (int)i, &doc.lines[i], cols - 2, 0);
 		markdown_doc_release(&doc);
-		buf_addf(&line, c->no_terms ? "Type yes or no and Enter (Esc: not now): %s" :
-		    "Type yes and Enter to confirm, no or Esc to decline: %s", c->field.data);
+		buf_addf(&line,
+		    c->no_terms ? "Type yes or no and Enter (Esc: not now): %s" :
+				  "Type yes and Enter to confirm, no or Esc to decline: %s",
+		    c->field.data);
 	} else if (c->modal == MODAL_WITHDRAW) {
 		buf_addf(&line, "%s ", c->notice);
 	} else if (c->modal == MODAL_REASONS) {
 		buf_adds(&line, "Why? ");
 		for (i = 0; names[i] != NULL; i++)
-			buf_addf(&line, "%s[%c] %zu %s", i > 0 ? "  " : "", c->reasons & (1u << i) ?
-			    'x' : ' ', i + 1, feedback_reason_label(names[i]));
+			buf_addf(&line, "%s[%c] %zu %s", i > 0 ? "  " : "",
+			    c->reasons & (1u << i) ? 'x' : ' ', i + 1,
+			    feedback_reason_label(names[i]));
 	} else
 		buf_addf(&line, "Comment (optional): %s", c->field.data);
 	for (y = iy; y < iy + rows; y++) {
@@ -314,10 +320,12 @@ chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols)
 	}
 	chat_plain(&doc, line.data, line.len, cols, 0);
 	for (i = 0; i < doc.nlines && (int)i < rows; i++)
-		chat_draw_md_line(c->ui, iy + (int)i, &doc.lines[i], cols, ui_attr(c->ui, UI_FIELD));
+		chat_draw_md_line(c->ui, iy + (int)i, &doc.lines[i], cols,
+		    ui_attr(c->ui, UI_FIELD));
 	if (doc.nlines > 0 && (int)doc.nlines <= rows)
-		move(iy + (int)doc.nlines - 1, doc.lines[doc.nlines - 1].width < cols ?
-		    doc.lines[doc.nlines - 1].width : cols - 1);
+		move(iy + (int)doc.nlines - 1,
+		    doc.lines[doc.nlines - 1].width < cols ? doc.lines[doc.nlines - 1].width :
+							     cols - 1);
 	markdown_doc_release(&doc);
 	buf_release(&line);
 }

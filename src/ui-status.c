@@ -87,15 +87,16 @@ chat_draw_status(struct ui_chat *c, int cols)
 		    (!c->status_error && stage == 1))
 			break;
 	}
-	room = cols - 5 - lw;	/* three blanks between */
-	if (!c->status_error)	/* a passing note may cover the left side */
+	room = cols - 5 - lw; /* three blanks between */
+	if (!c->status_error) /* a passing note may cover the left side */
 		room = cols - 4;
 	if (note != NULL)
 		chat_fit(note, room > 12 ? room : 12, right, sizeof right);
 	else
 		right[0] = '\0';
-	ui_bar(0, left, right, ui_attr(c->ui, c->status_error ? UI_ERROR : UI_BAR) |
-	    (c->status_error ? A_REVERSE : 0));
+	ui_bar(0, left, right,
+	    ui_attr(c->ui, c->status_error ? UI_ERROR : UI_BAR) |
+		(c->status_error ? A_REVERSE : 0));
 }
 
 /* A note in the status bar; also the session's view->status. */
@@ -107,7 +108,7 @@ chat_status(void *arg, const char *text, bool error)
 	free(c->status);
 	c->status = xstrdup_or_null(text);
 	c->status_error = error;
-	if (text != NULL && error && chat_status_cut(c, text))	/* the bar shows only its start */
+	if (text != NULL && error && chat_status_cut(c, text)) /* the bar shows only its start */
 		chat_say(c, text, error);
 	ui_dirty(c->ui);
 }

@@ -67,7 +67,7 @@ chat_plain(struct md_doc *doc, const char *s, size_t len, int width, unsigned in
 	text_sanitizer_init(&san, TEXT_VISIBLE);
 	text_sanitize(&san, s, len, &clean);
 	text_sanitize_finish(&san, &clean);
-	for (i = 0; i < clean.len; i++)	/* tabs: one blank, the wrapper counts columns */
+	for (i = 0; i < clean.len; i++) /* tabs: one blank, the wrapper counts columns */
 		if (clean.data[i] == '\t')
 			clean.data[i] = ' ';
 	n = text_wrap(clean.data, clean.len, width, &sp);
@@ -98,14 +98,17 @@ chat_render_extra(struct chat_msg *m, int width)
 
 		/* Chinese is counted in characters, as its readers count it */
 		fold = xasprintf("> reasoning: %zu %s (not shown, never sent back)", words,
-		    cjk * 2 > words ? "characters" : words == 1 ? "word" : "words");
+		    cjk * 2 > words ? "characters" :
+			words == 1  ? "word" :
+				      "words");
 		chat_plain(&m->extra, fold, strlen(fold), width, MD_DIM);
 		free(fold);
 	} else if (m->reasoning.len > 0) {
 		struct md_doc all = { 0 };
 		size_t first;
 
-		chat_plain(&all, m->reasoning.data, m->reasoning.len, width - 2, MD_DIM | MD_ITALIC);
+		chat_plain(&all, m->reasoning.data, m->reasoning.len, width - 2,
+		    MD_DIM | MD_ITALIC);
 		first = all.nlines > CHAT_REASONING_ROWS ? all.nlines - CHAT_REASONING_ROWS : 0;
 		chat_plain(&m->extra, "thinking...", 11, width, MD_DIM);
 		for (; first < all.nlines; first++) {
@@ -127,11 +130,11 @@ chat_render_notices(struct chat_msg *m, int width)
 	while (line != NULL && *line != '\0') {
 		nl = strchr(line, '\n');
 		if (*line == '!')
-			chat_plain(&m->discdoc, line, nl != NULL ? (size_t)(nl - line) : strlen(line),
-			    width, MD_BOLD);
+			chat_plain(&m->discdoc, line,
+			    nl != NULL ? (size_t)(nl - line) : strlen(line), width, MD_BOLD);
 		else
-			chat_plain(&m->discdoc, line, nl != NULL ? (size_t)(nl - line) : strlen(line),
-			    width, MD_DIM);
+			chat_plain(&m->discdoc, line,
+			    nl != NULL ? (size_t)(nl - line) : strlen(line), width, MD_DIM);
 		line = nl != NULL ? nl + 1 : NULL;
 	}
 }
@@ -151,8 +154,10 @@ chat_render(struct chat_msg *m, int width)
 		return;
 	if (m->kind != MSG_ASSISTANT) {
 		markdown_doc_release(&m->tail);
-		chat_plain(&m->tail, m->text.data, m->text.len, width, m->kind == MSG_ERROR ?
-		    MD_BOLD : m->kind == MSG_NOTICE ? MD_DIM : 0);
+		chat_plain(&m->tail, m->text.data, m->text.len, width,
+		    m->kind == MSG_ERROR      ? MD_BOLD :
+			m->kind == MSG_NOTICE ? MD_DIM :
+						0);
 		m->tail_dirty = false;
 		return;
 	}
@@ -163,8 +168,7 @@ chat_render(struct chat_msg *m, int width)
 		m->stable_len = stable;
 	}
 	markdown_doc_release(&m->tail);
-	markdown_render(m->text.data + m->stable_len, m->text.len - m->stable_len, width,
-	    &m->tail);
+	markdown_render(m->text.data + m->stable_len, m->text.len - m->stable_len, width, &m->tail);
 	chat_render_extra(m, width);
 	markdown_doc_release(&m->notes);
 	if (m->note != NULL)
@@ -216,8 +220,7 @@ static void
 chat_draw_msg_line(struct ui_chat *c, struct chat_msg *m, size_t k, int y, int width)
 {
 	struct ui *ui = c->ui;
-	const struct md_doc *parts[5] = { &m->extra, &m->stable, &m->tail, &m->notes,
-		&m->discdoc };
+	const struct md_doc *parts[5] = { &m->extra, &m->stable, &m->tail, &m->notes, &m->discdoc };
 	char head[128];
 	size_t p;
 
@@ -231,23 +234,25 @@ chat_draw_msg_line(struct ui_chat *c, struct chat_msg *m, size_t k, int y, int w
 			    feedback_get(c->app, m->id, &m->rating, &cause) >= 0)
 				m->rating_known = true;
 			free(cause);
-			snprintf(head, sizeof head, "%s%s%s%s", m->model != NULL ? m->model : "model",
-			    m->streaming ? "  ..." : "", chat_thumb(m->rating),
+			snprintf(head, sizeof head, "%s%s%s%s",
+			    m->model != NULL ? m->model : "model", m->streaming ? "  ..." : "",
+			    chat_thumb(m->rating),
 			    c->sel >= 0 && c->msgs[c->sel] == m ? "   < selected: + or - rates it" :
-			    "");
-			ui_put(y, 0, head, strlen(head), width, ui_attr(ui, c->sel >= 0 &&
-			    c->msgs[c->sel] == m ? UI_HILITE : UI_MODEL));
+								  "");
+			ui_put(y, 0, head, strlen(head), width,
+			    ui_attr(ui,
+				c->sel >= 0 && c->msgs[c->sel] == m ? UI_HILITE : UI_MODEL));
 		} else
-			ui_put(y, 0, m->kind == MSG_ERROR ? "error" : "confab", m->kind ==
-			    MSG_ERROR ? 5 : 6, width, ui_attr(ui, m->kind == MSG_ERROR ? UI_ERROR :
-			    UI_DIM));
+			ui_put(y, 0, m->kind == MSG_ERROR ? "error" : "confab",
+			    m->kind == MSG_ERROR ? 5 : 6, width,
+			    ui_attr(ui, m->kind == MSG_ERROR ? UI_ERROR : UI_DIM));
 		return;
 	}
 	k--;
 	for (p = 0; p < 5; p++) {
 		if (k < parts[p]->nlines) {
-			chat_draw_md_line(ui, y, &parts[p]->lines[k], width, p == 3 ?
-			    ui_attr(ui, UI_ERROR) : 0);
+			chat_draw_md_line(ui, y, &parts[p]->lines[k], width,
+			    p == 3 ? ui_attr(ui, UI_ERROR) : 0);
 			return;
 		}
 		k -= parts[p]->nlines;
@@ -277,7 +282,8 @@ chat_draw_transcript(struct ui_chat *c, int top, int h, int width)
 	size_t i = c->nmsgs, k, n;
 
 	/* scrolled further up than there is text: stop at the first line */
-	if (c->scroll > 0 && chat_lines_above(c, width, (long)c->scroll + h) < (long)c->scroll + h) {
+	if (c->scroll > 0 &&
+	    chat_lines_above(c, width, (long)c->scroll + h) < (long)c->scroll + h) {
 		c->scroll = (int)(chat_lines_above(c, width, (long)c->scroll + h) - h);
 		if (c->scroll < 0)
 			c->scroll = 0;
@@ -294,25 +300,25 @@ chat_draw_transcript(struct ui_chat *c, int top, int h, int width)
 				continue;
 			}
 			y--;
-			if (k < n - 1)	/* the last line is the blank separator */
+			if (k < n - 1) /* the last line is the blank separator */
 				chat_draw_msg_line(c, m, k, (int)y, width);
 		}
 	}
 }
 
 struct chat_notices {
-	struct buf	b;
-	bool		hush;
+	struct buf b;
+	bool hush;
 };
 
 static void
 chat_notice_line(const char *id, const char *clause, const char *text, void *arg)
 {
 	struct chat_notices *cn = arg;
-	bool quiet = id != NULL && (strcmp(id, "general") == 0 ||
-	    strcmp(id, "end-interrupted") == 0);
+	bool quiet = id != NULL &&
+	    (strcmp(id, "general") == 0 || strcmp(id, "end-interrupted") == 0);
 
-	if (!(quiet && cn->hush))	/* -q: only the strong ones */
+	if (!(quiet && cn->hush)) /* -q: only the strong ones */
 		buf_addf(&cn->b, "%s%s (Terms %s)\n", quiet ? "" : "! ", text,
 		    clause != NULL ? clause : "III.4");
 }
@@ -346,7 +352,7 @@ chat_set_notices(struct chat_msg *m, const struct exchange_result *r, bool hush)
 
 		if (d->strong)
 			buf_addf(&b, "! %s (Terms %s)\n", d->text, d->clause);
-		else if (!hush)	/* -q: only the strong ones */
+		else if (!hush) /* -q: only the strong ones */
 			buf_addf(&b, "%s (Terms %s)\n", d->text, d->clause);
 	}
 	free(m->disc);

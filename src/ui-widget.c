@@ -12,8 +12,8 @@
 #include "ui-widget.h"
 #include "ui.h"
 
-#define WIDGET_WHEEL 3		/* lines one mouse wheel step moves */
-#define WIDGET_FAR (1L << 40)	/* a motion to the start or the end */
+#define WIDGET_WHEEL 3	      /* lines one mouse wheel step moves */
+#define WIDGET_FAR (1L << 40) /* a motion to the start or the end */
 
 /* Remove the last character of a NUL-terminated string. */
 void

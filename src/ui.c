@@ -16,7 +16,7 @@
 #include "tty.h"
 #include "ui.h"
 
-#include <term.h>	/* last: it defines macros such as "lines" */
+#include <term.h> /* last: it defines macros such as "lines" */
 
 struct ui {
 	struct app *app;
@@ -33,12 +33,11 @@ struct ui {
 	/* escape sequences curses did not decode (ui_key): ESC, '[' or 'O', parameters */
 	char esc[16];
 	size_t nesc;
-	int64_t esc_at;		/* when a sequence was left open at the end of a read, or 0 */
+	int64_t esc_at; /* when a sequence was left open at the end of a read, or 0 */
 };
 
 /* What a crash writes to give the terminal back (see tty_crash_start). */
-static const char ui_crash_reset[] =
-    "\033[?2004l\033[?1000l\033[?1049l\033[?25h\033[0m\r\n";
+static const char ui_crash_reset[] = "\033[?2004l\033[?1000l\033[?1049l\033[?25h\033[0m\r\n";
 static bool ui_active;
 
 bool
@@ -193,7 +192,7 @@ ui_cluster_unsafe(const char *s, size_t n)
 #define UI_OVERLAYS 128
 static struct ui_overlay {
 	int y, x;
-	wchar_t first[2];	/* what the cell must still hold */
+	wchar_t first[2]; /* what the cell must still hold */
 	char s[48];
 	size_t n;
 } ui_overlays[UI_OVERLAYS];
@@ -240,7 +239,7 @@ ui_overlay_flush(void)
 		return;
 	for (i = 0; i < ui_noverlays; i++) {
 		if (!ui_overlay_there(&ui_overlays[i]))
-			continue;	/* drawn over later in the same frame */
+			continue; /* drawn over later in the same frame */
 		printf("\033[%d;%dH", ui_overlays[i].y + 1, ui_overlays[i].x + 1);
 		fwrite(ui_overlays[i].s, 1, ui_overlays[i].n, stdout);
 	}
@@ -261,7 +260,7 @@ ui_cell(const wchar_t *wc, size_t n)
 	if (n > CCHARW_MAX)
 		n = CCHARW_MAX;
 	while (n > 1 && wc[n - 1] == 0x200d)
-		n--;	/* a cut sequence must not join the next cell */
+		n--; /* a cut sequence must not join the next cell */
 	memset(&cc, 0, sizeof cc);
 	if (setcchar(&cc, first, A_NORMAL, 0, NULL) == ERR)
 		return;
@@ -292,8 +291,8 @@ ui_cluster(const char *s, size_t n)
 
 	for (i = 0; i < n; i += k, prev = cp) {
 		k = text_utf8_seq(s + i, n - i, &cp);
-		if (nwc > 0 && prev != 0x200d && ((cp >= 0x1f1e6 && cp <= 0x1f1ff && nri == 1) ||
-		    text_emoji_modifier(cp))) {
+		if (nwc > 0 && prev != 0x200d &&
+		    ((cp >= 0x1f1e6 && cp <= 0x1f1ff && nri == 1) || text_emoji_modifier(cp))) {
 			ui_cell(wc, nwc);
 			cells++;
 			nwc = 0;
@@ -304,9 +303,9 @@ ui_cluster(const char *s, size_t n)
 			wc[nwc++] = (wchar_t)cp;
 	}
 	if (cells == 0 && nwc > 0 && text_cp_width((unsigned int)wc[0]) == 0)
-		return;	/* no base to draw on (a ZWJ at the start of a line): ncurses would shift */
+		return; /* no base to draw on (a ZWJ at the start of a line): ncurses would shift */
 	if (nwc > CCHARW_MAX && cells == 0)
-		ui_overlay_add(s, n, wc);	/* one cell too long for ncurses: a family of four */
+		ui_overlay_add(s, n, wc); /* one cell too long for ncurses: a family of four */
 	if (nwc > 0)
 		ui_cell(wc, nwc);
 }
@@ -503,7 +502,7 @@ ui_esc_abandon(struct ui *ui)
 {
 	if (ui->nesc == 2)
 		ui_deliver(ui, UI_KEY_META(ui->esc[1]));
-	ui->nesc = 0;	/* parameters without their final byte are dropped */
+	ui->nesc = 0; /* parameters without their final byte are dropped */
 }
 
 /* One key after ESC: '[' or 'O' open a sequence; another byte is Alt+byte. */
@@ -514,7 +513,7 @@ ui_key_after_esc(struct ui *ui, int c)
 		ui->esc[ui->nesc++] = (char)c;
 		return;
 	}
-	if (c == UI_KEY_ESC) {	/* Esc, then another Esc */
+	if (c == UI_KEY_ESC) { /* Esc, then another Esc */
 		ui_deliver(ui, UI_KEY_ESC);
 		return;
 	}
@@ -538,7 +537,7 @@ ui_key_in_seq(struct ui *ui, int c)
 		ui->nesc = 0;
 		if ((key = ui_ss3(c)) != 0)
 			ui_deliver(ui, key);
-		else {		/* Alt-O, then a key */
+		else { /* Alt-O, then a key */
 			ui_deliver(ui, UI_KEY_META('O'));
 			ui_deliver(ui, c);
 		}
@@ -555,7 +554,7 @@ ui_key_in_seq(struct ui *ui, int c)
 		ui_csi(ui, seq);
 		return;
 	}
-	ui_deliver(ui, c);	/* not a sequence after all: drop it */
+	ui_deliver(ui, c); /* not a sequence after all: drop it */
 }
 
 /*
@@ -623,7 +622,7 @@ ui_on_signal(int sig, void *arg)
 {
 	struct ui *ui = arg;
 
-	if (sig == SIGWINCH) {	/* the loop owns SIGWINCH: tell curses the new size */
+	if (sig == SIGWINCH) { /* the loop owns SIGWINCH: tell curses the new size */
 		struct winsize ws;
 
 		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
@@ -632,7 +631,7 @@ ui_on_signal(int sig, void *arg)
 		ui->dirty = true;
 		return;
 	}
-	if (sig == SIGINT) {	/* with raw keys, Ctrl-C comes as a key; this is kill -INT */
+	if (sig == SIGINT) { /* with raw keys, Ctrl-C comes as a key; this is kill -INT */
 		ui->screen->key(ui, ui->data, 3);
 		return;
 	}
@@ -652,7 +651,7 @@ ui_start_curses(struct ui *ui)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
-	if (ui_mouse(ui)) {	/* else the terminal keeps the mouse: dragging selects */
+	if (ui_mouse(ui)) { /* else the terminal keeps the mouse: dragging selects */
 		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 		mouseinterval(0);
 	}
@@ -669,7 +668,7 @@ ui_start_curses(struct ui *ui)
 		init_pair(7, COLOR_MAGENTA, -1);
 		ui_hl_pairs();
 	}
-	fputs("\033[?2004h", stdout);	/* bracketed paste */
+	fputs("\033[?2004h", stdout); /* bracketed paste */
 	fflush(stdout);
 }
 
@@ -682,7 +681,7 @@ ui_mouse(struct ui *ui)
 int
 ui_clipboard(struct ui *ui, const char *data, size_t len, char **cause)
 {
-	doupdate();	/* what curses holds goes out first, then the escape */
+	doupdate(); /* what curses holds goes out first, then the escape */
 	fflush(stdout);
 	return tty_clipboard(STDOUT_FILENO, data, len, cause);
 }
@@ -699,7 +698,7 @@ ui_edit(struct ui *ui, const char *text, char **out, char **cause)
 	fflush(stdout);
 	r = tty_edit(text, out, cause);
 	reset_prog_mode();
-	fputs("\033[?2004h", stdout);	/* bracketed paste again */
+	fputs("\033[?2004h", stdout); /* bracketed paste again */
 	fflush(stdout);
 	if (ui_mouse(ui))
 		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);

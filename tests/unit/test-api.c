@@ -25,11 +25,11 @@
  * after it, so that a read past the end shows up under valgrind or ASan.
  */
 static int
-parse_with(int (*fn)(const char *, size_t, struct api_delta *, char **),
-    const char *data, size_t len, struct api_delta *d, char **cause)
+parse_with(int (*fn)(const char *, size_t, struct api_delta *, char **), const char *data,
+    size_t len, struct api_delta *d, char **cause)
 {
-	char	*copy = xmalloc(len);
-	int	 rv;
+	char *copy = xmalloc(len);
+	int rv;
 
 	if (len != 0)
 		memcpy(copy, data, len);
@@ -53,8 +53,8 @@ chunk_ok(const char *json, struct api_delta *d)
 static char *
 chunk_bad(const char *data, size_t len)
 {
-	struct api_delta	 d;
-	char			*cause;
+	struct api_delta d;
+	char *cause;
 
 	assert_int_equal(parse_with(api_chunk_parse, data, len, &d, &cause), -1);
 	assert_non_null(cause);
@@ -71,11 +71,11 @@ chunk_bad(const char *data, size_t len)
 static int
 error_parse(const char *body, struct api_error *e)
 {
-	char	*copy = xstrdup(body);
-	size_t	 len = strlen(body);
-	int	 rv;
+	char *copy = xstrdup(body);
+	size_t len = strlen(body);
+	int rv;
 
-	copy = xreallocarray(copy, 1, len == 0 ? 1 : len);	/* drop the NUL */
+	copy = xreallocarray(copy, 1, len == 0 ? 1 : len); /* drop the NUL */
 	rv = api_error_parse(copy, len, e);
 	free(copy);
 	return rv;
@@ -92,8 +92,7 @@ assert_no_usage(const struct api_delta *d)
 }
 
 static void
-assert_usage(const struct api_delta *d, long prompt, long completion, long total,
-    long reasoning)
+assert_usage(const struct api_delta *d, long prompt, long completion, long total, long reasoning)
 {
 	assert_true(d->has_usage);
 	assert_int_equal(d->usage.prompt_tokens, prompt);
@@ -145,8 +144,8 @@ test_request_streamed(void **state)
 		{ API_ASSISTANT, "Hello! How can I help?" },
 		{ API_USER, "tell me a joke" },
 	};
-	struct api_request	 r = request(msgs, nitems(msgs), true);
-	char			*json = api_request_json(&r);
+	struct api_request r = request(msgs, nitems(msgs), true);
+	char *json = api_request_json(&r);
 
 	assert_string_equal(json,
 	    "{\"model\":\"qwen-plus\",\"messages\":["
@@ -161,11 +160,12 @@ test_request_streamed(void **state)
 static void
 test_request_not_streamed(void **state)
 {
-	struct api_message	 msgs[] = { { API_USER, "hi" } };
-	struct api_request	 r = request(msgs, nitems(msgs), false);
-	char			*json = api_request_json(&r);
+	struct api_message msgs[] = { { API_USER, "hi" } };
+	struct api_request r = request(msgs, nitems(msgs), false);
+	char *json = api_request_json(&r);
 
-	assert_string_equal(json, "{\"model\":\"qwen-plus\",\"messages\":["
+	assert_string_equal(json,
+	    "{\"model\":\"qwen-plus\",\"messages\":["
 	    "{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":false}");
 	assert_null(strstr(json, "stream_options"));
 	free(json);
@@ -174,15 +174,16 @@ test_request_not_streamed(void **state)
 static void
 test_request_options(void **state)
 {
-	struct api_message	 msgs[] = { { API_USER, "hi" } };
-	struct api_request	 r = request(msgs, nitems(msgs), true);
-	char			*json;
+	struct api_message msgs[] = { { API_USER, "hi" } };
+	struct api_request r = request(msgs, nitems(msgs), true);
+	char *json;
 
 	r.temperature = 0.7;
 	r.max_tokens = 1024;
 	r.enable_thinking = 1;
 	json = api_request_json(&r);
-	assert_non_null(strstr(json, ",\"temperature\":0.7,\"max_tokens\":1024,"
+	assert_non_null(strstr(json,
+	    ",\"temperature\":0.7,\"max_tokens\":1024,"
 	    "\"enable_thinking\":true}"));
 	free(json);
 
@@ -250,17 +251,17 @@ test_request_utf8_round_trip(void **state)
 		"你好，世界！请用中文回答。",
 		"日本語のテキストと한국어",
 		("emoji \xf0\x9f\x98\x80\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9"
-		    "\xe2\x80\x8d\xf0\x9f\x91\xa7 flag \xf0\x9f\x87\xa8\xf0\x9f\x87\xb3"),
+		 "\xe2\x80\x8d\xf0\x9f\x91\xa7 flag \xf0\x9f\x87\xa8\xf0\x9f\x87\xb3"),
 		"combining e\xcc\x81 and U+2028 \xe2\x80\xa8 U+2029 \xe2\x80\xa9",
 		"rtl \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xe2\x80\xae override",
 		"max \xf4\x8f\xbf\xbf and U+FFFD \xef\xbf\xbd",
 		"",
 	};
-	struct api_message	 msgs[nitems(texts)];
-	struct api_request	 r;
-	cJSON			*root;
-	char			*json;
-	size_t			 i;
+	struct api_message msgs[nitems(texts)];
+	struct api_request r;
+	cJSON *root;
+	char *json;
+	size_t i;
 
 	for (i = 0; i < nitems(texts); i++) {
 		msgs[i].role = i % 2 == 0 ? API_USER : API_ASSISTANT;
@@ -285,16 +286,18 @@ test_request_utf8_round_trip(void **state)
 static void
 test_request_control_characters(void **state)
 {
-	static const char text[] = "a\x01" "b\x1b]0;title\x07\n\t\r\b\f\"\\/\x7f\x1f end";
-	struct api_message	 msgs[] = { { API_USER, text } };
-	struct api_request	 r = request(msgs, nitems(msgs), false);
-	cJSON			*root;
-	char			*json = api_request_json(&r);
-	const char		*p;
+	static const char text[] = "a\x01"
+				   "b\x1b]0;title\x07\n\t\r\b\f\"\\/\x7f\x1f end";
+	struct api_message msgs[] = { { API_USER, text } };
+	struct api_request r = request(msgs, nitems(msgs), false);
+	cJSON *root;
+	char *json = api_request_json(&r);
+	const char *p;
 
 	for (p = json; *p != '\0'; p++)
 		assert_true((unsigned char)*p >= 0x20);
-	assert_non_null(strstr(json, "\"content\":\"a\\u0001b\\u001b]0;title\\u0007"
+	assert_non_null(strstr(json,
+	    "\"content\":\"a\\u0001b\\u001b]0;title\\u0007"
 	    "\\n\\t\\r\\b\\f\\\"\\\\/\x7f\\u001f end\""));
 	root = cJSON_Parse(json);
 	assert_non_null(root);
@@ -312,10 +315,10 @@ test_request_roles_and_no_reasoning(void **state)
 		{ API_ASSISTANT, "4" },
 		{ API_USER, "and 3+3?" },
 	};
-	struct api_request	 r = request(msgs, nitems(msgs), true);
-	cJSON			*root, *m;
-	char			*json;
-	int			 i, n;
+	struct api_request r = request(msgs, nitems(msgs), true);
+	cJSON *root, *m;
+	char *json;
+	int i, n;
 
 	r.enable_thinking = 1;
 	json = api_request_json(&r);
@@ -323,13 +326,12 @@ test_request_roles_and_no_reasoning(void **state)
 	root = cJSON_Parse(json);
 	assert_non_null(root);
 	i = 0;
-	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(root, "messages")) {
+	cJSON_ArrayForEach (m, cJSON_GetObjectItemCaseSensitive(root, "messages")) {
 		n = 0;
 		for (cJSON *k = m->child; k != NULL; k = k->next)
 			n++;
-		assert_int_equal(n, 2);	/* role and content, nothing else */
-		assert_string_equal(
-		    cJSON_GetObjectItemCaseSensitive(m, "role")->valuestring,
+		assert_int_equal(n, 2); /* role and content, nothing else */
+		assert_string_equal(cJSON_GetObjectItemCaseSensitive(m, "role")->valuestring,
 		    i == 1 ? "assistant" : "user");
 		i++;
 	}
@@ -341,9 +343,9 @@ test_request_roles_and_no_reasoning(void **state)
 static void
 test_request_edge_cases(void **state)
 {
-	struct api_message	 msgs[] = { { API_USER, NULL } };
-	struct api_request	 r = request(NULL, 0, true);
-	char			*json;
+	struct api_message msgs[] = { { API_USER, NULL } };
+	struct api_request r = request(NULL, 0, true);
+	char *json;
 
 	json = api_request_json(&r);
 	assert_non_null(strstr(json, "\"messages\":[]"));
@@ -372,10 +374,11 @@ test_dashscope_stream(void **state)
 
 	/* first chunk: role and an empty content */
 	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"\",\"role\":\"assistant\"},"
-	    "\"index\":0,\"logprobs\":null,\"finish_reason\":null}],"
-	    "\"object\":\"chat.completion.chunk\",\"usage\":null,\"created\":1735795200,"
-	    "\"system_fingerprint\":null,\"model\":\"qwen-plus\","
-	    "\"id\":\"chatcmpl-3f2a9c4e-8d1b-9a7e-b2c5-4e6f8a0d1c3b\"}", &d);
+		 "\"index\":0,\"logprobs\":null,\"finish_reason\":null}],"
+		 "\"object\":\"chat.completion.chunk\",\"usage\":null,\"created\":1735795200,"
+		 "\"system_fingerprint\":null,\"model\":\"qwen-plus\","
+		 "\"id\":\"chatcmpl-3f2a9c4e-8d1b-9a7e-b2c5-4e6f8a0d1c3b\"}",
+	    &d);
 	assert_null(d.content);
 	assert_null(d.reasoning);
 	assert_null(d.finish_reason);
@@ -387,15 +390,17 @@ test_dashscope_stream(void **state)
 
 	/* content chunks */
 	chunk_ok("{\"choices\":[{\"finish_reason\":null,\"delta\":{\"content\":\"你好！\"},"
-	    "\"index\":0,\"logprobs\":null}],\"object\":\"chat.completion.chunk\","
-	    "\"usage\":null,\"created\":1735795200,\"system_fingerprint\":null,"
-	    "\"model\":\"qwen-plus\",\"id\":\"chatcmpl-3f2a9c4e\"}", &d);
+		 "\"index\":0,\"logprobs\":null}],\"object\":\"chat.completion.chunk\","
+		 "\"usage\":null,\"created\":1735795200,\"system_fingerprint\":null,"
+		 "\"model\":\"qwen-plus\",\"id\":\"chatcmpl-3f2a9c4e\"}",
+	    &d);
 	assert_string_equal(d.content, "你好！");
 	assert_null(d.finish_reason);
 	assert_no_usage(&d);
 	api_delta_release(&d);
 
-	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"有什么可以帮你的吗？\\n\\n- 一\\n- 二\"},"
+	chunk_ok(
+	    "{\"choices\":[{\"delta\":{\"content\":\"有什么可以帮你的吗？\\n\\n- 一\\n- 二\"},"
 	    "\"finish_reason\":null,\"index\":0,\"logprobs\":null}],"
 	    "\"object\":\"chat.completion.chunk\",\"usage\":null,\"created\":1735795200,"
 	    "\"system_fingerprint\":null,\"model\":\"qwen-plus\",\"id\":\"chatcmpl-3f2a9c4e\"}",
@@ -405,16 +410,18 @@ test_dashscope_stream(void **state)
 
 	/* the last content chunk carries finish_reason and an empty content */
 	chunk_ok("{\"choices\":[{\"finish_reason\":\"stop\",\"delta\":{\"content\":\"\"},"
-	    "\"index\":0,\"logprobs\":null}],\"object\":\"chat.completion.chunk\","
-	    "\"usage\":null,\"created\":1735795200,\"system_fingerprint\":null,"
-	    "\"model\":\"qwen-plus\",\"id\":\"chatcmpl-3f2a9c4e\"}", &d);
+		 "\"index\":0,\"logprobs\":null}],\"object\":\"chat.completion.chunk\","
+		 "\"usage\":null,\"created\":1735795200,\"system_fingerprint\":null,"
+		 "\"model\":\"qwen-plus\",\"id\":\"chatcmpl-3f2a9c4e\"}",
+	    &d);
 	assert_null(d.content);
 	assert_string_equal(d.finish_reason, "stop");
 	assert_no_usage(&d);
 	api_delta_release(&d);
 
 	/* the usage chunk: choices [] */
-	chunk_ok("{\"choices\":[],\"object\":\"chat.completion.chunk\",\"usage\":"
+	chunk_ok(
+	    "{\"choices\":[],\"object\":\"chat.completion.chunk\",\"usage\":"
 	    "{\"prompt_tokens\":22,\"completion_tokens\":18,\"total_tokens\":40,"
 	    "\"prompt_tokens_details\":{\"cached_tokens\":0}},\"created\":1735795200,"
 	    "\"system_fingerprint\":null,\"model\":\"qwen-plus\",\"id\":\"chatcmpl-3f2a9c4e\"}",
@@ -427,7 +434,8 @@ test_dashscope_stream(void **state)
 
 	/* finish_reason length */
 	chunk_ok("{\"choices\":[{\"finish_reason\":\"length\",\"delta\":{\"content\":\"…\"},"
-	    "\"index\":0}],\"model\":\"qwen-max\",\"id\":\"x\"}", &d);
+		 "\"index\":0}],\"model\":\"qwen-max\",\"id\":\"x\"}",
+	    &d);
 	assert_string_equal(d.content, "…");
 	assert_string_equal(d.finish_reason, "length");
 	api_delta_release(&d);
@@ -439,42 +447,47 @@ test_qwen3_reasoning(void **state)
 	struct api_delta d;
 
 	chunk_ok("{\"choices\":[{\"delta\":{\"content\":null,\"role\":\"assistant\","
-	    "\"reasoning_content\":\"\"},\"index\":0,\"logprobs\":null,"
-	    "\"finish_reason\":null}],\"object\":\"chat.completion.chunk\",\"usage\":null,"
-	    "\"created\":1745000000,\"system_fingerprint\":null,\"model\":\"qwen3-32b\","
-	    "\"id\":\"chatcmpl-qwen3\"}", &d);
+		 "\"reasoning_content\":\"\"},\"index\":0,\"logprobs\":null,"
+		 "\"finish_reason\":null}],\"object\":\"chat.completion.chunk\",\"usage\":null,"
+		 "\"created\":1745000000,\"system_fingerprint\":null,\"model\":\"qwen3-32b\","
+		 "\"id\":\"chatcmpl-qwen3\"}",
+	    &d);
 	assert_null(d.content);
 	assert_null(d.reasoning);
 	api_delta_release(&d);
 
 	chunk_ok("{\"choices\":[{\"delta\":{\"content\":null,\"reasoning_content\":"
-	    "\"好的，用户问的是1+1等于几。\"},\"finish_reason\":null,\"index\":0,"
-	    "\"logprobs\":null}],\"object\":\"chat.completion.chunk\",\"usage\":null,"
-	    "\"created\":1745000000,\"system_fingerprint\":null,\"model\":\"qwen3-32b\","
-	    "\"id\":\"chatcmpl-qwen3\"}", &d);
+		 "\"好的，用户问的是1+1等于几。\"},\"finish_reason\":null,\"index\":0,"
+		 "\"logprobs\":null}],\"object\":\"chat.completion.chunk\",\"usage\":null,"
+		 "\"created\":1745000000,\"system_fingerprint\":null,\"model\":\"qwen3-32b\","
+		 "\"id\":\"chatcmpl-qwen3\"}",
+	    &d);
 	assert_null(d.content);
 	assert_string_equal(d.reasoning, "好的，用户问的是1+1等于几。");
 	api_delta_release(&d);
 
 	/* the answer: reasoning_content null, or absent */
 	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"1+1=2\",\"reasoning_content\":null},"
-	    "\"finish_reason\":null,\"index\":0,\"logprobs\":null}],\"model\":\"qwen3-32b\","
-	    "\"id\":\"chatcmpl-qwen3\",\"usage\":null}", &d);
+		 "\"finish_reason\":null,\"index\":0,\"logprobs\":null}],\"model\":\"qwen3-32b\","
+		 "\"id\":\"chatcmpl-qwen3\",\"usage\":null}",
+	    &d);
 	assert_string_equal(d.content, "1+1=2");
 	assert_null(d.reasoning);
 	api_delta_release(&d);
 
 	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"。\"},\"finish_reason\":\"stop\","
-	    "\"index\":0}],\"model\":\"qwen3-32b\",\"id\":\"chatcmpl-qwen3\"}", &d);
+		 "\"index\":0}],\"model\":\"qwen3-32b\",\"id\":\"chatcmpl-qwen3\"}",
+	    &d);
 	assert_string_equal(d.content, "。");
 	assert_string_equal(d.finish_reason, "stop");
 	api_delta_release(&d);
 
 	chunk_ok("{\"choices\":[],\"object\":\"chat.completion.chunk\",\"usage\":"
-	    "{\"prompt_tokens\":16,\"completion_tokens\":260,\"total_tokens\":276,"
-	    "\"completion_tokens_details\":{\"reasoning_tokens\":240}},"
-	    "\"created\":1745000000,\"system_fingerprint\":null,\"model\":\"qwen3-32b\","
-	    "\"id\":\"chatcmpl-qwen3\"}", &d);
+		 "{\"prompt_tokens\":16,\"completion_tokens\":260,\"total_tokens\":276,"
+		 "\"completion_tokens_details\":{\"reasoning_tokens\":240}},"
+		 "\"created\":1745000000,\"system_fingerprint\":null,\"model\":\"qwen3-32b\","
+		 "\"id\":\"chatcmpl-qwen3\"}",
+	    &d);
 	assert_usage(&d, 16, 260, 276, 240);
 	api_delta_release(&d);
 }
@@ -485,9 +498,10 @@ test_dashscope_stream_error(void **state)
 	struct api_delta d;
 
 	chunk_ok("{\"error\":{\"message\":\"Output data may contain inappropriate "
-	    "content.\",\"type\":\"data_inspection_failed\",\"param\":null,"
-	    "\"code\":\"data_inspection_failed\"},\"id\":\"chatcmpl-5d1e\","
-	    "\"request_id\":\"5d1e7c3a-2b4f-9e8d-a6c1-0f3b5d7e9a2c\"}", &d);
+		 "content.\",\"type\":\"data_inspection_failed\",\"param\":null,"
+		 "\"code\":\"data_inspection_failed\"},\"id\":\"chatcmpl-5d1e\","
+		 "\"request_id\":\"5d1e7c3a-2b4f-9e8d-a6c1-0f3b5d7e9a2c\"}",
+	    &d);
 	assert_true(d.has_error);
 	assert_string_equal(d.error.message, "Output data may contain inappropriate content.");
 	assert_string_equal(d.error.code, "data_inspection_failed");
@@ -503,7 +517,8 @@ test_dashscope_stream_error(void **state)
 
 	/* DashScope's native form, at the top level */
 	chunk_ok("{\"code\":\"DataInspectionFailed\",\"message\":\"Output data may contain "
-	    "inappropriate content.\",\"request_id\":\"0b1c2d3e\"}", &d);
+		 "inappropriate content.\",\"request_id\":\"0b1c2d3e\"}",
+	    &d);
 	assert_true(d.has_error);
 	assert_string_equal(d.error.code, "DataInspectionFailed");
 	assert_null(d.error.type);
@@ -541,9 +556,10 @@ test_ollama_stream(void **state)
 	struct api_delta d;
 
 	chunk_ok("{\"id\":\"chatcmpl-427\",\"object\":\"chat.completion.chunk\","
-	    "\"created\":1739800000,\"model\":\"qwen3:8b\",\"system_fingerprint\":"
-	    "\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
-	    "\"content\":\"\",\"reasoning\":\"Okay, the user\"},\"finish_reason\":null}]}", &d);
+		 "\"created\":1739800000,\"model\":\"qwen3:8b\",\"system_fingerprint\":"
+		 "\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+		 "\"content\":\"\",\"reasoning\":\"Okay, the user\"},\"finish_reason\":null}]}",
+	    &d);
 	assert_null(d.content);
 	assert_string_equal(d.reasoning, "Okay, the user");
 	assert_string_equal(d.model, "qwen3:8b");
@@ -552,26 +568,29 @@ test_ollama_stream(void **state)
 
 	/* role repeated on every chunk */
 	chunk_ok("{\"id\":\"chatcmpl-427\",\"object\":\"chat.completion.chunk\","
-	    "\"created\":1739800001,\"model\":\"qwen3:8b\",\"system_fingerprint\":"
-	    "\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
-	    "\"content\":\"Hello\"},\"finish_reason\":null}]}", &d);
+		 "\"created\":1739800001,\"model\":\"qwen3:8b\",\"system_fingerprint\":"
+		 "\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+		 "\"content\":\"Hello\"},\"finish_reason\":null}]}",
+	    &d);
 	assert_string_equal(d.content, "Hello");
 	assert_null(d.reasoning);
 	api_delta_release(&d);
 
 	chunk_ok("{\"id\":\"chatcmpl-427\",\"object\":\"chat.completion.chunk\","
-	    "\"created\":1739800002,\"model\":\"qwen3:8b\",\"system_fingerprint\":"
-	    "\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
-	    "\"content\":\"\"},\"finish_reason\":\"stop\"}]}", &d);
+		 "\"created\":1739800002,\"model\":\"qwen3:8b\",\"system_fingerprint\":"
+		 "\"fp_ollama\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+		 "\"content\":\"\"},\"finish_reason\":\"stop\"}]}",
+	    &d);
 	assert_null(d.content);
 	assert_string_equal(d.finish_reason, "stop");
 	assert_no_usage(&d);
 	api_delta_release(&d);
 
 	chunk_ok("{\"id\":\"chatcmpl-427\",\"object\":\"chat.completion.chunk\","
-	    "\"created\":1739800002,\"model\":\"qwen3:8b\",\"system_fingerprint\":"
-	    "\"fp_ollama\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,"
-	    "\"completion_tokens\":96,\"total_tokens\":107}}", &d);
+		 "\"created\":1739800002,\"model\":\"qwen3:8b\",\"system_fingerprint\":"
+		 "\"fp_ollama\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,"
+		 "\"completion_tokens\":96,\"total_tokens\":107}}",
+	    &d);
 	assert_usage(&d, 11, 96, 107, -1);
 	api_delta_release(&d);
 }
@@ -583,29 +602,32 @@ test_llamacpp_stream(void **state)
 
 	/* first delta: content null; model "" */
 	chunk_ok("{\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":"
-	    "{\"role\":\"assistant\",\"content\":null}}],\"created\":1758000000,"
-	    "\"id\":\"chatcmpl-Xq3vR8pT\",\"model\":\"\",\"system_fingerprint\":"
-	    "\"b6400-4d2b4b0f\",\"object\":\"chat.completion.chunk\"}", &d);
+		 "{\"role\":\"assistant\",\"content\":null}}],\"created\":1758000000,"
+		 "\"id\":\"chatcmpl-Xq3vR8pT\",\"model\":\"\",\"system_fingerprint\":"
+		 "\"b6400-4d2b4b0f\",\"object\":\"chat.completion.chunk\"}",
+	    &d);
 	assert_null(d.content);
 	assert_null(d.model);
 	assert_string_equal(d.id, "chatcmpl-Xq3vR8pT");
 	api_delta_release(&d);
 
 	chunk_ok("{\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":"
-	    "{\"content\":\" there\"}}],\"created\":1758000000,\"id\":\"chatcmpl-Xq3vR8pT\","
-	    "\"model\":\"\",\"system_fingerprint\":\"b6400-4d2b4b0f\","
-	    "\"object\":\"chat.completion.chunk\"}", &d);
+		 "{\"content\":\" there\"}}],\"created\":1758000000,\"id\":\"chatcmpl-Xq3vR8pT\","
+		 "\"model\":\"\",\"system_fingerprint\":\"b6400-4d2b4b0f\","
+		 "\"object\":\"chat.completion.chunk\"}",
+	    &d);
 	assert_string_equal(d.content, " there");
 	api_delta_release(&d);
 
 	/* the last chunk: empty delta, usage and a timings object */
 	chunk_ok("{\"choices\":[{\"finish_reason\":\"stop\",\"index\":0,\"delta\":{}}],"
-	    "\"created\":1758000001,\"id\":\"chatcmpl-Xq3vR8pT\",\"model\":\"\","
-	    "\"system_fingerprint\":\"b6400-4d2b4b0f\",\"object\":\"chat.completion.chunk\","
-	    "\"usage\":{\"completion_tokens\":12,\"prompt_tokens\":9,\"total_tokens\":21},"
-	    "\"timings\":{\"prompt_n\":9,\"prompt_ms\":30.118,\"prompt_per_token_ms\":3.346,"
-	    "\"prompt_per_second\":298.8,\"predicted_n\":12,\"predicted_ms\":210.5,"
-	    "\"predicted_per_token_ms\":17.54,\"predicted_per_second\":57.0}}", &d);
+		 "\"created\":1758000001,\"id\":\"chatcmpl-Xq3vR8pT\",\"model\":\"\","
+		 "\"system_fingerprint\":\"b6400-4d2b4b0f\",\"object\":\"chat.completion.chunk\","
+		 "\"usage\":{\"completion_tokens\":12,\"prompt_tokens\":9,\"total_tokens\":21},"
+		 "\"timings\":{\"prompt_n\":9,\"prompt_ms\":30.118,\"prompt_per_token_ms\":3.346,"
+		 "\"prompt_per_second\":298.8,\"predicted_n\":12,\"predicted_ms\":210.5,"
+		 "\"predicted_per_token_ms\":17.54,\"predicted_per_second\":57.0}}",
+	    &d);
 	assert_null(d.content);
 	assert_string_equal(d.finish_reason, "stop");
 	assert_usage(&d, 9, 12, 21, -1);
@@ -613,8 +635,9 @@ test_llamacpp_stream(void **state)
 
 	/* newer builds: a mid-stream error with an integer code */
 	chunk_ok("{\"error\":{\"code\":500,\"message\":\"the request exceeds the available "
-	    "context size, try increasing it\",\"type\":\"exceed_context_size_error\","
-	    "\"n_prompt_tokens\":4200,\"n_ctx\":4096}}", &d);
+		 "context size, try increasing it\",\"type\":\"exceed_context_size_error\","
+		 "\"n_prompt_tokens\":4200,\"n_ctx\":4096}}",
+	    &d);
 	assert_true(d.has_error);
 	assert_string_equal(d.error.code, "500");
 	assert_string_equal(d.error.type, "exceed_context_size_error");
@@ -631,8 +654,9 @@ test_vllm_usage_without_choices(void **state)
 	struct api_delta d;
 
 	chunk_ok("{\"id\":\"chatcmpl-9c1e4b7a\",\"object\":\"chat.completion.chunk\","
-	    "\"created\":1750000000,\"model\":\"Qwen/Qwen3-8B\",\"usage\":"
-	    "{\"prompt_tokens\":14,\"total_tokens\":64,\"completion_tokens\":50}}", &d);
+		 "\"created\":1750000000,\"model\":\"Qwen/Qwen3-8B\",\"usage\":"
+		 "{\"prompt_tokens\":14,\"total_tokens\":64,\"completion_tokens\":50}}",
+	    &d);
 	assert_null(d.content);
 	assert_null(d.finish_reason);
 	assert_usage(&d, 14, 50, 64, -1);
@@ -640,15 +664,17 @@ test_vllm_usage_without_choices(void **state)
 	api_delta_release(&d);
 
 	chunk_ok("{\"id\":\"chatcmpl-9c1e4b7a\",\"object\":\"chat.completion.chunk\","
-	    "\"created\":1750000000,\"model\":\"Qwen/Qwen3-8B\",\"choices\":null,\"usage\":"
-	    "{\"prompt_tokens\":14,\"total_tokens\":64,\"completion_tokens\":50}}", &d);
+		 "\"created\":1750000000,\"model\":\"Qwen/Qwen3-8B\",\"choices\":null,\"usage\":"
+		 "{\"prompt_tokens\":14,\"total_tokens\":64,\"completion_tokens\":50}}",
+	    &d);
 	assert_usage(&d, 14, 50, 64, -1);
 	api_delta_release(&d);
 
 	/* newer vLLM sends reasoning and reasoning_content with the same text: once only */
 	chunk_ok("{\"id\":\"chatcmpl-9c1e4b7a\",\"choices\":[{\"index\":0,\"delta\":"
-	    "{\"reasoning\":\"Let me think\",\"reasoning_content\":\"Let me think\"},"
-	    "\"logprobs\":null,\"finish_reason\":null}]}", &d);
+		 "{\"reasoning\":\"Let me think\",\"reasoning_content\":\"Let me think\"},"
+		 "\"logprobs\":null,\"finish_reason\":null}]}",
+	    &d);
 	assert_string_equal(d.reasoning, "Let me think");
 	assert_null(d.content);
 	api_delta_release(&d);
@@ -677,8 +703,8 @@ test_openai_extra_fields_and_key_order(void **state)
 		"\"finish_reason\" : null } ] , \"model\" : \"gpt-4o-mini-2024-07-18\" , "
 		"\"id\" : \"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\" , \"x\" : 1e400 }\n\t ",
 	};
-	struct api_delta	d;
-	size_t			i;
+	struct api_delta d;
+	size_t i;
 
 	for (i = 0; i < nitems(orders); i++) {
 		chunk_ok(orders[i], &d);
@@ -700,9 +726,10 @@ test_chunk_odd_values(void **state)
 
 	/* values of the wrong type are ignored */
 	chunk_ok("{\"id\":42,\"model\":[\"m\"],\"choices\":[{\"delta\":{\"content\":7,"
-	    "\"reasoning_content\":{\"a\":1},\"reasoning\":true},\"finish_reason\":0}],"
-	    "\"usage\":{\"prompt_tokens\":\"12\",\"completion_tokens\":-5,"
-	    "\"total_tokens\":1e300,\"completion_tokens_details\":null}}", &d);
+		 "\"reasoning_content\":{\"a\":1},\"reasoning\":true},\"finish_reason\":0}],"
+		 "\"usage\":{\"prompt_tokens\":\"12\",\"completion_tokens\":-5,"
+		 "\"total_tokens\":1e300,\"completion_tokens_details\":null}}",
+	    &d);
 	assert_null(d.id);
 	assert_null(d.model);
 	assert_null(d.content);
@@ -730,13 +757,15 @@ test_chunk_odd_values(void **state)
 
 	/* fractional counts are truncated */
 	chunk_ok("{\"usage\":{\"prompt_tokens\":3.7,\"completion_tokens\":0,"
-	    "\"total_tokens\":3}}", &d);
+		 "\"total_tokens\":3}}",
+	    &d);
 	assert_usage(&d, 3, 0, 3, -1);
 	api_delta_release(&d);
 
 	/* escapes in content come out decoded; first of two duplicate keys wins */
 	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"a\\u4f60\\ud83d\\ude00\\n\\u001b[1m\","
-	    "\"content\":\"second\"}}]}", &d);
+		 "\"content\":\"second\"}}]}",
+	    &d);
 	assert_string_equal(d.content, "a你\xf0\x9f\x98\x80\n\x1b[1m");
 	api_delta_release(&d);
 
@@ -763,17 +792,17 @@ test_chunk_odd_values(void **state)
 static void
 test_malformed_json(void **state)
 {
-	char	*cause, *ex;
-	size_t	 i;
+	char *cause, *ex;
+	size_t i;
 	static const char *bad[] = {
-		"{\"choices\":[{\"delta\":{\"content\":\"hi\"",	/* truncated */
+		"{\"choices\":[{\"delta\":{\"content\":\"hi\"", /* truncated */
 		"[DONE]",
-		"[{\"choices\":[]}]",	/* an array */
+		"[{\"choices\":[]}]", /* an array */
 		"\"just a string\"",
 		"42",
 		"null",
 		"true",
-		"{\"a\":1} {\"b\":2}",	/* two objects */
+		"{\"a\":1} {\"b\":2}", /* two objects */
 		"{\"a\":1}x",
 		"{'a':1}",
 		"event: message",
@@ -784,12 +813,13 @@ test_malformed_json(void **state)
 	for (i = 0; i < nitems(bad); i++) {
 		cause = chunk_bad(bad[i], strlen(bad[i]));
 		assert_true(strncmp(cause, "malformed JSON in the event stream: ",
-		    strlen("malformed JSON in the event stream: ")) == 0);
+				strlen("malformed JSON in the event stream: ")) == 0);
 		free(cause);
 	}
 
 	cause = chunk_bad(S("{\"choices\":[{\"delta\":{\"content\":\"hi\""));
-	assert_string_equal(cause, "malformed JSON in the event stream: syntax error near "
+	assert_string_equal(cause,
+	    "malformed JSON in the event stream: syntax error near "
 	    "byte 35: '{\"choices\":[{\"delta\":{\"content\":\"hi\"'");
 	free(cause);
 
@@ -799,7 +829,8 @@ test_malformed_json(void **state)
 	free(cause);
 
 	cause = chunk_bad(S("{\"a\":1}\n\nxyz"));
-	assert_string_equal(cause, "malformed JSON in the event stream: unexpected data "
+	assert_string_equal(cause,
+	    "malformed JSON in the event stream: unexpected data "
 	    "after the value at byte 9: '{\"a\":1}??xyz'");
 	free(cause);
 
@@ -818,13 +849,13 @@ test_malformed_json(void **state)
 static void
 test_malformed_excerpt(void **state)
 {
-	char		 long_data[300], *cause, *ex;
-	size_t		 i, bad;
-	struct buf	 b;
+	char long_data[300], *cause, *ex;
+	size_t i, bad;
+	struct buf b;
 
 	/* control characters, escape sequences, C1 and bidi controls become '?' */
 	cause = chunk_bad(S("{\"x\":\"\x1b]0;pwned\x07\x1b[2J\r\b\xc2\x9b\xe2\x80\xae\x7f"
-	    "\xff\xf0\x9f\x98\x80\""));
+			    "\xff\xf0\x9f\x98\x80\""));
 	ex = cause_excerpt(cause);
 	assert_string_equal(ex, "{\"x\":\"?]0;pwned??[2J??????\xf0\x9f\x98\x80\"");
 	free(ex);
@@ -883,16 +914,20 @@ response(const char *json, struct api_delta *d, char **cause)
 static void
 test_response(void **state)
 {
-	struct api_delta	 d;
-	char			*cause;
+	struct api_delta d;
+	char *cause;
 
-	assert_int_equal(response("{\"choices\":[{\"message\":{\"role\":\"assistant\","
-	    "\"content\":\"我是通义千问，由阿里云开发的大语言模型。\"},\"finish_reason\":\"stop\","
-	    "\"index\":0,\"logprobs\":null}],\"object\":\"chat.completion\",\"usage\":"
-	    "{\"prompt_tokens\":22,\"completion_tokens\":17,\"total_tokens\":39,"
-	    "\"prompt_tokens_details\":{\"cached_tokens\":0}},\"created\":1735795200,"
-	    "\"system_fingerprint\":null,\"model\":\"qwen-plus\","
-	    "\"id\":\"chatcmpl-0d9b3f2e-1c4a-9e7b-8a6d-5f3e2c1b0a9d\"}", &d, &cause), 0);
+	assert_int_equal(
+	    response(
+		"{\"choices\":[{\"message\":{\"role\":\"assistant\","
+		"\"content\":\"我是通义千问，由阿里云开发的大语言模型。\"},\"finish_reason\":\"stop\","
+		"\"index\":0,\"logprobs\":null}],\"object\":\"chat.completion\",\"usage\":"
+		"{\"prompt_tokens\":22,\"completion_tokens\":17,\"total_tokens\":39,"
+		"\"prompt_tokens_details\":{\"cached_tokens\":0}},\"created\":1735795200,"
+		"\"system_fingerprint\":null,\"model\":\"qwen-plus\","
+		"\"id\":\"chatcmpl-0d9b3f2e-1c4a-9e7b-8a6d-5f3e2c1b0a9d\"}",
+		&d, &cause),
+	    0);
 	assert_string_equal(d.content, "我是通义千问，由阿里云开发的大语言模型。");
 	assert_null(d.reasoning);
 	assert_string_equal(d.finish_reason, "stop");
@@ -901,32 +936,41 @@ test_response(void **state)
 	api_delta_release(&d);
 
 	/* reasoning in message.reasoning_content, or message.reasoning (Ollama) */
-	assert_int_equal(response("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\","
-	    "\"model\":\"qwq-32b\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
-	    "\"assistant\",\"content\":\"2\",\"reasoning_content\":\"1+1...\"},"
-	    "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,"
-	    "\"completion_tokens\":30,\"total_tokens\":35,\"completion_tokens_details\":"
-	    "{\"reasoning_tokens\":28}}}", &d, &cause), 0);
+	assert_int_equal(
+	    response("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\","
+		     "\"model\":\"qwq-32b\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+		     "\"assistant\",\"content\":\"2\",\"reasoning_content\":\"1+1...\"},"
+		     "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,"
+		     "\"completion_tokens\":30,\"total_tokens\":35,\"completion_tokens_details\":"
+		     "{\"reasoning_tokens\":28}}}",
+		&d, &cause),
+	    0);
 	assert_string_equal(d.content, "2");
 	assert_string_equal(d.reasoning, "1+1...");
 	assert_usage(&d, 5, 30, 35, 28);
 	api_delta_release(&d);
 
-	assert_int_equal(response("{\"id\":\"chatcmpl-88\",\"object\":\"chat.completion\","
-	    "\"created\":1739800000,\"model\":\"qwen3:8b\",\"system_fingerprint\":"
-	    "\"fp_ollama\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-	    "\"content\":\"Hi.\",\"reasoning\":\"Greeting.\"},\"finish_reason\":\"stop\"}],"
-	    "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":20,\"total_tokens\":29}}",
-	    &d, &cause), 0);
+	assert_int_equal(
+	    response(
+		"{\"id\":\"chatcmpl-88\",\"object\":\"chat.completion\","
+		"\"created\":1739800000,\"model\":\"qwen3:8b\",\"system_fingerprint\":"
+		"\"fp_ollama\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+		"\"content\":\"Hi.\",\"reasoning\":\"Greeting.\"},\"finish_reason\":\"stop\"}],"
+		"\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":20,\"total_tokens\":29}}",
+		&d, &cause),
+	    0);
 	assert_string_equal(d.content, "Hi.");
 	assert_string_equal(d.reasoning, "Greeting.");
 	api_delta_release(&d);
 
 	/* an error body given to the response parser */
-	assert_int_equal(response("{\"error\":{\"code\":\"invalid_parameter_error\","
-	    "\"param\":null,\"message\":\"parameter.enable_thinking must be set to false "
-	    "for non-streaming calls\",\"type\":\"invalid_request_error\"},"
-	    "\"id\":\"chatcmpl-2\",\"request_id\":\"2\"}", &d, &cause), 0);
+	assert_int_equal(
+	    response("{\"error\":{\"code\":\"invalid_parameter_error\","
+		     "\"param\":null,\"message\":\"parameter.enable_thinking must be set to false "
+		     "for non-streaming calls\",\"type\":\"invalid_request_error\"},"
+		     "\"id\":\"chatcmpl-2\",\"request_id\":\"2\"}",
+		&d, &cause),
+	    0);
 	assert_true(d.has_error);
 	assert_string_equal(d.error.code, "invalid_parameter_error");
 	assert_null(d.content);
@@ -945,10 +989,14 @@ test_error_dashscope(void **state)
 {
 	struct api_error e;
 
-	assert_int_equal(error_parse("{\"error\":{\"code\":\"data_inspection_failed\","
-	    "\"param\":null,\"message\":\"Input data may contain inappropriate content.\","
-	    "\"type\":\"data_inspection_failed\"},\"id\":\"chatcmpl-6b0e\","
-	    "\"request_id\":\"6b0e4a1c-7d2f-9b8e-a3c5-1e7f9d2b4a6c\"}", &e), 0);
+	assert_int_equal(
+	    error_parse(
+		"{\"error\":{\"code\":\"data_inspection_failed\","
+		"\"param\":null,\"message\":\"Input data may contain inappropriate content.\","
+		"\"type\":\"data_inspection_failed\"},\"id\":\"chatcmpl-6b0e\","
+		"\"request_id\":\"6b0e4a1c-7d2f-9b8e-a3c5-1e7f9d2b4a6c\"}",
+		&e),
+	    0);
 	assert_string_equal(e.message, "Input data may contain inappropriate content.");
 	assert_string_equal(e.code, "data_inspection_failed");
 	assert_string_equal(e.type, "data_inspection_failed");
@@ -957,10 +1005,13 @@ test_error_dashscope(void **state)
 	api_error_release(&e);
 	assert_null(e.message);
 
-	assert_int_equal(error_parse("{\"error\":{\"code\":\"invalid_parameter_error\","
-	    "\"param\":null,\"message\":\"<400> InternalError.Algo.InvalidParameter: "
-	    "Range of input length should be [1, 129024]\",\"type\":"
-	    "\"invalid_request_error\"},\"id\":\"chatcmpl-7c\",\"request_id\":\"7c\"}", &e), 0);
+	assert_int_equal(
+	    error_parse("{\"error\":{\"code\":\"invalid_parameter_error\","
+			"\"param\":null,\"message\":\"<400> InternalError.Algo.InvalidParameter: "
+			"Range of input length should be [1, 129024]\",\"type\":"
+			"\"invalid_request_error\"},\"id\":\"chatcmpl-7c\",\"request_id\":\"7c\"}",
+		&e),
+	    0);
 	assert_string_equal(e.code, "invalid_parameter_error");
 	assert_string_equal(e.type, "invalid_request_error");
 	assert_false(api_error_is_content_filter(&e));
@@ -968,59 +1019,83 @@ test_error_dashscope(void **state)
 	api_error_release(&e);
 
 	/* 401 from a key of the wrong region */
-	assert_int_equal(error_parse("{\"error\":{\"message\":\"Incorrect API key provided. "
-	    "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":"
-	    "\"invalid_api_key\"},\"request_id\":\"8d2c\"}", &e), 0);
+	assert_int_equal(
+	    error_parse("{\"error\":{\"message\":\"Incorrect API key provided. "
+			"\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":"
+			"\"invalid_api_key\"},\"request_id\":\"8d2c\"}",
+		&e),
+	    0);
 	assert_string_equal(e.message, "Incorrect API key provided. ");
 	assert_string_equal(e.code, "invalid_api_key");
 	assert_false(api_error_is_quota(&e));
 	api_error_release(&e);
 
 	/* 429: the rate limit can be retried, the quota cannot */
-	assert_int_equal(error_parse("{\"error\":{\"message\":\"Requests rate limit "
-	    "exceeded, please try again later.\",\"type\":\"limit_requests\",\"param\":null,"
-	    "\"code\":\"limit_requests\"},\"id\":\"chatcmpl-9\",\"request_id\":\"9\"}", &e), 0);
+	assert_int_equal(
+	    error_parse(
+		"{\"error\":{\"message\":\"Requests rate limit "
+		"exceeded, please try again later.\",\"type\":\"limit_requests\",\"param\":null,"
+		"\"code\":\"limit_requests\"},\"id\":\"chatcmpl-9\",\"request_id\":\"9\"}",
+		&e),
+	    0);
 	assert_string_equal(e.code, "limit_requests");
 	assert_false(api_error_is_quota(&e));
 	assert_false(api_error_is_content_filter(&e));
 	api_error_release(&e);
 
-	assert_int_equal(error_parse("{\"error\":{\"message\":\"You exceeded your current "
-	    "quota, please check your plan and billing details.\",\"type\":"
-	    "\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"},"
-	    "\"request_id\":\"a\"}", &e), 0);
+	assert_int_equal(
+	    error_parse("{\"error\":{\"message\":\"You exceeded your current "
+			"quota, please check your plan and billing details.\",\"type\":"
+			"\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"},"
+			"\"request_id\":\"a\"}",
+		&e),
+	    0);
 	assert_true(api_error_is_quota(&e));
 	assert_false(api_error_is_content_filter(&e));
 	api_error_release(&e);
 
 	/* gateway spellings, in the code or only in the type */
-	assert_int_equal(error_parse("{\"code\":\"DataInspectionFailed\",\"message\":"
-	    "\"Input data may contain inappropriate content.\",\"request_id\":\"b\"}", &e), 0);
+	assert_int_equal(
+	    error_parse("{\"code\":\"DataInspectionFailed\",\"message\":"
+			"\"Input data may contain inappropriate content.\",\"request_id\":\"b\"}",
+		&e),
+	    0);
 	assert_string_equal(e.code, "DataInspectionFailed");
 	assert_true(api_error_is_content_filter(&e));
 	api_error_release(&e);
 	assert_int_equal(error_parse("{\"error\":{\"message\":\"blocked\",\"type\":"
-	    "\"DATA_INSPECTION_FAILED\",\"code\":null}}", &e), 0);
+				     "\"DATA_INSPECTION_FAILED\",\"code\":null}}",
+			     &e),
+	    0);
 	assert_null(e.code);
 	assert_true(api_error_is_content_filter(&e));
 	api_error_release(&e);
 	assert_int_equal(error_parse("{\"error\":{\"message\":\"x\",\"code\":"
-	    "\"InsufficientQuota\"}}", &e), 0);
+				     "\"InsufficientQuota\"}}",
+			     &e),
+	    0);
 	assert_true(api_error_is_quota(&e));
 	api_error_release(&e);
 	/* Azure's content filter */
-	assert_int_equal(error_parse("{\"error\":{\"message\":\"The response was filtered\","
-	    "\"type\":null,\"param\":\"prompt\",\"code\":\"content_filter\",\"status\":400}}",
-	    &e), 0);
+	assert_int_equal(
+	    error_parse(
+		"{\"error\":{\"message\":\"The response was filtered\","
+		"\"type\":null,\"param\":\"prompt\",\"code\":\"content_filter\",\"status\":400}}",
+		&e),
+	    0);
 	assert_true(api_error_is_content_filter(&e));
 	api_error_release(&e);
 	/* near misses */
 	assert_int_equal(error_parse("{\"error\":{\"message\":\"inappropriate content\","
-	    "\"code\":\"data_inspection\"}}", &e), 0);
+				     "\"code\":\"data_inspection\"}}",
+			     &e),
+	    0);
 	assert_false(api_error_is_content_filter(&e));
 	api_error_release(&e);
 	assert_int_equal(error_parse("{\"error\":{\"message\":\"x\",\"code\":"
-	    "\"insufficient_quota_x\"}}", &e), 0);
+				     "\"insufficient_quota_x\"}}",
+			     &e),
+	    0);
 	assert_false(api_error_is_quota(&e));
 	api_error_release(&e);
 
@@ -1034,10 +1109,13 @@ test_error_others(void **state)
 	struct api_error e;
 
 	/* OpenAI */
-	assert_int_equal(error_parse("{\n    \"error\": {\n        \"message\": \"The model "
-	    "`gpt-5-nano-x` does not exist or you do not have access to it.\",\n"
-	    "        \"type\": \"invalid_request_error\",\n        \"param\": null,\n"
-	    "        \"code\": \"model_not_found\"\n    }\n}\n", &e), 0);
+	assert_int_equal(
+	    error_parse("{\n    \"error\": {\n        \"message\": \"The model "
+			"`gpt-5-nano-x` does not exist or you do not have access to it.\",\n"
+			"        \"type\": \"invalid_request_error\",\n        \"param\": null,\n"
+			"        \"code\": \"model_not_found\"\n    }\n}\n",
+		&e),
+	    0);
 	assert_string_equal(e.message,
 	    "The model `gpt-5-nano-x` does not exist or you do not have access to it.");
 	assert_string_equal(e.code, "model_not_found");
@@ -1045,9 +1123,12 @@ test_error_others(void **state)
 	api_error_release(&e);
 
 	/* Ollama: code always null; native API: a bare string */
-	assert_int_equal(error_parse("{\"error\":{\"message\":\"model \\\"qwen3:8b\\\" not "
-	    "found, try pulling it first\",\"type\":\"api_error\",\"param\":null,"
-	    "\"code\":null}}", &e), 0);
+	assert_int_equal(
+	    error_parse("{\"error\":{\"message\":\"model \\\"qwen3:8b\\\" not "
+			"found, try pulling it first\",\"type\":\"api_error\",\"param\":null,"
+			"\"code\":null}}",
+		&e),
+	    0);
 	assert_string_equal(e.message, "model \"qwen3:8b\" not found, try pulling it first");
 	assert_null(e.code);
 	assert_string_equal(e.type, "api_error");
@@ -1060,27 +1141,31 @@ test_error_others(void **state)
 
 	/* llama.cpp: integer code */
 	assert_int_equal(error_parse("{\"error\":{\"code\":401,\"message\":\"Invalid API Key\","
-	    "\"type\":\"authentication_error\"}}", &e), 0);
+				     "\"type\":\"authentication_error\"}}",
+			     &e),
+	    0);
 	assert_string_equal(e.code, "401");
 	assert_string_equal(e.message, "Invalid API Key");
 	api_error_release(&e);
 
 	/* vLLM: the top-level form */
-	assert_int_equal(error_parse("{\"object\":\"error\",\"message\":\"The model `foo` "
-	    "does not exist.\",\"type\":\"NotFoundError\",\"param\":null,\"code\":404}", &e), 0);
+	assert_int_equal(
+	    error_parse("{\"object\":\"error\",\"message\":\"The model `foo` "
+			"does not exist.\",\"type\":\"NotFoundError\",\"param\":null,\"code\":404}",
+		&e),
+	    0);
 	assert_string_equal(e.message, "The model `foo` does not exist.");
 	assert_string_equal(e.code, "404");
 	assert_string_equal(e.type, "NotFoundError");
 	api_error_release(&e);
 
 	/* message missing: type, then code, then a fixed text */
-	assert_int_equal(error_parse("{\"error\":{\"type\":\"server_error\",\"code\":503}}",
-	    &e), 0);
+	assert_int_equal(error_parse("{\"error\":{\"type\":\"server_error\",\"code\":503}}", &e),
+	    0);
 	assert_string_equal(e.message, "server_error");
 	assert_string_equal(e.code, "503");
 	api_error_release(&e);
-	assert_int_equal(error_parse("{\"error\":{\"message\":\"\",\"code\":\"quota\"}}", &e),
-	    0);
+	assert_int_equal(error_parse("{\"error\":{\"message\":\"\",\"code\":\"quota\"}}", &e), 0);
 	assert_string_equal(e.message, "quota");
 	api_error_release(&e);
 	assert_int_equal(error_parse("{\"error\":{}}", &e), 0);
@@ -1094,7 +1179,9 @@ test_error_others(void **state)
 
 	/* odd codes */
 	assert_int_equal(error_parse("{\"error\":{\"message\":\"m\",\"code\":true,"
-	    "\"type\":7}}", &e), 0);
+				     "\"type\":7}}",
+			     &e),
+	    0);
 	assert_null(e.code);
 	assert_null(e.type);
 	api_error_release(&e);
@@ -1129,8 +1216,8 @@ test_error_not_recognised(void **state)
 		"{\"error\":{\"message\":\"x\"}",
 		"\"error\"",
 	};
-	struct api_error	e;
-	size_t			i;
+	struct api_error e;
+	size_t i;
 
 	for (i = 0; i < nitems(bodies); i++) {
 		assert_int_equal(error_parse(bodies[i], &e), -1);
@@ -1148,8 +1235,8 @@ test_error_not_recognised(void **state)
 static enum api_error_class
 classify_body(const char *body, long status)
 {
-	struct api_error	 e;
-	enum api_error_class	 c;
+	struct api_error e;
+	enum api_error_class c;
 
 	assert_int_equal(error_parse(body, &e), 0);
 	c = api_error_classify(&e, status);
@@ -1161,8 +1248,8 @@ classify_body(const char *body, long status)
 static enum api_error_class
 classify_chunk(const char *json)
 {
-	struct api_delta	 d;
-	enum api_error_class	 c;
+	struct api_delta d;
+	enum api_error_class c;
 
 	chunk_ok(json, &d);
 	assert_true(d.has_error);
@@ -1187,71 +1274,117 @@ classify(const char *code, const char *type, long status)
 static void
 test_error_class_dashscope(void **state)
 {
-	assert_int_equal(classify_body("{\"error\":{\"message\":\"Incorrect API key "
-	    "provided. \",\"type\":\"invalid_request_error\",\"param\":null,\"code\":"
-	    "\"invalid_api_key\"},\"request_id\":\"8d2c\"}", 401), API_ERR_AUTH);
-	assert_int_equal(classify_body("{\"error\":{\"message\":\"Requests rate limit "
-	    "exceeded, please try again later.\",\"type\":\"limit_requests\",\"param\":null,"
-	    "\"code\":\"limit_requests\"},\"id\":\"chatcmpl-9\",\"request_id\":\"9\"}", 429),
+	assert_int_equal(
+	    classify_body("{\"error\":{\"message\":\"Incorrect API key "
+			  "provided. \",\"type\":\"invalid_request_error\",\"param\":null,\"code\":"
+			  "\"invalid_api_key\"},\"request_id\":\"8d2c\"}",
+		401),
+	    API_ERR_AUTH);
+	assert_int_equal(
+	    classify_body(
+		"{\"error\":{\"message\":\"Requests rate limit "
+		"exceeded, please try again later.\",\"type\":\"limit_requests\",\"param\":null,"
+		"\"code\":\"limit_requests\"},\"id\":\"chatcmpl-9\",\"request_id\":\"9\"}",
+		429),
 	    API_ERR_RATE_LIMIT);
-	assert_int_equal(classify_body("{\"error\":{\"message\":\"You exceeded your current "
-	    "quota, please check your plan and billing details.\",\"type\":"
-	    "\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"},"
-	    "\"request_id\":\"a\"}", 429), API_ERR_QUOTA);
-	assert_int_equal(classify_body("{\"error\":{\"code\":\"data_inspection_failed\","
-	    "\"param\":null,\"message\":\"Input data may contain inappropriate content.\","
-	    "\"type\":\"data_inspection_failed\"},\"id\":\"chatcmpl-6b0e\"}", 400),
+	assert_int_equal(
+	    classify_body("{\"error\":{\"message\":\"You exceeded your current "
+			  "quota, please check your plan and billing details.\",\"type\":"
+			  "\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"},"
+			  "\"request_id\":\"a\"}",
+		429),
+	    API_ERR_QUOTA);
+	assert_int_equal(
+	    classify_body(
+		"{\"error\":{\"code\":\"data_inspection_failed\","
+		"\"param\":null,\"message\":\"Input data may contain inappropriate content.\","
+		"\"type\":\"data_inspection_failed\"},\"id\":\"chatcmpl-6b0e\"}",
+		400),
 	    API_ERR_FILTER);
-	assert_int_equal(classify_body("{\"error\":{\"message\":\"<503> ServiceUnavailable: "
-	    "The service is temporarily unavailable.\",\"type\":\"ServiceUnavailable\","
-	    "\"param\":null,\"code\":\"ServiceUnavailable\"},\"request_id\":\"c\"}", 503),
+	assert_int_equal(
+	    classify_body(
+		"{\"error\":{\"message\":\"<503> ServiceUnavailable: "
+		"The service is temporarily unavailable.\",\"type\":\"ServiceUnavailable\","
+		"\"param\":null,\"code\":\"ServiceUnavailable\"},\"request_id\":\"c\"}",
+		503),
 	    API_ERR_OVERLOAD);
-	assert_int_equal(classify_body("{\"error\":{\"message\":\"An internal error has "
-	    "occured, please try again later or contact service support.\",\"type\":"
-	    "\"internal_error\",\"param\":null,\"code\":\"internal_error\"},"
-	    "\"request_id\":\"d\"}", 500), API_ERR_OVERLOAD);
-	assert_int_equal(classify_body("{\"error\":{\"message\":\"Access to model denied. "
-	    "Please make sure you are eligible for using the model.\",\"type\":"
-	    "\"AccessDenied.Unpurchased\",\"param\":null,\"code\":"
-	    "\"AccessDenied.Unpurchased\"},\"request_id\":\"e\"}", 403), API_ERR_AUTH);
+	assert_int_equal(
+	    classify_body("{\"error\":{\"message\":\"An internal error has "
+			  "occured, please try again later or contact service support.\",\"type\":"
+			  "\"internal_error\",\"param\":null,\"code\":\"internal_error\"},"
+			  "\"request_id\":\"d\"}",
+		500),
+	    API_ERR_OVERLOAD);
+	assert_int_equal(
+	    classify_body("{\"error\":{\"message\":\"Access to model denied. "
+			  "Please make sure you are eligible for using the model.\",\"type\":"
+			  "\"AccessDenied.Unpurchased\",\"param\":null,\"code\":"
+			  "\"AccessDenied.Unpurchased\"},\"request_id\":\"e\"}",
+		403),
+	    API_ERR_AUTH);
 	/* the native form; the same codes in a 200 stream */
 	assert_int_equal(classify_body("{\"code\":\"AccessDenied.Unpurchased\",\"message\":"
-	    "\"Access to model denied.\",\"request_id\":\"f\"}", 400), API_ERR_AUTH);
+				       "\"Access to model denied.\",\"request_id\":\"f\"}",
+			     400),
+	    API_ERR_AUTH);
 	assert_int_equal(classify_body("{\"code\":\"Throttling.RateQuota\",\"message\":"
-	    "\"Requests rate limit exceeded.\",\"request_id\":\"g\"}", 400),
+				       "\"Requests rate limit exceeded.\",\"request_id\":\"g\"}",
+			     400),
 	    API_ERR_RATE_LIMIT);
 	assert_int_equal(classify_body("{\"code\":\"InternalError.Algo\",\"message\":"
-	    "\"An internal error occurred.\",\"request_id\":\"h\"}", 400), API_ERR_OVERLOAD);
-	assert_int_equal(classify_chunk("{\"error\":{\"message\":\"Output data may contain "
-	    "inappropriate content.\",\"type\":\"data_inspection_failed\",\"param\":null,"
-	    "\"code\":\"data_inspection_failed\"},\"id\":\"chatcmpl-5d1e\"}"), API_ERR_FILTER);
-	assert_int_equal(classify_chunk("{\"error\":{\"message\":\"x\",\"type\":"
-	    "\"internal_error\",\"code\":\"internal_error\"},\"id\":\"chatcmpl-5e\"}"),
+				       "\"An internal error occurred.\",\"request_id\":\"h\"}",
+			     400),
+	    API_ERR_OVERLOAD);
+	assert_int_equal(
+	    classify_chunk(
+		"{\"error\":{\"message\":\"Output data may contain "
+		"inappropriate content.\",\"type\":\"data_inspection_failed\",\"param\":null,"
+		"\"code\":\"data_inspection_failed\"},\"id\":\"chatcmpl-5d1e\"}"),
+	    API_ERR_FILTER);
+	assert_int_equal(
+	    classify_chunk(
+		"{\"error\":{\"message\":\"x\",\"type\":"
+		"\"internal_error\",\"code\":\"internal_error\"},\"id\":\"chatcmpl-5e\"}"),
 	    API_ERR_OVERLOAD);
 }
 
 static void
 test_error_class_openai(void **state)
 {
-	assert_int_equal(classify_body("{\n    \"error\": {\n        \"message\": \"Rate limit "
-	    "reached for gpt-4o in organization org-x on requests per min (RPM): Limit 3, "
-	    "Used 3, Requested 1.\",\n        \"type\": \"requests\",\n        \"param\": "
-	    "null,\n        \"code\": \"rate_limit_exceeded\"\n    }\n}\n", 429),
+	assert_int_equal(
+	    classify_body(
+		"{\n    \"error\": {\n        \"message\": \"Rate limit "
+		"reached for gpt-4o in organization org-x on requests per min (RPM): Limit 3, "
+		"Used 3, Requested 1.\",\n        \"type\": \"requests\",\n        \"param\": "
+		"null,\n        \"code\": \"rate_limit_exceeded\"\n    }\n}\n",
+		429),
 	    API_ERR_RATE_LIMIT);
 	assert_int_equal(classify("rate_limit_exceeded", "tokens", 429), API_ERR_RATE_LIMIT);
 	assert_int_equal(classify(NULL, "requests", 0), API_ERR_RATE_LIMIT);
-	assert_int_equal(classify_body("{\"error\":{\"message\":\"You exceeded your current "
-	    "quota.\",\"type\":\"insufficient_quota\",\"param\":null,\"code\":null}}", 429),
+	assert_int_equal(
+	    classify_body("{\"error\":{\"message\":\"You exceeded your current "
+			  "quota.\",\"type\":\"insufficient_quota\",\"param\":null,\"code\":null}}",
+		429),
 	    API_ERR_QUOTA);
-	assert_int_equal(classify_body("{\"error\":{\"message\":\"The server had an error "
-	    "while processing your request. Sorry about that!\",\"type\":\"server_error\","
-	    "\"param\":null,\"code\":null}}", 500), API_ERR_OVERLOAD);
-	assert_int_equal(classify_body("{\"error\":{\"message\":\"Incorrect API key "
-	    "provided: sk-abc.\",\"type\":\"invalid_request_error\",\"param\":null,"
-	    "\"code\":\"invalid_api_key\"}}", 401), API_ERR_AUTH);
-	assert_int_equal(classify_body("{\"error\":{\"message\":\"The model `x` does not "
-	    "exist.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":"
-	    "\"model_not_found\"}}", 404), API_ERR_OTHER);
+	assert_int_equal(
+	    classify_body(
+		"{\"error\":{\"message\":\"The server had an error "
+		"while processing your request. Sorry about that!\",\"type\":\"server_error\","
+		"\"param\":null,\"code\":null}}",
+		500),
+	    API_ERR_OVERLOAD);
+	assert_int_equal(
+	    classify_body("{\"error\":{\"message\":\"Incorrect API key "
+			  "provided: sk-abc.\",\"type\":\"invalid_request_error\",\"param\":null,"
+			  "\"code\":\"invalid_api_key\"}}",
+		401),
+	    API_ERR_AUTH);
+	assert_int_equal(
+	    classify_body("{\"error\":{\"message\":\"The model `x` does not "
+			  "exist.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":"
+			  "\"model_not_found\"}}",
+		404),
+	    API_ERR_OTHER);
 	/* Anthropic-style types behind a gateway */
 	assert_int_equal(classify(NULL, "overloaded_error", 529), API_ERR_OVERLOAD);
 	assert_int_equal(classify(NULL, "rate_limit_error", 0), API_ERR_RATE_LIMIT);
@@ -1263,61 +1396,93 @@ static void
 test_error_class_others(void **state)
 {
 	/* OpenRouter: in the stream, a string code or a numeric one */
-	assert_int_equal(classify_chunk("{\"id\":\"gen-1\",\"object\":\"chat.completion.chunk\","
-	    "\"created\":1735795200,\"model\":\"qwen/qwen3-8b\",\"provider\":\"Alibaba\","
-	    "\"error\":{\"code\":\"server_error\",\"message\":\"Provider disconnected "
-	    "unexpectedly\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},"
-	    "\"finish_reason\":\"error\"}]}"), API_ERR_OVERLOAD);
+	assert_int_equal(
+	    classify_chunk(
+		"{\"id\":\"gen-1\",\"object\":\"chat.completion.chunk\","
+		"\"created\":1735795200,\"model\":\"qwen/qwen3-8b\",\"provider\":\"Alibaba\","
+		"\"error\":{\"code\":\"server_error\",\"message\":\"Provider disconnected "
+		"unexpectedly\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},"
+		"\"finish_reason\":\"error\"}]}"),
+	    API_ERR_OVERLOAD);
 	assert_int_equal(classify_chunk("{\"error\":{\"code\":502,\"message\":\"Provider "
-	    "returned error\"}}"), API_ERR_OVERLOAD);
+					"returned error\"}}"),
+	    API_ERR_OVERLOAD);
 	assert_int_equal(classify_chunk("{\"error\":{\"code\":429,\"message\":\"Rate limit "
-	    "exceeded\"}}"), API_ERR_RATE_LIMIT);
+					"exceeded\"}}"),
+	    API_ERR_RATE_LIMIT);
 	assert_int_equal(classify_chunk("{\"error\":{\"code\":401,\"message\":\"No auth "
-	    "credentials found\"}}"), API_ERR_AUTH);
+					"credentials found\"}}"),
+	    API_ERR_AUTH);
 	assert_int_equal(classify_body("{\"error\":{\"message\":\"Insufficient credits\","
-	    "\"code\":402}}", 402), API_ERR_OTHER);
+				       "\"code\":402}}",
+			     402),
+	    API_ERR_OTHER);
 
 	/* llama.cpp */
 	assert_int_equal(classify_body("{\"error\":{\"code\":500,\"message\":\"failed to "
-	    "decode\",\"type\":\"server_error\"}}", 500), API_ERR_OVERLOAD);
+				       "decode\",\"type\":\"server_error\"}}",
+			     500),
+	    API_ERR_OVERLOAD);
 	assert_int_equal(classify_chunk("{\"error\":{\"code\":500,\"message\":\"context "
-	    "shift is disabled\",\"type\":\"server_error\"}}"), API_ERR_OVERLOAD);
+					"shift is disabled\",\"type\":\"server_error\"}}"),
+	    API_ERR_OVERLOAD);
 	assert_int_equal(classify_body("{\"error\":{\"code\":401,\"message\":\"Invalid API "
-	    "Key\",\"type\":\"authentication_error\"}}", 401), API_ERR_AUTH);
+				       "Key\",\"type\":\"authentication_error\"}}",
+			     401),
+	    API_ERR_AUTH);
 	assert_int_equal(classify_body("{\"error\":{\"code\":503,\"message\":\"Loading "
-	    "model\",\"type\":\"unavailable_error\"}}", 503), API_ERR_OVERLOAD);
+				       "model\",\"type\":\"unavailable_error\"}}",
+			     503),
+	    API_ERR_OVERLOAD);
 	assert_int_equal(classify_body("{\"error\":{\"code\":400,\"message\":\"bad\","
-	    "\"type\":\"invalid_request_error\"}}", 400), API_ERR_OTHER);
+				       "\"type\":\"invalid_request_error\"}}",
+			     400),
+	    API_ERR_OTHER);
 
 	/* vLLM's top-level form */
-	assert_int_equal(classify_body("{\"object\":\"error\",\"message\":\"The model `foo` "
-	    "does not exist.\",\"type\":\"NotFoundError\",\"param\":null,\"code\":404}", 404),
+	assert_int_equal(
+	    classify_body(
+		"{\"object\":\"error\",\"message\":\"The model `foo` "
+		"does not exist.\",\"type\":\"NotFoundError\",\"param\":null,\"code\":404}",
+		404),
 	    API_ERR_OTHER);
-	assert_int_equal(classify_chunk("{\"object\":\"error\",\"message\":\"busy\","
-	    "\"type\":\"ServiceUnavailableError\",\"param\":null,\"code\":503}"),
+	assert_int_equal(classify_chunk(
+			     "{\"object\":\"error\",\"message\":\"busy\","
+			     "\"type\":\"ServiceUnavailableError\",\"param\":null,\"code\":503}"),
 	    API_ERR_OVERLOAD);
 
 	/* Ollama: code null, the type follows the status, so the status decides */
-	assert_int_equal(classify_body("{\"error\":{\"message\":\"llama runner process has "
-	    "terminated\",\"type\":\"api_error\",\"param\":null,\"code\":null}}", 500),
+	assert_int_equal(
+	    classify_body("{\"error\":{\"message\":\"llama runner process has "
+			  "terminated\",\"type\":\"api_error\",\"param\":null,\"code\":null}}",
+		500),
 	    API_ERR_OVERLOAD);
-	assert_int_equal(classify_body("{\"error\":{\"message\":\"model \\\"qwen3:8b\\\" not "
-	    "found, try pulling it first\",\"type\":\"not_found_error\",\"param\":null,"
-	    "\"code\":null}}", 404), API_ERR_OTHER);
+	assert_int_equal(
+	    classify_body(
+		"{\"error\":{\"message\":\"model \\\"qwen3:8b\\\" not "
+		"found, try pulling it first\",\"type\":\"not_found_error\",\"param\":null,"
+		"\"code\":null}}",
+		404),
+	    API_ERR_OTHER);
 	assert_int_equal(classify_body("{\"error\":{\"message\":\"unauthorized\",\"type\":"
-	    "\"api_error\",\"param\":null,\"code\":null}}", 401), API_ERR_AUTH);
+				       "\"api_error\",\"param\":null,\"code\":null}}",
+			     401),
+	    API_ERR_AUTH);
 	assert_int_equal(classify_body("{\"error\":\"server busy, please try again.  "
-	    "maximum pending requests exceeded\"}", 503), API_ERR_OVERLOAD);
+				       "maximum pending requests exceeded\"}",
+			     503),
+	    API_ERR_OVERLOAD);
 	assert_int_equal(classify_chunk("{\"error\":\"an error was encountered while "
-	    "running the model\"}"), API_ERR_OTHER);
+					"running the model\"}"),
+	    API_ERR_OTHER);
 }
 
 static void
 test_error_class_words(void **state)
 {
 	static const struct {
-		const char		*word;
-		enum api_error_class	 class;
+		const char *word;
+		enum api_error_class class;
 	} words[] = {
 		{ "invalid_api_key", API_ERR_AUTH },
 		{ "InvalidApiKey", API_ERR_AUTH },
@@ -1389,8 +1554,7 @@ static void
 test_error_class_precedence(void **state)
 {
 	/* a word wins over the status */
-	assert_int_equal(classify("invalid_api_key", "invalid_request_error", 400),
-	    API_ERR_AUTH);
+	assert_int_equal(classify("invalid_api_key", "invalid_request_error", 400), API_ERR_AUTH);
 	assert_int_equal(classify("insufficient_quota", NULL, 429), API_ERR_QUOTA);
 	assert_int_equal(classify(NULL, "insufficient_quota", 429), API_ERR_QUOTA);
 	assert_int_equal(classify("limit_requests", NULL, 503), API_ERR_RATE_LIMIT);
@@ -1399,8 +1563,7 @@ test_error_class_precedence(void **state)
 	assert_int_equal(classify("data_inspection_failed", "insufficient_quota", 401),
 	    API_ERR_FILTER);
 	assert_int_equal(classify("invalid_api_key", "content_filter", 429), API_ERR_FILTER);
-	assert_int_equal(classify("insufficient_quota", "invalid_api_key", 401),
-	    API_ERR_QUOTA);
+	assert_int_equal(classify("insufficient_quota", "invalid_api_key", 401), API_ERR_QUOTA);
 	assert_int_equal(classify("invalid_api_key", "server_error", 503), API_ERR_AUTH);
 	assert_int_equal(classify("server_error", "invalid_api_key", 401), API_ERR_OVERLOAD);
 	/* a word in the type wins over a numeric code and the status */
@@ -1430,24 +1593,38 @@ static void
 test_error_class_status(void **state)
 {
 	static const struct {
-		long			 status;
-		enum api_error_class	 class;
+		long status;
+		enum api_error_class class;
 	} statuses[] = {
-		{ 0, API_ERR_OTHER }, { 200, API_ERR_OTHER }, { 400, API_ERR_OTHER },
-		{ 401, API_ERR_AUTH }, { 402, API_ERR_OTHER }, { 403, API_ERR_AUTH },
-		{ 404, API_ERR_OTHER }, { 408, API_ERR_OVERLOAD }, { 409, API_ERR_OVERLOAD },
-		{ 413, API_ERR_OTHER }, { 422, API_ERR_OTHER }, { 429, API_ERR_RATE_LIMIT },
-		{ 500, API_ERR_OVERLOAD }, { 501, API_ERR_OTHER }, { 502, API_ERR_OVERLOAD },
-		{ 503, API_ERR_OVERLOAD }, { 504, API_ERR_OVERLOAD }, { 505, API_ERR_OTHER },
-		{ 520, API_ERR_OTHER }, { 529, API_ERR_OVERLOAD }, { 599, API_ERR_OTHER },
-		{ 600, API_ERR_OTHER }, { -1, API_ERR_OTHER },
+		{ 0, API_ERR_OTHER },
+		{ 200, API_ERR_OTHER },
+		{ 400, API_ERR_OTHER },
+		{ 401, API_ERR_AUTH },
+		{ 402, API_ERR_OTHER },
+		{ 403, API_ERR_AUTH },
+		{ 404, API_ERR_OTHER },
+		{ 408, API_ERR_OVERLOAD },
+		{ 409, API_ERR_OVERLOAD },
+		{ 413, API_ERR_OTHER },
+		{ 422, API_ERR_OTHER },
+		{ 429, API_ERR_RATE_LIMIT },
+		{ 500, API_ERR_OVERLOAD },
+		{ 501, API_ERR_OTHER },
+		{ 502, API_ERR_OVERLOAD },
+		{ 503, API_ERR_OVERLOAD },
+		{ 504, API_ERR_OVERLOAD },
+		{ 505, API_ERR_OTHER },
+		{ 520, API_ERR_OTHER },
+		{ 529, API_ERR_OVERLOAD },
+		{ 599, API_ERR_OTHER },
+		{ 600, API_ERR_OTHER },
+		{ -1, API_ERR_OTHER },
 	};
 	size_t i;
 
 	/* without an error object (an HTML page, an empty body) only the status counts */
 	for (i = 0; i < nitems(statuses); i++) {
-		assert_int_equal(api_error_classify(NULL, statuses[i].status),
-		    statuses[i].class);
+		assert_int_equal(api_error_classify(NULL, statuses[i].status), statuses[i].class);
 		assert_int_equal(classify(NULL, NULL, statuses[i].status), statuses[i].class);
 		assert_int_equal(classify(NULL, "api_error", statuses[i].status),
 		    statuses[i].class);
@@ -1476,20 +1653,22 @@ test_error_class_names(void **state)
 
 /* One input of the splitter and what must come of it (each may hold NULs). */
 struct think_case {
-	const char	*in;
-	size_t		 len;
-	const char	*content;
-	size_t		 clen;
-	const char	*reasoning;
-	size_t		 rlen;
+	const char *in;
+	size_t len;
+	const char *content;
+	size_t clen;
+	const char *reasoning;
+	size_t rlen;
 };
-#define THINK(in, content, reasoning) { S(in), S(content), S(reasoning) }
+#define THINK(in, content, reasoning) \
+	{ \
+		S(in), S(content), S(reasoning) \
+	}
 
 static const struct think_case think_cases[] = {
 	THINK("Hello, world.", "Hello, world.", ""),
 	THINK("", "", ""),
-	THINK("<think>Let me see.</think>\n\nThe answer is 4.", "The answer is 4.",
-	    "Let me see."),
+	THINK("<think>Let me see.</think>\n\nThe answer is 4.", "The answer is 4.", "Let me see."),
 	/* Qwen3: newlines inside the block are reasoning */
 	THINK("<think>\nThe user asks 2+2.\n</think>\n\n4", "4", "\nThe user asks 2+2.\n"),
 	THINK(" \t\r\n\n<think>r</think>a", "a", "r"),
@@ -1554,10 +1733,10 @@ assert_buf_is(const struct buf *got, const char *want, size_t len)
 static void
 think_run(const struct think_case *tc, const size_t *cuts, size_t ncuts)
 {
-	struct api_think	 t;
-	struct buf		 content, reasoning;
-	size_t			 i, from = 0, to;
-	char			*piece;
+	struct api_think t;
+	struct buf content, reasoning;
+	size_t i, from = 0, to;
+	char *piece;
 
 	api_think_init(&t);
 	buf_init(&content, 0);
@@ -1580,7 +1759,7 @@ think_run(const struct think_case *tc, const size_t *cuts, size_t ncuts)
 static void
 test_think_whole_and_bytes(void **state)
 {
-	size_t	i, j, cuts[128];
+	size_t i, j, cuts[128];
 
 	for (i = 0; i < nitems(think_cases); i++) {
 		assert_true(think_cases[i].len < nitems(cuts));
@@ -1594,8 +1773,8 @@ test_think_whole_and_bytes(void **state)
 static void
 test_think_split_everywhere(void **state)
 {
-	const struct think_case	*tc;
-	size_t			 i, a, b, cuts[2];
+	const struct think_case *tc;
+	size_t i, a, b, cuts[2];
 
 	for (i = 0; i < nitems(think_cases); i++) {
 		tc = &think_cases[i];
@@ -1618,9 +1797,9 @@ test_think_split_everywhere(void **state)
 static void
 test_think_skip(void **state)
 {
-	const struct think_case	*tc;
-	struct buf		 answer, reasoning;
-	size_t			 i, off, roff, rlen;
+	const struct think_case *tc;
+	struct buf answer, reasoning;
+	size_t i, off, roff, rlen;
 
 	for (i = 0; i < nitems(think_cases); i++) {
 		tc = &think_cases[i];
@@ -1657,8 +1836,8 @@ test_think_skip(void **state)
 static void
 test_think_reuse(void **state)
 {
-	struct api_think	t;
-	struct buf		content, reasoning;
+	struct api_think t;
+	struct buf content, reasoning;
 
 	/* finish leaves the splitter ready for the next answer */
 	api_think_init(&t);
@@ -1666,7 +1845,7 @@ test_think_reuse(void **state)
 	buf_init(&reasoning, 0);
 	api_think_feed(&t, S("<think>a</thi"), &content, &reasoning);
 	assert_int_equal(content.len, 0);
-	assert_string_equal(reasoning.data, "a");	/* "</thi" is held back */
+	assert_string_equal(reasoning.data, "a"); /* "</thi" is held back */
 	api_think_finish(&t, &content, &reasoning);
 	assert_string_equal(reasoning.data, "a</thi");
 	api_think_feed(&t, S("  <think>b</think> c"), &content, &reasoning);
@@ -1701,8 +1880,8 @@ test_think_reuse(void **state)
 static int
 models(const char *json, char ***ids, size_t *n, char **cause)
 {
-	char	*copy = xmalloc(strlen(json) + 1);
-	int	 rv;
+	char *copy = xmalloc(strlen(json) + 1);
+	int rv;
 
 	memcpy(copy, json, strlen(json));
 	if (cause != NULL)
@@ -1715,14 +1894,16 @@ models(const char *json, char ***ids, size_t *n, char **cause)
 static void
 test_models(void **state)
 {
-	char	**ids, *cause;
-	size_t	  n;
+	char **ids, *cause;
+	size_t n;
 
-	assert_int_equal(models("{\"data\":[{\"id\":\"qwen-plus\",\"object\":\"model\","
-	    "\"created\":1735795200,\"owned_by\":\"system\"},{\"id\":\"qwen-max\","
-	    "\"object\":\"model\",\"created\":1735795200,\"owned_by\":\"system\"},"
-	    "{\"object\":\"model\",\"id\":\"qwen3-235b-a22b\"}],\"object\":\"list\"}",
-	    &ids, &n, &cause), 0);
+	assert_int_equal(
+	    models("{\"data\":[{\"id\":\"qwen-plus\",\"object\":\"model\","
+		   "\"created\":1735795200,\"owned_by\":\"system\"},{\"id\":\"qwen-max\","
+		   "\"object\":\"model\",\"created\":1735795200,\"owned_by\":\"system\"},"
+		   "{\"object\":\"model\",\"id\":\"qwen3-235b-a22b\"}],\"object\":\"list\"}",
+		&ids, &n, &cause),
+	    0);
 	assert_null(cause);
 	assert_int_equal(n, 3);
 	assert_string_equal(ids[0], "qwen-plus");
@@ -1731,9 +1912,11 @@ test_models(void **state)
 	api_models_free(ids, n);
 
 	/* Ollama */
-	assert_int_equal(models("{\"object\":\"list\",\"data\":[{\"id\":\"qwen3:8b\","
-	    "\"object\":\"model\",\"created\":1739800000,\"owned_by\":\"library\"}]}",
-	    &ids, &n, &cause), 0);
+	assert_int_equal(
+	    models("{\"object\":\"list\",\"data\":[{\"id\":\"qwen3:8b\","
+		   "\"object\":\"model\",\"created\":1739800000,\"owned_by\":\"library\"}]}",
+		&ids, &n, &cause),
+	    0);
 	assert_int_equal(n, 1);
 	assert_string_equal(ids[0], "qwen3:8b");
 	api_models_free(ids, n);
@@ -1744,7 +1927,9 @@ test_models(void **state)
 	assert_null(ids);
 	api_models_free(ids, n);
 	assert_int_equal(models("{\"data\":[{\"id\":1},{\"object\":\"model\"},\"x\",null,"
-	    "{\"id\":\"\"},{\"id\":\"a\"},{\"id\":\"b\",\"id\":\"c\"}]}", &ids, &n, &cause), 0);
+				"{\"id\":\"\"},{\"id\":\"a\"},{\"id\":\"b\",\"id\":\"c\"}]}",
+			     &ids, &n, &cause),
+	    0);
 	assert_int_equal(n, 2);
 	assert_string_equal(ids[0], "a");
 	assert_string_equal(ids[1], "b");
@@ -1773,8 +1958,7 @@ test_models(void **state)
 	assert_int_equal(n, 0);
 	free(cause);
 	assert_int_equal(models("{\"object\":\"list\"}", &ids, &n, &cause), -1);
-	assert_string_equal(cause,
-	    "the model list has no 'data' array: '{\"object\":\"list\"}'");
+	assert_string_equal(cause, "the model list has no 'data' array: '{\"object\":\"list\"}'");
 	free(cause);
 	assert_int_equal(models("{\"data\":{\"id\":\"x\"}}", &ids, &n, &cause), -1);
 	free(cause);
@@ -1791,14 +1975,15 @@ test_models(void **state)
 /* ---- lone and split UTF-16 surrogates --------------------------------------- */
 
 #define FFFD "\xef\xbf\xbd"
-#define GRIN "\xf0\x9f\x98\x80"	/* U+1F600, \ud83d\ude00 */
+#define GRIN "\xf0\x9f\x98\x80" /* U+1F600, \ud83d\ude00 */
 
 /* A chunk whose delta content is the JSON string body s (escapes as written). */
 static void
 content_chunk(const char *s, struct api_delta *d)
 {
 	char *json = xasprintf("{\"choices\":[{\"delta\":{\"content\":\"%s\"},"
-	    "\"finish_reason\":null,\"index\":0}]}", s);
+			       "\"finish_reason\":null,\"index\":0}]}",
+	    s);
 
 	chunk_ok(json, d);
 	free(json);
@@ -1823,8 +2008,8 @@ assert_content(const char *s, const char *want, unsigned int high, unsigned int 
 static void
 test_surrogate_chunk(void **state)
 {
-	struct api_delta	 d;
-	char			*cause, *c2;
+	struct api_delta d;
+	char *cause, *c2;
 
 	/* a lone half inside a text is U+FFFD, whatever its kind */
 	assert_content("a\\ud800b", "a" FFFD "b", 0, 0);
@@ -1857,7 +2042,8 @@ test_surrogate_chunk(void **state)
 
 	/* reasoning (both names) and refusal are cut the same way */
 	chunk_ok("{\"choices\":[{\"delta\":{\"content\":null,\"reasoning_content\":"
-	    "\"\\ude00think\\ud83d\",\"refusal\":\"\\udc00no\\udbff\"}}]}", &d);
+		 "\"\\ude00think\\ud83d\",\"refusal\":\"\\udc00no\\udbff\"}}]}",
+	    &d);
 	assert_null(d.content);
 	assert_string_equal(d.reasoning, "think");
 	assert_int_equal(d.reasoning_cut.high, 0xd83d);
@@ -1867,21 +2053,24 @@ test_surrogate_chunk(void **state)
 	assert_int_equal(d.refusal_cut.low, 0xdc00);
 	api_delta_release(&d);
 	chunk_ok("{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\","
-	    "\"reasoning\":\"\\ude00\"}}]}", &d);
+		 "\"reasoning\":\"\\ude00\"}}]}",
+	    &d);
 	assert_null(d.reasoning);
 	assert_int_equal(d.reasoning_cut.low, 0xde00);
 	api_delta_release(&d);
 	/* a reasoning_content that is only a half is still the one chosen */
 	chunk_ok("{\"choices\":[{\"delta\":{\"reasoning_content\":\"\\ud83d\","
-	    "\"reasoning\":\"\\ud83d\"}}]}", &d);
+		 "\"reasoning\":\"\\ud83d\"}}]}",
+	    &d);
 	assert_null(d.reasoning);
 	assert_int_equal(d.reasoning_cut.high, 0xd83d);
 	api_delta_release(&d);
 
 	/* every other string has its halves as U+FFFD, ends included */
 	chunk_ok("{\"id\":\"\\udc00id\",\"model\":\"m\\ud83d\",\"\\ud800\":1,"
-	    "\"choices\":[{\"delta\":{\"content\":\"ok\",\"tool_calls\":[{\"index\":0,"
-	    "\"function\":{\"arguments\":\"\\ud83d\"}}]},\"finish_reason\":\"\\ud83d\"}]}", &d);
+		 "\"choices\":[{\"delta\":{\"content\":\"ok\",\"tool_calls\":[{\"index\":0,"
+		 "\"function\":{\"arguments\":\"\\ud83d\"}}]},\"finish_reason\":\"\\ud83d\"}]}",
+	    &d);
 	assert_string_equal(d.id, FFFD "id");
 	assert_string_equal(d.model, "m" FFFD);
 	assert_string_equal(d.finish_reason, FFFD);
@@ -1909,12 +2098,20 @@ test_surrogate_chunk(void **state)
 	assert_string_equal(d.content, "a" FFFD);
 	assert_int_equal(d.content_cut.high, 0);
 	api_delta_release(&d);
-	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"\xff\xff" "d83d\"}}]}", &d);
-	assert_string_equal(d.content, "\xff\xff" "d83d");
+	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"\xff\xff"
+		 "d83d\"}}]}",
+	    &d);
+	assert_string_equal(d.content,
+	    "\xff\xff"
+	    "d83d");
 	assert_int_equal(d.content_cut.high, 0);
 	api_delta_release(&d);
-	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"\xff\xff" "d83d\\ud800\"}}]}", &d);
-	assert_string_equal(d.content, "\xff\xff" "d83d" FFFD);
+	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"\xff\xff"
+		 "d83d\\ud800\"}}]}",
+	    &d);
+	assert_string_equal(d.content,
+	    "\xff\xff"
+	    "d83d" FFFD);
 	assert_int_equal(d.content_cut.high, 0);
 	api_delta_release(&d);
 
@@ -1944,7 +2141,9 @@ test_surrogate_chunk(void **state)
 		struct api_error e;
 
 		assert_int_equal(error_parse("{\"error\":{\"message\":\"\\udc00x\\ud83d\","
-		    "\"type\":\"t\\ud800\"}}", &e), 0);
+					     "\"type\":\"t\\ud800\"}}",
+				     &e),
+		    0);
 		assert_string_equal(e.message, FFFD "x" FFFD);
 		assert_string_equal(e.type, "t" FFFD);
 		api_error_release(&e);
@@ -1955,10 +2154,10 @@ test_surrogate_chunk(void **state)
 static char *
 join_stream(const char *const *pieces, size_t n)
 {
-	struct api_carry	 c;
-	struct api_delta	 d;
-	struct buf		 b;
-	size_t			 i;
+	struct api_carry c;
+	struct api_delta d;
+	struct buf b;
+	size_t i;
 
 	buf_init(&b, 0);
 	api_carry_init(&c);
@@ -1982,10 +2181,10 @@ join_stream(const char *const *pieces, size_t n)
 static void
 assert_joined(const char *want, size_t n, ...)
 {
-	const char	*pieces[8];
-	va_list		 ap;
-	size_t		 i;
-	char		*got;
+	const char *pieces[8];
+	va_list ap;
+	size_t i;
+	char *got;
 
 	assert_true(n <= nitems(pieces));
 	va_start(ap, n);
@@ -2000,8 +2199,8 @@ assert_joined(const char *want, size_t n, ...)
 static void
 test_surrogate_join(void **state)
 {
-	struct api_carry	 c;
-	struct api_delta	 d;
+	struct api_carry c;
+	struct api_delta d;
 
 	assert_joined("Hi " GRIN " there", 2, "Hi \\ud83d", "\\ude00 there");
 	assert_joined(GRIN, 2, "\\ud83d", "\\ude00");
@@ -2031,7 +2230,7 @@ test_surrogate_join(void **state)
 	api_delta_release(&d);
 	chunk_ok("{\"choices\":[{\"delta\":{\"reasoning_content\":\"\\ude00r\"}}]}", &d);
 	api_carry_join(&c, &d);
-	assert_string_equal(d.reasoning, FFFD "r");	/* reasoning has its own halves */
+	assert_string_equal(d.reasoning, FFFD "r"); /* reasoning has its own halves */
 	assert_null(d.content);
 	assert_int_equal(c.content, 0xd83d);
 	api_delta_release(&d);
@@ -2054,14 +2253,14 @@ test_surrogate_join(void **state)
 	assert_string_equal(d.reasoning, "r");
 	assert_null(d.refusal);
 	api_delta_release(&d);
-	chunk_ok("{\"choices\":[{\"delta\":{\"reasoning\":\"\\ude00!\",\"refusal\":\"no\"}}]}",
-	    &d);
+	chunk_ok("{\"choices\":[{\"delta\":{\"reasoning\":\"\\ude00!\",\"refusal\":\"no\"}}]}", &d);
 	api_carry_join(&c, &d);
 	assert_string_equal(d.reasoning, GRIN "!");
 	assert_string_equal(d.refusal, FFFD "no");
 	api_delta_release(&d);
 	chunk_ok("{\"choices\":[{\"delta\":{\"refusal\":\"\\ud83d\",\"content\":\"c\\udbff\","
-	    "\"reasoning\":\"x\"}}]}", &d);
+		 "\"reasoning\":\"x\"}}]}",
+	    &d);
 	api_carry_join(&c, &d);
 	api_delta_release(&d);
 	assert_true(api_carry_finish(&c, &d));
@@ -2089,15 +2288,15 @@ test_surrogate_join(void **state)
 static void
 test_surrogate_split_everywhere(void **state)
 {
-	static const uint16_t units[] = { 'H', 0xd83d, 0xde00, 0x4f60, 0xd83c, 0xdf89,
-		0xd83d, 0xde80, ' ', 0xd800, 'x', 0xdbff, 0xdfff, '!' };
-	static const char want[] = "H" GRIN "\xe4\xbd\xa0\xf0\x9f\x8e\x89\xf0\x9f\x9a\x80 "
-	    FFFD "x\xf4\x8f\xbf\xbf!";
-	const size_t	 n = nitems(units);
-	char		*pieces[3], *got;
-	const char	*p[3];
-	size_t		 i, j, k, a, b;
-	struct buf	 e;
+	static const uint16_t units[] = { 'H', 0xd83d, 0xde00, 0x4f60, 0xd83c, 0xdf89, 0xd83d,
+		0xde80, ' ', 0xd800, 'x', 0xdbff, 0xdfff, '!' };
+	static const char want[] = "H" GRIN "\xe4\xbd\xa0\xf0\x9f\x8e\x89\xf0\x9f\x9a\x80 " FFFD
+				   "x\xf4\x8f\xbf\xbf!";
+	const size_t n = nitems(units);
+	char *pieces[3], *got;
+	const char *p[3];
+	size_t i, j, k, a, b;
+	struct buf e;
 
 	for (i = 0; i <= n; i++) {
 		for (j = i; j <= n; j++) {
@@ -2123,21 +2322,26 @@ test_surrogate_split_everywhere(void **state)
 static void
 test_surrogate_response(void **state)
 {
-	struct api_delta	 d;
-	char			*cause;
+	struct api_delta d;
+	char *cause;
 
 	/* a whole answer has no one to pass a half to: both ends are U+FFFD */
-	assert_int_equal(response("{\"choices\":[{\"message\":{\"role\":\"assistant\","
-	    "\"content\":\"\\ude00a\\ud83d\\ude00b\\ud800c\\ud83d\",\"reasoning_content\":"
-	    "\"\\ud83d\",\"refusal\":\"\\udc00\"},\"finish_reason\":\"stop\"}]}", &d, &cause), 0);
+	assert_int_equal(
+	    response("{\"choices\":[{\"message\":{\"role\":\"assistant\","
+		     "\"content\":\"\\ude00a\\ud83d\\ude00b\\ud800c\\ud83d\",\"reasoning_content\":"
+		     "\"\\ud83d\",\"refusal\":\"\\udc00\"},\"finish_reason\":\"stop\"}]}",
+		&d, &cause),
+	    0);
 	assert_string_equal(d.content, FFFD "a" GRIN "b" FFFD "c" FFFD);
 	assert_string_equal(d.reasoning, FFFD);
 	assert_string_equal(d.refusal, FFFD);
 	assert_int_equal(d.content_cut.high | d.content_cut.low | d.reasoning_cut.high |
-	    d.refusal_cut.low, 0);
+		d.refusal_cut.low,
+	    0);
 	api_delta_release(&d);
 	assert_int_equal(response("{\"choices\":[{\"message\":{\"content\":\"plain\"}}]}", &d,
-	    &cause), 0);
+			     &cause),
+	    0);
 	assert_string_equal(d.content, "plain");
 	assert_null(d.reasoning);
 	assert_null(d.refusal);
@@ -2147,38 +2351,43 @@ test_surrogate_response(void **state)
 /* ---- refusals and tool calls ---------------------------------------------------- */
 
 /* The OpenAI chunk envelope (as gpt-4o sent it in 2024) around a choice. */
-#define OPENAI_CHUNK(choice) "{\"id\":\"chatcmpl-9tXmMGFPkLS0t0u0895fzYOblnfYa\",\"object\":" \
+#define OPENAI_CHUNK(choice) \
+	"{\"id\":\"chatcmpl-9tXmMGFPkLS0t0u0895fzYOblnfYa\",\"object\":" \
 	"\"chat.completion.chunk\",\"created\":1723024914,\"model\":\"gpt-4o-2024-08-06\"," \
 	"\"system_fingerprint\":\"fp_845eaabc1f\",\"choices\":[" choice "]}"
 
 static void
 test_refusal(void **state)
 {
-	struct api_delta	 d;
-	char			*cause;
+	struct api_delta d;
+	char *cause;
 
 	/* OpenAI streams a refusal in delta.refusal pieces, content null */
 	chunk_ok(OPENAI_CHUNK("{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,"
-	    "\"refusal\":\"\"},\"logprobs\":null,\"finish_reason\":null}"), &d);
+			      "\"refusal\":\"\"},\"logprobs\":null,\"finish_reason\":null}"),
+	    &d);
 	assert_null(d.content);
 	assert_null(d.refusal);
 	assert_false(d.tool_calls);
 	api_delta_release(&d);
 	chunk_ok(OPENAI_CHUNK("{\"index\":0,\"delta\":{\"refusal\":\"I'm\"},\"logprobs\":null,"
-	    "\"finish_reason\":null}"), &d);
+			      "\"finish_reason\":null}"),
+	    &d);
 	assert_null(d.content);
 	assert_string_equal(d.refusal, "I'm");
 	api_delta_release(&d);
 	chunk_ok(OPENAI_CHUNK("{\"index\":0,\"delta\":{},\"logprobs\":null,"
-	    "\"finish_reason\":\"stop\"}"), &d);
+			      "\"finish_reason\":\"stop\"}"),
+	    &d);
 	assert_null(d.refusal);
 	assert_string_equal(d.finish_reason, "stop");
 	assert_false(d.tool_calls);
 	api_delta_release(&d);
 	/* refusal null (every ordinary chunk today), or not a string */
 	chunk_ok("{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
-	    "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null,"
-	    "\"obfuscation\":\"WuQNX\"}", &d);
+		 "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null,"
+		 "\"obfuscation\":\"WuQNX\"}",
+	    &d);
 	assert_null(d.refusal);
 	api_delta_release(&d);
 	chunk_ok("{\"choices\":[{\"delta\":{\"content\":\"x\",\"refusal\":42}}]}", &d);
@@ -2193,21 +2402,26 @@ test_refusal(void **state)
 	api_delta_release(&d);
 
 	/* the whole response: message.refusal, content null */
-	assert_int_equal(response("{\n  \"id\": \"chatcmpl-ABfvwoKVWPQj2UPlAcAKM7s40GsRx\",\n"
-	    "  \"object\": \"chat.completion\",\n  \"created\": 1727346164,\n"
-	    "  \"model\": \"gpt-4o-2024-08-06\",\n  \"choices\": [\n    {\n"
-	    "      \"index\": 0,\n      \"message\": {\n        \"role\": \"assistant\",\n"
-	    "        \"content\": null,\n        \"refusal\": \"I'm very sorry, but I can't "
-	    "assist with that.\",\n        \"annotations\": []\n      },\n"
-	    "      \"logprobs\": null,\n      \"finish_reason\": \"stop\"\n    }\n  ]\n}",
-	    &d, &cause), 0);
+	assert_int_equal(
+	    response(
+		"{\n  \"id\": \"chatcmpl-ABfvwoKVWPQj2UPlAcAKM7s40GsRx\",\n"
+		"  \"object\": \"chat.completion\",\n  \"created\": 1727346164,\n"
+		"  \"model\": \"gpt-4o-2024-08-06\",\n  \"choices\": [\n    {\n"
+		"      \"index\": 0,\n      \"message\": {\n        \"role\": \"assistant\",\n"
+		"        \"content\": null,\n        \"refusal\": \"I'm very sorry, but I can't "
+		"assist with that.\",\n        \"annotations\": []\n      },\n"
+		"      \"logprobs\": null,\n      \"finish_reason\": \"stop\"\n    }\n  ]\n}",
+		&d, &cause),
+	    0);
 	assert_null(d.content);
 	assert_string_equal(d.refusal, "I'm very sorry, but I can't assist with that.");
 	assert_string_equal(d.finish_reason, "stop");
 	assert_false(d.tool_calls);
 	api_delta_release(&d);
 	assert_int_equal(response("{\"choices\":[{\"message\":{\"content\":\"Hi\","
-	    "\"refusal\":null}}]}", &d, &cause), 0);
+				  "\"refusal\":null}}]}",
+			     &d, &cause),
+	    0);
 	assert_string_equal(d.content, "Hi");
 	assert_null(d.refusal);
 	api_delta_release(&d);
@@ -2216,33 +2430,39 @@ test_refusal(void **state)
 static void
 test_tool_calls(void **state)
 {
-	struct api_delta	 d;
-	char			*cause;
+	struct api_delta d;
+	char *cause;
 
 	/* OpenAI's streamed fragments: the first names the call, the rest carry arguments */
-	chunk_ok(OPENAI_CHUNK("{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,"
-	    "\"tool_calls\":[{\"index\":0,\"id\":\"call_2Uzw0AEZQeOex2CP2TKjcLKc\",\"type\":"
-	    "\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}],"
-	    "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}"), &d);
+	chunk_ok(
+	    OPENAI_CHUNK(
+		"{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,"
+		"\"tool_calls\":[{\"index\":0,\"id\":\"call_2Uzw0AEZQeOex2CP2TKjcLKc\",\"type\":"
+		"\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}],"
+		"\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}"),
+	    &d);
 	assert_true(d.tool_calls);
 	assert_null(d.content);
 	assert_null(d.refusal);
 	assert_null(d.finish_reason);
 	api_delta_release(&d);
 	chunk_ok(OPENAI_CHUNK("{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
-	    "\"function\":{\"arguments\":\"{\\\"\"}}]},\"logprobs\":null,"
-	    "\"finish_reason\":null}"), &d);
+			      "\"function\":{\"arguments\":\"{\\\"\"}}]},\"logprobs\":null,"
+			      "\"finish_reason\":null}"),
+	    &d);
 	assert_true(d.tool_calls);
 	assert_null(d.content);
 	api_delta_release(&d);
 	/* the last chunk has an empty delta: the finish_reason says it */
 	chunk_ok(OPENAI_CHUNK("{\"index\":0,\"delta\":{},\"logprobs\":null,"
-	    "\"finish_reason\":\"tool_calls\"}"), &d);
+			      "\"finish_reason\":\"tool_calls\"}"),
+	    &d);
 	assert_true(d.tool_calls);
 	assert_string_equal(d.finish_reason, "tool_calls");
 	api_delta_release(&d);
 	/* the deprecated function_call, and its finish_reason */
-	chunk_ok("{\"choices\":[{\"delta\":{\"function_call\":{\"name\":\"f\",\"arguments\":\"\"}}}]}",
+	chunk_ok(
+	    "{\"choices\":[{\"delta\":{\"function_call\":{\"name\":\"f\",\"arguments\":\"\"}}}]}",
 	    &d);
 	assert_true(d.tool_calls);
 	api_delta_release(&d);
@@ -2264,20 +2484,24 @@ test_tool_calls(void **state)
 	api_delta_release(&d);
 	/* tool_calls outside choices[0] count for nothing */
 	chunk_ok("{\"tool_calls\":[{\"index\":0}],\"choices\":[{\"delta\":{\"content\":\"x\"}},"
-	    "{\"delta\":{\"tool_calls\":[{\"index\":0}]}}]}", &d);
+		 "{\"delta\":{\"tool_calls\":[{\"index\":0}]}}]}",
+	    &d);
 	assert_false(d.tool_calls);
 	api_delta_release(&d);
 
 	/* the whole response: message.tool_calls with content null */
-	assert_int_equal(response("{\"id\": \"chatcmpl-ABfvx6Z4dchiW2nya1N8KMsHFrQRE\", "
-	    "\"object\": \"chat.completion\", \"created\": 1727346165, \"model\": "
-	    "\"gpt-4o-2024-08-06\", \"choices\": [{\"index\": 0, \"message\": {\"role\": "
-	    "\"assistant\", \"content\": null, \"tool_calls\": [{\"id\": "
-	    "\"call_Y6qJ7ofLgOrBnMD5WbVAeiRV\", \"type\": \"function\", \"function\": "
-	    "{\"name\": \"GetWeatherArgs\", \"arguments\": \"{\\\"city\\\":\\\"Edinburgh\\\"}\"}}], "
-	    "\"refusal\": null}, \"logprobs\": null, \"finish_reason\": \"tool_calls\"}], "
-	    "\"usage\": {\"prompt_tokens\": 76, \"completion_tokens\": 24, \"total_tokens\": 100}}",
-	    &d, &cause), 0);
+	assert_int_equal(
+	    response(
+		"{\"id\": \"chatcmpl-ABfvx6Z4dchiW2nya1N8KMsHFrQRE\", "
+		"\"object\": \"chat.completion\", \"created\": 1727346165, \"model\": "
+		"\"gpt-4o-2024-08-06\", \"choices\": [{\"index\": 0, \"message\": {\"role\": "
+		"\"assistant\", \"content\": null, \"tool_calls\": [{\"id\": "
+		"\"call_Y6qJ7ofLgOrBnMD5WbVAeiRV\", \"type\": \"function\", \"function\": "
+		"{\"name\": \"GetWeatherArgs\", \"arguments\": \"{\\\"city\\\":\\\"Edinburgh\\\"}\"}}], "
+		"\"refusal\": null}, \"logprobs\": null, \"finish_reason\": \"tool_calls\"}], "
+		"\"usage\": {\"prompt_tokens\": 76, \"completion_tokens\": 24, \"total_tokens\": 100}}",
+		&d, &cause),
+	    0);
 	assert_true(d.tool_calls);
 	assert_null(d.content);
 	assert_null(d.refusal);
@@ -2285,7 +2509,9 @@ test_tool_calls(void **state)
 	api_delta_release(&d);
 	/* vLLM sends an empty list with every answer */
 	assert_int_equal(response("{\"choices\":[{\"message\":{\"content\":\"Hi\","
-	    "\"tool_calls\":[]},\"finish_reason\":\"stop\"}]}", &d, &cause), 0);
+				  "\"tool_calls\":[]},\"finish_reason\":\"stop\"}]}",
+			     &d, &cause),
+	    0);
 	assert_false(d.tool_calls);
 	api_delta_release(&d);
 }
@@ -2299,21 +2525,22 @@ test_tool_calls(void **state)
 static void
 fast_ok(const char *json, struct api_delta *d)
 {
-	struct api_delta	 tree;
-	char			*copy, *cause = NULL;
-	size_t			 len = strlen(json);
+	struct api_delta tree;
+	char *copy, *cause = NULL;
+	size_t len = strlen(json);
 
 	copy = memcpy(xmalloc(len), json, len);
 	assert_true(api_chunk_fast(copy, len, d));
 	assert_int_equal(api_chunk_parse_tree(copy, len, &tree, &cause), 0);
 	assert_null(cause);
 	free(copy);
-#define SAME(f) do {							\
-	if (d->f == NULL || tree.f == NULL)				\
-		assert_ptr_equal(d->f, tree.f);				\
-	else								\
-		assert_string_equal(d->f, tree.f);			\
-} while (0)
+#define SAME(f) \
+	do { \
+		if (d->f == NULL || tree.f == NULL) \
+			assert_ptr_equal(d->f, tree.f); \
+		else \
+			assert_string_equal(d->f, tree.f); \
+	} while (0)
 	SAME(content);
 	SAME(reasoning);
 	SAME(refusal);
@@ -2335,9 +2562,9 @@ fast_ok(const char *json, struct api_delta *d)
 static void
 fast_declines(const char *data, size_t len)
 {
-	struct api_delta	 d, tree;
-	char			*copy, *cause = NULL, *cause2 = NULL;
-	int			 rv;
+	struct api_delta d, tree;
+	char *copy, *cause = NULL, *cause2 = NULL;
+	int rv;
 
 	copy = memcpy(xmalloc(len + 1), data, len);
 	assert_false(api_chunk_fast(copy, len, &d));
@@ -2366,7 +2593,8 @@ static char *
 fast_chunk_with(const char *c, const char *f)
 {
 	return xasprintf("{\"id\":\"chatcmpl-1\",\"model\":\"m\",\"choices\":[{\"delta\":"
-	    "{\"content\":\"%s\"},\"finish_reason\":%s}],\"usage\":null}", c, f);
+			 "{\"content\":\"%s\"},\"finish_reason\":%s}],\"usage\":null}",
+	    c, f);
 }
 
 /*
@@ -2379,15 +2607,25 @@ static void
 test_fast_kept(void **state)
 {
 	static const char *const contents[] = {
-		"Hello", "", "a\\\"b", "\\n\\u00e9\\ud83d\\ude00", "x\\u0000y", "long long "
-		"long long long long long long long long long long long long long long", "z",
+		"Hello",
+		"",
+		"a\\\"b",
+		"\\n\\u00e9\\ud83d\\ude00",
+		"x\\u0000y",
+		"long long "
+		"long long long long long long long long long long long long long long",
+		"z",
 	};
 	static const char *const declined[] = {
-		"a\\", "a\"b", "a\\ud800", "\x01", "a\"},\"finish_reason\":null}],\"usage\":null}",
+		"a\\",
+		"a\"b",
+		"a\\ud800",
+		"\x01",
+		"a\"},\"finish_reason\":null}],\"usage\":null}",
 	};
-	struct api_delta	 d;
-	char			*json;
-	size_t			 i;
+	struct api_delta d;
+	char *json;
+	size_t i;
 
 	for (i = 0; i < nitems(contents); i++) {
 		json = fast_chunk_with(contents[i], "null");
@@ -2398,7 +2636,7 @@ test_fast_kept(void **state)
 	}
 	for (i = 0; i < nitems(declined); i++) {
 		json = fast_chunk_with("kept", "null");
-		fast_ok(json, &d);	/* kept: the next differs only in the content */
+		fast_ok(json, &d); /* kept: the next differs only in the content */
 		api_delta_release(&d);
 		free(json);
 		json = fast_chunk_with(declined[i], "null");
@@ -2436,9 +2674,10 @@ test_fast_fields(void **state)
 
 	(void)state;
 	fast_ok("{\"choices\":[{\"delta\":{\"content\":\"Hello!\",\"role\":\"assistant\"},"
-	    "\"finish_reason\":null,\"index\":0,\"logprobs\":null}],\"object\":"
-	    "\"chat.completion.chunk\",\"usage\":null,\"created\":1735000000,"
-	    "\"system_fingerprint\":null,\"model\":\"qwen-plus\",\"id\":\"chatcmpl-1\"}", &d);
+		"\"finish_reason\":null,\"index\":0,\"logprobs\":null}],\"object\":"
+		"\"chat.completion.chunk\",\"usage\":null,\"created\":1735000000,"
+		"\"system_fingerprint\":null,\"model\":\"qwen-plus\",\"id\":\"chatcmpl-1\"}",
+	    &d);
 	assert_string_equal(d.content, "Hello!");
 	assert_string_equal(d.model, "qwen-plus");
 	assert_string_equal(d.id, "chatcmpl-1");
@@ -2457,7 +2696,8 @@ test_fast_fields(void **state)
 	fast_ok("{\"choices\":[{\"delta\":{\"reasoning\":\"r\",\"role\":\"assistant\"}}]}", &d);
 	assert_string_equal(d.reasoning, "r");
 	api_delta_release(&d);
-	fast_ok("{\"choices\":[{\"delta\":{\"reasoning\":\"b\",\"reasoning_content\":\"a\"}}]}", &d);
+	fast_ok("{\"choices\":[{\"delta\":{\"reasoning\":\"b\",\"reasoning_content\":\"a\"}}]}",
+	    &d);
 	assert_string_equal(d.reasoning, "a");
 	api_delta_release(&d);
 	fast_ok("{\"choices\":[{\"delta\":{\"reasoning_content\":\"\",\"reasoning\":\"b\"}}]}", &d);
@@ -2481,15 +2721,17 @@ test_fast_fields(void **state)
 
 	/* usage, with details and unknown members; empty, null and missing choices */
 	fast_ok("{\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":7,"
-	    "\"total_tokens\":19,\"prompt_tokens_details\":{\"cached_tokens\":0},"
-	    "\"completion_tokens_details\":{\"reasoning_tokens\":3}}}", &d);
+		"\"total_tokens\":19,\"prompt_tokens_details\":{\"cached_tokens\":0},"
+		"\"completion_tokens_details\":{\"reasoning_tokens\":3}}}",
+	    &d);
 	assert_true(d.has_usage);
 	assert_int_equal(d.usage.prompt_tokens, 12);
 	assert_int_equal(d.usage.completion_tokens, 7);
 	assert_int_equal(d.usage.total_tokens, 19);
 	assert_int_equal(d.usage.reasoning_tokens, 3);
 	api_delta_release(&d);
-	fast_ok("{\"choices\":null,\"usage\":{\"prompt_tokens\":\"12\",\"total_tokens\":null}}", &d);
+	fast_ok("{\"choices\":null,\"usage\":{\"prompt_tokens\":\"12\",\"total_tokens\":null}}",
+	    &d);
 	assert_true(d.has_usage);
 	assert_int_equal(d.usage.prompt_tokens, -1);
 	assert_int_equal(d.usage.completion_tokens, -1);
@@ -2501,7 +2743,8 @@ test_fast_fields(void **state)
 
 	/* errors: an object, a bare string, an integer code */
 	fast_ok("{\"id\":\"x\",\"model\":\"m\",\"error\":{\"message\":\"Rate limit\","
-	    "\"type\":\"limit_requests\",\"code\":\"limit_requests\"},\"choices\":[]}", &d);
+		"\"type\":\"limit_requests\",\"code\":\"limit_requests\"},\"choices\":[]}",
+	    &d);
 	assert_true(d.has_error);
 	assert_string_equal(d.error.message, "Rate limit");
 	assert_string_equal(d.error.code, "limit_requests");
@@ -2533,7 +2776,8 @@ test_fast_strings(void **state)
 	(void)state;
 	/* every escape, a surrogate pair, raw UTF-8 */
 	fast_ok("{\"choices\":[{\"delta\":{\"content\":"
-	    "\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\\u00e9\\u4E2D\\ud83d\\ude00 \xc3\xa9\"}}]}", &d);
+		"\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\\u00e9\\u4E2D\\ud83d\\ude00 \xc3\xa9\"}}]}",
+	    &d);
 	assert_string_equal(d.content,
 	    "a\"b\\c/d\be\ff\ng\rh\ti\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80 \xc3\xa9");
 	api_delta_release(&d);
@@ -2541,12 +2785,15 @@ test_fast_strings(void **state)
 	/* \u0000 is U+FFFD, in the fast path as in the full one */
 	fast_ok("{\"id\":\"a\\u0000b\",\"choices\":[{\"delta\":{\"content\":\"x\\u0000y\"}}]}", &d);
 	assert_string_equal(d.content, "x\xef\xbf\xbdy");
-	assert_string_equal(d.id, "a\xef\xbf\xbd" "b");
+	assert_string_equal(d.id,
+	    "a\xef\xbf\xbd"
+	    "b");
 	api_delta_release(&d);
 
 	/* "" is NULL; so is a text that is not a string */
 	fast_ok("{\"model\":\"\",\"choices\":[{\"delta\":{\"content\":\"\"},"
-	    "\"finish_reason\":7}]}", &d);
+		"\"finish_reason\":7}]}",
+	    &d);
 	assert_null(d.content);
 	assert_null(d.model);
 	assert_null(d.finish_reason);
@@ -2558,9 +2805,10 @@ test_fast_strings(void **state)
 
 	/* decoys: members of the same name deeper down are not read */
 	fast_ok("{\"x_decoy\":{\"delta\":{\"content\":\"DECOY\"},\"choices\":[{\"delta\":"
-	    "{\"content\":\"DECOY\"}}]},\"choices\":[{\"delta\":{\"content\":\"real\","
-	    "\"annotations\":[]},\"native_finish_reason\":null}],\"timings\":{\"prompt_ms\":"
-	    "12.5,\"n\":-1e-3}}", &d);
+		"{\"content\":\"DECOY\"}}]},\"choices\":[{\"delta\":{\"content\":\"real\","
+		"\"annotations\":[]},\"native_finish_reason\":null}],\"timings\":{\"prompt_ms\":"
+		"12.5,\"n\":-1e-3}}",
+	    &d);
 	assert_string_equal(d.content, "real");
 	api_delta_release(&d);
 }
@@ -2604,12 +2852,12 @@ test_fast_declines(void **state)
 	fast_declines(S("{\"usage\":{\"prompt_tokens\":-3}}"));
 	fast_declines(S("{\"usage\":{\"total_tokens\":1e3}}"));
 	fast_declines(S("{\"usage\":{\"completion_tokens_details\":"
-	    "{\"reasoning_tokens\":1234567890123456}}}"));
+			"{\"reasoning_tokens\":1234567890123456}}}"));
 	fast_declines(S("{\"error\":{\"code\":-1}}"));
 	/* the top-level error form; nesting deeper than the fast path goes */
 	fast_declines(S("{\"message\":\"bad\",\"code\":\"InvalidParameter\"}"));
 	fast_declines(S("{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]"
-	    "]]]]]]]]]]]]]]]],\"choices\":[]}"));
+			"]]]]]]]]]]]]]]]],\"choices\":[]}"));
 	/* a number too long to be sure of reading as cJSON does */
 	fast_declines(S("{\"x\":123456789012345678901234567890123456789,\"choices\":[]}"));
 }

@@ -37,8 +37,8 @@ test_base64(void **state)
 {
 	/* RFC 4648, section 10 */
 	static const char *const in[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
-	static const char *const out[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=",
-		"Zm9vYmFy" };
+	static const char *const out[] = { "", "Zg==", "Zm8=", "Zm9v",
+		"Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
 	struct buf b;
 	size_t i;
 
@@ -93,7 +93,7 @@ test_not_regular(void **state)
 
 	snprintf(path, sizeof path, "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
-	assert_int_equal(attach_read(&a, path, &cause), -1);	/* and does not block */
+	assert_int_equal(attach_read(&a, path, &cause), -1); /* and does not block */
 	assert_non_null(strstr(cause, "not a regular file"));
 	free(cause);
 	assert_int_equal(attach_read(&a, dir, &cause), -1);
@@ -149,7 +149,10 @@ test_request_parts(void **state)
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(m, 1), "type")->valuestring,
 	    "image_url");
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(m, 1),
-	    "image_url"), "url")->valuestring, images[0]);
+						    "image_url"),
+				"url")
+				->valuestring,
+	    images[0]);
 	cJSON_Delete(root);
 	free(json);
 }

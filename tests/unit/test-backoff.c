@@ -70,7 +70,7 @@ test_jitter_seeds(void **state)
 static void
 test_jitter_varies(void **state)
 {
-	uint64_t rng = 0;	/* seeded from the system on first use */
+	uint64_t rng = 0; /* seeded from the system on first use */
 	int64_t first = backoff_delay(&backoff_outbox, 3, &rng);
 	int i, differ = 0;
 

@@ -51,10 +51,12 @@ test_new_file(void **state)
 	struct stat st;
 
 	assert_int_equal(config_profile_save(path, "ollama", "http://localhost:11434/v1",
-	    "llama3:8b", &name, &cause), 0);
+			     "llama3:8b", &name, &cause),
+	    0);
 	assert_string_equal(name, "ollama");
 	s = slurp(path);
-	assert_string_equal(s, "[profile ollama]\nbase_url = http://localhost:11434/v1\n"
+	assert_string_equal(s,
+	    "[profile ollama]\nbase_url = http://localhost:11434/v1\n"
 	    "model = llama3:8b\n");
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
@@ -75,12 +77,14 @@ test_keeps_content_and_mode(void **state)
 	fputs("; mine\nbase_url = http://x/v1\n[profile ollama]\nmodel = a", f);
 	fclose(f);
 	chmod(path, 0640);
-	assert_false(config_profile_with_url(path, "http://x/v1"));	/* top level, no profile */
+	assert_false(config_profile_with_url(path, "http://x/v1")); /* top level, no profile */
 	assert_int_equal(config_profile_save(path, "ollama", "http://127.0.0.1:11434/v1", "b",
-	    &name, &cause), 0);
+			     &name, &cause),
+	    0);
 	assert_string_equal(name, "ollama-2");
 	s = slurp(path);
-	assert_string_equal(s, "; mine\nbase_url = http://x/v1\n[profile ollama]\nmodel = a\n"
+	assert_string_equal(s,
+	    "; mine\nbase_url = http://x/v1\n[profile ollama]\nmodel = a\n"
 	    "\n[profile ollama-2]\nbase_url = http://127.0.0.1:11434/v1\nmodel = b\n");
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
@@ -94,11 +98,12 @@ test_refuses_bad_values(void **state)
 {
 	char *path = xasprintf("%s/config", dir), *name = NULL, *cause = NULL;
 
-	assert_int_equal(config_profile_save(path, "x", "http://h/v1", "a\n[profile evil]",
-	    &name, &cause), -1);
+	assert_int_equal(config_profile_save(path, "x", "http://h/v1", "a\n[profile evil]", &name,
+			     &cause),
+	    -1);
 	assert_null(name);
 	assert_non_null(cause);
-	assert_int_equal(access(path, F_OK), -1);	/* nothing written */
+	assert_int_equal(access(path, F_OK), -1); /* nothing written */
 	free(cause);
 	free(path);
 }
@@ -115,7 +120,8 @@ test_symlink_stays(void **state)
 	fclose(f);
 	assert_int_equal(symlink(real, link), 0);
 	assert_int_equal(config_profile_save(link, "local-8080", "http://127.0.0.1:8080/v1", "m",
-	    &name, &cause), 0);
+			     &name, &cause),
+	    0);
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 	s = slurp(real);

@@ -26,8 +26,12 @@ static void
 unset_confab_env(void)
 {
 	static const char *const vars[] = {
-		"CONFAB_PROFILE", "CONFAB_CONFIG", "DASHSCOPE_API_KEY", "MY_KEY",
-		"CURL_CA_BUNDLE", "SSL_CERT_FILE",
+		"CONFAB_PROFILE",
+		"CONFAB_CONFIG",
+		"DASHSCOPE_API_KEY",
+		"MY_KEY",
+		"CURL_CA_BUNDLE",
+		"SSL_CERT_FILE",
 	};
 	char name[64];
 	size_t i, j;
@@ -280,14 +284,15 @@ test_top_level(void **state)
 	struct config cfg;
 
 	write_config("# a comment\n"
-	    "; another\n"
-	    "\n"
-	    "model = qwen-max\n"
-	    "base_url = https://example.com/v1\n"
-	    "temperature=0.7\n"
-	    "max_tokens = 2048\n"
-	    "enable_thinking = yes\n"
-	    "system = Be brief.\n", 0644);
+		     "; another\n"
+		     "\n"
+		     "model = qwen-max\n"
+		     "base_url = https://example.com/v1\n"
+		     "temperature=0.7\n"
+		     "max_tokens = 2048\n"
+		     "enable_thinking = yes\n"
+		     "system = Be brief.\n",
+	    0644);
 	load_ok(&cfg, &flags);
 	assert_string_equal(config_get(&cfg, CONFIG_MODEL), "qwen-max");
 	assert_origin_line(&cfg, CONFIG_MODEL, 4);
@@ -308,16 +313,16 @@ test_top_level(void **state)
 }
 
 #define PROFILES \
-	"model = qwen-max\n"			/* 1 */ \
-	"temperature = 0.5\n"			/* 2 */ \
-	"\n"					/* 3 */ \
-	"[profile work]\n"			/* 4 */ \
-	"model = qwen-turbo\n"			/* 5 */ \
+	"model = qwen-max\n"			   /* 1 */ \
+	"temperature = 0.5\n"			   /* 2 */ \
+	"\n"					   /* 3 */ \
+	"[profile work]\n"			   /* 4 */ \
+	"model = qwen-turbo\n"			   /* 5 */ \
 	"base_url = https://work.example.com/v1\n" /* 6 */ \
-	"\n"					/* 7 */ \
-	"[profile local]\n"			/* 8 */ \
-	"base_url = http://localhost:11434/v1\n" /* 9 */ \
-	"model = llama3\n"			/* 10 */
+	"\n"					   /* 7 */ \
+	"[profile local]\n"			   /* 8 */ \
+	"base_url = http://localhost:11434/v1\n"   /* 9 */ \
+	"model = llama3\n"			   /* 10 */
 
 /* Without a profile selected, profile sections are not applied. */
 static void
@@ -392,7 +397,7 @@ test_env_and_flags(void **state)
 	write_config(PROFILES, 0644);
 	setenv("CONFAB_MODEL", "env-model", 1);
 	setenv("CONFAB_MAX_TOKENS", "77", 1);
-	setenv("CONFAB_TEMPERATURE", "", 1);	/* empty: as if unset */
+	setenv("CONFAB_TEMPERATURE", "", 1); /* empty: as if unset */
 	load_ok(&cfg, &flags);
 	assert_string_equal(config_get(&cfg, CONFIG_MODEL), "env-model");
 	assert_string_equal(cfg.origin[CONFIG_MODEL], "CONFAB_MODEL");
@@ -654,8 +659,8 @@ test_syntax_forms(void **state)
 static void
 test_temperature_values(void **state)
 {
-	static const char *const bad[] = { "nan", "NAN", "inf", "-inf", "infinity", "2.01",
-		"-0.5", "1e0", "0x1", "", "1.0.0", "1 2" };
+	static const char *const bad[] = { "nan", "NAN", "inf", "-inf", "infinity", "2.01", "-0.5",
+		"1e0", "0x1", "", "1.0.0", "1 2" };
 	static const char *const good[] = { "0", "0.0", "1", "0.7", "2", "2.000", ".5" };
 	char *text;
 	size_t i;
@@ -698,14 +703,16 @@ test_key_cmd_timeout(void **state)
 
 	(void)state;
 	write_config("base_url = https://llm.example.com/v1\n"
-	    "api_key_cmd = sh -c 'sleep 30'\napi_key_cmd_timeout = 1\n", 0600);
+		     "api_key_cmd = sh -c 'sleep 30'\napi_key_cmd_timeout = 1\n",
+	    0600);
 	load_ok(&cfg, &flags);
 	assert_int_equal(config_api_key(&cfg, &k, &cause), -1);
 	assert_contains(cause, "did not finish within 1 seconds");
 	free(cause);
 	cause = NULL;
 	config_release(&cfg);
-	write_config("base_url = https://llm.example.com/v1\n"
+	write_config(
+	    "base_url = https://llm.example.com/v1\n"
 	    "api_key_cmd = sh -c 'echo sk-abc; exec >&-; sleep 30'\napi_key_cmd_timeout = 1\n",
 	    0600);
 	load_ok(&cfg, &flags);
@@ -715,7 +722,8 @@ test_key_cmd_timeout(void **state)
 	cause = NULL;
 	config_release(&cfg);
 	write_config("base_url = https://llm.example.com/v1\n"
-	    "api_key_cmd = sh -c 'echo sk-abc'\n", 0600);
+		     "api_key_cmd = sh -c 'echo sk-abc'\n",
+	    0600);
 	load_ok(&cfg, &flags);
 	assert_int_equal(config_api_key(&cfg, &k, &cause), 0);
 	assert_string_equal(k.key, "sk-abc");
@@ -1036,7 +1044,7 @@ test_no_key_remote(void **state)
 	struct config cfg;
 	char *key = NULL, *origin = NULL, *cause = NULL;
 
-	setenv("DASHSCOPE_API_KEY", "", 1);	/* set but empty counts as unset */
+	setenv("DASHSCOPE_API_KEY", "", 1); /* set but empty counts as unset */
 	load_ok(&cfg, &flags);
 	assert_int_equal(api_key(&cfg, &key, &origin, &cause), -1);
 	assert_null(key);
@@ -1090,8 +1098,9 @@ test_no_key_setting(void **state)
 	char *cause;
 
 	setenv("DASHSCOPE_API_KEY", "sk-env", 1);
-	assert_int_equal(decide("http://10.0.0.5:11434/v1",
-	    "no_key = yes\napi_key_cmd = false\n", &k, &cause), 0);
+	assert_int_equal(decide("http://10.0.0.5:11434/v1", "no_key = yes\napi_key_cmd = false\n",
+			     &k, &cause),
+	    0);
 	assert_null(k.key);
 	assert_null(k.origin);
 	assert_contains(k.unsent, "no_key = yes");
@@ -1149,8 +1158,9 @@ test_provider_key_hosts(void **state)
 	assert_contains(k.unsent, "DASHSCOPE_API_KEY goes only to DashScope hosts");
 	config_auth_release(&k);
 	/* Named on purpose, it goes where it is told. */
-	assert_int_equal(decide("https://api.example.com/v1",
-	    "api_key_env = DASHSCOPE_API_KEY\n", &k, &cause), 0);
+	assert_int_equal(decide("https://api.example.com/v1", "api_key_env = DASHSCOPE_API_KEY\n",
+			     &k, &cause),
+	    0);
 	assert_string_equal(k.key, "sk-env");
 	config_auth_release(&k);
 	assert_int_equal(decide("http://127.0.0.1:8080/v1", NULL, &k, &cause), 0);
@@ -1171,8 +1181,8 @@ test_insecure_key(void **state)
 	char *cause;
 
 	setenv("MY_KEY", "sk-mine", 1);
-	assert_int_equal(decide("http://10.0.0.5:8000/v1", "api_key_env = MY_KEY\n", &k,
-	    &cause), -1);
+	assert_int_equal(decide("http://10.0.0.5:8000/v1", "api_key_env = MY_KEY\n", &k, &cause),
+	    -1);
 	assert_null(k.key);
 	assert_contains(cause, "plain http://");
 	assert_contains(cause, "allow_insecure_key = yes");
@@ -1180,27 +1190,28 @@ test_insecure_key(void **state)
 	assert_not_contains(cause, "sk-mine");
 	free(cause);
 	/* api_key_cmd is not even run. */
-	assert_int_equal(decide("http://10.0.0.5:8000/v1", "api_key_cmd = false\n", &k,
-	    &cause), -1);
+	assert_int_equal(decide("http://10.0.0.5:8000/v1", "api_key_cmd = false\n", &k, &cause),
+	    -1);
 	assert_contains(cause, "allow_insecure_key");
 	assert_not_contains(cause, "exit status");
 	free(cause);
 	assert_int_equal(decide("http://10.0.0.5:8000/v1",
-	    "api_key_env = MY_KEY\nallow_insecure_key = yes\n", &k, &cause), 0);
+			     "api_key_env = MY_KEY\nallow_insecure_key = yes\n", &k, &cause),
+	    0);
 	assert_string_equal(k.key, "sk-mine");
 	config_auth_release(&k);
-	assert_int_equal(decide("http://localhost:8000/v1", "api_key_env = MY_KEY\n", &k,
-	    &cause), 0);
+	assert_int_equal(decide("http://localhost:8000/v1", "api_key_env = MY_KEY\n", &k, &cause),
+	    0);
 	assert_string_equal(k.key, "sk-mine");
 	config_auth_release(&k);
-	assert_int_equal(decide("https://10.0.0.5:8000/v1", "api_key_env = MY_KEY\n", &k,
-	    &cause), 0);
+	assert_int_equal(decide("https://10.0.0.5:8000/v1", "api_key_env = MY_KEY\n", &k, &cause),
+	    0);
 	assert_string_equal(k.key, "sk-mine");
 	config_auth_release(&k);
 	/* allow_insecure_key never comes from the environment. */
 	setenv("CONFAB_ALLOW_INSECURE_KEY", "yes", 1);
-	assert_int_equal(decide("http://10.0.0.5:8000/v1", "api_key_env = MY_KEY\n", &k,
-	    &cause), -1);
+	assert_int_equal(decide("http://10.0.0.5:8000/v1", "api_key_env = MY_KEY\n", &k, &cause),
+	    -1);
 	free(cause);
 }
 

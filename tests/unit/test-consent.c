@@ -302,7 +302,8 @@ test_outdated(void **state)
 		if (cs.diff->sections[i].kind != TERMS_SAME) {
 			nchanged++;
 			assert_int_equal(cs.diff->sections[i].kind, TERMS_CHANGED);
-			assert_string_equal(terms_section_name(f->v2, cs.diff->sections[i].new_index),
+			assert_string_equal(terms_section_name(f->v2,
+						cs.diff->sections[i].new_index),
 			    "II. Second Things");
 		}
 	assert_int_equal(nchanged, 1);
@@ -332,9 +333,10 @@ static void
 test_outdated_date_only(void **state)
 {
 	struct fixture *f = *state;
-	struct terms *v3 = parse_ok(S("Test Terms of Service\n\nLast updated: March 3, 2025\n\n"
-	    "Welcome.\n\nI. First Things\n\nYou must be an adult.\n\nII. Second Things\n\n"
-	    "Be nice.\n"));
+	struct terms *v3 = parse_ok(
+	    S("Test Terms of Service\n\nLast updated: March 3, 2025\n\n"
+	      "Welcome.\n\nI. First Things\n\nYou must be an adult.\n\nII. Second Things\n\n"
+	      "Be nice.\n"));
 	char *cause = NULL;
 
 	record(f->st, f->v1, "accept");
@@ -405,8 +407,7 @@ static void
 test_record_failure_leaves_event_releasable(void **state)
 {
 	struct fixture *f = *state;
-	struct consent_event ev = { .kind = xstrdup("view"), .shown_bytes = -1,
-		.duration_ms = -1 };
+	struct consent_event ev = { .kind = xstrdup("view"), .shown_bytes = -1, .duration_ms = -1 };
 	char *cause = NULL, *old_at, *old_prev, *old_hash;
 	int r, at_dangles, prev_dangles, hash_dangles;
 
@@ -466,15 +467,16 @@ test_gate_fails_closed(void **state)
  * file is not touched.
  */
 static void
-forge(struct store *st, const struct terms *t, const char *kind, const char *prev,
-    const char *hash)
+forge(struct store *st, const struct terms *t, const char *kind, const char *prev, const char *hash)
 {
 	struct consent_event ev = {
 		.kind = xstrdup(kind),
 		.terms_sha256 = xstrdup(t->sha256),
 		.terms_date = xstrdup(t->date_label),
 		.at = xstrdup("2026-01-01T00:00:00.000Z"),
-		.shown_bytes = -1, .total_bytes = -1, .duration_ms = -1,
+		.shown_bytes = -1,
+		.total_bytes = -1,
+		.duration_ms = -1,
 	};
 	char *cause = NULL;
 
@@ -489,14 +491,16 @@ forge(struct store *st, const struct terms *t, const char *kind, const char *pre
 static void
 test_gate_chain(void **state)
 {
-	static const char bogus[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-	static const char feed[] = "feedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeed";
+	static const char bogus[] =
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	static const char feed[] =
+	    "feedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeedfeed";
 	struct fixture *f = *state;
 	char *cause = NULL, *head;
 
 	record(f->st, f->v1, "accept");
 	assert_int_equal(consent_gate(f->st, f->v1, &cause), 0);
-	record(f->st, f->v1, "view");	/* the accept is no longer the newest */
+	record(f->st, f->v1, "view"); /* the accept is no longer the newest */
 	assert_int_equal(consent_gate(f->st, f->v1, &cause), 0);
 	assert_null(cause);
 
@@ -545,7 +549,8 @@ test_gate_chain(void **state)
 
 	/* a store older than the head file (not marked): written once, then kept */
 	assert_int_equal(store_exec(f->st, "DELETE FROM meta WHERE key = '" CONSENT_HEAD_META "'",
-	    &cause), 0);
+			     &cause),
+	    0);
 	assert_int_equal(consent_gate(f->st, f->v1, &cause), 0);
 	assert_int_equal(access(head, F_OK), 0);
 	free(head);
@@ -700,7 +705,8 @@ test_verify_altered_event(void **state)
 	record(f->st, f->v1, "view");
 	store_close(f->st);
 	run("sqlite3 '%s' 'DROP TRIGGER consent_events_no_update; "
-	    "UPDATE consent_events SET method = \"forged\" WHERE id = 2'", f->db);
+	    "UPDATE consent_events SET method = \"forged\" WHERE id = 2'",
+	    f->db);
 	f->st = store_open(f->db, &cause);
 	assert_non_null(f->st);
 	assert_int_equal(consent_verify(f->st, &count, &bad, &cause), -1);
@@ -725,7 +731,8 @@ test_verify_removed_event(void **state)
 	record(f->st, f->v1, "withdraw");
 	store_close(f->st);
 	run("sqlite3 '%s' 'DROP TRIGGER consent_events_no_delete; "
-	    "DELETE FROM consent_events WHERE id = 2'", f->db);
+	    "DELETE FROM consent_events WHERE id = 2'",
+	    f->db);
 	f->st = store_open(f->db, &cause);
 	assert_non_null(f->st);
 	assert_int_equal(consent_verify(f->st, &count, &bad, &cause), -1);
@@ -773,7 +780,8 @@ test_ledger_append_only(void **state)
 	assert_int_not_equal(system(cmd), 0);
 	free(cmd);
 	cmd = xasprintf("sqlite3 '%s' \"UPDATE consent_events SET kind = 'decline'\" "
-	    "2>/dev/null", f->db);
+			"2>/dev/null",
+	    f->db);
 	assert_int_not_equal(system(cmd), 0);
 	free(cmd);
 	f->st = store_open(f->db, &cause);
@@ -820,18 +828,19 @@ test_event_hash(void **state)
 	assert_string_equal(h, h0);
 	free(h);
 
-#define CHANGES_HASH(field, value)                                             \
-	do {                                                                   \
-		saved = ev.field;                                              \
-		ev.field = (value);                                            \
-		h = consent_event_hash(&ev);                                   \
-		if (strcmp(h, h0) == 0)                                        \
-			fail_msg("changing " #field " kept the hash");         \
-		free(h);                                                       \
-		ev.field = saved;                                              \
+#define CHANGES_HASH(field, value) \
+	do { \
+		saved = ev.field; \
+		ev.field = (value); \
+		h = consent_event_hash(&ev); \
+		if (strcmp(h, h0) == 0) \
+			fail_msg("changing " #field " kept the hash"); \
+		free(h); \
+		ev.field = saved; \
 	} while (0)
 	CHANGES_HASH(kind, (char *)"decline");
-	CHANGES_HASH(terms_sha256, (char *)"1000000000000000000000000000000000000000000000000000000000000000");
+	CHANGES_HASH(terms_sha256,
+	    (char *)"1000000000000000000000000000000000000000000000000000000000000000");
 	CHANGES_HASH(terms_date, (char *)"March 2, 2025");
 	CHANGES_HASH(method, (char *)"flag");
 	CHANGES_HASH(age_answer, (char *)"no");
@@ -902,7 +911,8 @@ child_append(const char *db, int n)
 		return 2;
 	}
 	for (k = 0; k < n; k++) {
-		struct consent_event ev = { .kind = xstrdup("view"), .shown_bytes = -1,
+		struct consent_event ev = { .kind = xstrdup("view"),
+			.shown_bytes = -1,
 			.duration_ms = -1 };
 
 		if (consent_record(st, t, &ev, &cause) != 0) {
@@ -1174,10 +1184,11 @@ test_event_hash_endpoint(void **state)
 		.prev_hash = (char *)ZERO_HASH,
 	};
 	const char *v1 = "confab-ledger-v1\nprev_hash=64:" ZERO_HASH "\nkind=6:accept\n"
-	    "terms_sha256=64:" ZERO_HASH "\nterms_date=13:March 1, 2025\nmethod=4:flag\n"
-	    "age_answer=-\nat=24:2026-11-27T05:00:00.123Z\nos_user=5:alice\n"
-	    "client_version=12:confab 0.1.0\nshown_bytes=-\ntotal_bytes=200\n"
-	    "duration_ms=3000\nviewer=-\ndetail=-\n";
+			 "terms_sha256=64:" ZERO_HASH
+			 "\nterms_date=13:March 1, 2025\nmethod=4:flag\n"
+			 "age_answer=-\nat=24:2026-11-27T05:00:00.123Z\nos_user=5:alice\n"
+			 "client_version=12:confab 0.1.0\nshown_bytes=-\ntotal_bytes=200\n"
+			 "duration_ms=3000\nviewer=-\ndetail=-\n";
 	char want[TERMS_HASH_HEX + 1], *with, *h;
 
 	(void)state;
@@ -1232,7 +1243,8 @@ test_endpoint_rules(void **state)
 	consent_endpoint_release(&ep);
 
 	assert_int_equal(consent_no_terms_record(f->st, f->v1, "http://127.0.0.1:8/v1", true,
-	    "unit-test", &cause), 0);
+			     "unit-test", &cause),
+	    0);
 	assert_int_equal(consent_endpoint_get(&cfg, f->st, NULL, &ep, &cause), 0);
 	assert_int_equal(ep.rule, CONSENT_RULE_ANSWERED);
 	assert_false(ep.askable);
@@ -1247,7 +1259,8 @@ test_endpoint_rules(void **state)
 	assert_int_equal(state_of(f->st, f->v1), CONSENT_NONE);
 	/* a later no wins */
 	assert_int_equal(consent_no_terms_record(f->st, f->v1, "http://127.0.0.1:8/v1", false,
-	    "unit-test", &cause), 0);
+			     "unit-test", &cause),
+	    0);
 	assert_int_equal(consent_endpoint_get(&cfg, f->st, NULL, &ep, &cause), 0);
 	assert_int_equal(ep.rule, CONSENT_RULE_TERMS);
 	assert_false(ep.askable);
@@ -1304,7 +1317,8 @@ test_head_file(void **state)
 	if (have_sqlite3) {
 		store_close(f->st);
 		run("sqlite3 '%s' 'DROP TRIGGER consent_events_no_delete; "
-		    "DELETE FROM consent_events WHERE id = %lld'", f->db, (long long)last);
+		    "DELETE FROM consent_events WHERE id = %lld'",
+		    f->db, (long long)last);
 		f->st = store_open(f->db, &cause);
 		assert_non_null(f->st);
 		assert_int_equal(consent_verify_head(f->st, NULL, &note, &cause), -1);
@@ -1331,7 +1345,8 @@ test_head_file(void **state)
 	/* a store from before the head file (not marked): said, not failed */
 	unlink(path);
 	assert_int_equal(store_exec(f->st, "DELETE FROM meta WHERE key = '" CONSENT_HEAD_META "'",
-	    &cause), 0);
+			     &cause),
+	    0);
 	assert_int_equal(consent_verify_head(f->st, NULL, &note, &cause), 0);
 	assert_contains(note, "missing");
 	free(note);
@@ -1390,8 +1405,9 @@ test_changed_points(void **state)
 	terms_diff_free(d);
 
 	/* only the date changed: no point */
-	v3 = parse_ok(S("Test Terms of Service\n\nLast updated: March 3, 2025\n\nWelcome.\n\n"
-	    "I. First Things\n\nYou must be an adult.\n\nII. Second Things\n\nBe nice.\n"));
+	v3 = parse_ok(
+	    S("Test Terms of Service\n\nLast updated: March 3, 2025\n\nWelcome.\n\n"
+	      "I. First Things\n\nYou must be an adult.\n\nII. Second Things\n\nBe nice.\n"));
 	d = terms_diff(f->v1, v3);
 	assert_null(consent_changed_points(d, f->v1, v3));
 	terms_diff_free(d);
@@ -1399,10 +1415,11 @@ test_changed_points(void **state)
 	/* section I removed, and II changed: the points of both, in summary order */
 	terms_free(v3);
 	v3 = parse_ok(S("Test Terms of Service\n\nLast updated: March 3, 2025\n\nWelcome.\n\n"
-	    "II. Second Things\n\nBe kind.\n"));
+			"II. Second Things\n\nBe kind.\n"));
 	d = terms_diff(f->v1, v3);
 	p = consent_changed_points(d, f->v1, v3);
-	assert_string_equal(p, "I.1 minimum age; I.3 account security; II.2 usage policy; "
+	assert_string_equal(p,
+	    "I.1 minimum age; I.3 account security; II.2 usage policy; "
 	    "II.3 non-commercial use");
 	free(p);
 	terms_diff_free(d);

@@ -71,10 +71,10 @@ ids(const char *prompt, const char *answer)
 }
 
 /* prompt alone gets general and the topic; so does the same text as the answer. */
-#define FIRES(prompt, topic)                                                          \
-	do {                                                                          \
-		assert_string_equal(ids((prompt), "Sure."), "general," topic);        \
-		assert_string_equal(ids("Tell me.", (prompt)), "general," topic);     \
+#define FIRES(prompt, topic) \
+	do { \
+		assert_string_equal(ids((prompt), "Sure."), "general," topic); \
+		assert_string_equal(ids("Tell me.", (prompt)), "general," topic); \
 	} while (0)
 
 #define QUIET(text) assert_string_equal(ids((text), (text)), "general")
@@ -101,8 +101,8 @@ test_general_always(void **state)
 	QUIET("Hello! What is the capital of France?");
 	QUIET("");
 	assert_string_equal(ids(NULL, NULL), "general");
-	assert_int_equal(disclaimer_pick(shipped, S("hi"), S("hello"), DISCLAIMER_END_COMPLETE,
-	    d), 1);
+	assert_int_equal(disclaimer_pick(shipped, S("hi"), S("hello"), DISCLAIMER_END_COMPLETE, d),
+	    1);
 	assert_string_equal(d[0]->clause, "III.4");
 	assert_false(d[0]->strong);
 	assert_true(strlen(d[0]->text) > 20 && strlen(d[0]->text) < 120);
@@ -201,17 +201,17 @@ test_not_firing(void **state)
 	QUIET("The reactor pattern in Netty");
 	QUIET("Sue said hello");
 	QUIET("Resume the download");
-	QUIET("The doser valve and the dosed water");	/* "dose" whole word only */
+	QUIET("The doser valve and the dosed water"); /* "dose" whole word only */
 	QUIET("a nonmedical question");
 	QUIET("a legal move in chess");
 	QUIET("Diagnose this segfault");
 	QUIET("Health check endpoint");
 	QUIET("the stockade");
 	QUIET("人工智能很有趣");
-	QUIET("火药");			/* 药 is a keyword, but 火药 an exception */
-	QUIET("xlawyer");		/* not at a word boundary */
+	QUIET("火药");	  /* 药 is a keyword, but 火药 an exception */
+	QUIET("xlawyer"); /* not at a word boundary */
 	QUIET("paralegal work");
-	QUIET("dosé");			/* an accented letter continues the word */
+	QUIET("dosé"); /* an accented letter continues the word */
 }
 
 /* Issue 13: everyday CJK questions fire; idioms and code that merely contain a keyword do not. */
@@ -223,7 +223,7 @@ test_shipped_exceptions(void **state)
 	FIRES("感冒了該吃什麼藥", "medical");
 	FIRES("風邪をひいたときに飲む薬は何がいいですか", "medical");
 	FIRES("감기 걸렸을 때 무슨 약을 먹어야 해요?", "medical");
-	FIRES("音响发烧友的孩子发烧了", "medical");	/* outside the exception */
+	FIRES("音响发烧友的孩子发烧了", "medical"); /* outside the exception */
 	QUIET("保险起见，我还是带把伞吧");
 	QUIET("我是个音响发烧友");
 	QUIET("下周坐飞机去上海");
@@ -231,8 +231,8 @@ test_shipped_exceptions(void **state)
 	QUIET("航空券を安く買う方法");
 	QUIET("这个bug真让人头疼");
 	QUIET("火药是谁发明的");
-	QUIET("서울 아파트 추천");		/* 아파 (hurts) inside 아파트 (flat) */
-	QUIET("pytest: test_patients_list fails");	/* '_' joins an identifier */
+	QUIET("서울 아파트 추천");		   /* 아파 (hurts) inside 아파트 (flat) */
+	QUIET("pytest: test_patients_list fails"); /* '_' joins an identifier */
 	QUIET("rename the hospital_id column");
 	QUIET("flutter doctor says android license status unknown");
 	QUIET("a fever dream of nested callbacks");
@@ -244,7 +244,7 @@ test_shipped_exceptions(void **state)
 static void
 test_boundaries(void **state)
 {
-	FIRES("dose", "medical");			/* the whole text */
+	FIRES("dose", "medical"); /* the whole text */
 	FIRES("(dose)", "medical");
 	FIRES("dose.", "medical");
 	FIRES("\"doses\"", "medical");
@@ -253,9 +253,13 @@ test_boundaries(void **state)
 	FIRES("ibuprofen药物", "medical");
 	FIRES("剂量dose", "medical");
 	FIRES("\tDOSE\r\n", "medical");
-	FIRES("\x1b[1m dose\x1b[m", "medical");	/* escapes are punctuation */
-	FIRES("\xff" "dose\xfe", "medical");		/* invalid bytes separate */
-	FIRES("dose\xe2\x80\x94" "and", "medical");	/* an em dash separates */
+	FIRES("\x1b[1m dose\x1b[m", "medical"); /* escapes are punctuation */
+	FIRES("\xff"
+	      "dose\xfe",
+	    "medical"); /* invalid bytes separate */
+	FIRES("dose\xe2\x80\x94"
+	      "and",
+	    "medical"); /* an em dash separates */
 	QUIET("d\xc3\xb6se");
 	/* both texts count */
 	assert_string_equal(ids("what dose", "Buy stocks."), "general,medical,financial");
@@ -293,7 +297,8 @@ test_end_states(void **state)
 		assert_int_equal(d[1]->strong, t[i].strong);
 	}
 	assert_string_equal(ids_end(shipped, "dose lawyer stocks applicants nuclear", "",
-	    DISCLAIMER_END_LENGTH), "general,medical,legal,financial,people,critical,end-length");
+				DISCLAIMER_END_LENGTH),
+	    "general,medical,legal,financial,people,critical,end-length");
 }
 
 /* Each topic cites its clause of III.4(f); all texts are short. */
@@ -313,8 +318,9 @@ test_clauses(void **state)
 	size_t i;
 
 	for (i = 0; i < nitems(t); i++) {
-		assert_int_equal(disclaimer_pick(shipped, t[i].prompt, strlen(t[i].prompt), NULL,
-		    0, DISCLAIMER_END_COMPLETE, d), 2);
+		assert_int_equal(disclaimer_pick(shipped, t[i].prompt, strlen(t[i].prompt), NULL, 0,
+				     DISCLAIMER_END_COMPLETE, d),
+		    2);
 		assert_string_equal(d[1]->clause, t[i].clause);
 		assert_true(d[1]->strong);
 		assert_true(strlen(d[1]->text) < 120);
@@ -334,12 +340,10 @@ test_big_texts(void **state)
 	for (i = 0; i < alen; i++)
 		a[i] = "Lorem ipsum dolor sit amet, 中文文本 consectetur.\n"[i % 52];
 	memcpy(p + plen - 5, " dose", 5);
-	assert_int_equal(disclaimer_pick(shipped, p, plen, a, alen, DISCLAIMER_END_COMPLETE, d),
-	    2);
+	assert_int_equal(disclaimer_pick(shipped, p, plen, a, alen, DISCLAIMER_END_COMPLETE, d), 2);
 	memcpy(p + plen - 5, "     ", 5);
 	memcpy(a + alen - 7, " 核电站", 7);
-	assert_int_equal(disclaimer_pick(shipped, p, plen, a, alen, DISCLAIMER_END_COMPLETE, d),
-	    2);
+	assert_int_equal(disclaimer_pick(shipped, p, plen, a, alen, DISCLAIMER_END_COMPLETE, d), 2);
 	assert_string_equal(d[1]->id, "critical");
 	free(p);
 	free(a);
@@ -352,8 +356,9 @@ test_big_texts(void **state)
 static void
 test_whole_words_and_stems(void **state)
 {
-	struct disclaimer_rules *r = parse_ok(GENERAL "[legal]\nclause = c\ntext = t\n"
-	    "keywords = legal\n[stem]\nclause = c\ntext = t\nkeywords = legal*\n");
+	struct disclaimer_rules *r = parse_ok(
+	    GENERAL "[legal]\nclause = c\ntext = t\n"
+		    "keywords = legal\n[stem]\nclause = c\ntext = t\nkeywords = legal*\n");
 
 	assert_string_equal(ids_end(r, "legal", "", 0), "general,legal,stem");
 	assert_string_equal(ids_end(r, "legally blonde", "", 0), "general,stem");
@@ -362,7 +367,7 @@ test_whole_words_and_stems(void **state)
 	disclaimer_rules_free(r);
 
 	r = parse_ok(GENERAL "[k]\nclause = c\ntext = t\nkeywords = 401(k), blood  pressure, "
-	    "x-ray, 药物\n");
+			     "x-ray, 药物\n");
 	assert_string_equal(ids_end(r, "my 401 k", "", 0), "general,k");
 	assert_string_equal(ids_end(r, "my 401-k", "", 0), "general,k");
 	assert_string_equal(ids_end(r, "4401(k)", "", 0), "general");
@@ -388,12 +393,12 @@ test_whole_words_and_stems(void **state)
 static void
 test_overlapping_keywords(void **state)
 {
-	struct disclaimer_rules *r = parse_ok(GENERAL
-	    "[a]\nclause = c\ntext = t\nkeywords = he, 药物剂量\n"
-	    "[b]\nclause = c\ntext = t\nkeywords = she, hers, 剂量\n"
-	    "[c]\nclause = c\ntext = t\nkeywords = his, ushers\n"
-	    "[d]\nclause = c\ntext = t\nkeywords = blood pressure\n"
-	    "[e]\nclause = c\ntext = t\nkeywords = pressure cooker\n");
+	struct disclaimer_rules *r = parse_ok(
+	    GENERAL "[a]\nclause = c\ntext = t\nkeywords = he, 药物剂量\n"
+		    "[b]\nclause = c\ntext = t\nkeywords = she, hers, 剂量\n"
+		    "[c]\nclause = c\ntext = t\nkeywords = his, ushers\n"
+		    "[d]\nclause = c\ntext = t\nkeywords = blood pressure\n"
+		    "[e]\nclause = c\ntext = t\nkeywords = pressure cooker\n");
 
 	assert_string_equal(ids_end(r, "ushers", "", 0), "general,c");
 	assert_string_equal(ids_end(r, "she", "", 0), "general,b");
@@ -472,7 +477,8 @@ test_file_syntax(void **state)
 	struct disclaimer_rules *r;
 
 	/* a BOM, CRLF, comments, blanks, a trailing comma, keywords repeated */
-	r = parse_ok("\xef\xbb\xbf# comment\r\n; another\r\n\r\n  [general]  \r\n"
+	r = parse_ok(
+	    "\xef\xbb\xbf# comment\r\n; another\r\n\r\n  [general]  \r\n"
 	    "clause=III.4\r\n  text   =  Check it.  \r\nstrong = no\r\n"
 	    "[med]\nclause = c\ntext = t\nstrong = yes\nkeywords = dose,\nkeywords = ,pill ,\n");
 	assert_string_equal(ids_end(r, "a pill", "", 0), "general,med");
@@ -498,7 +504,8 @@ test_parse_errors(void **state)
 		{ GENERAL "text = again\n", "line 4: 'text' given twice in [general]" },
 		{ GENERAL "[med]\nclause = c\ntext = t\n", "line 4: [med] has no keywords" },
 		{ GENERAL "keywords = dose\n", "line 1: [general] takes no keywords" },
-		{ GENERAL "[end-late]\nclause = c\ntext = t\n", "line 4: unknown section [end-late]" },
+		{ GENERAL "[end-late]\nclause = c\ntext = t\n",
+		    "line 4: unknown section [end-late]" },
 		{ GENERAL "[end-length]\nclause = c\ntext = t\nkeywords = x\n",
 		    "line 4: [end-length] takes no keywords" },
 		{ GENERAL "[Medical]\n", "line 4: section '[Medical]': names are lower-case" },
@@ -594,7 +601,8 @@ test_parse_limits(void **state)
 	for (i = 0; i < 1001; i++)
 		buf_addc(&b, 'x');
 	assert_null(disclaimer_rules_parse(b.data, b.len, &cause));
-	assert_string_equal(cause, "line 3: 'text' must be one line of 1 to 1000 bytes without "
+	assert_string_equal(cause,
+	    "line 3: 'text' must be one line of 1 to 1000 bytes without "
 	    "control characters");
 	free(cause);
 	free(kw);
@@ -608,10 +616,10 @@ test_parse_limits(void **state)
 static void
 test_exceptions(void **state)
 {
-	struct disclaimer_rules *r = parse_ok(EXCEPTS
-	    "keywords = 保险, 发烧, loans, loan*, fever\n"
-	    "except = 保险起见, 音响发烧友, the loans table, loans table*, fever dream\n"
-	    "[n]\nclause = c\ntext = t\nkeywords = table\n");
+	struct disclaimer_rules *r = parse_ok(
+	    EXCEPTS "keywords = 保险, 发烧, loans, loan*, fever\n"
+		    "except = 保险起见, 音响发烧友, the loans table, loans table*, fever dream\n"
+		    "[n]\nclause = c\ntext = t\nkeywords = table\n");
 
 	/* inside a phrase: no notice; the same keyword outside one: the notice */
 	assert_string_equal(ids_end(r, "保险起见，带把伞", "", 0), "general");
@@ -626,8 +634,7 @@ test_exceptions(void **state)
 	assert_string_equal(ids_end(r, "loans tablespace", "", 0), "general");
 	assert_string_equal(ids_end(r, "the loans, table", "", 0), "general,n");
 	assert_string_equal(ids_end(r, "loans tab", "", 0), "general,m");
-	assert_string_equal(ids_end(r, "overdue loans from the loans table", "", 0),
-	    "general,m,n");
+	assert_string_equal(ids_end(r, "overdue loans from the loans table", "", 0), "general,m,n");
 	assert_string_equal(ids_end(r, "a fever dream", "", 0), "general");
 	assert_string_equal(ids_end(r, "a fever dreamer", "", 0), "general,m");
 	assert_string_equal(ids_end(r, "a fever", "", 0), "general,m");
@@ -767,7 +774,8 @@ test_exceptions_random(void **state)
 static void
 test_json(void **state)
 {
-	struct disclaimer_rules *r = parse_ok("[general]\nclause = III.4\n"
+	struct disclaimer_rules *r = parse_ok(
+	    "[general]\nclause = III.4\n"
 	    "text = Say \"check\" \\ 检查 it.\n"
 	    "[medical]\nclause = III.4(f)(i)\ntext = Not advice.\nstrong = yes\nkeywords = dose\n"
 	    "[end-length]\nclause = III.4(a)(i)\ntext = Cut.\n");
@@ -775,7 +783,8 @@ test_json(void **state)
 	size_t n = disclaimer_pick(r, S("a dose"), NULL, 0, DISCLAIMER_END_LENGTH, d);
 	char *j = disclaimer_json(d, n);
 
-	assert_string_equal(j, "[{\"id\":\"general\",\"clause\":\"III.4\",\"text\":"
+	assert_string_equal(j,
+	    "[{\"id\":\"general\",\"clause\":\"III.4\",\"text\":"
 	    "\"Say \\\"check\\\" \\\\ 检查 it.\"},"
 	    "{\"id\":\"medical\",\"clause\":\"III.4(f)(i)\",\"text\":\"Not advice.\"},"
 	    "{\"id\":\"end-length\",\"clause\":\"III.4(a)(i)\",\"text\":\"Cut.\"}]");

@@ -73,11 +73,11 @@ color_at(const char *lang, const char *code, const char *needle)
 }
 
 /* In a language: needle is coloured, plain is not. */
-#define COLORED(lang, code, needle) do {                                        \
-		int c_ = color_at(lang, code, needle);                           \
-		if (c_ <= 0)                                                      \
-			fail_msg("%s: \"%s\" in \"%s\": colour %d", lang, needle, \
-			    code, c_);                                            \
+#define COLORED(lang, code, needle) \
+	do { \
+		int c_ = color_at(lang, code, needle); \
+		if (c_ <= 0) \
+			fail_msg("%s: \"%s\" in \"%s\": colour %d", lang, needle, code, c_); \
 	} while (0)
 #define PLAIN(lang, code, needle) assert_int_equal(color_at(lang, code, needle), 0)
 
@@ -270,8 +270,8 @@ test_bounded(void **state)
 	line = xmalloc(HL_LINE_MAX + 2);
 	memset(line, 'a', HL_LINE_MAX + 1);
 	line[HL_LINE_MAX + 1] = '\0';
-	assert_int_equal(hl_line(hl_syntax(S_("dots")), line, HL_LINE_MAX + 1, &st, sp,
-	    nitems(sp)), 0);
+	assert_int_equal(hl_line(hl_syntax(S_("dots")), line, HL_LINE_MAX + 1, &st, sp, nitems(sp)),
+	    0);
 	/* one match per byte: the cap leaves the end of the line plain */
 	memset(line, 'z', HL_LINE_MAX);
 	n = hl_line(hl_syntax(S_("dots")), line, HL_LINE_MAX, &st, sp, nitems(sp));

@@ -25,7 +25,7 @@ test_fenced(void **state)
 
 	b = block(src, 0, &count);
 	assert_int_equal(count, 2);
-	assert_string_equal(b, "two\n  three");	/* the last; no fence, no final newline */
+	assert_string_equal(b, "two\n  three"); /* the last; no fence, no final newline */
 	free(b);
 	b = block(src, 1, &count);
 	assert_string_equal(b, "echo one");
@@ -67,7 +67,7 @@ test_unclosed_and_empty(void **state)
 	size_t count;
 	char *b;
 
-	b = block("```\nstill streaming", 0, &count);	/* an unclosed fence runs to the end */
+	b = block("```\nstill streaming", 0, &count); /* an unclosed fence runs to the end */
 	assert_int_equal(count, 1);
 	assert_string_equal(b, "still streaming");
 	free(b);

@@ -146,13 +146,13 @@ expect_lines(const struct md_doc *doc, const char *const *want)
 }
 
 /* Render src at width, check the invariants and the lines. */
-#define EXPECT(src, width, ...)                                            \
-	do {                                                               \
-		const char *const want_[] = { __VA_ARGS__, NULL };         \
-		struct md_doc doc_ = render(S(src), (width));              \
-		check_doc(&doc_, (width));                                 \
-		expect_lines(&doc_, want_);                                \
-		markdown_doc_release(&doc_);                               \
+#define EXPECT(src, width, ...) \
+	do { \
+		const char *const want_[] = { __VA_ARGS__, NULL }; \
+		struct md_doc doc_ = render(S(src), (width)); \
+		check_doc(&doc_, (width)); \
+		expect_lines(&doc_, want_); \
+		markdown_doc_release(&doc_); \
 	} while (0)
 
 /* The style of the first span of line n whose text is text; fails when there is none. */
@@ -179,7 +179,8 @@ docs_equal(const struct md_doc *a, const struct md_doc *b)
 	if (a->nlines != b->nlines)
 		return false;
 	for (i = 0; i < a->nlines; i++) {
-		if (a->lines[i].nspans != b->lines[i].nspans || a->lines[i].width != b->lines[i].width)
+		if (a->lines[i].nspans != b->lines[i].nspans ||
+		    a->lines[i].width != b->lines[i].width)
 			return false;
 		for (j = 0; j < a->lines[i].nspans; j++) {
 			if (a->lines[i].spans[j].style != b->lines[i].spans[j].style ||
@@ -208,8 +209,8 @@ test_paragraph(void **state)
 {
 	struct md_doc doc;
 
-	EXPECT("The quick brown fox jumps over the lazy dog.", 20,
-	    "The quick brown fox", "jumps over the lazy", "dog.");
+	EXPECT("The quick brown fox jumps over the lazy dog.", 20, "The quick brown fox",
+	    "jumps over the lazy", "dog.");
 	/* soft breaks are spaces, hard breaks break, blocks are parted by one empty line */
 	EXPECT("one\ntwo  \nthree\\\nfour\n\n\n\nnext", 40, "one two", "three", "four", "", "next");
 	/* a word longer than the line is cut */
@@ -228,8 +229,8 @@ test_headings(void **state)
 {
 	struct md_doc doc;
 
-	EXPECT("# Title\n## Section\n### Sub\ntext", 40,
-	    "Title", "═════", "", "Section", "───────", "", "Sub", "", "text");
+	EXPECT("# Title\n## Section\n### Sub\ntext", 40, "Title", "═════", "", "Section", "───────",
+	    "", "Sub", "", "text");
 	doc = render(S("# Big *title*\n"), 40);
 	assert_int_equal(style_of(&doc, 0, "Big "), MD_HEADING | MD_BOLD);
 	assert_int_equal(style_of(&doc, 0, "title"), MD_HEADING | MD_BOLD | MD_ITALIC);
@@ -262,8 +263,8 @@ test_styles_across_wrap(void **state)
 	size_t i, j;
 
 	check_doc(&doc, 12);
-	expect_lines(&doc, (const char *const[]){
-	    "x bold words", "that wrap", "over lines y", NULL });
+	expect_lines(&doc,
+	    (const char *const[]){ "x bold words", "that wrap", "over lines y", NULL });
 	assert_int_equal(style_of(&doc, 0, "bold words"), MD_BOLD);
 	assert_int_equal(style_of(&doc, 1, "that wrap"), MD_BOLD);
 	assert_int_equal(style_of(&doc, 2, "over lines"), MD_BOLD);
@@ -279,11 +280,13 @@ test_styles_across_wrap(void **state)
 static void
 test_links(void **state)
 {
-	struct md_doc doc = render(S("see [docs](https://x.org/d) or <https://y.org> or www.z.org"), 80);
+	struct md_doc doc = render(S("see [docs](https://x.org/d) or <https://y.org> or www.z.org"),
+	    80);
 
 	check_doc(&doc, 80);
-	expect_lines(&doc, (const char *const[]){
-	    "see docs (https://x.org/d) or https://y.org or www.z.org", NULL });
+	expect_lines(&doc,
+	    (const char *const[]){ "see docs (https://x.org/d) or https://y.org or www.z.org",
+		NULL });
 	assert_int_equal(style_of(&doc, 0, "docs"), MD_LINK);
 	assert_int_equal(style_of(&doc, 0, " (https://x.org/d)"), MD_DIM);
 	assert_int_equal(style_of(&doc, 0, "https://y.org"), MD_LINK);
@@ -306,8 +309,10 @@ test_entities(void **state)
 {
 	struct md_doc doc;
 
-	EXPECT("&amp; &lt;b&gt; &quot;q&quot; a&nbsp;b &#65;&#x4E2D;&#X4e2d; &bogus; &#0; &copy;", 80,
-	    "& <b> \"q\" a\xc2\xa0" "b A中中 &bogus; \xef\xbf\xbd ©");
+	EXPECT("&amp; &lt;b&gt; &quot;q&quot; a&nbsp;b &#65;&#x4E2D;&#X4e2d; &bogus; &#0; &copy;",
+	    80,
+	    "& <b> \"q\" a\xc2\xa0"
+	    "b A中中 &bogus; \xef\xbf\xbd ©");
 	/* a decoded control is shown, not passed */
 	doc = render(S("x&#27;[2Jy &#x9b;"), 80);
 	check_doc(&doc, 80);
@@ -318,7 +323,9 @@ test_entities(void **state)
 	EXPECT("<b>bold</b> <script>x</script>\n\n<div>\nblock\n</div>", 80,
 	    "<b>bold</b> <script>x</script>", "", "<div> block </div>");
 	/* a NBSP does not break */
-	EXPECT("aaaa bbbb&nbsp;cccc", 10, "aaaa", "bbbb\xc2\xa0" "cccc");
+	EXPECT("aaaa bbbb&nbsp;cccc", 10, "aaaa",
+	    "bbbb\xc2\xa0"
+	    "cccc");
 }
 
 static void
@@ -326,11 +333,12 @@ test_bullets(void **state)
 {
 	struct md_doc doc;
 
-	EXPECT("- one\n- two\n  - nested\n    - deeper\n- three", 40,
-	    "• one", "• two", "  • nested", "    • deeper", "• three");
+	EXPECT("- one\n- two\n  - nested\n    - deeper\n- three", 40, "• one", "• two",
+	    "  • nested", "    • deeper", "• three");
 	/* continuation lines hang under the text */
 	EXPECT("- a long item that wraps over lines\n  - nested item that wraps too", 16,
-	    "• a long item", "  that wraps", "  over lines", "  • nested item", "    that wraps", "    too");
+	    "• a long item", "  that wraps", "  over lines", "  • nested item", "    that wraps",
+	    "    too");
 	doc = render(S("- x\n"), 40);
 	assert_int_equal(style_of(&doc, 0, "• "), MD_DIM);
 	assert_int_equal(style_of(&doc, 0, "x"), 0);
@@ -346,18 +354,18 @@ test_bullets(void **state)
 static void
 test_ordered(void **state)
 {
-	EXPECT("1. one\n2. two that wraps\n3. three", 14,
-	    "1. one", "2. two that", "   wraps", "3. three");
-	EXPECT("7) seven\n8) eight\n9) nine\n10) ten", 40,
-	    "7) seven", "8) eight", "9) nine", "10) ten");
+	EXPECT("1. one\n2. two that wraps\n3. three", 14, "1. one", "2. two that", "   wraps",
+	    "3. three");
+	EXPECT("7) seven\n8) eight\n9) nine\n10) ten", 40, "7) seven", "8) eight", "9) nine",
+	    "10) ten");
 	EXPECT("1. a\n   1. b\n   2. c\n2. d", 40, "1. a", "   1. b", "   2. c", "2. d");
 }
 
 static void
 test_loose_list(void **state)
 {
-	EXPECT("- a\n\n- b\n\n  b2\n- c\n\nafter", 40,
-	    "• a", "", "• b", "", "  b2", "", "• c", "", "after");
+	EXPECT("- a\n\n- b\n\n  b2\n- c\n\nafter", 40, "• a", "", "• b", "", "  b2", "", "• c", "",
+	    "after");
 	/* a tight list nested in a loose one */
 	EXPECT("1. a\n\n   - x\n   - y\n2. b", 40, "1. a", "", "   • x", "   • y", "", "2. b");
 }
@@ -367,10 +375,10 @@ test_quote(void **state)
 {
 	struct md_doc doc;
 
-	EXPECT("> quoted text that wraps\n>\n> second\n\nafter", 16,
-	    "│ quoted text", "│ that wraps", "│", "│ second", "", "after");
-	EXPECT("> outer\n> > inner\n\n- > in item", 40,
-	    "│ outer", "│", "│ │ inner", "", "• │ in item");
+	EXPECT("> quoted text that wraps\n>\n> second\n\nafter", 16, "│ quoted text",
+	    "│ that wraps", "│", "│ second", "", "after");
+	EXPECT("> outer\n> > inner\n\n- > in item", 40, "│ outer", "│", "│ │ inner", "",
+	    "• │ in item");
 	doc = render(S("> *q*\n"), 40);
 	assert_int_equal(style_of(&doc, 0, "│ "), MD_DIM | MD_QUOTE);
 	assert_int_equal(style_of(&doc, 0, "q"), MD_QUOTE | MD_ITALIC);
@@ -382,18 +390,14 @@ test_quote(void **state)
 static void
 test_code_fenced(void **state)
 {
-	struct md_doc doc = render(S("```python\nif x:\n    print('a long line of code here')\n\n```\n"), 20);
+	struct md_doc doc =
+	    render(S("```python\nif x:\n    print('a long line of code here')\n\n```\n"), 20);
 	size_t i;
 
 	check_doc(&doc, 20);
-	expect_lines(&doc, (const char *const[]){
-	    "  python",
-	    "  if x:",
-	    "      print('a long ",
-	    "  line of code here'",
-	    "  )",
-	    "  ",
-	    NULL });
+	expect_lines(&doc,
+	    (const char *const[]){ "  python", "  if x:", "      print('a long ",
+		"  line of code here'", "  )", "  ", NULL });
 	assert_int_equal(style_of(&doc, 0, "python"), MD_CODEBLOCK | MD_DIM);
 	for (i = 1; i < doc.nlines; i++)
 		assert_int_equal(doc.lines[i].spans[0].style, MD_CODEBLOCK);
@@ -401,8 +405,8 @@ test_code_fenced(void **state)
 	markdown_doc_release(&doc);
 
 	/* TABs go to multiples of 4 columns; markup is literal; a longer fence closes */
-	EXPECT("~~~~\na\tb\n**x** `y`\n~~~\n~~~~~\nafter", 40,
-	    "  a   b", "  **x** `y`", "  ~~~", "", "after");
+	EXPECT("~~~~\na\tb\n**x** `y`\n~~~\n~~~~~\nafter", 40, "  a   b", "  **x** `y`", "  ~~~",
+	    "", "after");
 	/* a wide character is not split by a cut */
 	EXPECT("```\n中中中中中中\n```", 10, "  中中中中", "  中中");
 }
@@ -410,8 +414,8 @@ test_code_fenced(void **state)
 static void
 test_code_indented(void **state)
 {
-	EXPECT("para\n\n    code  with  blanks\n\n    more\n\nafter", 40,
-	    "para", "", "  code  with  blanks", "  ", "  more", "", "after");
+	EXPECT("para\n\n    code  with  blanks\n\n    more\n\nafter", 40, "para", "",
+	    "  code  with  blanks", "  ", "  more", "", "after");
 }
 
 static void
@@ -420,8 +424,9 @@ test_code_unterminated(void **state)
 	struct md_doc doc = render(S("Look:\n\n```c\nint x;\n\n# not a heading"), 40);
 
 	check_doc(&doc, 40);
-	expect_lines(&doc, (const char *const[]){
-	    "Look:", "", "  c", "  int x;", "  ", "  # not a heading", NULL });
+	expect_lines(&doc,
+	    (const char *const[]){ "Look:", "", "  c", "  int x;", "  ", "  # not a heading",
+		NULL });
 	assert_int_equal(style_of(&doc, 5, "  # not a heading"), MD_CODEBLOCK);
 	markdown_doc_release(&doc);
 }
@@ -432,9 +437,7 @@ test_table(void **state)
 	struct md_doc doc;
 
 	EXPECT("| a | b | c |\n|:--|:-:|--:|\n| 1 | 22 | 333 |\n| long cell | x | y |", 40,
-	    "a         │ b  │   c",
-	    "──────────┼────┼────",
-	    "1         │ 22 │ 333",
+	    "a         │ b  │   c", "──────────┼────┼────", "1         │ 22 │ 333",
 	    "long cell │ x  │   y");
 	doc = render(S("| h |\n|---|\n| `c` |\n"), 40);
 	assert_int_equal(style_of(&doc, 0, "h"), MD_BOLD);
@@ -443,9 +446,7 @@ test_table(void **state)
 	markdown_doc_release(&doc);
 	/* too wide: the widest column shrinks and its cells wrap */
 	EXPECT("| key | description |\n|---|---|\n| w | the width of the text in columns |", 24,
-	    "key │ description",
-	    "────┼─────────────────",
-	    "w   │ the width of the",
+	    "key │ description", "────┼─────────────────", "w   │ the width of the",
 	    "    │ text in columns");
 	/* missing cells are empty; extra cells are dropped */
 	EXPECT("| a | b |\n|---|---|\n| 1 |\n| 1 | 2 | 3 |", 40, "a │ b", "──┼──", "1 │", "1 │ 2");
@@ -455,8 +456,8 @@ static void
 test_table_narrow(void **state)
 {
 	const char *src = "| one | two | three | four | five | six |\n"
-	    "|---|---|---|---|---|---|\n"
-	    "| 1 | 2 | 3 | 4 | 5 | 6 |\n";
+			  "|---|---|---|---|---|---|\n"
+			  "| 1 | 2 | 3 | 4 | 5 | 6 |\n";
 	int width;
 	struct md_doc doc;
 
@@ -495,14 +496,16 @@ test_cjk(void **state)
 		assert_true(doc.lines[i].width >= 19);
 	markdown_doc_release(&doc);
 	/* CJK between words wraps between characters too; no line starts with "，" */
-	EXPECT("Use Python 来编写脚本，它很简单。", 16, "Use Python 来编", "写脚本，它很简", "单。");
+	EXPECT("Use Python 来编写脚本，它很简单。", 16, "Use Python 来编", "写脚本，它很简",
+	    "单。");
 }
 
 static void
 test_emoji(void **state)
 {
 	/* family: man ZWJ woman ZWJ girl, one cluster of 2 columns (6 when summed per code point) */
-	const char fam[] = "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7";
+	const char fam[] =
+	    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7";
 	char src[256], five[256];
 	struct md_doc doc;
 	char *text;
@@ -522,8 +525,10 @@ test_emoji(void **state)
 	free(text);
 	markdown_doc_release(&doc);
 	/* a flag (two regional indicators) and a skin tone stay whole */
-	EXPECT("aaaaaaaaa\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa", 10, "aaaaaaaaa", "\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa");
-	EXPECT("aaaaaaaaa\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd", 10, "aaaaaaaaa", "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd");
+	EXPECT("aaaaaaaaa\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa", 10, "aaaaaaaaa",
+	    "\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa");
+	EXPECT("aaaaaaaaa\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd", 10, "aaaaaaaaa",
+	    "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd");
 	/* combining marks stay on their character */
 	EXPECT("aaaaaaaaae\xcc\x81x", 10, "aaaaaaaaae\xcc\x81", "x");
 }
@@ -532,22 +537,29 @@ static void
 test_control_attack(void **state)
 {
 	static const char src[] =
-	    "Title \x1b]0;pwned\x07 clear \x1b[2J csi \xc2\x9b" "31m cr a\rb bs x\by "
+	    "Title \x1b]0;pwned\x07 clear \x1b[2J csi \xc2\x9b"
+	    "31m cr a\rb bs x\by "
 	    "bidi \xe2\x80\xae tag \xf3\xa0\x81\x81 del \x7f raw \x9b nul \0 end\n\n"
 	    "```\n\x1b[31mred\x1b[0m\r\n```\n";
 	static const char *const controls[] = {
-		"^[", "^G", "<U+009B>", "^M", "^H", "<U+202E>", "<U+E0041>", "^?",
+		"^[",
+		"^G",
+		"<U+009B>",
+		"^M",
+		"^H",
+		"<U+202E>",
+		"<U+E0041>",
+		"^?",
 	};
 	struct md_doc doc = render(src, sizeof src - 1, 200);
 	size_t i;
 
 	check_doc(&doc, 200);
-	expect_lines(&doc, (const char *const[]){
-	    "Title ^[]0;pwned^G clear ^[[2J csi <U+009B>31m cr a^Mb bs x^Hy bidi <U+202E> "
-	    "tag <U+E0041> del ^? raw \xef\xbf\xbd nul \xef\xbf\xbd end",
-	    "",
-	    "  ^[[31mred^[[0m",
-	    NULL });
+	expect_lines(&doc,
+	    (const char *const[]){
+		"Title ^[]0;pwned^G clear ^[[2J csi <U+009B>31m cr a^Mb bs x^Hy bidi <U+202E> "
+		"tag <U+E0041> del ^? raw \xef\xbf\xbd nul \xef\xbf\xbd end",
+		"", "  ^[[31mred^[[0m", NULL });
 	for (i = 0; i < nitems(controls); i++)
 		assert_int_equal(style_of(&doc, 0, controls[i]), MD_CONTROL);
 	assert_int_equal(style_of(&doc, 0, "]0;pwned"), 0);
@@ -555,7 +567,9 @@ test_control_attack(void **state)
 	markdown_doc_release(&doc);
 
 	/* controls inside styled text keep the style */
-	doc = render(S("**a\x1b" "b**"), 40);
+	doc = render(S("**a\x1b"
+		       "b**"),
+	    40);
 	assert_int_equal(style_of(&doc, 0, "^["), MD_BOLD | MD_CONTROL);
 	markdown_doc_release(&doc);
 	/* a lone CR at the very end shows too */
@@ -578,30 +592,177 @@ test_widths(void **state)
 
 /* The answer at width 10 (checked by eye). */
 static const char *const narrow[] = {
-	"Setting up", "a build", "══════════", "", "Here is", "how to", "build", "confab",
-	"from", "source.", "You need a", "C", "compiler,", "make and a", "few",
-	"libraries;", "see the", "README", "(https://e", "xample.org", "/readme)", "for",
-	"details,", "or", "www.exampl", "e.org.", "", "Dependenci", "es", "──────────", "",
-	"1. Install", "   the", "   package", "   s:", "     sh", "     sudo ",
-	"     apt-g", "     et in", "     stall", "      libc", "     url4-", "     opens",
-	"     sl-de", "     v lib", "     ncurs", "     esw5-", "     dev", "2. Check",
-	"   the", "   version", "   s:", "   • curl", "     7.80", "     or", "     later",
-	"   • ncurs", "     es 6", "     with", "     wide", "     chara", "     cter",
-	"     suppo", "     rt,", "     which", "     every", "     curre", "     nt",
-	"     distr", "     ibuti", "     on", "     ships", "3. Configu", "   re.", "",
-	"Loose", "lists have", "blank", "lines:", "", "• first", "  item", "", "• second",
-	"  item,", "  with a", "  second", "  paragrap", "  h:", "", "  more",
-	"  text for", "  the", "  second", "  item", "", "Code", "────", "", "  python",
-	"  import s", "  ys", "  ", "  ", "  def main", "  (argv):", "      # a ",
-	"  long com", "  ment lin", "  e that g", "  oes past", "   the wid", "  th of mo",
-	"  st termi", "  nals for", "   sure", "      retu", "  rn 0", "", "  ```",
-	"  not a fe", "  nce end", "  ", "", "Option │", "Meaning │", "Default",
-	"-m │ the", "model to", "talk to │", "qwen-plus", "-w │ wrap", "width │ 80", "",
-	"│ Note:", "│ the", "│ quote", "│ goes on", "│ for a", "│ while so", "│ that it",
-	"│ has to", "│ wrap at", "│ narrow", "│ widths.", "│", "│ A second", "│ paragrap",
-	"│ h in the", "│ quote.", "", "──────────", "", "中文段落没", "有空格，应", "该在字符之", "间换行，每",
-	"一行都不能", "超过宽度。", "", "  indented", "   code", "  ", "  more ind", "  ented co",
-	"  de", "", "Done &", "dusted —", "enjoy!", NULL,
+	"Setting up",
+	"a build",
+	"══════════",
+	"",
+	"Here is",
+	"how to",
+	"build",
+	"confab",
+	"from",
+	"source.",
+	"You need a",
+	"C",
+	"compiler,",
+	"make and a",
+	"few",
+	"libraries;",
+	"see the",
+	"README",
+	"(https://e",
+	"xample.org",
+	"/readme)",
+	"for",
+	"details,",
+	"or",
+	"www.exampl",
+	"e.org.",
+	"",
+	"Dependenci",
+	"es",
+	"──────────",
+	"",
+	"1. Install",
+	"   the",
+	"   package",
+	"   s:",
+	"     sh",
+	"     sudo ",
+	"     apt-g",
+	"     et in",
+	"     stall",
+	"      libc",
+	"     url4-",
+	"     opens",
+	"     sl-de",
+	"     v lib",
+	"     ncurs",
+	"     esw5-",
+	"     dev",
+	"2. Check",
+	"   the",
+	"   version",
+	"   s:",
+	"   • curl",
+	"     7.80",
+	"     or",
+	"     later",
+	"   • ncurs",
+	"     es 6",
+	"     with",
+	"     wide",
+	"     chara",
+	"     cter",
+	"     suppo",
+	"     rt,",
+	"     which",
+	"     every",
+	"     curre",
+	"     nt",
+	"     distr",
+	"     ibuti",
+	"     on",
+	"     ships",
+	"3. Configu",
+	"   re.",
+	"",
+	"Loose",
+	"lists have",
+	"blank",
+	"lines:",
+	"",
+	"• first",
+	"  item",
+	"",
+	"• second",
+	"  item,",
+	"  with a",
+	"  second",
+	"  paragrap",
+	"  h:",
+	"",
+	"  more",
+	"  text for",
+	"  the",
+	"  second",
+	"  item",
+	"",
+	"Code",
+	"────",
+	"",
+	"  python",
+	"  import s",
+	"  ys",
+	"  ",
+	"  ",
+	"  def main",
+	"  (argv):",
+	"      # a ",
+	"  long com",
+	"  ment lin",
+	"  e that g",
+	"  oes past",
+	"   the wid",
+	"  th of mo",
+	"  st termi",
+	"  nals for",
+	"   sure",
+	"      retu",
+	"  rn 0",
+	"",
+	"  ```",
+	"  not a fe",
+	"  nce end",
+	"  ",
+	"",
+	"Option │",
+	"Meaning │",
+	"Default",
+	"-m │ the",
+	"model to",
+	"talk to │",
+	"qwen-plus",
+	"-w │ wrap",
+	"width │ 80",
+	"",
+	"│ Note:",
+	"│ the",
+	"│ quote",
+	"│ goes on",
+	"│ for a",
+	"│ while so",
+	"│ that it",
+	"│ has to",
+	"│ wrap at",
+	"│ narrow",
+	"│ widths.",
+	"│",
+	"│ A second",
+	"│ paragrap",
+	"│ h in the",
+	"│ quote.",
+	"",
+	"──────────",
+	"",
+	"中文段落没",
+	"有空格，应",
+	"该在字符之",
+	"间换行，每",
+	"一行都不能",
+	"超过宽度。",
+	"",
+	"  indented",
+	"   code",
+	"  ",
+	"  more ind",
+	"  ented co",
+	"  de",
+	"",
+	"Done &",
+	"dusted —",
+	"enjoy!",
+	NULL,
 };
 
 /* The answer at width 200 and at 10: exact. */
@@ -611,68 +772,31 @@ test_answer_narrow_wide(void **state)
 	struct md_doc doc = render(answer, sizeof answer - 1, 200);
 
 	check_doc(&doc, 200);
-	expect_lines(&doc, (const char *const[]){
-	    "Setting up a build",
-	    "══════════════════",
-	    "",
-	    "Here is how to build confab from source. You need a C compiler, make and a few "
-	    "libraries; see the README (https://example.org/readme) for details, or www.example.org.",
-	    "",
-	    "Dependencies",
-	    "────────────",
-	    "",
-	    "1. Install the packages:",
-	    "     sh",
-	    "     sudo apt-get install libcurl4-openssl-dev libncursesw5-dev",
-	    "2. Check the versions:",
-	    "   • curl 7.80 or later",
-	    "   • ncurses 6 with wide character support, which every current distribution ships",
-	    "3. Configure.",
-	    "",
-	    "Loose lists have blank lines:",
-	    "",
-	    "• first item",
-	    "",
-	    "• second item, with a second paragraph:",
-	    "",
-	    "  more text for the second item",
-	    "",
-	    "Code",
-	    "────",
-	    "",
-	    "  python",
-	    "  import sys",
-	    "  ",
-	    "  ",
-	    "  def main(argv):",
-	    "      # a long comment line that goes past the width of most terminals for sure",
-	    "      return 0",
-	    "",
-	    "  ```",
-	    "  not a fence end",
-	    "  ",
-	    "",
-	    "Option │       Meaning        │   Default",
-	    "───────┼──────────────────────┼──────────",
-	    "-m     │ the model to talk to │ qwen-plus",
-	    "-w     │      wrap width      │        80",
-	    "",
-	    "│ Note: the quote goes on for a while so that it has to wrap at narrow widths.",
-	    "│",
-	    "│ A second paragraph in the quote.",
-	    "",
-	    "────────────────────────────────────────────────────────────────────────────────"
-	    "────────────────────────────────────────────────────────────────────────────────"
-	    "────────────────────────────────────────",
-	    "",
-	    "中文段落没有空格，应该在字符之间换行，每一行都不能超过宽度。",
-	    "",
-	    "  indented code",
-	    "  ",
-	    "  more indented code",
-	    "",
-	    "Done & dusted — enjoy!",
-	    NULL });
+	expect_lines(&doc,
+	    (const char *const[]){ "Setting up a build", "══════════════════", "",
+		"Here is how to build confab from source. You need a C compiler, make and a few "
+		"libraries; see the README (https://example.org/readme) for details, or www.example.org.",
+		"", "Dependencies", "────────────", "", "1. Install the packages:", "     sh",
+		"     sudo apt-get install libcurl4-openssl-dev libncursesw5-dev",
+		"2. Check the versions:", "   • curl 7.80 or later",
+		"   • ncurses 6 with wide character support, which every current distribution ships",
+		"3. Configure.", "", "Loose lists have blank lines:", "", "• first item", "",
+		"• second item, with a second paragraph:", "", "  more text for the second item",
+		"", "Code", "────", "", "  python", "  import sys", "  ", "  ", "  def main(argv):",
+		"      # a long comment line that goes past the width of most terminals for sure",
+		"      return 0", "", "  ```", "  not a fence end", "  ", "",
+		"Option │       Meaning        │   Default",
+		"───────┼──────────────────────┼──────────",
+		"-m     │ the model to talk to │ qwen-plus",
+		"-w     │      wrap width      │        80", "",
+		"│ Note: the quote goes on for a while so that it has to wrap at narrow widths.",
+		"│", "│ A second paragraph in the quote.", "",
+		"────────────────────────────────────────────────────────────────────────────────"
+		"────────────────────────────────────────────────────────────────────────────────"
+		"────────────────────────────────────────",
+		"", "中文段落没有空格，应该在字符之间换行，每一行都不能超过宽度。", "",
+		"  indented code", "  ", "  more indented code", "", "Done & dusted — enjoy!",
+		NULL });
 	markdown_doc_release(&doc);
 
 	doc = render(answer, sizeof answer - 1, 10);
@@ -787,7 +911,7 @@ test_stable_md4c(void **state)
 	static const char *const srcs[] = {
 		/* a closing fence outdented out of its list item still closes it */
 		("1. Step:\n   ```sh\n   make\n\n   make install\n```\n2. Next\n\nDone.\n\n"
-		"```\ncode\n\nmore\n```\n\nEnd\n"),
+		 "```\ncode\n\nmore\n```\n\nEnd\n"),
 		/* a fence interrupts a paragraph however indented */
 		"Text\n    ```\ncode\n\nstill code\n```\n\nAfter\n",
 		/* a quote's fence closed by an unquoted fence */

@@ -43,9 +43,9 @@ render(size_t step, bool color)
 	FILE *f = open_memstream(&out, &len);
 	struct oneshot_md *m = oneshot_md_new(f, 40, color);
 
-	for (at = 0; at < sizeof answer - 1; at += step > 0 ? step : sizeof answer)
-		oneshot_md_add(m, answer + at, step > 0 && at + step < sizeof answer - 1 ? step :
-		    sizeof answer - 1 - at);
+	for (at = 0; at<sizeof answer - 1; at += step> 0 ? step : sizeof answer)
+		oneshot_md_add(m, answer + at,
+		    step > 0 && at + step < sizeof answer - 1 ? step : sizeof answer - 1 - at);
 	assert_true(oneshot_md_finish(m));
 	oneshot_md_free(m);
 	fclose(f);
@@ -77,7 +77,7 @@ test_no_color(void **state)
 	char *out = render(5, false);
 
 	assert_null(strchr(out, '\033'));
-	assert_non_null(strstr(out, "\xe2\x80\xa2 two"));	/* a bullet */
+	assert_non_null(strstr(out, "\xe2\x80\xa2 two")); /* a bullet */
 	assert_null(strstr(out, "# Title"));
 	free(out);
 }
@@ -103,7 +103,7 @@ test_code_streams(void **state)
 	oneshot_md_finish(m);
 	fflush(f);
 	assert_non_null(strstr(out, "A paragraph"));
-	assert_null(strstr(strstr(out, "int a;") + 1, "int a;"));	/* once */
+	assert_null(strstr(strstr(out, "int a;") + 1, "int a;")); /* once */
 	oneshot_md_free(m);
 	fclose(f);
 	free(out);

@@ -40,8 +40,11 @@ test_header(void **state)
 	struct role r;
 	char *cause;
 
-	assert_int_equal(parse(&r, "---\r\n# note\n\nmodel:  qwen-max \ntemperature = 0.5\n"
-	    "max_tokens: 100\n---\r\nPrompt\n", &cause), 0);
+	assert_int_equal(parse(&r,
+			     "---\r\n# note\n\nmodel:  qwen-max \ntemperature = 0.5\n"
+			     "max_tokens: 100\n---\r\nPrompt\n",
+			     &cause),
+	    0);
 	assert_string_equal(r.value[CONFIG_MODEL], "qwen-max");
 	assert_int_equal(r.line[CONFIG_MODEL], 4);
 	assert_string_equal(r.value[CONFIG_TEMPERATURE], "0.5");
@@ -110,9 +113,9 @@ test_apply(void **state)
 	role_apply(&r, &cfg, false);
 	assert_string_equal(config_get(&cfg, CONFIG_MODEL), "m");
 	assert_string_equal(cfg.origin[CONFIG_MODEL], "/roles/n.md:2 (role n)");
-	assert_string_equal(config_get(&cfg, CONFIG_TEMPERATURE), "1");	/* the flag wins */
+	assert_string_equal(config_get(&cfg, CONFIG_TEMPERATURE), "1"); /* the flag wins */
 	assert_string_equal(config_get(&cfg, CONFIG_SYSTEM), "New");
-	role_apply(&r, &cfg, true);	/* /role: the flag too */
+	role_apply(&r, &cfg, true); /* /role: the flag too */
 	assert_string_equal(config_get(&cfg, CONFIG_TEMPERATURE), "0.1");
 	summary = role_summary(&r);
 	assert_string_equal(summary, "model m, temperature 0.1, system prompt");

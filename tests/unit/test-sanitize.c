@@ -18,9 +18,9 @@
 #define BEL "\007"
 #define ST ESC "\\"
 #define FFFD "\xef\xbf\xbd"
-#define U_CSI "\xc2\x9b"	/* U+009B */
-#define U_ST "\xc2\x9c"		/* U+009C */
-#define U_OSC "\xc2\x9d"	/* U+009D */
+#define U_CSI "\xc2\x9b" /* U+009B */
+#define U_ST "\xc2\x9c"	 /* U+009C */
+#define U_OSC "\xc2\x9d" /* U+009D */
 
 /* Input, TEXT_DROP result and TEXT_VISIBLE result, as literals that may hold NUL bytes. */
 #define CHECK(in, drop, vis) \
@@ -112,9 +112,10 @@ assert_terminal_safe(const char *out, size_t len)
 
 	while (i < len) {
 		n = text_utf8_seq(out + i, len - i, &cp);
-		if (n == 0 || (cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f) ||
-		    cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-		    (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0xe0000 && cp <= 0xe007f)) {
+		if (n == 0 || (cp < 0x20 && cp != '\n' && cp != '\t') ||
+		    (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+		    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+		    (cp >= 0xe0000 && cp <= 0xe007f)) {
 			print_error("unsafe output at offset %zu: %s\n", i, escape(out, len));
 			fail();
 		}
@@ -152,8 +153,7 @@ check_mode(enum text_mode mode, const char *in, size_t len, const char *want, si
 }
 
 static void
-check(const char *in, size_t len, const char *drop, size_t droplen, const char *vis,
-    size_t vislen)
+check(const char *in, size_t len, const char *drop, size_t droplen, const char *vis, size_t vislen)
 {
 	check_mode(TEXT_DROP, in, len, drop, droplen);
 	check_mode(TEXT_VISIBLE, in, len, vis, vislen);
@@ -187,7 +187,8 @@ test_emoji_unchanged(void **state)
 {
 	check_unchanged("👍 👍🏽 👩🏿‍🚀");
 	check_unchanged("family: 👨‍👩‍👧‍👦, heart: ❤️, flag: 🇫🇷");
-	check_unchanged("e\xcc\x81 = é, Z̤͔ͧ̑, a\xe2\x80\x8d" "b"); /* combining marks, a ZWJ */
+	check_unchanged("e\xcc\x81 = é, Z̤͔ͧ̑, a\xe2\x80\x8d"
+			"b");					   /* combining marks, a ZWJ */
 	check_unchanged("\xf4\x8f\xbf\xbf \xef\xbf\xbd \xc2\xa0"); /* U+10FFFF, U+FFFD, NBSP */
 }
 
@@ -268,8 +269,12 @@ test_raw_c1_bytes(void **state)
 	int c;
 
 	/* raw 0x9b and 0x9d are invalid UTF-8: replaced, and they start nothing */
-	CHECK("a\x9b" "2Jb", "a" FFFD "2Jb", "a" FFFD "2Jb");
-	CHECK("a\x9d" "0;t" BEL "b", "a" FFFD "0;tb", "a" FFFD "0;t^Gb");
+	CHECK("a\x9b"
+	      "2Jb",
+	    "a" FFFD "2Jb", "a" FFFD "2Jb");
+	CHECK("a\x9d"
+	      "0;t" BEL "b",
+	    "a" FFFD "0;tb", "a" FFFD "0;t^Gb");
 	for (c = 0x80; c <= 0xff; c++) {
 		in[1] = (char)c;
 		check(in, sizeof in, want, sizeof want, want, sizeof want);
@@ -286,8 +291,12 @@ test_utf8_c1(void **state)
 	CHECK("a" U_CSI "31mb", "ab", "a<U+009B>31mb");
 	CHECK("a" U_OSC "0;t" BEL "b", "ab", "a<U+009D>0;t^Gb");
 	CHECK("a" U_OSC "52;c;eA==" U_ST "b", "ab", "a<U+009D>52;c;eA==<U+009C>b");
-	CHECK("a\xc2\x90" "q" ST "b", "ab", "a<U+0090>q^[\\b");	/* DCS */
-	CHECK("a\xc2\x9f" "q" U_ST "b", "ab", "a<U+009F>q<U+009C>b"); /* APC */
+	CHECK("a\xc2\x90"
+	      "q" ST "b",
+	    "ab", "a<U+0090>q^[\\b"); /* DCS */
+	CHECK("a\xc2\x9f"
+	      "q" U_ST "b",
+	    "ab", "a<U+009F>q<U+009C>b"); /* APC */
 	for (c = 0x80; c <= 0x9f; c++) {
 		if (c == 0x90 || c == 0x98 || c == 0x9b || c == 0x9d || c == 0x9e || c == 0x9f)
 			continue; /* introducers, above */
@@ -300,12 +309,21 @@ test_utf8_c1(void **state)
 static void
 test_bidi(void **state)
 {
-	CHECK("abc\xe2\x80\xae" "fed", "abcfed", "abc<U+202E>fed");
-	CHECK("x\xe2\x81\xa6" "y\xe2\x81\xa7" "z\xe2\x81\xa8" "w\xe2\x81\xa9" "v", "xyzwv",
-	    "x<U+2066>y<U+2067>z<U+2068>w<U+2069>v");
-	CHECK("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad" "a", "a",
-	    "<U+202A><U+202B><U+202C><U+202D>a");
-	CHECK("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c" "a", "a", "<U+200E><U+200F><U+061C>a");
+	CHECK("abc\xe2\x80\xae"
+	      "fed",
+	    "abcfed", "abc<U+202E>fed");
+	CHECK("x\xe2\x81\xa6"
+	      "y\xe2\x81\xa7"
+	      "z\xe2\x81\xa8"
+	      "w\xe2\x81\xa9"
+	      "v",
+	    "xyzwv", "x<U+2066>y<U+2067>z<U+2068>w<U+2069>v");
+	CHECK("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad"
+	      "a",
+	    "a", "<U+202A><U+202B><U+202C><U+202D>a");
+	CHECK("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c"
+	      "a",
+	    "a", "<U+200E><U+200F><U+061C>a");
 	check_unchanged("\xe2\x80\xa9\xe2\x81\xa5\xe2\x81\xaa"); /* U+2029, U+2065, U+206A */
 }
 
@@ -313,7 +331,9 @@ static void
 test_tags(void **state)
 {
 	CHECK("hi\xf3\xa0\x81\x81!", "hi!", "hi<U+E0041>!");
-	CHECK("\xf3\xa0\x80\x80\xf3\xa0\x81\xbf" "a", "a", "<U+E0000><U+E007F>a");
+	CHECK("\xf3\xa0\x80\x80\xf3\xa0\x81\xbf"
+	      "a",
+	    "a", "<U+E0000><U+E007F>a");
 	check_unchanged("\xf3\xa0\x82\x80 \xf3\xa0\x84\x80"); /* U+E0080, U+E0100 */
 }
 
@@ -325,7 +345,9 @@ test_crlf(void **state)
 	CHECK("a\r\r\nb", "a\nb", "a^M\nb");
 	CHECK("a\r", "a", "a^M");
 	CHECK("\r", "", "^M");
-	CHECK("a\r\xe2\x80\xae" "b\r", "ab", "a^M<U+202E>b^M");
+	CHECK("a\r\xe2\x80\xae"
+	      "b\r",
+	    "ab", "a^M<U+202E>b^M");
 }
 
 static void
@@ -374,10 +396,14 @@ test_sequence_ends(void **state)
 static void
 test_invalid_utf8(void **state)
 {
-	CHECK("a\xff" "b", "a" FFFD "b", "a" FFFD "b");
-	CHECK("\xe2\x82" "x", FFFD "x", FFFD "x");
+	CHECK("a\xff"
+	      "b",
+	    "a" FFFD "b", "a" FFFD "b");
+	CHECK("\xe2\x82"
+	      "x",
+	    FFFD "x", FFFD "x");
 	CHECK("\xf0\x9f\x98!", FFFD "!", FFFD "!");
-	CHECK("\xc0\xaf", FFFD FFFD, FFFD FFFD);		 /* overlong */
+	CHECK("\xc0\xaf", FFFD FFFD, FFFD FFFD);	       /* overlong */
 	CHECK("\xe0\x80\xaf", FFFD FFFD FFFD, FFFD FFFD FFFD); /* overlong */
 	CHECK("\xed\xa0\x80", FFFD FFFD FFFD, FFFD FFFD FFFD); /* surrogate */
 	CHECK("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD, FFFD FFFD FFFD FFFD);
@@ -496,8 +522,8 @@ test_finish_resets(void **state)
 static char *
 make_mix(size_t size, size_t *len)
 {
-	static const char *const parts[] = { "plain words ", "日本語 ", "👩🏿‍🚀 ", "\r\n", "\r",
-		ESC "]0;t" BEL, ESC "[31m", U_CSI "2J", "\xe2\x80\xae", "\xff", "\xe2\x82",
+	static const char *const parts[] = { "plain words ", "日本語 ", "👩🏿‍🚀 ", "\r\n",
+		"\r", ESC "]0;t" BEL, ESC "[31m", U_CSI "2J", "\xe2\x80\xae", "\xff", "\xe2\x82",
 		ESC "]8;;u" ST, "\b", "\xf3\xa0\x81\x81", ESC, "\n" };
 	struct buf b;
 	uint32_t x = 12345;
@@ -566,8 +592,12 @@ test_utf8_repair(void **state)
 {
 	REPAIR("", "", 0);
 	REPAIR("plain 日本語 👍🏽", "plain 日本語 👍🏽", 0);
-	REPAIR("a\xff" "b", "a" FFFD "b", 1);
-	REPAIR("\x9b" "2J", FFFD "2J", 1);
+	REPAIR("a\xff"
+	       "b",
+	    "a" FFFD "b", 1);
+	REPAIR("\x9b"
+	       "2J",
+	    FFFD "2J", 1);
 	REPAIR("\xed\xa0\x80", FFFD FFFD FFFD, 3);
 	REPAIR("\xf0\x9f\x98!", FFFD "!", 1);
 	REPAIR("ab\xe2\x82", "ab" FFFD, 1);
@@ -586,7 +616,10 @@ test_utf8_repair_cap(void **state)
 	size_t bad = 0;
 
 	buf_init(&out, 4);
-	assert_int_equal(text_utf8_repair("ab\xff" "cd", 5, &out, &bad), -1);
+	assert_int_equal(text_utf8_repair("ab\xff"
+					  "cd",
+			     5, &out, &bad),
+	    -1);
 	assert_int_equal(out.len, 2);
 	assert_memory_equal(out.data, "ab", 2);
 	buf_release(&out);
@@ -600,12 +633,12 @@ test_utf8_repair_cap(void **state)
 static void
 test_cp_lists(void **state)
 {
-	static const unsigned int unsafe[] = { 0x00, 0x1b, 0x7f, 0x85, 0x9b, 0x061c, 0x200e,
-	    0x200f, 0x202a, 0x202e, 0x2066, 0x2069, 0xe0001, 0xe007f };
+	static const unsigned int unsafe[] = { 0x00, 0x1b, 0x7f, 0x85, 0x9b, 0x061c, 0x200e, 0x200f,
+		0x202a, 0x202e, 0x2066, 0x2069, 0xe0001, 0xe007f };
 	static const unsigned int hidden_only[] = { 0x200b, 0x200c, 0x200d, 0x2028, 0x2029,
-	    0xfeff };
-	static const unsigned int text[] = { 0x20, 'a', 0xa0, 0xe9, 0x200a, 0x2010, 0x2027,
-	    0x202f, 0x2065, 0x206a, 0xfffd, 0x1f600, 0xe0080 };
+		0xfeff };
+	static const unsigned int text[] = { 0x20, 'a', 0xa0, 0xe9, 0x200a, 0x2010, 0x2027, 0x202f,
+		0x2065, 0x206a, 0xfffd, 0x1f600, 0xe0080 };
 	size_t i;
 
 	for (i = 0; i < nitems(unsafe); i++) {

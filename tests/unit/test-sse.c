@@ -16,19 +16,19 @@
 
 /* One event as the callback saw it, copied. */
 struct rec_event {
-	char	*type;
-	char	*id;
-	char	*data;
-	size_t	 len;
+	char *type;
+	char *id;
+	char *data;
+	size_t len;
 };
 
 /* Everything a parser reported: events, and a transcript of all of it. */
 struct rec {
-	struct rec_event	*ev;
-	size_t			 n;
-	size_t			 stop_at; /* stop on this event (from 1) */
-	int			 stop_rv;
-	struct buf		 log;
+	struct rec_event *ev;
+	size_t n;
+	size_t stop_at; /* stop on this event (from 1) */
+	int stop_rv;
+	struct buf log;
 };
 
 static void
@@ -41,7 +41,7 @@ rec_init(struct rec *r)
 static void
 rec_free(struct rec *r)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < r->n; i++) {
 		free(r->ev[i].type);
@@ -56,8 +56,8 @@ rec_free(struct rec *r)
 static int
 rec_cb(const struct sse_event *e, void *arg)
 {
-	struct rec		*r = arg;
-	struct rec_event	*v;
+	struct rec *r = arg;
+	struct rec_event *v;
 
 	assert_non_null(e->type);
 	assert_non_null(e->data);
@@ -72,8 +72,8 @@ rec_cb(const struct sse_event *e, void *arg)
 	memcpy(v->data, e->data, e->data_len + 1);
 	v->len = e->data_len;
 
-	buf_addf(&r->log, "event type=[%s] id=[%s] len=%zu data=[", e->type,
-	    e->last_id, e->data_len);
+	buf_addf(&r->log, "event type=[%s] id=[%s] len=%zu data=[", e->type, e->last_id,
+	    e->data_len);
 	buf_add(&r->log, e->data, e->data_len);
 	buf_adds(&r->log, "]\n");
 
@@ -84,8 +84,8 @@ rec_cb(const struct sse_event *e, void *arg)
 
 /* Check event i of r: type, last id and exact data bytes. */
 static void
-check_event(const struct rec *r, size_t i, const char *type, const char *id,
-    const char *data, size_t len)
+check_event(const struct rec *r, size_t i, const char *type, const char *id, const char *data,
+    size_t len)
 {
 	assert_true(i < r->n);
 	assert_string_equal(r->ev[i].type, type);
@@ -98,7 +98,7 @@ check_event(const struct rec *r, size_t i, const char *type, const char *id,
 static void
 feed_ok(struct sse_parser *p, const char *s, size_t len)
 {
-	char	*cause = NULL;
+	char *cause = NULL;
 
 	assert_int_equal(sse_feed(p, s, len, &cause), 0);
 	assert_null(cause);
@@ -108,9 +108,9 @@ feed_ok(struct sse_parser *p, const char *s, size_t len)
 static int
 run(struct rec *r, size_t max, const char *s, size_t len, struct buf *left)
 {
-	struct sse_parser	*p;
-	char			*cause = NULL;
-	int			 rv;
+	struct sse_parser *p;
+	char *cause = NULL;
+	int rv;
 
 	p = sse_new(max, rec_cb, r);
 	rv = sse_feed(p, s, len, &cause);
@@ -129,14 +129,13 @@ run(struct rec *r, size_t max, const char *s, size_t len, struct buf *left)
  * the first non-zero result, finish, and log the outcome in r->log.
  */
 static void
-run_cuts(struct rec *r, size_t max, const char *s, size_t len,
-    const size_t *cuts, size_t ncuts)
+run_cuts(struct rec *r, size_t max, const char *s, size_t len, const size_t *cuts, size_t ncuts)
 {
-	struct sse_parser	*p;
-	struct buf		 left;
-	char			*cause = NULL;
-	size_t			 i, at = 0, to;
-	int			 rv = 0;
+	struct sse_parser *p;
+	struct buf left;
+	char *cause = NULL;
+	size_t i, at = 0, to;
+	int rv = 0;
 
 	buf_init(&left, 0);
 	p = sse_new(max, rec_cb, r);
@@ -145,8 +144,8 @@ run_cuts(struct rec *r, size_t max, const char *s, size_t len,
 		rv = sse_feed(p, s + at, to - at, &cause);
 		at = to;
 	}
-	buf_addf(&r->log, "rv=%d cause=[%s] retry=%ld\n", rv,
-	    cause != NULL ? cause : "", sse_retry_ms(p));
+	buf_addf(&r->log, "rv=%d cause=[%s] retry=%ld\n", rv, cause != NULL ? cause : "",
+	    sse_retry_ms(p));
 	free(cause);
 	sse_finish(p, &left);
 	buf_adds(&r->log, "leftover=[");
@@ -159,7 +158,7 @@ run_cuts(struct rec *r, size_t max, const char *s, size_t len,
 static void
 test_lf(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
@@ -173,12 +172,11 @@ test_lf(void **state)
 static void
 test_cr(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("data: a\r\rdata: b\rdata: c\r\r"), NULL),
-	    0);
+	assert_int_equal(run(&r, 0, S("data: a\r\rdata: b\rdata: c\r\r"), NULL), 0);
 	assert_int_equal(r.n, 2);
 	check_event(&r, 0, "message", "", S("a"));
 	check_event(&r, 1, "message", "", S("b\nc"));
@@ -188,12 +186,11 @@ test_cr(void **state)
 static void
 test_crlf(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("data: a\r\n\r\ndata: b\r\n\r\n"), NULL),
-	    0);
+	assert_int_equal(run(&r, 0, S("data: a\r\n\r\ndata: b\r\n\r\n"), NULL), 0);
 	assert_int_equal(r.n, 2);
 	check_event(&r, 0, "message", "", S("a"));
 	check_event(&r, 1, "message", "", S("b"));
@@ -204,12 +201,11 @@ test_crlf(void **state)
 static void
 test_mixed_line_ends(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0,
-	    S("data: a\n\rdata: b\r\ndata: c\n\r\n"), NULL), 0);
+	assert_int_equal(run(&r, 0, S("data: a\n\rdata: b\r\ndata: c\n\r\n"), NULL), 0);
 	assert_int_equal(r.n, 2);
 	check_event(&r, 0, "message", "", S("a"));
 	check_event(&r, 1, "message", "", S("b\nc"));
@@ -219,25 +215,25 @@ test_mixed_line_ends(void **state)
 static void
 test_crlf_split(void **state)
 {
-	struct rec		 r;
-	struct sse_parser	*p;
+	struct rec r;
+	struct sse_parser *p;
 
 	(void)state;
 	rec_init(&r);
 	p = sse_new(0, rec_cb, &r);
 	feed_ok(p, S("data: a\r"));
 	feed_ok(p, S("\ndata: b\r"));
-	feed_ok(p, S(""));		/* an empty feed keeps the CR pending */
+	feed_ok(p, S("")); /* an empty feed keeps the CR pending */
 	feed_ok(p, S("\n"));
-	assert_int_equal(r.n, 0);	/* the LF was not an empty line */
+	assert_int_equal(r.n, 0); /* the LF was not an empty line */
 	feed_ok(p, S("\r"));
-	assert_int_equal(r.n, 1);	/* the CR alone dispatches */
-	feed_ok(p, S("\n"));		/* and this LF belongs to it */
+	assert_int_equal(r.n, 1); /* the CR alone dispatches */
+	feed_ok(p, S("\n"));	  /* and this LF belongs to it */
 	assert_int_equal(r.n, 1);
 	check_event(&r, 0, "message", "", S("a\nb"));
 
 	feed_ok(p, S("data: c\r"));
-	feed_ok(p, S("\r"));		/* CR then CR: an empty line */
+	feed_ok(p, S("\r")); /* CR then CR: an empty line */
 	assert_int_equal(r.n, 2);
 	check_event(&r, 1, "message", "", S("c"));
 	sse_free(p);
@@ -248,8 +244,8 @@ test_crlf_split(void **state)
 static void
 test_cr_fires_at_once(void **state)
 {
-	struct rec		 r;
-	struct sse_parser	*p;
+	struct rec r;
+	struct sse_parser *p;
 
 	(void)state;
 	rec_init(&r);
@@ -263,33 +259,34 @@ test_cr_fires_at_once(void **state)
 
 /* Streams that the split tests feed cut everywhere. */
 static const struct split_case {
-	const char	*s;
-	size_t		 len;
-	size_t		 max;
-	size_t		 stop_at;
+	const char *s;
+	size_t len;
+	size_t max;
+	size_t stop_at;
 } split_cases[] = {
 	{ S("data: a\r\ndata: b\rdata: c\n\r\n: ping\r\r"
 	    "event: e\rid: 1\r\ndata:x\r\r\nretry: 250\r\n"
-	    "data:  two spaces\n\ndata:\ttab\r\n\r\n"), 0, 0 },
+	    "data:  two spaces\n\ndata:\ttab\r\n\r\n"),
+	    0, 0 },
 	{ S(BOM "data: bom\r\n\r\n" BOM "data: second\n\n"
-	    "data: " BOM "kept\n\n"), 0, 0 },
+		"data: " BOM "kept\n\n"),
+	    0, 0 },
 	{ S(BOM "\r\ndata: x\r\n\r\n"), 0, 0 },
 	{ S("\xef\xbb"), 0, 0 },
 	{ S("data: h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80\n\n"
-	    "data: \xf0\x9f\x98" "x\xff\xc3\r\n\r\n"
+	    "data: \xf0\x9f\x98"
+	    "x\xff\xc3\r\n\r\n"
 	    "event: \xe2\x82\rid: \xed\xa0\x80\rdata: \xf4\x90\x80\x80\r\r"),
 	    0, 0 },
 	{ S("data: a\0b\nid: x\0y\nid: 9\nretry: 12\n\ndata\n\n"
-	    "data: \0\xff\0\n\ndata: tail"), 0, 0 },
+	    "data: \0\xff\0\n\ndata: tail"),
+	    0, 0 },
 	{ S("data: one\n\ndata: two\n\ndata: three\n\n"), 0, 2 },
-	{ S("data: short\n\ndata: 0123456789abcdef\n\ndata: after\n\n"), 16,
-	    0 },
-	{ S("data: 0123456789\n\ndata: 0123456789\ndata: 0123456789\n\n"),
-	    16, 0 },
+	{ S("data: short\n\ndata: 0123456789abcdef\n\ndata: after\n\n"), 16, 0 },
+	{ S("data: 0123456789\n\ndata: 0123456789\ndata: 0123456789\n\n"), 16, 0 },
 	{ S("data: 0123456789\n\ndata: 01234567\r"), 16, 0 },
 	{ S("data: 0123456789\n\ndata: 012345678"), 16, 0 },
-	{ S("data: \xff\xff\xff\xff\xff\n\ndata: \xff\xff\xff\xff\xff\xff\n\n"),
-	    16, 0 },
+	{ S("data: \xff\xff\xff\xff\xff\n\ndata: \xff\xff\xff\xff\xff\xff\n\n"), 16, 0 },
 	{ S("data: {\"x\":1}\n\ndata: [DONE]"), 0, 0 },
 	{ S("data: {\"x\":1}\r\n\r\ndata: [DONE]\r\n"), 0, 0 },
 	{ S("id: 5\r\nretry: 1000\r\ndata: a\r\ndata: b\r\nretry: 9"), 0, 0 },
@@ -299,7 +296,7 @@ static const struct split_case {
 static void
 split_reference(const struct split_case *c, struct buf *out)
 {
-	struct rec	r;
+	struct rec r;
 
 	rec_init(&r);
 	r.stop_at = c->stop_at;
@@ -312,18 +309,16 @@ split_reference(const struct split_case *c, struct buf *out)
 
 /* Run c with the given cuts and compare with the reference transcript. */
 static void
-split_check(const struct split_case *c, const struct buf *want,
-    const size_t *cuts, size_t ncuts)
+split_check(const struct split_case *c, const struct buf *want, const size_t *cuts, size_t ncuts)
 {
-	struct rec	r;
-	size_t		i;
+	struct rec r;
+	size_t i;
 
 	rec_init(&r);
 	r.stop_at = c->stop_at;
 	r.stop_rv = 42;
 	run_cuts(&r, c->max, c->s, c->len, cuts, ncuts);
-	if (r.log.len != want->len ||
-	    memcmp(r.log.data, want->data, want->len) != 0) {
+	if (r.log.len != want->len || memcmp(r.log.data, want->data, want->len) != 0) {
 		print_message("# case %zu, cuts:", (size_t)(c - split_cases));
 		for (i = 0; i < ncuts; i++)
 			print_message(" %zu", cuts[i]);
@@ -338,9 +333,9 @@ split_check(const struct split_case *c, const struct buf *want,
 static void
 test_split_everywhere(void **state)
 {
-	const struct split_case	*c;
-	struct buf		 want;
-	size_t			 cuts[2];
+	const struct split_case *c;
+	struct buf want;
+	size_t cuts[2];
 
 	(void)state;
 	buf_init(&want, 0);
@@ -359,9 +354,9 @@ test_split_everywhere(void **state)
 static void
 test_byte_by_byte(void **state)
 {
-	const struct split_case	*c;
-	struct buf		 want;
-	size_t			*cuts, i;
+	const struct split_case *c;
+	struct buf want;
+	size_t *cuts, i;
 
 	(void)state;
 	buf_init(&want, 0);
@@ -380,7 +375,7 @@ test_byte_by_byte(void **state)
 static void
 test_split_reference(void **state)
 {
-	struct buf	want;
+	struct buf want;
 
 	(void)state;
 	buf_init(&want, 0);
@@ -405,12 +400,15 @@ test_split_reference(void **state)
 static void
 test_comments(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S(": keep-alive\n\n:\n\n: ping\r\n\r\n"
-	    "data: a\n: in the middle\ndata: b\n:data: c\n\n"), NULL), 0);
+	assert_int_equal(run(&r, 0,
+			     S(": keep-alive\n\n:\n\n: ping\r\n\r\n"
+			       "data: a\n: in the middle\ndata: b\n:data: c\n\n"),
+			     NULL),
+	    0);
 	assert_int_equal(r.n, 1);
 	check_event(&r, 0, "message", "", S("a\nb"));
 	rec_free(&r);
@@ -419,12 +417,11 @@ test_comments(void **state)
 static void
 test_multiline_data(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("data: a\ndata:\ndata: b\ndata: \n\n"),
-	    NULL), 0);
+	assert_int_equal(run(&r, 0, S("data: a\ndata:\ndata: b\ndata: \n\n"), NULL), 0);
 	assert_int_equal(r.n, 1);
 	check_event(&r, 0, "message", "", S("a\n\nb\n"));
 	rec_free(&r);
@@ -433,8 +430,8 @@ test_multiline_data(void **state)
 static void
 test_bom_start(void **state)
 {
-	struct rec		 r;
-	struct sse_parser	*p;
+	struct rec r;
+	struct sse_parser *p;
 
 	(void)state;
 	rec_init(&r);
@@ -448,7 +445,9 @@ test_bom_start(void **state)
 	p = sse_new(0, rec_cb, &r);
 	feed_ok(p, S("\xef"));
 	feed_ok(p, S("\xbb"));
-	feed_ok(p, S("\xbf" "da"));
+	feed_ok(p,
+	    S("\xbf"
+	      "da"));
 	feed_ok(p, S("ta: y\n\n"));
 	assert_int_equal(r.n, 1);
 	check_event(&r, 0, "message", "", S("y"));
@@ -466,21 +465,19 @@ test_bom_start(void **state)
 static void
 test_bom_elsewhere(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	/* Only one BOM goes: the second makes the field name unknown. */
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S(BOM BOM "data: x\n\ndata: y\n\n"), NULL),
-	    0);
+	assert_int_equal(run(&r, 0, S(BOM BOM "data: x\n\ndata: y\n\n"), NULL), 0);
 	assert_int_equal(r.n, 1);
 	check_event(&r, 0, "message", "", S("y"));
 	rec_free(&r);
 
 	/* A BOM at the start of a later line is an ordinary character. */
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("data: a\n\n" BOM "data: b\n\n"), NULL),
-	    0);
+	assert_int_equal(run(&r, 0, S("data: a\n\n" BOM "data: b\n\n"), NULL), 0);
 	assert_int_equal(r.n, 1);
 	check_event(&r, 0, "message", "", S("a"));
 	rec_free(&r);
@@ -496,12 +493,15 @@ test_bom_elsewhere(void **state)
 static void
 test_colon_space(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("data:x\n\ndata:  x\n\ndata: x \n\n"
-	    "data:x:y: z\n\n"), NULL), 0);
+	assert_int_equal(run(&r, 0,
+			     S("data:x\n\ndata:  x\n\ndata: x \n\n"
+			       "data:x:y: z\n\n"),
+			     NULL),
+	    0);
 	assert_int_equal(r.n, 4);
 	check_event(&r, 0, "message", "", S("x"));
 	check_event(&r, 1, "message", "", S(" x"));
@@ -513,7 +513,7 @@ test_colon_space(void **state)
 static void
 test_tab_kept(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
@@ -528,12 +528,15 @@ test_tab_kept(void **state)
 static void
 test_no_colon(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("data\n\ndata\ndata\n\n"
-	    "event: t\nid: 3\ndata: x\n\nevent\nid\ndata: y\n\n"), NULL), 0);
+	assert_int_equal(run(&r, 0,
+			     S("data\n\ndata\ndata\n\n"
+			       "event: t\nid: 3\ndata: x\n\nevent\nid\ndata: y\n\n"),
+			     NULL),
+	    0);
 	assert_int_equal(r.n, 4);
 	check_event(&r, 0, "message", "", S(""));
 	check_event(&r, 1, "message", "", S("\n"));
@@ -546,17 +549,19 @@ test_no_colon(void **state)
 static void
 test_unknown_fields(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("error: {\"message\":\"boom\"}\n\n"
-	    "Data: a\nDATA: b\ndata : c\n data: d\nfoo\nevents: e\n\n"
-	    "data: ok\n\n"), NULL), 0);
+	assert_int_equal(run(&r, 0,
+			     S("error: {\"message\":\"boom\"}\n\n"
+			       "Data: a\nDATA: b\ndata : c\n data: d\nfoo\nevents: e\n\n"
+			       "data: ok\n\n"),
+			     NULL),
+	    0);
 	assert_int_equal(r.n, 1);
 	check_event(&r, 0, "message", "", S("ok"));
-	assert_int_equal(run(&r, 0, S("retries: 5\nretry : 5\ndata\t: x\n\n"),
-	    NULL), 0);
+	assert_int_equal(run(&r, 0, S("retries: 5\nretry : 5\ndata\t: x\n\n"), NULL), 0);
 	assert_int_equal(r.n, 1);
 	rec_free(&r);
 }
@@ -564,16 +569,19 @@ test_unknown_fields(void **state)
 static void
 test_event_type(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("event: delta\ndata: a\n\n"
-	    "data: b\n\n"
-	    "event: ping\n\n"		/* no data: the type is still reset */
-	    "data: c\n\n"
-	    "event: x\nevent: y\ndata: d\n\n"
-	    "event:\ndata: e\n\n"), NULL), 0);
+	assert_int_equal(run(&r, 0,
+			     S("event: delta\ndata: a\n\n"
+			       "data: b\n\n"
+			       "event: ping\n\n" /* no data: the type is still reset */
+			       "data: c\n\n"
+			       "event: x\nevent: y\ndata: d\n\n"
+			       "event:\ndata: e\n\n"),
+			     NULL),
+	    0);
 	assert_int_equal(r.n, 5);
 	check_event(&r, 0, "delta", "", S("a"));
 	check_event(&r, 1, "message", "", S("b"));
@@ -587,16 +595,19 @@ test_event_type(void **state)
 static void
 test_id(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("id: 7\ndata: a\n\n"
-	    "data: b\n\n"
-	    "id: 8\n\n"			/* set by a block that never fires */
-	    "data: c\n\n"
-	    "id:\ndata: d\n\n"
-	    "data: e\nid: 10\n\n"), NULL), 0);
+	assert_int_equal(run(&r, 0,
+			     S("id: 7\ndata: a\n\n"
+			       "data: b\n\n"
+			       "id: 8\n\n" /* set by a block that never fires */
+			       "data: c\n\n"
+			       "id:\ndata: d\n\n"
+			       "data: e\nid: 10\n\n"),
+			     NULL),
+	    0);
 	assert_int_equal(r.n, 5);
 	check_event(&r, 0, "message", "7", S("a"));
 	check_event(&r, 1, "message", "7", S("b"));
@@ -609,13 +620,16 @@ test_id(void **state)
 static void
 test_id_nul(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("id: 1\ndata: a\n\n"
-	    "id: 2\0x\ndata: b\n\n"
-	    "id: \0\ndata: c\n\n"), NULL), 0);
+	assert_int_equal(run(&r, 0,
+			     S("id: 1\ndata: a\n\n"
+			       "id: 2\0x\ndata: b\n\n"
+			       "id: \0\ndata: c\n\n"),
+			     NULL),
+	    0);
 	assert_int_equal(r.n, 3);
 	check_event(&r, 0, "message", "1", S("a"));
 	check_event(&r, 1, "message", "1", S("b"));
@@ -627,9 +641,9 @@ test_id_nul(void **state)
 static long
 retry_of(const char *s, size_t len)
 {
-	struct sse_parser	*p;
-	struct rec		 r;
-	long			 v;
+	struct sse_parser *p;
+	struct rec r;
+	long v;
 
 	rec_init(&r);
 	p = sse_new(0, rec_cb, &r);
@@ -644,8 +658,8 @@ retry_of(const char *s, size_t len)
 static void
 test_retry(void **state)
 {
-	struct sse_parser	*p;
-	struct rec		 r;
+	struct sse_parser *p;
+	struct rec r;
 
 	(void)state;
 	assert_int_equal(retry_of(S("")), -1);
@@ -663,8 +677,7 @@ test_retry(void **state)
 	assert_int_equal(retry_of(S("retry: \n")), -1);
 	assert_int_equal(retry_of(S("retry\n")), -1);
 	assert_int_equal(retry_of(S("retry: \xd9\xa3\n")), -1); /* Arabic 3 */
-	assert_true(retry_of(S("retry: 99999999999999999999999999\n")) ==
-	    LONG_MAX);
+	assert_true(retry_of(S("retry: 99999999999999999999999999\n")) == LONG_MAX);
 	assert_int_equal(retry_of(S("retry: 10\nretry: x\n")), 10);
 	assert_int_equal(retry_of(S("retry: 10\nretry: 20\n")), 20);
 	assert_int_equal(retry_of(S("retry: 10")), -1); /* line not ended */
@@ -685,13 +698,16 @@ test_retry(void **state)
 static void
 test_empty_data_no_fire(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("\n\n\r\n\r\r"
-	    "event: x\n\nid: 3\n\nretry: 10\n\nfoo: bar\n\n: c\n\n"
-	    "event: x\nid: 4\nretry: 5\n\n"), NULL), 0);
+	assert_int_equal(run(&r, 0,
+			     S("\n\n\r\n\r\r"
+			       "event: x\n\nid: 3\n\nretry: 10\n\nfoo: bar\n\n: c\n\n"
+			       "event: x\nid: 4\nretry: 5\n\n"),
+			     NULL),
+	    0);
 	assert_int_equal(r.n, 0);
 	rec_free(&r);
 }
@@ -700,7 +716,7 @@ test_empty_data_no_fire(void **state)
 static void
 test_empty_value_fires(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
@@ -714,9 +730,9 @@ test_empty_value_fires(void **state)
 static void
 test_unterminated(void **state)
 {
-	struct sse_parser	*p;
-	struct rec		 r;
-	struct buf		 left;
+	struct sse_parser *p;
+	struct rec r;
+	struct buf left;
 
 	(void)state;
 	buf_init(&left, 0);
@@ -737,8 +753,7 @@ test_unterminated(void **state)
 	assert_int_equal(left.len, 3);
 
 	/* The last line is not data: it is discarded. */
-	assert_int_equal(run(&r, 0, S("data: b\ndata: c\nevent: x"), &left),
-	    0);
+	assert_int_equal(run(&r, 0, S("data: b\ndata: c\nevent: x"), &left), 0);
 	assert_string_equal(left.data, "b\nc");
 	assert_int_equal(run(&r, 0, S("data: b\r\n: comment"), &left), 0);
 	assert_string_equal(left.data, "b");
@@ -754,8 +769,9 @@ test_unterminated(void **state)
 
 	/* A partial id or retry line at the end does not take effect. */
 	p = sse_new(0, rec_cb, &r);
-	feed_ok(p, S("id: 1\nretry: 5\ndata: q\n\nid: 2\ndata: w\n"
-	    "retry: 6"));
+	feed_ok(p,
+	    S("id: 1\nretry: 5\ndata: q\n\nid: 2\ndata: w\n"
+	      "retry: 6"));
 	sse_finish(p, &left);
 	assert_string_equal(left.data, "w");
 	assert_int_equal(sse_retry_ms(p), 5);
@@ -793,12 +809,16 @@ static void
 test_done_without_blank(void **state)
 {
 	static const char *ends[] = {
-		"data: [DONE]", "data: [DONE]\n", "data: [DONE]\r\n",
-		"data: [DONE]\r", "data:[DONE]", (BOM "data: [DONE]"),
+		"data: [DONE]",
+		"data: [DONE]\n",
+		"data: [DONE]\r\n",
+		"data: [DONE]\r",
+		"data:[DONE]",
+		(BOM "data: [DONE]"),
 	};
-	struct rec	 r;
-	struct buf	 left, s;
-	size_t		 i;
+	struct rec r;
+	struct buf left, s;
+	size_t i;
 
 	(void)state;
 	buf_init(&left, 0);
@@ -807,7 +827,8 @@ test_done_without_blank(void **state)
 		rec_init(&r);
 		buf_reset(&s);
 		if (i != nitems(ends) - 1)
-			buf_adds(&s, "data: {\"choices\":[{\"finish_reason\":"
+			buf_adds(&s,
+			    "data: {\"choices\":[{\"finish_reason\":"
 			    "\"stop\"}]}\n\n");
 		buf_adds(&s, ends[i]);
 		assert_int_equal(run(&r, 0, s.data, s.len, &left), 0);
@@ -822,13 +843,13 @@ test_done_without_blank(void **state)
 static void
 test_utf8_split(void **state)
 {
-	static const char	 s[] = "data: h\xc3\xa9llo \xe2\x82\xac "
-	    "\xf0\x9f\x98\x80 \xe4\xbd\xa0\xe5\xa5\xbd\n\n";
-	static const char	 want[] = "h\xc3\xa9llo \xe2\x82\xac "
-	    "\xf0\x9f\x98\x80 \xe4\xbd\xa0\xe5\xa5\xbd";
-	struct sse_parser	*p;
-	struct rec		 r;
-	size_t			 i;
+	static const char s[] = "data: h\xc3\xa9llo \xe2\x82\xac "
+				"\xf0\x9f\x98\x80 \xe4\xbd\xa0\xe5\xa5\xbd\n\n";
+	static const char want[] = "h\xc3\xa9llo \xe2\x82\xac "
+				   "\xf0\x9f\x98\x80 \xe4\xbd\xa0\xe5\xa5\xbd";
+	struct sse_parser *p;
+	struct rec r;
+	size_t i;
 
 	(void)state;
 	/* Cut inside each multi-byte character in turn. */
@@ -846,19 +867,23 @@ test_utf8_split(void **state)
 
 /* One invalid sequence and what the WHATWG decoder makes of it. */
 static const struct utf8_case {
-	const char	*in;
-	const char	*out;
+	const char *in;
+	const char *out;
 } utf8_cases[] = {
 	{ "\xff", FFFD },
 	{ "\x80", FFFD },
 	{ "a\xc3(", "a" FFFD "(" },
-	{ "\xe2\x82", FFFD },			/* truncated at line end */
-	{ "\xe2\x82" "x", FFFD "x" },
-	{ "\xf0\x9f\x98" "x", FFFD "x" },
-	{ "\xc0\xaf", FFFD FFFD },		/* overlong */
-	{ "\xe0\x80\xaf", FFFD FFFD FFFD },	/* overlong */
+	{ "\xe2\x82", FFFD }, /* truncated at line end */
+	{ "\xe2\x82"
+	  "x",
+	    FFFD "x" },
+	{ "\xf0\x9f\x98"
+	  "x",
+	    FFFD "x" },
+	{ "\xc0\xaf", FFFD FFFD },	    /* overlong */
+	{ "\xe0\x80\xaf", FFFD FFFD FFFD }, /* overlong */
 	{ "\xf0\x80\x80\x80", FFFD FFFD FFFD FFFD },
-	{ "\xed\xa0\x80", FFFD FFFD FFFD },	/* surrogate */
+	{ "\xed\xa0\x80", FFFD FFFD FFFD },	     /* surrogate */
 	{ "\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD }, /* past U+10FFFF */
 	{ "\xf5\x80", FFFD FFFD },
 	{ "\xfe\xff", FFFD FFFD },
@@ -872,21 +897,21 @@ static const struct utf8_case {
 static void
 test_invalid_utf8(void **state)
 {
-	struct rec	 r;
-	struct buf	 s;
-	size_t		 i;
+	struct rec r;
+	struct buf s;
+	size_t i;
 
 	(void)state;
 	buf_init(&s, 0);
 	for (i = 0; i < nitems(utf8_cases); i++) {
 		rec_init(&r);
 		buf_reset(&s);
-		buf_addf(&s, "event: %s\nid: %s\ndata: %s\n\n",
-		    utf8_cases[i].in, utf8_cases[i].in, utf8_cases[i].in);
+		buf_addf(&s, "event: %s\nid: %s\ndata: %s\n\n", utf8_cases[i].in, utf8_cases[i].in,
+		    utf8_cases[i].in);
 		assert_int_equal(run(&r, 0, s.data, s.len, NULL), 0);
 		assert_int_equal(r.n, 1);
-		check_event(&r, 0, utf8_cases[i].out, utf8_cases[i].out,
-		    utf8_cases[i].out, strlen(utf8_cases[i].out));
+		check_event(&r, 0, utf8_cases[i].out, utf8_cases[i].out, utf8_cases[i].out,
+		    strlen(utf8_cases[i].out));
 		rec_free(&r);
 	}
 	buf_release(&s);
@@ -894,7 +919,11 @@ test_invalid_utf8(void **state)
 	/* In the leftover too. */
 	buf_init(&s, 0);
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("data: \xff" "a\xe2\x82"), &s), 0);
+	assert_int_equal(run(&r, 0,
+			     S("data: \xff"
+			       "a\xe2\x82"),
+			     &s),
+	    0);
 	assert_string_equal(s.data, FFFD "a" FFFD);
 	rec_free(&r);
 	buf_release(&s);
@@ -904,33 +933,47 @@ test_invalid_utf8(void **state)
 static void
 test_other_line_ends(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("data: a\xe2\x80\xa8" "b\xc2\x85"
-	    "c\x0c" "d\x0b" "e\xe2\x80\xa9" "f\x85g\n\n"), NULL), 0);
+	assert_int_equal(run(&r, 0,
+			     S("data: a\xe2\x80\xa8"
+			       "b\xc2\x85"
+			       "c\x0c"
+			       "d\x0b"
+			       "e\xe2\x80\xa9"
+			       "f\x85g\n\n"),
+			     NULL),
+	    0);
 	assert_int_equal(r.n, 1);
 	check_event(&r, 0, "message", "",
-	    S("a\xe2\x80\xa8" "b\xc2\x85" "c\x0c" "d\x0b" "e\xe2\x80\xa9"
-	    "f" FFFD "g"));
+	    S("a\xe2\x80\xa8"
+	      "b\xc2\x85"
+	      "c\x0c"
+	      "d\x0b"
+	      "e\xe2\x80\xa9"
+	      "f" FFFD "g"));
 	rec_free(&r);
 }
 
 static void
 test_nul_in_data(void **state)
 {
-	struct rec	r;
+	struct rec r;
 
 	(void)state;
 	rec_init(&r);
-	assert_int_equal(run(&r, 0, S("data: a\0b\ndata: \0\n\n"
-	    "event: t\0u\ndata: x\n\n"
-	    "data: \0\xff\0\xc3\xa9\0\n\n"), NULL), 0);
+	assert_int_equal(run(&r, 0,
+			     S("data: a\0b\ndata: \0\n\n"
+			       "event: t\0u\ndata: x\n\n"
+			       "data: \0\xff\0\xc3\xa9\0\n\n"),
+			     NULL),
+	    0);
 	assert_int_equal(r.n, 3);
 	check_event(&r, 0, "message", "", S("a\0b\n\0"));
 	assert_int_equal(r.ev[0].len, 5);
-	assert_string_equal(r.ev[1].type, "t");	/* a NUL cuts the C string */
+	assert_string_equal(r.ev[1].type, "t"); /* a NUL cuts the C string */
 	check_event(&r, 1, "t", "", S("x"));
 	check_event(&r, 2, "message", "", S("\0" FFFD "\0\xc3\xa9\0"));
 	rec_free(&r);
@@ -939,9 +982,9 @@ test_nul_in_data(void **state)
 static void
 test_line_cap(void **state)
 {
-	struct sse_parser	*p;
-	struct rec		 r;
-	char			*cause = NULL;
+	struct sse_parser *p;
+	struct rec r;
+	char *cause = NULL;
 
 	(void)state;
 	/* A line of exactly the cap is accepted. */
@@ -954,8 +997,7 @@ test_line_cap(void **state)
 	/* One more byte is not; events before it still fire. */
 	rec_init(&r);
 	p = sse_new(16, rec_cb, &r);
-	assert_int_equal(sse_feed(p, S("data: ok\n\ndata: 01234567890\n\n"),
-	    &cause), -1);
+	assert_int_equal(sse_feed(p, S("data: ok\n\ndata: 01234567890\n\n"), &cause), -1);
 	assert_string_equal(cause, "event-stream line longer than 16 bytes");
 	free(cause);
 	assert_int_equal(r.n, 1);
@@ -984,8 +1026,7 @@ test_line_cap(void **state)
 	/* Comments count too. */
 	rec_init(&r);
 	p = sse_new(16, rec_cb, &r);
-	assert_int_equal(sse_feed(p, S(": a long keep-alive comment\n"),
-	    &cause), -1);
+	assert_int_equal(sse_feed(p, S(": a long keep-alive comment\n"), &cause), -1);
 	assert_string_equal(cause, "event-stream line longer than 16 bytes");
 	free(cause);
 	sse_free(p);
@@ -995,9 +1036,9 @@ test_line_cap(void **state)
 static void
 test_data_cap(void **state)
 {
-	struct sse_parser	*p;
-	struct rec		 r;
-	char			*cause = NULL;
+	struct sse_parser *p;
+	struct rec r;
+	char *cause = NULL;
 
 	(void)state;
 	/* Two lines within the cap whose data together passes it. */
@@ -1005,8 +1046,7 @@ test_data_cap(void **state)
 	p = sse_new(16, rec_cb, &r);
 	feed_ok(p, S("data: 01234567\n"));
 	assert_int_equal(sse_feed(p, S("data: 01234567\n\n"), &cause), -1);
-	assert_string_equal(cause,
-	    "event-stream event data longer than 16 bytes");
+	assert_string_equal(cause, "event-stream event data longer than 16 bytes");
 	free(cause);
 	assert_int_equal(r.n, 0);
 	sse_free(p);
@@ -1014,18 +1054,15 @@ test_data_cap(void **state)
 
 	/* Exactly the cap, counting the LFs: accepted. */
 	rec_init(&r);
-	assert_int_equal(run(&r, 16, S("data: 0123456\ndata: 0123456\n\n"),
-	    NULL), 0);
+	assert_int_equal(run(&r, 16, S("data: 0123456\ndata: 0123456\n\n"), NULL), 0);
 	check_event(&r, 0, "message", "", S("0123456\n0123456"));
 	rec_free(&r);
 
 	/* Invalid bytes that grow to U+FFFD count as such. */
 	rec_init(&r);
-	assert_int_equal(run(&r, 16, S("data: \xff\xff\xff\xff\xff\n\n"), NULL),
-	    0);
+	assert_int_equal(run(&r, 16, S("data: \xff\xff\xff\xff\xff\n\n"), NULL), 0);
 	assert_int_equal(r.n, 1);
-	assert_int_equal(run(&r, 16, S("data: \xff\xff\xff\xff\xff\xff\n\n"),
-	    NULL), -1);
+	assert_int_equal(run(&r, 16, S("data: \xff\xff\xff\xff\xff\xff\n\n"), NULL), -1);
 	assert_int_equal(r.n, 1);
 	rec_free(&r);
 }
@@ -1034,11 +1071,11 @@ test_data_cap(void **state)
 static void
 test_default_cap(void **state)
 {
-	struct sse_parser	*p;
-	struct rec		 r;
-	struct buf		 s;
-	char			*cause = NULL;
-	size_t			 mib = (size_t)1 << 20;
+	struct sse_parser *p;
+	struct rec r;
+	struct buf s;
+	char *cause = NULL;
+	size_t mib = (size_t)1 << 20;
 
 	(void)state;
 	buf_init(&s, 0);
@@ -1050,10 +1087,9 @@ test_default_cap(void **state)
 	p = sse_new(0, rec_cb, &r);
 	feed_ok(p, s.data, s.len);
 	feed_ok(p, S("\r"));
-	feed_ok(p, S("\ndata: 012\n"));	/* mib - 6 + 1 + 3 + 1 bytes */
+	feed_ok(p, S("\ndata: 012\n")); /* mib - 6 + 1 + 3 + 1 bytes */
 	assert_int_equal(sse_feed(p, S("data: 0\n"), &cause), -1);
-	assert_string_equal(cause,
-	    "event-stream event data longer than 1048576 bytes");
+	assert_string_equal(cause, "event-stream event data longer than 1048576 bytes");
 	free(cause);
 	assert_int_equal(r.n, 0);
 	sse_free(p);
@@ -1067,8 +1103,7 @@ test_default_cap(void **state)
 	assert_int_equal(r.ev[0].len, mib - 6);
 	buf_addc(&s, 'x');
 	assert_int_equal(sse_feed(p, s.data, s.len, &cause), -1);
-	assert_string_equal(cause,
-	    "event-stream line longer than 1048576 bytes");
+	assert_string_equal(cause, "event-stream line longer than 1048576 bytes");
 	free(cause);
 	sse_free(p);
 	rec_free(&r);
@@ -1078,10 +1113,10 @@ test_default_cap(void **state)
 static void
 test_stop(void **state)
 {
-	struct sse_parser	*p;
-	struct rec		 r;
-	struct buf		 left;
-	char			*cause = NULL;
+	struct sse_parser *p;
+	struct rec r;
+	struct buf left;
+	char *cause = NULL;
 
 	(void)state;
 	buf_init(&left, 0);
@@ -1089,8 +1124,11 @@ test_stop(void **state)
 	r.stop_at = 2;
 	r.stop_rv = 7;
 	p = sse_new(0, rec_cb, &r);
-	assert_int_equal(sse_feed(p, S("data: a\n\ndata: b\n\ndata: c\n\n"
-	    "data: d\n"), &cause), 7);
+	assert_int_equal(sse_feed(p,
+			     S("data: a\n\ndata: b\n\ndata: c\n\n"
+			       "data: d\n"),
+			     &cause),
+	    7);
 	assert_null(cause);
 	assert_int_equal(r.n, 2);
 	check_event(&r, 1, "message", "", S("b"));
@@ -1152,10 +1190,9 @@ static const char dashscope_compat[] =
 
 /* Feed s in pieces of sizes cycling through sizes[]. */
 static void
-feed_pieces(struct sse_parser *p, const char *s, size_t len,
-    const size_t *sizes, size_t nsizes)
+feed_pieces(struct sse_parser *p, const char *s, size_t len, const size_t *sizes, size_t nsizes)
 {
-	size_t	at = 0, n, i = 0;
+	size_t at = 0, n, i = 0;
 
 	while (at < len) {
 		n = sizes[i++ % nsizes];
@@ -1170,7 +1207,7 @@ feed_pieces(struct sse_parser *p, const char *s, size_t len,
 static void
 nth_data_line(const char *s, size_t k, struct buf *out)
 {
-	const char	*line, *end;
+	const char *line, *end;
 
 	line = s;
 	for (; k != 0; k--)
@@ -1185,11 +1222,11 @@ nth_data_line(const char *s, size_t k, struct buf *out)
 static void
 test_dashscope_compat(void **state)
 {
-	static const size_t	 sizes[] = { 1, 7, 64, 3, 16384, 2, 500 };
-	struct sse_parser	*p;
-	struct rec		 r;
-	struct buf		 want, left;
-	size_t			 i, chunk;
+	static const size_t sizes[] = { 1, 7, 64, 3, 16384, 2, 500 };
+	struct sse_parser *p;
+	struct rec r;
+	struct buf want, left;
+	size_t i, chunk;
 
 	(void)state;
 	buf_init(&want, 0);
@@ -1200,8 +1237,7 @@ test_dashscope_compat(void **state)
 		if (chunk < nitems(sizes))
 			feed_pieces(p, S(dashscope_compat), &sizes[chunk], 1);
 		else
-			feed_pieces(p, S(dashscope_compat), sizes,
-			    nitems(sizes));
+			feed_pieces(p, S(dashscope_compat), sizes, nitems(sizes));
 		sse_finish(p, &left);
 		sse_free(p);
 
@@ -1210,8 +1246,7 @@ test_dashscope_compat(void **state)
 			nth_data_line(dashscope_compat, i, &want);
 			check_event(&r, i, "message", "", want.data, want.len);
 		}
-		assert_non_null(strstr(r.ev[1].data,
-		    "\"content\":\"\xe4\xbd\xa0\xe5\xa5\xbd\"}"));
+		assert_non_null(strstr(r.ev[1].data, "\"content\":\"\xe4\xbd\xa0\xe5\xa5\xbd\"}"));
 		check_event(&r, 5, "message", "", S("[DONE]"));
 		assert_int_equal(left.len, 0);
 		rec_free(&r);
@@ -1254,13 +1289,13 @@ static const char dashscope_native[] =
 static void
 test_dashscope_native(void **state)
 {
-	static const size_t	 sizes[] = { 5, 1, 13, 2, 333 };
-	static const char	 prefix[] = "{\"output\":{\"choices\":"
-	    "[{\"message\":{\"content\":"
-	    "\"\xe4\xbd\xa0\xe5\xa5\xbd\xef\xbc\x81\",";
-	struct sse_parser	*p;
-	struct rec		 r;
-	struct buf		 left;
+	static const size_t sizes[] = { 5, 1, 13, 2, 333 };
+	static const char prefix[] = "{\"output\":{\"choices\":"
+				     "[{\"message\":{\"content\":"
+				     "\"\xe4\xbd\xa0\xe5\xa5\xbd\xef\xbc\x81\",";
+	struct sse_parser *p;
+	struct rec r;
+	struct buf left;
 
 	(void)state;
 	buf_init(&left, 0);
@@ -1286,15 +1321,15 @@ test_dashscope_native(void **state)
 
 /* Count and size events without copying them. */
 struct tally {
-	size_t	n;
-	size_t	bytes;
-	bool	bad;
+	size_t n;
+	size_t bytes;
+	bool bad;
 };
 
 static int
 tally_cb(const struct sse_event *e, void *arg)
 {
-	struct tally	*t = arg;
+	struct tally *t = arg;
 
 	if (e->data_len != 64 || e->data[0] != '{' || e->data[63] != '}')
 		t->bad = true;
@@ -1307,17 +1342,19 @@ tally_cb(const struct sse_event *e, void *arg)
 static void
 test_big_stream(void **state)
 {
-	struct sse_parser	*p;
-	struct tally		 t = { 0, 0, false };
-	struct buf		 s;
-	size_t			 i, at, n, events = 0;
-	char			 line[128];
+	struct sse_parser *p;
+	struct tally t = { 0, 0, false };
+	struct buf s;
+	size_t i, at, n, events = 0;
+	char line[128];
 
 	(void)state;
 	buf_init(&s, 0);
 	while (s.len < ((size_t)16 << 20)) {
-		snprintf(line, sizeof line, "data: {\"n\":%010zu,"
-		    "\"pad\":\"%039d\"}\r\n\r\n", events++, 0);
+		snprintf(line, sizeof line,
+		    "data: {\"n\":%010zu,"
+		    "\"pad\":\"%039d\"}\r\n\r\n",
+		    events++, 0);
 		buf_adds(&s, line);
 	}
 	p = sse_new(0, tally_cb, &t);

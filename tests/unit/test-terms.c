@@ -54,7 +54,20 @@ static const char *const shipped_headings[] = {
 };
 
 static const char *const shipped_numerals[] = {
-	"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "VIII", "IX", "X", "XI", "XII",
+	"",
+	"I",
+	"II",
+	"III",
+	"IV",
+	"V",
+	"VI",
+	"VII",
+	"VIII",
+	"VIII",
+	"IX",
+	"X",
+	"XI",
+	"XII",
 	"XIII",
 };
 
@@ -146,8 +159,12 @@ check_canon(const char *in, size_t inlen, const char *want)
 static void
 test_canon_bom(void **state)
 {
-	check_canon(S("\xef\xbb\xbf" "abc\n"), "abc\n");
-	check_canon(S("\xef\xbb\xbf" "\r\n\r\nTitle\r\n"), "Title\n");
+	check_canon(S("\xef\xbb\xbf"
+		      "abc\n"),
+	    "abc\n");
+	check_canon(S("\xef\xbb\xbf"
+		      "\r\n\r\nTitle\r\n"),
+	    "Title\n");
 	/* only a leading BOM goes: U+FEFF elsewhere is text */
 	check_canon(S("a\xef\xbb\xbf\n"), "a\xef\xbb\xbf\n");
 }
@@ -237,11 +254,14 @@ test_sha256_vectors(void **state)
 	char hex[TERMS_HASH_HEX + 1];
 
 	terms_sha256_hex("", 0, hex);
-	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(hex,
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	terms_sha256_hex(S("abc"), hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	terms_sha256_hex(S("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"), hex);
-	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	assert_string_equal(hex,
+	    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 /* ---- the shipped text ------------------------------------------------ */
@@ -297,7 +317,8 @@ test_shipped_sections(void **state)
 			size_t hl = strlen(shipped_headings[i]);
 
 			assert_int_equal(t->sections[i].start, t->sections[i - 1].end);
-			assert_memory_equal(t->text + t->sections[i].start, shipped_headings[i], hl);
+			assert_memory_equal(t->text + t->sections[i].start, shipped_headings[i],
+			    hl);
 			assert_int_equal(t->text[t->sections[i].start + hl], '\n');
 			assert_int_equal(t->text[t->sections[i].start - 1], '\n');
 			assert_string_equal(terms_section_name(t, i), shipped_headings[i]);
@@ -413,19 +434,18 @@ test_parse_errors(void **state)
 static void
 test_parse_small(void **state)
 {
-	static const char text[] =
-	    "  \n# My Terms\n"
-	    "LAST UPDATED:   June 2, 2024  \n"
-	    "\n"
-	    "Intro line. I. is not a heading here.\n"
-	    "I.5 is not a heading\n"
-	    "Item. not a heading\n"
-	    "I.  two spaces: not a heading\n"
-	    "## I. First Part\n"
-	    "Body one.\n"
-	    "II. Second Part\n"
-	    "IV.x not a heading\n"
-	    "III. Third\n";
+	static const char text[] = "  \n# My Terms\n"
+				   "LAST UPDATED:   June 2, 2024  \n"
+				   "\n"
+				   "Intro line. I. is not a heading here.\n"
+				   "I.5 is not a heading\n"
+				   "Item. not a heading\n"
+				   "I.  two spaces: not a heading\n"
+				   "## I. First Part\n"
+				   "Body one.\n"
+				   "II. Second Part\n"
+				   "IV.x not a heading\n"
+				   "III. Third\n";
 	struct terms *t = parse_ok(S(text));
 
 	assert_string_equal(t->title, "# My Terms");
@@ -450,7 +470,8 @@ test_hash_matches(void **state)
 	assert_int_equal(terms_hash_matches(t, SHIPPED_SHA256), 1);
 	assert_int_equal(terms_hash_matches(t, "ed9e359b2718"), 1);
 	assert_int_equal(terms_hash_matches(t,
-	    "ED9E359B2718B29AABB15D15220532F74B1779C47FD871B4F7F104075C452B21"), 1);
+			     "ED9E359B2718B29AABB15D15220532F74B1779C47FD871B4F7F104075C452B21"),
+	    1);
 	assert_int_equal(terms_hash_matches(t, "ED9E359B2718"), 1);
 	assert_int_equal(terms_hash_matches(t, "Ed9E359b2718"), 1);
 	/* wrong lengths */
@@ -459,16 +480,20 @@ test_hash_matches(void **state)
 	assert_int_equal(terms_hash_matches(t, "ed9e359b2718b"), 0);
 	assert_int_equal(terms_hash_matches(t, "ed9e"), 0);
 	assert_int_equal(terms_hash_matches(t,
-	    "ed9e359b2718b29aabb15d15220532f74b1779c47fd871b4f7f104075c452b2"), 0);
+			     "ed9e359b2718b29aabb15d15220532f74b1779c47fd871b4f7f104075c452b2"),
+	    0);
 	assert_int_equal(terms_hash_matches(t,
-	    "ed9e359b2718b29aabb15d15220532f74b1779c47fd871b4f7f104075c452b210"), 0);
+			     "ed9e359b2718b29aabb15d15220532f74b1779c47fd871b4f7f104075c452b210"),
+	    0);
 	/* wrong digits */
 	assert_int_equal(terms_hash_matches(t, "ed9e359b2719"), 0);
 	assert_int_equal(terms_hash_matches(t, "fd9e359b2718"), 0);
 	assert_int_equal(terms_hash_matches(t,
-	    "ed9e359b2718b29aabb15d15220532f74b1779c47fd871b4f7f104075c452b22"), 0);
+			     "ed9e359b2718b29aabb15d15220532f74b1779c47fd871b4f7f104075c452b22"),
+	    0);
 	assert_int_equal(terms_hash_matches(t,
-	    "ed9e359b2718b29aabb15d15220532f74b1779c47fd871b4f7f104075c452b2g"), 0);
+			     "ed9e359b2718b29aabb15d15220532f74b1779c47fd871b4f7f104075c452b2g"),
+	    0);
 	terms_free(t);
 }
 
@@ -569,9 +594,11 @@ test_diff_date_only(void **state)
 	terms_free(b);
 }
 
-#define III_OLD "You are responsible for all Prompts you submit to our Services. By submitting " \
+#define III_OLD \
+	"You are responsible for all Prompts you submit to our Services. By submitting " \
 	"Prompts to our Services, you represent and warrant that:"
-#define III_NEW "You are solely responsible for all Prompts you submit to our Services. By " \
+#define III_NEW \
+	"You are solely responsible for all Prompts you submit to our Services. By " \
 	"submitting Prompts to our Services, you represent and warrant that:"
 
 /* One paragraph of III changed: one CHANGED section with that paragraph as - and +. */
@@ -600,7 +627,8 @@ test_diff_changed_paragraph(void **state)
 	 */
 	for (i = a->sections[3].start; i < a->sections[3].end; i++)
 		nlf += a->text[i] == '\n';
-	for (i = a->sections[3].end; i >= 2 && a->text[i - 1] == '\n' && a->text[i - 2] == '\n'; i--)
+	for (i = a->sections[3].end; i >= 2 && a->text[i - 1] == '\n' && a->text[i - 2] == '\n';
+	     i--)
 		nlf--;
 	assert_int_equal(sd->nlines, nlf + 1);
 	for (i = 0; i < sd->nlines; i++) {
@@ -756,13 +784,14 @@ test_diff_second_liability(void **state)
 	for (i = 0; i < sd->nlines; i++) {
 		if (sd->lines[i].op == '-') {
 			nminus++;
-			assert_int_equal(sd->lines[i].len, strlen(" - 1.4 YOUR STATEMENTS OR CONDUCT; OR"));
-			assert_memory_equal(sd->lines[i].text, " - 1.4 YOUR STATEMENTS OR CONDUCT; OR",
-			    sd->lines[i].len);
+			assert_int_equal(sd->lines[i].len,
+			    strlen(" - 1.4 YOUR STATEMENTS OR CONDUCT; OR"));
+			assert_memory_equal(sd->lines[i].text,
+			    " - 1.4 YOUR STATEMENTS OR CONDUCT; OR", sd->lines[i].len);
 		} else if (sd->lines[i].op == '+') {
 			nplus++;
-			assert_memory_equal(sd->lines[i].text, " - 1.4 YOUR STATEMENTS, POSTS OR CONDUCT; OR",
-			    sd->lines[i].len);
+			assert_memory_equal(sd->lines[i].text,
+			    " - 1.4 YOUR STATEMENTS, POSTS OR CONDUCT; OR", sd->lines[i].len);
 		}
 	}
 	assert_int_equal(nminus, 1);
@@ -796,7 +825,8 @@ static void
 test_diff_renamed(void **state)
 {
 	struct terms *a = parse_shipped();
-	struct terms *b = parse_edited("\nIX. Force Majeure\n", "\nIX. Events Beyond Our Control\n");
+	struct terms *b = parse_edited("\nIX. Force Majeure\n",
+	    "\nIX. Events Beyond Our Control\n");
 	struct terms_diff *d = terms_diff(a, b);
 	size_t i, removed = 0, added = 0;
 
@@ -808,7 +838,8 @@ test_diff_renamed(void **state)
 		if (sd->kind == TERMS_REMOVED) {
 			removed++;
 			assert_int_equal(sd->old_index, 10);
-			assert_string_equal(terms_section_name(a, sd->old_index), "IX. Force Majeure");
+			assert_string_equal(terms_section_name(a, sd->old_index),
+			    "IX. Force Majeure");
 		} else if (sd->kind == TERMS_ADDED) {
 			added++;
 			assert_int_equal(sd->new_index, 10);
@@ -933,7 +964,7 @@ test_parse_bounds(void **state)
 	memset(big, 'x', TERMS_MAX_LINE + 1);
 	big[TERMS_MAX_LINE + 1] = '\0';
 	buf_add(&b, big, TERMS_MAX_LINE);
-	buf_adds(&b, "  \n");	/* blanks at the end of a line do not count */
+	buf_adds(&b, "  \n"); /* blanks at the end of a line do not count */
 	t = parse_ok(b.data, b.len);
 	terms_free(t);
 	buf_adds(&b, big);
@@ -960,7 +991,7 @@ static void
 test_parse_shown(void **state)
 {
 	static const char raw[] = "\x1b]0;t\x07Title\nLast updated: today\x1b[31m\n\n"
-	    "I. One\xc2\x9b\x32J\n\nText \x1b]52;c;eA==\x07 here.\n";
+				  "I. One\xc2\x9b\x32J\n\nText \x1b]52;c;eA==\x07 here.\n";
 	char hex[TERMS_HASH_HEX + 1];
 	struct terms *t = parse_ok(S(raw));
 
@@ -995,8 +1026,10 @@ brute_lcs(const int *a, size_t n, const int *b, size_t m)
 			if (a[i] == b[j])
 				t[i * (m + 1) + j] = t[(i + 1) * (m + 1) + j + 1] + 1;
 			else
-				t[i * (m + 1) + j] = t[(i + 1) * (m + 1) + j] > t[i * (m + 1) + j + 1] ?
-				    t[(i + 1) * (m + 1) + j] : t[i * (m + 1) + j + 1];
+				t[i * (m + 1) + j] = t[(i + 1) * (m + 1) + j] >
+					t[i * (m + 1) + j + 1] ?
+				    t[(i + 1) * (m + 1) + j] :
+				    t[i * (m + 1) + j + 1];
 	r = t[0];
 	free(t);
 	return r;
@@ -1060,7 +1093,7 @@ test_diff_sections_lcs(void **state)
 				    tb->sections[sd->new_index].heading);
 			}
 		}
-		assert_int_equal(oi, n + 1);	/* the preamble too */
+		assert_int_equal(oi, n + 1); /* the preamble too */
 		assert_int_equal(ni, m + 1);
 		assert_int_equal(paired, brute_lcs(a, n, b, m) + 1);
 		terms_diff_free(d);
@@ -1095,7 +1128,7 @@ test_diff_lines_lcs(void **state)
 			b[i] = rnd(5);
 			buf_addf(&bb, "%sline %d", i != 0 ? "\n" : "", b[i]);
 		}
-		buf_adds(&bb, "\nline 9");	/* never the same as the old */
+		buf_adds(&bb, "\nline 9"); /* never the same as the old */
 		b[m++] = 9;
 		char *sa = headings_text(&h, 1, ba.data), *sb = headings_text(&h, 1, bb.data);
 		struct terms *ta = parse_ok(sa, strlen(sa)), *tb = parse_ok(sb, strlen(sb));
@@ -1108,7 +1141,8 @@ test_diff_lines_lcs(void **state)
 		same = oi = ni = 0;
 		for (k = 0; k < sd->nlines; k++) {
 			const struct terms_diff_line *l = &sd->lines[k];
-			int v = l->len > 5 && memcmp(l->text, "line ", 5) == 0 ? atoi(l->text + 5) : -1;
+			int v = l->len > 5 && memcmp(l->text, "line ", 5) == 0 ? atoi(l->text + 5) :
+										 -1;
 
 			if (k < 2) {
 				assert_int_equal(l->op, ' ');
@@ -1142,7 +1176,7 @@ test_diff_at_the_bounds(void **state)
 	struct terms_diff *d;
 
 	(void)state;
-	b[strlen(b) - 3] = 'X';	/* the last section changes */
+	b[strlen(b) - 3] = 'X'; /* the last section changes */
 	ta = parse_ok(a, strlen(a));
 	tb = parse_ok(b, strlen(b));
 	d = terms_diff(ta, tb);

@@ -15,12 +15,12 @@
 #define S(lit) (lit), (sizeof(lit) - 1)
 
 /* Decode the sequence at lit: check its length and, when valid, its code point. */
-#define SEQ(lit, want_n, want_cp)                                          \
-	do {                                                               \
-		unsigned int cp_ = 0xdeadbeef;                             \
-		assert_int_equal(text_utf8_seq(S(lit), &cp_), (want_n));   \
-		if ((want_n) != 0)                                         \
-			assert_int_equal(cp_, (want_cp));                  \
+#define SEQ(lit, want_n, want_cp) \
+	do { \
+		unsigned int cp_ = 0xdeadbeef; \
+		assert_int_equal(text_utf8_seq(S(lit), &cp_), (want_n)); \
+		if ((want_n) != 0) \
+			assert_int_equal(cp_, (want_cp)); \
 	} while (0)
 
 static void
@@ -40,17 +40,17 @@ test_seq_ascii(void **state)
 static void
 test_seq_multibyte(void **state)
 {
-	SEQ("\xc2\x80", 2, 0x80);		/* smallest 2-byte */
-	SEQ("\xc3\xa9", 2, 0xe9);		/* é */
-	SEQ("\xdf\xbf", 2, 0x7ff);		/* largest 2-byte */
-	SEQ("\xe0\xa0\x80", 3, 0x800);		/* smallest 3-byte */
-	SEQ("\xe4\xb8\xad", 3, 0x4e2d);		/* 中 */
-	SEQ("\xed\x9f\xbf", 3, 0xd7ff);		/* just below the surrogates */
-	SEQ("\xee\x80\x80", 3, 0xe000);		/* just above them */
+	SEQ("\xc2\x80", 2, 0x80);	/* smallest 2-byte */
+	SEQ("\xc3\xa9", 2, 0xe9);	/* é */
+	SEQ("\xdf\xbf", 2, 0x7ff);	/* largest 2-byte */
+	SEQ("\xe0\xa0\x80", 3, 0x800);	/* smallest 3-byte */
+	SEQ("\xe4\xb8\xad", 3, 0x4e2d); /* 中 */
+	SEQ("\xed\x9f\xbf", 3, 0xd7ff); /* just below the surrogates */
+	SEQ("\xee\x80\x80", 3, 0xe000); /* just above them */
 	SEQ("\xef\xbf\xbf", 3, 0xffff);
-	SEQ("\xf0\x90\x80\x80", 4, 0x10000);	/* smallest 4-byte */
-	SEQ("\xf0\x9f\x98\x80", 4, 0x1f600);	/* 😀 */
-	SEQ("\xf4\x8f\xbf\xbf", 4, 0x10ffff);	/* largest code point */
+	SEQ("\xf0\x90\x80\x80", 4, 0x10000);  /* smallest 4-byte */
+	SEQ("\xf0\x9f\x98\x80", 4, 0x1f600);  /* 😀 */
+	SEQ("\xf4\x8f\xbf\xbf", 4, 0x10ffff); /* largest code point */
 	/* only the first sequence is measured */
 	SEQ("\xc3\xa9z", 2, 0xe9);
 }
@@ -58,22 +58,22 @@ test_seq_multibyte(void **state)
 static void
 test_seq_invalid(void **state)
 {
-	SEQ("\x80", 0, 0);			/* lone continuation byte */
+	SEQ("\x80", 0, 0); /* lone continuation byte */
 	SEQ("\xbf", 0, 0);
-	SEQ("\xc0\x80", 0, 0);			/* overlong NUL */
-	SEQ("\xc1\xbf", 0, 0);			/* overlong 0x7f */
-	SEQ("\xe0\x80\x80", 0, 0);		/* overlong 3-byte */
-	SEQ("\xe0\x9f\xbf", 0, 0);		/* overlong 0x7ff */
-	SEQ("\xf0\x80\x80\x80", 0, 0);		/* overlong 4-byte */
-	SEQ("\xf0\x8f\xbf\xbf", 0, 0);		/* overlong 0xffff */
-	SEQ("\xed\xa0\x80", 0, 0);		/* U+D800, a surrogate */
-	SEQ("\xed\xbf\xbf", 0, 0);		/* U+DFFF */
-	SEQ("\xf4\x90\x80\x80", 0, 0);		/* U+110000 */
+	SEQ("\xc0\x80", 0, 0);	       /* overlong NUL */
+	SEQ("\xc1\xbf", 0, 0);	       /* overlong 0x7f */
+	SEQ("\xe0\x80\x80", 0, 0);     /* overlong 3-byte */
+	SEQ("\xe0\x9f\xbf", 0, 0);     /* overlong 0x7ff */
+	SEQ("\xf0\x80\x80\x80", 0, 0); /* overlong 4-byte */
+	SEQ("\xf0\x8f\xbf\xbf", 0, 0); /* overlong 0xffff */
+	SEQ("\xed\xa0\x80", 0, 0);     /* U+D800, a surrogate */
+	SEQ("\xed\xbf\xbf", 0, 0);     /* U+DFFF */
+	SEQ("\xf4\x90\x80\x80", 0, 0); /* U+110000 */
 	SEQ("\xf5\x80\x80\x80", 0, 0);
-	SEQ("\xf8\x88\x80\x80\x80", 0, 0);	/* 5-byte form */
+	SEQ("\xf8\x88\x80\x80\x80", 0, 0); /* 5-byte form */
 	SEQ("\xfe", 0, 0);
 	SEQ("\xff", 0, 0);
-	SEQ("\xc3\x41", 0, 0);			/* continuation is not 10xxxxxx */
+	SEQ("\xc3\x41", 0, 0); /* continuation is not 10xxxxxx */
 	SEQ("\xe4\xb8\x41", 0, 0);
 	SEQ("\xe4\xc3\xa9", 0, 0);
 }
@@ -100,8 +100,8 @@ test_valid(void **state)
 
 	assert_true(text_utf8_valid(S(""), &bad));
 	assert_true(text_utf8_valid(S("plain ASCII"), &bad));
-	assert_true(text_utf8_valid(S("caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80"),
-	    &bad));
+	assert_true(
+	    text_utf8_valid(S("caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80"), &bad));
 	assert_true(text_utf8_valid(S("a\0b"), &bad));
 	/* bad is only written on failure */
 	assert_int_equal(bad, 12345);
@@ -155,15 +155,19 @@ test_width(void **state)
 	assert_int_equal(text_width(S("caf\xc3\xa9")), 4);
 	/* CJK: two columns each */
 	assert_int_equal(text_width(S("\xe4\xb8\xad\xe6\x96\x87")), 4);
-	assert_int_equal(text_width(S("a\xe4\xb8\xad" "b")), 4);
+	assert_int_equal(text_width(S("a\xe4\xb8\xad"
+				      "b")),
+	    4);
 	/* fullwidth and Hangul */
-	assert_int_equal(text_width(S("\xef\xbc\xa1")), 2);	/* U+FF21 */
-	assert_int_equal(text_width(S("\xea\xb0\x80")), 2);	/* U+AC00 */
+	assert_int_equal(text_width(S("\xef\xbc\xa1")), 2); /* U+FF21 */
+	assert_int_equal(text_width(S("\xea\xb0\x80")), 2); /* U+AC00 */
 	/* combining marks take no column: e + U+0301 */
 	assert_int_equal(text_width(S("e\xcc\x81")), 1);
 	assert_int_equal(text_width(S("e\xcc\x81\xcc\xa3x")), 2);
 	/* invalid bytes count one each */
-	assert_int_equal(text_width(S("a\xff\xfe" "b")), 4);
+	assert_int_equal(text_width(S("a\xff\xfe"
+				      "b")),
+	    4);
 	assert_int_equal(text_width(S("\xe4\xb8")), 2);
 	/* only len bytes are measured */
 	assert_int_equal(text_width("abcdef", 3), 3);
@@ -173,9 +177,9 @@ static void
 test_cp_width(void **state)
 {
 	assert_int_equal(text_cp_width('a'), 1);
-	assert_int_equal(text_cp_width(0x1b), 0);	/* ESC */
-	assert_int_equal(text_cp_width(0x7f), 0);	/* DEL */
-	assert_int_equal(text_cp_width(0x9b), 0);	/* C1 CSI */
+	assert_int_equal(text_cp_width(0x1b), 0); /* ESC */
+	assert_int_equal(text_cp_width(0x7f), 0); /* DEL */
+	assert_int_equal(text_cp_width(0x9b), 0); /* C1 CSI */
 	assert_int_equal(text_cp_width(0x4e2d), 2);
 	assert_int_equal(text_cp_width(0x0301), 0);
 	assert_int_equal(text_cp_width(0xe9), 1);
@@ -211,12 +215,14 @@ check_wrap(const char *s, int width, const char *const *want)
 			    s, width, i);
 		else if (spans[i].len != strlen(want[i]) ||
 		    memcmp(s + spans[i].off, want[i], spans[i].len) != 0)
-			snprintf(msg, sizeof msg, "wrap of \"%s\" at %d: line %zu is \"%.*s\", "
-			    "want \"%s\"", s, width, i, (int)spans[i].len, s + spans[i].off, want[i]);
+			snprintf(msg, sizeof msg,
+			    "wrap of \"%s\" at %d: line %zu is \"%.*s\", "
+			    "want \"%s\"",
+			    s, width, i, (int)spans[i].len, s + spans[i].off, want[i]);
 	}
 	if (msg[0] == '\0' && n != nwant)
-		snprintf(msg, sizeof msg, "wrap of \"%s\" at %d: %zu lines, want %zu", s, width,
-		    n, nwant);
+		snprintf(msg, sizeof msg, "wrap of \"%s\" at %d: %zu lines, want %zu", s, width, n,
+		    nwant);
 	free(spans);
 	if (msg[0] != '\0')
 		fail_msg("%s", msg);
@@ -270,8 +276,7 @@ static void
 test_wrap_long_word(void **state)
 {
 	check_wrap("abcdefghij", 4, (const char *const[]){ "abcd", "efgh", "ij", NULL });
-	check_wrap("a verylongword", 5,
-	    (const char *const[]){ "a", "veryl", "ongwo", "rd", NULL });
+	check_wrap("a verylongword", 5, (const char *const[]){ "a", "veryl", "ongwo", "rd", NULL });
 	check_wrap("xyz", 1, (const char *const[]){ "x", "y", "z", NULL });
 }
 
@@ -281,11 +286,11 @@ test_wrap_long_word_utf8(void **state)
 {
 	/* "éééééé": 6 columns, 12 bytes */
 	check_wrap("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 4,
-	    (const char *const[]){ "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", "\xc3\xa9\xc3\xa9",
-	    NULL });
+	    (const char *const[]){ "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", "\xc3\xa9\xc3\xa9", NULL });
 	/* a base letter keeps its combining mark */
-	check_wrap("abce\xcc\x81" "fg", 4,
-	    (const char *const[]){ "abce\xcc\x81", "fg", NULL });
+	check_wrap("abce\xcc\x81"
+		   "fg",
+	    4, (const char *const[]){ "abce\xcc\x81", "fg", NULL });
 }
 
 /* CJK text has no blanks: it wraps by width, two columns a character. */
@@ -294,14 +299,16 @@ test_wrap_cjk(void **state)
 {
 	/* 中文字符测试 */
 	static const char cjk[] = "\xe4\xb8\xad\xe6\x96\x87\xe5\xad\x97\xe7\xac\xa6\xe6\xb5\x8b"
-	    "\xe8\xaf\x95";
+				  "\xe8\xaf\x95";
 	size_t n;
 
-	check_wrap(cjk, 4, (const char *const[]){ "\xe4\xb8\xad\xe6\x96\x87",
-	    "\xe5\xad\x97\xe7\xac\xa6", "\xe6\xb5\x8b\xe8\xaf\x95", NULL });
+	check_wrap(cjk, 4,
+	    (const char *const[]){ "\xe4\xb8\xad\xe6\x96\x87", "\xe5\xad\x97\xe7\xac\xa6",
+		"\xe6\xb5\x8b\xe8\xaf\x95", NULL });
 	/* an odd width leaves the last column empty rather than split a character */
-	check_wrap(cjk, 5, (const char *const[]){ "\xe4\xb8\xad\xe6\x96\x87",
-	    "\xe5\xad\x97\xe7\xac\xa6", "\xe6\xb5\x8b\xe8\xaf\x95", NULL });
+	check_wrap(cjk, 5,
+	    (const char *const[]){ "\xe4\xb8\xad\xe6\x96\x87", "\xe5\xad\x97\xe7\xac\xa6",
+		"\xe6\xb5\x8b\xe8\xaf\x95", NULL });
 	check_wrap_invariants(cjk, 3, &n);
 	assert_int_equal(n, 6);
 	check_wrap_invariants(cjk, 7, &n);
@@ -405,7 +412,9 @@ test_clusters(void **state)
 	check_cluster("\n\xcc\x81", 1, 0);
 	check_cluster("\xff\xcc\x81", 1, 1);
 	check_cluster("中文", 3, 2);
-	assert_int_equal(text_width("👩‍💻|👨‍👩‍👧‍👦|🇨🇳", strlen("👩‍💻|👨‍👩‍👧‍👦|🇨🇳")), 8);
+	assert_int_equal(text_width("👩‍💻|👨‍👩‍👧‍👦|🇨🇳",
+			     strlen("👩‍💻|👨‍👩‍👧‍👦|🇨🇳")),
+	    8);
 	assert_int_equal(text_width("ที่นี่", strlen("ที่นี่")), 2);
 }
 
@@ -451,7 +460,7 @@ test_wrap_clusters(void **state)
 	for (i = 0; i < n; i++)
 		assert_true(strncmp(s + sp[i].off, "，", 3) != 0);
 	assert_int_equal(n, 2);
-	assert_int_equal(sp[0].len, 12);	/* 我们的中: "文，" go together */
+	assert_int_equal(sp[0].len, 12); /* 我们的中: "文，" go together */
 	free(sp);
 }
 
@@ -463,7 +472,9 @@ test_words_digits_blanks(void **state)
 	assert_int_equal(text_words("one two  three", 14, &cjk), 3);
 	assert_int_equal(cjk, 0);
 	/* Chinese counts characters, not its punctuation */
-	assert_int_equal(text_words("我们先想一想，再回答。", strlen("我们先想一想，再回答。"), &cjk), 9);
+	assert_int_equal(text_words("我们先想一想，再回答。", strlen("我们先想一想，再回答。"),
+			     &cjk),
+	    9);
 	assert_int_equal(cjk, 9);
 	assert_int_equal(text_digit("１", 3, &n), 1);
 	assert_int_equal(n, 3);
