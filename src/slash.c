@@ -32,6 +32,7 @@ const struct slash_cmd slash_cmds[] = {
 	    false, OP_MODEL },
 	{ "/system", "/system TEXT", "set the system prompt (/system alone clears it)", false,
 	    OP_SYSTEM },
+	{ "/role", "/role NAME", "use a role: its system prompt and settings", true, OP_ROLE },
 	{ "/retry", "/retry", "ask the last prompt again", false, OP_RETRY },
 	{ "/good", "/good [COMMENT]", "rate the last answer thumbs up", false, OP_GOOD },
 	{ "/bad", "/bad [COMMENT]", "rate the last answer thumbs down", false, OP_BAD },
@@ -46,7 +47,6 @@ const struct slash_cmd slash_cmds[] = {
 	{ "/edit", "/edit [TEXT]", "write the prompt in $VISUAL or $EDITOR (also Ctrl-X Ctrl-E)",
 	    false, OP_EDIT },
 	{ "/quit", "/quit", "leave confab", false, OP_QUIT },
-	{ "/role", "/role NAME", "use a role: its system prompt and settings", true, OP_ROLE },
 };
 const unsigned int slash_ncmds = nitems(slash_cmds);
 
@@ -219,10 +219,14 @@ slash_help(const struct slash_ops *ops)
 {
 	struct buf b;
 	size_t i;
+	int width = 0;
 
+	for (i = 0; i < slash_ncmds; i++)
+		if ((int)strlen(slash_cmds[i].usage) > width)
+			width = (int)strlen(slash_cmds[i].usage);
 	buf_init(&b, 0);
 	for (i = 0; i < slash_ncmds; i++)
 		if (slash_cmds[i].op != OP_HISTORY || ops->history != NULL)
-			buf_addf(&b, "%-18s %s\n", slash_cmds[i].usage, slash_cmds[i].help);
+			buf_addf(&b, "%-*s  %s\n", width, slash_cmds[i].usage, slash_cmds[i].help);
 	return buf_detach(&b, NULL);
 }
