@@ -3,6 +3,9 @@
 #include "caps.h"
 
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <utf8proc.h>
 
 #include "text.h"
@@ -821,7 +824,13 @@ text_utf8_repair(const char *str, size_t len, struct buf *out, size_t *bad)
 
 	while (i < len) {
 		if (s[i] < 0x80) {
-			/* ASCII runs, eight bytes at a time */
+			/* ASCII runs, sixteen (SSE2) or eight bytes at a time */
+#ifdef __SSE2__
+			while (i + 16 <= len &&
+			    _mm_movemask_epi8(
+				_mm_loadu_si128((const __m128i *)(const void *)(s + i))) == 0)
+				i += 16;
+#endif
 			while (i + 8 <= len &&
 			    (memcpy(&w, s + i, 8), (w & 0x8080808080808080ULL) == 0))
 				i += 8;

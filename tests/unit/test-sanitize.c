@@ -712,6 +712,40 @@ test_ascii_words(void **state)
 	buf_release(&out);
 }
 
+/*
+ * text_utf8_repair reads ASCII sixteen or eight bytes at a time: a stray
+ * byte at every position of a run, across the word boundaries, is replaced
+ * there and nowhere else.
+ */
+static void
+test_repair_words(void **state)
+{
+	struct buf out, want;
+	char in[40];
+	size_t pos, bad;
+	int b;
+
+	(void)state;
+	buf_init(&out, 0);
+	buf_init(&want, 0);
+	for (b = 0x80; b < 256; b++)
+		for (pos = 0; pos < sizeof in; pos++) {
+			memset(in, 'a', sizeof in);
+			in[pos] = (char)b;
+			buf_reset(&out);
+			buf_reset(&want);
+			assert_int_equal(text_utf8_repair(in, sizeof in, &out, &bad), 0);
+			assert_int_equal(bad, 1);
+			buf_add(&want, in, pos);
+			buf_add(&want, "\xef\xbf\xbd", 3);
+			buf_add(&want, in + pos + 1, sizeof in - pos - 1);
+			assert_int_equal(out.len, want.len);
+			assert_memory_equal(out.data, want.data, want.len);
+		}
+	buf_release(&out);
+	buf_release(&want);
+}
+
 int
 main(void)
 {
@@ -746,6 +780,7 @@ main(void)
 		cmocka_unit_test(test_cp_lists),
 		cmocka_unit_test(test_clean_str),
 		cmocka_unit_test(test_ascii_words),
+		cmocka_unit_test(test_repair_words),
 	};
 
 	return cmocka_run_group_tests_name("sanitize", tests, NULL, NULL);
