@@ -88,7 +88,9 @@ struct api_cut {
 /*
  * What one streamed chunk (or a whole non-streamed response) carried. A
  * string that is absent, null, "" or not a string is NULL. All pointers are
- * the caller's, freed by api_delta_release().
+ * the caller's, freed by api_delta_release(), except id and model when
+ * names_lent is set: those are lent by the parser and valid only until the
+ * next chunk is parsed (copy them to keep them).
  *
  * The text fields are valid as far as the JSON went: escapes decoded, a lone
  * surrogate escape as U+FFFD (EF BF BD). In a chunk, a surrogate cut at the
@@ -110,6 +112,7 @@ struct api_delta {
 	char *finish_reason;	/* "stop", "length", "content_filter", ... or NULL */
 	char *model;		/* the model named in the chunk, or NULL */
 	char *id;		/* the completion id, or NULL */
+	bool names_lent;	/* id and model are the parser's, not freed */
 	bool has_usage;		/* usage was an object (it is null in ordinary chunks) */
 	struct api_usage usage; /* all -1 unless has_usage */
 	bool has_error;		/* the chunk was an error object: only id and model are also set */

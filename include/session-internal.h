@@ -60,6 +60,7 @@ struct session {
 	size_t omitted_said;
 	struct session_rating rate;
 	long max_time_s; /* each exchange at most (one-shot mode); 0: no limit */
+	bool no_turns;	 /* one-shot mode: answers are never sent back, so not kept */
 	/* attachments */
 	struct attach_set att;	    /* for the next prompt */
 	struct attach_set last_att; /* went with the last prompt, for /retry */

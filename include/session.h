@@ -204,6 +204,12 @@ char **session_complete(struct session *s, const char *line, int start, const ch
 /* Each exchange from now on takes at most seconds in all (0: no limit): one-shot mode's max_time. */
 void session_limit_time(struct session *s, long seconds);
 
+/*
+ * One-shot mode: nothing is sent after the answer, so the prompt and the
+ * answer are not kept as turns (no second copy of a long answer).
+ */
+void session_no_turns(struct session *s);
+
 /* The stored conversation (0: none yet, or --no-log). */
 int64_t session_conversation(const struct session *s);
 

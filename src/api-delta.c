@@ -37,8 +37,10 @@ api_delta_release(struct api_delta *d)
 	free(d->reasoning);
 	free(d->refusal);
 	free(d->finish_reason);
-	free(d->model);
-	free(d->id);
+	if (!d->names_lent) {
+		free(d->model);
+		free(d->id);
+	}
 	api_error_release(&d->error);
 	api_delta_init(d);
 }

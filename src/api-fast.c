@@ -752,6 +752,44 @@ fast_text(const struct fast_value *v)
 	return out;
 }
 
+/*
+ * The id and the model come in every chunk: they are decoded into these
+ * buffers and lent (valid until the next chunk) rather than allocated and
+ * freed each time. Longer ones are allocated.
+ */
+#define FAST_NAME_MAX 255
+static char fast_names[2][FAST_NAME_MAX + 1];
+
+/* A string value's text in buf (at most FAST_NAME_MAX bytes), or NULL. */
+static char *
+fast_lend(const struct fast_value *v, char *buf)
+{
+	size_t n = v->len;
+
+	if (v->kind != FAST_STRING || v->len == 0)
+		return NULL;
+	if (v->escaped)
+		n = fast_unescape(v->s, v->len, buf); /* decoding never lengthens */
+	else
+		memcpy(buf, v->s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Fill d's id and model: lent when they fit fast_names, else allocated. */
+static void
+fast_names_fill(const struct fast_chunk *c, struct api_delta *d)
+{
+	if (c->id.len > FAST_NAME_MAX || c->model.len > FAST_NAME_MAX) {
+		d->id = fast_text(&c->id);
+		d->model = fast_text(&c->model);
+		return;
+	}
+	d->id = fast_lend(&c->id, fast_names[0]);
+	d->model = fast_lend(&c->model, fast_names[1]);
+	d->names_lent = true;
+}
+
 /* An error code: a string's text, a number of plain digits as they are. */
 static bool
 fast_code(const struct fast_value *v, char **code)
@@ -799,8 +837,7 @@ fast_error_fill(const struct fast_chunk *c, struct api_error *e)
 static bool
 fast_fill(const struct fast_chunk *c, struct api_delta *d)
 {
-	d->id = fast_text(&c->id);
-	d->model = fast_text(&c->model);
+	fast_names_fill(c, d);
 	if (c->error.kind != FAST_ABSENT && c->error.kind != FAST_NULL &&
 	    c->error.kind != FAST_FALSE) {
 		d->has_error = true;

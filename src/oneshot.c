@@ -438,6 +438,7 @@ oneshot_ask(struct oneshot *o, const char *prompt)
 	v.arg = o;
 	o->loop = loop_new();
 	o->session = session_new(o->app, o->loop, &v);
+	session_no_turns(o->session);
 	session_limit_time(o->session, strtol(config_get(&o->app->cfg, CONFIG_MAX_TIME), NULL, 10));
 	loop_on_signal(o->loop, oneshot_on_signal, o);
 	loop_set_idle(o->loop, oneshot_idle, o);

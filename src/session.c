@@ -445,9 +445,11 @@ session_on_done(const struct exchange_result *r, void *arg)
 {
 	struct session *s = arg;
 
-	session_turn_add(s, API_USER, s->asked, strlen(s->asked), 0, true);
-	session_turn_add(s, API_ASSISTANT, r->content.data, r->content.len, r->message_id,
-	    strcmp(r->status, "complete") == 0);
+	if (!s->no_turns) {
+		session_turn_add(s, API_USER, s->asked, strlen(s->asked), 0, true);
+		session_turn_add(s, API_ASSISTANT, r->content.data, r->content.len, r->message_id,
+		    strcmp(r->status, "complete") == 0);
+	}
 	if (r->conversation > 0)
 		s->conversation = r->conversation;
 	if (r->has_usage && r->usage.total_tokens > 0)
@@ -667,6 +669,12 @@ void
 session_limit_time(struct session *s, long seconds)
 {
 	s->max_time_s = seconds;
+}
+
+void
+session_no_turns(struct session *s)
+{
+	s->no_turns = true;
 }
 
 int64_t

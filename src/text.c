@@ -3,6 +3,9 @@
 #include "caps.h"
 
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <utf8proc.h>
 
 #include "text.h"
@@ -522,6 +525,21 @@ text_cp_hidden(unsigned int cp)
 	    cp == 0x2029 || cp == 0xfeff;
 }
 
+/*
+ * Are the eight bytes at s all printable ASCII (0x20..0x7e)? With no high
+ * bit set no byte carries into the next: b + 1 sets it only for 0x7f, and
+ * b + 0x60 sets it exactly when b >= 0x20.
+ */
+static inline bool
+text_printable8(const unsigned char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	return ((w | (w + 0x0101010101010101ULL)) & 0x8080808080808080ULL) == 0 &&
+	    ((w + 0x6060606060606060ULL) & 0x8080808080808080ULL) == 0x8080808080808080ULL;
+}
+
 /* Length of the run at s[0..len) that passes unchanged: printable ASCII, LF, TAB, safe UTF-8. */
 static size_t
 text_safe_run(const unsigned char *s, size_t len)
@@ -530,6 +548,10 @@ text_safe_run(const unsigned char *s, size_t len)
 	unsigned int cp;
 
 	while (i < len) {
+		while (i + 8 <= len && text_printable8(s + i))
+			i += 8;
+		if (i == len)
+			break;
 		if ((s[i] >= 0x20 && s[i] < 0x7f) || s[i] == '\n' || s[i] == '\t') {
 			i++;
 			continue;
@@ -802,7 +824,13 @@ text_utf8_repair(const char *str, size_t len, struct buf *out, size_t *bad)
 
 	while (i < len) {
 		if (s[i] < 0x80) {
-			/* ASCII runs, eight bytes at a time */
+			/* ASCII runs, sixteen (SSE2) or eight bytes at a time */
+#ifdef __SSE2__
+			while (i + 16 <= len &&
+			    _mm_movemask_epi8(
+				_mm_loadu_si128((const __m128i *)(const void *)(s + i))) == 0)
+				i += 16;
+#endif
 			while (i + 8 <= len &&
 			    (memcpy(&w, s + i, 8), (w & 0x8080808080808080ULL) == 0))
 				i += 8;

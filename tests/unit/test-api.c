@@ -2598,6 +2598,39 @@ fast_chunk_with(const char *c, const char *f)
 }
 
 /*
+ * The fast path lends id and model (no allocation per chunk) when they fit
+ * its buffers, decoded; a longer one is allocated, and release frees it.
+ */
+static void
+test_fast_lent_names(void **state)
+{
+	struct api_delta d;
+	const char *small = "{\"id\":\"c\\u002d1\",\"model\":\"m\","
+			    "\"choices\":[{\"delta\":{\"content\":\"x\"}}]}";
+	char json[1024], id[301];
+
+	(void)state;
+	assert_true(api_chunk_fast(small, strlen(small), &d));
+	assert_true(d.names_lent);
+	assert_string_equal(d.id, "c-1");
+	assert_string_equal(d.model, "m");
+	assert_string_equal(d.content, "x");
+	api_delta_release(&d);
+	assert_null(d.id);
+	assert_false(d.names_lent);
+
+	memset(id, 'a', 300);
+	id[300] = '\0';
+	snprintf(json, sizeof json,
+	    "{\"id\":\"%s\",\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"y\"}}]}", id);
+	assert_true(api_chunk_fast(json, strlen(json), &d));
+	assert_false(d.names_lent);
+	assert_string_equal(d.id, id);
+	assert_string_equal(d.model, "m");
+	api_delta_release(&d);
+}
+
+/*
  * Chunks that differ from the one before only in the content string are
  * read from the kept one (api-fast.c: fast_memo): the same as reading them
  * whole, whatever the new string holds, and never across a string that ends
@@ -2907,6 +2940,7 @@ main(void)
 		cmocka_unit_test(test_think_reuse),
 		cmocka_unit_test(test_fast_fields),
 		cmocka_unit_test(test_fast_kept),
+		cmocka_unit_test(test_fast_lent_names),
 		cmocka_unit_test(test_fast_strings),
 		cmocka_unit_test(test_fast_declines),
 	};

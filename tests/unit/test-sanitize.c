@@ -678,6 +678,74 @@ test_clean_str(void **state)
 	free(s);
 }
 
+/*
+ * The printable ASCII run is read eight bytes at a time (text.c:
+ * text_printable8): every byte value at every position of a run, across the
+ * word boundaries, passes or stops the run exactly as byte by byte.
+ */
+static void
+test_ascii_words(void **state)
+{
+	struct text_sanitizer san;
+	struct buf out;
+	char in[24];
+	size_t pos;
+	int b;
+	bool safe;
+
+	(void)state;
+	buf_init(&out, 0);
+	for (b = 0; b < 256; b++)
+		for (pos = 0; pos < sizeof in; pos++) {
+			memset(in, 'a', sizeof in);
+			in[pos] = (char)b;
+			safe = (b >= 0x20 && b < 0x7f) || b == '\n' || b == '\t';
+			assert_int_equal(text_is_safe(in, sizeof in), safe);
+			buf_reset(&out);
+			text_sanitizer_init(&san, TEXT_DROP);
+			text_sanitize(&san, in, sizeof in, &out);
+			text_sanitize_finish(&san, &out);
+			assert_int_equal(out.len == sizeof in &&
+				memcmp(out.data, in, sizeof in) == 0,
+			    safe);
+		}
+	buf_release(&out);
+}
+
+/*
+ * text_utf8_repair reads ASCII sixteen or eight bytes at a time: a stray
+ * byte at every position of a run, across the word boundaries, is replaced
+ * there and nowhere else.
+ */
+static void
+test_repair_words(void **state)
+{
+	struct buf out, want;
+	char in[40];
+	size_t pos, bad;
+	int b;
+
+	(void)state;
+	buf_init(&out, 0);
+	buf_init(&want, 0);
+	for (b = 0x80; b < 256; b++)
+		for (pos = 0; pos < sizeof in; pos++) {
+			memset(in, 'a', sizeof in);
+			in[pos] = (char)b;
+			buf_reset(&out);
+			buf_reset(&want);
+			assert_int_equal(text_utf8_repair(in, sizeof in, &out, &bad), 0);
+			assert_int_equal(bad, 1);
+			buf_add(&want, in, pos);
+			buf_add(&want, "\xef\xbf\xbd", 3);
+			buf_add(&want, in + pos + 1, sizeof in - pos - 1);
+			assert_int_equal(out.len, want.len);
+			assert_memory_equal(out.data, want.data, want.len);
+		}
+	buf_release(&out);
+	buf_release(&want);
+}
+
 int
 main(void)
 {
@@ -711,6 +779,8 @@ main(void)
 		cmocka_unit_test(test_utf8_repair_cap),
 		cmocka_unit_test(test_cp_lists),
 		cmocka_unit_test(test_clean_str),
+		cmocka_unit_test(test_ascii_words),
+		cmocka_unit_test(test_repair_words),
 	};
 
 	return cmocka_run_group_tests_name("sanitize", tests, NULL, NULL);
