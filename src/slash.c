@@ -44,7 +44,7 @@ const struct slash_cmd slash_cmds[] = {
 	    OP_HISTORY },
 	{ "/copy", "/copy [code [N]]", "copy the last answer (or its last or Nth code block)",
 	    false, OP_COPY },
-	{ "/edit", "/edit [TEXT]", "write the prompt in $VISUAL or $EDITOR (also Ctrl-X Ctrl-E)",
+	{ "/edit", "/edit [TEXT]", "edit the prompt in $VISUAL or $EDITOR (or Ctrl-X Ctrl-E)",
 	    false, OP_EDIT },
 	{ "/quit", "/quit", "leave confab", false, OP_QUIT },
 };

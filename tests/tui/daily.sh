@@ -88,6 +88,9 @@ tmux_keys d1 C-c
 tmux_keys d1 "/help" Enter
 wait_for d1 "Ctrl-X Ctrl-E edits the" && ok "/help in the UI lists the keys" || not_ok "/help in the UI lists the keys"
 check "/help lists /copy" has "$(screen d1)" "/copy [code [N]]"
+# Every command's line fits 80 columns (the /edit line wrapped 'Ctrl-E)' alone).
+check "/help's /edit line fits 80 columns" has "$(screen d1)" \
+	'/edit [TEXT]          edit the prompt in $VISUAL or $EDITOR (or Ctrl-X Ctrl-E)'
 check "/help does not speak of Shift-drag when the mouse is not taken" sh -c "! tmux -L confab$$-d1 capture-pane -p -S - | grep -q Shift"
 
 # The mouse setting; an error at 80 columns keeps the status bar's fields.
