@@ -28,6 +28,26 @@
 
 static const struct ui_screen chat_screen;
 
+/* The key hints, shorter on a narrow terminal (the bar shows cols - 3 columns). */
+static const char *
+chat_hint(struct ui_chat *c, int cols)
+{
+	if (session_busy(c->s))
+		return cols >= 53 ? "Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send" :
+				    "Esc cancel  PgUp/PgDn scroll";
+	if (c->quit_armed)
+		return cols >= 45 ? "press Ctrl-C again to quit, or keep typing" :
+				    "Ctrl-C again quits";
+	if (cols >= 82)
+		return "Enter send  Alt-Enter newline  PgUp/PgDn scroll  Alt-+/- rate  /help  "
+		       "Ctrl-D quit";
+	if (cols >= 77)
+		return "Enter send  Alt-Enter newline  PgUp/PgDn  Alt-+/- rate  /help  Ctrl-D quit";
+	if (cols >= 52)
+		return "Enter send  Alt-Enter newline  /help  Ctrl-D quit";
+	return "Enter send  /help  Ctrl-D quit";
+}
+
 static void
 chat_draw(struct ui *ui, void *data)
 {
@@ -72,15 +92,7 @@ chat_draw(struct ui *ui, void *data)
 		return;
 	}
 	if (hint == NULL)
-		hint = session_busy(c->s) ?
-		    "Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send" :
-		    c->quit_armed ?
-		    "press Ctrl-C again to quit, or keep typing" :
-		    cols >= 82 ?
-		    "Enter send  Alt-Enter newline  PgUp/PgDn scroll  Alt-+/- rate  /help  "
-		    "Ctrl-D quit" :
-		    "Enter send  Alt-Enter newline  PgUp/PgDn  Alt-+/- rate  /help  "
-		    "Ctrl-D quit";
+		hint = chat_hint(c, cols);
 	ui_bar(rows - 1, hint, NULL, ui_attr(ui, UI_DIM));
 	input_cursor(c->in, &cy, &cx);
 	move(cy, cx);

@@ -120,6 +120,7 @@ check "a bidi override is shown as its code point" has "$S" "<U+202E>"
 # CJK wraps by display width without broken characters; resizing reflows.
 TMUX_COLS=40 TMUX_ROWS=12 ui c5 cjk-split
 wait_for c5 "Enter send" && ok "chat is usable at 40x12" || not_ok "chat is usable at 40x12"
+check "the key hints fit 40 columns whole" [ "$(tm c5 capture-pane -p | tail -n 1)" = " Enter send  /help  Ctrl-D quit" ]
 tmux_keys c5 "cjk" Enter
 wait_for c5 "你好" && ok "CJK text arrives" || not_ok "CJK text arrives"
 check "no replacement characters from split UTF-8" sh -c "! tmux -L confab$$-c5 capture-pane -p | grep -q '�'"
