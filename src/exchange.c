@@ -691,9 +691,12 @@ exchange_classify(struct exchange *x, const struct http_result *h)
 		exchange_status_error(x, h);
 		r->status = "error";
 	} else if (h->outcome != HTTP_OK) {
-		r->message = xasprintf("%s %s: %s%s",
+		r->message = xasprintf("%s %s: %s%s%s",
 		    h->streamed ? "the answer from" : "cannot reach", x->shown_url, h->error,
-		    !h->streamed && h->attempts > 1 ? " (after retries)" : "");
+		    !h->streamed && h->attempts > 1 ? " (after retries)" : "",
+		    h->streamed ? "" :
+				  "; check that the server is running and that the address "
+				  "(--base-url, or base_url in the config) is right");
 		r->exit = EXIT_NETWORK;
 		r->status = h->streamed ? "incomplete" : "error";
 	} else if (!x->done_seen && r->finish_reason == NULL) {

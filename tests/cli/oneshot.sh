@@ -200,6 +200,7 @@ RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
 expect_rc 5 "an unreachable endpoint"
 check "the retries are announced" err_has "retrying in"
 check "the endpoint is named" err_has "cannot reach http://127.0.0.1:"
+check "it says what to check" err_has "check that the server is running and that the address (--base-url, or base_url in the config) is right"
 
 # No key for a remote endpoint: exit 2, nothing sent.
 "$CONFAB" --base-url "https://dashscope-intl.aliyuncs.com/compatible-mode/v1" "$PROMPT" >"$T/out" 2>"$T/err"
