@@ -294,8 +294,8 @@ chat_models(void *arg, const char *const *names, size_t n, const char *current)
 	for (i = 0; i < n && current != NULL; i++)
 		if (strcmp(names[i], current) == 0)
 			break;
-	ui_pick_open(c->ui, "models of the endpoint (Enter uses one)", names, n,
-	    current != NULL && i < n ? i : 0, chat_model_picked, c);
+	ui_pick_open(c->ui, "models of the endpoint", names, n, current != NULL && i < n ? i : 0,
+	    chat_model_picked, c);
 }
 
 static void

@@ -54,7 +54,9 @@ pick_draw(struct ui *ui, void *data)
 		ui_put(y, 2, p->shown[i], strlen(p->shown[i]), cols - 2,
 		    i == p->sel ? ui_attr(ui, UI_HILITE) : 0);
 	}
-	ui_bar(rows - 1, "Up/Down choose  Enter use it  Esc cancel", NULL, ui_attr(ui, UI_DIM));
+	ui_bar(rows - 1,
+	    cols >= 43 ? "Up/Down choose  Enter use it  Esc cancel" : "Enter use it  Esc cancel",
+	    NULL, ui_attr(ui, UI_DIM));
 }
 
 static void

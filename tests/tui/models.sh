@@ -75,6 +75,17 @@ else
 fi
 tm "$name" kill-server 2>/dev/null
 
+# ---- the list at 40x12: its title and its key hints are not cut ----
+name=models-narrow
+TMUX_COLS=40 TMUX_ROWS=12 tmux_start "$name" "$ENVS $CONFAB --base-url $BASE/s/ok/v1 -m qwen-plus"
+wait_for "$name" "Enter send" >/dev/null
+tmux_keys "$name" "/model" Enter
+wait_for "$name" "> qwen-plus" >/dev/null
+check "40 columns: the list's title is whole" [ "$(tm "$name" capture-pane -p | head -n 1)" = " models of the endpoint" ]
+check "40 columns: the list's key hints are whole" [ "$(tm "$name" capture-pane -p | tail -n 1)" = " Enter use it  Esc cancel" ]
+tmux_keys "$name" Escape
+tm "$name" kill-server 2>/dev/null
+
 # ---- /endpoint to a server on this machine: its first model, then a profile ----
 CONF="$XDG_CONFIG_HOME/confab/config"
 printf '# mine\ntimeout = 30' >"$CONF"	# no final newline
