@@ -98,8 +98,8 @@ slash_copy(const struct slash_ops *ops, const char *args)
 	return -1;
 }
 
-int
-slash_run(const struct slash_ops *ops, const char *line)
+static int
+slash_run1(const struct slash_ops *ops, const char *line)
 {
 	const struct slash_cmd *c;
 	const char *args;
@@ -176,6 +176,24 @@ slash_run(const struct slash_ops *ops, const char *line)
 		break;
 	}
 	return 0;
+}
+
+/*
+ * The command line without its trailing blanks: Tab completion ends a word
+ * with a space, and "/role NAME " or "/terms withdraw " mean the same as without.
+ */
+int
+slash_run(const struct slash_ops *ops, const char *line)
+{
+	char *copy = xstrdup(line);
+	size_t len = strlen(copy);
+	int rc;
+
+	while (len > 0 && (copy[len - 1] == ' ' || copy[len - 1] == '\t'))
+		copy[--len] = '\0';
+	rc = slash_run1(ops, copy);
+	free(copy);
+	return rc;
 }
 
 char **

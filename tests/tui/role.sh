@@ -25,9 +25,14 @@ for mode in plain ui; do
 	tmux_keys "$name" "/role nosuch" Enter
 	wait_for "$name" "there is no role 'nosuch'" && ok "$mode: /role names a missing role" ||
 		not_ok "$mode: /role names a missing role"
-	tmux_keys "$name" "/role shell" Enter
+	# Tab completes "/role shell " with a space; the space is not part of the name
+	tmux_keys "$name" "/role she" Tab
+	wait_for "$name" "/role shell" >/dev/null
+	tmux_keys "$name" Enter
 	wait_for "$name" "role shell: model qwen-max, temperature 0.1, system prompt" &&
-		ok "$mode: /role says what it set" || not_ok "$mode: /role says what it set"
+		ok "$mode: /role (Tab-completed, a space after) says what it set" ||
+		not_ok "$mode: /role (Tab-completed, a space after) says what it set"
+	check "$mode: no complaint about the name 'shell '" sh -c "! tmux -L confab$$-$name capture-pane -p -S - | grep -q \"'shell '\""
 	tmux_keys "$name" "hello $mode" Enter
 	if wait_for "$name" "You said: hello $mode" && wait_until none_streaming; then
 		check "$mode: after /role the role's prompt is sent" \
