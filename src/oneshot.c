@@ -334,21 +334,47 @@ oneshot_print_json(struct oneshot *o)
 	json_free(j);
 }
 
+/*
+ * A line of confab's own on stderr, in an SGR style when coloured; on a
+ * terminal, word-wrapped to its width (a pipe gets it whole).
+ */
+static void
+oneshot_err_line(struct oneshot *o, const char *sgr, const char *text)
+{
+	struct winsize ws;
+	struct text_span *sp;
+	size_t n, i;
+
+	if (!isatty(STDERR_FILENO) || ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col < 2) {
+		fprintf(stderr, "%s%s%s\n", o->err_color ? sgr : "", text,
+		    o->err_color ? "\033[m" : "");
+		return;
+	}
+	n = text_wrap(text, strlen(text), ws.ws_col - 1, &sp);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s%.*s%s\n", o->err_color ? sgr : "", (int)sp[i].len,
+		    text + sp[i].off, o->err_color ? "\033[m" : "");
+	free(sp);
+}
+
 static void
 oneshot_print_usage(struct oneshot *o)
 {
 	const struct exchange_result *r = o->res;
+	struct buf b;
 
 	if (o->app->quiet || o->app->json)
 		return;
-	fprintf(stderr, "%s[%s, %.1f s", o->err_color ? "\033[2m" : "", r->model,
-	    (double)(clock_ms() - o->t0) / 1000);
+	buf_init(&b, 0);
+	buf_addf(&b, "[%s, %.1f s", r->model, (double)(clock_ms() - o->t0) / 1000);
 	if (r->has_usage)
-		fprintf(stderr, ", %ld prompt + %ld completion tokens", r->usage.prompt_tokens,
+		buf_addf(&b, ", %ld prompt + %ld completion tokens", r->usage.prompt_tokens,
 		    r->usage.completion_tokens);
 	if (r->finish_reason != NULL && strcmp(r->finish_reason, "stop") != 0)
-		fprintf(stderr, ", finish_reason %s", r->finish_reason);
-	fprintf(stderr, "]%s\n", o->err_color ? "\033[m" : "");
+		buf_addf(&b, ", finish_reason %s", r->finish_reason);
+	buf_addf(&b, "]");
+	oneshot_err_line(o, "\033[2m", b.data);
+	buf_release(&b);
 }
 
 /*
@@ -362,6 +388,7 @@ oneshot_print_disclaimers(struct oneshot *o)
 	const struct exchange_result *r = o->res;
 	const struct disclaimer *d;
 	const char *name;
+	char *line;
 	size_t i;
 
 	if (o->app->quiet || o->app->json)
@@ -370,11 +397,11 @@ oneshot_print_disclaimers(struct oneshot *o)
 		d = r->disclaimers[i];
 		name = strncmp(d->id, "end-", 4) == 0 ? d->id + 4 : d->id;
 		if (d->strong)
-			fprintf(stderr, "%s! %s: %s (Terms %s)%s\n", o->err_color ? "\033[1m" : "",
-			    name, d->text, d->clause, o->err_color ? "\033[m" : "");
+			line = xasprintf("! %s: %s (Terms %s)", name, d->text, d->clause);
 		else
-			fprintf(stderr, "%s%s (Terms %s)%s\n", o->err_color ? "\033[2m" : "",
-			    d->text, d->clause, o->err_color ? "\033[m" : "");
+			line = xasprintf("%s (Terms %s)", d->text, d->clause);
+		oneshot_err_line(o, d->strong ? "\033[1m" : "\033[2m", line);
+		free(line);
 	}
 }
 

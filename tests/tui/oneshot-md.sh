@@ -95,4 +95,16 @@ check "escapes: the answer arrived on the terminal" grep -q "pwned-title" "$T/pt
 check "escapes: nothing but SGR reaches the terminal" [ "$(unsafe | cut -d" " -f1)" = 0 ]
 check "escapes: an escape shows as ^[" [ "$(unsafe | cut -d" " -f2)" = True ]
 
+# On a 40-column terminal the usage line and the notice wrap between words.
+name=omd-narrow
+TMUX_COLS=40 TMUX_ROWS=12 tmux_start "$name" "$ENVS $CONFAB --base-url $BASE/s/ok/v1 hello"
+if wait_for "$name" "[exit 0]"; then
+	S=$(tm "$name" capture-pane -p)
+	check "narrow: the notice breaks between words" has "$S" "out of context; check before you rely"
+	check "narrow: the usage line breaks between words" has "$S" "completion tokens]"
+	check "narrow: no word is cut in two" sh -c "! printf '%s\\n' \"\$1\" | grep -q '^ut of\\|^etion'" - "$S"
+else
+	not_ok "narrow: one-shot on a 40-column terminal answers"
+fi
+
 done_testing
