@@ -64,6 +64,7 @@ struct disclaimer_rules {
 	unsigned char col[256];
 	unsigned char acol[128];
 	unsigned char wcol[256]; /* acol[] of ASCII letters and digits, else 0 */
+	unsigned char stay[256]; /* 1: a letter or digit that leads the root to the root */
 	uint16_t *next;
 	size_t ncols, nstates;
 	uint32_t *mask, *evat;

@@ -191,6 +191,7 @@ disclaimer_columns(struct disclaimer_rules *r)
 	for (c = 0; c < 128; c++) {
 		r->acol[c] = r->col[disclaimer_ascii[c] != 0 ? disclaimer_ascii[c] : ' '];
 		r->wcol[c] = disclaimer_ascii[c] != 0 ? r->acol[c] : 0;
+		r->stay[c] = r->wcol[c] != 0 && r->next[r->wcol[c]] == 0;
 	}
 }
 
@@ -468,6 +469,10 @@ disclaimer_events(const struct disclaimer_rules *r, uint32_t at, size_t pos,
 	do { \
 		st = next[st * ncols + (column)]; \
 		pos++; \
+		DISCLAIMER_HOT(); \
+	} while (0)
+#define DISCLAIMER_HOT() \
+	do { \
 		if (st >= hot) { \
 			found |= r->mask[st]; \
 			if (r->evat[st] != 0) \
@@ -476,6 +481,55 @@ disclaimer_events(const struct disclaimer_rules *r, uint32_t at, size_t pos,
 				goto done; \
 		} \
 	} while (0)
+
+/*
+ * Steps on ASCII text from *pp on, as disclaimer_norm() reads it: letters and
+ * digits by their columns, a run of the other bytes as one space. At the
+ * root after a letter, the letters and digits that keep it there are skipped
+ * (most of the text: no keyword starts inside a word). Stops before a byte
+ * of 0x80 or more, at end, or on reaching a state where something ends; the
+ * count of steps (normalised bytes) is returned, *st and *prev as they are
+ * then. Its own function, so that its variables stay in registers.
+ */
+static size_t
+disclaimer_ascii_run(const struct disclaimer_rules *r, const unsigned char **pp,
+    const unsigned char *end, size_t *st, int *prev)
+{
+	const unsigned char *p = *pp, *wcol = r->wcol, *stay = r->stay;
+	const uint16_t *next = r->next;
+	const size_t ncols = r->ncols, hot = r->hot, sp = r->col[' '];
+	size_t u = *st, n = 0;
+	int pv = *prev;
+	unsigned char a;
+
+	while (p < end && *p < 0x80) {
+		if ((a = wcol[*p]) == 0) {
+			p++;
+			if (pv == DN_SPACE)
+				continue;
+			pv = DN_SPACE;
+			a = (unsigned char)sp;
+		} else if (pv == DN_OTHER) { /* a space between, then this letter */
+			pv = DN_SPACE;
+			a = (unsigned char)sp;
+		} else {
+			p++;
+			pv = DN_WORD;
+		}
+		u = next[u * ncols + a];
+		n++;
+		if (u >= hot)
+			break;
+		if (u == 0 && pv == DN_WORD) {
+			for (; p < end && stay[*p]; p++)
+				n++;
+		}
+	}
+	*pp = p;
+	*st = u;
+	*prev = pv;
+	return n;
+}
 
 /*
  * The topics found in text[0..len), added to found; stops early once all are
@@ -487,11 +541,11 @@ static uint32_t
 disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, uint32_t found,
     struct disclaimer_pending *pend)
 {
-	const unsigned char *s = (const unsigned char *)text, *col = r->col, *wcol = r->wcol;
+	const unsigned char *s = (const unsigned char *)text, *col = r->col, *p;
 	const uint16_t *next = r->next;
 	const size_t ncols = r->ncols, hot = r->hot;
 	const uint32_t all = r->topics, sp = col[' '];
-	unsigned char out[8], c, a;
+	unsigned char out[8], c;
 	size_t i = 0, j, k, n, pos = 0, t;
 	size_t st = 0;
 	unsigned int cp;
@@ -502,21 +556,11 @@ disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, 
 	DISCLAIMER_STEP(sp); /* the text starts after a space */
 	while (i < len) {
 		c = s[i];
-		if ((a = wcol[c]) != 0) { /* a run of ASCII letters and digits */
-			if (prev == DN_OTHER)
-				DISCLAIMER_STEP(sp);
-			do
-				DISCLAIMER_STEP(a);
-			while (++i < len && (a = wcol[s[i]]) != 0);
-			prev = DN_WORD;
-			continue;
-		}
-		if (c < 0x80) { /* blanks and punctuation: one space */
-			if (prev != DN_SPACE)
-				DISCLAIMER_STEP(sp);
-			prev = DN_SPACE;
-			while (++i < len && s[i] < 0x80 && wcol[s[i]] == 0)
-				;
+		if (c < 0x80) { /* ASCII */
+			p = s + i;
+			pos += disclaimer_ascii_run(r, &p, s + len, &st, &prev);
+			i = (size_t)(p - s);
+			DISCLAIMER_HOT();
 			continue;
 		}
 		/* a CJK character: its bytes as they are */

@@ -376,6 +376,15 @@ test_whole_words_and_stems(void **state)
 	assert_string_equal(ids_end(r, "an xray", "", 0), "general");
 	disclaimer_rules_free(r);
 
+	/* a word right after CJK starts after a space; one right before it ends */
+	r = parse_ok(GENERAL "[k]\nclause = c\ntext = t\nkeywords = dose, take it\n");
+	assert_string_equal(ids_end(r, "服dose", "", 0), "general,k");
+	assert_string_equal(ids_end(r, "服dose服", "", 0), "general,k");
+	assert_string_equal(ids_end(r, "take服it", "", 0), "general");
+	assert_string_equal(ids_end(r, "服overdose", "", 0), "general");
+	assert_string_equal(ids_end(r, "服doses", "", 0), "general");
+	disclaimer_rules_free(r);
+
 	/* Latin-1, Greek and Cyrillic capitals fold; their letters make words */
 	r = parse_ok(GENERAL "[k]\nclause = c\ntext = t\nkeywords = café, φαρμακο, лекарств*\n");
 	assert_string_equal(ids_end(r, "CAFÉ!", "", 0), "general,k");
