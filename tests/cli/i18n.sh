@@ -7,7 +7,7 @@ PO="$TOP_SRCDIR/po/zh_CN.po"
 
 # Every message marked in the sources, extracted now (not from the committed
 # po/confab.pot, which may be stale), against the catalog.
-(cd "$TOP_SRCDIR" && xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
+(cd "$TOP_SRCDIR" && xgettext --language=C --from-code=UTF-8 --keyword --keyword=_ --keyword=N_ \
 	--keyword=P_:1,2 --force-po -o "$T/now.pot" src/*.c) 2>"$T/xgettext.err"
 check "xgettext reads every source file" [ $? = 0 ]
 n=$(grep -c '^msgid "' "$T/now.pot")
