@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "xmalloc.h"
+#include "i18n.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -288,17 +288,17 @@ parse_options(int argc, char **argv, struct words *w, struct app *app, struct co
 			app->conversation = optarg;
 			break;
 		case ':':
-			app_error("option '%s' needs a value; see 'confab --help'",
+			app_error(_("option '%s' needs a value; see 'confab --help'"),
 			    argv[optind - 1]);
 			return -1;
 		default:
 			if (optopt != 0)
-				app_error("unknown option '-%c'; see 'confab --help' (prompt "
-					  "words that start with '-' go after '--')",
+				app_error(_("unknown option '-%c'; see 'confab --help' (prompt "
+					    "words that start with '-' go after '--')"),
 				    optopt);
 			else
-				app_error("unknown option '%s'; see 'confab --help' (prompt "
-					  "words that start with '-' go after '--')",
+				app_error(_("unknown option '%s'; see 'confab --help' (prompt "
+					    "words that start with '-' go after '--')"),
 				    argv[optind - 1]);
 			return -1;
 		}
@@ -469,6 +469,7 @@ main(int argc, char **argv)
 	int help = 0, version = 0, cmd, r = EXIT_USAGE;
 
 	setlocale(LC_ALL, "");
+	i18n_init();
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN); /* a file size limit: a write fails and is reported */
 	memset(&app, 0, sizeof app);
