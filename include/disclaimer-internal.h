@@ -11,6 +11,7 @@
 #define DISCLAIMER_NODES_MAX 65535 /* automaton states: uint16_t */
 #define DISCLAIMER_RING 256	   /* pending matches of a topic: > DISCLAIMER_EXCEPT_MAX */
 #define DISCLAIMER_EV_END 0xff	   /* the topic that ends a list of events */
+#define DISCLAIMER_LANG_MAX 15	   /* bytes of LANG in a text.LANG key */
 
 /* Character classes of the normalised text. */
 enum {
@@ -27,6 +28,13 @@ static const char *const disclaimer_end_ids[] = {
 	[DISCLAIMER_END_BROKEN] = "end-broken",
 };
 #define DISCLAIMER_NENDS nitems(disclaimer_end_ids)
+
+/* A translation of a notice's text: "text.LANG = ..." in its section. */
+struct disclaimer_tr {
+	int notice;
+	char *lang;
+	char *text;
+};
 
 /*
  * What ends in a state for a topic with exceptions: the longest keyword of
@@ -47,6 +55,8 @@ struct disclaimer_rules {
 	uint32_t topics;			/* bit i: notice[i] is a topic */
 	uint32_t excepts;			/* bit i: topic i has exception phrases */
 	uint16_t exmax[DISCLAIMER_NOTICES_MAX]; /* its longest exception phrase */
+	struct disclaimer_tr *tr;		/* the translations, in file order */
+	size_t ntr;
 
 	/*
 	 * Every keyword and exception phrase in one Aho-Corasick automaton over

@@ -19,8 +19,11 @@ struct cJSON;
 struct disclaimer {
 	const char *id;	    /* "general", "medical", "end-length", ... */
 	const char *clause; /* "III.4", "III.4(f)(i)", ... */
-	const char *text;   /* the project's own words, plain and short */
+	const char *text;   /* the project's own words, plain and short, in the
+			       screens' language: shown to the user */
 	bool strong;	    /* high-stakes: shown clearly marked, not quietly */
+	const char *plain;  /* the rules' "text" (NULL: the same as text): what
+			       --json and the store carry, in every language */
 };
 
 /* How an answer ended, as far as the notices care. */
@@ -39,15 +42,34 @@ struct disclaimer_rules;
  * assets/disclaimers.ini): one section per notice, [general] required, topic
  * sections with keywords, and [end-length], [end-filtered],
  * [end-interrupted], [end-broken] optional. Keys: clause, text (one line
- * each), strong = yes|no (default no), keywords (comma-separated; repeatable;
+ * each), text.LANG (the text in the language LANG, such as text.zh_CN; one
+ * line; optional, one per language), strong = yes|no (default no), keywords (comma-separated; repeatable;
  * a trailing '*' matches words that start so), except (phrases in the same
  * form: a keyword match inside an occurrence of one of its section's
  * phrases does not count; at most 255 bytes each). At most 32 sections and
  * 65534 bytes of normalised keywords and phrases. Returns NULL with *cause
  * set (naming the line) when the text is not valid rules or lacks the
- * general notice.
+ * general notice. The notices' texts are in the screens' language
+ * (i18n_language(); see disclaimer_rules_language()).
  */
 struct disclaimer_rules *disclaimer_rules_parse(const char *text, size_t len, char **cause);
+
+/*
+ * Show the notices in language lang ("zh_CN", "en"...): each notice's text
+ * becomes its text.LANG, else its text.L for the language part of LANG
+ * (text.zh for zh_CN), else the plain text (a section without translations,
+ * or lang NULL). Their plain texts, ids and clauses stay as they are.
+ */
+void disclaimer_rules_language(struct disclaimer_rules *r, const char *lang);
+
+/*
+ * The text to show for a stored notice (what disclaimer_json() stored): the
+ * translation the rules have, in the language they are shown in, when the
+ * stored text is the plain text of the rules' notice of that id; else the
+ * stored text itself. r and id may be NULL.
+ */
+const char *disclaimer_rules_shown(const struct disclaimer_rules *r, const char *id,
+    const char *text);
 void disclaimer_rules_free(struct disclaimer_rules *r); /* NULL-safe */
 
 /*
@@ -78,7 +100,11 @@ size_t disclaimer_pick(const struct disclaimer_rules *r, const char *prompt, siz
     const char *answer, size_t answer_len, enum disclaimer_end end,
     const struct disclaimer *out[DISCLAIMER_MAX]);
 
-/* [{"id":..,"clause":..,"text":..}, ...] (allocated), for the store and --json. */
+/*
+ * [{"id":..,"clause":..,"text":..}, ...] (allocated), for the store and
+ * --json: the plain texts (not the translations shown), so the record is
+ * the same in every language.
+ */
 char *disclaimer_json(const struct disclaimer *const *d, size_t n);
 
 /* The same as a cJSON array, for a --json object to hold (the caller owns it). */

@@ -21,12 +21,14 @@
 struct log {
 	struct app *app;
 	struct store *st;
-	bool tty;	     /* stdout is a terminal: controls are shown visibly */
-	bool color;	     /* escape codes may go to stdout */
-	enum text_mode mode; /* TEXT_VISIBLE on a terminal, TEXT_DROP to a pipe */
-	int cols;	     /* terminal width, 0 when not a terminal */
-	int64_t n;	     /* rows printed so far */
-	const char *query;   /* search: the text */
+	bool tty;			      /* stdout is a terminal: controls are shown visibly */
+	bool color;			      /* escape codes may go to stdout */
+	enum text_mode mode;		      /* TEXT_VISIBLE on a terminal, TEXT_DROP to a pipe */
+	int cols;			      /* terminal width, 0 when not a terminal */
+	int64_t n;			      /* rows printed so far */
+	const char *query;		      /* search: the text */
+	const struct disclaimer_rules *rules; /* show: to translate notices, or NULL */
+	bool rules_loaded;
 };
 
 /* ---- text helpers ---------------------------------------------------------- */
@@ -61,7 +63,7 @@ static char *
 log_title(const char *title, enum text_mode mode)
 {
 	if (title == NULL || *title == '\0')
-		return xstrdup("(untitled)");
+		return xstrdup(_("(untitled)"));
 	return log_clean(title, log_title_len(title), mode, true);
 }
 
@@ -72,6 +74,20 @@ log_when(const char *at)
 	if (at == NULL || strlen(at) < 16)
 		return xstrdup("?");
 	return xasprintf("%.10s %.5s", at, at + 11);
+}
+
+/* Print s padded with spaces to cols columns (display width: CJK headings). */
+static void
+log_put_pad(FILE *f, const char *s, int cols, bool right)
+{
+	int w = text_width(s, strlen(s));
+
+	if (!right)
+		fputs(s, f);
+	for (; w < cols; w++)
+		putc(' ', f);
+	if (right)
+		fputs(s, f);
 }
 
 /* Print valid UTF-8 s in at most cols columns, ending in "..." when cut. */
@@ -178,9 +194,22 @@ log_list_cb(const struct store_conversation *c, void *arg)
 		log_json_print(log_conversation_json(c), l->n++ == 0 ? "[" : ",");
 		return 0;
 	}
-	if (l->n++ == 0)
-		printf("%s%-6s %-16s  %-16s %5s  %s%s\n", l->color ? "\033[1m" : "", "ID",
-		    "STARTED (UTC)", "MODEL", "MSGS", "TITLE", l->color ? "\033[m" : "");
+	if (l->n++ == 0) {
+		/* the headings padded by display width, as the rows are */
+		fputs(l->color ? "\033[1m" : "", stdout);
+		/* TRANSLATORS: the headings of 'log list': at most 6 columns wide. */
+		log_put_pad(stdout, _("ID"), 6, false);
+		putchar(' ');
+		/* TRANSLATORS: at most 16 columns wide. */
+		log_put_pad(stdout, _("STARTED (UTC)"), 16, false);
+		fputs("  ", stdout);
+		/* TRANSLATORS: at most 16 columns wide. */
+		log_put_pad(stdout, _("MODEL"), 16, false);
+		putchar(' ');
+		/* TRANSLATORS: the number of messages; at most 5 columns wide. */
+		log_put_pad(stdout, _("MSGS"), 5, true);
+		printf("  %s%s\n", _("TITLE"), l->color ? "\033[m" : "");
+	}
 	when = log_when(c->started);
 	model = log_clean(c->model != NULL ? c->model : "?",
 	    c->model != NULL ? strlen(c->model) : 1, l->mode, true);
@@ -214,7 +243,7 @@ log_list(struct log *l, int argc, char **argv)
 	if (l->app->json)
 		puts(l->n == 0 ? "[]" : "]");
 	else if (l->n == 0)
-		printf("No conversations are stored.\n");
+		printf("%s\n", _("No conversations are stored."));
 	return EXIT_OK;
 }
 
@@ -299,41 +328,98 @@ static char *
 log_feedback_text(const struct store_log_message *lm, enum text_mode mode)
 {
 	char *reasons, *comment = NULL, *s;
+	const char *rating;
 
 	if (!lm->rated || (lm->rating == 0 && lm->comment == NULL))
 		return NULL;
 	reasons = log_reasons(lm->reasons, mode);
 	if (lm->comment != NULL && *lm->comment != '\0')
 		comment = log_clean(lm->comment, strlen(lm->comment), mode, true);
-	s = xasprintf("%s%s%s%s%s%s",
-	    lm->rating > 0     ? "thumbs up" :
-		lm->rating < 0 ? "thumbs down" :
-				 "no rating",
-	    reasons != NULL ? " (" : "", reasons != NULL ? reasons : "", reasons != NULL ? ")" : "",
-	    comment != NULL ? ": " : "", comment != NULL ? comment : "");
+	rating = lm->rating > 0 ? _("thumbs up") :
+	    lm->rating < 0	? _("thumbs down") :
+				  _("no rating");
+	if (reasons != NULL && comment != NULL)
+		/* TRANSLATORS: feedback: the rating (the reasons): the comment. */
+		s = xasprintf(_("%s (%s): %s"), rating, reasons, comment);
+	else if (reasons != NULL)
+		/* TRANSLATORS: feedback: the rating (the reasons). */
+		s = xasprintf(_("%s (%s)"), rating, reasons);
+	else if (comment != NULL)
+		/* TRANSLATORS: feedback: the rating: the comment. */
+		s = xasprintf(_("%s: %s"), rating, comment);
+	else
+		s = xstrdup(rating);
 	free(reasons);
 	free(comment);
 	return s;
 }
 
+/* A stored role as people read it. */
+static const char *
+log_role(const char *role)
+{
+	if (strcmp(role, "user") == 0)
+		return _("you");
+	if (strcmp(role, "system") == 0)
+		return _("system");
+	if (strcmp(role, "assistant") == 0)
+		return _("assistant");
+	return role;
+}
+
 static const char *
 log_role_name(const struct store_message *m)
 {
-	if (strcmp(m->role, "user") == 0)
-		return "you";
-	if (strcmp(m->role, "system") == 0)
-		return "system";
-	return m->model != NULL ? m->model : "assistant";
+	if (strcmp(m->role, "assistant") == 0 && m->model != NULL)
+		return m->model;
+	return log_role(m->role);
+}
+
+/* A stored status as people read it ("interrupted", "error"...). */
+static const char *
+log_status(const char *status)
+{
+	static const char *const known[] = { N_("complete"), N_("streaming"), N_("incomplete"),
+		N_("interrupted"), N_("error"), N_("replaced") };
+	size_t i;
+
+	for (i = 0; i < nitems(known); i++)
+		if (strcmp(status, known[i]) == 0)
+			return _(known[i]);
+	return status;
+}
+
+/*
+ * A stored notice in the screens' language: the rules' translation when the
+ * stored text is the rules' own text for its id, else as stored.
+ */
+static const char *
+log_notice_text(struct log *l, const char *id, const char *text)
+{
+	char *cause = NULL;
+
+	if (!l->rules_loaded && strcmp(i18n_language(), "en") != 0) {
+		l->rules = app_disclaimers(l->app, &cause); /* a warning: the built-in ones */
+		free(cause);
+	}
+	l->rules_loaded = true;
+	return disclaimer_rules_shown(l->rules, id, text);
 }
 
 static void
 log_show_disclaimer(const char *id, const char *clause, const char *text, void *arg)
 {
 	struct log *l = arg;
-	char *t = log_clean(text, strlen(text), l->mode, true);
+	const char *shown = log_notice_text(l, id, text);
+	char *t = log_clean(shown, strlen(shown), l->mode, true);
 
-	printf("%s  Notice%s%s%s: %s%s\n", l->color ? "\033[2m" : "", clause != NULL ? " (" : "",
-	    clause != NULL ? clause : "", clause != NULL ? ")" : "", t, l->color ? "\033[m" : "");
+	fputs(l->color ? "\033[2m  " : "  ", stdout);
+	if (clause != NULL)
+		/* TRANSLATORS: a reliance notice: the clause of the Terms, the notice's text. */
+		printf(_("Notice (%s): %s"), clause, t);
+	else
+		printf(_("Notice: %s"), t);
+	printf("%s\n", l->color ? "\033[m" : "");
 	free(t);
 }
 
@@ -345,21 +431,31 @@ log_show_cb(const struct store_log_message *lm, void *arg)
 	char *when = log_when(lm->created), *who, *fb, *err;
 
 	who = log_clean(log_role_name(m), strlen(log_role_name(m)), l->mode, true);
-	printf("\n%s[#%lld] %s, %s UTC%s\n", l->color ? "\033[1m" : "", (long long)m->id, who, when,
-	    l->color ? "\033[m" : "");
+	printf("\n%s", l->color ? "\033[1m" : "");
+	/* TRANSLATORS: a message's heading: its number, who wrote it, when (UTC). */
+	printf(_("[#%lld] %s, %s UTC"), (long long)m->id, who, when);
+	printf("%s\n", l->color ? "\033[m" : "");
 	log_put_text(l, m->content, m->content_len, false);
 	if (m->content_len == 0 || m->content[m->content_len - 1] != '\n')
 		putchar('\n');
 	if (strcmp(m->status, "complete") != 0) {
 		err = m->error != NULL ? log_clean(m->error, strlen(m->error), l->mode, true) :
 					 NULL;
-		printf("%s  (%s%s%s)%s\n", l->color ? "\033[2m" : "", m->status,
-		    err != NULL ? ": " : "", err != NULL ? err : "", l->color ? "\033[m" : "");
+		fputs(l->color ? "\033[2m  " : "  ", stdout);
+		if (err != NULL)
+			/* TRANSLATORS: an answer's status (interrupted, error...): its error. */
+			printf(_("(%s: %s)"), log_status(m->status), err);
+		else
+			printf(_("(%s)"), log_status(m->status));
+		printf("%s\n", l->color ? "\033[m" : "");
 		free(err);
 	}
 	(void)disclaimer_json_each(lm->disclaimers, log_show_disclaimer, l);
-	if ((fb = log_feedback_text(lm, l->mode)) != NULL)
-		printf("  Feedback: %s\n", fb);
+	if ((fb = log_feedback_text(lm, l->mode)) != NULL) {
+		fputs("  ", stdout);
+		printf(_("Feedback: %s"), fb);
+		putchar('\n');
+	}
 	free(fb);
 	free(who);
 	free(when);
@@ -371,10 +467,16 @@ static void
 log_md_disclaimer(const char *id, const char *clause, const char *text, void *arg)
 {
 	struct log *l = arg;
-	char *t = log_clean(text, strlen(text), l->tty ? l->mode : TEXT_DROP, true);
+	const char *shown = log_notice_text(l, id, text);
+	char *t = log_clean(shown, strlen(shown), l->tty ? l->mode : TEXT_DROP, true);
 
-	printf("%s> **Notice%s%s%s:** %s\n", l->n++ > 0 ? ">\n" : "", clause != NULL ? " (" : "",
-	    clause != NULL ? clause : "", clause != NULL ? ")" : "", t);
+	fputs(l->n++ > 0 ? ">\n" : "", stdout);
+	if (clause != NULL)
+		/* TRANSLATORS: Markdown: a notice, its clause of the Terms and its text. */
+		printf(_("> **Notice (%s):** %s"), clause, t);
+	else
+		printf(_("> **Notice:** %s"), t);
+	putchar('\n');
 	free(t);
 }
 
@@ -388,24 +490,34 @@ log_md_cb(const struct store_log_message *lm, void *arg)
 	char *when = log_when(lm->created), *model, *fb;
 
 	model = m->model != NULL ? log_clean(m->model, strlen(m->model), mode, true) : NULL;
-	if (strcmp(m->role, "assistant") == 0)
-		printf("## Assistant%s%s (#%lld, %s UTC)\n\n", model != NULL ? ": " : "",
-		    model != NULL ? model : "", (long long)m->id, when);
+	/* TRANSLATORS: Markdown headings of a message: the model, its number, when (UTC). */
+	if (strcmp(m->role, "assistant") == 0 && model != NULL)
+		printf(_("## Assistant: %s (#%lld, %s UTC)"), model, (long long)m->id, when);
+	else if (strcmp(m->role, "assistant") == 0)
+		printf(_("## Assistant (#%lld, %s UTC)"), (long long)m->id, when);
+	else if (strcmp(m->role, "user") == 0)
+		printf(_("## You (#%lld, %s UTC)"), (long long)m->id, when);
 	else
-		printf("## %s (#%lld, %s UTC)\n\n", strcmp(m->role, "user") == 0 ? "You" : "System",
-		    (long long)m->id, when);
+		printf(_("## System (#%lld, %s UTC)"), (long long)m->id, when);
+	fputs("\n\n", stdout);
 	log_put_text(l, m->content, m->content_len, true);
 	if (m->content_len == 0 || m->content[m->content_len - 1] != '\n')
 		putchar('\n');
 	putchar('\n');
-	if (strcmp(m->status, "complete") != 0)
-		printf("*This answer is %s.*\n\n", m->status);
+	if (strcmp(m->status, "complete") != 0) {
+		/* TRANSLATORS: Markdown: %s is a status (interrupted, error...). */
+		printf(_("*This answer is %s.*"), log_status(m->status));
+		fputs("\n\n", stdout);
+	}
 	l->n = 0; /* notices in this turn's block quote */
 	(void)disclaimer_json_each(lm->disclaimers, log_md_disclaimer, l);
 	if (l->n > 0)
 		putchar('\n');
-	if ((fb = log_feedback_text(lm, mode)) != NULL)
-		printf("*Feedback: %s*\n\n", fb);
+	if ((fb = log_feedback_text(lm, mode)) != NULL) {
+		/* TRANSLATORS: Markdown (in italics). */
+		printf(_("*Feedback: %s*"), fb);
+		fputs("\n\n", stdout);
+	}
 	free(fb);
 	free(model);
 	free(when);
@@ -434,14 +546,19 @@ log_show_head(struct log *l, const struct store_conversation *c, const char *for
 		free(s);
 		json_free(o);
 	} else if (strcmp(format, "markdown") == 0) {
-		printf("# Conversation %lld: %s\n\n- Started: %s UTC\n- Model: %s\n- Endpoint: %s\n"
-		       "- Messages: %lld\n\n",
+		/* TRANSLATORS: Markdown: a conversation's heading and what it is. */
+		printf(_("# Conversation %lld: %s\n\n- Started: %s UTC\n- Model: %s\n- Endpoint: "
+			 "%s\n- Messages: %lld\n\n"),
 		    (long long)c->id, title, started, model, base, (long long)c->messages);
 	} else {
-		printf("%sConversation %lld: %s%s\n", l->color ? "\033[1m" : "", (long long)c->id,
-		    title, l->color ? "\033[m" : "");
-		printf("Started %s UTC, %lld message%s, %s at %s\n", started,
-		    (long long)c->messages, c->messages == 1 ? "" : "s", model, base);
+		fputs(l->color ? "\033[1m" : "", stdout);
+		printf(_("Conversation %lld: %s"), (long long)c->id, title);
+		printf("%s\n", l->color ? "\033[m" : "");
+		/* TRANSLATORS: when (UTC), how many messages, the model at the endpoint. */
+		printf(P_("Started %s UTC, %lld message, %s at %s",
+			   "Started %s UTC, %lld messages, %s at %s", (unsigned long)c->messages),
+		    started, (long long)c->messages, model, base);
+		putchar('\n');
 	}
 	free(base);
 	free(model);
@@ -462,7 +579,8 @@ log_print(struct log *l, const char *name, const char *format)
 		return r;
 	if ((r = store_log_get(l->st, id, &c, &cause)) <= 0) {
 		if (r == 0)
-			cause = xasprintf("conversation %lld was deleted just now", (long long)id);
+			cause = xasprintf(_("conversation %lld was deleted just now"),
+			    (long long)id);
 		app_error("%s", cause);
 		free(cause);
 		return EXIT_USAGE;
@@ -500,7 +618,7 @@ log_export(struct log *l, int argc, char **argv)
 		format = l->app->json ? "json" : "markdown";
 	if (strcmp(format, "markdown") != 0 && strcmp(format, "md") != 0 &&
 	    strcmp(format, "json") != 0) {
-		app_error("unknown export format '%s'; 'log export' writes markdown or json",
+		app_error(_("unknown export format '%s'; 'log export' writes markdown or json"),
 		    format);
 		return EXIT_USAGE;
 	}
@@ -640,12 +758,15 @@ log_search_cb(const struct store_log_hit *h, void *arg)
 	}
 	title = log_title(h->title, l->mode);
 	when = log_when(h->updated);
-	printf("%s%-6lld%s %s  %s (%lld matching message%s)\n", l->color ? "\033[1m" : "",
-	    (long long)h->conversation, l->color ? "\033[m" : "", when, title,
-	    (long long)h->matches, h->matches == 1 ? "" : "s");
-	printf("       #%lld %s: %s%s%s%s%s\n", (long long)h->message,
-	    strcmp(h->role, "user") == 0 ? "you" : h->role, sn.part[0],
-	    l->color ? "\033[1;31m" : "", sn.part[1], l->color ? "\033[m" : "", sn.part[2]);
+	printf("%s%-6lld%s %s  ", l->color ? "\033[1m" : "", (long long)h->conversation,
+	    l->color ? "\033[m" : "", when);
+	/* TRANSLATORS: a conversation's title and how many of its messages match. */
+	printf(P_("%s (%lld matching message)", "%s (%lld matching messages)",
+		   (unsigned long)h->matches),
+	    title, (long long)h->matches);
+	printf("\n       #%lld %s: %s%s%s%s%s\n", (long long)h->message, log_role(h->role),
+	    sn.part[0], l->color ? "\033[1;31m" : "", sn.part[1], l->color ? "\033[m" : "",
+	    sn.part[2]);
 	free(when);
 	free(title);
 	log_snippet_release(&sn);
@@ -664,7 +785,8 @@ log_search(struct log *l, int argc, char **argv)
 	for (i = 0; i < argc; i++)
 		buf_addf(&q, "%s%s", i > 0 ? " " : "", argv[i]);
 	if (strspn(q.data, " \t\r\n") == q.len) {
-		app_error("'log search' needs the text to look for: confab log search TEXT");
+		app_error("%s",
+		    _("'log search' needs the text to look for: confab log search TEXT"));
 		buf_release(&q);
 		return EXIT_USAGE;
 	}
@@ -679,7 +801,8 @@ log_search(struct log *l, int argc, char **argv)
 		puts(l->n == 0 ? "[]" : "]");
 	else if (l->n == 0) {
 		shown = log_clean(q.data, q.len, l->mode, true);
-		printf("No conversation contains \"%s\".\n", shown);
+		printf(_("No conversation contains \"%s\"."), shown);
+		putchar('\n');
 		free(shown);
 	}
 	buf_release(&q);
@@ -698,26 +821,31 @@ log_confirm(struct log *l, int64_t id, bool *yes)
 
 	*yes = false;
 	if (tty_open(&t, &cause) != 0) {
-		app_error("not deleting conversation %lld without confirmation: %s; add --yes to "
-			  "delete it from a script",
+		/* TRANSLATORS: %2$s says why there is no terminal to ask on. */
+		app_error(_("not deleting conversation %lld without confirmation: %s; add --yes "
+			    "to delete it from a script"),
 		    (long long)id, cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
 	if (store_log_get(l->st, id, &c, &cause) <= 0) {
 		tty_close(&t);
-		app_error("%s", cause != NULL ? cause : "the conversation was deleted just now");
+		app_error("%s", cause != NULL ? cause : _("the conversation was deleted just now"));
 		free(cause);
 		return EXIT_USAGE;
 	}
 	title = log_title(c.title, TEXT_VISIBLE);
-	q = xasprintf("Delete conversation %lld, \"%s\" (%lld message%s)? It cannot be undone.\n"
-		      "Type yes to delete it: ",
-	    (long long)id, title, (long long)c.messages, c.messages == 1 ? "" : "s");
+	/* TRANSLATORS: "yes" is what the user types, in every language: keep it. */
+	q = xasprintf(P_("Delete conversation %lld, \"%s\" (%lld message)? It cannot be "
+			 "undone.\nType yes to delete it: ",
+			  "Delete conversation %lld, \"%s\" (%lld messages)? It cannot be "
+			  "undone.\nType yes to delete it: ",
+			  (unsigned long)c.messages),
+	    (long long)id, title, (long long)c.messages);
 	answer = tty_ask(&t, q);
 	*yes = answer != NULL && strcasecmp(answer, "yes") == 0;
 	if (!*yes)
-		fprintf(t.out, "Nothing was deleted.\n");
+		fprintf(t.out, "%s\n", _("Nothing was deleted."));
 	free(answer);
 	free(q);
 	free(title);
@@ -743,8 +871,10 @@ log_delete(struct log *l, int argc, char **argv)
 		free(cause);
 		return EXIT_USAGE;
 	}
-	if (!l->app->quiet)
-		printf("Deleted conversation %lld.\n", (long long)id);
+	if (!l->app->quiet) {
+		printf(_("Deleted conversation %lld."), (long long)id);
+		putchar('\n');
+	}
 	return EXIT_OK;
 }
 
@@ -776,14 +906,14 @@ cmd_log(struct app *app, int argc, char **argv)
 	for (i = 0; i < nitems(log_cmds) && strcmp(sub, log_cmds[i].name) != 0; i++)
 		;
 	if (i == nitems(log_cmds)) {
-		app_error("unknown command 'log %s'; the log commands are list, show, search, "
-			  "delete and export",
+		app_error(_("unknown command 'log %s'; the log commands are list, show, search, "
+			    "delete and export"),
 		    sub);
 		return EXIT_USAGE;
 	}
 	argc = argc > 0 ? argc - 1 : 0;
 	if (argc < log_cmds[i].min || (log_cmds[i].max >= 0 && argc > log_cmds[i].max)) {
-		app_error("usage: confab %s", log_cmds[i].usage);
+		app_error(_("usage: confab %s"), log_cmds[i].usage);
 		return EXIT_USAGE;
 	}
 	if ((l.st = app_store(app, &cause)) == NULL) {
@@ -798,7 +928,7 @@ cmd_log(struct app *app, int argc, char **argv)
 		tty_size(&t, &rows, &l.cols);
 	r = log_cmds[i].fn(&l, argc, argv + 1);
 	if (fflush(stdout) != 0 && r == EXIT_OK) {
-		app_error("cannot write the output: %s", strerror(errno));
+		app_error(_("cannot write the output: %s"), strerror(errno));
 		r = EXIT_USAGE;
 	}
 	return r;

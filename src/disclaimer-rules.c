@@ -10,29 +10,35 @@
 /*
  * The built-in rules, used when the rules file is missing or broken: the
  * general notice and how an answer ended, no topics (their keywords are
- * data, and a broken file has none to offer).
+ * data, and a broken file has none to offer); the same texts and
+ * translations as assets/disclaimers.ini.
  */
 #define DISCLAIMER_FALLBACK \
 	"[general]\n" \
 	"clause = III.4\n" \
 	"text = AI answers can be wrong, incomplete or out of context; check before you rely " \
 	"on them.\n" \
+	"text.zh_CN = AI 的回答可能有误、不完整或脱离上下文；依赖之前请先核实。\n" \
 	"[end-length]\n" \
 	"clause = III.4(a)(i)\n" \
 	"text = The answer stopped at the length limit: it is incomplete.\n" \
+	"text.zh_CN = 回答达到长度上限后停止：内容不完整。\n" \
 	"strong = yes\n" \
 	"[end-filtered]\n" \
 	"clause = III.4(a)(i)\n" \
 	"text = The provider's filter blocked or cut this answer: it may be incomplete or " \
 	"missing.\n" \
+	"text.zh_CN = 服务商的过滤器拦截或截断了这个回答：内容可能不完整或缺失。\n" \
 	"strong = yes\n" \
 	"[end-interrupted]\n" \
 	"clause = III.4(a)(i)\n" \
 	"text = You stopped this answer: it is incomplete.\n" \
+	"text.zh_CN = 你停止了这个回答：内容不完整。\n" \
 	"[end-broken]\n" \
 	"clause = III.4(a)(i)\n" \
 	"text = The connection or the stream broke before the answer was complete: it is " \
 	"incomplete.\n" \
+	"text.zh_CN = 回答完成之前连接或数据流中断：内容不完整。\n" \
 	"strong = yes\n"
 
 /* ---- the rules file ------------------------------------------------------------ */
@@ -60,7 +66,7 @@ disclaimer_parse_section(struct disclaimer_parse *ps, const char *s, size_t len,
 	size_t i;
 
 	if (len < 3 || s[len - 1] != ']') {
-		*cause = xasprintf("line %d: a section line is '[name]'", line);
+		*cause = xasprintf(_("line %d: a section line is '[name]'"), line);
 		return -1;
 	}
 	s++;
@@ -69,19 +75,19 @@ disclaimer_parse_section(struct disclaimer_parse *ps, const char *s, size_t len,
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
 			s[i] == '_')) {
 			*cause =
-			    xasprintf("line %d: section '[%.*s]': names are lower-case letters, "
-				      "digits, '-' and '_'",
+			    xasprintf(_("line %d: section '[%.*s]': names are lower-case letters, "
+					"digits, '-' and '_'"),
 				line, (int)len, s);
 			return -1;
 		}
 	for (i = 0; i < r->n; i++)
 		if (strlen(r->notice[i].id) == len && memcmp(r->notice[i].id, s, len) == 0) {
-			*cause = xasprintf("line %d: section [%.*s] again (first on line %d)", line,
-			    (int)len, s, ps->line[i]);
+			*cause = xasprintf(_("line %d: section [%.*s] again (first on line %d)"),
+			    line, (int)len, s, ps->line[i]);
 			return -1;
 		}
 	if (r->n == DISCLAIMER_NOTICES_MAX) {
-		*cause = xasprintf("line %d: too many sections (the limit is %d)", line,
+		*cause = xasprintf(_("line %d: too many sections (the limit is %d)"), line,
 		    DISCLAIMER_NOTICES_MAX);
 		return -1;
 	}
@@ -113,7 +119,7 @@ disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len
 		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 			n--;
 		if (n > DISCLAIMER_KEYWORD_MAX) {
-			*cause = xasprintf("line %d: a keyword is longer than %d bytes", line,
+			*cause = xasprintf(_("line %d: a keyword is longer than %d bytes"), line,
 			    DISCLAIMER_KEYWORD_MAX);
 			return -1;
 		}
@@ -124,7 +130,8 @@ disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len
 			}
 			p = &ps->pat[ps->npat];
 			if ((p->s = disclaimer_keyword(s, n, &p->len, &why)) == NULL) {
-				*cause = xasprintf("line %d: %s", line, why);
+				/* TRANSLATORS: %s is what is wrong with a keyword. */
+				*cause = xasprintf(_("line %d: %s"), line, why);
 				free(why);
 				return -1;
 			}
@@ -133,8 +140,8 @@ disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len
 			ps->npat++;
 			ps->patbytes += p->len;
 			if (except && p->len > DISCLAIMER_EXCEPT_MAX) {
-				*cause = xasprintf("line %d: the exception '%.*s' is longer "
-						   "than %d bytes normalised",
+				*cause = xasprintf(_("line %d: the exception '%.*s' is longer "
+						     "than %d bytes normalised"),
 				    line, (int)n, s, DISCLAIMER_EXCEPT_MAX);
 				return -1;
 			}
@@ -150,6 +157,48 @@ disclaimer_parse_keywords(struct disclaimer_parse *ps, const char *s, size_t len
 	return 0;
 }
 
+/*
+ * A "text.LANG = value" line: the text in language LANG (letters, digits
+ * and '_', as in zh_CN), once per section and language.
+ */
+static int
+disclaimer_parse_tr(struct disclaimer_parse *ps, const char *s, size_t klen, const char *v,
+    size_t vlen, int line, char **cause)
+{
+	struct disclaimer_rules *r = ps->r;
+	const char *lang = s + 5;
+	size_t llen = klen - 5, i;
+
+	for (i = 0; i < llen; i++)
+		if (!((lang[i] >= 'a' && lang[i] <= 'z') || (lang[i] >= 'A' && lang[i] <= 'Z') ||
+			(lang[i] >= '0' && lang[i] <= '9') || lang[i] == '_'))
+			break;
+	if (i < llen || llen > DISCLAIMER_LANG_MAX) {
+		*cause = xasprintf(_("line %d: '%.*s': a language is letters, digits and '_', "
+				     "as in text.zh_CN"),
+		    line, (int)klen, s);
+		return -1;
+	}
+	for (i = 0; i < r->ntr; i++)
+		if (r->tr[i].notice == ps->cur && strlen(r->tr[i].lang) == llen &&
+		    memcmp(r->tr[i].lang, lang, llen) == 0) {
+			*cause = xasprintf(_("line %d: '%.*s' given twice in [%s]"), line,
+			    (int)klen, s, r->notice[ps->cur].id);
+			return -1;
+		}
+	if (!disclaimer_printable(v, vlen)) {
+		*cause = xasprintf(_("line %d: '%.*s' must be one line of 1 to %d bytes without "
+				     "control characters"),
+		    line, (int)klen, s, DISCLAIMER_TEXT_MAX);
+		return -1;
+	}
+	r->tr = xreallocarray(r->tr, r->ntr + 1, sizeof *r->tr);
+	r->tr[r->ntr].notice = ps->cur;
+	r->tr[r->ntr].lang = xstrndup(lang, llen);
+	r->tr[r->ntr++].text = xstrndup(v, vlen);
+	return 0;
+}
+
 /* A "key = value" line. */
 static int
 disclaimer_parse_key(struct disclaimer_parse *ps, const char *s, size_t len, int line, char **cause)
@@ -160,7 +209,7 @@ disclaimer_parse_key(struct disclaimer_parse *ps, const char *s, size_t len, int
 	size_t klen, vlen;
 
 	if (eq == NULL) {
-		*cause = xasprintf("line %d: expected '[section]' or 'key = value'", line);
+		*cause = xasprintf(_("line %d: expected '[section]' or 'key = value'"), line);
 		return -1;
 	}
 	for (klen = (size_t)(eq - s); klen > 0 && (s[klen - 1] == ' ' || s[klen - 1] == '\t');)
@@ -169,7 +218,7 @@ disclaimer_parse_key(struct disclaimer_parse *ps, const char *s, size_t len, int
 		v++;
 	vlen = len - (size_t)(v - s);
 	if (ps->cur < 0) {
-		*cause = xasprintf("line %d: '%.*s' before any [section]", line, (int)klen, s);
+		*cause = xasprintf(_("line %d: '%.*s' before any [section]"), line, (int)klen, s);
 		return -1;
 	}
 	d = &ps->r->notice[ps->cur];
@@ -183,7 +232,7 @@ disclaimer_parse_key(struct disclaimer_parse *ps, const char *s, size_t len, int
 		else if (vlen == 2 && memcmp(v, "no", 2) == 0)
 			d->strong = false;
 		else {
-			*cause = xasprintf("line %d: strong is 'yes' or 'no', not '%.*s'", line,
+			*cause = xasprintf(_("line %d: strong is 'yes' or 'no', not '%.*s'"), line,
 			    (int)vlen, v);
 			return -1;
 		}
@@ -192,21 +241,23 @@ disclaimer_parse_key(struct disclaimer_parse *ps, const char *s, size_t len, int
 	if (klen == 6 && memcmp(s, "clause", 6) == 0)
 		slot = &d->clause;
 	else if (klen == 4 && memcmp(s, "text", 4) == 0)
-		slot = &d->text;
+		slot = &d->plain;
+	else if (klen > 5 && memcmp(s, "text.", 5) == 0)
+		return disclaimer_parse_tr(ps, s, klen, v, vlen, line, cause);
 	if (slot == NULL) {
-		*cause = xasprintf("line %d: unknown key '%.*s' (keys are clause, text, strong, "
-				   "keywords and except)",
+		*cause = xasprintf(_("line %d: unknown key '%.*s' (keys are clause, text, "
+				     "text.LANG, strong, keywords and except)"),
 		    line, (int)klen, s);
 		return -1;
 	}
 	if (*slot != NULL) {
-		*cause = xasprintf("line %d: '%.*s' given twice in [%s]", line, (int)klen, s,
+		*cause = xasprintf(_("line %d: '%.*s' given twice in [%s]"), line, (int)klen, s,
 		    d->id);
 		return -1;
 	}
 	if (!disclaimer_printable(v, vlen)) {
-		*cause = xasprintf("line %d: '%.*s' must be one line of 1 to %d bytes without "
-				   "control characters",
+		*cause = xasprintf(_("line %d: '%.*s' must be one line of 1 to %d bytes without "
+				     "control characters"),
 		    line, (int)klen, s, DISCLAIMER_TEXT_MAX);
 		return -1;
 	}
@@ -236,37 +287,39 @@ disclaimer_parse_check(struct disclaimer_parse *ps, char **cause)
 			if (strcmp(d->id, disclaimer_end_ids[e]) == 0)
 				break;
 		if (end && e == DISCLAIMER_NENDS) {
-			*cause =
-			    xasprintf("line %d: unknown section [%s] (the end notices are "
-				      "end-length, end-filtered, end-interrupted and end-broken)",
-				ps->line[i], d->id);
+			*cause = xasprintf(
+			    _("line %d: unknown section [%s] (the end notices are "
+			      "end-length, end-filtered, end-interrupted and end-broken)"),
+			    ps->line[i], d->id);
 			return -1;
 		}
 		if (end)
 			r->end[e] = (int)i;
 		if (general)
 			r->general = (int)i;
-		if (d->clause == NULL || d->text == NULL) {
-			*cause = xasprintf("line %d: [%s] has no %s", ps->line[i], d->id,
+		if (d->clause == NULL || d->plain == NULL) {
+			/* TRANSLATORS: the last %s is a key of the rules file: clause or text. */
+			*cause = xasprintf(_("line %d: [%s] has no %s"), ps->line[i], d->id,
 			    d->clause == NULL ? "clause" : "text");
 			return -1;
 		}
 		if ((topic || except) && (general || end)) {
-			*cause = xasprintf("line %d: [%s] takes no keywords", ps->line[i], d->id);
+			*cause = xasprintf(_("line %d: [%s] takes no keywords"), ps->line[i],
+			    d->id);
 			return -1;
 		}
 		if (except && !topic) {
-			*cause = xasprintf("line %d: [%s] has exceptions but no keywords",
+			*cause = xasprintf(_("line %d: [%s] has exceptions but no keywords"),
 			    ps->line[i], d->id);
 			return -1;
 		}
 		if (!topic && !general && !end) {
-			*cause = xasprintf("line %d: [%s] has no keywords", ps->line[i], d->id);
+			*cause = xasprintf(_("line %d: [%s] has no keywords"), ps->line[i], d->id);
 			return -1;
 		}
 	}
 	if (r->general < 0) {
-		*cause = xstrdup("no [general] section: every answer needs the general notice");
+		*cause = xstrdup(_("no [general] section: every answer needs the general notice"));
 		return -1;
 	}
 	return 0;
@@ -294,7 +347,7 @@ disclaimer_parse_line(struct disclaimer_parse *ps, const char *s, size_t len, in
 static int
 disclaimer_parse_bytes(const char *text, size_t len, char **cause)
 {
-	const char *nul = memchr(text, '\0', len), *what = "not valid UTF-8";
+	const char *nul = memchr(text, '\0', len), *what = _("not valid UTF-8");
 	size_t bad, i;
 	int line = 1;
 
@@ -302,11 +355,11 @@ disclaimer_parse_bytes(const char *text, size_t len, char **cause)
 		if (nul == NULL)
 			return 0;
 		bad = (size_t)(nul - text);
-		what = "a NUL byte";
+		what = _("a NUL byte");
 	}
 	for (i = 0; i < bad; i++)
 		line += text[i] == '\n';
-	*cause = xasprintf("line %d: %s", line, what);
+	*cause = xasprintf(_("line %d: %s"), line, what);
 	return -1;
 }
 
@@ -338,7 +391,43 @@ disclaimer_rules_parse(const char *text, size_t len, char **cause)
 		disclaimer_rules_free(ps.r);
 		return NULL;
 	}
+	disclaimer_rules_language(ps.r, i18n_language());
 	return ps.r;
+}
+
+void
+disclaimer_rules_language(struct disclaimer_rules *r, const char *lang)
+{
+	size_t i, k, base = lang != NULL ? strcspn(lang, "_.@") : 0;
+	const struct disclaimer_tr *t;
+	const char *exact, *part;
+
+	for (i = 0; i < r->n; i++) {
+		exact = part = NULL;
+		for (k = 0; lang != NULL && k < r->ntr; k++) {
+			t = &r->tr[k];
+			if (t->notice != (int)i)
+				continue;
+			if (strcmp(t->lang, lang) == 0)
+				exact = t->text;
+			else if (strlen(t->lang) == base && strncmp(t->lang, lang, base) == 0)
+				part = t->text;
+		}
+		r->notice[i].text = exact != NULL ? exact :
+		    part != NULL		  ? part :
+						    r->notice[i].plain;
+	}
+}
+
+const char *
+disclaimer_rules_shown(const struct disclaimer_rules *r, const char *id, const char *text)
+{
+	size_t i;
+
+	for (i = 0; r != NULL && id != NULL && i < r->n; i++)
+		if (strcmp(r->notice[i].id, id) == 0)
+			return strcmp(r->notice[i].plain, text) == 0 ? r->notice[i].text : text;
+	return text;
 }
 
 struct disclaimer_rules *
@@ -363,8 +452,13 @@ disclaimer_rules_free(struct disclaimer_rules *r)
 	for (i = 0; i < r->n; i++) {
 		free((char *)r->notice[i].id);
 		free((char *)r->notice[i].clause);
-		free((char *)r->notice[i].text);
+		free((char *)r->notice[i].plain);
 	}
+	for (i = 0; i < r->ntr; i++) {
+		free(r->tr[i].lang);
+		free(r->tr[i].text);
+	}
+	free(r->tr);
 	free(r->next);
 	free(r->mask);
 	free(r->evat);

@@ -151,7 +151,7 @@ disclaimer_keyword(const char *kw, size_t len, size_t *outlen, char **cause)
 	if (prefix)
 		len--;
 	if (memchr(kw, '*', len) != NULL) {
-		*cause = xasprintf("keyword '%.*s%s': '*' goes only at the end", (int)len, kw,
+		*cause = xasprintf(_("keyword '%.*s%s': '*' goes only at the end"), (int)len, kw,
 		    prefix ? "*" : "");
 		return NULL;
 	}
@@ -169,8 +169,8 @@ disclaimer_keyword(const char *kw, size_t len, size_t *outlen, char **cause)
 		o--;
 	if (first == DN_SPACE || (prefix && prev != DN_WORD)) {
 		*cause = xasprintf(first == DN_SPACE ?
-			"keyword '%.*s%s' has no letters" :
-			"keyword '%.*s%s': '*' must follow a letter or digit of a word",
+			_("keyword '%.*s%s' has no letters") :
+			_("keyword '%.*s%s': '*' must follow a letter or digit of a word"),
 		    (int)len, kw, prefix ? "*" : "");
 		return NULL;
 	}
@@ -355,9 +355,10 @@ disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pa
 	uint32_t *evat;
 
 	if (max > DISCLAIMER_NODES_MAX) {
-		*cause = xasprintf("the keywords are too many (%zu bytes normalised; the limit is "
-				   "%d)",
-		    bytes, DISCLAIMER_NODES_MAX - 1);
+		*cause =
+		    xasprintf(_("the keywords are too many (%zu bytes normalised; the limit is "
+				"%d)"),
+			bytes, DISCLAIMER_NODES_MAX - 1);
 		return -1;
 	}
 	for (i = 0; i < npat; i++)
@@ -637,7 +638,8 @@ disclaimer_json_value(const struct disclaimer *const *d, size_t n)
 		if ((o = cJSON_CreateObject()) == NULL ||
 		    cJSON_AddStringToObject(o, "id", d[i]->id) == NULL ||
 		    cJSON_AddStringToObject(o, "clause", d[i]->clause) == NULL ||
-		    cJSON_AddStringToObject(o, "text", d[i]->text) == NULL)
+		    cJSON_AddStringToObject(o, "text",
+			d[i]->plain != NULL ? d[i]->plain : d[i]->text) == NULL)
 			fatal("out of memory");
 		cJSON_AddItemToArray(a, o);
 	}

@@ -45,7 +45,7 @@ store_log_list(struct store *st, int (*fn)(const struct store_conversation *c, v
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "reading conversations", cause);
+		return store_fail(st, _("reading conversations"), cause);
 	return 0;
 }
 
@@ -77,7 +77,7 @@ store_log_get(struct store *st, int64_t id, struct store_conversation *c, char *
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	return store_fail(st, "reading a conversation", cause);
+	return store_fail(st, _("reading a conversation"), cause);
 }
 
 void
@@ -107,7 +107,7 @@ store_log_exists(struct store *st, int64_t id, char **cause)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	return store_fail(st, "reading conversations", cause);
+	return store_fail(st, _("reading conversations"), cause);
 }
 
 int64_t
@@ -119,12 +119,12 @@ store_log_resolve(struct store *st, const char *name, char **cause)
 
 	if (strcmp(name, "last") == 0) {
 		if ((id = store_conversation_latest(st, cause)) == 0)
-			*cause = xstrdup("there is no conversation yet, so 'last' names none");
+			*cause = xstrdup(_("there is no conversation yet, so 'last' names none"));
 		return id > 0 ? id : -1;
 	}
 	if (len == 0 || len > 18 || strspn(name, "0123456789") != len) {
-		*cause = xasprintf("'%.40s' is not a conversation ID: give the number 'confab log "
-				   "list' shows, or last",
+		*cause = xasprintf(_("'%.40s' is not a conversation ID: give the number 'confab "
+				     "log list' shows, or last"),
 		    name);
 		return -1;
 	}
@@ -133,8 +133,8 @@ store_log_resolve(struct store *st, const char *name, char **cause)
 	if ((r = store_log_exists(st, id, cause)) < 0)
 		return -1;
 	if (r == 0) {
-		*cause = xasprintf("there is no conversation %lld (it never existed or was "
-				   "deleted); 'confab log list' shows the ones there are",
+		*cause = xasprintf(_("there is no conversation %lld (it never existed or was "
+				     "deleted); 'confab log list' shows the ones there are"),
 		    (long long)id);
 		return -1;
 	}
@@ -193,7 +193,7 @@ store_log_messages(struct store *st, int64_t conversation,
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "reading messages", cause);
+		return store_fail(st, _("reading messages"), cause);
 	return 0;
 }
 
@@ -283,7 +283,7 @@ store_log_search(struct store *st, const char *text,
 	sqlite3_finalize(s);
 	free(pattern);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "searching messages", cause);
+		return store_fail(st, _("searching messages"), cause);
 	return 0;
 }
 
@@ -300,7 +300,7 @@ store_log_exec_id(struct store *st, const char *sql, int64_t id, char **cause)
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, "deleting a conversation", cause);
+		return store_fail(st, _("deleting a conversation"), cause);
 	return 0;
 }
 
@@ -324,8 +324,8 @@ store_log_delete(struct store *st, int64_t id, char **cause)
 	    store_log_exec_id(st, "DELETE FROM conversations WHERE id = ?", id, cause) != 0)
 		goto fail;
 	if (sqlite3_changes(st->db) != 1) {
-		*cause = xasprintf("there is no conversation %lld (it never existed or was "
-				   "deleted)",
+		*cause = xasprintf(_("there is no conversation %lld (it never existed or was "
+				     "deleted)"),
 		    (long long)id);
 		goto fail;
 	}

@@ -36,7 +36,7 @@ store_conversation_new(struct store *st, const char *title, const char *model, c
 		if (sqlite3_step(s) == SQLITE_DONE)
 			id = sqlite3_last_insert_rowid(st->db);
 		else
-			store_fail(st, "saving a conversation", cause);
+			store_fail(st, _("saving a conversation"), cause);
 		sqlite3_finalize(s);
 	}
 	free(now);
@@ -59,7 +59,7 @@ store_conversation_latest(struct store *st, char **cause)
 	else if (rc == SQLITE_DONE)
 		id = 0;
 	else
-		store_fail(st, "reading conversations", cause);
+		store_fail(st, _("reading conversations"), cause);
 	sqlite3_finalize(s);
 	return id;
 }
@@ -86,7 +86,7 @@ store_message_add(struct store *st, int64_t conversation, const char *role, cons
 	sqlite3_bind_text(s, 6, status, -1, SQLITE_STATIC);
 	store_bind_opt(s, 7, strcmp(status, "streaming") == 0 ? st->writer : NULL);
 	if (sqlite3_step(s) != SQLITE_DONE) {
-		store_fail(st, "saving a message", cause);
+		store_fail(st, _("saving a message"), cause);
 		goto out;
 	}
 	id = sqlite3_last_insert_rowid(st->db);
@@ -132,7 +132,7 @@ store_message_update(struct store *st, const struct store_message *m, char **cau
 	store_bind_opt(s, 13, m->disclaimers);
 	sqlite3_bind_int64(s, 14, m->id);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_fail(st, "saving a message", cause);
+		r = store_fail(st, _("saving a message"), cause);
 	sqlite3_finalize(s);
 	return r;
 }
@@ -154,7 +154,7 @@ store_message_piece(struct store *st, int64_t id, const char *content, size_t cl
 	sqlite3_bind_text(s, 2, clen > 0 ? content : "", (int)clen, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, rlen > 0 ? reasoning : "", (int)rlen, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_fail(st, "saving a message", cause);
+		r = store_fail(st, _("saving a message"), cause);
 	sqlite3_finalize(s);
 	return r;
 }
@@ -174,7 +174,7 @@ store_message_restart(struct store *st, int64_t id, const char *content, size_t 
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_finalize(s);
-		store_fail(st, "saving a message", cause);
+		store_fail(st, _("saving a message"), cause);
 		goto fail;
 	}
 	sqlite3_finalize(s);
@@ -237,7 +237,7 @@ store_message_mark(struct store *st, int64_t id, const char *status, const char 
 	store_bind_opt(s, 2, error);
 	sqlite3_bind_int64(s, 3, id);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_fail(st, "marking a message", cause);
+		r = store_fail(st, _("marking a message"), cause);
 	sqlite3_finalize(s);
 	return r;
 }
@@ -253,7 +253,7 @@ store_message_set_status(struct store *st, int64_t id, const char *status, char 
 	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, id);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_fail(st, "saving a message", cause);
+		r = store_fail(st, _("saving a message"), cause);
 	sqlite3_finalize(s);
 	return r;
 }
@@ -289,7 +289,7 @@ store_messages_each(struct store *st, int64_t conversation, bool newest_first,
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "reading messages", cause);
+		return store_fail(st, _("reading messages"), cause);
 	return 0;
 }
 
@@ -308,7 +308,7 @@ store_answers_count(struct store *st, int64_t conversation, char **cause)
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
 	else
-		store_fail(st, "counting messages", cause);
+		store_fail(st, _("counting messages"), cause);
 	sqlite3_finalize(s);
 	return n;
 }

@@ -13,7 +13,7 @@
 #include "store.h"
 #include "store-internal.h"
 
-/* What to do about a failure, by its primary result code, or "". */
+/* What to do about a failure, by its primary result code, or NULL. */
 static const char *
 store_hint(sqlite3 *db)
 {
@@ -23,25 +23,32 @@ store_hint(sqlite3 *db)
 		code = SQLITE_FULL;
 	switch (code & 0xff) {
 	case SQLITE_FULL:
-		return " (the disk or a file size limit is full: free some space)";
+		return _("the disk or a file size limit is full: free some space");
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return " (other confab processes held the store for over a minute: try again)";
+		return _("other confab processes held the store for over a minute: try again");
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
-		return " (the store is read-only: make it and its directory writable)";
+		return _("the store is read-only: make it and its directory writable");
 	case SQLITE_IOERR:
-		return " (an I/O error: check the disk and its free space)";
+		return _("an I/O error: check the disk and its free space");
 	}
-	return "";
+	return NULL;
 }
 
 /* Format a SQLite failure as a cause. */
 int
 store_fail(struct store *st, const char *what, char **cause)
 {
-	*cause = xasprintf("store '%s': %s: %s%s", st->path, what, sqlite3_errmsg(st->db),
-	    store_hint(st->db));
+	const char *hint = store_hint(st->db);
+
+	if (hint != NULL)
+		/* TRANSLATORS: store PATH: what it was doing: SQLite's message (what to do). */
+		*cause = xasprintf(_("store '%s': %s: %s (%s)"), st->path, what,
+		    sqlite3_errmsg(st->db), hint);
+	else
+		/* TRANSLATORS: store PATH: what it was doing: SQLite's message. */
+		*cause = xasprintf(_("store '%s': %s: %s"), st->path, what, sqlite3_errmsg(st->db));
 	return -1;
 }
 
@@ -49,10 +56,18 @@ int
 store_exec(struct store *st, const char *sql, char **cause)
 {
 	char *err = NULL;
+	const char *hint;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		*cause = xasprintf("store '%s': %s%s", st->path, err != NULL ? err : "error",
-		    store_hint(st->db));
+		hint = store_hint(st->db);
+		if (hint != NULL)
+			/* TRANSLATORS: store PATH: SQLite's message (what to do). */
+			*cause = xasprintf(_("store '%s': %s (%s)"), st->path,
+			    err != NULL ? err : "error", hint);
+		else
+			/* TRANSLATORS: store PATH: SQLite's message. */
+			*cause = xasprintf(_("store '%s': %s"), st->path,
+			    err != NULL ? err : "error");
 		sqlite3_free(err);
 		return -1;
 	}
@@ -65,7 +80,8 @@ store_prepare(struct store *st, const char *sql, char **cause)
 	sqlite3_stmt *s = NULL;
 
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		store_fail(st, "prepare", cause);
+		/* TRANSLATORS: what the store was doing when SQLite failed. */
+		store_fail(st, _("prepare"), cause);
 		return NULL;
 	}
 	return s;
@@ -74,8 +90,10 @@ store_prepare(struct store *st, const char *sql, char **cause)
 static int
 store_read_only(const char *path, const char *why, char **cause)
 {
-	*cause = xasprintf("store '%s' is read-only (%s); nothing was changed: make the file and "
-			   "its directory writable (chmod u+w), or point XDG_DATA_HOME elsewhere",
+	/* TRANSLATORS: %2$s says why (a system error message). */
+	*cause = xasprintf(_("store '%s' is read-only (%s); nothing was changed: make the file "
+			     "and its directory writable (chmod u+w), or point XDG_DATA_HOME "
+			     "elsewhere"),
 	    path, why);
 	return -1;
 }
@@ -102,8 +120,9 @@ store_check_version(struct store *st, char **cause)
 		code = sqlite3_extended_errcode(st->db) & 0xff;
 		if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM)
 			return store_read_only(st->path, sqlite3_errmsg(st->db), cause);
-		*cause = xasprintf("store '%s' is not a confab database (%s); it was left as it "
-				   "is: move it aside to start a new one",
+		/* TRANSLATORS: %2$s is SQLite's message. */
+		*cause = xasprintf(_("store '%s' is not a confab database (%s); it was left as "
+				     "it is: move it aside to start a new one"),
 		    st->path, sqlite3_errmsg(st->db));
 		return -1;
 	}
@@ -115,9 +134,9 @@ store_check_version(struct store *st, char **cause)
 		return store_newer(st, version, cause);
 	if (!ok) {
 		*cause = xasprintf(
-		    "store '%s' is another program's database, not confab's; it was "
-		    "left as it is: move it aside (or point XDG_DATA_HOME elsewhere) to start a new "
-		    "one",
+		    _("store '%s' is another program's database, not confab's; it was "
+		      "left as it is: move it aside (or point XDG_DATA_HOME elsewhere) to start a "
+		      "new one"),
 		    st->path);
 		return -1;
 	}
@@ -139,33 +158,34 @@ store_check_path(const char *path, const char *dir, char **cause)
 			goto fail;
 		if (access(dir, W_OK | X_OK) == 0)
 			return 0;
-		*cause = xasprintf("cannot create store '%s': its directory is read-only; make it "
-				   "writable (chmod u+w '%s'), or point XDG_DATA_HOME elsewhere",
-		    path, dir);
+		*cause =
+		    xasprintf(_("cannot create store '%s': its directory is read-only; make "
+				"it writable (chmod u+w '%s'), or point XDG_DATA_HOME elsewhere"),
+			path, dir);
 		return -1;
 	}
 	if (S_ISLNK(sb.st_mode)) {
 		*cause = xasprintf(
-		    "store '%s' is a symbolic link, which confab never follows; it "
-		    "was left as it is: put the store itself there, or point XDG_DATA_HOME at the "
-		    "directory it is in",
+		    _("store '%s' is a symbolic link, which confab never follows; it "
+		      "was left as it is: put the store itself there, or point XDG_DATA_HOME at the "
+		      "directory it is in"),
 		    path);
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		*cause =
-		    xasprintf("store '%s' is not a regular file; it was left as it is: move it "
-			      "aside to start a new one",
+		    xasprintf(_("store '%s' is not a regular file; it was left as it is: move it "
+				"aside to start a new one"),
 			path);
 		return -1;
 	}
 	if (access(path, R_OK | W_OK) != 0)
 		return store_read_only(path, strerror(errno), cause);
 	if (access(dir, W_OK | X_OK) != 0)
-		return store_read_only(path, "its directory cannot be written", cause);
+		return store_read_only(path, _("its directory cannot be written"), cause);
 	return 0;
 fail:
-	*cause = xasprintf("cannot open store '%s': %s", path, strerror(errno));
+	*cause = xasprintf(_("cannot open store '%s': %s"), path, strerror(errno));
 	return -1;
 }
 
@@ -190,7 +210,7 @@ store_open(const char *path, char **cause)
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
 	umask(old);
 	if (r != SQLITE_OK) {
-		*cause = xasprintf("cannot open store '%s': %s", path,
+		*cause = xasprintf(_("cannot open store '%s': %s"), path,
 		    st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(r));
 		goto fail;
 	}
@@ -314,7 +334,7 @@ store_terms_put(struct store *st, const char *sha256, const char *date_label, co
 	sqlite3_bind_text(s, 4, source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_fail(st, "saving a Terms version", cause);
+		r = store_fail(st, _("saving a Terms version"), cause);
 	sqlite3_finalize(s);
 	free(now);
 	return r;
@@ -336,7 +356,7 @@ store_terms_get(struct store *st, const char *sha256, size_t *len, char **cause)
 		*len = (size_t)sqlite3_column_bytes(s, 0);
 		body = xstrndup((const char *)sqlite3_column_text(s, 0), *len);
 	} else if (rc != SQLITE_DONE)
-		store_fail(st, "reading a Terms version", cause);
+		store_fail(st, _("reading a Terms version"), cause);
 	sqlite3_finalize(s);
 	return body;
 }
@@ -371,7 +391,7 @@ store_meta_set(struct store *st, const char *key, const char *value, char **caus
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_fail(st, "saving metadata", cause);
+		r = store_fail(st, _("saving metadata"), cause);
 	sqlite3_finalize(s);
 	return r;
 }

@@ -825,8 +825,8 @@ check_json_each(const char *json, size_t count, const char *want)
 static void
 test_json_each(void **state)
 {
-	const struct disclaimer a = { "general", "III.4", "Say \"check\" 检查.", false };
-	const struct disclaimer b = { "end-length", "III.4(a)(i)", "Cut.", false };
+	const struct disclaimer a = { "general", "III.4", "Say \"check\" 检查.", false, NULL };
+	const struct disclaimer b = { "end-length", "III.4(a)(i)", "Cut.", false, NULL };
 	const struct disclaimer *d[] = { &a, &b };
 	char *j = disclaimer_json(d, 2);
 
@@ -836,6 +836,101 @@ test_json_each(void **state)
 	check_json_each(NULL, 0, "");
 	check_json_each("not json", 0, "");
 	check_json_each("{\"text\":\"an object\"}", 0, "");
+}
+
+/* text.LANG: the text for the language, its language part, else the plain text. */
+static void
+test_translations(void **state)
+{
+	static const char rules[] =
+	    "[general]\nclause = III.4\ntext = Check it.\n"
+	    "text.zh_CN = 请核实。\ntext.fr = Vérifiez.\n"
+	    "[pets]\nclause = X\ntext = Pets.\ntext.zh = 宠物。\nkeywords = cat\n"
+	    "[end-length]\nclause = III.4(a)(i)\ntext = Cut.\n";
+	const struct disclaimer *d[DISCLAIMER_MAX];
+	struct disclaimer_rules *r;
+	char *cause = NULL, *json;
+	size_t n;
+
+	(void)state;
+	r = disclaimer_rules_parse(S(rules), &cause);
+	assert_non_null(r);
+	disclaimer_rules_language(r, "zh_CN");
+	n = disclaimer_pick(r, S("a cat"), NULL, 0, DISCLAIMER_END_LENGTH, d);
+	assert_int_equal(n, 3);
+	assert_string_equal(d[0]->text, "请核实。");
+	assert_string_equal(d[0]->plain, "Check it.");
+	assert_string_equal(d[1]->text, "宠物。"); /* text.zh serves zh_CN */
+	assert_string_equal(d[2]->text, "Cut.");   /* no translation: the plain text */
+	/* the record keeps the plain texts, ids and clauses */
+	json = disclaimer_json(d, n);
+	assert_non_null(strstr(json, "\"text\":\"Check it.\""));
+	assert_null(strstr(json, "请核实"));
+	free(json);
+	assert_string_equal(disclaimer_rules_shown(r, "general", "Check it."), "请核实。");
+	assert_string_equal(disclaimer_rules_shown(r, "general", "Other words."), "Other words.");
+	assert_string_equal(disclaimer_rules_shown(r, "nosuch", "Check it."), "Check it.");
+	assert_string_equal(disclaimer_rules_shown(NULL, "general", "Check it."), "Check it.");
+	disclaimer_rules_language(r, "zh_TW");
+	assert_string_equal(d[0]->text, "Check it."); /* zh_CN is not zh_TW */
+	assert_string_equal(d[1]->text, "宠物。");
+	disclaimer_rules_language(r, "fr");
+	assert_string_equal(d[0]->text, "Vérifiez.");
+	disclaimer_rules_language(r, "en");
+	assert_string_equal(d[0]->text, "Check it.");
+	assert_string_equal(d[1]->text, "Pets.");
+	disclaimer_rules_language(r, NULL);
+	assert_string_equal(d[0]->text, "Check it.");
+	disclaimer_rules_free(r);
+
+	/* bad keys: the language's characters, twice, a control character */
+	r = disclaimer_rules_parse(S("[general]\nclause = A\ntext = B\ntext.zh-CN = C\n"), &cause);
+	assert_null(r);
+	assert_non_null(strstr(cause, "line 4:"));
+	free(cause);
+	r = disclaimer_rules_parse(S("[general]\nclause = A\ntext = B\ntext.zh = C\ntext.zh = D\n"),
+	    &cause);
+	assert_null(r);
+	assert_non_null(strstr(cause, "line 5: 'text.zh' given twice in [general]"));
+	free(cause);
+	r = disclaimer_rules_parse(S("[general]\nclause = A\ntext.zh = C\n"), &cause);
+	assert_null(r); /* a translation is no text */
+	assert_non_null(strstr(cause, "has no text"));
+	free(cause);
+}
+
+/* The shipped file and the built-in rules translate every section into zh_CN. */
+static void
+test_translations_shipped(void **state)
+{
+	struct disclaimer_rules *fb = disclaimer_rules_fallback();
+	const struct disclaimer *d[DISCLAIMER_MAX];
+	static const enum disclaimer_end ends[] = { DISCLAIMER_END_LENGTH, DISCLAIMER_END_FILTERED,
+		DISCLAIMER_END_INTERRUPTED, DISCLAIMER_END_BROKEN };
+	size_t n, i, e;
+
+	(void)state;
+	disclaimer_rules_language(shipped, "zh_CN");
+	disclaimer_rules_language(fb, "zh_CN");
+	for (e = 0; e < nitems(ends); e++) {
+		n = disclaimer_pick(shipped, S("dose lawyer stocks applicants nuclear"), NULL, 0,
+		    ends[e], d);
+		assert_int_equal(n, 7);
+		for (i = 0; i < n; i++) {
+			assert_string_not_equal(d[i]->text, d[i]->plain);
+			assert_true((unsigned char)d[i]->text[0] >= 0x80 ||
+			    strncmp(d[i]->text, "AI ", 3) == 0);
+		}
+		n = disclaimer_pick(fb, NULL, 0, NULL, 0, ends[e], d);
+		assert_int_equal(n, 2);
+		assert_string_equal(d[0]->text,
+		    "AI 的回答可能有误、不完整或脱离上下文；依赖之前请先核实。");
+		assert_string_not_equal(d[1]->text, d[1]->plain);
+	}
+	disclaimer_rules_language(shipped, "en");
+	n = disclaimer_pick(shipped, S("dose"), NULL, 0, DISCLAIMER_END_COMPLETE, d);
+	assert_string_equal(d[1]->text, d[1]->plain);
+	disclaimer_rules_free(fb);
 }
 
 int
@@ -865,6 +960,8 @@ main(void)
 		cmocka_unit_test(test_exceptions_random),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_each),
+		cmocka_unit_test(test_translations),
+		cmocka_unit_test(test_translations_shipped),
 	};
 
 	return cmocka_run_group_tests(tests, setup_shipped, teardown_shipped);
