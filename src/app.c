@@ -42,17 +42,17 @@ app_disclaimers(struct app *app, char **cause)
 	buf_init(&b, APP_DISCLAIMERS_MAX);
 	if (buf_read_regular(&b, path, &why) != 0) {
 		if (file != NULL)
-			*cause = xasprintf("%s (disclaimers_file, from %s); only the built-in "
-					   "disclaimer notices are shown",
+			*cause = xasprintf(_("%s (disclaimers_file, from %s); only the built-in "
+					     "disclaimer notices are shown"),
 			    why, origin != NULL ? origin : "config");
 		else
 			*cause = xasprintf(
-			    "%s: the installed disclaimer rules are missing; only the "
-			    "built-in notices are shown (set disclaimers_file to a rules file)",
+			    _("%s: the installed disclaimer rules are missing; only the "
+			      "built-in notices are shown (set disclaimers_file to a rules file)"),
 			    why);
 	} else if ((app->disclaimers = disclaimer_rules_parse(b.data, b.len, &why)) == NULL)
-		*cause = xasprintf("the disclaimer rules '%s' are broken: %s; only the built-in "
-				   "notices are shown until they are fixed",
+		*cause = xasprintf(_("the disclaimer rules '%s' are broken: %s; only the built-in "
+				     "notices are shown until they are fixed"),
 		    path, why);
 	if (app->disclaimers == NULL)
 		app->disclaimers = disclaimer_rules_fallback();
@@ -101,7 +101,7 @@ app_gate(struct app *app, char **cause)
 	if ((st = app_store(app, cause)) == NULL)
 		return EXIT_USAGE;
 	if (consent_endpoint_get(&app->cfg, st, NULL, &ep, &why) != 0) {
-		*cause = xasprintf("consent cannot be checked (%s); nothing was sent", why);
+		*cause = xasprintf(_("consent cannot be checked (%s); nothing was sent"), why);
 		free(why);
 		consent_endpoint_release(&ep);
 		return EXIT_USAGE;
@@ -124,9 +124,10 @@ app_gate(struct app *app, char **cause)
 	if (r != 0 && ep.askable) {
 		why = *cause;
 		*cause = xasprintf(
-		    "%s; or, since %s runs on this machine and no provider's Terms "
-		    "may apply to it, run 'confab terms accept --no-terms --endpoint %s' (or set "
-		    "'terms = none' in its profile)",
+		    /* TRANSLATORS: %1$s is why nothing can be sent (consent required); %2$s and %3$s are the endpoint URL. */
+		    _("%s; or, since %s runs on this machine and no provider's Terms "
+		      "may apply to it, run 'confab terms accept --no-terms --endpoint %s' (or set "
+		      "'terms = none' in its profile)"),
 		    why, ep.url, ep.url);
 		free(why);
 		app->gate_askable = true;
@@ -156,13 +157,13 @@ app_check_ca_file(const struct config *cfg, char **cause)
 	free(why);
 	if (e == EINVAL)
 		*cause =
-		    xasprintf("the CA certificates '%s' (ca_file, from %s) are not a regular "
-			      "file (a FIFO, directory or device); set ca_file to a file of PEM "
-			      "certificates",
+		    xasprintf(_("the CA certificates '%s' (ca_file, from %s) are not a regular "
+				"file (a FIFO, directory or device); set ca_file to a file of PEM "
+				"certificates"),
 			ca, cfg->origin[CONFIG_CA_FILE]);
 	else
-		*cause = xasprintf("cannot read the CA certificates '%s' (ca_file, from %s): %s; "
-				   "set ca_file to a file of PEM certificates",
+		*cause = xasprintf(_("cannot read the CA certificates '%s' (ca_file, from %s): %s; "
+				     "set ca_file to a file of PEM certificates"),
 		    ca, cfg->origin[CONFIG_CA_FILE], strerror(e));
 	return -1;
 }
@@ -208,11 +209,11 @@ char *
 app_access_auth_hint(const struct app_access *acc)
 {
 	if (acc->key_origin != NULL)
-		return xasprintf("check the API key from %s", acc->key_origin);
+		return xasprintf(_("check the API key from %s"), acc->key_origin);
 	if (acc->unsent != NULL)
-		return xasprintf("no key was sent (%s)", acc->unsent);
-	return xstrdup("no key was sent; if this server needs one, set api_key_env or "
-		       "api_key_cmd in its profile (see 'man confab')");
+		return xasprintf(_("no key was sent (%s)"), acc->unsent);
+	return xstrdup(_("no key was sent; if this server needs one, set api_key_env or "
+			 "api_key_cmd in its profile (see 'man confab')"));
 }
 
 void

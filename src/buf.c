@@ -139,13 +139,13 @@ buf_read_fd(struct buf *b, int fd, const char *path, char **cause)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			*cause = xasprintf("cannot read '%s': %s", path, strerror(errno));
+			*cause = xasprintf(_("cannot read '%s': %s"), path, strerror(errno));
 			return -1;
 		}
 		if (n == 0)
 			return 0;
 		if (buf_add(b, chunk, (size_t)n) != 0) {
-			*cause = xasprintf("'%s' is larger than %zu bytes", path, b->max);
+			*cause = xasprintf(_("'%s' is larger than %zu bytes"), path, b->max);
 			return -1;
 		}
 	}
@@ -157,7 +157,7 @@ buf_read_file(struct buf *b, const char *path, char **cause)
 	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
 
 	if (fd < 0) {
-		*cause = xasprintf("cannot open '%s': %s", path, strerror(errno));
+		*cause = xasprintf(_("cannot open '%s': %s"), path, strerror(errno));
 		return -1;
 	}
 	r = buf_read_fd(b, fd, path, cause);
@@ -172,20 +172,20 @@ buf_open_regular(const char *path, struct stat *st, char **cause)
 
 	if (fd < 0) {
 		e = errno;
-		*cause = xasprintf("cannot open '%s': %s", path, strerror(e));
+		*cause = xasprintf(_("cannot open '%s': %s"), path, strerror(e));
 		errno = e;
 		return -1;
 	}
 	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-		*cause = xasprintf("'%s' is not a regular file (a directory, FIFO or device "
-				   "cannot be read as one)",
+		*cause = xasprintf(_("'%s' is not a regular file (a directory, FIFO or device "
+				     "cannot be read as one)"),
 		    path);
 		close(fd);
 		errno = EINVAL;
 		return -1;
 	}
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
-		*cause = xasprintf("cannot read '%s': %s", path, strerror(errno));
+		*cause = xasprintf(_("cannot read '%s': %s"), path, strerror(errno));
 		close(fd);
 		return -1;
 	}

@@ -46,7 +46,7 @@ config_split_words(const char *s, char **cause)
 			have = 1;
 		}
 		if (quote != 0) {
-			*cause = xstrdup("api_key_cmd has an unterminated quote");
+			*cause = xstrdup(_("api_key_cmd has an unterminated quote"));
 			goto fail;
 		}
 		argv = xreallocarray(argv, argc + 2, sizeof *argv);
@@ -54,7 +54,7 @@ config_split_words(const char *s, char **cause)
 		argv[argc] = NULL;
 	}
 	if (argc == 0) {
-		*cause = xstrdup("api_key_cmd is empty");
+		*cause = xstrdup(_("api_key_cmd is empty"));
 		goto fail;
 	}
 	buf_release(&w);
@@ -134,7 +134,7 @@ config_run_key_cmd(const char *cmd, long timeout, char **cause)
 		return NULL;
 	buf_init(&out, KEY_MAX_BYTES);
 	if (pipe2(fds, O_CLOEXEC) != 0)
-		fatal("pipe: %s", strerror(errno));
+		fatal(_("cannot create a pipe for api_key_cmd: %s"), strerror(errno));
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
 	posix_spawn_file_actions_addclose(&fa, fds[0]);
@@ -143,7 +143,7 @@ config_run_key_cmd(const char *cmd, long timeout, char **cause)
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	if (err != 0) {
-		*cause = xasprintf("cannot run api_key_cmd '%s': %s", argv[0], strerror(err));
+		*cause = xasprintf(_("cannot run api_key_cmd '%s': %s"), argv[0], strerror(err));
 		close(fds[0]);
 		goto out;
 	}
@@ -151,12 +151,12 @@ config_run_key_cmd(const char *cmd, long timeout, char **cause)
 	deadline.tv_sec += timeout;
 	if (config_key_cmd_wait(pid, fds[0], &out, &deadline, &status) != 0)
 		*cause = xasprintf(
-		    "api_key_cmd '%s' did not finish within %ld seconds and was "
-		    "stopped: does it wait for input, such as a passphrase? Make it print the key "
-		    "without asking, or raise api_key_cmd_timeout",
+		    _("api_key_cmd '%s' did not finish within %ld seconds and was "
+		      "stopped: does it wait for input, such as a passphrase? Make it print the key "
+		      "without asking, or raise api_key_cmd_timeout"),
 		    argv[0], timeout);
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		*cause = xasprintf("api_key_cmd '%s' failed (exit status %d)", argv[0],
+		*cause = xasprintf(_("api_key_cmd '%s' failed (exit status %d)"), argv[0],
 		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	close(fds[0]);
 out:
@@ -177,8 +177,9 @@ static char *
 config_where(const struct config *cfg)
 {
 	if (cfg->profile != NULL)
-		return xasprintf("in [profile %s] of '%s'", cfg->profile, cfg->config_path);
-	return xasprintf("in '%s' (or a profile there)", cfg->config_path);
+		/* TRANSLATORS: where a setting goes, completing another message: "set api_key_cmd in [profile x] of 'FILE'". */
+		return xasprintf(_("in [profile %s] of '%s'"), cfg->profile, cfg->config_path);
+	return xasprintf(_("in '%s' (or a profile there)"), cfg->config_path);
 }
 
 /* Was the setting given by the user (a flag, CONFAB_*, the file), not a default? */
@@ -196,12 +197,13 @@ config_key_source(const struct config *cfg)
 
 	if (cfg->value[CONFIG_API_KEY_CMD] != NULL)
 		return cfg->profile != NULL ?
-		    xasprintf("api_key_cmd of profile '%s'", cfg->profile) :
-		    xasprintf("api_key_cmd in %s", cfg->origin[CONFIG_API_KEY_CMD]);
+		    xasprintf(_("api_key_cmd of profile '%s'"), cfg->profile) :
+		    /* TRANSLATORS: where the API key comes from; %s is a file:line or a variable. */
+		    xasprintf(_("api_key_cmd in %s"), cfg->origin[CONFIG_API_KEY_CMD]);
 	if (cfg->value[CONFIG_API_KEY] != NULL)
 		return cfg->profile != NULL ?
-		    xasprintf("api_key of profile '%s'", cfg->profile) :
-		    xasprintf("api_key in %s", cfg->origin[CONFIG_API_KEY]);
+		    xasprintf(_("api_key of profile '%s'"), cfg->profile) :
+		    xasprintf(_("api_key in %s"), cfg->origin[CONFIG_API_KEY]);
 	if ((v = getenv(envname)) != NULL && *v != '\0')
 		return xstrdup(envname);
 	return NULL;
@@ -227,46 +229,46 @@ config_key_allowed(const struct config *cfg, const char *source, struct config_a
 			r = 0;
 		else if (config_is_dashscope(url))
 			*cause = xasprintf(
-			    "no API key for %s: set %s (export %s=...), or "
-			    "choose a profile with api_key_cmd in '%s' (see 'man confab'), or use "
-			    "--base-url for a local server such as http://localhost:11434/v1",
+			    _("no API key for %s: set %s (export %s=...), or "
+			      "choose a profile with api_key_cmd in '%s' (see 'man confab'), or use "
+			      "--base-url for a local server such as http://localhost:11434/v1"),
 			    url, envname, envname, cfg->config_path);
 		else if (config_is_set(cfg, CONFIG_API_KEY_ENV))
 			*cause = xasprintf(
-			    "no API key for %s: %s (named by api_key_env, from "
-			    "%s) is not set; export %s=..., or set api_key_cmd %s; if this server "
-			    "needs no key, set no_key = yes there",
+			    _("no API key for %s: %s (named by api_key_env, from "
+			      "%s) is not set; export %s=..., or set api_key_cmd %s; if this server "
+			      "needs no key, set no_key = yes there"),
 			    url, envname, cfg->origin[CONFIG_API_KEY_ENV], envname, where);
 		else
 			*cause = xasprintf(
-			    "no API key for %s: set api_key_env (the variable that "
-			    "holds its key) or api_key_cmd %s (see 'man confab'); if this server "
-			    "needs no key, set no_key = yes there",
+			    _("no API key for %s: set api_key_env (the variable that "
+			      "holds its key) or api_key_cmd %s (see 'man confab'); if this server "
+			      "needs no key, set no_key = yes there"),
 			    url, where);
 		goto out;
 	}
 	if (cfg->value[CONFIG_API_KEY_CMD] == NULL && cfg->value[CONFIG_API_KEY] == NULL &&
 	    !config_is_set(cfg, CONFIG_API_KEY_ENV) && !config_is_dashscope(url)) {
 		if (loopback) {
-			k->unsent = xasprintf("%s goes only to DashScope hosts; to send it here, "
-					      "set api_key_env = %s %s",
+			k->unsent = xasprintf(_("%s goes only to DashScope hosts; to send it here, "
+						"set api_key_env = %s %s"),
 			    envname, envname, where);
 			r = 0;
 		} else
 			*cause = xasprintf(
-			    "not sending %s to %s: that key goes only to DashScope "
-			    "hosts (dashscope*.aliyuncs.com); to send it there anyway, set "
-			    "api_key_env = %s %s, or name this server's own key with api_key_env "
-			    "or api_key_cmd; if this server needs no key, set no_key = yes",
+			    _("not sending %s to %s: that key goes only to DashScope "
+			      "hosts (dashscope*.aliyuncs.com); to send it there anyway, set "
+			      "api_key_env = %s %s, or name this server's own key with api_key_env "
+			      "or api_key_cmd; if this server needs no key, set no_key = yes"),
 			    envname, url, envname, where);
 		goto out;
 	}
 	if (!loopback && strncasecmp(url, "http://", 7) == 0 &&
 	    !config_is_yes(cfg, CONFIG_ALLOW_INSECURE_KEY)) {
 		*cause = xasprintf(
-		    "not sending the API key from %s to %s over plain http:// "
-		    "(anyone on the way could read it): use https://, or set allow_insecure_key "
-		    "= yes %s; if this server needs no key, set no_key = yes",
+		    _("not sending the API key from %s to %s over plain http:// "
+		      "(anyone on the way could read it): use https://, or set allow_insecure_key "
+		      "= yes %s; if this server needs no key, set no_key = yes"),
 		    source, url, where);
 		goto out;
 	}
@@ -285,7 +287,7 @@ config_api_key(const struct config *cfg, struct config_auth *k, char **cause)
 	memset(k, 0, sizeof *k);
 	*cause = NULL;
 	if (config_is_yes(cfg, CONFIG_NO_KEY)) {
-		k->unsent = xasprintf("no_key = yes, from %s", cfg->origin[CONFIG_NO_KEY]);
+		k->unsent = xasprintf(_("no_key = yes, from %s"), cfg->origin[CONFIG_NO_KEY]);
 		return 0;
 	}
 	source = config_key_source(cfg);
@@ -306,7 +308,7 @@ config_api_key(const struct config *cfg, struct config_auth *k, char **cause)
 		k->key = xstrdup(getenv(cfg->value[CONFIG_API_KEY_ENV]));
 	k->origin = source;
 	if (*k->key == '\0') {
-		*cause = xasprintf("the API key from %s is empty", k->origin);
+		*cause = xasprintf(_("the API key from %s is empty"), k->origin);
 		config_auth_release(k);
 		return -1;
 	}

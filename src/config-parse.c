@@ -62,25 +62,25 @@ config_parse_section(struct config_file *f, const char *s, size_t len, int linen
 	int other;
 
 	if (end == NULL)
-		return xstrdup("syntax error (a section header ends with ']')");
+		return xstrdup(_("syntax error (a section header ends with ']')"));
 	rlen = len - (size_t)(end + 1 - s);
 	rest = config_trim(end + 1, &rlen);
 	if (rlen > 0 && *rest != ';' && *rest != '#')
-		return xstrdup("syntax error (text after the section header's ']')");
+		return xstrdup(_("syntax error (text after the section header's ']')"));
 	n = (size_t)(end - s - 1);
 	name = config_trim(s + 1, &n);
 	if (n < 8 || strncmp(name, "profile", 7) != 0 || !isspace((unsigned char)name[7]))
-		return xasprintf("unknown section [%.*s] (expected [profile NAME])",
+		return xasprintf(_("unknown section [%.*s] (expected [profile NAME])"),
 		    (int)(end - s - 1), s + 1);
 	n -= 7;
 	name = config_trim(name + 7, &n);
 	free(*section);
 	*section = xstrndup(name, n);
 	if ((other = config_profile_line(f, *section)) != 0)
-		return xasprintf("[profile %s] is already on line %d (one section per profile)",
+		return xasprintf(_("[profile %s] is already on line %d (one section per profile)"),
 		    *section, other);
 	if (f->nprofiles == CONFIG_PROFILES_MAX)
-		return xasprintf("more than %d profiles", CONFIG_PROFILES_MAX);
+		return xasprintf(_("more than %d profiles"), CONFIG_PROFILES_MAX);
 	f->profiles = xreallocarray(f->profiles, f->nprofiles + 1, sizeof *f->profiles);
 	f->profile_lines = xreallocarray(f->profile_lines, f->nprofiles + 1,
 	    sizeof *f->profile_lines);
@@ -108,21 +108,21 @@ config_parse_setting(struct config_file *f, const char *s, size_t len, int linen
 		if (s[i] == '=' || s[i] == ':')
 			sep = s + i;
 	if (sep == NULL || sep == s)
-		return xstrdup("syntax error (expected 'key = value' or [profile NAME])");
+		return xstrdup(_("syntax error (expected 'key = value' or [profile NAME])"));
 	klen = (size_t)(sep - s);
 	key = config_trim(s, &klen);
 	vlen = len - (size_t)(sep + 1 - s);
 	value = config_trim(sep + 1, &vlen);
 	name = xstrndup(key, klen);
 	if (config_lookup_key(name) < 0 && !(*section == '\0' && strcmp(name, "profile") == 0))
-		why = xasprintf("unknown setting '%s'", name);
+		why = xasprintf(_("unknown setting '%s'"), name);
 	else if ((other = config_line_of(f, section, name)) != 0 && *section == '\0')
-		why = xasprintf("'%s' is already set on line %d (a setting is given once at the "
-				"top level)",
+		why = xasprintf(_("'%s' is already set on line %d (a setting is given once at the "
+				  "top level)"),
 		    name, other);
 	else if (other != 0)
-		why = xasprintf("'%s' is already set on line %d (a setting is given once in "
-				"[profile %s])",
+		why = xasprintf(_("'%s' is already set on line %d (a setting is given once in "
+				  "[profile %s])"),
 		    name, other, section);
 	if (why != NULL) {
 		free(name);
@@ -142,9 +142,9 @@ static char *
 config_parse_line(struct config_file *f, const char *s, size_t len, int lineno, char **section)
 {
 	if (len > CONFIG_LINE_MAX)
-		return xasprintf("the line is longer than %d bytes", CONFIG_LINE_MAX);
+		return xasprintf(_("the line is longer than %d bytes"), CONFIG_LINE_MAX);
 	if (memchr(s, '\0', len) != NULL)
-		return xstrdup("the line holds a NUL byte (is this a text file?)");
+		return xstrdup(_("the line holds a NUL byte (is this a text file?)"));
 	s = config_trim(s, &len);
 	if (len == 0 || *s == ';' || *s == '#')
 		return NULL;
@@ -172,7 +172,8 @@ config_parse_text(struct config_file *f, const char *text, size_t len, char **ca
 	free(section);
 	if (why == NULL)
 		return 0;
-	*cause = xasprintf("config '%s' line %d: %s", f->path, lineno, why);
+	/* TRANSLATORS: the config file, its line number and what is wrong there. */
+	*cause = xasprintf(_("config '%s' line %d: %s"), f->path, lineno, why);
 	free(why);
 	return -1;
 }
@@ -209,18 +210,19 @@ config_file_read(struct config_file *f, const char *path, struct stat *st, char 
 		r = errno == ENOENT ? 0 : -1;
 		if (r != 0 && errno == EINVAL)
 			*cause = xasprintf(
-			    "config '%s' is not a regular file (a FIFO, device or "
-			    "directory cannot be a config file); name a file with --config or "
-			    "CONFAB_CONFIG",
+			    _("config '%s' is not a regular file (a FIFO, device or "
+			      "directory cannot be a config file); name a file with --config or "
+			      "CONFAB_CONFIG"),
 			    path);
 		else if (r != 0)
-			*cause = xasprintf("cannot open config '%s': %s", path, strerror(errno));
+			*cause = xasprintf(_("cannot open config '%s': %s"), path, strerror(errno));
 		free(why);
 		return r;
 	}
 	buf_init(&b, CONFIG_FILE_MAX);
 	if ((r = buf_read_fd(&b, fd, path, &why)) != 0) {
-		*cause = xasprintf("config %s", why);
+		/* TRANSLATORS: %s is a message that starts with the config file's name or "cannot read". */
+		*cause = xasprintf(_("config %s"), why);
 		free(why);
 	} else
 		r = config_parse_text(f, b.data, b.len, cause);

@@ -109,7 +109,8 @@ config_write_replace(const char *path, const char *data, size_t len, mode_t mode
 	int fd;
 
 	if ((fd = mkstemp(tmp)) < 0) {
-		*cause = xasprintf("cannot create a file beside '%s': %s", path, strerror(errno));
+		*cause = xasprintf(_("cannot create a file beside '%s': %s"), path,
+		    strerror(errno));
 		free(tmp);
 		return -1;
 	}
@@ -117,7 +118,7 @@ config_write_replace(const char *path, const char *data, size_t len, mode_t mode
 		off += (size_t)w;
 	if (off != len || fchmod(fd, mode & 07777) != 0 || fsync(fd) != 0 || close(fd) != 0 ||
 	    rename(tmp, path) != 0) {
-		*cause = xasprintf("cannot write '%s': %s (it is unchanged)", path,
+		*cause = xasprintf(_("cannot write '%s': %s (it is unchanged)"), path,
 		    strerror(errno));
 		if (fcntl(fd, F_GETFD) != -1)
 			close(fd);
@@ -140,8 +141,8 @@ config_profile_save(const char *path, const char *stem, const char *base_url, co
 
 	*name = NULL;
 	if (!config_write_value_ok(base_url) || !config_write_value_ok(model)) {
-		*cause = xstrdup("the endpoint or the model name has characters a config line "
-				 "cannot hold");
+		*cause = xstrdup(_("the endpoint or the model name has characters a config line "
+				   "cannot hold"));
 		return -1;
 	}
 	real = realpath(path, NULL); /* a symbolic link stays one: its target is replaced */
@@ -155,7 +156,8 @@ config_profile_save(const char *path, const char *stem, const char *base_url, co
 	} else
 		r = errno == ENOENT ? 0 : -1;
 	if (r != 0) {
-		*cause = xasprintf("cannot read config: %s", why != NULL ? why : strerror(errno));
+		*cause = xasprintf(_("cannot read config: %s"),
+		    why != NULL ? why : strerror(errno));
 		goto out;
 	}
 	dir = xstrdup(real);

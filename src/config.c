@@ -120,13 +120,13 @@ config_check_proxy(const char *value)
 	if (strcmp(value, "none") == 0)
 		return NULL;
 	if (*value == '\0' || strpbrk(value, " \t") != NULL)
-		return xasprintf("'%s' is not a proxy URL (or none)", value);
+		return xasprintf(_("'%s' is not a proxy URL (or none)"), value);
 	if (strstr(value, "://") == NULL)
 		return NULL;
 	for (i = 0; i < nitems(schemes); i++)
 		if (strncasecmp(value, schemes[i], strlen(schemes[i])) == 0)
 			return NULL;
-	return xasprintf("'%s' is not an http, https or socks proxy URL (or none)", value);
+	return xasprintf(_("'%s' is not an http, https or socks proxy URL (or none)"), value);
 }
 
 /* Is value acceptable for key? Returns NULL or an allocated reason. */
@@ -142,48 +142,49 @@ config_check_value(enum config_key key, const char *value)
 		return NULL;
 	case T_URL:
 		if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0)
-			return xasprintf("'%s' is not an http:// or https:// URL", value);
+			return xasprintf(_("'%s' is not an http:// or https:// URL"), value);
 		return NULL;
 	case T_NUMBER: /* plain decimal: not nan, inf, hex or an exponent */
 		errno = 0;
 		d = strtod(value, &end);
 		if (errno != 0 || end == value || *end != '\0' ||
 		    value[strspn(value, "0123456789.")] != '\0' || !(d >= 0 && d <= 2))
-			return xasprintf("'%s' is not a number from 0 to 2", value);
+			return xasprintf(_("'%s' is not a number from 0 to 2"), value);
 		return NULL;
 	case T_COUNT:
 		errno = 0;
 		l = strtol(value, &end, 10);
 		if (errno != 0 || end == value || *end != '\0' || l <= 0 || l > 1000000)
-			return xasprintf("'%s' is not a positive whole number", value);
+			return xasprintf(_("'%s' is not a positive whole number"), value);
 		return NULL;
 	case T_BYTES: /* up to the 256 MiB an answer can hold */
 		errno = 0;
 		l = strtol(value, &end, 10);
 		if (errno != 0 || end == value || *end != '\0' || l < 1024 || l > (256L << 20))
-			return xasprintf("'%s' is not a number of bytes from 1024 to 268435456",
+			return xasprintf(_("'%s' is not a number of bytes from 1024 to 268435456"),
 			    value);
 		return NULL;
 	case T_SECONDS: /* 0: no limit */
 		errno = 0;
 		l = strtol(value, &end, 10);
 		if (errno != 0 || end == value || *end != '\0' || l < 0 || l > 1000000)
-			return xasprintf("'%s' is not a number of seconds (0 for no limit)", value);
+			return xasprintf(_("'%s' is not a number of seconds (0 for no limit)"),
+			    value);
 		return NULL;
 	case T_BOOL:
 		if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0 ||
 		    strcmp(value, "true") == 0 || strcmp(value, "false") == 0 ||
 		    strcmp(value, "1") == 0 || strcmp(value, "0") == 0)
 			return NULL;
-		return xasprintf("'%s' is not yes or no", value);
+		return xasprintf(_("'%s' is not yes or no"), value);
 	case T_PROXY:
 		return config_check_proxy(value);
 	case T_TERMS:
 		if (strcmp(value, "none") == 0)
 			return NULL;
 		return xasprintf(
-		    "'%s' is not a Terms setting: the only value is none (no "
-		    "provider's Terms apply); name other Terms with terms_file or terms_url",
+		    _("'%s' is not a Terms setting: the only value is none (no "
+		      "provider's Terms apply); name other Terms with terms_file or terms_url"),
 		    value);
 	}
 	return NULL;
@@ -291,8 +292,8 @@ config_check_key_file(const struct config_file *f, const struct stat *st, char *
 			continue;
 		if ((st->st_mode & 077) != 0) {
 			*cause = xasprintf(
-			    "config '%s' holds an API key (line %d) but others can "
-			    "read it; run 'chmod 600 %s', or use api_key_env or api_key_cmd",
+			    _("config '%s' holds an API key (line %d) but others can "
+			      "read it; run 'chmod 600 %s', or use api_key_env or api_key_cmd"),
 			    f->path, f->lines[i].lineno, f->path);
 			return -1;
 		}
@@ -317,7 +318,8 @@ config_validate(struct config *cfg, char **cause)
 		if (cfg->value[i] == NULL)
 			continue;
 		if ((why = config_check_value(i, cfg->value[i])) != NULL) {
-			*cause = xasprintf("invalid %s from %s: %s", config_table[i].name,
+			/* TRANSLATORS: a config key (not translated), where it came from (a file:line, CONFAB_* variable, --flag or "default") and why. */
+			*cause = xasprintf(_("invalid %s from %s: %s"), config_table[i].name,
 			    cfg->origin[i], why);
 			free(why);
 			return -1;
@@ -407,8 +409,8 @@ config_layers(struct config *cfg, const struct config_flags *flags, const struct
 	profile = config_pick_profile(flags, f, &porigin);
 	if (profile != NULL) {
 		if (!config_has_profile(f, profile)) {
-			*cause = xasprintf("unknown profile '%s' (from %s); config '%s' has no "
-					   "[profile %s] section",
+			*cause = xasprintf(_("unknown profile '%s' (from %s); config '%s' has no "
+					     "[profile %s] section"),
 			    profile, porigin, cfg->config_path, profile);
 			return -1;
 		}
@@ -614,7 +616,8 @@ config_mkdir(const char *dir, char **cause)
 
 		*s = '\0';
 		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-			*cause = xasprintf("cannot create directory '%s': %s", p, strerror(errno));
+			*cause = xasprintf(_("cannot create directory '%s': %s"), p,
+			    strerror(errno));
 			free(p);
 			return -1;
 		}
@@ -624,7 +627,7 @@ config_mkdir(const char *dir, char **cause)
 	}
 	free(p);
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		*cause = xasprintf("'%s' is not a directory", dir);
+		*cause = xasprintf(_("'%s' is not a directory"), dir);
 		return -1;
 	}
 	return 0;

@@ -10,7 +10,7 @@ void *
 json_oom(void *v)
 {
 	if (v == NULL)
-		fatal("out of memory building JSON");
+		fatal(_("out of memory building JSON"));
 	return v;
 }
 
@@ -70,7 +70,7 @@ void
 json_add(struct cJSON *o, const char *key, struct cJSON *v)
 {
 	if (!cJSON_AddItemToObject(o, key, json_oom(v)))
-		fatal("out of memory");
+		fatal(_("out of memory"));
 }
 
 struct cJSON *
@@ -89,7 +89,7 @@ void
 json_push(struct cJSON *a, struct cJSON *v)
 {
 	if (!cJSON_AddItemToArray(a, json_oom(v)))
-		fatal("out of memory");
+		fatal(_("out of memory"));
 }
 
 void
@@ -104,7 +104,7 @@ json_print(const struct cJSON *v, bool pretty)
 	char *p = pretty ? cJSON_Print(v) : cJSON_PrintUnformatted(v), *s;
 
 	if (p == NULL)
-		fatal("out of memory");
+		fatal(_("out of memory"));
 	s = xstrdup(p); /* the caller frees with free(), whatever cJSON's hooks */
 	cJSON_free(p);
 	return s;

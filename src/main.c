@@ -14,93 +14,211 @@
 #include "http.h"
 #include "line.h"
 #include "role.h"
+#include "text.h"
 #include "ui-app.h"
 #include "ui.h"
 
-static const char usage_text[] =
-    "usage: confab [OPTIONS]                    chat: full-screen on a terminal, line mode with --plain\n"
-    "       confab [OPTIONS] PROMPT...          ask once; the answer alone on stdout\n"
-    "       command | confab [OPTIONS] [PROMPT...]\n"
-    "                                           the prompt, a blank line, then stdin\n"
-    "       confab terms [review]               read the Terms and accept or decline\n"
-    "       confab terms show                   print the current Terms\n"
-    "       confab terms status [--json]        current and accepted version; exit 0 only if accepted\n"
-    "       confab terms accept --sha256 HEX --adult\n"
-    "                                           accept in a script; HEX names the current text\n"
-    "       confab terms accept --no-terms [--endpoint URL]\n"
-    "                                           a server on this machine: use it without Terms\n"
-    "       confab terms diff [--json]          what changed since the version you accepted\n"
-    "       confab terms withdraw               withdraw consent; nothing is sent until accepted again\n"
-    "       confab terms history [--json]       the consent ledger\n"
-    "       confab terms verify [--head HEX] [--repair-head]\n"
-    "                                           check the ledger's hash chain and its recorded head\n"
-    "       confab terms export                 the ledger as JSON Lines\n"
-    "       confab terms update                 fetch terms_url now; record a new version if changed\n"
-    "       confab models [--json]              list the endpoint's models\n"
-    "       confab feedback up|down|clear [ID|last] [--reason R] [--comment TEXT] [--yes]\n"
-    "                                           rate an answer (Terms IV; --yes confirms the notice)\n"
-    "       confab feedback list [--json] | export [--format jsonl|csv] | sync\n"
-    "                                           ratings stay on this machine unless feedback_url is set\n"
-    "       confab log list|show ID|search TEXT|delete ID [--yes]|export ID [--format markdown|json]\n"
-    "                                           past conversations\n"
-    "       confab roles [--json]               list the roles (system prompts in files)\n"
-    "\n"
-    "Options may come before, among or after the prompt's words and a command's words;\n"
-    "every word after '--' is text (confab -- -5 squared).\n"
-    "\n"
-    "Options:\n"
-    "  -h, --help              show this help and exit\n"
-    "  -V, --version           show the version and exit\n"
-    "      --config FILE       config file (default $XDG_CONFIG_HOME/confab/config)\n"
-    "  -p, --profile NAME      use [profile NAME] from the config file\n"
-    "      --role NAME         system prompt and settings from roles/NAME.md ('confab roles')\n"
-    "  -m, --model NAME        model (default qwen-plus)\n"
-    "      --base-url URL      OpenAI-compatible endpoint (default DashScope international);\n"
-    "                          --endpoint URL is the same\n"
-    "      --system TEXT       system prompt\n"
-    "      --temperature T     sampling temperature (a number, 0 to 2)\n"
-    "      --max-tokens N      at most N tokens in an answer\n"
-    "      --timeout SECS      give up when no data arrives for SECS seconds (default 60)\n"
-    "      --terms-file FILE   use FILE as the current Terms\n"
-    "      --terms none        the endpoint is a server you run: no provider's Terms apply\n"
-    "      --json              one JSON object instead of text (one-shot), JSON for commands\n"
-    "      --no-stream         ask for the whole answer at once\n"
-    "  -c, --continue          continue the latest conversation\n"
-    "      --conversation ID   continue conversation ID (see 'confab log list')\n"
-    "  -f, --file FILE         attach FILE to the (next) prompt: a text file, or a PNG,\n"
-    "                          JPEG or WebP image; repeat for more\n"
-    "      --no-log            keep this exchange out of the store\n"
-    "      --raw               write the model's bytes unfiltered (escape codes included)\n"
-    "      --plain             line mode instead of the full-screen UI\n"
-    "  -q, --quiet             print less: no usage line, no reasoning, no general notice\n"
-    "\n"
-    "Options of the commands:\n"
-    "      --sha256 HEX        terms accept: the SHA-256 of the Terms text you accept\n"
-    "      --adult             terms accept: you are at least 18\n"
-    "      --no-terms          terms accept: use the endpoint (on this machine) without Terms\n"
-    "      --endpoint URL      terms accept --no-terms: the endpoint it applies to\n"
-    "      --head HEX          terms verify: the ledger's head hash you recorded\n"
-    "      --repair-head       terms verify: write a missing head file again (intact ledger)\n"
-    "      --yes               feedback, log delete: confirm without asking\n"
-    "      --format FMT        feedback export: jsonl or csv; log export: markdown or json\n"
-    "      --reason R          feedback: why (see confab(1) for the reasons)\n"
-    "      --comment TEXT      feedback: a comment with the rating\n"
-    "\n"
-    "The API key comes from $DASHSCOPE_API_KEY (sent to DashScope's hosts only), or a\n"
-    "profile's api_key_env or api_key_cmd; never from the command line. An endpoint on this\n"
-    "machine needs no key; for another that needs none, its profile says no_key = yes.\n"
-    "\n"
-    "In chat: Enter sends, Alt-Enter adds a line, Esc or Ctrl-C stops an answer, /help lists\n"
-    "the slash commands, Ctrl-D quits.\n"
-    "\n"
-    "Nothing is sent to the model until you accept the provider's Terms ('confab terms').\n"
-    "\n"
-    "Exit codes: 0 success; 1 the provider refused or failed, or the ledger failed\n"
-    "verification; 2 usage, configuration or store error; 3 consent required; 4\n"
-    "authentication failed; 5 network failure, time-out or a cut answer; 130 interrupted;\n"
-    "141 the reader of the answer went away.\n"
-    "\n"
-    "See confab(1) for everything else.\n";
+/*
+ * --help: tables of what is typed (commands, options: never translated) and
+ * what it does (translated), laid out by display width (a CJK character
+ * takes two columns) and wrapped to fit 80 columns; then paragraphs, wrapped.
+ */
+#define HELP_WIDTH 80
+
+struct help_row {
+	const char *typed; /* lines separated by '\n' */
+	const char *what;  /* N_(): translated where printed */
+};
+
+static const struct help_row help_usage[] = {
+	{ "confab [OPTIONS]", N_("chat: full-screen on a terminal, line mode with --plain") },
+	{ "confab [OPTIONS] PROMPT...", N_("ask once; the answer alone on stdout") },
+	{ "command | confab [OPTIONS] [PROMPT...]", N_("the prompt, a blank line, then stdin") },
+	{ "confab terms [review]", N_("read the Terms and accept or decline") },
+	{ "confab terms show", N_("print the current Terms") },
+	{ "confab terms status [--json]",
+	    N_("current and accepted version; exit 0 only if accepted") },
+	{ "confab terms accept --sha256 HEX --adult",
+	    N_("accept in a script; HEX names the current text") },
+	{ "confab terms accept --no-terms [--endpoint URL]",
+	    N_("a server on this machine: use it without Terms") },
+	{ "confab terms diff [--json]", N_("what changed since the version you accepted") },
+	{ "confab terms withdraw", N_("withdraw consent; nothing is sent until accepted again") },
+	{ "confab terms history [--json]", N_("the consent ledger") },
+	{ "confab terms verify [--head HEX] [--repair-head]",
+	    N_("check the ledger's hash chain and its recorded head") },
+	{ "confab terms export", N_("the ledger as JSON Lines") },
+	{ "confab terms update", N_("fetch terms_url now; record a new version if changed") },
+	{ "confab models [--json]", N_("list the endpoint's models") },
+	{ "confab feedback up|down|clear [ID|last]\n"
+	  "    [--reason R] [--comment TEXT] [--yes]",
+	    N_("rate an answer (Terms IV; --yes confirms the notice)") },
+	{ "confab feedback list [--json] | export [--format jsonl|csv] | sync",
+	    N_("ratings stay on this machine unless feedback_url is set") },
+	{ "confab log list|show ID|search TEXT|delete ID [--yes]\n"
+	  "    |export ID [--format markdown|json]",
+	    N_("past conversations") },
+	{ "confab roles [--json]", N_("list the roles (system prompts in files)") },
+};
+
+static const struct help_row help_options[] = {
+	{ "  -h, --help", N_("show this help and exit") },
+	{ "  -V, --version", N_("show the version and exit") },
+	{ "      --config FILE", N_("config file (default $XDG_CONFIG_HOME/confab/config)") },
+	{ "  -p, --profile NAME", N_("use [profile NAME] from the config file") },
+	{ "      --role NAME",
+	    N_("system prompt and settings from roles/NAME.md ('confab roles')") },
+	{ "  -m, --model NAME", N_("model (default qwen-plus)") },
+	{ "      --base-url URL",
+	    N_("OpenAI-compatible endpoint (default DashScope international); --endpoint URL "
+	       "is the same") },
+	{ "      --system TEXT", N_("system prompt") },
+	{ "      --temperature T", N_("sampling temperature (a number, 0 to 2)") },
+	{ "      --max-tokens N", N_("at most N tokens in an answer") },
+	{ "      --timeout SECS",
+	    N_("give up when no data arrives for SECS seconds (default 60)") },
+	{ "      --terms-file FILE", N_("use FILE as the current Terms") },
+	{ "      --terms none", N_("the endpoint is a server you run: no provider's Terms apply") },
+	{ "      --json", N_("one JSON object instead of text (one-shot), JSON for commands") },
+	{ "      --no-stream", N_("ask for the whole answer at once") },
+	{ "  -c, --continue", N_("continue the latest conversation") },
+	{ "      --conversation ID", N_("continue conversation ID (see 'confab log list')") },
+	{ "  -f, --file FILE",
+	    N_("attach FILE to the (next) prompt: a text file, or a PNG, JPEG or WebP image; "
+	       "repeat for more") },
+	{ "      --no-log", N_("keep this exchange out of the store") },
+	{ "      --raw", N_("write the model's bytes unfiltered (escape codes included)") },
+	{ "      --plain", N_("line mode instead of the full-screen UI") },
+	{ "  -q, --quiet", N_("print less: no usage line, no reasoning, no general notice") },
+};
+
+static const struct help_row help_command_options[] = {
+	{ "      --sha256 HEX", N_("terms accept: the SHA-256 of the Terms text you accept") },
+	{ "      --adult", N_("terms accept: you are at least 18") },
+	{ "      --no-terms",
+	    N_("terms accept: use the endpoint (on this machine) without Terms") },
+	{ "      --endpoint URL", N_("terms accept --no-terms: the endpoint it applies to") },
+	{ "      --head HEX", N_("terms verify: the ledger's head hash you recorded") },
+	{ "      --repair-head",
+	    N_("terms verify: write a missing head file again (intact ledger)") },
+	{ "      --yes", N_("feedback, log delete: confirm without asking") },
+	{ "      --format FMT", N_("feedback export: jsonl or csv; log export: markdown or json") },
+	{ "      --reason R", N_("feedback: why (see confab(1) for the reasons)") },
+	{ "      --comment TEXT", N_("feedback: a comment with the rating") },
+};
+
+static const struct help_row help_exit_codes[] = {
+	{ "  0", N_("success") },
+	{ "  1", N_("the provider refused or failed, or the ledger failed verification") },
+	{ "  2", N_("usage, configuration or store error") },
+	{ "  3", N_("consent required") },
+	{ "  4", N_("authentication failed") },
+	{ "  5", N_("network failure, time-out or a cut answer") },
+	{ "  130", N_("interrupted") },
+	{ "  141", N_("the reader of the answer went away") },
+};
+
+/* s wrapped to width columns; every line but the first indented by indent columns. */
+static void
+help_wrap(const char *s, int indent, int width)
+{
+	struct text_span *sp;
+	size_t n = text_wrap(s, strlen(s), width, &sp), i;
+
+	for (i = 0; i < n; i++)
+		printf("%*s%.*s\n", i == 0 ? 0 : indent, "", (int)sp[i].len, s + sp[i].off);
+	if (n == 0)
+		putchar('\n');
+	free(sp);
+}
+
+/*
+ * One row: what is typed at column indent (each of its lines), what it does
+ * from column col, on the typed text's last line when it fits there with two
+ * columns to spare, else on the next.
+ */
+static void
+help_row(const char *lead, int indent, const char *typed, const char *what, int col)
+{
+	const char *nl;
+	int used = 0;
+
+	for (;;) {
+		nl = strchr(typed, '\n');
+		printf("%s%*s%.*s", lead != NULL ? lead : "", lead != NULL ? 0 : indent, "",
+		    nl != NULL ? (int)(nl - typed) : (int)strlen(typed), typed);
+		used = (lead != NULL ? text_width(lead, strlen(lead)) : indent) +
+		    text_width(typed, nl != NULL ? (size_t)(nl - typed) : strlen(typed));
+		lead = NULL;
+		if (nl == NULL)
+			break;
+		putchar('\n');
+		typed = nl + 1;
+	}
+	if (used + 2 > col) {
+		putchar('\n');
+		used = 0;
+	}
+	printf("%*s", col - used, "");
+	help_wrap(_(what), col, HELP_WIDTH - col);
+}
+
+static void
+help_table(const struct help_row *rows, size_t n, int col)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		help_row(NULL, 0, rows[i].typed, rows[i].what, col);
+}
+
+/* A paragraph of the help, wrapped to HELP_WIDTH, and a blank line after it. */
+static void
+help_paragraph(const char *s)
+{
+	help_wrap(s, 0, HELP_WIDTH);
+	putchar('\n');
+}
+
+static void
+print_help(void)
+{
+	/* TRANSLATORS: the start of the first line of --help, before "confab [OPTIONS]". */
+	const char *usage = _("usage:");
+	int indent = text_width(usage, strlen(usage)) + 1, col = indent + 31;
+	char *lead = xasprintf("%s ", usage);
+	size_t i;
+
+	for (i = 0; i < nitems(help_usage); i++)
+		help_row(i == 0 ? lead : NULL, indent, help_usage[i].typed, help_usage[i].what,
+		    col);
+	free(lead);
+	putchar('\n');
+	help_paragraph(_("Options may come before, among or after the prompt's words and a "
+			 "command's words; every word after '--' is text (confab -- -5 "
+			 "squared)."));
+	/* TRANSLATORS: a heading of --help. */
+	puts(_("Options:"));
+	help_table(help_options, nitems(help_options), 26);
+	putchar('\n');
+	/* TRANSLATORS: a heading of --help: the options that only some commands take. */
+	puts(_("Options of the commands:"));
+	help_table(help_command_options, nitems(help_command_options), 26);
+	putchar('\n');
+	help_paragraph(_("The API key comes from $DASHSCOPE_API_KEY (sent to DashScope's hosts "
+			 "only), or a profile's api_key_env or api_key_cmd; never from the command "
+			 "line. An endpoint on this machine needs no key; for another that needs "
+			 "none, its profile says no_key = yes."));
+	help_paragraph(_("In chat: Enter sends, Alt-Enter adds a line, Esc or Ctrl-C stops an "
+			 "answer, /help lists the slash commands, Ctrl-D quits."));
+	help_paragraph(_("Nothing is sent to the model until you accept the provider's Terms "
+			 "('confab terms')."));
+	/* TRANSLATORS: a heading of --help, above the table of exit codes. */
+	puts(_("Exit codes:"));
+	help_table(help_exit_codes, nitems(help_exit_codes), 8);
+	putchar('\n');
+	help_wrap(_("See confab(1) for everything else."), 0, HELP_WIDTH);
+}
 
 enum {
 	OPT_CONFIG = 256,
@@ -389,7 +507,8 @@ apply_role(struct app *app)
 		return 0;
 	dir = role_dir();
 	if (role_load(&r, dir, name, &cause) != 0) {
-		app_error("%s (the role comes from %s)", cause, app->cfg.origin[CONFIG_ROLE]);
+		/* TRANSLATORS: %1$s is what is wrong with the role; %2$s is --role, CONFAB_ROLE or file:line. */
+		app_error(_("%s (the role comes from %s)"), cause, app->cfg.origin[CONFIG_ROLE]);
 		free(cause);
 		ret = -1;
 	} else
@@ -424,8 +543,8 @@ utf8_ctype(void)
 	if (codeset_utf8())
 		return true;
 	if (strcmp(cs, "ANSI_X3.4-1968") != 0 && strcasecmp(cs, "ASCII") != 0) {
-		app_error("the locale's character set is %s, and the chat needs UTF-8; "
-			  "use a UTF-8 terminal and locale (LANG=C.UTF-8), or one-shot mode",
+		app_error(_("the locale's character set is %s, and the chat needs UTF-8; "
+			    "use a UTF-8 terminal and locale (LANG=C.UTF-8), or one-shot mode"),
 		    cs);
 		return false;
 	}
@@ -443,8 +562,8 @@ utf8_ctype(void)
 			setenv("LC_CTYPE", names[i], 1);
 		return true;
 	}
-	app_error("the locale is not UTF-8 (LANG and LC_ALL unset or C) and no UTF-8 locale "
-		  "is installed; install one (C.UTF-8 comes with libc) and set LANG=C.UTF-8");
+	app_error(_("the locale is not UTF-8 (LANG and LC_ALL unset or C) and no UTF-8 locale "
+		    "is installed; install one (C.UTF-8 comes with libc) and set LANG=C.UTF-8"));
 	return false;
 }
 
@@ -479,7 +598,7 @@ main(int argc, char **argv)
 		goto out;
 	r = EXIT_OK;
 	if (help) {
-		fputs(usage_text, stdout);
+		print_help();
 		goto out;
 	}
 	if (version) {
@@ -488,7 +607,7 @@ main(int argc, char **argv)
 	}
 	r = EXIT_USAGE;
 	if (cmd >= 0 && app.nattach > 0) {
-		app_error("-f attaches a file to a prompt; 'confab %s' takes none", w.v[0]);
+		app_error(_("-f attaches a file to a prompt; 'confab %s' takes none"), w.v[0]);
 		goto out;
 	}
 	if (config_load(&app.cfg, &flags, &cause) != 0) {

@@ -86,13 +86,13 @@ tty_open(struct tty *t, char **cause)
 
 	memset(t, 0, sizeof *t);
 	if (fd < 0) {
-		*cause = xasprintf("no terminal to ask on (/dev/tty: %s)", strerror(errno));
+		*cause = xasprintf(_("no terminal to ask on (/dev/tty: %s)"), strerror(errno));
 		return -1;
 	}
 	t->in = fdopen(fd, "r");
 	t->out = fdopen(dup(fd), "w");
 	if (t->in == NULL || t->out == NULL)
-		fatal("fdopen /dev/tty: %s", strerror(errno));
+		fatal(_("cannot open the terminal (/dev/tty): %s"), strerror(errno));
 	t->color = tty_color_ok(t->out);
 	return 0;
 }
@@ -213,7 +213,7 @@ tty_builtin_pager(struct tty *t, const char *text, size_t len)
 	struct text_span *sp;
 	size_t n, i = 0, shown = 0;
 	int rows, cols, used;
-	char *ans, prompt[96];
+	char *ans, *prompt;
 
 	tty_size(t, &rows, &cols);
 	n = text_wrap(text, len, cols - 1, &sp);
@@ -223,9 +223,11 @@ tty_builtin_pager(struct tty *t, const char *text, size_t len)
 		shown = i < n ? sp[i].off : len;
 		if (i >= n)
 			break;
-		snprintf(prompt, sizeof prompt, "-- %d%% -- Enter: next page, q: stop reading -- ",
+		/* TRANSLATORS: the built-in pager's prompt; %d%% is how much was shown. */
+		prompt = xasprintf(_("-- %d%% -- Enter: next page, q: stop reading -- "),
 		    (int)(shown * 100 / len));
 		ans = tty_ask(t, prompt);
+		free(prompt);
 		if (ans == NULL || ans[0] == 'q' || ans[0] == 'Q') {
 			free(ans);
 			break;
@@ -233,7 +235,7 @@ tty_builtin_pager(struct tty *t, const char *text, size_t len)
 		free(ans);
 	}
 	free(sp);
-	fprintf(t->out, "-- end of the text shown (%d%% of it) --\n", (int)(shown * 100 / len));
+	fprintf(t->out, _("-- end of the text shown (%d%% of it) --\n"), (int)(shown * 100 / len));
 	return (int64_t)shown;
 }
 
@@ -289,7 +291,7 @@ tty_clipboard(int fd, const char *data, size_t len, char **cause)
 	ssize_t w;
 
 	if (!isatty(fd)) {
-		*cause = xstrdup("cannot copy: the output is not a terminal");
+		*cause = xstrdup(_("cannot copy: the output is not a terminal"));
 		return -1;
 	}
 	seq = tty_osc52(data, len);
@@ -299,7 +301,7 @@ tty_clipboard(int fd, const char *data, size_t len, char **cause)
 			done += (size_t)w;
 	free(seq);
 	if (done < n) {
-		*cause = xasprintf("cannot copy: writing to the terminal failed: %s",
+		*cause = xasprintf(_("cannot copy: writing to the terminal failed: %s"),
 		    strerror(errno));
 		return -1;
 	}
@@ -350,18 +352,19 @@ tty_edit_read(int fd, char **out, char **cause)
 
 	buf_init(&b, TTY_EDIT_MAX);
 	if (lseek(fd, 0, SEEK_SET) != 0) {
-		*cause = xasprintf("cannot read the edited prompt: %s", strerror(errno));
+		*cause = xasprintf(_("cannot read the edited prompt: %s"), strerror(errno));
 		return -1;
 	}
 	while ((n = read(fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
 		if (n > 0 && buf_add(&b, chunk, (size_t)n) != 0) {
 			buf_release(&b);
-			*cause = xstrdup("the edited prompt is over 1 MiB; the input is unchanged");
+			*cause = xstrdup(
+			    _("the edited prompt is over 1 MiB; the input is unchanged"));
 			return -1;
 		}
 	if (n < 0) {
 		buf_release(&b);
-		*cause = xasprintf("cannot read the edited prompt: %s", strerror(errno));
+		*cause = xasprintf(_("cannot read the edited prompt: %s"), strerror(errno));
 		return -1;
 	}
 	while (b.len > 0 && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
@@ -386,17 +389,18 @@ tty_edit(const char *text, char **out, char **cause)
 		dir = "/tmp";
 	path = xasprintf("%s/confab-prompt-XXXXXX.md", dir);
 	if ((fd = mkstemps(path, 3)) < 0) {
-		*cause = xasprintf("cannot make a file to edit in '%s': %s", dir, strerror(errno));
+		*cause = xasprintf(_("cannot make a file to edit in '%s': %s"), dir,
+		    strerror(errno));
 		free(path);
 		return -1;
 	}
 	fchmod(fd, 0600);
 	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		*cause = xasprintf("cannot write '%s': %s", path, strerror(errno));
+		*cause = xasprintf(_("cannot write '%s': %s"), path, strerror(errno));
 	else if ((st = tty_run_editor(editor, path)) != 0)
 		*cause = st < 0 ?
-		    xasprintf("cannot run the editor '%s'", editor) :
-		    xasprintf("the editor '%s' exited with status %d; the input is unchanged",
+		    xasprintf(_("cannot run the editor '%s'"), editor) :
+		    xasprintf(_("the editor '%s' exited with status %d; the input is unchanged"),
 			editor, st);
 	else
 		r = tty_edit_read(fd, out, cause);

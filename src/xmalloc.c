@@ -47,7 +47,7 @@ bug_at(const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nconfab: this is a bug in confab; please report it\n", stderr);
+	fprintf(stderr, "\nconfab: %s\n", _("this is a bug in confab; please report it"));
 	abort();
 }
 
@@ -57,7 +57,7 @@ xmalloc(size_t size)
 	void *p = malloc(size == 0 ? 1 : size);
 
 	if (p == NULL)
-		fatal("out of memory allocating %zu bytes", size);
+		fatal(_("out of memory allocating %zu bytes"), size);
 	return p;
 }
 
@@ -67,7 +67,7 @@ xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb == 0 ? 1 : nmemb, size == 0 ? 1 : size);
 
 	if (p == NULL)
-		fatal("out of memory allocating %zu x %zu bytes", nmemb, size);
+		fatal(_("out of memory allocating %zu x %zu bytes"), nmemb, size);
 	return p;
 }
 
@@ -77,10 +77,10 @@ xreallocarray(void *ptr, size_t nmemb, size_t size)
 	void *p;
 
 	if (size != 0 && nmemb > SIZE_MAX / size)
-		fatal("allocation of %zu x %zu bytes overflows", nmemb, size);
+		fatal(_("allocation of %zu x %zu bytes overflows"), nmemb, size);
 	p = realloc(ptr, nmemb * size == 0 ? 1 : nmemb * size);
 	if (p == NULL)
-		fatal("out of memory allocating %zu x %zu bytes", nmemb, size);
+		fatal(_("out of memory allocating %zu x %zu bytes"), nmemb, size);
 	return p;
 }
 
@@ -113,7 +113,7 @@ xvasprintf(const char *fmt, va_list ap)
 	char *p;
 
 	if (vasprintf(&p, fmt, ap) < 0)
-		fatal("out of memory formatting a string");
+		fatal(_("out of memory formatting a string"));
 	return p;
 }
 
