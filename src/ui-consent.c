@@ -414,7 +414,8 @@ static int
 consent_field(struct ui *ui, struct ui_consent *c, enum consent_field f, int y, int cols, bool draw)
 {
 	char *q = f == CONSENT_FIELD_AGE ?
-	    xasprintf("%s %s", _(consent_age_question), _(consent_age_tail)) :
+	    /* TRANSLATORS: the age question, then what to type ("Type yes or no:") */
+	    xasprintf(_("%s %s"), _(consent_age_question), _(consent_age_tail)) :
 	    xstrdup(_(consent_agree_q));
 	int attr = ui_attr(ui,
 	    c->field == f || (f == CONSENT_FIELD_AGE && c->age_yes) ? UI_NORMAL : UI_DIM);
