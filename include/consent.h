@@ -46,6 +46,14 @@ struct consent_event {
 	char *prev_hash;
 	char *hash;
 	char *endpoint; /* the base URL it applies to; NULL in events before schema 4 */
+	/*
+	 * The word a person typed for it ("agree", "同意", "yes", "是"), and the
+	 * language of the screens ("en", "zh_CN"); NULL in events before schema 7.
+	 * typed is NULL for events no one typed (flags, commands); language is
+	 * filled in by consent_record() when the event names none.
+	 */
+	char *typed;
+	char *language;
 };
 
 void consent_event_release(struct consent_event *ev);
@@ -111,12 +119,13 @@ int consent_gate(struct store *st, const struct terms *current, char **cause);
 int consent_record(struct store *st, const struct terms *t, struct consent_event *ev, char **cause);
 
 /*
- * Withdraw consent to the current Terms: a "withdraw" event with method.
+ * Withdraw consent to the current Terms: a "withdraw" event with method and
+ * the word typed to confirm it (NULL when none was: a command).
  * Returns 1 when recorded, 0 with *cause when there is no consent to
  * withdraw (nothing recorded), -1 with *cause when recording failed.
  */
 int consent_withdraw(struct store *st, const struct terms *current, const char *method,
-    char **cause);
+    const char *typed, char **cause);
 
 /*
  * Check the chain: each event's prev_hash is the hash of the one before and
@@ -213,7 +222,7 @@ struct consent_endpoint {
 };
 
 /* "This server runs on this machine; no provider's Terms apply. Use it without Terms?" */
-extern const char consent_no_terms_question[];
+extern const char *const consent_no_terms_question; /* N_(): show it with _() */
 
 /* A base URL as the ledger names it: without trailing slashes (allocated). */
 char *consent_endpoint_url(const char *base_url);
@@ -294,14 +303,48 @@ struct consent_point {
 extern const struct consent_point consent_summary[];
 extern const size_t consent_summary_len;
 
+/*
+ * The wording below is English, marked for translation (N_): show it with
+ * _(), as consent_summary[i].text, .topic and the strings below are.
+ */
+
 /* The paragraph before the summary: accepting comes first, and the Terms govern. */
-extern const char consent_summary_intro[];
+extern const char *const consent_summary_intro;
+
+/*
+ * Under the summary when the screens are not in English: the summary is a
+ * translation, the full text is the English original, and the English
+ * Terms govern.
+ */
+extern const char *const consent_summary_translated;
 
 /* The neutral age question of I.1: one sentence, ending in '?'. */
-extern const char consent_age_question[];
+extern const char *const consent_age_question;
 
 /* Why a no to the age question ends it, as a message: lowercase, no final period. */
-extern const char consent_underage[];
+extern const char *const consent_underage;
+
+/*
+ * The words that answer the consent questions. What is typed is read with
+ * blanks around it trimmed (spaces, tabs and the full-width space U+3000)
+ * and ASCII case ignored. The English words always work; in a Chinese UI
+ * (i18n_chinese()) the Chinese ones too: 是 (yes), 否 (no), 同意 (agree),
+ * 拒绝 or 不同意 (decline). In an English UI the Chinese words are not
+ * answers (the prompts there name only the English words).
+ */
+enum consent_word {
+	CONSENT_WORD_YES,     /* yes, 是 */
+	CONSENT_WORD_NO,      /* no, 否 */
+	CONSENT_WORD_AGREE,   /* agree, 同意 */
+	CONSENT_WORD_DECLINE, /* decline or no; 拒绝, 不同意 or 否 */
+	CONSENT_WORD_CONFIRM, /* y/N questions: y or yes, 是 */
+};
+
+/* Trim blanks (ASCII and full-width) from both ends of s (allocated). */
+char *consent_word_trim(const char *s);
+
+/* Does the answer s (trimmed here) say word? */
+bool consent_word_is(const char *s, enum consent_word word);
 
 /*
  * The points of the summary whose clause lies in a section that d shows

@@ -7,7 +7,8 @@
  * Answers are read from /dev/tty (tty.h), never from stdin, so a pipe cannot
  * consent, and accepting takes typing agree: never an empty line or a
  * default. Only an explicit answer declines (decline or no typed); anything
- * else asks again. An act counts only once it is in the consent ledger; when
+ * else asks again. In a Chinese UI the Chinese words answer too (是, 否,
+ * 同意, 拒绝, 不同意: consent_word_is()). An act counts only once it is in the consent ledger; when
  * it cannot be recorded that is said on stderr, and the act did not happen.
  */
 #ifndef CONFAB_REVIEW_H
@@ -42,7 +43,8 @@ void review_release(struct review *rv);
  * current Terms: method says how it was given, age is the answer ("yes",
  * "no") or NULL, shown the bytes of text displayed (-1 unknown), viewer what
  * showed them, duration_ms how long the review took (-1 unknown), detail is
- * free text. All borrowed; only kind and method are required. 0, or -1
+ * free text. All borrowed; only kind and method are required. No word was
+ * typed for it (typed NULL: flags); the language is the screens'. 0, or -1
  * after saying on stderr that it was not recorded, so it does not count.
  */
 int review_record(struct review *rv, const char *kind, const char *method, const char *age,
@@ -53,7 +55,7 @@ int review_record(struct review *rv, const char *kind, const char *method, const
  * what changed first when the accepted text is older, then the summary, the
  * full text on request, the age question, then 'agree' or 'decline'. Records
  * the age answer and the accept or the decline (with how much of the text
- * was shown, and for how long) in the ledger; end of input records nothing.
+ * was shown, for how long, and the word typed) in the ledger; end of input records nothing.
  * Before each is recorded the ledger is read afresh (consent_recheck): Terms
  * accepted elsewhere meanwhile are said and not answered again (0), and a
  * version that became current meanwhile is reviewed instead. Returns 0 when

@@ -186,6 +186,8 @@ void session_withdraw(struct session *s);
 
 /* The answer to view->withdraw: yes withdraws (session_withdraw); no keeps consent, said. */
 void session_withdraw_answer(struct session *s, bool yes);
+/* The same, with the word typed to answer (recorded with a withdrawal; NULL: none). */
+void session_withdraw_answer_typed(struct session *s, bool yes, const char *typed);
 
 /* Use model name from now on (said through the view). */
 void session_model_use(struct session *s, const char *name);

@@ -145,12 +145,13 @@ bool ui_consent_key_begin(struct ui *ui, struct ui_consent *c, int key, bool cle
 /* ---- ui-consent.c: the ledger and the summary ---------------------------- */
 
 /*
- * Record a decline and end the UI with exit 3; farewell (or a default) is
- * said after. When recording fails the error shows and nothing happens;
+ * Record a decline (typed: the word typed for it, or NULL) and end the UI
+ * with exit 3; farewell (or a default) is said after. When recording fails the error shows and nothing happens;
  * when the ledger moved on meanwhile (the Terms accepted elsewhere, a newer
  * version) nothing is recorded and that is said instead.
  */
-void ui_consent_decline(struct ui_consent *c, const char *detail, const char *farewell);
+void ui_consent_decline(struct ui_consent *c, const char *detail, const char *typed,
+    const char *farewell);
 
 /* ---- ui-consent-text.c ---------------------------------------------------- */
 

@@ -3,8 +3,9 @@
  * the age question and the agree field, the full-text viewer (scrolling,
  * section index, search), and, when the Terms changed since acceptance, the
  * "what changed" list with a diff of each section. Acceptance is the same
- * act as in line mode: type yes (or no) and Enter, then agree and Enter.
- * Nothing else accepts: no key, no default, no Enter on an empty field.
+ * act as in line mode: type yes (or no) and Enter, then agree and Enter; in
+ * a Chinese UI also 是 (or 否), then 同意 (see consent_word_is()). Nothing
+ * else accepts: no key, no default, no Enter on an empty field.
  *
  * Keys on the summary: typed text goes into the active field; Tab opens the
  * full text; F2 reopens "what changed" (when the Terms changed); PgUp/PgDn,
@@ -15,7 +16,8 @@
  *
  * The ledger gets, like line mode: an "age" event when the age question is
  * answered, then "accept" or "decline", each with how much of the text the
- * viewer showed, which screens were seen and how long they were open.
+ * viewer showed, which screens were seen, how long they were open, the word
+ * typed (blanks trimmed; "y" for Esc then y) and the language of the screens.
  */
 #ifndef CONFAB_UI_CONSENT_H
 #define CONFAB_UI_CONSENT_H

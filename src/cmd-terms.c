@@ -539,6 +539,8 @@ cmd_terms_event_json(const struct consent_event *ev)
 	STR(prev_hash);
 	STR(hash);
 	STR(endpoint);
+	STR(typed);
+	STR(language);
 #undef STR
 #undef NUM
 	return o;
@@ -618,6 +620,18 @@ cmd_terms_how(const struct consent_event *ev)
 	if (ev->endpoint != NULL) {
 		v = cmd_terms_cell(ev->endpoint, 0);
 		buf_addf(&b, ", for %s", v);
+		free(v);
+	}
+	if (ev->typed != NULL) {
+		v = cmd_terms_cell(ev->typed, 0);
+		/* TRANSLATORS: the word typed for a ledger event: "同意" */
+		buf_addf(&b, _(", typed '%s'"), v);
+		free(v);
+	}
+	if (ev->language != NULL) {
+		v = cmd_terms_cell(ev->language, 0);
+		/* TRANSLATORS: the language of the screens for a ledger event: "zh_CN" */
+		buf_addf(&b, _(", language %s"), v);
 		free(v);
 	}
 	return buf_detach(&b, NULL);

@@ -58,6 +58,10 @@ consent_event_hash(const struct consent_event *ev)
 	/* Only when set, so that events from before it existed keep their hashes. */
 	if (ev->endpoint != NULL)
 		consent_hash_field(&b, "endpoint", ev->endpoint);
+	if (ev->typed != NULL)
+		consent_hash_field(&b, "typed", ev->typed);
+	if (ev->language != NULL)
+		consent_hash_field(&b, "language", ev->language);
 	terms_sha256_hex(b.data, b.len, hex);
 	buf_release(&b);
 	return xstrdup(hex);
@@ -268,6 +272,8 @@ consent_record(struct store *st, const struct terms *t, struct consent_event *ev
 	ev->total_bytes = (int64_t)t->len; /* as shown, like shown_bytes */
 	if (ev->endpoint == NULL && store_ledger_endpoint(st) != NULL)
 		ev->endpoint = xstrdup(store_ledger_endpoint(st));
+	if (ev->language == NULL)
+		ev->language = xstrdup(i18n_language());
 
 	if (store_begin(st, cause) != 0)
 		goto out;

@@ -3,8 +3,8 @@
 
 #include "consent.h"
 
-const char consent_no_terms_question[] = "This server runs on this machine; no provider's "
-					 "Terms apply. Use it without Terms?";
+const char *const consent_no_terms_question = N_(
+    "This server runs on this machine; no provider's Terms apply. Use it without Terms?");
 
 char *
 consent_endpoint_url(const char *base_url)

@@ -40,6 +40,8 @@ consent_event_release(struct consent_event *ev)
 	free(ev->prev_hash);
 	free(ev->hash);
 	free(ev->endpoint);
+	free(ev->typed);
+	free(ev->language);
 	memset(ev, 0, sizeof *ev);
 }
 
@@ -61,6 +63,8 @@ consent_event_copy(struct consent_event *dst, const struct consent_event *src)
 	DUP(prev_hash);
 	DUP(hash);
 	DUP(endpoint);
+	DUP(typed);
+	DUP(language);
 #undef DUP
 }
 
@@ -92,9 +96,9 @@ consent_read_terms(const char *path, char **cause)
 
 	buf_init(&b, TERMS_FILE_MAX);
 	if (buf_read_regular(&b, path, &why) != 0)
-		*cause = xasprintf("cannot load the Terms: %s", why);
+		*cause = xasprintf(_("cannot load the Terms: %s"), why);
 	else if ((t = terms_parse(b.data, b.len, &why)) == NULL)
-		*cause = xasprintf("Terms file '%s' is not usable: %s", path, why);
+		*cause = xasprintf(_("Terms file '%s' is not usable: %s"), path, why);
 	free(why);
 	buf_release(&b);
 	return t;
@@ -116,23 +120,24 @@ consent_current_from_url(const struct config *cfg, struct store *st, const char 
 
 	sha = st != NULL ? store_meta_get(st, key) : NULL;
 	if (sha == NULL)
+		/* TRANSLATORS: the first %s is a URL, the second where it was set */
 		*cause = xasprintf(
-		    "no Terms have been fetched from terms_url %s (from %s), so the "
-		    "Terms that govern this endpoint are not known and nothing can be sent; run "
-		    "'confab terms update' to fetch them (it says what goes wrong), or remove "
-		    "terms_url to use the bundled Terms",
+		    _("no Terms have been fetched from terms_url %s (from %s), so the "
+		      "Terms that govern this endpoint are not known and nothing can be sent; run "
+		      "'confab terms update' to fetch them (it says what goes wrong), or remove "
+		      "terms_url to use the bundled Terms"),
 		    url, from);
 	else if ((body = store_terms_get(st, sha, &len, &why)) == NULL)
 		*cause = xasprintf(
-		    "the Terms fetched from terms_url %s (version %.12s) cannot be "
-		    "read from the store: %s; run 'confab terms update' to fetch them again",
+		    _("the Terms fetched from terms_url %s (version %.12s) cannot be "
+		      "read from the store: %s; run 'confab terms update' to fetch them again"),
 		    url, sha, why);
 	else if ((cur->terms = terms_parse(body, len, &why)) == NULL)
 		*cause = xasprintf(
-		    "the Terms fetched from terms_url %s (version %.12s) are not "
-		    "usable: %s; confab does not use the bundled Terms in their place; run "
-		    "'confab terms update' when the provider serves a usable text, or remove "
-		    "terms_url to use the bundled Terms",
+		    _("the Terms fetched from terms_url %s (version %.12s) are not "
+		      "usable: %s; confab does not use the bundled Terms in their place; run "
+		      "'confab terms update' when the provider serves a usable text, or remove "
+		      "terms_url to use the bundled Terms"),
 		    url, sha, why);
 	else
 		cur->source = xasprintf("%s (fetched; see 'confab terms update')", url);
@@ -262,15 +267,21 @@ consent_status_get(struct store *st, const struct terms *current, struct consent
 		return 0;
 	body = store_terms_get(st, cs->accepted.terms_sha256, &len, &why);
 	if (body == NULL) {
-		*cause = xasprintf("the accepted Terms text %.12s is missing from the store%s%s",
-		    cs->accepted.terms_sha256, why != NULL ? ": " : "", why != NULL ? why : "");
+		if (why != NULL)
+			*cause = xasprintf(_("the accepted Terms text %.12s is missing from the "
+					     "store: %s"),
+			    cs->accepted.terms_sha256, why);
+		else
+			*cause =
+			    xasprintf(_("the accepted Terms text %.12s is missing from the store"),
+				cs->accepted.terms_sha256);
 		free(why);
 		return -1;
 	}
 	cs->accepted_terms = terms_parse(body, len, &why);
 	free(body);
 	if (cs->accepted_terms == NULL) {
-		*cause = xasprintf("the accepted Terms text %.12s cannot be read: %s",
+		*cause = xasprintf(_("the accepted Terms text %.12s cannot be read: %s"),
 		    cs->accepted.terms_sha256, why);
 		free(why);
 		return -1;
@@ -303,13 +314,17 @@ consent_changed_list(const struct terms_diff *d, const struct terms *old, const 
 
 		if (sd->kind == TERMS_SAME)
 			continue;
-		buf_addf(&b, "%s%s (%s)", b.len != 0 ? ", " : "",
+		if (b.len != 0)
+			/* TRANSLATORS: between the sections of a list */
+			buf_adds(&b, _(", "));
+		/* TRANSLATORS: a section and how it changed: "III. User Content (changed)" */
+		buf_addf(&b, _("%s (%s)"),
 		    sd->kind == TERMS_REMOVED ? terms_section_name(old, sd->old_index) :
 						terms_section_name(cur, sd->new_index),
 		    terms_change_name(sd->kind));
 	}
 	if (b.len == 0)
-		buf_adds(&b, "only the \"Last updated\" date");
+		buf_adds(&b, _("only the \"Last updated\" date"));
 	return buf_detach(&b, NULL);
 }
 
@@ -320,11 +335,11 @@ consent_gate(struct store *st, const struct terms *current, char **cause)
 	char *list, *why = NULL;
 
 	if (st == NULL || current == NULL) {
-		*cause = xstrdup("consent cannot be checked; nothing was sent");
+		*cause = xstrdup(_("consent cannot be checked; nothing was sent"));
 		return -1;
 	}
 	if (consent_status_get(st, current, &cs, &why) != 0) {
-		*cause = xasprintf("consent cannot be checked (%s); nothing was sent", why);
+		*cause = xasprintf(_("consent cannot be checked (%s); nothing was sent"), why);
 		free(why);
 		consent_status_release(&cs);
 		return -1;
@@ -337,27 +352,28 @@ consent_gate(struct store *st, const struct terms *current, char **cause)
 		consent_status_release(&cs);
 		return 0;
 	case CONSENT_NONE:
-		*cause = xasprintf("you have not accepted the Terms of Service (last updated %s, "
-				   "version %s); run 'confab terms' to read and accept them",
+		*cause = xasprintf(_("you have not accepted the Terms of Service (last updated %s, "
+				     "version %s); run 'confab terms' to read and accept them"),
 		    current->date_label, current->short_hash);
 		break;
 	case CONSENT_OUTDATED:
 		list = consent_changed_list(cs.diff, cs.accepted_terms, current);
+		/* TRANSLATORS: the last %s lists the changed sections */
 		*cause = xasprintf(
-		    "the Terms of Service changed since you accepted them (last "
-		    "updated %s, now %s): %s; run 'confab terms' to review the changes and "
-		    "accept them",
+		    _("the Terms of Service changed since you accepted them (last "
+		      "updated %s, now %s): %s; run 'confab terms' to review the changes and "
+		      "accept them"),
 		    cs.accepted_terms->date_label, current->date_label, list);
 		free(list);
 		break;
 	case CONSENT_WITHDRAWN:
-		*cause = xasprintf("you withdrew your consent to the Terms of Service on %.10s; "
-				   "run 'confab terms' to accept them again",
+		*cause = xasprintf(_("you withdrew your consent to the Terms of Service on %.10s; "
+				     "run 'confab terms' to accept them again"),
 		    cs.last.at);
 		break;
 	case CONSENT_DECLINED:
-		*cause = xasprintf("you declined the Terms of Service on %.10s; run 'confab terms' "
-				   "to review and accept them",
+		*cause = xasprintf(_("you declined the Terms of Service on %.10s; run 'confab "
+				     "terms' to review and accept them"),
 		    cs.last.at);
 		break;
 	}
@@ -366,11 +382,13 @@ consent_gate(struct store *st, const struct terms *current, char **cause)
 }
 
 int
-consent_withdraw(struct store *st, const struct terms *current, const char *method, char **cause)
+consent_withdraw(struct store *st, const struct terms *current, const char *method,
+    const char *typed, char **cause)
 {
 	struct consent_event ev = {
 		.kind = xstrdup("withdraw"),
 		.method = xstrdup(method),
+		.typed = xstrdup_or_null(typed),
 		.shown_bytes = -1,
 		.duration_ms = -1,
 	};
@@ -380,8 +398,9 @@ consent_withdraw(struct store *st, const struct terms *current, const char *meth
 	if (consent_status_get(st, current, &cs, cause) != 0)
 		goto out;
 	if (cs.state != CONSENT_ACCEPTED && cs.state != CONSENT_OUTDATED) {
-		*cause = xasprintf("there is no consent to withdraw (state %s); nothing is sent "
-				   "to the model",
+		/* TRANSLATORS: %s is a state name: NONE, WITHDRAWN, DECLINED */
+		*cause = xasprintf(_("there is no consent to withdraw (state %s); nothing is sent "
+				     "to the model"),
 		    consent_state_name(cs.state));
 		r = 0;
 	} else if (consent_record(st, current, &ev, cause) == 0)

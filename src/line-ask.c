@@ -10,6 +10,7 @@
 #include <readline/readline.h>
 
 #include "buf.h"
+#include "consent.h"
 #include "feedback.h"
 #include "line-internal.h"
 #include "session.h"
@@ -43,8 +44,8 @@ line_notice(void *arg, const char *text)
 	bool yes;
 
 	line_note(l, LINE_PLAIN, "", text);
-	a = line_ask(l, feedback_notice_question);
-	yes = a != NULL && strcasecmp(a, "yes") == 0;
+	a = line_ask(l, _(feedback_notice_question));
+	yes = a != NULL && consent_word_is(a, CONSENT_WORD_YES);
 	method = a == NULL ? xstrdup("end of input (line mode)") :
 			     xasprintf("typed '%.40s' (line mode)", a);
 	free(a);
@@ -59,8 +60,14 @@ line_withdraw(void *arg, const char *question)
 	struct line *l = arg;
 	char *q = xasprintf("%s ", question), *a = line_ask(l, q);
 
-	session_withdraw_answer(l->s,
-	    a != NULL && (strcasecmp(a, "y") == 0 || strcasecmp(a, "yes") == 0));
+	if (a == NULL)
+		session_withdraw_answer_typed(l->s, false, NULL);
+	else {
+		char *w = consent_word_trim(a);
+
+		session_withdraw_answer_typed(l->s, consent_word_is(w, CONSENT_WORD_CONFIRM), w);
+		free(w);
+	}
 	free(a);
 	free(q);
 }
@@ -77,19 +84,19 @@ line_why(void *arg, int64_t id)
 	int d;
 
 	buf_init(&b, 0);
-	buf_adds(&b, "Why? (optional)");
+	buf_adds(&b, _("Why? (optional)"));
 	for (n = 0; names[n] != NULL; n++)
 		buf_addf(&b, "  %zu %s", n + 1, feedback_reason_label(names[n]));
 	line_note(l, LINE_PLAIN, "", b.data);
 	buf_reset(&b);
-	if ((a = line_ask(l, "Numbers of the reasons (as 1 3), or Enter to skip: ")) != NULL)
+	if ((a = line_ask(l, _("Numbers of the reasons (as 1 3), or Enter to skip: "))) != NULL)
 		for (p = a; *p != '\0'; p += k) {
 			d = text_digit(p, strlen(p), &k); /* full-width ones too */
 			if (d >= 1 && (i = (size_t)(d - 1)) < n && strstr(b.data, names[i]) == NULL)
 				buf_addf(&b, "%s%s", b.len > 0 ? "," : "", names[i]);
 		}
 	free(a);
-	a = line_ask(l, "A comment, or Enter to skip: ");
+	a = line_ask(l, _("A comment, or Enter to skip: "));
 	comment = a != NULL && *a != '\0' ? a : NULL;
 	session_rate(l->s, id, -1, b.data, comment);
 	free(a);
@@ -101,21 +108,22 @@ void
 line_no_terms(void *arg, const char *question)
 {
 	struct line *l = arg;
-	char *q = xasprintf("%s Type yes or no: ", question), *a, *how;
+	/* TRANSLATORS: %s is the question; the words typed are yes and no */
+	char *q = xasprintf(_("%s Type yes or no: "), question), *a, *how;
 
-	while (
-	    (a = line_ask(l, q)) != NULL && strcasecmp(a, "yes") != 0 && strcasecmp(a, "no") != 0) {
-		line_say(l, "please type yes or no", false);
+	while ((a = line_ask(l, q)) != NULL && !consent_word_is(a, CONSENT_WORD_YES) &&
+	    !consent_word_is(a, CONSENT_WORD_NO)) {
+		line_say(l, _("please type yes or no"), false);
 		free(a);
 	}
 	free(q);
 	if (a == NULL) {
-		line_say(l, "no answer: nothing was recorded, and the Terms govern this server",
+		line_say(l, _("no answer: nothing was recorded, and the Terms govern this server"),
 		    false);
 		return;
 	}
 	how = xasprintf("typed '%s' (line mode)", a);
-	session_no_terms_answer(l->s, strcasecmp(a, "yes") == 0, how);
+	session_no_terms_answer(l->s, consent_word_is(a, CONSENT_WORD_YES), how);
 	free(how);
 	free(a);
 }
@@ -142,8 +150,7 @@ line_save_profile(void *arg, const char *question)
 		l->col = 0;
 		l->below = false;
 	}
-	session_profile_answer(l->s,
-	    a != NULL && (strcasecmp(a, "y") == 0 || strcasecmp(a, "yes") == 0));
+	session_profile_answer(l->s, a != NULL && consent_word_is(a, CONSENT_WORD_CONFIRM));
 	free(a);
 	free(q);
 	line_show(l);

@@ -53,9 +53,24 @@ review_release(struct review *rv)
 	consent_current_release(&rv->cur);
 }
 
-int
-review_record(struct review *rv, const char *kind, const char *method, const char *age,
-    int64_t shown, const char *viewer, int64_t duration_ms, const char *detail)
+/* Say that an act (kind) could not be recorded, and why. */
+static void
+review_not_recorded(const char *kind, const char *cause)
+{
+	if (strcmp(kind, "accept") == 0)
+		app_error(_("the accept could not be recorded, so it does not count: %s"), cause);
+	else if (strcmp(kind, "decline") == 0)
+		app_error(_("the decline could not be recorded, so it does not count: %s"), cause);
+	else if (strcmp(kind, "withdraw") == 0)
+		app_error(_("the withdraw could not be recorded, so it does not count: %s"), cause);
+	else
+		app_error(_("the answer could not be recorded, so it does not count: %s"), cause);
+}
+
+/* review_record(), with the word typed for it (NULL: none). */
+static int
+review_record_typed(struct review *rv, const char *kind, const char *method, const char *age,
+    int64_t shown, const char *viewer, int64_t duration_ms, const char *detail, const char *typed)
 {
 	struct consent_event ev = {
 		.kind = xstrdup(kind),
@@ -65,16 +80,24 @@ review_record(struct review *rv, const char *kind, const char *method, const cha
 		.duration_ms = duration_ms,
 		.viewer = xstrdup_or_null(viewer),
 		.detail = xstrdup_or_null(detail),
+		.typed = xstrdup_or_null(typed),
 	};
 	char *cause = NULL;
 	int r = consent_record(rv->st, rv->cur.terms, &ev, &cause);
 
 	if (r != 0) {
-		app_error("the %s could not be recorded, so it does not count: %s", kind, cause);
+		review_not_recorded(kind, cause);
 		free(cause);
 	}
 	consent_event_release(&ev);
 	return r;
+}
+
+int
+review_record(struct review *rv, const char *kind, const char *method, const char *age,
+    int64_t shown, const char *viewer, int64_t duration_ms, const char *detail)
+{
+	return review_record_typed(rv, kind, method, age, shown, viewer, duration_ms, detail, NULL);
 }
 
 /* ---- what changed -------------------------------------------------------- */
@@ -108,7 +131,7 @@ review_diff_pair(FILE *f, const struct terms_diff_line *a, const struct terms_di
 	review_diff_line(f, a, color, pre, a->len - suf);
 	review_diff_line(f, b, color, pre, b->len - suf);
 	if (!color && a->len - suf - pre < 120 && b->len - suf - pre < 120)
-		fprintf(f, "  (changed: \"%.*s\" -> \"%.*s\")\n", (int)(a->len - suf - pre),
+		fprintf(f, _("  (changed: \"%.*s\" -> \"%.*s\")\n"), (int)(a->len - suf - pre),
 		    a->text + pre, (int)(b->len - suf - pre), b->text + pre);
 }
 
@@ -149,20 +172,22 @@ review_diff_print(FILE *f, const struct terms *old, const struct terms *cur,
 	char *points = d->nchanged > 0 ? consent_changed_points(d, old, cur) : NULL;
 	size_t i;
 
-	fprintf(f, "What changed from version %s (last updated %s) to %s (last updated %s):\n",
+	fprintf(f, _("What changed from version %s (last updated %s) to %s (last updated %s):\n"),
 	    old->short_hash, old->date_label, cur->short_hash, cur->date_label);
 	if (points != NULL)
-		fprintf(f, "\n%sPoints of the summary in changed sections:%s %s.\n", bold, off,
+		/* TRANSLATORS: the %s around the heading turn bold on and off; the last is a list */
+		fprintf(f, _("\n%sPoints of the summary in changed sections:%s %s.\n"), bold, off,
 		    points);
 	else if (d->nchanged > 0)
-		fprintf(f, "\nNo point of the summary lies in a changed section.\n");
+		fprintf(f, _("\nNo point of the summary lies in a changed section.\n"));
 	free(points);
 	for (i = 0; i < d->nsections; i++) {
 		const struct terms_section_diff *sd = &d->sections[i];
 
 		if (sd->kind == TERMS_SAME)
 			continue;
-		fprintf(f, "\n%s%s (%s)%s\n", bold,
+		/* TRANSLATORS: bold on, a section, how it changed, bold off */
+		fprintf(f, _("\n%s%s (%s)%s\n"), bold,
 		    sd->kind == TERMS_REMOVED ? terms_section_name(old, sd->old_index) :
 						terms_section_name(cur, sd->new_index),
 		    terms_change_name(sd->kind), off);
@@ -170,7 +195,7 @@ review_diff_print(FILE *f, const struct terms *old, const struct terms *cur,
 			review_diff_section(f, sd, color);
 	}
 	if (d->nchanged == 0)
-		fprintf(f, "\nOnly the \"Last updated\" date changed (%s -> %s).\n",
+		fprintf(f, _("\nOnly the \"Last updated\" date changed (%s -> %s).\n"),
 		    old->date_label, cur->date_label);
 }
 
@@ -212,14 +237,15 @@ review_withdraw(struct app *app)
 
 	if ((r = review_load(&rv, app, false)) != 0)
 		goto out;
-	if ((w = consent_withdraw(rv.st, rv.cur.terms, "command", &cause)) < 0) {
-		app_error("the withdraw could not be recorded, so it does not count: %s", cause);
+	if ((w = consent_withdraw(rv.st, rv.cur.terms, "command", NULL, &cause)) < 0) {
+		review_not_recorded("withdraw", cause);
 		r = EXIT_USAGE;
 	} else if (w == 0)
 		printf("%s\n", cause);
 	else
-		printf("Consent withdrawn. Nothing will be sent to the model until you accept the "
-		       "Terms again with 'confab terms'.\n");
+		printf(
+		    _("Consent withdrawn. Nothing will be sent to the model until you accept the "
+		      "Terms again with 'confab terms'.\n"));
 	free(cause);
 out:
 	review_release(&rv);
@@ -236,19 +262,19 @@ review_held(struct review_flow *f, const char *kind)
 
 	if (strcmp(kind, "accept") == 0)
 		fprintf(f->tty.out,
-		    "\nThese Terms (version %s) were accepted elsewhere while you "
-		    "were reading them, so nothing more was recorded: they are accepted.\n",
+		    _("\nThese Terms (version %s) were accepted elsewhere while you "
+		      "were reading them, so nothing more was recorded: they are accepted.\n"),
 		    v);
 	else if (strcmp(kind, "decline") == 0)
 		fprintf(f->tty.out,
-		    "\nThe Terms (version %s) were accepted elsewhere while you were "
-		    "reading them, so your decline was not recorded: they stay accepted. 'confab "
-		    "terms withdraw' withdraws that consent.\n",
+		    _("\nThe Terms (version %s) were accepted elsewhere while you were "
+		      "reading them, so your decline was not recorded: they stay accepted. 'confab "
+		      "terms withdraw' withdraws that consent.\n"),
 		    v);
 	else
 		fprintf(f->tty.out,
-		    "\nThe Terms (version %s) were accepted elsewhere while you were "
-		    "reading them, so your answer was not recorded: they are accepted.\n",
+		    _("\nThe Terms (version %s) were accepted elsewhere while you were "
+		      "reading them, so your answer was not recorded: they are accepted.\n"),
 		    v);
 }
 
@@ -268,7 +294,7 @@ review_fresh(struct review_flow *f, const char *kind)
 	int r;
 
 	if (consent_recheck(&app->cfg, rv->st, rv->cur.terms, &rc, &cause) != 0) {
-		app_error("the %s could not be recorded, so it does not count: %s", kind, cause);
+		review_not_recorded(kind, cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
@@ -281,11 +307,24 @@ review_fresh(struct review_flow *f, const char *kind)
 	old = xstrdup(rv->cur.terms->short_hash);
 	review_release(rv);
 	if ((r = review_load(rv, app, true)) == 0) {
-		fprintf(f->tty.out,
-		    "\nThe Terms changed while you read them: version %s (last "
-		    "updated %s) is current now, so your %s to version %s was not recorded.\n\n",
-		    rv->cur.terms->short_hash, rv->cur.terms->date_label,
-		    strcmp(kind, "age") == 0 ? "answer" : kind, old);
+		if (strcmp(kind, "accept") == 0)
+			fprintf(f->tty.out,
+			    _("\nThe Terms changed while you read them: version %s (last updated "
+			      "%s) is current now, so your accept to version %s was not "
+			      "recorded.\n\n"),
+			    rv->cur.terms->short_hash, rv->cur.terms->date_label, old);
+		else if (strcmp(kind, "decline") == 0)
+			fprintf(f->tty.out,
+			    _("\nThe Terms changed while you read them: version %s (last updated "
+			      "%s) is current now, so your decline to version %s was not "
+			      "recorded.\n\n"),
+			    rv->cur.terms->short_hash, rv->cur.terms->date_label, old);
+		else
+			fprintf(f->tty.out,
+			    _("\nThe Terms changed while you read them: version %s (last updated "
+			      "%s) is current now, so your answer to version %s was not "
+			      "recorded.\n\n"),
+			    rv->cur.terms->short_hash, rv->cur.terms->date_label, old);
 		f->shown = 0;
 		free(f->viewer);
 		f->viewer = xstrdup("summary");
@@ -302,29 +341,29 @@ review_fresh(struct review_flow *f, const char *kind)
  */
 static int
 review_flow_record(struct review_flow *f, const char *kind, const char *method, const char *age,
-    const char *detail)
+    const char *detail, const char *typed)
 {
 	int r = review_fresh(f, kind);
 
 	if (r != 0)
 		return r;
-	if (review_record(f->rv, kind, method, age, f->shown, f->viewer, clock_ms() - f->t0,
-		detail) != 0)
+	if (review_record_typed(f->rv, kind, method, age, f->shown, f->viewer, clock_ms() - f->t0,
+		detail, typed) != 0)
 		return EXIT_USAGE;
 	return 0;
 }
 
 /* Record a decline and say so: EXIT_CONSENT, or what review_flow_record returned. */
 static int
-review_decline(struct review_flow *f, const char *detail)
+review_decline(struct review_flow *f, const char *detail, const char *typed)
 {
-	int r = review_flow_record(f, "decline", REVIEW_METHOD_TYPED, NULL, detail);
+	int r = review_flow_record(f, "decline", REVIEW_METHOD_TYPED, NULL, detail, typed);
 
 	if (r != 0)
 		return r;
 	fprintf(f->tty.out,
-	    "\nDeclined and recorded. Nothing will be sent to the model. Run "
-	    "'confab terms' when you want to review the Terms again.\n");
+	    _("\nDeclined and recorded. Nothing will be sent to the model. Run "
+	      "'confab terms' when you want to review the Terms again.\n"));
 	return EXIT_CONSENT;
 }
 
@@ -336,8 +375,8 @@ static int
 review_no_answer(struct review_flow *f)
 {
 	fprintf(f->tty.out,
-	    "\nNo answer (end of input): nothing was recorded, and nothing will "
-	    "be sent to the model. Run 'confab terms' when you want to review the Terms.\n");
+	    _("\nNo answer (end of input): nothing was recorded, and nothing will "
+	      "be sent to the model. Run 'confab terms' when you want to review the Terms.\n"));
 	return EXIT_CONSENT;
 }
 
@@ -353,16 +392,23 @@ review_summary(struct tty *tty, const struct terms *t)
 	tty_size(tty, &rows, &cols);
 	if (cols > 100)
 		cols = 100;
-	fprintf(tty->out, "\n%s%s%s\nLast updated %s, version %s. %zu sections, %zu bytes.\n\n", b,
-	    t->title, o, t->date_label, t->short_hash, t->nsections - 1, t->len);
-	tty_wrap(tty->out, consent_summary_intro, cols - 1, 0);
+	fprintf(tty->out, "\n%s%s%s\n", b, t->title, o);
+	fprintf(tty->out, _("Last updated %s, version %s. %zu sections, %zu bytes.\n"),
+	    t->date_label, t->short_hash, t->nsections - 1, t->len);
+	fputc('\n', tty->out);
+	tty_wrap(tty->out, _(consent_summary_intro), cols - 1, 0);
 	fputc('\n', tty->out);
 	for (i = 0; i < consent_summary_len; i++) {
+		/* the clause is ASCII ("III.4"): padding by bytes is padding by columns */
 		fprintf(tty->out, "  %s%-6s%s", b, consent_summary[i].clause, o);
-		tty_wrap(tty->out, consent_summary[i].text, cols - 1, 8);
+		tty_wrap(tty->out, _(consent_summary[i].text), cols - 1, 8);
+	}
+	if (strcmp(i18n_language(), "en") != 0) {
+		fputc('\n', tty->out);
+		tty_wrap(tty->out, _(consent_summary_translated), cols - 1, 0);
 	}
 	if (privacy != NULL)
-		fprintf(tty->out, "\nPrivacy Policy: %s\n", privacy);
+		fprintf(tty->out, _("\nPrivacy Policy: %s\n"), privacy);
 	free(privacy);
 }
 
@@ -378,14 +424,15 @@ review_present(struct review_flow *f)
 	char *a;
 
 	if (rv->cs.state == CONSENT_OUTDATED) {
-		fprintf(f->tty.out, "The Terms changed since you accepted them on %.10s.\n\n",
+		fprintf(f->tty.out, _("The Terms changed since you accepted them on %.10s.\n\n"),
 		    rv->cs.accepted.at);
 		review_diff_print(f->tty.out, rv->cs.accepted_terms, t, rv->cs.diff, f->tty.color);
 		free(f->viewer);
 		f->viewer = xstrdup("summary and diff of the changes");
 	}
 	review_summary(&f->tty, t);
-	a = tty_ask(&f->tty, "\nType 'read' to read the full text now, or press Enter to go on: ");
+	a = tty_ask(&f->tty,
+	    _("\nType 'read' to read the full text now, or press Enter to go on: "));
 	if (a == NULL)
 		return false;
 	if (strcasecmp(a, "read") == 0) {
@@ -400,11 +447,12 @@ review_present(struct review_flow *f)
 static char *
 review_ask_age(struct tty *tty)
 {
-	char *q = xasprintf("\n%s Type yes or no: ", consent_age_question), *a;
+	/* TRANSLATORS: %s is the age question; the words typed are yes and no */
+	char *q = xasprintf(_("\n%s Type yes or no: "), _(consent_age_question)), *a;
 
-	while ((a = tty_ask(tty, q)) != NULL && strcasecmp(a, "yes") != 0 &&
-	    strcasecmp(a, "no") != 0) {
-		fprintf(tty->out, "Please type yes or no.\n");
+	while ((a = tty_ask(tty, q)) != NULL && !consent_word_is(a, CONSENT_WORD_YES) &&
+	    !consent_word_is(a, CONSENT_WORD_NO)) {
+		fprintf(tty->out, _("Please type yes or no.\n"));
 		free(a);
 	}
 	free(q);
@@ -415,18 +463,26 @@ review_ask_age(struct tty *tty)
 static int
 review_age(struct review_flow *f)
 {
-	char *a = review_ask_age(&f->tty);
+	char *a = review_ask_age(&f->tty), *typed, *msg;
+	bool yes;
 	int r;
 
 	if (a == NULL)
 		return review_no_answer(f);
-	r = review_flow_record(f, "age", REVIEW_METHOD_TYPED, a, NULL);
-	if (r == 0 && strcasecmp(a, "no") == 0) {
-		/* The message, as a sentence. */
-		fprintf(f->tty.out, "\n%c%s.\n", toupper((unsigned char)consent_underage[0]),
-		    consent_underage + 1);
-		r = review_decline(f, "under the minimum age (Terms I.1)");
+	yes = consent_word_is(a, CONSENT_WORD_YES);
+	typed = consent_word_trim(a);
+	r = review_flow_record(f, "age", REVIEW_METHOD_TYPED, yes ? "yes" : "no", NULL, typed);
+	if (r == 0 && !yes) {
+		/* The message, as a sentence (in English: capitalised, a final period). */
+		msg = xstrdup(_(consent_underage));
+		if ((unsigned char)msg[0] < 0x80)
+			msg[0] = (char)toupper((unsigned char)msg[0]);
+		/* TRANSLATORS: %s is a message (no final period), printed as a sentence */
+		fprintf(f->tty.out, _("\n%s.\n"), msg);
+		free(msg);
+		r = review_decline(f, "under the minimum age (Terms I.1)", typed);
 	}
+	free(typed);
 	free(a);
 	return r;
 }
@@ -437,17 +493,16 @@ review_ask_agree(struct tty *tty)
 {
 	char *a;
 
-	while ((a = tty_ask(tty, "Type agree or decline: ")) != NULL &&
-	    strcasecmp(a, "agree") != 0 && strcasecmp(a, "decline") != 0 &&
-	    strcasecmp(a, "no") != 0) {
+	while ((a = tty_ask(tty, _("Type agree or decline: "))) != NULL &&
+	    !consent_word_is(a, CONSENT_WORD_AGREE) && !consent_word_is(a, CONSENT_WORD_DECLINE)) {
 		if (*a == '\0')
 			fprintf(tty->out,
-			    "Please type agree to accept the Terms, or decline to "
-			    "decline them.\n");
+			    _("Please type agree to accept the Terms, or decline to "
+			      "decline them.\n"));
 		else
 			fprintf(tty->out,
-			    "'%.40s' is not an answer: type agree to accept the Terms, "
-			    "or decline to decline them.\n",
+			    _("'%.40s' is not an answer: type agree to accept the Terms, "
+			      "or decline to decline them.\n"),
 			    a);
 		free(a);
 	}
@@ -459,25 +514,28 @@ static int
 review_agree(struct review_flow *f)
 {
 	const struct terms *t = f->rv->cur.terms;
-	char *a, *detail;
+	char *a, *detail, *typed;
 	int r;
 
 	fprintf(f->tty.out,
-	    "\nTo accept the Terms (version %s, last updated %s), type agree; to "
-	    "decline them, type decline.\n",
+	    _("\nTo accept the Terms (version %s, last updated %s), type agree; to "
+	      "decline them, type decline.\n"),
 	    t->short_hash, t->date_label);
 	if ((a = review_ask_agree(&f->tty)) == NULL)
 		return review_no_answer(f);
-	if (strcasecmp(a, "agree") != 0) {
-		detail = xasprintf("typed '%s'", a);
-		r = review_decline(f, detail);
+	typed = consent_word_trim(a);
+	if (!consent_word_is(a, CONSENT_WORD_AGREE)) {
+		detail = xasprintf("typed '%s'", typed);
+		r = review_decline(f, detail, typed);
 		free(detail);
-	} else if ((r = review_flow_record(f, "accept", REVIEW_METHOD_AGREE, "yes", NULL)) == 0) {
+	} else if ((r = review_flow_record(f, "accept", REVIEW_METHOD_AGREE, "yes", NULL, typed)) ==
+	    0) {
 		fprintf(f->tty.out,
-		    "\nAccepted and recorded in your consent ledger. You can "
-		    "withdraw at any time with 'confab terms withdraw'.\n");
+		    _("\nAccepted and recorded in your consent ledger. You can "
+		      "withdraw at any time with 'confab terms withdraw'.\n"));
 		r = EXIT_OK;
 	}
+	free(typed);
 	free(a);
 	return r;
 }
@@ -494,9 +552,9 @@ review_flow_once(struct review_flow *f)
 	if (rv->cs.state == CONSENT_ACCEPTED) {
 		when = consent_when(rv->cs.last.at);
 		fprintf(f->tty.out,
-		    "You accepted these Terms (version %s, last updated %s) on %s. "
-		    "Nothing to do.\n'confab terms show' prints them; 'confab terms withdraw' "
-		    "withdraws your consent.\n",
+		    _("You accepted these Terms (version %s, last updated %s) on %s. "
+		      "Nothing to do.\n'confab terms show' prints them; 'confab terms withdraw' "
+		      "withdraws your consent.\n"),
 		    t->short_hash, t->date_label, when);
 		free(when);
 		return EXIT_OK;
@@ -531,9 +589,9 @@ review_run(struct app *app)
 		goto out;
 	if (tty_open(&f.tty, &cause) != 0) {
 		app_error(
-		    "'terms review' asks on a terminal, and there is none (%s); in a script "
-		    "use 'confab terms accept --sha256 %s --adult' after reading 'confab terms "
-		    "show'",
+		    _("'terms review' asks on a terminal, and there is none (%s); in a script "
+		      "use 'confab terms accept --sha256 %s --adult' after reading 'confab terms "
+		      "show'"),
 		    cause, rv.cur.terms->short_hash);
 		free(cause);
 		r = EXIT_USAGE;

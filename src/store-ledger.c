@@ -29,7 +29,7 @@ store_ledger_head(struct store *st, char **cause)
 	else if (rc == SQLITE_DONE)
 		h = xasprintf("%064d", 0);
 	else
-		store_fail(st, "reading the consent ledger", cause);
+		store_fail(st, _("reading the consent ledger"), cause);
 	sqlite3_finalize(s);
 	return h;
 }
@@ -40,8 +40,8 @@ store_ledger_insert(struct store *st, struct consent_event *ev, char **cause)
 	sqlite3_stmt *s = store_prepare(st,
 	    "INSERT INTO consent_events (kind, terms_sha256, "
 	    "terms_date, method, age_answer, at, os_user, client_version, shown_bytes, "
-	    "total_bytes, duration_ms, viewer, detail, prev_hash, hash, endpoint) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "total_bytes, duration_ms, viewer, detail, prev_hash, hash, endpoint, typed, language) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	    cause);
 	int r = 0;
 
@@ -63,8 +63,10 @@ store_ledger_insert(struct store *st, struct consent_event *ev, char **cause)
 	store_bind_opt(s, 14, ev->prev_hash);
 	store_bind_opt(s, 15, ev->hash);
 	store_bind_opt(s, 16, ev->endpoint);
+	store_bind_opt(s, 17, ev->typed);
+	store_bind_opt(s, 18, ev->language);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_fail(st, "appending to the consent ledger", cause);
+		r = store_fail(st, _("appending to the consent ledger"), cause);
 	else
 		ev->id = sqlite3_last_insert_rowid(st->db);
 	sqlite3_finalize(s);
@@ -82,7 +84,7 @@ store_ledger_each(struct store *st, const char *const *kinds, int reverse,
 	sql = xasprintf(
 	    "SELECT id, kind, terms_sha256, terms_date, method, age_answer, at, "
 	    "os_user, client_version, shown_bytes, total_bytes, duration_ms, viewer, detail, "
-	    "prev_hash, hash, endpoint FROM consent_events ORDER BY id %s",
+	    "prev_hash, hash, endpoint, typed, language FROM consent_events ORDER BY id %s",
 	    reverse ? "DESC" : "ASC");
 	s = store_prepare(st, sql, cause);
 	free(sql);
@@ -107,6 +109,8 @@ store_ledger_each(struct store *st, const char *const *kinds, int reverse,
 			.prev_hash = store_col_text(s, 14),
 			.hash = store_col_text(s, 15),
 			.endpoint = store_col_text(s, 16),
+			.typed = store_col_text(s, 17),
+			.language = store_col_text(s, 18),
 		};
 		const char *const *k;
 
@@ -121,7 +125,7 @@ store_ledger_each(struct store *st, const char *const *kinds, int reverse,
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_fail(st, "reading the consent ledger", cause);
+		store_fail(st, _("reading the consent ledger"), cause);
 		sqlite3_finalize(s);
 		return -1;
 	}
@@ -153,6 +157,8 @@ store_ledger_row(sqlite3_stmt *s, struct consent_event *ev)
 	ev->prev_hash = store_col_text(s, 14);
 	ev->hash = store_col_text(s, 15);
 	ev->endpoint = store_col_text(s, 16);
+	ev->typed = store_col_text(s, 17);
+	ev->language = store_col_text(s, 18);
 }
 
 int
@@ -167,7 +173,7 @@ store_ledger_next(struct store *st, int64_t id, int later,
 	sql = xasprintf(
 	    "SELECT id, kind, terms_sha256, terms_date, method, age_answer, at, "
 	    "os_user, client_version, shown_bytes, total_bytes, duration_ms, viewer, detail, "
-	    "prev_hash, hash, endpoint FROM consent_events WHERE id %s ? ORDER BY id %s LIMIT 1",
+	    "prev_hash, hash, endpoint, typed, language FROM consent_events WHERE id %s ? ORDER BY id %s LIMIT 1",
 	    later ? ">" : "<", later ? "ASC" : "DESC");
 	s = store_prepare(st, sql, cause);
 	free(sql);
@@ -179,7 +185,7 @@ store_ledger_next(struct store *st, int64_t id, int later,
 		fn(&ev, arg);
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_fail(st, "reading the consent ledger", cause);
+		store_fail(st, _("reading the consent ledger"), cause);
 		sqlite3_finalize(s);
 		return -1;
 	}

@@ -178,6 +178,14 @@ static const char *const store_migrations[] = {
 	/* What a reader of the file sees of each message's text, pieces joined. */
 	"CREATE VIEW messages_text AS SELECT m.id, m.conversation_id, m.role, m.status, " STORE_CONTENT
 	" AS content, " STORE_REASONING " AS reasoning FROM messages m;",
+
+	/*
+	 * 6 -> 7: the word a person typed for a consent event and the language
+	 * of the screens (NULL in older events, whose hashes stay valid: see
+	 * consent_event_hash()).
+	 */
+	"ALTER TABLE consent_events ADD COLUMN typed TEXT;"
+	"ALTER TABLE consent_events ADD COLUMN language TEXT;",
 };
 
 static int
@@ -188,7 +196,7 @@ store_user_version(struct store *st, int *version, char **cause)
 	if (s == NULL)
 		return -1;
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		store_fail(st, "reading the schema version", cause);
+		store_fail(st, _("reading the schema version"), cause);
 		sqlite3_finalize(s);
 		return -1;
 	}
@@ -200,8 +208,8 @@ store_user_version(struct store *st, int *version, char **cause)
 int
 store_newer(struct store *st, int version, char **cause)
 {
-	*cause = xasprintf("store '%s' was written by a newer confab (schema %d; this confab "
-			   "knows up to %d); upgrade confab, the store was left as it is",
+	*cause = xasprintf(_("store '%s' was written by a newer confab (schema %d; this confab "
+			     "knows up to %d); upgrade confab, the store was left as it is"),
 	    st->path, version, STORE_SCHEMA_VERSION);
 	return -1;
 }

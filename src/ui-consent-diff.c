@@ -65,12 +65,12 @@ consent_changes_points(struct ui *ui, struct ui_consent *c, int y, int rows, int
 	char *points = consent_changed_points(c->cs.diff, c->cs.accepted_terms, c->cur.terms), *s;
 
 	if (points != NULL)
-		s = xasprintf("%s: %s.",
-		    wide ? "Points of the summary in changed sections" :
-			   "Summary points in changed sections",
+		/* TRANSLATORS: %s lists the points: "I.1 minimum age; IV feedback" */
+		s = xasprintf(wide ? _("Points of the summary in changed sections: %s.") :
+				     _("Summary points in changed sections: %s."),
 		    points);
 	else
-		s = xstrdup("No point of the summary lies in a changed section.");
+		s = xstrdup(_("No point of the summary lies in a changed section."));
 	y = ui_widget_put_para(y, rows - 2, 1, cols - 2, s, ui_attr(ui, UI_BOLD));
 	free(s);
 	free(points);
@@ -89,12 +89,13 @@ consent_changes_intro(struct ui *ui, struct ui_consent *c, int y, int rows, int 
 
 	if (wide)
 		s = xasprintf(
-		    "You accepted these Terms on %.10s (version %s, last updated %s). "
-		    "They have changed since: the current version is %s, last updated %s.",
+		    _("You accepted these Terms on %.10s (version %s, last updated %s). "
+		      "They have changed since: the current version is %s, last updated %s."),
 		    at, old->short_hash, old->date_label, t->short_hash, t->date_label);
 	else
-		s = xasprintf("Changed since you accepted them on %.10s (last updated %s -> %s).",
-		    at, old->date_label, t->date_label);
+		s = xasprintf(
+		    _("Changed since you accepted them on %.10s (last updated %s -> %s)."), at,
+		    old->date_label, t->date_label);
 	y = ui_widget_put_para(y, rows - 2, 1, cols - 2, s, attr) + (wide ? 1 : 0);
 	free(s);
 	if (c->msg != NULL)
@@ -103,15 +104,20 @@ consent_changes_intro(struct ui *ui, struct ui_consent *c, int y, int rows, int 
 	if (c->nchanges > 0)
 		y = consent_changes_points(ui, c, y, rows, cols, wide);
 	if (c->nchanges == 0)
-		s = xasprintf("Only the \"Last updated\" date changed (%s -> %s); the text is the "
-			      "same.",
+		s = xasprintf(_("Only the \"Last updated\" date changed (%s -> %s); the text is "
+				"the same."),
 		    old->date_label, t->date_label);
 	else if (wide)
-		s = xasprintf("%zu section%s changed. Choose one and press Enter to see the "
-			      "changes:",
-		    c->nchanges, c->nchanges == 1 ? "" : "s");
+		s = xasprintf(P_("%zu section changed. Choose it and press Enter to see the "
+				 "changes:",
+				  "%zu sections changed. Choose one and press Enter to see the "
+				  "changes:",
+				  c->nchanges),
+		    c->nchanges);
 	else
-		s = xasprintf("%zu changed; Enter shows one:", c->nchanges);
+		s = xasprintf(P_("%zu changed; Enter shows it:", "%zu changed; Enter shows one:",
+				  c->nchanges),
+		    c->nchanges);
 	y = ui_widget_put_para(y, rows - 2, 1, cols - 2, s, attr);
 	free(s);
 	return y;
@@ -123,14 +129,15 @@ consent_changes_draw(struct ui *ui, void *data)
 	struct ui_consent *c = data;
 	int rows, cols, y;
 	size_t page, i, k;
-	char *right, hints[80];
+	const char *hints;
+	char *right;
 
 	if (ui_consent_draw_start(ui, c))
 		return;
 	ui_size(ui, &rows, &cols);
-	right = xasprintf("version %s -> %s", c->cs.accepted_terms->short_hash,
+	right = xasprintf(_("version %s -> %s"), c->cs.accepted_terms->short_hash,
 	    c->cur.terms->short_hash);
-	ui_bar(0, "What changed in the Terms", cols >= 64 ? right : NULL, ui_attr(ui, UI_BAR));
+	ui_bar(0, _("What changed in the Terms"), cols >= 64 ? right : NULL, ui_attr(ui, UI_BAR));
 	free(right);
 	y = consent_changes_intro(ui, c, rows < 16 ? 1 : 2, rows, cols) + (rows < 16 ? 0 : 1);
 	page = y < rows - 1 ? (size_t)(rows - 1 - y) : 1;
@@ -142,12 +149,17 @@ consent_changes_draw(struct ui *ui, void *data)
 			    terms_change_name(c->cs.diff->sections[c->changes[k]].kind),
 			    k == c->csel, ui_attr(ui, UI_NORMAL));
 		else
-			ui_widget_put_item(ui, y + (int)i, cols, "Continue to the summary ->", NULL,
-			    k == c->csel, ui_attr(ui, UI_BOLD));
+			ui_widget_put_item(ui, y + (int)i, cols, _("Continue to the summary ->"),
+			    NULL, k == c->csel, ui_attr(ui, UI_BOLD));
 	}
-	snprintf(hints, sizeof hints, "%sEnter open%sc continue%sEsc %s",
-	    cols >= 64 ? "Up/Down choose   " : "", cols >= 64 ? "   " : "  ",
-	    cols >= 64 ? "   " : "  ", c->changes_back ? "back" : "decline");
+	/* TRANSLATORS: key hints: the long ones fit 64 columns, the short ones 40 */
+	if (cols >= 64)
+		hints = c->changes_back ?
+		    _("Up/Down choose   Enter open   c continue   Esc back") :
+		    _("Up/Down choose   Enter open   c continue   Esc decline");
+	else
+		hints = c->changes_back ? _("Enter open  c continue  Esc back") :
+					  _("Enter open  c continue  Esc decline");
 	ui_bar(rows - 1, hints, NULL, ui_attr(ui, UI_BAR));
 	ui_consent_draw_end(c);
 }
@@ -331,20 +343,24 @@ consent_diff_line(struct ui *ui, struct ui_consent *c, int y, size_t i)
 static void
 consent_diff_legend(struct ui *ui, int y, int cols, enum terms_change kind)
 {
-	static const char added[] = "+ a new section", removed[] = "- a section taken out";
+	const char *added = _("+ a new section"), *removed = _("- a section taken out");
+	const char *minus = _("- removed"), *plus = _("+ added"), *words = _("changed words");
 	int x = 1;
 
 	if (kind == TERMS_ADDED) {
-		ui_put(y, x, added, sizeof added - 1, cols - 2, ui_attr(ui, UI_ADDED));
+		ui_put(y, x, added, strlen(added), cols - 2, ui_attr(ui, UI_ADDED));
 		return;
 	}
 	if (kind == TERMS_REMOVED) {
-		ui_put(y, x, removed, sizeof removed - 1, cols - 2, ui_attr(ui, UI_REMOVED));
+		ui_put(y, x, removed, strlen(removed), cols - 2, ui_attr(ui, UI_REMOVED));
 		return;
 	}
-	x += ui_put(y, x, "- removed", 9, 9, ui_attr(ui, UI_REMOVED)) + 3;
-	x += ui_put(y, x, "+ added", 7, 7, ui_attr(ui, UI_ADDED)) + 3;
-	ui_put(y, x, "changed words", 13, 13, ui_attr(ui, UI_HILITE));
+	/* each as wide as it is (display columns), within the line */
+	x += ui_put(y, x, minus, strlen(minus), cols - 1 - x, ui_attr(ui, UI_REMOVED)) + 3;
+	if (x < cols - 1)
+		x += ui_put(y, x, plus, strlen(plus), cols - 1 - x, ui_attr(ui, UI_ADDED)) + 3;
+	if (x < cols - 1)
+		ui_put(y, x, words, strlen(words), cols - 1 - x, ui_attr(ui, UI_HILITE));
 }
 
 static void
@@ -360,15 +376,20 @@ consent_diff_draw(struct ui *ui, void *data)
 		return;
 	ui_size(ui, &rows, &cols);
 	page = consent_diff_page(ui, c);
-	left = xasprintf("%s (%s)", consent_change_name(c, c->csel), terms_change_name(sd->kind));
-	snprintf(right, sizeof right, "%zu of %zu", c->csel + 1, c->nchanges);
+	/* TRANSLATORS: a section and how it changed: "III. User Content (changed)" */
+	left = xasprintf(_("%s (%s)"), consent_change_name(c, c->csel),
+	    terms_change_name(sd->kind));
+	/* TRANSLATORS: which changed section of how many: "2 of 5"; at most 31 bytes */
+	snprintf(right, sizeof right, _("%zu of %zu"), c->csel + 1, c->nchanges);
 	ui_bar(0, left, right, ui_attr(ui, UI_BAR));
 	free(left);
 	consent_diff_legend(ui, 1, cols, sd->kind);
 	for (i = 0; i < page && c->dtop + i < c->ndlines; i++)
 		consent_diff_line(ui, c, 2 + (int)i, c->dtop + i);
 	ui_bar(rows - 1,
-	    cols >= 60 ? "Up/Down PgUp/PgDn scroll   q back to the list" : "PgDn scroll  q back",
+	    /* TRANSLATORS: key hints: the long one fits 60 columns, the short one 40 */
+	    cols >= 60 ? _("Up/Down PgUp/PgDn scroll   q back to the list") :
+			 _("PgDn scroll  q back"),
 	    NULL, ui_attr(ui, UI_BAR));
 	ui_consent_draw_end(c);
 }

@@ -224,8 +224,9 @@ consent_view_bar(struct ui *ui, struct ui_consent *c, int y, int cols)
 	char *s;
 
 	if (c->searching) {
-		s = xasprintf("Search: %s", c->query_in);
-		ui_bar(y, s, cols >= 72 ? "capitals match case  Enter find  Esc cancel" : NULL,
+		s = xasprintf(_("Search: %s"), c->query_in);
+		/* TRANSLATORS: key hints shown at 72 columns or more */
+		ui_bar(y, s, cols >= 72 ? _("capitals match case  Enter find  Esc cancel") : NULL,
 		    attr);
 		c->cur_y = y;
 		c->cur_x = 1 + text_width(s, strlen(s));
@@ -234,13 +235,14 @@ consent_view_bar(struct ui *ui, struct ui_consent *c, int y, int cols)
 		ui_bar(y, c->msg, NULL, attr);
 	else if (cols >= 80)
 		ui_bar(y,
-		    c->from_chat ? "PgUp/PgDn Home/End  i sections  / search  n/N next/prev  "
-				   "q back to chat" :
-				   "PgUp/PgDn Home/End  i sections  / search  n/N next/prev  "
-				   "q back",
+		    /* TRANSLATORS: key hints: these fit 80 columns, the next one 40 */
+		    c->from_chat ? _("PgUp/PgDn Home/End  i sections  / search  n/N next/prev  "
+				     "q back to chat") :
+				   _("PgUp/PgDn Home/End  i sections  / search  n/N next/prev  "
+				     "q back"),
 		    NULL, attr);
 	else
-		ui_bar(y, "i sections  / search  n N  q back", NULL, attr);
+		ui_bar(y, _("i sections  / search  n N  q back"), NULL, attr);
 }
 
 static void
@@ -311,21 +313,31 @@ static void
 consent_search_from(struct ui_consent *c, size_t from, bool forward)
 {
 	size_t off = consent_find(c, from, forward), k, n, line;
-	const char *wrapped = "";
+	bool wrapped = false;
 
 	if (off == CONSENT_NONE) {
 		off = consent_find(c, forward ? 0 : c->cur.terms->len, forward);
-		wrapped = forward ? " (from the top)" : " (from the end)";
+		wrapped = true;
 	}
 	if (off == CONSENT_NONE) {
 		c->match = CONSENT_NONE;
-		ui_consent_msg(c, UI_BAR, "'%s' is not in the text", c->query);
+		ui_consent_msg(c, UI_BAR, _("'%s' is not in the text"), c->query);
 		return;
 	}
 	c->match = off;
 	consent_count(c, off, &k, &n);
-	ui_consent_msg(c, UI_BAR, "'%s': match %zu of %zu%s   n next  N previous", c->query, k, n,
-	    wrapped);
+	/* TRANSLATORS: the search, which match of how many; then key hints */
+	if (!wrapped)
+		ui_consent_msg(c, UI_BAR, _("'%s': match %zu of %zu   n next  N previous"),
+		    c->query, k, n);
+	else if (forward)
+		ui_consent_msg(c, UI_BAR,
+		    _("'%s': match %zu of %zu (from the top)   n next  N previous"), c->query, k,
+		    n);
+	else
+		ui_consent_msg(c, UI_BAR,
+		    _("'%s': match %zu of %zu (from the end)   n next  N previous"), c->query, k,
+		    n);
 	line = consent_line_at(c, off);
 	c->top = line > 2 ? line - 2 : 0; /* the match near the top, as less does */
 }
@@ -337,7 +349,7 @@ consent_search_next(struct ui_consent *c, bool forward)
 	size_t from;
 
 	if (c->query[0] == '\0') {
-		ui_consent_msg(c, UI_BAR, "nothing to repeat: press / to search");
+		ui_consent_msg(c, UI_BAR, "%s", _("nothing to repeat: press / to search"));
 		return;
 	}
 	if (c->match == CONSENT_NONE)
@@ -463,18 +475,21 @@ consent_index_draw(struct ui *ui, void *data)
 	ui_size(ui, &rows, &cols);
 	page = (size_t)rows - 2;
 	ui_widget_follow(c->isel, page, &c->itop);
-	snprintf(right, sizeof right, "%zu sections", t->nsections - 1);
-	ui_bar(0, "Sections of the Terms", right, ui_attr(ui, UI_BAR));
+	snprintf(right, sizeof right, P_("%zu section", "%zu sections", t->nsections - 1),
+	    t->nsections - 1);
+	ui_bar(0, _("Sections of the Terms"), right, ui_attr(ui, UI_BAR));
 	for (i = 0; i < page && c->itop + i < t->nsections; i++) {
 		size_t k = c->itop + i;
 
-		snprintf(pct, sizeof pct, "at %d%%", ui_consent_pct(c, t->sections[k].start));
+		/* TRANSLATORS: where a section starts in the text: "at 37%"; at most 15 bytes */
+		snprintf(pct, sizeof pct, _("at %d%%"), ui_consent_pct(c, t->sections[k].start));
 		ui_widget_put_item(ui, 1 + (int)i, cols, terms_section_name(t, k), pct,
 		    k == c->isel, ui_attr(ui, UI_NORMAL));
 	}
 	ui_bar(rows - 1,
-	    cols >= 60 ? "Up/Down choose   Enter go to the section   Esc back" :
-			 "Enter go there  Esc back",
+	    /* TRANSLATORS: key hints: the long one fits 60 columns, the short one 40 */
+	    cols >= 60 ? _("Up/Down choose   Enter go to the section   Esc back") :
+			 _("Enter go there  Esc back"),
 	    NULL, ui_attr(ui, UI_BAR));
 	ui_consent_draw_end(c);
 }

@@ -36,10 +36,10 @@
 #define CONSENT_METHOD_AGREE "typed 'agree' (full-screen)"
 
 /* The tail of the age question (consent_age_question), and the agree question. */
-static const char consent_age_tail[] = "Type yes or no:";
-static const char consent_agree_q[] = "To accept these Terms, type agree; to decline them, "
-				      "type decline:";
-static const char consent_decline_q[] = "Decline the Terms? Nothing will be sent. y/N";
+static const char *const consent_age_tail = N_("Type yes or no:");
+static const char *const consent_agree_q = N_(
+    "To accept these Terms, type agree; to decline them, type decline:");
+static const char *const consent_decline_q = N_("Decline the Terms? Nothing will be sent. y/N");
 
 static void consent_summary_draw(struct ui *, void *);
 static void consent_summary_key(struct ui *, void *, int);
@@ -66,6 +66,7 @@ consent_viewer(const struct ui_consent *c)
 {
 	char text[48] = "";
 
+	/* a ledger value: English, as the method strings */
 	if (c->saw_text)
 		snprintf(text, sizeof text, ", full text %d%%", ui_consent_pct(c, c->shown));
 	return xasprintf("full-screen: summary%s%s", text, c->saw_changes ? ", changes" : "");
@@ -91,18 +92,35 @@ consent_accepted_note(const struct ui_consent *c, const char *kind)
 
 	if (strcmp(kind, "accept") == 0)
 		return xasprintf(
-		    "these Terms (version %s) are already accepted: they were accepted "
-		    "elsewhere while the consent screens were open, so nothing more was recorded",
+		    _("these Terms (version %s) are already accepted: they were accepted "
+		      "elsewhere while the consent screens were open, so nothing more was recorded"),
 		    v);
 	if (strcmp(kind, "decline") == 0)
 		return xasprintf(
-		    "the Terms (version %s) were accepted elsewhere while the consent "
-		    "screens were open, so your decline was not recorded; '/terms withdraw' "
-		    "withdraws that consent",
+		    _("the Terms (version %s) were accepted elsewhere while the consent "
+		      "screens were open, so your decline was not recorded; '/terms withdraw' "
+		      "withdraws that consent"),
 		    v);
-	return xasprintf("the Terms (version %s) were accepted elsewhere while the consent screens "
-			 "were open, so your answer was not recorded",
+	return xasprintf(_("the Terms (version %s) were accepted elsewhere while the consent "
+			   "screens were open, so your answer was not recorded"),
 	    v);
+}
+
+/* Say on the screen that an answer (kind) could not be recorded, and why. */
+static void
+consent_not_recorded(struct ui_consent *c, const char *kind, const char *cause)
+{
+	if (cause == NULL)
+		cause = _("unknown error");
+	if (strcmp(kind, "accept") == 0)
+		ui_consent_msg(c, UI_ERROR,
+		    _("the accept could not be recorded, so it does not count: %s"), cause);
+	else if (strcmp(kind, "decline") == 0)
+		ui_consent_msg(c, UI_ERROR,
+		    _("the decline could not be recorded, so it does not count: %s"), cause);
+	else
+		ui_consent_msg(c, UI_ERROR,
+		    _("the answer could not be recorded, so it does not count: %s"), cause);
 }
 
 /*
@@ -120,10 +138,7 @@ consent_fresh(struct ui_consent *c, const char *kind)
 	struct store *st = app_store(app, &cause);
 
 	if (st == NULL || consent_recheck(&app->cfg, st, c->cur.terms, &rc, &cause) != 0) {
-		ui_consent_msg(c, UI_ERROR,
-		    "the %s could not be recorded, so it does not count: "
-		    "%s",
-		    kind, cause != NULL ? cause : "unknown error");
+		consent_not_recorded(c, kind, cause);
 		free(cause);
 		return -1;
 	}
@@ -137,24 +152,38 @@ consent_fresh(struct ui_consent *c, const char *kind)
 	}
 	old = xstrdup(c->cur.terms->short_hash);
 	if (ui_consent_reload(c, &cause) != 0) {
-		ui_consent_msg(c, UI_ERROR, "the Terms changed, and they cannot be read: %s",
+		ui_consent_msg(c, UI_ERROR, _("the Terms changed, and they cannot be read: %s"),
 		    cause);
 		free(cause);
 	} else if (c->cs.state == CONSENT_ACCEPTED) {
-		note =
-		    xasprintf("the Terms changed from version %s to %s while the consent screens "
-			      "were open, and %s was accepted elsewhere: your %s was not recorded",
-			old, c->cur.terms->short_hash, c->cur.terms->short_hash,
-			strcmp(kind, "age") == 0 ? "answer" : kind);
+		note = xasprintf(strcmp(kind, "accept") == 0 ?
+			_("the Terms changed from version %s to %s while the consent screens "
+			  "were open, and %s was accepted elsewhere: your accept was not "
+			  "recorded") :
+			strcmp(kind, "decline") == 0 ?
+			_("the Terms changed from version %s to %s while the consent screens "
+			  "were open, and %s was accepted elsewhere: your decline was not "
+			  "recorded") :
+			_("the Terms changed from version %s to %s while the consent screens "
+			  "were open, and %s was accepted elsewhere: your answer was not "
+			  "recorded"),
+		    old, c->cur.terms->short_hash, c->cur.terms->short_hash);
 		consent_go_on(c, note);
 		free(note);
 	} else
 		ui_consent_msg(c, UI_WARN,
-		    "the Terms changed while you read them (version %s is "
-		    "current now, last updated %s): your %s to version %s was not recorded; "
-		    "review the current version",
-		    c->cur.terms->short_hash, c->cur.terms->date_label,
-		    strcmp(kind, "age") == 0 ? "answer" : kind, old);
+		    strcmp(kind, "accept") == 0 ?
+			_("the Terms changed while you read them (version %s is current now, last "
+			  "updated %s): your accept to version %s was not recorded; review the "
+			  "current version") :
+			strcmp(kind, "decline") == 0 ?
+			_("the Terms changed while you read them (version %s is current now, last "
+			  "updated %s): your decline to version %s was not recorded; review the "
+			  "current version") :
+			_("the Terms changed while you read them (version %s is current now, last "
+			  "updated %s): your answer to version %s was not recorded; review the "
+			  "current version"),
+		    c->cur.terms->short_hash, c->cur.terms->date_label, old);
 	free(old);
 	return 1;
 }
@@ -166,7 +195,7 @@ consent_fresh(struct ui_consent *c, const char *kind)
  */
 static int
 consent_event(struct ui_consent *c, const char *kind, const char *method, const char *age,
-    const char *detail)
+    const char *detail, const char *typed)
 {
 	struct consent_event ev;
 	char *cause = NULL;
@@ -183,14 +212,12 @@ consent_event(struct ui_consent *c, const char *kind, const char *method, const 
 		.duration_ms = clock_ms() - c->t0,
 		.viewer = consent_viewer(c),
 		.detail = xstrdup_or_null(detail),
+		.typed = xstrdup_or_null(typed),
 	};
 	st = app_store(ui_app(c->ui), &cause);
 	r = st != NULL ? consent_record(st, c->cur.terms, &ev, &cause) : -1;
 	if (r != 0)
-		ui_consent_msg(c, UI_ERROR,
-		    "the %s could not be recorded, so it does not count: "
-		    "%s",
-		    kind, cause != NULL ? cause : "unknown error");
+		consent_not_recorded(c, kind, cause);
 	free(cause);
 	consent_event_release(&ev);
 	return r;
@@ -198,27 +225,28 @@ consent_event(struct ui_consent *c, const char *kind, const char *method, const 
 
 /* Record a decline and end the UI with exit 3; farewell (or a default) is said after. */
 void
-ui_consent_decline(struct ui_consent *c, const char *detail, const char *farewell)
+ui_consent_decline(struct ui_consent *c, const char *detail, const char *typed,
+    const char *farewell)
 {
-	if (consent_event(c, "decline", CONSENT_METHOD_TYPED, NULL, detail) != 0)
+	if (consent_event(c, "decline", CONSENT_METHOD_TYPED, NULL, detail, typed) != 0)
 		return;
 	free(c->farewell);
 	if (farewell != NULL)
 		c->farewell = xstrdup(farewell);
 	else
 		c->farewell = xasprintf(
-		    "you declined the Terms (version %s); that is recorded "
-		    "and nothing was sent to the model. Run 'confab' again when you want to "
-		    "review them",
+		    _("you declined the Terms (version %s); that is recorded "
+		      "and nothing was sent to the model. Run 'confab' again when you want to "
+		      "review them"),
 		    c->cur.terms->short_hash);
 	ui_quit(c->ui, EXIT_CONSENT);
 }
 
 /* Record the accept and hand over to the caller. */
 static void
-consent_accept(struct ui_consent *c)
+consent_accept(struct ui_consent *c, const char *typed)
 {
-	if (consent_event(c, "accept", CONSENT_METHOD_AGREE, "yes", NULL) != 0)
+	if (consent_event(c, "accept", CONSENT_METHOD_AGREE, "yes", NULL, typed) != 0)
 		return;
 	consent_go_on(c, NULL);
 }
@@ -266,15 +294,17 @@ consent_state_line(const struct ui_consent *c)
 
 	switch (cs->state) {
 	case CONSENT_OUTDATED:
-		return xasprintf("You accepted an earlier version (last updated %s) on %.10s. "
-				 "The Terms have changed since%s",
+		return xasprintf(cs->diff != NULL ?
+			_("You accepted an earlier version (last updated %s) on %.10s. The "
+			  "Terms have changed since: F2 shows what changed.") :
+			_("You accepted an earlier version (last updated %s) on %.10s. The "
+			  "Terms have changed since."),
 		    cs->accepted.terms_date != NULL ? cs->accepted.terms_date : "?",
-		    cs->accepted.at != NULL ? cs->accepted.at : "?",
-		    cs->diff != NULL ? ": F2 shows what changed." : ".");
+		    cs->accepted.at != NULL ? cs->accepted.at : "?");
 	case CONSENT_WITHDRAWN:
-		return xasprintf("You withdrew your consent on %.10s.", at);
+		return xasprintf(_("You withdrew your consent on %.10s."), at);
 	case CONSENT_DECLINED:
-		return xasprintf("You declined the Terms on %.10s.", at);
+		return xasprintf(_("You declined the Terms on %.10s."), at);
 	default:
 		return NULL;
 	}
@@ -294,27 +324,31 @@ consent_summary_layout(struct ui_consent *c, int cols)
 	consent_rows_free(c);
 	c->rows_width = w;
 	consent_rows_add(c, t->title, NULL, 1, w, UI_BOLD);
-	s = xasprintf("Version %s, last updated %s", t->short_hash, t->date_label);
+	s = xasprintf(_("Version %s, last updated %s"), t->short_hash, t->date_label);
 	consent_rows_add(c, s, NULL, 1, w, UI_NORMAL);
 	free(s);
 	if ((s = consent_state_line(c)) != NULL)
 		consent_rows_add(c, s, NULL, 1, w, UI_WARN);
 	free(s);
 	consent_rows_add(c, "", NULL, 1, w, UI_NORMAL);
-	consent_rows_add(c, consent_summary_intro, NULL, 1, w, UI_NORMAL);
+	consent_rows_add(c, _(consent_summary_intro), NULL, 1, w, UI_NORMAL);
 	consent_rows_add(c, "", NULL, 1, w, UI_NORMAL);
 	for (i = 0; i < consent_summary_len; i++)
-		consent_rows_add(c, consent_summary[i].text, consent_summary[i].clause, 9, w,
+		consent_rows_add(c, _(consent_summary[i].text), consent_summary[i].clause, 9, w,
 		    UI_NORMAL);
 	consent_rows_add(c, "", NULL, 1, w, UI_NORMAL);
+	if (strcmp(i18n_language(), "en") != 0) {
+		consent_rows_add(c, _(consent_summary_translated), NULL, 1, w, UI_WARN);
+		consent_rows_add(c, "", NULL, 1, w, UI_NORMAL);
+	}
 	privacy = terms_privacy_url(t);
-	s = privacy != NULL ? xasprintf("Privacy Policy (VI): %s", privacy) :
-			      xstrdup("Privacy Policy: see section VI of the full text.");
+	s = privacy != NULL ? xasprintf(_("Privacy Policy (VI): %s"), privacy) :
+			      xstrdup(_("Privacy Policy: see section VI of the full text."));
 	consent_rows_add(c, s, NULL, 1, w, UI_NORMAL);
 	free(s);
 	free(privacy);
-	s = xasprintf("The full text has %zu sections (%zu bytes). Tab opens it: scroll, search, "
-		      "or jump to a section.",
+	s = xasprintf(_("The full text has %zu sections (%zu bytes). Tab opens it: scroll, "
+			"search, or jump to a section."),
 	    t->nsections - 1, t->len);
 	consent_rows_add(c, s, NULL, 1, w, UI_DIM);
 	free(s);
@@ -355,7 +389,10 @@ consent_field_box(struct ui *ui, struct ui_consent *c, enum consent_field f, int
 	int attr = ui_attr(ui, UI_FIELD), used;
 
 	if (f == CONSENT_FIELD_AGE && c->age_yes) {
-		ui_put(y, x, "yes", 3, CONSENT_FIELD_COLS, ui_attr(ui, UI_BOLD));
+		/* TRANSLATORS: the answer shown in the age field once given; at most 9 columns */
+		const char *yes = _("yes");
+
+		ui_put(y, x, yes, strlen(yes), CONSENT_FIELD_COLS, ui_attr(ui, UI_BOLD));
 		return;
 	}
 	if (c->field != f)
@@ -377,8 +414,9 @@ static int
 consent_field(struct ui *ui, struct ui_consent *c, enum consent_field f, int y, int cols, bool draw)
 {
 	char *q = f == CONSENT_FIELD_AGE ?
-	    xasprintf("%s %s", consent_age_question, consent_age_tail) :
-	    xstrdup(consent_agree_q);
+	    /* TRANSLATORS: the age question, then what to type ("Type yes or no:") */
+	    xasprintf(_("%s %s"), _(consent_age_question), _(consent_age_tail)) :
+	    xstrdup(_(consent_agree_q));
 	int attr = ui_attr(ui,
 	    c->field == f || (f == CONSENT_FIELD_AGE && c->age_yes) ? UI_NORMAL : UI_DIM);
 	struct text_span *sp;
@@ -424,13 +462,14 @@ consent_summary_hints(struct ui *ui, struct ui_consent *c, int y, int cols)
 {
 	const char *h;
 
+	/* TRANSLATORS: key hints: the long ones fit 80 (or 70) columns, the short ones 40 */
 	if (c->cs.diff != NULL)
-		h = cols >= 80 ? "Tab read the full text   F2 what changed   PgUp/PgDn scroll   "
-				 "Esc decline" :
-				 "Tab text  F2 changes  Esc decline";
+		h = cols >= 80 ? _("Tab read the full text   F2 what changed   PgUp/PgDn scroll   "
+				   "Esc decline") :
+				 _("Tab text  F2 changes  Esc decline");
 	else
-		h = cols >= 70 ? "Tab read the full text   PgUp/PgDn scroll   Esc decline" :
-				 "Tab text  PgDn more  Esc decline";
+		h = cols >= 70 ? _("Tab read the full text   PgUp/PgDn scroll   Esc decline") :
+				 _("Tab text  PgDn more  Esc decline");
 	ui_bar(y, h, NULL, ui_attr(ui, UI_BAR));
 }
 
@@ -450,13 +489,14 @@ consent_summary_draw(struct ui *ui, void *data)
 		c->sum_top = ui_widget_max_top(page, c->nrows);
 	if (c->cs.state == CONSENT_OUTDATED)
 		ui_bar(0,
-		    cols >= 60 ? "confab: the Terms changed; accept them again to chat" :
-				 "confab: the Terms changed",
+		    /* TRANSLATORS: titles: the long ones fit 60 columns, the short ones 40 */
+		    cols >= 60 ? _("confab: the Terms changed; accept them again to chat") :
+				 _("confab: the Terms changed"),
 		    NULL, ui_attr(ui, UI_BAR));
 	else
 		ui_bar(0,
-		    cols >= 60 ? "confab: accept the Terms of Service to start chatting" :
-				 "confab: accept the Terms to start",
+		    cols >= 60 ? _("confab: accept the Terms of Service to start chatting") :
+				 _("confab: accept the Terms to start"),
 		    NULL, ui_attr(ui, UI_BAR));
 	for (i = 0; i < page && c->sum_top + i < c->nrows; i++) {
 		const struct consent_row *r = &c->rows[c->sum_top + i];
@@ -467,9 +507,9 @@ consent_summary_draw(struct ui *ui, void *data)
 		ui_put(y, r->x, r->text, strlen(r->text), cols - r->x - 1, ui_attr(ui, r->role));
 	}
 	if (c->sum_top + page < c->nrows)
-		more = "more below: PgDn";
+		more = _("more below: PgDn");
 	else if (c->sum_top > 0)
-		more = "more above: PgUp";
+		more = _("more above: PgUp");
 	fy = rows - 1 - consent_fields_rows(ui, c, cols);
 	consent_msg_draw(ui, c, fy, cols, more);
 	fy += consent_msg_rows(c, cols);
@@ -479,41 +519,29 @@ consent_summary_draw(struct ui *ui, void *data)
 	ui_consent_draw_end(c);
 }
 
-/* Trim blanks from both ends of s into out (CONSENT_FIELD_MAX + 1 bytes). */
-static void
-consent_trim(char *out, const char *s)
-{
-	const char *e;
-
-	s = text_skip_blanks(s);
-	for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
-		;
-	memcpy(out, s, (size_t)(e - s));
-	out[e - s] = '\0';
-}
-
 /* Enter in the age field: yes moves on to agree, no declines, anything else asks again. */
 static void
 consent_answer_age(struct ui_consent *c, const char *a)
 {
-	bool yes = strcasecmp(a, "yes") == 0;
+	bool yes = consent_word_is(a, CONSENT_WORD_YES);
 	char *farewell;
 
 	if (*a == '\0') {
-		ui_consent_msg(c, UI_WARN, "type yes or no, then press Enter");
+		ui_consent_msg(c, UI_WARN, "%s", _("type yes or no, then press Enter"));
 		return;
 	}
-	if (!yes && strcasecmp(a, "no") != 0) {
-		ui_consent_msg(c, UI_WARN, "'%s' is not an answer: type yes or no", a);
+	if (!yes && !consent_word_is(a, CONSENT_WORD_NO)) {
+		ui_consent_msg(c, UI_WARN, _("'%s' is not an answer: type yes or no"), a);
 		c->input[CONSENT_FIELD_AGE][0] = '\0';
 		return;
 	}
-	if (consent_event(c, "age", CONSENT_METHOD_TYPED, yes ? "yes" : "no", NULL) != 0)
+	if (consent_event(c, "age", CONSENT_METHOD_TYPED, yes ? "yes" : "no", NULL, a) != 0)
 		return;
 	if (!yes) {
-		farewell = xasprintf("%s; your answer is recorded and nothing was sent",
-		    consent_underage);
-		ui_consent_decline(c, "under the minimum age (Terms I.1)", farewell);
+		/* TRANSLATORS: %s says why a no ends it: "the Terms require you to be ..." */
+		farewell = xasprintf(_("%s; your answer is recorded and nothing was sent"),
+		    _(consent_underage));
+		ui_consent_decline(c, "under the minimum age (Terms I.1)", a, farewell);
 		free(farewell);
 		return;
 	}
@@ -528,34 +556,29 @@ consent_answer_age(struct ui_consent *c, const char *a)
 static void
 consent_submit(struct ui_consent *c)
 {
-	char a[CONSENT_FIELD_MAX + 1], *detail;
+	char *a, *detail;
 
-	consent_trim(a, c->input[c->field]);
-	if (c->field == CONSENT_FIELD_AGE) {
+	a = consent_word_trim(c->input[c->field]);
+	if (c->field == CONSENT_FIELD_AGE)
 		consent_answer_age(c, a);
-		return;
-	}
-	if (*a == '\0') {
-		ui_consent_msg(c, UI_WARN,
-		    "type agree and press Enter to accept these Terms, or "
-		    "decline to decline them");
-		return;
-	}
-	if (strcasecmp(a, "agree") == 0) {
-		consent_accept(c);
-		return;
-	}
-	if (strcasecmp(a, "decline") == 0 || strcasecmp(a, "no") == 0) {
+	else if (*a == '\0')
+		ui_consent_msg(c, UI_WARN, "%s",
+		    _("type agree and press Enter to accept these Terms, or "
+		      "decline to decline them"));
+	else if (consent_word_is(a, CONSENT_WORD_AGREE))
+		consent_accept(c, a);
+	else if (consent_word_is(a, CONSENT_WORD_DECLINE)) {
 		detail = xasprintf("typed '%s'", a);
-		ui_consent_decline(c, detail, NULL);
+		ui_consent_decline(c, detail, a, NULL);
 		free(detail);
-		return;
+	} else {
+		ui_consent_msg(c, UI_WARN,
+		    _("'%s' is not an answer: type agree to accept these Terms, or "
+		      "decline to decline them"),
+		    a);
+		c->input[CONSENT_FIELD_AGREE][0] = '\0';
 	}
-	ui_consent_msg(c, UI_WARN,
-	    "'%s' is not an answer: type agree to accept these Terms, or "
-	    "decline to decline them",
-	    a);
-	c->input[CONSENT_FIELD_AGREE][0] = '\0';
+	free(a);
 }
 
 /* Open the full-text viewer. */
@@ -592,7 +615,7 @@ consent_confirm_decline(struct ui_consent *c)
 {
 	consent_summary_open(c);
 	c->confirming = true;
-	ui_consent_msg(c, UI_WARN, "%s", consent_decline_q);
+	ui_consent_msg(c, UI_WARN, "%s", _(consent_decline_q));
 }
 
 /* The key after Esc: y declines (on a terminal that shows the question); anything else not. */
@@ -601,11 +624,11 @@ consent_confirm_key(struct ui *ui, struct ui_consent *c, int key)
 {
 	c->confirming = false;
 	if ((key == 'y' || key == 'Y') && ui_consent_fits(ui))
-		ui_consent_decline(c, "Esc, then y to confirm", NULL);
+		ui_consent_decline(c, "Esc, then y to confirm", "y", NULL);
 	else
-		ui_consent_msg(c, UI_DIM,
-		    "not declined: type agree to accept these Terms, or "
-		    "decline to decline them");
+		ui_consent_msg(c, UI_DIM, "%s",
+		    _("not declined: type agree to accept these Terms, or "
+		      "decline to decline them"));
 }
 
 /* Keys that edit the active field; false if key is not one. */
@@ -620,9 +643,9 @@ consent_field_key(struct ui_consent *c, int key)
 		s[0] = '\0';
 	else if (ui_widget_is_text(key)) {
 		if (!ui_widget_append(s, CONSENT_FIELD_MAX, key))
-			ui_consent_msg(c, UI_WARN,
-			    "that is longer than any answer: Backspace or "
-			    "Ctrl-U to correct it");
+			ui_consent_msg(c, UI_WARN, "%s",
+			    _("that is longer than any answer: Backspace or "
+			      "Ctrl-U to correct it"));
 	} else
 		return false;
 	return true;
@@ -667,7 +690,7 @@ consent_summary_paste(struct ui *ui, void *data, const char *text, size_t len)
 	(void)text;
 	(void)len;
 	c->confirming = false;
-	ui_consent_msg(c, UI_WARN, "pasting does not answer here: type your answer");
+	ui_consent_msg(c, UI_WARN, "%s", _("pasting does not answer here: type your answer"));
 	ui_dirty(ui);
 }
 
