@@ -16,6 +16,7 @@
 
 #define LOG_SNIPPET_BEFORE 30 /* characters of context before a match */
 #define LOG_SNIPPET_AFTER 50  /* and after it */
+#define LOG_LIMIT 50	      /* conversations listed or found without -n or --all */
 
 /* What every log command works with. */
 struct log {
@@ -26,6 +27,8 @@ struct log {
 	enum text_mode mode; /* TEXT_VISIBLE on a terminal, TEXT_DROP to a pipe */
 	int cols;	     /* terminal width, 0 when not a terminal */
 	int64_t n;	     /* rows printed so far */
+	int64_t limit;	     /* at most this many rows (-1: all), from -n/--limit/--all */
+	bool more;	     /* a row after the limit was left out */
 	const char *query;   /* search: the text */
 };
 
@@ -167,6 +170,43 @@ log_resolve(struct log *l, const char *name, int64_t *id)
 
 /* ---- list -------------------------------------------------------------------- */
 
+/* l->limit from -n N, --limit N or --all (LOG_LIMIT without them); 0 or EXIT_USAGE. */
+static int
+log_limit(struct log *l)
+{
+	const char *v = l->app->limit;
+	char *end;
+	long long n;
+
+	l->limit = l->app->all ? -1 : LOG_LIMIT;
+	if (v == NULL)
+		return 0;
+	if (l->app->all) {
+		app_error("%s",
+		    _("-n (--limit) and --all contradict each other; give one of them"));
+		return EXIT_USAGE;
+	}
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (end == v || *end != '\0' || errno != 0 || n < 1) {
+		app_error(_("-n (--limit) takes a number of conversations, 1 or more, not '%s'"),
+		    v);
+		return EXIT_USAGE;
+	}
+	l->limit = (int64_t)n;
+	return 0;
+}
+
+/* One row more than the limit: note that it was left out and stop. */
+static bool
+log_at_limit(struct log *l)
+{
+	if (l->limit < 0 || l->n < l->limit)
+		return false;
+	l->more = true;
+	return true;
+}
+
 static int
 log_list_cb(const struct store_conversation *c, void *arg)
 {
@@ -174,6 +214,8 @@ log_list_cb(const struct store_conversation *c, void *arg)
 	char *when, *title, *model;
 	int used, mw;
 
+	if (log_at_limit(l))
+		return 1;
 	if (l->app->json) {
 		log_json_print(log_conversation_json(c), l->n++ == 0 ? "[" : ",");
 		return 0;
@@ -203,7 +245,10 @@ static int
 log_list(struct log *l, int argc, char **argv)
 {
 	char *cause = NULL;
+	int64_t total;
 
+	if (log_limit(l) != 0)
+		return EXIT_USAGE;
 	if (store_log_list(l->st, log_list_cb, l, &cause) != 0) {
 		if (l->app->json && l->n > 0)
 			puts("]");
@@ -215,6 +260,16 @@ log_list(struct log *l, int argc, char **argv)
 		puts(l->n == 0 ? "[]" : "]");
 	else if (l->n == 0)
 		printf("No conversations are stored.\n");
+	/* On stderr: a script reading stdout sees only rows. */
+	if (l->more && !l->app->quiet && (total = store_log_count(l->st, &cause)) >= 0)
+		app_error(
+		    P_("%lld older conversation is not shown; 'confab log list --all' lists "
+		       "every one, 'confab log list -n N' the newest N",
+			"%lld older conversations are not shown; 'confab log list --all' lists "
+			"every one, 'confab log list -n N' the newest N",
+			(unsigned long)(total - l->n)),
+		    (long long)(total - l->n));
+	free(cause);
 	return EXIT_OK;
 }
 
@@ -756,7 +811,7 @@ static const struct {
 	int min, max; /* arguments after the command word; max -1: any */
 	const char *usage;
 } log_cmds[] = {
-	{ "list", log_list, 0, 0, "log list [--json]" },
+	{ "list", log_list, 0, 0, "log list [-n N | --all] [--json]" },
 	{ "show", log_show, 1, 1, "log show ID|last [--json]" },
 	{ "search", log_search, 1, -1, "log search TEXT [--json]" },
 	{ "delete", log_delete, 1, 1, "log delete ID|last [--yes]" },

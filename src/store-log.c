@@ -49,6 +49,22 @@ store_log_list(struct store *st, int (*fn)(const struct store_conversation *c, v
 	return 0;
 }
 
+int64_t
+store_log_count(struct store *st, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM conversations", cause);
+	int64_t n = -1;
+
+	if (s == NULL)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (n < 0)
+		return store_fail(st, "counting conversations", cause);
+	return n;
+}
+
 int
 store_log_get(struct store *st, int64_t id, struct store_conversation *c, char **cause)
 {

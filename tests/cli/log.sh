@@ -299,6 +299,47 @@ ask ok --no-log --conversation "$BIG" "and one more"
 expect_rc 0 "resuming a conversation of 10,000 messages"
 check "resuming sends all 10,000 earlier messages" [ "$(last_request 'len(r["body"]["messages"])')" = 10001 ]
 
+# ---- log list's limit: the newest 50 unless -n N or --all -----------------------------
+sql "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 60)
+INSERT INTO conversations (started, updated, title, model, base_url)
+SELECT '2031-01-01T00:00:00.000Z', printf('2031-01-01T00:%02d:00.000Z', n), 'limit test ' || n,
+       'qwen-plus', 'http://127.0.0.1/v1' FROM k"
+TOTAL=$(sql 'SELECT count(*) FROM conversations')
+NEWEST3=$(sql "SELECT group_concat(id, ' ') FROM (SELECT id FROM conversations ORDER BY updated DESC, id DESC LIMIT 3)")
+rows() { tail -n +2 "$T/out" | wc -l; }
+ids() { tail -n +2 "$T/out" | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//'; }
+run log list
+expect_rc 0 "log list of $TOTAL conversations"
+check "lists the newest 50 by default" [ "$(rows)" = 50 ]
+check "the newest first" [ "$(ids | cut -d' ' -f1-3)" = "$NEWEST3" ]
+check "one line on stderr says how many were left out" [ "$ERR" = "confab: $((TOTAL - 50)) older conversations are not shown; 'confab log list --all' lists every one, 'confab log list -n N' the newest N" ]
+check "stdout has rows only" sh -c "! grep -q 'not shown' '$T/out'"
+run log list --all
+check "--all lists every conversation" [ "$(rows)" = "$TOTAL" ]
+check "--all: no note" [ -z "$ERR" ]
+run log list -n 3
+check "-n 3 lists the newest 3" [ "$(ids)" = "$NEWEST3" ]
+check "-n 3: the note counts the rest" err_has "$((TOTAL - 3)) older conversations are not shown"
+run log list --limit 3
+check "--limit 3 is -n 3" [ "$(ids)" = "$NEWEST3" ]
+run log list -n "$TOTAL"
+check "-n as many as there are: all, and no note" sh -c "[ $(rows) = $TOTAL ] && [ -z \"\$1\" ]" _ "$ERR"
+run log list -n $((TOTAL - 1))
+check "one left out: the note is singular" err_has "1 older conversation is not shown"
+run log list -n 2 --json
+check "-n applies to --json" json "[c['id'] for c in d] == [int(x) for x in '$NEWEST3'.split()[:2]]"
+check "--json: the note is on stderr" err_has "older conversations are not shown"
+run log list -n 2 -q
+check "-q: no note" [ -z "$ERR" ]
+for bad in 0 -1 x 3x 99999999999999999999; do
+	run log list -n "$bad"
+	expect_rc 2 "log list -n '$bad' is refused"
+done
+check "the message says what -n takes" err_has "takes a number of conversations, 1 or more"
+run log list -n 3 --all
+expect_rc 2 "-n with --all is refused"
+sql "DELETE FROM conversations WHERE title LIKE 'limit test %'"
+
 # ---- a store from a newer confab ---------------------------------------------------------------
 sql 'PRAGMA user_version = 99'
 sum=$(sha256sum <"$DB")
