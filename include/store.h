@@ -235,6 +235,14 @@ int store_log_search(struct store *st, const char *text,
     int (*fn)(const struct store_log_hit *h, void *arg), void *arg, char **cause);
 
 /*
+ * The same, stopping after limit conversations (-1: all of them): the newest
+ * that match. A LIKE scan (text under 3 characters) then reads conversations
+ * newest first and ends as soon as limit of them matched.
+ */
+int store_log_search_n(struct store *st, const char *text, int64_t limit,
+    int (*fn)(const struct store_log_hit *h, void *arg), void *arg, char **cause);
+
+/*
  * Delete a conversation with its messages, their feedback and that feedback's
  * outbox items (undelivered ones are never sent), in one transaction.
  */

@@ -673,6 +673,8 @@ log_search_cb(const struct store_log_hit *h, void *arg)
 	char *title, *when, *snippet;
 	struct cJSON *o;
 
+	if (log_at_limit(l))
+		return 1;
 	log_snippet(h->content, h->content_len, l->query, l->app->json ? TEXT_DROP : l->mode, &sn);
 	if (l->app->json) {
 		o = json_object();
@@ -723,8 +725,14 @@ log_search(struct log *l, int argc, char **argv)
 		buf_release(&q);
 		return EXIT_USAGE;
 	}
+	if (log_limit(l) != 0) {
+		buf_release(&q);
+		return EXIT_USAGE;
+	}
 	l->query = q.data;
-	if (store_log_search(l->st, q.data, log_search_cb, l, &cause) != 0) {
+	/* One row past the limit tells that the search stopped there. */
+	if (store_log_search_n(l->st, q.data, l->limit < 0 ? -1 : l->limit + 1, log_search_cb, l,
+		&cause) != 0) {
 		if (l->app->json && l->n > 0)
 			puts("]");
 		app_error("%s", cause);
@@ -737,6 +745,14 @@ log_search(struct log *l, int argc, char **argv)
 		printf("No conversation contains \"%s\".\n", shown);
 		free(shown);
 	}
+	/* On stderr, as for log list: stdout holds only the results. */
+	if (r == EXIT_OK && l->more && !l->app->quiet)
+		app_error(P_("the search stopped at the newest conversation that matches; "
+			     "'confab log search --all TEXT' finds every one, '-n N' the newest N",
+			      "the search stopped at the newest %lld conversations that match; "
+			      "'confab log search --all TEXT' finds every one, '-n N' the newest N",
+			      (unsigned long)l->n),
+		    (long long)l->n);
 	buf_release(&q);
 	return r;
 }
@@ -813,7 +829,7 @@ static const struct {
 } log_cmds[] = {
 	{ "list", log_list, 0, 0, "log list [-n N | --all] [--json]" },
 	{ "show", log_show, 1, 1, "log show ID|last [--json]" },
-	{ "search", log_search, 1, -1, "log search TEXT [--json]" },
+	{ "search", log_search, 1, -1, "log search TEXT [-n N | --all] [--json]" },
 	{ "delete", log_delete, 1, 1, "log delete ID|last [--yes]" },
 	{ "export", log_export, 1, 1, "log export ID|last [--format markdown|json]" },
 };
