@@ -11,12 +11,13 @@
 _confab_opts='--help --version --config --profile --role --model --base-url --endpoint
 --system --temperature --max-tokens --timeout --terms-file --terms --json --no-stream
 --continue --conversation --no-log --raw --plain --quiet --sha256 --adult --no-terms
---head --repair-head --yes --format --reason --comment --file -h -V -p -m -c -q -f'
+--head --repair-head --yes --format --reason --comment --file --limit --all -h -V -p -m -c -q -f
+-n'
 
 # Options that take a value (the next word, or after '=').
 _confab_valued='--config --profile --role --model --base-url --endpoint --system
 --temperature --max-tokens --timeout --terms-file --terms --conversation --sha256 --head
---format --reason --comment --file -p -m -f'
+--format --reason --comment --file --limit -p -m -f -n'
 
 # _confab_run ARGS...: confab with the endpoint options of the line, never for long.
 _confab_run() {
@@ -95,7 +96,7 @@ _confab_ids() {
 	local db=$HOME/.local/share/confab/confab.db
 	[[ ${XDG_DATA_HOME-} == /* ]] && db=$XDG_DATA_HOME/confab/confab.db
 	[[ -f $db ]] || return
-	_confab_run log list | awk 'NR > 1 && $1 ~ /^[0-9]+$/ { print $1 }' | head -n 200
+	_confab_run log list -n 200 | awk 'NR > 1 && $1 ~ /^[0-9]+$/ { print $1 }' | head -n 200
 }
 
 # _confab_add PREFIX: add the words on stdin that start with $cur, after PREFIX.

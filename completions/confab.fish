@@ -9,7 +9,7 @@
 # Options that take a value (the next word, or after '=').
 set -g __confab_valued --config --profile --role --model --base-url --endpoint --system \
     --temperature --max-tokens --timeout --terms-file --terms --conversation --sha256 --head \
-    --format --reason --comment --file -p -m -f
+    --format --reason --comment --file --limit -p -m -f -n
 
 # Parse the words before the cursor into __confab_words (those that are not
 # options), __confab_pass (the options that choose the endpoint) and
@@ -141,7 +141,7 @@ function __confab_ids
     set -l db $HOME/.local/share/confab/confab.db
     string match -q '/*' -- "$XDG_DATA_HOME"; and set db $XDG_DATA_HOME/confab/confab.db
     test -f $db; or return
-    __confab_run log list | awk 'NR > 1 && $1 ~ /^[0-9]+$/ { print $1 }' | head -n 200
+    __confab_run log list -n 200 | awk 'NR > 1 && $1 ~ /^[0-9]+$/ { print $1 }' | head -n 200
 end
 
 function __confab_formats
@@ -219,3 +219,5 @@ $c -l yes -d 'confirm without asking'
 $c -l format -x -a '(__confab_formats)' -d 'output format'
 $c -l reason -x -a '(__confab_reasons)' -d 'feedback: why'
 $c -l comment -x -d 'feedback: a comment with the rating'
+$c -s n -l limit -x -d 'log list, log search: the newest N'
+$c -l all -d 'log list, log search: every one'

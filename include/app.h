@@ -33,6 +33,8 @@ struct app {
 	const char *reason;	  /* --reason (feedback) */
 	const char *comment;	  /* --comment (feedback) */
 	const char *conversation; /* --conversation ID */
+	const char *limit;	  /* -n, --limit N (log list, log search) */
+	bool all;		  /* --all: no limit */
 	bool no_terms;		  /* --no-terms: 'terms accept' answers the loopback question yes */
 	const char *head;	  /* --head HEX: 'terms verify' checks against it */
 	bool repair_head;	  /* --repair-head: 'terms verify' writes a missing head file */

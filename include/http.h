@@ -1,6 +1,6 @@
 /*
  * http.h: HTTP through libcurl's multi interface (the only file that
- * includes curl). TLS verification on (against ca_file when set), no
+ * calls curl, through curl-load.h: libcurl is loaded by the first transfer). TLS verification on (against ca_file when set), no
  * redirects. Proxies: the one http_configure() names, else those of the
  * usual environment variables, except for loopback URLs, which a proxy from
  * the environment never sees.

@@ -181,6 +181,9 @@ struct store_conversation {
 int store_log_list(struct store *st, int (*fn)(const struct store_conversation *c, void *arg),
     void *arg, char **cause);
 
+/* How many conversations are stored, or -1 with *cause. */
+int64_t store_log_count(struct store *st, char **cause);
+
 /* Fill *c with conversation id (owned copies): 1 found, 0 no such conversation, -1 error. */
 int store_log_get(struct store *st, int64_t id, struct store_conversation *c, char **cause);
 void store_conversation_release(struct store_conversation *c);
@@ -229,6 +232,14 @@ struct store_log_hit {
  * shorter text. An empty text is the caller's error to refuse.
  */
 int store_log_search(struct store *st, const char *text,
+    int (*fn)(const struct store_log_hit *h, void *arg), void *arg, char **cause);
+
+/*
+ * The same, stopping after limit conversations (-1: all of them): the newest
+ * that match. A LIKE scan (text under 3 characters) then reads conversations
+ * newest first and ends as soon as limit of them matched.
+ */
+int store_log_search_n(struct store *st, const char *text, int64_t limit,
     int (*fn)(const struct store_log_hit *h, void *arg), void *arg, char **cause);
 
 /*

@@ -16,6 +16,7 @@
 
 #define LOG_SNIPPET_BEFORE 30 /* characters of context before a match */
 #define LOG_SNIPPET_AFTER 50  /* and after it */
+#define LOG_LIMIT 50	      /* conversations listed or found without -n or --all */
 
 /* What every log command works with. */
 struct log {
@@ -26,6 +27,8 @@ struct log {
 	enum text_mode mode;		      /* TEXT_VISIBLE on a terminal, TEXT_DROP to a pipe */
 	int cols;			      /* terminal width, 0 when not a terminal */
 	int64_t n;			      /* rows printed so far */
+	int64_t limit;			      /* at most this many rows (-1: all), from -n/--limit/--all */
+	bool more;			      /* a row after the limit was left out */
 	const char *query;		      /* search: the text */
 	const struct disclaimer_rules *rules; /* show: to translate notices, or NULL */
 	bool rules_loaded;
@@ -183,6 +186,43 @@ log_resolve(struct log *l, const char *name, int64_t *id)
 
 /* ---- list -------------------------------------------------------------------- */
 
+/* l->limit from -n N, --limit N or --all (LOG_LIMIT without them); 0 or EXIT_USAGE. */
+static int
+log_limit(struct log *l)
+{
+	const char *v = l->app->limit;
+	char *end;
+	long long n;
+
+	l->limit = l->app->all ? -1 : LOG_LIMIT;
+	if (v == NULL)
+		return 0;
+	if (l->app->all) {
+		app_error("%s",
+		    _("-n (--limit) and --all contradict each other; give one of them"));
+		return EXIT_USAGE;
+	}
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (end == v || *end != '\0' || errno != 0 || n < 1) {
+		app_error(_("-n (--limit) takes a number of conversations, 1 or more, not '%s'"),
+		    v);
+		return EXIT_USAGE;
+	}
+	l->limit = (int64_t)n;
+	return 0;
+}
+
+/* One row more than the limit: note that it was left out and stop. */
+static bool
+log_at_limit(struct log *l)
+{
+	if (l->limit < 0 || l->n < l->limit)
+		return false;
+	l->more = true;
+	return true;
+}
+
 static int
 log_list_cb(const struct store_conversation *c, void *arg)
 {
@@ -190,6 +230,8 @@ log_list_cb(const struct store_conversation *c, void *arg)
 	char *when, *title, *model;
 	int used, mw;
 
+	if (log_at_limit(l))
+		return 1;
 	if (l->app->json) {
 		log_json_print(log_conversation_json(c), l->n++ == 0 ? "[" : ",");
 		return 0;
@@ -232,7 +274,10 @@ static int
 log_list(struct log *l, int argc, char **argv)
 {
 	char *cause = NULL;
+	int64_t total;
 
+	if (log_limit(l) != 0)
+		return EXIT_USAGE;
 	if (store_log_list(l->st, log_list_cb, l, &cause) != 0) {
 		if (l->app->json && l->n > 0)
 			puts("]");
@@ -244,6 +289,16 @@ log_list(struct log *l, int argc, char **argv)
 		puts(l->n == 0 ? "[]" : "]");
 	else if (l->n == 0)
 		printf("%s\n", _("No conversations are stored."));
+	/* On stderr: a script reading stdout sees only rows. */
+	if (l->more && !l->app->quiet && (total = store_log_count(l->st, &cause)) >= 0)
+		app_error(
+		    P_("%lld older conversation is not shown; 'confab log list --all' lists "
+		       "every one, 'confab log list -n N' the newest N",
+			"%lld older conversations are not shown; 'confab log list --all' lists "
+			"every one, 'confab log list -n N' the newest N",
+			(unsigned long)(total - l->n)),
+		    (long long)(total - l->n));
+	free(cause);
 	return EXIT_OK;
 }
 
@@ -736,6 +791,8 @@ log_search_cb(const struct store_log_hit *h, void *arg)
 	char *title, *when, *snippet;
 	struct cJSON *o;
 
+	if (log_at_limit(l))
+		return 1;
 	log_snippet(h->content, h->content_len, l->query, l->app->json ? TEXT_DROP : l->mode, &sn);
 	if (l->app->json) {
 		o = json_object();
@@ -790,8 +847,14 @@ log_search(struct log *l, int argc, char **argv)
 		buf_release(&q);
 		return EXIT_USAGE;
 	}
+	if (log_limit(l) != 0) {
+		buf_release(&q);
+		return EXIT_USAGE;
+	}
 	l->query = q.data;
-	if (store_log_search(l->st, q.data, log_search_cb, l, &cause) != 0) {
+	/* One row past the limit tells that the search stopped there. */
+	if (store_log_search_n(l->st, q.data, l->limit < 0 ? -1 : l->limit + 1, log_search_cb, l,
+		&cause) != 0) {
 		if (l->app->json && l->n > 0)
 			puts("]");
 		app_error("%s", cause);
@@ -805,6 +868,14 @@ log_search(struct log *l, int argc, char **argv)
 		putchar('\n');
 		free(shown);
 	}
+	/* On stderr, as for log list: stdout holds only the results. */
+	if (r == EXIT_OK && l->more && !l->app->quiet)
+		app_error(P_("the search stopped at the newest conversation that matches; "
+			     "'confab log search --all TEXT' finds every one, '-n N' the newest N",
+			      "the search stopped at the newest %lld conversations that match; "
+			      "'confab log search --all TEXT' finds every one, '-n N' the newest N",
+			      (unsigned long)l->n),
+		    (long long)l->n);
 	buf_release(&q);
 	return r;
 }
@@ -886,9 +957,9 @@ static const struct {
 	int min, max; /* arguments after the command word; max -1: any */
 	const char *usage;
 } log_cmds[] = {
-	{ "list", log_list, 0, 0, "log list [--json]" },
+	{ "list", log_list, 0, 0, "log list [-n N | --all] [--json]" },
 	{ "show", log_show, 1, 1, "log show ID|last [--json]" },
-	{ "search", log_search, 1, -1, "log search TEXT [--json]" },
+	{ "search", log_search, 1, -1, "log search TEXT [-n N | --all] [--json]" },
 	{ "delete", log_delete, 1, 1, "log delete ID|last [--yes]" },
 	{ "export", log_export, 1, 1, "log export ID|last [--format markdown|json]" },
 };

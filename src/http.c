@@ -3,7 +3,6 @@
 #include "caps.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -11,6 +10,7 @@
 #include "backoff.h"
 #include "clock.h"
 #include "config.h"
+#include "curl-load.h"
 #include "http.h"
 
 struct http {
@@ -54,18 +54,17 @@ struct http_transfer {
 	char *refused;	  /* why it ends before any request (a bad ca_file), or NULL */
 };
 
+/* libcurl is loaded (and initialised) by the first transfer: see curl-load.h. */
 void
 http_global_init(void)
 {
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		fatal("cannot initialise libcurl");
 }
 
 void
 http_global_cleanup(void)
 {
 	http_configure(&(struct http_options){ 0 });
-	curl_global_cleanup();
+	curl_unload();
 }
 
 /* Replace a copied setting. */
@@ -85,14 +84,23 @@ http_configure(const struct http_options *o)
 	http_opt_set(&http_opts.proxy_origin, o->proxy_origin);
 }
 
+/* No libcurl yet: the multi handle is made by the first transfer (http_multi). */
 struct http *
 http_new(void)
 {
-	struct http *h = xcalloc(1, sizeof *h);
+	return xcalloc(1, sizeof(struct http));
+}
 
-	if ((h->multi = curl_multi_init()) == NULL)
-		fatal("cannot create a libcurl multi handle");
-	return h;
+/* h's multi handle, loading libcurl first if this is the process's first transfer. */
+static CURLM *
+http_multi(struct http *h)
+{
+	if (h->multi == NULL) {
+		curl_load();
+		if ((h->multi = curl_fn.multi_init()) == NULL)
+			fatal("cannot create a libcurl multi handle");
+	}
+	return h->multi;
 }
 
 /* Forget the per-attempt state before a new attempt. */
@@ -126,10 +134,10 @@ http_transfer_free(struct http_transfer *t)
 			break;
 		}
 	if (t->in_multi)
-		curl_multi_remove_handle(t->h->multi, t->easy);
+		curl_fn.multi_remove_handle(t->h->multi, t->easy);
 	http_attempt_reset(t);
-	curl_easy_cleanup(t->easy);
-	curl_slist_free_all(t->hdrs);
+	curl_fn.easy_cleanup(t->easy);
+	curl_fn.slist_free_all(t->hdrs);
 	buf_release(&t->res.body);
 	free(t->res.error);
 	free(t->refused);
@@ -146,7 +154,8 @@ http_free(struct http *h)
 		return;
 	while (h->list != NULL)
 		http_transfer_free(h->list);
-	curl_multi_cleanup(h->multi);
+	if (h->multi != NULL)
+		curl_fn.multi_cleanup(h->multi);
 	free(h);
 }
 
@@ -176,7 +185,7 @@ http_write_cb(char *data, size_t size, size_t n, void *arg)
 	if (t->cancelled)
 		return 0;
 	if (t->res.status == 0)
-		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->res.status);
+		curl_fn.easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->res.status);
 	if (http_is_2xx(t->res.status) && !t->decided) {
 		t->decided = true;
 		t->streaming = t->req.on_headers != NULL &&
@@ -333,11 +342,11 @@ http_setup_proxy(struct http_transfer *t)
 
 	if (http_opts.proxy != NULL) {
 		if (strcmp(http_opts.proxy, "none") == 0) {
-			curl_easy_setopt(t->easy, CURLOPT_PROXY, "");
+			curl_fn.easy_setopt(t->easy, CURLOPT_PROXY, "");
 			return;
 		}
-		curl_easy_setopt(t->easy, CURLOPT_PROXY, http_opts.proxy);
-		curl_easy_setopt(t->easy, CURLOPT_NOPROXY, ""); /* whatever no_proxy says */
+		curl_fn.easy_setopt(t->easy, CURLOPT_PROXY, http_opts.proxy);
+		curl_fn.easy_setopt(t->easy, CURLOPT_NOPROXY, ""); /* whatever no_proxy says */
 		t->via = http_proxy_label(http_opts.proxy,
 		    http_opts.proxy_origin != NULL ? http_opts.proxy_origin : "the configuration",
 		    true);
@@ -345,7 +354,7 @@ http_setup_proxy(struct http_transfer *t)
 	}
 	if (config_is_loopback(t->url)) {
 		/* "": no proxy, whatever the environment says */
-		curl_easy_setopt(t->easy, CURLOPT_PROXY, "");
+		curl_fn.easy_setopt(t->easy, CURLOPT_PROXY, "");
 		return;
 	}
 	if ((proxy = http_env_proxy(t->url, &name)) != NULL)
@@ -359,41 +368,42 @@ http_setup(struct http_transfer *t)
 	const struct http_request *r = &t->req;
 	const char *const *hp;
 
-	if ((t->easy = curl_easy_init()) == NULL)
+	(void)http_multi(t->h);
+	if ((t->easy = curl_fn.easy_init()) == NULL)
 		fatal("cannot create a libcurl handle");
 	for (hp = r->headers; hp != NULL && *hp != NULL; hp++)
-		t->hdrs = curl_slist_append(t->hdrs, *hp);
-	t->hdrs = curl_slist_append(t->hdrs, "User-Agent: " PACKAGE_NAME "/" PACKAGE_VERSION);
-	t->hdrs = curl_slist_append(t->hdrs, "Expect:");
-	curl_easy_setopt(t->easy, CURLOPT_URL, t->url);
-	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->hdrs);
+		t->hdrs = curl_fn.slist_append(t->hdrs, *hp);
+	t->hdrs = curl_fn.slist_append(t->hdrs, "User-Agent: " PACKAGE_NAME "/" PACKAGE_VERSION);
+	t->hdrs = curl_fn.slist_append(t->hdrs, "Expect:");
+	curl_fn.easy_setopt(t->easy, CURLOPT_URL, t->url);
+	curl_fn.easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->hdrs);
 	if (t->body != NULL) {
-		curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->body);
-		curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+		curl_fn.easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->body);
+		curl_fn.easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
 	}
-	curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_fn.easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_fn.easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_fn.easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_fn.easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (http_opts.ca_file != NULL)
-		curl_easy_setopt(t->easy, CURLOPT_CAINFO, http_opts.ca_file);
+		curl_fn.easy_setopt(t->easy, CURLOPT_CAINFO, http_opts.ca_file);
 	http_setup_proxy(t);
-	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT,
+	curl_fn.easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT,
 	    r->connect_timeout_s > 0 ? r->connect_timeout_s : 10L);
 	if (r->stall_timeout_s > 0) {
-		curl_easy_setopt(t->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(t->easy, CURLOPT_LOW_SPEED_TIME, r->stall_timeout_s);
+		curl_fn.easy_setopt(t->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_fn.easy_setopt(t->easy, CURLOPT_LOW_SPEED_TIME, r->stall_timeout_s);
 	}
 	if (r->total_timeout_s > 0)
-		curl_easy_setopt(t->easy, CURLOPT_TIMEOUT, r->total_timeout_s);
-	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
-	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, http_write_cb);
-	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
-	curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, http_header_cb);
-	curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
-	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
-	curl_easy_setopt(t->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+		curl_fn.easy_setopt(t->easy, CURLOPT_TIMEOUT, r->total_timeout_s);
+	curl_fn.easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_fn.easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
+	curl_fn.easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, http_write_cb);
+	curl_fn.easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
+	curl_fn.easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, http_header_cb);
+	curl_fn.easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
+	curl_fn.easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+	curl_fn.easy_setopt(t->easy, CURLOPT_TCP_KEEPALIVE, 1L);
 }
 
 static void
@@ -401,7 +411,7 @@ http_add(struct http_transfer *t)
 {
 	t->res.attempts++;
 	t->retry_at = 0;
-	if (curl_multi_add_handle(t->h->multi, t->easy) != CURLM_OK)
+	if (curl_fn.multi_add_handle(t->h->multi, t->easy) != CURLM_OK)
 		fatal("cannot start a libcurl transfer");
 	t->in_multi = true;
 }
@@ -459,7 +469,7 @@ void
 http_cancel(struct http_transfer *t)
 {
 	t->cancelled = true;
-	curl_multi_wakeup(t->h->multi);
+	curl_fn.multi_wakeup(t->h->multi); /* made by http_start */
 }
 
 void
@@ -472,7 +482,8 @@ http_abandon(struct http_transfer *t)
 void
 http_wakeup(struct http *h)
 {
-	curl_multi_wakeup(h->multi);
+	if (h->multi != NULL) /* else nothing waits in curl_multi_poll() */
+		curl_fn.multi_wakeup(h->multi);
 }
 
 /* The end of a transfer: report and free it. */
@@ -482,7 +493,7 @@ http_finish(struct http_transfer *t, enum http_outcome outcome, char *error)
 	t->res.outcome = outcome;
 	t->res.error = error;
 	if (t->in_multi) {
-		curl_multi_remove_handle(t->h->multi, t->easy);
+		curl_fn.multi_remove_handle(t->h->multi, t->easy);
 		t->in_multi = false;
 	}
 	if (t->req.on_done != NULL)
@@ -505,7 +516,7 @@ http_retry_wait(const struct http_transfer *t, int n)
 
 		ms = strtol(t->retry_after, &end, 10) * 1000;
 		if (end == t->retry_after) {
-			when = curl_getdate(t->retry_after, NULL);
+			when = curl_fn.getdate(t->retry_after, NULL);
 			ms = when > 0 ? (long)(when - time(NULL)) * 1000 : 0;
 		}
 		if (ms > 0 && ms <= HTTP_MAX_RETRY_WAIT_MS)
@@ -541,7 +552,7 @@ http_permanent(CURLcode rc)
 static char *
 http_error_text(const struct http_transfer *t, CURLcode rc)
 {
-	const char *e = t->errbuf[0] != '\0' ? t->errbuf : curl_easy_strerror(rc);
+	const char *e = t->errbuf[0] != '\0' ? t->errbuf : curl_fn.easy_strerror(rc);
 	const char *ca = http_opts.ca_file,
 		   *from = http_opts.ca_origin != NULL ? http_opts.ca_origin : "the configuration";
 	char *msg, *full;
@@ -640,10 +651,10 @@ http_attempt_done(struct http_transfer *t, CURLcode rc)
 	bool retry;
 	long wait;
 
-	curl_multi_remove_handle(t->h->multi, t->easy);
+	curl_fn.multi_remove_handle(t->h->multi, t->easy);
 	t->in_multi = false;
 	if (rc == CURLE_OK && t->res.status == 0)
-		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->res.status);
+		curl_fn.easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->res.status);
 	retry = http_retryable(t, rc, why, sizeof why);
 	if (!retry && (t->cancelled || t->stopped)) {
 		http_finish(t, HTTP_CANCELLED, NULL);
@@ -709,10 +720,23 @@ http_housekeeping(struct http *h)
 	}
 }
 
+/* http_poll() before the first transfer: libcurl is not loaded, only fds are waited on. */
+static int
+http_poll_plain(struct pollfd *fds, unsigned int nfds, int timeout_ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < nfds; i++)
+		fds[i].revents = 0;
+	if (poll(fds, nfds, timeout_ms) < 0 && errno != EINTR)
+		return -1;
+	return 0;
+}
+
 int
 http_poll(struct http *h, struct pollfd *fds, unsigned int nfds, int timeout_ms)
 {
-	struct curl_waitfd *w = nfds > 0 ? xcalloc(nfds, sizeof *w) : NULL;
+	struct curl_waitfd *w;
 	long retry = http_next_retry(h, clock_ms());
 	struct http_transfer *t;
 	CURLMsg *msg;
@@ -724,24 +748,27 @@ http_poll(struct http *h, struct pollfd *fds, unsigned int nfds, int timeout_ms)
 		timeout_ms = (int)retry;
 	if (timeout_ms < 0)
 		timeout_ms = 1000; /* curl_multi_poll needs a bound; loop again */
+	if (h->multi == NULL)
+		return http_poll_plain(fds, nfds, timeout_ms);
+	w = nfds > 0 ? xcalloc(nfds, sizeof *w) : NULL;
 	for (i = 0; i < nfds; i++) {
 		w[i].fd = fds[i].fd;
 		w[i].events = (short)(((fds[i].events & POLLIN) ? CURL_WAIT_POLLIN : 0) |
 		    ((fds[i].events & POLLOUT) ? CURL_WAIT_POLLOUT : 0));
 		w[i].revents = 0;
 	}
-	mc = curl_multi_poll(h->multi, w, nfds, timeout_ms, NULL);
+	mc = curl_fn.multi_poll(h->multi, w, nfds, timeout_ms, NULL);
 	for (i = 0; i < nfds; i++)
 		fds[i].revents = (short)(((w[i].revents & CURL_WAIT_POLLIN) ? POLLIN : 0) |
 		    ((w[i].revents & CURL_WAIT_POLLOUT) ? POLLOUT : 0));
 	free(w);
 	if (mc != CURLM_OK && mc != CURLM_UNRECOVERABLE_POLL)
 		return -1;
-	curl_multi_perform(h->multi, &running);
-	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+	curl_fn.multi_perform(h->multi, &running);
+	while ((msg = curl_fn.multi_info_read(h->multi, &left)) != NULL) {
 		if (msg->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+		curl_fn.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
 		http_attempt_done(t, msg->data.result);
 	}
 	http_housekeeping(h);

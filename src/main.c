@@ -245,6 +245,7 @@ enum {
 	OPT_TEMPERATURE,
 	OPT_MAX_TOKENS,
 	OPT_ROLE,
+	OPT_ALL,
 };
 
 static const struct option long_options[] = {
@@ -280,6 +281,8 @@ static const struct option long_options[] = {
 	{ "temperature", required_argument, NULL, OPT_TEMPERATURE },
 	{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
 	{ "role", required_argument, NULL, OPT_ROLE },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "limit", required_argument, NULL, 'n' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -298,7 +301,7 @@ static int
 parse_options(int argc, char **argv, struct words *w, struct app *app, struct config_flags *flags,
     int *help, int *version, bool *dashdash)
 {
-	const char *optstring = w != NULL ? "-:hVp:m:qcf:" : "+:hVp:m:qcf:";
+	const char *optstring = w != NULL ? "-:hVp:m:qcf:n:" : "+:hVp:m:qcf:n:";
 	int c, last = 1;
 
 	opterr = 0;
@@ -404,6 +407,12 @@ parse_options(int argc, char **argv, struct words *w, struct app *app, struct co
 			break;
 		case OPT_CONVERSATION:
 			app->conversation = optarg;
+			break;
+		case OPT_ALL:
+			app->all = true;
+			break;
+		case 'n':
+			app->limit = optarg;
 			break;
 		case ':':
 			app_error(_("option '%s' needs a value; see 'confab --help'"),

@@ -49,6 +49,22 @@ store_log_list(struct store *st, int (*fn)(const struct store_conversation *c, v
 	return 0;
 }
 
+int64_t
+store_log_count(struct store *st, char **cause)
+{
+	sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM conversations", cause);
+	int64_t n = -1;
+
+	if (s == NULL)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (n < 0)
+		return store_fail(st, "counting conversations", cause);
+	return n;
+}
+
 int
 store_log_get(struct store *st, int64_t id, struct store_conversation *c, char **cause)
 {
@@ -239,8 +255,30 @@ store_log_pattern(const char *text, bool fts)
 	return buf_detach(&b, NULL);
 }
 
+/*
+ * A LIKE scan that can stop: conversations newest first (the index on
+ * updated, id: no sort), each one's first matching message found through
+ * messages_by_conversation, so LIMIT ends the scan once enough conversations
+ * matched. Only the rows returned count their matches.
+ */
+#define STORE_LOG_LIKE_NEWEST \
+	"SELECT c.id, c.title, c.updated, " \
+	"(SELECT count(*) FROM messages WHERE conversation_id = c.id AND " \
+	"content LIKE ?1 ESCAPE '\\'), m.id, m.role, m.content " \
+	"FROM conversations c JOIN messages m ON m.id = " \
+	"(SELECT min(id) FROM messages WHERE conversation_id = c.id AND " \
+	"content LIKE ?1 ESCAPE '\\') " \
+	"ORDER BY c.updated DESC, c.id DESC LIMIT ?2"
+
 int
 store_log_search(struct store *st, const char *text,
+    int (*fn)(const struct store_log_hit *h, void *arg), void *arg, char **cause)
+{
+	return store_log_search_n(st, text, -1, fn, arg, cause);
+}
+
+int
+store_log_search_n(struct store *st, const char *text, int64_t limit,
     int (*fn)(const struct store_log_hit *h, void *arg), void *arg, char **cause)
 {
 	bool fts = store_log_chars(text) >= STORE_LOG_TRIGRAM;
@@ -248,14 +286,17 @@ store_log_search(struct store *st, const char *text,
 	sqlite3_stmt *s;
 	int rc;
 
-	sql = xasprintf(
-	    "SELECT c.id, c.title, c.updated, g.n, m.id, m.role, m.content "
-	    "FROM (SELECT conversation_id AS cid, min(id) AS first, count(*) AS n FROM messages "
-	    "WHERE %s GROUP BY conversation_id) g "
-	    "JOIN conversations c ON c.id = g.cid JOIN messages m ON m.id = g.first "
-	    "ORDER BY c.updated DESC, c.id DESC",
-	    fts ? "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)" :
-		  "content LIKE ?1 ESCAPE '\\'");
+	if (!fts && limit >= 0)
+		sql = xstrdup(STORE_LOG_LIKE_NEWEST);
+	else
+		sql = xasprintf(
+		    "SELECT c.id, c.title, c.updated, g.n, m.id, m.role, m.content "
+		    "FROM (SELECT conversation_id AS cid, min(id) AS first, count(*) AS n "
+		    "FROM messages WHERE %s GROUP BY conversation_id) g "
+		    "JOIN conversations c ON c.id = g.cid JOIN messages m ON m.id = g.first "
+		    "ORDER BY c.updated DESC, c.id DESC LIMIT ?2",
+		    fts ? "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)" :
+			  "content LIKE ?1 ESCAPE '\\'");
 	s = store_prepare(st, sql, cause);
 	free(sql);
 	if (s == NULL) {
@@ -263,6 +304,7 @@ store_log_search(struct store *st, const char *text,
 		return -1;
 	}
 	sqlite3_bind_text(s, 1, pattern, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_log_hit h = {
 			.conversation = sqlite3_column_int64(s, 0),

@@ -299,6 +299,95 @@ ask ok --no-log --conversation "$BIG" "and one more"
 expect_rc 0 "resuming a conversation of 10,000 messages"
 check "resuming sends all 10,000 earlier messages" [ "$(last_request 'len(r["body"]["messages"])')" = 10001 ]
 
+# ---- log list's limit: the newest 50 unless -n N or --all -----------------------------
+sql "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 60)
+INSERT INTO conversations (started, updated, title, model, base_url)
+SELECT '2031-01-01T00:00:00.000Z', printf('2031-01-01T00:%02d:00.000Z', n), 'limit test ' || n,
+       'qwen-plus', 'http://127.0.0.1/v1' FROM k"
+TOTAL=$(sql 'SELECT count(*) FROM conversations')
+NEWEST3=$(sql "SELECT group_concat(id, ' ') FROM (SELECT id FROM conversations ORDER BY updated DESC, id DESC LIMIT 3)")
+rows() { tail -n +2 "$T/out" | wc -l; }
+ids() { tail -n +2 "$T/out" | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//'; }
+run log list
+expect_rc 0 "log list of $TOTAL conversations"
+check "lists the newest 50 by default" [ "$(rows)" = 50 ]
+check "the newest first" [ "$(ids | cut -d' ' -f1-3)" = "$NEWEST3" ]
+check "one line on stderr says how many were left out" [ "$ERR" = "confab: $((TOTAL - 50)) older conversations are not shown; 'confab log list --all' lists every one, 'confab log list -n N' the newest N" ]
+check "stdout has rows only" sh -c "! grep -q 'not shown' '$T/out'"
+run log list --all
+check "--all lists every conversation" [ "$(rows)" = "$TOTAL" ]
+check "--all: no note" [ -z "$ERR" ]
+run log list -n 3
+check "-n 3 lists the newest 3" [ "$(ids)" = "$NEWEST3" ]
+check "-n 3: the note counts the rest" err_has "$((TOTAL - 3)) older conversations are not shown"
+run log list --limit 3
+check "--limit 3 is -n 3" [ "$(ids)" = "$NEWEST3" ]
+run log list -n "$TOTAL"
+check "-n as many as there are: all, and no note" sh -c "[ $(rows) = $TOTAL ] && [ -z \"\$1\" ]" _ "$ERR"
+run log list -n $((TOTAL - 1))
+check "one left out: the note is singular" err_has "1 older conversation is not shown"
+run log list -n 2 --json
+check "-n applies to --json" json "[c['id'] for c in d] == [int(x) for x in '$NEWEST3'.split()[:2]]"
+check "--json: the note is on stderr" err_has "older conversations are not shown"
+run log list -n 2 -q
+check "-q: no note" [ -z "$ERR" ]
+for bad in 0 -1 x 3x 99999999999999999999; do
+	run log list -n "$bad"
+	expect_rc 2 "log list -n '$bad' is refused"
+done
+check "the message says what -n takes" err_has "takes a number of conversations, 1 or more"
+run log list -n 3 --all
+expect_rc 2 "-n with --all is refused"
+
+# ---- log search stops at the limit: the newest matches, for the LIKE scan too --------------
+# 60 conversations that say 晴雨 (two characters: a scan), the even ones twice, and one older
+# one; the newest of them is not the one with the highest id.
+sql "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 60)
+INSERT INTO messages (conversation_id, role, content, model, created, status)
+SELECT c.id, 'assistant', 'weather: 晴雨 ' || c.title || ' (rainbow7)', 'qwen-plus', c.updated, 'complete'
+FROM conversations c WHERE c.title LIKE 'limit test %'"
+sql "INSERT INTO messages (conversation_id, role, content, model, created, status)
+SELECT id, 'user', 'again 晴雨 rainbow7', 'qwen-plus', updated, 'complete' FROM conversations
+WHERE title LIKE 'limit test %' AND CAST(substr(title, 12) AS INTEGER) % 2 = 0"
+sql "UPDATE conversations SET updated = '2031-01-01T01:00:00.000Z' WHERE title = 'limit test 1'"
+sql "INSERT INTO messages (conversation_id, role, content, model, created, status)
+VALUES ($C1, 'user', 'old 晴雨 rainbow7', 'qwen-plus', '2020-01-01T00:00:00.000Z', 'complete')"
+sql "UPDATE conversations SET updated = '2020-01-01T00:00:00.000Z' WHERE id = $C1"
+matching() { sql "SELECT group_concat(id, ' ') FROM (SELECT DISTINCT c.id FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE m.content LIKE '%晴雨%' ORDER BY c.updated DESC, c.id DESC LIMIT $1)"; }
+hits() { grep -E '^[0-9]' "$T/out" | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//'; }
+run log search 晴雨
+expect_rc 0 "log search of a 2-character word in 61 conversations"
+check "finds the newest 50 by default" [ "$(hits | wc -w)" = 50 ]
+check "the newest 50 matches, newest first" [ "$(hits)" = "$(matching 50)" ]
+check "the newest is the one updated last, not the highest id" [ "$(hits | cut -d' ' -f1)" = "$(sql "SELECT id FROM conversations WHERE title = 'limit test 1'")" ]
+check "stderr says the search stopped at the limit" [ "$ERR" = "confab: the search stopped at the newest 50 conversations that match; 'confab log search --all TEXT' finds every one, '-n N' the newest N" ]
+check "stdout has results only" sh -c "! grep -q 'stopped' '$T/out'"
+TWICE=$(sql "SELECT id FROM conversations WHERE title = 'limit test 60'")
+ONCE=$(sql "SELECT id FROM conversations WHERE title = 'limit test 59'")
+check "a conversation's matches are all counted" sh -c "grep -q '^$TWICE .*(2 matching messages)' '$T/out' && grep -q '^$ONCE .*(1 matching message)' '$T/out'"
+run log search -n 3 晴雨
+check "-n 3: the newest 3" [ "$(hits)" = "$(matching 3)" ]
+check "-n 3: the note" err_has "stopped at the newest 3 conversations"
+run log search -n 1 晴雨
+check "-n 1: the note in the singular" err_has "stopped at the newest conversation that matches"
+run log search --all 晴雨
+check "--all finds all 61, the oldest last" sh -c "[ \$(printf '%s\n' \"\$1\" | wc -w) = 61 ] && [ \"\$(printf '%s\n' \"\$1\" | tr ' ' '\n' | tail -n 1)\" = $C1 ]" _ "$(hits)"
+check "--all: no note" [ -z "$ERR" ]
+check "--all: the same order as the limited search" [ "$(hits | cut -d' ' -f1-50)" = "$(matching 50)" ]
+run log search -n 61 晴雨
+check "-n as many as match: all, no note" sh -c "[ \$(printf '%s\n' \"\$1\" | wc -w) = 61 ] && [ -z \"\$2\" ]" _ "$(hits)" "$ERR"
+run log search -n 2 --json 晴雨
+check "-n applies to --json" json "[h['conversation_id'] for h in d] == [int(x) for x in '$(matching 2)'.split()]"
+run log search -n 2 rainbow7
+check "the full-text search (3 characters or more) stops at the limit too" [ "$(hits)" = "$(matching 2)" ]
+check "and says so" err_has "stopped at the newest 2 conversations"
+run log search -n 0 晴雨
+expect_rc 2 "log search -n 0 is refused"
+run log search -n 2 -q 晴雨
+check "-q: no note" [ -z "$ERR" ]
+sql "DELETE FROM messages WHERE content LIKE '%晴雨%'"
+sql "DELETE FROM conversations WHERE title LIKE 'limit test %'"
+
 # ---- a store from a newer confab ---------------------------------------------------------------
 sql 'PRAGMA user_version = 99'
 sum=$(sha256sum <"$DB")
