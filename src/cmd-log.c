@@ -22,14 +22,14 @@
 struct log {
 	struct app *app;
 	struct store *st;
-	bool tty;			      /* stdout is a terminal: controls are shown visibly */
-	bool color;			      /* escape codes may go to stdout */
-	enum text_mode mode;		      /* TEXT_VISIBLE on a terminal, TEXT_DROP to a pipe */
-	int cols;			      /* terminal width, 0 when not a terminal */
-	int64_t n;			      /* rows printed so far */
-	int64_t limit;			      /* at most this many rows (-1: all), from -n/--limit/--all */
-	bool more;			      /* a row after the limit was left out */
-	const char *query;		      /* search: the text */
+	bool tty;	     /* stdout is a terminal: controls are shown visibly */
+	bool color;	     /* escape codes may go to stdout */
+	enum text_mode mode; /* TEXT_VISIBLE on a terminal, TEXT_DROP to a pipe */
+	int cols;	     /* terminal width, 0 when not a terminal */
+	int64_t n;	     /* rows printed so far */
+	int64_t limit;	     /* at most this many rows (-1: all), from -n/--limit/--all */
+	bool more;	     /* a row after the limit was left out */
+	const char *query;   /* search: the text */
 	const struct disclaimer_rules *rules; /* show: to translate notices, or NULL */
 	bool rules_loaded;
 };
