@@ -55,8 +55,8 @@ static const struct help_row help_usage[] = {
 	    N_("rate an answer (Terms IV; --yes confirms the notice)") },
 	{ "confab feedback list [--json] | export [--format jsonl|csv] | sync",
 	    N_("ratings stay on this machine unless feedback_url is set") },
-	{ "confab log list|show ID|search TEXT|delete ID [--yes]\n"
-	  "    |export ID [--format markdown|json]",
+	{ "confab log list [-n N|--all] | show ID | search TEXT [-n N|--all]\n"
+	  "    | delete ID [--yes] | export ID [--format markdown|json]",
 	    N_("past conversations") },
 	{ "confab roles [--json]", N_("list the roles (system prompts in files)") },
 };
@@ -102,6 +102,8 @@ static const struct help_row help_command_options[] = {
 	{ "      --repair-head",
 	    N_("terms verify: write a missing head file again (intact ledger)") },
 	{ "      --yes", N_("feedback, log delete: confirm without asking") },
+	{ "  -n, --limit N", N_("log list, log search: the newest N conversations (default 50)") },
+	{ "      --all", N_("log list, log search: every conversation") },
 	{ "      --format FMT", N_("feedback export: jsonl or csv; log export: markdown or json") },
 	{ "      --reason R", N_("feedback: why (see confab(1) for the reasons)") },
 	{ "      --comment TEXT", N_("feedback: a comment with the rating") },
