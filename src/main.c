@@ -127,6 +127,7 @@ enum {
 	OPT_TEMPERATURE,
 	OPT_MAX_TOKENS,
 	OPT_ROLE,
+	OPT_BOM,
 };
 
 static const struct option long_options[] = {
@@ -156,6 +157,7 @@ static const struct option long_options[] = {
 	{ "plain", no_argument, NULL, OPT_PLAIN },
 	{ "yes", no_argument, NULL, OPT_YES },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "bom", no_argument, NULL, OPT_BOM },
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "comment", required_argument, NULL, OPT_COMMENT },
 	{ "conversation", required_argument, NULL, OPT_CONVERSATION },
@@ -277,6 +279,9 @@ parse_options(int argc, char **argv, struct words *w, struct app *app, struct co
 			break;
 		case OPT_FORMAT:
 			app->format = optarg;
+			break;
+		case OPT_BOM:
+			app->bom = true;
 			break;
 		case OPT_REASON:
 			app->reason = optarg;
