@@ -11,7 +11,7 @@
 _confab_opts='--help --version --config --profile --role --model --base-url --endpoint
 --system --temperature --max-tokens --timeout --terms-file --terms --json --no-stream
 --continue --conversation --no-log --raw --plain --quiet --sha256 --adult --no-terms
---head --repair-head --yes --format --reason --comment --file --limit --all -h -V -p -m -c -q -f
+--head --repair-head --yes --format --bom --reason --comment --file --limit --all -h -V -p -m -c -q -f
 -n'
 
 # Options that take a value (the next word, or after '=').

@@ -30,6 +30,7 @@ struct app {
 	bool plain;
 	bool yes;		  /* --yes: no confirmation questions */
 	const char *format;	  /* --format */
+	bool bom;		  /* --bom: feedback export --format csv starts with a UTF-8 BOM */
 	const char *reason;	  /* --reason (feedback) */
 	const char *comment;	  /* --comment (feedback) */
 	const char *conversation; /* --conversation ID */

@@ -53,6 +53,7 @@ struct exchange_params {
 struct exchange_result {
 	int exit;	    /* the exit code one-shot mode uses for this outcome */
 	char *message;	    /* what went wrong, for people; NULL on success */
+	char *message_en;   /* the same in English: the store and --json keep it */
 	const char *status; /* "complete", "incomplete", "interrupted", "error" */
 	struct buf content; /* the answer's exact bytes */
 	struct buf reasoning;

@@ -49,11 +49,17 @@ enum feedback_notice {
  */
 char *feedback_notice_text(struct app *app);
 
-/* What the notice asks on a terminal and in line mode, as a prompt ending in ": ". */
-extern const char feedback_notice_question[];
+/*
+ * What the notice asks on a terminal and in line mode, as a prompt ending in
+ * ": " (the word to type, yes, is the same in every language). The names
+ * give the text in the language of the screens; the _en arrays the English.
+ */
+extern const char feedback_notice_question_en[];
+#define feedback_notice_question _(feedback_notice_question_en)
 
 /* The notice in one clause, for messages: lowercase, no final period. */
-extern const char feedback_notice_gist[];
+extern const char feedback_notice_gist_en[];
+#define feedback_notice_gist _(feedback_notice_gist_en)
 
 /* The user's last answer to the notice. 0, or -1 with *cause (store error). */
 int feedback_notice_state(struct app *app, enum feedback_notice *state, char **cause);
@@ -134,13 +140,14 @@ struct feedback_sync_opts {
 };
 
 struct feedback_sync_report {
-	int delivered;	  /* in this run */
-	int failed;	  /* attempted in this run and not delivered */
-	int skipped;	  /* not attempted: the collector had just failed */
-	int64_t pending;  /* undelivered after the run, these included */
-	bool busy;	  /* another confab held the delivery lock throughout */
-	bool refused;	  /* nothing sent: the Terms are not accepted */
-	char *last_error; /* the last failure, or NULL */
+	int delivered;	   /* in this run */
+	int failed;	   /* attempted in this run and not delivered */
+	int skipped;	   /* not attempted: the collector had just failed */
+	int64_t pending;   /* undelivered after the run, these included */
+	bool busy;	   /* another confab held the delivery lock throughout */
+	bool refused;	   /* nothing sent: the Terms are not accepted */
+	char *last_error;  /* the last failure, or NULL: in English, as the store keeps it */
+	char *shown_error; /* the same in the language of the screens, or NULL */
 };
 
 /*

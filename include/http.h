@@ -40,6 +40,7 @@ struct http_result {
 	enum http_outcome outcome;
 	long status;	    /* the last HTTP status, 0 when none */
 	char *error;	    /* what went wrong for NETWORK and STALLED, else NULL */
+	char *error_en;	    /* the same untranslated, for records (the store, --json) */
 	struct buf body;    /* buffered body: non-2xx, or 2xx when not streamed */
 	char *content_type; /* of the last response, or NULL */
 	char *etag;
@@ -112,6 +113,14 @@ struct http_options {
 
 /* Use these settings (copied) for the transfers started from now on. */
 void http_configure(const struct http_options *o);
+
+/*
+ * Turn the message catalog off (messages in English, as written) or on again:
+ * the text kept in records (the store, --json) is made with it off. The
+ * default text domain becomes one no catalog exists for, so gettext() returns
+ * each message as it is.
+ */
+void http_catalog_off(bool off);
 
 struct http *http_new(void);
 void http_free(struct http *h); /* cancels what is still running, without callbacks */

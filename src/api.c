@@ -169,7 +169,11 @@ api_malformed(char **cause, const char *what, const char *why, const char *data,
 	if (cause == NULL)
 		return;
 	excerpt = api_excerpt(data, len);
-	*cause = xasprintf("malformed JSON in %s: %s: '%s'", what, why, excerpt);
+	/*
+	 * TRANSLATORS: where (the event stream, the response, the error body, the
+	 * model list), what is wrong (syntax error near byte 5), the data's start.
+	 */
+	*cause = xasprintf(_("malformed JSON in %s: %s: '%s'"), _(what), why, excerpt);
 	free(excerpt);
 }
 
@@ -423,12 +427,12 @@ api_parse_object(const char *data, size_t len, const char *what, char **cause, b
 	root = len == 0 ? NULL : cJSON_ParseWithLengthOpts(src, len, &end, 0);
 	if (root == NULL) {
 		if (len == 0) {
-			api_malformed(cause, what, "no data", "", 0);
+			api_malformed(cause, what, _("no data"), "", 0);
 			return NULL;
 		}
 		at = end != NULL && end >= src && end <= src + len ? (size_t)(end - src) : 0;
 		free(copy);
-		why = xasprintf("syntax error near byte %zu", at);
+		why = xasprintf(_("syntax error near byte %zu"), at);
 		api_malformed(cause, what, why, data, len);
 		free(why);
 		return NULL;
@@ -439,14 +443,14 @@ api_parse_object(const char *data, size_t len, const char *what, char **cause, b
 	    (data[at] == ' ' || data[at] == '\t' || data[at] == '\n' || data[at] == '\r'))
 		at++;
 	if (at != len) {
-		why = xasprintf("unexpected data after the value at byte %zu", at);
+		why = xasprintf(_("unexpected data after the value at byte %zu"), at);
 		api_malformed(cause, what, why, data, len);
 		free(why);
 		cJSON_Delete(root);
 		return NULL;
 	}
 	if (!cJSON_IsObject(root)) {
-		api_malformed(cause, what, "expected an object", data, len);
+		api_malformed(cause, what, _("expected an object"), data, len);
 		cJSON_Delete(root);
 		return NULL;
 	}
@@ -691,7 +695,7 @@ api_chunk_parse_tree(const char *data, size_t len, struct api_delta *d, char **c
 	bool marked;
 
 	api_delta_init(d);
-	if ((root = api_parse_object(data, len, "the event stream", cause, &marked)) == NULL)
+	if ((root = api_parse_object(data, len, N_("the event stream"), cause, &marked)) == NULL)
 		return -1;
 	api_delta_from(root, d, "delta", "message", marked);
 	cJSON_Delete(root);
@@ -716,7 +720,7 @@ api_response_parse(const char *data, size_t len, struct api_delta *d, char **cau
 	bool marked;
 
 	api_delta_init(d);
-	if ((root = api_parse_object(data, len, "the response", cause, &marked)) == NULL)
+	if ((root = api_parse_object(data, len, N_("the response"), cause, &marked)) == NULL)
 		return -1;
 	api_delta_from(root, d, "message", "delta", marked);
 	cJSON_Delete(root);
@@ -813,7 +817,7 @@ api_error_parse(const char *body, size_t len, struct api_error *e)
 	bool found;
 
 	memset(e, 0, sizeof *e);
-	if ((root = api_parse_object(body, len, "the error body", NULL, NULL)) == NULL)
+	if ((root = api_parse_object(body, len, N_("the error body"), NULL, NULL)) == NULL)
 		return -1;
 	found = api_error_from(root, e);
 	cJSON_Delete(root);
@@ -830,7 +834,7 @@ api_models_parse(const char *data, size_t len, char ***ids, size_t *n, char **ca
 
 	*ids = NULL;
 	*n = 0;
-	if ((root = api_parse_object(data, len, "the model list", cause, NULL)) == NULL)
+	if ((root = api_parse_object(data, len, N_("the model list"), cause, NULL)) == NULL)
 		return -1;
 	list = api_get(root, "data");
 	if (cJSON_IsNull(list)) { /* Ollama with no model pulled */
@@ -840,7 +844,7 @@ api_models_parse(const char *data, size_t len, char ***ids, size_t *n, char **ca
 	if (!cJSON_IsArray(list)) {
 		if (cause != NULL) {
 			excerpt = api_excerpt(data, len);
-			*cause = xasprintf("the model list has no 'data' array: '%s'", excerpt);
+			*cause = xasprintf(_("the model list has no 'data' array: '%s'"), excerpt);
 			free(excerpt);
 		}
 		cJSON_Delete(root);

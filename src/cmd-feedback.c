@@ -71,7 +71,7 @@ feedback_cmd_ask(struct app *app, struct tty *tty, const char *text)
 			     xasprintf("typed '%.40s' (terminal)", a);
 	free(a);
 	if (feedback_notice_record(app, yes, method, &cause) != 0) {
-		app_error("your answer could not be recorded, so nothing was stored: %s", cause);
+		app_error(_("your answer could not be recorded, so nothing was stored: %s"), cause);
 		free(cause);
 		free(method);
 		return EXIT_USAGE;
@@ -79,9 +79,9 @@ feedback_cmd_ask(struct app *app, struct tty *tty, const char *text)
 	free(method);
 	if (yes)
 		return EXIT_OK;
-	fprintf(tty->out,
-	    "Declined and recorded. Nothing was stored; you are asked again the "
-	    "next time you rate an answer.\n");
+	fprintf(tty->out, "%s",
+	    _("Declined and recorded. Nothing was stored; you are asked again the "
+	      "next time you rate an answer.\n"));
 	return EXIT_CONSENT;
 }
 
@@ -98,14 +98,15 @@ feedback_cmd_notice(struct app *app)
 
 	if (app->yes) {
 		if (feedback_notice_record(app, true, "flag --yes", &cause) != 0) {
-			app_error("the confirmation could not be recorded, so nothing was "
-				  "stored: %s",
+			app_error(_("the confirmation could not be recorded, so nothing was "
+				    "stored: %s"),
 			    cause);
 			r = EXIT_USAGE;
 		} else if (!app->quiet)
+			/* TRANSLATORS: %s is the notice in one clause. */
 			fprintf(stderr,
-			    "confab: feedback notice confirmed with --yes (recorded "
-			    "in the consent ledger): %s\n",
+			    _("confab: feedback notice confirmed with --yes (recorded "
+			      "in the consent ledger): %s\n"),
 			    feedback_notice_gist);
 	} else if (isatty(STDIN_FILENO) && tty_open(&tty, &cause) == 0) {
 		r = feedback_cmd_ask(app, &tty, text);
@@ -113,8 +114,9 @@ feedback_cmd_notice(struct app *app)
 	} else {
 		fflush(stdout);
 		feedback_cmd_print_text(stderr, text, 78);
-		app_error("to rate, confirm the notice above: run again with --yes, or on a "
-			  "terminal to be asked; nothing was stored");
+		app_error("%s",
+		    _("to rate, confirm the notice above: run again with --yes, or on a "
+		      "terminal to be asked; nothing was stored"));
 		r = EXIT_CONSENT;
 	}
 	free(cause);
@@ -124,7 +126,10 @@ feedback_cmd_notice(struct app *app)
 
 /* ---- up, down, clear --------------------------------------------------------------- */
 
-/* Try to deliver the new rating at once, briefly; never fails the command. */
+/*
+ * Try to deliver the new rating at once, briefly; never fails the command.
+ * *error: why not, in English for --json (as the store keeps it), else for people.
+ */
 static void
 feedback_cmd_quick(struct app *app, int64_t id, const char **delivery, char **error)
 {
@@ -144,9 +149,10 @@ feedback_cmd_quick(struct app *app, int64_t id, const char **delivery, char **er
 	else if (rep.delivered > 0)
 		*delivery = "delivered";
 	else if (rep.busy)
-		*error = xstrdup("another confab is delivering feedback right now");
+		*error = xstrdup(app->json ? "another confab is delivering feedback right now" :
+					     _("another confab is delivering feedback right now"));
 	else if (rep.last_error != NULL)
-		*error = xstrdup(rep.last_error);
+		*error = xstrdup(app->json ? rep.last_error : rep.shown_error);
 	feedback_sync_report_release(&rep);
 }
 
@@ -179,24 +185,29 @@ feedback_cmd_report(struct app *app, int rating, const struct feedback_outcome *
 	if (error != NULL)
 		app_error("%s", error);
 	if (!out->changed)
-		printf("Answer %lld has no rating; nothing to clear.\n", id);
+		printf(_("Answer %lld has no rating; nothing to clear.\n"), id);
 	else if (rating == 0)
-		printf("Cleared the rating of answer %lld.\n", id);
+		printf(_("Cleared the rating of answer %lld.\n"), id);
 	else if (out->existed && out->previous != 0 && out->previous != rating)
-		printf("Changed answer %lld from thumbs %s to thumbs %s.\n", id,
-		    feedback_cmd_rating_name(out->previous), feedback_cmd_rating_name(rating));
+		printf(rating > 0 ? _("Changed answer %lld from thumbs down to thumbs up.\n") :
+				    _("Changed answer %lld from thumbs up to thumbs down.\n"),
+		    id);
 	else
-		printf("Rated answer %lld thumbs %s.\n", id, feedback_cmd_rating_name(rating));
+		printf(rating > 0 ? _("Rated answer %lld thumbs up.\n") :
+				    _("Rated answer %lld thumbs down.\n"),
+		    id);
 	if (!out->changed || (rating == 0 && !out->queued))
 		return;
 	if (strcmp(delivery, "delivered") == 0)
-		printf("Sent to %s.\n", url);
+		/* TRANSLATORS: %s is the feedback_url. */
+		printf(_("Sent to %s.\n"), url);
 	else if (strcmp(delivery, "pending") == 0)
-		printf("Kept, and queued for %s; confab retries later, or now with 'confab "
-		       "feedback sync'.\n",
+		/* TRANSLATORS: %s is the feedback_url. */
+		printf(_("Kept, and queued for %s; confab retries later, or now with 'confab "
+			 "feedback sync'.\n"),
 		    url);
 	else
-		printf("Kept on this machine only: no feedback_url is set.\n");
+		fputs(_("Kept on this machine only: no feedback_url is set.\n"), stdout);
 }
 
 static int
@@ -210,7 +221,7 @@ feedback_cmd_rate(struct app *app, int rating, int argc, char **argv)
 	int r;
 
 	if (argc > 1) {
-		app_error("'feedback %s' takes one answer id or 'last', not '%s'", argv[-1],
+		app_error(_("'feedback %s' takes one answer id or 'last', not '%s'"), argv[-1],
 		    argv[1]);
 		return EXIT_USAGE;
 	}
@@ -233,8 +244,9 @@ feedback_cmd_rate(struct app *app, int rating, int argc, char **argv)
 		return out.unconfirmed ? EXIT_CONSENT : EXIT_USAGE;
 	}
 	if (out.dropped > 0 && !app->quiet)
-		app_error("%zu control character%s removed from the comment", out.dropped,
-		    out.dropped == 1 ? " was" : "s were");
+		app_error(P_("%zu control character was removed from the comment",
+			      "%zu control characters were removed from the comment", out.dropped),
+		    out.dropped);
 	if (out.queued)
 		feedback_cmd_quick(app, id, &delivery, &error);
 	feedback_cmd_report(app, rating, &out, delivery, error);
@@ -293,6 +305,15 @@ feedback_cmd_cell(const char *s, int cols)
 	return buf_detach(&out, NULL);
 }
 
+/* A heading padded to cols columns (display width), and the space between columns. */
+static void
+feedback_cmd_pad(const char *s, int cols)
+{
+	int w = text_width(s, strlen(s));
+
+	printf("%s%*s ", s, w < cols ? cols - w : 0, "");
+}
+
 struct feedback_cmd_list {
 	struct cJSON *arr; /* --json */
 	int n;
@@ -309,9 +330,16 @@ feedback_cmd_list_cb(const struct store_feedback *f, void *arg)
 		json_push(l->arr, feedback_cmd_json(f));
 		return 0;
 	}
-	if (l->n++ == 0)
-		printf("%-7s %-7s %-20s %-9s %-16s %-18s %s\n", "answer", "rating", "updated",
-		    "delivery", "model", "reasons", "comment");
+	if (l->n++ == 0) {
+		/* TRANSLATORS: the headings of 'feedback list': each at most its column's width. */
+		feedback_cmd_pad(_("answer"), 7);
+		feedback_cmd_pad(_("rating"), 7);
+		feedback_cmd_pad(_("updated"), 20);
+		feedback_cmd_pad(_("delivery"), 9);
+		feedback_cmd_pad(_("model"), 16);
+		feedback_cmd_pad(_("reasons"), 18);
+		printf("%s\n", _("comment"));
+	}
 	snprintf(when, sizeof when, "%.10s %.5s UTC", f->updated, f->updated + 11);
 	model = feedback_cmd_cell(f->model, 16);
 	reasons = feedback_cmd_cell(f->reasons, 18);
@@ -335,7 +363,7 @@ feedback_cmd_list_footer(struct app *app)
 	char *cause = NULL;
 
 	if (url == NULL) {
-		printf("\nRatings stay on this machine: no feedback_url is set.\n");
+		fputs(_("\nRatings stay on this machine: no feedback_url is set.\n"), stdout);
 		return;
 	}
 	if (store_feedback_outbox_count(app->store, &pending, &due, &cause) != 0) {
@@ -343,11 +371,16 @@ feedback_cmd_list_footer(struct app *app)
 		return;
 	}
 	if (pending > 0)
-		printf("\n%lld rating%s wait%s for delivery to %s; 'confab feedback sync' sends "
-		       "them now.\n",
-		    (long long)pending, pending == 1 ? "" : "s", pending == 1 ? "s" : "", url);
+		/* TRANSLATORS: how many, then the feedback_url. */
+		printf(P_("\n%lld rating waits for delivery to %s; 'confab feedback sync' sends "
+			  "it now.\n",
+			   "\n%lld ratings wait for delivery to %s; 'confab feedback sync' sends "
+			   "them now.\n",
+			   pending),
+		    (long long)pending, url);
 	else
-		printf("\nRatings go to %s; none is waiting.\n", url);
+		/* TRANSLATORS: %s is the feedback_url. */
+		printf(_("\nRatings go to %s; none is waiting.\n"), url);
 }
 
 /* confab feedback list [--json] */
@@ -368,8 +401,9 @@ feedback_cmd_list(struct app *app)
 	if (l.arr != NULL)
 		feedback_cmd_print_json(l.arr);
 	else if (l.n == 0)
-		printf("No ratings yet. Rate the newest answer with 'confab feedback up' or "
-		       "'confab feedback down'.\n");
+		fputs(_("No ratings yet. Rate the newest answer with 'confab feedback up' or "
+			"'confab feedback down'.\n"),
+		    stdout);
 	if (l.arr == NULL)
 		feedback_cmd_list_footer(app);
 	return EXIT_OK;
@@ -430,7 +464,11 @@ feedback_cmd_export_cb(const struct store_feedback *f, void *arg)
 	return 0;
 }
 
-/* confab feedback export [--format jsonl|csv]: every row, oldest first, exact text. */
+/*
+ * confab feedback export [--format jsonl|csv [--bom]]: every row, oldest
+ * first, exact text. --bom puts a UTF-8 byte-order mark before the CSV, for
+ * spreadsheets that take text without one for the local code page.
+ */
 static int
 feedback_cmd_export(struct app *app)
 {
@@ -439,13 +477,21 @@ feedback_cmd_export(struct app *app)
 	struct store *st;
 	bool csv;
 
-	if (strcmp(format, "jsonl") != 0 && strcmp(format, "csv") != 0) {
-		app_error("unknown export format '%s'; use --format jsonl or --format csv", format);
+	csv = strcmp(format, "csv") == 0;
+	if (app->bom && !csv) {
+		app_error(_("--bom is for CSV only; use it with --format csv, not --format %s"),
+		    format);
 		return EXIT_USAGE;
 	}
-	csv = strcmp(format, "csv") == 0;
+	if (strcmp(format, "jsonl") != 0 && !csv) {
+		app_error(_("unknown export format '%s'; use --format jsonl or --format csv"),
+		    format);
+		return EXIT_USAGE;
+	}
 	if ((st = app_store(app, &cause)) == NULL)
 		goto fail;
+	if (csv && app->bom)
+		fputs("\xef\xbb\xbf", stdout);
 	if (csv)
 		fputs("message_id,conversation_id,rating,reasons,comment,model,created,updated,"
 		      "delivery,delivered_at,attempts,last_error\r\n",
@@ -508,28 +554,38 @@ feedback_cmd_sync(struct app *app)
 	p = (long long)rep.pending;
 	if (rep.busy || (rep.failed > 0 && rep.delivered == 0))
 		r = EXIT_NETWORK;
-	if (rep.last_error != NULL)
-		app_error("%s", rep.last_error);
+	if (rep.shown_error != NULL)
+		app_error("%s", rep.shown_error);
 	if (app->json) {
 		r = feedback_cmd_sync_json(&rep, r);
 		feedback_sync_report_release(&rep);
 		return r;
 	}
 	if (url == NULL)
-		printf("No feedback_url is set: ratings stay on this machine; nothing to "
-		       "deliver.\n");
+		fputs(_("No feedback_url is set: ratings stay on this machine; nothing to "
+			"deliver.\n"),
+		    stdout);
 	else if (rep.busy)
-		printf("Another confab is delivering feedback right now; %lld pending.\n", p);
+		printf(_("Another confab is delivering feedback right now; %lld pending.\n"), p);
 	else if (rep.delivered + rep.failed == 0 && p == 0)
-		printf("Nothing to deliver: every rating queued for %s has been delivered.\n", url);
+		/* TRANSLATORS: %s is the feedback_url. */
+		printf(_("Nothing to deliver: every rating queued for %s has been delivered.\n"),
+		    url);
 	else {
-		printf("Delivered %d, failed %d, still pending %lld", rep.delivered, rep.failed, p);
 		if (rep.skipped > 0)
-			printf(" (%d not tried after the failure)", rep.skipped);
-		printf(".\n");
+			/* TRANSLATORS: ratings delivered, failed, still pending, not tried. */
+			printf(
+			    _("Delivered %d, failed %d, still pending %lld (%d not tried after the "
+			      "failure).\n"),
+			    rep.delivered, rep.failed, p, rep.skipped);
+		else
+			/* TRANSLATORS: ratings delivered, failed, still pending. */
+			printf(_("Delivered %d, failed %d, still pending %lld.\n"), rep.delivered,
+			    rep.failed, p);
 		if (p > 0)
-			printf("Pending ratings are kept and retried, or sent now with 'confab "
-			       "feedback sync'.\n");
+			fputs(_("Pending ratings are kept and retried, or sent now with 'confab "
+				"feedback sync'.\n"),
+			    stdout);
 	}
 	feedback_sync_report_release(&rep);
 	return r;
@@ -543,8 +599,9 @@ cmd_feedback(struct app *app, int argc, char **argv)
 	const char *sub = argc > 0 ? argv[0] : NULL;
 
 	if (sub == NULL) {
-		app_error("'confab feedback' needs a command: up, down, clear, list, export or "
-			  "sync; see 'confab --help'");
+		app_error("%s",
+		    _("'confab feedback' needs a command: up, down, clear, list, export "
+		      "or sync; see 'confab --help'"));
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "up") == 0 || strcmp(sub, "down") == 0 || strcmp(sub, "clear") == 0)
@@ -554,13 +611,13 @@ cmd_feedback(struct app *app, int argc, char **argv)
 					0,
 		    argc - 1, argv + 1);
 	if (strcmp(sub, "list") != 0 && strcmp(sub, "export") != 0 && strcmp(sub, "sync") != 0) {
-		app_error("unknown command 'feedback %s'; the feedback commands are up, down, "
-			  "clear, list, export and sync",
+		app_error(_("unknown command 'feedback %s'; the feedback commands are up, down, "
+			    "clear, list, export and sync"),
 		    sub);
 		return EXIT_USAGE;
 	}
 	if (argc > 1) {
-		app_error("'feedback %s' takes no argument '%s'", sub, argv[1]);
+		app_error(_("'feedback %s' takes no argument '%s'"), sub, argv[1]);
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "list") == 0)

@@ -52,6 +52,7 @@ struct exchange {
 	struct buf split_content; /* what the splitter gave, per delta */
 	struct buf split_reasoning;
 	char *malformed;		      /* why the stream could not be read */
+	char *malformed_en;		      /* the same, untranslated */
 	size_t max_answer;		      /* max_answer_bytes */
 	bool too_long;			      /* the answer reached max_answer */
 	char *prompt;			      /* a copy, for the notices at the end */
@@ -124,20 +125,30 @@ static void
 exchange_unsaved(struct exchange *x, char *cause)
 {
 	struct exchange_result *r = &x->res;
+	/* the store keeps its record in English */
 	char *error = xasprintf("the answer could not be saved whole: %s", cause), *more = NULL;
-	char *msg;
+	char *msg, *msg_en;
 
 	if (store_message_mark(x->st, r->message_id, "error", error, &more) != 0)
 		free(more); /* left streaming: the next start marks it interrupted */
 	if (r->exit == EXIT_OK) {
-		msg = xasprintf("the answer was not saved: %s; it is shown but is not in the "
-				"history whole",
+		/* TRANSLATORS: %s: why the store failed. */
+		msg = xasprintf(_("the answer was not saved: %s; it is shown but is not in the "
+				  "history whole"),
+		    cause);
+		msg_en = xasprintf("the answer was not saved: %s; it is shown but is not in the "
+				   "history whole",
 		    cause);
 		r->exit = EXIT_USAGE;
-	} else
-		msg = xasprintf("%s; and the answer was not saved: %s", r->message, cause);
+	} else {
+		/* TRANSLATORS: what went wrong with the exchange, then why the store failed. */
+		msg = xasprintf(_("%s; and the answer was not saved: %s"), r->message, cause);
+		msg_en = xasprintf("%s; and the answer was not saved: %s", r->message_en, cause);
+	}
 	free(r->message);
+	free(r->message_en);
 	r->message = msg;
+	r->message_en = msg_en;
 	r->unsaved = true;
 	free(error);
 	free(cause);
@@ -153,7 +164,7 @@ exchange_save_last(struct exchange *x)
 	x->dirty = false;
 	if (x->st == NULL || x->res.message_id <= 0)
 		return;
-	exchange_row(x, x->res.status, x->res.message, &m);
+	exchange_row(x, x->res.status, x->res.message_en, &m);
 	if (store_message_update(x->st, &m, &cause) != 0)
 		exchange_unsaved(x, cause);
 }
@@ -264,6 +275,21 @@ exchange_delta(struct exchange *x, struct api_delta *d)
 	x->dirty = true;
 }
 
+/* Why data cannot be parsed, once more with the catalog off: for the record. */
+static char *
+exchange_parse_en(int (*parse)(const char *, size_t, struct api_delta *, char **), const char *data,
+    size_t len, const char *cause)
+{
+	struct api_delta d;
+	char *en = NULL;
+
+	http_catalog_off(true);
+	if (parse(data, len, &d, &en) == 0)
+		api_delta_release(&d);
+	http_catalog_off(false);
+	return en != NULL ? en : xstrdup(cause);
+}
+
 /* One event-stream event. */
 static int
 exchange_event(const struct sse_event *ev, void *arg)
@@ -280,6 +306,7 @@ exchange_event(const struct sse_event *ev, void *arg)
 	}
 	if (api_chunk_parse(ev->data, ev->data_len, &d, &cause) != 0) {
 		x->malformed = cause;
+		x->malformed_en = exchange_parse_en(api_chunk_parse, ev->data, ev->data_len, cause);
 		return 1;
 	}
 	api_carry_join(&x->carry, &d);
@@ -348,8 +375,10 @@ exchange_feed(struct exchange *x, const char *data, size_t len)
 	char *cause = NULL;
 	int r = sse_feed(x->sse, data, len, &cause);
 
-	if (r < 0)
+	if (r < 0) {
 		x->malformed = cause;
+		x->malformed_en = xstrdup(cause);
+	}
 	if (r > 0 && exchange_again(x))
 		return HTTP_DATA_RETRY;
 	return r != 0 ? HTTP_DATA_STOP : HTTP_DATA_MORE;
@@ -364,7 +393,8 @@ exchange_on_data(const char *data, size_t len, void *arg)
 	if (x->body == EXCHANGE_SSE)
 		return exchange_feed(x, data, len);
 	if (buf_add(&x->whole, data, len) != 0) {
-		x->malformed = xasprintf("the answer is larger than %zu bytes", x->whole.max);
+		x->malformed = xasprintf(_("the answer is larger than %zu bytes"), x->whole.max);
+		x->malformed_en = xasprintf("the answer is larger than %zu bytes", x->whole.max);
 		return HTTP_DATA_STOP;
 	}
 	if (x->body == EXCHANGE_SNIFF &&
@@ -387,7 +417,8 @@ exchange_attempt_reset(struct exchange *x)
 	api_error_release(&x->error);
 	x->has_error = x->done_seen = false;
 	free(x->malformed);
-	x->malformed = NULL;
+	free(x->malformed_en);
+	x->malformed = x->malformed_en = NULL;
 	free(r->finish_reason);
 	r->finish_reason = NULL;
 	buf_reset(&r->content);
@@ -432,7 +463,7 @@ exchange_retry_status(long status, const char *body, size_t len, char *why, size
 	    HTTP_RETRY_NO;
 
 	if (exchange_loading(status, parsed ? &e : NULL)) {
-		snprintf(why, wlen, "the server is loading the model (%.0f s so far)",
+		snprintf(why, wlen, _("the server is loading the model (%.0f s so far)"),
 		    (double)(clock_ms() - x->t0) / 1000);
 		r = HTTP_RETRY_WAIT;
 	}
@@ -468,16 +499,42 @@ exchange_redirect(struct exchange *x, const struct http_result *h)
 	bool https = to != NULL && strncmp(x->base_url, "http://", 7) == 0 &&
 	    strncmp(to, "https://", 8) == 0;
 	char *clean = to != NULL ? api_excerpt_n(to, strlen(to), 200) : NULL;
-	char *msg =
-	    xasprintf("HTTP %ld from %s: the server redirects to %s%s%s; confab does not "
-		      "follow redirects, so set --base-url (or base_url) to the address it names%s",
-		h->status, x->shown_url, clean != NULL ? "'" : "",
-		clean != NULL ? clean : "an address it does not name", clean != NULL ? "'" : "",
-		https ? " (it moved to https://: the server only speaks TLS)" : "");
+	char *msg;
+
+	/* TRANSLATORS: the HTTP status, the base URL, where the server redirects to. */
+	if (clean != NULL && https)
+		msg = xasprintf(
+		    _("HTTP %ld from %s: the server redirects to '%s'; confab does not "
+		      "follow redirects, so set --base-url (or base_url) to the address it "
+		      "names (it moved to https://: the server only speaks TLS)"),
+		    h->status, x->shown_url, clean);
+	else if (clean != NULL)
+		msg = xasprintf(
+		    _("HTTP %ld from %s: the server redirects to '%s'; confab does not "
+		      "follow redirects, so set --base-url (or base_url) to the address it "
+		      "names"),
+		    h->status, x->shown_url, clean);
+	else
+		msg =
+		    xasprintf(_("HTTP %ld from %s: the server redirects to an address it does not "
+				"name; confab does not follow redirects, so set --base-url (or "
+				"base_url) to the address it names"),
+			h->status, x->shown_url);
 
 	free(clean);
 	return msg;
 }
+
+/* Free old, return new: for a message made from the one before. */
+static char *
+exchange_swap(char *old, char *new)
+{
+	free(old);
+	return new;
+}
+
+/* msg (freed) with a clause added: fmt has one %s, msg. */
+#define exchange_more(msg, fmt) exchange_swap((msg), xasprintf((fmt), (msg)))
 
 /* What the server said, for a body that is not an API error object. */
 static char *
@@ -489,14 +546,22 @@ exchange_unknown_error(struct exchange *x, const struct http_result *h)
 	    EXCHANGE_EXCERPT_MAX);
 	char *ctype = h->content_type != NULL ?
 	    api_excerpt_n(h->content_type, strlen(h->content_type), EXCHANGE_NAME_MAX) :
-	    xstrdup("no content type");
-	const char *hint = memmem(h->body.data, h->body.len, "stream_options", 14) != NULL ?
-	    "; the server refuses stream_options: set include_usage = no for it" :
-	    "";
-	char *msg = xasprintf("HTTP %ld from %s (%s)%s%s%s%s%s", h->status, x->shown_url, ctype,
-	    h->body.len > 0 ? ": '" : ", with no body", body, h->body.len > 0 ? "'" : "", hint,
-	    h->attempts > 1 ? "; retries did not help" : "");
+	    xstrdup(_("no content type"));
+	char *msg;
 
+	if (h->body.len > 0)
+		/* TRANSLATORS: status, base URL, content type, the body the server sent. */
+		msg = xasprintf(_("HTTP %ld from %s (%s): '%s'"), h->status, x->shown_url, ctype,
+		    body);
+	else
+		/* TRANSLATORS: status, base URL, content type. */
+		msg = xasprintf(_("HTTP %ld from %s (%s), with no body"), h->status, x->shown_url,
+		    ctype);
+	if (memmem(h->body.data, h->body.len, "stream_options", 14) != NULL)
+		msg = exchange_more(msg,
+		    _("%s; the server refuses stream_options: set include_usage = no for it"));
+	if (h->attempts > 1)
+		msg = exchange_more(msg, _("%s; retries did not help"));
 	free(ctype);
 	free(body);
 	return msg;
@@ -515,36 +580,44 @@ exchange_status_error(struct exchange *x, const struct http_result *h)
 
 	if (parsed)
 		exchange_error_clean(x, &e);
-	msg = parsed ? e.message : "no error message";
+	msg = parsed ? e.message : _("no error message");
 	exchange_code(code, sizeof code, parsed ? &e : NULL, h->status);
 	r->exit = exchange_error_exit(c);
 	if (c == API_ERR_AUTH) {
 		hint = app_access_auth_hint(x->p.access);
-		r->message = xasprintf("authentication failed (HTTP %ld%s: %s); %s", h->status,
-		    code, parsed ? msg : "no error message", hint);
+		/* TRANSLATORS: status, the provider's error code (may be empty), its message, a hint. */
+		r->message = xasprintf(_("authentication failed (HTTP %ld%s: %s); %s"), h->status,
+		    code, msg, hint);
 		free(hint);
 	} else if (h->status >= 300 && h->status < 400)
 		r->message = exchange_redirect(x, h);
 	else if (c == API_ERR_FILTER) {
-		r->message = xasprintf("the provider blocked this content (HTTP %ld%s): %s",
+		r->message = xasprintf(_("the provider blocked this content (HTTP %ld%s): %s"),
 		    h->status, code, msg);
 		r->blocked = true;
 	} else if (c == API_ERR_QUOTA)
-		r->message = xasprintf("the provider refused: quota exhausted (HTTP %ld%s): %s",
+		r->message = xasprintf(_("the provider refused: quota exhausted (HTTP %ld%s): %s"),
 		    h->status, code, msg);
 	else if (c == API_ERR_RATE_LIMIT)
-		r->message = xasprintf("rate limited by the provider (HTTP %ld%s: %s) after %d "
-				       "attempts; wait and try again",
+		r->message = xasprintf(P_("rate limited by the provider (HTTP %ld%s: %s) after %d "
+					  "attempt; wait and try again",
+					   "rate limited by the provider (HTTP %ld%s: %s) after %d "
+					   "attempts; wait and try again",
+					   h->attempts),
 		    h->status, code, msg, h->attempts);
 	else if (!parsed)
 		r->message = exchange_unknown_error(x, h);
 	else if (h->status == 404)
-		r->message = xasprintf("HTTP 404%s from %s: %s; check --model ('%s') and "
-				       "--base-url",
+		/* TRANSLATORS: the error code (may be empty), base URL, message, model. */
+		r->message = xasprintf(_("HTTP 404%s from %s: %s; check --model ('%s') and "
+					 "--base-url"),
 		    code, x->shown_url, msg, x->model);
-	else
-		r->message = xasprintf("the provider failed (HTTP %ld%s): %s%s", h->status, code,
-		    msg, h->attempts > 1 ? "; retries did not help" : "");
+	else {
+		r->message = xasprintf(_("the provider failed (HTTP %ld%s): %s"), h->status, code,
+		    msg);
+		if (h->attempts > 1)
+			r->message = exchange_more(r->message, _("%s; retries did not help"));
+	}
 	if (parsed)
 		api_error_release(&e);
 }
@@ -567,20 +640,34 @@ exchange_stream_error(struct exchange *x, const struct http_result *h)
 	r->blocked = c == API_ERR_FILTER;
 	if (c == API_ERR_AUTH) {
 		hint = app_access_auth_hint(x->p.access);
-		r->message = xasprintf("authentication failed (in the stream%s: %s); %s", code,
+		/* TRANSLATORS: the error code (may be empty), the provider's message, a hint. */
+		r->message = xasprintf(_("authentication failed (in the stream%s: %s); %s"), code,
 		    e->message, hint);
 		free(hint);
 	} else if (api_error_class_retryable(c) && r->content.len > 0) {
-		r->message = xasprintf("the answer was cut off: the provider stopped with an error "
-				       "(%s%s): %s",
+		/* TRANSLATORS: the error class (rate-limit, overload), its code, the message. */
+		r->message = xasprintf(_("the answer was cut off: the provider stopped with an "
+					 "error (%s%s): %s"),
 		    api_error_class_name(c), code, e->message);
 		r->exit = EXIT_NETWORK;
 		r->status = "incomplete";
-	} else
-		r->message = xasprintf("the provider %s: %s%s%s%s%s",
-		    r->blocked ? "blocked the answer" : "stopped with an error", e->message,
-		    e->code != NULL ? " (" : "", e->code != NULL ? e->code : "",
-		    e->code != NULL ? ")" : "", h->attempts > 1 ? "; retries did not help" : "");
+	} else {
+		/* TRANSLATORS: the provider's message, then its error code. */
+		if (r->blocked && e->code != NULL)
+			r->message = xasprintf(_("the provider blocked the answer: %s (%s)"),
+			    e->message, e->code);
+		else if (r->blocked)
+			r->message = xasprintf(_("the provider blocked the answer: %s"),
+			    e->message);
+		else if (e->code != NULL)
+			r->message = xasprintf(_("the provider stopped with an error: %s (%s)"),
+			    e->message, e->code);
+		else
+			r->message = xasprintf(_("the provider stopped with an error: %s"),
+			    e->message);
+		if (h->attempts > 1)
+			r->message = exchange_more(r->message, _("%s; retries did not help"));
+	}
 }
 
 /* A 2xx body that was not an event stream: a whole response, or an error. */
@@ -592,6 +679,7 @@ exchange_whole_body(struct exchange *x, const char *body, size_t len)
 
 	if (api_response_parse(body, len, &d, &cause) != 0) {
 		x->malformed = cause;
+		x->malformed_en = exchange_parse_en(api_response_parse, body, len, cause);
 		return;
 	}
 	exchange_delta(x, &d);
@@ -642,66 +730,80 @@ exchange_no_answer(struct exchange *x)
 
 	if (x->refusal.len > 0) {
 		text = api_excerpt_n(x->refusal.data, x->refusal.len, EXCHANGE_REFUSAL_MAX);
-		r->message = xasprintf("the model refused: %s", text);
+		r->message = xasprintf(_("the model refused: %s"), text);
 		free(text);
 		r->status = "refused";
 	} else if (x->tool_calls && r->content.len == 0) {
 		r->message = xstrdup(
-		    "the model asked to call a tool and sent no text; confab "
-		    "offers the model no tools, so there is no answer to show (ask again, or "
-		    "without tools in the system prompt)");
+		    _("the model asked to call a tool and sent no text; confab "
+		      "offers the model no tools, so there is no answer to show (ask again, or "
+		      "without tools in the system prompt)"));
 		r->status = "error";
 	} else
 		return;
 	r->exit = EXIT_PROVIDER;
 }
 
-/* Decide how the answer ended: exit code, message, status. */
+/*
+ * Decide how the answer ended: exit code, message, status. en: the message
+ * from the untranslated texts of the layers below (the catalog is off).
+ */
 static void
-exchange_classify(struct exchange *x, const struct http_result *h)
+exchange_judge(struct exchange *x, const struct http_result *h, bool en)
 {
 	struct exchange_result *r = &x->res;
+	const char *malformed = en ? x->malformed_en : x->malformed;
+	const char *error = en ? h->error_en : h->error;
 
 	r->exit = EXIT_OK;
 	r->status = "complete";
 	if (x->malformed != NULL) {
-		r->message = xasprintf("the provider's answer cannot be read: %s", x->malformed);
+		r->message = xasprintf(_("the provider's answer cannot be read: %s"), malformed);
 		r->exit = EXIT_PROVIDER;
 		r->status = "error";
 	} else if (x->has_error && h->outcome != HTTP_STATUS) {
 		exchange_stream_error(x, h);
 	} else if (x->too_long) {
-		r->message = xasprintf("the answer was cut off at %zu bytes (max_answer_bytes); "
-				       "set max_answer_bytes higher to take longer answers",
+		r->message = xasprintf(_("the answer was cut off at %zu bytes (max_answer_bytes); "
+					 "set max_answer_bytes higher to take longer answers"),
 		    x->max_answer);
 		r->exit = EXIT_NETWORK;
 		r->status = "incomplete";
 	} else if (h->outcome == HTTP_NETWORK && x->p.max_time_s > 0 &&
 	    clock_ms() - x->t0 >= (int64_t)x->p.max_time_s * 1000 - 100) {
-		r->message = xasprintf("the exchange took longer than %ld s (max_time); the "
-				       "answer is incomplete; set max_time higher (0: no limit)",
+		r->message = xasprintf(_("the exchange took longer than %ld s (max_time); the "
+					 "answer is incomplete; set max_time higher (0: no limit)"),
 		    x->p.max_time_s);
 		r->exit = EXIT_NETWORK;
 		r->status = h->streamed ? "incomplete" : "error";
 	} else if (h->outcome == HTTP_CANCELLED) {
-		r->message = xstrdup("interrupted");
+		r->message = xstrdup(_("interrupted"));
 		r->exit = EXIT_INTERRUPTED;
 		r->status = "interrupted";
 	} else if (h->outcome == HTTP_STATUS) {
 		exchange_status_error(x, h);
 		r->status = "error";
 	} else if (h->outcome != HTTP_OK) {
-		r->message = xasprintf("%s %s: %s%s%s",
-		    h->streamed ? "the answer from" : "cannot reach", x->shown_url, h->error,
-		    !h->streamed && h->attempts > 1 ? " (after retries)" : "",
-		    h->streamed ? "" :
-				  "; check that the server is running and that the address "
-				  "(--base-url, or base_url in the config) is right");
+		if (h->streamed)
+			/* TRANSLATORS: the base URL, then what went wrong (the answer is cut). */
+			r->message = xasprintf(_("the answer from %s: %s"), x->shown_url, error);
+		else if (h->attempts > 1)
+			/* TRANSLATORS: the base URL, then what went wrong. */
+			r->message =
+			    xasprintf(_("cannot reach %s: %s (after retries); check that the "
+					"server is running and that the address "
+					"(--base-url, or base_url in the config) is right"),
+				x->shown_url, error);
+		else
+			r->message = xasprintf(_("cannot reach %s: %s; check that the server is "
+						 "running and that the address (--base-url, or "
+						 "base_url in the config) is right"),
+			    x->shown_url, error);
 		r->exit = EXIT_NETWORK;
 		r->status = h->streamed ? "incomplete" : "error";
 	} else if (!x->done_seen && r->finish_reason == NULL) {
-		r->message = xstrdup("the answer was cut off: the connection closed before it "
-				     "was complete");
+		r->message = xstrdup(_("the answer was cut off: the connection closed before it "
+				       "was complete"));
 		r->exit = EXIT_NETWORK;
 		r->status = "incomplete";
 	}
@@ -709,6 +811,23 @@ exchange_classify(struct exchange *x, const struct http_result *h)
 		exchange_no_answer(x);
 	if (r->finish_reason != NULL && strcmp(r->finish_reason, "content_filter") == 0)
 		r->blocked = true;
+}
+
+/*
+ * Decide how the answer ended, with the message twice: in English for the
+ * store and --json (message_en), and in the language of the screens.
+ */
+static void
+exchange_classify(struct exchange *x, const struct http_result *h)
+{
+	struct exchange_result *r = &x->res;
+
+	http_catalog_off(true);
+	exchange_judge(x, h, true);
+	http_catalog_off(false);
+	r->message_en = r->message;
+	r->message = NULL;
+	exchange_judge(x, h, false);
 }
 
 /* How the answer ended, as the notices see it. */
@@ -914,7 +1033,7 @@ exchange_start(struct loop *loop, const struct exchange_params *p, const struct 
 	x->prompt = xstrdup(p->prompt);
 	x->rules = app_disclaimers(p->app, &warning);
 	if (warning != NULL) {
-		fprintf(stderr, "confab: warning: %s\n", warning);
+		fprintf(stderr, _("confab: warning: %s\n"), warning);
 		free(warning);
 	}
 	if ((p->log && (x->st = app_store(p->app, cause)) == NULL) ||
@@ -960,6 +1079,7 @@ exchange_free(struct exchange *x)
 	sse_free(x->sse);
 	api_error_release(&x->error);
 	free(x->malformed);
+	free(x->malformed_en);
 	free(x->prompt);
 	free(x->shown_url);
 	free(x->disclaimers);
@@ -970,6 +1090,7 @@ exchange_free(struct exchange *x)
 	buf_release(&x->split_content);
 	buf_release(&x->split_reasoning);
 	free(r->message);
+	free(r->message_en);
 	free(r->finish_reason);
 	free(r->model);
 	free(r->id);

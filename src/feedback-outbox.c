@@ -39,18 +39,19 @@ feedback_lock(struct app *app, long wait_ms, char **cause)
 
 	if (fd < 0) {
 		if (errno == ELOOP) /* O_NOFOLLOW: never a file elsewhere */
-			*cause = xasprintf("'%s' is a symbolic link; confab never follows one "
-					   "there: remove it",
+			*cause = xasprintf(_("'%s' is a symbolic link; confab never follows one "
+					     "there: remove it"),
 			    path);
 		else
-			*cause = xasprintf("cannot open '%s': %s", path, strerror(errno));
+			*cause = xasprintf(_("cannot open '%s': %s"), path, strerror(errno));
 		free(path);
 		return -1;
 	}
 	free(path);
 	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			*cause = xasprintf("cannot lock the feedback outbox: %s", strerror(errno));
+			*cause = xasprintf(_("cannot lock the feedback outbox: %s"),
+			    strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -72,8 +73,9 @@ feedback_consent_ok(struct app *app, char **cause)
 
 	if (app_gate(app, &why) == 0)
 		return 0;
-	*cause = xasprintf("ratings are sent only under accepted Terms, so they wait in the "
-			   "outbox: %s",
+	/* TRANSLATORS: %s: why the Terms do not allow it now. */
+	*cause = xasprintf(_("ratings are sent only under accepted Terms, so they wait in the "
+			     "outbox: %s"),
 	    why);
 	free(why);
 	return -1;
@@ -86,11 +88,26 @@ feedback_retryable(int posted, long status)
 	return posted != 0 || status == 408 || status == 429 || status >= 500;
 }
 
-/* What a response that is not 2xx means, for last_error (caller frees). */
+/*
+ * What a response that is not 2xx means (caller frees): en, for last_error
+ * (the store keeps English); else in the language of the screens.
+ */
 static char *
-feedback_status_error(const char *url, long status)
+feedback_status_error(const char *url, long status, bool en)
 {
-	return xasprintf("%s answered HTTP %ld", url, status);
+	/* TRANSLATORS: the feedback_url, then the HTTP status. */
+	return xasprintf(en ? "%s answered HTTP %ld" : _("%s answered HTTP %ld"), url, status);
+}
+
+/* Why a post failed, from its result (caller frees): en, as the store keeps it. */
+static char *
+feedback_post_error(const char *url, const struct http_result *res, bool en)
+{
+	const char *e = en ? res->error_en : res->error;
+
+	if (en)
+		return xasprintf("cannot post to %s: %s", url, e != NULL ? e : "no response");
+	return xasprintf(_("cannot post to %s: %s"), url, e != NULL ? e : _("no response"));
 }
 
 /* Try one item up to o->tries times; 1 delivered, 0 failed, -1 store error. */
@@ -98,7 +115,7 @@ static int
 feedback_deliver(struct store *st, const char *url, const struct store_outbox_item *it,
     const struct feedback_sync_opts *o, struct feedback_sync_report *rep, char **cause)
 {
-	char *hkey = xasprintf("Idempotency-Key: %s", it->key), *err = NULL;
+	char *hkey = xasprintf("Idempotency-Key: %s", it->key), *err = NULL, *err_en = NULL;
 	const char *hdrs[] = { "Content-Type: application/json", "Accept: application/json", hkey,
 		NULL };
 	struct http_result res;
@@ -112,28 +129,36 @@ feedback_deliver(struct store *st, const char *url, const struct store_outbox_it
 		posted = http_post(url, it->payload, strlen(it->payload), hdrs, o->timeout_s, &res,
 		    &err);
 		status = res.status;
-		http_result_release(&res);
 		if (posted == 0 && status >= 200 && status < 300) {
+			http_result_release(&res);
 			r = store_feedback_outbox_delivered(st, it->id, cause) == 0 ? 1 : -1;
 			break;
 		}
-		if (posted == 0)
-			err = feedback_status_error(url, status);
+		if (posted == 0) {
+			err = feedback_status_error(url, status, false);
+			err_en = feedback_status_error(url, status, true);
+		} else
+			err_en = feedback_post_error(url, &res, true);
+		http_result_release(&res);
 		if (try >= o->tries || !feedback_retryable(posted, status)) {
-			r = store_feedback_outbox_failed(st, it->id, err,
+			r = store_feedback_outbox_failed(st, it->id, err_en,
 				backoff_next(&backoff_outbox, it->attempts + try), cause) == 0 ?
 			    0 :
 			    -1;
 			free(rep->last_error);
-			rep->last_error = err;
-			err = NULL;
+			free(rep->shown_error);
+			rep->last_error = err_en;
+			rep->shown_error = err;
+			err = err_en = NULL;
 			break;
 		}
 		free(err);
-		err = NULL;
+		free(err_en);
+		err = err_en = NULL;
 		feedback_sleep_ms(FEEDBACK_RUN_BACKOFF_MS << (try - 1));
 	}
 	free(err);
+	free(err_en);
 	free(hkey);
 	return r;
 }
@@ -184,10 +209,14 @@ feedback_sync(struct app *app, const struct feedback_sync_opts *o, struct feedba
 	    store_feedback_outbox_count(st, &rep->pending, &due, cause) != 0)
 		return -1;
 	if (url == NULL && rep->pending > 0) {
-		*cause = xasprintf("%lld rating%s wait%s for delivery, but no feedback_url is set; "
-				   "set it in '%s' or with CONFAB_FEEDBACK_URL",
-		    (long long)rep->pending, rep->pending == 1 ? "" : "s",
-		    rep->pending == 1 ? "s" : "", app->cfg.config_path);
+		/* TRANSLATORS: how many ratings, then the config file's path. */
+		*cause =
+		    xasprintf(P_("%lld rating waits for delivery, but no feedback_url is set; "
+				 "set it in '%s' or with CONFAB_FEEDBACK_URL",
+				  "%lld ratings wait for delivery, but no feedback_url is set; "
+				  "set it in '%s' or with CONFAB_FEEDBACK_URL",
+				  rep->pending),
+			(long long)rep->pending, app->cfg.config_path);
 		return -1;
 	}
 	if (url == NULL || rep->pending == 0)
@@ -216,6 +245,7 @@ void
 feedback_sync_report_release(struct feedback_sync_report *rep)
 {
 	free(rep->last_error);
+	free(rep->shown_error);
 	memset(rep, 0, sizeof *rep);
 }
 
@@ -259,10 +289,8 @@ feedback_pump_done(const struct http_result *res, void *arg)
 	if (st != NULL && ok)
 		store_feedback_outbox_delivered(st, p->item, &cause);
 	else if (st != NULL && res->outcome != HTTP_CANCELLED) {
-		err = res->outcome == HTTP_STATUS ?
-		    feedback_status_error(url, res->status) :
-		    xasprintf("cannot post to %s: %s", url,
-			res->error != NULL ? res->error : "no response");
+		err = res->outcome == HTTP_STATUS ? feedback_status_error(url, res->status, true) :
+						    feedback_post_error(url, res, true);
 		store_feedback_outbox_failed(st, p->item, err,
 		    backoff_next(&backoff_outbox, p->attempts), &cause);
 		free(err);

@@ -23,7 +23,8 @@ static const char *const feedback_reasons_down[] = {
 const char *
 feedback_reason_label(const char *name)
 {
-	return strcmp(name, "harmful") == 0 ? "harmful or offensive" : name;
+	/* TRANSLATORS: the label of the reason "harmful"; keep the word the user types. */
+	return strcmp(name, "harmful") == 0 ? _("harmful or offensive") : name;
 }
 
 const char *const *
@@ -41,10 +42,11 @@ feedback_include_exchange(struct app *app)
 
 /* ---- the notice ------------------------------------------------------------ */
 
-const char feedback_notice_question[] = "Type yes to confirm and store your rating; anything "
-					"else cancels it: ";
-const char feedback_notice_gist[] = "feedback is not confidential and the provider may keep "
-				    "and use it freely (Terms IV)";
+/* TRANSLATORS: a prompt; the answer to type stays "yes" in every language. */
+const char feedback_notice_question_en[] = N_("Type yes to confirm and store your rating; "
+					      "anything else cancels it: ");
+const char feedback_notice_gist_en[] = N_("feedback is not confidential and the provider may "
+					  "keep and use it freely (Terms IV)");
 
 char *
 feedback_notice_text(struct app *app)
@@ -53,37 +55,48 @@ feedback_notice_text(struct app *app)
 	struct buf b;
 
 	buf_init(&b, 0);
-	buf_adds(&b, "Before your first rating: what section IV of the Terms means\n\n");
+	/*
+	 * TRANSLATORS: the feedback notice: paragraphs end in a blank line, list
+	 * items start with "- "; confab wraps the lines to the terminal.
+	 */
+	buf_adds(&b, _("Before your first rating: what section IV of the Terms means\n\n"));
 	if (url == NULL)
 		buf_adds(&b,
-		    "Where it goes: confab keeps your ratings in its store on this "
-		    "machine. No feedback_url is set, so nothing is sent anywhere: no rating, "
-		    "reason or comment leaves this machine, and the provider never sees them.\n\n"
-		    "If you set feedback_url, each rating would be sent there, and a rating that "
-		    "reaches the provider, its reasons and any comment are \"User Feedback\" under "
-		    "section IV of the Terms. In plain words:\n\n");
-	else
+		    _("Where it goes: confab keeps your ratings in its store on this "
+		      "machine. No feedback_url is set, so nothing is sent anywhere: no rating, "
+		      "reason or comment leaves this machine, and the provider never sees them.\n\n"
+		      "If you set feedback_url, each rating would be sent there, and a rating that "
+		      "reaches the provider, its reasons and any comment are \"User Feedback\" "
+		      "under section IV of the Terms. In plain words:\n\n"));
+	else if (feedback_include_exchange(app))
+		/* TRANSLATORS: %s is the feedback_url. */
 		buf_addf(&b,
-		    "Where it goes: confab keeps your ratings in its store on this "
-		    "machine and sends each one to %s (feedback_url), %s. A rating (thumbs up or "
-		    "down), its reasons and any comment are \"User Feedback\" under section IV of "
-		    "the Terms. In plain words:\n\n",
-		    url,
-		    feedback_include_exchange(app) ? "together with the prompt and the answer "
-						     "(feedback_include_exchange is on)" :
-						     "without the text of your prompt or "
-						     "of the answer");
+		    _("Where it goes: confab keeps your ratings in its store on this "
+		      "machine and sends each one to %s (feedback_url), together with the prompt "
+		      "and the answer (feedback_include_exchange is on). A rating (thumbs up or "
+		      "down), its reasons and any comment are \"User Feedback\" under section IV "
+		      "of the Terms. In plain words:\n\n"),
+		    url);
+	else
+		/* TRANSLATORS: %s is the feedback_url. */
+		buf_addf(&b,
+		    _("Where it goes: confab keeps your ratings in its store on this "
+		      "machine and sends each one to %s (feedback_url), without the text of your "
+		      "prompt or of the answer. A rating (thumbs up or down), its reasons and any "
+		      "comment are \"User Feedback\" under section IV of the Terms. In plain "
+		      "words:\n\n"),
+		    url);
 	buf_adds(&b,
-	    "- It is not confidential. The provider may keep it, use it and disclose "
-	    "it in any way it chooses, and owes you nothing for it (IV(a), IV(c)).\n"
-	    "- The provider owns it: by giving it, you give up your rights in it (IV(a)).\n"
-	    "- The provider need not read it, act on it, or give it back (IV(b)).\n\n"
-	    "So put nothing private or secret, and nothing about other people, into a "
-	    "comment.\n\n");
+	    _("- It is not confidential. The provider may keep it, use it and disclose "
+	      "it in any way it chooses, and owes you nothing for it (IV(a), IV(c)).\n"
+	      "- The provider owns it: by giving it, you give up your rights in it (IV(a)).\n"
+	      "- The provider need not read it, act on it, or give it back (IV(b)).\n\n"
+	      "So put nothing private or secret, and nothing about other people, into a "
+	      "comment.\n\n"));
 	buf_adds(&b,
-	    "You can change or clear a rating later; clearing cannot recall what "
-	    "was already sent. You are asked this once; your answer is kept in the consent "
-	    "ledger.\n");
+	    _("You can change or clear a rating later; clearing cannot recall what "
+	      "was already sent. You are asked this once; your answer is kept in the consent "
+	      "ledger.\n"));
 	return buf_detach(&b, NULL);
 }
 
@@ -159,7 +172,8 @@ feedback_reason_list(int rating)
 
 	buf_init(&b, 0);
 	for (i = 0; r[i] != NULL; i++)
-		buf_addf(&b, "%s%s", i == 0 ? "" : r[i + 1] == NULL ? " or " : ", ", r[i]);
+		/* TRANSLATORS: list separators, as in "accurate, helpful, clear or other". */
+		buf_addf(&b, "%s%s", i == 0 ? "" : r[i + 1] == NULL ? _(" or ") : _(", "), r[i]);
 	return buf_detach(&b, NULL);
 }
 
@@ -206,9 +220,14 @@ feedback_reasons_parse(int rating, const char *in, char **cause)
 			continue;
 		if (!feedback_reason_known(rating, name)) {
 			list = feedback_reason_list(rating);
-			*cause = xasprintf("'%s' is not a reason for a thumbs %s; use %s (several "
-					   "separated by commas)",
-			    name, rating > 0 ? "up" : "down", list);
+			/* TRANSLATORS: what was typed, then the known reasons ("a, b or c"). */
+			*cause = rating > 0 ?
+			    xasprintf(_("'%s' is not a reason for a thumbs up; use "
+					"%s (several separated by commas)"),
+				name, list) :
+			    xasprintf(_("'%s' is not a reason for a thumbs down; "
+					"use %s (several separated by commas)"),
+				name, list);
 			free(list);
 			buf_release(&b);
 			return NULL;
@@ -232,7 +251,7 @@ feedback_comment_clean(const char *s, size_t len, size_t *dropped, char **cause)
 	*dropped = 0;
 	*cause = NULL;
 	if (len > FEEDBACK_COMMENT_MAX) {
-		*cause = xasprintf("the comment is %zu bytes; the limit is %zu bytes (100 KiB)",
+		*cause = xasprintf(_("the comment is %zu bytes; the limit is %zu bytes (100 KiB)"),
 		    len, FEEDBACK_COMMENT_MAX);
 		return NULL;
 	}
@@ -287,28 +306,34 @@ feedback_resolve(struct app *app, const char *which, char **cause)
 	if (which == NULL || strcmp(which, "last") == 0) {
 		if ((id = store_feedback_last_answer(st, cause)) == 0)
 			*cause = xstrdup(
-			    "there is no answer to rate yet: ask something "
-			    "first (confab \"PROMPT\"); answers kept out of the store with "
-			    "--no-log cannot be rated");
+			    _("there is no answer to rate yet: ask something "
+			      "first (confab \"PROMPT\"); answers kept out of the store with "
+			      "--no-log cannot be rated"));
 		return id > 0 ? id : -1;
 	}
 	if (!feedback_parse_id(which, &id)) {
-		*cause = xasprintf("'%s' is not an answer id: give the message_id that 'confab "
-				   "--json' prints, or 'last' for the newest answer",
+		*cause = xasprintf(_("'%s' is not an answer id: give the message_id that 'confab "
+				     "--json' prints, or 'last' for the newest answer"),
 		    which);
 		return -1;
 	}
 	if ((r = store_feedback_answer_get(st, id, &a, cause)) <= 0) {
 		if (r == 0)
-			*cause = xasprintf("there is no answer %lld in the store; 'confab feedback "
-					   "up last' rates the newest answer",
+			*cause = xasprintf(_("there is no answer %lld in the store; 'confab "
+					     "feedback up last' rates the newest answer"),
 			    (long long)id);
 		return -1;
 	}
 	if (strcmp(a.role, "assistant") != 0) {
-		*cause = xasprintf("message %lld is a %s message, not an answer; only answers "
-				   "can be rated",
-		    (long long)id, strcmp(a.role, "user") == 0 ? "prompt (user)" : a.role);
+		if (strcmp(a.role, "user") == 0)
+			*cause = xasprintf(_("message %lld is a prompt (user), not an answer; only "
+					     "answers can be rated"),
+			    (long long)id);
+		else
+			/* TRANSLATORS: the message's id, then its role (system). */
+			*cause = xasprintf(_("message %lld is a %s message, not an answer; only "
+					     "answers can be rated"),
+			    (long long)id, a.role);
 		id = -1;
 	}
 	store_feedback_answer_release(&a);
@@ -328,7 +353,7 @@ feedback_new_key(void)
 	while (got < sizeof r) {
 		n = getrandom(r + got, sizeof r - got, 0);
 		if (n < 0 && errno != EINTR)
-			fatal("cannot get random bytes: %s", strerror(errno));
+			fatal(_("cannot get random bytes: %s"), strerror(errno));
 		if (n > 0)
 			got += (size_t)n;
 	}
@@ -418,14 +443,14 @@ feedback_check_input(const struct feedback_rating *r, char **reasons, char **com
 {
 	*reasons = *comment = NULL;
 	if (r->rating < -1 || r->rating > 1) {
-		*cause = xasprintf("a rating is up (1), down (-1) or cleared (0), not %d",
+		*cause = xasprintf(_("a rating is up (1), down (-1) or cleared (0), not %d"),
 		    r->rating);
 		return -1;
 	}
 	if (r->rating == 0 &&
 	    ((r->reasons != NULL && *r->reasons != '\0') ||
 		(r->comment != NULL && *r->comment != '\0'))) {
-		*cause = xstrdup("clearing a rating takes no reason or comment");
+		*cause = xstrdup(_("clearing a rating takes no reason or comment"));
 		return -1;
 	}
 	if (r->reasons != NULL &&
@@ -453,8 +478,9 @@ feedback_check_notice(struct app *app, bool *unconfirmed, char **cause)
 		return -1;
 	if (ns == FEEDBACK_NOTICE_CONFIRMED)
 		return 0;
-	*cause = xasprintf("rating needs your confirmation of the feedback notice first: %s; "
-			   "nothing was stored",
+	/* TRANSLATORS: %s is the notice in one clause. */
+	*cause = xasprintf(_("rating needs your confirmation of the feedback notice first: %s; "
+			     "nothing was stored"),
 	    feedback_notice_gist);
 	*unconfirmed = true;
 	return -1;
@@ -519,7 +545,7 @@ feedback_rate(struct app *app, int64_t message_id, const struct feedback_rating 
 	if ((rc = store_feedback_answer_get(st, message_id, &a, cause)) <= 0 ||
 	    strcmp(a.role, "assistant") != 0) {
 		if (rc >= 0)
-			*cause = xasprintf("there is no answer %lld to rate",
+			*cause = xasprintf(_("there is no answer %lld to rate"),
 			    (long long)message_id);
 		rc = -1;
 		goto out;

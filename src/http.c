@@ -34,7 +34,9 @@ struct http_transfer {
 	struct http_request req; /* strings point into the copies below */
 	char *url;
 	char *body;
-	char *via; /* "the proxy 'URL' from http_proxy", or NULL: direct */
+	char *via_url;	  /* the proxy used, or NULL: direct */
+	char *via_origin; /* where it was set: http_proxy, FILE:LINE */
+	bool via_setting; /* set by the proxy setting, not the environment */
 	struct http_result res;
 	char errbuf[CURL_ERROR_SIZE];
 	/* per attempt */
@@ -52,6 +54,7 @@ struct http_transfer {
 	int64_t retry_at; /* monotonic ms when waiting to retry, else 0 */
 	int64_t started;  /* monotonic ms of the first attempt */
 	char *refused;	  /* why it ends before any request (a bad ca_file), or NULL */
+	char *refused_en; /* the same, untranslated */
 };
 
 /* libcurl is loaded (and initialised) by the first transfer: see curl-load.h. */
@@ -98,7 +101,7 @@ http_multi(struct http *h)
 	if (h->multi == NULL) {
 		curl_load();
 		if ((h->multi = curl_fn.multi_init()) == NULL)
-			fatal("cannot create a libcurl multi handle");
+			fatal("%s", _("cannot create a libcurl multi handle"));
 	}
 	return h->multi;
 }
@@ -140,8 +143,11 @@ http_transfer_free(struct http_transfer *t)
 	curl_fn.slist_free_all(t->hdrs);
 	buf_release(&t->res.body);
 	free(t->res.error);
+	free(t->res.error_en);
 	free(t->refused);
-	free(t->via);
+	free(t->refused_en);
+	free(t->via_url);
+	free(t->via_origin);
 	free(t->url);
 	free(t->body);
 	free(t);
@@ -319,14 +325,24 @@ http_env_proxy(const char *url, const char **name)
  * (FILE:LINE)", without any user name or password that URL holds.
  */
 static char *
-http_proxy_label(const char *proxy, const char *origin, bool setting)
+http_proxy_label(const struct http_transfer *t)
 {
-	char *shown = config_url_public(proxy);
-	char *label = xasprintf("the proxy '%s' %s%s%s", shown,
-	    setting ? "of the proxy setting (" : "from ", origin, setting ? ")" : "");
+	char *shown = config_url_public(t->via_url);
+	const char *origin = t->via_origin != NULL ? t->via_origin : _("the configuration");
+	/* TRANSLATORS: the first %s is the proxy's URL, the second FILE:LINE of the setting. */
+	char *label = t->via_setting ?
+	    xasprintf(_("the proxy '%s' of the proxy setting (%s)"), shown, origin) :
+	    /* TRANSLATORS: %s: the URL; then the variable, http_proxy. */
+	    xasprintf(_("the proxy '%s' from %s"), shown, origin);
 
 	free(shown);
 	return label;
+}
+
+void
+http_catalog_off(bool off)
+{
+	textdomain(off ? PACKAGE "-untranslated" : PACKAGE);
 }
 
 /*
@@ -347,9 +363,9 @@ http_setup_proxy(struct http_transfer *t)
 		}
 		curl_fn.easy_setopt(t->easy, CURLOPT_PROXY, http_opts.proxy);
 		curl_fn.easy_setopt(t->easy, CURLOPT_NOPROXY, ""); /* whatever no_proxy says */
-		t->via = http_proxy_label(http_opts.proxy,
-		    http_opts.proxy_origin != NULL ? http_opts.proxy_origin : "the configuration",
-		    true);
+		t->via_url = xstrdup(http_opts.proxy);
+		t->via_origin = xstrdup_or_null(http_opts.proxy_origin);
+		t->via_setting = true;
 		return;
 	}
 	if (config_is_loopback(t->url)) {
@@ -357,8 +373,10 @@ http_setup_proxy(struct http_transfer *t)
 		curl_fn.easy_setopt(t->easy, CURLOPT_PROXY, "");
 		return;
 	}
-	if ((proxy = http_env_proxy(t->url, &name)) != NULL)
-		t->via = http_proxy_label(proxy, name, false);
+	if ((proxy = http_env_proxy(t->url, &name)) != NULL) {
+		t->via_url = xstrdup(proxy);
+		t->via_origin = xstrdup(name);
+	}
 }
 
 /* Set the options of a new easy handle. */
@@ -370,7 +388,7 @@ http_setup(struct http_transfer *t)
 
 	(void)http_multi(t->h);
 	if ((t->easy = curl_fn.easy_init()) == NULL)
-		fatal("cannot create a libcurl handle");
+		fatal("%s", _("cannot create a libcurl handle"));
 	for (hp = r->headers; hp != NULL && *hp != NULL; hp++)
 		t->hdrs = curl_fn.slist_append(t->hdrs, *hp);
 	t->hdrs = curl_fn.slist_append(t->hdrs, "User-Agent: " PACKAGE_NAME "/" PACKAGE_VERSION);
@@ -412,7 +430,7 @@ http_add(struct http_transfer *t)
 	t->res.attempts++;
 	t->retry_at = 0;
 	if (curl_fn.multi_add_handle(t->h->multi, t->easy) != CURLM_OK)
-		fatal("cannot start a libcurl transfer");
+		fatal("%s", _("cannot start a libcurl transfer"));
 	t->in_multi = true;
 }
 
@@ -429,9 +447,11 @@ http_ca_refusal(const char *url)
 	if (ca == NULL || strncasecmp(url, "https://", 8) != 0 || stat(ca, &sb) != 0 ||
 	    S_ISREG(sb.st_mode))
 		return NULL;
-	return xasprintf("the CA certificates '%s' (ca_file, from %s) are not a regular file "
-			 "(a FIFO, directory or device); set ca_file to a file of PEM certificates",
-	    ca, http_opts.ca_origin != NULL ? http_opts.ca_origin : "the configuration");
+	/* TRANSLATORS: the first %s is a file name, the second where ca_file was set (FILE:LINE). */
+	return xasprintf(
+	    _("the CA certificates '%s' (ca_file, from %s) are not a regular file "
+	      "(a FIFO, directory or device); set ca_file to a file of PEM certificates"),
+	    ca, http_opts.ca_origin != NULL ? http_opts.ca_origin : _("the configuration"));
 }
 
 struct http_transfer *
@@ -458,9 +478,14 @@ http_start(struct http *h, const struct http_request *req)
 	t->req.headers = NULL;
 	t->next = h->list;
 	h->list = t;
-	if ((t->refused = http_ca_refusal(t->url)) != NULL)
+	if ((t->refused = http_ca_refusal(t->url)) != NULL) {
+		http_catalog_off(true);
+		t->refused_en = http_ca_refusal(t->url);
+		http_catalog_off(false);
+		if (t->refused_en == NULL) /* the file changed in between */
+			t->refused_en = xstrdup(t->refused);
 		t->retry_at = t->started > 0 ? t->started : 1; /* ends at the next poll */
-	else
+	} else
 		http_add(t);
 	return t;
 }
@@ -486,12 +511,38 @@ http_wakeup(struct http *h)
 		curl_fn.multi_wakeup(h->multi);
 }
 
+static char *http_error_text(const struct http_transfer *t, CURLcode rc);
+
+/* What went wrong for an outcome that says (NETWORK, STALLED, TOO_BIG), else NULL. */
+static char *
+http_failure(const struct http_transfer *t, enum http_outcome outcome, CURLcode rc, bool en)
+{
+	if (outcome == HTTP_NETWORK && t->refused != NULL)
+		return xstrdup(en ? t->refused_en : t->refused);
+	switch (outcome) {
+	case HTTP_TOO_BIG:
+		return xasprintf(_("the response is larger than %zu bytes"), t->res.body.max);
+	case HTTP_STALLED:
+		return xasprintf(P_("no data from the server for %ld second",
+				     "no data from the server for %ld seconds",
+				     t->req.stall_timeout_s),
+		    t->req.stall_timeout_s);
+	case HTTP_NETWORK:
+		return http_error_text(t, rc);
+	default:
+		return NULL;
+	}
+}
+
 /* The end of a transfer: report and free it. */
 static void
-http_finish(struct http_transfer *t, enum http_outcome outcome, char *error)
+http_finish(struct http_transfer *t, enum http_outcome outcome, CURLcode rc)
 {
 	t->res.outcome = outcome;
-	t->res.error = error;
+	t->res.error = http_failure(t, outcome, rc, false);
+	http_catalog_off(true);
+	t->res.error_en = http_failure(t, outcome, rc, true);
+	http_catalog_off(false);
 	if (t->in_multi) {
 		curl_fn.multi_remove_handle(t->h->multi, t->easy);
 		t->in_multi = false;
@@ -554,39 +605,47 @@ http_error_text(const struct http_transfer *t, CURLcode rc)
 {
 	const char *e = t->errbuf[0] != '\0' ? t->errbuf : curl_fn.easy_strerror(rc);
 	const char *ca = http_opts.ca_file,
-		   *from = http_opts.ca_origin != NULL ? http_opts.ca_origin : "the configuration";
-	char *msg, *full;
+		   *from = http_opts.ca_origin != NULL ? http_opts.ca_origin :
+							 _("the configuration");
+	char *msg, *full, *via;
 
 	if (rc == CURLE_PEER_FAILED_VERIFICATION &&
 	    (strstr(e, "subject name") != NULL || strstr(e, "host name") != NULL))
-		msg = xasprintf("the server's TLS certificate is not for this host name (%s); use "
-				"the name it was issued for in base_url",
-		    e);
+		/* TRANSLATORS: %s is libcurl's error text (English). */
+		msg =
+		    xasprintf(_("the server's TLS certificate is not for this host name (%s); use "
+				"the name it was issued for in base_url"),
+			e);
 	else if (rc == CURLE_PEER_FAILED_VERIFICATION && ca != NULL)
 		msg =
-		    xasprintf("cannot verify the server's TLS certificate with the CA "
-			      "certificates in '%s' (ca_file, from %s): %s; set ca_file to the PEM "
-			      "certificate of the CA that signed it",
+		    /* TRANSLATORS: a file name, where ca_file was set, libcurl's error text. */
+		    xasprintf(
+			_("cannot verify the server's TLS certificate with the CA "
+			  "certificates in '%s' (ca_file, from %s): %s; set ca_file to the PEM "
+			  "certificate of the CA that signed it"),
 			ca, from, e);
 	else if (rc == CURLE_PEER_FAILED_VERIFICATION)
 		msg = xasprintf(
-		    "cannot verify the server's TLS certificate (%s); if the server "
-		    "uses a self-signed or private-CA certificate, set ca_file to that CA's PEM "
-		    "certificate (see 'man confab')",
+		    _("cannot verify the server's TLS certificate (%s); if the server "
+		      "uses a self-signed or private-CA certificate, set ca_file to that CA's PEM "
+		      "certificate (see 'man confab')"),
 		    e);
 	else if (rc == CURLE_SSL_CACERT_BADFILE && ca != NULL)
-		msg = xasprintf("cannot use the CA certificates in '%s' (ca_file, from %s): %s; "
-				"set ca_file to a file of PEM certificates",
+		msg = xasprintf(_("cannot use the CA certificates in '%s' (ca_file, from %s): %s; "
+				  "set ca_file to a file of PEM certificates"),
 		    ca, from, e);
 	else if (rc == CURLE_SSL_CACERT_BADFILE)
-		msg = xasprintf("cannot load the system's CA certificates (%s); set ca_file to a "
-				"file of PEM certificates",
+		msg = xasprintf(_("cannot load the system's CA certificates (%s); set ca_file to a "
+				  "file of PEM certificates"),
 		    e);
 	else
 		msg = xstrdup(e);
-	if (t->via == NULL)
+	if (t->via_url == NULL)
 		return msg;
-	full = xasprintf("%s (through %s)", msg, t->via);
+	via = http_proxy_label(t);
+	/* TRANSLATORS: the error, then "the proxy 'URL' from http_proxy" (the proxy used). */
+	full = xasprintf(_("%s (through %s)"), msg, via);
+	free(via);
 	free(msg);
 	return full;
 }
@@ -612,7 +671,7 @@ http_retryable(const struct http_transfer *t, CURLcode rc, char *why, size_t len
 	long s = t->res.status;
 
 	if (t->again && !t->cancelled && t->res.attempts <= t->req.max_retries) {
-		snprintf(why, len, "the server sent an error in the stream");
+		snprintf(why, len, "%s", _("the server sent an error in the stream"));
 		return true;
 	}
 	if (t->res.streamed || t->stopped || t->too_big || t->cancelled)
@@ -657,12 +716,11 @@ http_attempt_done(struct http_transfer *t, CURLcode rc)
 		curl_fn.easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->res.status);
 	retry = http_retryable(t, rc, why, sizeof why);
 	if (!retry && (t->cancelled || t->stopped)) {
-		http_finish(t, HTTP_CANCELLED, NULL);
+		http_finish(t, HTTP_CANCELLED, CURLE_OK);
 		return;
 	}
 	if (t->too_big) {
-		http_finish(t, HTTP_TOO_BIG,
-		    xasprintf("the response is larger than %zu bytes", t->res.body.max));
+		http_finish(t, HTTP_TOO_BIG, rc);
 		return;
 	}
 	if (retry) {
@@ -674,12 +732,11 @@ http_attempt_done(struct http_transfer *t, CURLcode rc)
 		return;
 	}
 	if (rc == CURLE_OPERATION_TIMEDOUT && strncmp(t->errbuf, "Operation too slow", 18) == 0)
-		http_finish(t, HTTP_STALLED,
-		    xasprintf("no data from the server for %ld seconds", t->req.stall_timeout_s));
+		http_finish(t, HTTP_STALLED, rc);
 	else if (rc != CURLE_OK)
-		http_finish(t, HTTP_NETWORK, http_error_text(t, rc));
+		http_finish(t, HTTP_NETWORK, rc);
 	else
-		http_finish(t, http_is_2xx(t->res.status) ? HTTP_OK : HTTP_STATUS, NULL);
+		http_finish(t, http_is_2xx(t->res.status) ? HTTP_OK : HTTP_STATUS, rc);
 }
 
 /* Milliseconds until the next retry falls due, or -1 when none waits. */
@@ -705,17 +762,14 @@ http_housekeeping(struct http *h)
 {
 	struct http_transfer *t, *next;
 	int64_t now = clock_ms();
-	char *why;
 
 	for (t = h->list; t != NULL; t = next) {
 		next = t->next;
 		if (t->cancelled)
-			http_finish(t, HTTP_CANCELLED, NULL);
-		else if (t->refused != NULL) {
-			why = t->refused;
-			t->refused = NULL;
-			http_finish(t, HTTP_NETWORK, why);
-		} else if (t->retry_at != 0 && t->retry_at <= now)
+			http_finish(t, HTTP_CANCELLED, CURLE_OK);
+		else if (t->refused != NULL)
+			http_finish(t, HTTP_NETWORK, CURLE_OK);
+		else if (t->retry_at != 0 && t->retry_at <= now)
 			http_add(t);
 	}
 }
@@ -792,6 +846,7 @@ http_get_done(const struct http_result *r, void *arg)
 	res->outcome = r->outcome;
 	res->status = r->status;
 	res->error = xstrdup_or_null(r->error);
+	res->error_en = xstrdup_or_null(r->error_en);
 	buf_add(&res->body, r->body.data, r->body.len);
 	res->content_type = xstrdup_or_null(r->content_type);
 	res->etag = xstrdup_or_null(r->etag);
@@ -837,8 +892,9 @@ http_get(const char *url, const struct http_get_opts *opts, struct http_result *
 	free(ims);
 	if (res->outcome == HTTP_OK || res->outcome == HTTP_STATUS)
 		return 0;
-	*cause = xasprintf("cannot fetch %s: %s", url,
-	    res->error != NULL ? res->error : "no response");
+	/* TRANSLATORS: a URL, then what went wrong. */
+	*cause = xasprintf(_("cannot fetch %s: %s"), url,
+	    res->error != NULL ? res->error : _("no response"));
 	return -1;
 }
 
@@ -847,6 +903,7 @@ http_result_release(struct http_result *res)
 {
 	buf_release(&res->body);
 	free(res->error);
+	free(res->error_en);
 	free(res->content_type);
 	free(res->etag);
 	free(res->last_modified);
@@ -882,7 +939,8 @@ http_post(const char *url, const char *body, size_t len, const char *const *head
 	http_free(h);
 	if (g.done && (res->outcome == HTTP_OK || res->outcome == HTTP_STATUS))
 		return 0;
-	*cause = xasprintf("cannot post to %s: %s", url,
-	    res->error != NULL ? res->error : "no response");
+	/* TRANSLATORS: a URL, then what went wrong. */
+	*cause = xasprintf(_("cannot post to %s: %s"), url,
+	    res->error != NULL ? res->error : _("no response"));
 	return -1;
 }

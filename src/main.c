@@ -53,7 +53,7 @@ static const struct help_row help_usage[] = {
 	{ "confab feedback up|down|clear [ID|last]\n"
 	  "    [--reason R] [--comment TEXT] [--yes]",
 	    N_("rate an answer (Terms IV; --yes confirms the notice)") },
-	{ "confab feedback list [--json] | export [--format jsonl|csv] | sync",
+	{ "confab feedback list [--json] | export [--format jsonl|csv [--bom]] | sync",
 	    N_("ratings stay on this machine unless feedback_url is set") },
 	{ "confab log list [-n N|--all] | show ID | search TEXT [-n N|--all]\n"
 	  "    | delete ID [--yes] | export ID [--format markdown|json]",
@@ -105,6 +105,7 @@ static const struct help_row help_command_options[] = {
 	{ "  -n, --limit N", N_("log list, log search: the newest N conversations (default 50)") },
 	{ "      --all", N_("log list, log search: every conversation") },
 	{ "      --format FMT", N_("feedback export: jsonl or csv; log export: markdown or json") },
+	{ "      --bom", N_("feedback export --format csv: start with a UTF-8 byte-order mark") },
 	{ "      --reason R", N_("feedback: why (see confab(1) for the reasons)") },
 	{ "      --comment TEXT", N_("feedback: a comment with the rating") },
 };
@@ -248,6 +249,7 @@ enum {
 	OPT_MAX_TOKENS,
 	OPT_ROLE,
 	OPT_ALL,
+	OPT_BOM,
 };
 
 static const struct option long_options[] = {
@@ -277,6 +279,7 @@ static const struct option long_options[] = {
 	{ "plain", no_argument, NULL, OPT_PLAIN },
 	{ "yes", no_argument, NULL, OPT_YES },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "bom", no_argument, NULL, OPT_BOM },
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "comment", required_argument, NULL, OPT_COMMENT },
 	{ "conversation", required_argument, NULL, OPT_CONVERSATION },
@@ -400,6 +403,9 @@ parse_options(int argc, char **argv, struct words *w, struct app *app, struct co
 			break;
 		case OPT_FORMAT:
 			app->format = optarg;
+			break;
+		case OPT_BOM:
+			app->bom = true;
 			break;
 		case OPT_REASON:
 			app->reason = optarg;

@@ -58,17 +58,17 @@ oneshot_prompt(int argc, char **argv, size_t nattach, struct buf *prompt)
 	for (i = 0; i < argc; i++)
 		if (buf_addf(prompt, "%s%s", i > 0 ? " " : "", argv[i]) != 0) {
 			app_error(
-			    "the prompt given as arguments is longer than %zu bytes; nothing "
-			    "was sent (give a long text on standard input: confab \"question\" < "
-			    "FILE)",
+			    _("the prompt given as arguments is longer than %zu bytes; nothing "
+			      "was sent (give a long text on standard input: confab \"question\" < "
+			      "FILE)"),
 			    prompt->max);
 			return EXIT_USAGE;
 		}
 	if (!isatty(STDIN_FILENO)) {
 		buf_init(&in, ONESHOT_STDIN_MAX);
 		if (buf_read_file(&in, "/dev/stdin", &cause) != 0) {
-			app_error("cannot read the prompt from standard input: %s (the limit is "
-				  "%zu bytes)",
+			app_error(_("cannot read the prompt from standard input: %s (the limit is "
+				    "%zu bytes)"),
 			    cause, (size_t)ONESHOT_STDIN_MAX);
 			free(cause);
 			buf_release(&in);
@@ -76,8 +76,8 @@ oneshot_prompt(int argc, char **argv, size_t nattach, struct buf *prompt)
 		}
 		if ((in.len > 0 && prompt->len > 0 && buf_adds(prompt, "\n\n") != 0) ||
 		    buf_add(prompt, in.data, in.len) != 0) {
-			app_error("the prompt (arguments and standard input) is longer than %zu "
-				  "bytes; nothing was sent",
+			app_error(_("the prompt (arguments and standard input) is longer than %zu "
+				    "bytes; nothing was sent"),
 			    prompt->max);
 			buf_release(&in);
 			return EXIT_USAGE;
@@ -85,21 +85,27 @@ oneshot_prompt(int argc, char **argv, size_t nattach, struct buf *prompt)
 		buf_release(&in);
 	}
 	if (strspn(prompt->data, " \t\r\n") == prompt->len && nattach == 0) {
-		app_error("the prompt is empty; give it as arguments (confab \"question\") or on "
-			  "standard input");
+		app_error("%s",
+		    _("the prompt is empty; give it as arguments (confab \"question\") or "
+		      "on standard input"));
 		return EXIT_USAGE;
 	}
 	if (memchr(prompt->data, '\0', prompt->len) != NULL) {
-		app_error("the prompt holds a NUL byte (binary input?) at offset %zu; nothing was "
-			  "sent",
+		app_error(
+		    _("the prompt holds a NUL byte (binary input?) at offset %zu; nothing was "
+		      "sent"),
 		    (size_t)((char *)memchr(prompt->data, '\0', prompt->len) - prompt->data));
 		return EXIT_USAGE;
 	}
 	if (!text_utf8_valid(prompt->data, prompt->len, &bad)) {
 		buf_init(&fixed, 0);
 		(void)text_utf8_repair(prompt->data, prompt->len, &fixed, &nbad);
-		app_error("warning: the prompt is not valid UTF-8 (first bad byte at offset %zu); "
-			  "%zu invalid sequences were replaced with U+FFFD",
+		app_error(
+		    P_("warning: the prompt is not valid UTF-8 (first bad byte at offset %zu); "
+		       "%zu invalid sequence was replaced with U+FFFD",
+			"warning: the prompt is not valid UTF-8 (first bad byte at offset %zu); "
+			"%zu invalid sequences were replaced with U+FFFD",
+			nbad),
 		    bad, nbad);
 		buf_reset(prompt);
 		prompt->max = BUF_DEFAULT_MAX; /* U+FFFD is longer than the byte it replaces */
@@ -262,8 +268,11 @@ oneshot_on_done(void *arg, const struct exchange_result *r)
 		oneshot_end_line(o);
 		fflush(stdout);
 	}
-	app_error("%s%s", r->message,
-	    r->content.len > 0 && !r->unsaved ? "; the partial answer was kept" : "");
+	if (r->content.len > 0 && !r->unsaved)
+		/* TRANSLATORS: %s: what went wrong; part of the answer arrived. */
+		app_error(_("%s; the partial answer was kept"), r->message);
+	else
+		app_error("%s", r->message);
 }
 
 /* A notice or a rating is never asked for in one-shot mode. */
@@ -318,7 +327,7 @@ oneshot_print_json(struct oneshot *o)
 	json_add_bool(j, "complete", strcmp(r->status, "complete") == 0);
 	json_add_str(j, "status", r->status);
 	if (r->message != NULL)
-		json_add_str(j, "error", r->message);
+		json_add_str(j, "error", r->message_en);
 	json_add_num(j, "turns_omitted", (double)session_omitted(o->session));
 	if (r->conversation > 0 && !o->forgotten) {
 		json_add_num(j, "conversation_id", (double)r->conversation);
@@ -361,18 +370,33 @@ static void
 oneshot_print_usage(struct oneshot *o)
 {
 	const struct exchange_result *r = o->res;
+	const char *reason;
 	struct buf b;
+	double secs;
 
 	if (o->app->quiet || o->app->json)
 		return;
 	buf_init(&b, 0);
-	buf_addf(&b, "[%s, %.1f s", r->model, (double)(clock_ms() - o->t0) / 1000);
-	if (r->has_usage)
-		buf_addf(&b, ", %ld prompt + %ld completion tokens", r->usage.prompt_tokens,
-		    r->usage.completion_tokens);
-	if (r->finish_reason != NULL && strcmp(r->finish_reason, "stop") != 0)
-		buf_addf(&b, ", finish_reason %s", r->finish_reason);
-	buf_addf(&b, "]");
+	secs = (double)(clock_ms() - o->t0) / 1000;
+	reason = r->finish_reason != NULL && strcmp(r->finish_reason, "stop") != 0 ?
+	    r->finish_reason :
+	    NULL;
+	/*
+	 * TRANSLATORS: the usage line after an answer: the model, the seconds it
+	 * took, the tokens of the prompt and of the answer, and the API's
+	 * finish_reason (length, content_filter...) when it is not "stop".
+	 */
+	if (r->has_usage && reason != NULL)
+		buf_addf(&b,
+		    _("[%s, %.1f s, %ld prompt + %ld completion tokens, finish_reason %s]"),
+		    r->model, secs, r->usage.prompt_tokens, r->usage.completion_tokens, reason);
+	else if (r->has_usage)
+		buf_addf(&b, _("[%s, %.1f s, %ld prompt + %ld completion tokens]"), r->model, secs,
+		    r->usage.prompt_tokens, r->usage.completion_tokens);
+	else if (reason != NULL)
+		buf_addf(&b, _("[%s, %.1f s, finish_reason %s]"), r->model, secs, reason);
+	else
+		buf_addf(&b, _("[%s, %.1f s]"), r->model, secs);
 	oneshot_err_line(o, "\033[2m", b.data);
 	buf_release(&b);
 }
@@ -397,9 +421,11 @@ oneshot_print_disclaimers(struct oneshot *o)
 		d = r->disclaimers[i];
 		name = strncmp(d->id, "end-", 4) == 0 ? d->id + 4 : d->id;
 		if (d->strong)
-			line = xasprintf("! %s: %s (Terms %s)", name, d->text, d->clause);
+			/* TRANSLATORS: a strong notice: its name, its text, the clause of the Terms. */
+			line = xasprintf(_("! %s: %s (Terms %s)"), name, d->text, d->clause);
 		else
-			line = xasprintf("%s (Terms %s)", d->text, d->clause);
+			/* TRANSLATORS: a notice's text, then the clause of the Terms (IV(b)...). */
+			line = xasprintf(_("%s (Terms %s)"), d->text, d->clause);
 		oneshot_err_line(o, d->strong ? "\033[1m" : "\033[2m", line);
 		free(line);
 	}
@@ -423,7 +449,8 @@ oneshot_forget_failed(struct oneshot *o)
 		return;
 	if ((st = app_store(o->app, &cause)) == NULL ||
 	    store_log_delete(st, r->conversation, &cause) != 0) {
-		app_error("warning: the failed attempt stays in the log as conversation %lld: %s",
+		app_error(
+		    _("warning: the failed attempt stays in the log as conversation %lld: %s"),
 		    (long long)r->conversation, cause);
 		free(cause);
 		return;
@@ -470,13 +497,14 @@ oneshot_ask(struct oneshot *o, const char *prompt)
 	loop_on_signal(o->loop, oneshot_on_signal, o);
 	loop_set_idle(o->loop, oneshot_idle, o);
 	if ((r = session_resume(o->session, &cause)) != 0) {
-		app_error("%s; nothing was sent", cause);
+		app_error(_("%s; nothing was sent"), cause);
 		free(cause);
 		return r;
 	}
 	resumed = session_conversation(o->session) > 0;
 	if (isatty(STDERR_FILENO) && !o->app->quiet && !o->app->json) {
-		fprintf(stderr, "waiting for %s...", config_get(&o->app->cfg, CONFIG_MODEL));
+		/* TRANSLATORS: %s is the model's name; shown until the answer starts. */
+		fprintf(stderr, _("waiting for %s..."), config_get(&o->app->cfg, CONFIG_MODEL));
 		o->waiting_shown = true;
 	}
 	o->t0 = clock_ms();
@@ -531,7 +559,7 @@ oneshot_run(struct app *app, int argc, char **argv)
 	o.md = oneshot_md_maybe(app);
 	app_disclaimers(app, &cause); /* loaded now so that a warning comes first */
 	if (cause != NULL) {
-		app_error("warning: %s", cause);
+		app_error(_("warning: %s"), cause);
 		free(cause);
 	}
 	r = oneshot_ask(&o, prompt.data != NULL ? prompt.data : "");

@@ -137,10 +137,12 @@ sse_set_retry(struct sse_parser *p, const char *value, size_t len)
 
 /* Store an error message and stop the parser. */
 static int
-sse_error(struct sse_parser *p, char **cause, const char *what)
+sse_error(struct sse_parser *p, char **cause, bool line)
 {
 	if (cause != NULL)
-		*cause = xasprintf("event-stream %s longer than %zu bytes", what, p->max);
+		*cause = line ?
+		    xasprintf(_("event-stream line longer than %zu bytes"), p->max) :
+		    xasprintf(_("event-stream event data longer than %zu bytes"), p->max);
 	p->status = -1;
 	return -1;
 }
@@ -186,7 +188,7 @@ sse_line(struct sse_parser *p, const char *line, size_t len, char **cause)
 	if (sse_is(name, namelen, "data")) {
 		if (text_utf8_repair(value, valuelen, &p->data, NULL) != 0 ||
 		    buf_addc(&p->data, '\n') != 0)
-			return sse_error(p, cause, "event data");
+			return sse_error(p, cause, false);
 	} else if (sse_is(name, namelen, "event")) {
 		buf_reset(&p->type);
 		(void)text_utf8_repair(value, valuelen, &p->type, NULL);
@@ -244,17 +246,17 @@ sse_feed(struct sse_parser *p, const char *data, size_t len, char **cause)
 		eol = cr < lf ? cr : lf;
 		if (eol == end) {
 			if (buf_add(&p->line, s, end - s) != 0)
-				return sse_error(p, cause, "line");
+				return sse_error(p, cause, true);
 			break;
 		}
 
 		if (p->line.len != 0) {
 			if (buf_add(&p->line, s, eol - s) != 0)
-				return sse_error(p, cause, "line");
+				return sse_error(p, cause, true);
 			rv = sse_line(p, p->line.data, p->line.len, cause);
 			buf_reset(&p->line);
 		} else if ((size_t)(eol - s) > p->max)
-			return sse_error(p, cause, "line");
+			return sse_error(p, cause, true);
 		else
 			rv = sse_line(p, s, eol - s, cause);
 		if (rv != 0) {

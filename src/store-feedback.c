@@ -58,7 +58,8 @@ store_feedback_answer_get(struct store *st, int64_t id, struct store_feedback_an
 		a->prompt = store_feedback_dup(s, 6);
 		r = 1;
 	} else if (rc != SQLITE_DONE)
-		r = store_fail(st, "reading a message", cause);
+		/* TRANSLATORS: what the store was doing when it failed (store 'FILE': WHAT: ERROR). */
+		r = store_fail(st, _("reading a message"), cause);
 	sqlite3_finalize(s);
 	return r;
 }
@@ -75,7 +76,7 @@ store_feedback_last_answer(struct store *st, char **cause)
 	if (sqlite3_step(s) == SQLITE_ROW)
 		id = sqlite3_column_type(s, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 0);
 	else
-		store_fail(st, "reading messages", cause);
+		store_fail(st, _("reading messages"), cause);
 	sqlite3_finalize(s);
 	return id;
 }
@@ -112,7 +113,7 @@ store_feedback_old(struct store *st, int64_t message_id, struct store_feedback_s
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "reading feedback", cause);
+		return store_fail(st, _("reading feedback"), cause);
 	return 0;
 }
 
@@ -138,7 +139,7 @@ store_feedback_upsert(struct store *st, const struct store_feedback_put *p,
 	store_bind_opt(s, 5, p->comment);
 	store_bind_opt(s, 6, p->model);
 	sqlite3_bind_text(s, 7, p->now, -1, SQLITE_STATIC);
-	if (store_feedback_run(st, s, "saving a rating", cause) != 0)
+	if (store_feedback_run(st, s, _("saving a rating"), cause) != 0)
 		return -1;
 	if (!saved->existed)
 		saved->feedback_id = sqlite3_last_insert_rowid(st->db);
@@ -159,7 +160,7 @@ store_feedback_was_sent(struct store *st, int64_t feedback_id, bool *sent, char 
 	sqlite3_bind_int64(s, 1, feedback_id);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
-		return store_fail(st, "reading the outbox", cause);
+		return store_fail(st, _("reading the outbox"), cause);
 	}
 	*sent = sqlite3_column_int(s, 0) != 0;
 	sqlite3_finalize(s);
@@ -184,7 +185,7 @@ store_feedback_enqueue(struct store *st, const struct store_feedback_put *p,
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, saved->feedback_id);
-	if (store_feedback_run(st, s, "updating the outbox", cause) != 0)
+	if (store_feedback_run(st, s, _("updating the outbox"), cause) != 0)
 		return -1;
 	if (p->key == NULL || !sent)
 		return 0;
@@ -198,7 +199,7 @@ store_feedback_enqueue(struct store *st, const struct store_feedback_put *p,
 	sqlite3_bind_text(s, 2, p->key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, p->payload, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, p->now, -1, SQLITE_STATIC);
-	if (store_feedback_run(st, s, "queueing a rating for delivery", cause) != 0)
+	if (store_feedback_run(st, s, _("queueing a rating for delivery"), cause) != 0)
 		return -1;
 	saved->outbox_id = sqlite3_last_insert_rowid(st->db);
 	return 0;
@@ -259,7 +260,7 @@ store_feedback_each(struct store *st, int64_t message_id,
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "reading feedback", cause);
+		return store_fail(st, _("reading feedback"), cause);
 	return 0;
 }
 
@@ -301,7 +302,7 @@ store_feedback_outbox_next(struct store *st, int64_t after, bool due_only, int64
 		it->attempts = sqlite3_column_int64(s, 4);
 		r = 1;
 	} else if (rc != SQLITE_DONE)
-		r = store_fail(st, "reading the outbox", cause);
+		r = store_fail(st, _("reading the outbox"), cause);
 	sqlite3_finalize(s);
 	return r;
 }
@@ -318,7 +319,7 @@ store_feedback_outbox_attempt(struct store *st, int64_t id, int64_t delay_ms, ch
 		return -1;
 	sqlite3_bind_int64(s, 1, delay_ms);
 	sqlite3_bind_int64(s, 2, id);
-	return store_feedback_run(st, s, "updating the outbox", cause);
+	return store_feedback_run(st, s, _("updating the outbox"), cause);
 }
 
 int
@@ -332,7 +333,7 @@ store_feedback_outbox_delivered(struct store *st, int64_t id, char **cause)
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	return store_feedback_run(st, s, "marking a rating delivered", cause);
+	return store_feedback_run(st, s, _("marking a rating delivered"), cause);
 }
 
 int
@@ -349,7 +350,7 @@ store_feedback_outbox_failed(struct store *st, int64_t id, const char *error, in
 	store_bind_opt(s, 1, error);
 	sqlite3_bind_int64(s, 2, delay_ms);
 	sqlite3_bind_int64(s, 3, id);
-	return store_feedback_run(st, s, "updating the outbox", cause);
+	return store_feedback_run(st, s, _("updating the outbox"), cause);
 }
 
 int
@@ -365,7 +366,7 @@ store_feedback_outbox_count(struct store *st, int64_t *pending, int64_t *due, ch
 		return -1;
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
-		return store_fail(st, "reading the outbox", cause);
+		return store_fail(st, _("reading the outbox"), cause);
 	}
 	*pending = sqlite3_column_int64(s, 0);
 	*due = sqlite3_column_int64(s, 1);
