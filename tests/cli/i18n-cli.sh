@@ -73,7 +73,7 @@ for s in "用法： confab [OPTIONS]" "选项：" "命令的选项：" "退出�
 	check "--help in zh_CN has '$s'" out_has "$s"
 done
 for s in "confab terms accept --sha256 HEX --adult" "--max-tokens N" "--repair-head" \
-	"confab log list|show ID|search TEXT|delete ID [--yes]"; do
+	"confab log list [-n N|--all] | show ID | search TEXT [-n N|--all]"; do
 	check "--help in zh_CN keeps '$s' as typed" out_has "$s"
 done
 W=$(printf '%s\n' "$HELP_ZH" | helpcheck widest)
