@@ -49,4 +49,7 @@ void role_apply(const struct role *r, struct config *cfg, bool force);
 /* What a role sets, for people: "model M, temperature T, system prompt" (allocated). */
 char *role_summary(const struct role *r);
 
+/* The role's settings for people: "model M, temperature T", "" for none (allocated). */
+char *role_settings(const struct role *r);
+
 #endif

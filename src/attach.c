@@ -86,8 +86,9 @@ attach_image(struct attach *a, const char *mime, const struct buf *b, char **cau
 	struct buf url;
 
 	if (b->len > ATTACH_IMAGE_MAX) {
-		*cause = xasprintf("cannot attach '%s': the image is %zu bytes, more than the "
-				   "%zu allowed (make it smaller)",
+		/* TRANSLATORS: a file's name, its size and the most allowed, in bytes. */
+		*cause = xasprintf(_("cannot attach '%s': the image is %zu bytes, more than the "
+				     "%zu allowed (make it smaller)"),
 		    a->name, b->len, ATTACH_IMAGE_MAX);
 		return -1;
 	}
@@ -109,14 +110,16 @@ attach_text(struct attach *a, const struct buf *b, char **cause)
 	size_t bad;
 
 	if (b->len > ATTACH_TEXT_MAX) {
-		*cause = xasprintf("cannot attach '%s': the text file is %zu bytes, more than the "
-				   "%zu allowed (attach a part of it)",
+		/* TRANSLATORS: a file's name, its size and the most allowed, in bytes. */
+		*cause = xasprintf(_("cannot attach '%s': the text file is %zu bytes, more than "
+				     "the %zu allowed (attach a part of it)"),
 		    a->name, b->len, ATTACH_TEXT_MAX);
 		return -1;
 	}
 	if (memchr(b->data, '\0', b->len) != NULL) {
-		*cause = xasprintf("cannot attach '%s': it is a binary file (it holds a NUL byte); "
-				   "only text files and PNG, JPEG or WebP images can be attached",
+		*cause = xasprintf(_("cannot attach '%s': it is a binary file (it holds a NUL "
+				     "byte); only text files and PNG, JPEG or WebP images can be "
+				     "attached"),
 		    a->name);
 		return -1;
 	}
@@ -143,7 +146,8 @@ attach_read(struct attach *a, const char *path, char **cause)
 	memset(a, 0, sizeof *a);
 	a->name = attach_name(path);
 	if ((fd = buf_open_regular(path, &st, &why)) < 0) {
-		*cause = xasprintf("cannot attach: %s", why);
+		/* TRANSLATORS: %s says why the file cannot be read (it names the file). */
+		*cause = xasprintf(_("cannot attach: %s"), why);
 		free(why);
 		attach_release(a);
 		return -1;
@@ -152,8 +156,8 @@ attach_read(struct attach *a, const char *path, char **cause)
 	r = (size_t)st.st_size > ATTACH_IMAGE_MAX ? 0 : buf_read_fd(&b, fd, path, cause);
 	close(fd);
 	if (r == 0 && ((size_t)st.st_size > ATTACH_IMAGE_MAX || b.len > ATTACH_IMAGE_MAX)) {
-		*cause = xasprintf("cannot attach '%s': it is larger than %zu bytes (text files "
-				   "may have %zu, images %zu)",
+		*cause = xasprintf(_("cannot attach '%s': it is larger than %zu bytes (text "
+				     "files may have %zu, images %zu)"),
 		    a->name, ATTACH_IMAGE_MAX, ATTACH_TEXT_MAX, ATTACH_IMAGE_MAX);
 		r = -1;
 	}
@@ -183,16 +187,17 @@ attach_set_add(struct attach_set *set, const char *path, char **cause)
 	struct attach a;
 
 	if (set->n >= ATTACH_FILES_MAX) {
-		*cause = xasprintf("cannot attach '%s': %d files are already attached, the most "
-				   "one prompt takes",
+		*cause = xasprintf(_("cannot attach '%s': %d files are already attached, the most "
+				     "one prompt takes"),
 		    path, ATTACH_FILES_MAX);
 		return -1;
 	}
 	if (attach_read(&a, path, cause) != 0)
 		return -1;
 	if (set->total + a.size > ATTACH_TOTAL_MAX) {
-		*cause = xasprintf("cannot attach '%s': the files attached would be %zu bytes "
-				   "together, more than the %zu allowed (/attach clear drops them)",
+		*cause = xasprintf(_("cannot attach '%s': the files attached would be %zu bytes "
+				     "together, more than the %zu allowed (/attach clear drops "
+				     "them)"),
 		    a.name, set->total + a.size, ATTACH_TOTAL_MAX);
 		attach_release(&a);
 		return -1;
@@ -217,7 +222,8 @@ attach_set_clear(struct attach_set *set)
 char *
 attach_describe(const struct attach *a)
 {
-	return xasprintf("%s (%zu bytes, %s)", a->name, a->size, a->image ? a->mime : "text");
+	/* TRANSLATORS: a file's name, its size in bytes, and its type (a MIME type or "text"). */
+	return xasprintf(_("%s (%zu bytes, %s)"), a->name, a->size, a->image ? a->mime : _("text"));
 }
 
 /* The longest run of backticks in s. */

@@ -21,7 +21,7 @@ cmd_models(struct app *app, int argc, char **argv)
 	int r;
 
 	if (argc > 0) {
-		app_error("'models' takes no argument '%s'", argv[0]);
+		app_error(_("'models' takes no argument '%s'"), argv[0]);
 		return EXIT_USAGE;
 	}
 	if ((r = app_preflight(app, &acc)) != 0)
@@ -34,12 +34,20 @@ cmd_models(struct app *app, int argc, char **argv)
 		r = EXIT_NETWORK;
 	} else if (res.status != 200) {
 		bool parsed = api_error_parse(res.body.data, res.body.len, &e) == 0;
+		bool auth = res.status == 401 || res.status == 403;
 
-		app_error("%s (HTTP %ld from %s)%s%s",
-		    res.status == 401 || res.status == 403 ? "authentication failed" :
-							     "listing models failed",
-		    res.status, url, parsed ? ": " : "", parsed ? e.message : "");
-		if (res.status == 401 || res.status == 403) {
+		/* TRANSLATORS: an HTTP status, a URL, and (after the colon) the server's message. */
+		if (auth && parsed)
+			app_error(_("authentication failed (HTTP %ld from %s): %s"), res.status,
+			    url, e.message);
+		else if (auth)
+			app_error(_("authentication failed (HTTP %ld from %s)"), res.status, url);
+		else if (parsed)
+			app_error(_("listing models failed (HTTP %ld from %s): %s"), res.status,
+			    url, e.message);
+		else
+			app_error(_("listing models failed (HTTP %ld from %s)"), res.status, url);
+		if (auth) {
 			char *hint = app_access_auth_hint(&acc);
 
 			app_error("%s", hint);
@@ -49,7 +57,7 @@ cmd_models(struct app *app, int argc, char **argv)
 			api_error_release(&e);
 		r = res.status == 401 || res.status == 403 ? EXIT_AUTH : EXIT_PROVIDER;
 	} else if (api_models_parse(res.body.data, res.body.len, &ids, &n, &cause) != 0) {
-		app_error("the model list from %s cannot be read: %s", url, cause);
+		app_error(_("the model list from %s cannot be read: %s"), url, cause);
 		r = EXIT_PROVIDER;
 	} else if (app->json) {
 		struct cJSON *arr = json_array();
@@ -65,7 +73,7 @@ cmd_models(struct app *app, int argc, char **argv)
 		for (i = 0; i < n; i++)
 			puts(ids[i]);
 	if (r == 0 && n == 0) /* not an error: a fresh Ollama has none yet */
-		app_error("the server offers no models (for Ollama: ollama pull NAME)");
+		app_error("%s", _("the server offers no models (for Ollama: ollama pull NAME)"));
 	api_models_free(ids, n);
 	free(cause);
 	free(url);

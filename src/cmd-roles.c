@@ -8,18 +8,15 @@
 #include "role.h"
 #include "text.h"
 
-/* Untrusted text on one line for a terminal, at most max bytes of it (allocated). */
+/* Untrusted text on one line for a terminal, at most max columns of it (allocated). */
 static char *
-roles_cell(const char *s, size_t max)
+roles_cell(const char *s, int max)
 {
 	size_t len = strlen(s);
 	char *clean, *cut;
 
-	if (len > max) {
-		len = max;
-		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--; /* not inside a character */
-	}
+	if (text_width(s, len) > max)
+		len = text_fit(s, len, max, NULL); /* whole characters */
 	clean = text_clean_str(s, len, TEXT_DROP, TEXT_CLEAN_ONELINE, NULL);
 	if (len == strlen(s))
 		return clean;
@@ -44,26 +41,26 @@ roles_json(const struct role *r)
 	return o;
 }
 
+/* Print s and pad it with blanks to width columns, then one more. */
+static void
+roles_put(const char *s, int width)
+{
+	int w = text_width(s, strlen(s));
+
+	printf("%s%*s ", s, width > w ? width - w : 0, "");
+}
+
 /* One line: name, settings, the prompt's start. */
 static void
 roles_print(const struct role *r)
 {
 	char *prompt = roles_cell(r->prompt != NULL ? r->prompt : "", 60);
-	struct buf set;
+	char *set = role_settings(r);
 
-	buf_init(&set, 0);
-	if (r->value[CONFIG_MODEL] != NULL)
-		buf_addf(&set, "model %s", r->value[CONFIG_MODEL]);
-	if (r->value[CONFIG_TEMPERATURE] != NULL)
-		buf_addf(&set, "%stemperature %s", set.len > 0 ? ", " : "",
-		    r->value[CONFIG_TEMPERATURE]);
-	if (r->value[CONFIG_MAX_TOKENS] != NULL)
-		buf_addf(&set, "%smax_tokens %s", set.len > 0 ? ", " : "",
-		    r->value[CONFIG_MAX_TOKENS]);
-	if (set.len == 0)
-		buf_adds(&set, "-");
-	printf("%-16s %-36s %s\n", r->name, set.data, prompt);
-	buf_release(&set);
+	roles_put(r->name, 16);
+	roles_put(*set != '\0' ? set : "-", 36);
+	printf("%s\n", prompt);
+	free(set);
 	free(prompt);
 }
 
@@ -77,7 +74,8 @@ cmd_roles(struct app *app, int argc, char **argv)
 	int ret = EXIT_OK;
 
 	if (argc > 0) {
-		app_error("'confab roles' takes no words; a role is used with --role NAME");
+		app_error("%s",
+		    _("'confab roles' takes no words; a role is used with --role NAME"));
 		json_free(arr);
 		free(dir);
 		return EXIT_USAGE;
@@ -86,14 +84,18 @@ cmd_roles(struct app *app, int argc, char **argv)
 		n = 0;
 	for (i = 0; i < n; i++) {
 		if (role_load(&r, dir, names[i], &cause) != 0) {
-			app_error("warning: %s", cause);
+			app_error(_("warning: %s"), cause);
 			free(cause);
 			ret = EXIT_USAGE;
 		} else if (arr != NULL)
 			json_push(arr, roles_json(&r));
 		else {
-			if (shown++ == 0)
-				printf("%-16s %-36s %s\n", "NAME", "SETTINGS", "SYSTEM PROMPT");
+			if (shown++ == 0) {
+				/* TRANSLATORS: the column headings of 'confab roles'. */
+				roles_put(_("NAME"), 16);
+				roles_put(_("SETTINGS"), 36);
+				printf("%s\n", _("SYSTEM PROMPT"));
+			}
 			roles_print(&r);
 		}
 		role_release(&r);
@@ -106,8 +108,9 @@ cmd_roles(struct app *app, int argc, char **argv)
 		free(s);
 		json_free(arr);
 	} else if (shown == 0 && ret == EXIT_OK)
-		printf("No roles yet: a role is a system prompt in %s/NAME.md (see 'man confab', "
-		       "ROLES).\n",
+		/* TRANSLATORS: %s is a directory; NAME and ROLES stay as they are. */
+		printf(_("No roles yet: a role is a system prompt in %s/NAME.md (see 'man confab', "
+			 "ROLES).\n"),
 		    dir);
 	free(dir);
 	return ret;

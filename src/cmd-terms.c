@@ -96,6 +96,37 @@ cmd_terms_endpoints_release(struct cmd_terms_endpoints *e)
 	free(e->urls);
 }
 
+/* The consent state for people (--json keeps consent_state_name()). */
+static const char *
+cmd_terms_state_label(enum consent_state s)
+{
+	switch (s) {
+	case CONSENT_NONE:
+		/* TRANSLATORS: a consent state, shown as "%s under the Terms above". */
+		return _("NONE");
+	case CONSENT_ACCEPTED:
+		/* TRANSLATORS: a consent state, shown as "%s under the Terms above". */
+		return _("ACCEPTED");
+	case CONSENT_OUTDATED:
+		/* TRANSLATORS: a consent state: the Terms changed since they were accepted. */
+		return _("OUTDATED");
+	case CONSENT_WITHDRAWN:
+		/* TRANSLATORS: a consent state, shown as "%s under the Terms above". */
+		return _("WITHDRAWN");
+	case CONSENT_DECLINED:
+		/* TRANSLATORS: a consent state, shown as "%s under the Terms above". */
+		return _("DECLINED");
+	}
+	return "?";
+}
+
+/* A section's name for people: its heading, or "Preamble" translated. */
+static const char *
+cmd_terms_section_label(const struct terms *t, size_t i)
+{
+	return t->sections[i].heading[0] == '\0' ? _("Preamble") : terms_section_name(t, i);
+}
+
 /* How an endpoint stands, in words: "ACCEPTED (these Terms)", "no Terms (terms = none)". */
 static char *
 cmd_terms_endpoint_state(const struct review *rv, const struct consent_endpoint *ep)
@@ -104,11 +135,13 @@ cmd_terms_endpoint_state(const struct review *rv, const struct consent_endpoint 
 
 	switch (ep->rule) {
 	case CONSENT_RULE_NONE:
-		return xasprintf("no provider's Terms (terms = none, from %s)",
+		/* TRANSLATORS: %s is where "terms = none" was set (a file:line or a flag). */
+		return xasprintf(_("no provider's Terms (terms = none, from %s)"),
 		    rv->app->cfg.origin[CONFIG_TERMS]);
 	case CONSENT_RULE_ANSWERED:
 		when = consent_when(ep->answer.at);
-		s = xasprintf("no provider's Terms (you answered yes on %s)", when);
+		/* TRANSLATORS: %s is a date and time. */
+		s = xasprintf(_("no provider's Terms (you answered yes on %s)"), when);
 		free(when);
 		return s;
 	case CONSENT_RULE_TERMS:
@@ -116,16 +149,20 @@ cmd_terms_endpoint_state(const struct review *rv, const struct consent_endpoint 
 	}
 	if (ep->answer.kind != NULL) {
 		when = consent_when(ep->answer.at);
-		s = xasprintf("%s under the Terms above (you answered no to using it without "
-			      "Terms on %s)",
-		    consent_state_name(rv->cs.state), when);
+		/* TRANSLATORS: the first %s is a consent state (ACCEPTED...), the second a date. */
+		s = xasprintf(_("%s under the Terms above (you answered no to using it without "
+				"Terms on %s)"),
+		    cmd_terms_state_label(rv->cs.state), when);
 		free(when);
 		return s;
 	}
-	return xasprintf("%s under the Terms above%s", consent_state_name(rv->cs.state),
-	    ep->askable ? " (on this machine: 'confab terms accept --no-terms' would use it "
-			  "without Terms)" :
-			  "");
+	if (ep->askable)
+		/* TRANSLATORS: %s is a consent state (ACCEPTED, NONE...). */
+		return xasprintf(_("%s under the Terms above (on this machine: 'confab terms "
+				   "accept --no-terms' would use it without Terms)"),
+		    cmd_terms_state_label(rv->cs.state));
+	/* TRANSLATORS: %s is a consent state (ACCEPTED, NONE...). */
+	return xasprintf(_("%s under the Terms above"), cmd_terms_state_label(rv->cs.state));
 }
 
 /* May a request go to the current endpoint? */
@@ -279,7 +316,7 @@ cmd_terms_status_endpoints(struct review *rv, const struct cmd_terms_endpoints *
 	char *cause = NULL, *state, *head;
 	size_t i;
 
-	printf("\nEndpoints (the current one first):\n");
+	printf("%s", _("\nEndpoints (the current one first):\n"));
 	for (i = 0; i < all->n; i++) {
 		if (consent_endpoint_get(&rv->app->cfg, rv->st, all->urls[i], &ep, &cause) != 0) {
 			printf("  %s  ? (%s)\n", all->urls[i], cause);
@@ -293,7 +330,7 @@ cmd_terms_status_endpoints(struct review *rv, const struct cmd_terms_endpoints *
 		consent_endpoint_release(&ep);
 	}
 	head = store_ledger_head(rv->st, &cause);
-	printf("\nLedger head: %s\n", head != NULL ? head : "?");
+	printf(_("\nLedger head: %s\n"), head != NULL ? head : "?");
 	free(head);
 	free(cause);
 }
@@ -317,47 +354,60 @@ cmd_terms_status(struct review *rv)
 		r = EXIT_USAGE;
 		goto out;
 	}
-	printf("Terms:    %s\n", t->title);
-	printf("Version:  %s (last updated %s)\n", t->short_hash, t->date_label);
-	printf("SHA-256:  %s\n", t->sha256);
-	printf("Source:   %s\n", rv->cur.source);
+	/*
+	 * TRANSLATORS: the lines of 'confab terms status': keep the values after
+	 * the labels in one column (the labels' display width plus blanks the same).
+	 */
+	printf(_("Terms:    %s\n"), t->title);
+	/* TRANSLATORS: the first %s is a version (12 hex digits), the second a date. */
+	printf(_("Version:  %s (last updated %s)\n"), t->short_hash, t->date_label);
+	printf(_("SHA-256:  %s\n"), t->sha256);
+	/* TRANSLATORS: %s is a file or URL, and where it was set. */
+	printf(_("Source:   %s\n"), rv->cur.source);
 	switch (cs->state) {
 	case CONSENT_NONE:
-		printf("State:    NONE: not accepted yet\n");
+		printf("%s", _("State:    NONE: not accepted yet\n"));
 		break;
 	case CONSENT_ACCEPTED:
-		printf("State:    ACCEPTED on %s\n", when);
+		/* TRANSLATORS: %s is a date and time. */
+		printf(_("State:    ACCEPTED on %s\n"), when);
 		break;
 	case CONSENT_OUTDATED:
-		printf("State:    OUTDATED: you accepted version %.12s (last updated %s) on %s\n",
+		/* TRANSLATORS: a version (12 hex digits), its date, and when it was accepted. */
+		printf(
+		    _("State:    OUTDATED: you accepted version %.12s (last updated %s) on %s\n"),
 		    cs->accepted.terms_sha256, cs->accepted.terms_date, when);
 		for (i = 0; i < cs->diff->nsections; i++) {
 			const struct terms_section_diff *sd = &cs->diff->sections[i];
 
 			if (sd->kind != TERMS_SAME)
-				printf("Changed:  %s (%s)\n",
+				/* TRANSLATORS: a section's heading and how it changed (added...). */
+				printf(_("Changed:  %s (%s)\n"),
 				    sd->kind == TERMS_REMOVED ?
-					terms_section_name(cs->accepted_terms, sd->old_index) :
-					terms_section_name(t, sd->new_index),
-				    terms_change_name(sd->kind));
+					cmd_terms_section_label(cs->accepted_terms, sd->old_index) :
+					cmd_terms_section_label(t, sd->new_index),
+				    _(terms_change_name(sd->kind)));
 		}
 		if (cs->diff->nchanged == 0)
-			printf("Changed:  only the \"Last updated\" date\n");
+			printf("%s", _("Changed:  only the \"Last updated\" date\n"));
 		break;
 	case CONSENT_WITHDRAWN:
-		printf("State:    WITHDRAWN on %s\n", when);
+		printf(_("State:    WITHDRAWN on %s\n"), when);
 		break;
 	case CONSENT_DECLINED:
-		printf("State:    DECLINED on %s\n", when);
+		printf(_("State:    DECLINED on %s\n"), when);
 		break;
 	}
 	cmd_terms_status_endpoints(rv, &all);
 	r = EXIT_OK;
 	if (ep.rule == CONSENT_RULE_TERMS && cs->state != CONSENT_ACCEPTED) {
-		printf("\nNothing is sent to %s until you accept. Run 'confab terms' to %s.\n",
-		    ep.url,
-		    cs->state == CONSENT_OUTDATED ? "see what changed and accept" :
-						    "read and accept them");
+		/* TRANSLATORS: %s is the endpoint's URL. */
+		printf(cs->state == CONSENT_OUTDATED ?
+			_("\nNothing is sent to %s until you accept. Run 'confab terms' to see "
+			  "what changed and accept.\n") :
+			_("\nNothing is sent to %s until you accept. Run 'confab terms' to read "
+			  "and accept them.\n"),
+		    ep.url);
 		r = EXIT_CONSENT;
 	}
 out:
@@ -414,13 +464,14 @@ cmd_terms_diff(struct review *rv)
 	if (rv->app->json)
 		return cmd_terms_diff_json(rv);
 	if (rv->cs.accepted.kind == NULL) {
-		printf("You have not accepted any version of the Terms yet, so there is nothing "
-		       "to compare; run 'confab terms' to read them.\n");
+		printf("%s",
+		    _("You have not accepted any version of the Terms yet, so there is "
+		      "nothing to compare; run 'confab terms' to read them.\n"));
 		return EXIT_OK;
 	}
 	if (rv->cs.diff == NULL) {
-		printf(
-		    "The Terms you accepted (version %s) are the current ones: nothing changed.\n",
+		printf(_("The Terms you accepted (version %s) are the current ones: nothing "
+			 "changed.\n"),
 		    rv->cur.terms->short_hash);
 		return EXIT_OK;
 	}
@@ -445,27 +496,29 @@ cmd_terms_no_terms(struct review *rv, bool yes)
 	if (consent_endpoint_get(&rv->app->cfg, rv->st, NULL, &ep, &cause) != 0)
 		app_error("%s", cause);
 	else if (!config_is_loopback(ep.url))
-		app_error(
-		    "'%s' is not on this machine, so confab does not ask whether Terms apply "
-		    "to it; for a server you run elsewhere, set 'terms = none' in its profile",
+		app_error(_("'%s' is not on this machine, so confab does not ask whether Terms "
+			    "apply to it; for a server you run elsewhere, set 'terms = none' in "
+			    "its profile"),
 		    ep.url);
 	else if (config_get(&rv->app->cfg, CONFIG_TERMS_FILE) != NULL ||
 	    config_get(&rv->app->cfg, CONFIG_TERMS_URL) != NULL)
-		app_error("the Terms named by %s govern '%s'; remove that setting first",
+		/* TRANSLATORS: %1$s is a setting (terms_file or terms_url), %2$s a URL. */
+		app_error(_("the Terms named by %s govern '%s'; remove that setting first"),
 		    config_get(&rv->app->cfg, CONFIG_TERMS_FILE) != NULL ? "terms_file" :
 									   "terms_url",
 		    ep.url);
 	else if (consent_no_terms_record(rv->st, rv->cur.terms, ep.url, yes,
 		     yes ? "flag --no-terms (terms accept)" : "flag --no-terms (terms withdraw)",
 		     &cause) != 0)
-		app_error("the answer could not be recorded, so it does not count: %s", cause);
+		app_error(_("the answer could not be recorded, so it does not count: %s"), cause);
 	else {
 		r = EXIT_OK;
 		if (!rv->app->quiet && yes)
-			printf("Recorded: %s runs on this machine and is used without Terms.\n",
+			printf(_("Recorded: %s runs on this machine and is used without Terms.\n"),
 			    ep.url);
 		else if (!rv->app->quiet)
-			printf("Recorded: the Terms (version %s) govern %s again.\n",
+			/* TRANSLATORS: %1$s is a version (12 hex digits), %2$s a URL. */
+			printf(_("Recorded: the Terms (version %s) govern %s again.\n"),
 			    rv->cur.terms->short_hash, ep.url);
 	}
 	free(cause);
@@ -482,24 +535,23 @@ cmd_terms_accept(struct review *rv)
 	if (rv->app->no_terms)
 		return cmd_terms_no_terms(rv, true);
 	if (hex == NULL) {
-		app_error("'terms accept' needs --sha256 HEX naming the current Terms (version "
-			  "%s, last updated %s; see 'confab terms status') and --adult",
+		app_error(_("'terms accept' needs --sha256 HEX naming the current Terms (version "
+			    "%s, last updated %s; see 'confab terms status') and --adult"),
 		    t->short_hash, t->date_label);
 		return EXIT_USAGE;
 	}
 	if (!terms_hash_matches(t, hex)) {
-		app_error(
-		    "'%s' does not name the current Terms: the current version is %s (last "
-		    "updated %s, sha256 %s); read them with 'confab terms show' and accept that "
-		    "version",
+		/* TRANSLATORS: what was typed, the current version, its date and its SHA-256. */
+		app_error(_("'%s' does not name the current Terms: the current version is %s "
+			    "(last updated %s, sha256 %s); read them with 'confab terms show' and "
+			    "accept that version"),
 		    hex, t->short_hash, t->date_label, t->sha256);
 		return EXIT_CONSENT;
 	}
 	if (!rv->app->adult) {
-		app_error(
-		    "accepting needs --adult, your statement that you are at least 18 and "
-		    "of the age of majority where you live (Terms I.1); nothing was recorded for "
-		    "version %s",
+		app_error(_("accepting needs --adult, your statement that you are at least 18 "
+			    "and of the age of majority where you live (Terms I.1); nothing was "
+			    "recorded for version %s"),
 		    t->short_hash);
 		return EXIT_CONSENT;
 	}
@@ -507,8 +559,8 @@ cmd_terms_accept(struct review *rv)
 	    review_record(rv, "accept", "flag --sha256 --adult", "yes", -1, NULL, -1, NULL) != 0)
 		return EXIT_USAGE;
 	if (!rv->app->quiet)
-		printf("Accepted the Terms version %s (last updated %s). Withdraw at any time with "
-		       "'confab terms withdraw'.\n",
+		printf(_("Accepted the Terms version %s (last updated %s). Withdraw at any time "
+			 "with 'confab terms withdraw'.\n"),
 		    t->short_hash, t->date_label);
 	return EXIT_OK;
 }
@@ -602,24 +654,31 @@ cmd_terms_how(const struct consent_event *ev)
 	buf_adds(&b, v);
 	free(v);
 	if (ev->age_answer != NULL)
-		buf_adds(&b, strcmp(ev->age_answer, "yes") == 0 ? ", adult: yes" : ", adult: no");
+		/* TRANSLATORS: items appended to a ledger event's method, each with its separator. */
+		buf_adds(&b,
+		    strcmp(ev->age_answer, "yes") == 0 ? _(", adult: yes") : _(", adult: no"));
 	if (ev->shown_bytes >= 0 && ev->total_bytes > 0)
-		buf_addf(&b, ", %lld%% of the text shown",
+		/* TRANSLATORS: %lld%% is how much of the Terms text was shown (a percentage). */
+		buf_addf(&b, _(", %lld%% of the text shown"),
 		    (long long)(ev->shown_bytes * 100 / ev->total_bytes));
 	if (ev->viewer != NULL && *ev->viewer != '\0') {
 		v = cmd_terms_cell(ev->viewer, 0);
-		buf_addf(&b, ", shown by %s", v);
+		/* TRANSLATORS: %s is the program that showed the Terms (a pager). */
+		buf_addf(&b, _(", shown by %s"), v);
 		free(v);
 	}
 	if (ev->detail != NULL) {
 		v = cmd_terms_cell(ev->detail, 0);
 		buf_addf(&b,
-		    strcmp(ev->kind, "no-terms") == 0 ? ", without Terms: %s" : ", detail: %s", v);
+		    strcmp(ev->kind, "no-terms") == 0 ? _(", without Terms: %s") :
+							_(", detail: %s"),
+		    v);
 		free(v);
 	}
 	if (ev->endpoint != NULL) {
 		v = cmd_terms_cell(ev->endpoint, 0);
-		buf_addf(&b, ", for %s", v);
+		/* TRANSLATORS: %s is an endpoint's URL. */
+		buf_addf(&b, _(", for %s"), v);
 		free(v);
 	}
 	if (ev->typed != NULL) {
@@ -656,14 +715,18 @@ cmd_terms_put(const char *s, int width, bool last)
 static void
 cmd_terms_history_table(const struct cmd_terms_rows *rows)
 {
-	static const char *heads[CMD_TERMS_NCOLS] = { "#", "when", "event", "version",
-		"last updated", "how" };
+	/* TRANSLATORS: the column headings of 'confab terms history'. */
+	static const char *names[CMD_TERMS_NCOLS] = { N_("#"), N_("when"), N_("event"),
+		N_("version"), N_("last updated"), N_("how") };
 	char *(*cells)[CMD_TERMS_NCOLS] = xreallocarray(NULL, rows->n, sizeof *cells);
+	const char *heads[CMD_TERMS_NCOLS];
 	int width[CMD_TERMS_NCOLS], w;
 	size_t i, j;
 
-	for (j = 0; j < CMD_TERMS_NCOLS; j++)
+	for (j = 0; j < CMD_TERMS_NCOLS; j++) {
+		heads[j] = _(names[j]);
 		width[j] = text_width(heads[j], strlen(heads[j]));
+	}
 	for (i = 0; i < rows->n; i++) {
 		const struct consent_event *ev = &rows->ev[i];
 
@@ -717,8 +780,9 @@ cmd_terms_history(struct app *app, struct store *st, bool export)
 	if (arr != NULL)
 		cmd_terms_print_json(arr);
 	else if (!export && !app->json && rows.n == 0)
-		printf(
-		    "The consent ledger is empty: you have not reviewed or accepted any Terms.\n");
+		printf("%s",
+		    _("The consent ledger is empty: you have not reviewed or accepted any "
+		      "Terms.\n"));
 	return EXIT_OK;
 }
 
@@ -731,30 +795,36 @@ cmd_terms_verify(struct app *app, struct store *st)
 	char *cause = NULL, *head, *note = NULL;
 
 	if (consent_verify(st, &count, &bad, &cause) != 0) {
-		app_error("the consent ledger failed verification: %s", cause);
+		/* TRANSLATORS: %s says which event is wrong and how. */
+		app_error(_("the consent ledger failed verification: %s"), cause);
 		free(cause);
 		return EXIT_PROVIDER;
 	}
 	if (app->repair_head && consent_head_repair(st, &note, &cause) != 0) {
-		app_error("cannot write the ledger head: %s", cause);
+		app_error(_("cannot write the ledger head: %s"), cause);
 		free(cause);
 		return EXIT_USAGE;
 	}
 	if (note != NULL) {
-		printf("%s.\n", note);
+		/* TRANSLATORS: %s is a note (a sentence without its final full stop). */
+		printf(_("%s.\n"), note);
 		free(note);
 		note = NULL;
 	}
 	if (consent_verify_head(st, app->head, &note, &cause) != 0) {
-		app_error("the consent ledger failed verification: %s", cause);
+		app_error(_("the consent ledger failed verification: %s"), cause);
 		free(cause);
 		return EXIT_PROVIDER;
 	}
 	head = store_ledger_head(st, &cause);
-	printf("The consent ledger is intact: %lld event%s, chain head %s.\n", (long long)count,
-	    count == 1 ? "" : "s", head != NULL ? head : "?");
+	/* TRANSLATORS: %lld is a number of events, %s the hash of the newest. */
+	printf(P_("The consent ledger is intact: %lld event, chain head %s.\n",
+		   "The consent ledger is intact: %lld events, chain head %s.\n",
+		   (unsigned long)count),
+	    (long long)count, head != NULL ? head : "?");
 	if (note != NULL)
-		printf("Note: %s.\n", note);
+		/* TRANSLATORS: %s is a note (a sentence without its final full stop). */
+		printf(_("Note: %s.\n"), note);
 	free(note);
 	free(head);
 	free(cause);
@@ -772,8 +842,9 @@ cmd_terms_update(struct app *app, struct store *st)
 	int r = EXIT_OK;
 
 	if (url == NULL) {
-		app_error("no terms_url is configured; set it in '%s' (terms_url = https://...) "
-			  "or with CONFAB_TERMS_URL",
+		/* TRANSLATORS: %s is the config file's path. */
+		app_error(_("no terms_url is configured; set it in '%s' (terms_url = https://...) "
+			    "or with CONFAB_TERMS_URL"),
 		    app->cfg.config_path);
 		return EXIT_USAGE;
 	}
@@ -781,30 +852,34 @@ cmd_terms_update(struct app *app, struct store *st)
 	    timeout < CMD_TERMS_FETCH_TIMEOUT ? timeout : CMD_TERMS_FETCH_TIMEOUT, &f);
 	switch (f.result) {
 	case CONSENT_FETCH_NOT_MODIFIED:
-		printf("The Terms at %s have not changed (304 Not Modified; version %s).\n", url,
+		/* TRANSLATORS: %1$s is a URL, %2$s a version (12 hex digits). */
+		printf(_("The Terms at %s have not changed (304 Not Modified; version %s).\n"), url,
 		    f.short_hash);
 		break;
 	case CONSENT_FETCH_SAME:
-		printf("The Terms at %s have not changed (version %s).\n", url, f.short_hash);
+		/* TRANSLATORS: %1$s is a URL, %2$s a version (12 hex digits). */
+		printf(_("The Terms at %s have not changed (version %s).\n"), url, f.short_hash);
 		break;
 	case CONSENT_FETCH_NEW:
-		printf("Recorded Terms version %s (last updated %s) from %s.\nRun 'confab terms "
-		       "status' to see whether you need to accept them.\n",
+		/* TRANSLATORS: a version (12 hex digits), its date and the URL it came from. */
+		printf(_("Recorded Terms version %s (last updated %s) from %s.\nRun 'confab terms "
+			 "status' to see whether you need to accept them.\n"),
 		    f.short_hash, f.date_label, url);
 		break;
 	case CONSENT_FETCH_UNREACHABLE:
 	case CONSENT_FETCH_HTTP_ERROR:
-		app_error("%s; the Terms were not updated", f.cause);
+		/* TRANSLATORS: %s says why the fetch failed. */
+		app_error(_("%s; the Terms were not updated"), f.cause);
 		r = EXIT_NETWORK;
 		break;
 	case CONSENT_FETCH_REDIRECT:
-		app_error("%s; confab does not follow redirects: set terms_url to the final "
-			  "address",
+		app_error(_("%s; confab does not follow redirects: set terms_url to the final "
+			    "address"),
 		    f.cause);
 		r = EXIT_PROVIDER;
 		break;
 	case CONSENT_FETCH_UNUSABLE:
-		app_error("%s; nothing was recorded", f.cause);
+		app_error(_("%s; nothing was recorded"), f.cause);
 		r = EXIT_PROVIDER;
 		break;
 	case CONSENT_FETCH_STORE_ERROR:
@@ -850,7 +925,9 @@ cmd_terms(struct app *app, int argc, char **argv)
 	int r;
 
 	if (argc > 1) {
-		app_error("'terms %s' takes no argument '%s'; see 'confab --help'", sub, argv[1]);
+		/* TRANSLATORS: %1$s is a terms subcommand, %2$s the extra word. */
+		app_error(_("'terms %s' takes no argument '%s'; see 'confab --help'"), sub,
+		    argv[1]);
 		return EXIT_USAGE;
 	}
 	if (app->no_terms && strcmp(sub, "withdraw") == 0) {
@@ -872,9 +949,8 @@ cmd_terms(struct app *app, int argc, char **argv)
 	}
 	if (strcmp(sub, "history") != 0 && strcmp(sub, "export") != 0 &&
 	    strcmp(sub, "verify") != 0 && strcmp(sub, "update") != 0) {
-		app_error(
-		    "unknown command 'terms %s'; the terms commands are review, show, status, "
-		    "accept, diff, withdraw, history, verify, export and update",
+		app_error(_("unknown command 'terms %s'; the terms commands are review, show, "
+			    "status, accept, diff, withdraw, history, verify, export and update"),
 		    sub);
 		return EXIT_USAGE;
 	}

@@ -116,18 +116,20 @@ consent_write_atomic(const char *path, const char *text, char **cause)
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		*cause = xasprintf("cannot write the ledger head '%s': %s", tmp, strerror(errno));
+		*cause = xasprintf(_("cannot write the ledger head '%s': %s"), tmp,
+		    strerror(errno));
 		goto out;
 	}
 	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
-		*cause = xasprintf("cannot write the ledger head '%s': %s", tmp, strerror(errno));
+		*cause = xasprintf(_("cannot write the ledger head '%s': %s"), tmp,
+		    strerror(errno));
 		close(fd);
 		unlink(tmp);
 		goto out;
 	}
 	close(fd);
 	if (rename(tmp, path) != 0) {
-		*cause = xasprintf("cannot replace the ledger head '%s': %s", path,
+		*cause = xasprintf(_("cannot replace the ledger head '%s': %s"), path,
 		    strerror(errno));
 		unlink(tmp);
 		goto out;
@@ -150,12 +152,12 @@ consent_head_read(struct store *st, int64_t *id, char **hash, char **cause)
 	if (text == NULL) {
 		r = errno == ENOENT ? 0 : -1;
 		if (r < 0)
-			*cause = xasprintf("cannot read the ledger head '%s': %s", path,
+			*cause = xasprintf(_("cannot read the ledger head '%s': %s"), path,
 			    strerror(errno));
 	} else if (sscanf(text, "confab-ledger-head %lld %64[0-9a-f]", &n, h) != 2 ||
 	    strlen(h) != TERMS_HASH_HEX || n <= 0) {
-		*cause = xasprintf("the ledger head '%s' is not readable (expected "
-				   "'confab-ledger-head ID HASH')",
+		*cause = xasprintf(_("the ledger head '%s' is not readable (expected "
+				     "'confab-ledger-head ID HASH')"),
 		    path);
 		r = -1;
 	} else {
@@ -245,7 +247,7 @@ consent_head_repair(struct store *st, char **note, char **cause)
 
 	*note = NULL;
 	if ((r = consent_head_write_missing(st, &wrote, cause)) == 0 && wrote)
-		*note = xasprintf("the head file '%s' was written again from the newest event",
+		*note = xasprintf(_("the head file '%s' was written again from the newest event"),
 		    path);
 	free(path);
 	return r;
@@ -331,12 +333,15 @@ consent_verify_one(const struct consent_event *ev, void *arg)
 
 	v->count++;
 	if (ev->prev_hash == NULL || strcmp(ev->prev_hash, v->prev) != 0)
-		v->cause = xasprintf("event %lld (%s at %s) does not follow event %lld: the chain "
-				     "is broken (an event was removed, inserted or altered)",
-		    (long long)ev->id, ev->kind, ev->at, (long long)ev->id - 1);
+		/* TRANSLATORS: an event's number, its kind (a ledger value), its time; another number. */
+		v->cause =
+		    xasprintf(_("event %lld (%s at %s) does not follow event %lld: the "
+				"chain is broken (an event was removed, inserted or altered)"),
+			(long long)ev->id, ev->kind, ev->at, (long long)ev->id - 1);
 	else if (ev->hash == NULL || strcmp(ev->hash, h) != 0)
-		v->cause = xasprintf("event %lld (%s at %s) was altered: its contents do not match "
-				     "its hash",
+		/* TRANSLATORS: an event's number, its kind (a ledger value) and its time. */
+		v->cause = xasprintf(_("event %lld (%s at %s) was altered: its contents do not "
+				       "match its hash"),
 		    (long long)ev->id, ev->kind, ev->at);
 	else if (strcmp(ev->kind, "accept") == 0) {
 		body = store_terms_get(v->st, ev->terms_sha256, &len, &why);
@@ -344,12 +349,12 @@ consent_verify_one(const struct consent_event *ev, void *arg)
 			terms_sha256_hex(body, len, hex);
 		if (body == NULL)
 			v->cause =
-			    xasprintf("event %lld accepted Terms %.12s, whose text is missing "
-				      "from the store",
+			    xasprintf(_("event %lld accepted Terms %.12s, whose text is missing "
+					"from the store"),
 				(long long)ev->id, ev->terms_sha256);
 		else if (strcmp(hex, ev->terms_sha256) != 0)
-			v->cause = xasprintf("event %lld accepted Terms %.12s, but the stored text "
-					     "was altered (it hashes to %.12s)",
+			v->cause = xasprintf(_("event %lld accepted Terms %.12s, but the stored "
+					       "text was altered (it hashes to %.12s)"),
 			    (long long)ev->id, ev->terms_sha256, hex);
 		free(body);
 		free(why);
@@ -431,8 +436,8 @@ consent_verify_head(struct store *st, const char *want, char **note, char **caus
 
 	*note = NULL;
 	if (want != NULL && !consent_is_hex(want)) {
-		*cause = xasprintf("'%s' is not a ledger head: give the hash of an event, 12 to 64 "
-				   "hex digits",
+		*cause = xasprintf(_("'%s' is not a ledger head: give the hash of an event, 12 to "
+				     "64 hex digits"),
 		    want);
 		goto out;
 	}
@@ -445,56 +450,67 @@ consent_verify_head(struct store *st, const char *want, char **note, char **caus
 		goto out;
 	if (want != NULL) {
 		if (f.found.kind == NULL)
-			*cause = xasprintf(
-			    "no event in the ledger has the hash %s: the events up to "
-			    "that head were cut from the ledger or altered (the ledger ends at event "
-			    "%lld)",
-			    want, (long long)f.last_id);
+			*cause =
+			    xasprintf(_("no event in the ledger has the hash %s: the events up "
+					"to that head were cut from the ledger or altered (the "
+					"ledger ends at event %lld)"),
+				want, (long long)f.last_id);
 		else {
-			*note = xasprintf("the head %s is event %lld (%s at %s)%s%lld event%s "
-					  "followed it",
-			    want, (long long)f.found.id, f.found.kind, f.found.at, "; ",
-			    (long long)f.after, f.after == 1 ? "" : "s");
+			/*
+			 * TRANSLATORS: a hash, an event's number, kind (a ledger value)
+			 * and time, then how many events came after it.
+			 */
+			*note = xasprintf(P_("the head %s is event %lld (%s at %s); %lld event "
+					     "followed it",
+					      "the head %s is event %lld (%s at %s); %lld events "
+					      "followed it",
+					      (unsigned long)f.after),
+			    want, (long long)f.found.id, f.found.kind, f.found.at,
+			    (long long)f.after);
 			r = 0;
 		}
 		goto out;
 	}
 	if (have == 0 && f.last_id > 0 && (since = store_meta_get(st, CONSENT_HEAD_META)) != NULL) {
-		*cause = xasprintf(
-		    "the head file '%s' is missing, but this ledger has kept one "
-		    "since %s: events may have been added or removed outside confab (if you "
-		    "removed it yourself, 'confab terms verify --repair-head' writes it again)",
+		/* TRANSLATORS: a file's path, then a date and time. */
+		*cause = xasprintf(_("the head file '%s' is missing, but this ledger has kept one "
+				     "since %s: events may have been added or removed outside "
+				     "confab (if you removed it yourself, 'confab terms verify "
+				     "--repair-head' writes it again)"),
 		    path, since);
 		free(since);
 	} else if (have == 0) {
 		if (f.last_id > 0)
-			*note = xasprintf(
-			    "the head file '%s' is missing, so events cut from the "
-			    "end cannot be detected (it is written with the next event, or by "
-			    "'confab terms verify --repair-head')",
-			    path);
+			*note =
+			    xasprintf(_("the head file '%s' is missing, so events cut from "
+					"the end cannot be detected (it is written with the next "
+					"event, or by 'confab terms verify --repair-head')"),
+				path);
 		r = 0;
 	} else if (f.found.kind == NULL && fid > f.last_id)
 		*cause =
-		    xasprintf("the ledger ends at event %lld, but the head recorded in '%s' "
-			      "is event %lld (%.12s): events were cut from the end of the ledger",
+		    xasprintf(_("the ledger ends at event %lld, but the head recorded in '%s' is "
+				"event %lld (%.12s): events were cut from the end of the ledger"),
 			(long long)f.last_id, path, (long long)fid, fhash);
 	else if (f.found.kind == NULL)
-		*cause = xasprintf("event %lld, the head recorded in '%s', is missing from the "
-				   "ledger: events were removed",
+		*cause = xasprintf(_("event %lld, the head recorded in '%s', is missing from the "
+				     "ledger: events were removed"),
 		    (long long)fid, path);
 	else if (strcasecmp(f.found.hash, fhash) != 0)
-		*cause = xasprintf("event %lld does not match the head recorded in '%s' (%.12s, "
-				   "the ledger has %.12s): the ledger was rewritten",
+		*cause = xasprintf(_("event %lld does not match the head recorded in '%s' (%.12s, "
+				     "the ledger has %.12s): the ledger was rewritten"),
 		    (long long)fid, path, fhash, f.found.hash);
 	else {
 		if (f.after > 0)
-			*note = xasprintf(
-			    "the head file '%s' names event %lld, older than the "
-			    "ledger's head (event %lld): it was not updated by the last %lld "
-			    "event%s",
-			    path, (long long)fid, (long long)f.last_id, (long long)f.after,
-			    f.after == 1 ? "" : "s");
+			*note =
+			    xasprintf(P_("the head file '%s' names event %lld, older than the "
+					 "ledger's head (event %lld): it was not updated by the "
+					 "last %lld event",
+					  "the head file '%s' names event %lld, older than the "
+					  "ledger's head (event %lld): it was not updated by the "
+					  "last %lld events",
+					  (unsigned long)f.after),
+				path, (long long)fid, (long long)f.last_id, (long long)f.after);
 		r = 0;
 	}
 out:
@@ -547,8 +563,8 @@ consent_chain_hash_ok(const struct consent_event *ev, char **cause)
 	int ok = ev->hash != NULL && strcmp(ev->hash, h) == 0;
 
 	if (!ok)
-		*cause = xasprintf("event %lld (%s at %s) does not match its hash: it was "
-				   "altered or written outside confab",
+		*cause = xasprintf(_("event %lld (%s at %s) does not match its hash: it was "
+				     "altered or written outside confab"),
 		    (long long)ev->id, ev->kind, ev->at);
 	free(h);
 	return ok;
@@ -563,15 +579,15 @@ consent_chain_links_ok(const struct consent_event *ev, const struct consent_arou
 	snprintf(zero, sizeof zero, "%064d", 0);
 	if (ev->prev_hash == NULL ||
 	    strcmp(ev->prev_hash, c->prev.kind != NULL ? c->prev.hash : zero) != 0) {
-		*cause = xasprintf("event %lld (%s at %s) does not follow event %lld: an event was "
-				   "inserted, removed or altered",
+		*cause = xasprintf(_("event %lld (%s at %s) does not follow event %lld: an event "
+				     "was inserted, removed or altered"),
 		    (long long)ev->id, ev->kind, ev->at, (long long)c->prev.id);
 		return 0;
 	}
 	if (c->next.kind != NULL &&
 	    (c->next.prev_hash == NULL || strcmp(c->next.prev_hash, ev->hash) != 0)) {
-		*cause = xasprintf("event %lld (%s at %s) does not follow event %lld: an event was "
-				   "inserted, removed or altered",
+		*cause = xasprintf(_("event %lld (%s at %s) does not follow event %lld: an event "
+				     "was inserted, removed or altered"),
 		    (long long)c->next.id, c->next.kind, c->next.at, (long long)ev->id);
 		return 0;
 	}
@@ -621,11 +637,11 @@ consent_chain_once(struct store *st, const struct consent_event *ev,
 	newest = a->newest.kind != NULL ? &a->newest : ev;
 	if (have == 0 && (since = store_meta_get(st, CONSENT_HEAD_META)) != NULL) {
 		path = consent_head_path(st);
-		*cause = xasprintf(
-		    "the ledger's head file '%s' is missing, but this ledger has "
-		    "kept one since %s: events may have been added or removed outside confab. "
-		    "If you removed it yourself, 'confab terms verify --repair-head' checks the "
-		    "whole ledger and writes it again",
+		*cause = xasprintf(_("the ledger's head file '%s' is missing, but this ledger has "
+				     "kept one since %s: events may have been added or removed "
+				     "outside confab. If you removed it yourself, 'confab terms "
+				     "verify --repair-head' checks the whole ledger and writes it "
+				     "again"),
 		    path, since);
 		free(path);
 		free(since);
@@ -639,10 +655,9 @@ consent_chain_once(struct store *st, const struct consent_event *ev,
 	}
 	if (newest->id != c.head_id || newest->hash == NULL ||
 	    strcasecmp(newest->hash, c.head_hash) != 0) {
-		*cause = xasprintf(
-		    "the newest event in the ledger is event %lld (%.12s), but the "
-		    "head recorded beside the store is event %lld (%.12s): events were added, "
-		    "removed or altered outside confab",
+		*cause = xasprintf(_("the newest event in the ledger is event %lld (%.12s), but "
+				     "the head recorded beside the store is event %lld (%.12s): "
+				     "events were added, removed or altered outside confab"),
 		    (long long)newest->id, newest->hash != NULL ? newest->hash : "-",
 		    (long long)c.head_id, c.head_hash);
 		r = 1;
@@ -675,10 +690,10 @@ consent_chain_check(struct store *st, const struct consent_event *ev,
 	}
 	if (r == 0)
 		return 0;
-	*cause = xasprintf(
-	    "the consent ledger cannot be trusted: %s; nothing was sent. Run "
-	    "'confab terms verify' to check the whole ledger, and 'confab terms' to review and "
-	    "accept the Terms again",
+	/* TRANSLATORS: %s says what is wrong with the ledger. */
+	*cause = xasprintf(_("the consent ledger cannot be trusted: %s; nothing was sent. Run "
+			     "'confab terms verify' to check the whole ledger, and 'confab terms' "
+			     "to review and accept the Terms again"),
 	    why);
 	free(why);
 	return -1;

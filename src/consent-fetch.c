@@ -99,8 +99,8 @@ consent_fetch(const char *url, struct store *st, long timeout_s, struct consent_
 	if (http_get(url, &opts, &res, &f->cause) != 0 && res.outcome == HTTP_TOO_BIG) {
 		free(f->cause);
 		f->result = CONSENT_FETCH_UNUSABLE;
-		f->cause = xasprintf("the text at %s is not usable Terms: it is larger than %zu "
-				     "bytes, more than a Terms text can be",
+		f->cause = xasprintf(_("the text at %s is not usable Terms: it is larger than "
+				       "%zu bytes, more than a Terms text can be"),
 		    url, TERMS_FILE_MAX);
 		goto out;
 	} else if (f->cause != NULL) {
@@ -117,13 +117,15 @@ consent_fetch(const char *url, struct store *st, long timeout_s, struct consent_
 		snprintf(f->short_hash, sizeof f->short_hash, "%.12s", old);
 	} else if (res.status >= 300 && res.status < 400) {
 		f->result = CONSENT_FETCH_REDIRECT;
-		f->cause = xasprintf("fetching %s failed: HTTP %ld (a redirect)", url, res.status);
+		f->cause = xasprintf(_("fetching %s failed: HTTP %ld (a redirect)"), url,
+		    res.status);
 	} else if (res.status != 200) {
 		f->result = CONSENT_FETCH_HTTP_ERROR;
-		f->cause = xasprintf("fetching %s failed: HTTP %ld", url, res.status);
+		f->cause = xasprintf(_("fetching %s failed: HTTP %ld"), url, res.status);
 	} else if ((t = terms_parse(res.body.data, res.body.len, &why)) == NULL) {
 		f->result = CONSENT_FETCH_UNUSABLE;
-		f->cause = xasprintf("the text at %s is not usable Terms: %s", url, why);
+		/* TRANSLATORS: %1$s is a URL, %2$s what is wrong with the text. */
+		f->cause = xasprintf(_("the text at %s is not usable Terms: %s"), url, why);
 	} else if (consent_fetch_record(st, url, t, &res, &f->cause) != 0) {
 		f->result = CONSENT_FETCH_STORE_ERROR;
 	} else {
@@ -186,15 +188,17 @@ consent_daily_check(const struct config *cfg, struct store *st)
 	last = store_meta_get(st, key);
 	consent_fetch(url, st, CONSENT_CHECK_TIMEOUT_S, &f);
 	if (f.result == CONSENT_FETCH_NEW)
-		fprintf(stderr, "confab: the Terms at %s changed (version %s, last updated %s)\n",
-		    url, f.short_hash, f.date_label);
-	else if (f.result == CONSENT_FETCH_UNUSABLE && last != NULL)
+		/* TRANSLATORS: a URL, the new version (12 hex digits) and its date. */
 		fprintf(stderr,
-		    "confab: warning: %s; the version fetched before (%.12s) stays "
-		    "current\n",
+		    _("confab: the Terms at %s changed (version %s, last updated %s)\n"), url,
+		    f.short_hash, f.date_label);
+	else if (f.result == CONSENT_FETCH_UNUSABLE && last != NULL)
+		/* TRANSLATORS: %1$s says why the fetch failed; %2$.12s is a version. */
+		fprintf(stderr,
+		    _("confab: warning: %s; the version fetched before (%.12s) stays current\n"),
 		    f.cause, last);
 	else if (f.cause != NULL && last == NULL)
-		fprintf(stderr, "confab: warning: %s\n", f.cause);
+		fprintf(stderr, _("confab: warning: %s\n"), f.cause);
 	consent_fetch_release(&f);
 	free(key);
 	free(last);

@@ -68,14 +68,16 @@ models_error(const struct models *m, const struct http_result *res)
 	struct api_error ae;
 
 	if (res->outcome != HTTP_STATUS)
-		e = xasprintf("listing the models of %s failed: %s", url,
-		    res->error != NULL ? res->error : "no answer");
+		/* TRANSLATORS: %1$s is an endpoint's URL, %2$s what went wrong. */
+		e = xasprintf(_("listing the models of %s failed: %s"), url,
+		    res->error != NULL ? res->error : _("no answer"));
 	else if (api_error_parse(res->body.data, res->body.len, &ae) == 0) {
-		e = xasprintf("listing the models of %s failed (HTTP %ld): %s", url, res->status,
+		/* TRANSLATORS: a URL, an HTTP status and the server's message. */
+		e = xasprintf(_("listing the models of %s failed (HTTP %ld): %s"), url, res->status,
 		    ae.message);
 		api_error_release(&ae);
 	} else
-		e = xasprintf("listing the models of %s failed (HTTP %ld)", url, res->status);
+		e = xasprintf(_("listing the models of %s failed (HTTP %ld)"), url, res->status);
 	free(url);
 	return e;
 }
@@ -97,7 +99,8 @@ models_on_done(const struct http_result *res, void *arg)
 	if (res->outcome != HTTP_OK)
 		error = models_error(m, res);
 	else if (api_models_parse(res->body.data, res->body.len, &m->ids, &m->n, &cause) != 0) {
-		error = xasprintf("the model list from %s cannot be read: %s", m->base, cause);
+		/* TRANSLATORS: %1$s is a URL, %2$s what is wrong with the list. */
+		error = xasprintf(_("the model list from %s cannot be read: %s"), m->base, cause);
 		free(cause);
 	} else
 		m->have = true;

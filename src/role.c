@@ -67,8 +67,9 @@ role_header_line(struct role *r, const char *path, int lineno, const char *s, si
 	if (sep == NULL || (eq != NULL && eq < sep))
 		sep = eq;
 	if (sep == NULL) {
-		*cause = xasprintf("%s:%d: a header line is \"key: value\" (model, temperature or "
-				   "max_tokens)",
+		/* TRANSLATORS: a file and line number come first; the keys stay as they are. */
+		*cause = xasprintf(_("%s:%d: a header line is \"key: value\" (model, temperature "
+				     "or max_tokens)"),
 		    path, lineno);
 		return -1;
 	}
@@ -78,14 +79,14 @@ role_header_line(struct role *r, const char *path, int lineno, const char *s, si
 		if (strcmp(key, role_keys[i].name) == 0)
 			break;
 	if (i == nitems(role_keys)) {
-		*cause = xasprintf("%s:%d: unknown key '%s' (a role's header may set model, "
-				   "temperature and max_tokens)",
+		*cause = xasprintf(_("%s:%d: unknown key '%s' (a role's header may set model, "
+				     "temperature and max_tokens)"),
 		    path, lineno, key);
 		goto fail;
 	}
 	if ((why = config_check(role_keys[i].key, value)) != NULL || *value == '\0') {
 		*cause = xasprintf("%s:%d: %s: %s", path, lineno, key,
-		    why != NULL ? why : "the value is empty");
+		    why != NULL ? why : _("the value is empty"));
 		free(why);
 		goto fail;
 	}
@@ -141,8 +142,8 @@ role_header(struct role *r, const char *path, const char *text, size_t len, size
 			close = pos;
 	}
 	if (close == 0) {
-		*cause = xasprintf("%s: the header that starts with \"---\" on line 1 has no "
-				   "closing \"---\" line",
+		*cause = xasprintf(_("%s: the header that starts with \"---\" on line 1 has no "
+				     "closing \"---\" line"),
 		    path);
 		return -1;
 	}
@@ -163,7 +164,7 @@ role_parse(struct role *r, const char *path, const char *text, size_t len, char 
 	size_t body, bad;
 
 	if (memchr(text, '\0', len) != NULL || !text_utf8_valid(text, len, &bad)) {
-		*cause = xasprintf("%s is not UTF-8 text", path);
+		*cause = xasprintf(_("%s is not UTF-8 text"), path);
 		return -1;
 	}
 	if (role_header(r, path, text, len, &body, cause) != 0)
@@ -188,8 +189,8 @@ role_load(struct role *r, const char *dir, const char *name, char **cause)
 
 	memset(r, 0, sizeof *r);
 	if (!role_name_ok(name)) {
-		*cause = xasprintf("'%s' is not a role's name (letters, digits, '.', '_' and '-'; "
-				   "'confab roles' lists them)",
+		*cause = xasprintf(_("'%s' is not a role's name (letters, digits, '.', '_' and "
+				     "'-'; 'confab roles' lists them)"),
 		    name);
 		return -1;
 	}
@@ -198,11 +199,12 @@ role_load(struct role *r, const char *dir, const char *name, char **cause)
 	buf_init(&b, ROLE_FILE_MAX);
 	if (buf_read_file(&b, r->path, &why) != 0) {
 		if (access(r->path, F_OK) != 0)
-			*cause = xasprintf("there is no role '%s': %s does not exist ('confab "
-					   "roles' lists the roles)",
+			/* TRANSLATORS: a role's name, then its file's path. */
+			*cause = xasprintf(_("there is no role '%s': %s does not exist ('confab "
+					     "roles' lists the roles)"),
 			    name, r->path);
 		else
-			*cause = xasprintf("cannot read the role '%s': %s", name, why);
+			*cause = xasprintf(_("cannot read the role '%s': %s"), name, why);
 		free(why);
 		buf_release(&b);
 		return -1;
@@ -241,34 +243,54 @@ role_apply(const struct role *r, struct config *cfg, bool force)
 	for (i = 0; i < CONFIG_NKEYS; i++) {
 		if (r->value[i] == NULL || (!force && role_flag_set(cfg, i)))
 			continue;
-		origin = xasprintf("%s:%d (role %s)", r->path, r->line[i], r->name);
+		/* TRANSLATORS: where a setting came from: a file, a line, a role's name. */
+		origin = xasprintf(_("%s:%d (role %s)"), r->path, r->line[i], r->name);
 		config_override(cfg, i, r->value[i], origin);
 		free(origin);
 	}
 	if (r->prompt != NULL && *r->prompt != '\0' &&
 	    (force || !role_flag_set(cfg, CONFIG_SYSTEM))) {
-		origin = xasprintf("%s (role %s)", r->path, r->name);
+		/* TRANSLATORS: where the system prompt came from: a file and a role's name. */
+		origin = xasprintf(_("%s (role %s)"), r->path, r->name);
 		config_override(cfg, CONFIG_SYSTEM, r->prompt, origin);
 		free(origin);
 	}
 }
 
+/* The settings as "model NAME, temperature T" ("" for none), with the separator of the language. */
 char *
-role_summary(const struct role *r)
+role_settings(const struct role *r)
 {
+	/* TRANSLATORS: between the items of a list ("model x, temperature 0.2"). */
+	const char *sep = _(", ");
 	struct buf b;
 	size_t i;
 
 	buf_init(&b, 0);
 	for (i = 0; i < nitems(role_keys); i++)
 		if (r->value[role_keys[i].key] != NULL)
-			buf_addf(&b, "%s%s %s", b.len > 0 ? ", " : "", role_keys[i].name,
+			buf_addf(&b, "%s%s %s", b.len > 0 ? sep : "", role_keys[i].name,
 			    r->value[role_keys[i].key]);
-	if (r->prompt != NULL && *r->prompt != '\0')
-		buf_addf(&b, "%ssystem prompt", b.len > 0 ? ", " : "");
-	if (b.len == 0)
-		buf_adds(&b, "nothing");
 	return buf_detach(&b, NULL);
+}
+
+char *
+role_summary(const struct role *r)
+{
+	char *set = role_settings(r), *s;
+
+	if (r->prompt != NULL && *r->prompt != '\0' && *set != '\0')
+		/* TRANSLATORS: %s is a role's settings ("model x, temperature 0.2"). */
+		s = xasprintf(_("%s, system prompt"), set);
+	else if (r->prompt != NULL && *r->prompt != '\0')
+		s = xstrdup(_("system prompt"));
+	else if (*set != '\0')
+		return set;
+	else
+		/* TRANSLATORS: a role that sets nothing. */
+		s = xstrdup(_("nothing"));
+	free(set);
+	return s;
 }
 
 static int

@@ -17,12 +17,15 @@ session_attach(struct session *s, const char *path, char **cause)
 	a = &s->att.v[s->att.n - 1];
 	d = attach_describe(a);
 	if (a->repaired > 0)
+		/* TRANSLATORS: %s describes the file ("name (12 bytes, text)"). */
 		session_sayf(s, false,
-		    "attached %s (warning: %zu invalid UTF-8 sequence%s "
-		    "replaced by U+FFFD)",
-		    d, a->repaired, a->repaired == 1 ? "" : "s");
+		    P_("attached %s (warning: %zu invalid UTF-8 sequence replaced by U+FFFD)",
+			"attached %s (warning: %zu invalid UTF-8 sequences replaced by U+FFFD)",
+			(unsigned long)a->repaired),
+		    d, a->repaired);
 	else
-		session_sayf(s, false, "attached %s", d);
+		/* TRANSLATORS: %s describes the file ("name (12 bytes, text)"). */
+		session_sayf(s, false, _("attached %s"), d);
 	free(d);
 	return 0;
 }
@@ -48,13 +51,13 @@ session_attach_list(struct session *s)
 	size_t i;
 
 	if (s->att.n == 0) {
-		session_say(s, "no files are attached; /attach FILE adds one to the next prompt",
+		session_say(s, _("no files are attached; /attach FILE adds one to the next prompt"),
 		    false);
 		return;
 	}
 	buf_init(&b, 0);
-	buf_addf(&b,
-	    "attached to the next prompt (%zu bytes; /attach clear drops them):", s->att.total);
+	buf_addf(&b, _("attached to the next prompt (%zu bytes; /attach clear drops them):"),
+	    s->att.total);
 	for (i = 0; i < s->att.n; i++) {
 		d = attach_describe(&s->att.v[i]);
 		buf_addf(&b, "\n  %s", d);

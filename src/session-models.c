@@ -43,14 +43,16 @@ session_ask_profile(struct session *s)
 	free(s->profile_url);
 	s->profile_url = xstrdup(url);
 	if (s->v.save_profile == NULL) {
+		/* TRANSLATORS: a profile's name, the config file's path, the profile's name. */
 		session_sayf(s, false,
-		    "to start with this endpoint and model next time, add a "
-		    "[profile %s] section with base_url and model to %s and run 'confab -p %s'",
+		    _("to start with this endpoint and model next time, add a [profile %s] "
+		      "section with base_url and model to %s and run 'confab -p %s'"),
 		    s->profile_stem, s->app->cfg.config_path, s->profile_stem);
 		return;
 	}
-	q = xasprintf("Save this endpoint and model as profile '%s' in %s, so that 'confab -p "
-		      "%s' starts with them? (y/N)",
+	/* TRANSLATORS: a profile's name, the config file's path, the profile's name; keep (y/N). */
+	q = xasprintf(_("Save this endpoint and model as profile '%s' in %s, so that 'confab -p "
+			"%s' starts with them? (y/N)"),
 	    s->profile_stem, s->app->cfg.config_path, s->profile_stem);
 	s->v.save_profile(s->v.arg, q);
 	free(q);
@@ -65,19 +67,20 @@ session_profile_answer(struct session *s, bool yes)
 	if (s->profile_stem == NULL)
 		return;
 	if (!yes) {
-		session_say(s, "no profile saved", false);
+		session_say(s, _("no profile saved"), false);
 		s->declined = xreallocarray(s->declined, s->ndeclined + 1, sizeof *s->declined);
 		s->declined[s->ndeclined++] = s->profile_url;
 		s->profile_url = NULL;
 	} else if (config_profile_save(cfg->config_path, s->profile_stem,
 		       config_get(cfg, CONFIG_BASE_URL), config_get(cfg, CONFIG_MODEL), &name,
 		       &cause) != 0) {
-		session_sayf(s, true, "the profile was not saved: %s", cause);
+		session_sayf(s, true, _("the profile was not saved: %s"), cause);
 		free(cause);
 	} else {
+		/* TRANSLATORS: a profile's name, the config file's path, the profile's name. */
 		session_sayf(s, false,
-		    "saved [profile %s] in %s: 'confab -p %s' starts with "
-		    "this endpoint and model",
+		    _("saved [profile %s] in %s: 'confab -p %s' starts with this endpoint and "
+		      "model"),
 		    name, cfg->config_path, name);
 		free(name);
 	}
@@ -98,11 +101,12 @@ session_probed(const char *error, void *arg)
 
 	ids = models_list(s->models, config_get(&s->app->cfg, CONFIG_BASE_URL), &n);
 	if (error != NULL) {
-		session_sayf(s, true, "%s; /model NAME sets the model", error);
+		/* TRANSLATORS: %s says why the model list could not be had. */
+		session_sayf(s, true, _("%s; /model NAME sets the model"), error);
 		return;
 	}
 	if (n == 0) {
-		session_say(s, "the server offers no models yet (for Ollama: ollama pull NAME)",
+		session_say(s, _("the server offers no models yet (for Ollama: ollama pull NAME)"),
 		    true);
 		return;
 	}
@@ -110,10 +114,18 @@ session_probed(const char *error, void *arg)
 		if (strcmp(ids[i], cur) == 0)
 			break;
 	if (cur == NULL || i == n) {
-		session_sayf(s, false,
-		    "model: %s, the first of the %zu this server offers (%s is "
-		    "not one of them; /model lists them)",
-		    ids[0], n, cur != NULL ? cur : "none");
+		if (cur != NULL)
+			/* TRANSLATORS: a model, how many the server offers, the model set before. */
+			session_sayf(s, false,
+			    _("model: %s, the first of the %zu this server offers (%s is not one "
+			      "of them; /model lists them)"),
+			    ids[0], n, cur);
+		else
+			/* TRANSLATORS: a model, how many the server offers. */
+			session_sayf(s, false,
+			    _("model: %s, the first of the %zu this server offers (none was set; "
+			      "/model lists them)"),
+			    ids[0], n);
 		config_override(&s->app->cfg, CONFIG_MODEL, ids[0], "/endpoint");
 	}
 	session_ask_profile(s);
@@ -137,7 +149,7 @@ void
 session_model_use(struct session *s, const char *name)
 {
 	config_override(&s->app->cfg, CONFIG_MODEL, name, "/model");
-	session_sayf(s, false, "model: %s", name);
+	session_sayf(s, false, _("model: %s"), name);
 }
 
 /* Fetch the endpoint's models, then done(); quiet: say nothing when it cannot start. */
@@ -177,14 +189,15 @@ session_models_listed(const char *error, void *arg)
 
 	ids = models_list(s->models, base, &n);
 	if (error != NULL)
-		session_sayf(s, true, "%s; /model NAME still sets one", error);
+		session_sayf(s, true, _("%s; /model NAME still sets one"), error);
 	else if (n == 0)
-		session_say(s, "the server offers no models (for Ollama: ollama pull NAME)", true);
+		session_say(s, _("the server offers no models (for Ollama: ollama pull NAME)"),
+		    true);
 	else if (s->v.models != NULL)
 		s->v.models(s->v.arg, (const char *const *)ids, n, cur);
 	else {
 		buf_init(&b, 0);
-		buf_adds(&b, "models (/model N or /model NAME picks one; * is in use):");
+		buf_adds(&b, _("models (/model N or /model NAME picks one; * is in use):"));
 		for (i = 0; i < n; i++)
 			buf_addf(&b, "\n%4zu  %s%s", i + 1, ids[i],
 			    cur != NULL && strcmp(cur, ids[i]) == 0 ? " *" : "");
@@ -204,12 +217,11 @@ session_model_nth(struct session *s, const char *num)
 	ids = models_list(s->models, config_get(&s->app->cfg, CONFIG_BASE_URL), &n);
 	k = strtoul(num, NULL, 10);
 	if (ids == NULL)
-		session_say(s, "there is no model list yet: /model alone fetches it", true);
+		session_say(s, _("there is no model list yet: /model alone fetches it"), true);
 	else if (k < 1 || k > n)
+		/* TRANSLATORS: the number typed, then how many models the list has. */
 		session_sayf(s, true,
-		    "there is no model %s: the list has %zu (/model alone shows "
-		    "it)",
-		    num, n);
+		    _("there is no model %s: the list has %zu (/model alone shows it)"), num, n);
 	else
 		session_model_use(s, ids[k - 1]);
 }

@@ -31,18 +31,18 @@ terms_canonicalize(const char *bytes, size_t len, size_t *out_len, char **cause)
 	size_t bad, i, line, blank_tail = 0;
 
 	if (len > TERMS_MAX_BYTES) {
-		*cause = xasprintf("the text is %zu bytes, more than a Terms text can be (at most "
-				   "%zu)",
+		*cause = xasprintf(_("the text is %zu bytes, more than a Terms text can be (at "
+				     "most %zu)"),
 		    len, TERMS_MAX_BYTES);
 		return NULL;
 	}
 	if (memchr(bytes, '\0', len) != NULL) {
-		*cause = xasprintf("the text holds a NUL byte at offset %zu",
+		*cause = xasprintf(_("the text holds a NUL byte at offset %zu"),
 		    (size_t)((const char *)memchr(bytes, '\0', len) - bytes));
 		return NULL;
 	}
 	if (!text_utf8_valid(bytes, len, &bad)) {
-		*cause = xasprintf("the text is not valid UTF-8 (bad byte at offset %zu)", bad);
+		*cause = xasprintf(_("the text is not valid UTF-8 (bad byte at offset %zu)"), bad);
 		return NULL;
 	}
 	if (len >= 3 && memcmp(bytes, "\xef\xbb\xbf", 3) == 0) {
@@ -65,10 +65,9 @@ terms_canonicalize(const char *bytes, size_t len, size_t *out_len, char **cause)
 		     trim--)
 			;
 		if (trim - i > TERMS_MAX_LINE) {
-			*cause =
-			    xasprintf("line %zu is %zu bytes long, more than a Terms text's line "
-				      "can be (at most %zu)",
-				terms_line_number(bytes, i), trim - i, (size_t)TERMS_MAX_LINE);
+			*cause = xasprintf(_("line %zu is %zu bytes long, more than a Terms text's "
+					     "line can be (at most %zu)"),
+			    terms_line_number(bytes, i), trim - i, (size_t)TERMS_MAX_LINE);
 			buf_release(&out);
 			return NULL;
 		}
@@ -182,8 +181,8 @@ terms_scan(struct terms *t, char **cause)
 		if ((n = terms_heading_numeral(s, len, &skip)) == 0)
 			continue;
 		if (t->nsections > TERMS_MAX_SECTIONS) {
-			*cause = xasprintf("the text has more than %d sections (headings such as "
-					   "\"II. Title\"), more than a Terms text can have",
+			*cause = xasprintf(_("the text has more than %d sections (headings such "
+					     "as \"II. Title\"), more than a Terms text can have"),
 			    TERMS_MAX_SECTIONS);
 			return -1;
 		}
@@ -213,7 +212,7 @@ terms_parse(const char *bytes, size_t len, char **cause)
 	if (t->canon == NULL)
 		goto fail;
 	if (t->canon_len == 0) {
-		*cause = xstrdup("the text is empty");
+		*cause = xstrdup(_("the text is empty"));
 		goto fail;
 	}
 	terms_sha256_hex(t->canon, t->canon_len, t->sha256);
@@ -223,7 +222,7 @@ terms_parse(const char *bytes, size_t len, char **cause)
 	if (terms_scan(t, cause) != 0)
 		goto fail;
 	if (t->date_label == NULL) {
-		*cause = xstrdup("the text has no \"Last updated:\" line");
+		*cause = xstrdup(_("the text has no \"Last updated:\" line"));
 		goto fail;
 	}
 	return t;
@@ -255,7 +254,8 @@ terms_free(struct terms *t)
 const char *
 terms_section_name(const struct terms *t, size_t i)
 {
-	return t->sections[i].heading[0] == '\0' ? "Preamble" : t->sections[i].heading;
+	/* TRANSLATORS: the untitled start of a Terms text, before its first section. */
+	return t->sections[i].heading[0] == '\0' ? N_("Preamble") : t->sections[i].heading;
 }
 
 char *
@@ -288,14 +288,15 @@ const char *
 terms_change_name(enum terms_change kind)
 {
 	switch (kind) {
+	/* TRANSLATORS: how a section of the Terms changed (shown after its heading). */
 	case TERMS_SAME:
-		return "unchanged";
+		return N_("unchanged");
 	case TERMS_ADDED:
-		return "added";
+		return N_("added");
 	case TERMS_REMOVED:
-		return "removed";
+		return N_("removed");
 	case TERMS_CHANGED:
-		return "changed";
+		return N_("changed");
 	}
 	return "?";
 }
