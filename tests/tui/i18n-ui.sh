@@ -155,6 +155,16 @@ $(tm "$s" capture-pane -p)" "按键：Enter 发送"
 	tmux_keys "$s" Escape
 	wait_for "$s" "Enter 发送" >/dev/null
 
+	# The /model picker: its title and key hints, whole.
+	tmux_keys "$s" "/model" Enter
+	wait_for "$s" "> qwen-plus" >/dev/null
+	check "$size: the picker's title is Chinese and whole" [ "$(row "$s" 0)" = " 端点的模型" ]
+	check "$size: the picker's key hints are Chinese and whole" [ "$(last_row "$s")" = " Up/Down 选择  Enter 使用  Esc 取消" ]
+	check "$size: the picker is no wider than the pane" fits "$s"
+	tmux_keys "$s" Escape
+	wait_for "$s" "模型未更改" && ok "$size: leaving the picker is said in Chinese" ||
+		not_ok "$size: leaving the picker is said in Chinese"
+
 	# Ctrl-C once: the quit hint, whole.
 	tmux_keys "$s" C-c
 	hint="再按一次 Ctrl-C 退出，或继续输入"
