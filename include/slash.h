@@ -30,9 +30,9 @@ struct slash_ops {
 struct slash_cmd {
 	const char *name;  /* "/model" */
 	const char *usage; /* "/model NAME" */
-	const char *help;
-	bool takes_arg; /* an argument is required */
-	int op;		/* private */
+	const char *help;  /* marked N_(): show it through _() */
+	bool takes_arg;	   /* an argument is required */
+	int op;		   /* private */
 };
 
 extern const struct slash_cmd slash_cmds[];

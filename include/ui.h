@@ -87,6 +87,12 @@ int ui_md_attr(struct ui *ui, unsigned int style);
 /* Fill row y with blanks in attr, then draw s from column x. */
 void ui_bar(int y, const char *left, const char *right, int attr);
 
+/*
+ * The first of n texts (already translated, widest first) that fits in cols
+ * display columns, else the last: key hints that shorten on a narrow screen.
+ */
+const char *ui_fit(int cols, const char *const *texts, size_t n);
+
 /* A horizontal rule across row y ("─" where the locale is UTF-8, else "-"). */
 void ui_rule(int y, int cols, int attr);
 

@@ -257,7 +257,8 @@ line_note(struct line *l, int style, const char *prefix, const char *text)
 void
 line_say(void *arg, const char *text, bool error)
 {
-	line_note(arg, error ? LINE_BOLD : LINE_DIM, error ? "error: " : "", text);
+	/* TRANSLATORS: before an error in line mode */
+	line_note(arg, error ? LINE_BOLD : LINE_DIM, error ? _("error: ") : "", text);
 }
 
 void

@@ -91,14 +91,14 @@ line_recall_load(struct line *l)
 	history_write_timestamps = 1;
 	history_multiline_entries = 1;
 	if (config_mkdir(dir, &cause) != 0) {
-		app_error("warning: %s; the prompt history is not kept", cause);
+		app_error(_("warning: %s; the prompt history is not kept"), cause);
 		free(cause);
 		return;
 	}
 	path = xasprintf("%s/history", dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || fchmod(fd, 0600) != 0) {
-		app_error("warning: cannot open '%s': %s; the prompt history is not kept", path,
+		app_error(_("warning: cannot open '%s': %s; the prompt history is not kept"), path,
 		    strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -127,7 +127,7 @@ line_recall_add(struct line *l, const char *text)
 	if (l->recall_path == NULL || line_secret(text))
 		return;
 	if ((e = append_history(1, l->recall_path)) != 0 && !l->recall_warned) {
-		line_sayf(l, true, "cannot write the history to '%s': %s", l->recall_path,
+		line_sayf(l, true, _("cannot write the history to '%s': %s"), l->recall_path,
 		    strerror(e));
 		l->recall_warned = true;
 	}

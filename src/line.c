@@ -28,11 +28,13 @@
 
 #define LINE_PROMPT "> "
 
-static const char line_keys[] =
+/* The keys /help lists (translated where the view is made). */
+static const char *const line_keys = N_(
     "Keys: Enter sends; Alt-Enter, or a \\ at the end of the line, starts a new line of the "
     "prompt; Ctrl-X Ctrl-E edits the line in $VISUAL or $EDITOR (it comes back to review, "
-    "not sent); Up, Down and Ctrl-R find earlier prompts; Tab completes commands, and model and role names after /model and /role; Ctrl-C "
-    "stops an answer or clears the line; Ctrl-D on an empty line leaves.";
+    "not sent); Up, Down and Ctrl-R find earlier prompts; Tab completes commands, and "
+    "model and role names after /model and /role; Ctrl-C stops an answer or clears the "
+    "line; Ctrl-D on an empty line leaves.");
 
 /* Readline's state is global, and so is the one line mode that drives it. */
 static struct line *line_current;
@@ -51,8 +53,12 @@ line_end_reasoning(struct line *l, bool answer_follows)
 	line_add(l, l->scratch.data, l->scratch.len);
 	line_style(l, LINE_PLAIN);
 	line_newline(l);
-	if (answer_follows)
-		line_add(l, l->color ? "\n" : "[answer]\n", l->color ? 1 : 9);
+	if (answer_follows) {
+		/* TRANSLATORS: a label before the answer, after its reasoning, without colour */
+		const char *label = l->color ? "\n" : _("[answer]\n");
+
+		line_add(l, label, strlen(label));
+	}
 }
 
 static void
@@ -68,7 +74,8 @@ line_on_reasoning(void *arg, const char *text, size_t len)
 		if (l->color)
 			line_style(l, LINE_DIM);
 		else
-			line_add(l, "[reasoning]\n", 12);
+			/* TRANSLATORS: a label before the reasoning, without colour */
+			line_add(l, _("[reasoning]\n"), strlen(_("[reasoning]\n")));
 	}
 	buf_reset(&l->scratch);
 	text_sanitize(&l->rsan, text, len, &l->scratch);
@@ -120,7 +127,7 @@ static char *
 line_end_note(const struct exchange_result *r)
 {
 	if (strcmp(r->status, "interrupted") == 0)
-		return xstrdup("[interrupted]");
+		return xstrdup(_("[interrupted]"));
 	if (r->message != NULL)
 		return xasprintf("[%s]", r->message);
 	return NULL;
@@ -140,7 +147,8 @@ line_print_disclaimers(struct line *l, const struct exchange_result *r)
 
 	for (i = 0; i < r->ndisclaimers; i++) {
 		d = r->disclaimers[i];
-		text = xasprintf("%s (Terms %s)", d->text, d->clause);
+		/* TRANSLATORS: a notice, then the clause of the Terms it comes from (III.4) */
+		text = xasprintf(_("%s (Terms %s)"), d->text, d->clause);
 		if (d->strong) {
 			prefix = xasprintf("! %s: ",
 			    strncmp(d->id, "end-", 4) == 0 ? d->id + 4 : d->id);
@@ -222,17 +230,18 @@ line_consent(void *arg, const char *prompt, const char *why)
 
 	line_say(l, why, true);
 	if (prompt == NULL) {
-		line_say(l, "your next prompt opens the review of the Terms; Ctrl-D leaves", false);
+		line_say(l, _("your next prompt opens the review of the Terms; Ctrl-D leaves"),
+		    false);
 		return;
 	}
 	line_flush(l);
 	if (line_review(l) == EXIT_OK)
 		line_say(l,
-		    "the prompt that was not sent is back on the input line: press Enter "
-		    "to send it",
+		    _("the prompt that was not sent is back on the input line: press Enter "
+		      "to send it"),
 		    false);
 	else
-		line_say(l, "nothing was sent", true);
+		line_say(l, _("nothing was sent"), true);
 	line_restore(l, prompt);
 	session_pending_clear(l->s);
 }
@@ -301,7 +310,7 @@ line_edit(void *arg, const char *text)
 	char *out = NULL, *cause = NULL;
 
 	if (l->streaming) {
-		line_say(l, "wait for the answer, or stop it with Ctrl-C, before editing", true);
+		line_say(l, _("wait for the answer, or stop it with Ctrl-C, before editing"), true);
 		return;
 	}
 	line_flush(l);
@@ -313,8 +322,8 @@ line_edit(void *arg, const char *text)
 	}
 	line_restore(l, out);
 	line_say(l,
-	    out[0] != '\0' ? "edited: the prompt is on the input line; Enter sends it" :
-			     "the editor left the prompt empty",
+	    out[0] != '\0' ? _("edited: the prompt is on the input line; Enter sends it") :
+			     _("the editor left the prompt empty"),
 	    false);
 	free(out);
 }
@@ -322,7 +331,6 @@ line_edit(void *arg, const char *text)
 static const struct session_view line_view = {
 	.clipboard = line_clipboard,
 	.edit = line_edit,
-	.keys = line_keys,
 	.say = line_say,
 	.asked = line_asked,
 	.content = line_on_content,
@@ -528,7 +536,7 @@ line_ctrl_c(struct line *l)
 		return;
 	}
 	l->quit_armed = true;
-	line_say(l, "press Ctrl-C again to quit, or Ctrl-D", false);
+	line_say(l, _("press Ctrl-C again to quit, or Ctrl-D"), false);
 }
 
 static void line_suspend(struct line *l);
@@ -656,13 +664,14 @@ line_greet(struct line *l)
 
 	if (!config_url_place(config_get(&l->app->cfg, CONFIG_BASE_URL), host, sizeof host))
 		snprintf(host, sizeof host, "?");
+	/* TRANSLATORS: the version, the model and the server */
 	line_sayf(l, false,
-	    "confab %s, line mode: %s at %s. /help lists the commands and keys; "
-	    "Ctrl-D leaves.",
+	    _("confab %s, line mode: %s at %s. /help lists the commands and keys; "
+	      "Ctrl-D leaves."),
 	    PACKAGE_VERSION, config_get(&l->app->cfg, CONFIG_MODEL), host);
 	app_disclaimers(l->app, &cause); /* loaded now, so that a warning comes first */
 	if (cause != NULL) {
-		line_sayf(l, true, "warning: %s", cause);
+		line_sayf(l, true, _("warning: %s"), cause);
 		free(cause);
 		cause = NULL;
 	}
@@ -702,6 +711,7 @@ line_run(struct app *app)
 	line_recall_load(&l);
 	l.loop = loop_new();
 	v.arg = &l;
+	v.keys = _(line_keys);
 	l.s = session_new(app, l.loop, &v);
 	loop_on_signal(l.loop, line_on_signal, &l);
 	loop_set_idle(l.loop, line_idle, &l);

@@ -24,9 +24,8 @@ session_answer(struct session *s, int64_t message_id)
 	if (s->last_answer > 0)
 		return s->last_answer;
 	session_status(s,
-	    s->last_unlogged ? "this answer was not stored (--no-log), so it "
-			       "cannot be rated" :
-			       "there is no answer to rate yet",
+	    s->last_unlogged ? _("this answer was not stored (--no-log), so it cannot be rated") :
+			       _("there is no answer to rate yet"),
 	    true);
 	return 0;
 }
@@ -39,17 +38,18 @@ session_rate_now(struct session *s, int64_t id, int rating, const char *reasons,
 	struct feedback_rating fr = { rating, reasons, comment };
 	struct feedback_outcome out;
 	char *cause = NULL, *msg;
+	const char *what;
 
 	if (feedback_rate(s->app, id, &fr, &out, &cause) != 0) {
 		session_status(s, cause, true);
 		free(cause);
 		return;
 	}
-	msg = xasprintf("%s%s",
-	    rating == 0	   ? "rating cleared" :
-		rating > 0 ? "rated up" :
-			     "rated down",
-	    out.queued ? "; it will be sent to the feedback collector" : "; kept on this machine");
+	what = rating == 0 ? _("rating cleared") : rating > 0 ? _("rated up") : _("rated down");
+	/* TRANSLATORS: %s is what was done (rated up, rated down, rating cleared) */
+	msg = xasprintf(out.queued ? _("%s; it will be sent to the feedback collector") :
+				     _("%s; kept on this machine"),
+	    what);
 	session_status(s, msg, false);
 	free(msg);
 	if (s->v.rated != NULL)
@@ -113,13 +113,11 @@ session_notice_answer(struct session *s, bool confirmed, const char *how)
 	memset(&s->rate, 0, sizeof s->rate);
 	if (feedback_notice_record(s->app, confirmed, how, &cause) != 0) {
 		session_sayf(s, true,
-		    "your answer could not be recorded, so nothing was stored: "
-		    "%s",
-		    cause);
+		    _("your answer could not be recorded, so nothing was stored: %s"), cause);
 		free(cause);
 	} else if (!confirmed)
-		session_status(s, "feedback declined: nothing was stored (asked again next time)",
-		    false);
+		session_status(s,
+		    _("feedback declined: nothing was stored (asked again next time)"), false);
 	else if (r.waiting)
 		session_rate_now(s, r.id, r.rating, r.reasons, r.comment);
 	session_rating_clear(&r);

@@ -29,7 +29,7 @@ session_op_new(void *arg)
 	struct session *s = arg;
 
 	session_clear(s);
-	session_say(s, "new conversation", false);
+	session_say(s, _("new conversation"), false);
 }
 
 static void
@@ -40,7 +40,7 @@ session_op_model(void *arg, const char *name)
 	if (*name == '\0') {
 		if (session_models_start(s, false, session_models_listed) &&
 		    models_fetching(s->models, config_get(&s->app->cfg, CONFIG_BASE_URL)))
-			session_say(s, "asking the server for its models...", false);
+			session_say(s, _("asking the server for its models..."), false);
 	} else if (name[strspn(name, "0123456789")] == '\0')
 		session_model_nth(s, name);
 	else
@@ -53,7 +53,7 @@ session_op_system(void *arg, const char *text)
 	struct session *s = arg;
 
 	config_override(&s->app->cfg, CONFIG_SYSTEM, *text != '\0' ? text : NULL, "/system");
-	session_say(s, *text != '\0' ? "system prompt set" : "system prompt cleared", false);
+	session_say(s, *text != '\0' ? _("system prompt set") : _("system prompt cleared"), false);
 }
 
 /* /role NAME: the role's prompt and settings from now on. */
@@ -71,7 +71,8 @@ session_op_role(void *arg, const char *name)
 		role_apply(&r, &s->app->cfg, true);
 		config_override(&s->app->cfg, CONFIG_ROLE, name, "/role");
 		what = role_summary(&r);
-		session_sayf(s, false, "role %s: %s", name, what);
+		/* TRANSLATORS: a role's name, then what it sets */
+		session_sayf(s, false, _("role %s: %s"), name, what);
 		free(what);
 	}
 	role_release(&r);
@@ -93,8 +94,9 @@ session_op_attach(void *arg, const char *what)
 	if (*what == '\0')
 		session_attach_list(s);
 	else if (strcmp(what, "clear") == 0) {
-		session_sayf(s, false, "%zu attached file%s dropped", s->att.n,
-		    s->att.n == 1 ? "" : "s");
+		session_sayf(s, false,
+		    P_("%zu attached file dropped", "%zu attached files dropped", s->att.n),
+		    s->att.n);
 		attach_set_clear(&s->att);
 	} else {
 		path = session_attach_path(what);
@@ -129,17 +131,18 @@ session_op_endpoint(void *arg, const char *url)
 	struct session *s = arg;
 
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-		session_say(s, "/endpoint needs an http:// or https:// URL", true);
+		session_say(s, _("/endpoint needs an http:// or https:// URL"), true);
 		return;
 	}
 	config_override(&s->app->cfg, CONFIG_BASE_URL, url, "/endpoint");
 	app_access_release(&s->access);
-	session_sayf(s, false, "endpoint: %s", url);
+	session_sayf(s, false, _("endpoint: %s"), url);
 	/* terms = none was said of the server it was set for, not of this one. */
 	if (config_get(&s->app->cfg, CONFIG_TERMS) != NULL) {
+		/* TRANSLATORS: 'terms = %s' is a config line; the second %s is where it was set */
 		session_sayf(s, false,
-		    "terms = %s (from %s) applied to the previous endpoint, "
-		    "not to this one",
+		    _("terms = %s (from %s) applied to the previous endpoint, "
+		      "not to this one"),
 		    config_get(&s->app->cfg, CONFIG_TERMS), s->app->cfg.origin[CONFIG_TERMS]);
 		config_override(&s->app->cfg, CONFIG_TERMS, NULL, "/endpoint");
 	}
@@ -155,7 +158,7 @@ session_op_history(void *arg)
 	struct session *s = arg;
 
 	if (session_busy(s)) {
-		session_say(s, "wait for the answer, or stop it, before opening /history", true);
+		session_say(s, _("wait for the answer, or stop it, before opening /history"), true);
 		return;
 	}
 	s->v.history(s->v.arg);
@@ -207,18 +210,23 @@ session_copy(struct session *s, const char *what, const char *data)
 		session_say(s, cause, true);
 		free(cause);
 	} else if (cap < len)
+		/* TRANSLATORS: the third %s is what was copied (the last answer) */
 		session_sayf(s, true,
-		    "copied only the first %zu of the %zu bytes of %s: the "
-		    "clipboard escape (OSC 52) is capped at %d bytes",
+		    _("copied only the first %zu of the %zu bytes of %s: the "
+		      "clipboard escape (OSC 52) is capped at %d bytes"),
 		    cap, len, what, SESSION_COPY_MAX);
-	else
+	else if (len != strlen(data))
+		/* TRANSLATORS: the first %s is what was copied (the last answer) */
 		session_sayf(s, false,
-		    "copied %s (%zu bytes%s) to the clipboard (OSC 52; in tmux "
-		    "that needs set-clipboard on)",
-		    what, len,
-		    len != strlen(data) ? ", without "
-					  "its escape sequences and control characters" :
-					  "");
+		    _("copied %s (%zu bytes, without its escape sequences and control "
+		      "characters) to the clipboard (OSC 52; in tmux that needs set-clipboard on)"),
+		    what, len);
+	else
+		/* TRANSLATORS: the first %s is what was copied (the last answer) */
+		session_sayf(s, false,
+		    _("copied %s (%zu bytes) to the clipboard (OSC 52; in tmux "
+		      "that needs set-clipboard on)"),
+		    what, len);
 	free(clean);
 }
 
@@ -228,33 +236,36 @@ session_op_copy(void *arg, bool code, unsigned int n)
 {
 	struct session *s = arg;
 	const struct session_turn *t = session_last_answer(s);
-	char *block, what[64];
+	char *block, what[128];
 	size_t count = 0;
 
 	if (s->v.clipboard == NULL) {
-		session_say(s, "/copy needs a terminal (the full-screen UI or line mode)", true);
+		session_say(s, _("/copy needs a terminal (the full-screen UI or line mode)"), true);
 		return;
 	}
 	if (t == NULL) {
-		session_say(s, "there is no answer to copy yet", true);
+		session_say(s, _("there is no answer to copy yet"), true);
 		return;
 	}
 	if (!code) {
-		session_copy(s, "the last answer", t->text);
+		session_copy(s, _("the last answer"), t->text);
 		return;
 	}
 	if ((block = markdown_code_block(t->text, strlen(t->text), n, &count)) == NULL) {
 		if (count == 0)
-			session_say(s, "the last answer has no code block; /copy copies all of it",
-			    true);
+			session_say(s,
+			    _("the last answer has no code block; /copy copies all of it"), true);
 		else
 			session_sayf(s, true,
-			    "the last answer has %zu code block%s; /copy code N "
-			    "takes 1 to %zu",
-			    count, count == 1 ? "" : "s", count);
+			    P_("the last answer has %zu code block; /copy code N takes 1 to %zu",
+				"the last answer has %zu code blocks; /copy code N takes 1 to %zu",
+				count),
+			    count, count);
 		return;
 	}
-	snprintf(what, sizeof what, "code block %u of %zu", n > 0 ? n : (unsigned int)count, count);
+	/* TRANSLATORS: what /copy copied: the Nth code block of those in the answer */
+	snprintf(what, sizeof what, _("code block %u of %zu"), n > 0 ? n : (unsigned int)count,
+	    count);
 	session_copy(s, what, block);
 	free(block);
 }
@@ -265,7 +276,7 @@ session_op_edit(void *arg, const char *text)
 	struct session *s = arg;
 
 	if (s->v.edit == NULL)
-		session_say(s, "/edit needs a terminal (the full-screen UI or line mode)", true);
+		session_say(s, _("/edit needs a terminal (the full-screen UI or line mode)"), true);
 	else
 		s->v.edit(s->v.arg, text);
 }

@@ -182,10 +182,12 @@ session_say_omitted(struct session *s)
 	s->omitted_said = s->omitted;
 	if (s->omitted > 0)
 		session_sayf(s, false,
-		    "%zu earlier turn%s of this conversation %s left out to fit "
-		    "the model's context (about %ld tokens; set context_tokens to change it)",
-		    s->omitted, s->omitted == 1 ? "" : "s", s->omitted == 1 ? "is" : "are",
-		    session_context_tokens(s));
+		    P_("%zu earlier turn of this conversation is left out to fit "
+		       "the model's context (about %ld tokens; set context_tokens to change it)",
+			"%zu earlier turns of this conversation are left out to fit "
+			"the model's context (about %ld tokens; set context_tokens to change it)",
+			s->omitted),
+		    s->omitted, session_context_tokens(s));
 }
 
 /* Learn from the provider's count how far off our estimate is. */
@@ -335,7 +337,7 @@ session_load(struct session *s, int64_t conv, char **cause)
 			s->last_prompt = xstrdup(s->turns[i].text);
 			break;
 		}
-	session_sayf(s, false, "continuing conversation %lld", (long long)conv);
+	session_sayf(s, false, _("continuing conversation %lld"), (long long)conv);
 	return 0;
 }
 
@@ -355,7 +357,7 @@ session_resume(struct session *s, char **cause)
 		    store_conversation_latest(st, cause)) < 0)
 		return EXIT_USAGE;
 	if (conv == 0) {
-		session_say(s, "there is no earlier conversation to continue", false);
+		session_say(s, _("there is no earlier conversation to continue"), false);
 		return 0;
 	}
 	return session_load(s, conv, cause) != 0 ? EXIT_USAGE : 0;
@@ -429,11 +431,11 @@ static void
 session_on_retry(int attempt, int max, long wait_ms, const char *why, void *arg)
 {
 	struct session *s = arg;
-	char *text = attempt < max ? xasprintf("%s; retrying in %.1f s (attempt %d of %d)", why,
+	/* TRANSLATORS: %s says what failed; then the seconds to wait and the attempt */
+	char *text = attempt < max ? xasprintf(_("%s; retrying in %.1f s (attempt %d of %d)"), why,
 					 (double)wait_ms / 1000, attempt + 1, max) :
-				     xasprintf("%s; retrying in %.1f s "
-					       "(attempt %d)",
-					 why, (double)wait_ms / 1000, attempt + 1);
+				     xasprintf(_("%s; retrying in %.1f s (attempt %d)"), why,
+					 (double)wait_ms / 1000, attempt + 1);
 
 	session_status(s, text, false);
 	free(text);
@@ -501,8 +503,8 @@ session_send_with(struct session *s, const char *prompt, const struct attach_set
 
 	if (session_busy(s)) {
 		session_say(s,
-		    "an answer is still arriving: wait for it, or stop it (Esc or "
-		    "Ctrl-C)",
+		    _("an answer is still arriving: wait for it, or stop it (Esc or "
+		      "Ctrl-C)"),
 		    true);
 		session_unsent(s, prompt);
 		return EXIT_USAGE;
@@ -526,7 +528,7 @@ session_send_with(struct session *s, const char *prompt, const struct attach_set
 	if (r == EXIT_CONSENT)
 		session_refused(s, prompt, cause);
 	else if (r != 0) {
-		session_sayf(s, true, "%s; nothing was sent", cause);
+		session_sayf(s, true, _("%s; nothing was sent"), cause);
 		session_unsent(s, prompt);
 	} else {
 		session_pending_clear(s);
@@ -595,11 +597,12 @@ session_retry(struct session *s)
 	size_t i = s->nturns;
 
 	if (s->last_prompt == NULL) {
-		session_say(s, "nothing to retry yet", true);
+		session_say(s, _("nothing to retry yet"), true);
 		return;
 	}
 	if (session_busy(s)) {
-		session_say(s, "an answer is still arriving: stop it first (Esc or Ctrl-C)", true);
+		session_say(s, _("an answer is still arriving: stop it first (Esc or Ctrl-C)"),
+		    true);
 		return;
 	}
 	while (s->last_in_turns && i > 0 && s->turns[i - 1].role != API_USER)
@@ -611,8 +614,8 @@ session_retry(struct session *s)
 			store_message_set_status(st, s->turns[i].id, "replaced", &cause);
 		session_say(s,
 		    cause != NULL ? cause :
-				    "the last answer is replaced: it stays "
-				    "here and in the log, but is no longer sent back",
+				    _("the last answer is replaced: it stays "
+				      "here and in the log, but is no longer sent back"),
 		    cause != NULL);
 		free(cause);
 	}

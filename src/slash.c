@@ -24,29 +24,29 @@ enum {
 enum { OP_ATTACH = 64 }; /* apart, so that commands added above do not collide */
 
 const struct slash_cmd slash_cmds[] = {
-	{ "/help", "/help", "list the commands and keys", false, OP_HELP },
-	{ "/new", "/new", "start a new conversation", false, OP_NEW },
-	{ "/attach", "/attach [FILE|clear]", "add a file to the next prompt (alone: list them)",
+	{ "/help", "/help", N_("list the commands and keys"), false, OP_HELP },
+	{ "/new", "/new", N_("start a new conversation"), false, OP_NEW },
+	{ "/attach", "/attach [FILE|clear]", N_("add a file to the next prompt (alone: list them)"),
 	    false, OP_ATTACH },
-	{ "/model", "/model [NAME|N]", "use another model (alone: pick from the server's list)",
+	{ "/model", "/model [NAME|N]", N_("use another model (alone: pick from the server's list)"),
 	    false, OP_MODEL },
-	{ "/system", "/system TEXT", "set the system prompt (/system alone clears it)", false,
+	{ "/system", "/system TEXT", N_("set the system prompt (/system alone clears it)"), false,
 	    OP_SYSTEM },
-	{ "/role", "/role NAME", "use a role: its system prompt and settings", true, OP_ROLE },
-	{ "/retry", "/retry", "ask the last prompt again", false, OP_RETRY },
-	{ "/good", "/good [COMMENT]", "rate the last answer thumbs up", false, OP_GOOD },
-	{ "/bad", "/bad [COMMENT]", "rate the last answer thumbs down", false, OP_BAD },
-	{ "/terms", "/terms [withdraw]", "read the Terms, or withdraw your consent", false,
+	{ "/role", "/role NAME", N_("use a role: its system prompt and settings"), true, OP_ROLE },
+	{ "/retry", "/retry", N_("ask the last prompt again"), false, OP_RETRY },
+	{ "/good", "/good [COMMENT]", N_("rate the last answer thumbs up"), false, OP_GOOD },
+	{ "/bad", "/bad [COMMENT]", N_("rate the last answer thumbs down"), false, OP_BAD },
+	{ "/terms", "/terms [withdraw]", N_("read the Terms, or withdraw your consent"), false,
 	    OP_TERMS },
-	{ "/endpoint", "/endpoint URL", "talk to another OpenAI-compatible server", true,
+	{ "/endpoint", "/endpoint URL", N_("talk to another OpenAI-compatible server"), true,
 	    OP_ENDPOINT },
-	{ "/history", "/history", "pick a past conversation to continue (with search)", false,
+	{ "/history", "/history", N_("pick a past conversation to continue (with search)"), false,
 	    OP_HISTORY },
-	{ "/copy", "/copy [code [N]]", "copy the last answer (or its last or Nth code block)",
+	{ "/copy", "/copy [code [N]]", N_("copy the last answer (or its last or Nth code block)"),
 	    false, OP_COPY },
-	{ "/edit", "/edit [TEXT]", "edit the prompt in $VISUAL or $EDITOR (or Ctrl-X Ctrl-E)",
+	{ "/edit", "/edit [TEXT]", N_("edit the prompt in $VISUAL or $EDITOR (or Ctrl-X Ctrl-E)"),
 	    false, OP_EDIT },
-	{ "/quit", "/quit", "leave confab", false, OP_QUIT },
+	{ "/quit", "/quit", N_("leave confab"), false, OP_QUIT },
 };
 const unsigned int slash_ncmds = nitems(slash_cmds);
 
@@ -92,8 +92,8 @@ slash_copy(const struct slash_ops *ops, const char *args)
 		}
 	}
 	ops->say(ops->arg,
-	    "usage: /copy (the last answer), /copy code (its last code block) or "
-	    "/copy code N (the Nth, from 1)",
+	    _("usage: /copy (the last answer), /copy code (its last code block) or "
+	      "/copy code N (the Nth, from 1)"),
 	    true);
 	return -1;
 }
@@ -106,14 +106,15 @@ slash_run1(const struct slash_ops *ops, const char *line)
 	char *text, *msg;
 
 	if ((c = slash_find(line, &args)) == NULL) {
-		msg = xasprintf("unknown command '%.*s'; /help lists them",
+		msg = xasprintf(_("unknown command '%.*s'; /help lists them"),
 		    (int)strcspn(line, " \t"), line);
 		ops->say(ops->arg, msg, true);
 		free(msg);
 		return -1;
 	}
 	if (c->takes_arg && *args == '\0') {
-		msg = xasprintf("%s needs an argument: %s", c->name, c->usage);
+		/* TRANSLATORS: a command (/role) needs an argument: its usage (/role NAME) */
+		msg = xasprintf(_("%s needs an argument: %s"), c->name, c->usage);
 		ops->say(ops->arg, msg, true);
 		free(msg);
 		return -1;
@@ -145,7 +146,7 @@ slash_run1(const struct slash_ops *ops, const char *line)
 		break;
 	case OP_TERMS:
 		if (*args != '\0' && strcmp(args, "withdraw") != 0) {
-			ops->say(ops->arg, "usage: /terms [withdraw]", true);
+			ops->say(ops->arg, _("usage: /terms [withdraw]"), true);
 			return -1;
 		}
 		ops->terms(ops->arg, args);
@@ -156,8 +157,8 @@ slash_run1(const struct slash_ops *ops, const char *line)
 	case OP_HISTORY:
 		if (ops->history == NULL) {
 			ops->say(ops->arg,
-			    "/history is in the full-screen UI; here, use 'confab log "
-			    "list' and --conversation ID",
+			    _("/history is in the full-screen UI; here, use 'confab log "
+			      "list' and --conversation ID"),
 			    true);
 			return -1;
 		}
@@ -245,6 +246,7 @@ slash_help(const struct slash_ops *ops)
 	buf_init(&b, 0);
 	for (i = 0; i < slash_ncmds; i++)
 		if (slash_cmds[i].op != OP_HISTORY || ops->history != NULL)
-			buf_addf(&b, "%-*s  %s\n", width, slash_cmds[i].usage, slash_cmds[i].help);
+			buf_addf(&b, "%-*s  %s\n", width, slash_cmds[i].usage,
+			    _(slash_cmds[i].help));
 	return buf_detach(&b, NULL);
 }

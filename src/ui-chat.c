@@ -18,6 +18,7 @@
 #include "session.h"
 #include "slash.h"
 #include "store.h"
+#include "text.h"
 #include "ui-chat-internal.h"
 #include "ui-chat.h"
 #include "ui-consent.h"
@@ -28,24 +29,71 @@
 
 static const struct ui_screen chat_screen;
 
-/* The key hints, shorter on a narrow terminal (the bar shows cols - 3 columns). */
+/*
+ * The key hints, shorter on a narrow terminal (the bar shows cols - 3
+ * columns): the widest that fits, by display width in any language.
+ */
 static const char *
 chat_hint(struct ui_chat *c, int cols)
 {
-	if (session_busy(c->s))
-		return cols >= 53 ? "Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send" :
-				    "Esc cancel  PgUp/PgDn scroll";
-	if (c->quit_armed)
-		return cols >= 45 ? "press Ctrl-C again to quit, or keep typing" :
-				    "Ctrl-C again quits";
-	if (cols >= 82)
-		return "Enter send  Alt-Enter newline  PgUp/PgDn scroll  Alt-+/- rate  /help  "
-		       "Ctrl-D quit";
-	if (cols >= 77)
-		return "Enter send  Alt-Enter newline  PgUp/PgDn  Alt-+/- rate  /help  Ctrl-D quit";
-	if (cols >= 52)
-		return "Enter send  Alt-Enter newline  /help  Ctrl-D quit";
-	return "Enter send  /help  Ctrl-D quit";
+	if (session_busy(c->s)) {
+		const char *busy[] = {
+			/* TRANSLATORS: key hints; the shortest variant must fit in 37 columns */
+			_("Esc or Ctrl-C cancel  PgUp/PgDn scroll  Enter send"),
+			_("Esc cancel  PgUp/PgDn scroll"),
+		};
+
+		return ui_fit(cols - 3, busy, nitems(busy));
+	}
+	if (c->quit_armed) {
+		const char *quit[] = {
+			_("press Ctrl-C again to quit, or keep typing"),
+			_("Ctrl-C again quits"),
+		};
+
+		return ui_fit(cols - 3, quit, nitems(quit));
+	}
+	const char *idle[] = {
+		/* TRANSLATORS: key hints, widest first; the last must fit in 37 columns */
+		_("Enter send  Alt-Enter newline  PgUp/PgDn scroll  Alt-+/- rate  /help  "
+		  "Ctrl-D quit"),
+		_("Enter send  Alt-Enter newline  PgUp/PgDn  Alt-+/- rate  /help  Ctrl-D quit"),
+		_("Enter send  Alt-Enter newline  /help  Ctrl-D quit"),
+		_("Enter send  /help  Ctrl-D quit"),
+	};
+
+	return ui_fit(cols - 3, idle, nitems(idle));
+}
+
+/* The hint under an open dialog, shorter on a narrow terminal. */
+static const char *
+chat_modal_hint(struct ui_chat *c, int cols)
+{
+	const char *reasons[] = {
+		/* TRANSLATORS: key hints under the reasons of a thumbs-down */
+		_("digits choose reasons  Enter: add a comment  Esc: skip"),
+		_("digits: reasons  Enter: comment  Esc: skip"),
+	};
+	const char *withdraw[] = {
+		_("y withdraws consent  any other key keeps it"),
+		_("y withdraws  other keys keep"),
+	};
+	const char *profile[] = {
+		_("y saves the profile  any other key: not now"),
+		_("y saves  other keys: not now"),
+	};
+
+	switch (c->modal) {
+	case MODAL_REASONS:
+		return ui_fit(cols - 3, reasons, nitems(reasons));
+	case MODAL_COMMENT:
+		return _("Enter saves  Esc skips");
+	case MODAL_WITHDRAW:
+		return c->profile_q ? ui_fit(cols - 3, profile, nitems(profile)) :
+				      ui_fit(cols - 3, withdraw, nitems(withdraw));
+	default:
+		return _("feedback under section IV of the Terms");
+	}
 }
 
 static void
@@ -69,23 +117,17 @@ chat_draw(struct ui *ui, void *data)
 	chat_draw_status(c, cols);
 	chat_draw_transcript(c, 1, th, cols);
 	ui_rule(1 + th, cols, A_DIM);
-	if (c->scroll > 0)
-		ui_put(1 + th, cols > 30 ? cols - 28 : 0, " more below: PgDn or End ", 25, 25,
+	if (c->scroll > 0) {
+		/* TRANSLATORS: over the rule under the transcript, with a blank at each end */
+		const char *more = _(" more below: PgDn or End ");
+		int mw = text_width(more, strlen(more));
+
+		ui_put(1 + th, cols > mw + 5 ? cols - mw - 3 : 0, more, strlen(more), mw,
 		    ui_attr(ui, UI_HILITE));
+	}
 	input_draw(c->in, 2 + th, cols, in_rows, 0);
 	if (c->modal != MODAL_NONE) {
-		ui_bar(rows - 1,
-		    c->modal == MODAL_REASONS ?
-			"digits choose reasons  Enter: add a "
-			"comment  Esc: skip" :
-			c->modal == MODAL_COMMENT ?
-			"Enter saves  Esc skips" :
-			c->modal == MODAL_WITHDRAW ?
-			(c->profile_q ? "y saves the profile  any other "
-					"key: not now" :
-					"y withdraws consent  any other key keeps it") :
-			"feedback under section IV of the Terms",
-		    NULL, ui_attr(ui, UI_DIM));
+		ui_bar(rows - 1, chat_modal_hint(c, cols), NULL, ui_attr(ui, UI_DIM));
 		/* last: the cursor stays in the dialog's field, where an input method looks */
 		chat_draw_modal(c, 1, th, 2 + th, in_rows, cols);
 		curs_set(1);
@@ -165,15 +207,15 @@ chat_on_done(void *arg, const struct exchange_result *r)
 	c->status = NULL;
 	c->status_error = false;
 	if (strcmp(r->status, "interrupted") == 0)
-		m->note = xstrdup("[interrupted: the partial answer is kept]");
+		m->note = xstrdup(_("[interrupted: the partial answer is kept]"));
 	else if (r->message != NULL) {
 		m->note = xasprintf("[%s]", r->message);
 		c->status = xstrdup(r->message);
 		c->status_error = true;
 	} else if (r->finish_reason != NULL && strcmp(r->finish_reason, "length") == 0)
-		m->note = xstrdup("[cut off: the answer reached the token limit]");
+		m->note = xstrdup(_("[cut off: the answer reached the token limit]"));
 	else if (r->finish_reason != NULL && strcmp(r->finish_reason, "content_filter") == 0)
-		m->note = xstrdup("[stopped by the provider's content filter]");
+		m->note = xstrdup(_("[stopped by the provider's content filter]"));
 	m->tail_dirty = true;
 	m->stable_len = (size_t)-1; /* render the finished text whole */
 	chat_grew(c, m, before);
@@ -282,7 +324,7 @@ chat_model_picked(const char *name, void *arg)
 	if (name != NULL)
 		session_model_use(c->s, name);
 	else
-		chat_status(c, "model unchanged", false);
+		chat_status(c, _("model unchanged"), false);
 }
 
 static void
@@ -294,7 +336,7 @@ chat_models(void *arg, const char *const *names, size_t n, const char *current)
 	for (i = 0; i < n && current != NULL; i++)
 		if (strcmp(names[i], current) == 0)
 			break;
-	ui_pick_open(c->ui, "models of the endpoint", names, n, current != NULL && i < n ? i : 0,
+	ui_pick_open(c->ui, _("models of the endpoint"), names, n, current != NULL && i < n ? i : 0,
 	    chat_model_picked, c);
 }
 
@@ -489,15 +531,22 @@ chat_tick(void *arg)
 static char *
 chat_keys(struct ui *ui)
 {
-	return xasprintf(
-	    "Keys: Enter sends; Alt-Enter starts a new line; Ctrl-X Ctrl-E edits the "
-	    "input in $VISUAL or $EDITOR; Esc or Ctrl-C stops an answer; PgUp/PgDn%s scroll, "
-	    "Home/End (on an empty input) go to the top and the end; Alt-+ and Alt-- rate the last "
-	    "answer; Alt-Up/Alt-Down select an earlier one, then + and - rate it; Tab completes "
-	    "commands, and models and roles after /model and /role; Ctrl-C twice or Ctrl-D leaves.%s",
-	    ui_mouse(ui) ? " and the wheel" : "",
-	    ui_mouse(ui) ? "\nThe mouse setting is on: hold Shift while dragging to select text." :
-			   "");
+	if (!ui_mouse(ui))
+		return xstrdup(_(
+		    "Keys: Enter sends; Alt-Enter starts a new line; Ctrl-X Ctrl-E edits the "
+		    "input in $VISUAL or $EDITOR; Esc or Ctrl-C stops an answer; PgUp/PgDn scroll, "
+		    "Home/End (on an empty input) go to the top and the end; Alt-+ and Alt-- rate "
+		    "the last answer; Alt-Up/Alt-Down select an earlier one, then + and - rate it; "
+		    "Tab completes commands, and models and roles after /model and /role; Ctrl-C "
+		    "twice or Ctrl-D leaves."));
+	return xasprintf("%s\n%s",
+	    _("Keys: Enter sends; Alt-Enter starts a new line; Ctrl-X Ctrl-E edits the "
+	      "input in $VISUAL or $EDITOR; Esc or Ctrl-C stops an answer; PgUp/PgDn and the "
+	      "wheel scroll, Home/End (on an empty input) go to the top and the end; Alt-+ and "
+	      "Alt-- rate the last answer; Alt-Up/Alt-Down select an earlier one, then + and - "
+	      "rate it; Tab completes commands, and models and roles after /model and /role; "
+	      "Ctrl-C twice or Ctrl-D leaves."),
+	    _("The mouse setting is on: hold Shift while dragging to select text."));
 }
 
 /* /copy: through the UI, which flushes curses' output first. */
@@ -516,7 +565,7 @@ chat_edit_text(struct ui_chat *c, const char *text)
 	char *out = NULL, *cause = NULL;
 
 	if (session_busy(c->s)) { /* the answer would stall behind the editor */
-		chat_status(c, "wait for the answer, or stop it with Esc, before editing", true);
+		chat_status(c, _("wait for the answer, or stop it with Esc, before editing"), true);
 		return;
 	}
 	if (ui_edit(c->ui, text, &out, &cause) != 0) {
@@ -525,7 +574,7 @@ chat_edit_text(struct ui_chat *c, const char *text)
 		return;
 	}
 	input_set(c->in, out);
-	chat_status(c, out[0] != '\0' ? "edited: Enter sends it" : "the editor left it empty",
+	chat_status(c, out[0] != '\0' ? _("edited: Enter sends it") : _("the editor left it empty"),
 	    false);
 	free(out);
 }
@@ -571,6 +620,20 @@ static const struct session_view chat_view = {
 	.save_profile = chat_save_profile,
 };
 
+/* A stored answer's status (the store's word) as the screen says it. */
+static const char *
+chat_status_word(const char *status)
+{
+	if (strcmp(status, "interrupted") == 0)
+		/* TRANSLATORS: a stored answer's status, in brackets under it */
+		return _("interrupted");
+	if (strcmp(status, "error") == 0)
+		return _("error");
+	if (strcmp(status, "replaced") == 0)
+		return _("replaced");
+	return status;
+}
+
 /* One stored message of a continued conversation into the transcript. */
 static void
 chat_shown(void *arg, const struct store_log_message *lm)
@@ -587,7 +650,7 @@ chat_shown(void *arg, const struct store_log_message *lm)
 	m->rating = lm->rated ? lm->rating : 0;
 	m->rating_known = true;
 	if (m->kind == MSG_ASSISTANT && strcmp(sm->status, "complete") != 0)
-		m->note = xasprintf("[%s]", sm->status);
+		m->note = xasprintf("[%s]", chat_status_word(sm->status));
 	if (lm->disclaimers != NULL)
 		m->disc = chat_notices_from_json(lm->disclaimers, c->app->quiet);
 }
@@ -670,8 +733,9 @@ chat_offer_local(struct ui_chat *c)
 	for (i = 0; i < nitems(servers); i++) {
 		url = config_url(servers[i].url, "models");
 		if (http_get(url, &opts, &res, &cause) == 0 && res.status == 200) {
-			msg = xasprintf("found %s on this machine: type /endpoint %s to use it "
-					"(no key needed)",
+			/* TRANSLATORS: the first %s is a server's name (Ollama), the second its URL */
+			msg = xasprintf(_("found %s on this machine: type /endpoint %s to use it "
+					  "(no key needed)"),
 			    servers[i].name, servers[i].url);
 			chat_say(c, msg, false);
 			free(msg);
@@ -684,8 +748,8 @@ chat_offer_local(struct ui_chat *c)
 	}
 	if (found == 0)
 		chat_say(c,
-		    "no local server found on the usual ports (Ollama 11434, llama.cpp "
-		    "8080, LM Studio 1234)",
+		    _("no local server found on the usual ports (Ollama 11434, llama.cpp "
+		      "8080, LM Studio 1234)"),
 		    false);
 }
 
@@ -703,7 +767,7 @@ chat_greet(struct ui_chat *c)
 	if (!session_ready(c->s))
 		chat_offer_local(c);
 	else
-		chat_say(c, "ask anything; /help lists the commands", false);
+		chat_say(c, _("ask anything; /help lists the commands"), false);
 }
 
 void
@@ -726,8 +790,8 @@ ui_chat_accepted(void *arg, const char *note)
 		chat_say(c, note, false);
 	if (!input_empty(c->in))
 		chat_say(c,
-		    "accepted: the prompt that was not sent is in the input; press Enter "
-		    "to send it",
+		    _("accepted: the prompt that was not sent is in the input; press Enter "
+		      "to send it"),
 		    false);
 }
 

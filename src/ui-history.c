@@ -103,12 +103,45 @@ history_load(struct ui_history *h)
 		h->error = cause;
 }
 
+/* Append s padded with blanks to width display columns, on the left when right. */
+static void
+history_pad(struct buf *b, const char *s, int width, bool right)
+{
+	int w = text_width(s, strlen(s));
+
+	if (!right)
+		buf_adds(b, s);
+	for (; w < width; w++)
+		buf_addc(b, ' ');
+	if (right)
+		buf_adds(b, s);
+}
+
+/* The heading of the list, in the columns of its rows (history_add). */
+static char *
+history_heading(void)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	/* TRANSLATORS: column headings of /history: at most 5, 16 and 4 columns wide */
+	history_pad(&b, _("id"), 5, true);
+	buf_adds(&b, "  ");
+	history_pad(&b, _("updated (UTC)"), 16, false);
+	buf_adds(&b, "  ");
+	history_pad(&b, _("msgs"), 4, true);
+	buf_adds(&b, "  ");
+	buf_adds(&b, _("title"));
+	return buf_detach(&b, NULL);
+}
+
 static void
 history_draw(struct ui *ui, void *data)
 {
 	struct ui_history *h = data;
-	int rows, cols, y, list;
-	char *title;
+	int rows, cols, y, list, sw;
+	const char *search = _("search: ");
+	char *title, *heading;
 	size_t i;
 
 	erase();
@@ -116,12 +149,15 @@ history_draw(struct ui *ui, void *data)
 		return;
 	ui_size(ui, &rows, &cols);
 	/* the whole query: ui_bar cuts it to the screen between characters */
-	title = xasprintf("%s%s%s",
-	    h->query.len > 0 ? "conversations with \"" : "conversations, newest first",
-	    h->query.len > 0 ? h->query.data : "", h->query.len > 0 ? "\"" : "");
+	title = h->query.len > 0 ?
+	    /* TRANSLATORS: the title of /history's search results; %s is what was searched */
+	    xasprintf(_("conversations with \"%s\""), h->query.data) :
+	    xstrdup(_("conversations, newest first"));
 	ui_bar(0, title, NULL, ui_attr(ui, UI_BAR));
 	free(title);
-	ui_put(1, 0, "   id  updated (UTC)     msgs  title", 36, cols, ui_attr(ui, UI_DIM));
+	heading = history_heading();
+	ui_put(1, 0, heading, strlen(heading), cols, ui_attr(ui, UI_DIM));
+	free(heading);
 	list = rows - 4;
 	if (h->sel < h->top)
 		h->top = h->sel;
@@ -133,18 +169,25 @@ history_draw(struct ui *ui, void *data)
 	if (h->error != NULL)
 		ui_put(2, 0, h->error, strlen(h->error), cols, ui_attr(ui, UI_ERROR));
 	else if (h->nrows == 0)
-		ui_put(2, 0, "no conversations", 16, cols, ui_attr(ui, UI_DIM));
+		ui_put(2, 0, _("no conversations"), strlen(_("no conversations")), cols,
+		    ui_attr(ui, UI_DIM));
+	sw = text_width(search, strlen(search));
 	if (h->searching) {
-		ui_put(rows - 2, 0, "search: ", 8, cols, ui_attr(ui, UI_FIELD));
-		ui_put(rows - 2, 8, h->query.data, h->query.len, cols - 8, ui_attr(ui, UI_FIELD));
+		ui_put(rows - 2, 0, search, strlen(search), cols, ui_attr(ui, UI_FIELD));
+		ui_put(rows - 2, sw, h->query.data, h->query.len, cols - sw, ui_attr(ui, UI_FIELD));
 	}
+	const char *hints[] = {
+		/* TRANSLATORS: key hints of /history, widest first; the last must fit in 37 columns */
+		_("Up/Down choose  Enter continue it  / search  Esc back"),
+		_("Enter continue  / search  Esc back"),
+	};
+
 	ui_bar(rows - 1,
-	    h->searching ? "Enter search  Esc cancel" :
-			   "Up/Down choose  Enter continue it  / search  Esc back",
+	    h->searching ? _("Enter search  Esc cancel") : ui_fit(cols - 3, hints, nitems(hints)),
 	    NULL, ui_attr(ui, UI_DIM));
 	if (h->searching) {
 		/* the cursor in the field, where an input method opens its candidates */
-		int x = 8 + text_width(h->query.data, h->query.len);
+		int x = sw + text_width(h->query.data, h->query.len);
 
 		move(rows - 2, x < cols ? x : cols - 1);
 		curs_set(1);

@@ -54,9 +54,13 @@ pick_draw(struct ui *ui, void *data)
 		ui_put(y, 2, p->shown[i], strlen(p->shown[i]), cols - 2,
 		    i == p->sel ? ui_attr(ui, UI_HILITE) : 0);
 	}
-	ui_bar(rows - 1,
-	    cols >= 43 ? "Up/Down choose  Enter use it  Esc cancel" : "Enter use it  Esc cancel",
-	    NULL, ui_attr(ui, UI_DIM));
+	const char *hints[] = {
+		/* TRANSLATORS: key hints of a list to pick from; the last must fit in 37 columns */
+		_("Up/Down choose  Enter use it  Esc cancel"),
+		_("Enter use it  Esc cancel"),
+	};
+
+	ui_bar(rows - 1, ui_fit(cols - 3, hints, nitems(hints)), NULL, ui_attr(ui, UI_DIM));
 }
 
 static void

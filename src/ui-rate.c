@@ -134,9 +134,8 @@ chat_thumb_key(struct ui_chat *c, int rating)
 
 	if (m == NULL || m->id <= 0) {
 		chat_status(c,
-		    m == NULL ? "there is no answer to rate yet" :
-				"this answer was not "
-				"stored (--no-log), so it cannot be rated",
+		    m == NULL ? _("there is no answer to rate yet") :
+				_("this answer was not stored (--no-log), so it cannot be rated"),
 		    true);
 		return;
 	}
@@ -191,7 +190,7 @@ chat_notice_answer(struct ui_chat *c, bool confirmed, const char *how)
 	else if (strncmp(how, "typed", 5) == 0)
 		session_no_terms_answer(c->s, confirmed, how);
 	else /* only a typed answer counts: Esc and Ctrl-C leave the question open */
-		chat_say(c, "no answer: nothing was recorded, and the Terms govern this server",
+		chat_say(c, _("no answer: nothing was recorded, and the Terms govern this server"),
 		    false);
 }
 
@@ -242,6 +241,33 @@ chat_digit_key(struct ui_chat *c, int key)
 	return key;
 }
 
+/*
+ * A key of a y/N question: 1 for y (or 是, whose UTF-8 bytes come one key at
+ * a time), 0 for any other key, -1 while a character is under way.
+ */
+static int
+chat_yes_key(struct ui_chat *c, int key)
+{
+	static const char yes[] = "是";
+	unsigned char lead;
+	size_t need;
+
+	if (key == 'y' || key == 'Y')
+		return 1;
+	if (key < 0x80 || key > 0xff) {
+		buf_reset(&c->field);
+		return 0;
+	}
+	buf_addc(&c->field, (char)key);
+	lead = (unsigned char)c->field.data[0];
+	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	if (c->field.len < need)
+		return -1; /* more bytes of the character to come */
+	key = strcmp(c->field.data, yes) == 0;
+	buf_reset(&c->field);
+	return key;
+}
+
 /* Keys while a dialog is open. */
 void
 chat_modal_key(struct ui_chat *c, int key)
@@ -249,17 +275,31 @@ chat_modal_key(struct ui_chat *c, int key)
 	const char *const *names = feedback_reasons(-1);
 
 	if (c->modal == MODAL_WITHDRAW) {
-		chat_withdraw_answer(c, key == 'y' || key == 'Y');
+		int yes = chat_yes_key(c, key);
+
+		if (yes >= 0)
+			chat_withdraw_answer(c, yes == 1);
 	} else if (c->modal == MODAL_NOTICE) {
+		/* the words typed are recorded as typed: yes, no, or 是 and 否 */
+		bool yes = key == UI_KEY_ENTER &&
+		    (strcasecmp(c->field.data, "yes") == 0 || strcmp(c->field.data, "是") == 0);
+		bool no = key == UI_KEY_ENTER &&
+		    (strcasecmp(c->field.data, "no") == 0 || strcmp(c->field.data, "否") == 0);
+
 		if (key == UI_KEY_ESC)
 			chat_notice_answer(c, false, "Esc (full-screen)");
-		else if (key == UI_KEY_ENTER && strcasecmp(c->field.data, "yes") == 0)
-			chat_notice_answer(c, true, "typed 'yes' (full-screen)");
-		else if (key == UI_KEY_ENTER && strcasecmp(c->field.data, "no") == 0)
-			chat_notice_answer(c, false, "typed 'no' (full-screen)");
-		else if (key == UI_KEY_ENTER)
+		else if (yes || no) {
+			char *how = xasprintf("typed '%s' (full-screen)",
+			    strcasecmp(c->field.data, "yes") == 0    ? "yes" :
+				strcasecmp(c->field.data, "no") == 0 ? "no" :
+								       c->field.data);
+
+			chat_notice_answer(c, yes, how);
+			free(how);
+		} else if (key == UI_KEY_ENTER)
 			chat_status(c,
-			    c->no_terms ? "type yes or no" : "type yes to confirm, or no", true);
+			    c->no_terms ? _("type yes or no") : _("type yes to confirm, or no"),
+			    true);
 		else
 			chat_field_key(c, key);
 	} else if (c->modal == MODAL_REASONS) {
@@ -301,19 +341,20 @@ chat_draw_modal(struct ui_chat *c, int top, int th, int iy, int rows, int cols)
 			chat_draw_md_line(c->ui, top + (int)i, &doc.lines[i], cols - 2, 0);
 		markdown_doc_release(&doc);
 		buf_addf(&line,
-		    c->no_terms ? "Type yes or no and Enter (Esc: not now): %s" :
-				  "Type yes and Enter to confirm, no or Esc to decline: %s",
+		    c->no_terms ? _("Type yes or no and Enter (Esc: not now): %s") :
+				  _("Type yes and Enter to confirm, no or Esc to decline: %s"),
 		    c->field.data);
 	} else if (c->modal == MODAL_WITHDRAW) {
 		buf_addf(&line, "%s ", c->notice);
 	} else if (c->modal == MODAL_REASONS) {
-		buf_adds(&line, "Why? ");
+		/* TRANSLATORS: the question before the reasons of a thumbs-down, with a blank */
+		buf_adds(&line, _("Why? "));
 		for (i = 0; names[i] != NULL; i++)
 			buf_addf(&line, "%s[%c] %zu %s", i > 0 ? "  " : "",
 			    c->reasons & (1u << i) ? 'x' : ' ', i + 1,
 			    feedback_reason_label(names[i]));
 	} else
-		buf_addf(&line, "Comment (optional): %s", c->field.data);
+		buf_addf(&line, _("Comment (optional): %s"), c->field.data);
 	for (y = iy; y < iy + rows; y++) {
 		move(y, 0);
 		clrtoeol();

@@ -43,10 +43,12 @@ chat_status_left(struct ui_chat *c, int stage, char *left, size_t size)
 
 	if (!config_url_place(config_get(&c->app->cfg, CONFIG_BASE_URL), host, sizeof host))
 		snprintf(host, sizeof host, "?");
-	snprintf(left, size, "%s | %s | Terms %s%s", config_get(&c->app->cfg, CONFIG_MODEL), host,
-	    stage < 2 ? "accepted " : "", c->terms_short);
+	/* TRANSLATORS: the top bar: model | server | the version of the Terms accepted */
+	snprintf(left, size, stage < 2 ? _("%s | %s | Terms accepted %s") : _("%s | %s | Terms %s"),
+	    config_get(&c->app->cfg, CONFIG_MODEL), host, c->terms_short);
 	if (stage == 0)
-		snprintf(left + strlen(left), size - strlen(left), " | %ld tokens",
+		/* TRANSLATORS: appended to the top bar: the tokens of the conversation */
+		snprintf(left + strlen(left), size - strlen(left), _(" | %ld tokens"),
 		    session_tokens(c->s));
 	return text_width(left, strlen(left));
 }
@@ -78,7 +80,8 @@ chat_draw_status(struct ui_chat *c, int cols)
 	int lw = 0, room, stage;
 
 	if (note == NULL && session_busy(c->s)) {
-		snprintf(right, sizeof right, "answering %c", "|/-\\"[c->spinner % 4]);
+		/* TRANSLATORS: %c is a spinning bar (| / - \\) */
+		snprintf(right, sizeof right, _("answering %c"), "|/-\\"[c->spinner % 4]);
 		note = right;
 	}
 	for (stage = 0; stage < 3; stage++) {

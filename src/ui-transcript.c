@@ -97,10 +97,15 @@ chat_render_extra(struct chat_msg *m, int width)
 		size_t cjk, words = text_words(m->reasoning.data, m->reasoning.len, &cjk);
 
 		/* Chinese is counted in characters, as its readers count it */
-		fold = xasprintf("> reasoning: %zu %s (not shown, never sent back)", words,
-		    cjk * 2 > words ? "characters" :
-			words == 1  ? "word" :
-				      "words");
+		if (cjk * 2 > words)
+			fold =
+			    xasprintf(_("> reasoning: %zu characters (not shown, never sent back)"),
+				words);
+		else
+			fold = xasprintf(P_("> reasoning: %zu word (not shown, never sent back)",
+					     "> reasoning: %zu words (not shown, never sent back)",
+					     words),
+			    words);
 		chat_plain(&m->extra, fold, strlen(fold), width, MD_DIM);
 		free(fold);
 	} else if (m->reasoning.len > 0) {
@@ -110,7 +115,9 @@ chat_render_extra(struct chat_msg *m, int width)
 		chat_plain(&all, m->reasoning.data, m->reasoning.len, width - 2,
 		    MD_DIM | MD_ITALIC);
 		first = all.nlines > CHAT_REASONING_ROWS ? all.nlines - CHAT_REASONING_ROWS : 0;
-		chat_plain(&m->extra, "thinking...", 11, width, MD_DIM);
+		const char *thinking = _("thinking...");
+
+		chat_plain(&m->extra, thinking, strlen(thinking), width, MD_DIM);
 		for (; first < all.nlines; first++) {
 			char *t = markdown_line_text(&all.lines[first]);
 
@@ -226,7 +233,8 @@ chat_draw_msg_line(struct ui_chat *c, struct chat_msg *m, size_t k, int y, int w
 
 	if (k == 0) {
 		if (m->kind == MSG_USER)
-			ui_put(y, 0, "You", 3, width, ui_attr(ui, UI_USER));
+			/* TRANSLATORS: the label over the user's prompt in the transcript */
+			ui_put(y, 0, _("You"), strlen(_("You")), width, ui_attr(ui, UI_USER));
 		else if (m->kind == MSG_ASSISTANT) {
 			char *cause = NULL;
 
@@ -235,17 +243,21 @@ chat_draw_msg_line(struct ui_chat *c, struct chat_msg *m, size_t k, int y, int w
 				m->rating_known = true;
 			free(cause);
 			snprintf(head, sizeof head, "%s%s%s%s",
-			    m->model != NULL ? m->model : "model", m->streaming ? "  ..." : "",
+			    m->model != NULL ? m->model : _("model"), m->streaming ? "  ..." : "",
 			    chat_thumb(m->rating),
-			    c->sel >= 0 && c->msgs[c->sel] == m ? "   < selected: + or - rates it" :
-								  "");
+			    c->sel >= 0 && c->msgs[c->sel] == m ?
+				_("   < selected: + or - rates it") :
+				"");
 			ui_put(y, 0, head, strlen(head), width,
 			    ui_attr(ui,
 				c->sel >= 0 && c->msgs[c->sel] == m ? UI_HILITE : UI_MODEL));
-		} else
-			ui_put(y, 0, m->kind == MSG_ERROR ? "error" : "confab",
-			    m->kind == MSG_ERROR ? 5 : 6, width,
+		} else {
+			/* TRANSLATORS: the label over an error in the transcript */
+			const char *label = m->kind == MSG_ERROR ? _("error") : "confab";
+
+			ui_put(y, 0, label, strlen(label), width,
 			    ui_attr(ui, m->kind == MSG_ERROR ? UI_ERROR : UI_DIM));
+		}
 		return;
 	}
 	k--;
@@ -319,7 +331,8 @@ chat_notice_line(const char *id, const char *clause, const char *text, void *arg
 	    (strcmp(id, "general") == 0 || strcmp(id, "end-interrupted") == 0);
 
 	if (!(quiet && cn->hush)) /* -q: only the strong ones */
-		buf_addf(&cn->b, "%s%s (Terms %s)\n", quiet ? "" : "! ", text,
+		/* TRANSLATORS: a notice under an answer; the second %s is a clause (III.4) */
+		buf_addf(&cn->b, _("%s%s (Terms %s)\n"), quiet ? "" : "! ", text,
 		    clause != NULL ? clause : "III.4");
 }
 
@@ -351,9 +364,9 @@ chat_set_notices(struct chat_msg *m, const struct exchange_result *r, bool hush)
 		const struct disclaimer *d = r->disclaimers[i];
 
 		if (d->strong)
-			buf_addf(&b, "! %s (Terms %s)\n", d->text, d->clause);
+			buf_addf(&b, _("%s%s (Terms %s)\n"), "! ", d->text, d->clause);
 		else if (!hush) /* -q: only the strong ones */
-			buf_addf(&b, "%s (Terms %s)\n", d->text, d->clause);
+			buf_addf(&b, _("%s%s (Terms %s)\n"), "", d->text, d->clause);
 	}
 	free(m->disc);
 	m->disc = b.len > 0 ? buf_detach(&b, NULL) : NULL;

@@ -390,18 +390,28 @@ ui_rule(int y, int cols, int attr)
 	attroff(attr);
 }
 
+const char *
+ui_fit(int cols, const char *const *texts, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++)
+		if (text_width(texts[i], strlen(texts[i])) <= cols)
+			return texts[i];
+	return texts[n - 1];
+}
+
 bool
 ui_too_small(struct ui *ui, int min_cols, int min_rows)
 {
-	static const char msg[] = "terminal too small";
-	int rows, cols;
+	const char *msg = _("terminal too small");
+	int rows, cols, w = text_width(msg, strlen(msg));
 
 	getmaxyx(stdscr, rows, cols);
 	if (cols >= min_cols && rows >= min_rows)
 		return false;
 	erase();
-	ui_put(rows / 2, cols > (int)sizeof msg ? (cols - (int)sizeof msg + 1) / 2 : 0, msg,
-	    sizeof msg - 1, cols, A_BOLD);
+	ui_put(rows / 2, cols > w ? (cols - w) / 2 : 0, msg, strlen(msg), cols, A_BOLD);
 	return true;
 }
 
