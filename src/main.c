@@ -53,7 +53,8 @@ static const struct help_row help_usage[] = {
 	{ "confab feedback up|down|clear [ID|last]\n"
 	  "    [--reason R] [--comment TEXT] [--yes]",
 	    N_("rate an answer (Terms IV; --yes confirms the notice)") },
-	{ "confab feedback list [--json] | export [--format jsonl|csv] [--bom] | sync",
+	{ "confab feedback list [--json] | sync\n"
+	  "    | export [--format jsonl|csv] [--bom]",
 	    N_("ratings stay on this machine unless feedback_url is set") },
 	{ "confab log list [-n N|--all] | show ID | search TEXT [-n N|--all]\n"
 	  "    | delete ID [--yes] | export ID [--format markdown|json]",
