@@ -193,7 +193,7 @@ printf -- '---\nmodel: qwen-max\ntemperature: 0.2\n---\n你是一位严谨的翻
 zh roles
 expect_rc 0 "zh: roles"
 check "zh: the headings are Chinese" has "$(printf '%s\n' "$OUT" | head -n 1)" "名称"
-check "zh: the settings are joined the Chinese way" out_has "model qwen-max，temperature 0.2"
+check "zh: the settings are joined the Chinese way" out_has "model qwen-max、temperature 0.2"
 check "zh: the columns line up by display width" python3 -c '
 import sys, unicodedata
 def w(s): return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
