@@ -63,7 +63,7 @@ attach_sha256(const void *data, size_t len, char out[65])
 	unsigned int n = 0, i;
 
 	if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
-		fatal("SHA-256 failed in libcrypto");
+		fatal("%s", _("SHA-256 failed in libcrypto"));
 	for (i = 0; i < n; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
@@ -95,7 +95,7 @@ attach_image(struct attach *a, const char *mime, const struct buf *b, char **cau
 	buf_init(&url, 0);
 	buf_addf(&url, "data:%s;base64,", mime);
 	if (attach_base64(b->data, b->len, &url) != 0)
-		fatal("out of memory encoding '%s'", a->name);
+		fatal(_("out of memory encoding '%s'"), a->name);
 	a->image = true;
 	a->mime = mime;
 	a->url = buf_detach(&url, NULL);

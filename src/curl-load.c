@@ -65,7 +65,7 @@ curl_load(void)
 		memcpy((char *)&curl_fn + curl_syms[i].offset, &sym, sizeof sym);
 	}
 	if (curl_fn.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		fatal("cannot initialise libcurl");
+		fatal("%s", _("cannot initialise libcurl"));
 	curl_handle = h;
 }
 

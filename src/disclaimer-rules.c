@@ -438,7 +438,7 @@ disclaimer_rules_fallback(void)
 
 	r = disclaimer_rules_parse(DISCLAIMER_FALLBACK, strlen(DISCLAIMER_FALLBACK), &cause);
 	if (r == NULL)
-		fatal("the built-in disclaimer rules are broken: %s", cause);
+		fatal(_("the built-in disclaimer rules are broken: %s"), cause);
 	return r;
 }
 

@@ -633,14 +633,14 @@ disclaimer_json_value(const struct disclaimer *const *d, size_t n)
 	size_t i;
 
 	if (a == NULL)
-		fatal("out of memory");
+		fatal("%s", _("out of memory"));
 	for (i = 0; i < n; i++) {
 		if ((o = cJSON_CreateObject()) == NULL ||
 		    cJSON_AddStringToObject(o, "id", d[i]->id) == NULL ||
 		    cJSON_AddStringToObject(o, "clause", d[i]->clause) == NULL ||
 		    cJSON_AddStringToObject(o, "text",
 			d[i]->plain != NULL ? d[i]->plain : d[i]->text) == NULL)
-			fatal("out of memory");
+			fatal("%s", _("out of memory"));
 		cJSON_AddItemToArray(a, o);
 	}
 	return a;
@@ -654,7 +654,7 @@ disclaimer_json(const struct disclaimer *const *d, size_t n)
 
 	cJSON_Delete(a);
 	if (s == NULL)
-		fatal("out of memory");
+		fatal("%s", _("out of memory"));
 	return s;
 }
 
@@ -668,7 +668,7 @@ disclaimer_json_stored(const char *json)
 	else if ((v = cJSON_Parse(json)) == NULL)
 		v = cJSON_CreateString(json);
 	if (v == NULL)
-		fatal("out of memory");
+		fatal("%s", _("out of memory"));
 	return v;
 }
 

@@ -67,7 +67,7 @@ loop_new(void)
 
 	l->http = http_new();
 	if (pipe(l->sigpipe) != 0)
-		fatal("pipe: %s", strerror(errno));
+		fatal(_("cannot create a pipe: %s"), strerror(errno));
 	for (i = 0; i < 2; i++) {
 		fcntl(l->sigpipe[i], F_SETFL, fcntl(l->sigpipe[i], F_GETFL) | O_NONBLOCK);
 		fcntl(l->sigpipe[i], F_SETFD, FD_CLOEXEC);

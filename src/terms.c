@@ -92,7 +92,7 @@ terms_sha256_hex(const void *data, size_t len, char out[TERMS_HASH_HEX + 1])
 	unsigned int n = 0, i;
 
 	if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
-		fatal("SHA-256 failed in libcrypto");
+		fatal("%s", _("SHA-256 failed in libcrypto"));
 	for (i = 0; i < n; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 0xf];
