@@ -60,16 +60,22 @@ struct disclaimer_rules {
 
 	/*
 	 * Every keyword and exception phrase in one Aho-Corasick automaton over
-	 * the normalised text, as a full transition table: next[state * ncols +
-	 * col[byte]] is the next state. Column 0 is unused (so wcol[] can say
-	 * "not a word byte" with 0) and column 1 is every byte that occurs in
-	 * no keyword. mask[state] is the mask of topics without exceptions whose
-	 * keyword ends in the state, evat[state] 1 + the index in ev[] of its
-	 * events (0 for none: see disclaimer_events()). The states where
-	 * something ends are numbered last, from hot on, so a step needs one
-	 * load and a comparison. acol[] is the column of each ASCII byte as it
+	 * the normalised text, as a transition table filled as it is used:
+	 * next[state * ncols + col[byte]] is the next state, or 0 while not
+	 * computed yet (disclaimer_next() computes it from the trie and the
+	 * failure links, and keeps it). States are 1 to nstates; state 0 is
+	 * that mark, its row unused. Column 0 is unused (so wcol[] can say "not
+	 * a word byte" with 0) and column 1 is every byte that occurs in no
+	 * keyword. The states where something ends are numbered first, 1 to
+	 * hot - 1, then the root and the rest: one comparison (st < hot) finds
+	 * both a state to look at and an entry to compute. mask[state] is the
+	 * mask of topics without exceptions whose keyword ends in the state,
+	 * evat[state] 1 + the index in ev[] of its events (0 for none: see
+	 * disclaimer_events()). acol[] is the column of each ASCII byte as it
 	 * reads normalised (a letter lower-cased, the rest a space), so ASCII
-	 * needs no normalising.
+	 * needs no normalising. The table is written while texts are scanned
+	 * (through a const rules pointer: next[] is not part of what the rules
+	 * say, only a cache of it); confab scans from one thread.
 	 */
 	unsigned char col[256];
 	unsigned char acol[128];
@@ -78,9 +84,12 @@ struct disclaimer_rules {
 	uint16_t *next;
 	size_t ncols, nstates;
 	uint32_t *mask, *evat;
-	uint32_t hot;
+	uint32_t hot, root;
+	/* The trie, by state: first child, next sibling (0: none), column into it, failure state. */
+	uint16_t *child, *sib, *fail;
+	unsigned char *ecol;
 	struct disclaimer_event *ev;
-	size_t nev;
+	size_t nev, evcap;
 };
 
 /* A keyword or an exception phrase, normalised, with the topic it belongs to. */
@@ -110,6 +119,7 @@ struct disclaimer_parse {
 };
 
 char *disclaimer_keyword(const char *kw, size_t len, size_t *outlen, char **cause);
+size_t disclaimer_next(const struct disclaimer_rules *r, size_t u, size_t c);
 int disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pat, size_t npat,
     size_t bytes, char **cause);
 

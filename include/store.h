@@ -21,7 +21,7 @@ struct store;
 struct consent_event;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /* Open (creating) the store at path; NULL with *cause set on failure. */
 struct store *store_open(const char *path, char **cause);

@@ -463,5 +463,9 @@ disclaimer_rules_free(struct disclaimer_rules *r)
 	free(r->mask);
 	free(r->evat);
 	free(r->ev);
+	free(r->child);
+	free(r->sib);
+	free(r->fail);
+	free(r->ecol);
 	free(r);
 }

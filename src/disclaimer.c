@@ -191,7 +191,7 @@ disclaimer_columns(struct disclaimer_rules *r)
 	for (c = 0; c < 128; c++) {
 		r->acol[c] = r->col[disclaimer_ascii[c] != 0 ? disclaimer_ascii[c] : ' '];
 		r->wcol[c] = disclaimer_ascii[c] != 0 ? r->acol[c] : 0;
-		r->stay[c] = r->wcol[c] != 0 && r->next[r->wcol[c]] == 0;
+		r->stay[c] = r->wcol[c] != 0 && r->next[r->root * r->ncols + r->wcol[c]] == r->root;
 	}
 }
 
@@ -233,7 +233,10 @@ disclaimer_events_of(struct disclaimer_rules *r, const struct disclaimer_pattern
 	for (t = 0; t <= DISCLAIMER_NOTICES_MAX; t++) {
 		if (t < DISCLAIMER_NOTICES_MAX && (own >> t & 1) == 0)
 			continue;
-		r->ev = xreallocarray(r->ev, r->nev + 1, sizeof *r->ev);
+		if (r->nev == r->evcap) { /* doubling: thousands of states have events */
+			r->evcap = r->evcap != 0 ? r->evcap * 2 : 64;
+			r->ev = xreallocarray(r->ev, r->evcap, sizeof *r->ev);
+		}
 		r->ev[r->nev].topic = t < DISCLAIMER_NOTICES_MAX ? (uint8_t)t : DISCLAIMER_EV_END;
 		r->ev[r->nev].kw = t < DISCLAIMER_NOTICES_MAX ? kw[t] : 0;
 		r->ev[r->nev++].ex = t < DISCLAIMER_NOTICES_MAX ? ex[t] : 0;
@@ -247,6 +250,7 @@ disclaimer_events_of(struct disclaimer_rules *r, const struct disclaimer_pattern
  * along nextpat[]; n states in all.
  */
 struct disclaimer_trie {
+	uint16_t rootkid[256]; /* the root's children by column, 1 + state (0: none) */
 	uint16_t *child, *sib;
 	unsigned char *ecol;
 	uint32_t *mask, *first, *nextpat;
@@ -261,6 +265,7 @@ disclaimer_trie(struct disclaimer_trie *t, const struct disclaimer_rules *r,
 	uint16_t u, v;
 	unsigned char c;
 
+	memset(t->rootkid, 0, sizeof t->rootkid);
 	t->child = xcalloc(max, sizeof *t->child);
 	t->sib = xcalloc(max, sizeof *t->sib);
 	t->ecol = xcalloc(max, sizeof *t->ecol);
@@ -272,13 +277,19 @@ disclaimer_trie(struct disclaimer_trie *t, const struct disclaimer_rules *r,
 		u = 0;
 		for (j = 0; j < pat[i].len; j++) {
 			c = r->col[(unsigned char)pat[i].s[j]];
-			for (v = t->child[u]; v != 0 && t->ecol[v - 1] != c; v = t->sib[v - 1])
-				;
+			if (u == 0)
+				v = t->rootkid[c];
+			else
+				for (v = t->child[u]; v != 0 && t->ecol[v - 1] != c;
+				     v = t->sib[v - 1])
+					;
 			if (v == 0) {
 				v = (uint16_t)++t->n;
 				t->ecol[v - 1] = c;
 				t->sib[v - 1] = t->child[u];
 				t->child[u] = v;
+				if (u == 0)
+					t->rootkid[c] = v;
 			}
 			u = (uint16_t)(v - 1);
 		}
@@ -306,8 +317,11 @@ disclaimer_edge(const struct disclaimer_trie *t, uint16_t u, unsigned char c)
 {
 	uint16_t v;
 
-	for (v = t->child[u]; v != 0 && t->ecol[v - 1] != c; v = t->sib[v - 1])
-		;
+	if (u == 0)
+		v = t->rootkid[c];
+	else
+		for (v = t->child[u]; v != 0 && t->ecol[v - 1] != c; v = t->sib[v - 1])
+			;
 	return v != 0 ? (uint16_t)(v - 1) : 0;
 }
 
@@ -340,18 +354,41 @@ disclaimer_links(struct disclaimer_rules *r, struct disclaimer_trie *t,
 }
 
 /*
+ * The next state from state u on column c, computed and kept in the table:
+ * the trie's edge, or (none) the next state of u's failure state, or the
+ * root from the root. Out of line: each entry is computed once.
+ */
+__attribute__((noinline)) size_t
+disclaimer_next(const struct disclaimer_rules *r, size_t u, size_t c)
+{
+	size_t v, f;
+
+	for (v = r->child[u]; v != 0 && r->ecol[v] != c; v = r->sib[v])
+		;
+	if (v == 0 && u == r->root)
+		v = u;
+	else if (v == 0) {
+		f = r->fail[u];
+		if ((v = r->next[f * r->ncols + c]) == 0)
+			v = disclaimer_next(r, f, c);
+	}
+	r->next[u * r->ncols + c] = (uint16_t)v;
+	return v;
+}
+
+/*
  * Build the automaton from the keywords and the exception phrases: the trie
- * and its failure links, then the states renumbered (those where nothing
- * ends first), then breadth first, each state's row is its failure state's
- * row (complete already: it is shallower) with its own edges written over.
+ * and its failure links, then the states renumbered (those where something
+ * ends first, then the root and the rest), kept by their new numbers. Only
+ * the root's row is computed now; the others as the scans reach them.
  */
 int
 disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pat, size_t npat,
     size_t bytes, char **cause)
 {
 	struct disclaimer_trie t;
-	size_t i, j, c, ncols = 2, max = bytes + 1, cold = 0, hot;
-	uint16_t *fail, *order, *perm, *row, u, v;
+	size_t i, j, c, ncols = 2, max = bytes + 1, hot = 1, cold;
+	uint16_t *fail, *order, *perm;
 	uint32_t *evat;
 
 	if (max > DISCLAIMER_NODES_MAX) {
@@ -378,26 +415,30 @@ disclaimer_build(struct disclaimer_rules *r, const struct disclaimer_pattern *pa
 
 	perm = xcalloc(t.n, sizeof *perm);
 	for (i = 0; i < t.n; i++)
-		cold += t.mask[i] == 0 && evat[i] == 0;
-	r->hot = (uint32_t)cold;
-	r->mask = xcalloc(t.n, sizeof *r->mask);
-	r->evat = xcalloc(t.n, sizeof *r->evat);
-	for (i = 0, cold = 0, hot = r->hot; i < t.n; i++) {
-		perm[i] = (uint16_t)(t.mask[i] == 0 && evat[i] == 0 ? cold++ : hot++);
+		hot += t.mask[i] != 0 || evat[i] != 0;
+	r->hot = (uint32_t)hot;
+	r->root = (uint32_t)hot; /* the trie's root (0) is the first state where nothing ends */
+	r->mask = xcalloc(t.n + 1, sizeof *r->mask);
+	r->evat = xcalloc(t.n + 1, sizeof *r->evat);
+	for (i = 0, hot = 1, cold = r->hot; i < t.n; i++) {
+		perm[i] = (uint16_t)(t.mask[i] != 0 || evat[i] != 0 ? hot++ : cold++);
 		r->mask[perm[i]] = t.mask[i];
 		r->evat[perm[i]] = evat[i];
 	}
-
-	r->next = xcalloc(t.n * ncols, sizeof *r->next);
-	for (v = t.child[0]; v != 0; v = t.sib[v - 1])
-		r->next[t.ecol[v - 1]] = perm[v - 1]; /* the root stays 0 */
-	for (i = 0; i + 1 < t.n; i++) {
-		u = order[i];
-		row = r->next + perm[u] * ncols;
-		memcpy(row, r->next + perm[fail[u]] * ncols, ncols * sizeof *row);
-		for (v = t.child[u]; v != 0; v = t.sib[v - 1])
-			row[t.ecol[v - 1]] = perm[v - 1];
+	r->child = xcalloc(t.n + 1, sizeof *r->child);
+	r->sib = xcalloc(t.n + 1, sizeof *r->sib);
+	r->fail = xcalloc(t.n + 1, sizeof *r->fail);
+	r->ecol = xcalloc(t.n + 1, sizeof *r->ecol);
+	for (i = 0; i < t.n; i++) {
+		r->child[perm[i]] = t.child[i] != 0 ? perm[t.child[i] - 1] : 0;
+		r->sib[perm[i]] = t.sib[i] != 0 ? perm[t.sib[i] - 1] : 0;
+		r->fail[perm[i]] = perm[fail[i]];
+		r->ecol[perm[i]] = t.ecol[i];
 	}
+	/* Zero pages from the system: the rows never reached are never touched. */
+	r->next = xcalloc((t.n + 1) * ncols, sizeof *r->next);
+	for (c = 1; c < ncols; c++)
+		disclaimer_next(r, r->root, c);
 	disclaimer_columns(r);
 	free(perm);
 	free(evat);
@@ -462,19 +503,23 @@ disclaimer_events(const struct disclaimer_rules *r, uint32_t at, size_t pos,
 }
 
 /*
- * One step of the automaton on a column: most states end nothing (they are
- * numbered below hot), so a step is a load and a comparison. Jumps to done
- * once every topic is found.
+ * One step of the automaton on a column, the entry computed the first time
+ * (0: see struct disclaimer_rules): most states end nothing (they are
+ * numbered from hot on), so a step is a load and a comparison or two. Jumps
+ * to done once every topic is found.
  */
 #define DISCLAIMER_STEP(column) \
 	do { \
-		st = next[st * ncols + (column)]; \
+		size_t c_ = (column), t_ = next[st * ncols + c_]; \
+		if (t_ < hot && t_ == 0) \
+			t_ = disclaimer_next(r, st, c_); \
+		st = t_; \
 		pos++; \
 		DISCLAIMER_HOT(); \
 	} while (0)
 #define DISCLAIMER_HOT() \
 	do { \
-		if (st >= hot) { \
+		if (st < hot) { \
 			found |= r->mask[st]; \
 			if (r->evat[st] != 0) \
 				found = disclaimer_events(r, r->evat[st], pos, pend, found); \
@@ -488,46 +533,55 @@ disclaimer_events(const struct disclaimer_rules *r, uint32_t at, size_t pos,
  * digits by their columns, a run of the other bytes as one space. At the
  * root after a letter, the letters and digits that keep it there are skipped
  * (most of the text: no keyword starts inside a word). Stops before a byte
- * of 0x80 or more, at end, or on reaching a state where something ends; the
- * count of steps (normalised bytes) is returned, *st and *prev as they are
- * then. Its own function, so that its variables stay in registers.
+ * of 0x80 or more, at end, or before a step to a state where something ends
+ * or not computed yet, which is left to the caller: its entry in next[] goes
+ * to *step (0: none; *st is then not updated), its byte already read. The count of steps taken
+ * (normalised bytes) is returned, *st and *prev as they are then. Its own
+ * function without calls, so that its variables stay in registers.
  */
 static size_t
 disclaimer_ascii_run(const struct disclaimer_rules *r, const unsigned char **pp,
-    const unsigned char *end, size_t *st, int *prev)
+    const unsigned char *end, size_t *st, int *prev, size_t *step)
 {
 	const unsigned char *p = *pp, *wcol = r->wcol, *stay = r->stay;
 	const uint16_t *next = r->next;
 	const size_t ncols = r->ncols, hot = r->hot, sp = r->col[' '];
-	size_t u = *st, n = 0;
+	size_t u = *st, e, n = 0, a;
 	int pv = *prev;
-	unsigned char a;
 
+	*step = 0;
 	while (p < end && *p < 0x80) {
-		if ((a = wcol[*p]) == 0) {
+		if ((a = wcol[*p]) != 0 && pv != DN_OTHER) { /* a letter or digit of a word */
+			p++;
+			pv = DN_WORD;
+			e = u * ncols + a; /* u is not kept: the caller finds it from e */
+			if ((u = next[e]) < hot) {
+				*step = e;
+				break;
+			}
+			n++;
+			if (u == hot) { /* the root (the first state from hot on) */
+				for (; p < end && stay[*p]; p++)
+					n++;
+			}
+			continue;
+		}
+		if (a == 0) { /* a run of other bytes, one space */
 			p++;
 			if (pv == DN_SPACE)
 				continue;
-			pv = DN_SPACE;
-			a = (unsigned char)sp;
-		} else if (pv == DN_OTHER) { /* a space between, then this letter */
-			pv = DN_SPACE;
-			a = (unsigned char)sp;
-		} else {
-			p++;
-			pv = DN_WORD;
-		}
-		u = next[u * ncols + a];
-		n++;
-		if (u >= hot)
+		} /* else a space between CJK and this letter */
+		pv = DN_SPACE;
+		e = u * ncols + sp;
+		if ((u = next[e]) < hot) {
+			*step = e;
 			break;
-		if (u == 0 && pv == DN_WORD) {
-			for (; p < end && stay[*p]; p++)
-				n++;
 		}
+		n++;
 	}
 	*pp = p;
-	*st = u;
+	if (*step == 0)
+		*st = u;
 	*prev = pv;
 	return n;
 }
@@ -548,7 +602,7 @@ disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, 
 	const uint32_t all = r->topics, sp = col[' '];
 	unsigned char out[8], c;
 	size_t i = 0, j, k, n, pos = 0, t;
-	size_t st = 0;
+	size_t st = r->root;
 	unsigned int cp;
 	int prev = DN_SPACE, pr;
 
@@ -559,9 +613,12 @@ disclaimer_scan(const struct disclaimer_rules *r, const char *text, size_t len, 
 		c = s[i];
 		if (c < 0x80) { /* ASCII */
 			p = s + i;
-			pos += disclaimer_ascii_run(r, &p, s + len, &st, &prev);
+			pos += disclaimer_ascii_run(r, &p, s + len, &st, &prev, &t);
 			i = (size_t)(p - s);
-			DISCLAIMER_HOT();
+			if (t != 0) { /* the step it left: from the state t / ncols */
+				st = t / ncols;
+				DISCLAIMER_STEP(t % ncols);
+			}
 			continue;
 		}
 		/* a CJK character: its bytes as they are */

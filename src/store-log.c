@@ -283,6 +283,8 @@ store_log_search_n(struct store *st, const char *text, int64_t limit,
 {
 	bool fts = store_log_chars(text) >= STORE_LOG_TRIGRAM;
 	char *sql, *pattern = store_log_pattern(text, fts);
+	/* Long messages are indexed in part: their whole text is read (STORE_LONG). */
+	char *like = fts ? store_log_pattern(text, false) : NULL;
 	sqlite3_stmt *s;
 	int rc;
 
@@ -295,16 +297,21 @@ store_log_search_n(struct store *st, const char *text, int64_t limit,
 		    "FROM messages WHERE %s GROUP BY conversation_id) g "
 		    "JOIN conversations c ON c.id = g.cid JOIN messages m ON m.id = g.first "
 		    "ORDER BY c.updated DESC, c.id DESC LIMIT ?2",
-		    fts ? "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)" :
+		    fts ? "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 "
+			  "UNION ALL SELECT id FROM messages WHERE " STORE_LONG
+			  " AND status != 'streaming' AND content LIKE ?3 ESCAPE '\\')" :
 			  "content LIKE ?1 ESCAPE '\\'");
 	s = store_prepare(st, sql, cause);
 	free(sql);
 	if (s == NULL) {
 		free(pattern);
+		free(like);
 		return -1;
 	}
 	sqlite3_bind_text(s, 1, pattern, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, limit);
+	if (like != NULL)
+		sqlite3_bind_text(s, 3, like, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_log_hit h = {
 			.conversation = sqlite3_column_int64(s, 0),
@@ -324,6 +331,7 @@ store_log_search_n(struct store *st, const char *text, int64_t limit,
 	}
 	sqlite3_finalize(s);
 	free(pattern);
+	free(like);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, _("searching messages"), cause);
 	return 0;

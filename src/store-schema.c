@@ -186,6 +186,39 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE consent_events ADD COLUMN typed TEXT;"
 	"ALTER TABLE consent_events ADD COLUMN language TEXT;",
+
+	/*
+	 * 7 -> 8: the full-text index holds the first STORE_FTS_CAP characters
+	 * of each message (a 4 MiB answer's trigrams cost 1,400 M instructions
+	 * at its final save); messages longer than that many bytes are listed
+	 * by a partial index and searched whole with LIKE (store-log.c). The
+	 * long messages already indexed whole are indexed again, cut.
+	 */
+	"DROP TRIGGER messages_fts_insert;"
+	"DROP TRIGGER messages_fts_delete;"
+	"DROP TRIGGER messages_fts_unindex;"
+	"DROP TRIGGER messages_fts_index;"
+	"INSERT INTO messages_fts (messages_fts, rowid, content) SELECT 'delete', id, content"
+	"  FROM messages WHERE status != 'streaming' AND " STORE_LONG ";"
+	"INSERT INTO messages_fts (rowid, content) SELECT id, substr(content, 1, " STORE_FTS_CAP ")"
+	"  FROM messages WHERE status != 'streaming' AND " STORE_LONG ";"
+	"CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages"
+	"  WHEN new.status != 'streaming' BEGIN"
+	"  INSERT INTO messages_fts (rowid, content)"
+	"  VALUES (new.id, substr(new.content, 1, " STORE_FTS_CAP ")); END;"
+	"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
+	"  WHEN old.status != 'streaming' BEGIN"
+	"  INSERT INTO messages_fts (messages_fts, rowid, content)"
+	"  VALUES ('delete', old.id, substr(old.content, 1, " STORE_FTS_CAP ")); END;"
+	"CREATE TRIGGER messages_fts_unindex AFTER UPDATE OF content, status ON messages"
+	"  WHEN old.status != 'streaming' BEGIN"
+	"  INSERT INTO messages_fts (messages_fts, rowid, content)"
+	"  VALUES ('delete', old.id, substr(old.content, 1, " STORE_FTS_CAP ")); END;"
+	"CREATE TRIGGER messages_fts_index AFTER UPDATE OF content, status ON messages"
+	"  WHEN new.status != 'streaming' BEGIN"
+	"  INSERT INTO messages_fts (rowid, content)"
+	"  VALUES (new.id, substr(new.content, 1, " STORE_FTS_CAP ")); END;"
+	"CREATE INDEX messages_long ON messages (id) WHERE " STORE_LONG ";",
 };
 
 static int

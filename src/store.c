@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,13 +15,48 @@
 #include "store.h"
 #include "store-internal.h"
 
+/* Whether the file at path is within a page of the file size limit. */
+static bool
+store_at_limit(const char *path, rlim_t limit)
+{
+	struct stat sb;
+
+	/* A write fails past the limit; SQLite writes a page (up to 64 KiB, plus a WAL header). */
+	return stat(path, &sb) == 0 && (uintmax_t)sb.st_size + 65536 + 24 > (uintmax_t)limit;
+}
+
+/*
+ * Whether the store's files reached the file size limit, or its disk is full.
+ * SQLite reports a failed write's errno from the global errno once the
+ * statement has ended, which calls in between may have changed (0 after a
+ * cache spill's write failed), so the limits themselves are looked at.
+ */
+static bool
+store_out_of_room(const struct store *st)
+{
+	struct rlimit rl;
+	struct statvfs vfs;
+	bool full = false;
+	char *wal;
+
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		wal = xasprintf("%s-wal", st->path);
+		full = store_at_limit(st->path, rl.rlim_cur) || store_at_limit(wal, rl.rlim_cur);
+		free(wal);
+	}
+	if (!full && statvfs(st->path, &vfs) == 0)
+		full = (uintmax_t)vfs.f_bavail * vfs.f_frsize < 65536 + 24;
+	return full;
+}
+
 /* What to do about a failure, by its primary result code, or NULL. */
 static const char *
-store_hint(sqlite3 *db)
+store_hint(const struct store *st)
 {
-	int code = sqlite3_extended_errcode(db), err = sqlite3_system_errno(db);
+	int code = sqlite3_extended_errcode(st->db), err = sqlite3_system_errno(st->db);
 
-	if ((code & 0xff) == SQLITE_IOERR && (err == ENOSPC || err == EFBIG || err == EDQUOT))
+	if ((code & 0xff) == SQLITE_IOERR &&
+	    (err == ENOSPC || err == EFBIG || err == EDQUOT || store_out_of_room(st)))
 		code = SQLITE_FULL;
 	switch (code & 0xff) {
 	case SQLITE_FULL:
@@ -40,7 +77,7 @@ store_hint(sqlite3 *db)
 int
 store_fail(struct store *st, const char *what, char **cause)
 {
-	const char *hint = store_hint(st->db);
+	const char *hint = store_hint(st);
 
 	if (hint != NULL)
 		/* TRANSLATORS: store PATH: what it was doing: SQLite's message (what to do). */
@@ -59,7 +96,7 @@ store_exec(struct store *st, const char *sql, char **cause)
 	const char *hint;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		hint = store_hint(st->db);
+		hint = store_hint(st);
 		if (hint != NULL)
 			/* TRANSLATORS: store PATH: SQLite's message (what to do). */
 			*cause = xasprintf(_("store '%s': %s (%s)"), st->path,

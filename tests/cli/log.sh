@@ -388,6 +388,51 @@ check "-q: no note" [ -z "$ERR" ]
 sql "DELETE FROM messages WHERE content LIKE '%晴雨%'"
 sql "DELETE FROM conversations WHERE title LIKE 'limit test %'"
 
+# ---- long messages: the trigram index holds the first 65536 characters (schema 8) ----------
+fts_has() { [ "$(sql "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '\"$1\"'")" = "$2" ]; }
+# 72,000 bytes: a word at the start, one that straddles the cap, one in CJK and one at the end.
+LONGP=$(python3 -c 'import sys; t = "robin31 " + "lorem ipsum " * 5460; t = t[:65530] + "straddle42word " + "鹦鹉螺号 " + "x" * 5000 + " kingfisher77 end"; sys.stdout.write(t)')
+ask ok "$LONGP"
+CL=$(newest) # the prompt and its echo in the answer: two long messages
+check "the long prompt was stored whole" [ "$(sql "SELECT length(content) FROM messages WHERE conversation_id = $CL AND role = 'user'")" = "$(printf '%s' "$LONGP" | python3 -c 'import sys; print(len(sys.stdin.read()))')" ]
+check "the index holds their start" fts_has robin31 2
+check "but not what lies beyond the cap" fts_has kingfisher77 0
+check "the partial index lists the long messages" [ "$(sql "SELECT count(*) FROM messages INDEXED BY messages_long WHERE length(CAST(content AS BLOB)) > 65536")" = 2 ]
+for w in robin31 kingfisher77 KingFisher77 straddle42word 鹦鹉螺号 "x kingfisher77 e"; do
+	run log search "$w"
+	check "log search '$w' finds the long message" [ "$RC" = 0 ] && [ "$(hits)" = "$CL" ]
+done
+run log search --json robin31
+check "each message counted once, though both the index and the scan find it" json "len(d) == 1 and d[0]['matches'] == 2"
+run log search straddle42wordz
+check "a text found nowhere is not found" [ -z "$(hits)" ]
+run log delete "$CL" --yes
+check "deleting it leaves nothing in the index" fts_has robin31 0
+check "the index agrees with the messages" sql "INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')"
+
+# A schema 7 store whose long message was indexed whole: migration 8 indexes it again, cut.
+sql "DROP INDEX messages_long; DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_unindex; DROP TRIGGER messages_fts_index;
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.status != 'streaming' BEGIN
+  INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content); END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.status != 'streaming' BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content); END;
+CREATE TRIGGER messages_fts_unindex AFTER UPDATE OF content, status ON messages WHEN old.status != 'streaming' BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content); END;
+CREATE TRIGGER messages_fts_index AFTER UPDATE OF content, status ON messages WHEN new.status != 'streaming' BEGIN
+  INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content); END;
+PRAGMA user_version = 7;
+INSERT INTO messages (conversation_id, role, content, created)
+  VALUES ($C1, 'user', 'wren19 ' || hex(zeroblob(40000)) || ' wren55tail', '2026-01-01T00:00:00.000Z');"
+check "schema 7 indexed the long message whole" fts_has wren55tail 1
+run log search wren55tail
+check "schema 8 migrated the store" [ "$(sql 'PRAGMA user_version')" = 8 ]
+check "and finds the word beyond the cap" [ "$(hits)" = "$C1" ]
+check "which the index no longer holds" fts_has wren55tail 0
+check "while it holds the start" fts_has wren19 1
+sql "DELETE FROM messages WHERE content LIKE 'wren19 %'"
+check "the re-indexed message deleted, the index agrees with the messages" sql "INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')"
+
 # ---- a store from a newer confab ---------------------------------------------------------------
 sql 'PRAGMA user_version = 99'
 sum=$(sha256sum <"$DB")

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "disclaimer.h"
+#include "disclaimer-internal.h"
 
 /* A string literal as pointer and length. */
 #define S(lit) (lit), (sizeof(lit) - 1)
@@ -16,26 +17,35 @@
 /* The shipped rules, assets/disclaimers.ini, loaded once. */
 static struct disclaimer_rules *shipped;
 
-static int
-setup_shipped(void **state)
+/* assets/disclaimers.ini parsed, or NULL (said on stderr). */
+static struct disclaimer_rules *
+load_shipped(void)
 {
 	const char *dir = getenv("CONFAB_DATADIR");
 	char *path, *cause = NULL;
+	struct disclaimer_rules *r = NULL;
 	struct buf b;
 
 	if (dir == NULL) {
 		fprintf(stderr, "CONFAB_DATADIR must name the assets directory\n");
-		return -1;
+		return NULL;
 	}
 	path = xasprintf("%s/disclaimers.ini", dir);
 	buf_init(&b, 0);
 	if (buf_read_file(&b, path, &cause) != 0 ||
-	    (shipped = disclaimer_rules_parse(b.data, b.len, &cause)) == NULL) {
+	    (r = disclaimer_rules_parse(b.data, b.len, &cause)) == NULL) {
 		fprintf(stderr, "%s: %s\n", path, cause);
 		free(cause);
 	}
 	buf_release(&b);
 	free(path);
+	return r;
+}
+
+static int
+setup_shipped(void **state)
+{
+	shipped = load_shipped();
 	return shipped != NULL ? 0 : -1;
 }
 
@@ -769,13 +779,93 @@ test_exceptions_random(void **state)
 				norm[o++] = ' ';
 			norm[o] = '\0';
 			want = ref_fires(norm, kw, nkw, ex, nex);
-			if (strcmp(ids_end(r, text, "", 0), want ? "general,m" : "general") != 0)
-				fail_msg("rules '%s', text '%s': want %s", b.data, text,
-				    want ? "m" : "none");
+			/* twice: the table's entries computed, then kept */
+			for (i = 0; i < 2; i++)
+				if (strcmp(ids_end(r, text, "", 0),
+					want ? "general,m" : "general") != 0)
+					fail_msg("rules '%s', text '%s': want %s", b.data, text,
+					    want ? "m" : "none");
 		}
 		disclaimer_rules_free(r);
 	}
 	buf_release(&b);
+}
+
+/*
+ * The transition table, filled as it is used, against its definition: from
+ * the state of the columns w, on column c, the state of the longest suffix
+ * of w c that is a path of the trie (the root for none). Each state's w is
+ * rebuilt from the trie; the entries of every third state are checked on
+ * all columns when computed, then as kept, and the numbering: the states
+ * where something ends are exactly those below hot, the root is hot.
+ */
+static size_t
+ref_path(const struct disclaimer_rules *r, const unsigned char *w, size_t n)
+{
+	size_t u = r->root, v, i;
+
+	for (i = 0; i < n; i++) {
+		for (v = r->child[u]; v != 0 && r->ecol[v] != w[i]; v = r->sib[v])
+			;
+		if (v == 0)
+			return 0;
+		u = v;
+	}
+	return u;
+}
+
+static void
+test_lazy_table(void **state)
+{
+	struct disclaimer_rules *r = load_shipped();
+	size_t n, u, v, c, k, d, i, want, pass, head = 0, tail = 0, checked = 0;
+	uint16_t *parent, *order;
+	size_t *depth;
+	unsigned char w[1024];
+
+	assert_non_null(r);
+	n = r->nstates;
+	assert_int_equal(r->root, r->hot);
+	for (u = 1; u <= n; u++)
+		assert_int_equal(r->mask[u] != 0 || r->evat[u] != 0, u < r->hot);
+	parent = xcalloc(n + 1, sizeof *parent);
+	order = xcalloc(n + 1, sizeof *order);
+	depth = xcalloc(n + 1, sizeof *depth);
+	order[tail++] = (uint16_t)r->root;
+	while (head < tail) {
+		u = order[head++];
+		for (v = r->child[u]; v != 0; v = r->sib[v]) {
+			parent[v] = (uint16_t)u;
+			depth[v] = depth[u] + 1;
+			order[tail++] = (uint16_t)v;
+		}
+	}
+	assert_int_equal(tail, n); /* every state is in the trie once */
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < n; k += 3) {
+			u = order[k];
+			d = depth[u];
+			assert_true(d < sizeof w);
+			for (v = u, i = d; v != r->root; v = parent[v])
+				w[--i] = r->ecol[v];
+			for (c = 1; c < r->ncols; c++) {
+				w[d] = (unsigned char)c;
+				for (i = 0, want = 0; i <= d && want == 0; i++)
+					want = ref_path(r, w + i, d + 1 - i);
+				if (want == 0)
+					want = r->root;
+				if (pass == 0)
+					assert_int_equal(disclaimer_next(r, u, c), want);
+				else
+					assert_int_equal(r->next[u * r->ncols + c], want);
+				checked++;
+			}
+		}
+	assert_true(checked > 100000);
+	free(depth);
+	free(order);
+	free(parent);
+	disclaimer_rules_free(r);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------ */
@@ -958,6 +1048,7 @@ main(void)
 		cmocka_unit_test(test_parse_limits),
 		cmocka_unit_test(test_exceptions),
 		cmocka_unit_test(test_exceptions_random),
+		cmocka_unit_test(test_lazy_table),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_each),
 		cmocka_unit_test(test_translations),
