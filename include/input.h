@@ -19,12 +19,14 @@ struct input;
 
 /*
  * Start line editing. on_line gets each line the user sends with Enter (the
- * caller frees it). complete(line, start, text) lists completions for the
- * word text that begins at offset start of line (NULL-terminated, allocated,
- * as readline wants them) or NULL; it may be NULL itself.
+ * caller frees it). complete(line, start, text, files) lists completions for
+ * the word text that begins at offset start of line (NULL-terminated,
+ * allocated, as readline wants them) or NULL, and sets *files when they are
+ * file names (shown without their directory; a directory takes no blank
+ * after it); it may be NULL itself.
  */
 struct input *input_new(void (*on_line)(char *line, void *arg),
-    char **(*complete)(const char *line, int start, const char *text, void *arg),
+    char **(*complete)(const char *line, int start, const char *text, bool *files, void *arg),
     void (*on_change)(void *arg), void *arg);
 void input_free(struct input *in);
 

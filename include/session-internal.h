@@ -87,6 +87,7 @@ void session_retry(struct session *s);
 int session_attach_args(struct session *s, char **cause);
 void session_attach_list(struct session *s);
 char *session_attach_path(const char *what);
+char **session_attach_complete(const char *typed);
 
 /* session-rate.c */
 void session_rating_clear(struct session_rating *r);

@@ -460,16 +460,31 @@ line_key_edit(int count, int key)
 	return 0;
 }
 
-/* Tab completes slash commands at the start of the line, model and role names after them. */
+/*
+ * Tab completes slash commands at the start of the line, model and role
+ * names after them, file names after /attach (readline shows them without
+ * their directory; a directory takes no blank after it).
+ */
 static char **
 line_completion(const char *text, int start, int end)
 {
+	bool files = false;
+	char **m;
+
 	rl_attempted_completion_over = 1;
 	if (start == 0)
 		return text[0] == '/' ? slash_complete(text, false) : NULL;
-	return line_current != NULL ?
-	    session_complete(line_current->s, rl_line_buffer, start, text) :
-	    NULL;
+	if (line_current == NULL)
+		return NULL;
+	m = session_complete(line_current->s, rl_line_buffer, start, text, &files);
+	if (files) {
+		rl_filename_completion_desired = 1;
+		/* the directories have their slash already: readline adds none */
+		rl_variable_bind("mark-directories", "off");
+		if (m != NULL && m[1] == NULL && m[0][0] != '\0' && m[0][strlen(m[0]) - 1] == '/')
+			rl_completion_suppress_append = 1;
+	}
+	return m;
 }
 
 static void

@@ -364,15 +364,16 @@ chat_on_line(char *line, void *arg)
 	ui_dirty(c->ui);
 }
 
-/* Tab: slash commands at the start, model and role names after /model and /role. */
+/* Tab: slash commands at the start, model and role names after /model and /role, files after /attach. */
 static char **
-chat_complete(const char *line, int start, const char *text, void *arg)
+chat_complete(const char *line, int start, const char *text, bool *files, void *arg)
 {
 	struct ui_chat *c = arg;
 
+	*files = false;
 	if (start == 0)
 		return text[0] == '/' ? slash_complete(text, true) : NULL;
-	return session_complete(c->s, line, start, text);
+	return session_complete(c->s, line, start, text, files);
 }
 
 static void
