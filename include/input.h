@@ -64,4 +64,14 @@ void input_recall_add(const char *line);
 /* Readline's completion candidates after a Tab, for a hint line; NULL if none. */
 const char *input_hint(const struct input *in);
 
+/* Put text on the hint line until the next key (a note about a Tab). */
+void input_set_hint(struct input *in, const char *text);
+
+/*
+ * Complete the word before the cursor again, as a Tab would, listing the
+ * candidates when there are several (what a Tab waited for has arrived).
+ * Nothing when the cursor is not at the end of the input.
+ */
+void input_complete(struct input *in);
+
 #endif

@@ -100,6 +100,7 @@ void session_ask_no_terms(struct session *s);
 void session_probe(struct session *s);
 bool session_models_start(struct session *s, bool quiet, models_done_fn done);
 void session_models_listed(const char *error, void *arg);
+void session_models_tabbed(const char *error, void *arg);
 void session_model_nth(struct session *s, const char *num);
 
 #endif

@@ -425,3 +425,21 @@ input_cursor(const struct input *in, int *y, int *x)
 	*y = in->cur_y;
 	*x = in->cur_x;
 }
+
+void
+input_set_hint(struct input *in, const char *text)
+{
+	free(in->hint);
+	in->hint = xstrdup_or_null(text);
+	input_redisplay();
+}
+
+void
+input_complete(struct input *in)
+{
+	if (rl_line_buffer == NULL || rl_point != rl_end)
+		return;
+	input_current = in;
+	rl_complete_internal('!'); /* insert what is common, list the candidates */
+	input_redisplay();
+}

@@ -328,6 +328,26 @@ line_edit(void *arg, const char *text)
 	free(out);
 }
 
+/* A Tab waits for the model list (a note above the prompt), or it came: Tab again for it. */
+static void
+line_tab_wait(void *arg, const char *note)
+{
+	struct line *l = arg;
+
+	if (note != NULL) {
+		line_say(l, note, false);
+		return;
+	}
+	if (l->done || rl_line_buffer == NULL || strncmp(rl_line_buffer, "/model", 6) != 0 ||
+	    (rl_line_buffer[6] != ' ' && rl_line_buffer[6] != '\t') || rl_point != rl_end)
+		return;
+	line_flush(l);		   /* what waits above the prompt first */
+	rl_complete_internal('!'); /* insert what is common, list the candidates */
+	rl_redisplay();
+	l->col = 0; /* the list ended on its own line */
+	l->below = false;
+}
+
 static const struct session_view line_view = {
 	.clipboard = line_clipboard,
 	.edit = line_edit,
@@ -345,6 +365,7 @@ static const struct session_view line_view = {
 	.quit = line_view_quit,
 	.no_terms = line_no_terms,
 	.save_profile = line_save_profile,
+	.tab_wait = line_tab_wait,
 };
 
 /* ---- readline ------------------------------------------------------------------ */

@@ -371,6 +371,23 @@ session_complete_path(const char *line, int arg, int start, const char *text)
 	return m;
 }
 
+/* Tab after /model without the list: fetch it and say so; the list completes when it comes. */
+static void
+session_complete_later(struct session *s)
+{
+	const char *base = config_get(&s->app->cfg, CONFIG_BASE_URL);
+
+	if (!models_fetching(s->models, base) &&
+	    !session_models_start(s, true, session_models_tabbed))
+		return; /* no key, no Terms: the next prompt says why */
+	if (!models_fetching(s->models, base))
+		return; /* it came at once */
+	if (s->v.tab_wait != NULL)
+		s->v.tab_wait(s->v.arg, _("asking the server for its models..."));
+	else
+		session_status(s, _("asking the server for its models..."), false);
+}
+
 char **
 session_complete(struct session *s, const char *line, int start, const char *text, bool *files)
 {
@@ -387,8 +404,7 @@ session_complete(struct session *s, const char *line, int start, const char *tex
 	if (session_arg_of(line, start, "/model")) {
 		if ((ids = models_list(s->models, base, &n)) != NULL)
 			return slash_matches((const char *const *)ids, n, text);
-		if (!models_fetching(s->models, base)) /* the next Tab has them */
-			session_models_start(s, true, NULL);
+		session_complete_later(s);
 	} else if (session_arg_of(line, start, "/role")) {
 		dir = role_dir();
 		if (role_names(dir, &ids, &n) == 0) {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Tab completion of arguments, in the full-screen UI and in line mode, in
 # English and in Chinese: file names after /attach (spaces, ~/, directories,
-# no dot files unless asked for).
+# no dot files unless asked for), and the first Tab after /model, which says
+# that the list is being fetched and completes when it arrives.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
 
 start_server
@@ -17,6 +18,8 @@ has_row() {
 	wait_until sh -c "tmux -L confab$$-$1 capture-pane -p | sed 's/ *\$//' | grep -qxF -- \"\$0\"" "$2" ||
 		{ diag "no row '$2'; the screen was:" "$(tm "$1" capture-pane -p)"; return 1; }
 }
+go() { curl -s -X POST "$BASE/_models-go/$1" >/dev/null; }
+models_asked() { [ "$(grep -c "models-gate~$1/v1/models" "$T/requests.log")" -ge 1 ]; }
 
 mkdir -p "$T/w/docs" "$T/w/my dir"
 printf 'alpha\n' >"$T/w/notes.txt"
@@ -30,8 +33,20 @@ for mode in ui plain; do
 	[ $mode = ui ] && opt="" || opt="--plain"
 	P="> "
 	n=$mode-en
-	ui $n C.UTF-8 --base-url "$BASE/s/ok/v1" $opt
+	ui $n C.UTF-8 --base-url "$BASE/s/models-gate~$n/v1" $opt
 	wait_for $n "/help" >/dev/null
+
+	# /model: the first Tab says the list is coming, then completes with it.
+	tmux_keys $n "/model qwen-" Tab
+	wait_for $n "asking the server for its models..." && ok "$mode: the first Tab after /model says the list is being fetched" ||
+		not_ok "$mode: the first Tab after /model says the list is being fetched"
+	wait_until models_asked $n || diag "no GET /models"
+	check "$mode: the input is left as it was meanwhile" has_row $n "${P}/model qwen-"
+	go $n
+	wait_for $n "qwen-flash  qwen-max" && ok "$mode: when the list comes, the choices are listed" ||
+		not_ok "$mode: when the list comes, the choices are listed"
+	tmux_keys $n "m" Tab
+	check "$mode: the next Tab completes from the list" has_row $n "${P}/model qwen-max"
 
 	# /attach: file names.
 	tmux_keys $n C-u "/attach no" Tab
@@ -61,10 +76,17 @@ for mode in ui plain; do
 	tmux_keys $n C-u C-d
 	[ $mode = plain ] || tmux_keys $n C-d
 
-	# In Chinese: /attach completes the same.
+	# In Chinese: the note is Chinese, and the list still completes.
 	n=$mode-zh
-	ui $n zh_CN.UTF-8 --base-url "$BASE/s/ok/v1" $opt
+	ui $n zh_CN.UTF-8 --base-url "$BASE/s/models-gate~$n/v1" $opt
 	wait_for $n "/help" >/dev/null
+	tmux_keys $n "/model qwen-m" Tab
+	wait_for $n "正在向服务器获取模型列表……" && ok "$mode zh: the note is Chinese" ||
+		not_ok "$mode zh: the note is Chinese"
+	check "$mode zh: no English note is left" sh -c "! tmux -L confab$$-$n capture-pane -p | grep -q 'asking the server'"
+	wait_until models_asked $n || diag "no GET /models"
+	go $n
+	check "$mode zh: the one choice completes when the list comes" has_row $n "${P}/model qwen-max"
 	tmux_keys $n C-u "/attach my" Tab
 	check "$mode zh: /attach completes file names" has_row $n "${P}/attach my dir/"
 done
