@@ -68,8 +68,14 @@ struct store *app_store(struct app *app, char **cause);
  */
 const struct disclaimer_rules *app_disclaimers(struct app *app, char **cause);
 
-/* Print "confab: MESSAGE" to stderr. */
+/*
+ * Print "confab: MESSAGE" to stderr: on a terminal wrapped to its width (as
+ * text_wrap does: between words, or between CJK characters), to a pipe whole.
+ */
 void app_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print a line of confab's own (a warning, "confab: ..." in it already) to stderr, as app_error does. */
+void app_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * The consent gate, read afresh, for the endpoint the request goes to

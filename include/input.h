@@ -19,12 +19,14 @@ struct input;
 
 /*
  * Start line editing. on_line gets each line the user sends with Enter (the
- * caller frees it). complete(line, start, text) lists completions for the
- * word text that begins at offset start of line (NULL-terminated, allocated,
- * as readline wants them) or NULL; it may be NULL itself.
+ * caller frees it). complete(line, start, text, files) lists completions for
+ * the word text that begins at offset start of line (NULL-terminated,
+ * allocated, as readline wants them) or NULL, and sets *files when they are
+ * file names (shown without their directory; a directory takes no blank
+ * after it); it may be NULL itself.
  */
 struct input *input_new(void (*on_line)(char *line, void *arg),
-    char **(*complete)(const char *line, int start, const char *text, void *arg),
+    char **(*complete)(const char *line, int start, const char *text, bool *files, void *arg),
     void (*on_change)(void *arg), void *arg);
 void input_free(struct input *in);
 
@@ -61,5 +63,15 @@ void input_recall_add(const char *line);
 
 /* Readline's completion candidates after a Tab, for a hint line; NULL if none. */
 const char *input_hint(const struct input *in);
+
+/* Put text on the hint line until the next key (a note about a Tab). */
+void input_set_hint(struct input *in, const char *text);
+
+/*
+ * Complete the word before the cursor again, as a Tab would, listing the
+ * candidates when there are several (what a Tab waited for has arrived).
+ * Nothing when the cursor is not at the end of the input.
+ */
+void input_complete(struct input *in);
 
 #endif

@@ -87,6 +87,7 @@ void session_retry(struct session *s);
 int session_attach_args(struct session *s, char **cause);
 void session_attach_list(struct session *s);
 char *session_attach_path(const char *what);
+char **session_attach_complete(const char *typed);
 
 /* session-rate.c */
 void session_rating_clear(struct session_rating *r);
@@ -99,6 +100,7 @@ void session_ask_no_terms(struct session *s);
 void session_probe(struct session *s);
 bool session_models_start(struct session *s, bool quiet, models_done_fn done);
 void session_models_listed(const char *error, void *arg);
+void session_models_tabbed(const char *error, void *arg);
 void session_model_nth(struct session *s, const char *num);
 
 #endif

@@ -99,6 +99,12 @@ struct session_view {
 	 * session says how to write the profile.
 	 */
 	void (*save_profile)(void *arg, const char *question);
+	/*
+	 * A Tab waits for something fetched (the model list): show note near the
+	 * input until the next key; with NULL, it has arrived: complete the
+	 * input again if it still asks for it. Optional: the note is a status.
+	 */
+	void (*tab_wait)(void *arg, const char *note);
 };
 
 /* A session on the loop; view is copied. */
@@ -198,10 +204,13 @@ void session_profile_answer(struct session *s, bool yes);
 /*
  * Tab completion of the word text at start of line: model names after
  * /model (from the endpoint's list, fetched once per endpoint; the first Tab
- * starts the fetch, in the background), role names after /role. The matches
- * as slash_matches() gives them, or NULL.
+ * starts the fetch, in the background, says so through view->tab_wait, and
+ * view->tab_wait(NULL) asks for the Tab again when the list is there), role
+ * names after /role, file names after /attach (*files is set then: the
+ * matches are paths). The matches as slash_matches() gives them, or NULL.
  */
-char **session_complete(struct session *s, const char *line, int start, const char *text);
+char **session_complete(struct session *s, const char *line, int start, const char *text,
+    bool *files);
 
 /* Each exchange from now on takes at most seconds in all (0: no limit): one-shot mode's max_time. */
 void session_limit_time(struct session *s, long seconds);

@@ -2,6 +2,7 @@
 #include "common.h"
 #include "caps.h"
 
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,29 +63,71 @@ app_disclaimers(struct app *app, char **cause)
 	return app->disclaimers;
 }
 
+/*
+ * A line of confab's own to stderr: sanitised (it may quote the config, a
+ * URL or a server); on a terminal, wrapped to its width where the text
+ * allows (between words, between CJK characters, keeping the line-start
+ * rules of text_wrap); to a pipe, whole.
+ */
+static void
+app_stderr(const char *msg)
+{
+	struct text_sanitizer ts;
+	struct text_span *sp;
+	struct winsize ws;
+	struct buf shown;
+	size_t n, i;
+
+	buf_init(&shown, BUF_DEFAULT_MAX);
+	if (text_is_safe(msg, strlen(msg)))
+		buf_adds(&shown, msg);
+	else {
+		text_sanitizer_init(&ts, TEXT_VISIBLE);
+		text_sanitize(&ts, msg, strlen(msg), &shown);
+		text_sanitize_finish(&ts, &shown);
+	}
+	while (shown.len > 0 && shown.data[shown.len - 1] == '\n')
+		shown.len--;
+	fflush(stdout);
+	if (!isatty(STDERR_FILENO) || ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col < 2) {
+		fprintf(stderr, "%.*s\n", (int)shown.len, shown.len > 0 ? shown.data : "");
+		buf_release(&shown);
+		return;
+	}
+	n = text_wrap(shown.len > 0 ? shown.data : "", shown.len, ws.ws_col - 1, &sp);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%.*s\n", (int)sp[i].len, shown.data + sp[i].off);
+	if (n == 0)
+		fputc('\n', stderr);
+	free(sp);
+	buf_release(&shown);
+}
+
 void
 app_error(const char *fmt, ...)
 {
-	struct text_sanitizer ts;
-	struct buf shown;
+	va_list ap;
+	char *msg, *line;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	line = xasprintf("confab: %s", msg);
+	app_stderr(line);
+	free(line);
+	free(msg);
+}
+
+void
+app_note(const char *fmt, ...)
+{
 	va_list ap;
 	char *msg;
 
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	fflush(stdout);
-	/* A message may quote the config, a URL or a server: no escape acts on the terminal. */
-	if (text_is_safe(msg, strlen(msg)))
-		fprintf(stderr, "confab: %s\n", msg);
-	else {
-		buf_init(&shown, BUF_DEFAULT_MAX);
-		text_sanitizer_init(&ts, TEXT_VISIBLE);
-		text_sanitize(&ts, msg, strlen(msg), &shown);
-		text_sanitize_finish(&ts, &shown);
-		fprintf(stderr, "confab: %.*s\n", (int)shown.len, shown.len > 0 ? shown.data : "");
-		buf_release(&shown);
-	}
+	app_stderr(msg);
 	free(msg);
 }
 

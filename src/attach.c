@@ -80,18 +80,30 @@ attach_name(const char *path)
 	return name;
 }
 
+/* The refusal of a file of size bytes, over the limit of its kind (image or text); -1. */
+static int
+attach_too_big(const struct attach *a, bool image, size_t size, char **cause)
+{
+	if (image)
+		/* TRANSLATORS: a file's name, its size and the most allowed, in bytes. */
+		*cause = xasprintf(_("cannot attach '%s': the image is %zu bytes, more than the "
+				     "%zu allowed (make it smaller)"),
+		    a->name, size, ATTACH_IMAGE_MAX);
+	else
+		/* TRANSLATORS: a file's name, its size and the most allowed, in bytes. */
+		*cause = xasprintf(_("cannot attach '%s': the text file is %zu bytes, more than "
+				     "the %zu allowed (attach a part of it)"),
+		    a->name, size, ATTACH_TEXT_MAX);
+	return -1;
+}
+
 static int
 attach_image(struct attach *a, const char *mime, const struct buf *b, char **cause)
 {
 	struct buf url;
 
-	if (b->len > ATTACH_IMAGE_MAX) {
-		/* TRANSLATORS: a file's name, its size and the most allowed, in bytes. */
-		*cause = xasprintf(_("cannot attach '%s': the image is %zu bytes, more than the "
-				     "%zu allowed (make it smaller)"),
-		    a->name, b->len, ATTACH_IMAGE_MAX);
-		return -1;
-	}
+	if (b->len > ATTACH_IMAGE_MAX)
+		return attach_too_big(a, true, b->len, cause);
 	buf_init(&url, 0);
 	buf_addf(&url, "data:%s;base64,", mime);
 	if (attach_base64(b->data, b->len, &url) != 0)
@@ -109,13 +121,8 @@ attach_text(struct attach *a, const struct buf *b, char **cause)
 	struct buf fixed;
 	size_t bad;
 
-	if (b->len > ATTACH_TEXT_MAX) {
-		/* TRANSLATORS: a file's name, its size and the most allowed, in bytes. */
-		*cause = xasprintf(_("cannot attach '%s': the text file is %zu bytes, more than "
-				     "the %zu allowed (attach a part of it)"),
-		    a->name, b->len, ATTACH_TEXT_MAX);
-		return -1;
-	}
+	if (b->len > ATTACH_TEXT_MAX)
+		return attach_too_big(a, false, b->len, cause);
 	if (memchr(b->data, '\0', b->len) != NULL) {
 		*cause = xasprintf(_("cannot attach '%s': it is a binary file (it holds a NUL "
 				     "byte); only text files and PNG, JPEG or WebP images can be "
@@ -152,10 +159,21 @@ attach_read(struct attach *a, const char *path, char **cause)
 		attach_release(a);
 		return -1;
 	}
+	if ((size_t)st.st_size > ATTACH_IMAGE_MAX) {
+		/* Over both limits: its first bytes say which kind, and so which limit, to quote. */
+		char head[16];
+		ssize_t n = read(fd, head, sizeof head);
+
+		close(fd);
+		mime = n > 0 ? attach_image_type(head, (size_t)n) : NULL;
+		attach_too_big(a, mime != NULL, (size_t)st.st_size, cause);
+		attach_release(a);
+		return -1;
+	}
 	buf_init(&b, ATTACH_IMAGE_MAX + 1);
-	r = (size_t)st.st_size > ATTACH_IMAGE_MAX ? 0 : buf_read_fd(&b, fd, path, cause);
+	r = buf_read_fd(&b, fd, path, cause);
 	close(fd);
-	if (r == 0 && ((size_t)st.st_size > ATTACH_IMAGE_MAX || b.len > ATTACH_IMAGE_MAX)) {
+	if (r == 0 && b.len > ATTACH_IMAGE_MAX) { /* it grew while read */
 		*cause = xasprintf(_("cannot attach '%s': it is larger than %zu bytes (text "
 				     "files may have %zu, images %zu)"),
 		    a->name, ATTACH_IMAGE_MAX, ATTACH_TEXT_MAX, ATTACH_IMAGE_MAX);

@@ -104,9 +104,8 @@ feedback_cmd_notice(struct app *app)
 			r = EXIT_USAGE;
 		} else if (!app->quiet)
 			/* TRANSLATORS: %s is the notice in one clause. */
-			fprintf(stderr,
-			    _("confab: feedback notice confirmed with --yes (recorded "
-			      "in the consent ledger): %s\n"),
+			app_note(_("confab: feedback notice confirmed with --yes (recorded "
+				   "in the consent ledger): %s\n"),
 			    feedback_notice_gist);
 	} else if (isatty(STDIN_FILENO) && tty_open(&tty, &cause) == 0) {
 		r = feedback_cmd_ask(app, &tty, text);

@@ -223,12 +223,52 @@ log_at_limit(struct log *l)
 	return true;
 }
 
+/*
+ * The columns of 'log list' on a terminal of l->cols: all of them while the
+ * title keeps LOG_TITLE_MIN columns, else without the message count (1), else
+ * without the model too (2). To a pipe, all of them.
+ */
+#define LOG_TITLE_MIN 12
+#define LOG_FIXED_ALL 49 /* ID, STARTED, MODEL, MSGS and the blanks between */
+#define LOG_FIXED_NO_MSGS 43
+static int
+log_list_drop(const struct log *l)
+{
+	if (l->cols <= 0 || l->cols - LOG_FIXED_ALL >= LOG_TITLE_MIN)
+		return 0;
+	return l->cols - LOG_FIXED_NO_MSGS >= LOG_TITLE_MIN ? 1 : 2;
+}
+
+/* The headings of 'log list', padded by display width as the rows are. */
+static void
+log_list_headings(const struct log *l, int drop)
+{
+	fputs(l->color ? "\033[1m" : "", stdout);
+	/* TRANSLATORS: the headings of 'log list': at most 6 columns wide. */
+	log_put_pad(stdout, _("ID"), 6, false);
+	putchar(' ');
+	/* TRANSLATORS: at most 16 columns wide. */
+	log_put_pad(stdout, _("STARTED (UTC)"), 16, false);
+	fputs("  ", stdout);
+	if (drop < 2) {
+		/* TRANSLATORS: at most 16 columns wide. */
+		log_put_pad(stdout, _("MODEL"), 16, false);
+		fputs(drop < 1 ? " " : "  ", stdout);
+	}
+	if (drop < 1) {
+		/* TRANSLATORS: the number of messages; at most 5 columns wide. */
+		log_put_pad(stdout, _("MSGS"), 5, true);
+		fputs("  ", stdout);
+	}
+	printf("%s%s\n", _("TITLE"), l->color ? "\033[m" : "");
+}
+
 static int
 log_list_cb(const struct store_conversation *c, void *arg)
 {
 	struct log *l = arg;
 	char *when, *title, *model;
-	int used, mw;
+	int used, mw, drop = log_list_drop(l);
 
 	if (log_at_limit(l))
 		return 1;
@@ -236,32 +276,22 @@ log_list_cb(const struct store_conversation *c, void *arg)
 		log_json_print(log_conversation_json(c), l->n++ == 0 ? "[" : ",");
 		return 0;
 	}
-	if (l->n++ == 0) {
-		/* the headings padded by display width, as the rows are */
-		fputs(l->color ? "\033[1m" : "", stdout);
-		/* TRANSLATORS: the headings of 'log list': at most 6 columns wide. */
-		log_put_pad(stdout, _("ID"), 6, false);
-		putchar(' ');
-		/* TRANSLATORS: at most 16 columns wide. */
-		log_put_pad(stdout, _("STARTED (UTC)"), 16, false);
-		fputs("  ", stdout);
-		/* TRANSLATORS: at most 16 columns wide. */
-		log_put_pad(stdout, _("MODEL"), 16, false);
-		putchar(' ');
-		/* TRANSLATORS: the number of messages; at most 5 columns wide. */
-		log_put_pad(stdout, _("MSGS"), 5, true);
-		printf("  %s%s\n", _("TITLE"), l->color ? "\033[m" : "");
-	}
+	if (l->n++ == 0)
+		log_list_headings(l, drop);
 	when = log_when(c->started);
 	model = log_clean(c->model != NULL ? c->model : "?",
 	    c->model != NULL ? strlen(c->model) : 1, l->mode, true);
 	title = log_title(c->title, l->mode);
-	/* the model padded to 16 columns by display width, not bytes (CJK names) */
-	mw = text_width(model, strlen(model));
-	used = printf("%-6lld %-16s  %s%*s %5lld  ", (long long)c->id, when, model,
-	    mw < 16 ? 16 - mw : 0, "", (long long)c->messages);
+	used = printf("%-6lld %-16s  ", (long long)c->id, when);
+	if (drop < 2) {
+		/* the model padded to 16 columns by display width, not bytes (CJK names) */
+		mw = text_width(model, strlen(model));
+		printf("%s%*s%s", model, mw < 16 ? 16 - mw : 0, "", drop < 1 ? " " : "  ");
+		used += (mw < 16 ? 16 : mw) + (drop < 1 ? 1 : 2);
+	}
+	if (drop < 1)
+		used += printf("%5lld  ", (long long)c->messages);
 	/* On a terminal the title gets the columns that are left. */
-	used += mw - (int)strlen(model);
 	log_put_fit(stdout, title, l->cols > 0 ? (l->cols - used > 10 ? l->cols - used : 10) : 0);
 	putchar('\n');
 	free(title);

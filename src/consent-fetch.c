@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "buf.h"
 #include "consent.h"
 #include "consent-internal.h"
@@ -189,16 +190,15 @@ consent_daily_check(const struct config *cfg, struct store *st)
 	consent_fetch(url, st, CONSENT_CHECK_TIMEOUT_S, &f);
 	if (f.result == CONSENT_FETCH_NEW)
 		/* TRANSLATORS: a URL, the new version (12 hex digits) and its date. */
-		fprintf(stderr,
-		    _("confab: the Terms at %s changed (version %s, last updated %s)\n"), url,
+		app_note(_("confab: the Terms at %s changed (version %s, last updated %s)\n"), url,
 		    f.short_hash, f.date_label);
 	else if (f.result == CONSENT_FETCH_UNUSABLE && last != NULL)
 		/* TRANSLATORS: %1$s says why the fetch failed; %2$.12s is a version. */
-		fprintf(stderr,
+		app_note(
 		    _("confab: warning: %s; the version fetched before (%.12s) stays current\n"),
 		    f.cause, last);
 	else if (f.cause != NULL && last == NULL)
-		fprintf(stderr, _("confab: warning: %s\n"), f.cause);
+		app_note(_("confab: warning: %s\n"), f.cause);
 	consent_fetch_release(&f);
 	free(key);
 	free(last);

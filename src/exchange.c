@@ -1033,7 +1033,7 @@ exchange_start(struct loop *loop, const struct exchange_params *p, const struct 
 	x->prompt = xstrdup(p->prompt);
 	x->rules = app_disclaimers(p->app, &warning);
 	if (warning != NULL) {
-		fprintf(stderr, _("confab: warning: %s\n"), warning);
+		app_note(_("confab: warning: %s\n"), warning);
 		free(warning);
 	}
 	if ((p->log && (x->st = app_store(p->app, cause)) == NULL) ||

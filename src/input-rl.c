@@ -13,7 +13,7 @@
 
 struct input {
 	void (*on_line)(char *line, void *arg);
-	char **(*complete)(const char *line, int start, const char *text, void *arg);
+	char **(*complete)(const char *line, int start, const char *text, bool *files, void *arg);
 	void (*on_change)(void *arg);
 	void (*on_edit)(void *arg);
 	void *arg;
@@ -104,11 +104,35 @@ static char **
 input_completion(const char *text, int start, int end)
 {
 	struct input *in = input_current;
+	bool files = false;
+	char **m;
 
 	rl_attempted_completion_over = 1;
 	if (in == NULL || in->complete == NULL)
 		return NULL;
-	return in->complete(rl_line_buffer, start, text, in->arg);
+	m = in->complete(rl_line_buffer, start, text, &files, in->arg);
+	if (files) {
+		rl_filename_completion_desired =
+		    1; /* the list shows names without their directory */
+		if (m != NULL && m[1] == NULL && m[0][0] != '\0' && m[0][strlen(m[0]) - 1] == '/')
+			rl_completion_suppress_append = 1; /* a directory: its files come next */
+	}
+	return m;
+}
+
+/* A candidate as the hint line shows it: a file name without its directory. */
+static const char *
+input_shown(const char *match)
+{
+	const char *end = match + strlen(match), *p;
+
+	if (!rl_filename_completion_desired)
+		return match;
+	if (end > match && end[-1] == '/')
+		end--; /* a directory keeps its slash */
+	for (p = end; p > match && p[-1] != '/'; p--)
+		;
+	return p;
 }
 
 /* readline would print the list of matches: keep it for the hint line instead. */
@@ -123,7 +147,7 @@ input_show_matches(char **matches, int n, int maxlen)
 		return;
 	buf_init(&b, 4096);
 	for (i = 1; i <= n; i++)
-		buf_addf(&b, "%s%s", i > 1 ? "  " : "", matches[i]);
+		buf_addf(&b, "%s%s", i > 1 ? "  " : "", input_shown(matches[i]));
 	free(in->hint);
 	in->hint = buf_detach(&b, NULL);
 	input_redisplay();
@@ -131,7 +155,7 @@ input_show_matches(char **matches, int n, int maxlen)
 
 struct input *
 input_new(void (*on_line)(char *line, void *arg),
-    char **(*complete)(const char *line, int start, const char *text, void *arg),
+    char **(*complete)(const char *line, int start, const char *text, bool *files, void *arg),
     void (*on_change)(void *arg), void *arg)
 {
 	struct input *in = xcalloc(1, sizeof *in);
@@ -400,4 +424,22 @@ input_cursor(const struct input *in, int *y, int *x)
 {
 	*y = in->cur_y;
 	*x = in->cur_x;
+}
+
+void
+input_set_hint(struct input *in, const char *text)
+{
+	free(in->hint);
+	in->hint = xstrdup_or_null(text);
+	input_redisplay();
+}
+
+void
+input_complete(struct input *in)
+{
+	if (rl_line_buffer == NULL || rl_point != rl_end)
+		return;
+	input_current = in;
+	rl_complete_internal('!'); /* insert what is common, list the candidates */
+	input_redisplay();
 }

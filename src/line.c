@@ -328,6 +328,26 @@ line_edit(void *arg, const char *text)
 	free(out);
 }
 
+/* A Tab waits for the model list (a note above the prompt), or it came: Tab again for it. */
+static void
+line_tab_wait(void *arg, const char *note)
+{
+	struct line *l = arg;
+
+	if (note != NULL) {
+		line_say(l, note, false);
+		return;
+	}
+	if (l->done || rl_line_buffer == NULL || strncmp(rl_line_buffer, "/model", 6) != 0 ||
+	    (rl_line_buffer[6] != ' ' && rl_line_buffer[6] != '\t') || rl_point != rl_end)
+		return;
+	line_flush(l);		   /* what waits above the prompt first */
+	rl_complete_internal('!'); /* insert what is common, list the candidates */
+	rl_redisplay();
+	l->col = 0; /* the list ended on its own line */
+	l->below = false;
+}
+
 static const struct session_view line_view = {
 	.clipboard = line_clipboard,
 	.edit = line_edit,
@@ -345,6 +365,7 @@ static const struct session_view line_view = {
 	.quit = line_view_quit,
 	.no_terms = line_no_terms,
 	.save_profile = line_save_profile,
+	.tab_wait = line_tab_wait,
 };
 
 /* ---- readline ------------------------------------------------------------------ */
@@ -460,16 +481,31 @@ line_key_edit(int count, int key)
 	return 0;
 }
 
-/* Tab completes slash commands at the start of the line, model and role names after them. */
+/*
+ * Tab completes slash commands at the start of the line, model and role
+ * names after them, file names after /attach (readline shows them without
+ * their directory; a directory takes no blank after it).
+ */
 static char **
 line_completion(const char *text, int start, int end)
 {
+	bool files = false;
+	char **m;
+
 	rl_attempted_completion_over = 1;
 	if (start == 0)
 		return text[0] == '/' ? slash_complete(text, false) : NULL;
-	return line_current != NULL ?
-	    session_complete(line_current->s, rl_line_buffer, start, text) :
-	    NULL;
+	if (line_current == NULL)
+		return NULL;
+	m = session_complete(line_current->s, rl_line_buffer, start, text, &files);
+	if (files) {
+		rl_filename_completion_desired = 1;
+		/* the directories have their slash already: readline adds none */
+		rl_variable_bind("mark-directories", "off");
+		if (m != NULL && m[1] == NULL && m[0][0] != '\0' && m[0][strlen(m[0]) - 1] == '/')
+			rl_completion_suppress_append = 1;
+	}
+	return m;
 }
 
 static void

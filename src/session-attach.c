@@ -1,10 +1,14 @@
 /* session-attach.c: the files waiting for the next prompt (-f and /attach). */
 #include "common.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include "attach.h"
 #include "buf.h"
 #include "session.h"
 #include "session-internal.h"
+#include "slash.h"
 
 int
 session_attach(struct session *s, const char *path, char **cause)
@@ -79,4 +83,54 @@ session_attach_path(const char *what)
 	if (strncmp(what, "~/", 2) == 0 && home != NULL && *home != '\0')
 		return xasprintf("%s/%.*s", home, (int)(len - 2), what + 2);
 	return xstrndup(what, len);
+}
+
+static int
+session_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Tab after /attach: the paths that complete typed (as typed, ~/ kept), a
+ * directory with a slash after it; dot files only when typed asks for them.
+ * As slash_matches() gives them, or NULL.
+ */
+char **
+session_attach_complete(const char *typed)
+{
+	const char *slash = strrchr(typed, '/'), *base = slash != NULL ? slash + 1 : typed;
+	size_t dlen = (size_t)(base - typed), blen = strlen(base), n = 0, i;
+	char *dir = dlen > 0 ? xstrndup(typed, dlen) : xstrdup("./"), *real, *full, **names = NULL;
+	char **out;
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	real = session_attach_path(dir);
+	if ((d = opendir(real)) == NULL) {
+		free(real);
+		free(dir);
+		return NULL;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    (e->d_name[0] == '.' && base[0] != '.') || strncmp(e->d_name, base, blen) != 0)
+			continue;
+		full = xasprintf("%s%s", real, e->d_name);
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = xasprintf("%.*s%s%s", (int)dlen, typed, e->d_name,
+		    stat(full, &st) == 0 && S_ISDIR(st.st_mode) ? "/" : "");
+		free(full);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof *names, session_name_cmp);
+	out = slash_matches((const char *const *)names, n, typed);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(real);
+	free(dir);
+	return out;
 }

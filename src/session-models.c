@@ -225,3 +225,20 @@ session_model_nth(struct session *s, const char *num)
 	else
 		session_model_use(s, ids[k - 1]);
 }
+
+/* The list a Tab after /model waited for: complete again, or say why there is none. */
+void
+session_models_tabbed(const char *error, void *arg)
+{
+	struct session *s = arg;
+	size_t n;
+
+	(void)models_list(s->models, config_get(&s->app->cfg, CONFIG_BASE_URL), &n);
+	if (error != NULL)
+		session_sayf(s, true, _("%s; /model NAME still sets one"), error);
+	else if (n == 0)
+		session_say(s, _("the server offers no models (for Ollama: ollama pull NAME)"),
+		    true);
+	else if (s->v.tab_wait != NULL)
+		s->v.tab_wait(s->v.arg, NULL);
+}

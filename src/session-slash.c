@@ -340,18 +340,71 @@ session_arg_of(const char *line, int start, const char *cmd)
 	return true;
 }
 
+/*
+ * The offset of /attach's argument in line (after its blanks), or -1 when
+ * line is no /attach with a blank after it. The argument is all the rest,
+ * blanks included.
+ */
+static int
+session_attach_arg(const char *line)
+{
+	size_t n = strlen("/attach"), i;
+
+	if (strncmp(line, "/attach", n) != 0 || (line[n] != ' ' && line[n] != '\t'))
+		return -1;
+	for (i = n; line[i] == ' ' || line[i] == '\t'; i++)
+		;
+	return (int)i;
+}
+
+/* File names after /attach: the matches, less what comes before start (readline's word). */
+static char **
+session_complete_path(const char *line, int arg, int start, const char *text)
+{
+	char *typed = xasprintf("%.*s%s", start - arg, line + arg, text), **m;
+	size_t skip = (size_t)(start - arg), i;
+
+	m = session_attach_complete(typed);
+	for (i = 0; m != NULL && m[i] != NULL; i++)
+		memmove(m[i], m[i] + skip, strlen(m[i] + skip) + 1);
+	free(typed);
+	return m;
+}
+
+/* Tab after /model without the list: fetch it and say so; the list completes when it comes. */
+static void
+session_complete_later(struct session *s)
+{
+	const char *base = config_get(&s->app->cfg, CONFIG_BASE_URL);
+
+	if (!models_fetching(s->models, base) &&
+	    !session_models_start(s, true, session_models_tabbed))
+		return; /* no key, no Terms: the next prompt says why */
+	if (!models_fetching(s->models, base))
+		return; /* it came at once */
+	if (s->v.tab_wait != NULL)
+		s->v.tab_wait(s->v.arg, _("asking the server for its models..."));
+	else
+		session_status(s, _("asking the server for its models..."), false);
+}
+
 char **
-session_complete(struct session *s, const char *line, int start, const char *text)
+session_complete(struct session *s, const char *line, int start, const char *text, bool *files)
 {
 	const char *base = config_get(&s->app->cfg, CONFIG_BASE_URL);
 	char **ids, **out = NULL, *dir;
 	size_t n, i;
+	int arg;
 
+	*files = false;
+	if ((arg = session_attach_arg(line)) >= 0 && start >= arg) {
+		*files = true;
+		return session_complete_path(line, arg, start, text);
+	}
 	if (session_arg_of(line, start, "/model")) {
 		if ((ids = models_list(s->models, base, &n)) != NULL)
 			return slash_matches((const char *const *)ids, n, text);
-		if (!models_fetching(s->models, base)) /* the next Tab has them */
-			session_models_start(s, true, NULL);
+		session_complete_later(s);
 	} else if (session_arg_of(line, start, "/role")) {
 		dir = role_dir();
 		if (role_names(dir, &ids, &n) == 0) {

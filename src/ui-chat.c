@@ -364,15 +364,30 @@ chat_on_line(char *line, void *arg)
 	ui_dirty(c->ui);
 }
 
-/* Tab: slash commands at the start, model and role names after /model and /role. */
+/* Tab: slash commands at the start, model and role names after /model and /role, files after /attach. */
 static char **
-chat_complete(const char *line, int start, const char *text, void *arg)
+chat_complete(const char *line, int start, const char *text, bool *files, void *arg)
 {
 	struct ui_chat *c = arg;
 
+	*files = false;
 	if (start == 0)
 		return text[0] == '/' ? slash_complete(text, true) : NULL;
-	return session_complete(c->s, line, start, text);
+	return session_complete(c->s, line, start, text, files);
+}
+
+/* A Tab waits for the model list (note on the hint line), or it came: Tab again for it. */
+static void
+chat_tab_wait(void *arg, const char *note)
+{
+	struct ui_chat *c = arg;
+	const char *line = input_text(c->in);
+
+	if (note != NULL)
+		input_set_hint(c->in, note);
+	else if (strncmp(line, "/model", 6) == 0 && (line[6] == ' ' || line[6] == '\t'))
+		input_complete(c->in);
+	ui_dirty(c->ui);
 }
 
 static void
@@ -618,6 +633,7 @@ static const struct session_view chat_view = {
 	.no_terms = chat_no_terms,
 	.models = chat_models,
 	.save_profile = chat_save_profile,
+	.tab_wait = chat_tab_wait,
 };
 
 /* A stored answer's status (the store's word) as the screen says it. */

@@ -92,7 +92,11 @@ head -c $((256 * 1024 + 1)) /dev/zero | tr '\000' a >big.txt
 refused "a text file over 256 KiB" "the text file is 262145 bytes, more than the 262144 allowed" \
 	"x" -f big.txt
 { printf '\211PNG\r\n\032\n'; head -c $((10 * 1024 * 1024)) /dev/zero; } >big.png
-refused "an image over 10 MiB" "larger than 10485760 bytes" "x" -f big.png
+refused "an image over 10 MiB" "the image is 10485768 bytes, more than the 10485760 allowed" "x" -f big.png
+head -c $((10 * 1024 * 1024 + 1)) /dev/zero | tr '\000' a >huge.txt
+refused "a text file over 10 MiB" "the text file is 10485761 bytes, more than the 262144 allowed" \
+	"x" -f huge.txt
+check "a text file over 10 MiB: the image limit is not quoted" sh -c "! grep -q 10485760 '$T/err'"
 mkfifo fifo
 refused "a FIFO (without blocking)" "'fifo' is not a regular file" "x" -f fifo
 refused "a directory" "is not a regular file" "x" -f "$T"

@@ -35,6 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CREATED = 1735000000
 STOP = threading.Event()          # set on SIGTERM/SIGINT/--max-seconds
+MODELS_GO = set()                 # POST /_models-go/NAME: models-gate~NAME's list goes out
 PAUSE = 0.002                     # seconds between separately written pieces
 MAX_BODY = 64 * 1024 * 1024
 ABSENT = object()                 # "leave this key out"
@@ -1610,6 +1611,8 @@ PATTERNS = [
 PATTERN_DOCS = ["fail-<STATUS>x<N>: STATUS (e.g. 408, 409, 502, 503) on the first N attempts, "
                 "then ok."]
 
+scenario("models-gate", doc="GET /models of models-gate~NAME answers only after POST "
+         "/_models-go/NAME (then as ok, at once); chat completions as ok.", expect=ECHO)(s_ok)
 scenario("models-401", "models-empty", doc="GET /models answers 401 (models-401) or an "
          "empty list (models-empty); chat completions as ok.", expect=ECHO)(s_ok)
 
@@ -1795,6 +1798,9 @@ class Handler(BaseHTTPRequestHandler):
                     with S.lock:
                         S.counters.clear()
                     return ctx.json(200, {"ok": True})
+                if path.startswith("/_models-go/") and method == "POST":
+                    MODELS_GO.add(path[len("/_models-go/"):])
+                    return ctx.json(200, {"ok": True})
                 if path == "/_counters" and method == "GET":
                     with S.lock:
                         return ctx.json(200, dict(S.counters))
@@ -1839,6 +1845,10 @@ class Handler(BaseHTTPRequestHandler):
             return MODEL_ERRORS[base](ctx)
         if base == "models-null":
             return ollama_models_null(ctx)
+        if base == "models-gate":
+            tag = ctx.key.split("~", 1)[1] if "~" in ctx.key else ""
+            while tag not in MODELS_GO and not STOP.is_set():
+                STOP.wait(0.05)
         data = [] if base == "models-empty" else [
             {"id": i, "object": "model", "created": c, "owned_by": "system"} for i, c in MODELS]
         ctx.json(200, {"object": "list", "data": data})

@@ -66,4 +66,16 @@ waits attach-ui "You said: describe it" "UI: the prompt goes out"
 check "UI: the image went as a content part" \
 	[ "$(last_request "[p['type'] for p in $LAST]")" = "['text', 'image_url']" ]
 
+# A text file over the image limit is refused with the text-file limit, in English and in Chinese.
+head -c $((10 * 1024 * 1024 + 1)) /dev/zero | tr '\000' a >huge.txt
+tmux_keys attach-ui "/attach huge.txt" Enter
+waits attach-ui "cannot attach 'huge.txt': the text file is 10485761 bytes, more than the 262144" \
+	"UI: a text file over 10 MiB quotes the text-file limit"
+check "UI: ... and not the image limit" sh -c "! tmux -L confab$$-attach-ui capture-pane -p -J | grep -q 10485760"
+tmux_start attach-zh "cd $T && $ENVS CONFAB_LOCALEDIR=$CONFAB_LOCALEDIR LC_ALL=zh_CN.UTF-8 TERM=xterm-256color $CONFAB --base-url $BASE/s/ok/v1"
+wait_for attach-zh "Enter 发送" >/dev/null
+tmux_keys attach-zh "/attach huge.txt" Enter
+waits attach-zh "文本文件有 10485761 字节，超过允许的 262144 字节" \
+	"UI in Chinese: a text file over 10 MiB quotes the text-file limit"
+
 done_testing

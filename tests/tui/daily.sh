@@ -49,7 +49,7 @@ tmux_keys d1 "/copy" Enter
 wait_for d1 "there is no answer to copy yet" && ok "/copy before an answer says so" || not_ok "/copy before an answer says so"
 prompt_with_code d1
 wait_for d1 "echo two" >/dev/null
-wait_for d1 "tokens" >/dev/null
+wait_for d1 "Ctrl-D quit" >/dev/null # the idle hints: the answer is done
 tmux_keys d1 "/copy" Enter
 wait_for d1 "copied the last answer (61 bytes)" && ok "/copy says what it copied and how many bytes" || not_ok "/copy says what it copied and how many bytes"
 check "/copy puts the whole answer on the clipboard (tmux buffer)" [ "$(clip d1)" = "$ANSWER" ]
@@ -77,7 +77,7 @@ check "the status bar says how to send it" has "$(tm d1 capture-pane -p | head -
 tmux_keys d1 Enter
 wait_for d1 "You said: edited line one" && ok "Enter sends the edited prompt" || not_ok "Enter sends the edited prompt"
 check "the edited prompt is sent with its lines" [ "$(last_content)" = "'edited line one\\nedited line two'" ]
-wait_for d1 "tokens" >/dev/null
+wait_for d1 "Ctrl-D quit" >/dev/null # the idle hints: the answer is done
 n=$(chats)
 rm -f "$T/given"
 tmux_keys d1 "/edit" Enter
@@ -124,7 +124,7 @@ daily d3 "$CONFAB --base-url $BASE/s/escapes/v1"
 wait_for d3 "Enter send" >/dev/null
 tmux_keys d3 "attack" Enter
 wait_for d3 "end of test." >/dev/null
-wait_for d3 "tokens" >/dev/null
+wait_for d3 "Ctrl-D quit" >/dev/null # the idle hints: the answer is done
 check "an OSC 52 in an answer does not reach the clipboard" [ -z "$(clip d3)" ]
 tmux_keys d3 "/copy" Enter
 wait_for d3 "bytes, without its escape sequences" && ok "/copy says it left the escapes out" || not_ok "/copy says it left the escapes out"
