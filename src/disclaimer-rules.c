@@ -18,17 +18,17 @@
 	"clause = III.4\n" \
 	"text = AI answers can be wrong, incomplete or out of context; check before you rely " \
 	"on them.\n" \
-	"text.zh_CN = AI 的回答可能有误、不完整或脱离上下文；依赖之前请先核实。\n" \
+	"text.zh_CN = AI 的回答可能有误、不完整或脱离上下文；使用前请先核实。\n" \
 	"[end-length]\n" \
 	"clause = III.4(a)(i)\n" \
 	"text = The answer stopped at the length limit: it is incomplete.\n" \
-	"text.zh_CN = 回答达到长度上限后停止：内容不完整。\n" \
+	"text.zh_CN = 回答因达到长度上限而停止：内容不完整。\n" \
 	"strong = yes\n" \
 	"[end-filtered]\n" \
 	"clause = III.4(a)(i)\n" \
 	"text = The provider's filter blocked or cut this answer: it may be incomplete or " \
 	"missing.\n" \
-	"text.zh_CN = 服务商的过滤器拦截或截断了这个回答：内容可能不完整或缺失。\n" \
+	"text.zh_CN = 服务商的内容过滤器拦截或截断了这个回答：内容可能不完整或缺失。\n" \
 	"strong = yes\n" \
 	"[end-interrupted]\n" \
 	"clause = III.4(a)(i)\n" \
@@ -38,7 +38,7 @@
 	"clause = III.4(a)(i)\n" \
 	"text = The connection or the stream broke before the answer was complete: it is " \
 	"incomplete.\n" \
-	"text.zh_CN = 回答完成之前连接或数据流中断：内容不完整。\n" \
+	"text.zh_CN = 回答完成之前连接或数据流中断了：内容不完整。\n" \
 	"strong = yes\n"
 
 /* ---- the rules file ------------------------------------------------------------ */

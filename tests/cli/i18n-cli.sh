@@ -117,16 +117,16 @@ check "tmux shows the whole of it" has "$(screen h80)" "其他内容请参见 co
 # ---- option errors ----------------------------------------------------------------
 zh --bogus
 expect_rc 2 "an unknown option in zh_CN"
-check "the unknown option in Chinese" err_has "confab: 未知选项'--bogus'；参见'confab --help'"
+check "the unknown option in Chinese" err_has "confab: 未知选项 '--bogus'；参见 'confab --help'"
 zh -Z
 expect_rc 2 "an unknown short option in zh_CN"
-check "the unknown short option in Chinese" err_has "未知选项'-Z'"
+check "the unknown short option in Chinese" err_has "未知选项 '-Z'"
 zh --model
 expect_rc 2 "an option without its value in zh_CN"
-check "the missing value in Chinese" err_has "选项'--model'需要一个值"
+check "the missing value in Chinese" err_has "选项 '--model' 需要一个值"
 zh terms status -f "$T/help.txt"
 expect_rc 2 "-f with a command in zh_CN"
-check "-f with a command in Chinese" err_has "-f 用于给提问添加附件；'confab terms'不接受附件"
+check "-f with a command in Chinese" err_has "-f 用于给提问添加附件；'confab terms' 不接受附件"
 
 # ---- config errors: in Chinese, with the file, the line and the key -------------------
 CONF="$XDG_CONFIG_HOME/confab/config"
@@ -135,52 +135,52 @@ printf 'model = a\n; comment\nmodel = b\n' >"$CONF"
 zh terms status
 expect_rc 2 "a duplicate key in zh_CN"
 check "the duplicate key in Chinese, with both lines" \
-	err_has "配置文件'$CONF'第 3 行：'model'已在第 1 行设置（顶层的每个设置项只能出现一次）"
+	err_has "配置文件 '$CONF' 第 3 行：'model' 已在第 1 行设置（顶层的每个设置项只能出现一次）"
 printf '[profile p]\nmodel = a\nmodel = b\n' >"$CONF"
 zh terms status
 expect_rc 2 "a duplicate key in a profile in zh_CN"
 check "the duplicate key in a profile names the profile" \
-	err_has "第 3 行：'model'已在第 2 行设置（[profile p]中的每个设置项只能出现一次）"
+	err_has "第 3 行：'model' 已在第 2 行设置（[profile p] 中的每个设置项只能出现一次）"
 printf 'model = a\n\ntemperature = 5\n' >"$CONF"
 zh terms status
 expect_rc 2 "a bad temperature in zh_CN"
 check "the bad temperature in Chinese, with file and line" \
-	err_has "来自 $CONF:3 的 temperature 无效：'5'不是 0 到 2 之间的数字"
+	err_has "来自 $CONF:3 的 temperature 无效：'5' 不是 0 到 2 之间的数字"
 printf 'modle = x\n' >"$CONF"
 zh terms status
 expect_rc 2 "an unknown key in zh_CN"
-check "the unknown key in Chinese" err_has "配置文件'$CONF'第 1 行：未知的设置项'modle'"
+check "the unknown key in Chinese" err_has "配置文件 '$CONF' 第 1 行：未知的设置项 'modle'"
 printf '[section]\n' >"$CONF"
 zh terms status
 expect_rc 2 "an unknown section in zh_CN"
-check "the unknown section in Chinese" err_has "未知的节[section]（应为[profile 名称]）"
+check "the unknown section in Chinese" err_has "未知的节 [section]（应为 [profile 名称]）"
 printf 'model\n' >"$CONF"
 zh terms status
 expect_rc 2 "a syntax error in zh_CN"
-check "the syntax error in Chinese" err_has "第 1 行：语法错误（应为'键 = 值'或[profile 名称]）"
+check "the syntax error in Chinese" err_has "第 1 行：语法错误（应为 '键 = 值' 或 [profile 名称]）"
 : >"$CONF"
 zh --profile nope terms status
 expect_rc 2 "an unknown profile in zh_CN"
 check "the unknown profile in Chinese" \
-	err_has "未知的配置方案'nope'（来自 --profile）；配置文件'$CONF'中没有[profile nope]一节"
+	err_has "未知的配置方案 'nope'（来自 --profile）；配置文件 '$CONF' 中没有 [profile nope] 一节"
 zh --temperature 9 terms status
 expect_rc 2 "a bad --temperature in zh_CN"
 check "a bad --temperature in Chinese names the flag" \
-	err_has "来自 --temperature 的 temperature 无效：'9'不是 0 到 2 之间的数字"
+	err_has "来自 --temperature 的 temperature 无效：'9' 不是 0 到 2 之间的数字"
 CONFAB_NO_KEY=maybe LC_ALL=zh_CN.UTF-8 run terms status
 expect_rc 2 "a bad value from the environment in zh_CN"
-check "it names the variable" err_has "来自 CONFAB_NO_KEY 的 no_key 无效：'maybe'不是 yes 或 no"
+check "it names the variable" err_has "来自 CONFAB_NO_KEY 的 no_key 无效：'maybe' 不是 yes 或 no"
 printf 'api_key = sk-secret\n' >"$CONF"
 chmod 644 "$CONF"
 zh terms status
 expect_rc 2 "a key in a config others can read, in zh_CN"
-check "the fix in Chinese" err_has "请运行'chmod 600 $CONF'"
+check "the fix in Chinese" err_has "请运行 'chmod 600 $CONF'"
 check "the key itself is never printed" sh -c '! printf "%s" "$1" | grep -q sk-secret' _ "$ERR"
 rm -f "$CONF"
 mkdir "$CONF"
 zh terms status
 expect_rc 2 "a directory as the config in zh_CN"
-check "the directory in Chinese" err_has "配置文件'$CONF'不是普通文件"
+check "the directory in Chinese" err_has "配置文件 '$CONF' 不是普通文件"
 rmdir "$CONF"
 for e in "$ERR"; do
 	E=$(printf '%s\n' "$e" | helpcheck english)

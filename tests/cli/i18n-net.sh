@@ -56,10 +56,10 @@ compare() {
 	check "$1: --json keeps the English error" has "$(json_error)" "$3"
 }
 
-compare 401 "认证失败（HTTP 401 invalid_api_key：" "authentication failed"
+compare 401 "身份验证失败（HTTP 401 invalid_api_key：" "authentication failed"
 check "401: exit 4" [ "$RC" = 4 ]
 compare 429-always "服务商限制了请求频率（HTTP 429 limit_requests：" "rate limited by the provider"
-check "429: the attempts are counted in Chinese" err_has "已尝试3次；请稍后再试"
+check "429: the attempts are counted in Chinese" err_has "已尝试 3 次；请稍后再试"
 compare cut "回答被截断：连接在回答完成前关闭了；已保留部分回答" "the answer was cut off"
 check "a cut answer: exit 5" [ "$RC" = 5 ]
 check "a cut answer: the store keeps the English reason" \
@@ -68,11 +68,11 @@ compare error-json-in-200 "服务商因错误而停止：The model \`qwen-nope\`
 	"the provider stopped with an error"
 check "a provider error: the provider's own text is kept as it is" err_has "（model_not_found）"
 check "a provider error: exit 1" [ "$RC" = 1 ]
-compare malformed "无法读取服务商的回答：事件流中的JSON格式有误：第2字节附近有语法错误：" \
+compare malformed "无法读取服务商的回答：事件流中的 JSON 格式有误：第 2 字节附近有语法错误：" \
 	"the provider's answer cannot be read"
 check "a malformed stream: the store keeps every part in English" \
 	has "$(stored_error)" "the provider's answer cannot be read: malformed JSON in the event stream: syntax error near byte 2"
-compare html-502 "HTTP 502，来自$BASE/s/html-502/v1（text/html）：" "retries did not help"
+compare html-502 "$BASE/s/html-502/v1 返回 HTTP 502（text/html）：" "retries did not help"
 check "a 502: the retries did not help, in Chinese" err_has "；重试无效"
 
 # An endpoint nothing listens on.
@@ -80,16 +80,16 @@ run --base-url "http://127.0.0.1:1/v1" "$PROMPT"
 rc_en=$RC
 zh "$CONFAB" --base-url "http://127.0.0.1:1/v1" "$PROMPT" >"$T/out" 2>"$T/err" </dev/null
 RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
-check "unreachable: the message is Chinese" err_has "confab: 无法连接http://127.0.0.1:1/v1："
+check "unreachable: the message is Chinese" err_has "confab: 无法连接到 http://127.0.0.1:1/v1："
 check "unreachable: it says what to check, in Chinese" \
-	err_has "（已重试）；请检查服务器是否在运行，以及地址（--base-url，或配置文件中的base_url）是否正确"
+	err_has "（已重试）；请检查服务器是否在运行，以及地址（--base-url，或配置文件中的 base_url）是否正确"
 check "unreachable: no English sentence of ours is left" sh -c "! grep -qF 'cannot reach' '$T/err'"
 check "unreachable: exit 5, as in English" [ "$RC:$rc_en" = 5:5 ]
 
 # One-shot's own notes.
 ask_zh ok "$PROMPT"
 check "the usage line is Chinese" err_has "秒，提问"
-check "the usage line counts the tokens" err_has "个token]"
+check "the usage line counts the tokens" err_has "个词元]"
 check "an answer that succeeds exits 0" [ "$RC" = 0 ]
 ask_zh ok ""
 check "an empty prompt: Chinese, exit 2" sh -c '[ "$1" = 2 ]' _ "$RC"
@@ -97,7 +97,7 @@ check "an empty prompt: the message" err_has "confab: 提问为空；请以参�
 printf 'a\000b' | zh "$CONFAB" --base-url "$BASE/v1" >/dev/null 2>"$T/err"
 RC=$? ERR=$(cat "$T/err")
 check "a NUL byte in the prompt: Chinese, exit 2" [ "$RC" = 2 ]
-check "a NUL byte in the prompt: the message" err_has "提问在偏移1处含有NUL字节（二进制输入？）；未发送任何内容"
+check "a NUL byte in the prompt: the message" err_has "提问在偏移 1 处含有 NUL 字节（二进制输入？）；未发送任何内容"
 
 # ---- feedback ---------------------------------------------------------------------
 A=$("$CONFAB" --base-url "$BASE/v1" --json "$PROMPT" </dev/null 2>/dev/null |
@@ -106,18 +106,18 @@ A=$("$CONFAB" --base-url "$BASE/v1" --json "$PROMPT" </dev/null 2>/dev/null |
 zh "$CONFAB" feedback up "$A" >"$T/out" 2>"$T/err" </dev/null
 RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
 check "rating before the notice: exit 3" [ "$RC" = 3 ]
-check "rating before the notice: the notice is Chinese" err_has "首次评价前：服务条款第IV节的含义"
+check "rating before the notice: the notice is Chinese" err_has "首次评价前：服务条款第 IV 节的含义"
 check "rating before the notice: its points are Chinese" err_has "- 它归服务商所有："
 check "rating before the notice: what to do, in Chinese" \
-	err_has "confab: 要评价，请先确认上面的提示：加--yes重新运行，或在终端中运行以便回答询问；未保存任何内容"
+	err_has "confab: 要评价，请先确认上面的提示：加上 --yes 重新运行，或在终端中运行以回答询问；未保存任何内容"
 check "rating before the notice: no English paragraph left" sh -c "! grep -qE 'Where it goes|It is not confidential|You can change' '$T/err'"
 
 zh "$CONFAB" feedback up "$A" --yes >"$T/out" 2>"$T/err" </dev/null
 RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
 check "rating with --yes: exit 0" [ "$RC" = 0 ]
-check "rating with --yes: the confirmation is Chinese" err_has "confab: 已用--yes确认反馈提示（已记入同意记录）：反馈不保密"
-check "rating with --yes: the outcome is Chinese" out_has "已为回答${A}点赞。"
-check "rating with --yes: where it went, in Chinese" out_has "仅保存在本机：未设置feedback_url。"
+check "rating with --yes: the confirmation is Chinese" err_has "confab: 已用 --yes 确认反馈提示（已记入同意记录）：反馈不保密"
+check "rating with --yes: the outcome is Chinese" out_has "已为回答 ${A} 点赞。"
+check "rating with --yes: where it went, in Chinese" out_has "仅保存在本机：未设置 feedback_url。"
 check "the consent ledger keeps its English record" \
 	[ "$(sql "SELECT method || '|' || detail FROM consent_events WHERE kind = 'feedback-notice' ORDER BY id DESC LIMIT 1")" = "flag --yes|confirmed" ]
 
@@ -125,15 +125,15 @@ zh "$CONFAB" feedback down "$A" --reason nope >"$T/out" 2>"$T/err" </dev/null
 RC=$? ERR=$(cat "$T/err")
 check "an unknown reason: exit 2" [ "$RC" = 2 ]
 check "an unknown reason: the list of reasons is joined in Chinese" \
-	err_has "'nope'不是点踩的原因；请使用inaccurate、unhelpful、harmful或other（多个原因用逗号分隔）"
+	err_has "'nope' 不是可用的点踩原因；请使用 inaccurate、unhelpful、harmful 或 other（多个原因用逗号分隔）"
 zh "$CONFAB" feedback down "$A" --reason unhelpful --comment "$(printf 'a\001b')" >"$T/out" 2>"$T/err" </dev/null
 RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
-check "changing a rating: the outcome is Chinese" out_has "已将回答${A}的评价从赞改为踩。"
-check "a control character dropped: said in Chinese" err_has "已从评论中删除1个控制字符"
+check "changing a rating: the outcome is Chinese" out_has "已将回答 ${A} 的评价从赞改为踩。"
+check "a control character dropped: said in Chinese" err_has "已从评论中删除 1 个控制字符"
 zh "$CONFAB" feedback list >"$T/out" 2>"$T/err" </dev/null
 OUT=$(cat "$T/out")
 check "feedback list: the headings are Chinese" out_has "回答    评价    更新时间             发送      模型             原因               评论"
-check "feedback list: the footer is Chinese" out_has "评价保存在本机：未设置feedback_url。"
+check "feedback list: the footer is Chinese" out_has "评价保存在本机：未设置 feedback_url。"
 check "feedback list: the columns line up under the headings" python3 - "$T/out" <<'EOF'
 import sys, unicodedata
 def w(s):
@@ -147,7 +147,7 @@ zh "$CONFAB" feedback frob >"$T/out" 2>"$T/err" </dev/null
 RC=$? ERR=$(cat "$T/err")
 check "an unknown feedback command: Chinese, exit 2" [ "$RC" = 2 ]
 check "an unknown feedback command: the message" \
-	err_has "未知命令'feedback frob'；反馈命令有up、down、clear、list、export和sync"
+	err_has "未知命令 'feedback frob'；feedback 命令有 up、down、clear、list、export 和 sync"
 zh "$CONFAB" feedback list --json >"$T/out" 2>/dev/null </dev/null
 check "feedback list --json stays as it was" python3 -c '
 import json, sys
@@ -179,7 +179,7 @@ zh "$CONFAB" feedback export --format json --bom >"$T/out" 2>"$T/err" </dev/null
 RC=$? ERR=$(cat "$T/err")
 check "--bom with another format, in Chinese: exit 2" [ "$RC" = 2 ]
 check "--bom with another format, in Chinese: the message" \
-	err_has "--bom只用于CSV；请与--format csv一起使用，而不是--format json"
+	err_has "--bom 只用于 CSV；请与 --format csv 一起使用，而不是 --format json"
 
 # ---- on a terminal: 80x24 and 40x12 ----------------------------------------------------
 # fits NAME: every row of the pane is within the width tmux reports (display columns).
@@ -214,7 +214,7 @@ for size in 80x24 40x12; do
 	"$CONFAB" --base-url "$BASE/v1" "$PROMPT" >/dev/null 2>&1 </dev/null
 	tmux_start "note$n" "cd '$T' && $ZH '$CONFAB' feedback up"
 	XDG_DATA_HOME="$T/data"
-	check "$size: the feedback notice asks in Chinese" wait_for "note$n" "输入yes确认并保存你的评价；输入其他内容则取消："
+	check "$size: the feedback notice asks in Chinese" wait_for "note$n" "输入 yes 确认并保存你的评价；输入其他内容则取消："
 	check "$size: the notice is wrapped to the pane" fits "note$n"
 	check "$size: the notice's points are whole" has "$(joined "note$n")" "服务商无需阅读、处理或返还它（IV(b)）。"
 	tmux_keys "note$n" "no" Enter

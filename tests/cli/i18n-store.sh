@@ -40,8 +40,8 @@ print(col, bad, file=sys.stderr)
 sys.exit(1 if bad or len(lines) < 3 else 0)
 PY
 }
-GENERAL_ZH="AI 的回答可能有误、不完整或脱离上下文；依赖之前请先核实。"
-MEDICAL_ZH="这不是医疗建议；不要据此做健康方面的决定。请咨询医生或药剂师。"
+GENERAL_ZH="AI 的回答可能有误、不完整或脱离上下文；使用前请先核实。"
+MEDICAL_ZH="这不是医疗建议；不要据此做出健康方面的决定。请咨询医生或药剂师。"
 
 start_server
 accept_terms
@@ -111,7 +111,7 @@ assert d[1]["clause"] == "III.4(f)(i)" and d[1]["text"].startswith("Not medical 
 ask ok "what dose of ibuprofen"
 check "C.UTF-8 shows the notices in English" sh -c "grep -q 'AI answers can be wrong' '$T/err' && grep -q 'Not medical advice' '$T/err'"
 zh_ask length "写一首诗"
-check "an end notice is Chinese" err_has "回答达到长度上限后停止：内容不完整。"
+check "an end notice is Chinese" err_has "回答因达到长度上限而停止：内容不完整。"
 
 # A user's rules: without translations the text is shown; text.zh serves zh_CN.
 cat >"$T/rules.ini" <<'INI'

@@ -30,8 +30,8 @@ expect_rc 3 "zh: status before acceptance"
 check "zh: status says NONE in Chinese" out_has "状态：      未接受：你尚未接受服务条款"
 check "zh: status names the version" out_has "版本：      $SHORT（更新于 March 1, 2025）"
 check "zh: status says nothing is sent until accepted" \
-	out_has "运行'confab terms'阅读并接受服务条款。"
-check "zh: the endpoints' state is Chinese" out_has "按上述服务条款：未接受"
+	out_has "运行 'confab terms' 阅读并接受服务条款。"
+check "zh: the endpoints' state is Chinese" out_has "上述服务条款：未接受"
 check "zh: status has no English sentence" out_is_chinese
 zh terms status --json
 check "zh: status --json keeps its English values" out_has '"state":"NONE"'
@@ -39,7 +39,7 @@ check "zh: status --json keeps its English values" out_has '"state":"NONE"'
 zh terms diff
 expect_rc 0 "zh: diff before acceptance"
 check "zh: diff says there is nothing to compare" \
-	[ "$OUT" = "你尚未接受任何版本的服务条款，因此没有可比较的内容；运行'confab terms'阅读条款。" ]
+	[ "$OUT" = "你尚未接受任何版本的服务条款，因此没有可比较的内容；运行 'confab terms' 阅读条款。" ]
 zh terms history
 check "zh: an empty history" [ "$OUT" = "同意记录为空：你还没有查看或接受过任何服务条款。" ]
 zh terms verify
@@ -49,41 +49,41 @@ check "zh: verify counts no events" out_has "同意记录完好：共 0 个事�
 # ---- errors keep their exit codes ------------------------------------------------------
 zh terms bogus
 expect_rc 2 "zh: an unknown terms command"
-check "zh: it is named in Chinese" err_has "confab: 未知命令'terms bogus'；terms 的子命令有 review、show、status"
+check "zh: it is named in Chinese" err_has "confab: 未知命令 'terms bogus'；terms 命令有 review、show、status"
 check "zh: the unknown command's message has no English sentence" err_is_chinese
 zh terms status extra
 expect_rc 2 "zh: an extra word"
-check "zh: the extra word is named" err_has "'terms status'不接受参数'extra'"
+check "zh: the extra word is named" err_has "'terms status' 不接受参数 'extra'"
 zh terms accept --sha256 0123456789ab --adult
 expect_rc 3 "zh: a wrong --sha256"
 check "zh: the refusal names the current version in Chinese" \
-	err_has "'0123456789ab'不是当前服务条款：当前版本是 $SHORT（更新于 March 1, 2025，sha256 $FULL）"
+	err_has "'0123456789ab' 与当前服务条款不符：当前版本为 $SHORT（更新于 March 1, 2025，sha256 $FULL）"
 check "zh: the refusal has no English sentence" err_is_chinese
 zh terms accept --sha256 "$SHORT"
 expect_rc 3 "zh: accepting without --adult"
 check "zh: it explains --adult in Chinese" err_has "接受条款需要 --adult"
 zh terms accept --adult
 expect_rc 2 "zh: accepting without --sha256"
-check "zh: it asks for --sha256 in Chinese" err_has "'terms accept'需要用 --sha256 HEX 指明当前服务条款"
+check "zh: it asks for --sha256 in Chinese" err_has "'terms accept' 需要用 --sha256 HEX 指明当前服务条款"
 zh terms accept --no-terms
 expect_rc 2 "zh: --no-terms for an endpoint elsewhere"
 check "zh: it says the endpoint is not on this machine" err_has "不在本机上，因此 confab 不会询问"
 zh terms update
 expect_rc 2 "zh: update without terms_url"
-check "zh: it says how to set terms_url" err_has "未配置 terms_url；请在'"
+check "zh: it says how to set terms_url" err_has "未配置 terms_url；请在 '"
 check "nothing was recorded by the refusals" [ "$(sql 'SELECT count(*) FROM consent_events')" = 0 ]
 
 # ---- accept, then status, history, verify ----------------------------------------------
 zh terms accept --sha256 "$SHORT" --adult
 expect_rc 0 "zh: accept"
 check "zh: accept says so in Chinese" \
-	[ "$OUT" = "已接受服务条款版本 $SHORT（更新于 March 1, 2025）。随时可用'confab terms withdraw'撤回。" ]
+	[ "$OUT" = "已接受服务条款版本 $SHORT（更新于 March 1, 2025）。随时可用 'confab terms withdraw' 撤回。" ]
 check "the ledger keeps its method strings" \
 	[ "$(sql "SELECT method FROM consent_events WHERE kind = 'accept'")" = "flag --sha256 --adult" ]
 zh terms status
 expect_rc 0 "zh: status after acceptance"
 check "zh: state accepted" out_has "状态：      已于 "
-check "zh: the endpoint may be used" out_has "按上述服务条款：已接受"
+check "zh: the endpoint may be used" out_has "上述服务条款：已接受"
 check "zh: status after acceptance has no English sentence" out_is_chinese
 zh terms history
 expect_rc 0 "zh: history"
@@ -115,21 +115,21 @@ check "zh: state outdated, with the version accepted" \
 	out_has "状态：      已过期：你于 "
 check "zh: ... and the version accepted" out_has "接受的是版本 $SHORT（更新于 March 1, 2025）"
 check "zh: the changed section is named, its change in Chinese" out_has "变更：      III. User Content（修改）"
-check "zh: it says what to run" out_has "运行'confab terms'查看变更并接受。"
+check "zh: it says what to run" out_has "运行 'confab terms' 查看变更并接受。"
 sed -e 's/^Last updated: March 1, 2025/Last updated: July 4, 2025/' "$TERMS" >"$T/v5.md"
 zh terms status --terms-file "$T/v5.md"
-check "zh: only the date changed" out_has "变更：      仅“Last updated”日期"
+check "zh: only the date changed" out_has "变更：      仅更新日期"
 zh terms diff --terms-file "$T/v5.md"
 check "zh: diff of the same text" [ "$RC" = 0 ]
 
 # ---- verify: the chain checks ---------------------------------------------------------------
 zh terms verify --head zzz
 expect_rc 1 "zh: --head that is not a hash"
-check "zh: it says what a head is" err_has "'zzz'不是链头：请给出某个事件的哈希值（12 到 64 位十六进制数字）"
+check "zh: it says what a head is" err_has "'zzz' 不是链头：请给出某个事件的哈希值（12 到 64 位十六进制数字）"
 H1=$(sql "SELECT hash FROM consent_events WHERE id = 1")
 zh terms verify --head "$H1"
 expect_rc 0 "zh: --head of the first event"
-check "zh: the note says one event followed it" out_has "注意：链头 $H1 是事件 1（age，"
+check "zh: the note says one event followed it" out_has "注：链头 $H1 是事件 1（age，"
 check "zh: ... in Chinese" out_has "；其后还有 1 个事件。"
 sqlite3 "$DB" "DROP TRIGGER consent_events_no_update; UPDATE consent_events SET age_answer = 'no' WHERE id = 2;"
 zh terms verify
@@ -147,7 +147,7 @@ expect_rc 0 "zh: verify after the tampering was undone"
 mv "$(dirname "$DB")/ledger-head" "$T/head.saved"
 zh terms verify
 expect_rc 1 "zh: verify without the head file"
-check "zh: the missing head file is explained in Chinese" err_has "不见了，但此同意记录自 "
+check "zh: the missing head file is explained in Chinese" err_has "不存在，但此同意记录自 "
 zh terms verify --repair-head
 expect_rc 0 "zh: --repair-head"
 check "zh: it says the head file was written again" out_has "已根据最新的事件重新写入链头文件"
@@ -205,13 +205,13 @@ assert w(row[row.index("你是"):]) <= 63, row
 printf -- '---\ncolour: red\n---\nx\n' >"$XDG_CONFIG_HOME/confab/roles/bad.md"
 zh roles
 expect_rc 2 "zh: a broken role"
-check "zh: its warning is Chinese" err_has "confab: 警告：$XDG_CONFIG_HOME/confab/roles/bad.md:2：未知的键'colour'（角色头部可设置 model、temperature 和 max_tokens）"
+check "zh: its warning is Chinese" err_has "confab: 警告：$XDG_CONFIG_HOME/confab/roles/bad.md:2：未知的键 'colour'（角色头部可设置 model、temperature 和 max_tokens）"
 zh roles extra
 expect_rc 2 "zh: roles takes no words"
-check "zh: ... in Chinese" err_has "'confab roles'不接受参数"
+check "zh: ... in Chinese" err_has "'confab roles' 不接受参数"
 rm "$XDG_CONFIG_HOME/confab/roles/bad.md"
 zh --role nosuch "hi"
-check "zh: an unknown role is named in Chinese" err_has "没有角色'nosuch'："
+check "zh: an unknown role is named in Chinese" err_has "没有角色 'nosuch'："
 
 # ---- attachments ------------------------------------------------------------------------------
 cd "$T" || exit 1
@@ -219,7 +219,7 @@ printf 'alpha beta\n' >notes.txt
 printf 'a\000b' >bin.dat
 zh --base-url "$BASE/s/ok/v1" -f bin.dat "look"
 expect_rc 2 "zh: a binary file is refused"
-check "zh: ... in Chinese" err_has "无法附加'bin.dat'：这是二进制文件（含有 NUL 字节）；只能附加文本文件以及 PNG、JPEG 或 WebP 图片"
+check "zh: ... in Chinese" err_has "无法附加 'bin.dat'：这是二进制文件（含有 NUL 字节）；只能附加文本文件以及 PNG、JPEG 或 WebP 图片"
 zh --base-url "$BASE/s/ok/v1" -f nosuch.txt "look"
 expect_rc 2 "zh: a missing file is refused"
 check "zh: ... in Chinese" err_has "无法附加："
@@ -232,13 +232,13 @@ check "the prompt sent keeps its English framing" \
 # ---- models ------------------------------------------------------------------------------------
 zh models extra
 expect_rc 2 "zh: models takes no words"
-check "zh: ... in Chinese" err_has "'models'不接受参数'extra'"
+check "zh: ... in Chinese" err_has "'models' 不接受参数 'extra'"
 zh models --base-url "$BASE/s/models-401/v1"
 expect_rc 4 "zh: a 401 from models"
 check "zh: it says authentication failed in Chinese" err_has "身份验证失败（$BASE/s/models-401/v1/models 返回 HTTP 401）："
 zh models --base-url "$BASE/s/models-empty/v1"
 expect_rc 0 "zh: a server without models"
-check "zh: it says so in Chinese" err_has "服务器没有提供任何模型（Ollama 可用'ollama pull NAME'下载）"
+check "zh: it says so in Chinese" err_has "服务器没有提供任何模型（Ollama 可用 'ollama pull NAME' 下载）"
 
 # ---- on a terminal: line mode and the full-screen UI, 80x24 and 40x12 -------------------------
 ENVS="env XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_DATA_HOME=$XDG_DATA_HOME XDG_STATE_HOME=$XDG_STATE_HOME CONFAB_DATADIR=$CONFAB_DATADIR CONFAB_LOCALEDIR=$CONFAB_LOCALEDIR HOME=$HOME LC_ALL=zh_CN.UTF-8 TERM=xterm-256color"
@@ -276,7 +276,7 @@ for size in 80x24 40x12; do
 	tmux_keys "$name" "/attach" Enter
 	waits "$name" "下一次提问的附件（11 字节；/attach clear 可清除）：" "$size line mode: /attach lists the files, whole"
 	tmux_keys "$name" "/model" Enter
-	waits "$name" "模型（用 /model N 或 /model NAME 选择；* 为正在使用的）：" "$size line mode: /model's list has a Chinese heading"
+	waits "$name" "模型（用 /model N 或 /model NAME 选择；* 表示正在使用）：" "$size line mode: /model's list has a Chinese heading"
 	tmux_keys "$name" "/model 99" Enter
 	waits "$name" "没有第 99 个模型：列表中只有 " "$size line mode: /model 99 is refused in Chinese"
 	tmux_keys "$name" "/model 1" Enter

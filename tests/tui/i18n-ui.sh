@@ -104,7 +104,7 @@ $(tm "$s" capture-pane -p)" "按键：Enter 发送"
 	wait_for "$s" "(条款 III.4)" >/dev/null
 	tmux_keys "$s" M--
 	if [ "$N" = 1 ]; then
-		wait_for "$s" "输入 yes/是 并按 Enter 确认" && ok "$size: the notice's question is Chinese" ||
+		wait_for "$s" "输入“是”（或 yes）并按 Enter 确认" && ok "$size: the notice's question is Chinese" ||
 			not_ok "$size: the notice's question is Chinese"
 		check "$size: the notice is no wider than the pane" fits "$s"
 		tmux_keys "$s" -l "是"

@@ -1014,7 +1014,7 @@ test_translations_shipped(void **state)
 		n = disclaimer_pick(fb, NULL, 0, NULL, 0, ends[e], d);
 		assert_int_equal(n, 2);
 		assert_string_equal(d[0]->text,
-		    "AI 的回答可能有误、不完整或脱离上下文；依赖之前请先核实。");
+		    "AI 的回答可能有误、不完整或脱离上下文；使用前请先核实。");
 		assert_string_not_equal(d[1]->text, d[1]->plain);
 	}
 	disclaimer_rules_language(shipped, "en");
