@@ -49,7 +49,7 @@ check "en: an error wraps between words at 40 columns" wrapped e-en \
 	"confab: -n (--limit) takes a number of conversations, 1 or more, not 'abc'"
 term e-zh zh_CN.UTF-8 log list -n abc
 check "zh: an error wraps between characters at 40 columns" wrapped e-zh \
-	"confab: -n（--limit）需要一个会话数量（1 或更多），而不是 'abc'"
+	"confab: -n（--limit）的值应为对话数量（至少为 1），而不是 'abc'"
 
 # A warning (the disclaimer rules are missing).
 W="confab: warning: cannot open '$T/no-such-rules.ini': No such file or directory (disclaimers_file, from CONFAB_DISCLAIMERS_FILE); only the built-in disclaimer notices are shown"
