@@ -139,4 +139,8 @@ bool *terms_diff_shown(const struct terms_section_diff *sd);
 /* "added", "removed", "changed" or "unchanged". */
 const char *terms_change_name(enum terms_change kind);
 
+/* The same for people: "Preamble" and the change names in the screens' language. */
+const char *terms_section_shown(const struct terms *t, size_t i);
+const char *terms_change_shown(enum terms_change kind);
+
 #endif

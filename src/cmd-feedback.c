@@ -324,6 +324,7 @@ feedback_cmd_list_cb(const struct store_feedback *f, void *arg)
 {
 	struct feedback_cmd_list *l = arg;
 	char *model, *reasons, *comment, when[32];
+	const char *rating;
 
 	if (l->arr != NULL) {
 		json_push(l->arr, feedback_cmd_json(f));
@@ -343,8 +344,10 @@ feedback_cmd_list_cb(const struct store_feedback *f, void *arg)
 	model = feedback_cmd_cell(f->model, 16);
 	reasons = feedback_cmd_cell(f->reasons, 18);
 	comment = feedback_cmd_cell(f->comment, FEEDBACK_COMMENT_COLS);
-	printf("%-7lld %-7s %-20s %-9s %s%*s %s%*s %s\n", (long long)f->message_id,
-	    feedback_cmd_rating_name(f->rating), when, f->delivery, model,
+	/* TRANSLATORS: the rating column of 'feedback list' (at most 7 columns). */
+	rating = f->rating > 0 ? _("up") : f->rating < 0 ? _("down") : _("cleared");
+	printf("%-7lld %s%*s %-20s %-9s %s%*s %s%*s %s\n", (long long)f->message_id, rating,
+	    7 - text_width(rating, strlen(rating)), "", when, f->delivery, model,
 	    16 - text_width(model, strlen(model)), "", reasons,
 	    18 - text_width(reasons, strlen(reasons)), "", comment);
 	free(model);

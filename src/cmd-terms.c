@@ -124,7 +124,7 @@ cmd_terms_state_label(enum consent_state s)
 static const char *
 cmd_terms_section_label(const struct terms *t, size_t i)
 {
-	return t->sections[i].heading[0] == '\0' ? _("Preamble") : terms_section_name(t, i);
+	return terms_section_shown(t, i);
 }
 
 /* How an endpoint stands, in words: "ACCEPTED (these Terms)", "no Terms (terms = none)". */

@@ -319,9 +319,9 @@ consent_changed_list(const struct terms_diff *d, const struct terms *old, const 
 			buf_adds(&b, _(", "));
 		/* TRANSLATORS: a section and how it changed: "III. User Content (changed)" */
 		buf_addf(&b, _("%s (%s)"),
-		    sd->kind == TERMS_REMOVED ? terms_section_name(old, sd->old_index) :
-						terms_section_name(cur, sd->new_index),
-		    terms_change_name(sd->kind));
+		    sd->kind == TERMS_REMOVED ? terms_section_shown(old, sd->old_index) :
+						terms_section_shown(cur, sd->new_index),
+		    terms_change_shown(sd->kind));
 	}
 	if (b.len == 0)
 		buf_adds(&b, _("only the \"Last updated\" date"));

@@ -20,11 +20,41 @@ static const char *const feedback_reasons_down[] = {
 	"inaccurate", "unhelpful", "harmful", "other", NULL /* harmful: harmful or offensive */
 };
 
+/* What each reason means, shown beside the word in other languages. */
+static const struct {
+	const char *name, *gloss;
+} feedback_glosses[] = {
+	/* TRANSLATORS: what the feedback reason means, shown after the word itself. */
+	{ "accurate", N_("reason: accurate") },
+	{ "helpful", N_("reason: helpful") },
+	{ "clear", N_("reason: clear") },
+	{ "other", N_("reason: other") },
+	{ "inaccurate", N_("reason: inaccurate") },
+	{ "unhelpful", N_("reason: unhelpful") },
+	{ "harmful", N_("reason: harmful or offensive") },
+};
+
+/*
+ * The label of a reason: the word the user types, and in English "harmful or
+ * offensive" for harmful; in another language the word and what it means.
+ */
 const char *
 feedback_reason_label(const char *name)
 {
-	/* TRANSLATORS: the label of the reason "harmful"; keep the word the user types. */
-	return strcmp(name, "harmful") == 0 ? _("harmful or offensive") : name;
+	static char label[128];
+	size_t i;
+
+	for (i = 0; i < nitems(feedback_glosses); i++) {
+		const char *g = feedback_glosses[i].gloss;
+
+		if (strcmp(name, feedback_glosses[i].name) != 0)
+			continue;
+		if (strcmp(_(g), g) == 0) /* not translated: English */
+			return strcmp(name, "harmful") == 0 ? _("harmful or offensive") : name;
+		snprintf(label, sizeof label, _("%s (%s)"), name, _(g));
+		return label;
+	}
+	return name;
 }
 
 const char *const *

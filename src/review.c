@@ -188,9 +188,9 @@ review_diff_print(FILE *f, const struct terms *old, const struct terms *cur,
 			continue;
 		/* TRANSLATORS: bold on, a section, how it changed, bold off */
 		fprintf(f, _("\n%s%s (%s)%s\n"), bold,
-		    sd->kind == TERMS_REMOVED ? terms_section_name(old, sd->old_index) :
-						terms_section_name(cur, sd->new_index),
-		    terms_change_name(sd->kind), off);
+		    sd->kind == TERMS_REMOVED ? terms_section_shown(old, sd->old_index) :
+						terms_section_shown(cur, sd->new_index),
+		    terms_change_shown(sd->kind), off);
 		if (sd->kind == TERMS_CHANGED)
 			review_diff_section(f, sd, color);
 	}

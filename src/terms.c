@@ -258,6 +258,18 @@ terms_section_name(const struct terms *t, size_t i)
 	return t->sections[i].heading[0] == '\0' ? N_("Preamble") : t->sections[i].heading;
 }
 
+const char *
+terms_section_shown(const struct terms *t, size_t i)
+{
+	return t->sections[i].heading[0] == '\0' ? _("Preamble") : t->sections[i].heading;
+}
+
+const char *
+terms_change_shown(enum terms_change kind)
+{
+	return _(terms_change_name(kind));
+}
+
 char *
 terms_privacy_url(const struct terms *t)
 {

@@ -50,8 +50,8 @@ consent_change_name(const struct ui_consent *c, size_t k)
 	const struct terms_section_diff *sd = &c->cs.diff->sections[c->changes[k]];
 
 	if (sd->kind == TERMS_REMOVED)
-		return terms_section_name(c->cs.accepted_terms, sd->old_index);
-	return terms_section_name(c->cur.terms, sd->new_index);
+		return terms_section_shown(c->cs.accepted_terms, sd->old_index);
+	return terms_section_shown(c->cur.terms, sd->new_index);
 }
 
 /*
@@ -146,7 +146,7 @@ consent_changes_draw(struct ui *ui, void *data)
 		k = c->ctop + i;
 		if (k < c->nchanges)
 			ui_widget_put_item(ui, y + (int)i, cols, consent_change_name(c, k),
-			    terms_change_name(c->cs.diff->sections[c->changes[k]].kind),
+			    terms_change_shown(c->cs.diff->sections[c->changes[k]].kind),
 			    k == c->csel, ui_attr(ui, UI_NORMAL));
 		else
 			ui_widget_put_item(ui, y + (int)i, cols, _("Continue to the summary ->"),
@@ -378,7 +378,7 @@ consent_diff_draw(struct ui *ui, void *data)
 	page = consent_diff_page(ui, c);
 	/* TRANSLATORS: a section and how it changed: "III. User Content (changed)" */
 	left = xasprintf(_("%s (%s)"), consent_change_name(c, c->csel),
-	    terms_change_name(sd->kind));
+	    terms_change_shown(sd->kind));
 	/* TRANSLATORS: which changed section of how many: "2 of 5"; at most 31 bytes */
 	snprintf(right, sizeof right, _("%zu of %zu"), c->csel + 1, c->nchanges);
 	ui_bar(0, left, right, ui_attr(ui, UI_BAR));

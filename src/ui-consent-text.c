@@ -264,7 +264,7 @@ consent_view_draw(struct ui *ui, void *data)
 	end = consent_view_end(c, page);
 	if (end > c->shown)
 		c->shown = end;
-	name = terms_section_name(t,
+	name = terms_section_shown(t,
 	    consent_section_at(t, c->nlines > 0 ? c->lines[c->top].off : 0));
 	left = cols >= 70 ? xasprintf("%s: %s", t->title, name) : xstrdup(name);
 	snprintf(right, sizeof right, "%d%%", ui_consent_pct(c, end));
@@ -483,7 +483,7 @@ consent_index_draw(struct ui *ui, void *data)
 
 		/* TRANSLATORS: where a section starts in the text: "at 37%"; at most 15 bytes */
 		snprintf(pct, sizeof pct, _("at %d%%"), ui_consent_pct(c, t->sections[k].start));
-		ui_widget_put_item(ui, 1 + (int)i, cols, terms_section_name(t, k), pct,
+		ui_widget_put_item(ui, 1 + (int)i, cols, terms_section_shown(t, k), pct,
 		    k == c->isel, ui_attr(ui, UI_NORMAL));
 	}
 	ui_bar(rows - 1,
