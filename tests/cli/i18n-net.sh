@@ -141,7 +141,9 @@ def w(s):
 head, row = open(sys.argv[1], encoding="utf-8").read().split("\n")[:2]
 # the display column where "评论" starts is where the comment starts in the row
 col = w(head[:head.index("评论")])
-sys.exit(0 if row[col - 1] == " " and row[col] == "a" else 1)
+# the same display column in the row (the rating 踩 is wide too)
+i = next((i for i in range(len(row) + 1) if w(row[:i]) >= col), len(row))
+sys.exit(0 if w(row[:i]) == col and row[i - 1] == " " and row[i] == "a" else 1)
 EOF
 zh "$CONFAB" feedback frob >"$T/out" 2>"$T/err" </dev/null
 RC=$? ERR=$(cat "$T/err")

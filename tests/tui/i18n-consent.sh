@@ -161,7 +161,7 @@ check "nothing is recorded" [ "$(sql 'SELECT count(*) FROM consent_events')" = 0
 # The full-text viewer stays English (the Terms), its bars Chinese and whole at 40x12.
 tmux_keys b2 Tab
 waits b2 "i 章节  / 搜索  n N  q 返回" "the viewer's short key hints are Chinese and whole"
-check "the viewer shows the English Terms" has "$(visible b2)" "Preamble"
+check "the viewer shows the English Terms" has "$(visible b2)" "Qwen Chat Terms of Service"
 check "the viewer fits 40x12" fits b2
 tmux_keys b2 i
 waits b2 "服务条款章节" "the section index is Chinese"
