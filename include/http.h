@@ -114,14 +114,6 @@ struct http_options {
 /* Use these settings (copied) for the transfers started from now on. */
 void http_configure(const struct http_options *o);
 
-/*
- * Turn the message catalog off (messages in English, as written) or on again:
- * the text kept in records (the store, --json) is made with it off. The
- * default text domain becomes one no catalog exists for, so gettext() returns
- * each message as it is.
- */
-void http_catalog_off(bool off);
-
 struct http *http_new(void);
 void http_free(struct http *h); /* cancels what is still running, without callbacks */
 

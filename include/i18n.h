@@ -28,6 +28,13 @@ void i18n_init(void);
 /* The language of the screens: the catalog's "Language" ("zh_CN"), else "en". */
 const char *i18n_language(void);
 
+/*
+ * English messages (true) or the catalog again (false): the text kept in
+ * records (the store, --json) is made in English. The text domain becomes one
+ * no catalog exists for, so gettext() returns each message as written.
+ */
+void i18n_english(bool on);
+
 /* Whether the screens are in Chinese (the catalog's language starts with zh). */
 bool i18n_chinese(void);
 

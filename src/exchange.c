@@ -283,10 +283,10 @@ exchange_parse_en(int (*parse)(const char *, size_t, struct api_delta *, char **
 	struct api_delta d;
 	char *en = NULL;
 
-	http_catalog_off(true);
+	i18n_english(true);
 	if (parse(data, len, &d, &en) == 0)
 		api_delta_release(&d);
-	http_catalog_off(false);
+	i18n_english(false);
 	return en != NULL ? en : xstrdup(cause);
 }
 
@@ -822,9 +822,9 @@ exchange_classify(struct exchange *x, const struct http_result *h)
 {
 	struct exchange_result *r = &x->res;
 
-	http_catalog_off(true);
+	i18n_english(true);
 	exchange_judge(x, h, true);
-	http_catalog_off(false);
+	i18n_english(false);
 	r->message_en = r->message;
 	r->message = NULL;
 	exchange_judge(x, h, false);

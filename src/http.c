@@ -339,12 +339,6 @@ http_proxy_label(const struct http_transfer *t)
 	return label;
 }
 
-void
-http_catalog_off(bool off)
-{
-	textdomain(off ? PACKAGE "-untranslated" : PACKAGE);
-}
-
 /*
  * Which proxy: the proxy setting for every URL (no_proxy does not apply to
  * it); else the environment's,
@@ -479,9 +473,9 @@ http_start(struct http *h, const struct http_request *req)
 	t->next = h->list;
 	h->list = t;
 	if ((t->refused = http_ca_refusal(t->url)) != NULL) {
-		http_catalog_off(true);
+		i18n_english(true);
 		t->refused_en = http_ca_refusal(t->url);
-		http_catalog_off(false);
+		i18n_english(false);
 		if (t->refused_en == NULL) /* the file changed in between */
 			t->refused_en = xstrdup(t->refused);
 		t->retry_at = t->started > 0 ? t->started : 1; /* ends at the next poll */
@@ -540,9 +534,9 @@ http_finish(struct http_transfer *t, enum http_outcome outcome, CURLcode rc)
 {
 	t->res.outcome = outcome;
 	t->res.error = http_failure(t, outcome, rc, false);
-	http_catalog_off(true);
+	i18n_english(true);
 	t->res.error_en = http_failure(t, outcome, rc, true);
-	http_catalog_off(false);
+	i18n_english(false);
 	if (t->in_multi) {
 		curl_fn.multi_remove_handle(t->h->multi, t->easy);
 		t->in_multi = false;

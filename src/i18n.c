@@ -63,6 +63,12 @@ i18n_init(void)
 	textdomain(PACKAGE);
 }
 
+void
+i18n_english(bool on)
+{
+	textdomain(on ? PACKAGE "-untranslated" : PACKAGE);
+}
+
 const char *
 i18n_language(void)
 {
